@@ -1,0 +1,532 @@
+"""The ``clippings`` command: everything the window does, from a terminal.
+
+A stable contract that scripts rely on. With ``--json`` standard output holds that
+JSON and nothing else; progress and messages go to standard error. Exit status: 0
+success, 1 a failed import or an unknown id, 2 a usage or query error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, TextIO
+
+from clippings import __version__
+from clippings.model import (
+    ArchiveError,
+    Clipping,
+    ClippingsError,
+    ClippingSummary,
+    ImportReport,
+    NotFoundError,
+    Progress,
+    QueryError,
+    TagError,
+    published_to_iso,
+)
+from clippings.services import Archive, import_paths, resolve_archive_path
+from clippings.services.dates import parse_user_date
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+log = logging.getLogger("clippings")
+
+QUERY_HELP = """\
+query syntax:
+  climate policy               clippings with both words (stemmed: policies, policy)
+  "climate policy"             the exact phrase
+  climate OR energy            either word;  climate NOT coal, climate -coal: without coal
+  elect*                       words starting with elect
+  title:summit outlet:reuters  a word in the title, in the outlet's name
+  author:"Jane Doe"            author;  lang:ru  language (ISO code)
+  tag:Russia                   tagged Russia or any tag below it (Russia/US relations)
+  tag:"US relations"           a tag name with spaces
+  published:2021-07            a year, a month or a day: published:2021-07-25
+  published:[2021-07-01 to 2021-07-31]   a range, both ends included; [2021-07 to] open
+"""
+
+
+# --- Output helpers --------------------------------------------------------------------
+
+
+def _emit_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _summary_json(row: ClippingSummary) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "outlet": row.outlet,
+        "published": published_to_iso(row.published),
+        "tags": list(row.tags),
+    }
+
+
+def clipping_json(clipping: Clipping) -> dict[str, Any]:
+    """The fields of ``show --json`` (and of the exports that build on it)."""
+    return {
+        "id": clipping.id,
+        "title": clipping.title,
+        "outlet": clipping.outlet,
+        "author": clipping.author,
+        "published": published_to_iso(clipping.published),
+        "language": clipping.language,
+        "url": clipping.url,
+        "text": clipping.text,
+        "tags": list(clipping.tags),
+        "word_count": clipping.word_count,
+        "page": clipping.page,
+        "section": clipping.section,
+        "edition": clipping.edition,
+        "notes": clipping.notes,
+        "original_name": clipping.original_name,
+        "sha256": clipping.sha256,
+        "imported_at": clipping.imported_at.isoformat(timespec="seconds")
+        if clipping.imported_at
+        else None,
+        "provenance": dict(clipping.provenance),
+        "format": clipping.format,
+        "has_text": clipping.has_text,
+        "trashed": clipping.trashed,
+    }
+
+
+def _date_text(row: ClippingSummary | Clipping) -> str:
+    value = published_to_iso(row.published)
+    return value[:10] if value else "—"
+
+
+def _print_rows(rows: Sequence[ClippingSummary], out: TextIO = sys.stdout) -> None:
+    if not rows:
+        print("(none)", file=out)
+        return
+    width = max(len(str(r.id)) for r in rows)
+    for row in rows:
+        outlet = f"  [{row.outlet}]" if row.outlet else ""
+        tags = f"  #{' #'.join(row.tags)}" if row.tags else ""
+        print(f"{row.id:>{width}}  {_date_text(row):<10}  {row.title}{outlet}{tags}", file=out)
+
+
+class _ProgressBar:
+    """A one-line progress bar on standard error, only when it is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, progress: Progress) -> None:
+        if not self.enabled or not progress.total:
+            return
+        columns = shutil.get_terminal_size((80, 20)).columns
+        width = max(10, min(30, columns - 50))
+        filled = int(width * progress.done / progress.total)
+        name = progress.message[-(columns - width - 25) :] if progress.message else ""
+        sys.stderr.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
+            f"{progress.done}/{progress.total} {name}\x1b[K"
+        )
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _ids(values: Sequence[str]) -> list[int]:
+    ids = []
+    for value in values:
+        try:
+            ids.append(int(value))
+        except ValueError:
+            raise QueryError(f"{value!r} is not a clipping id (ids are whole numbers)") from None
+    return ids
+
+
+# --- Commands --------------------------------------------------------------------------
+
+
+def cmd_import(archive: Archive, args: argparse.Namespace) -> int:
+    bar = _ProgressBar("Importing")
+    try:
+        report = import_paths(archive, args.paths, report=bar, tags=args.tag or ())
+    finally:
+        bar.finish()
+    if args.json:
+        _emit_json(import_json(report))
+    else:
+        _print_import_summary(report)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def import_json(report: ImportReport) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "imported": [
+            {"path": r.path, "id": r.id, "title": r.title, "without_text": r.without_text}
+            for r in report.of("imported")
+        ],
+        "duplicates": [{"path": r.path, "id": r.id} for r in report.of("duplicate")],
+        "skipped": [{"path": r.path, "reason": r.reason} for r in report.of("skipped")],
+        "failed": [{"path": r.path, "error": r.reason} for r in report.of("failed")],
+    }
+
+
+def _print_import_summary(report: ImportReport) -> None:
+    imported = report.of("imported")
+    scans = [r for r in imported if r.without_text]
+    for r in imported:
+        note = "  (stored without text: no text layer, needs OCR)" if r.without_text else ""
+        print(f"imported   {r.id}: {r.title}{note}")
+    for r in report.of("duplicate"):
+        print(f"duplicate  {r.path} is already clipping {r.id}")
+    for r in report.of("skipped"):
+        print(f"skipped    {r.path}: {r.reason}")
+    for r in report.of("failed"):
+        print(f"FAILED     {r.path}: {r.reason}", file=sys.stderr)
+    parts = [f"{len(imported) - len(scans)} imported"]
+    if scans:
+        parts.append(f"{len(scans)} stored without text")
+    parts += [
+        f"{len(report.of('duplicate'))} duplicates",
+        f"{len(report.of('skipped'))} skipped",
+        f"{len(report.of('failed'))} failed",
+    ]
+    if report.cancelled:
+        parts.append("cancelled")
+    print(", ".join(parts) + ".", file=sys.stderr)
+
+
+def cmd_search(archive: Archive, args: argparse.Namespace) -> int:
+    results = archive.search(args.query, limit=args.limit, sort=args.sort)
+    if args.json:
+        _emit_json(
+            [
+                {
+                    "id": hit.clipping.id,
+                    "title": hit.clipping.title,
+                    "outlet": hit.clipping.outlet,
+                    "published": published_to_iso(hit.clipping.published),
+                    "score": round(hit.score, 4),
+                    "snippet": hit.snippet,
+                }
+                for hit in results.hits
+            ]
+        )
+        return EXIT_OK
+    shown = len(results.hits)
+    print(f"{results.total} found" + (f", showing {shown}" if shown < results.total else ""),
+          file=sys.stderr)
+    bold = sys.stdout.isatty()
+    for hit in results.hits:
+        row = hit.clipping
+        outlet = f"  [{row.outlet}]" if row.outlet else ""
+        print(f"{row.id}  {_date_text(row)}  {row.title}{outlet}")
+        print("    " + _terminal_snippet(hit.snippet, bold))
+    return EXIT_OK
+
+
+def _terminal_snippet(snippet: str, bold: bool) -> str:
+    import html
+
+    start, end = ("\x1b[1m", "\x1b[0m") if bold else ("[", "]")
+    text = snippet.replace("<mark>", "\x00").replace("</mark>", "\x01")
+    text = html.unescape(text).replace("\x00", start).replace("\x01", end)
+    return " ".join(text.split())
+
+
+def cmd_show(archive: Archive, args: argparse.Namespace) -> int:
+    clipping = archive.get(_ids([args.id])[0])
+    if args.json:
+        _emit_json(clipping_json(clipping))
+        return EXIT_OK
+    provenance = clipping.provenance
+
+    def line(label: str, value: object, key: str | None = None) -> None:
+        if value in (None, "", ()):
+            return
+        source = provenance.get(key or label.lower())
+        mark = f"   ({source})" if source else ""
+        print(f"{label + ':':<10} {value}{mark}")
+
+    line("Title", clipping.title)
+    line("Outlet", clipping.outlet)
+    line("Author", clipping.author)
+    line("Published", published_to_iso(clipping.published))
+    line("Language", clipping.language)
+    line("URL", clipping.url)
+    line("Page", clipping.page)
+    line("Section", clipping.section)
+    line("Edition", clipping.edition)
+    line("Tags", ", ".join(clipping.tags))
+    line("Words", clipping.word_count, "-")
+    line("Original", f"{clipping.original_name} ({clipping.sha256[:12]}…)", "-")
+    line("Notes", clipping.notes, "-")
+    if clipping.trashed:
+        print("(in the trash)")
+    print()
+    print(clipping.text if clipping.has_text else "(no text: a scan without a text layer)")
+    return EXIT_OK
+
+
+def cmd_list(archive: Archive, args: argparse.Namespace) -> int:
+    rows = archive.list(tag=args.tag)
+    if args.json:
+        _emit_json([_summary_json(r) for r in rows])
+    else:
+        _print_rows(rows)
+    return EXIT_OK
+
+
+def cmd_tag(archive: Archive, args: argparse.Namespace) -> int:
+    ids = _ids(args.ids)
+    if args.add:
+        change = archive.add_tag(ids, args.add)
+        print(f"tagged {len(change.added)} clipping(s) {change.tag!r}", file=sys.stderr)
+    else:
+        change = archive.remove_tag(ids, args.remove)
+        print(f"removed {change.tag!r} from {len(change.removed or {})} clipping(s)",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_tags(archive: Archive, args: argparse.Namespace) -> int:
+    action = args.tags_action
+    if action == "rename":
+        archive.rename_tag(args.old, args.new)
+    elif action == "merge":
+        archive.merge_tag(args.source, args.target)
+    elif action == "colour":
+        archive.set_tag_colour(args.tag, args.colour)
+    elif action == "delete":
+        affected = archive.delete_tag(args.tag)
+        print(f"deleted tag {args.tag!r} ({len(affected)} clipping(s) kept, untagged)",
+              file=sys.stderr)
+    else:
+        tags = archive.tags()
+        if getattr(args, "json", False):
+            _emit_json([{"name": t.name, "colour": t.colour, "count": t.count} for t in tags])
+        elif not tags:
+            print("(no tags)")
+        else:
+            for t in tags:
+                depth = t.name.count("/")
+                colour = f"  {t.colour}" if t.colour else ""
+                print(f"{'  ' * depth}{t.leaf}  ({t.count}){colour}")
+    return EXIT_OK
+
+
+def cmd_edit(archive: Archive, args: argparse.Namespace) -> int:
+    changes: dict[str, object] = {}
+    for field in ("title", "outlet", "author", "url", "notes", "page", "section", "edition",
+                  "language"):
+        value = getattr(args, field)
+        if value is not None:
+            changes[field] = value or None
+    if args.published is not None:
+        changes["published"] = parse_user_date(args.published) if args.published else None
+    if not changes:
+        raise QueryError("nothing to change: give --title, --outlet, --published, …")
+    clipping = archive.edit(_ids([args.id])[0], changes)
+    print(f"saved clipping {clipping.id}: {clipping.title}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_delete(archive: Archive, args: argparse.Namespace) -> int:
+    changed = archive.trash(_ids(args.ids))
+    print(f"moved {len(changed)} clipping(s) to the trash (restore with: clippings restore ID)",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_restore(archive: Archive, args: argparse.Namespace) -> int:
+    changed = archive.restore(_ids(args.ids))
+    print(f"restored {len(changed)} clipping(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_trash(archive: Archive, args: argparse.Namespace) -> int:
+    rows = archive.list(trashed=True)
+    if args.json:
+        _emit_json([_summary_json(r) for r in rows])
+    else:
+        _print_rows(rows)
+    return EXIT_OK
+
+
+def cmd_purge(archive: Archive, args: argparse.Namespace) -> int:
+    try:
+        removed = archive.purge(_ids(args.ids) if args.ids else None)
+    except ValueError as error:
+        raise QueryError(str(error)) from None
+    print(f"removed {len(removed)} clipping(s) for good", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
+    bar = _ProgressBar("Indexing")
+    try:
+        archive.rebuild_index(report=bar)
+    finally:
+        bar.finish()
+    print(f"rebuilt the search index of {archive.count()} clipping(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_check(archive: Archive, args: argparse.Namespace) -> int:
+    problems = archive.check()
+    if args.json:
+        _emit_json(
+            [{"kind": p.kind, "message": p.message, "id": p.clipping_id} for p in problems]
+        )
+    for problem in problems:
+        print(f"problem: {problem.message}", file=sys.stderr)
+    if problems:
+        if any(p.kind.startswith("index") for p in problems):
+            print("`clippings reindex` rebuilds the search index from the database.",
+                  file=sys.stderr)
+        return EXIT_FAILED
+    if not args.json:
+        print(f"ok: {archive.count()} clipping(s), originals and search index are sound")
+    return EXIT_OK
+
+
+# --- Parser ----------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="clippings",
+        description="A desktop archive for press clippings. Without a command, opens the window.",
+        epilog=QUERY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"clippings {__version__}")
+    parser.add_argument(
+        "--archive",
+        metavar="DIR",
+        help="the archive folder (default: $CLIPPINGS_ARCHIVE, else your data folder)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, handler: Callable[[Archive, argparse.Namespace], int], text: str,
+                **kwargs: Any) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text, **kwargs)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def json_flag(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--json", action="store_true", help="print JSON on standard output")
+
+    sub = command("import", cmd_import, "import files and folders (text, HTML, PDF)")
+    sub.add_argument("paths", nargs="+", metavar="PATH")
+    sub.add_argument("--tag", action="append", metavar="TAG", help="tag every new clipping")
+    json_flag(sub)
+
+    sub = command("search", cmd_search, "search the archive", epilog=QUERY_HELP,
+                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.add_argument("query")
+    sub.add_argument("--limit", type=int, default=20, metavar="N")
+    sub.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    json_flag(sub)
+
+    sub = command("show", cmd_show, "show one clipping")
+    sub.add_argument("id")
+    json_flag(sub)
+
+    sub = command("list", cmd_list, "list clippings, newest first")
+    sub.add_argument("--tag", metavar="TAG", help="only those with this tag or one below it")
+    json_flag(sub)
+
+    sub = command("tag", cmd_tag, "add a tag to clippings or remove one")
+    sub.add_argument("ids", nargs="+", metavar="ID")
+    which = sub.add_mutually_exclusive_group(required=True)
+    which.add_argument("--add", metavar="TAG")
+    which.add_argument("--remove", metavar="TAG")
+
+    sub = command("tags", cmd_tags, "list tags, or rename, merge, colour or delete one")
+    json_flag(sub)
+    actions = sub.add_subparsers(dest="tags_action", metavar="ACTION", parser_class=_Parser)
+    rename = actions.add_parser("rename", help="rename a tag (and the tags below it)")
+    rename.add_argument("old")
+    rename.add_argument("new")
+    merge = actions.add_parser("merge", help="give FROM's clippings INTO and drop FROM")
+    merge.add_argument("source", metavar="FROM")
+    merge.add_argument("target", metavar="INTO")
+    colour = actions.add_parser("colour", aliases=["color"], help="set a tag's colour")
+    colour.add_argument("tag")
+    colour.add_argument("colour", metavar="'#rrggbb'")
+    delete = actions.add_parser("delete", help="delete a tag (never the clippings)")
+    delete.add_argument("tag")
+
+    sub = command("edit", cmd_edit, "change a clipping's metadata")
+    sub.add_argument("id")
+    for field in ("title", "outlet", "author", "url", "notes", "page", "section", "edition",
+                  "language"):
+        sub.add_argument(f"--{field}", metavar=field[0].upper())
+    sub.add_argument("--published", metavar="DATE", help="2021-07-25 or 2021-07-25T05:05+00:00")
+
+    sub = command("delete", cmd_delete, "move clippings to the trash")
+    sub.add_argument("ids", nargs="+", metavar="ID")
+    sub = command("restore", cmd_restore, "bring clippings back from the trash")
+    sub.add_argument("ids", nargs="+", metavar="ID")
+    sub = command("trash", cmd_trash, "list the clippings in the trash")
+    json_flag(sub)
+    sub = command("purge", cmd_purge, "remove clippings in the trash for good (all without IDs)")
+    sub.add_argument("ids", nargs="*", metavar="ID")
+    command("reindex", cmd_reindex, "rebuild the search index from the database")
+    sub = command("check", cmd_check, "verify the database, the originals and the index")
+    json_flag(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="clippings: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.command is None:
+        return _open_window(args)
+    path = resolve_archive_path(args.archive)
+    try:
+        with Archive.open(path, report=_ProgressBar("Indexing")) as archive:
+            return int(args.handler(archive, args))
+    except NotFoundError as error:
+        print(f"clippings: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except (QueryError, TagError) as error:
+        print(f"clippings: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ArchiveError as error:
+        print(f"clippings: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ClippingsError as error:
+        print(f"clippings: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("clippings: interrupted", file=sys.stderr)
+        return 130
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    print(
+        "clippings: the window comes with the next release; for now every task has a "
+        "command: see `clippings --help`.",
+        file=sys.stderr,
+    )
+    return EXIT_OK

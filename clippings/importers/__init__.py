@@ -1,0 +1,68 @@
+"""Importers: one module per file format behind a registry.
+
+The registry picks an importer by content first (a PDF header, HTML markup, text that
+decodes) and by the file name's suffix second, so a ``.xml``, ``.srt`` or suffix-less
+file of plain text still imports as text. A new format is one module and one line in
+``_IMPORTERS``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import import_module
+from pathlib import PurePath
+
+from clippings.importers.base import Importer, word_count
+from clippings.model import Extracted, UnsupportedFormatError
+
+# Most specific first: sniffing stops at the first importer that recognises the bytes.
+# Modules are imported lazily (trafilatura alone costs half a second).
+_IMPORTERS = (
+    "clippings.importers.pdf:PdfImporter",
+    "clippings.importers.html:HtmlImporter",
+    "clippings.importers.text:TextImporter",
+)
+
+#: How many leading bytes sniffing looks at.
+SNIFF_BYTES = 8192
+
+
+@lru_cache(maxsize=None)
+def importers() -> tuple[Importer, ...]:
+    """Every registered importer, most specific first."""
+    found = []
+    for spec in _IMPORTERS:
+        module, _, name = spec.partition(":")
+        found.append(getattr(import_module(module), name)())
+    return tuple(found)
+
+
+def importer_for(data: bytes, name: str) -> Importer:
+    """The importer for a file: by content first, by suffix second.
+
+    Raises:
+        UnsupportedFormatError: no importer recognises the file.
+    """
+    head = data[:SNIFF_BYTES]
+    for importer in importers():
+        if importer.sniff(head):
+            return importer
+    suffix = PurePath(name).suffix.lower()
+    for importer in importers():
+        if suffix and suffix in importer.suffixes:
+            return importer
+    if not data:
+        raise UnsupportedFormatError("the file is empty")
+    raise UnsupportedFormatError(f"not a text, HTML or PDF file ({describe_suffix(suffix)})")
+
+
+def describe_suffix(suffix: str) -> str:
+    return f"a {suffix} file" if suffix else "a file with no name suffix"
+
+
+def extract(data: bytes, name: str, *, password: str | None = None) -> Extracted:
+    """Extract one file's article text and metadata with the importer it needs."""
+    return importer_for(data, name).extract(data, name, password=password)
+
+
+__all__ = ["Importer", "extract", "importer_for", "importers", "word_count"]

@@ -1,0 +1,335 @@
+"""The archive's vocabulary: plain frozen dataclasses and the project's errors.
+
+Every layer may import this module; it imports nothing of the project's own.
+Services hand these objects upward, never ORM rows or index documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from types import MappingProxyType
+from typing import Literal
+
+# A publication date: an aware ``datetime`` in the source's own offset when a time is
+# known, a plain ``date`` when only the day is.
+Published = datetime | date
+
+#: The metadata fields whose origin is recorded (``Clipping.provenance``).
+METADATA_FIELDS = (
+    "title",
+    "outlet",
+    "author",
+    "published",
+    "language",
+    "url",
+    "page",
+    "section",
+    "edition",
+)
+
+#: Where a metadata value came from, from most to least sure. Importers may use others
+#: (a short lowercase word or two joined by ``-``); these are the ones the UI knows.
+PROVENANCE_LABELS = {
+    "user": "set by you",
+    "json-ld": "from the page's structured data",
+    "html-meta": "from the page's meta tags",
+    "opengraph": "from the page's OpenGraph tags",
+    "pdf-info": "from the PDF's document information",
+    "pdf-xmp": "from the PDF's XMP metadata",
+    "text-header": "from the clipping's header lines",
+    "text-dateline": "from a dateline in the text",
+    "html-heuristic": "guessed from the page",
+    "pdf-heuristic": "guessed from the first page",
+    "text-heuristic": "guessed from the text",
+    "url": "derived from the URL",
+    "derived": "made up from the text (no headline found)",
+    "detected": "detected from the text",
+    "bundle": "from an exported bundle",
+}
+
+
+def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What an importer makes of one file: article text and metadata.
+
+    Importers are pure functions of a file's bytes and name (see ``importers``);
+    ``provenance`` maps each metadata field that has a value to where it came from.
+    """
+
+    text: str
+    format: str
+    title: str | None = None
+    html: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: Published | None = None
+    language: str | None = None
+    url: str | None = None
+    page: str | None = None
+    section: str | None = None
+    edition: str | None = None
+    provenance: Mapping[str, str] = field(default_factory=dict)
+    #: False for a file with no text layer (an image-only scan): stored, flagged, not indexed
+    #: as a searchable success.
+    has_text: bool = True
+    #: Plain-words notes on what the importer could not do (e.g. "no text layer").
+    warnings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "provenance", _frozen(self.provenance))
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag: a hierarchical name (``Russia/US relations``), a colour and a count."""
+
+    name: str
+    colour: str | None = None
+    count: int = 0
+
+    @property
+    def parent(self) -> str | None:
+        head, sep, _ = self.name.rpartition("/")
+        return head if sep else None
+
+    @property
+    def leaf(self) -> str:
+        return self.name.rpartition("/")[2]
+
+
+@dataclass(frozen=True)
+class ClippingSummary:
+    """One row of the list: what a table shows, never the article text."""
+
+    id: int
+    title: str
+    outlet: str | None
+    published: Published | None
+    language: str | None
+    word_count: int
+    tags: tuple[str, ...] = ()
+    trashed: bool = False
+    has_text: bool = True
+
+
+@dataclass(frozen=True)
+class Clipping:
+    """A whole clipping as stored in the archive."""
+
+    id: int
+    title: str
+    text: str
+    outlet: str | None = None
+    author: str | None = None
+    published: Published | None = None
+    language: str | None = None
+    url: str | None = None
+    html: str | None = None
+    word_count: int = 0
+    page: str | None = None
+    section: str | None = None
+    edition: str | None = None
+    notes: str | None = None
+    original_name: str = ""
+    sha256: str = ""
+    format: str = ""
+    imported_at: datetime | None = None
+    trashed: bool = False
+    has_text: bool = True
+    tags: tuple[str, ...] = ()
+    provenance: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "provenance", _frozen(self.provenance))
+
+    def summary(self) -> ClippingSummary:
+        return ClippingSummary(
+            id=self.id,
+            title=self.title,
+            outlet=self.outlet,
+            published=self.published,
+            language=self.language,
+            word_count=self.word_count,
+            tags=self.tags,
+            trashed=self.trashed,
+            has_text=self.has_text,
+        )
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A search result: the row, its score and a snippet.
+
+    ``snippet`` is HTML-escaped text in which the matched words are wrapped in
+    ``<mark>…</mark>``.
+    """
+
+    clipping: ClippingSummary
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: tuple[SearchHit, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a long job is: ``done`` of ``total`` steps, and what it is doing now."""
+
+    done: int
+    total: int
+    message: str = ""
+
+
+ImportOutcome = Literal["imported", "duplicate", "skipped", "failed"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What happened to one file of an import."""
+
+    path: str
+    outcome: ImportOutcome
+    id: int | None = None
+    title: str | None = None
+    reason: str | None = None
+    #: True for a clipping stored without text (a scan with no text layer).
+    without_text: bool = False
+    #: True when the file needs a password to be read (the UI may ask and retry).
+    needs_password: bool = False
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    results: tuple[ImportResult, ...]
+    cancelled: bool = False
+
+    def of(self, outcome: ImportOutcome) -> tuple[ImportResult, ...]:
+        return tuple(r for r in self.results if r.outcome == outcome)
+
+    @property
+    def ok(self) -> bool:
+        return not self.of("failed")
+
+
+@dataclass(frozen=True)
+class CheckProblem:
+    """One fault found by ``check``."""
+
+    kind: str
+    message: str
+    clipping_id: int | None = None
+
+
+# --- Errors ---------------------------------------------------------------------------
+
+
+class ClippingsError(Exception):
+    """Base of the project's errors. ``str(error)`` is a message a person can act on."""
+
+
+class ArchiveError(ClippingsError):
+    """The archive folder cannot be opened or created."""
+
+
+class NotFoundError(ClippingsError):
+    """An id or a tag that the archive does not have."""
+
+
+class QueryError(ClippingsError):
+    """A search query that cannot be understood (an unknown field, an unreadable date)."""
+
+
+class TagError(ClippingsError):
+    """A tag name or operation that is not allowed."""
+
+
+class UnsupportedFormatError(ClippingsError):
+    """A file that no importer handles (the import lists it as skipped)."""
+
+
+class ExtractionError(ClippingsError):
+    """A file of a known type that cannot be read (broken, truncated, ...)."""
+
+
+class PasswordRequiredError(ExtractionError):
+    """A file that needs a password; ``wrong`` is True when one was given and refused."""
+
+    def __init__(self, message: str, *, wrong: bool = False) -> None:
+        super().__init__(message)
+        self.wrong = wrong
+
+
+class Cancelled(ClippingsError):  # noqa: N818 - it names what happened, not a fault
+    """A long job stopped because the user asked."""
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """What the search index holds of one clipping (the storage layer makes these)."""
+
+    id: int
+    revision: int
+    title: str
+    text: str
+    outlet: str | None
+    author: str | None
+    language: str | None
+    published: Published | None
+    #: Every tag of the clipping with all its ancestors ("Russia/US" adds "Russia").
+    tags: tuple[str, ...]
+
+
+def tag_name(raw: str) -> str:
+    """A tag name as stored: trimmed parts joined by ``/``.
+
+    Raises:
+        TagError: the name is empty or has an empty part ("a//b").
+    """
+    parts = [part.strip() for part in raw.strip().strip("/").split("/")]
+    if not raw.strip() or any(not part for part in parts):
+        raise TagError(f"{raw!r} is not a tag name: give words separated by '/'")
+    return "/".join(parts)
+
+
+def tag_ancestors(name: str) -> tuple[str, ...]:
+    """``"a/b/c"`` -> ``("a", "a/b", "a/b/c")``."""
+    parts = name.split("/")
+    return tuple("/".join(parts[: i + 1]) for i in range(len(parts)))
+
+
+def published_to_iso(value: Published | None) -> str | None:
+    """ISO 8601 in the source's own offset, or a bare day."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def published_from_iso(value: str | None) -> Published | None:
+    if not value:
+        return None
+    if len(value) == 10:
+        return date.fromisoformat(value)
+    return datetime.fromisoformat(value)
+
+
+def published_utc(value: Published | None) -> datetime | None:
+    """The instant as a naive UTC datetime, for sorting and ranges (a day: its midnight)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return datetime(value.year, value.month, value.day)

@@ -1,0 +1,43 @@
+"""Full-text search, behind one small interface.
+
+The only layer that imports Whoosh. ``SearchIndex`` is what the services need of a
+search backend; ``WhooshIndex`` is the embedded one. Another backend (a server-side
+one for a shared archive, or a faster embedded engine) can stand beside it without
+touching the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
+
+from clippings.model import IndexDocument, Progress
+from clippings.search.query import USER_FIELDS
+from clippings.search.whoosh_index import SortOrder, WhooshIndex
+
+
+class SearchIndex(Protocol):
+    def needs_rebuild(self) -> str | None: ...
+
+    def rebuild(
+        self,
+        batches: Iterable[Sequence[IndexDocument]],
+        total: int,
+        report: Callable[[Progress], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> bool: ...
+
+    def apply(self, upserts: Sequence[IndexDocument], deletions: Sequence[int]) -> None: ...
+
+    def search(
+        self, text: str, *, limit: int | None = 50, sort: SortOrder = "relevance"
+    ) -> tuple[list[tuple[int, float]], int]: ...
+
+    def snippet(self, text: str, article: str, *, length: int = 240) -> str: ...
+
+    def revisions(self) -> dict[int, int]: ...
+
+    def close(self) -> None: ...
+
+
+__all__ = ["USER_FIELDS", "SearchIndex", "SortOrder", "WhooshIndex"]

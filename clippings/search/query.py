@@ -1,0 +1,203 @@
+"""The query language users type, turned into Whoosh queries.
+
+Words, "exact phrases", AND / OR / NOT and -word, prefix*, and the fields
+``title:`` ``outlet:`` ``author:`` ``tag:`` ``lang:`` ``published:``.
+
+Dates are handled here rather than by Whoosh's date plugin, which gets inclusive
+ranges wrong: ``published:2021-07`` is the whole month, and in
+``published:[2021-07-01 to 2021-07-31]`` both ends are whole days, included. A date
+is the source's own calendar day (an article of 25 July 02:00 +05:00 is of the 25th).
+
+An unknown field or an unreadable date raises ``QueryError``; nothing is silently
+reinterpreted.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.fields import NUMERIC
+from whoosh.qparser import (
+    AndGroup,
+    FieldAliasPlugin,
+    GtLtPlugin,
+    MultifieldParser,
+    PlusMinusPlugin,
+)
+from whoosh.qparser.common import QueryParserError
+
+from clippings.model import QueryError
+
+#: What users type before the colon -> the index field.
+USER_FIELDS = {
+    "title": "title",
+    "text": "text",
+    "outlet": "outlet",
+    "author": "author",
+    "tag": "tags",
+    "tags": "tags",
+    "lang": "language",
+    "language": "language",
+    "published": "published",
+    "date": "published",
+}
+
+#: Fields searched by words without a field, and their weights.
+DEFAULT_FIELDS = ("title", "text", "outlet", "author")
+FIELD_BOOSTS = {"title": 3.0, "text": 1.0, "outlet": 1.5, "author": 1.5}
+
+_DATE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
+_FIELD_USE = re.compile(r"(?<![\w.])([A-Za-z_]\w*):")
+_QUOTED = re.compile(r'"[^"]*"?')
+_TAG_USE = re.compile(r'(?<![\w.])tags?:("[^"]*"|[^\s()]+)', re.IGNORECASE)
+
+
+def day_number(value: date) -> int:
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def date_span(text: str) -> tuple[int, int]:
+    """The first and last day that ``2021``, ``2021-07`` or ``2021-07-25`` covers.
+
+    Raises:
+        QueryParserError: not such a date (Whoosh turns this into an error query).
+    """
+    match = _DATE.match(text.strip())
+    if not match:
+        raise QueryParserError(
+            f"cannot read the date {text.strip()!r}: write it as 2021, 2021-07 or 2021-07-25"
+        )
+    year = int(match.group(1))
+    month = int(match.group(2)) if match.group(2) else None
+    day = int(match.group(3)) if match.group(3) else None
+    try:
+        if month is None:
+            return day_number(date(year, 1, 1)), day_number(date(year, 12, 31))
+        if day is None:
+            last = calendar.monthrange(year, month)[1]
+            return day_number(date(year, month, 1)), day_number(date(year, month, last))
+        exact = day_number(date(year, month, day))
+    except ValueError as error:
+        raise QueryParserError(f"{text.strip()!r} is not a date on the calendar") from error
+    return exact, exact
+
+
+class DayField(NUMERIC):  # type: ignore[misc]
+    """A calendar day stored as the number yyyymmdd, parsed from the user's dates."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(numtype=int, bits=32, **kwargs)
+
+    def self_parsing(self) -> bool:
+        return True
+
+    def parse_query(self, fieldname: str, qstring: str, boost: float = 1.0) -> Any:
+        first, last = date_span(qstring)
+        return wq.NumericRange(fieldname, first, last, boost=boost, constantscore=True)
+
+    def parse_range(
+        self,
+        fieldname: str,
+        start: str | None,
+        end: str | None,
+        startexcl: bool,
+        endexcl: bool,
+        boost: float = 1.0,
+    ) -> Any:
+        low = high = None
+        if start and start.strip():
+            first, last = date_span(start)
+            low = last + 1 if startexcl else first
+        if end and end.strip():
+            first, last = date_span(end)
+            high = first - 1 if endexcl else last
+        if low is None and high is None:
+            raise QueryParserError("a date range needs at least one end: [2021-07-01 to ]")
+        # Whoosh mishandles open-ended numeric ranges: close them at the calendar's ends.
+        low = 101 if low is None else low
+        high = 99991231 if high is None else high
+        if low > high:
+            raise QueryParserError("the date range ends before it starts")
+        return wq.NumericRange(fieldname, low, high, boost=boost, constantscore=True)
+
+
+def tag_token(name: str) -> str:
+    """How a tag name is stored in the index: one token, case-folded, no spaces."""
+    return name.strip().strip("/").casefold().replace(" ", "_")
+
+
+def _rewrite_tags(text: str) -> str:
+    """``tag:"Russia/US relations"`` -> ``tags:russia/us_relations`` (one token)."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = match.group(1).strip('"')
+        if not value.strip():
+            raise QueryError("tag: needs a tag name, as in tag:Russia or tag:\"US relations\"")
+        return f"tags:{tag_token(value)}"
+
+    return _TAG_USE.sub(replace, text)
+
+
+def check_fields(text: str) -> None:
+    """Raise QueryError for a ``field:`` that the archive does not have."""
+    unquoted = _QUOTED.sub(" ", text)
+    for match in _FIELD_USE.finditer(unquoted):
+        name = match.group(1)
+        if name.lower() not in USER_FIELDS:
+            known = ", ".join(f"{f}:" for f in ("title", "outlet", "author", "tag", "lang",
+                                               "published"))
+            raise QueryError(
+                f"unknown field {name}: in the query (the fields are {known}); "
+                f'to search for the text itself, put it in quotes: "{name}:…"'
+            )
+
+
+def make_parser(schema: Any) -> Any:
+    parser = MultifieldParser(
+        list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=AndGroup
+    )
+    parser.add_plugin(
+        FieldAliasPlugin(
+            {
+                "tags": ["tag"],
+                "language": ["lang"],
+                "published": ["date"],
+            }
+        )
+    )
+    # "-word" excludes a word, but only at the start of one: "e-mail" and dates stay whole.
+    parser.add_plugin(PlusMinusPlugin(minusexpr=r"(?<![^\s(])-"))
+    parser.remove_plugin_class(GtLtPlugin)
+    return parser
+
+
+def parse(text: str, schema: Any) -> Any:
+    """The Whoosh query for a user's query string.
+
+    Raises:
+        QueryError: an unknown field, an unreadable date, an empty query.
+    """
+    if not text.strip():
+        raise QueryError("the query is empty: type some words to search for")
+    check_fields(text)
+    rewritten = _rewrite_tags(text)
+    # Lower-case field names: "Title:" means title:.
+    rewritten = _FIELD_USE.sub(lambda m: m.group(1).lower() + ":", rewritten)
+    parsed = make_parser(schema).parse(rewritten, normalize=False)
+    _raise_errors(parsed)
+    parsed = parsed.normalize()
+    if parsed is wq.NullQuery:
+        raise QueryError("the query has nothing to search for")
+    return parsed
+
+
+def _raise_errors(node: Any) -> None:
+    error = getattr(node, "error", None)
+    if error:
+        raise QueryError(str(error))
+    for child in node.children() if hasattr(node, "children") else ():
+        _raise_errors(child)

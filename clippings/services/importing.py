@@ -1,0 +1,220 @@
+"""Importing files into an archive: the pipeline every front end uses.
+
+For each file: read its bytes; a file already in the archive (same bytes) is a
+duplicate at once; otherwise the registry picks an importer, the text is
+extracted, a clipping with the same normalised text is a duplicate too; else the
+original is stored and the clipping written in one transaction. One bad file never
+stops a batch, and nothing half-stored remains after a failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+from clippings import importers
+from clippings.model import (
+    ClippingsError,
+    Extracted,
+    ExtractionError,
+    ImportReport,
+    ImportResult,
+    PasswordRequiredError,
+    Progress,
+    UnsupportedFormatError,
+)
+from clippings.services.archive import Archive, Cancel, Report
+from clippings.storage import NewClipping, sha256_of
+
+log = logging.getLogger(__name__)
+
+#: Files above this size are skipped: no press clipping is that large.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Commit to the search index every so many imported files (not once at the end).
+INDEX_EVERY = 50
+
+_PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def text_fingerprint(text: str) -> str | None:
+    """SHA-256 of the text with case, spacing and punctuation folded (None if empty)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = _PUNCTUATION.sub(" ", folded).strip()
+    if not folded:
+        return None
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def _skip_dir(name: str) -> bool:
+    # A saved web page's resources ("Page_files/") and hidden folders are not clippings.
+    return name.startswith(".") or name.endswith("_files") or name == "__MACOSX"
+
+
+def expand(paths: Sequence[str | Path]) -> Iterator[tuple[str, Path | None]]:
+    """Each file to import as (path as shown to the user, real path).
+
+    A folder's files come in name order, recursively; the shown path is the folder
+    argument joined with the path below it. A path that does not exist yields
+    ``(shown, None)``.
+    """
+    for given in paths:
+        shown = str(given)
+        path = Path(given)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not _skip_dir(d))
+                for name in sorted(files):
+                    if name.startswith("."):
+                        continue
+                    full = Path(root) / name
+                    yield os.path.join(shown, os.path.relpath(full, path)), full
+        elif path.exists():
+            yield shown, path
+        else:
+            yield shown, None
+
+
+def import_paths(
+    archive: Archive,
+    paths: Sequence[str | Path],
+    *,
+    report: Report | None = None,
+    cancel: Cancel | None = None,
+    passwords: Mapping[str, str] | None = None,
+    tags: Sequence[str] = (),
+) -> ImportReport:
+    """Import files and folders (recursively); one result per file.
+
+    Args:
+        archive: the open archive.
+        paths: files and folders, as the user gave them.
+        report: called with progress (done, total, current file).
+        cancel: checked between files; the files done so far stay imported.
+        passwords: the password to try for a file, by its shown path.
+        tags: tags to give every imported clipping.
+    """
+    files = list(expand(paths))
+    results: list[ImportResult] = []
+    cancelled = False
+    since_sync = 0
+    for done, (shown, real) in enumerate(files):
+        if cancel and cancel():
+            cancelled = True
+            break
+        if report:
+            report(Progress(done, len(files), shown))
+        if real is None:
+            results.append(ImportResult(shown, "failed", reason="no such file or folder"))
+            continue
+        try:
+            data = real.read_bytes() if real.stat().st_size <= MAX_FILE_BYTES else None
+        except OSError as error:
+            results.append(
+                ImportResult(shown, "failed", reason=f"cannot read the file: {error.strerror}")
+            )
+            continue
+        if data is None:
+            results.append(ImportResult(shown, "skipped", reason="larger than 200 MB"))
+            continue
+        password = (passwords or {}).get(shown)
+        result = import_bytes(archive, data, real.name, shown=shown, password=password, tags=tags,
+                              sync=False)
+        results.append(result)
+        if result.outcome == "imported":
+            since_sync += 1
+            if since_sync >= INDEX_EVERY:
+                archive.sync_index()
+                since_sync = 0
+    archive.sync_index()
+    if report:
+        report(Progress(len(results), len(files), "Done"))
+    return ImportReport(results=tuple(results), cancelled=cancelled)
+
+
+def import_bytes(
+    archive: Archive,
+    data: bytes,
+    name: str,
+    *,
+    shown: str | None = None,
+    password: str | None = None,
+    tags: Sequence[str] = (),
+    sync: bool = True,
+) -> ImportResult:
+    """Import one file's bytes (a dropped file, the clipboard, a bundle member)."""
+    shown = shown or name
+    sha = sha256_of(data)
+    existing = archive.store.find_duplicate(sha, None)
+    if existing is not None:
+        return ImportResult(shown, "duplicate", id=existing, reason="the same file is already in the archive")
+    try:
+        extracted = importers.extract(data, name, password=password)
+    except PasswordRequiredError as error:
+        return ImportResult(shown, "failed", reason=str(error), needs_password=True)
+    except UnsupportedFormatError as error:
+        return ImportResult(shown, "skipped", reason=str(error))
+    except ExtractionError as error:
+        return ImportResult(shown, "failed", reason=str(error))
+    except (ClippingsError, RecursionError, MemoryError) as error:
+        log.exception("importing %s", shown)
+        return ImportResult(shown, "failed", reason=f"the file could not be read ({error})")
+    except Exception as error:  # noqa: BLE001 - a library's bug must not stop the batch
+        log.exception("importing %s", shown)
+        return ImportResult(
+            shown, "failed", reason=f"unexpected error while reading the file: {error!r}"
+        )
+    return store_extracted(archive, extracted, data, name, shown=shown, tags=tags, sync=sync)
+
+
+def store_extracted(
+    archive: Archive,
+    extracted: Extracted,
+    data: bytes,
+    name: str,
+    *,
+    shown: str,
+    tags: Sequence[str] = (),
+    sync: bool = True,
+) -> ImportResult:
+    """Store an extracted file unless it duplicates a clipping already there."""
+    fingerprint = text_fingerprint(extracted.text) if extracted.has_text else None
+    sha = sha256_of(data)
+    existing = archive.store.find_duplicate(sha, fingerprint)
+    if existing is not None:
+        return ImportResult(
+            shown, "duplicate", id=existing, reason="the same article is already in the archive"
+        )
+    sha, new_file = archive.originals.put(data)
+    try:
+        clipping_id = archive.store.add(
+            NewClipping(
+                extracted=extracted,
+                sha256=sha,
+                size=len(data),
+                original_name=Path(name).name,
+                text_hash=fingerprint,
+                word_count=importers.word_count(extracted.text),
+            ),
+            tags,
+        )
+    except Exception as error:
+        if new_file:
+            archive.originals.remove(sha)
+        log.exception("storing %s", shown)
+        return ImportResult(shown, "failed", reason=f"could not be stored: {error}")
+    if sync:
+        archive.sync_index()
+    title = extracted.title or Path(name).stem
+    return ImportResult(
+        shown,
+        "imported",
+        id=clipping_id,
+        title=title,
+        without_text=not extracted.has_text,
+        reason="; ".join(extracted.warnings) or None,
+    )

@@ -1,0 +1,33 @@
+"""Which archive to open: ``--archive``, else ``CLIPPINGS_ARCHIVE``, else the default."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "clippings"
+ENV_ARCHIVE = "CLIPPINGS_ARCHIVE"
+
+
+def default_archive_path() -> Path:
+    """The user's data folder (``~/.local/share/clippings/archive`` on Linux)."""
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / "archive"
+
+
+def state_path() -> Path:
+    """Where logs go (``$XDG_STATE_HOME/clippings``)."""
+    return platformdirs.user_state_path(APP_NAME, appauthor=False)
+
+
+def resolve_archive_path(
+    explicit: str | os.PathLike[str] | None, environ: Mapping[str, str] | None = None
+) -> Path:
+    environ = os.environ if environ is None else environ
+    if explicit:
+        return Path(explicit).expanduser()
+    if environ.get(ENV_ARCHIVE):
+        return Path(environ[ENV_ARCHIVE]).expanduser()
+    return default_archive_path()

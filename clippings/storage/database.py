@@ -1,0 +1,826 @@
+"""The archive's database: every read and write of clippings, tags and the index queue.
+
+``ClippingStore`` is the only place that speaks SQL. It hands out frozen dataclasses
+from ``clippings.model``, never rows. Each method runs in its own transaction, so it
+is safe to call from any thread; SQLite allows one writer at a time, and a busy
+timeout makes a second writer wait rather than fail.
+
+Every write that changes what search sees also queues the clipping in
+``index_queue`` in the same transaction (see ``search``'s sync).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from clippings.model import (
+    Clipping,
+    ClippingSummary,
+    Extracted,
+    IndexDocument,
+    NotFoundError,
+    Published,
+    Tag,
+    TagError,
+    published_from_iso,
+    published_to_iso,
+    published_utc,
+    tag_ancestors,
+    tag_name,
+)
+from clippings.storage import migrations
+from clippings.storage.schema import (
+    archive_meta,
+    clipping_tags,
+    clippings,
+    index_queue,
+    originals,
+    tags,
+)
+
+SortKey = Literal["published", "title", "outlet", "words", "imported", "id"]
+
+#: Metadata a user may edit; the rest comes from the file.
+EDITABLE_FIELDS = (
+    "title",
+    "outlet",
+    "author",
+    "published",
+    "language",
+    "url",
+    "page",
+    "section",
+    "edition",
+    "notes",
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class NewClipping:
+    """What the import service stores for one file."""
+
+    extracted: Extracted
+    sha256: str
+    size: int
+    original_name: str
+    text_hash: str | None
+    word_count: int
+
+
+def _like_children(name: str) -> str:
+    escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "/%"
+
+
+def _tag_filter(name: str) -> Any:
+    """The tag and all of its children."""
+    return or_(tags.c.name == name, tags.c.name.like(_like_children(name), escape="\\"))
+
+
+class ClippingStore:
+    """The database of one archive."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    @classmethod
+    def for_file(cls, path: Path) -> ClippingStore:
+        return cls(f"sqlite:///{path}")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- Schema -----------------------------------------------------------------------
+
+    def upgrade(self) -> int:
+        """Create or migrate the schema; returns the version found before."""
+        with self.engine.begin() as conn:
+            return migrations.upgrade(conn)
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return migrations.current_version(conn)
+
+    def meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                select(archive_meta.c.value).where(archive_meta.c.key == key)
+            ).scalar()
+        return None if value is None else str(value)
+
+    # --- Clippings --------------------------------------------------------------------
+
+    def find_duplicate(self, sha256: str, text_hash: str | None) -> int | None:
+        """The id of a clipping with the same bytes or the same normalised text."""
+        condition = clippings.c.sha256 == sha256
+        if text_hash:
+            condition = or_(condition, clippings.c.text_hash == text_hash)
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(clippings.c.id).where(condition).order_by(clippings.c.id).limit(1)
+            ).scalar()
+        return None if found is None else int(found)
+
+    def add(self, new: NewClipping, tag_names: Iterable[str] = ()) -> int:
+        """Store one clipping (and its original's row) in one transaction."""
+        ex = new.extracted
+        now = _now()
+        with self.engine.begin() as conn:
+            known = conn.execute(
+                select(originals.c.sha256).where(originals.c.sha256 == new.sha256)
+            ).scalar()
+            if known is None:
+                conn.execute(
+                    insert(originals).values(sha256=new.sha256, size=new.size, stored_at=now)
+                )
+            clipping_id = int(
+                conn.execute(
+                    insert(clippings).values(
+                        title=ex.title or new.original_name,
+                        outlet=ex.outlet,
+                        author=ex.author,
+                        published=published_to_iso(ex.published),
+                        published_utc=published_utc(ex.published),
+                        language=ex.language,
+                        url=ex.url,
+                        text=ex.text,
+                        html=ex.html,
+                        word_count=new.word_count,
+                        page=ex.page,
+                        section=ex.section,
+                        edition=ex.edition,
+                        original_name=new.original_name,
+                        sha256=new.sha256,
+                        format=ex.format,
+                        text_hash=new.text_hash,
+                        has_text=ex.has_text,
+                        imported_at=now,
+                        trashed=False,
+                        revision=1,
+                        provenance=json.dumps(dict(ex.provenance), sort_keys=True),
+                    )
+                ).inserted_primary_key[0]
+            )
+            for name in tag_names:
+                self._attach(conn, [clipping_id], tag_name(name))
+            self._queue(conn, [clipping_id])
+        return clipping_id
+
+    def get(self, clipping_id: int) -> Clipping:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(clippings).where(clippings.c.id == clipping_id)).first()
+            if row is None:
+                raise NotFoundError(f"there is no clipping {clipping_id}")
+            tag_map = self._tags_of(conn, [clipping_id])
+        return _clipping(row._mapping, tag_map.get(clipping_id, ()))
+
+    def exists(self, ids: Iterable[int]) -> set[int]:
+        wanted = list(set(ids))
+        with self.engine.connect() as conn:
+            return {
+                int(i)
+                for i in conn.execute(select(clippings.c.id).where(clippings.c.id.in_(wanted)))
+                .scalars()
+                .all()
+            }
+
+    def require(self, ids: Iterable[int]) -> list[int]:
+        """The ids, or NotFoundError naming those the archive does not have."""
+        wanted = list(dict.fromkeys(ids))
+        missing = sorted(set(wanted) - self.exists(wanted))
+        if missing:
+            listed = ", ".join(str(i) for i in missing)
+            raise NotFoundError(
+                f"there is no clipping {listed}"
+                if len(missing) == 1
+                else f"there are no clippings {listed}"
+            )
+        return wanted
+
+    def count(self, *, tag: str | None = None, trashed: bool = False) -> int:
+        query = select(func.count()).select_from(clippings).where(clippings.c.trashed == trashed)
+        if tag is not None:
+            query = query.where(clippings.c.id.in_(self._ids_with_tag(tag)))
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+    def summaries(
+        self,
+        *,
+        tag: str | None = None,
+        trashed: bool = False,
+        sort: SortKey = "published",
+        descending: bool = True,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[ClippingSummary]:
+        """A page of the list, sorted; never loads article texts."""
+        column = {
+            "published": clippings.c.published_utc,
+            "title": func.lower(clippings.c.title),
+            "outlet": func.lower(clippings.c.outlet),
+            "words": clippings.c.word_count,
+            "imported": clippings.c.imported_at,
+            "id": clippings.c.id,
+        }[sort]
+        order = [column.desc() if descending else column.asc()]
+        # Rows without a value go last whichever way the list is sorted.
+        order.insert(0, column.is_(None))
+        order.append(clippings.c.id.desc() if descending else clippings.c.id.asc())
+        query = (
+            select(*_SUMMARY_COLUMNS)
+            .where(clippings.c.trashed == trashed)
+            .order_by(*order)
+            .offset(offset)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        if tag is not None:
+            query = query.where(clippings.c.id.in_(self._ids_with_tag(tag)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            tag_map = self._tags_of(conn, [row.id for row in rows])
+        return [_summary(row._mapping, tag_map.get(row.id, ())) for row in rows]
+
+    def summaries_by_id(self, ids: Sequence[int]) -> dict[int, ClippingSummary]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(*_SUMMARY_COLUMNS).where(clippings.c.id.in_(ids))).all()
+            tag_map = self._tags_of(conn, [row.id for row in rows])
+        return {row.id: _summary(row._mapping, tag_map.get(row.id, ())) for row in rows}
+
+    def texts(self, ids: Sequence[int]) -> dict[int, str]:
+        """Article texts of a few clippings (for the snippets of the rows shown)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(clippings.c.id, clippings.c.text).where(clippings.c.id.in_(ids))
+            ).all()
+        return {int(row.id): str(row.text) for row in rows}
+
+    def trashed_ids(self, ids: Iterable[int]) -> set[int]:
+        with self.engine.connect() as conn:
+            return set(
+                conn.execute(
+                    select(clippings.c.id).where(
+                        clippings.c.id.in_(list(ids)), clippings.c.trashed.is_(True)
+                    )
+                ).scalars()
+            )
+
+    def edit(self, clipping_id: int, changes: Mapping[str, object]) -> Clipping:
+        """Set metadata fields; each is then marked as set by the user.
+
+        ``published`` takes a ``date``/``datetime`` or None; the others a string or None.
+        """
+        unknown = set(changes) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+        current = self.get(clipping_id)
+        values: dict[str, object] = {}
+        provenance = dict(current.provenance)
+        for key, value in changes.items():
+            if key == "published":
+                when: Published | None = value  # type: ignore[assignment]
+                values["published"] = published_to_iso(when)
+                values["published_utc"] = published_utc(when)
+            else:
+                cleaned = str(value).strip() if value is not None else None
+                if key == "title" and not cleaned:
+                    raise ValueError("a clipping needs a title")
+                values[key] = cleaned or None
+            if key != "notes":
+                provenance[key] = "user"
+        values["provenance"] = json.dumps(provenance, sort_keys=True)
+        with self.engine.begin() as conn:
+            conn.execute(update(clippings).where(clippings.c.id == clipping_id).values(**values))
+            self._queue(conn, [clipping_id])
+        return self.get(clipping_id)
+
+    def set_trashed(self, ids: Iterable[int], trashed: bool) -> list[int]:
+        """Move clippings to the trash or back; returns those that changed."""
+        wanted = self.require(ids)
+        with self.engine.begin() as conn:
+            changed = [
+                int(i)
+                for i in conn.execute(
+                    select(clippings.c.id).where(
+                        clippings.c.id.in_(wanted), clippings.c.trashed.is_(not trashed)
+                    )
+                ).scalars()
+            ]
+            if changed:
+                conn.execute(
+                    update(clippings)
+                    .where(clippings.c.id.in_(changed))
+                    .values(
+                        trashed=trashed,
+                        trashed_at=_now() if trashed else None,
+                    )
+                )
+                self._queue(conn, changed)
+        return changed
+
+    def purge(self, ids: Iterable[int] | None = None) -> tuple[list[int], list[str]]:
+        """Remove trashed clippings for good (all of the trash when ``ids`` is None).
+
+        Returns the ids removed and the originals no clipping uses any more (the
+        caller deletes those files after this transaction has committed).
+
+        Raises:
+            NotFoundError: an id that does not exist.
+            ValueError: an id that is not in the trash.
+        """
+        with self.engine.begin() as conn:
+            if ids is None:
+                doomed = list(
+                    conn.execute(
+                        select(clippings.c.id).where(clippings.c.trashed.is_(True))
+                    ).scalars()
+                )
+            else:
+                doomed = self.require(ids)
+                live = sorted(set(doomed) - self.trashed_ids(doomed))
+                if live:
+                    raise ValueError(
+                        "only clippings in the trash can be purged; not in the trash: "
+                        + ", ".join(str(i) for i in live)
+                    )
+            if not doomed:
+                return [], []
+            shas = set(
+                conn.execute(
+                    select(clippings.c.sha256).where(clippings.c.id.in_(doomed))
+                ).scalars()
+            )
+            conn.execute(delete(clipping_tags).where(clipping_tags.c.clipping_id.in_(doomed)))
+            conn.execute(delete(clippings).where(clippings.c.id.in_(doomed)))
+            still_used = set(
+                conn.execute(
+                    select(clippings.c.sha256).where(clippings.c.sha256.in_(shas))
+                ).scalars()
+            )
+            unused = sorted(shas - still_used)
+            if unused:
+                conn.execute(delete(originals).where(originals.c.sha256.in_(unused)))
+            self._queue(conn, doomed)
+        return doomed, unused
+
+    # --- Tags -------------------------------------------------------------------------
+
+    def tags(self) -> list[Tag]:
+        """Every tag, with implicit parents, and how many live clippings each covers.
+
+        A tag's count includes the clippings of its children.
+        """
+        with self.engine.connect() as conn:
+            stored = {
+                str(row.name): row.colour
+                for row in conn.execute(select(tags.c.name, tags.c.colour)).all()
+            }
+            pairs = conn.execute(
+                select(tags.c.name, clipping_tags.c.clipping_id)
+                .join(clipping_tags, clipping_tags.c.tag_id == tags.c.id)
+                .join(clippings, clippings.c.id == clipping_tags.c.clipping_id)
+                .where(clippings.c.trashed.is_(False))
+            ).all()
+        covered: dict[str, set[int]] = {}
+        for name in stored:
+            for ancestor in tag_ancestors(name):
+                covered.setdefault(ancestor, set())
+        for name, clipping_id in pairs:
+            for ancestor in tag_ancestors(str(name)):
+                covered[ancestor].add(int(clipping_id))
+        return [
+            Tag(name=name, colour=stored.get(name), count=len(ids))
+            for name, ids in sorted(covered.items(), key=lambda item: item[0].casefold())
+        ]
+
+    def tag_exists(self, name: str) -> bool:
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(select(tags.c.id).where(_tag_filter(name)).limit(1)).first()
+                is not None
+            )
+
+    def add_tag(self, ids: Iterable[int], name: str) -> list[int]:
+        """Tag clippings; returns the ids that did not have the tag before."""
+        wanted = self.require(ids)
+        with self.engine.begin() as conn:
+            added = self._attach(conn, wanted, tag_name(name))
+            self._queue(conn, added)
+        return added
+
+    def remove_tag(self, ids: Iterable[int], name: str) -> list[int]:
+        """Untag clippings (the tag and its children); returns the ids that had it."""
+        wanted = self.require(ids)
+        name = tag_name(name)
+        with self.engine.begin() as conn:
+            tag_ids = list(conn.execute(select(tags.c.id).where(_tag_filter(name))).scalars())
+            had = sorted(
+                {
+                    int(i)
+                    for i in conn.execute(
+                        select(clipping_tags.c.clipping_id).where(
+                            clipping_tags.c.tag_id.in_(tag_ids),
+                            clipping_tags.c.clipping_id.in_(wanted),
+                        )
+                    ).scalars()
+                }
+            )
+            conn.execute(
+                delete(clipping_tags).where(
+                    clipping_tags.c.tag_id.in_(tag_ids), clipping_tags.c.clipping_id.in_(wanted)
+                )
+            )
+            self._queue(conn, had)
+        return had
+
+    def tag_members(self, name: str) -> dict[int, list[str]]:
+        """Which clippings carry the tag (or a child), and under which exact names."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(clipping_tags.c.clipping_id, tags.c.name)
+                .join(tags, tags.c.id == clipping_tags.c.tag_id)
+                .where(_tag_filter(tag_name(name)))
+            ).all()
+        members: dict[int, list[str]] = {}
+        for clipping_id, exact in rows:
+            members.setdefault(int(clipping_id), []).append(str(exact))
+        return members
+
+    def rename_tag(self, old: str, new: str) -> None:
+        """Rename a tag and its children (``a`` -> ``b`` renames ``a/x`` to ``b/x``).
+
+        Raises:
+            NotFoundError: no such tag.
+            TagError: the new name is taken, or lies inside the old one.
+        """
+        old, new = tag_name(old), tag_name(new)
+        if old == new:
+            return
+        if new.startswith(old + "/"):
+            raise TagError(f"cannot move tag {old!r} inside itself")
+        with self.engine.begin() as conn:
+            moving = self._subtree(conn, old)
+            clash = conn.execute(
+                select(tags.c.name).where(_tag_filter(new), tags.c.id.notin_(list(moving)))
+            ).first()
+            if clash is not None:
+                raise TagError(
+                    f"there is already a tag {new!r}: use merge to put the two together"
+                )
+            for tag_id, name in moving.items():
+                conn.execute(
+                    update(tags).where(tags.c.id == tag_id).values(name=new + name[len(old) :])
+                )
+            self._queue(conn, self._clippings_of_tags(conn, list(moving)))
+
+    def merge_tag(self, source: str, target: str) -> None:
+        """Give ``source``'s clippings ``target`` instead, then drop ``source``.
+
+        Children move along: ``source/x`` becomes ``target/x``.
+        """
+        source, target = tag_name(source), tag_name(target)
+        if source == target:
+            return
+        if target.startswith(source + "/"):
+            raise TagError(f"cannot merge tag {source!r} into its own child {target!r}")
+        with self.engine.begin() as conn:
+            moving = self._subtree(conn, source)
+            affected = self._clippings_of_tags(conn, list(moving))
+            for tag_id, name in moving.items():
+                destination = target + name[len(source) :]
+                members = [
+                    int(i)
+                    for i in conn.execute(
+                        select(clipping_tags.c.clipping_id).where(
+                            clipping_tags.c.tag_id == tag_id
+                        )
+                    ).scalars()
+                ]
+                self._attach(conn, members, destination)
+                conn.execute(delete(clipping_tags).where(clipping_tags.c.tag_id == tag_id))
+                conn.execute(delete(tags).where(tags.c.id == tag_id))
+            self._queue(conn, affected)
+
+    def delete_tag(self, name: str) -> list[int]:
+        """Delete a tag and its children; the clippings stay. Returns the clippings
+        that carried it."""
+        name = tag_name(name)
+        with self.engine.begin() as conn:
+            doomed = self._subtree(conn, name)
+            affected = self._clippings_of_tags(conn, list(doomed))
+            conn.execute(delete(clipping_tags).where(clipping_tags.c.tag_id.in_(list(doomed))))
+            conn.execute(delete(tags).where(tags.c.id.in_(list(doomed))))
+            self._queue(conn, affected)
+        return affected
+
+    def set_tag_colour(self, name: str, colour: str | None) -> None:
+        name = tag_name(name)
+        with self.engine.begin() as conn:
+            exact = conn.execute(select(tags.c.id).where(tags.c.name == name)).scalar()
+            if exact is None:
+                if not self._subtree(conn, name):
+                    raise NotFoundError(f"there is no tag {name!r}")
+                # An implicit parent gets a row of its own to hold the colour.
+                conn.execute(insert(tags).values(name=name, colour=colour))
+            else:
+                conn.execute(update(tags).where(tags.c.id == exact).values(colour=colour))
+
+    def restore_tags(self, assignments: Mapping[int, Iterable[str]]) -> None:
+        """Give clippings these exact tags back (undo of a tag removal)."""
+        with self.engine.begin() as conn:
+            touched: list[int] = []
+            for clipping_id, names in assignments.items():
+                for name in names:
+                    touched += self._attach(conn, [clipping_id], name)
+            self._queue(conn, sorted(set(touched)))
+
+    # --- The index queue --------------------------------------------------------------
+
+    def queue_all(self) -> int:
+        """Queue every clipping (a full reindex through the queue)."""
+        with self.engine.begin() as conn:
+            ids = list(conn.execute(select(clippings.c.id)).scalars())
+            self._queue(conn, ids)
+        return len(ids)
+
+    def pending(self, limit: int) -> list[tuple[int, int]]:
+        """Up to ``limit`` queued (queue id, clipping id) pairs, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(index_queue.c.id, index_queue.c.clipping_id)
+                .order_by(index_queue.c.id)
+                .limit(limit)
+            ).all()
+        return [(int(a), int(b)) for a, b in rows]
+
+    def pending_count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(index_queue)).scalar() or 0)
+
+    def done(self, queue_ids: Sequence[int]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(index_queue).where(index_queue.c.id.in_(list(queue_ids))))
+
+    def clear_queue_upto(self, queue_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(index_queue).where(index_queue.c.id <= queue_id))
+
+    def last_queue_id(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.max(index_queue.c.id))).scalar() or 0)
+
+    def index_documents(self, ids: Sequence[int]) -> dict[int, IndexDocument]:
+        """Documents for the clippings search should see (live, with text) among ``ids``."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    clippings.c.id,
+                    clippings.c.revision,
+                    clippings.c.title,
+                    clippings.c.text,
+                    clippings.c.outlet,
+                    clippings.c.author,
+                    clippings.c.language,
+                    clippings.c.published,
+                ).where(
+                    clippings.c.id.in_(list(ids)),
+                    clippings.c.trashed.is_(False),
+                )
+            ).all()
+            tag_map = self._tags_of(conn, [row.id for row in rows])
+        documents = {}
+        for row in rows:
+            expanded = sorted({a for t in tag_map.get(row.id, ()) for a in tag_ancestors(t)})
+            documents[int(row.id)] = IndexDocument(
+                id=int(row.id),
+                revision=int(row.revision),
+                title=str(row.title),
+                text=str(row.text),
+                outlet=row.outlet,
+                author=row.author,
+                language=row.language,
+                published=published_from_iso(row.published),
+                tags=tuple(expanded),
+            )
+        return documents
+
+    def all_ids(self, *, searchable_only: bool = False) -> Iterator[list[int]]:
+        """Every clipping id in batches of 500 (live ones only when ``searchable_only``)."""
+        last = 0
+        while True:
+            query = select(clippings.c.id).where(clippings.c.id > last)
+            if searchable_only:
+                query = query.where(clippings.c.trashed.is_(False))
+            with self.engine.connect() as conn:
+                batch = [int(i) for i in conn.execute(query.order_by(clippings.c.id).limit(500))
+                         .scalars()]
+            if not batch:
+                return
+            yield batch
+            last = batch[-1]
+
+    def revisions(self) -> dict[int, int]:
+        """Revision of every clipping search should see."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(clippings.c.id, clippings.c.revision).where(clippings.c.trashed.is_(False))
+            ).all()
+        return {int(a): int(b) for a, b in rows}
+
+    # --- Checks -----------------------------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """What the database engine itself finds wrong (empty when all is well)."""
+        if self.engine.dialect.name != "sqlite":
+            return []
+        with self.engine.connect() as conn:
+            found = [str(r[0]) for r in conn.execute(text("PRAGMA integrity_check")).all()]
+            found += [
+                f"foreign key fault in {r[0]} row {r[1]}"
+                for r in conn.execute(text("PRAGMA foreign_key_check")).all()
+            ]
+        return [line for line in found if line != "ok"]
+
+    def original_hashes(self) -> dict[str, list[int]]:
+        """Every original in use, with the clippings that use it."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(clippings.c.sha256, clippings.c.id)).all()
+        used: dict[str, list[int]] = {}
+        for sha, clipping_id in rows:
+            used.setdefault(str(sha), []).append(int(clipping_id))
+        return used
+
+    # --- Internals --------------------------------------------------------------------
+
+    def _queue(self, conn: Connection, ids: Iterable[int]) -> None:
+        """Queue clippings for the index and bump their revision (``check`` compares)."""
+        unique = list(dict.fromkeys(ids))
+        if not unique:
+            return
+        conn.execute(
+            update(clippings)
+            .where(clippings.c.id.in_(unique))
+            .values(revision=clippings.c.revision + 1)
+        )
+        conn.execute(
+            insert(index_queue), [{"clipping_id": i, "queued_at": _now()} for i in unique]
+        )
+
+    def _tag_id(self, conn: Connection, name: str) -> int:
+        found = conn.execute(select(tags.c.id).where(tags.c.name == name)).scalar()
+        if found is not None:
+            return int(found)
+        try:
+            with conn.begin_nested():
+                return int(conn.execute(insert(tags).values(name=name)).inserted_primary_key[0])
+        except IntegrityError:  # another writer made it meanwhile
+            return int(conn.execute(select(tags.c.id).where(tags.c.name == name)).scalar_one())
+
+    def _attach(self, conn: Connection, ids: Sequence[int], name: str) -> list[int]:
+        tag_id = self._tag_id(conn, name)
+        present = set(
+            conn.execute(
+                select(clipping_tags.c.clipping_id).where(
+                    clipping_tags.c.tag_id == tag_id, clipping_tags.c.clipping_id.in_(list(ids))
+                )
+            ).scalars()
+        )
+        added = [i for i in dict.fromkeys(ids) if i not in present]
+        if added:
+            conn.execute(
+                insert(clipping_tags), [{"clipping_id": i, "tag_id": tag_id} for i in added]
+            )
+        return added
+
+    def _subtree(self, conn: Connection, name: str) -> dict[int, str]:
+        found = {
+            int(row.id): str(row.name)
+            for row in conn.execute(select(tags.c.id, tags.c.name).where(_tag_filter(name)))
+        }
+        if not found:
+            raise NotFoundError(f"there is no tag {name!r}")
+        return found
+
+    def _clippings_of_tags(self, conn: Connection, tag_ids: list[int]) -> list[int]:
+        return sorted(
+            {
+                int(i)
+                for i in conn.execute(
+                    select(clipping_tags.c.clipping_id).where(clipping_tags.c.tag_id.in_(tag_ids))
+                ).scalars()
+            }
+        )
+
+    def _ids_with_tag(self, name: str) -> Any:
+        return (
+            select(clipping_tags.c.clipping_id)
+            .join(tags, tags.c.id == clipping_tags.c.tag_id)
+            .where(_tag_filter(tag_name(name)))
+        )
+
+    def _tags_of(self, conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        if not ids:
+            return {}
+        found: dict[int, list[str]] = {}
+        for clipping_id, name in conn.execute(
+            select(clipping_tags.c.clipping_id, tags.c.name)
+            .join(tags, tags.c.id == clipping_tags.c.tag_id)
+            .where(clipping_tags.c.clipping_id.in_(list(ids)))
+            .order_by(tags.c.name)
+        ):
+            found.setdefault(int(clipping_id), []).append(str(name))
+        return {k: tuple(v) for k, v in found.items()}
+
+
+_SUMMARY_COLUMNS = (
+    clippings.c.id,
+    clippings.c.title,
+    clippings.c.outlet,
+    clippings.c.published,
+    clippings.c.language,
+    clippings.c.word_count,
+    clippings.c.trashed,
+    clippings.c.has_text,
+)
+
+
+def _summary(row: Mapping[str, Any], tag_names: tuple[str, ...]) -> ClippingSummary:
+    return ClippingSummary(
+        id=int(row["id"]),
+        title=str(row["title"]),
+        outlet=row["outlet"],
+        published=published_from_iso(row["published"]),
+        language=row["language"],
+        word_count=int(row["word_count"] or 0),
+        tags=tag_names,
+        trashed=bool(row["trashed"]),
+        has_text=bool(row["has_text"]),
+    )
+
+
+def _clipping(row: Mapping[str, Any], tag_names: tuple[str, ...]) -> Clipping:
+    imported = row["imported_at"]
+    return Clipping(
+        id=int(row["id"]),
+        title=str(row["title"]),
+        text=str(row["text"] or ""),
+        outlet=row["outlet"],
+        author=row["author"],
+        published=published_from_iso(row["published"]),
+        language=row["language"],
+        url=row["url"],
+        html=row["html"],
+        word_count=int(row["word_count"] or 0),
+        page=row["page"],
+        section=row["section"],
+        edition=row["edition"],
+        notes=row["notes"],
+        original_name=str(row["original_name"]),
+        sha256=str(row["sha256"]),
+        format=str(row["format"]),
+        imported_at=imported.replace(tzinfo=UTC) if imported else None,
+        trashed=bool(row["trashed"]),
+        has_text=bool(row["has_text"]),
+        tags=tag_names,
+        provenance=json.loads(row["provenance"] or "{}"),
+    )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+__all__ = ["EDITABLE_FIELDS", "ClippingStore", "NewClipping", "SortKey"]

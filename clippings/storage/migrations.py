@@ -1,0 +1,133 @@
+"""Numbered schema migrations: every archive ever made opens in every later version.
+
+Each migration is a function of a connection, run in one transaction with the
+version bump. A migration never changes once released: version 1 below spells out
+the first schema as it was, rather than reusing ``schema.py``, which follows the
+newest version. To change the schema, append a migration and update ``schema.py``;
+``tests/storage/test_migrations.py`` checks that the two agree and that the archive
+committed under ``tests/data/`` still opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+)
+
+from clippings.model import ArchiveError
+
+
+def _v1_initial(conn: Connection) -> None:
+    md = MetaData()
+    Table("archive_meta", md, Column("key", String(64), primary_key=True),
+          Column("value", Text, nullable=False))
+    Table("originals", md, Column("sha256", String(64), primary_key=True),
+          Column("size", Integer, nullable=False), Column("stored_at", DateTime, nullable=False))
+    Table(
+        "clippings", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("title", Text, nullable=False),
+        Column("outlet", Text),
+        Column("author", Text),
+        Column("published", String(40)),
+        Column("published_utc", DateTime),
+        Column("language", String(16)),
+        Column("url", Text),
+        Column("text", Text, nullable=False),
+        Column("html", Text),
+        Column("word_count", Integer, nullable=False),
+        Column("page", String(64)),
+        Column("section", Text),
+        Column("edition", Text),
+        Column("notes", Text),
+        Column("original_name", Text, nullable=False),
+        Column("sha256", String(64), ForeignKey("originals.sha256"), nullable=False),
+        Column("format", String(16), nullable=False),
+        Column("text_hash", String(64)),
+        Column("has_text", Boolean, nullable=False),
+        Column("imported_at", DateTime, nullable=False),
+        Column("trashed", Boolean, nullable=False),
+        Column("trashed_at", DateTime),
+        Column("revision", Integer, nullable=False),
+        Column("provenance", Text, nullable=False),
+        Index("ix_clippings_sha256", "sha256"),
+        Index("ix_clippings_text_hash", "text_hash"),
+        Index("ix_clippings_published_utc", "published_utc"),
+        Index("ix_clippings_trashed", "trashed"),
+    )
+    Table("tags", md, Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("name", String(512), nullable=False, unique=True), Column("colour", String(9)))
+    Table(
+        "clipping_tags", md,
+        Column("clipping_id", Integer, ForeignKey("clippings.id", ondelete="CASCADE"),
+               primary_key=True),
+        Column("tag_id", Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+        Index("ix_clipping_tags_tag_id", "tag_id"),
+    )
+    Table("index_queue", md, Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("clipping_id", Integer, nullable=False),
+          Column("queued_at", DateTime, nullable=False))
+    md.create_all(conn)
+
+
+#: (version, migration), in order. Append only.
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _v1_initial),)
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: Connection) -> int:
+    """The archive's schema version; 0 for an empty database."""
+    from sqlalchemy import inspect
+
+    if not inspect(conn).has_table("archive_meta"):
+        return 0
+    from clippings.storage.schema import archive_meta
+
+    value = conn.execute(
+        select(archive_meta.c.value).where(archive_meta.c.key == "schema_version")
+    ).scalar()
+    return int(value) if value is not None else 0
+
+
+def upgrade(conn: Connection) -> int:
+    """Bring the database to the newest schema; returns the version it was at.
+
+    Raises:
+        ArchiveError: the archive was made by a newer Clippings.
+    """
+    from clippings.storage.schema import archive_meta
+
+    found = current_version(conn)
+    if found > LATEST:
+        raise ArchiveError(
+            f"this archive was made by a newer version of Clippings (schema {found}; "
+            f"this version knows up to {LATEST}): update Clippings to open it"
+        )
+    for version, migrate in MIGRATIONS:
+        if version <= found:
+            continue
+        migrate(conn)
+        conn.execute(archive_meta.delete().where(archive_meta.c.key == "schema_version"))
+        conn.execute(archive_meta.insert().values(key="schema_version", value=str(version)))
+        if version == 1:
+            conn.execute(
+                archive_meta.insert().values(
+                    key="created_at", value=datetime.now(UTC).isoformat(timespec="seconds")
+                )
+            )
+    return found

@@ -1,0 +1,109 @@
+"""The database's tables, as SQLAlchemy Core ``Table`` objects.
+
+This is the schema of the newest migration (``migrations.py``); a test checks that a
+freshly migrated archive has exactly these tables and columns. Types are portable
+across SQLAlchemy dialects (SQLite now, PostgreSQL for a shared archive later).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+#: Key/value facts about the archive itself (``schema_version``, ``created_by``).
+archive_meta = Table(
+    "archive_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+#: One row per stored original file (``originals/<ab>/<sha256>``).
+originals = Table(
+    "originals",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("stored_at", DateTime, nullable=False),
+)
+
+clippings = Table(
+    "clippings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", Text, nullable=False),
+    Column("outlet", Text),
+    Column("author", Text),
+    # ISO 8601 in the source's own offset ("2021-07-25T05:05:00+00:00"), or a day
+    # ("2021-07-25"); published_utc is the same instant in UTC for sorting and ranges.
+    Column("published", String(40)),
+    Column("published_utc", DateTime),
+    Column("language", String(16)),
+    Column("url", Text),
+    Column("text", Text, nullable=False, default=""),
+    Column("html", Text),
+    Column("word_count", Integer, nullable=False, default=0),
+    Column("page", String(64)),
+    Column("section", Text),
+    Column("edition", Text),
+    Column("notes", Text),
+    Column("original_name", Text, nullable=False, default=""),
+    Column("sha256", String(64), ForeignKey("originals.sha256"), nullable=False),
+    Column("format", String(16), nullable=False, default=""),
+    # SHA-256 of the normalised article text (case, spacing and punctuation folded):
+    # the same article imported from other bytes is a duplicate. NULL without text.
+    Column("text_hash", String(64)),
+    Column("has_text", Boolean, nullable=False, default=True),
+    Column("imported_at", DateTime, nullable=False),
+    Column("trashed", Boolean, nullable=False, default=False),
+    Column("trashed_at", DateTime),
+    # Bumped by every change that search sees; the index stores it, ``check`` compares.
+    Column("revision", Integer, nullable=False, default=1),
+    # JSON object: metadata field -> where its value came from.
+    Column("provenance", Text, nullable=False, default="{}"),
+    Index("ix_clippings_sha256", "sha256"),
+    Index("ix_clippings_text_hash", "text_hash"),
+    Index("ix_clippings_published_utc", "published_utc"),
+    Index("ix_clippings_trashed", "trashed"),
+)
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # The whole path: "Russia/US relations". Parents exist implicitly.
+    Column("name", String(512), nullable=False, unique=True),
+    Column("colour", String(9)),
+)
+
+clipping_tags = Table(
+    "clipping_tags",
+    metadata,
+    Column(
+        "clipping_id", Integer, ForeignKey("clippings.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("tag_id", Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_clipping_tags_tag_id", "tag_id"),
+)
+
+#: Clippings whose index entry must be brought up to date: written in the same
+#: transaction as the change, deleted only after the index commit.
+index_queue = Table(
+    "index_queue",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("clipping_id", Integer, nullable=False),
+    Column("queued_at", DateTime, nullable=False),
+)

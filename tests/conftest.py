@@ -1,0 +1,54 @@
+"""Shared fixtures: where the real documents are, and a temporary archive."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("CLIPPINGS_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus"
+SEED = SHARED / "seed" / "000_68045496e93c7aa0.txt"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The real documents of ``../shared/corpus`` (read-only)."""
+    if not (CORPUS / "MANIFEST.md").is_file():
+        pytest.skip(f"the shared corpus is not at {CORPUS} (set CLIPPINGS_SHARED)")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def seed() -> Path:
+    """The project's original clipping (read-only)."""
+    if not SEED.is_file():
+        pytest.skip(f"the seed clipping is not at {SEED} (set CLIPPINGS_SHARED)")
+    return SEED
+
+
+@pytest.fixture
+def archive(tmp_path: Path):
+    """A new, empty archive in a temporary folder (closed after the test)."""
+    from clippings.services import Archive
+
+    opened = Archive.open(tmp_path / "archive")
+    yield opened
+    opened.close()
+
+
+def add_clipping(archive, text: str, **fields):
+    """Store a clipping made in the test (no importer involved); returns its id."""
+    from clippings.model import Extracted
+    from clippings.services.importing import store_extracted
+
+    fields.setdefault("title", text.split(".")[0][:60])
+    tags = fields.pop("tags", ())
+    name = fields.pop("name", f"{fields['title']}.txt")
+    extracted = Extracted(text=text, format="text", **fields)
+    result = store_extracted(archive, extracted, text.encode("utf-8"), name, shown=name, tags=tags)
+    assert result.outcome == "imported", result
+    return result.id

@@ -1,0 +1,270 @@
+"""The HTML importer over real pages (``../shared/corpus``) and small built ones."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from clippings.importers.html import HtmlImporter, decode_page
+from clippings.model import ExtractionError
+
+importer = HtmlImporter()
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _readability(corpus: Path, name: str) -> tuple[bytes, dict[str, str | None]]:
+    folder = corpus / "readability" / "test-pages" / name
+    expected = json.loads((folder / "expected-metadata.json").read_text("utf-8"))
+    return (folder / "source.html").read_bytes(), expected
+
+
+def _trafilatura_entry(corpus: Path, file: str) -> dict[str, object]:
+    evaldata = json.loads((corpus / "trafilatura" / "evaldata-subset.json").read_text("utf-8"))
+    return next(entry for entry in evaldata.values() if entry["file"] == file)
+
+
+# --- metadata -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["bug-1255978", "folha", "theverge"])
+def test_metadata_of_real_pages_matches_readability_expectations(corpus: Path, name: str) -> None:
+    data, expected = _readability(corpus, name)
+    clipping = importer.extract(data, f"{name}.html")
+    assert clipping.format == "html"
+    assert clipping.title == expected["title"]
+    assert clipping.author == expected["byline"]
+    assert clipping.outlet == expected["siteName"]
+    published = expected["publishedTime"]
+    assert published is not None
+    assert isinstance(clipping.published, datetime)
+    assert clipping.published == datetime.fromisoformat(published.replace("Z", "+00:00"))
+    assert clipping.url is not None and clipping.url.startswith("http")
+    assert clipping.language == "en" if name != "folha" else clipping.language == "pt"
+    assert set(clipping.provenance) >= {"title", "author", "published", "outlet", "url"}
+
+
+def test_published_keeps_the_pages_own_offset(corpus: Path) -> None:
+    data, _ = _readability(corpus, "bug-1255978")
+    published = importer.extract(data, "page.html").published
+    assert isinstance(published, datetime)
+    assert published.utcoffset() == timedelta(hours=1)
+
+
+_PRECEDENCE_PAGE = """<!DOCTYPE html>
+<html lang="de-AT"><head><meta charset="utf-8">
+<title>Page title | Some Site</title>
+<meta property="og:title" content="OpenGraph headline">
+<meta property="og:site_name" content="The OG Outlet">
+<meta property="og:url" content="https://example.org/og-url">
+<meta property="article:published_time" content="2021-07-20T08:00:00+00:00">
+<meta name="author" content="Meta Author">
+<link rel="canonical" href="https://example.org/canonical">
+<script type="application/ld+json">
+{"@context": "https://schema.org", "@graph": [
+  {"@type": "WebSite", "@id": "https://example.org/#site", "name": "Site"},
+  {"@type": ["ReportageNewsArticle"], "headline": "JSON-LD headline",
+   "datePublished": "2021-07-25T05:05:00+03:00",
+   "author": [{"@type": "Person", "name": "Ada Reporter"},
+              {"@type": "Person", "name": "Bo Editor"}],
+   "publisher": {"@id": "https://example.org/#org"}},
+  {"@type": "NewsMediaOrganization", "@id": "https://example.org/#org", "name": "The Daily Example"}
+]}
+</script>
+<script>alert("not article text")</script>
+</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article>
+<h1>JSON-LD headline</h1>
+<p>The council met on Sunday to discuss the new bridge over the river, which has divided the
+town for years and cost more than anyone had planned when it was first proposed.</p>
+<p>Residents said they would keep protesting until the plans were published in full, and the
+mayor promised a public hearing before the end of the summer holidays this year.</p>
+<iframe src="https://ads.example.net/frame"></iframe><img src="https://cdn.example.net/p.jpg">
+<p>Engineers will present three options, including a cheaper footbridge, at the hearing, where
+the council hopes to settle a question that has dominated local politics for a decade.</p>
+<p>Share this article on Facebook</p>
+</article>
+<footer>© 2021 The Daily Example. All rights reserved.</footer>
+</body></html>
+"""
+
+
+def test_json_ld_wins_over_opengraph_and_meta() -> None:
+    clipping = importer.extract(_PRECEDENCE_PAGE.encode("utf-8"), "page.html")
+    assert clipping.title == "JSON-LD headline"
+    assert clipping.author == "Ada Reporter, Bo Editor"
+    assert clipping.published == datetime.fromisoformat("2021-07-25T05:05:00+03:00")
+    assert clipping.url == "https://example.org/canonical"
+    assert clipping.outlet == "The OG Outlet"
+    assert clipping.language == "de"
+    assert clipping.provenance["title"] == "json-ld"
+    assert clipping.provenance["author"] == "json-ld"
+    assert clipping.provenance["published"] == "json-ld"
+    assert clipping.provenance["outlet"] == "opengraph"
+    assert clipping.provenance["language"] == "html-meta"
+
+
+def test_text_drops_headline_and_furniture_and_html_is_safe() -> None:
+    clipping = importer.extract(_PRECEDENCE_PAGE.encode("utf-8"), "page.html")
+    paragraphs = clipping.text.split("\n\n")
+    assert paragraphs[0].startswith("The council met on Sunday")
+    assert paragraphs[-1].startswith("Engineers will present")
+    assert "Share this" not in clipping.text and "alert" not in clipping.text
+    assert clipping.html is not None and "<p>" in clipping.html
+    for tag in ("<script", "<iframe", "<img", "<style"):
+        assert tag not in clipping.html
+
+
+def test_opengraph_and_meta_fill_in_without_json_ld() -> None:
+    page = re.sub(
+        r"<script type=\"application/ld\+json\">.*?</script>", "", _PRECEDENCE_PAGE, flags=re.S
+    )
+    clipping = importer.extract(page.encode("utf-8"), "page.html")
+    assert clipping.title == "OpenGraph headline"
+    assert clipping.author == "Meta Author"
+    assert clipping.provenance["author"] == "html-meta"
+    assert clipping.provenance["title"] == "opengraph"
+    # A UTC time and no local one: still the same instant.
+    assert clipping.published == datetime.fromisoformat("2021-07-20T08:00:00+00:00")
+
+
+def test_date_only_metadata_gives_a_date() -> None:
+    page = _PRECEDENCE_PAGE.replace("2021-07-25T05:05:00+03:00", "2021-07-25")
+    assert importer.extract(page.encode("utf-8"), "page.html").published == date(2021, 7, 25)
+
+
+# --- charsets -------------------------------------------------------------------------------
+
+_RUSSIAN = (
+    "Правительство объявило о новых мерах поддержки малого бизнеса. По словам министра, "
+    "программа начнёт работать в следующем месяце и охватит более ста тысяч предприятий. "
+    "Эксперты считают, что этого недостаточно, чтобы компенсировать потери прошлого года. "
+)
+
+
+def _cyrillic_page(declared: str) -> bytes:
+    body = "".join(f"<p>{_RUSSIAN}</p>" for _ in range(4))
+    page = (
+        f'<!DOCTYPE html><html><head><meta charset="{declared}">'
+        f"<title>Новости</title></head><body><article>{body}</article></body></html>"
+    )
+    return page.encode("cp1251")
+
+
+def test_declared_charset_is_used() -> None:
+    text, codec, how = decode_page(_cyrillic_page("windows-1251"))
+    assert (codec, how) == ("cp1251", "declared")
+    assert "Правительство" in text
+
+
+def test_wrong_utf8_declaration_falls_back_to_detection() -> None:
+    data = _cyrillic_page("utf-8")
+    _, codec, how = decode_page(data)
+    assert how == "detected" and codec == "cp1251"
+    clipping = importer.extract(data, "news.html")
+    assert "Правительство объявило" in clipping.text
+    assert clipping.language == "ru" and clipping.provenance["language"] == "detected"
+
+
+def test_utf8_declared_as_latin1_is_not_mojibake() -> None:
+    page = '<html><head><meta charset="iso-8859-1"></head><body><p>Café crème à Zürich</p>'
+    text, codec, _ = decode_page(page.encode("utf-8"))
+    assert codec == "utf-8" and "Café crème à Zürich" in text
+
+
+@pytest.mark.parametrize(
+    ("file", "words"),
+    [
+        ("archive.org.he.xinhuanet.com.25340717.html", "约定无期限"),
+        ("Sprzeciw wobec ataków na Fundację Lux Veritatis – RadioMaryja.pl.html", "ataków"),
+        ("Unijne fundusze coraz bliżej. Sejm zagłosował _za_ - Polityka - rp.pl.html", "Sejm"),
+        ("kyffhaeuser-nachrichten.de-Regen.html", "Regen"),
+    ],
+)
+def test_pages_with_encoding_notes_decode(corpus: Path, file: str, words: str) -> None:
+    entry = _trafilatura_entry(corpus, file)
+    assert entry.get("encoding_note")
+    clipping = importer.extract((corpus / "trafilatura" / "html" / file).read_bytes(), file)
+    assert words in clipping.text or words in (clipping.title or "")
+    assert "\ufffd" not in (clipping.title or "")
+    assert not re.search("[ÃÅÄ][\u0080-\u00bf]", clipping.text)  # no UTF-8-as-Latin mojibake
+
+
+# --- sniffing -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"<!DOCTYPE html><html><head><title>x</title>",
+        b"\xef\xbb\xbf  <html lang='en'><body>",
+        b'<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">',
+        b"<!-- saved from url=(0042)https://example.org/ -->\n<html><head>",
+        b"<meta charset='utf-8'><title>Fragment</title><p>text",
+        "<!DOCTYPE html><html><body>".encode("utf-16"),
+        "<html><head></head>".encode("utf-16-le"),
+        b"Some junk first\n<html>\n<head><title>t</title></head><body>",
+    ],
+)
+def test_sniff_recognises_html(head: bytes) -> None:
+    assert importer.sniff(head)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"Use <b>bold</b> and <i>italic</i> in the comment box, said the editor.",
+        b"The <html> tag starts every page, the reporter explained.",
+        "Plain Cyrillic text: Правительство объявило".encode("cp1251"),
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3",
+        b"",
+    ],
+)
+def test_sniff_rejects_text_that_mentions_tags(head: bytes) -> None:
+    assert not importer.sniff(head)
+
+
+# --- main text on real pages ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "file",
+    [
+        "0a6291ebbce449b3b04256b43c73e39d.html",
+        "dw.com-elephants.html",
+        "corkbeo.ie.level.html",
+        "elespectador.com-orion.html",
+        "timesofisrael.com.washington.html",
+    ],
+)
+def test_with_and_without_snippets(corpus: Path, file: str) -> None:
+    entry = _trafilatura_entry(corpus, file)
+    clipping = importer.extract((corpus / "trafilatura" / "html" / file).read_bytes(), file)
+    text = _squash(clipping.text)
+    assert [s for s in entry["with"] if _squash(s) not in text] == []  # type: ignore[union-attr]
+    assert [s for s in entry["without"] if _squash(s) in text] == []  # type: ignore[union-attr]
+    assert clipping.html and "<script" not in clipping.html and "<img" not in clipping.html
+
+
+# --- refusals ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"<html><head><title>Nothing</title></head><body></body></html>",
+        b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
+        b"\x00\x01\x02<html>",
+    ],
+)
+def test_empty_or_broken_page_is_refused_clearly(data: bytes) -> None:
+    with pytest.raises(ExtractionError, match="no article text found in the page"):
+        importer.extract(data, "empty.html")

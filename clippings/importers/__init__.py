@@ -53,7 +53,9 @@ def importer_for(data: bytes, name: str) -> Importer:
             return importer
     if not data:
         raise UnsupportedFormatError("the file is empty")
-    raise UnsupportedFormatError(f"not a text, HTML or PDF file ({describe_suffix(suffix)})")
+    raise UnsupportedFormatError(
+        f"not a text, HTML or PDF file ({describe_suffix(suffix)})"
+    )
 
 
 def describe_suffix(suffix: str) -> str:

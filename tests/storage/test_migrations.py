@@ -1,0 +1,73 @@
+"""Every later version opens the archives this one made."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import create_engine, inspect
+
+from clippings.model import ArchiveError
+from clippings.services import Archive
+from clippings.storage import migrations
+from clippings.storage.schema import metadata
+from tests.conftest import DATA
+
+
+@pytest.fixture
+def old_archive(tmp_path):
+    copy = tmp_path / "archive-v1"
+    shutil.copytree(DATA / "archive-v1", copy)
+    for path in copy.rglob("*"):
+        path.chmod(0o644 if path.is_file() else 0o755)
+    return copy
+
+
+def test_the_archive_made_by_version_1_opens_and_upgrades(old_archive):
+    with Archive.open(old_archive) as archive:
+        assert archive.store.schema_version() == migrations.LATEST
+        assert [c.title for c in archive.list(sort="published")] == [
+            "Harbour reopens after storm",
+            "Мост закрыт на ремонт",
+        ]
+        harbour = archive.get(1)
+        assert harbour.published == datetime(2021, 7, 25, 5, 5, tzinfo=timezone.utc)
+        assert harbour.provenance["published"] == "text-dateline"
+        assert set(harbour.tags) == {"Ports/North", "Weather"}
+        assert {r.id for r in archive.list(tag="Ports")} == {1, 2}
+        assert {t.name: t.colour for t in archive.tags()}["Ports"] == "#2a7ab0"
+        trashed = archive.get(3)
+        assert trashed.trashed and trashed.outlet == "Town Bulletin"
+        assert trashed.provenance["outlet"] == "user"
+        assert trashed.published == date(2020, 12, 1)
+        assert archive.search("fishing boats").total == 1
+        assert archive.search("мост").total == 1
+        assert archive.check() == []
+
+
+def test_migrations_build_exactly_the_current_schema(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    with engine.begin() as conn:
+        assert migrations.upgrade(conn) == 0
+        assert migrations.upgrade(conn) == migrations.LATEST  # a second run changes nothing
+    found = inspect(engine)
+    assert set(found.get_table_names()) == set(metadata.tables)
+    for name, table in metadata.tables.items():
+        columns = {c["name"]: c for c in found.get_columns(name)}
+        assert set(columns) == {c.name for c in table.columns}, name
+        for column in table.columns:
+            assert columns[column.name]["nullable"] == column.nullable, (name, column.name)
+        indexes = {i["name"] for i in found.get_indexes(name)}
+        assert indexes >= {i.name for i in table.indexes}, name
+
+
+def test_an_archive_from_a_newer_version_is_refused_with_a_message(old_archive):
+    import sqlite3
+
+    db = sqlite3.connect(old_archive / "clippings.sqlite3")
+    db.execute("UPDATE archive_meta SET value = '99' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(ArchiveError, match="newer version of Clippings"):
+        Archive.open(old_archive)

@@ -1,0 +1,243 @@
+"""The `clippings` command line: every command, its JSON and its exit status."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from clippings.cli import main
+
+
+class Cli:
+    """Runs `clippings --archive DIR …` in-process and keeps what it printed."""
+
+    def __init__(self, archive, capsys):
+        self.archive = archive
+        self.capsys = capsys
+
+    def __call__(self, *args: str) -> tuple[int, str, str]:
+        code = main(["--archive", str(self.archive), *args])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def json(self, *args: str):
+        code, out, err = self(*args, "--json")
+        assert code == 0, err
+        return json.loads(out)
+
+
+@pytest.fixture
+def cli(tmp_path, capsys):
+    return Cli(tmp_path / "archive", capsys)
+
+
+@pytest.fixture
+def seeded(cli, seed, corpus):
+    """An archive with the seed and three ecbplus texts of two events."""
+    folder = corpus / "ecbplus" / "text" / "2"
+    paths = [str(seed), str(folder / "2_1ecbplus.txt"), str(folder / "2_2ecbplus.txt")]
+    result = cli.json("import", *paths)
+    assert [r["path"] for r in result["imported"]] == paths
+    return cli, {r["path"]: r["id"] for r in result["imported"]}
+
+
+def test_import_json_shape_and_paths_as_given(cli, seed, tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(seed, folder / "sub" / "seed.txt")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n garbage")
+    code, out, err = cli("import", str(folder) + "/", "--json")
+    assert code == 1  # one file failed; the others are in
+    result = json.loads(out)
+    assert set(result) == {"imported", "duplicates", "skipped", "failed"}
+    assert result["imported"][0]["path"] == str(folder) + "/" + "sub/seed.txt"
+    assert set(result["imported"][0]) >= {"path", "id", "title"}
+    assert [s["path"] for s in result["skipped"]] == [str(folder) + "/photo.jpg"]
+    assert result["skipped"][0]["reason"]
+    assert [f["path"] for f in result["failed"]] == [str(folder) + "/broken.pdf"]
+    assert "damaged" in result["failed"][0]["error"] or "PDF" in result["failed"][0]["error"]
+
+
+def test_import_exit_status_is_1_when_a_file_failed_but_the_rest_imports(cli, seed, tmp_path):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj <<")
+    code, out, err = cli("import", str(broken), str(seed), "--json")
+    assert code == 1
+    result = json.loads(out)
+    assert len(result["imported"]) == 1 and len(result["failed"]) == 1
+    code, out, err = cli("import", str(tmp_path / "nope.txt"))
+    assert code == 1
+    assert "no such file" in err
+
+
+def test_duplicates_are_reported_with_the_existing_id(seeded, seed, tmp_path):
+    cli, ids = seeded
+    again = cli.json("import", str(seed))
+    assert again["duplicates"] == [{"path": str(seed), "id": ids[str(seed)]}]
+    # The same article with other spacing, case and punctuation is a duplicate too.
+    text = seed.read_text(encoding="utf-8")
+    variant = tmp_path / "copy.txt"
+    variant.write_text(
+        text.replace("    ", "  ").replace('"', "“").replace("Antonov", "ANTONOV"),
+        encoding="utf-8",
+    )
+    again = cli.json("import", str(variant))
+    assert again["duplicates"] == [{"path": str(variant), "id": ids[str(seed)]}]
+    assert len(cli.json("list")) == 3
+
+
+def test_show_json_has_every_field(seeded, seed):
+    cli, ids = seeded
+    shown = cli.json("show", str(ids[str(seed)]))
+    assert set(shown) >= {
+        "id", "title", "outlet", "author", "published", "language", "url", "text", "tags",
+        "word_count", "page", "section", "edition", "notes", "original_name", "sha256",
+        "imported_at", "provenance",
+    }
+    assert shown["published"] == "2021-07-25T05:05:00+00:00"
+    assert shown["provenance"]["title"] == "derived"
+    assert shown["original_name"] == seed.name
+    assert "Listen Live" not in shown["text"]
+    assert shown["language"] == "en"
+
+
+def test_show_plain_and_unknown_ids(seeded):
+    cli, ids = seeded
+    code, out, err = cli("show", str(min(ids.values())))
+    assert code == 0 and "Published:" in out
+    code, out, err = cli("show", "999")
+    assert code == 1 and "no clipping 999" in err
+    code, out, err = cli("show", "abc")
+    assert code == 2 and "not a clipping id" in err
+
+
+def test_search_json_and_errors(seeded, seed):
+    cli, ids = seeded
+    hits = cli.json("search", "Antonov")
+    assert [h["id"] for h in hits] == [ids[str(seed)]]
+    assert set(hits[0]) == {"id", "title", "outlet", "published", "score", "snippet"}
+    assert "<mark>Antonov</mark>" in hits[0]["snippet"]
+    assert cli.json("search", "DeGeneres", "--sort", "date", "--limit", "1")[0]["id"] in ids.values()
+    code, out, err = cli("search", "colour:red")
+    assert code == 2 and "unknown field" in err and out == ""
+    code, out, err = cli("search", "published:[2021-13-01 to 2021-14-01]", "--json")
+    assert code == 2 and out == ""
+
+
+def test_list_tag_and_tags_commands(seeded, seed):
+    cli, ids = seeded
+    seed_id = ids[str(seed)]
+    others = [i for i in ids.values() if i != seed_id]
+    assert cli("tag", str(seed_id), "--add", "Russia/US relations")[0] == 0
+    assert cli("tag", *map(str, others), "--add", "Oscars")[0] == 0
+    listed = cli.json("list", "--tag", "Russia")
+    assert [row["id"] for row in listed] == [seed_id]
+    assert set(listed[0]) == {"id", "title", "outlet", "published", "tags"}
+    assert listed[0]["tags"] == ["Russia/US relations"]
+    assert cli.json("list", "--tag", "Nothing here") == []
+    tags = {t["name"]: t for t in cli.json("tags")}
+    assert tags["Russia"]["count"] == 1 and tags["Oscars"]["count"] == 2
+    assert set(tags["Oscars"]) == {"name", "colour", "count"}
+
+    assert cli("tags", "colour", "Oscars", "#aa3300")[0] == 0
+    assert {t["name"]: t["colour"] for t in cli.json("tags")}["Oscars"] == "#aa3300"
+    assert cli("tags", "colour", "Oscars", "orange")[0] == 2
+    assert cli("tags", "rename", "Oscars", "Awards/Oscars")[0] == 0
+    assert len(cli.json("list", "--tag", "Awards")) == 2
+    assert cli("tags", "merge", "Awards", "Russia")[0] == 0
+    assert len(cli.json("list", "--tag", "Russia")) == 3
+    assert cli.json("search", "tag:russia/oscars")
+    assert cli("tags", "delete", "Russia")[0] == 0
+    assert cli.json("tags") == []
+    assert len(cli.json("list")) == 3
+    assert cli("tag", str(seed_id), "--remove", "Nothing")[0] == 1
+    assert cli("tag", "12345", "--add", "X")[0] == 1
+    assert cli("tag", str(seed_id))[0] == 2  # neither --add nor --remove
+
+
+def test_edit(seeded, seed):
+    cli, ids = seeded
+    seed_id = str(ids[str(seed)])
+    code, out, err = cli("edit", seed_id, "--title", "Antonov on relations", "--outlet", "RIA",
+                         "--published", "2021-07-25T08:05+03:00", "--notes", "weekly")
+    assert code == 0, err
+    shown = cli.json("show", seed_id)
+    assert shown["title"] == "Antonov on relations"
+    assert shown["published"] == "2021-07-25T08:05:00+03:00"
+    assert shown["provenance"]["title"] == "user" and shown["provenance"]["outlet"] == "user"
+    assert shown["notes"] == "weekly"
+    assert cli.json("search", "outlet:ria title:relations")[0]["id"] == int(seed_id)
+    assert cli("edit", seed_id, "--published", "next week")[0] == 2
+    assert cli("edit", seed_id)[0] == 2
+
+
+def test_delete_restore_trash_purge(seeded, seed):
+    cli, ids = seeded
+    seed_id = ids[str(seed)]
+    assert cli("delete", str(seed_id))[0] == 0
+    assert seed_id not in [r["id"] for r in cli.json("list")]
+    assert cli.json("search", "Antonov") == []
+    assert [r["id"] for r in cli.json("trash")] == [seed_id]
+    assert cli("restore", str(seed_id))[0] == 0
+    assert cli.json("trash") == []
+    assert cli.json("search", "Antonov")[0]["id"] == seed_id
+    other = next(i for i in ids.values() if i != seed_id)
+    cli("delete", str(seed_id), str(other))
+    code, out, err = cli("purge", str(seed_id))
+    assert code == 0
+    assert [r["id"] for r in cli.json("trash")] == [other]
+    assert cli("purge")[0] == 0
+    assert cli.json("trash") == []
+    assert cli("show", str(seed_id))[0] == 1
+    assert cli("purge", str(next(iter(set(ids.values()) - {seed_id, other}))))[0] == 2
+
+
+def test_reindex_and_check(seeded, seed):
+    cli, ids = seeded
+    code, out, err = cli("check")
+    assert code == 0 and "ok" in out
+    shutil.rmtree(cli.archive / "index")
+    original = next((cli.archive / "originals").glob("*/*"))
+    original.chmod(0o644)
+    original.write_bytes(b"changed")
+    code, out, err = cli("check")  # opening rebuilds the index; the original stays wrong
+    assert code == 1 and "altered" in err
+    assert cli("reindex")[0] == 0
+    assert cli.json("search", "Antonov")
+
+
+def test_an_existing_folder_of_other_files_is_refused(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine")
+    code = main(["--archive", str(tmp_path), "list"])
+    assert code == 2
+    assert "holds other files" in capsys.readouterr().err
+
+
+def test_archive_from_the_environment(tmp_path, capsys, monkeypatch, seed):
+    monkeypatch.setenv("CLIPPINGS_ARCHIVE", str(tmp_path / "env-archive"))
+    assert main(["import", str(seed)]) == 0
+    assert (tmp_path / "env-archive" / "clippings.sqlite3").is_file()
+
+
+def test_the_console_script_and_python_m(tmp_path, seed):
+    env = {**os.environ, "CLIPPINGS_ARCHIVE": str(tmp_path / "a")}
+    done = subprocess.run(
+        [sys.executable, "-m", "clippings", "import", str(seed), "--json"],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["imported"][0]["path"] == str(seed)
+    script = shutil.which("clippings", path=os.path.dirname(sys.executable))
+    assert script, "the clippings console script is installed beside python"
+    done = subprocess.run([script, "list", "--json"], capture_output=True, text=True, env=env,
+                          check=False)
+    assert done.returncode == 0 and len(json.loads(done.stdout)) == 1
+    done = subprocess.run([script, "frobnicate"], capture_output=True, text=True, env=env,
+                          check=False)
+    assert done.returncode == 2

@@ -137,11 +137,18 @@ def plain_trafilatura(data: bytes) -> PageResult:
 
 
 def evaluate(
-    corpus: Path, extractor: Extractor, worst: list[tuple[float, str, str]] | None = None
+    corpus: Path,
+    extractor: Extractor,
+    worst: list[tuple[float, str, str]] | None = None,
+    per_page: dict[str, float] | None = None,
 ) -> dict[str, float]:
-    """Every number of the report for one extractor; ``worst`` collects diagnostics."""
+    """Every number of the report for one extractor.
+
+    ``worst`` collects diagnostics; ``per_page`` collects each AEB page's F1 by its label.
+    """
     seconds: list[float] = []
     diagnostics = worst if worst is not None else []
+    page_scores = per_page if per_page is not None else {}
 
     # 1. AEB token F1.
     gold = json.loads((corpus / "aeb" / "ground-truth.json").read_text("utf-8"))
@@ -154,7 +161,9 @@ def evaluate(
         seconds.append(page.seconds)
         score = token_f1(page.text, entry["articleBody"])
         f1s.append(score)
-        diagnostics.append((score, "aeb", f"{page_id[:12]} {entry.get('url', '')}"))
+        label = f"{page_id[:12]} {entry.get('url', '')}"
+        page_scores[label] = score
+        diagnostics.append((score, "aeb", label))
 
     # 2-4. The trafilatura set: snippets, dates, titles.
     evaldata = json.loads((corpus / "trafilatura" / "evaldata-subset.json").read_text("utf-8"))
@@ -257,6 +266,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="print the worst pages")
     parser.add_argument("--worst", type=int, default=40, help="how many worst pages")
     parser.add_argument("--ours-only", action="store_true", help="skip the reference run")
+    parser.add_argument(
+        "--regressions",
+        type=float,
+        default=0.05,
+        help="list AEB pages where ours is this much below plain trafilatura",
+    )
     args = parser.parse_args(argv)
     if not (args.corpus / "MANIFEST.md").is_file():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
@@ -272,9 +287,11 @@ def main(argv: list[str] | None = None) -> int:
     HtmlImporter().extract(warm + b"</article></body></html>", "warm.html")
 
     worst: list[tuple[float, str, str]] = []
-    results = {"ours": evaluate(args.corpus, ours, worst)}
+    ours_pages: dict[str, float] = {}
+    plain_pages: dict[str, float] = {}
+    results = {"ours": evaluate(args.corpus, ours, worst, ours_pages)}
     if not args.ours_only:
-        results["plain trafilatura"] = evaluate(args.corpus, plain_trafilatura)
+        results["plain trafilatura"] = evaluate(args.corpus, plain_trafilatura, None, plain_pages)
     keys = list(results["ours"])
     print(f"{'metric':<28}" + "".join(f"{name:>20}" for name in results))
     for key in keys:
@@ -284,6 +301,21 @@ def main(argv: list[str] | None = None) -> int:
         for score, kind, what in sorted(worst)[: args.worst]:
             if score < 1.0:
                 print(f"  {score:.3f} {kind:<9} {what}")
+    if plain_pages:
+        drops = sorted(
+            (ours_pages[label] - plain_pages[label], label)
+            for label in ours_pages
+            if label in plain_pages and ours_pages[label] < plain_pages[label] - 0.01
+        )
+        big = [(drop, label) for drop, label in drops if -drop > args.regressions]
+        print(
+            f"\nAEB pages below plain trafilatura: {len(drops)} by >0.01, "
+            f"{len(big)} by >{args.regressions:g}"
+        )
+        for drop, label in big if not args.verbose else drops:
+            print(
+                f"  {drop:+.3f} ours {ours_pages[label]:.3f} plain {plain_pages[label]:.3f} {label}"
+            )
     return 0
 
 

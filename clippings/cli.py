@@ -220,8 +220,10 @@ def cmd_search(archive: Archive, args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     shown = len(results.hits)
-    print(f"{results.total} found" + (f", showing {shown}" if shown < results.total else ""),
-          file=sys.stderr)
+    print(
+        f"{results.total} found" + (f", showing {shown}" if shown < results.total else ""),
+        file=sys.stderr,
+    )
     bold = sys.stdout.isatty()
     for hit in results.hits:
         row = hit.clipping
@@ -290,8 +292,9 @@ def cmd_tag(archive: Archive, args: argparse.Namespace) -> int:
         print(f"tagged {len(change.added)} clipping(s) {change.tag!r}", file=sys.stderr)
     else:
         change = archive.remove_tag(ids, args.remove)
-        print(f"removed {change.tag!r} from {len(change.removed or {})} clipping(s)",
-              file=sys.stderr)
+        print(
+            f"removed {change.tag!r} from {len(change.removed or {})} clipping(s)", file=sys.stderr
+        )
     return EXIT_OK
 
 
@@ -305,8 +308,10 @@ def cmd_tags(archive: Archive, args: argparse.Namespace) -> int:
         archive.set_tag_colour(args.tag, args.colour)
     elif action == "delete":
         affected = archive.delete_tag(args.tag)
-        print(f"deleted tag {args.tag!r} ({len(affected)} clipping(s) kept, untagged)",
-              file=sys.stderr)
+        print(
+            f"deleted tag {args.tag!r} ({len(affected)} clipping(s) kept, untagged)",
+            file=sys.stderr,
+        )
     else:
         tags = archive.tags()
         if getattr(args, "json", False):
@@ -323,8 +328,17 @@ def cmd_tags(archive: Archive, args: argparse.Namespace) -> int:
 
 def cmd_edit(archive: Archive, args: argparse.Namespace) -> int:
     changes: dict[str, object] = {}
-    for field in ("title", "outlet", "author", "url", "notes", "page", "section", "edition",
-                  "language"):
+    for field in (
+        "title",
+        "outlet",
+        "author",
+        "url",
+        "notes",
+        "page",
+        "section",
+        "edition",
+        "language",
+    ):
         value = getattr(args, field)
         if value is not None:
             changes[field] = value or None
@@ -339,8 +353,10 @@ def cmd_edit(archive: Archive, args: argparse.Namespace) -> int:
 
 def cmd_delete(archive: Archive, args: argparse.Namespace) -> int:
     changed = archive.trash(_ids(args.ids))
-    print(f"moved {len(changed)} clipping(s) to the trash (restore with: clippings restore ID)",
-          file=sys.stderr)
+    print(
+        f"moved {len(changed)} clipping(s) to the trash (restore with: clippings restore ID)",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -381,15 +397,14 @@ def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
 def cmd_check(archive: Archive, args: argparse.Namespace) -> int:
     problems = archive.check()
     if args.json:
-        _emit_json(
-            [{"kind": p.kind, "message": p.message, "id": p.clipping_id} for p in problems]
-        )
+        _emit_json([{"kind": p.kind, "message": p.message, "id": p.clipping_id} for p in problems])
     for problem in problems:
         print(f"problem: {problem.message}", file=sys.stderr)
     if problems:
         if any(p.kind.startswith("index") for p in problems):
-            print("`clippings reindex` rebuilds the search index from the database.",
-                  file=sys.stderr)
+            print(
+                "`clippings reindex` rebuilds the search index from the database.", file=sys.stderr
+            )
         return EXIT_FAILED
     if not args.json:
         print(f"ok: {archive.count()} clipping(s), originals and search index are sound")
@@ -421,8 +436,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def command(name: str, handler: Callable[[Archive, argparse.Namespace], int], text: str,
-                **kwargs: Any) -> argparse.ArgumentParser:
+    def command(
+        name: str, handler: Callable[[Archive, argparse.Namespace], int], text: str, **kwargs: Any
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text, **kwargs)
         sub.set_defaults(handler=handler)
         return sub
@@ -435,8 +451,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--tag", action="append", metavar="TAG", help="tag every new clipping")
     json_flag(sub)
 
-    sub = command("search", cmd_search, "search the archive", epilog=QUERY_HELP,
-                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = command(
+        "search",
+        cmd_search,
+        "search the archive",
+        epilog=QUERY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub.add_argument("query")
     sub.add_argument("--limit", type=int, default=20, metavar="N")
     sub.add_argument("--sort", choices=("relevance", "date"), default="relevance")
@@ -473,8 +494,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("edit", cmd_edit, "change a clipping's metadata")
     sub.add_argument("id")
-    for field in ("title", "outlet", "author", "url", "notes", "page", "section", "edition",
-                  "language"):
+    for field in (
+        "title",
+        "outlet",
+        "author",
+        "url",
+        "notes",
+        "page",
+        "section",
+        "edition",
+        "language",
+    ):
         sub.add_argument(f"--{field}", metavar=field[0].upper())
     sub.add_argument("--published", metavar="DATE", help="2021-07-25 or 2021-07-25T05:05+00:00")
 

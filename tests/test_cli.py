@@ -52,7 +52,7 @@ def test_import_json_shape_and_paths_as_given(cli, seed, tmp_path):
     shutil.copy(seed, folder / "sub" / "seed.txt")
     (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4)
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n garbage")
-    code, out, err = cli("import", str(folder) + "/", "--json")
+    code, out, _err = cli("import", str(folder) + "/", "--json")
     assert code == 1  # one file failed; the others are in
     result = json.loads(out)
     assert set(result) == {"imported", "duplicates", "skipped", "failed"}
@@ -96,9 +96,24 @@ def test_show_json_has_every_field(seeded, seed):
     cli, ids = seeded
     shown = cli.json("show", str(ids[str(seed)]))
     assert set(shown) >= {
-        "id", "title", "outlet", "author", "published", "language", "url", "text", "tags",
-        "word_count", "page", "section", "edition", "notes", "original_name", "sha256",
-        "imported_at", "provenance",
+        "id",
+        "title",
+        "outlet",
+        "author",
+        "published",
+        "language",
+        "url",
+        "text",
+        "tags",
+        "word_count",
+        "page",
+        "section",
+        "edition",
+        "notes",
+        "original_name",
+        "sha256",
+        "imported_at",
+        "provenance",
     }
     assert shown["published"] == "2021-07-25T05:05:00+00:00"
     assert shown["provenance"]["title"] == "derived"
@@ -123,7 +138,9 @@ def test_search_json_and_errors(seeded, seed):
     assert [h["id"] for h in hits] == [ids[str(seed)]]
     assert set(hits[0]) == {"id", "title", "outlet", "published", "score", "snippet"}
     assert "<mark>Antonov</mark>" in hits[0]["snippet"]
-    assert cli.json("search", "DeGeneres", "--sort", "date", "--limit", "1")[0]["id"] in ids.values()
+    assert (
+        cli.json("search", "DeGeneres", "--sort", "date", "--limit", "1")[0]["id"] in ids.values()
+    )
     code, out, err = cli("search", "colour:red")
     assert code == 2 and "unknown field" in err and out == ""
     code, out, err = cli("search", "published:[2021-13-01 to 2021-14-01]", "--json")
@@ -164,8 +181,18 @@ def test_list_tag_and_tags_commands(seeded, seed):
 def test_edit(seeded, seed):
     cli, ids = seeded
     seed_id = str(ids[str(seed)])
-    code, out, err = cli("edit", seed_id, "--title", "Antonov on relations", "--outlet", "RIA",
-                         "--published", "2021-07-25T08:05+03:00", "--notes", "weekly")
+    code, _out, err = cli(
+        "edit",
+        seed_id,
+        "--title",
+        "Antonov on relations",
+        "--outlet",
+        "RIA",
+        "--published",
+        "2021-07-25T08:05+03:00",
+        "--notes",
+        "weekly",
+    )
     assert code == 0, err
     shown = cli.json("show", seed_id)
     assert shown["title"] == "Antonov on relations"
@@ -189,7 +216,7 @@ def test_delete_restore_trash_purge(seeded, seed):
     assert cli.json("search", "Antonov")[0]["id"] == seed_id
     other = next(i for i in ids.values() if i != seed_id)
     cli("delete", str(seed_id), str(other))
-    code, out, err = cli("purge", str(seed_id))
+    code, _out, _err = cli("purge", str(seed_id))
     assert code == 0
     assert [r["id"] for r in cli.json("trash")] == [other]
     assert cli("purge")[0] == 0
@@ -199,7 +226,7 @@ def test_delete_restore_trash_purge(seeded, seed):
 
 
 def test_reindex_and_check(seeded, seed):
-    cli, ids = seeded
+    cli, _ids = seeded
     code, out, err = cli("check")
     assert code == 0 and "ok" in out
     shutil.rmtree(cli.archive / "index")
@@ -229,15 +256,20 @@ def test_the_console_script_and_python_m(tmp_path, seed):
     env = {**os.environ, "CLIPPINGS_ARCHIVE": str(tmp_path / "a")}
     done = subprocess.run(
         [sys.executable, "-m", "clippings", "import", str(seed), "--json"],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["imported"][0]["path"] == str(seed)
     script = shutil.which("clippings", path=os.path.dirname(sys.executable))
     assert script, "the clippings console script is installed beside python"
-    done = subprocess.run([script, "list", "--json"], capture_output=True, text=True, env=env,
-                          check=False)
+    done = subprocess.run(
+        [script, "list", "--json"], capture_output=True, text=True, env=env, check=False
+    )
     assert done.returncode == 0 and len(json.loads(done.stdout)) == 1
-    done = subprocess.run([script, "frobnicate"], capture_output=True, text=True, env=env,
-                          check=False)
+    done = subprocess.run(
+        [script, "frobnicate"], capture_output=True, text=True, env=env, check=False
+    )
     assert done.returncode == 2

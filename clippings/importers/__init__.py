@@ -8,7 +8,7 @@ file of plain text still imports as text. A new format is one module and one lin
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import import_module
 from pathlib import PurePath
 
@@ -27,7 +27,7 @@ _IMPORTERS = (
 SNIFF_BYTES = 8192
 
 
-@lru_cache(maxsize=None)
+@cache
 def importers() -> tuple[Importer, ...]:
     """Every registered importer, most specific first."""
     found = []
@@ -53,9 +53,7 @@ def importer_for(data: bytes, name: str) -> Importer:
             return importer
     if not data:
         raise UnsupportedFormatError("the file is empty")
-    raise UnsupportedFormatError(
-        f"not a text, HTML or PDF file ({describe_suffix(suffix)})"
-    )
+    raise UnsupportedFormatError(f"not a text, HTML or PDF file ({describe_suffix(suffix)})")
 
 
 def describe_suffix(suffix: str) -> str:

@@ -789,7 +789,7 @@ def _run(tree: HtmlElement, *, url: str | None, **settings: Any) -> _Candidate |
         document = bare_extraction(
             tree, url=url, include_comments=False, include_tables=True, **settings
         )
-    except Exception:  # trafilatura raises whatever lxml raises on odd trees
+    except Exception:  # noqa: BLE001 - trafilatura raises whatever lxml raises on odd trees
         return None
     body = getattr(document, "body", None)
     if body is None:

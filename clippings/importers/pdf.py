@@ -169,7 +169,7 @@ def _page_count(document: Any) -> int | None:
 
     try:
         count = resolve1(resolve1(document.catalog.get("Pages")).get("Count"))
-    except Exception:
+    except Exception:  # noqa: BLE001 - a damaged page tree only loses the count
         return None
     return count if isinstance(count, int) and count > 0 else None
 
@@ -376,7 +376,7 @@ def _read_pages(document: Any, limit: int) -> tuple[list[_Page], list[str]]:
         try:
             interpreter.process_page(pdf_page)
             pages.append(_lay_out(device.get_result(), number))
-        except (Exception, RecursionError) as error:
+        except (Exception, RecursionError) as error:  # noqa: BLE001 - one unreadable page is skipped, not fatal
             failed.append(number)
             last_error = error
     if failed and not pages:
@@ -393,7 +393,7 @@ def _iter_pages(document: Any, page_class: Any) -> Iterator[Any]:
     # A broken page tree may fail half-way: the pages before the break are kept.
     try:
         yield from page_class.create_pages(document)
-    except Exception:
+    except Exception:  # noqa: BLE001 - keep the pages read before the break
         return
 
 
@@ -623,12 +623,12 @@ def _info(document: Any) -> dict[str, str]:
     for info in getattr(document, "info", []) or []:
         try:
             items = list(resolve1(info).items())
-        except Exception:
+        except Exception:  # noqa: BLE001 - damaged metadata is skipped
             continue
         for key, value in items:
             try:
                 text = _text_string(resolve1(value))
-            except Exception:
+            except Exception:  # noqa: BLE001 - damaged metadata is skipped
                 continue
             if text and isinstance(key, str):
                 found.setdefault(key, text)
@@ -645,7 +645,7 @@ def _xmp(document: Any) -> dict[str, str]:
             return {}
         packet = stream.get_data()
         root = ET.fromstring(packet.strip().rstrip(b"\x00"))
-    except Exception:
+    except Exception:  # noqa: BLE001 - damaged XMP is skipped
         return {}
     found: dict[str, str] = {}
     for description in root.iter(f"{{{_XMP_NS['rdf']}}}Description"):
@@ -830,7 +830,7 @@ def _find_date(text: str) -> Published | None:
         return None
     try:
         found = finder(text)
-    except Exception:
+    except Exception:  # noqa: BLE001 - no date rather than no clipping
         return None
     if not found:
         return None

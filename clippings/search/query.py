@@ -136,7 +136,7 @@ def _rewrite_tags(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         value = match.group(1).strip('"')
         if not value.strip():
-            raise QueryError("tag: needs a tag name, as in tag:Russia or tag:\"US relations\"")
+            raise QueryError('tag: needs a tag name, as in tag:Russia or tag:"US relations"')
         return f"tags:{tag_token(value)}"
 
     return _TAG_USE.sub(replace, text)
@@ -148,8 +148,9 @@ def check_fields(text: str) -> None:
     for match in _FIELD_USE.finditer(unquoted):
         name = match.group(1)
         if name.lower() not in USER_FIELDS:
-            known = ", ".join(f"{f}:" for f in ("title", "outlet", "author", "tag", "lang",
-                                               "published"))
+            known = ", ".join(
+                f"{f}:" for f in ("title", "outlet", "author", "tag", "lang", "published")
+            )
             raise QueryError(
                 f"unknown field {name}: in the query (the fields are {known}); "
                 f'to search for the text itself, put it in quotes: "{name}:…"'

@@ -253,7 +253,8 @@ _TEXT_FIELDS = ("text", "title", "outlet", "author")
 def _highlight_words(parsed: Any, reader: Any) -> set[str]:
     """The index terms a query looks for in the text fields, prefixes expanded."""
     words = {
-        str(term) for fieldname, term in parsed.iter_all_terms(phrases=True)
+        str(term)
+        for fieldname, term in parsed.iter_all_terms(phrases=True)
         if fieldname in _TEXT_FIELDS and not isinstance(term, bytes)
     }
     for leaf in parsed.leaves():

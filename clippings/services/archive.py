@@ -11,6 +11,7 @@ flag and knows nothing of Qt.
 
 from __future__ import annotations
 
+import builtins
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -160,10 +161,14 @@ class Archive:
         descending: bool = True,
         offset: int = 0,
         limit: int | None = None,
-    ) -> list[ClippingSummary]:
+    ) -> builtins.list[ClippingSummary]:
         """A page of clippings (no article texts), newest first by default."""
         return self.store.summaries(
-            tag=tag, trashed=trashed, sort=sort, descending=descending, offset=offset,
+            tag=tag,
+            trashed=trashed,
+            sort=sort,
+            descending=descending,
+            offset=offset,
             limit=limit,
         )
 
@@ -192,9 +197,7 @@ class Archive:
             if row is None or row.trashed:  # the index is a step behind; never show these
                 total -= 1
                 continue
-            snippet = (
-                self.index.snippet(query, texts.get(clipping_id, "")) if snippets else ""
-            )
+            snippet = self.index.snippet(query, texts.get(clipping_id, "")) if snippets else ""
             hits.append(SearchHit(clipping=row, score=score, snippet=snippet))
         return SearchResults(hits=tuple(hits), total=max(total, len(hits)))
 
@@ -222,18 +225,18 @@ class Archive:
 
     # --- Trash ------------------------------------------------------------------------
 
-    def trash(self, ids: Iterable[int]) -> list[int]:
+    def trash(self, ids: Iterable[int]) -> builtins.list[int]:
         """Move clippings to the trash (hidden from the list and search)."""
         changed = self.store.set_trashed(ids, True)
         self.sync_index()
         return changed
 
-    def restore(self, ids: Iterable[int]) -> list[int]:
+    def restore(self, ids: Iterable[int]) -> builtins.list[int]:
         changed = self.store.set_trashed(ids, False)
         self.sync_index()
         return changed
 
-    def purge(self, ids: Iterable[int] | None = None) -> list[int]:
+    def purge(self, ids: Iterable[int] | None = None) -> builtins.list[int]:
         """Remove trashed clippings for good (the whole trash when ``ids`` is None).
 
         An original file goes too, unless another clipping still uses it.
@@ -249,7 +252,7 @@ class Archive:
 
     # --- Tags -------------------------------------------------------------------------
 
-    def tags(self) -> list[Tag]:
+    def tags(self) -> builtins.list[Tag]:
         return self.store.tags()
 
     def add_tag(self, ids: Iterable[int], name: str) -> TagChange:
@@ -285,7 +288,7 @@ class Archive:
         self.store.merge_tag(source, target)
         self.sync_index()
 
-    def delete_tag(self, name: str) -> list[int]:
+    def delete_tag(self, name: str) -> builtins.list[int]:
         """Delete a tag and its children; never the clippings."""
         affected = self.store.delete_tag(name)
         self.sync_index()
@@ -298,14 +301,14 @@ class Archive:
 
     # --- Checking ---------------------------------------------------------------------
 
-    def check(self, *, report: Report | None = None) -> list[CheckProblem]:
+    def check(self, *, report: Report | None = None) -> builtins.list[CheckProblem]:
         """Everything wrong with the archive (an empty list when all is well).
 
         Looks at the database's integrity, every original (present, unaltered) and
         whether the search index holds exactly the live clippings at their current
         revision.
         """
-        problems = [
+        problems: builtins.list[CheckProblem] = [
             CheckProblem("database", f"the database reports: {line}")
             for line in self.store.integrity_problems()
         ]
@@ -314,11 +317,16 @@ class Archive:
             state = self.originals.verify(sha)
             if state != "ok":
                 which = ", ".join(str(i) for i in ids)
-                verb = "is missing" if state == "missing" else "has been altered (its bytes no longer match)"
+                verb = (
+                    "is missing"
+                    if state == "missing"
+                    else "has been altered (its bytes no longer match)"
+                )
                 problems.append(
                     CheckProblem(
                         f"original-{state}",
-                        f"the original file of clipping {which} {verb}: {self.originals.path_for(sha)}",
+                        f"the original file of clipping {which} {verb}: "
+                        f"{self.originals.path_for(sha)}",
                         ids[0],
                     )
                 )
@@ -333,7 +341,8 @@ class Archive:
         for clipping_id in sorted(set(expected) - set(indexed)):
             problems.append(
                 CheckProblem(
-                    "index-missing", f"clipping {clipping_id} is missing from the search index",
+                    "index-missing",
+                    f"clipping {clipping_id} is missing from the search index",
                     clipping_id,
                 )
             )

@@ -72,7 +72,8 @@ def expand(paths: Sequence[str | Path]) -> Iterator[tuple[str, Path | None]]:
                     if name.startswith("."):
                         continue
                     full = Path(root) / name
-                    yield os.path.join(shown, os.path.relpath(full, path)), full
+                    # The folder argument exactly as typed ("./in/" stays), not normalised.
+                    yield os.path.join(shown, os.path.relpath(full, path)), full  # noqa: PTH118
         elif path.exists():
             yield shown, path
         else:
@@ -122,8 +123,9 @@ def import_paths(
             results.append(ImportResult(shown, "skipped", reason="larger than 200 MB"))
             continue
         password = (passwords or {}).get(shown)
-        result = import_bytes(archive, data, real.name, shown=shown, password=password, tags=tags,
-                              sync=False)
+        result = import_bytes(
+            archive, data, real.name, shown=shown, password=password, tags=tags, sync=False
+        )
         results.append(result)
         if result.outcome == "imported":
             since_sync += 1
@@ -151,7 +153,9 @@ def import_bytes(
     sha = sha256_of(data)
     existing = archive.store.find_duplicate(sha, None)
     if existing is not None:
-        return ImportResult(shown, "duplicate", id=existing, reason="the same file is already in the archive")
+        return ImportResult(
+            shown, "duplicate", id=existing, reason="the same file is already in the archive"
+        )
     try:
         extracted = importers.extract(data, name, password=password)
     except PasswordRequiredError as error:
@@ -163,7 +167,7 @@ def import_bytes(
     except (ClippingsError, RecursionError, MemoryError) as error:
         log.exception("importing %s", shown)
         return ImportResult(shown, "failed", reason=f"the file could not be read ({error})")
-    except Exception as error:  # noqa: BLE001 - a library's bug must not stop the batch
+    except Exception as error:  # a library's bug must not stop the batch
         log.exception("importing %s", shown)
         return ImportResult(
             shown, "failed", reason=f"unexpected error while reading the file: {error!r}"

@@ -20,7 +20,9 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     Connection,
+    CursorResult,
     Engine,
+    RowMapping,
     create_engine,
     delete,
     event,
@@ -160,7 +162,7 @@ class ClippingStore:
                 conn.execute(
                     insert(originals).values(sha256=new.sha256, size=new.size, stored_at=now)
                 )
-            clipping_id = int(
+            clipping_id = _new_id(
                 conn.execute(
                     insert(clippings).values(
                         title=ex.title or new.original_name,
@@ -186,7 +188,7 @@ class ClippingStore:
                         revision=1,
                         provenance=json.dumps(dict(ex.provenance), sort_keys=True),
                     )
-                ).inserted_primary_key[0]
+                )
             )
             for name in tag_names:
                 self._attach(conn, [clipping_id], tag_name(name))
@@ -250,7 +252,7 @@ class ClippingStore:
             "imported": clippings.c.imported_at,
             "id": clippings.c.id,
         }[sort]
-        order = [column.desc() if descending else column.asc()]
+        order: list[Any] = [column.desc() if descending else column.asc()]
         # Rows without a value go last whichever way the list is sorted.
         order.insert(0, column.is_(None))
         order.append(clippings.c.id.desc() if descending else clippings.c.id.asc())
@@ -374,9 +376,7 @@ class ClippingStore:
             if not doomed:
                 return [], []
             shas = set(
-                conn.execute(
-                    select(clippings.c.sha256).where(clippings.c.id.in_(doomed))
-                ).scalars()
+                conn.execute(select(clippings.c.sha256).where(clippings.c.id.in_(doomed))).scalars()
             )
             conn.execute(delete(clipping_tags).where(clipping_tags.c.clipping_id.in_(doomed)))
             conn.execute(delete(clippings).where(clippings.c.id.in_(doomed)))
@@ -492,9 +492,7 @@ class ClippingStore:
                 select(tags.c.name).where(_tag_filter(new), tags.c.id.notin_(list(moving)))
             ).first()
             if clash is not None:
-                raise TagError(
-                    f"there is already a tag {new!r}: use merge to put the two together"
-                )
+                raise TagError(f"there is already a tag {new!r}: use merge to put the two together")
             for tag_id, name in moving.items():
                 conn.execute(
                     update(tags).where(tags.c.id == tag_id).values(name=new + name[len(old) :])
@@ -519,9 +517,7 @@ class ClippingStore:
                 members = [
                     int(i)
                     for i in conn.execute(
-                        select(clipping_tags.c.clipping_id).where(
-                            clipping_tags.c.tag_id == tag_id
-                        )
+                        select(clipping_tags.c.clipping_id).where(clipping_tags.c.tag_id == tag_id)
                     ).scalars()
                 ]
                 self._attach(conn, members, destination)
@@ -640,8 +636,10 @@ class ClippingStore:
             if searchable_only:
                 query = query.where(clippings.c.trashed.is_(False))
             with self.engine.connect() as conn:
-                batch = [int(i) for i in conn.execute(query.order_by(clippings.c.id).limit(500))
-                         .scalars()]
+                batch = [
+                    int(i)
+                    for i in conn.execute(query.order_by(clippings.c.id).limit(500)).scalars()
+                ]
             if not batch:
                 return
             yield batch
@@ -690,9 +688,7 @@ class ClippingStore:
             .where(clippings.c.id.in_(unique))
             .values(revision=clippings.c.revision + 1)
         )
-        conn.execute(
-            insert(index_queue), [{"clipping_id": i, "queued_at": _now()} for i in unique]
-        )
+        conn.execute(insert(index_queue), [{"clipping_id": i, "queued_at": _now()} for i in unique])
 
     def _tag_id(self, conn: Connection, name: str) -> int:
         found = conn.execute(select(tags.c.id).where(tags.c.name == name)).scalar()
@@ -700,7 +696,7 @@ class ClippingStore:
             return int(found)
         try:
             with conn.begin_nested():
-                return int(conn.execute(insert(tags).values(name=name)).inserted_primary_key[0])
+                return _new_id(conn.execute(insert(tags).values(name=name)))
         except IntegrityError:  # another writer made it meanwhile
             return int(conn.execute(select(tags.c.id).where(tags.c.name == name)).scalar_one())
 
@@ -772,7 +768,13 @@ _SUMMARY_COLUMNS = (
 )
 
 
-def _summary(row: Mapping[str, Any], tag_names: tuple[str, ...]) -> ClippingSummary:
+def _new_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _summary(row: RowMapping, tag_names: tuple[str, ...]) -> ClippingSummary:
     return ClippingSummary(
         id=int(row["id"]),
         title=str(row["title"]),
@@ -786,7 +788,7 @@ def _summary(row: Mapping[str, Any], tag_names: tuple[str, ...]) -> ClippingSumm
     )
 
 
-def _clipping(row: Mapping[str, Any], tag_names: tuple[str, ...]) -> Clipping:
+def _clipping(row: RowMapping, tag_names: tuple[str, ...]) -> Clipping:
     imported = row["imported_at"]
     return Clipping(
         id=int(row["id"]),

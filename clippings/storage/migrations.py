@@ -33,12 +33,22 @@ from clippings.model import ArchiveError
 
 def _v1_initial(conn: Connection) -> None:
     md = MetaData()
-    Table("archive_meta", md, Column("key", String(64), primary_key=True),
-          Column("value", Text, nullable=False))
-    Table("originals", md, Column("sha256", String(64), primary_key=True),
-          Column("size", Integer, nullable=False), Column("stored_at", DateTime, nullable=False))
     Table(
-        "clippings", md,
+        "archive_meta",
+        md,
+        Column("key", String(64), primary_key=True),
+        Column("value", Text, nullable=False),
+    )
+    Table(
+        "originals",
+        md,
+        Column("sha256", String(64), primary_key=True),
+        Column("size", Integer, nullable=False),
+        Column("stored_at", DateTime, nullable=False),
+    )
+    Table(
+        "clippings",
+        md,
         Column("id", Integer, primary_key=True, autoincrement=True),
         Column("title", Text, nullable=False),
         Column("outlet", Text),
@@ -69,18 +79,29 @@ def _v1_initial(conn: Connection) -> None:
         Index("ix_clippings_published_utc", "published_utc"),
         Index("ix_clippings_trashed", "trashed"),
     )
-    Table("tags", md, Column("id", Integer, primary_key=True, autoincrement=True),
-          Column("name", String(512), nullable=False, unique=True), Column("colour", String(9)))
     Table(
-        "clipping_tags", md,
-        Column("clipping_id", Integer, ForeignKey("clippings.id", ondelete="CASCADE"),
-               primary_key=True),
+        "tags",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("name", String(512), nullable=False, unique=True),
+        Column("colour", String(9)),
+    )
+    Table(
+        "clipping_tags",
+        md,
+        Column(
+            "clipping_id", Integer, ForeignKey("clippings.id", ondelete="CASCADE"), primary_key=True
+        ),
         Column("tag_id", Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
         Index("ix_clipping_tags_tag_id", "tag_id"),
     )
-    Table("index_queue", md, Column("id", Integer, primary_key=True, autoincrement=True),
-          Column("clipping_id", Integer, nullable=False),
-          Column("queued_at", DateTime, nullable=False))
+    Table(
+        "index_queue",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("clipping_id", Integer, nullable=False),
+        Column("queued_at", DateTime, nullable=False),
+    )
     md.create_all(conn)
 
 

@@ -8,7 +8,7 @@ version, since its point is to be an archive as this version wrote it.
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 from clippings.model import Extracted
@@ -23,7 +23,7 @@ CLIPPINGS = [
         "Fishing boats returned to the quay by noon, the port authority said.",
         outlet="Coastal Gazette",
         author="Mara Lind",
-        published=datetime(2021, 7, 25, 5, 5, tzinfo=timezone.utc),
+        published=datetime(2021, 7, 25, 5, 5, tzinfo=UTC),
         language="en",
         url="https://gazette.example/harbour",
         provenance={"title": "text-header", "published": "text-dateline", "url": "text-header"},
@@ -57,8 +57,12 @@ def main(folder: Path) -> None:
             tags = fields.pop("tags")
             text = fields["text"]
             result = store_extracted(
-                archive, Extracted(format="text", **fields), text.encode("utf-8"),
-                fields["title"] + ".txt", shown="fixture", tags=tags,
+                archive,
+                Extracted(format="text", **fields),
+                text.encode("utf-8"),
+                fields["title"] + ".txt",
+                shown="fixture",
+                tags=tags,
             )
             ids.append(result.id)
         archive.set_tag_colour("Ports", "#2a7ab0")

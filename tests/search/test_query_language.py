@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from clippings.model import QueryError
 from tests.conftest import add_clipping
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.fixture
@@ -114,7 +114,10 @@ def test_published_month_and_day(news):
     assert found(archive, "published:2021-07-31") == {ids["summit"]}
     assert found(archive, "published:2021-07-01") == {ids["early"]}
     assert found(archive, "published:2021") == {
-        ids["summit"], ids["august"], ids["early"], ids["russian"]
+        ids["summit"],
+        ids["august"],
+        ids["early"],
+        ids["russian"],
     }
 
 
@@ -162,7 +165,10 @@ def test_results_by_date_newest_first_and_snippets_marked(news):
     archive, ids = news
     results = archive.search("held OR energy OR Антонов", sort="date")
     assert [h.clipping.id for h in results.hits] == [
-        ids["august"], ids["summit"], ids["russian"], ids["early"]
+        ids["august"],
+        ids["summit"],
+        ids["russian"],
+        ids["early"],
     ]
     assert results.total == 4
     hit = archive.search("ambassadors").hits[0]
@@ -197,8 +203,8 @@ def test_chinese_two_character_word_inside_a_run(archive, corpus):
 
 
 @pytest.mark.parametrize(
-    ("name", "word"), [("japanese_article.txt", None), ("korean_article.txt", None),
-                       ("thai_article.txt", None)]
+    ("name", "word"),
+    [("japanese_article.txt", None), ("korean_article.txt", None), ("thai_article.txt", None)],
 )
 def test_unspaced_scripts_found_by_a_piece_of_a_run(archive, corpus, name, word):
     text = (corpus / "newspaper4k/txt" / name).read_text(encoding="utf-8")

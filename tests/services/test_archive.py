@@ -105,15 +105,21 @@ def test_purge_keeps_an_original_another_clipping_uses(archive):
 
     data = b"the same bytes"
     first = store_extracted(
-        archive, Extracted(text="First article text.", format="text", title="One"), data,
-        "a.txt", shown="a.txt",
+        archive,
+        Extracted(text="First article text.", format="text", title="One"),
+        data,
+        "a.txt",
+        shown="a.txt",
     )
     # A second clipping from the same file (e.g. an edited re-extraction) shares the original.
     archive.store.add(
         NewClipping(
             extracted=Extracted(text="Second article text.", format="text", title="Two"),
-            sha256=archive.get(first.id).sha256, size=len(data), original_name="a.txt",
-            text_hash=None, word_count=3,
+            sha256=archive.get(first.id).sha256,
+            size=len(data),
+            original_name="a.txt",
+            text_hash=None,
+            word_count=3,
         )
     )
     path = archive.original_path(first.id)
@@ -128,8 +134,14 @@ def test_edit_marks_fields_as_set_by_the_user_and_reindexes(archive):
     clipping = add_clipping(
         archive, "The harbour reopened.", title="Derived", provenance={"title": "derived"}
     )
-    edited = archive.edit(clipping, {"title": "Harbour reopens", "published": date(2021, 7, 25),
-                                     "notes": "for the weekly review"})
+    edited = archive.edit(
+        clipping,
+        {
+            "title": "Harbour reopens",
+            "published": date(2021, 7, 25),
+            "notes": "for the weekly review",
+        },
+    )
     assert edited.title == "Harbour reopens"
     assert edited.provenance["title"] == "user"
     assert edited.provenance["published"] == "user"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import create_engine, inspect
@@ -32,7 +32,7 @@ def test_the_archive_made_by_version_1_opens_and_upgrades(old_archive):
             "Мост закрыт на ремонт",
         ]
         harbour = archive.get(1)
-        assert harbour.published == datetime(2021, 7, 25, 5, 5, tzinfo=timezone.utc)
+        assert harbour.published == datetime(2021, 7, 25, 5, 5, tzinfo=UTC)
         assert harbour.provenance["published"] == "text-dateline"
         assert set(harbour.tags) == {"Ports/North", "Weather"}
         assert {r.id for r in archive.list(tag="Ports")} == {1, 2}

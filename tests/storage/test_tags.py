@@ -17,13 +17,13 @@ def tagged(archive):
 
 
 def test_parent_tag_exists_implicitly_and_counts_children(tagged):
-    archive, a, b, c = tagged
+    archive, _a, _b, _c = tagged
     tags = {t.name: t.count for t in archive.tags()}
     assert tags == {"Russia": 2, "Russia/Economy": 1, "Russia/US relations": 1, "US": 1}
 
 
 def test_filtering_by_a_tag_includes_its_children(tagged):
-    archive, a, b, c = tagged
+    archive, a, b, _c = tagged
     assert {r.id for r in archive.list(tag="Russia")} == {a, b}
     assert {r.id for r in archive.list(tag="Russia/Economy")} == {b}
     assert archive.list(tag="Rus") == []  # a prefix of a name is not a parent
@@ -43,7 +43,7 @@ def test_bulk_tagging_and_removal(tagged):
 
 
 def test_undo_of_a_tag_removal_restores_exact_tags(tagged):
-    archive, a, b, c = tagged
+    archive, a, b, _c = tagged
     change = archive.remove_tag([a, b], "Russia")
     assert archive.list(tag="Russia") == []
     archive.undo_tag_change(change)
@@ -53,7 +53,7 @@ def test_undo_of_a_tag_removal_restores_exact_tags(tagged):
 
 
 def test_rename_moves_children_and_reindexes(tagged):
-    archive, a, b, c = tagged
+    archive, _a, _b, _c = tagged
     archive.rename_tag("Russia", "Russian Federation")
     assert {t.name for t in archive.tags()} >= {
         "Russian Federation/US relations",
@@ -66,14 +66,14 @@ def test_rename_moves_children_and_reindexes(tagged):
 
 
 def test_merge_puts_clippings_under_the_target(tagged):
-    archive, a, b, c = tagged
+    archive, a, _b, c = tagged
     archive.merge_tag("US", "Russia/US relations")
     assert {r.id for r in archive.list(tag="Russia/US relations")} == {a, c}
     assert "US" not in {t.name for t in archive.tags()}
 
 
 def test_delete_removes_the_tag_never_the_clippings(tagged):
-    archive, a, b, c = tagged
+    archive, a, _b, _c = tagged
     archive.delete_tag("Russia")
     assert archive.count() == 3
     assert {t.name for t in archive.tags()} == {"US"}

@@ -523,6 +523,15 @@ def _tidy(text: str) -> str:
 def _blocks(body: Any) -> list[Block]:
     """trafilatura's XML body as paragraph blocks."""
     blocks: list[Block] = []
+
+    def loose(value: str | None) -> None:
+        # Text directly in the body, between elements (trafilatura leaves a paragraph
+        # that follows a heading as the heading's tail on some pages).
+        text = _tidy(value or "")
+        if text:
+            blocks.append(Block("p", text, f"<p>{html_lib.escape(text, quote=False)}</p>"))
+
+    loose(body.text)
     for element in body:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "head":
@@ -558,6 +567,7 @@ def _blocks(body: Any) -> list[Block]:
             html = f"<pre>{html_lib.escape(text)}</pre>"
             kind = "code"
         elif tag in {"graphic", "comments"}:
+            loose(element.tail)
             continue
         else:
             text = _tidy(_inline(element, markup=False))
@@ -565,6 +575,7 @@ def _blocks(body: Any) -> list[Block]:
             kind = "p"
         if text.strip():
             blocks.append(Block(kind, text.strip(), html))
+        loose(element.tail)
     return blocks
 
 

@@ -1,0 +1,94 @@
+"""One contract that every importer meets, whatever its format."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+
+import pytest
+
+from clippings import importers
+from clippings.model import METADATA_FIELDS, ClippingsError, Extracted
+
+# A real sample of each format (relative to the corpus), and broken bytes of it.
+SAMPLES = {
+    "text": "ecbplus/text/2/2_1ecbplus.txt",
+    "html": "readability/test-pages/nytimes-1/source.html",
+    "pdf": "pdf/pdfminer.six/contrib/issue-00352-asw-oct96-p41.pdf",
+}
+
+BROKEN = {
+    "text": b"\x00\x01\x02\x03" * 200 + bytes(range(256)),
+    "html": b"<!DOCTYPE html><html><head><title></title></head><body></body></html>",
+    "pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog",
+}
+
+
+@pytest.fixture(params=sorted(SAMPLES), ids=lambda name: name)
+def importer_and_sample(request, corpus):
+    by_name = {importer.name: importer for importer in importers.importers()}
+    path = corpus / SAMPLES[request.param]
+    return by_name[request.param], path
+
+
+def test_every_format_has_a_sample():
+    assert {importer.name for importer in importers.importers()} == set(SAMPLES)
+
+
+def test_the_registry_picks_the_importer_by_content(importer_and_sample, tmp_path):
+    importer, path = importer_and_sample
+    data = path.read_bytes()
+    assert importer.sniff(data[: importers.SNIFF_BYTES])
+    # Content decides, not the name: the same bytes under a misleading name.
+    assert importers.importer_for(data, "download.bin").name == importer.name
+    assert importers.importer_for(data, "no-suffix").name == importer.name
+
+
+def test_extraction_meets_the_contract(importer_and_sample):
+    importer, path = importer_and_sample
+    data = path.read_bytes()
+    extracted = importer.extract(data, path.name)
+    assert isinstance(extracted, Extracted)
+    assert extracted.format == importer.name
+    assert extracted.has_text and len(extracted.text.split()) > 50
+    assert extracted.title and extracted.title.strip() == extracted.title
+    assert "\r" not in extracted.text
+    assert "\n\n" in extracted.text, "paragraphs are kept"
+    for field in METADATA_FIELDS:
+        value = getattr(extracted, field)
+        if value not in (None, ""):
+            assert extracted.provenance.get(field), f"{field} has a value but no provenance"
+    assert set(extracted.provenance) <= set(METADATA_FIELDS)
+    if isinstance(extracted.published, datetime):
+        assert extracted.published.tzinfo is not None, "a time comes with its offset"
+    else:
+        assert extracted.published is None or isinstance(extracted.published, date)
+    if extracted.html:
+        lowered = extracted.html.lower()
+        for forbidden in ("<script", "<iframe", "<img", "<object", "<embed", " onload=", "<style"):
+            assert forbidden not in lowered
+    # A pure function of the bytes: the same again.
+    assert importer.extract(data, path.name) == extracted
+
+
+def test_bad_bytes_raise_the_projects_own_errors(importer_and_sample):
+    importer, path = importer_and_sample
+    try:
+        importer.extract(BROKEN[importer.name], path.name)
+    except ClippingsError as error:
+        assert str(error), "a message a person can act on"
+        assert type(error) is not ImportError
+    else:
+        pytest.fail(f"{importer.name} accepted broken bytes")
+    # Truncated files: empty for every format; a cut text file is still text.
+    for size in (0,) if importer.name == "text" else (0, 1, 37):
+        with pytest.raises(ClippingsError):
+            importer.extract(path.read_bytes()[:size], path.name)
+
+
+def test_random_bytes_are_never_a_traceback():
+    data = os.urandom(4096)
+    try:
+        importers.extract(data, "random.dat")
+    except ClippingsError:
+        pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import date, datetime
 
@@ -88,7 +89,5 @@ def test_bad_bytes_raise_the_projects_own_errors(importer_and_sample):
 
 def test_random_bytes_are_never_a_traceback():
     data = os.urandom(4096)
-    try:
+    with contextlib.suppress(ClippingsError):
         importers.extract(data, "random.dat")
-    except ClippingsError:
-        pass

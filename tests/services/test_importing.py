@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -72,7 +72,7 @@ def test_a_password_opens_a_protected_pdf(archive, corpus, tmp_path):
 def test_the_seed_imports_as_the_issue_asks(archive, seed):
     report = import_paths(archive, [seed])
     clipping = archive.get(report.results[0].id)
-    assert clipping.published == datetime(2021, 7, 25, 5, 5, tzinfo=timezone.utc)
+    assert clipping.published == datetime(2021, 7, 25, 5, 5, tzinfo=UTC)
     for chrome in ("Listen Live", "Get short URL", "Community standards", "Discussion"):
         assert chrome not in clipping.text
     assert clipping.text.startswith("Russia-US relations deteriorated")

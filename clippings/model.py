@@ -182,6 +182,29 @@ class SearchResults:
 
 
 @dataclass(frozen=True)
+class SearchFilters:
+    """What the window's filters narrow a search or the list to (empty: no filter)."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    outlet: str | None = None
+    language: str | None = None
+    tag: str | None = None
+
+    def is_empty(self) -> bool:
+        return not any((self.date_from, self.date_to, self.outlet, self.language, self.tag))
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    """A named query and its filters."""
+
+    name: str
+    query: str
+    filters: SearchFilters = SearchFilters()
+
+
+@dataclass(frozen=True)
 class Progress:
     """Where a long job is: ``done`` of ``total`` steps, and what it is doing now."""
 

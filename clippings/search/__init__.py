@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from clippings.model import IndexDocument, Progress
-from clippings.search.query import USER_FIELDS
+from clippings.search.query import USER_FIELDS, combine, filter_query
 from clippings.search.whoosh_index import SortOrder, WhooshIndex
 
 
@@ -40,4 +40,11 @@ class SearchIndex(Protocol):
     def close(self) -> None: ...
 
 
-__all__ = ["USER_FIELDS", "SearchIndex", "SortOrder", "WhooshIndex"]
+__all__ = [
+    "USER_FIELDS",
+    "SearchIndex",
+    "SortOrder",
+    "WhooshIndex",
+    "combine",
+    "filter_query",
+]

@@ -30,7 +30,7 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.common import QueryParserError
 
-from clippings.model import QueryError
+from clippings.model import QueryError, SearchFilters
 
 #: What users type before the colon -> the index field.
 USER_FIELDS = {
@@ -202,3 +202,33 @@ def _raise_errors(node: Any) -> None:
         raise QueryError(str(error))
     for child in node.children() if hasattr(node, "children") else ():
         _raise_errors(child)
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace('"', " ").strip() + '"'
+
+
+def filter_query(filters: SearchFilters) -> str:
+    """The query-language form of the window's filters ("" when there are none)."""
+    parts = []
+    if filters.date_from or filters.date_to:
+        start = filters.date_from.isoformat() if filters.date_from else ""
+        end = filters.date_to.isoformat() if filters.date_to else ""
+        parts.append(f"published:[{start} to {end}]")
+    if filters.outlet:
+        parts.append(f"outlet:{_quoted(filters.outlet)}")
+    if filters.language:
+        parts.append(f"lang:{filters.language.strip().lower()}")
+    if filters.tag:
+        parts.append(f"tag:{_quoted(filters.tag)}")
+    return " ".join(parts)
+
+
+def combine(text: str, filters: SearchFilters) -> str:
+    """A user's query narrowed by the filters."""
+    narrowing = filter_query(filters)
+    if not text.strip():
+        return narrowing
+    if not narrowing:
+        return text
+    return f"({text}) {narrowing}"

@@ -175,11 +175,10 @@ class WhooshIndex:
 
     def _refresh(self) -> None:
         # Not Searcher.refresh(): it reuses segment readers whose deletion lists are
-        # out of date, so updated clippings would show twice.
+        # out of date, so updated clippings would show twice. The old searcher is not
+        # closed here: another thread may be reading with it; it closes when dropped.
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            self._searcher = None
 
     def searcher(self) -> Searcher:
         with self._lock:

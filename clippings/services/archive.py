@@ -26,13 +26,15 @@ from clippings.model import (
     NotFoundError,
     Progress,
     QueryError,
+    SavedSearch,
+    SearchFilters,
     SearchHit,
     SearchResults,
     Tag,
     TagError,
     tag_name,
 )
-from clippings.search import SearchIndex, SortOrder, WhooshIndex
+from clippings.search import SearchIndex, SortOrder, WhooshIndex, combine
 from clippings.storage import (
     DATABASE_NAME,
     EDITABLE_FIELDS,
@@ -200,6 +202,67 @@ class Archive:
             snippet = self.index.snippet(query, texts.get(clipping_id, "")) if snippets else ""
             hits.append(SearchHit(clipping=row, score=score, snippet=snippet))
         return SearchResults(hits=tuple(hits), total=max(total, len(hits)))
+
+    def search_ids(
+        self,
+        query: str,
+        filters: SearchFilters | None = None,
+        *,
+        sort: SortOrder = "relevance",
+        limit: int | None = 10_000,
+    ) -> tuple[builtins.list[int], int]:
+        """Ids of the clippings matching a query and filters, best (or newest) first,
+        and how many match in all. No snippets, no rows: the window fetches those for
+        the rows it shows.
+
+        Raises:
+            QueryError: the query cannot be understood.
+        """
+        text = combine(query, filters or SearchFilters())
+        if not text.strip():
+            raise QueryError("the query is empty: type some words to search for")
+        ranked, total = self.index.search(text, limit=limit, sort=sort)
+        return [clipping_id for clipping_id, _ in ranked], total
+
+    def snippets(self, query: str, ids: Sequence[int], *, length: int = 240) -> dict[int, str]:
+        """Highlighted passages of these clippings for a query (for the rows shown)."""
+        texts = self.store.texts(list(ids))
+        return {i: self.index.snippet(query, texts[i], length=length) for i in ids if i in texts}
+
+    def summaries(self, ids: Sequence[int]) -> dict[int, ClippingSummary]:
+        """List rows of these clippings, by id."""
+        return self.store.summaries_by_id(list(ids))
+
+    def sort_ids(
+        self, ids: Sequence[int], sort: SortKey, *, descending: bool
+    ) -> builtins.list[int]:
+        """``ids`` ordered by a list column (rows without a value last)."""
+        return self.store.order_ids(ids, sort, descending=descending)
+
+    def outlets(self) -> builtins.list[tuple[str, int]]:
+        return self.store.outlets()
+
+    def languages(self) -> builtins.list[tuple[str, int]]:
+        return self.store.languages()
+
+    # --- Saved searches ---------------------------------------------------------------
+
+    def saved_searches(self) -> builtins.list[SavedSearch]:
+        return self.store.saved_searches()
+
+    def save_search(self, search: SavedSearch) -> None:
+        """Keep a query and its filters under a name (replacing one of that name)."""
+        if not search.name.strip():
+            raise QueryError("a saved search needs a name")
+        if not combine(search.query, search.filters).strip():
+            raise QueryError("there is nothing to save: type a query or choose a filter")
+        self.index.search(combine(search.query, search.filters), limit=1)  # must parse
+        self.store.save_search(
+            SavedSearch(search.name.strip(), search.query.strip(), search.filters)
+        )
+
+    def delete_saved_search(self, name: str) -> None:
+        self.store.delete_saved_search(name)
 
     def original(self, clipping_id: int) -> bytes:
         """The bytes of the file a clipping was imported from."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -42,6 +42,8 @@ from clippings.model import (
     IndexDocument,
     NotFoundError,
     Published,
+    SavedSearch,
+    SearchFilters,
     Tag,
     TagError,
     published_from_iso,
@@ -57,6 +59,7 @@ from clippings.storage.schema import (
     clippings,
     index_queue,
     originals,
+    saved_searches,
     tags,
 )
 
@@ -244,14 +247,7 @@ class ClippingStore:
         limit: int | None = None,
     ) -> list[ClippingSummary]:
         """A page of the list, sorted; never loads article texts."""
-        column = {
-            "published": clippings.c.published_utc,
-            "title": func.lower(clippings.c.title),
-            "outlet": func.lower(clippings.c.outlet),
-            "words": clippings.c.word_count,
-            "imported": clippings.c.imported_at,
-            "id": clippings.c.id,
-        }[sort]
+        column = _sort_column(sort)
         order: list[Any] = [column.desc() if descending else column.asc()]
         # Rows without a value go last whichever way the list is sorted.
         order.insert(0, column.is_(None))
@@ -272,10 +268,32 @@ class ClippingStore:
         return [_summary(row._mapping, tag_map.get(row.id, ())) for row in rows]
 
     def summaries_by_id(self, ids: Sequence[int]) -> dict[int, ClippingSummary]:
+        found: dict[int, ClippingSummary] = {}
         with self.engine.connect() as conn:
-            rows = conn.execute(select(*_SUMMARY_COLUMNS).where(clippings.c.id.in_(ids))).all()
-            tag_map = self._tags_of(conn, [row.id for row in rows])
-        return {row.id: _summary(row._mapping, tag_map.get(row.id, ())) for row in rows}
+            for chunk in _chunks(ids):
+                rows = conn.execute(
+                    select(*_SUMMARY_COLUMNS).where(clippings.c.id.in_(chunk))
+                ).all()
+                tag_map = self._tags_of(conn, [row.id for row in rows])
+                for row in rows:
+                    found[int(row.id)] = _summary(row._mapping, tag_map.get(row.id, ()))
+        return found
+
+    def order_ids(self, ids: Sequence[int], sort: SortKey, *, descending: bool) -> list[int]:
+        """``ids`` in the order of a list column, rows without a value last."""
+        column = _sort_column(sort)
+        keys: dict[int, Any] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(ids):
+                for clipping_id, key in conn.execute(
+                    select(clippings.c.id, column).where(clippings.c.id.in_(chunk))
+                ):
+                    keys[int(clipping_id)] = key
+        present = [i for i in ids if i in keys]
+        with_value = [i for i in present if keys[i] is not None]
+        without = [i for i in present if keys[i] is None]
+        with_value.sort(key=lambda i: (keys[i], i), reverse=descending)
+        return with_value + without
 
     def texts(self, ids: Sequence[int]) -> dict[int, str]:
         """Article texts of a few clippings (for the snippets of the rows shown)."""
@@ -558,6 +576,58 @@ class ClippingStore:
                     touched += self._attach(conn, [clipping_id], name)
             self._queue(conn, sorted(set(touched)))
 
+    # --- Saved searches and filter choices ---------------------------------------------
+
+    def saved_searches(self) -> list[SavedSearch]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(saved_searches).order_by(func.lower(saved_searches.c.name))
+            ).all()
+        return [
+            SavedSearch(name=str(row.name), query=str(row.query), filters=_filters(row.filters))
+            for row in rows
+        ]
+
+    def save_search(self, search: SavedSearch) -> None:
+        """Store a saved search, replacing one of the same name."""
+        values = {
+            "query": search.query,
+            "filters": json.dumps(_filters_json(search.filters), sort_keys=True),
+        }
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(saved_searches).where(saved_searches.c.name == search.name).values(**values)
+            ).rowcount
+            if not changed:
+                conn.execute(
+                    insert(saved_searches).values(name=search.name, created_at=_now(), **values)
+                )
+
+    def delete_saved_search(self, name: str) -> None:
+        with self.engine.begin() as conn:
+            gone = conn.execute(
+                delete(saved_searches).where(saved_searches.c.name == name)
+            ).rowcount
+        if not gone:
+            raise NotFoundError(f"there is no saved search {name!r}")
+
+    def outlets(self) -> list[tuple[str, int]]:
+        """Every outlet of a live clipping, with how many clippings it has."""
+        return self._distinct(clippings.c.outlet)
+
+    def languages(self) -> list[tuple[str, int]]:
+        return self._distinct(clippings.c.language)
+
+    def _distinct(self, column: Any) -> list[tuple[str, int]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(column, func.count())
+                .where(clippings.c.trashed.is_(False), column.is_not(None))
+                .group_by(column)
+                .order_by(func.count().desc(), column)
+            ).all()
+        return [(str(value), int(count)) for value, count in rows if str(value).strip()]
+
     # --- The index queue --------------------------------------------------------------
 
     def queue_all(self) -> int:
@@ -766,6 +836,42 @@ _SUMMARY_COLUMNS = (
     clippings.c.trashed,
     clippings.c.has_text,
 )
+
+
+def _sort_column(sort: SortKey) -> Any:
+    return {
+        "published": clippings.c.published_utc,
+        "title": func.lower(clippings.c.title),
+        "outlet": func.lower(clippings.c.outlet),
+        "words": clippings.c.word_count,
+        "imported": clippings.c.imported_at,
+        "id": clippings.c.id,
+    }[sort]
+
+
+def _chunks(ids: Sequence[int], size: int = 900) -> Iterator[list[int]]:
+    """Ids in pieces small enough for any database's limit on bound parameters."""
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+def _filters_json(filters: SearchFilters) -> dict[str, str]:
+    found = {}
+    for key, value in vars(filters).items():
+        if value:
+            found[key] = value.isoformat() if isinstance(value, date) else str(value)
+    return found
+
+
+def _filters(text: str) -> SearchFilters:
+    raw = json.loads(text or "{}")
+    return SearchFilters(
+        date_from=date.fromisoformat(raw["date_from"]) if raw.get("date_from") else None,
+        date_to=date.fromisoformat(raw["date_to"]) if raw.get("date_to") else None,
+        outlet=raw.get("outlet"),
+        language=raw.get("language"),
+        tag=raw.get("tag"),
+    )
 
 
 def _new_id(result: CursorResult[Any]) -> int:

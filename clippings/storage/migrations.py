@@ -105,8 +105,25 @@ def _v1_initial(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v2_saved_searches(conn: Connection) -> None:
+    md = MetaData()
+    Table(
+        "saved_searches",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("name", String(200), nullable=False, unique=True),
+        Column("query", Text, nullable=False),
+        Column("filters", Text, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+    )
+    md.create_all(conn)
+
+
 #: (version, migration), in order. Append only.
-MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _v1_initial),)
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
+    (1, _v1_initial),
+    (2, _v2_saved_searches),
+)
 
 LATEST = MIGRATIONS[-1][0]
 

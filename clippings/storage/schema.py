@@ -107,3 +107,15 @@ index_queue = Table(
     Column("clipping_id", Integer, nullable=False),
     Column("queued_at", DateTime, nullable=False),
 )
+
+#: A named query with its filters, shown in the window's sidebar (schema 2).
+saved_searches = Table(
+    "saved_searches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("query", Text, nullable=False),
+    # JSON object: filter name -> value (date_from, date_to, outlet, language, tag).
+    Column("filters", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)

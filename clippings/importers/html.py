@@ -531,7 +531,8 @@ def _blocks(body: Any) -> list[Block]:
         if text:
             blocks.append(Block("p", text, f"<p>{html_lib.escape(text, quote=False)}</p>"))
 
-    loose(body.text)
+    if body.tag == "body":  # a fallback's bare element (a lone <nav>) is no article
+        loose(body.text)
     for element in body:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "head":
@@ -658,7 +659,8 @@ _ASIDE = re.compile(
     ^\W*(?:read\ (?:more|also)|also\ read|related|see\ also|more:|watch:|listen:
         |le\ puede\ interesar|te\ puede\ interesar|lea\ también|lee\ también|vea\ también
         |dowiedz\ się\ więcej|czytaj\ (?:też|także|więcej)|zobacz\ (?:też|także)
-        |lesen\ sie\ (?:auch|mehr)|mehr\ zum\ thema|lire\ aussi|à\ lire\ aussi|voir\ aussi
+        |lesen\ sie\ (?:auch|mehr)|mehr\ zum\ thema|siehe\ auch
+        |lire\ aussi|à\ lire\ aussi|voir\ aussi
         |leia\ (?:também|mais)|leggi\ anche)\b
     | \b(?:newsletters?|sign(?:ing)?\ up|subscribe|never\ miss|letters?\ to\ the\ editor
         |we\ want\ to\ hear)\b
@@ -669,6 +671,8 @@ _ASIDE = re.compile(
 )
 # "Furniture" lines this long or longer are article text that happens to say "share".
 _SHORT_WORDS = 30
+# A lead-in to a list of links is a few words ("Read more about it:").
+_POINTER_WORDS = 8
 _EDGE_BLOCKS = 6
 
 
@@ -718,6 +722,17 @@ def _trim(
             continue
         break
     end = len(blocks)
+    # Near the end, a short lead-in ending in a colon ("More on the virus:") followed by
+    # nothing but short lines introduces links to other pages, not more of the article.
+    for index in range(max(start + 1, end - _EDGE_BLOCKS), end - 1):
+        intro, after = blocks[index], blocks[index + 1 : end]
+        if (
+            intro.text.rstrip().endswith(":")
+            and len(_tokens(intro.text)) <= _POINTER_WORDS
+            and all(len(_tokens(block.text)) <= 2 * _POINTER_WORDS for block in after)
+        ):
+            end = index
+            break
     # Below it: the trail of share/subscribe/related/credit paragraphs, and headings or
     # link lists left dangling by what was cut.
     while end > start + 1:
@@ -734,12 +749,15 @@ _HIDDEN = {"script", "style", "noscript", "template", "head", "title", "nav", "f
 _LEAD_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 
 
-def _visible_lead(tree: HtmlElement, description: str | None, *, headings: bool) -> str | None:
+def _visible_lead(tree: HtmlElement, description: str | None) -> str | None:
     """The page's standfirst as shown on the page, found by its description.
 
     Extractors often drop the lead paragraph (a styled teaser above the body), while the
     page's description repeats it: the visible element that holds the description is the
-    lead. Returns its full text (the description may be shortened), or None.
+    lead. A lead set as a subheading (an ``<h2>`` deck) counts when it stands with the
+    text; inside the page's ``<header>`` it belongs to the headline block, which a
+    clipping already keeps as its title. Returns its full text (the description may be
+    shortened), or None.
     """
     if not description:
         return None
@@ -757,7 +775,9 @@ def _visible_lead(tree: HtmlElement, description: str | None, *, headings: bool)
             element = element.getparent()
         if element is None or any(a.tag in _HIDDEN for a in element.iterancestors()):
             continue
-        if element.tag in _LEAD_HEADINGS and not headings:
+        if element.tag in _LEAD_HEADINGS and any(
+            ancestor.tag == "header" for ancestor in element.iterancestors()
+        ):
             continue
         text = _SPACE.sub(" ", element.text_content()).strip()
         if len(text) > 2 * len(wanted) + 200:
@@ -809,16 +829,47 @@ def _run(tree: HtmlElement, *, url: str | None, **settings: Any) -> _Candidate |
     return _Candidate(blocks, document) if blocks else None
 
 
+# A block this long at the edge of the default's text is article, whatever the precise
+# pass thinks: it stops the trimming there.
+_EDGE_WORDS = 40
+
+
+def _edges_trimmed(default: _Candidate, precise: _Candidate) -> _Candidate:
+    """The default's text without the leading and trailing blocks the precise pass dropped.
+
+    The precision-leaning pass is right about the edges (navigation, kickers, "related"
+    links and comment notices above and below the article) and wrong about the middle: what
+    it drops between the paragraphs it keeps is article text (a short paragraph, a
+    subheading, a source link). So only short blocks at either end go, and only while the
+    precise pass agrees they are not there.
+    """
+    # Word sequences, not bags: a link title's words also occur in the article.
+    kept = f" {' '.join(precise.tokens)} "
+
+    def dropped(block: Block) -> bool:
+        words = _tokens(block.text)
+        if not words or len(words) > _EDGE_WORDS:
+            return False
+        return f" {' '.join(words)} " not in kept
+
+    start, end = 0, len(default.blocks)
+    while start < end and dropped(default.blocks[start]):
+        start += 1
+    while end > start and dropped(default.blocks[end - 1]):
+        end -= 1
+    return _Candidate(default.blocks[start:end] or default.blocks, default.document)
+
+
 def _choose(
     default: _Candidate | None,
     precise: _Candidate | None,
     reference: list[str],
 ) -> _Candidate | None:
-    """The better of the default and the precision-leaning pass.
+    """The default pass, cut to the precise pass's edges, or the one the page agrees with.
 
     With a reference text (JSON-LD ``articleBody``) the one that agrees with it more wins.
-    Without one the precise pass wins unless it lost much of the default's text: it
-    drops furniture the default keeps, but on some pages it throws the article away.
+    Without one the default is trimmed at both ends where the precise pass agrees, unless
+    the precise pass lost most of the text (then it threw the article away).
     """
     if default is None or precise is None:
         return default or precise
@@ -826,10 +877,9 @@ def _choose(
         score_default = _f1(default.tokens, reference)
         score_precise = _f1(precise.tokens, reference)
         return precise if score_precise > score_default else default
-    kept = _containment(precise.tokens, default.tokens)
-    if len(precise.tokens) >= 0.65 * len(default.tokens) and kept >= 0.9:
-        return precise
-    return default
+    if _containment(default.tokens, precise.tokens) < 0.5:
+        return default
+    return _edges_trimmed(default, precise)
 
 
 def _pick(candidates: Iterable[tuple[Any, str]], parse: Any = None) -> tuple[Any, str] | None:
@@ -978,7 +1028,7 @@ class HtmlImporter:
         settle("url", url)
 
         blocks = _trim(chosen.blocks, fields.get("title"), page.description, fields.get("author"))
-        blocks = _with_lead(blocks, _visible_lead(tree, page.description, headings=False))
+        blocks = _with_lead(blocks, _visible_lead(tree, page.description))
         article = "\n\n".join(block.text for block in blocks)
         if not article.strip():
             raise ExtractionError(_NOT_FOUND)

@@ -268,3 +268,58 @@ def test_with_and_without_snippets(corpus: Path, file: str) -> None:
 def test_empty_or_broken_page_is_refused_clearly(data: bytes) -> None:
     with pytest.raises(ExtractionError, match="no article text found in the page"):
         importer.extract(data, "empty.html")
+
+
+def _aeb(corpus: Path, prefix: str) -> bytes:
+    import gzip
+
+    (path,) = (corpus / "aeb" / "html").glob(f"{prefix}*.html.gz")
+    return gzip.decompress(path.read_bytes())
+
+
+def test_text_trafilatura_leaves_between_headings_is_kept(corpus: Path) -> None:
+    # A deals list: each heading's paragraph is loose text after the heading.
+    clipping = importer.extract(_aeb(corpus, "287e4d9f4af3"), "page.html")
+    assert "The price of one of the PS4 DualShock controllers" in clipping.text
+    assert "this is the best price out there for this TV" in clipping.text
+
+
+def test_precise_pass_trims_the_edges_but_not_the_middle(corpus: Path) -> None:
+    # Related-link titles below the article go ...
+    clipping = importer.extract(_aeb(corpus, "35b158918c67"), "page.html")
+    assert "Who will make the Rock Hall in 2020?" not in clipping.text
+    # ... a paragraph the precise pass drops between two it keeps stays.
+    clipping = importer.extract(_aeb(corpus, "7837c9d66c81"), "page.html")
+    assert "Islam pecah jadi Sunni dan Syi’ah karena faktor politik" in clipping.text
+
+
+_DECK = "Residents fear the cost of the new river bridge will keep rising for many more years"
+
+
+def _deck_page(*, in_header: bool) -> bytes:
+    deck = f"<h2>{_DECK}</h2>"
+    header = f"<header><h1>Bridge plans divide the town</h1>{deck if in_header else ''}</header>"
+    paragraph = (
+        "The council met on Sunday to discuss the new bridge over the river, which has divided"
+        " the town for years and cost more than anyone had planned when it was first proposed."
+    )
+    body = "".join(f"<p>{paragraph} Part {n} of the story.</p>" for n in range(5))
+    return (
+        f'<html><head><meta name="description" content="{_DECK}"></head><body><article>'
+        f"{header}{'' if in_header else deck}{body}</article></body></html>"
+    ).encode()
+
+
+def test_standfirst_set_as_a_subheading_is_kept_unless_in_the_header() -> None:
+    clipping = importer.extract(_deck_page(in_header=False), "page.html")
+    assert clipping.text.startswith(_DECK)
+    clipping = importer.extract(_deck_page(in_header=True), "page.html")
+    assert _DECK not in clipping.text
+    assert clipping.text.startswith("The council met on Sunday")
+
+
+def test_lead_in_to_links_at_the_end_is_dropped(corpus: Path) -> None:
+    file = "mdr.de.autohaeuser.html"
+    clipping = importer.extract((corpus / "trafilatura" / "html" / file).read_bytes(), file)
+    assert "Weitere Informationen zum Coronavirus in Thüringen:" not in clipping.text
+    assert "Nach Informationen von MDR THÜRINGEN" in clipping.text

@@ -557,9 +557,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_window(args: argparse.Namespace) -> int:
-    print(
-        "clippings: the window comes with the next release; for now every task has a "
-        "command: see `clippings --help`.",
-        file=sys.stderr,
-    )
-    return EXIT_OK
+    try:
+        from clippings.app import main as window_main
+    except ImportError as error:  # Qt's system libraries are missing
+        print(
+            f"clippings: the window cannot start ({error}); ./run.sh installs what Qt "
+            "needs. Every task also has a command: see `clippings --help`.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    return window_main(args.archive)

@@ -234,6 +234,30 @@ class WhooshIndex:
             opening = opening.rsplit(" ", 1)[0] + " …"
         return escape(opening)
 
+    def highlight_all(self, text: str, article: str) -> str:
+        """The whole article, HTML-escaped, with the words ``text`` matches in ``<mark>``."""
+        from html import escape
+
+        from whoosh.highlight import WholeFragmenter
+
+        searcher = self.searcher()
+        try:
+            parsed = parse(text, searcher.schema)
+        except Exception:  # noqa: BLE001 - no highlighting rather than no article
+            return escape(article)
+        words = _highlight_words(parsed, searcher.reader())
+        if not words or not article:
+            return escape(article)
+        marked = highlight(
+            article,
+            frozenset(words),
+            text_analyzer(),
+            WholeFragmenter(),
+            _MarkFormatter(),
+            top=1,
+        )
+        return str(marked) if marked else escape(article)
+
     def revisions(self) -> dict[int, int]:
         """Every indexed clipping with the revision it was indexed at."""
         searcher = self.searcher()

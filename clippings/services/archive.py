@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape
 from pathlib import Path
 
 from clippings.model import (
@@ -229,6 +230,23 @@ class Archive:
         texts = self.store.texts(list(ids))
         return {i: self.index.snippet(query, texts[i], length=length) for i in ids if i in texts}
 
+    def reading_html(self, clipping: Clipping, query: str = "") -> str:
+        """The article as safe HTML for reading: paragraphs, with ``query``'s words marked.
+
+        Without a query this is the readable HTML kept at import (sanitized, nothing
+        that runs or fetches) or, failing that, the text's paragraphs.
+        """
+        if not clipping.has_text:
+            return ""
+        if not query.strip():
+            if clipping.html:
+                return clipping.html
+            marked = escape(clipping.text)
+        else:
+            marked = self.index.highlight_all(query, clipping.text)
+        paragraphs = [p.strip() for p in marked.split("\n\n") if p.strip()]
+        return "\n".join("<p>" + p.replace("\n", "<br>") + "</p>" for p in paragraphs)
+
     def summaries(self, ids: Sequence[int]) -> dict[int, ClippingSummary]:
         """List rows of these clippings, by id."""
         return self.store.summaries_by_id(list(ids))
@@ -317,6 +335,12 @@ class Archive:
 
     def tags(self) -> builtins.list[Tag]:
         return self.store.tags()
+
+    def create_tag(self, name: str) -> str:
+        """Make an empty tag; returns its name as stored."""
+        name = tag_name(name)
+        self.store.create_tag(name)
+        return name
 
     def add_tag(self, ids: Iterable[int], name: str) -> TagChange:
         name = tag_name(name)

@@ -446,6 +446,11 @@ class ClippingStore:
                 is not None
             )
 
+    def create_tag(self, name: str) -> None:
+        """Make a tag that no clipping carries yet (it shows in the tag tree)."""
+        with self.engine.begin() as conn:
+            self._tag_id(conn, tag_name(name))
+
     def add_tag(self, ids: Iterable[int], name: str) -> list[int]:
         """Tag clippings; returns the ids that did not have the tag before."""
         wanted = self.require(ids)

@@ -1,0 +1,109 @@
+"""How list cells are drawn: a title with its search snippet, tags as colour chips."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from clippings.model import ClippingSummary
+from clippings.ui.clipping_model import ClippingRole, SnippetRole
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+def tag_colour(name: str, colours: dict[str, str | None]) -> QColor:
+    """A tag's colour, else its nearest coloured parent's, else one made from its name."""
+    parts = name.split("/")
+    for end in range(len(parts), 0, -1):
+        colour = colours.get("/".join(parts[:end]))
+        if colour:
+            return QColor(colour)
+    hue = sum(ord(c) * 31 for c in parts[0]) % 360
+    return QColor.fromHsl(hue, 110, 150)
+
+
+class TitleDelegate(QStyledItemDelegate):
+    """The title; in search results, the highlighted snippet below it."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        snippet = index.data(SnippetRole)
+        if not snippet:
+            super().paint(painter, option, index)
+            return
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else None
+        title = option.text
+        option.text = ""
+        if style:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        document = self._document(title, snippet, option)
+        painter.save()
+        painter.translate(option.rect.topLeft())
+        painter.setClipRect(QRectF(0, 0, option.rect.width(), option.rect.height()))
+        context = QAbstractTextDocumentLayout.PaintContext()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(role))
+        document.documentLayout().draw(painter, context)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:  # noqa: N802
+        size = super().sizeHint(option, index)
+        if index.data(SnippetRole):
+            return QSize(size.width(), size.height() * 3 + 4)
+        return size
+
+    @staticmethod
+    def _document(title: str, snippet: str, option: QStyleOptionViewItem) -> QTextDocument:
+        from html import escape
+
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setDocumentMargin(2)
+        document.setTextWidth(option.rect.width())
+        mark = option.palette.color(QPalette.ColorRole.Highlight).lighter(160).name()
+        document.setDefaultStyleSheet(
+            f"mark {{ background-color: {mark}; color: black; }} .s {{ color: gray; }}"
+        )
+        document.setHtml(f"<b>{escape(title)}</b><br><span class='s'>{snippet}</span>")
+        return document
+
+
+class TagChipsDelegate(QStyledItemDelegate):
+    """Each tag as a small rounded chip in the tag's colour."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.colours: dict[str, str | None] = {}
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        row: ClippingSummary | None = index.data(ClippingRole)
+        self.initStyleOption(option, index)
+        option.text = ""
+        style = option.widget.style() if option.widget else None
+        if style:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        if row is None or not row.tags:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = option.fontMetrics
+        x = option.rect.left() + 3
+        height = metrics.height() + 2
+        y = option.rect.top() + (min(option.rect.height(), 2 * height) - height) // 2
+        for name in row.tags:
+            label = name.rpartition("/")[2]
+            width = metrics.horizontalAdvance(label) + 10
+            if x + width > option.rect.right():
+                painter.setPen(option.palette.color(QPalette.ColorRole.Text))
+                painter.drawText(x, y + metrics.ascent() + 1, "…")
+                break
+            colour = tag_colour(name, self.colours)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawRoundedRect(QRectF(x, y, width, height), 6, 6)
+            painter.setPen(QColor("black") if colour.lightness() > 140 else QColor("white"))
+            painter.drawText(x + 5, y + metrics.ascent() + 1, label)
+            x += width + 4
+        painter.restore()

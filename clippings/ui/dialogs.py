@@ -1,0 +1,251 @@
+"""The window's dialogs: edit metadata, tag the selection, the import summary."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtWidgets import (
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clippings.model import (
+    PROVENANCE_LABELS,
+    Clipping,
+    ImportOutcome,
+    ImportReport,
+    QueryError,
+    published_to_iso,
+)
+from clippings.services.dates import parse_user_date
+from clippings.ui.reading_pane import OfflineTextBrowser
+
+
+class EditMetadataDialog(QDialog):
+    """Edit a clipping's metadata; shows where each current value came from."""
+
+    FIELDS = (
+        ("title", "&Title"),
+        ("outlet", "&Outlet"),
+        ("author", "&Author"),
+        ("published", "&Date"),
+        ("url", "&URL"),
+        ("page", "&Page"),
+        ("section", "&Section"),
+        ("edition", "Editio&n"),
+    )
+
+    def __init__(self, clipping: Clipping, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Edit “{clipping.title[:60]}”")
+        self.clipping = clipping
+        self.editors: dict[str, QLineEdit] = {}
+        form = QFormLayout()
+        for field, label in self.FIELDS:
+            editor = QLineEdit(self)
+            editor.setObjectName(field)
+            value = getattr(clipping, field)
+            editor.setText(published_to_iso(value) or "" if field == "published" else value or "")
+            if field == "published":
+                editor.setPlaceholderText("2021-07-25 or 2021-07-25T05:05+00:00")
+            source = clipping.provenance.get(field)
+            row = QHBoxLayout()
+            row.addWidget(editor, 1)
+            if source:
+                mark = QLabel(PROVENANCE_LABELS.get(source, source), self)
+                mark.setStyleSheet("color: gray")
+                row.addWidget(mark)
+            form.addRow(label, row)
+            self.editors[field] = editor
+        self.notes = QPlainTextEdit(clipping.notes or "", self)
+        self.notes.setObjectName("notes")
+        self.notes.setTabChangesFocus(True)
+        form.addRow("N&otes", self.notes)
+        self.error = QLabel("", self)
+        self.error.setStyleSheet("color: #b00")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def changes(self) -> dict[str, object]:
+        """The fields the user changed, ready for ``Archive.edit``.
+
+        Raises:
+            QueryError: a date that cannot be read, or an empty title.
+        """
+        found: dict[str, object] = {}
+        for field, editor in self.editors.items():
+            text = editor.text().strip()
+            if field == "published":
+                if text != (published_to_iso(self.clipping.published) or ""):
+                    found[field] = parse_user_date(text) if text else None
+            elif text != (getattr(self.clipping, field) or ""):
+                if field == "title" and not text:
+                    raise QueryError("a clipping needs a title")
+                found[field] = text or None
+        notes = self.notes.toPlainText().strip()
+        if notes != (self.clipping.notes or ""):
+            found["notes"] = notes or None
+        return found
+
+    def accept(self) -> None:
+        try:
+            self.changes()
+        except QueryError as error:
+            self.error.setText(str(error))
+            return
+        super().accept()
+
+
+class TagDialog(QDialog):
+    """Ask for a tag name, completing from the tags the archive has."""
+
+    def __init__(
+        self, names: list[str], *, title: str, prompt: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.field = QLineEdit(self)
+        self.field.setObjectName("tagName")
+        self.field.setPlaceholderText("e.g. Russia/US relations")
+        completer = QCompleter(names, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.field.setCompleter(completer)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(prompt, self))
+        layout.addWidget(self.field)
+        hint = QLabel("Use / for a tag inside another: Russia/US relations", self)
+        hint.setStyleSheet("color: gray")
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+
+    def name(self) -> str:
+        return self.field.text().strip()
+
+
+class ImportSummaryDialog(QDialog):
+    """What an import did, file by file, with links to duplicates' clippings.
+
+    Signals:
+        clipping_requested(int): the user clicked a clipping's link.
+    """
+
+    clipping_requested = Signal(int)
+
+    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import finished")
+        self.report = report
+        self.browser = OfflineTextBrowser(self)
+        self.browser.setObjectName("importSummary")
+        self.browser.anchorClicked.connect(self._on_browser_anchor_clicked)
+        self.browser.setHtml(summary_html(report))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        layout.addWidget(buttons)
+        self.resize(640, 420)
+
+    @Slot(QUrl)
+    def _on_browser_anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() == "clipping":
+            self.clipping_requested.emit(int(url.path() or url.host()))
+
+
+def summary_counts(report: ImportReport) -> str:
+    imported = report.of("imported")
+    scans = [r for r in imported if r.without_text]
+    parts = [f"{len(imported) - len(scans)} imported"]
+    if scans:
+        parts.append(f"{len(scans)} stored without text")
+    others: tuple[tuple[ImportOutcome, str], ...] = (
+        ("duplicate", "duplicates"),
+        ("skipped", "skipped"),
+        ("failed", "failed"),
+    )
+    for outcome, word in others:
+        if report.of(outcome):
+            parts.append(f"{len(report.of(outcome))} {word}")
+    if report.cancelled:
+        parts.append("cancelled")
+    return ", ".join(parts)
+
+
+def summary_html(report: ImportReport) -> str:
+    def item(text: str) -> str:
+        return f"<li>{text}</li>"
+
+    sections: list[tuple[str, list[str]]] = []
+    imported = [r for r in report.of("imported") if not r.without_text]
+    scans = [r for r in report.of("imported") if r.without_text]
+    sections.append(
+        (
+            "Imported",
+            [
+                item(f"<a href='clipping:{r.id}'>{html.escape(r.title or r.path)}</a>")
+                for r in imported
+            ],
+        )
+    )
+    sections.append(
+        (
+            "Stored without text (scans: no text layer to search)",
+            [item(f"<a href='clipping:{r.id}'>{html.escape(r.path)}</a>") for r in scans],
+        )
+    )
+    sections.append(
+        (
+            "Already in the archive",
+            [
+                item(f"{html.escape(r.path)} — is <a href='clipping:{r.id}'>clipping {r.id}</a>")
+                for r in report.of("duplicate")
+            ],
+        )
+    )
+    sections.append(
+        (
+            "Skipped",
+            [
+                item(f"{html.escape(r.path)} — {html.escape(r.reason or '')}")
+                for r in report.of("skipped")
+            ],
+        )
+    )
+    sections.append(
+        (
+            "Failed",
+            [
+                item(f"{html.escape(r.path)} — {html.escape(r.reason or '')}")
+                for r in report.of("failed")
+            ],
+        )
+    )
+    body = [f"<p><b>{html.escape(summary_counts(report))}.</b></p>"]
+    for heading, items in sections:
+        if items:
+            body.append(f"<h4>{html.escape(heading)} ({len(items)})</h4><ul>{''.join(items)}</ul>")
+    return "\n".join(body)

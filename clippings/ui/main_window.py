@@ -1,0 +1,950 @@
+"""The main window: sidebar, search, the list of clippings and the reading pane.
+
+A thin layer over ``services.Archive``: every action calls the same use cases as
+the command line. Long work (imports) runs through the ``JobRunner``.
+"""
+
+from __future__ import annotations
+
+import logging
+import stat
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QUrl,
+    Slot,
+)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QUndoCommand,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QColorDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clippings.model import (
+    ClippingsError,
+    ImportReport,
+    QueryError,
+    SavedSearch,
+    SearchFilters,
+)
+from clippings.services import Archive, TagChange, import_paths
+from clippings.services.importing import import_bytes
+from clippings.ui.clipping_model import COLUMNS, TAGS, TITLE, ClippingTableModel
+from clippings.ui.delegates import TagChipsDelegate, TitleDelegate
+from clippings.ui.dialogs import (
+    EditMetadataDialog,
+    ImportSummaryDialog,
+    TagDialog,
+    summary_counts,
+)
+from clippings.ui.jobs import Job, JobRunner
+from clippings.ui.reading_pane import ReadingPane
+from clippings.ui.search_bar import QUERY_HELP_HTML, SearchBar
+from clippings.ui.sidebar import Sidebar
+
+log = logging.getLogger(__name__)
+
+
+# --- Undo --------------------------------------------------------------------------------
+
+
+class TrashCommand(QUndoCommand):
+    def __init__(self, window: MainWindow, ids: list[int]) -> None:
+        count = len(ids)
+        super().__init__(f"Move {count} Clipping{'s' if count != 1 else ''} to the Trash")
+        self.window, self.ids = window, ids
+
+    def redo(self) -> None:
+        self.window.archive.trash(self.ids)
+        self.window.after_change()
+
+    def undo(self) -> None:
+        self.window.archive.restore(self.ids)
+        self.window.after_change()
+
+
+class RestoreCommand(TrashCommand):
+    def __init__(self, window: MainWindow, ids: list[int]) -> None:
+        super().__init__(window, ids)
+        self.setText(f"Restore {len(ids)} Clipping{'s' if len(ids) != 1 else ''}")
+
+    def redo(self) -> None:
+        super().undo()
+
+    def undo(self) -> None:
+        super().redo()
+
+
+class TagCommand(QUndoCommand):
+    """Add or remove a tag on clippings; undo puts the tags back exactly."""
+
+    def __init__(self, window: MainWindow, ids: list[int], tag: str, *, add: bool) -> None:
+        verb = "Tag" if add else "Untag"
+        super().__init__(f"{verb} {len(ids)} Clipping{'s' if len(ids) != 1 else ''} “{tag}”")
+        self.window, self.ids, self.tag, self.add = window, ids, tag, add
+        self.change: TagChange | None = None
+
+    def redo(self) -> None:
+        archive = self.window.archive
+        if self.add:
+            self.change = archive.add_tag(self.ids, self.tag)
+        else:
+            self.change = archive.remove_tag(self.ids, self.tag)
+        self.window.after_change()
+
+    def undo(self) -> None:
+        if self.change:
+            self.window.archive.undo_tag_change(self.change)
+        self.window.after_change()
+
+
+# --- The window --------------------------------------------------------------------------
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        archive: Archive,
+        *,
+        settings: QSettings | None = None,
+        jobs: JobRunner | None = None,
+        open_archive: Callable[[Path], Archive] = Archive.open,
+    ) -> None:
+        super().__init__()
+        self.archive = archive
+        self.settings = settings or QSettings()
+        self.jobs = jobs or JobRunner(self)
+        self._open_archive = open_archive
+        self.undo_stack = QUndoStack(self)
+        self.last_report: ImportReport | None = None
+        self.summary_dialog: ImportSummaryDialog | None = None
+        self.opened_originals: list[Path] = []
+
+        self.model = ClippingTableModel(archive, self)
+        self.sidebar = Sidebar(self)
+        self.search_bar = SearchBar(self)
+        self.table = self._make_table()
+        self.reading = ReadingPane(self)
+        self.empty_state = self._make_empty_state()
+        self.list_stack = QStackedWidget(self)
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.empty_state)
+
+        middle = QWidget(self)
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.addWidget(self.search_bar)
+        middle_layout.addWidget(self.list_stack, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.reading)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([200, 640, 440])
+        self.setCentralWidget(self.splitter)
+        self._make_status_bar()
+        self._make_actions()
+        self.setAcceptDrops(True)
+
+        self.sidebar.all_chosen.connect(self._on_sidebar_all_chosen)
+        self.sidebar.trash_chosen.connect(self._on_sidebar_trash_chosen)
+        self.sidebar.tag_chosen.connect(self._on_sidebar_tag_chosen)
+        self.sidebar.saved_search_chosen.connect(self._on_sidebar_saved_search_chosen)
+        self.sidebar.clippings_dropped.connect(self._on_sidebar_clippings_dropped)
+        self.sidebar.tag_action_requested.connect(self._on_sidebar_tag_action_requested)
+        self.sidebar.saved_search_delete_requested.connect(self._on_sidebar_saved_search_delete)
+        self.search_bar.changed.connect(self._on_search_bar_changed)
+        self.search_bar.save_requested.connect(self._on_search_bar_save_requested)
+        self.reading.edit_requested.connect(self.edit_metadata)
+        self.reading.open_original_requested.connect(self.open_original)
+        self.jobs.started.connect(self._on_jobs_started)
+        self.jobs.idle.connect(self._on_jobs_idle)
+        self.model.modelReset.connect(self._on_model_reset)
+
+        self.trash_view = False
+        self._restore_settings()
+        self.refresh_all()
+
+    # --- Building ---------------------------------------------------------------------
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setObjectName("clippingList")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setSortingEnabled(True)
+        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        table.setDragEnabled(True)
+        table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        header.resizeSection(0, 95)
+        header.resizeSection(1, 140)
+        header.resizeSection(TAGS, 150)
+        header.resizeSection(len(COLUMNS) - 1, 70)
+        self.title_delegate = TitleDelegate(table)
+        self.tags_delegate = TagChipsDelegate(table)
+        table.setItemDelegateForColumn(TITLE, self.title_delegate)
+        table.setItemDelegateForColumn(TAGS, self.tags_delegate)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        table.doubleClicked.connect(self._on_table_double_clicked)
+        table.activated.connect(self._on_table_double_clicked)
+        return table
+
+    def _make_empty_state(self) -> QWidget:
+        page = QWidget(self)
+        label = QLabel(
+            "<h2>Your archive is empty</h2>"
+            "<p>Drop articles here — text, web pages (.html) or PDFs, or whole folders —"
+            "<br>or choose <b>File › Import Files…</b> (Ctrl+I).</p>"
+            "<p style='color: gray'>You can also paste text or a web page with "
+            "<b>Edit › Paste as Clipping</b> (Ctrl+Shift+V).</p>",
+            page,
+        )
+        label.setObjectName("emptyState")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        layout = QVBoxLayout(page)
+        layout.addWidget(label)
+        return page
+
+    def _make_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.count_label = QLabel(self)
+        self.job_label = QLabel(self)
+        self.job_progress = QProgressBar(self)
+        self.job_progress.setMaximumWidth(220)
+        self.job_progress.setTextVisible(True)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
+        job_box = QWidget(self)
+        layout = QHBoxLayout(job_box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.job_label)
+        layout.addWidget(self.job_progress)
+        layout.addWidget(self.cancel_button)
+        self.job_box = job_box
+        job_box.hide()
+        bar.addWidget(self.count_label)
+        bar.addPermanentWidget(job_box)
+
+    def _action(
+        self,
+        menu: Any,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        *,
+        name: str,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        menus = self.menuBar()
+        file = menus.addMenu("&File")
+        self.import_files_action = self._action(
+            file, "&Import Files…", self.choose_files, "Ctrl+I", name="importFiles"
+        )
+        self._action(
+            file, "Import &Folder…", self.choose_folder, "Ctrl+Shift+I", name="importFolder"
+        )
+        file.addSeparator()
+        self._action(file, "&Open Archive…", self.choose_archive, "Ctrl+O", name="openArchive")
+        self._action(
+            file, "&New Archive…", self.choose_new_archive, "Ctrl+Shift+N", name="newArchive"
+        )
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, name="quit")
+
+        edit = menus.addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setObjectName("undo")
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        redo.setObjectName("redo")
+        edit.addAction(undo)
+        edit.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        edit.addSeparator()
+        self._action(
+            edit, "&Paste as Clipping", self.paste_clipping, "Ctrl+Shift+V", name="pasteClipping"
+        )
+        self._action(edit, "&Find", self.focus_search, "Ctrl+F", name="find")
+        edit.addSeparator()
+        self.tag_action = self._action(
+            edit, "&Tag Selection…", self.tag_selection, "Ctrl+T", name="tagSelection"
+        )
+        self.untag_action = self._action(
+            edit, "Remove Ta&g…", self.untag_selection, "Ctrl+Shift+T", name="untagSelection"
+        )
+        self.edit_action = self._action(
+            edit, "&Edit Metadata…", self.edit_selected, "Ctrl+E", name="editMetadata"
+        )
+        self.original_action = self._action(
+            edit, "Open &Original", self.open_selected_original, "Ctrl+Shift+O", name="openOriginal"
+        )
+        edit.addSeparator()
+        self.trash_action = self._action(
+            edit,
+            "&Move to Trash",
+            self.trash_selection,
+            QKeySequence.StandardKey.Delete,
+            name="trash",
+        )
+        self.restore_action = self._action(
+            edit, "&Restore from Trash", self.restore_selection, "Ctrl+R", name="restore"
+        )
+        self.purge_action = self._action(
+            edit, "Delete for &Good…", self.purge_selection, "Shift+Del", name="purge"
+        )
+        view = menus.addMenu("&View")
+        self._action(view, "&All Clippings", self.show_all, "Ctrl+1", name="showAll")
+        self._action(view, "&Trash", self.show_trash, "Ctrl+2", name="showTrash")
+        help_menu = menus.addMenu("&Help")
+        self._action(help_menu, "&Search Syntax", self.show_query_help, "F1", name="queryHelp")
+        self._action(help_menu, "&About Clippings", self.show_about, name="about")
+        for action in (
+            self.tag_action,
+            self.untag_action,
+            self.edit_action,
+            self.original_action,
+            self.trash_action,
+            self.restore_action,
+            self.purge_action,
+        ):
+            self.table.addAction(action)
+
+    # --- Refreshing -------------------------------------------------------------------
+
+    def refresh_all(self) -> None:
+        """Read everything the window shows again from the archive."""
+        self.setWindowTitle(f"Clippings — {self.archive.path}")
+        self.model.refresh()
+        self._refresh_side()
+        self._update_actions()
+
+    def after_change(self) -> None:
+        """After an action changed the archive: keep the view, read the data again."""
+        selected = self.selected_ids()
+        self.model.refresh()
+        self._refresh_side()
+        self._select_ids(selected)
+        self._show_current()
+
+    def _refresh_side(self) -> None:
+        tags = self.archive.tags()
+        self.sidebar.set_tags(tags)
+        self.sidebar.set_saved_searches(self.archive.saved_searches())
+        live, trashed = self.archive.count(), self.archive.count(trashed=True)
+        self.sidebar.set_counts(live, trashed)
+        self.tags_delegate.colours = {t.name: t.colour for t in tags}
+        self.search_bar.set_choices(
+            self.archive.outlets(), self.archive.languages(), [t.name for t in tags]
+        )
+        self.count_label.setText(f"{live:,} clipping{'s' if live != 1 else ''}")
+        self.table.viewport().update()
+
+    @Slot()
+    def _on_model_reset(self) -> None:
+        empty = (
+            not self.model.searching
+            and not self.trash_view
+            and self.model.tag is None
+            and (self.model.rowCount() == 0)
+        )
+        self.list_stack.setCurrentWidget(self.empty_state if empty else self.table)
+        line = self.table.fontMetrics().height()
+        with_snippets = self.model.searching and bool(self.model.query.strip())
+        self.table.verticalHeader().setDefaultSectionSize(
+            line * 3 + 12 if with_snippets else line + 8
+        )
+        header = self.table.horizontalHeader()
+        if self.model.sort_key is None:  # by relevance: no column's order
+            header.setSortIndicatorShown(False)
+        else:
+            header.setSortIndicatorShown(True)
+        if self.model.searching:
+            shown = self.model.rowCount()
+            total = self.model.total_matches
+            text = f"{total:,} found" + (f" (first {shown:,} shown)" if shown < total else "")
+            self.search_bar.show_count(text)
+        else:
+            self.search_bar.show_count("")
+        self.reading.show_clipping(None)
+
+    def _update_actions(self) -> None:
+        has = bool(self.selected_ids())
+        for action in (self.tag_action, self.untag_action, self.trash_action):
+            action.setEnabled(has and not self.trash_view)
+        for action in (self.edit_action, self.original_action):
+            action.setEnabled(len(self.selected_ids()) == 1)
+        self.restore_action.setEnabled(has and self.trash_view)
+        self.purge_action.setEnabled(has and self.trash_view)
+
+    # --- Selection and reading --------------------------------------------------------
+
+    def selected_ids(self) -> list[int]:
+        selection = self.table.selectionModel()
+        if selection is None:
+            return []
+        rows = sorted({index.row() for index in selection.selectedRows()})
+        return [i for i in (self.model.id_at(r) for r in rows) if i is not None]
+
+    def select_clipping(self, clipping_id: int) -> bool:
+        """Select a clipping in the list (showing all clippings if needed)."""
+        row = self.model.row_of(clipping_id)
+        if row is None:
+            self.show_all()
+            for number in range(self.model.rowCount()):
+                if self.model.id_at(number) == clipping_id:
+                    row = number
+                    break
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _select_ids(self, ids: Sequence[int]) -> None:
+        selection = self.table.selectionModel()
+        for clipping_id in ids:
+            row = self.model.row_of(clipping_id)
+            if row is not None:
+                selection.select(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.Select
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        self._show_current()
+        self._update_actions()
+
+    def _show_current(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            self.reading.show_clipping(None)
+            return
+        try:
+            clipping = self.archive.get(ids[0])
+        except ClippingsError:
+            self.reading.show_clipping(None)
+            return
+        query = self.model.query if self.model.searching else ""
+        self.reading.show_clipping(clipping, self.archive.reading_html(clipping, query))
+
+    @Slot(QModelIndex)
+    def _on_table_double_clicked(self, _index: QModelIndex) -> None:
+        self._show_current()
+        self.reading.browser.setFocus()
+
+    # --- Views and search ---------------------------------------------------------------
+
+    def show_all(self) -> None:
+        self.trash_view = False
+        self.sidebar.select_all()
+        self.search_bar.show_error("")
+        self.search_bar.clear()
+
+    def show_trash(self) -> None:
+        self.trash_view = True
+        self.sidebar.setCurrentItem(self.sidebar.trash_item)
+        self.search_bar.show_error("")
+        self.model.show_list(trashed=True)
+        self._update_actions()
+
+    def focus_search(self) -> None:
+        self.search_bar.field.setFocus()
+        self.search_bar.field.selectAll()
+
+    @Slot(str, object)
+    def _on_search_bar_changed(self, query: str, filters: SearchFilters) -> None:
+        self.trash_view = False
+        if not query and filters.is_empty():
+            self.search_bar.show_error("")
+            self.model.show_list()
+        elif not query and filters == SearchFilters(tag=filters.tag):
+            self.search_bar.show_error("")
+            self.model.show_list(tag=filters.tag)
+        else:
+            try:
+                self.model.show_search(query, filters)
+            except QueryError as error:
+                self.search_bar.show_error(str(error))
+                return
+            self.search_bar.show_error("")
+        self._update_actions()
+
+    @Slot()
+    def _on_sidebar_all_chosen(self) -> None:
+        self.show_all()
+
+    @Slot()
+    def _on_sidebar_trash_chosen(self) -> None:
+        self.show_trash()
+
+    @Slot(str)
+    def _on_sidebar_tag_chosen(self, tag: str) -> None:
+        self.trash_view = False
+        self.search_bar.set_tag(tag)
+
+    @Slot(object)
+    def _on_sidebar_saved_search_chosen(self, search: SavedSearch) -> None:
+        self.trash_view = False
+        self.search_bar.set_search(search.query, search.filters)
+
+    @Slot()
+    def _on_search_bar_save_requested(self) -> None:
+        query, filters = self.search_bar.query(), self.search_bar.filters()
+        if not query and filters.is_empty():
+            self.search_bar.show_error("Type a query or choose a filter first, then save it.")
+            return
+        name, ok = QInputDialog.getText(
+            self, "Save Search", "Name of this search:", QLineEdit.EchoMode.Normal, query[:40]
+        )
+        if ok and name.strip():
+            self._run(lambda: self.archive.save_search(SavedSearch(name.strip(), query, filters)))
+            self._refresh_side()
+
+    @Slot(str)
+    def _on_sidebar_saved_search_delete(self, name: str) -> None:
+        self._run(lambda: self.archive.delete_saved_search(name))
+        self._refresh_side()
+
+    # --- Importing --------------------------------------------------------------------
+
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Import Files",
+            str(Path.home()),
+            "Articles (*.txt *.md *.html *.htm *.xhtml *.pdf);;All files (*)",
+        )
+        if paths:
+            self.import_paths(paths)
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import Folder", str(Path.home()))
+        if folder:
+            self.import_paths([folder])
+
+    def import_paths(
+        self, paths: Sequence[str | Path], passwords: dict[str, str] | None = None
+    ) -> Job:
+        """Import files and folders on the worker thread; the window stays usable."""
+        job = Job(
+            "Importing", import_paths, self.archive, [str(p) for p in paths], passwords=passwords
+        )
+        job.finished.connect(self._on_import_job_finished)
+        job.failed.connect(self._on_job_failed)
+        return self.jobs.submit(job)
+
+    def import_data(self, data: bytes, name: str) -> Job:
+        """Import pasted or dropped text/HTML through the same importers."""
+
+        def run(report: Any, cancel: Any) -> ImportReport:
+            return ImportReport(results=(import_bytes(self.archive, data, name),))
+
+        job = Job("Importing", run)
+        job.finished.connect(self._on_import_job_finished)
+        job.failed.connect(self._on_job_failed)
+        return self.jobs.submit(job)
+
+    def paste_clipping(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None or not self._import_mime(mime):
+            self.statusBar().showMessage("The clipboard holds no text or web page to import.", 5000)
+
+    def _import_mime(self, mime: Any) -> bool:
+        if mime.hasUrls() and any(url.isLocalFile() for url in mime.urls()):
+            self.import_paths([url.toLocalFile() for url in mime.urls() if url.isLocalFile()])
+            return True
+        if mime.hasHtml() and mime.html().strip():
+            self.import_data(mime.html().encode("utf-8"), "Pasted clipping.html")
+            return True
+        if mime.hasText() and mime.text().strip():
+            self.import_data(mime.text().encode("utf-8"), "Pasted clipping.txt")
+            return True
+        return False
+
+    @Slot(object)
+    def _on_import_job_finished(self, report: ImportReport) -> None:
+        self.last_report = report
+        self.after_change()
+        message = f"Import finished: {summary_counts(report)}."
+        self.statusBar().showMessage(message, 10_000)
+        locked = [r for r in report.results if r.needs_password]
+        shown = ImportReport(
+            results=tuple(r for r in report.results if not r.needs_password),
+            cancelled=report.cancelled,
+        )
+        if len(report.results) > 1 or any(r.outcome != "imported" for r in shown.results):
+            self.summary_dialog = ImportSummaryDialog(report, self)
+            self.summary_dialog.clipping_requested.connect(self.select_clipping)
+            self.summary_dialog.setModal(False)
+            self.summary_dialog.show()
+        imported = report.of("imported")
+        if len(imported) == 1 and imported[0].id is not None:
+            self.select_clipping(imported[0].id)
+        for result in locked:
+            self._ask_password(result.path, wrong="wrong" in (result.reason or "").lower())
+
+    def _ask_password(self, path: str, *, wrong: bool) -> None:
+        prompt = f"“{Path(path).name}” is protected by a password."
+        if wrong:
+            prompt = f"That password did not open “{Path(path).name}”. Try again?"
+        password, ok = QInputDialog.getText(
+            self, "Password Needed", prompt, QLineEdit.EchoMode.Password
+        )
+        if ok and password:
+            self.import_paths([path], passwords={path: password})
+
+    @Slot(str)
+    def _on_job_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Clippings", message)
+
+    @Slot(object)
+    def _on_jobs_started(self, job: Job) -> None:
+        self.job_label.setText(job.title + "…")
+        self.job_progress.setRange(0, 0)
+        self.job_box.show()
+        job.progress.connect(self._on_job_progress)
+
+    @Slot(object)
+    def _on_job_progress(self, progress: Any) -> None:
+        self.job_progress.setRange(0, max(progress.total, 1))
+        self.job_progress.setValue(progress.done)
+        self.job_progress.setFormat(f"{progress.done}/{progress.total}")
+        name = Path(progress.message).name if progress.message else ""
+        waiting = self.jobs.pending - 1
+        more = f" (+{waiting} waiting)" if waiting > 0 else ""
+        self.job_label.setText(f"Importing {name}{more}")
+
+    @Slot()
+    def _on_jobs_idle(self) -> None:
+        self.job_box.hide()
+
+    @Slot()
+    def _on_cancel_button_clicked(self) -> None:
+        self.jobs.cancel_all()
+        self.job_label.setText("Cancelling…")
+
+    # --- Dropping files and text on the window ---------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        mime = event.mimeData()
+        if mime.hasUrls() or mime.hasHtml() or mime.hasText():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        if self._import_mime(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    # --- Tags -------------------------------------------------------------------------
+
+    def tag_names(self) -> list[str]:
+        return [t.name for t in self.archive.tags()]
+
+    def tag_selection(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        dialog = TagDialog(
+            self.tag_names(),
+            title="Tag Clippings",
+            prompt=f"Tag {len(ids)} clipping(s) with:",
+            parent=self,
+        )
+        if dialog.exec() and dialog.name():
+            self.tag_clippings(ids, dialog.name())
+
+    def untag_selection(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        present = sorted({t for i in ids for t in self.archive.get(i).tags})
+        dialog = TagDialog(
+            present,
+            title="Remove Tag",
+            prompt=f"Remove this tag from {len(ids)} clipping(s):",
+            parent=self,
+        )
+        if present:
+            dialog.field.setText(present[0])
+        if dialog.exec() and dialog.name():
+            self._run(lambda: self.undo_stack.push(TagCommand(self, ids, dialog.name(), add=False)))
+
+    def tag_clippings(self, ids: list[int], tag: str) -> None:
+        self._run(lambda: self.undo_stack.push(TagCommand(self, ids, tag, add=True)))
+
+    @Slot(list, str)
+    def _on_sidebar_clippings_dropped(self, ids: list[int], tag: str) -> None:
+        self.tag_clippings(ids, tag)
+
+    @Slot(str, str)
+    def _on_sidebar_tag_action_requested(self, action: str, tag: str) -> None:
+        archive = self.archive
+        if action == "new":
+            base = f"{tag}/" if tag else ""
+            name, ok = QInputDialog.getText(
+                self, "New Tag", "Name of the new tag:", QLineEdit.EchoMode.Normal, base
+            )
+            if ok and name.strip() and name.strip() != base:
+                ids = self.selected_ids()
+                if ids:
+                    self.tag_clippings(ids, name.strip())
+                else:
+                    self._run(lambda: archive.create_tag(name.strip()))
+        elif action == "rename":
+            name, ok = QInputDialog.getText(
+                self, "Rename Tag", f"New name for “{tag}”:", QLineEdit.EchoMode.Normal, tag
+            )
+            if ok and name.strip() and name.strip() != tag:
+                self._run(lambda: archive.rename_tag(tag, name.strip()))
+        elif action == "colour":
+            current = self.sidebar.colours.get(tag)
+            from PySide6.QtGui import QColor
+
+            colour = QColorDialog.getColor(QColor(current or "#888888"), self, f"Colour of “{tag}”")
+            if colour.isValid():
+                self._run(lambda: archive.set_tag_colour(tag, colour.name()))
+        elif action == "merge":
+            others = [n for n in self.tag_names() if n != tag and not n.startswith(tag + "/")]
+            dialog = TagDialog(
+                others, title="Merge Tag", prompt=f"Merge “{tag}” into:", parent=self
+            )
+            if dialog.exec() and dialog.name():
+                self._run(lambda: archive.merge_tag(tag, dialog.name()))
+        elif action == "delete":
+            count = archive.count(tag=tag)
+            answer = QMessageBox.question(
+                self,
+                "Delete Tag",
+                f"Delete the tag “{tag}” and the tags inside it?\n\nThe {count} clipping(s) "
+                "carrying it stay in the archive; only the tag is removed.",
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self._run(lambda: archive.delete_tag(tag))
+        self.after_change()
+
+    # --- Editing, trash ---------------------------------------------------------------
+
+    def edit_selected(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            self.edit_metadata(ids[0])
+
+    @Slot(int)
+    def edit_metadata(self, clipping_id: int) -> None:
+        clipping = self.archive.get(clipping_id)
+        dialog = EditMetadataDialog(clipping, self)
+        if dialog.exec():
+            changes = dialog.changes()
+            if changes:
+                self._run(lambda: self.archive.edit(clipping_id, changes))
+                self.after_change()
+
+    def open_selected_original(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            self.open_original(ids[0])
+
+    @Slot(int)
+    def open_original(self, clipping_id: int) -> Path | None:
+        """Open a read-only temporary copy of the original with the system's viewer."""
+        clipping = self.archive.get(clipping_id)
+        name = Path(clipping.original_name).name or f"clipping-{clipping_id}"
+        folder = Path(tempfile.mkdtemp(prefix="clippings-original-"))
+        copy = folder / name
+        copy.write_bytes(self.archive.original(clipping_id))
+        copy.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        self.opened_originals.append(copy)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
+            self.statusBar().showMessage(
+                f"No program to open {name}; the copy is at {copy}", 10_000
+            )
+        return copy
+
+    def trash_selection(self) -> None:
+        ids = self.selected_ids()
+        if ids and not self.trash_view:
+            self._run(lambda: self.undo_stack.push(TrashCommand(self, ids)))
+
+    def restore_selection(self) -> None:
+        ids = self.selected_ids()
+        if ids and self.trash_view:
+            self._run(lambda: self.undo_stack.push(RestoreCommand(self, ids)))
+
+    def purge_selection(self) -> None:
+        ids = self.selected_ids()
+        if not ids or not self.trash_view:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Delete for Good",
+            f"Remove {len(ids)} clipping(s) and their original files for good?\n\n"
+            "This cannot be undone.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._run(lambda: self.archive.purge(ids))
+            self.undo_stack.clear()
+            self.after_change()
+
+    # --- Archives ---------------------------------------------------------------------
+
+    def choose_archive(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open Archive", str(self.archive.path))
+        if folder:
+            self.switch_archive(Path(folder))
+
+    def choose_new_archive(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "New Archive (choose an empty folder)", str(Path.home())
+        )
+        if folder:
+            self.switch_archive(Path(folder))
+
+    def switch_archive(self, path: Path) -> bool:
+        if self.jobs.pending:
+            QMessageBox.information(
+                self, "Clippings", "Wait for the import to finish before switching archives."
+            )
+            return False
+        try:
+            archive = self._open_archive(path)
+        except ClippingsError as error:
+            QMessageBox.warning(self, "Cannot Open Archive", str(error))
+            return False
+        self.archive.close()
+        self.archive = archive
+        self.model.archive = archive
+        self.undo_stack.clear()
+        self.settings.setValue("lastArchive", str(archive.path))
+        self.show_all()
+        self.refresh_all()
+        return True
+
+    # --- Help -------------------------------------------------------------------------
+
+    def show_query_help(self) -> None:
+        QMessageBox.information(self, "Search Syntax", QUERY_HELP_HTML)
+
+    def show_about(self) -> None:
+        from clippings import __version__
+
+        QMessageBox.about(
+            self,
+            "About Clippings",
+            f"<h3>Clippings {__version__}</h3><p>A desktop archive for press clippings.</p>"
+            f"<p>Archive: {self.archive.path}</p>",
+        )
+
+    # --- Errors -----------------------------------------------------------------------
+
+    def _run(self, action: Callable[[], Any]) -> Any:
+        """Run an action; a problem becomes a readable message, the traceback a log line."""
+        try:
+            return action()
+        except ClippingsError as error:
+            QMessageBox.warning(self, "Clippings", str(error))
+        except Exception as error:
+            log.exception("action failed")
+            QMessageBox.warning(
+                self,
+                "Clippings",
+                f"Something went wrong: {error}\n\nThe details are in the log file.",
+            )
+        return None
+
+    # --- Settings ---------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        splitter = self.settings.value("window/splitter")
+        if isinstance(splitter, QByteArray | bytes):
+            self.splitter.restoreState(splitter)
+        header = self.settings.value("window/listHeader")
+        if isinstance(header, QByteArray | bytes):
+            self.table.horizontalHeader().restoreState(header)
+        selection = self.table.selectionModel()
+        selection.selectionChanged.connect(self._on_selection_changed)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/listHeader", self.table.horizontalHeader().saveState())
+        self.settings.setValue("lastArchive", str(self.archive.path))
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.jobs.pending:
+            answer = QMessageBox.question(
+                self,
+                "Import Running",
+                "An import is still running. Stop it and quit? Files imported so far stay.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            self.jobs.cancel_all()
+            self.jobs.wait()
+        self.save_settings()
+        event.accept()

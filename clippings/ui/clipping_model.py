@@ -154,15 +154,19 @@ class ClippingTableModel(QAbstractTableModel):
         found = self.row_at(row)
         return found.id if found else None
 
-    def row_of(self, clipping_id: int) -> int | None:
-        """The row showing a clipping, if it is among the rows loaded or found."""
+    def row_of(self, clipping_id: int, *, look_ahead: int = 25) -> int | None:
+        """The row showing a clipping: among the search results, or in the first
+        ``look_ahead`` pages of the list (loading them if needed)."""
         if self.searching:
             try:
                 return self._ids.index(clipping_id)
             except ValueError:
                 return None
-        for page, rows in self._pages.items():
-            for offset, row in enumerate(rows):
+        for page in sorted(set(self._pages) | set(range(look_ahead))):
+            if page * PAGE >= self._count:
+                break
+            self.row_at(page * PAGE)
+            for offset, row in enumerate(self._pages.get(page, [])):
                 if row.id == clipping_id:
                     return page * PAGE + offset
         return None

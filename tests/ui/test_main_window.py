@@ -17,13 +17,13 @@ def drop(widget, mime: QMimeData, point: QPoint | None = None) -> QDropEvent:
     """Drag ``mime`` over ``widget`` and drop it, as a user's mouse would."""
     position = QPointF(point or widget.rect().center())
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
-    enter = QDragEnterEvent(
-        position, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    try:  # Qt 6.12 takes a QPointF and deprecates the QPoint form
+        enter = QDragEnterEvent(position, actions, mime, buttons, modifiers)
+    except TypeError:
+        enter = QDragEnterEvent(position.toPoint(), actions, mime, buttons, modifiers)
     QApplication.sendEvent(widget, enter)
-    event = QDropEvent(
-        position, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
+    event = QDropEvent(position, actions, mime, buttons, modifiers)
     QApplication.sendEvent(widget, event)
     return event
 

@@ -1,0 +1,130 @@
+"""Screenshots of the window for the README, taken from a real window under Xvfb.
+
+    xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python tools/screenshots.py [OUT]
+
+Builds a small archive in a temporary folder from the seed clipping and corpus pages
+of ../shared (read, never copied into the repository), then saves PNGs of: the empty
+start, an import in progress, search results, a clipping open, and the tag sidebar.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SHARED = Path(os.environ.get("CLIPPINGS_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus"
+
+from PySide6.QtCore import QObject, QSettings, QTimer, Slot  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from clippings.model import Progress  # noqa: E402
+from clippings.services import Archive, import_paths  # noqa: E402
+from clippings.ui.jobs import JobRunner  # noqa: E402
+from clippings.ui.main_window import MainWindow  # noqa: E402
+
+SIZE = (1360, 820)
+
+
+def articles() -> list[Path]:
+    """A mixed handful: the seed, web pages of several outlets, a PDF, two events."""
+    pages = CORPUS / "readability" / "test-pages"
+    return [
+        SHARED / "seed",
+        *(pages / name / "source.html" for name in ("nytimes-1", "wapo-1", "theverge",
+                                                    "seattletimes-1")),
+        CORPUS / "pdf/pdfminer.six/contrib/issue-00352-asw-oct96-p41.pdf",
+        *sorted((CORPUS / "ecbplus" / "text" / "2").glob("2_*ecbplus.txt"))[:8],
+        *sorted((CORPUS / "ecbplus" / "text" / "3").glob("3_*ecbplus.txt"))[:5],
+        CORPUS / "newspaper4k/txt/chinese_article.txt",
+    ]
+
+
+def shoot(window: MainWindow, out: Path, name: str) -> None:
+    QApplication.processEvents()
+    path = out / f"{name}.png"
+    window.grab().save(str(path))
+    print(f"saved {path}")
+
+
+class _ProgressShot(QObject):
+    """Takes the picture on the GUI thread (a slot of a QObject there, so the worker's
+    progress signal is queued to it rather than called on the worker thread)."""
+
+    def __init__(self, window: MainWindow, out: Path) -> None:
+        super().__init__(window)
+        self.window, self.out, self.taken = window, out, False
+
+    @Slot(object)
+    def on_progress(self, progress: Progress) -> None:
+        if progress.done >= 12 and not self.taken:
+            self.taken = True
+            shoot(self.window, self.out, "2-import-in-progress")
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    work = Path(tempfile.mkdtemp(prefix="clippings-shots-"))
+    settings = QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat)
+
+    # 1. The empty start.
+    window = MainWindow(Archive.open(work / "archive"), settings=settings, jobs=JobRunner())
+    window.resize(*SIZE)
+    window.show()
+    shoot(window, out, "1-empty-start")
+
+    # 2. An import in progress: a folder of texts, photographed part-way through.
+    photographer = _ProgressShot(window, out)
+    job = window.import_paths([CORPUS / "ecbplus" / "text" / "1"])
+    job.progress.connect(photographer.on_progress)
+    while window.jobs.pending:
+        app.processEvents()
+    if window.summary_dialog:
+        window.summary_dialog.close()
+
+    # A fresh archive of mixed articles, tagged, for the other pictures.
+    archive = Archive.open(work / "press")
+    report = import_paths(archive, articles())
+    ids = {r.path: r.id for r in report.of("imported")}
+    oscars = [i for p, i in ids.items() if "/2/2_" in p]
+    archive.add_tag(oscars, "Culture/Oscars")
+    archive.add_tag([i for p, i in ids.items() if "/3/3_" in p], "Crime")
+    seed_id = next(i for p, i in ids.items() if "seed" in p)
+    archive.add_tag([seed_id], "Russia/US relations")
+    archive.add_tag([i for p, i in ids.items() if p.endswith(".html")], "Press review/2019")
+    archive.set_tag_colour("Culture", "#8e44ad")
+    archive.set_tag_colour("Russia", "#c0392b")
+    archive.set_tag_colour("Crime", "#2c7fb8")
+    archive.set_tag_colour("Press review", "#27ae60")
+    window.switch_archive(archive.path)
+    archive.close()
+    window.sidebar.expandAll()
+
+    # 3. Search results with snippets.
+    window.search_bar.field.setText("Oscars host")
+    window.search_bar.flush()
+    window.table.selectRow(0)
+    shoot(window, out, "3-search-results")
+
+    # 4. A clipping open: the seed, with its derived title marked.
+    window.show_all()
+    window.select_clipping(seed_id)
+    shoot(window, out, "4-clipping-open")
+
+    # 5. The tag sidebar, filtering by a tag.
+    window.sidebar.itemClicked.emit(window.sidebar.tag_items["Culture/Oscars"], 0)
+    window.table.selectRow(1)
+    shoot(window, out, "5-tag-sidebar")
+    QTimer.singleShot(0, window.close)
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,7 +5,8 @@ setting) and chosen between by what the page says about itself: the JSON-LD
 ``articleBody`` or the description when the page has one, the size of the two results
 otherwise. The chosen text then loses what a press clipping never wants: the headline
 repeated as the first line, bylines and datelines above the article, and the trail of
-"share this", newsletter, cookie, related-links and photo-credit paragraphs below it.
+"share this", newsletter, cookie, related-links and photo-credit paragraphs below it,
+and gains the paragraphs of prose both passes skipped among the article's own ones.
 
 Metadata is read from the page's own structured data first (JSON-LD ``NewsArticle``
 and friends, OpenGraph, ``<meta>`` tags), and only then from trafilatura's guesses; each
@@ -621,8 +622,7 @@ _FURNITURE = re.compile(
         |all\ rights\ reserved|copyright\b|©|\(c\)\ \d{4}|cookies?\b|privacy\ policy
         |terms\ of\ (?:use|service)|comments?\ (?:are\ closed|policy)|leave\ a\ comment
         |have\ a\ (?:tip|story\ idea)|contact\ (?:us|the\ author)|reprints?\b|permalink
-        |this\ (?:article|story)\ (?:was|has\ been|is)\ (?:originally\ )?
-            (?:published|updated|corrected)
+        |this\ (?:article|story)\ (?:was|has\ been|is)\ (?:updated|corrected)
         |getty\ images|shutterstock|associated\ press\ contributed
         |(?:photo|image|picture)\ (?:by|credit|courtesy)
         |watch\ (?:the\ )?video|download\ (?:the|our)\ app|listen\ (?:to|live))
@@ -794,6 +794,173 @@ def _with_lead(blocks: list[Block], lead: str | None) -> list[Block]:
     if _containment(_tokens(lead), head_tokens) >= 0.8:
         return blocks
     return [Block("p", lead, f"<p>{html_lib.escape(lead, quote=False)}</p>"), *blocks]
+
+
+# --- text the extractor left inside the article's own container ---------------------------
+
+# Elements that hold one paragraph of text on a page.
+_TEXT_TAGS = {"p", "li", "div", "dd", "blockquote"}
+# Elements that break a ``<div>``'s text into paragraphs of their own.
+_BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "table", "section", "article", "aside"}
+_BLOCK_TAGS |= {
+    "header",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "form",
+    "pre",
+    "h1",
+} | _LEAD_HEADINGS
+_SKIPPED = _HIDDEN | {"aside", "figure", "figcaption", "form", "header", "iframe", "svg"}
+# A paragraph the extractor missed counts when it reads as prose: this many words at
+# least, a sentence's closing mark, few of its words in links.
+_MISSED_WORDS = 10
+_SENTENCE_END = re.compile(r"[.!?…]['\"”’»)]*$")
+_MISSED_LINK_SHARE = 0.3
+# The chosen paragraphs that must sit inside an element for it to be the container.
+_CONTAINER_SHARE = 0.75
+_KEY_CHARS = 50
+
+
+def _key(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().casefold()[:_KEY_CHARS]
+
+
+def _own_text(element: HtmlElement) -> bool:
+    """Whether text sits directly in the element (not only inside its children)."""
+    if (element.text or "").strip():
+        return True
+    return any((child.tail or "").strip() for child in element)
+
+
+def _up_to(element: HtmlElement, container: HtmlElement) -> Iterator[HtmlElement]:
+    """The element's ancestors below ``container``."""
+    for ancestor in element.iterancestors():
+        if ancestor is container:
+            return
+        yield ancestor
+
+
+def _flat_text(element: HtmlElement) -> str:
+    """The element's text, a line break where it has ``<br>``."""
+    parts = [element.text or ""] if isinstance(element.tag, str) else []
+    for child in element:
+        if child.tag == "br":
+            parts.append("\n")
+        elif isinstance(child.tag, str):
+            parts.append(_flat_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _missed_text(element: HtmlElement) -> str | None:
+    """The element's text when it is a paragraph of prose on its own, else None."""
+    if any(
+        isinstance(child.tag, str) and child.tag in _BLOCK_TAGS
+        for child in element.iterdescendants()
+    ):
+        return None
+    if element.tag == "div" and not _own_text(element):
+        return None
+    text = _tidy(_flat_text(element))
+    words = _tokens(text)
+    if len(words) < _MISSED_WORDS or not _SENTENCE_END.search(text):
+        return None
+    linked = sum(len(_tokens(link.text_content())) for link in element.iter("a"))
+    if linked > _MISSED_LINK_SHARE * len(words):
+        return None
+    block = Block("p", text, "")
+    if _is_furniture(block) or _is_aside(block) or _BYLINE.search(text):
+        return None
+    return text
+
+
+def _place(element: HtmlElement) -> HtmlElement | None:
+    """Where a paragraph stands: its parent, or for a list item the list's parent."""
+    parent = element.getparent()
+    if element.tag == "li" and parent is not None and parent.tag in {"ul", "ol"}:
+        return parent.getparent()
+    return parent
+
+
+def _with_missed(tree: HtmlElement, blocks: list[Block]) -> list[Block]:
+    """The blocks with the prose paragraphs the extractor left out among them.
+
+    Extractors skip a paragraph styled unlike the rest (an intro ``<div>``, a list item
+    among short ones, a question set apart) even where it stands among the article's
+    paragraphs. The container is the lowest element holding most of the chosen
+    paragraphs; a paragraph of prose inside it that the text lacks is added where it
+    stands on the page when it sits where the chosen paragraphs sit (the same parent or
+    grandparent) and above at least two of them (below the article come comments,
+    notices and teasers).
+    """
+    body = tree.find("body")
+    if body is None:
+        return blocks
+    order: dict[HtmlElement, int] = {}
+    by_key: dict[str, list[HtmlElement]] = {}
+    for index, element in enumerate(body.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        order[element] = index
+        if element.tag in _TEXT_TAGS or element.tag in _LEAD_HEADINGS:
+            key = _key(element.text_content())
+            if len(key) >= 20:
+                by_key.setdefault(key, []).append(element)
+    positions: list[int | None] = []
+    matched: list[HtmlElement] = []
+    for block in blocks:
+        candidates = by_key.get(_key(block.text.split("\n", 1)[0]), [])
+        # The innermost element with the text is the paragraph itself.
+        element = candidates[-1] if candidates else None
+        positions.append(order[element] if element is not None else None)
+        if element is not None:
+            matched.append(element)
+    if len(matched) < 3:
+        return blocks
+    counts: Counter[HtmlElement] = Counter()
+    for element in matched:
+        counts.update(element.iterancestors())
+    container = next(
+        (e for e in matched[0].iterancestors() if counts[e] >= _CONTAINER_SHARE * len(matched)),
+        None,
+    )
+    if container is None or container.tag in {"body", "html"}:
+        return blocks
+    places = {element.getparent() for element in matched}
+    places |= {place.getparent() for place in places if place is not None}
+    end = sorted(order[element] for element in matched)[-2]
+    present = _SPACE.sub(" ", " ".join(block.text for block in blocks)).casefold()
+    found: list[tuple[int, Block]] = []
+    seen: Counter[str] = Counter()
+    taken: set[HtmlElement] = set(matched)
+    for element in container.iterdescendants():
+        if not isinstance(element.tag, str) or element.tag not in _TEXT_TAGS:
+            continue
+        if order.get(element, end) >= end or _place(element) not in places:
+            continue
+        if any(
+            ancestor in taken or ancestor.tag in _SKIPPED for ancestor in _up_to(element, container)
+        ):
+            continue
+        text = _missed_text(element)
+        if text is None or _SPACE.sub(" ", text).casefold()[: 2 * _KEY_CHARS] in present:
+            continue
+        taken.add(element)
+        seen[text] += 1
+        html = "<p>" + html_lib.escape(text, quote=False).replace("\n", "<br>") + "</p>"
+        found.append((order[element], Block("p", text, html)))
+    # A text repeated on the page is a template's (a caption per slide, a teaser).
+    pending = sorted((item for item in found if seen[item[1].text] == 1), key=lambda i: i[0])
+    if not pending:
+        return blocks
+    merged: list[Block] = []
+    for block, position in zip(blocks, positions, strict=True):
+        while position is not None and pending and pending[0][0] < position:
+            merged.append(pending.pop(0)[1])
+        merged.append(block)
+    merged.extend(block for _, block in pending)
+    return merged
 
 
 # --- the importer --------------------------------------------------------------------------
@@ -1028,6 +1195,7 @@ class HtmlImporter:
         settle("url", url)
 
         blocks = _trim(chosen.blocks, fields.get("title"), page.description, fields.get("author"))
+        blocks = _with_missed(tree, blocks)
         blocks = _with_lead(blocks, _visible_lead(tree, page.description))
         article = "\n\n".join(block.text for block in blocks)
         if not article.strip():

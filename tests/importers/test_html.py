@@ -323,3 +323,23 @@ def test_lead_in_to_links_at_the_end_is_dropped(corpus: Path) -> None:
     clipping = importer.extract((corpus / "trafilatura" / "html" / file).read_bytes(), file)
     assert "Weitere Informationen zum Coronavirus in Thüringen:" not in clipping.text
     assert "Nach Informationen von MDR THÜRINGEN" in clipping.text
+
+
+def test_prose_the_extractor_skips_among_the_article_paragraphs_is_added(corpus: Path) -> None:
+    # An intro <div> with bare text above the paragraphs, in the article's own container.
+    file = "lopinion.fr.glyphosate.html"
+    clipping = importer.extract((corpus / "trafilatura" / "html" / file).read_bytes(), file)
+    text = _squash(clipping.text)
+    assert "La firme Bayer, propriétaire de Monsanto, a été condamnée" in text
+    assert text.index("La firme Bayer") < text.index("Jackpot pour Monsanto")
+    # Questions set apart from the answers, between them.
+    clipping = importer.extract(_aeb(corpus, "b6906ca016bb"), "page.html")
+    assert "How big an impact have the Trump tariffs had overall?" in clipping.text
+    # Readers' comments below the article are not article text.
+    clipping = importer.extract(_aeb(corpus, "232a43fb15ab"), "page.html")
+    assert "Apple switched to a 14” MacBook Pro with slimmer bezels" not in clipping.text
+
+
+def test_originally_published_note_at_the_end_is_kept(corpus: Path) -> None:
+    clipping = importer.extract(_aeb(corpus, "14cc2a0ca59c"), "page.html")
+    assert "This article was originally published by Futurism." in clipping.text

@@ -13,7 +13,9 @@ want="${1:-app}"
 packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
           libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
           libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-xinerama0 libx11-xcb1
-          fonts-dejavu-core)
+          fonts-dejavu-core
+          # Clippings come in every script: Noto covers Arabic, Hebrew, Greek, Thai, CJK.
+          fonts-noto-core fonts-noto-cjk)
 if [ "$want" = test ]; then
     packages+=(xvfb)
 fi

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from clippings.model import ClippingSummary
@@ -24,7 +32,7 @@ def tag_colour(name: str, colours: dict[str, str | None]) -> QColor:
 
 
 class TitleDelegate(QStyledItemDelegate):
-    """The title; in search results, the highlighted snippet below it."""
+    """The title; in search results, the highlighted snippet on two lines below it."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         snippet = index.data(SnippetRole)
@@ -37,13 +45,26 @@ class TitleDelegate(QStyledItemDelegate):
         option.text = ""
         if style:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        document = self._document(title, snippet, option)
-        painter.save()
-        painter.translate(option.rect.topLeft())
-        painter.setClipRect(QRectF(0, 0, option.rect.width(), option.rect.height()))
-        context = QAbstractTextDocumentLayout.PaintContext()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        rect = option.rect.adjusted(4, 2, -4, -2)
+        painter.save()
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(option.palette.color(role))
+        metrics = QFontMetrics(bold)
+        painter.drawText(
+            rect.left(),
+            rect.top() + metrics.ascent(),
+            metrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        document = self._document(snippet, option, rect.width(), selected)
+        painter.translate(rect.left() - 2, rect.top() + metrics.height())
+        # Exactly two lines of the snippet; a third would show cut in half.
+        height = 2 * option.fontMetrics.lineSpacing() + 4
+        painter.setClipRect(QRectF(0, 0, rect.width() + 4, height))
+        context = QAbstractTextDocumentLayout.PaintContext()
         context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(role))
         document.documentLayout().draw(painter, context)
         painter.restore()
@@ -51,22 +72,27 @@ class TitleDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:  # noqa: N802
         size = super().sizeHint(option, index)
         if index.data(SnippetRole):
-            return QSize(size.width(), size.height() * 3 + 4)
+            return QSize(size.width(), option.fontMetrics.lineSpacing() * 3 + 14)
         return size
 
     @staticmethod
-    def _document(title: str, snippet: str, option: QStyleOptionViewItem) -> QTextDocument:
-        from html import escape
-
+    def _document(
+        snippet: str, option: QStyleOptionViewItem, width: int, selected: bool
+    ) -> QTextDocument:
         document = QTextDocument()
         document.setDefaultFont(option.font)
         document.setDocumentMargin(2)
-        document.setTextWidth(option.rect.width())
-        mark = option.palette.color(QPalette.ColorRole.Highlight).lighter(160).name()
-        document.setDefaultStyleSheet(
-            f"mark {{ background-color: {mark}; color: black; }} .s {{ color: gray; }}"
+        document.setTextWidth(width)
+        mark = option.palette.color(QPalette.ColorRole.Highlight).lighter(170).name()
+        grey = (
+            "inherit"
+            if selected
+            else option.palette.color(QPalette.ColorRole.PlaceholderText).name()
         )
-        document.setHtml(f"<b>{escape(title)}</b><br><span class='s'>{snippet}</span>")
+        document.setDefaultStyleSheet(
+            f"mark {{ background-color: {mark}; color: black; }} span {{ color: {grey}; }}"
+        )
+        document.setHtml(f"<span>{snippet}</span>")
         return document
 
 

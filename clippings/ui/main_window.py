@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,9 @@ from clippings.ui.search_bar import QUERY_HELP_HTML, SearchBar
 from clippings.ui.sidebar import Sidebar
 
 log = logging.getLogger(__name__)
+
+#: How often the list shows what a running import has added so far.
+LIVE_REFRESH_SECONDS = 1.5
 
 
 # --- Undo --------------------------------------------------------------------------------
@@ -197,6 +201,7 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._on_model_reset)
 
         self.trash_view = False
+        self._last_live_refresh = 0.0
         self._restore_settings()
         self.refresh_all()
 
@@ -379,6 +384,11 @@ class MainWindow(QMainWindow):
         self._refresh_side()
         self._select_ids(selected)
         self._show_current()
+
+    def _refresh_counts(self) -> None:
+        live, trashed = self.archive.count(), self.archive.count(trashed=True)
+        self.sidebar.set_counts(live, trashed)
+        self.count_label.setText(f"{live:,} clipping{'s' if live != 1 else ''}")
 
     def _refresh_side(self) -> None:
         tags = self.archive.tags()
@@ -662,6 +672,15 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_job_progress(self, progress: Any) -> None:
+        # New clippings show up during a long import, but only while that disturbs
+        # nobody: the plain list, nothing selected (a refresh keeps no scroll position).
+        now = time.monotonic()
+        still_empty = self.model.rowCount() == 0 and progress.done > 0
+        if still_empty or now - self._last_live_refresh > LIVE_REFRESH_SECONDS:
+            self._last_live_refresh = now
+            if not self.model.searching and not self.trash_view and not self.selected_ids():
+                self.model.refresh()
+                self._refresh_counts()
         self.job_progress.setRange(0, max(progress.total, 1))
         self.job_progress.setValue(progress.done)
         self.job_progress.setFormat(f"{progress.done}/{progress.total}")

@@ -52,18 +52,29 @@ class OfflineTextBrowser(QTextBrowser):
             QDesktopServices.openUrl(url)
 
 
-def _mark(clipping: Clipping, field: str) -> str:
+def guess_note(clipping: Clipping, field: str) -> str:
+    """Why a value is a guess ("" when the file declared it or the user set it)."""
     source = clipping.provenance.get(field)
     if source not in GUESSED:
         return ""
-    label = PROVENANCE_LABELS.get(source or "", "guessed")
-    return f" <span style='color: gray' title='{html.escape(label)}'>({html.escape(label)})</span>"
+    return PROVENANCE_LABELS.get(source or "", "guessed")
+
+
+def _mark(clipping: Clipping, field: str) -> str:
+    note = guess_note(clipping, field)
+    if not note:
+        return ""
+    return f"<sup style='color: gray' title='{html.escape(note)}'> ≈</sup>"
 
 
 def header_html(clipping: Clipping) -> str:
     """Title and metadata as HTML, each guessed value marked as such."""
-    title = html.escape(clipping.title) + _mark(clipping, "title")
-    parts = [f"<h2 style='margin-bottom: 4px'>{title}</h2>"]
+    parts = [f"<h2 style='margin-bottom: 2px'>{html.escape(clipping.title)}</h2>"]
+    guesses = [
+        f"{field}: {guess_note(clipping, field)}"
+        for field in ("title", "outlet", "author", "published")
+        if guess_note(clipping, field)
+    ]
     line = []
     if clipping.outlet:
         line.append(f"<b>{html.escape(clipping.outlet)}</b>{_mark(clipping, 'outlet')}")
@@ -101,6 +112,12 @@ def header_html(clipping: Clipping) -> str:
         )
     if clipping.notes:
         parts.append(f"<p style='color: #555'><i>Notes:</i> {html.escape(clipping.notes)}</p>")
+    if guesses:
+        parts.append(
+            "<p style='margin: 0; color: gray; font-size: small'>≈ guessed — "
+            + html.escape("; ".join(guesses))
+            + "</p>"
+        )
     if clipping.trashed:
         parts.append("<p style='color: #a33'>This clipping is in the trash.</p>")
     return "\n".join(parts)

@@ -78,6 +78,8 @@ class SearchBar(QWidget):
         self.field.setObjectName("searchField")
         self.field.setPlaceholderText('Search clippings (Ctrl+F) — words, "phrases", title:, tag:…')
         self.field.setClearButtonEnabled(True)
+        # Files dropped here import, like anywhere on the window; they are not text to type.
+        self.field.setAcceptDrops(False)
         self.field.setToolTip(QUERY_HELP_HTML)
         self.help_button = QToolButton(self)
         self.help_button.setText("?")

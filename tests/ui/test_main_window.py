@@ -394,3 +394,9 @@ def test_keyboard_shortcuts_are_in_the_menus(window):
     window.activateWindow()
     window.findChild(QAction, "find").trigger()
     assert window.search_bar.field.hasFocus()
+
+
+def test_files_dropped_on_the_search_field_import_rather_than_type(qtbot, window, seed):
+    wait_for_import(qtbot, window, lambda: drop(window.search_bar.field, file_mime(seed)))
+    assert window.search_bar.field.text() == ""
+    assert window.archive.count() == 1

@@ -30,8 +30,12 @@ from clippings.model import (
 )
 from clippings.services import Archive, import_paths, resolve_archive_path
 from clippings.services.dates import parse_user_date
+from clippings.storage import EDITABLE_FIELDS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+#: `edit`'s text options (``--published`` is read as a date).
+EDIT_OPTIONS = tuple(field for field in EDITABLE_FIELDS if field != "published")
 
 log = logging.getLogger("clippings")
 
@@ -328,17 +332,7 @@ def cmd_tags(archive: Archive, args: argparse.Namespace) -> int:
 
 def cmd_edit(archive: Archive, args: argparse.Namespace) -> int:
     changes: dict[str, object] = {}
-    for field in (
-        "title",
-        "outlet",
-        "author",
-        "url",
-        "notes",
-        "page",
-        "section",
-        "edition",
-        "language",
-    ):
+    for field in EDIT_OPTIONS:
         value = getattr(args, field)
         if value is not None:
             changes[field] = value or None
@@ -494,17 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("edit", cmd_edit, "change a clipping's metadata")
     sub.add_argument("id")
-    for field in (
-        "title",
-        "outlet",
-        "author",
-        "url",
-        "notes",
-        "page",
-        "section",
-        "edition",
-        "language",
-    ):
+    for field in EDIT_OPTIONS:
         sub.add_argument(f"--{field}", metavar=field[0].upper())
     sub.add_argument("--published", metavar="DATE", help="2021-07-25 or 2021-07-25T05:05+00:00")
 

@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from clippings.model import (
+    METADATA_FIELDS,
     Clipping,
     ClippingSummary,
     Extracted,
@@ -66,18 +67,7 @@ from clippings.storage.schema import (
 SortKey = Literal["published", "title", "outlet", "words", "imported", "id"]
 
 #: Metadata a user may edit; the rest comes from the file.
-EDITABLE_FIELDS = (
-    "title",
-    "outlet",
-    "author",
-    "published",
-    "language",
-    "url",
-    "page",
-    "section",
-    "edition",
-    "notes",
-)
+EDITABLE_FIELDS = (*METADATA_FIELDS, "notes")
 
 
 def _now() -> datetime:

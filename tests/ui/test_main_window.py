@@ -137,10 +137,10 @@ def test_cancel_stops_an_import_and_keeps_what_is_in(qtbot, window, corpus):
 
 
 def test_paste_as_clipping_uses_the_importers(qtbot, window, seed):
-    mime = QMimeData()
-    mime.setText(seed.read_text(encoding="utf-8"))
-    QGuiApplication.clipboard().setMimeData(mime)
+    # setText, not setMimeData: the clipboard would own (and at exit free) our QMimeData.
+    QGuiApplication.clipboard().setText(seed.read_text(encoding="utf-8"))
     wait_for_import(qtbot, window, window.paste_clipping)
+    QGuiApplication.clipboard().clear()
     clipping = window.archive.get(window.last_report.results[0].id)
     assert clipping.format == "text" and "Listen Live" not in clipping.text
 

@@ -13,11 +13,15 @@ import logging
 import shutil
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from clippings import __version__
+from clippings.exporters import FORMAT_NAMES
+from clippings.exporters.records import clipping_record
 from clippings.model import (
     ArchiveError,
+    Cancelled,
     Clipping,
     ClippingsError,
     ClippingSummary,
@@ -30,6 +34,7 @@ from clippings.model import (
 )
 from clippings.services import Archive, import_paths, resolve_archive_path
 from clippings.services.dates import parse_user_date
+from clippings.services.exporting import describe_format, export, gather
 from clippings.storage import EDITABLE_FIELDS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -69,35 +74,6 @@ def _summary_json(row: ClippingSummary) -> dict[str, Any]:
         "outlet": row.outlet,
         "published": published_to_iso(row.published),
         "tags": list(row.tags),
-    }
-
-
-def clipping_json(clipping: Clipping) -> dict[str, Any]:
-    """The fields of ``show --json`` (and of the exports that build on it)."""
-    return {
-        "id": clipping.id,
-        "title": clipping.title,
-        "outlet": clipping.outlet,
-        "author": clipping.author,
-        "published": published_to_iso(clipping.published),
-        "language": clipping.language,
-        "url": clipping.url,
-        "text": clipping.text,
-        "tags": list(clipping.tags),
-        "word_count": clipping.word_count,
-        "page": clipping.page,
-        "section": clipping.section,
-        "edition": clipping.edition,
-        "notes": clipping.notes,
-        "original_name": clipping.original_name,
-        "sha256": clipping.sha256,
-        "imported_at": clipping.imported_at.isoformat(timespec="seconds")
-        if clipping.imported_at
-        else None,
-        "provenance": dict(clipping.provenance),
-        "format": clipping.format,
-        "has_text": clipping.has_text,
-        "trashed": clipping.trashed,
     }
 
 
@@ -249,7 +225,7 @@ def _terminal_snippet(snippet: str, bold: bool) -> str:
 def cmd_show(archive: Archive, args: argparse.Namespace) -> int:
     clipping = archive.get(_ids([args.id])[0])
     if args.json:
-        _emit_json(clipping_json(clipping))
+        _emit_json(clipping_record(clipping))
         return EXIT_OK
     provenance = clipping.provenance
 
@@ -378,6 +354,25 @@ def cmd_purge(archive: Archive, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(archive: Archive, args: argparse.Namespace) -> int:
+    collection = gather(
+        archive,
+        tag=args.tag,
+        query=args.query,
+        ids=_ids(args.ids) if args.ids else None,
+    )
+    bar = _ProgressBar("Exporting")
+    try:
+        written = export(
+            archive, collection, args.format, Path(args.output), force=args.force, report=bar
+        )
+    finally:
+        bar.finish()
+    count = len(collection.clippings)
+    print(f"exported {count} clipping{'s' if count != 1 else ''} to {written}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
     bar = _ProgressBar("Indexing")
     try:
@@ -500,6 +495,21 @@ def build_parser() -> argparse.ArgumentParser:
     json_flag(sub)
     sub = command("purge", cmd_purge, "remove clippings in the trash for good (all without IDs)")
     sub.add_argument("ids", nargs="*", metavar="ID")
+    sub = command(
+        "export",
+        cmd_export,
+        "export a tag's clippings, a search or chosen ids to a file",
+        epilog="formats:\n"
+        + "\n".join(f"  {name:<10} {describe_format(name)}" for name in FORMAT_NAMES),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    which = sub.add_mutually_exclusive_group(required=True)
+    which.add_argument("--tag", metavar="TAG", help="a tag and the tags below it")
+    which.add_argument("--query", metavar="QUERY", help="the clippings a search finds")
+    which.add_argument("--ids", nargs="+", metavar="ID", help="these clippings")
+    sub.add_argument("--format", required=True, choices=FORMAT_NAMES)
+    sub.add_argument("--output", required=True, metavar="PATH", help="the file to write")
+    sub.add_argument("--force", action="store_true", help="replace the file if it exists")
     command("reindex", cmd_reindex, "rebuild the search index from the database")
     sub = command("check", cmd_check, "verify the database, the originals and the index")
     json_flag(sub)
@@ -534,6 +544,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except ClippingsError as error:
         print(f"clippings: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except Cancelled:
+        print("clippings: stopped; nothing was written", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("clippings: interrupted", file=sys.stderr)

@@ -245,6 +245,25 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
+class Collection:
+    """Clippings chosen for an export, in the order they are exported (by publication
+    date, then title), with a name for the cover (a tag, a query, "Selection")."""
+
+    title: str
+    clippings: tuple[Clipping, ...]
+    made_at: datetime
+
+    @property
+    def date_range(self) -> tuple[Published, Published] | None:
+        """The earliest and latest publication dates (None when no clipping has one)."""
+        dates = [c.published for c in self.clippings if c.published is not None]
+        if not dates:
+            return None
+        ordered = sorted(dates, key=lambda d: published_utc(d) or datetime.min)
+        return ordered[0], ordered[-1]
+
+
+@dataclass(frozen=True)
 class CheckProblem:
     """One fault found by ``check``."""
 

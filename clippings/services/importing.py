@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from clippings import importers
+from clippings.exporters.bundle import is_bundle, read_bundle
 from clippings.model import (
     ClippingsError,
     Extracted,
@@ -27,6 +28,7 @@ from clippings.model import (
     PasswordRequiredError,
     Progress,
     UnsupportedFormatError,
+    published_from_iso,
 )
 from clippings.services.archive import Archive, Cancel, Report
 from clippings.storage import NewClipping, sha256_of
@@ -122,6 +124,11 @@ def import_paths(
         if data is None:
             results.append(ImportResult(shown, "skipped", reason="larger than 200 MB"))
             continue
+        if is_bundle(data):
+            bundle_results = import_bundle(archive, data, shown=shown, tags=tags)
+            results.extend(bundle_results)
+            since_sync += len(bundle_results)
+            continue
         password = (passwords or {}).get(shown)
         result = import_bytes(
             archive, data, real.name, shown=shown, password=password, tags=tags, sync=False
@@ -175,6 +182,55 @@ def import_bytes(
     return store_extracted(archive, extracted, data, name, shown=shown, tags=tags, sync=sync)
 
 
+def import_bundle(
+    archive: Archive, data: bytes, *, shown: str, tags: Sequence[str] = ()
+) -> list[ImportResult]:
+    """Restore the clippings of an exported bundle: metadata, tags, notes and originals.
+
+    Each clipping is one result, with the bundle's path; duplicates are reported as in
+    any import.
+    """
+    try:
+        entries = read_bundle(data)
+    except ClippingsError as error:
+        return [ImportResult(shown, "failed", reason=str(error))]
+    results = []
+    for record, original in entries:
+        try:
+            extracted = Extracted(
+                text=str(record.get("text") or ""),
+                format=str(record.get("format") or "text"),
+                title=record.get("title"),
+                html=record.get("html"),
+                outlet=record.get("outlet"),
+                author=record.get("author"),
+                published=published_from_iso(record.get("published")),
+                language=record.get("language"),
+                url=record.get("url"),
+                page=record.get("page"),
+                section=record.get("section"),
+                edition=record.get("edition"),
+                provenance=dict(record.get("provenance") or {}),
+                has_text=bool(record.get("has_text", True)),
+            )
+        except (TypeError, ValueError) as error:
+            results.append(ImportResult(shown, "failed", reason=f"a damaged entry ({error})"))
+            continue
+        results.append(
+            store_extracted(
+                archive,
+                extracted,
+                original,
+                str(record.get("original_name") or "original"),
+                shown=shown,
+                tags=[*record.get("tags", []), *tags],
+                notes=record.get("notes"),
+                sync=False,
+            )
+        )
+    return results
+
+
 def store_extracted(
     archive: Archive,
     extracted: Extracted,
@@ -183,6 +239,7 @@ def store_extracted(
     *,
     shown: str,
     tags: Sequence[str] = (),
+    notes: str | None = None,
     sync: bool = True,
 ) -> ImportResult:
     """Store an extracted file unless it duplicates a clipping already there."""
@@ -203,6 +260,7 @@ def store_extracted(
                 original_name=Path(name).name,
                 text_hash=fingerprint,
                 word_count=importers.word_count(extracted.text),
+                notes=notes,
             ),
             tags,
         )

@@ -84,6 +84,7 @@ class NewClipping:
     original_name: str
     text_hash: str | None
     word_count: int
+    notes: str | None = None
 
 
 def _like_children(name: str) -> str:
@@ -171,6 +172,7 @@ class ClippingStore:
                         page=ex.page,
                         section=ex.section,
                         edition=ex.edition,
+                        notes=new.notes,
                         original_name=new.original_name,
                         sha256=new.sha256,
                         format=ex.format,

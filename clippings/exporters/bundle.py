@@ -1,0 +1,258 @@
+"""The bundle: a zip that works offline in any browser and moves clippings between
+archives.
+
+```
+index.html            a table of the clippings (date, outlet, title, tags), by date,
+                      sortable by a small inline script of our own
+clippings/<n>-<title>.html   one page per clipping: metadata and text
+clippings.json        every field and tag (what ``clippings import`` reads back)
+clippings.csv         the same as a table
+originals/<name>      every original file, under a safe, readable name
+bundle.json           what this is: {"format": "clippings-bundle", "version": 1, ...}
+```
+
+Exported pages carry a Content-Security-Policy that forbids every remote resource;
+their article HTML is the sanitized HTML kept at import (no script, iframe or image).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from clippings import __version__
+from clippings.exporters import Cancel, ReadOriginal, Report, step
+from clippings.exporters.data import csv_text
+from clippings.exporters.records import clipping_record, safe_name
+from clippings.model import Clipping, Collection, published_to_iso
+
+BUNDLE_FORMAT = "clippings-bundle"
+BUNDLE_VERSION = 1
+MANIFEST = "bundle.json"
+RECORDS = "clippings.json"
+
+_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+_INDEX_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+
+_STYLE = """
+body { font-family: "Noto Sans", "DejaVu Sans", sans-serif; margin: 2em auto; max-width: 60em;
+       padding: 0 1em; line-height: 1.45; color: #222; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .35em .6em; border-bottom: 1px solid #ddd;
+         vertical-align: top; }
+th { cursor: pointer; user-select: none; background: #f4f4f4; }
+th[aria-sort=ascending]::after { content: " ▲"; }
+th[aria-sort=descending]::after { content: " ▼"; }
+.meta { color: #555; }
+.tag { background: #eee; border-radius: .6em; padding: 0 .5em; margin-right: .3em;
+       white-space: nowrap; }
+"""
+
+# The bundle's only script: sort the table when a column header is clicked.
+_SORT_SCRIPT = """
+document.querySelectorAll("th").forEach(function (header, column) {
+  header.addEventListener("click", function () {
+    var table = header.closest("table"), body = table.tBodies[0];
+    var ascending = header.getAttribute("aria-sort") !== "ascending";
+    table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+    header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[column].getAttribute("data-key") || a.cells[column].textContent;
+      var y = b.cells[column].getAttribute("data-key") || b.cells[column].textContent;
+      return (ascending ? 1 : -1) * x.localeCompare(y, undefined, {numeric: true});
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+  });
+});
+"""
+
+
+def _page(title: str, body: str, policy: str, script: str = "") -> str:
+    script_tag = f"<script>{script}</script>" if script else ""
+    return (
+        "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
+        f"<meta http-equiv='Content-Security-Policy' content=\"{policy}\">"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
+        f"<body>{body}{script_tag}</body></html>\n"
+    )
+
+
+def _tags(clipping: Clipping) -> str:
+    return "".join(f"<span class='tag'>{html.escape(t)}</span>" for t in clipping.tags)
+
+
+def clipping_page(clipping: Clipping, original: str | None) -> str:
+    meta = [
+        html.escape(m)
+        for m in (clipping.outlet, published_to_iso(clipping.published), clipping.author)
+        if m
+    ]
+    parts = [
+        "<p><a href='../index.html'>← All clippings</a></p>",
+        f"<h1>{html.escape(clipping.title)}</h1>",
+        f"<p class='meta'>{' · '.join(meta)}</p>" if meta else "",
+    ]
+    if clipping.url:
+        url = html.escape(clipping.url, quote=True)
+        parts.append(f"<p class='meta'><a href='{url}' rel='noreferrer'>{url}</a></p>")
+    if clipping.tags:
+        parts.append(f"<p>{_tags(clipping)}</p>")
+    if original:
+        link = html.escape(str(PurePosixPath("..") / original), quote=True)
+        parts.append(
+            f"<p class='meta'>Original file: <a href='{link}'>"
+            f"{html.escape(clipping.original_name)}</a></p>"
+        )
+    if clipping.notes:
+        parts.append(f"<p class='meta'><i>Notes:</i> {html.escape(clipping.notes)}</p>")
+    parts.append("<hr>")
+    if not clipping.has_text:
+        parts.append("<p class='meta'>A scan without a text layer: see the original file.</p>")
+    elif clipping.html:
+        parts.append(clipping.html)
+    else:
+        parts.extend(
+            "<p>" + html.escape(p).replace("\n", "<br>") + "</p>"
+            for p in clipping.text.split("\n\n")
+            if p.strip()
+        )
+    return _page(clipping.title, "\n".join(parts), _PAGE_POLICY)
+
+
+def index_page(collection: Collection, pages: dict[int, str]) -> str:
+    rows = []
+    for clipping in collection.clippings:
+        published = published_to_iso(clipping.published) or ""
+        link = html.escape(pages[clipping.id], quote=True)
+        rows.append(
+            "<tr>"
+            f"<td data-key='{html.escape(published)}'>{html.escape(published[:10])}</td>"
+            f"<td>{html.escape(clipping.outlet or '')}</td>"
+            f"<td><a href='{link}'>{html.escape(clipping.title)}</a></td>"
+            f"<td>{_tags(clipping)}</td>"
+            "</tr>"
+        )
+    count = len(collection.clippings)
+    body = (
+        f"<h1>{html.escape(collection.title)}</h1>"
+        f"<p class='meta'>{count} clipping{'s' if count != 1 else ''}, exported "
+        f"{collection.made_at:%Y-%m-%d} by Clippings {__version__}. "
+        "Click a column to sort.</p>"
+        "<table><thead><tr><th aria-sort='ascending'>Date</th><th>Outlet</th><th>Title</th>"
+        f"<th>Tags</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+    return _page(collection.title, body, _INDEX_POLICY, _SORT_SCRIPT)
+
+
+class BundleExporter:
+    name = "bundle"
+    suffix = ".zip"
+
+    def write(
+        self,
+        collection: Collection,
+        path: Path,
+        *,
+        read_original: ReadOriginal,
+        report: Report | None = None,
+        cancel: Cancel | None = None,
+    ) -> None:
+        taken_pages: set[str] = set()
+        taken_originals: set[str] = set()
+        original_names: dict[str, str] = {}
+        pages: dict[int, str] = {}
+        records: list[dict[str, Any]] = []
+        total = len(collection.clippings)
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            for number, clipping in enumerate(collection.clippings):
+                step(report, cancel, number, total, clipping.title)
+                if clipping.sha256 not in original_names:
+                    stem, dot, suffix = clipping.original_name.rpartition(".")
+                    if not dot:
+                        stem, suffix = suffix, ""
+                    name = safe_name(stem, f".{suffix}" if suffix else "", taken=taken_originals)
+                    original_names[clipping.sha256] = f"originals/{name}"
+                    bundle.writestr(original_names[clipping.sha256], read_original(clipping.sha256))
+                original = original_names[clipping.sha256]
+                page = "clippings/" + safe_name(
+                    f"{clipping.id}-{clipping.title}", ".html", taken=taken_pages
+                )
+                pages[clipping.id] = page
+                bundle.writestr(page, clipping_page(clipping, original))
+                record = clipping_record(clipping)
+                record["html"] = clipping.html
+                record["bundle_original"] = original
+                record["bundle_page"] = page
+                records.append(record)
+            bundle.writestr("index.html", index_page(collection, pages))
+            bundle.writestr(RECORDS, json.dumps(records, ensure_ascii=False, indent=2))
+            bundle.writestr("clippings.csv", csv_text(collection.clippings))
+            bundle.writestr(
+                MANIFEST,
+                json.dumps(
+                    {
+                        "format": BUNDLE_FORMAT,
+                        "version": BUNDLE_VERSION,
+                        "title": collection.title,
+                        "clippings": total,
+                        "made_at": collection.made_at.isoformat(timespec="seconds"),
+                        "made_by": f"Clippings {__version__}",
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                ),
+            )
+        step(report, None, total, total)
+
+
+# --- Reading a bundle back ----------------------------------------------------------------
+
+
+def is_bundle(data: bytes) -> bool:
+    """Whether these bytes are a Clippings bundle (a zip with our manifest)."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(_bytes_io(data)) as bundle:
+            manifest = json.loads(bundle.read(MANIFEST))
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == BUNDLE_FORMAT
+
+
+def read_bundle(data: bytes) -> list[tuple[dict[str, Any], bytes]]:
+    """Every clipping of a bundle: its record and its original's bytes.
+
+    Raises:
+        ExtractionError: a damaged bundle, or one made by a newer Clippings.
+    """
+    from clippings.model import ExtractionError
+
+    try:
+        with zipfile.ZipFile(_bytes_io(data)) as bundle:
+            manifest = json.loads(bundle.read(MANIFEST))
+            if int(manifest.get("version", 0)) > BUNDLE_VERSION:
+                raise ExtractionError(
+                    "this bundle was made by a newer version of Clippings: update to import it"
+                )
+            records = json.loads(bundle.read(RECORDS))
+            found = []
+            for record in records:
+                original = str(record.get("bundle_original") or "")
+                if not original.startswith("originals/") or ".." in original:
+                    raise ExtractionError(f"the bundle names an odd file: {original!r}")
+                found.append((record, bundle.read(original)))
+            return found
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
+        raise ExtractionError(f"the bundle is damaged and cannot be read ({error})") from error
+
+
+def _bytes_io(data: bytes) -> Any:
+    import io
+
+    return io.BytesIO(data)

@@ -1,0 +1,117 @@
+"""Citation formats for reference managers: RIS and CSL-JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from clippings.exporters import Cancel, ReadOriginal, Report, step
+from clippings.exporters.records import authors, split_name
+from clippings.model import Clipping, Collection
+
+
+def ris_entry(clipping: Clipping) -> str:
+    """One RIS record of type NEWS."""
+    lines = [("TY", "NEWS"), ("TI", clipping.title)]
+    if clipping.outlet:
+        lines.append(("T2", clipping.outlet))
+        lines.append(("JO", clipping.outlet))
+    for person in authors(clipping.author):
+        lines.append(("AU", person))
+    if clipping.published is not None:
+        day = clipping.published
+        lines.append(("PY", f"{day.year:04d}"))
+        lines.append(("DA", f"{day.year:04d}/{day.month:02d}/{day.day:02d}/"))
+    if clipping.url:
+        lines.append(("UR", clipping.url))
+    if clipping.language:
+        lines.append(("LA", clipping.language))
+    if clipping.page:
+        lines.append(("SP", clipping.page))
+    if clipping.section:
+        lines.append(("SE", clipping.section))
+    if clipping.edition:
+        lines.append(("ET", clipping.edition))
+    for tag in clipping.tags:
+        lines.append(("KW", tag))
+    if clipping.notes:
+        lines.append(("N1", clipping.notes))
+    lines.append(("ID", f"clipping-{clipping.id}"))
+    body = "".join(f"{key}  - {' '.join(str(value).split())}\r\n" for key, value in lines)
+    return body + "ER  - \r\n"
+
+
+def csl_item(clipping: Clipping) -> dict[str, Any]:
+    """One CSL-JSON item of type article-newspaper."""
+    item: dict[str, Any] = {
+        "id": f"clipping-{clipping.id}",
+        "type": "article-newspaper",
+        "title": clipping.title,
+    }
+    if clipping.outlet:
+        item["container-title"] = clipping.outlet
+    people = [split_name(p) for p in authors(clipping.author)]
+    if people:
+        item["author"] = people
+    if clipping.published is not None:
+        item["issued"] = {"date-parts": [_date_parts(clipping.published)]}
+    if clipping.url:
+        item["URL"] = clipping.url
+    if clipping.language:
+        item["language"] = clipping.language
+    if clipping.page:
+        item["page"] = clipping.page
+    if clipping.section:
+        item["section"] = clipping.section
+    if clipping.edition:
+        item["edition"] = clipping.edition
+    if clipping.tags:
+        item["keyword"] = ", ".join(clipping.tags)
+    return item
+
+
+def _date_parts(value: date | datetime) -> list[int]:
+    return [value.year, value.month, value.day]
+
+
+class RisExporter:
+    name = "ris"
+    suffix = ".ris"
+
+    def write(
+        self,
+        collection: Collection,
+        path: Path,
+        *,
+        read_original: ReadOriginal,
+        report: Report | None = None,
+        cancel: Cancel | None = None,
+    ) -> None:
+        entries = []
+        total = len(collection.clippings)
+        for number, clipping in enumerate(collection.clippings):
+            step(report, cancel, number, total)
+            entries.append(ris_entry(clipping))
+        path.write_text("\r\n".join(entries), encoding="utf-8", newline="")
+        step(report, None, total, total)
+
+
+class CslJsonExporter:
+    name = "csl-json"
+    suffix = ".json"
+
+    def write(
+        self,
+        collection: Collection,
+        path: Path,
+        *,
+        read_original: ReadOriginal,
+        report: Report | None = None,
+        cancel: Cancel | None = None,
+    ) -> None:
+        step(report, cancel, 0, 1)
+        items = [csl_item(c) for c in collection.clippings]
+        path.write_text(json.dumps(items, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        step(report, None, 1, 1)

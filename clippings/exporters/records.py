@@ -1,0 +1,125 @@
+"""What every export format says about a clipping, and safe file names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from clippings.model import Clipping, published_to_iso
+
+#: The fields of ``clippings show --json``, in that order.
+RECORD_FIELDS = (
+    "id",
+    "title",
+    "outlet",
+    "author",
+    "published",
+    "language",
+    "url",
+    "text",
+    "tags",
+    "word_count",
+    "page",
+    "section",
+    "edition",
+    "notes",
+    "original_name",
+    "sha256",
+    "imported_at",
+    "provenance",
+    "format",
+    "has_text",
+    "trashed",
+)
+
+
+def clipping_record(clipping: Clipping) -> dict[str, Any]:
+    """A clipping as plain JSON-ready data (the fields of ``show --json``)."""
+    return {
+        "id": clipping.id,
+        "title": clipping.title,
+        "outlet": clipping.outlet,
+        "author": clipping.author,
+        "published": published_to_iso(clipping.published),
+        "language": clipping.language,
+        "url": clipping.url,
+        "text": clipping.text,
+        "tags": list(clipping.tags),
+        "word_count": clipping.word_count,
+        "page": clipping.page,
+        "section": clipping.section,
+        "edition": clipping.edition,
+        "notes": clipping.notes,
+        "original_name": clipping.original_name,
+        "sha256": clipping.sha256,
+        "imported_at": clipping.imported_at.isoformat(timespec="seconds")
+        if clipping.imported_at
+        else None,
+        "provenance": dict(clipping.provenance),
+        "format": clipping.format,
+        "has_text": clipping.has_text,
+        "trashed": clipping.trashed,
+    }
+
+
+# Names Windows refuses for a file, whatever the suffix.
+_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
+_UNSAFE = re.compile(r"[^\w\s.-]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def safe_name(
+    wanted: str, suffix: str = "", *, taken: set[str] | None = None, limit: int = 80
+) -> str:
+    """A readable file name made from ``wanted`` that cannot leave its folder.
+
+    No path separators, no ``..``, no leading dot, no reserved device names, no
+    control characters; at most ``limit`` characters before the suffix; unique among
+    ``taken`` (compared without case), which it then joins.
+    """
+    text = unicodedata.normalize("NFC", wanted)
+    text = _UNSAFE.sub(" ", text)
+    text = _SPACES.sub(" ", text).strip(" .-")
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0].strip(" .-") or text[:limit]
+    text = text.replace(" ", "-") or "clipping"
+    if text.split(".")[0].lower() in _RESERVED:
+        text = "_" + text
+    name = text + suffix
+    if taken is not None:
+        number = 2
+        while name.lower() in taken:
+            name = f"{text}-{number}{suffix}"
+            number += 1
+        taken.add(name.lower())
+    return name
+
+
+def split_name(author: str) -> dict[str, str]:
+    """A person's name for citation formats: family and given, or a literal."""
+    author = author.strip()
+    if "," in author:
+        family, given = (part.strip() for part in author.split(",", 1))
+        return {"family": family, "given": given}
+    parts = author.split()
+    if len(parts) >= 2 and all(p[:1].isupper() for p in parts) and len(parts) <= 4:
+        return {"family": parts[-1], "given": " ".join(parts[:-1])}
+    return {"literal": author}
+
+
+def authors(value: str | None) -> list[str]:
+    """The separate authors of an author field ("A and B", "A, B; C")."""
+    if not value:
+        return []
+    pieces: Iterable[str] = re.split(r"\s*(?:;|\band\b|&|\bund\b|\bet\b|\bи\b)\s*", value)
+    found = []
+    for piece in pieces:
+        commas = [p.strip() for p in piece.split(",") if p.strip()]
+        # "Jane Doe, John Roe" is two people; "Doe, Jane" is one, family name first.
+        if len(commas) > 1 and all(len(p.split()) >= 2 for p in commas):
+            found += commas
+        elif piece.strip(" ,"):
+            found.append(piece.strip(" ,"))
+    return found

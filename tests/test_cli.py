@@ -273,3 +273,43 @@ def test_the_console_script_and_python_m(tmp_path, seed):
         [script, "frobnicate"], capture_output=True, text=True, env=env, check=False
     )
     assert done.returncode == 2
+
+
+def test_export_command(seeded, tmp_path):
+    cli, ids = seeded
+    assert cli("tag", *map(str, ids.values()), "--add", "Week")[0] == 0
+    target = tmp_path / "week.csv"
+    code, out, err = cli("export", "--tag", "Week", "--format", "csv", "--output", str(target))
+    assert code == 0, err
+    assert "exported 3 clippings" in err and out == ""
+    assert target.read_text(encoding="utf-8").count("\n") >= 4
+    code, out, err = cli("export", "--tag", "Week", "--format", "csv", "--output", str(target))
+    assert code == 1 and "--force" in err
+    assert (
+        cli("export", "--tag", "Week", "--format", "csv", "--output", str(target), "--force")[0]
+        == 0
+    )
+    code, out, err = cli(
+        "export", "--query", "Antonov", "--format", "json", "--output", str(tmp_path / "a.json")
+    )
+    assert code == 0 and len(json.loads((tmp_path / "a.json").read_text())) == 1
+    assert (
+        cli("export", "--ids", "1", "2", "--format", "ris", "--output", str(tmp_path / "a.ris"))[0]
+        == 0
+    )
+    code, out, err = cli(
+        "export",
+        "--query",
+        "nothing-like-this",
+        "--format",
+        "csv",
+        "--output",
+        str(tmp_path / "n.csv"),
+    )
+    assert code == 1 and "nothing to export" in err
+    assert (
+        cli("export", "--ids", "999", "--format", "csv", "--output", str(tmp_path / "x.csv"))[0]
+        == 1
+    )
+    assert cli("export", "--tag", "Week", "--format", "docx", "--output", "x")[0] == 2
+    assert cli("export", "--format", "csv", "--output", "x")[0] == 2

@@ -61,7 +61,9 @@ from clippings.model import (
     SavedSearch,
     SearchFilters,
 )
+from clippings.search import combine
 from clippings.services import Archive, TagChange, import_paths
+from clippings.services.exporting import export, gather
 from clippings.services.importing import import_bytes
 from clippings.ui.clipping_model import COLUMNS, TAGS, TITLE, ClippingTableModel
 from clippings.ui.delegates import TagChipsDelegate, TitleDelegate
@@ -71,6 +73,7 @@ from clippings.ui.dialogs import (
     TagDialog,
     summary_counts,
 )
+from clippings.ui.export_dialog import ExportDialog, ExportRequest, ExportScope
 from clippings.ui.jobs import Job, JobRunner
 from clippings.ui.reading_pane import ReadingPane
 from clippings.ui.search_bar import QUERY_HELP_HTML, SearchBar
@@ -156,6 +159,8 @@ class MainWindow(QMainWindow):
         self.last_report: ImportReport | None = None
         self.summary_dialog: ImportSummaryDialog | None = None
         self.opened_originals: list[Path] = []
+        self.last_export: Path | None = None
+        self.last_export_dialog: ExportDialog | None = None
 
         self.model = ClippingTableModel(archive, self)
         self.sidebar = Sidebar(self)
@@ -300,6 +305,9 @@ class MainWindow(QMainWindow):
         )
         self._action(
             file, "Import &Folder…", self.choose_folder, "Ctrl+Shift+I", name="importFolder"
+        )
+        self.export_action = self._action(
+            file, "&Export…", self.export_current, "Ctrl+Shift+E", name="export"
         )
         file.addSeparator()
         self._action(file, "&Open Archive…", self.choose_archive, "Ctrl+O", name="openArchive")
@@ -788,6 +796,9 @@ class MainWindow(QMainWindow):
             )
             if dialog.exec() and dialog.name():
                 self._run(lambda: archive.merge_tag(tag, dialog.name()))
+        elif action == "export":
+            self.export_dialog([self._tag_scope(tag)])
+            return
         elif action == "delete":
             count = archive.count(tag=tag)
             answer = QMessageBox.question(
@@ -799,6 +810,99 @@ class MainWindow(QMainWindow):
             if answer == QMessageBox.StandardButton.Yes:
                 self._run(lambda: archive.delete_tag(tag))
         self.after_change()
+
+    # --- Exporting ----------------------------------------------------------------------
+
+    def _tag_scope(self, tag: str) -> ExportScope:
+        return ExportScope(
+            f"Tag “{tag}” and the tags below it", self.archive.count(tag=tag), title=tag, tag=tag
+        )
+
+    def export_scopes(self) -> list[ExportScope]:
+        """What File › Export offers: the selection, the search or tag shown, everything."""
+        scopes = []
+        selected = self.selected_ids()
+        if len(selected) > 1:
+            scopes.append(
+                ExportScope(
+                    "The selected clippings",
+                    len(selected),
+                    title="Selected clippings",
+                    ids=tuple(selected),
+                )
+            )
+        if self.model.searching:
+            query = combine(self.model.query, self.model.filters)
+            scopes.append(
+                ExportScope(
+                    f"The search “{query}”",
+                    self.model.total_matches,
+                    title=f"Search: {query}",
+                    query=query,
+                )
+            )
+        elif self.model.tag:
+            scopes.append(self._tag_scope(self.model.tag))
+        if len(selected) == 1:
+            title = self.archive.get(selected[0]).title
+            scopes.append(
+                ExportScope(
+                    f"The selected clipping “{title[:40]}”", 1, title=title, ids=tuple(selected)
+                )
+            )
+        if not self.trash_view:
+            scopes.append(ExportScope("All clippings", self.archive.count(), title="All clippings"))
+        return scopes
+
+    def export_current(self) -> None:
+        self.export_dialog(self.export_scopes())
+
+    def export_dialog(self, scopes: list[ExportScope]) -> ExportDialog | None:
+        folder = Path(str(self.settings.value("exportFolder") or Path.home()))
+        dialog = ExportDialog(scopes, folder, self)
+        self.last_export_dialog = dialog
+        if not dialog.exec():
+            return None
+        self.start_export(dialog.request())
+        return dialog
+
+    def start_export(self, request: ExportRequest) -> Job:
+        """Export on the worker thread, with progress and Cancel in the status bar."""
+        self.settings.setValue("exportFolder", str(request.output.parent))
+        scope = request.scope
+        archive = self.archive
+
+        def run(report: Any, cancel: Any) -> Path:
+            if scope.tag is None and scope.query is None and scope.ids is None:
+                ids: Sequence[int] | None = [row.id for row in archive.list()]
+            else:
+                ids = scope.ids
+            collection = gather(
+                archive,
+                tag=scope.tag,
+                query=scope.query,
+                ids=list(ids) if ids is not None else None,
+                title=scope.title,
+            )
+            return export(
+                archive,
+                collection,
+                request.format_name,
+                request.output,
+                force=request.force,
+                report=report,
+                cancel=cancel,
+            )
+
+        job = Job("Exporting", run)
+        job.finished.connect(self._on_export_job_finished)
+        job.failed.connect(self._on_job_failed)
+        return self.jobs.submit(job)
+
+    @Slot(object)
+    def _on_export_job_finished(self, path: Path) -> None:
+        self.last_export = path
+        self.statusBar().showMessage(f"Exported to {path}", 15_000)
 
     # --- Editing, trash ---------------------------------------------------------------
 

@@ -187,6 +187,7 @@ class Sidebar(QTreeWidget):
                 ("colour", "Colour…"),
                 ("merge", "Merge Into…"),
                 ("delete", "Delete Tag…"),
+                ("export", "Export…"),
             ):
                 menu.addAction(label, partial(self.tag_action_requested.emit, action, name))
         elif kind in (TAGS_HEADER, None):

@@ -400,3 +400,45 @@ def test_files_dropped_on_the_search_field_import_rather_than_type(qtbot, window
     wait_for_import(qtbot, window, lambda: drop(window.search_bar.field, file_mime(seed)))
     assert window.search_bar.field.text() == ""
     assert window.archive.count() == 1
+
+
+def test_export_from_a_tags_context_menu(qtbot, stocked, tmp_path, monkeypatch):
+    import csv
+
+    from clippings.ui import export_dialog
+
+    window = stocked
+    window.archive.add_tag([1, 2, 3], "Review/Week 30")
+    window.refresh_all()
+    seen = {}
+
+    def fake_exec(dialog):
+        seen["scopes"] = [(s.label, s.count) for s in dialog.scopes]
+        seen["suggested"] = dialog.path.text()
+        dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+        dialog.path.setText(str(tmp_path / "week.csv"))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(export_dialog.ExportDialog, "exec", fake_exec)
+    with qtbot.waitSignal(window.jobs.idle, timeout=30_000):
+        window.sidebar.tag_action_requested.emit("export", "Review")
+    assert seen["scopes"] == [("Tag “Review” and the tags below it", 3)]
+    assert seen["suggested"].endswith("Review.zip")
+    rows = list(csv.DictReader((tmp_path / "week.csv").open(encoding="utf-8")))
+    assert len(rows) == 3
+    assert window.last_export == tmp_path / "week.csv"
+    assert "Exported to" in window.statusBar().currentMessage()
+
+
+def test_export_offers_the_selection_search_and_everything(qtbot, stocked):
+    window = stocked
+    window.search_bar.field.setText("DeGeneres")
+    window.search_bar.flush()
+    window.table.selectAll()
+    labels = [(s.label, s.count) for s in window.export_scopes()]
+    assert labels == [
+        ("The selected clippings", 2),
+        ("The search “DeGeneres”", 2),
+        ("All clippings", 4),
+    ]

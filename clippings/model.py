@@ -263,6 +263,59 @@ class Collection:
         return ordered[0], ordered[-1]
 
 
+Relation = Literal["duplicate", "same story", "related"]
+
+
+@dataclass(frozen=True)
+class RelatedClipping:
+    """Another clipping related to one, how, and how strongly (0..1)."""
+
+    clipping: ClippingSummary
+    relation: Relation
+    score: float
+    #: For duplicates: the share of text the two have in common (0..1).
+    shared: float = 0.0
+
+
+@dataclass(frozen=True)
+class Story:
+    """Clippings about the same event, in order of publication."""
+
+    id: int
+    title: str
+    clippings: tuple[ClippingSummary, ...]
+    outlets: tuple[str, ...]
+    #: The clipping published first (the earliest dated one).
+    first: int
+    #: How many of the clippings are copies of another one's text (duplicates).
+    copies: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A direct quotation in a clipping's text, with its speaker when the text names one."""
+
+    text: str
+    speaker: str | None
+    #: Where the quotation stands in the clipping's text (character offsets).
+    start: int = 0
+    end: int = 0
+
+
+PairKind = Literal["same", "changed", "moved", "only_a", "only_b"]
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """One passage of a comparison: a sentence of A, of B, or one of each."""
+
+    kind: PairKind
+    a: str | None
+    b: str | None
+    #: How alike the two passages are (1.0 for the same words).
+    similarity: float = 0.0
+
+
 @dataclass(frozen=True)
 class CheckProblem:
     """One fault found by ``check``."""

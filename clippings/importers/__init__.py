@@ -2,8 +2,10 @@
 
 The registry picks an importer by content first (a PDF header, HTML markup, text that
 decodes) and by the file name's suffix second, so a ``.xml``, ``.srt`` or suffix-less
-file of plain text still imports as text. A new format is one module and one line in
-``_IMPORTERS``.
+file of plain text still imports as text. One exception: when the content looks only
+like plain text but the suffix names another format whose importer recognises the bytes
+on a longer look (``SUFFIX_SNIFF_BYTES``), the suffix wins. A new format is one module
+and one line in ``_IMPORTERS``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ _IMPORTERS = (
 
 #: How many leading bytes sniffing looks at.
 SNIFF_BYTES = 8192
+#: How far an importer named by the file's suffix may look when content sniffing found
+#: only plain text (a saved page can open with tens of kilobytes of CSS).
+SUFFIX_SNIFF_BYTES = 262144
+#: The importer that takes anything readable: its guess yields to a suffix's importer.
+_FALLBACK = "text"
 
 
 @cache
@@ -44,13 +51,24 @@ def importer_for(data: bytes, name: str) -> Importer:
         UnsupportedFormatError: no importer recognises the file.
     """
     head = data[:SNIFF_BYTES]
+    suffix = PurePath(name).suffix.lower()
+    by_suffix = next((i for i in importers() if suffix and suffix in i.suffixes), None)
     for importer in importers():
         if importer.sniff(head):
+            # Plain text is what nearly anything readable looks like. When the name says
+            # another format and that importer recognises the bytes on a longer look
+            # (an ``.html`` page whose markup starts late), the name wins.
+            if (
+                importer.name == _FALLBACK
+                and by_suffix is not None
+                and by_suffix is not importer
+                and len(data) > len(head)
+                and by_suffix.sniff(data[:SUFFIX_SNIFF_BYTES])
+            ):
+                return by_suffix
             return importer
-    suffix = PurePath(name).suffix.lower()
-    for importer in importers():
-        if suffix and suffix in importer.suffixes:
-            return importer
+    if by_suffix is not None:
+        return by_suffix
     if not data:
         raise UnsupportedFormatError("the file is empty")
     raise UnsupportedFormatError(f"not a text, HTML or PDF file ({describe_suffix(suffix)})")

@@ -24,6 +24,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -38,17 +39,30 @@ if TYPE_CHECKING:
 
 # --- sniffing ----------------------------------------------------------------------------
 
-# Markup that only an HTML document starts with (after a BOM, blanks, an XML declaration
-# or comments).
+# Markup that only an HTML document starts with (after a BOM, blanks, an XML declaration,
+# comments, and style sheets or scripts a template put before ``<html>``). A style or
+# script element still open where the sniffed bytes end counts too: no plain text opens
+# with one (a saved page can carry tens of kilobytes of CSS above its ``<html>``).
 _LEADING_MARKUP = re.compile(
-    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
-    r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|title>|link\s)",
+    r"^\s*(?:<\?xml[^>]*>\s*)?"
+    r"(?:<!--.*?-->\s*|<(style|script|noscript)\b[^>]*>.*?</\1\s*>\s*)*"
+    r"(?:<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|title>|link\s)"
+    r"|<(?:style|script)\b[^<>]*>(?!.*</(?:style|script)\s*>))",
     re.IGNORECASE | re.DOTALL,
 )
 # Structure tags that plain text mentioning "<b>" or "<p>" does not have.
 _STRUCTURE_TAGS = (
     re.compile(r"<html[\s>]", re.IGNORECASE),
     re.compile(r"<(?:head|body)[\s>]", re.IGNORECASE),
+)
+# Tags of a document's head, with the attributes they always carry; prose that mentions a
+# tag writes it bare ("the <meta> tag"). Two different ones anywhere make a page.
+_HEAD_TAGS = (
+    re.compile(r"<!doctype\s+html", re.IGNORECASE),
+    re.compile(r"<meta\s+(?:charset|name|property|http-equiv|content)\s*=", re.IGNORECASE),
+    re.compile(r"<link\s+(?:rel|href|type)\s*=", re.IGNORECASE),
+    re.compile(r"<script\s+(?:src|type|async|defer|id)\b", re.IGNORECASE),
+    re.compile(r"</head\s*>", re.IGNORECASE),
 )
 
 
@@ -1092,6 +1106,58 @@ def _published(page: PageMetadata, guessed: str | None) -> tuple[Published, str]
     return best, source
 
 
+def _without_code(tree: HtmlElement) -> HtmlElement:
+    """A copy of the page without scripts, style sheets, comments and processing
+    instructions; JSON-LD stays (it is data, and the extractor reads it as such)."""
+    from lxml import etree
+
+    copy = deepcopy(tree)
+    doomed = [
+        element
+        for element in copy.iter(etree.Comment, etree.ProcessingInstruction, "script", "style")
+        if not (element.tag == "script" and "ld+json" in (element.get("type") or "").lower())
+    ]
+    for element in doomed:
+        parent = element.getparent()
+        if parent is None:
+            continue
+        # Keep the text that follows the element (it belongs to the page).
+        tail = element.tail
+        previous = element.getprevious()
+        if tail:
+            if previous is not None:
+                previous.tail = (previous.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+        parent.remove(element)
+    return copy
+
+
+# "Feb. 23, 2015 -- Text", "BERLIN, 3. Mai 2021 (dpa) - Text": a dateline opening the article.
+_DATELINE_END = re.compile(r"\s(?:--|[-–—])\s|\s\([^()]{2,30}\)\s*[-–—:]?\s")
+_DATELINE_CHARS = 80
+
+
+def _lead_dateline(blocks: list[Block]) -> str | None:
+    """The date of a dateline that opens the article's text, as ISO text, or None.
+
+    What the article itself prints above or at the start of its first paragraph is the
+    page's own date; it is a better guess than one read from the page's furniture.
+    """
+    from clippings.importers.dates import find_date
+
+    for block in blocks[:2]:
+        first = block.text.split("\n", 1)[0]
+        match = _DATELINE_END.search(first[: _DATELINE_CHARS + 5])
+        if match is None or match.start() > _DATELINE_CHARS:
+            continue
+        found = find_date(first[: match.start()])
+        if found is not None:
+            when = found[0]
+            return when.isoformat()
+    return None
+
+
 def _visible_headline(tree: HtmlElement, title: str) -> str | None:
     """The page's ``<h1>`` when the declared title is that headline plus extras.
 
@@ -1106,6 +1172,128 @@ def _visible_headline(tree: HtmlElement, title: str) -> str | None:
         fits = 10 <= len(text) < len(title) and len(text) >= 0.5 * len(title)
         if fits and text.casefold() in wanted:
             return text
+    return None
+
+
+def _declared_title_shown(
+    tree: HtmlElement, heuristic: str, declared: str, outlet: str | None
+) -> bool:
+    """Whether the page's ``<title>`` beats the extractor's guess (a section ``<h1>``).
+
+    The guess is usually the page's ``<h1>``; on some pages that is a section name
+    ("Allergies Health Center") while the headline stands in a lower heading. When the
+    guess shares no word with the declared title and a heading on the page reads as the
+    declared title, the declared title is the headline.
+    """
+    declared = _strip_outlet(declared, outlet)
+    wanted = set(_tokens(declared))
+    if not wanted or wanted & set(_tokens(heuristic)):
+        return False
+    for number, heading in enumerate(tree.iter("h1", "h2", "h3")):
+        if number >= 40:
+            break
+        if any(ancestor.tag in _HIDDEN for ancestor in heading.iterancestors()):
+            continue
+        if _same_text(_SPACE.sub(" ", heading.text_content()), declared):
+            return True
+    return False
+
+
+def _wordset(text: str) -> frozenset[str]:
+    """The words of ``text`` (long word lists read better as one string)."""
+    return frozenset(text.split())
+
+
+# "By Jane Doe", "BY: JANE DOE", "Von Hans Meier", "Par Jean Dupont", "Por Ana Ruiz". "By" is
+# always a prefix; "Von"/"Par"/"Por" only before a capitalised name of two words or more
+# ("Von Miller" and "von der Leyen" are names).
+_AUTHOR_BY = re.compile(r"^by\b\s*:?\s*(?=\S)", re.IGNORECASE)
+_AUTHOR_PREPOSITION = re.compile(
+    r"^(?:von|par|por)\b\s*:?\s*(?=[^\W\d_][\w.'’-]*\s+\S)", re.IGNORECASE
+)
+# Interface words that author heuristics pick up from login widgets and comment forms
+# ("Username", "Sign in", "My account"): a value made of nothing else is no author. "Staff",
+# "Editorial team" and the like are what a page says about its authors and stay.
+_INTERFACE_WORDS = _wordset(
+    "username usernames user login logon logout log in out sign signin signup up register "
+    "account my profile menu search subscribe subscriber home password email e mail guest "
+    "anonymous admin administrator unknown none null undefined follow share comments comment "
+    "avatar nickname"
+)
+# A CMS user name rather than a name as printed: lowercase words joined by dots or
+# underscores ("edilson.la.rosa", "jane_doe"), or three or more joined by hyphens.
+_SLUG = re.compile(r"[a-z0-9]+(?:[._][a-z0-9]+)+|[a-z0-9]+(?:-[a-z0-9]+){2,}")
+_STRUCTURED = {"json-ld", "opengraph", "html-meta"}
+
+
+def _author_value(value: str) -> str:
+    """An author value without a leading "By"/"Von"/"Par"/"Por"."""
+    value = _clean(value)
+    stripped = _AUTHOR_BY.sub("", value, count=1)
+    if stripped == value:
+        rest = _AUTHOR_PREPOSITION.sub("", value, count=1)
+        stripped = rest if rest[:1].isupper() else value
+    return stripped.strip(" :,;") or value
+
+
+def _is_interface_author(value: str) -> bool:
+    words = _tokens(value)
+    return not words or all(word in _INTERFACE_WORDS for word in words)
+
+
+def _is_slug(value: str) -> bool:
+    return bool(_SLUG.fullmatch(value)) and bool(re.search(r"[a-z]", value))
+
+
+def _pick_author(candidates: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The first author value that reads as a name, most trusted source first.
+
+    Interface words are never an author. A user-name slug ("edilson.la.rosa") yields to
+    any other value; when nothing else is there and a structured source (JSON-LD,
+    OpenGraph, ``<meta>``) gave it, it becomes the name it spells ("Edilson La Rosa"); a
+    heuristic slug is dropped.
+    """
+    slug: tuple[str, str] | None = None
+    for raw, source in candidates:
+        value = _author_value(raw)
+        if _is_interface_author(value):
+            continue
+        if _is_slug(value):
+            if slug is None and source in _STRUCTURED:
+                name = " ".join(part.capitalize() for part in re.split(r"[._-]+", value) if part)
+                slug = (name, source)
+            continue
+        return value, source
+    return slug
+
+
+_BYLINE_CLASS = re.compile(r"byline|author", re.IGNORECASE)
+_BYLINE_WORDS = 8
+
+
+def _visible_byline(tree: HtmlElement) -> str | None:
+    """The byline as the page shows it (``<span class="byline">By Jane Doe</span>``).
+
+    A fallback behind the extractor's guess: the first short element marked as a byline or
+    author (class, ``itemprop``, ``rel``) whose text reads as a name.
+    """
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _HIDDEN:
+            continue
+        marks = " ".join(
+            element.get(attribute) or "" for attribute in ("class", "itemprop", "rel", "id")
+        )
+        if not _BYLINE_CLASS.search(marks):
+            continue
+        if any(ancestor.tag in _HIDDEN for ancestor in element.iterancestors()):
+            continue
+        text = _author_value(_SPACE.sub(" ", element.text_content()))
+        words = text.split()
+        if not 2 <= len(words) <= _BYLINE_WORDS or re.search(r"\d|[.!?:]$|@", text):
+            continue
+        if not words[0][:1].isupper() or _is_interface_author(text) or _is_slug(text):
+            continue
+        return text
     return None
 
 
@@ -1127,10 +1315,17 @@ class HtmlImporter:
     suffixes = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 
     def sniff(self, head: bytes) -> bool:
-        text = _sniff_text(head[:8192])
+        """Whether the bytes are a web page: by how they start, or by tags only a page has.
+
+        Looks at all of ``head`` (the registry passes its first ``SNIFF_BYTES``, and more
+        when the file's name says HTML).
+        """
+        text = _sniff_text(head)
         if _LEADING_MARKUP.match(text):
             return True
-        return all(pattern.search(text) for pattern in _STRUCTURE_TAGS)
+        if all(pattern.search(text) for pattern in _STRUCTURE_TAGS):
+            return True
+        return sum(1 for pattern in _HEAD_TAGS if pattern.search(text)) >= 2
 
     def extract(self, data: bytes, name: str, *, password: str | None = None) -> Extracted:
         from trafilatura.utils import load_html
@@ -1148,8 +1343,11 @@ class HtmlImporter:
 
         page = read_page_metadata(tree)
         url = _pick(page.candidates("canonical") + page.candidates("url"))
-        default = _run(tree, url=url[0] if url else None, with_metadata=True)
-        precise = _run(tree, url=url[0] if url else None, favor_precision=True)
+        # The extractor's guesses (the date above all) read the page as a reader sees it:
+        # never a script's or style sheet's text ("// Updated 2015.02.04 by ...").
+        visible = _without_code(tree)
+        default = _run(visible, url=url[0] if url else None, with_metadata=True)
+        precise = _run(visible, url=url[0] if url else None, favor_precision=True)
         reference = _tokens(page.article_body or "")
         if page.article_body and page.article_body.rstrip().endswith(("...", "…")):
             reference = []  # a teaser, not the article
@@ -1176,9 +1374,15 @@ class HtmlImporter:
         settle("outlet", outlet)
 
         title_candidates = list(page.candidates("title"))
+        page_titles = page.candidates("page-title")
         if heuristics is not None and heuristics.title:
-            title_candidates.append((_clean(heuristics.title), "html-heuristic"))
-        title_candidates += page.candidates("page-title")
+            guess = _clean(heuristics.title)
+            if not (
+                page_titles
+                and _declared_title_shown(tree, guess, page_titles[0][0], fields.get("outlet"))
+            ):
+                title_candidates.append((guess, "html-heuristic"))
+        title_candidates += page_titles
         title = _pick(title_candidates)
         if title is not None:
             headline = _visible_headline(tree, title[0])
@@ -1188,9 +1392,16 @@ class HtmlImporter:
         author_candidates = list(page.candidates("author"))
         if heuristics is not None and heuristics.author:
             author_candidates.append((_clean(heuristics.author), "html-heuristic"))
-        settle("author", _pick(author_candidates))
+        author = _pick_author(author_candidates)
+        if author is None:
+            byline = _visible_byline(visible)
+            author = (byline, "html-heuristic") if byline else None
+        settle("author", author)
 
-        settle("published", _published(page, heuristics.date if heuristics is not None else None))
+        guessed = _lead_dateline(chosen.blocks)
+        if guessed is None and heuristics is not None:
+            guessed = heuristics.date
+        settle("published", _published(page, guessed))
 
         settle("url", url)
 

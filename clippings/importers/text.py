@@ -22,6 +22,7 @@ Metadata and where it comes from (``Extracted.provenance``):
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from pathlib import PurePath
 from urllib.parse import urlsplit
@@ -163,6 +164,47 @@ _SUBTITLE_TIME = re.compile(
 )
 
 
+# A line that is markup rather than words: an XML declaration or processing instruction,
+# a doctype, a comment's start or end, or tags with nothing but space between them
+# (``<rss version="2.0">``, ``<channel>``, ``</item>``). Never a headline.
+_MARKUP_LINE = re.compile(
+    r"<\?.*|<!(?:doctype\b|--|\[CDATA\[).*|.*-->|(?:\s*</?[A-Za-z][^<>]*>)+\s*",
+    re.IGNORECASE | re.DOTALL,
+)
+_TAG = re.compile(r"<[^<>]*>")
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_INSTRUCTION = re.compile(r"<\?.*?\?>|<!doctype[^>]*>", re.IGNORECASE | re.DOTALL)
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+_TITLE_ELEMENT = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def is_markup_line(line: str) -> bool:
+    """Whether ``line`` is markup with no words of its own (``<?xml ...?>``, ``<channel>``)."""
+    return bool(_MARKUP_LINE.fullmatch(line.strip()))
+
+
+def _element_text(markup: str) -> str:
+    """The words of a piece of markup: CDATA kept, tags and comments gone, entities read."""
+    markup = _CDATA.sub(r"\1", _COMMENT.sub(" ", markup))
+    return html_lib.unescape(_TAG.sub(" ", markup))
+
+
+def _markup_title(text: str) -> str | None:
+    """The first ``<title>`` element's text (an RSS channel's or an XHTML page's name)."""
+    for match in _TITLE_ELEMENT.finditer(text[:65536]):
+        title = re.sub(r"\s+", " ", _element_text(match.group(1))).strip()
+        if re.search(r"[^\W\d_]", title):
+            return title
+    return None
+
+
+def _markup_as_lines(text: str) -> str:
+    """A markup file (an RSS feed saved as text) as the text of its elements, line by line."""
+    text = _CDATA.sub(r"\1", _INSTRUCTION.sub(" ", _COMMENT.sub(" ", text)))
+    lines = (re.sub(r"[ \t]+", " ", _element_text(line)).strip() for line in text.split("\n"))
+    return "\n".join(lines)
+
+
 class _Header:
     def __init__(self) -> None:
         self.url: str | None = None
@@ -173,6 +215,8 @@ class _Header:
 
 
 def _headline_like(line: str, *, after_url: bool) -> bool:
+    if is_markup_line(line):
+        return False
     words = line.split()
     if not 1 <= len(words) <= 30 or len(line) > 220:
         return False
@@ -221,7 +265,7 @@ def _read_header(lines: list[str], blank_after: list[bool]) -> _Header:
                 header.title = line
                 header.lines.add(index)
                 continue
-            if header.url is None or len(line) > 300:
+            if header.url is None or len(line) > 300 or is_markup_line(line):
                 break  # the body starts at once: no headline
             # Under a URL the next line is the headline as the clipping gives it. When it
             # reads like the article's first sentence (a page without a headline), it is
@@ -310,7 +354,9 @@ def _first_sentence_end(line: str) -> int | None:
 
 def _derive_title(paragraphs: list[str]) -> str | None:
     for paragraph in paragraphs:
-        first = paragraph.split("\n")[0]
+        # The first line with words: markup ("<?xml ...?>", "<channel>") is no sentence.
+        first = next((line for line in paragraph.split("\n") if not is_markup_line(line)), "")
+        first = re.sub(r"\s+", " ", _element_text(first)).strip() if "<" in first else first
         # Skip a too-short first "sentence" ("U. S." in "U. S. Marshals").
         end = _first_sentence_end(first)
         sentence = first if end is None else first[:end]
@@ -380,6 +426,15 @@ class TextImporter:
         text = re.sub(r"[\x00-\x08\x0e-\x1f\x7f]", "", text)
         if not text.strip():
             raise ExtractionError("the file has no text (it is empty or only blank space)")
+        # A markup file that reached the text importer (an RSS feed, an XML export): its
+        # title is its first <title> element, its text the text of its elements.
+        first_line = next((line for line in text.split("\n") if line.strip()), "")
+        element_title = None
+        if is_markup_line(first_line):
+            element_title = _markup_title(text)
+            text = _markup_as_lines(text)
+            if not text.strip():
+                raise ExtractionError("the file has no text (it is only markup)")
         suffix = PurePath(name).suffix.lower()
         lines = [line.strip() for line in text.split("\n")]
         if sum(1 for line in lines[:200] if _SUBTITLE_TIME.match(line)) >= 2:
@@ -403,7 +458,7 @@ class TextImporter:
         published = header.published
         if published is None and paragraphs:
             published = _lead_dateline(paragraphs[0])
-        title = markdown_title or header.title
+        title = element_title or markdown_title or header.title
         if title:
             provenance["title"] = "text-header"
         else:

@@ -343,3 +343,133 @@ def test_prose_the_extractor_skips_among_the_article_paragraphs_is_added(corpus:
 def test_originally_published_note_at_the_end_is_kept(corpus: Path) -> None:
     clipping = importer.extract(_aeb(corpus, "14cc2a0ca59c"), "page.html")
     assert "This article was originally published by Futurism." in clipping.text
+
+
+# --- sniffing pages whose markup starts late ---------------------------------------------------
+
+
+def test_page_opening_with_a_long_style_sheet_is_html(corpus: Path) -> None:
+    from clippings.importers import SNIFF_BYTES, importer_for
+
+    path = corpus / "trafilatura" / "html" / "laweekly.com-Cultivation.html"
+    data = path.read_bytes()
+    assert data.lstrip().startswith(b"<style") and data.find(b"<html") > SNIFF_BYTES
+    assert importer_for(data, path.name).name == "html"
+    assert importer_for(data, "page").name == "html"  # by content, whatever the name
+
+
+def test_html_suffix_wins_over_a_text_guess_when_markup_comes_late() -> None:
+    from clippings.importers import importer_for
+
+    notes = b"Notes taken before saving the page, nothing but words here.\n" * 200
+    page = notes + b"<html><head><title>T</title></head><body><p>Text</p></body></html>"
+    assert importer_for(page, "saved.html").name == "html"
+    assert importer_for(page, "saved.txt").name == "text"
+    mentions = b"Use <b>bold</b> in the comment box, said the editor.\n" * 400
+    assert importer_for(mentions, "notes.html").name == "text"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"<style>\n" + b".grid { display: grid; gap: 10px; }\n" * 400,
+        b"<!-- x -->\n<script>var a = 1;</script>\n<style>p{}</style>\n<meta charset='utf-8'>",
+        b"junk\n<meta name='viewport' content='x'>\n<link rel='stylesheet' href='a.css'>",
+    ],
+)
+def test_sniff_recognises_pages_with_late_or_headless_markup(head: bytes) -> None:
+    assert importer.sniff(head)
+
+
+def test_sniff_still_rejects_prose_mentioning_a_head_tag() -> None:
+    assert not importer.sniff(b"Put a <meta> tag and a <link> tag in the head, she wrote.")
+
+
+# --- metadata the heuristics got wrong ------------------------------------------------------
+
+
+def test_declared_title_beats_a_section_h1_that_shares_no_word(corpus: Path) -> None:
+    data, expected = _readability(corpus, "webmd-1")
+    clipping = importer.extract(data, "page.html")
+    assert clipping.title == expected["title"] == "Babies Who Eat Peanuts Early May Avoid Allergy"
+
+
+def test_dates_are_never_read_from_scripts(corpus: Path) -> None:
+    # The page's scripts say "// Updated 2015.02.04 by ..."; the article "Feb. 23, 2015 --".
+    data, _ = _readability(corpus, "webmd-1")
+    assert importer.extract(data, "page.html").published == date(2015, 2, 23)
+    body = "".join(
+        f"<p>{_DECK}, said the council in a long statement. Part {n}.</p>" for n in range(6)
+    )
+    page = (
+        "<html><head><script>// Updated 2016.03.04 by the web team\nvar x = 1;</script>"
+        "<style>/* 2017-05-06 */</style></head><body><!-- built 2018-07-08 -->"
+        f"<article>{body}</article></body></html>"
+    )
+    published = importer.extract(page.encode(), "page.html").published
+    assert published not in {date(2016, 3, 4), date(2017, 5, 6), date(2018, 7, 8)}
+
+
+@pytest.mark.parametrize(
+    ("name", "author"), [("wapo-1", "Erin Cunningham"), ("wapo-2", "Steven Mufson")]
+)
+def test_login_widget_is_no_author(corpus: Path, name: str, author: str) -> None:
+    data, _ = _readability(corpus, name)
+    assert importer.extract(data, "page.html").author == author
+
+
+def test_leading_by_is_stripped_from_the_author(corpus: Path) -> None:
+    data, expected = _readability(corpus, "nytimes-3")
+    assert importer.extract(data, "page.html").author == expected["byline"] == "Corey Kilgannon"
+
+
+@pytest.mark.parametrize(
+    ("value", "author"),
+    [
+        ("By Corey Kilgannon", "Corey Kilgannon"),
+        ("BY: JANE DOE", "JANE DOE"),
+        ("by Jane Doe", "Jane Doe"),
+        ("Von Hans Meier", "Hans Meier"),
+        ("par Jean Dupont", "Jean Dupont"),
+        ("Por Ana Ruiz", "Ana Ruiz"),
+        ("Von Miller", "Von Miller"),
+        ("von der Leyen", "von der Leyen"),
+        ("Byron Smith", "Byron Smith"),
+    ],
+)
+def test_author_prefixes(value: str, author: str) -> None:
+    from clippings.importers.html import _author_value
+
+    assert _author_value(value) == author
+
+
+def _author_page(json_ld_author: str | None, meta_author: str | None) -> bytes:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Bridge",'
+        f' "author": {{"@type": "Person", "name": "{json_ld_author}"}}}}</script>'
+        if json_ld_author
+        else ""
+    )
+    meta = f'<meta name="author" content="{meta_author}">' if meta_author else ""
+    body = "".join(
+        f"<p>{_DECK}, said the council in a long statement. Part {n}.</p>" for n in range(6)
+    )
+    return f"<html><head>{ld}{meta}</head><body><article>{body}</article></body></html>".encode()
+
+
+def test_user_name_slugs_yield_to_a_printed_name(corpus: Path) -> None:
+    file = "libero.pe-ronaldo.html"
+    clipping = importer.extract((corpus / "trafilatura" / "html" / file).read_bytes(), file)
+    assert clipping.author == _trafilatura_entry(corpus, file)["author"] == "Edilson La Rosa"
+    clipping = importer.extract(_author_page("jane.doe", "Jane Q. Doe"), "page.html")
+    assert (clipping.author, clipping.provenance["author"]) == ("Jane Q. Doe", "html-meta")
+    # Only the slug, from structured data: the name it spells.
+    clipping = importer.extract(_author_page("edilson.la.rosa", None), "page.html")
+    assert (clipping.author, clipping.provenance["author"]) == ("Edilson La Rosa", "json-ld")
+
+
+@pytest.mark.parametrize("value", ["Username", "Sign in", "My account", "Log In"])
+def test_interface_words_are_no_author(value: str) -> None:
+    clipping = importer.extract(_author_page(None, value), "page.html")
+    assert clipping.author != value
+    assert importer.extract(_author_page(None, "Staff"), "page.html").author == "Staff"

@@ -226,3 +226,36 @@ def test_empty_text_is_refused(data: bytes) -> None:
 
 def test_the_registry_picks_text_for_a_suffixless_file() -> None:
     assert importer_for(b"Just some words in a file.\n", "README").name == "text"
+
+
+# --- markup that reaches the text importer ---------------------------------------------------
+
+
+def test_rss_feed_is_titled_by_its_title_element_not_its_xml_declaration(corpus: Path) -> None:
+    path = corpus / "encodings" / "chardet-tests" / "KOI8-R" / "aviaport.ru.xml"
+    clipping = extract(path.read_bytes(), path.name)
+    assert clipping.format == "text"
+    assert clipping.title == "АвиаПорт.Ru"
+    assert "<?xml" not in clipping.text and "<title>" not in clipping.text
+    assert "Найдены тела двух погибших в авиакатастрофе под Харьковом" in clipping.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<?xml version="1.0" encoding="utf-8"?>\n<notes>\n<note>The minister resigned on Monday'
+        " after a leak, officials said.</note>\n</notes>\n",
+        "<div>\n\nThe minister resigned on Monday after a leak, officials said. More followed.\n",
+        "http://example.org/a\n<channel>\nThe minister resigned on Monday after a leak.\n",
+    ],
+)
+def test_a_markup_line_is_never_the_title(text: str) -> None:
+    clipping = IMPORTER.extract(text.encode(), "notes.txt")
+    assert clipping.title is not None and "<" not in clipping.title
+    assert clipping.title.startswith("The minister resigned on Monday")
+
+
+def test_text_mentioning_tags_keeps_them() -> None:
+    text = "Use <b>bold</b> in the comment box, the editor said on Monday.\n"
+    clipping = IMPORTER.extract(text.encode(), "notes.txt")
+    assert clipping.text == text.strip()

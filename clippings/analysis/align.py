@@ -1,0 +1,317 @@
+"""Side-by-side comparison of two article texts, sentence by sentence.
+
+``align`` pairs the sentences of two texts so that a reworded sentence still meets its
+original: every sentence of A is compared with the sentences of B that could reach the
+threshold (a cheap bound on shared words rules the rest out), the best one-to-one matches
+are taken greedily by similarity, and a longest increasing subsequence over the matched
+B positions tells which matches keep their order (``same``/``changed``) and which were
+moved. Sentences left over are ``only_a``/``only_b``.
+
+Similarity is ``difflib``'s ratio over the normalised word lists (lowercase, accents
+folded, punctuation dropped), so ECB+'s tokenised spacing (``It ’ s``) compares equal to
+``It's``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from difflib import SequenceMatcher
+
+from clippings.model import AlignedPair
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string (easier to read)."""
+    return frozenset(words.split())
+
+
+#: Below this similarity two sentences are not a pair (a reworded sentence with a few
+#: words changed scores 0.7-0.95; unrelated sentences sharing function words stay below).
+MATCH_THRESHOLD = 0.5
+
+# Words after which a full stop does not end a sentence (compared lowercased, no dot).
+_ABBREVIATIONS = _wordset("""
+    mr mrs ms messrs mme mlle dr prof st sr jr rev fr hon gen lt col capt cmdr sgt maj adm
+    sen rep gov pres amb supt insp det cpl pvt
+    jan feb mar apr jun jul aug sep sept oct nov dec tue tues thu thur thurs fri
+    ed eds approx ca cf vs v etc al
+    inc ltd co corp bros dept univ assn est
+    u.s u.k u.n u.s.a e.u e.g i.e a.m p.m d.c n.y l.a
+    """)
+
+# Abbreviations that stand before a number ("No. 10", "p. 4").
+_NUMBERED = _wordset("no nos vol vols p pp fig figs ch sec art para")
+
+# Words that begin sentences, for telling "in the U.S. The ..." from "U.S. Treasury".
+_STARTERS = _wordset(
+    "the a an he she it they we i this that these those but and or so yet in on at for "
+    "his her its their our my there here when while after before if as however"
+)
+
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
+_CLOSERS = "\"'”’»)]"
+_WORD = re.compile(r"\w+")
+_TOKEN = re.compile(r"\S+")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+_TERMINAL = ".!?…:;"
+# A line this short that does not end a sentence is a headline, a dateline or a byline
+# (hard-wrapped prose runs longer), so it stands alone.
+_SHORT_LINE = 60
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of ``text``: casefolded, accents folded, no punctuation."""
+    return _WORD.findall(_fold(text))
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip().rstrip(_CLOSERS).rstrip()
+    return bool(stripped) and stripped[-1] in _TERMINAL
+
+
+def _split_line_run(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """Sentence spans inside ``text[start:end]`` (one paragraph or one line)."""
+    begin = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        after = match.end()
+        if after >= end:
+            break
+        nxt = text[after]
+        if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘«„([¿¡"):
+            continue
+        dot = text.find(".", match.start(), match.end())
+        if dot == match.start() and text[match.start() : match.end()].count(".") == 1:
+            # A single full stop: is it an abbreviation's?
+            head = text[begin : match.start()].rsplit(None, 1)
+            last = head[-1] if head else ""
+            bare = last.lstrip("\"'“‘«„([").lower()
+            if bare in _NUMBERED and nxt.isdigit():
+                continue
+            if bare in _ABBREVIATIONS:
+                if "." not in bare:
+                    continue
+                next_word = _WORD.match(text, after)
+                if not next_word or next_word.group().lower() not in _STARTERS:
+                    continue
+            elif len(bare) == 1 and bare.isalpha():
+                continue  # an initial: "J. K. Rowling"
+        yield begin, match.end()
+        begin = after
+    if begin < end:
+        yield begin, end
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets of the sentences of ``text``, stripped of whitespace.
+
+    Paragraphs (split at blank lines) never share a sentence. Inside a paragraph a line
+    break ends a sentence when the line ends like one (after terminal punctuation and
+    any closing quotes) or is short (a headline, a dateline); otherwise it is wrapped
+    prose and the lines are joined.
+    """
+    spans: list[tuple[int, int]] = []
+    paragraph_start = 0
+    bounds = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+    bounds.append((len(text), len(text)))
+    for para_end, next_start in bounds:
+        # Cut the paragraph into runs of lines that belong together.
+        run_start = paragraph_start
+        line_start = paragraph_start
+        while line_start < para_end:
+            newline = text.find("\n", line_start, para_end)
+            line_end = para_end if newline < 0 else newline
+            line = text[line_start:line_end]
+            if newline < 0 or _ends_sentence(line) or len(line.strip()) < _SHORT_LINE:
+                spans.extend(_split_line_run(text, run_start, line_end))
+                run_start = line_end + 1
+            line_start = line_end + 1
+        if run_start < para_end:
+            spans.extend(_split_line_run(text, run_start, para_end))
+        paragraph_start = next_start
+    stripped: list[tuple[int, int]] = []
+    for start, end in spans:
+        chunk = text[start:end]
+        if not chunk.strip():
+            continue
+        left = len(chunk) - len(chunk.lstrip())
+        right = len(chunk) - len(chunk.rstrip())
+        stripped.append((start + left, end - right))
+    return stripped
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` in order, whitespace inside each collapsed to one space.
+
+    Copes with abbreviations ("Mr.", "Jan.", "U.S." before a name), initials, closing
+    quotes after the full stop, paragraph breaks (blank lines) and one-sentence-a-line
+    texts (ECB+).
+    """
+    return [" ".join(text[s:e].split()) for s, e in sentence_spans(text)]
+
+
+def similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    """How alike two word lists are (difflib's ratio, 1.0 for the same words)."""
+    if not a and not b:
+        return 1.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _matches(wa: list[list[str]], wb: list[list[str]]) -> list[tuple[int, int, float]]:
+    """The one-to-one sentence matches ``(i, j, similarity)``, best first, greedily."""
+    candidates: list[tuple[float, int, int]] = []
+    by_text: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j, ws in enumerate(wb):
+        by_text[tuple(ws)].append(j)
+    index: dict[str, list[int]] = defaultdict(list)
+    counts_b = [Counter(ws) for ws in wb]
+    for j, counter in enumerate(counts_b):
+        for word in counter:
+            index[word].append(j)
+    for i, ws in enumerate(wa):
+        if not ws:
+            continue
+        exact = by_text.get(tuple(ws), [])
+        for j in exact:
+            candidates.append((1.0, i, j))
+        counter_a = Counter(ws)
+        shared: Counter[int] = Counter()
+        for word, n in counter_a.items():
+            for j in index.get(word, ()):
+                shared[j] += min(n, counts_b[j][word])
+        for j, common in shared.items():
+            if j in exact:
+                continue
+            total = len(ws) + len(wb[j])
+            # The ratio cannot exceed 2 * (words in common) / (all words): skip the rest.
+            if 2 * common / total < MATCH_THRESHOLD:
+                continue
+            score = similarity(ws, wb[j])
+            if score >= MATCH_THRESHOLD:
+                candidates.append((score, i, j))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    chosen: list[tuple[int, int, float]] = []
+    for score, i, j in candidates:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        chosen.append((i, j, score))
+    return chosen
+
+
+def _increasing(values: Sequence[int]) -> set[int]:
+    """Indexes into ``values`` of one longest strictly increasing subsequence."""
+    tails: list[int] = []  # the smallest tail value of an increasing run of each length
+    tail_at: list[int] = []  # where that tail stands in ``values``
+    previous = [-1] * len(values)
+    for k, value in enumerate(values):
+        pos = bisect_left(tails, value)
+        if pos == len(tails):
+            tails.append(value)
+            tail_at.append(k)
+        else:
+            tails[pos] = value
+            tail_at[pos] = k
+        previous[k] = tail_at[pos - 1] if pos else -1
+    kept: set[int] = set()
+    k = tail_at[-1] if tail_at else -1
+    while k >= 0:
+        kept.add(k)
+        k = previous[k]
+    return kept
+
+
+def align(a: str, b: str) -> list[AlignedPair]:
+    """Pair the sentences of two article texts for a side-by-side view.
+
+    Returns the passages in reading order: A's order, with each sentence found only in
+    B placed where it falls in B between its matched neighbours. A matched pair is
+    ``same`` when the normalised words are equal, ``changed`` when they differ, and
+    ``moved`` (whatever its words) when it is out of order relative to the other
+    matches. ``similarity`` is 1.0 for ``same``, the word-level ratio for matches and
+    0.0 for sentences of one side only.
+    """
+    sa, sb = split_sentences(a), split_sentences(b)
+    wa, wb = [words(s) for s in sa], [words(s) for s in sb]
+    matched = sorted(_matches(wa, wb))
+    partner = {i: (j, score) for i, j, score in matched}
+    in_order = _increasing([j for _, j, _ in matched])
+    anchored = {matched[k][0] for k in in_order}
+    matched_b = {j for _, j, _ in matched}
+
+    pairs: list[AlignedPair] = []
+    next_b = 0  # B sentences before this one have been placed
+
+    def flush_b(upto: int) -> None:
+        nonlocal next_b
+        for j in range(next_b, upto):
+            if j not in matched_b:
+                pairs.append(AlignedPair("only_b", None, sb[j], 0.0))
+        next_b = max(next_b, upto)
+
+    for i, sentence in enumerate(sa):
+        if i not in partner:
+            pairs.append(AlignedPair("only_a", sentence, None, 0.0))
+            continue
+        j, score = partner[i]
+        if i in anchored:
+            flush_b(j)
+            next_b = j + 1
+            if wa[i] == wb[j]:
+                pairs.append(AlignedPair("same", sentence, sb[j], 1.0))
+            else:
+                pairs.append(AlignedPair("changed", sentence, sb[j], score))
+        else:
+            pairs.append(AlignedPair("moved", sentence, sb[j], score))
+    flush_b(len(sb))
+    return pairs
+
+
+def word_diff(a: str, b: str) -> list[tuple[str, str]]:
+    """The word runs of two sentences: ``("same"|"removed"|"added", words)``.
+
+    Words are compared normalised (case, accents and punctuation around them ignored) and
+    shown as written: a ``same`` run in A's spelling. Runs are joined with single spaces.
+    """
+    ta, tb = _TOKEN.findall(a), _TOKEN.findall(b)
+    ka = [" ".join(words(t)) or t for t in ta]
+    kb = [" ".join(words(t)) or t for t in tb]
+    runs: list[tuple[str, str]] = []
+    matcher = SequenceMatcher(None, ka, kb, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append(("same", " ".join(ta[i1:i2])))
+            continue
+        if i2 > i1:
+            runs.append(("removed", " ".join(ta[i1:i2])))
+        if j2 > j1:
+            runs.append(("added", " ".join(tb[j1:j2])))
+    return runs
+
+
+def shared_share(pairs: Iterable[AlignedPair]) -> float:
+    """The share of text two clippings have in common, 0..1.
+
+    Every passage counts with its words (a pair with the words of both sides); the
+    matched passages (``same``, ``changed``, ``moved``) count towards the share weighted
+    by their similarity. Identical texts give 1.0, texts with no sentence in common 0.0.
+    """
+    common = 0.0
+    total = 0
+    for pair in pairs:
+        size = len(words(pair.a or "")) + len(words(pair.b or ""))
+        total += size
+        if pair.kind in ("same", "changed", "moved"):
+            common += size * pair.similarity
+    return common / total if total else 0.0

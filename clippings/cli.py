@@ -29,6 +29,7 @@ from clippings.model import (
     NotFoundError,
     Progress,
     QueryError,
+    Quote,
     TagError,
     published_to_iso,
 )
@@ -135,7 +136,9 @@ def _ids(values: Sequence[str]) -> list[int]:
 def cmd_import(archive: Archive, args: argparse.Namespace) -> int:
     bar = _ProgressBar("Importing")
     try:
-        report = import_paths(archive, args.paths, report=bar, tags=args.tag or ())
+        report = import_paths(
+            archive, args.paths, report=bar, tags=args.tag or (), password=args.password
+        )
     finally:
         bar.finish()
     if args.json:
@@ -267,7 +270,7 @@ def cmd_list(archive: Archive, args: argparse.Namespace) -> int:
 
 def cmd_tag(archive: Archive, args: argparse.Namespace) -> int:
     ids = _ids(args.ids)
-    if args.add:
+    if args.add is not None:
         change = archive.add_tag(ids, args.add)
         print(f"tagged {len(change.added)} clipping(s) {change.tag!r}", file=sys.stderr)
     else:
@@ -282,10 +285,13 @@ def cmd_tags(archive: Archive, args: argparse.Namespace) -> int:
     action = args.tags_action
     if action == "rename":
         archive.rename_tag(args.old, args.new)
+        print(f"renamed tag {args.old!r} to {args.new!r}", file=sys.stderr)
     elif action == "merge":
         archive.merge_tag(args.source, args.target)
+        print(f"merged tag {args.source!r} into {args.target!r}", file=sys.stderr)
     elif action == "colour":
         archive.set_tag_colour(args.tag, args.colour)
+        print(f"tag {args.tag!r} is now {args.colour}", file=sys.stderr)
     elif action == "delete":
         affected = archive.delete_tag(args.tag)
         print(
@@ -373,6 +379,130 @@ def cmd_export(archive: Archive, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _quote_json(quote: Quote) -> dict[str, Any]:
+    return {"speaker": quote.speaker, "text": quote.text}
+
+
+def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
+    from clippings.services.related import related
+
+    found = related(archive, _ids([args.id])[0], limit=args.limit)
+    if args.json:
+        _emit_json(
+            [
+                {
+                    "id": r.clipping.id,
+                    "title": r.clipping.title,
+                    "outlet": r.clipping.outlet,
+                    "published": published_to_iso(r.clipping.published),
+                    "relation": r.relation,
+                    "score": round(r.score, 4),
+                }
+                for r in found
+            ]
+        )
+        return EXIT_OK
+    if not found:
+        print("(nothing related found)")
+    for r in found:
+        row = r.clipping
+        outlet = f"  [{row.outlet}]" if row.outlet else ""
+        print(
+            f"{row.id:>6}  {r.relation:<10} {r.score:4.2f}  {_date_text(row)}  {row.title}{outlet}"
+        )
+    return EXIT_OK
+
+
+def cmd_stories(archive: Archive, args: argparse.Namespace) -> int:
+    from clippings.services.related import stories
+
+    found = (
+        stories(archive) if args.threshold is None else stories(archive, threshold=args.threshold)
+    )
+    if args.json:
+        _emit_json(
+            [
+                {
+                    "id": story.id,
+                    "title": story.title,
+                    "clippings": [c.id for c in story.clippings],
+                    "outlets": list(story.outlets),
+                    "first": story.first,
+                    "copies": story.copies,
+                }
+                for story in found
+            ]
+        )
+        return EXIT_OK
+    if not found:
+        print("(no stories: no two clippings report the same event)")
+    for story in found:
+        copies = f", {story.copies} copies" if story.copies else ""
+        print(f"Story {story.id}: {story.title} ({len(story.clippings)} clippings{copies})")
+        for row in story.clippings:
+            first = "  first" if row.id == story.first else ""
+            outlet = f"  [{row.outlet}]" if row.outlet else ""
+            print(f"    {row.id:>6}  {_date_text(row):<10}  {row.title}{outlet}{first}")
+    return EXIT_OK
+
+
+def cmd_compare(archive: Archive, args: argparse.Namespace) -> int:
+    from clippings.services.comparing import compare
+
+    a_id, b_id = _ids([args.a, args.b])
+    result = compare(archive, a_id, b_id)
+    if args.json:
+        _emit_json(
+            {
+                "a": a_id,
+                "b": b_id,
+                "similarity": round(result.similarity, 4),
+                "pairs": [{"kind": p.kind, "a": p.a, "b": p.b} for p in result.pairs],
+                "quotes": {
+                    "both": [_quote_json(q) for q in result.quotes_both],
+                    "only_a": [_quote_json(q) for q in result.quotes_only_a],
+                    "only_b": [_quote_json(q) for q in result.quotes_only_b],
+                },
+            }
+        )
+        return EXIT_OK
+    print(f"A {a_id}: {result.a.title}  [{result.a.outlet or '—'}, {_date_text(result.a)}]")
+    print(f"B {b_id}: {result.b.title}  [{result.b.outlet or '—'}, {_date_text(result.b)}]")
+    print(f"text in common: {result.similarity:.0%}")
+    marks = {"same": "=", "changed": "~", "moved": "↕", "only_a": "A", "only_b": "B"}
+    for pair in result.pairs:
+        if pair.kind in ("same", "moved", "only_a"):
+            print(f"{marks[pair.kind]} {pair.a}")
+        elif pair.kind == "only_b":
+            print(f"{marks[pair.kind]} {pair.b}")
+        else:
+            print(f"~ A: {pair.a}\n  B: {pair.b}")
+    for label, group in (
+        ("quoted in both", result.quotes_both),
+        ("quoted only in A", result.quotes_only_a),
+        ("quoted only in B", result.quotes_only_b),
+    ):
+        if group:
+            print(f"\n{label}:")
+            for quote in group:
+                print(f"  {quote.speaker or '(unnamed)'}: “{quote.text}”")
+    return EXIT_OK
+
+
+def cmd_quotes(archive: Archive, args: argparse.Namespace) -> int:
+    from clippings.services.comparing import quotes
+
+    found = quotes(archive, _ids([args.id])[0])
+    if args.json:
+        _emit_json([_quote_json(q) for q in found])
+        return EXIT_OK
+    if not found:
+        print("(no direct quotations)")
+    for quote in found:
+        print(f"{quote.speaker or '(unnamed)'}: “{quote.text}”")
+    return EXIT_OK
+
+
 def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
     bar = _ProgressBar("Indexing")
     try:
@@ -401,6 +531,16 @@ def cmd_check(archive: Archive, args: argparse.Namespace) -> int:
 
 
 # --- Parser ----------------------------------------------------------------------------
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("give a number of 1 or more")
+    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -438,6 +578,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("import", cmd_import, "import files and folders (text, HTML, PDF)")
     sub.add_argument("paths", nargs="+", metavar="PATH")
     sub.add_argument("--tag", action="append", metavar="TAG", help="tag every new clipping")
+    sub.add_argument("--password", metavar="PW", help="the password to try for PDFs that need one")
     json_flag(sub)
 
     sub = command(
@@ -447,8 +588,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=QUERY_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub.add_argument("query")
-    sub.add_argument("--limit", type=int, default=20, metavar="N")
+    sub.add_argument("query", help="the query (start it with -- if it begins with a minus)")
+    sub.add_argument("--limit", type=_positive, default=20, metavar="N")
     sub.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     json_flag(sub)
 
@@ -510,6 +651,28 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--format", required=True, choices=FORMAT_NAMES)
     sub.add_argument("--output", required=True, metavar="PATH", help="the file to write")
     sub.add_argument("--force", action="store_true", help="replace the file if it exists")
+    sub = command(
+        "related", cmd_related, "clippings related to one: duplicates, same story, related"
+    )
+    sub.add_argument("id")
+    sub.add_argument("--limit", type=_positive, default=20, metavar="N")
+    json_flag(sub)
+    sub = command("stories", cmd_stories, "group clippings about the same event into stories")
+    sub.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        metavar="T",
+        help="how alike two reports must be to join a story (0..1)",
+    )
+    json_flag(sub)
+    sub = command("compare", cmd_compare, "compare two clippings passage by passage")
+    sub.add_argument("a", metavar="A")
+    sub.add_argument("b", metavar="B")
+    json_flag(sub)
+    sub = command("quotes", cmd_quotes, "a clipping's direct quotations and who said them")
+    sub.add_argument("id")
+    json_flag(sub)
     command("reindex", cmd_reindex, "rebuild the search index from the database")
     sub = command("check", cmd_check, "verify the database, the originals and the index")
     json_flag(sub)
@@ -524,9 +687,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return done.code if isinstance(done.code, int) else EXIT_USAGE
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
-        format="clippings: %(message)s",
+        format="clippings: %(name)s: %(message)s" if args.verbose else "clippings: %(message)s",
         stream=sys.stderr,
     )
+    if not args.verbose:
+        # pdfminer warns about every odd font or stream, with no file name; the import
+        # summary already says which files could not be read.
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
     if args.command is None:
         return _open_window(args)
     path = resolve_archive_path(args.archive)
@@ -536,6 +703,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NotFoundError as error:
         print(f"clippings: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (`clippings list | head`): not an error of ours.
+        sys.stderr.close()
+        return EXIT_OK
     except (QueryError, TagError) as error:
         print(f"clippings: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -554,6 +725,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_window(args: argparse.Namespace) -> int:
+    import os
+
+    headless = not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY"))
+    if sys.platform.startswith("linux") and headless and not os.environ.get("QT_QPA_PLATFORM"):
+        print(
+            "clippings: there is no display to open the window on; every task also has a "
+            "command: see `clippings --help`.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     try:
         from clippings.app import main as window_main
     except ImportError as error:  # Qt's system libraries are missing

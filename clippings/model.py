@@ -382,6 +382,8 @@ class IndexDocument:
     published: Published | None
     #: Every tag of the clipping with all its ancestors ("Russia/US" adds "Russia").
     tags: tuple[str, ...]
+    #: The people its direct quotations are attributed to.
+    speakers: tuple[str, ...] = ()
 
 
 def tag_name(raw: str) -> str:

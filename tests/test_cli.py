@@ -313,3 +313,96 @@ def test_export_command(seeded, tmp_path):
     )
     assert cli("export", "--tag", "Week", "--format", "docx", "--output", "x")[0] == 2
     assert cli("export", "--format", "csv", "--output", "x")[0] == 2
+
+
+def test_quotes_compare_related_and_stories_json(seeded, seed, tmp_path):
+    cli, ids = seeded
+    seed_id = ids[str(seed)]
+    quotes = cli.json("quotes", str(seed_id))
+    assert quotes and set(quotes[0]) == {"speaker", "text"}
+    assert any(q["speaker"] and "Antonov" in q["speaker"] for q in quotes)
+    assert cli.json("search", "speaker:antonov")[0]["id"] == seed_id
+
+    oscar_a, oscar_b = (i for i in ids.values() if i != seed_id)
+    compared = cli.json("compare", str(oscar_a), str(oscar_b))
+    assert set(compared) == {"a", "b", "similarity", "pairs", "quotes"}
+    assert compared["a"] == oscar_a and compared["b"] == oscar_b
+    assert 0 <= compared["similarity"] <= 1
+    kinds = {pair["kind"] for pair in compared["pairs"]}
+    assert kinds <= {"same", "changed", "moved", "only_a", "only_b"}
+    assert all(set(p) == {"kind", "a", "b"} for p in compared["pairs"])
+    assert set(compared["quotes"]) == {"both", "only_a", "only_b"}
+    assert cli("compare", str(oscar_a), str(oscar_a))[0] == 2
+    assert cli("compare", str(oscar_a), "999")[0] == 1
+
+    related = cli.json("related", str(oscar_a), "--limit", "5")
+    assert related and related[0]["id"] == oscar_b
+    assert set(related[0]) == {"id", "title", "outlet", "published", "relation", "score"}
+    assert related[0]["relation"] in {"duplicate", "same story", "related"}
+    stories = cli.json("stories")
+    assert all(
+        set(s) == {"id", "title", "clippings", "outlets", "first", "copies"} for s in stories
+    )
+    oscars = next(s for s in stories if oscar_a in s["clippings"])
+    assert oscar_b in oscars["clippings"] and seed_id not in oscars["clippings"]
+    assert oscars["first"] in oscars["clippings"]
+
+
+def test_bad_values_are_usage_errors_not_tracebacks(seeded, seed):
+    cli, ids = seeded
+    seed_id = str(ids[str(seed)])
+    code, out, err = cli("tag", seed_id, "--add", "")
+    assert code == 2 and "not a tag name" in err
+    code, out, err = cli("edit", seed_id, "--title", "")
+    assert code == 2 and "needs a title" in err
+    for limit in ("0", "-1", "many"):
+        code, out, err = cli("search", "Antonov", "--limit", limit)
+        assert code == 2 and "Traceback" not in err
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path, seed):
+    env = {**os.environ, "CLIPPINGS_ARCHIVE": str(tmp_path / "a")}
+    subprocess.run(
+        [sys.executable, "-m", "clippings", "import", str(seed)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    done = subprocess.run(
+        f"{sys.executable} -m clippings show 1 | head -1",
+        shell=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_import_with_a_password(cli, corpus, tmp_path):
+    locked = corpus / "pdf/pdfplumber/password-example.pdf"
+    code, out, err = cli("import", str(locked), "--json")
+    assert code == 1 and "password" in json.loads(out)["failed"][0]["error"]
+    result = cli.json("import", str(locked), "--password", "test")
+    assert len(result["imported"]) == 1
+
+
+def test_importing_the_same_file_again_repairs_its_original(seeded, seed):
+    cli, ids = seeded
+    stored = {p.read_bytes(): p for p in (cli.archive / "originals").glob("*/*")}
+    target = stored[seed.read_bytes()]
+    target.chmod(0o644)
+    target.unlink()
+    assert cli("check")[0] == 1
+    again = cli.json("import", str(seed))
+    assert again["duplicates"][0]["id"] == ids[str(seed)]
+    code, out, err = cli("check")
+    assert code == 0, err
+
+
+def test_the_window_without_a_display_says_so(monkeypatch, capsys):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    assert main([]) == 1
+    assert "no display" in capsys.readouterr().err

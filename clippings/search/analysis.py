@@ -30,12 +30,13 @@ from whoosh.lang.porter import stem as porter_stem
 from whoosh.lang.snowball.russian import RussianStemmer
 from whoosh.support.charset import accent_map
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 3  # 2: speakers; 3: "reuters.com" is two words
 
 # \w does not match combining marks, which Thai, Devanagari and vowelled Arabic need
 # inside words.
 _MARKS = "\u0300-\u036f\u0483-\u0489\u064b-\u065f\u0900-\u0903\u093a-\u094f\u0e00-\u0e7f"
-WORD_PATTERN = rf"[\w{_MARKS}]+(?:\.[\w{_MARKS}]+)*"
+# Dots split words: "reuters.com" is found by "reuters", and "U.S." by "u s" (a phrase).
+WORD_PATTERN = rf"[\w{_MARKS}]+"
 
 # Scripts written without spaces: Hiragana, Katakana, CJK ideographs, Hangul, Thai.
 _UNSPACED = re.compile(

@@ -44,6 +44,7 @@ USER_FIELDS = {
     "language": "language",
     "published": "published",
     "date": "published",
+    "speaker": "speakers",
 }
 
 #: Fields searched by words without a field, and their weights.
@@ -54,6 +55,7 @@ _DATE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
 _FIELD_USE = re.compile(r"(?<![\w.])([A-Za-z_]\w*):")
 _QUOTED = re.compile(r'"[^"]*"?')
 _TAG_USE = re.compile(r'(?<![\w.])tags?:("[^"]*"|[^\s()]+)', re.IGNORECASE)
+_SPEAKER_USE = re.compile(r'(?<![\w.])speaker:("[^"]*"|[^\s()]+)', re.IGNORECASE)
 
 
 def day_number(value: date) -> int:
@@ -130,6 +132,27 @@ def tag_token(name: str) -> str:
     return name.strip().strip("/").casefold().replace(" ", "_")
 
 
+def speaker_token(name: str) -> str:
+    """How a speaker is stored in the index: the last name, case and accents folded
+    ("Anatoly Antonov" and "antonov" are the same speaker)."""
+    import unicodedata
+
+    words = re.findall(r"[^\W\d_][\w'’-]*", name)
+    last = words[-1] if words else name.strip()
+    folded = unicodedata.normalize("NFKD", last.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def _rewrite_speakers(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        value = match.group(1).strip('"')
+        if not value.strip():
+            raise QueryError("speaker: needs a name, as in speaker:antonov")
+        return f"speakers:{speaker_token(value)}"
+
+    return _SPEAKER_USE.sub(replace, text)
+
+
 def _rewrite_tags(text: str) -> str:
     """``tag:"Russia/US relations"`` -> ``tags:russia/us_relations`` (one token)."""
 
@@ -149,7 +172,8 @@ def check_fields(text: str) -> None:
         name = match.group(1)
         if name.lower() not in USER_FIELDS:
             known = ", ".join(
-                f"{f}:" for f in ("title", "outlet", "author", "tag", "lang", "published")
+                f"{f}:"
+                for f in ("title", "outlet", "author", "tag", "lang", "published", "speaker")
             )
             raise QueryError(
                 f"unknown field {name}: in the query (the fields are {known}); "
@@ -185,7 +209,7 @@ def parse(text: str, schema: Any) -> Any:
     if not text.strip():
         raise QueryError("the query is empty: type some words to search for")
     check_fields(text)
-    rewritten = _rewrite_tags(text)
+    rewritten = _rewrite_speakers(_rewrite_tags(text))
     # Lower-case field names: "Title:" means title:.
     rewritten = _FIELD_USE.sub(lambda m: m.group(1).lower() + ":", rewritten)
     parsed = make_parser(schema).parse(rewritten, normalize=False)

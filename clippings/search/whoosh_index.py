@@ -26,7 +26,7 @@ from whoosh.searching import Searcher
 
 from clippings.model import IndexDocument, Progress, published_utc
 from clippings.search.analysis import ANALYSIS_VERSION, text_analyzer
-from clippings.search.query import DayField, day_number, parse, tag_token
+from clippings.search.query import DayField, day_number, parse, speaker_token, tag_token
 
 SortOrder = Literal["relevance", "date"]
 VERSION_FILE = "clippings-index-version"
@@ -43,6 +43,7 @@ def make_schema() -> Schema:
         outlet=TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase"),
         author=TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase"),
         tags=KEYWORD(lowercase=False, scorable=False),
+        speakers=KEYWORD(lowercase=False, scorable=False),
         language=ID(),
         published=DayField(),
         # Minutes since the epoch (UTC), 0 without a date: the order of "by date".
@@ -221,7 +222,8 @@ class WhooshIndex:
                 article,
                 frozenset(words),
                 text_analyzer(),
-                ContextFragmenter(maxchars=length, surround=length // 3),
+                # Little before the first match, so a list row's first lines show it.
+                ContextFragmenter(maxchars=length, surround=30),
                 _MarkFormatter(),
                 top=1,
             )
@@ -298,6 +300,7 @@ def _fields(document: IndexDocument) -> dict[str, Any]:
         "outlet": document.outlet or "",
         "author": document.author or "",
         "tags": " ".join(tag_token(name) for name in document.tags),
+        "speakers": " ".join(sorted({speaker_token(name) for name in document.speakers})),
         "language": (document.language or "").lower(),
     }
     if document.published is not None:

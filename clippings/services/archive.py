@@ -15,7 +15,7 @@ import builtins
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from html import escape
 from pathlib import Path
@@ -24,6 +24,7 @@ from clippings.model import (
     CheckProblem,
     Clipping,
     ClippingSummary,
+    IndexDocument,
     NotFoundError,
     Progress,
     QueryError,
@@ -64,6 +65,14 @@ class TagChange:
     added: tuple[int, ...] = ()
     #: clipping id -> the exact tag names it lost
     removed: Mapping[int, tuple[str, ...]] | None = None
+
+
+def with_speakers(document: IndexDocument) -> IndexDocument:
+    """The document with the speakers of its quotations, for ``speaker:`` searches."""
+    from clippings.analysis.quotes import extract_quotes
+
+    names = {q.speaker for q in extract_quotes(document.text) if q.speaker}
+    return replace(document, speakers=tuple(sorted(names)))
 
 
 class Archive:
@@ -125,7 +134,7 @@ class Archive:
                 ids = sorted({clipping_id for _, clipping_id in pending})
                 documents = self.store.index_documents(ids)
                 deletions = [i for i in ids if i not in documents]
-                self.index.apply(list(documents.values()), deletions)
+                self.index.apply([with_speakers(d) for d in documents.values()], deletions)
                 # Only after the index commit: a crash before this replays the batch.
                 self.store.done([queue_id for queue_id, _ in pending])
                 applied += len(ids)
@@ -136,11 +145,11 @@ class Archive:
             upto = self.store.last_queue_id()
             total = self.store.count()
 
-            def batches() -> Iterable[Sequence[object]]:
+            def batches() -> Iterable[Sequence[IndexDocument]]:
                 for ids in self.store.all_ids(searchable_only=True):
-                    yield list(self.store.index_documents(ids).values())
+                    yield [with_speakers(d) for d in self.store.index_documents(ids).values()]
 
-            done = self.index.rebuild(batches(), total, report, cancel)  # type: ignore[arg-type]
+            done = self.index.rebuild(batches(), total, report, cancel)
             if done:
                 self.store.clear_queue_upto(upto)
         if done:
@@ -300,6 +309,8 @@ class Archive:
         published = changes.get("published")
         if published is not None and not isinstance(published, date | datetime):
             raise TypeError("published must be a date or a datetime")
+        if "title" in changes and not str(changes["title"] or "").strip():
+            raise QueryError("a clipping needs a title: give a non-empty --title")
         clipping = self.store.edit(clipping_id, changes)
         self.sync_index()
         return clipping

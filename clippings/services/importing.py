@@ -30,6 +30,7 @@ from clippings.model import (
     UnsupportedFormatError,
     published_from_iso,
 )
+from clippings.services import related
 from clippings.services.archive import Archive, Cancel, Report
 from clippings.storage import NewClipping, sha256_of
 
@@ -89,6 +90,7 @@ def import_paths(
     report: Report | None = None,
     cancel: Cancel | None = None,
     passwords: Mapping[str, str] | None = None,
+    password: str | None = None,
     tags: Sequence[str] = (),
 ) -> ImportReport:
     """Import files and folders (recursively); one result per file.
@@ -99,6 +101,7 @@ def import_paths(
         report: called with progress (done, total, current file).
         cancel: checked between files; the files done so far stay imported.
         passwords: the password to try for a file, by its shown path.
+        password: the password to try for any other file that needs one.
         tags: tags to give every imported clipping.
     """
     files = list(expand(paths))
@@ -129,9 +132,14 @@ def import_paths(
             results.extend(bundle_results)
             since_sync += len(bundle_results)
             continue
-        password = (passwords or {}).get(shown)
         result = import_bytes(
-            archive, data, real.name, shown=shown, password=password, tags=tags, sync=False
+            archive,
+            data,
+            real.name,
+            shown=shown,
+            password=(passwords or {}).get(shown, password),
+            tags=tags,
+            sync=False,
         )
         results.append(result)
         if result.outcome == "imported":
@@ -161,7 +169,7 @@ def import_bytes(
     existing = archive.store.find_duplicate(sha, None)
     if existing is not None:
         return ImportResult(
-            shown, "duplicate", id=existing, reason="the same file is already in the archive"
+            shown, "duplicate", id=existing, reason=_repair_original(archive, sha, data)
         )
     try:
         extracted = importers.extract(data, name, password=password)
@@ -231,6 +239,17 @@ def import_bundle(
     return results
 
 
+def _repair_original(archive: Archive, sha: str, data: bytes) -> str:
+    """The same file again: if its stored original is missing or altered, these bytes
+    (whose SHA-256 is the one recorded) put it back."""
+    state = archive.originals.verify(sha)
+    if state == "ok":
+        return "the same file is already in the archive"
+    archive.originals.remove(sha)
+    archive.originals.put(data)
+    return f"the same file is already in the archive; its {state} original was restored"
+
+
 def store_extracted(
     archive: Archive,
     extracted: Extracted,
@@ -269,6 +288,8 @@ def store_extracted(
             archive.originals.remove(sha)
         log.exception("storing %s", shown)
         return ImportResult(shown, "failed", reason=f"could not be stored: {error}")
+    if extracted.has_text:
+        related.remember(archive, clipping_id)  # features for related pieces, once
     if sync:
         archive.sync_index()
     title = extracted.title or Path(name).stem

@@ -56,6 +56,7 @@ from clippings.model import (
 from clippings.storage import migrations
 from clippings.storage.schema import (
     archive_meta,
+    clipping_features,
     clipping_tags,
     clippings,
     index_queue,
@@ -742,6 +743,105 @@ class ClippingStore:
         for sha, clipping_id in rows:
             used.setdefault(str(sha), []).append(int(clipping_id))
         return used
+
+    # --- Features for related pieces (schema 3) ---------------------------------------
+
+    def live_state(self) -> tuple[int, int, int]:
+        """(count, highest id, sum of revisions) of the live clippings: changes whenever
+        a clipping is added, edited, tagged, trashed or restored."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(
+                    func.count(), func.max(clippings.c.id), func.sum(clippings.c.revision)
+                ).where(clippings.c.trashed.is_(False))
+            ).one()
+        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+
+    def stored_features(
+        self, ids: Sequence[int] | None = None
+    ) -> list[tuple[int, int, Published | None, int | None, str | None]]:
+        """Live clippings (all, or those of ``ids``) as (id, revision, published,
+        features version, features data); the last two are None when none are stored."""
+        query = (
+            select(
+                clippings.c.id,
+                clippings.c.revision,
+                clippings.c.published,
+                clipping_features.c.version,
+                clipping_features.c.revision.label("features_revision"),
+                clipping_features.c.data,
+            )
+            .select_from(
+                clippings.outerjoin(
+                    clipping_features, clipping_features.c.clipping_id == clippings.c.id
+                )
+            )
+            .where(clippings.c.trashed.is_(False))
+            .order_by(clippings.c.id)
+        )
+        found = []
+        with self.engine.connect() as conn:
+            batches = [None] if ids is None else list(_chunks(ids))
+            for chunk in batches:
+                wanted = query if chunk is None else query.where(clippings.c.id.in_(chunk))
+                for row in conn.execute(wanted):
+                    current = row.features_revision == row.revision and row.data is not None
+                    found.append(
+                        (
+                            int(row.id),
+                            int(row.revision),
+                            published_from_iso(row.published),
+                            int(row.version) if current else None,
+                            str(row.data) if current else None,
+                        )
+                    )
+        return found
+
+    def feature_sources(self, ids: Sequence[int]) -> dict[int, tuple[str, str, str | None, int]]:
+        """(title, text, language, revision) of these clippings, to compute features."""
+        found = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(ids):
+                for row in conn.execute(
+                    select(
+                        clippings.c.id,
+                        clippings.c.title,
+                        clippings.c.text,
+                        clippings.c.language,
+                        clippings.c.revision,
+                    ).where(clippings.c.id.in_(chunk))
+                ):
+                    found[int(row.id)] = (
+                        str(row.title),
+                        str(row.text or ""),
+                        row.language,
+                        int(row.revision),
+                    )
+        return found
+
+    def save_features(self, rows: Iterable[tuple[int, int, int, str]]) -> None:
+        """Store (clipping id, version, the clipping's revision, data) rows, replacing
+        those of the same clippings; ids no longer in the archive are skipped."""
+        wanted = list({row[0]: row for row in rows}.values())
+        if not wanted:
+            return
+        with self.engine.begin() as conn:
+            for chunk in _chunks([row[0] for row in wanted]):
+                conn.execute(
+                    delete(clipping_features).where(clipping_features.c.clipping_id.in_(chunk))
+                )
+            present = set()
+            for chunk in _chunks([row[0] for row in wanted]):
+                present |= set(
+                    conn.execute(select(clippings.c.id).where(clippings.c.id.in_(chunk))).scalars()
+                )
+            values = [
+                {"clipping_id": i, "version": v, "revision": r, "data": d}
+                for i, v, r, d in wanted
+                if i in present
+            ]
+            if values:
+                conn.execute(insert(clipping_features), values)
 
     # --- Internals --------------------------------------------------------------------
 

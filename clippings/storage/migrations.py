@@ -119,10 +119,30 @@ def _v2_saved_searches(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v3_clipping_features(conn: Connection) -> None:
+    md = MetaData()
+    Table("clippings", md, Column("id", Integer, primary_key=True))
+    Table(
+        "clipping_features",
+        md,
+        Column(
+            "clipping_id",
+            Integer,
+            ForeignKey("clippings.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column("version", Integer, nullable=False),
+        Column("revision", Integer, nullable=False),
+        Column("data", Text, nullable=False),
+    )
+    md.tables["clipping_features"].create(conn)
+
+
 #: (version, migration), in order. Append only.
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _v1_initial),
     (2, _v2_saved_searches),
+    (3, _v3_clipping_features),
 )
 
 LATEST = MIGRATIONS[-1][0]

@@ -119,3 +119,17 @@ saved_searches = Table(
     Column("filters", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
 )
+
+#: What comparing clippings needs of each one (schema 3): features computed from its
+#: text by ``clippings.analysis.related`` (derived data, recomputed when ``version``
+#: or the clipping's ``revision`` differs), as compact JSON.
+clipping_features = Table(
+    "clipping_features",
+    metadata,
+    Column(
+        "clipping_id", Integer, ForeignKey("clippings.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("version", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("data", Text, nullable=False),
+)

@@ -31,6 +31,41 @@ def tag_colour(name: str, colours: dict[str, str | None]) -> QColor:
     return QColor.fromHsl(hue, 110, 150)
 
 
+def trim_marked(snippet: str, budget: int) -> str:
+    """Cut a snippet (escaped text with ``<mark>`` tags) after ``budget`` visible
+    characters, at a word, keeping the tags balanced."""
+    out: list[str] = []
+    visible = 0
+    position = 0
+    open_mark = False
+    while position < len(snippet) and visible < budget:
+        if snippet.startswith("<mark>", position):
+            out.append("<mark>")
+            open_mark = True
+            position += 6
+        elif snippet.startswith("</mark>", position):
+            out.append("</mark>")
+            open_mark = False
+            position += 7
+        elif snippet[position] == "&":
+            end = snippet.find(";", position)
+            end = position if end < 0 else end
+            out.append(snippet[position : end + 1])
+            visible += 1
+            position = end + 1
+        else:
+            out.append(snippet[position])
+            visible += 1
+            position += 1
+    text = "".join(out)
+    if position < len(snippet):
+        cut = text.rfind(" ")
+        text = (text[:cut] if cut > len(text) // 2 else text) + " …"
+        if open_mark or text.count("<mark>") > text.count("</mark>"):
+            text += "</mark>"
+    return text
+
+
 class TitleDelegate(QStyledItemDelegate):
     """The title; in search results, the highlighted snippet on two lines below it."""
 
@@ -59,7 +94,9 @@ class TitleDelegate(QStyledItemDelegate):
             rect.top() + metrics.ascent(),
             metrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()),
         )
-        document = self._document(snippet, option, rect.width(), selected)
+        # About two lines' worth of characters: a third line would show cut in half.
+        budget = int(2 * rect.width() / max(option.fontMetrics.averageCharWidth(), 1) * 0.95)
+        document = self._document(trim_marked(snippet, budget), option, rect.width(), selected)
         painter.translate(rect.left() - 2, rect.top() + metrics.height())
         # Exactly two lines of the snippet; a third would show cut in half.
         height = 2 * option.fontMetrics.lineSpacing() + 4

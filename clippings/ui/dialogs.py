@@ -64,7 +64,9 @@ class EditMetadataDialog(QDialog):
                 mark = QLabel(PROVENANCE_LABELS.get(source, source), self)
                 mark.setStyleSheet("color: gray")
                 row.addWidget(mark)
-            form.addRow(label, row)
+            caption = QLabel(label, self)
+            caption.setBuddy(editor)
+            form.addRow(caption, row)
             self.editors[field] = editor
         self.notes = QPlainTextEdit(clipping.notes or "", self)
         self.notes.setObjectName("notes")

@@ -140,3 +140,38 @@ class JobRunner(QObject):
     @Slot()
     def _on_job_ended(self) -> None:
         self._next()
+
+
+class LookupRunner(QObject):
+    """Runs quick read-only lookups (related pieces, stories) off the GUI thread,
+    beside the job queue: only the newest request matters, so one waiting request
+    replaces another, and a lookup never waits behind a long import."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._running: Job | None = None
+        self._waiting: Job | None = None
+
+    def submit(self, job: Job) -> Job:
+        if self._running is None:
+            self._start(job)
+        else:
+            self._waiting = job
+        return job
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        return bool(self._pool.waitForDone(msecs))
+
+    def _start(self, job: Job) -> None:
+        self._running = job
+        job.ended.connect(self._on_job_ended)
+        self._pool.start(_Runnable(job))
+
+    @Slot()
+    def _on_job_ended(self) -> None:
+        self._running = None
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:
+            self._start(waiting)

@@ -54,18 +54,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clippings.analysis.quotes import extract_quotes
 from clippings.model import (
+    Clipping,
     ClippingsError,
     ImportReport,
     QueryError,
+    RelatedClipping,
     SavedSearch,
     SearchFilters,
+    Story,
 )
 from clippings.search import combine
 from clippings.services import Archive, TagChange, import_paths
+from clippings.services.comparing import compare
 from clippings.services.exporting import export, gather
 from clippings.services.importing import import_bytes
+from clippings.services.related import (
+    compute_missing_features,
+    missing_features,
+    related,
+    stories,
+)
 from clippings.ui.clipping_model import COLUMNS, TAGS, TITLE, ClippingTableModel
+from clippings.ui.compare_window import CompareWindow
 from clippings.ui.delegates import TagChipsDelegate, TitleDelegate
 from clippings.ui.dialogs import (
     EditMetadataDialog,
@@ -74,10 +86,12 @@ from clippings.ui.dialogs import (
     summary_counts,
 )
 from clippings.ui.export_dialog import ExportDialog, ExportRequest, ExportScope
-from clippings.ui.jobs import Job, JobRunner
+from clippings.ui.jobs import Job, JobRunner, LookupRunner
 from clippings.ui.reading_pane import ReadingPane
+from clippings.ui.related_panel import RelatedPanel
 from clippings.ui.search_bar import QUERY_HELP_HTML, SearchBar
 from clippings.ui.sidebar import Sidebar
+from clippings.ui.stories_view import StoriesView
 
 log = logging.getLogger(__name__)
 
@@ -149,11 +163,14 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         jobs: JobRunner | None = None,
         open_archive: Callable[[Path], Archive] = Archive.open,
+        analyse: bool = True,
     ) -> None:
         super().__init__()
         self.archive = archive
         self.settings = settings or QSettings()
         self.jobs = jobs or JobRunner(self)
+        self.lookups = LookupRunner(self)
+        self._analyse = analyse
         self._open_archive = open_archive
         self.undo_stack = QUndoStack(self)
         self.last_report: ImportReport | None = None
@@ -167,10 +184,20 @@ class MainWindow(QMainWindow):
         self.search_bar = SearchBar(self)
         self.table = self._make_table()
         self.reading = ReadingPane(self)
+        self.related = RelatedPanel(self)
+        self.stories_view = StoriesView(self)
+        self.stories_view.set_threshold(float(self.settings.value("storyThreshold") or 0.5))
+        self.compare_windows: list[CompareWindow] = []
         self.empty_state = self._make_empty_state()
         self.list_stack = QStackedWidget(self)
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.empty_state)
+        self.list_stack.addWidget(self.stories_view)
+        self.no_results = QLabel("", self)
+        self.no_results.setObjectName("noResults")
+        self.no_results.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_results.setWordWrap(True)
+        self.list_stack.addWidget(self.no_results)
 
         middle = QWidget(self)
         middle_layout = QVBoxLayout(middle)
@@ -181,7 +208,13 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(middle)
-        self.splitter.addWidget(self.reading)
+        self.right_side = QSplitter(Qt.Orientation.Vertical, self)
+        self.right_side.setObjectName("readingSplitter")
+        self.right_side.addWidget(self.reading)
+        self.right_side.addWidget(self.related)
+        self.right_side.setStretchFactor(0, 3)
+        self.right_side.setStretchFactor(1, 1)
+        self.splitter.addWidget(self.right_side)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([200, 640, 440])
@@ -192,6 +225,11 @@ class MainWindow(QMainWindow):
 
         self.sidebar.all_chosen.connect(self._on_sidebar_all_chosen)
         self.sidebar.trash_chosen.connect(self._on_sidebar_trash_chosen)
+        self.sidebar.stories_chosen.connect(self._on_sidebar_stories_chosen)
+        self.related.clipping_requested.connect(self.select_clipping)
+        self.related.compare_requested.connect(self.compare_clippings)
+        self.stories_view.clipping_chosen.connect(self._on_stories_view_clipping_chosen)
+        self.stories_view.threshold_changed.connect(self._on_stories_view_threshold_changed)
         self.sidebar.tag_chosen.connect(self._on_sidebar_tag_chosen)
         self.sidebar.saved_search_chosen.connect(self._on_sidebar_saved_search_chosen)
         self.sidebar.clippings_dropped.connect(self._on_sidebar_clippings_dropped)
@@ -209,6 +247,7 @@ class MainWindow(QMainWindow):
         self._last_live_refresh = 0.0
         self._restore_settings()
         self.refresh_all()
+        self.analyse_in_background()
 
     # --- Building ---------------------------------------------------------------------
 
@@ -230,10 +269,11 @@ class MainWindow(QMainWindow):
         header = table.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
-        header.resizeSection(0, 95)
-        header.resizeSection(1, 140)
-        header.resizeSection(TAGS, 150)
-        header.resizeSection(len(COLUMNS) - 1, 70)
+        header.setMinimumSectionSize(40)
+        header.resizeSection(0, 90)
+        header.resizeSection(1, 120)
+        header.resizeSection(TAGS, 110)
+        header.resizeSection(len(COLUMNS) - 1, 60)
         self.title_delegate = TitleDelegate(table)
         self.tags_delegate = TagChipsDelegate(table)
         table.setItemDelegateForColumn(TITLE, self.title_delegate)
@@ -345,6 +385,9 @@ class MainWindow(QMainWindow):
         self.original_action = self._action(
             edit, "Open &Original", self.open_selected_original, "Ctrl+Shift+O", name="openOriginal"
         )
+        self.compare_action = self._action(
+            edit, "&Compare Two Clippings", self.compare_selected, "Ctrl+D", name="compare"
+        )
         edit.addSeparator()
         self.trash_action = self._action(
             edit,
@@ -361,6 +404,7 @@ class MainWindow(QMainWindow):
         )
         view = menus.addMenu("&View")
         self._action(view, "&All Clippings", self.show_all, "Ctrl+1", name="showAll")
+        self._action(view, "&Stories", self.show_stories, "Ctrl+3", name="showStories")
         self._action(view, "&Trash", self.show_trash, "Ctrl+2", name="showTrash")
         help_menu = menus.addMenu("&Help")
         self._action(help_menu, "&Search Syntax", self.show_query_help, "F1", name="queryHelp")
@@ -413,17 +457,28 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_model_reset(self) -> None:
-        empty = (
-            not self.model.searching
-            and not self.trash_view
-            and self.model.tag is None
-            and (self.model.rowCount() == 0)
-        )
-        self.list_stack.setCurrentWidget(self.empty_state if empty else self.table)
-        line = self.table.fontMetrics().height()
+        rows = self.model.rowCount()
+        if rows:
+            self.list_stack.setCurrentWidget(self.table)
+        elif self.model.searching:
+            self.no_results.setText(
+                "<h3>Nothing matches</h3><p>No clipping matches this search and these "
+                "filters. Try fewer words, another form of a word (elect*), or clear a filter."
+                "</p>"
+            )
+            self.list_stack.setCurrentWidget(self.no_results)
+        elif self.trash_view:
+            self.no_results.setText("<h3>The trash is empty</h3>")
+            self.list_stack.setCurrentWidget(self.no_results)
+        elif self.model.tag is not None:
+            self.no_results.setText(f"<h3>No clipping carries “{self.model.tag}”</h3>")
+            self.list_stack.setCurrentWidget(self.no_results)
+        else:
+            self.list_stack.setCurrentWidget(self.empty_state)
+        line = self.table.fontMetrics().lineSpacing()
         with_snippets = self.model.searching and bool(self.model.query.strip())
         self.table.verticalHeader().setDefaultSectionSize(
-            line * 3 + 12 if with_snippets else line + 8
+            line * 3 + 14 if with_snippets else line + 8
         )
         header = self.table.horizontalHeader()
         if self.model.sort_key is None:  # by relevance: no column's order
@@ -438,6 +493,7 @@ class MainWindow(QMainWindow):
         else:
             self.search_bar.show_count("")
         self.reading.show_clipping(None)
+        self.related.show_related(None, [])
 
     def _update_actions(self) -> None:
         has = bool(self.selected_ids())
@@ -445,6 +501,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(has and not self.trash_view)
         for action in (self.edit_action, self.original_action):
             action.setEnabled(len(self.selected_ids()) == 1)
+        self.compare_action.setEnabled(len(self.selected_ids()) == 2)
         self.restore_action.setEnabled(has and self.trash_view)
         self.purge_action.setEnabled(has and self.trash_view)
 
@@ -492,14 +549,59 @@ class MainWindow(QMainWindow):
         ids = self.selected_ids()
         if len(ids) != 1:
             self.reading.show_clipping(None)
+            self.related.show_related(None, [])
             return
         try:
             clipping = self.archive.get(ids[0])
         except ClippingsError:
             self.reading.show_clipping(None)
             return
+        self._read(clipping)
+
+    def _read(self, clipping: Clipping) -> None:
+        """Show a clipping in the reading pane, with its quotations and related pieces."""
         query = self.model.query if self.model.searching else ""
-        self.reading.show_clipping(clipping, self.archive.reading_html(clipping, query))
+        try:
+            quoted = extract_quotes(clipping.text)
+        except Exception:  # analysis must never keep a clipping from being read
+            log.exception("quotes of clipping %s", clipping.id)
+            quoted = []
+        self.reading.show_clipping(clipping, self.archive.reading_html(clipping, query), quoted)
+        self.request_related(clipping.id)
+
+    def request_related(self, clipping_id: int) -> Job:
+        """Find the related pieces of a clipping off the GUI thread (the panel shows
+        them when they arrive, if that clipping is still the one shown)."""
+        archive = self.archive
+        self.related.show_pending(clipping_id)
+
+        def lookup(report: Any, cancel: Any) -> tuple[int, list[RelatedClipping]]:
+            return clipping_id, related(archive, clipping_id, limit=20, compute_missing=False)
+
+        job = Job("Finding related pieces", lookup)
+        job.finished.connect(self._on_related_found)
+        job.failed.connect(self._on_lookup_failed)
+        return self.lookups.submit(job)
+
+    @Slot(object)
+    def _on_related_found(self, result: tuple[int, list[RelatedClipping]]) -> None:
+        clipping_id, found = result
+        if self.reading.clipping is not None and self.reading.clipping.id == clipping_id:
+            self.related.show_related(clipping_id, found)
+
+    @Slot(str)
+    def _on_lookup_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+        self.related.show_related(None, [])
+
+    def analyse_in_background(self) -> Job | None:
+        """Compute the features related pieces need for clippings that have none yet
+        (an archive from an older version): a background job with progress."""
+        if not self._analyse or not missing_features(self.archive):
+            return None
+        job = Job("Analysing clippings", compute_missing_features, self.archive)
+        job.failed.connect(self._on_job_failed)
+        return self.jobs.submit(job)
 
     @Slot(QModelIndex)
     def _on_table_double_clicked(self, _index: QModelIndex) -> None:
@@ -514,10 +616,63 @@ class MainWindow(QMainWindow):
         self.search_bar.show_error("")
         self.search_bar.clear()
 
+    def show_stories(self) -> Job:
+        """The Stories view: clippings grouped by event (grouped off the GUI thread)."""
+        self.trash_view = False
+        self.sidebar.setCurrentItem(self.sidebar.stories_item)
+        self.list_stack.setCurrentWidget(self.stories_view)
+        self.stories_view.show_pending()
+        self._update_actions()
+        archive, threshold = self.archive, self.stories_view.threshold()
+
+        def lookup(report: Any, cancel: Any) -> list[Story]:
+            return stories(archive, threshold=threshold, compute_missing=False)
+
+        job = Job("Grouping stories", lookup)
+        job.finished.connect(self.stories_view.show_stories)
+        job.failed.connect(self._on_lookup_failed)
+        return self.lookups.submit(job)
+
+    @Slot()
+    def _on_sidebar_stories_chosen(self) -> None:
+        self.show_stories()
+
+    @Slot(int)
+    def _on_stories_view_clipping_chosen(self, clipping_id: int) -> None:
+        self._read(self.archive.get(clipping_id))
+
+    @Slot(float)
+    def _on_stories_view_threshold_changed(self, value: float) -> None:
+        self.settings.setValue("storyThreshold", value)
+        self.show_stories()
+
+    def compare_selected(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 2:
+            self.compare_clippings(ids[0], ids[1])
+        else:
+            self.statusBar().showMessage("Select two clippings to compare them (Ctrl+D).", 5000)
+
+    @Slot(int, int)
+    def compare_clippings(self, a: int, b: int) -> CompareWindow | None:
+        """Open two clippings side by side in a window of their own."""
+        comparison = self._run(lambda: compare(self.archive, a, b))
+        if comparison is None:
+            return None
+        window = CompareWindow(comparison, self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.destroyed.connect(
+            lambda: self.compare_windows.remove(window) if window in self.compare_windows else None
+        )
+        self.compare_windows.append(window)
+        window.show()
+        return window
+
     def show_trash(self) -> None:
         self.trash_view = True
         self.sidebar.setCurrentItem(self.sidebar.trash_item)
         self.search_bar.show_error("")
+        self.search_bar.reset_quietly()
         self.model.show_list(trashed=True)
         self._update_actions()
 
@@ -999,6 +1154,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("lastArchive", str(archive.path))
         self.show_all()
         self.refresh_all()
+        self.analyse_in_background()
         return True
 
     # --- Help -------------------------------------------------------------------------
@@ -1041,9 +1197,13 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        splitter = self.settings.value("window/splitter")
-        if isinstance(splitter, QByteArray | bytes):
-            self.splitter.restoreState(splitter)
+        for key, widget in (
+            ("window/splitter", self.splitter),
+            ("window/readingSplitter", self.right_side),
+        ):
+            state = self.settings.value(key)
+            if isinstance(state, QByteArray | bytes):
+                widget.restoreState(state)
         header = self.settings.value("window/listHeader")
         if isinstance(header, QByteArray | bytes):
             self.table.horizontalHeader().restoreState(header)
@@ -1053,6 +1213,7 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/readingSplitter", self.right_side.saveState())
         self.settings.setValue("window/listHeader", self.table.horizontalHeader().saveState())
         self.settings.setValue("lastArchive", str(self.archive.path))
         self.settings.sync()
@@ -1069,5 +1230,6 @@ class MainWindow(QMainWindow):
                 return
             self.jobs.cancel_all()
             self.jobs.wait()
+        self.lookups.wait()
         self.save_settings()
         event.accept()

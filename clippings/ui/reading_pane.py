@@ -8,6 +8,7 @@ the system browser only when clicked.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal, Slot
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clippings.model import PROVENANCE_LABELS, Clipping, published_to_iso
+from clippings.model import PROVENANCE_LABELS, Clipping, Quote, published_to_iso
 
 #: Sources that are a guess rather than something the file declared.
 TAG_STYLE = "background-color: #e4e4e4; color: #222"
@@ -123,6 +124,16 @@ def header_html(clipping: Clipping) -> str:
     return "\n".join(parts)
 
 
+def quotes_html(quotes: Sequence[Quote]) -> str:
+    if not quotes:
+        return ""
+    items = "".join(
+        f"<li><b>{html.escape(q.speaker or 'unnamed speaker')}</b>: “{html.escape(q.text)}”</li>"
+        for q in quotes
+    )
+    return f"<hr><h4>Quotations ({len(quotes)})</h4><ul>{items}</ul>"
+
+
 class ReadingPane(QWidget):
     """Shows one clipping.
 
@@ -139,6 +150,9 @@ class ReadingPane(QWidget):
         self.clipping: Clipping | None = None
         self.browser = OfflineTextBrowser(self)
         self.browser.setObjectName("readingText")
+        self.browser.document().setDefaultStyleSheet(
+            "mark { background-color: #ffe27a; color: black; }"
+        )
         self.edit_button = QPushButton("&Edit…", self)
         self.edit_button.setToolTip("Edit the title, outlet, date and other metadata")
         self.original_button = QPushButton("Open &original", self)
@@ -158,8 +172,11 @@ class ReadingPane(QWidget):
         self.original_button.clicked.connect(self._on_original_button_clicked)
         self.show_clipping(None)
 
-    def show_clipping(self, clipping: Clipping | None, body_html: str = "") -> None:
-        """Show a clipping; ``body_html`` is its article (made safe by the archive)."""
+    def show_clipping(
+        self, clipping: Clipping | None, body_html: str = "", quotes: Sequence[Quote] = ()
+    ) -> None:
+        """Show a clipping; ``body_html`` is its article (made safe by the archive), and
+        ``quotes`` its direct quotations, listed after it with their speakers."""
         self.clipping = clipping
         has = clipping is not None
         self.edit_button.setEnabled(has)
@@ -173,7 +190,7 @@ class ReadingPane(QWidget):
                 "<p style='color: gray'>This file has no text layer (a scan): it is stored "
                 "with its metadata, and “Open original” shows it.</p>"
             )
-        self.browser.setHtml(header_html(clipping) + "<hr>" + body_html)
+        self.browser.setHtml(header_html(clipping) + "<hr>" + body_html + quotes_html(quotes))
 
     @Slot()
     def _on_edit_button_clicked(self) -> None:

@@ -35,6 +35,7 @@ QUERY_HELP_HTML = """
 <tr><td><code>title:summit</code>, <code>outlet:reuters</code></td><td>a word in one field</td></tr>
 <tr><td><code>author:"Jane Doe"</code>, <code>lang:ru</code></td><td>author, language</td></tr>
 <tr><td><code>tag:Russia</code></td><td>a tag and the tags below it</td></tr>
+<tr><td><code>speaker:antonov</code></td><td>quoting someone (by last name)</td></tr>
 <tr><td><code>published:2021-07</code></td><td>a year, month or day</td></tr>
 <tr><td><code>published:[2021-07-01 to 2021-07-31]</code></td><td>a range, ends included</td></tr>
 </table>
@@ -208,6 +209,19 @@ class SearchBar(QWidget):
 
     def clear(self) -> None:
         self.set_search("", SearchFilters())
+
+    def reset_quietly(self) -> None:
+        """Empty the field and the filters without running a search (another view)."""
+        self._quiet = True
+        try:
+            self.field.clear()
+            self.date_from.set_value(None)
+            self.date_to.set_value(None)
+            for combo in (self.outlet, self.language, self.tag):
+                combo.setCurrentIndex(0)
+        finally:
+            self._quiet = False
+        self._timer.stop()
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)

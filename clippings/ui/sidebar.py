@@ -20,8 +20,9 @@ from clippings.ui.delegates import tag_colour
 KindRole = Qt.ItemDataRole.UserRole + 10
 ValueRole = Qt.ItemDataRole.UserRole + 11
 
-ALL, TRASH, SAVED_HEADER, SAVED, TAGS_HEADER, TAG = (
+ALL, STORIES, TRASH, SAVED_HEADER, SAVED, TAGS_HEADER, TAG = (
     "all",
+    "stories",
     "trash",
     "saved-header",
     "saved",
@@ -38,13 +39,16 @@ def colour_icon(colour: QColor) -> QIcon:
 
 class Sidebar(QTreeWidget):
     """Signals:
-    all_chosen(), trash_chosen(), tag_chosen(str), saved_search_chosen(object: SavedSearch)
+    all_chosen(), stories_chosen(), trash_chosen(), tag_chosen(str),
+    saved_search_chosen(object: SavedSearch)
     clippings_dropped(list[int], str): clippings dragged onto a tag.
-    tag_action_requested(str action, str tag): "new", "rename", "colour", "merge", "delete".
+    tag_action_requested(str action, str tag): "new", "rename", "colour", "merge", "delete",
+        "export".
     saved_search_delete_requested(str name)
     """
 
     all_chosen = Signal()
+    stories_chosen = Signal()
     trash_chosen = Signal()
     tag_chosen = Signal(str)
     saved_search_chosen = Signal(object)
@@ -65,6 +69,8 @@ class Sidebar(QTreeWidget):
         self.itemActivated.connect(self._on_item_activated)
         self.colours: dict[str, str | None] = {}
         self.all_item = self._top(ALL, "All clippings")
+        self.stories_item = self._top(STORIES, "Stories")
+        self.stories_item.setToolTip(0, "Clippings grouped by the event they report")
         self.trash_item = self._top(TRASH, "Trash")
         self.saved_header = self._top(SAVED_HEADER, "Saved searches")
         self.tags_header = self._top(TAGS_HEADER, "Tags")
@@ -134,6 +140,8 @@ class Sidebar(QTreeWidget):
         kind = item.data(0, KindRole)
         if kind == ALL:
             self.all_chosen.emit()
+        elif kind == STORIES:
+            self.stories_chosen.emit()
         elif kind == TRASH:
             self.trash_chosen.emit()
         elif kind == TAG:

@@ -176,7 +176,7 @@ def test_results_by_date_newest_first_and_snippets_marked(news):
 
 
 def test_snippet_escapes_html_of_the_text(archive):
-    add_clipping(archive, "Tags like <script>alert(1)</script> are text here, about treaties.")
+    add_clipping(archive, "Text about treaties <script>alert(1)</script> and more words.")
     snippet = archive.search("treaties").hits[0].snippet
     assert "<script>" not in snippet
     assert "&lt;script&gt;" in snippet
@@ -214,3 +214,9 @@ def test_unspaced_scripts_found_by_a_piece_of_a_run(archive, corpus, name, word)
     middle = len(run) // 2
     piece = run[middle : middle + 2]
     assert found(archive, f'"{piece}"') == {clipping}
+
+
+def test_an_outlet_named_by_its_web_address_is_found_by_its_name(archive):
+    clipping = add_clipping(archive, "Markets closed higher.", outlet="reuters.com")
+    assert found(archive, "outlet:reuters") == {clipping}
+    assert found(archive, "outlet:reuters.com") == {clipping}

@@ -24,9 +24,9 @@ def make_window(qtbot, tmp_path, settings):
     """Makes main windows on temporary archives; closes them after the test."""
     made = []
 
-    def make(archive=None, *, inline=False):
+    def make(archive=None, *, inline=False, **options):
         archive = archive or Archive.open(tmp_path / "archive")
-        window = MainWindow(archive, settings=settings, jobs=JobRunner(inline=inline))
+        window = MainWindow(archive, settings=settings, jobs=JobRunner(inline=inline), **options)
         qtbot.addWidget(window)
         window.show()
         made.append(window)
@@ -35,6 +35,7 @@ def make_window(qtbot, tmp_path, settings):
     yield make
     for window in made:
         window.jobs.wait()
+        window.lookups.wait()
         window.archive.close()
 
 

@@ -442,3 +442,13 @@ def test_export_offers_the_selection_search_and_everything(qtbot, stocked):
         ("The search “DeGeneres”", 2),
         ("All clippings", 4),
     ]
+
+
+def test_long_snippets_are_cut_to_what_a_row_shows():
+    from clippings.ui.delegates import trim_marked
+
+    snippet = "word " * 10 + "<mark>Antonov</mark> said &amp; more " + "filler " * 40
+    cut = trim_marked(snippet, 80)
+    assert cut.count("<mark>") == cut.count("</mark>") == 1
+    assert cut.endswith("…") and len(cut) < 120
+    assert trim_marked("<mark>" + "x" * 200 + "</mark>", 20).endswith("</mark>")

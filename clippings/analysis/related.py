@@ -1,0 +1,600 @@
+"""Related pieces and stories: which clippings tell the same text, event or subject.
+
+Pure code: ``features`` turns one clipping's text into what the comparison needs (term
+counts, title terms, names, a MinHash signature); ``RelatednessIndex`` holds the
+features of an archive's live clippings in memory and answers, for one clipping, the
+ranked list of the others that relate to it, and the stories (groups of clippings
+about one event).
+
+How a pair is scored:
+
+* Each clipping is a vector of term weights: ``(1 + ln tf) * idf``, with more weight
+  for terms of the title and for names (capitalised words and runs of them, which name
+  the people, places and organisations of an event). Candidates come from an inverted
+  index over the query's most distinctive terms; only those are scored exactly
+  (cosine), never every pair.
+* The query is then widened with its closest neighbours (pseudo-relevance feedback):
+  the vocabulary the reports of one event share weighs more than the words one report
+  happens to use, which tells two similar events (two earthquakes, two Oscar hosts)
+  apart. The final score mixes both cosines.
+* Dates, when both clippings have one, scale the score: days apart cost nothing,
+  months a little, years more. A missing date neither helps nor hurts.
+* Labels: ``duplicate`` when the MinHash estimate says most of the shorter text is in
+  the other; ``same story`` when the score passes a threshold (and is near the
+  clipping's best match); ``related`` otherwise.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Literal
+
+import numpy as np
+
+from clippings.analysis import shingles
+
+#: Bump when ``features`` changes what it computes: stored features of another version
+#: are recomputed.
+FEATURES_VERSION = 1
+
+Relation = Literal["duplicate", "same story", "related"]
+
+#: A result of ``RelatednessIndex.related``: (clipping id, relation, score, shared).
+RelatedResult = tuple[int, Relation, float, float]
+
+# --- Tunables (general rules, not fitted to any one archive) -------------------------
+
+#: Extra weight of a term that is in the title, and of a name.
+TITLE_BOOST = 1.0
+NAME_BOOST = 1.6
+#: Weight of a whole multi-word name ("betty ford center") against a single term.
+PHRASE_BOOST = 0.5
+#: Terms kept per clipping vector (the most distinctive ones).
+VECTOR_TERMS = 160
+#: The query's terms used to gather candidates, and how many candidates are scored.
+QUERY_TERMS = 40
+CANDIDATES = 250
+#: Terms in more than this share of the clippings gather no candidates.
+COMMON_SHARE = 0.25
+#: Neighbours that widen the query, how much they weigh, and the mix of the two scores.
+FEEDBACK_NEIGHBOURS = 5
+FEEDBACK_WEIGHT = 1.0
+FEEDBACK_MIX = 1.0
+#: Re-ranking over the neighbourhood: the best ``NEIGHBOURHOOD`` candidates and the
+#: clipping form a graph (each joined to its ``GRAPH_DEGREE`` closest), and a random walk
+#: that restarts at the clipping (probability ``1 - WALK_STAY``) measures how well each
+#: candidate is connected to it; ``WALK_MIX`` of the final score comes from the walk.
+NEIGHBOURHOOD = 40
+GRAPH_DEGREE = 4
+WALK_STAY = 0.8
+WALK_STEPS = 20
+WALK_MIX = 0.5
+#: Dates: a bonus within ``DATE_CLOSE_DAYS``, no cost within ``DATE_GRACE_DAYS``, then
+#: a factor that falls to ``DATE_FLOOR`` over a year.
+DATE_CLOSE_DAYS = 3
+DATE_BONUS = 0.1
+DATE_GRACE_DAYS = 7
+DATE_FLOOR = 0.75
+#: A pair is a duplicate when this share of the shorter text is in the other one.
+DUPLICATE_SHARED = 0.5
+#: Default score at which a pair is labelled ``same story`` (stories use it too).
+STORY_THRESHOLD = 0.27
+#: Below this score a clipping is not related at all.
+RELATED_FLOOR = 0.05
+#: Recompute cached weights when the number of clippings has changed by this share.
+REWEIGHT_SHARE = 0.05
+
+# --- Text ------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\d+(?:[.,:]\d+)+|[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
+_SENTENCE_END = re.compile(r"[.!?:;\"“”«»]\s*$")
+
+_STOPWORDS_EN = frozenset(
+    """a about above after again against ago all also although am among an and another
+    any are aren around as at be because been before being below between both but by can
+    cannot could couldn did didn do does doesn doing don down during each either else
+    even ever every few for from further had hadn has hasn have haven having he her here
+    hers herself him himself his how however i if in into is isn it its itself just
+    last least less let like made make many may me might more most much must my myself
+    near neither new news no nor not now of off often on once one only or other ou our
+    ours ourselves out over own per rather said same say says she should since so some
+    still such than that the their theirs them themselves then there these they this those
+    though through to too under until up upon us very via was wasn we were weren what
+    when where whether which while who whom whose why will with within without would
+    wouldn yet you your yours yourself yourselves mr mrs ms s t ll re ve d m
+    according also told tell just get got go going went come came take took""".split()  # noqa: SIM905
+)
+
+
+def _stem(word: str) -> str:
+    """A light English stemmer: possessives and plurals only (keeps names readable)."""
+    for apostrophe in ("'s", "’s"):
+        if word.endswith(apostrophe):
+            word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("sses"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")):
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the comparison of clippings needs of one clipping's text.
+
+    ``terms`` counts the distinctive words of title and text (stop words dropped,
+    plurals folded) and, under keys starting with ``=``, the multi-word names;
+    ``title`` and ``names`` are the terms that occur in the title and as names;
+    ``signature`` is the MinHash of the text's word shingles, of which there are
+    ``shingle_count``.
+    """
+
+    terms: Mapping[str, int]
+    title: frozenset[str]
+    names: frozenset[str]
+    signature: tuple[int, ...]
+    shingle_count: int
+    word_count: int
+    version: int = FEATURES_VERSION
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "terms", MappingProxyType(dict(self.terms)))
+
+    def to_json(self) -> str:
+        """A compact JSON text of these features (what the archive stores)."""
+        return json.dumps(
+            {
+                "v": self.version,
+                "t": dict(self.terms),
+                "ti": sorted(self.title),
+                "n": sorted(self.names),
+                "sig": "".join(f"{v:08x}" for v in self.signature),
+                "sh": self.shingle_count,
+                "w": self.word_count,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Features:
+        """Features read back from ``to_json``.
+
+        Raises:
+            ValueError: the text is not such features.
+        """
+        try:
+            raw = json.loads(text)
+            sig = str(raw["sig"])
+            return cls(
+                terms={str(k): int(v) for k, v in raw["t"].items()},
+                title=frozenset(str(t) for t in raw["ti"]),
+                names=frozenset(str(n) for n in raw["n"]),
+                signature=tuple(int(sig[i : i + 8], 16) for i in range(0, len(sig), 8)),
+                shingle_count=int(raw["sh"]),
+                word_count=int(raw["w"]),
+                version=int(raw["v"]),
+            )
+        except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as error:
+            raise ValueError(f"not stored features: {error}") from error
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """(word, starts a sentence) for each word of a text, in its original case."""
+    found = []
+    sentence_start = True
+    position = 0
+    for match in _TOKEN.finditer(text):
+        between = text[position : match.start()]
+        if "\n" in between or _SENTENCE_END.search(between) or position == 0:
+            sentence_start = True
+        found.append((match.group(), sentence_start))
+        sentence_start = False
+        position = match.end()
+    return found
+
+
+def features(text: str, title: str, language: str | None) -> Features:
+    """The features of one clipping (pure: the same input always gives the same output).
+
+    Args:
+        text: the article text.
+        title: its headline (its terms weigh more).
+        language: an ISO 639-1 code; English drops stop words and folds plurals,
+            other languages keep every word as it is written.
+    """
+    english = (language or "en").lower().startswith("en")
+    stop = _STOPWORDS_EN if english else frozenset()
+
+    def norm(word: str) -> str:
+        lowered = word.casefold()
+        return _stem(lowered) if english else lowered
+
+    body = _tokens(text)
+    lowered_words = {w.casefold() for w, _ in body if w[:1].islower()}
+
+    terms: Counter[str] = Counter()
+    names: set[str] = set()
+    run: list[str] = []
+
+    def close_run() -> None:
+        if len(run) > 1:
+            terms["=" + " ".join(run)] += 1
+        run.clear()
+
+    for word, starts in body:
+        key = norm(word)
+        is_term = len(key) > 1 and key not in stop
+        capital = word[:1].isupper()
+        # A capitalised word is a name unless it only starts a sentence and the text
+        # also uses it in lower case ("After", "Police").
+        is_name = (
+            capital
+            and key not in stop
+            and len(key) > 1
+            and (not starts or word.casefold() not in lowered_words)
+        )
+        if is_name:
+            names.add(key)
+            run.append(key)
+        else:
+            close_run()
+        if is_term:
+            terms[key] += 1
+    close_run()
+
+    title_terms = set()
+    for word, _ in _tokens(title):
+        key = norm(word)
+        if len(key) > 1 and key not in stop:
+            title_terms.add(key)
+            terms[key] += 1
+
+    words = [w.casefold() for w, _ in body]
+    hashes = shingles.shingle_hashes(words)
+    return Features(
+        terms=terms,
+        title=frozenset(title_terms),
+        names=frozenset(names),
+        signature=shingles.signature(hashes),
+        shingle_count=int(hashes.size),
+        word_count=len(words),
+    )
+
+
+# --- The index --------------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    features: Features
+    day: int | None
+    vector: dict[str, float] = field(default_factory=dict)
+    generation: int = -1
+
+
+def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b[t] for t, w in a.items() if t in b)
+
+
+def _normalised(weights: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {t: w / norm for t, w in weights.items()} if norm else {}
+
+
+class _Stories:
+    """Union-find over clipping ids."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        root = self.parent.setdefault(x, x)
+        while root != self.parent[root]:
+            root = self.parent[root]
+        while x != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+class RelatednessIndex:
+    """The features of a set of clippings in memory, for ranked related pieces.
+
+    Add and remove clippings as they come and go; ``related`` answers for one
+    clipping from an inverted index over distinctive terms (never every pair), and
+    ``stories`` links each clipping to its duplicates and same-story pieces.
+    Not thread-safe: guard it with a lock when threads share it.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[int, _Entry] = {}
+        self._df: Counter[str] = Counter()
+        self._postings: dict[str, list[int]] = {}
+        self._dead = 0
+        self._generation = 0
+        self._weighed_at = 0
+        self._links: dict[int, list[RelatedResult]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, clipping_id: object) -> bool:
+        return clipping_id in self._entries
+
+    def ids(self) -> list[int]:
+        return list(self._entries)
+
+    def add(self, clipping_id: int, found: Features, published: date | None = None) -> None:
+        """Add (or replace) one clipping's features and its publication day."""
+        if clipping_id in self._entries:
+            self.remove(clipping_id)
+        self._entries[clipping_id] = _Entry(found, published.toordinal() if published else None)
+        for term in found.terms:
+            self._df[term] += 1
+            self._postings.setdefault(term, []).append(clipping_id)
+        self._maybe_reweigh()
+        self._links.pop(clipping_id, None)
+
+    def remove(self, clipping_id: int) -> None:
+        """Forget one clipping (unknown ids are ignored)."""
+        entry = self._entries.pop(clipping_id, None)
+        if entry is None:
+            return
+        for term in entry.features.terms:
+            self._df[term] -= 1
+            if self._df[term] <= 0:
+                del self._df[term]
+                self._postings.pop(term, None)
+        self._dead += len(entry.features.terms)
+        if self._dead > 200_000:
+            self._compact()
+        self._links.pop(clipping_id, None)
+        self._maybe_reweigh()
+
+    def document_frequency(self, term: str) -> int:
+        return self._df.get(term, 0)
+
+    # --- Weights --------------------------------------------------------------------
+
+    def _maybe_reweigh(self) -> None:
+        count = len(self._entries)
+        if abs(count - self._weighed_at) > max(1.0, REWEIGHT_SHARE * self._weighed_at):
+            self._generation += 1
+            self._weighed_at = count
+            self._links.clear()
+
+    def _compact(self) -> None:
+        for term, ids in list(self._postings.items()):
+            self._postings[term] = [i for i in ids if i in self._entries]
+        self._dead = 0
+
+    def _idf(self, term: str) -> float:
+        return math.log((len(self._entries) + 1.0) / (self._df.get(term, 0) + 0.5))
+
+    def _vector(self, clipping_id: int) -> dict[str, float]:
+        entry = self._entries[clipping_id]
+        if entry.generation == self._generation:
+            return entry.vector
+        found = entry.features
+        weights = {}
+        for term, count in found.terms.items():
+            weight = (1.0 + math.log(count)) * self._idf(term)
+            if term.startswith("="):
+                weight *= PHRASE_BOOST
+            else:
+                if term in found.title:
+                    weight *= TITLE_BOOST
+                if term in found.names:
+                    weight *= NAME_BOOST
+            weights[term] = weight
+        if len(weights) > VECTOR_TERMS:
+            weights = dict(heapq.nlargest(VECTOR_TERMS, weights.items(), key=lambda kv: kv[1]))
+        entry.vector = _normalised(weights)
+        entry.generation = self._generation
+        return entry.vector
+
+    # --- Queries --------------------------------------------------------------------
+
+    def _candidates(self, clipping_id: int, query: Mapping[str, float]) -> list[int]:
+        limit = COMMON_SHARE * len(self._entries)
+        terms = heapq.nlargest(QUERY_TERMS, query.items(), key=lambda kv: kv[1])
+        scores: dict[int, float] = {}
+        for term, weight in terms:
+            if self._df.get(term, 0) > limit and len(self._entries) > 20:
+                continue
+            for other in self._postings.get(term, ()):
+                scores[other] = scores.get(other, 0.0) + weight
+        scores.pop(clipping_id, None)
+        best = heapq.nlargest(CANDIDATES, scores.items(), key=lambda kv: kv[1])
+        return [i for i, _ in best if i in self._entries]
+
+    def _dated(self, score: float, a: int | None, b: int | None) -> float:
+        """A score adjusted for the two clippings' days (unchanged if one is unknown)."""
+        if a is None or b is None:
+            return score
+        days = abs(a - b)
+        if days <= DATE_CLOSE_DAYS:
+            return score + DATE_BONUS
+        if days <= DATE_GRACE_DAYS:
+            return score
+        return score * max(DATE_FLOOR, 1.0 - (1.0 - DATE_FLOOR) * (days - DATE_GRACE_DAYS) / 365.0)
+
+    def scores(self, clipping_id: int) -> dict[int, float]:
+        """The final score (0..1) of each candidate for one clipping."""
+        query = self._vector(clipping_id)
+        candidates = self._candidates(clipping_id, query)
+        if not candidates:
+            return {}
+        day = self._entries[clipping_id].day
+        first = {
+            c: self._dated(_cosine(query, self._vector(c)), day, self._entries[c].day)
+            for c in candidates
+        }
+        neighbours = heapq.nlargest(FEEDBACK_NEIGHBOURS, first.items(), key=lambda kv: kv[1])
+        widened: dict[str, float] = dict(query)
+        shares: dict[int, float] = {}
+        top = neighbours[0][1] if neighbours else 0.0
+        for other, score in neighbours:
+            if score <= 0.0 or score < 0.5 * top:
+                continue
+            shares[other] = FEEDBACK_WEIGHT * score / top / len(neighbours)
+            for term, weight in self._vector(other).items():
+                widened[term] = widened.get(term, 0.0) + shares[other] * weight
+        unit = _normalised(widened)
+        final = {}
+        for c, score in first.items():
+            if c in shares:
+                # Leave the candidate's own part out: a piece must not vouch for itself.
+                own = self._vector(c)
+                alone = {t: w - shares[c] * own.get(t, 0.0) for t, w in widened.items()}
+                against = _normalised(alone)
+            else:
+                against = unit
+            second = self._dated(_cosine(against, self._vector(c)), day, self._entries[c].day)
+            final[c] = (1.0 - FEEDBACK_MIX) * score + FEEDBACK_MIX * second
+        return self._walk(clipping_id, final)
+
+    def _walk(self, clipping_id: int, scores: dict[int, float]) -> dict[int, float]:
+        """Scores re-ranked by a random walk over the neighbourhood graph: a candidate
+        that the clipping's close neighbours also find close rises, one that only
+        shares the subject with the clipping itself sinks."""
+        if len(scores) < 3:
+            return scores
+        top = heapq.nlargest(NEIGHBOURHOOD, scores.items(), key=lambda kv: kv[1])
+        ids = [clipping_id] + [i for i, _ in top]
+        vectors = [self._vector(i) for i in ids]
+        # Only terms that two of them share add to a similarity between two of them.
+        seen: Counter[str] = Counter(term for vector in vectors for term in vector)
+        vocabulary = {term: n for n, term in enumerate(t for t, k in seen.items() if k > 1)}
+        matrix = np.zeros((len(ids), max(1, len(vocabulary))))
+        for row, vector in enumerate(vectors):
+            for term, weight in vector.items():
+                column = vocabulary.get(term)
+                if column is not None:
+                    matrix[row, column] = weight
+        # einsum, not BLAS: a small product, and BLAS threads stall on a busy machine.
+        similar = np.einsum("ik,jk->ij", matrix, matrix)
+        days = np.array(
+            [np.nan if self._entries[i].day is None else self._entries[i].day for i in ids]
+        )
+        apart = np.abs(days[:, None] - days[None, :])
+        known = ~np.isnan(apart)
+        apart = np.where(known, apart, 0.0)
+        decay = np.maximum(DATE_FLOOR, 1.0 - (1.0 - DATE_FLOOR) * (apart - DATE_GRACE_DAYS) / 365.0)
+        similar = np.where(known & (apart <= DATE_CLOSE_DAYS), similar + DATE_BONUS, similar)
+        similar = np.where(known & (apart > DATE_GRACE_DAYS), similar * decay, similar)
+        np.fill_diagonal(similar, 0.0)
+        degree = min(GRAPH_DEGREE, len(ids) - 1)
+        cutoff = -np.sort(-similar, axis=1)[:, degree - 1 : degree]
+        graph = np.where(similar >= cutoff, similar, 0.0)
+        graph = (graph + graph.T) / 2.0
+        totals = graph.sum(axis=1, keepdims=True)
+        steps = graph / np.where(totals > 0, totals, 1.0)
+        start = np.zeros(len(ids))
+        start[0] = 1.0
+        visits = start.copy()
+        for _ in range(WALK_STEPS):
+            visits = WALK_STAY * (visits @ steps) + (1.0 - WALK_STAY) * start
+        reached = visits[1:]
+        best = float(reached.max()) or 1.0
+        ceiling = top[0][1]
+        walked = dict(scores)
+        for position, (other, score) in enumerate(top):
+            walked[other] = (1.0 - WALK_MIX) * score + WALK_MIX * ceiling * reached[position] / best
+        return walked
+
+    def related(
+        self, clipping_id: int, limit: int = 20, *, story_threshold: float | None = None
+    ) -> list[RelatedResult]:
+        """The clippings related to one, best first: (id, relation, score, shared).
+
+        ``story_threshold`` is the score from which a piece is labelled ``same story``
+        (``STORY_THRESHOLD`` when None).
+
+        Raises:
+            KeyError: the clipping is not in the index.
+        """
+        if clipping_id not in self._entries:
+            raise KeyError(clipping_id)
+        final = self.scores(clipping_id)
+        ranked = heapq.nlargest(limit, final.items(), key=lambda kv: kv[1])
+        mine = self._entries[clipping_id].features
+        threshold = STORY_THRESHOLD if story_threshold is None else story_threshold
+        results: list[RelatedResult] = []
+        for other, score in ranked:
+            if score < RELATED_FLOOR:
+                break
+            theirs = self._entries[other].features
+            estimate = shingles.jaccard(mine.signature, theirs.signature)
+            shared = shingles.shared_share(estimate, mine.shingle_count, theirs.shingle_count)
+            relation: Relation
+            if shared >= DUPLICATE_SHARED:
+                relation = "duplicate"
+                score = max(score, shared)
+            elif score >= threshold:
+                relation = "same story"
+            else:
+                relation = "related"
+            results.append((other, relation, round(min(1.0, score), 4), round(shared, 4)))
+        results.sort(key=lambda r: (r[1] != "duplicate", -r[2]))
+        return results
+
+    def stories(self, threshold: float | None = None) -> list[list[int]]:
+        """Groups of clippings joined by duplicate or same-story links of at least
+        ``threshold`` (``STORY_THRESHOLD`` when None), largest first (single clippings
+        are not stories)."""
+        if threshold is None:
+            threshold = STORY_THRESHOLD
+        groups = _Stories()
+        for clipping_id in self._entries:
+            links = self._links.get(clipping_id)
+            if links is None:
+                links = self.related(clipping_id, 30, story_threshold=0.0)
+                self._links[clipping_id] = links
+            for other, relation, score, _shared in links:
+                if other in self._entries and (relation == "duplicate" or score >= threshold):
+                    groups.union(clipping_id, other)
+        members: dict[int, list[int]] = {}
+        for clipping_id in self._entries:
+            members.setdefault(groups.find(clipping_id), []).append(clipping_id)
+        found = [sorted(ids) for ids in members.values() if len(ids) > 1]
+        found.sort(key=lambda ids: (-len(ids), ids[0]))
+        return found
+
+    def copies(self, ids: Iterable[int]) -> int:
+        """How many of these clippings are copies of another one's text: the group's
+        size less the number of distinct texts, by the duplicate links ``stories`` saw."""
+        members = set(ids)
+        texts = _Stories()
+        for clipping_id in members:
+            texts.find(clipping_id)
+            for other, relation, _score, _shared in self._links.get(clipping_id, ()):
+                if relation == "duplicate" and other in members:
+                    texts.union(clipping_id, other)
+        return len(members) - len({texts.find(i) for i in members})
+
+
+def build_index(items: Iterable[tuple[int, Features, date | None]]) -> RelatednessIndex:
+    """An index of (clipping id, features, publication day) triples."""
+    index = RelatednessIndex()
+    for clipping_id, found, day in items:
+        index.add(clipping_id, found, day)
+    return index

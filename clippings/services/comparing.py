@@ -1,0 +1,52 @@
+"""Side-by-side comparison of two clippings, and each clipping's quotations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clippings.analysis.align import align, shared_share
+from clippings.analysis.quotes import compare_quotes, extract_quotes
+from clippings.model import AlignedPair, Clipping, QueryError, Quote
+from clippings.services.archive import Archive
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two clippings passage by passage, with the quotations they share."""
+
+    a: Clipping
+    b: Clipping
+    #: The share of text the two have in common (0..1).
+    similarity: float
+    pairs: tuple[AlignedPair, ...]
+    quotes_both: tuple[Quote, ...]
+    quotes_only_a: tuple[Quote, ...]
+    quotes_only_b: tuple[Quote, ...]
+
+
+def quotes(archive: Archive, clipping_id: int) -> list[Quote]:
+    """The direct quotations of a clipping, in order, with their speakers."""
+    return extract_quotes(archive.get(clipping_id).text)
+
+
+def compare(archive: Archive, a_id: int, b_id: int) -> Comparison:
+    """Align two clippings sentence by sentence and compare their quotations.
+
+    Raises:
+        NotFoundError: an id the archive does not have.
+        QueryError: the same clipping twice.
+    """
+    if a_id == b_id:
+        raise QueryError("choose two different clippings to compare")
+    a, b = archive.get(a_id), archive.get(b_id)
+    pairs = align(a.text, b.text)
+    quoted = compare_quotes(extract_quotes(a.text), extract_quotes(b.text))
+    return Comparison(
+        a=a,
+        b=b,
+        similarity=shared_share(pairs),
+        pairs=tuple(pairs),
+        quotes_both=tuple(quoted["both"]),
+        quotes_only_a=tuple(quoted["only_a"]),
+        quotes_only_b=tuple(quoted["only_b"]),
+    )

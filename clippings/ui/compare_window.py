@@ -1,0 +1,155 @@
+"""Two clippings side by side: passage by passage, scrolling together.
+
+The two texts stand in two columns of one scrolling view, so aligned passages always
+sit on the same line whatever their lengths. Each row is one aligned pair: the same
+passage, a changed one (the differing words highlighted), one moved to another place,
+or a passage only one of the two carries. Above, a header compares outlet, date,
+author and length; below, the quotations both carry and those only one carries.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clippings.analysis.align import word_diff
+from clippings.model import AlignedPair, Clipping, Quote, published_to_iso
+from clippings.services.comparing import Comparison
+from clippings.ui.reading_pane import OfflineTextBrowser
+
+#: Background of each kind of passage, and what it means (the legend).
+KINDS = {
+    "same": ("#ffffff", "the same in both"),
+    "changed": ("#fff4cc", "changed (differing words marked)"),
+    "moved": ("#e3ecff", "moved to another place"),
+    "only_a": ("#ffe3e3", "only in A"),
+    "only_b": ("#e2f5e2", "only in B"),
+}
+
+
+def _side(pair: AlignedPair, side: str) -> str:
+    """One pane's cell of a pair, as HTML."""
+    text = pair.a if side == "a" else pair.b
+    if text is None:
+        return "&nbsp;"
+    if pair.kind != "changed" or pair.a is None or pair.b is None:
+        return html.escape(text)
+    parts = []
+    for kind, words in word_diff(pair.a, pair.b):
+        escaped = html.escape(words)
+        if kind == "same":
+            parts.append(escaped)
+        elif kind == "removed" and side == "a":
+            parts.append(f"<span style='background-color: #f7b3b3'>{escaped}</span>")
+        elif kind == "added" and side == "b":
+            parts.append(f"<span style='background-color: #b3e6b3'>{escaped}</span>")
+    return " ".join(p for p in parts if p)
+
+
+def panes_html(comparison: Comparison) -> str:
+    """Both texts as two columns, one aligned pair a row."""
+    a, b = comparison.a, comparison.b
+    rows = [
+        "<tr>"
+        f"<th width='50%' align='left'>A · {html.escape(a.outlet or a.title[:40])}</th>"
+        f"<th width='50%' align='left'>B · {html.escape(b.outlet or b.title[:40])}</th>"
+        "</tr>"
+    ]
+    for pair in comparison.pairs:
+        colour = KINDS[pair.kind][0]
+        mark = " ↕" if pair.kind == "moved" else ""
+        rows.append(
+            "<tr>"
+            f"<td style='background-color: {colour}; padding: 4px'>{_side(pair, 'a')}{mark}</td>"
+            f"<td style='background-color: {colour}; padding: 4px'>{_side(pair, 'b')}{mark}</td>"
+            "</tr>"
+        )
+    return f"<table width='100%' cellspacing='3'>{''.join(rows)}</table>"
+
+
+def header_html(comparison: Comparison) -> str:
+    def row(label: str, a: str, b: str) -> str:
+        cells = f"<td>{html.escape(a)}</td><td>{html.escape(b)}</td>"
+        return f"<tr><th align='left'>{label}</th>{cells}</tr>"
+
+    a, b = comparison.a, comparison.b
+
+    def date(c: Clipping) -> str:
+        return (published_to_iso(c.published) or "—").replace("T", " ")
+
+    legend = " ".join(
+        f"<span style='background-color: {colour}'>&nbsp;{html.escape(label)}&nbsp;</span>"
+        for colour, label in KINDS.values()
+    )
+    return (
+        "<table cellspacing='6'>"
+        + row("", f"A: {a.title}", f"B: {b.title}")
+        + row("Outlet", a.outlet or "—", b.outlet or "—")
+        + row("Date", date(a), date(b))
+        + row("Author", a.author or "—", b.author or "—")
+        + row("Length", f"{a.word_count:,} words", f"{b.word_count:,} words")
+        + "</table>"
+        + f"<p><b>Text in common: {comparison.similarity:.0%}</b> &nbsp; {legend}</p>"
+    )
+
+
+def quotes_html(comparison: Comparison) -> str:
+    def items(quotes: tuple[Quote, ...]) -> str:
+        if not quotes:
+            return "<p style='color: gray'>none</p>"
+        return (
+            "<ul>"
+            + "".join(
+                f"<li><b>{html.escape(q.speaker or 'unnamed')}</b>: “{html.escape(q.text)}”</li>"
+                for q in quotes
+            )
+            + "</ul>"
+        )
+
+    return (
+        f"<h4>Quoted in both ({len(comparison.quotes_both)})</h4>{items(comparison.quotes_both)}"
+        f"<h4>Only in A ({len(comparison.quotes_only_a)})</h4>{items(comparison.quotes_only_a)}"
+        f"<h4>Only in B ({len(comparison.quotes_only_b)})</h4>{items(comparison.quotes_only_b)}"
+    )
+
+
+class CompareWindow(QDialog):
+    """A comparison in its own window; the two text panes scroll together."""
+
+    def __init__(self, comparison: Comparison, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.comparison = comparison
+        self.setWindowTitle(f"Compare: {comparison.a.title[:40]} — {comparison.b.title[:40]}")
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.header = QLabel(header_html(comparison), self)
+        self.header.setObjectName("compareHeader")
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)
+        self.panes = OfflineTextBrowser(self)
+        self.panes.setObjectName("compareTexts")
+        self.panes.setHtml(panes_html(comparison))
+        self.quotes = QTextBrowser(self)
+        self.quotes.setObjectName("compareQuotes")
+        self.quotes.setOpenLinks(False)
+        self.quotes.setHtml(quotes_html(comparison))
+        body = QSplitter(Qt.Orientation.Vertical, self)
+        body.addWidget(self.panes)
+        body.addWidget(self.quotes)
+        body.setStretchFactor(0, 4)
+        body.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        layout.addLayout(top)
+        layout.addWidget(body, 1)
+        self.resize(1200, 800)

@@ -1,0 +1,105 @@
+"""The Related panel beside the reading pane: duplicates, same story, related."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clippings.model import RelatedClipping, published_to_iso
+
+IdRole = Qt.ItemDataRole.UserRole + 20
+
+RELATION_LABELS = {
+    "duplicate": "Copy",
+    "same story": "Same story",
+    "related": "Related",
+}
+
+
+def item_text(found: RelatedClipping) -> str:
+    row = found.clipping
+    label = RELATION_LABELS.get(found.relation, found.relation)
+    share = f" {found.shared:.0%} shared" if found.relation == "duplicate" else ""
+    when = (published_to_iso(row.published) or "")[:10]
+    meta = " · ".join(m for m in (row.outlet, when) if m)
+    return f"{label}{share} — {row.title}\n    {meta}"
+
+
+class RelatedPanel(QWidget):
+    """Signals:
+    clipping_requested(int): open this related clipping.
+    compare_requested(int, int): compare the clipping shown with this related one.
+    """
+
+    clipping_requested = Signal(int)
+    compare_requested = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.current: int | None = None
+        self.title = QLabel("<b>Related</b>", self)
+        self.list = QListWidget(self)
+        self.list.setObjectName("relatedList")
+        self.list.setWordWrap(True)
+        self.compare_button = QPushButton("Co&mpare", self)
+        self.compare_button.setToolTip("Compare the clipping shown with the related one chosen")
+        self.compare_button.setEnabled(False)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.compare_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.list, 1)
+        self.list.itemActivated.connect(self._on_list_item_activated)
+        self.list.currentItemChanged.connect(self._on_list_current_item_changed)
+        self.compare_button.clicked.connect(self._on_compare_button_clicked)
+
+    def show_related(self, clipping_id: int | None, found: list[RelatedClipping]) -> None:
+        self.current = clipping_id
+        self.list.clear()
+        for related in found:
+            item = QListWidgetItem(item_text(related), self.list)
+            item.setData(IdRole, related.clipping.id)
+            item.setToolTip(f"{related.relation}, score {related.score:.2f}")
+        if clipping_id is None:
+            self.title.setText("<b>Related</b>")
+        elif not found:
+            self.title.setText("<b>Related</b> <span style='color: gray'>— nothing found</span>")
+        else:
+            self.title.setText(f"<b>Related</b> ({len(found)})")
+        self.compare_button.setEnabled(False)
+
+    def show_pending(self, clipping_id: int) -> None:
+        self.current = clipping_id
+        self.list.clear()
+        self.title.setText("<b>Related</b> <span style='color: gray'>— looking…</span>")
+        self.compare_button.setEnabled(False)
+
+    def chosen(self) -> int | None:
+        item = self.list.currentItem()
+        return int(item.data(IdRole)) if item is not None else None
+
+    @Slot(QListWidgetItem)
+    def _on_list_item_activated(self, item: QListWidgetItem) -> None:
+        self.clipping_requested.emit(int(item.data(IdRole)))
+
+    @Slot(QListWidgetItem, QListWidgetItem)
+    def _on_list_current_item_changed(
+        self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
+    ) -> None:
+        self.compare_button.setEnabled(current is not None and self.current is not None)
+
+    @Slot()
+    def _on_compare_button_clicked(self) -> None:
+        other = self.chosen()
+        if self.current is not None and other is not None:
+            self.compare_requested.emit(self.current, other)

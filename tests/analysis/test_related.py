@@ -1,0 +1,138 @@
+"""Related pieces: features of a text, near-duplicates, same story and stories."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from clippings.analysis import shingles
+from clippings.analysis.related import (
+    FEATURES_VERSION,
+    Features,
+    RelatednessIndex,
+    build_index,
+    features,
+)
+
+HARBOUR = (
+    "The harbour of Northport reopened on Tuesday after the storm, said Mayor Anna Berg.\n\n"
+    "Fishing boats left at dawn, and the fishing fleet followed. "
+    "The Northport Harbour Authority said repairs cost 2.5 million euros."
+)
+
+
+def test_features_keep_distinctive_terms_title_and_names():
+    found = features(HARBOUR, "Northport harbour reopens", "en")
+    assert found.terms["northport"] == 3  # twice in the text, once in the title
+    assert "the" not in found.terms and "said" not in found.terms
+    assert "boat" in found.terms  # plurals folded
+    assert "2.5" in found.terms  # numbers are event-specific
+    assert {"northport", "harbour", "reopen"} <= found.title
+    assert {"northport", "anna", "berg"} <= found.names
+    assert "fishing" not in found.names  # a capital that only starts a sentence
+    assert "=northport harbour authority" in found.terms  # a multi-word name
+    assert found.version == FEATURES_VERSION
+    assert found.shingle_count > 0 and found.word_count > 20
+
+
+def test_features_are_pure_and_survive_storage():
+    a = features(HARBOUR, "Northport harbour reopens", "en")
+    b = features(HARBOUR, "Northport harbour reopens", "en")
+    assert a == b
+    assert Features.from_json(a.to_json()) == a
+    with pytest.raises(ValueError, match="not stored features"):
+        Features.from_json('{"v": 1}')
+
+
+def test_other_languages_keep_their_words():
+    found = features("Мост закрыт на ремонт. Мост откроют в мае.", "Мост", "ru")
+    assert found.terms["мост"] == 3
+
+
+def test_minhash_estimates_the_share_of_text_in_common():
+    words = HARBOUR.lower().split() * 3
+    base = shingles.shingle_hashes(words)
+    changed = list(words)
+    changed[5] = "closed"
+    other = shingles.shingle_hashes(changed)
+    estimate = shingles.jaccard(shingles.signature(base), shingles.signature(other))
+    assert estimate > 0.6
+    unrelated = shingles.shingle_hashes(["a", "different", "text", "about", "bridges"])
+    assert shingles.jaccard(shingles.signature(base), shingles.signature(unrelated)) < 0.1
+
+
+def test_an_empty_index_and_removal():
+    index = RelatednessIndex()
+    index.add(1, features(HARBOUR, "Harbour", "en"), date(2021, 7, 25))
+    assert index.related(1) == []
+    index.add(2, features(HARBOUR + " More boats.", "Harbour", "en"), date(2021, 7, 25))
+    assert [r[0] for r in index.related(1)] == [2]
+    index.remove(2)
+    assert index.related(1) == [] and 2 not in index
+    with pytest.raises(KeyError):
+        index.related(2)
+
+
+# --- On real articles ----------------------------------------------------------------
+
+
+def _articles(corpus: Path, topics: set[str]) -> list[dict[str, str]]:
+    with (corpus / "ecbplus" / "index.tsv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["topic"] in topics]
+    for row in rows:
+        lines = (corpus / "ecbplus" / row["path"]).read_text(encoding="utf-8").splitlines()
+        if row["subcorpus"] == "ecbplus":  # a header: url, title, date line
+            lines = lines[3:]
+        row["text"] = "\n\n".join(line for line in lines if line.strip())
+        row["title"] = row["title"] or lines[0][:60]
+    return rows
+
+
+def _rewritten(text: str) -> str:
+    """Another outlet's copy: paragraphs reordered, a few words changed."""
+    paragraphs = text.split("\n\n")
+    paragraphs = paragraphs[1:] + paragraphs[:1]
+    rewritten = "\n\n".join(paragraphs)
+    for old, new in (("said", "stated"), ("has", "had"), ("the", "a")):
+        rewritten = rewritten.replace(f" {old} ", f" {new} ", 1)
+    return rewritten
+
+
+def test_a_rewritten_copy_is_a_duplicate_and_other_reports_the_same_story(corpus):
+    rows = _articles(corpus, {"1", "2", "3", "4"})
+    original = next(r for r in rows if r["doc"] == "1_8ecbplus")
+    index = build_index(
+        (number, features(r["text"], r["title"], "en"), None) for number, r in enumerate(rows)
+    )
+    copy_id = len(rows)
+    index.add(
+        copy_id, features(_rewritten(original["text"]), "Lohan enters rehab at last", "en"), None
+    )
+    results = index.related(rows.index(original), 50)
+    by_id = {r[0]: r for r in results}
+    assert by_id[copy_id][1] == "duplicate"
+    assert by_id[copy_id][3] > 0.7
+    assert results[0][0] == copy_id
+    ranked = [r[0] for r in results]
+    same_event = [i for i in ranked if i < len(rows) and rows[i]["subtopic"] == "1_ecbplus"]
+    other_event = [i for i in ranked if i < len(rows) and rows[i]["subtopic"] == "1_ecb"]
+    assert by_id[same_event[0]][1] == "same story"
+    # The other event of the topic (another star's rehab) ranks below, if at all.
+    assert not other_event or ranked.index(same_event[0]) < ranked.index(other_event[0])
+    assert all(0.0 <= r[2] <= 1.0 for r in results)
+
+
+def test_stories_group_reports_of_one_event(corpus):
+    rows = _articles(corpus, {"1", "2"})
+    index = build_index(
+        (number, features(r["text"], r["title"], "en"), None) for number, r in enumerate(rows)
+    )
+    found = index.stories()
+    assert found
+    for story in found:
+        events = [rows[i]["subtopic"] for i in story]
+        assert max(events.count(e) for e in set(events)) / len(events) >= 0.8
+    assert sum(map(len, index.stories(0.1))) >= sum(map(len, found))

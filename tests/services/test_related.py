@@ -1,0 +1,115 @@
+"""Related pieces and stories through an archive: import, trash, stored features."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from clippings.analysis.related import FEATURES_VERSION
+from clippings.model import NotFoundError
+from clippings.services import import_paths
+from clippings.services import related as related_service
+from tests.conftest import add_clipping
+
+LOHAN = ["1_10ecbplus", "1_11ecbplus", "1_13ecbplus", "1_2ecbplus", "1_3ecbplus"]
+REID = ["1_10ecb", "1_11ecb", "1_12ecb", "1_13ecb"]
+
+
+@pytest.fixture
+def two_events(archive, corpus):
+    """Reports of two similar events imported as a user would: Lohan's and Reid's rehab."""
+    root = corpus / "ecbplus"
+    with (root / "index.tsv").open(encoding="utf-8") as handle:
+        paths = {r["doc"]: root / r["path"] for r in csv.DictReader(handle, delimiter="\t")}
+    report = import_paths(archive, [paths[doc] for doc in LOHAN + REID])
+    ids = [r.id for r in report.results]
+    assert len(set(ids)) == len(LOHAN) + len(REID)
+    event = {i: ("lohan" if n < len(LOHAN) else "reid") for n, i in enumerate(ids)}
+    return archive, event
+
+
+def test_related_ranks_reports_of_the_same_event_first(two_events):
+    archive, event = two_events
+    for clipping_id, name in event.items():
+        found = related_service.related(archive, clipping_id, limit=5)
+        assert found and clipping_id not in [r.clipping.id for r in found]
+        assert event[found[0].clipping.id] == name
+        assert all(0.0 <= r.score <= 1.0 for r in found)
+        assert [r.score for r in found] == sorted((r.score for r in found), reverse=True)
+    labelled = [
+        (clipping_id, r.clipping.id)
+        for clipping_id in event
+        for r in related_service.related(archive, clipping_id)
+        if r.relation in ("duplicate", "same story")
+    ]
+    assert labelled and all(event[a] == event[b] for a, b in labelled)
+
+
+def test_features_are_stored_at_import_and_reused(two_events, monkeypatch):
+    archive, event = two_events
+    stored = archive.store.stored_features()
+    assert {row[0] for row in stored} == set(event)
+    assert all(row[3] == FEATURES_VERSION and row[4] for row in stored)
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("features recomputed instead of read from the archive")
+
+    monkeypatch.setattr(related_service, "features", refuse)
+    related_service.forget(archive)
+    assert related_service.related(archive, next(iter(event)))
+
+
+def test_trashed_clippings_are_left_out(two_events):
+    archive, event = two_events
+    first = next(iter(event))
+    victim = related_service.related(archive, first)[0].clipping.id
+    archive.trash([victim])
+    assert victim not in [r.clipping.id for r in related_service.related(archive, first)]
+    assert related_service.related(archive, victim) == []
+    assert all(victim not in [c.id for c in s.clippings] for s in related_service.stories(archive))
+    archive.restore([victim])
+    assert victim in [r.clipping.id for r in related_service.related(archive, first)]
+    with pytest.raises(NotFoundError):
+        related_service.related(archive, 999)
+
+
+def test_stories_list_each_event_with_its_outlets_first_piece_and_copies(two_events):
+    archive, event = two_events
+    lohan = [i for i, name in event.items() if name == "lohan"]
+    original = archive.get(lohan[0])
+    paragraphs = original.text.split("\n\n")
+    rewritten = "\n\n".join(paragraphs[1:] + paragraphs[:1]).replace(" has ", " had ", 1)
+    copy = add_clipping(archive, rewritten, title="Lohan at Betty Ford", outlet="Copycat News")
+    found = related_service.related(archive, lohan[0])
+    assert found[0].clipping.id == copy
+    assert found[0].relation == "duplicate" and found[0].shared > 0.7
+
+    stories = related_service.stories(archive)
+    assert stories
+    for story in stories:
+        names = {event.get(c.id, "lohan") for c in story.clippings}
+        assert len(names) == 1
+        dated = [c for c in story.clippings if c.published is not None]
+        assert [c.published for c in dated] == sorted(c.published for c in dated)
+        if dated:
+            assert story.first == dated[0].id
+    with_copy = next(s for s in stories if copy in [c.id for c in s.clippings])
+    assert with_copy.copies == 1
+    assert "Copycat News" in with_copy.outlets
+    assert len(with_copy.outlets) >= 3
+    # A lower threshold makes larger, looser stories; a higher one smaller ones.
+    assert sum(len(s.clippings) for s in related_service.stories(archive, threshold=0.9)) <= sum(
+        len(s.clippings) for s in stories
+    )
+
+
+def test_an_archive_without_stored_features_computes_them_once(archive, tmp_path: Path):
+    a = add_clipping(archive, "The harbour of Northport reopened after the storm, Mayor Berg said.")
+    b = add_clipping(archive, "Northport harbour reopened on Tuesday after the storm passed.")
+    with archive.store.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM clipping_features")
+    assert related_service.compute_missing_features(archive) == 2
+    assert related_service.compute_missing_features(archive) == 0
+    assert [r.clipping.id for r in related_service.related(archive, a)] == [b]

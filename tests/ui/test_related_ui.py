@@ -1,0 +1,109 @@
+"""Related pieces, stories and comparison in the window."""
+
+from __future__ import annotations
+
+import pytest
+
+from clippings.services import import_paths
+
+
+@pytest.fixture
+def oscars(window, corpus):
+    """Reports of two events of one topic: Ellen DeGeneres (2013) and Hugh Jackman (2008)
+    hosting the Oscars, plus a rewritten copy of one report."""
+    folder = corpus / "ecbplus" / "text" / "2"
+    paths = sorted(folder.glob("2_*ecbplus.txt"))[:6] + sorted(folder.glob("2_*ecb.txt"))[:4]
+    report = import_paths(window.archive, paths)
+    window.refresh_all()
+    return window, [r.id for r in report.of("imported")]
+
+
+def test_related_panel_lists_reports_of_the_same_event(qtbot, oscars):
+    window, ids = oscars
+    window.select_clipping(ids[0])
+    panel = window.related
+    qtbot.waitUntil(lambda: panel.list.count() > 0, timeout=10_000)
+    first = panel.list.item(0).text()
+    assert "Same story" in first or "Copy" in first
+    assert "DeGeneres" in window.archive.get(int(panel.list.item(0).data(panel_id_role()))).text
+
+
+def panel_id_role():
+    from clippings.ui.related_panel import IdRole
+
+    return IdRole
+
+
+def test_opening_a_comparison_from_the_related_panel(qtbot, oscars):
+    window, ids = oscars
+    window.select_clipping(ids[0])
+    panel = window.related
+    qtbot.waitUntil(lambda: panel.list.count() > 0, timeout=10_000)
+    panel.list.setCurrentRow(0)
+    assert panel.compare_button.isEnabled()
+    panel.compare_button.click()
+    assert window.compare_windows, "a comparison window opened"
+    compare = window.compare_windows[-1]
+    qtbot.addWidget(compare)
+    other = int(panel.list.item(0).data(panel_id_role()))
+    assert compare.comparison.a.id == ids[0] and compare.comparison.b.id == other
+    assert "Text in common" in compare.header.text()
+    shown = compare.panes.toPlainText()
+    assert window.archive.get(ids[0]).title.split()[0] in compare.header.text()
+    assert shown.strip()
+    assert compare.panes.requested == []
+
+
+def test_compare_two_selected_with_ctrl_d(qtbot, oscars):
+    window, ids = oscars
+    window.table.selectRow(0)
+    window.table.selectRow(1)
+    window.table.selectAll()
+    assert not window.compare_action.isEnabled()
+    window.table.clearSelection()
+    window._select_ids(ids[:2])
+    assert window.compare_action.isEnabled()
+    assert window.compare_action.shortcut().toString() == "Ctrl+D"
+    window.compare_action.trigger()
+    assert window.compare_windows[-1].comparison.b.id in ids[:2]
+
+
+def test_stories_view_groups_the_reports(qtbot, oscars):
+    window, ids = oscars
+    window.sidebar.itemClicked.emit(window.sidebar.stories_item, 0)
+    assert window.list_stack.currentWidget() is window.stories_view
+    tree = window.stories_view.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() >= 1, timeout=20_000)
+    story = tree.topLevelItem(0)
+    assert story.childCount() >= 2
+    assert "reports" in story.text(0)
+    first = story.child(0)
+    tree.setCurrentItem(first)
+    assert window.reading.clipping is not None
+
+
+def test_quotations_are_shown_in_the_reading_pane(qtbot, window, seed):
+    import_paths(window.archive, [seed])
+    window.refresh_all()
+    window.table.selectRow(0)
+    text = window.reading.browser.toPlainText()
+    assert "Quotations" in text
+    assert "Antonov:" in text or "Anatoly Antonov:" in text
+
+
+def test_an_archive_without_features_is_analysed_in_the_background(
+    qtbot, make_window, tmp_path, corpus
+):
+    from clippings.services import Archive
+    from clippings.services.related import missing_features
+
+    archive = Archive.open(tmp_path / "old")
+    import_paths(archive, sorted((corpus / "ecbplus" / "text" / "2").glob("2_*ecbplus.txt"))[:4])
+    archive.store.engine.dispose()
+    with archive.store.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM clipping_features")
+    assert len(missing_features(archive)) == 4
+    window = make_window(archive)
+    qtbot.waitUntil(lambda: not missing_features(archive), timeout=30_000)
+    window.select_clipping(window.model.id_at(0))
+    qtbot.waitUntil(lambda: window.related.list.count() > 0, timeout=10_000)

@@ -4,7 +4,8 @@
 
 Builds a small archive in a temporary folder from the seed clipping and corpus pages
 of ../shared (read, never copied into the repository), then saves PNGs of: the empty
-start, an import in progress, search results, a clipping open, and the tag sidebar.
+start, an import in progress, search results, a clipping open, the tag sidebar, the
+Related panel, the Stories view and a comparison of two reports of one event.
 """
 
 from __future__ import annotations
@@ -66,6 +67,16 @@ class _ProgressShot(QObject):
             shoot(self.window, self.out, "2-import-in-progress")
 
 
+def wait_for(app: QApplication, condition: object, seconds: float = 30.0) -> None:
+    """Let the event loop run until ``condition()`` holds (a background lookup)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
+        app.processEvents()
+        time.sleep(0.02)
+
+
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
@@ -120,7 +131,35 @@ def main() -> int:
     # 5. The tag sidebar, filtering by a tag.
     window.sidebar.itemClicked.emit(window.sidebar.tag_items["Culture/Oscars"], 0)
     window.table.selectRow(1)
+    wait_for(app, lambda: window.related.list.count() > 0)
     shoot(window, out, "5-tag-sidebar")
+
+    # 6. The Related panel beside a clipping.
+    window.show_all()
+    window.select_clipping(oscars[0])
+    wait_for(app, lambda: window.related.list.count() > 0)
+    shoot(window, out, "6-related-panel")
+
+    # 7. Stories: reports grouped by event.
+    window.show_stories()
+    wait_for(app, lambda: window.stories_view.tree.topLevelItemCount() > 0)
+    tree = window.stories_view.tree
+    tree.setCurrentItem(tree.topLevelItem(0).child(0))
+    shoot(window, out, "7-stories")
+
+    # 8. Two reports of the same event side by side.
+    window.show_all()
+    window.select_clipping(oscars[0])
+    wait_for(app, lambda: window.related.list.count() > 0)
+    window.related.list.setCurrentRow(0)
+    window.related.compare_button.click()
+    compare = window.compare_windows[-1]
+    compare.resize(*SIZE)
+    QApplication.processEvents()
+    path = out / "8-comparison.png"
+    compare.grab().save(str(path))
+    print(f"saved {path}")
+    compare.close()
     QTimer.singleShot(0, window.close)
     window.close()
     return 0

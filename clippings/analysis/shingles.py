@@ -23,11 +23,24 @@ SHINGLE_WORDS = 4
 #: Hash functions in a signature.
 SIGNATURE_SIZE = 64
 
-_PRIME = (1 << 61) - 1
 _EMPTY = (1 << 32) - 1
 _rng = np.random.default_rng(20240605)
-_A = _rng.integers(1, 1 << 31, size=SIGNATURE_SIZE, dtype=np.uint64)
-_B = _rng.integers(0, 1 << 31, size=SIGNATURE_SIZE, dtype=np.uint64)
+_SEEDS = _rng.integers(1, 1 << 63, size=SIGNATURE_SIZE, dtype=np.uint64)
+
+
+def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """SplitMix64's finaliser: a strong 64-bit scramble (uint64 arithmetic wraps).
+
+    Each seed gives an independent-looking permutation of the shingle hashes, so the
+    minimum of two sets agrees with probability equal to their Jaccard similarity.
+    (A linear ``a*x + b mod p`` with small ``a`` keeps the hashes' order and makes every
+    pair of texts look alike.)
+    """
+    values = values ^ (values >> np.uint64(30))
+    values = values * np.uint64(0xBF58476D1CE4E5B9)
+    values = values ^ (values >> np.uint64(27))
+    values = values * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
 
 
 def shingle_hashes(words: Sequence[str]) -> npt.NDArray[np.uint64]:
@@ -49,9 +62,10 @@ def signature(hashes: npt.NDArray[np.uint64]) -> tuple[int, ...]:
     """The MinHash signature of a set of shingle hashes (all ``_EMPTY`` for no shingle)."""
     if hashes.size == 0:
         return (_EMPTY,) * SIGNATURE_SIZE
-    # (a * x + b) mod p, with x < 2**32 and a, b < 2**31: no uint64 overflow before the mod.
-    mixed = (np.outer(_A, hashes) + _B[:, None]) % np.uint64(_PRIME)
-    return tuple(int(v) & _EMPTY for v in mixed.min(axis=1))
+    with np.errstate(over="ignore"):
+        mixed = _mix(hashes[None, :] ^ _SEEDS[:, None])
+    # 32 bits of each minimum are plenty, and keep stored signatures compact.
+    return tuple(int(v) & (_EMPTY - 1) for v in mixed.min(axis=1))
 
 
 def jaccard(a: Sequence[int], b: Sequence[int]) -> float:

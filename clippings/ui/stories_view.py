@@ -89,7 +89,7 @@ class StoriesView(QWidget):
                     [
                         row.title + first,
                         row.outlet or "",
-                        (published_to_iso(row.published) or "")[:16],
+                        (published_to_iso(row.published) or "")[:16].replace("T", " "),
                     ],
                 )
                 child.setData(0, IdRole, row.id)

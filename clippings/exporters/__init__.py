@@ -87,3 +87,33 @@ def exporter(name: str) -> Exporter:
     module, _, attribute = spec.partition(":")
     made: Exporter = getattr(import_module(module), attribute)()
     return made
+
+
+class TextExporter:
+    """A format that is one text file: subclasses say how a collection reads as text.
+
+    ``render`` calls ``progress(done)`` as it goes through the clippings (which also
+    stops it with ``Cancelled`` when the user asked).
+    """
+
+    name = ""
+    suffix = ""
+    #: ``newline`` for ``Path.write_text`` ("" keeps the "\r\n" a format asks for).
+    newline: str | None = None
+
+    def render(self, collection: Collection, progress: Callable[[int], None]) -> str:
+        raise NotImplementedError
+
+    def write(
+        self,
+        collection: Collection,
+        path: Path,
+        *,
+        read_original: ReadOriginal,
+        report: Report | None = None,
+        cancel: Cancel | None = None,
+    ) -> None:
+        total = len(collection.clippings)
+        text = self.render(collection, lambda done: step(report, cancel, done, total))
+        path.write_text(text, encoding="utf-8", newline=self.newline)
+        step(report, None, total, total)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-from clippings.exporters import Cancel, ReadOriginal, Report, step
+from clippings.exporters import TextExporter
 from clippings.exporters.records import authors, split_name
 from clippings.model import Clipping, Collection
 
@@ -76,42 +76,24 @@ def _date_parts(value: date | datetime) -> list[int]:
     return [value.year, value.month, value.day]
 
 
-class RisExporter:
+class RisExporter(TextExporter):
     name = "ris"
     suffix = ".ris"
+    newline = ""  # RIS lines end in "\r\n", as written
 
-    def write(
-        self,
-        collection: Collection,
-        path: Path,
-        *,
-        read_original: ReadOriginal,
-        report: Report | None = None,
-        cancel: Cancel | None = None,
-    ) -> None:
+    def render(self, collection: Collection, progress: Callable[[int], None]) -> str:
         entries = []
-        total = len(collection.clippings)
         for number, clipping in enumerate(collection.clippings):
-            step(report, cancel, number, total)
+            progress(number)
             entries.append(ris_entry(clipping))
-        path.write_text("\r\n".join(entries), encoding="utf-8", newline="")
-        step(report, None, total, total)
+        return "\r\n".join(entries)
 
 
-class CslJsonExporter:
+class CslJsonExporter(TextExporter):
     name = "csl-json"
     suffix = ".json"
 
-    def write(
-        self,
-        collection: Collection,
-        path: Path,
-        *,
-        read_original: ReadOriginal,
-        report: Report | None = None,
-        cancel: Cancel | None = None,
-    ) -> None:
-        step(report, cancel, 0, 1)
+    def render(self, collection: Collection, progress: Callable[[int], None]) -> str:
+        progress(0)
         items = [csl_item(c) for c in collection.clippings]
-        path.write_text(json.dumps(items, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        step(report, None, 1, 1)
+        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
+from collections.abc import Callable
 
-from clippings.exporters import Cancel, ReadOriginal, Report, step
+from clippings.exporters import TextExporter
 from clippings.exporters.records import RECORD_FIELDS, clipping_record
 from clippings.model import Clipping, Collection, published_to_iso
 
@@ -31,72 +31,41 @@ def json_text(clippings: tuple[Clipping, ...]) -> str:
     return json.dumps([clipping_record(c) for c in clippings], ensure_ascii=False, indent=2)
 
 
-class CsvExporter:
+class CsvExporter(TextExporter):
     name = "csv"
     suffix = ".csv"
+    newline = ""  # the csv module writes its own line ends
 
-    def write(
-        self,
-        collection: Collection,
-        path: Path,
-        *,
-        read_original: ReadOriginal,
-        report: Report | None = None,
-        cancel: Cancel | None = None,
-    ) -> None:
-        step(report, cancel, 0, 1)
-        path.write_text(csv_text(collection.clippings), encoding="utf-8", newline="")
-        step(report, None, 1, 1)
+    def render(self, collection: Collection, progress: Callable[[int], None]) -> str:
+        progress(0)
+        return csv_text(collection.clippings)
 
 
-class JsonExporter:
+class JsonExporter(TextExporter):
     name = "json"
     suffix = ".json"
 
-    def write(
-        self,
-        collection: Collection,
-        path: Path,
-        *,
-        read_original: ReadOriginal,
-        report: Report | None = None,
-        cancel: Cancel | None = None,
-    ) -> None:
-        step(report, cancel, 0, 1)
-        path.write_text(json_text(collection.clippings) + "\n", encoding="utf-8")
-        step(report, None, 1, 1)
+    def render(self, collection: Collection, progress: Callable[[int], None]) -> str:
+        progress(0)
+        return json_text(collection.clippings) + "\n"
 
 
-class MarkdownExporter:
+class MarkdownExporter(TextExporter):
     name = "markdown"
     suffix = ".md"
 
-    def write(
-        self,
-        collection: Collection,
-        path: Path,
-        *,
-        read_original: ReadOriginal,
-        report: Report | None = None,
-        cancel: Cancel | None = None,
-    ) -> None:
-        parts = [f"# {_md_line(collection.title)}", ""]
+    def render(self, collection: Collection, progress: Callable[[int], None]) -> str:
         count = len(collection.clippings)
-        parts.append(
-            f"{count} clipping{'s' if count != 1 else ''}, exported {collection.made_at:%Y-%m-%d}."
-        )
-        for number, clipping in enumerate(collection.clippings, start=1):
-            step(report, cancel, number - 1, count)
+        parts = [
+            f"# {_md_line(collection.title)}",
+            "",
+            f"{count} clipping{'s' if count != 1 else ''}, exported {collection.made_at:%Y-%m-%d}.",
+        ]
+        for number, clipping in enumerate(collection.clippings):
+            progress(number)
             parts += ["", "---", "", f"## {_md_line(clipping.title)}", ""]
-            meta = [
-                m
-                for m in (
-                    clipping.outlet,
-                    (published_to_iso(clipping.published) or "")[:10],
-                    clipping.author,
-                )
-                if m
-            ]
+            when = (published_to_iso(clipping.published) or "")[:10]
+            meta = [m for m in (clipping.outlet, when, clipping.author) if m]
             if meta:
                 parts.append("*" + _md_line(" · ".join(meta)) + "*  ")
             if clipping.url:
@@ -105,8 +74,7 @@ class MarkdownExporter:
                 parts.append("Tags: " + ", ".join(clipping.tags))
             parts.append("")
             parts.append(clipping.text if clipping.has_text else "*(a scan without text)*")
-        path.write_text("\n".join(parts) + "\n", encoding="utf-8")
-        step(report, None, count, count)
+        return "\n".join(parts) + "\n"
 
 
 def _md_line(text: str) -> str:

@@ -38,12 +38,13 @@ from types import MappingProxyType
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from clippings.analysis import shingles
 
 #: Bump when ``features`` changes what it computes: stored features of another version
 #: are recomputed.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2  # 2: a real MinHash permutation (1 made texts look alike)
 
 Relation = Literal["duplicate", "same story", "related"]
 
@@ -73,6 +74,12 @@ FEEDBACK_MIX = 1.0
 #: that restarts at the clipping (probability ``1 - WALK_STAY``) measures how well each
 #: candidate is connected to it; ``WALK_MIX`` of the final score comes from the walk.
 NEIGHBOURHOOD = 40
+#: Topic-level terms: a query term's weight falls by up to ``LOCAL_DAMP`` with the share
+#: of the ``NEIGHBOURHOOD`` closest candidates that have it (to the ``LOCAL_POWER``); only
+#: with at least ``LOCAL_MIN`` candidates.
+LOCAL_DAMP = 0.6
+LOCAL_POWER = 1.0
+LOCAL_MIN = 10
 GRAPH_DEGREE = 4
 WALK_STAY = 0.8
 WALK_STEPS = 20
@@ -84,9 +91,17 @@ DATE_BONUS = 0.1
 DATE_GRACE_DAYS = 7
 DATE_FLOOR = 0.75
 #: A pair is a duplicate when this share of the shorter text is in the other one.
-DUPLICATE_SHARED = 0.5
+DUPLICATE_SHARED = 0.8
 #: Default score at which a pair is labelled ``same story`` (stories use it too).
-STORY_THRESHOLD = 0.27
+STORY_THRESHOLD = 0.25
+#: A piece scoring at least ``STORY_RELATIVE`` of the clipping's best match (when that
+#: one passes the threshold by ``STORY_CONFIDENT``) and ``STORY_RELATIVE_FLOOR`` of the
+#: threshold is of the same story too.
+STORY_RELATIVE = 0.5
+STORY_CONFIDENT = 0.1
+STORY_RELATIVE_FLOOR = 0.6
+#: Closest pieces each clipping keeps for stories (links must be mutual among them).
+STORY_NEIGHBOURS = 6
 #: Below this score a clipping is not related at all.
 RELATED_FLOOR = 0.05
 #: Recompute cached weights when the number of clippings has changed by this share.
@@ -295,6 +310,23 @@ def _normalised(weights: dict[str, float]) -> dict[str, float]:
     return {t: w / norm for t, w in weights.items()} if norm else {}
 
 
+#: One of a clipping's closest pieces, for stories: (other id, score, duplicate).
+_Link = tuple[int, float, bool]
+
+
+@dataclass
+class _Matrix:
+    """Every clipping's vector as postings arrays, for scoring one against all at once."""
+
+    ids: list[int]
+    position: dict[int, int]
+    rows: dict[str, npt.NDArray[np.int64]]
+    values: dict[str, npt.NDArray[np.float64]]
+    days: npt.NDArray[np.float64]
+    signatures: npt.NDArray[np.uint32]
+    shingles: npt.NDArray[np.int64]
+
+
 class _Stories:
     """Union-find over clipping ids."""
 
@@ -331,7 +363,10 @@ class RelatednessIndex:
         self._dead = 0
         self._generation = 0
         self._weighed_at = 0
-        self._links: dict[int, list[RelatedResult]] = {}
+        # Each clipping's closest pieces, for stories: (other, score, duplicate), best
+        # first; kept across queries and brought up to date when clippings come and go.
+        self._links: dict[int, list[_Link]] = {}
+        self._matrix: _Matrix | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -350,6 +385,7 @@ class RelatednessIndex:
         for term in found.terms:
             self._df[term] += 1
             self._postings.setdefault(term, []).append(clipping_id)
+        self._matrix = None
         self._maybe_reweigh()
         self._links.pop(clipping_id, None)
 
@@ -367,6 +403,12 @@ class RelatednessIndex:
         if self._dead > 200_000:
             self._compact()
         self._links.pop(clipping_id, None)
+        # A list that held the clipping has lost one of its closest: look again.
+        for other in [
+            o for o, links in self._links.items() if any(x[0] == clipping_id for x in links)
+        ]:
+            del self._links[other]
+        self._matrix = None
         self._maybe_reweigh()
 
     def document_frequency(self, term: str) -> int:
@@ -380,6 +422,7 @@ class RelatednessIndex:
             self._generation += 1
             self._weighed_at = count
             self._links.clear()
+            self._matrix = None
 
     def _compact(self) -> None:
         for term, ids in list(self._postings.items()):
@@ -458,6 +501,7 @@ class RelatednessIndex:
             shares[other] = FEEDBACK_WEIGHT * score / top / len(neighbours)
             for term, weight in self._vector(other).items():
                 widened[term] = widened.get(term, 0.0) + shares[other] * weight
+        widened = self._localised(widened, first)
         unit = _normalised(widened)
         final = {}
         for c, score in first.items():
@@ -471,6 +515,22 @@ class RelatednessIndex:
             second = self._dated(_cosine(against, self._vector(c)), day, self._entries[c].day)
             final[c] = (1.0 - FEEDBACK_MIX) * score + FEEDBACK_MIX * second
         return self._walk(clipping_id, final)
+
+    def _localised(self, query: dict[str, float], first: Mapping[int, float]) -> dict[str, float]:
+        """The query with its topic-level terms weighing less: a term that nearly every
+        one of the closest candidates has (the "earthquake" of two earthquakes) says
+        what the subject is, not which event; one that only some of them share (names,
+        places, numbers of one event) keeps its weight."""
+        if LOCAL_DAMP <= 0.0 or len(first) < LOCAL_MIN:
+            return query
+        top = heapq.nlargest(NEIGHBOURHOOD, first.items(), key=lambda kv: kv[1])
+        spread: Counter[str] = Counter()
+        for other, _score in top:
+            spread.update(t for t in self._vector(other) if t in query)
+        size = float(len(top))
+        return {
+            t: w * (1.0 - LOCAL_DAMP * (spread[t] / size) ** LOCAL_POWER) for t, w in query.items()
+        }
 
     def _walk(self, clipping_id: int, scores: dict[int, float]) -> dict[int, float]:
         """Scores re-ranked by a random walk over the neighbourhood graph: a candidate
@@ -538,6 +598,10 @@ class RelatednessIndex:
         ranked = heapq.nlargest(limit, final.items(), key=lambda kv: kv[1])
         mine = self._entries[clipping_id].features
         threshold = STORY_THRESHOLD if story_threshold is None else story_threshold
+        # Calibrated per query too: a piece nearly as close as the clipping's best match
+        # is of the same story when that match is a confident one.
+        best = ranked[0][1] if ranked else 0.0
+        relative = STORY_RELATIVE * best if best >= threshold + STORY_CONFIDENT else math.inf
         results: list[RelatedResult] = []
         for other, score in ranked:
             if score < RELATED_FLOOR:
@@ -549,7 +613,7 @@ class RelatednessIndex:
             if shared >= DUPLICATE_SHARED:
                 relation = "duplicate"
                 score = max(score, shared)
-            elif score >= threshold:
+            elif score >= threshold or score >= max(relative, STORY_RELATIVE_FLOOR * threshold):
                 relation = "same story"
             else:
                 relation = "related"
@@ -557,20 +621,137 @@ class RelatednessIndex:
         results.sort(key=lambda r: (r[1] != "duplicate", -r[2]))
         return results
 
+    # --- Stories ----------------------------------------------------------------------
+
+    def _sparse(self) -> _Matrix:
+        """The clippings' vectors as postings arrays (rebuilt when clippings change)."""
+        if self._matrix is not None:
+            return self._matrix
+        ids = list(self._entries)
+        rows: dict[str, list[int]] = {}
+        values: dict[str, list[float]] = {}
+        for row, clipping_id in enumerate(ids):
+            for term, weight in self._vector(clipping_id).items():
+                rows.setdefault(term, []).append(row)
+                values.setdefault(term, []).append(weight)
+        days = np.array([np.nan if (d := self._entries[i].day) is None else float(d) for i in ids])
+        signatures = np.array(
+            [self._entries[i].features.signature for i in ids], dtype=np.uint32
+        ).reshape(len(ids), -1)
+        self._matrix = _Matrix(
+            ids=ids,
+            position={clipping_id: row for row, clipping_id in enumerate(ids)},
+            rows={t: np.array(r, dtype=np.int64) for t, r in rows.items()},
+            values={t: np.array(values[t]) for t in rows},
+            days=days,
+            signatures=signatures,
+            shingles=np.array([self._entries[i].features.shingle_count for i in ids]),
+        )
+        return self._matrix
+
+    def _closest(self, clipping_id: int, matrix: _Matrix) -> npt.NDArray[np.float64]:
+        """The dated cosine of one clipping with every clipping (itself: -inf)."""
+        parts = [
+            (matrix.rows[t], w * matrix.values[t]) for t, w in self._vector(clipping_id).items()
+        ]
+        size = len(matrix.ids)
+        found: npt.NDArray[np.float64]
+        if parts:
+            found = np.bincount(  # type: ignore[assignment]
+                np.concatenate([r for r, _ in parts]),
+                weights=np.concatenate([v for _, v in parts]),
+                minlength=size,
+            )
+        else:
+            found = np.zeros(size)
+        day = self._entries[clipping_id].day
+        if day is not None:
+            apart = np.abs(matrix.days - day)
+            known = ~np.isnan(apart)
+            apart = np.where(known, apart, 0.0)
+            decay = np.maximum(
+                DATE_FLOOR, 1.0 - (1.0 - DATE_FLOOR) * (apart - DATE_GRACE_DAYS) / 365.0
+            )
+            found = np.where(known & (apart <= DATE_CLOSE_DAYS), found + DATE_BONUS, found)
+            found = np.where(known & (apart > DATE_GRACE_DAYS), found * decay, found)
+        found[matrix.position[clipping_id]] = -np.inf
+        return found
+
+    def _shared(self, matrix: _Matrix, row: int, others: npt.NDArray[np.int64]) -> list[float]:
+        """The share of text in common of one clipping and each of some others."""
+        mine = matrix.signatures[row]
+        if not len(others) or mine[0] == shingles.EMPTY:
+            return [0.0] * len(others)
+        equal = (matrix.signatures[others] == mine).mean(axis=1)
+        return [
+            0.0
+            if matrix.signatures[o, 0] == shingles.EMPTY
+            else shingles.shared_share(float(j), int(matrix.shingles[row]), int(matrix.shingles[o]))
+            for o, j in zip(others, equal, strict=True)
+        ]
+
+    def _update_links(self) -> None:
+        """Give every clipping its list of closest pieces: computed for those that have
+        none, and a newcomer slipped into the lists it belongs to (scores are symmetric)."""
+        missing = [i for i in self._entries if i not in self._links]
+        if not missing:
+            return
+        matrix = self._sparse()
+        kept = min(STORY_NEIGHBOURS, len(matrix.ids) - 1)
+        if kept <= 0:
+            for clipping_id in missing:
+                self._links[clipping_id] = []
+            return
+        # The score an old list's worst member has (a newcomer above it gets in).
+        floor = np.full(len(matrix.ids), np.inf)
+        for clipping_id, links in self._links.items():
+            if clipping_id in matrix.position:
+                floor[matrix.position[clipping_id]] = (
+                    links[-1][1] if len(links) >= kept else -np.inf
+                )
+        for clipping_id in missing:
+            row = matrix.position[clipping_id]
+            found = self._closest(clipping_id, matrix)
+            part = np.argpartition(-found, kept - 1)[:kept]
+            best = part[np.argsort(-found[part], kind="stable")]
+            shared = self._shared(matrix, row, best)
+            self._links[clipping_id] = [
+                (matrix.ids[o], float(found[o]), s >= DUPLICATE_SHARED)
+                for o, s in zip(best, shared, strict=True)
+            ]
+            for o in np.nonzero(found > floor)[0]:
+                other = matrix.ids[int(o)]
+                links = self._links[other]
+                share = self._shared(matrix, int(o), np.array([row]))[0]
+                links.append((clipping_id, float(found[o]), share >= DUPLICATE_SHARED))
+                links.sort(key=lambda link: -link[1])
+                del links[kept:]
+                floor[o] = links[-1][1] if len(links) >= kept else -np.inf
+
     def stories(self, threshold: float | None = None) -> list[list[int]]:
-        """Groups of clippings joined by duplicate or same-story links of at least
-        ``threshold`` (``STORY_THRESHOLD`` when None), largest first (single clippings
-        are not stories)."""
+        """Groups of clippings about one event, largest first (single clippings are not
+        stories).
+
+        Two clippings are joined when one is a duplicate of the other, or when each is
+        among the other's ``STORY_NEIGHBOURS`` closest pieces with a score of at least
+        ``threshold`` (``STORY_THRESHOLD`` when None): a stricter threshold only ever
+        removes links, so stories only ever split. Mutual links keep a chain of
+        one-sided likenesses from gluing two events together.
+        """
         if threshold is None:
             threshold = STORY_THRESHOLD
+        self._update_links()
+        neighbours = {
+            clipping_id: {other for other, _score, _dup in links}
+            for clipping_id, links in self._links.items()
+        }
         groups = _Stories()
         for clipping_id in self._entries:
-            links = self._links.get(clipping_id)
-            if links is None:
-                links = self.related(clipping_id, 30, story_threshold=0.0)
-                self._links[clipping_id] = links
-            for other, relation, score, _shared in links:
-                if other in self._entries and (relation == "duplicate" or score >= threshold):
+            groups.find(clipping_id)
+            for other, score, duplicate in self._links.get(clipping_id, ()):
+                if other not in self._entries:
+                    continue
+                if duplicate or (score >= threshold and clipping_id in neighbours.get(other, ())):
                     groups.union(clipping_id, other)
         members: dict[int, list[int]] = {}
         for clipping_id in self._entries:
@@ -586,8 +767,8 @@ class RelatednessIndex:
         texts = _Stories()
         for clipping_id in members:
             texts.find(clipping_id)
-            for other, relation, _score, _shared in self._links.get(clipping_id, ()):
-                if relation == "duplicate" and other in members:
+            for other, _score, duplicate in self._links.get(clipping_id, ()):
+                if duplicate and other in members:
                     texts.union(clipping_id, other)
         return len(members) - len({texts.find(i) for i in members})
 

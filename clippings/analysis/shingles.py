@@ -24,6 +24,8 @@ SHINGLE_WORDS = 4
 SIGNATURE_SIZE = 64
 
 _EMPTY = (1 << 32) - 1
+#: The signature value of a text without shingles.
+EMPTY = _EMPTY
 _rng = np.random.default_rng(20240605)
 _SEEDS = _rng.integers(1, 1 << 63, size=SIGNATURE_SIZE, dtype=np.uint64)
 

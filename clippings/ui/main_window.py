@@ -71,6 +71,7 @@ from clippings.services.comparing import compare
 from clippings.services.exporting import export, gather
 from clippings.services.importing import import_bytes
 from clippings.services.related import (
+    STORY_THRESHOLD,
     compute_missing_features,
     missing_features,
     related,
@@ -186,7 +187,9 @@ class MainWindow(QMainWindow):
         self.reading = ReadingPane(self)
         self.related = RelatedPanel(self)
         self.stories_view = StoriesView(self)
-        self.stories_view.set_threshold(float(self.settings.value("storyThreshold") or 0.5))
+        self.stories_view.set_threshold(
+            float(self.settings.value("storyThreshold") or STORY_THRESHOLD)
+        )
         self.compare_windows: list[CompareWindow] = []
         self.empty_state = self._make_empty_state()
         self.list_stack = QStackedWidget(self)

@@ -136,3 +136,19 @@ def test_stories_group_reports_of_one_event(corpus):
         events = [rows[i]["subtopic"] for i in story]
         assert max(events.count(e) for e in set(events)) / len(events) >= 0.8
     assert sum(map(len, index.stories(0.1))) >= sum(map(len, found))
+
+
+def test_stories_are_kept_up_to_date_and_split_as_the_threshold_rises(corpus):
+    rows = _articles(corpus, {"1", "2"})
+    items = [(n, features(r["text"], r["title"], "en"), None) for n, r in enumerate(rows)]
+    index = build_index(items[:-3])
+    index.stories()  # links cached for all but the last three
+    for item in items[-3:]:
+        index.add(*item)
+    index.remove(0)
+    fresh = build_index(items[1:])
+    assert index.stories() == fresh.stories()
+    sizes = [sum(map(len, fresh.stories(t))) for t in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)]
+    assert sizes == sorted(sizes, reverse=True)
+    for strict, loose in zip(fresh.stories(0.6), [fresh.stories(0.2)], strict=False):
+        assert any(set(strict) <= set(group) for group in loose)

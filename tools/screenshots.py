@@ -145,6 +145,7 @@ def main() -> int:
     wait_for(app, lambda: window.stories_view.tree.topLevelItemCount() > 0)
     tree = window.stories_view.tree
     tree.setCurrentItem(tree.topLevelItem(0).child(0))
+    wait_for(app, lambda: window.related.list.count() > 0)
     shoot(window, out, "7-stories")
 
     # 8. Two reports of the same event side by side.

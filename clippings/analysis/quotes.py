@@ -464,8 +464,10 @@ def _resolve(ref: str, at: int, people: _People, *, allow_unknown: bool) -> str 
     if lowered in _PRONOUNS:
         return people.recent(at, gender=_PRONOUNS[lowered])
     ref_words = lowered.split()
-    if ref_words[0] in ("the", "our", "this", "that", "le", "la", "der", "die") and all(
-        w.isalpha() or "-" in w for w in ref_words[1:]
+    if (
+        len(ref_words) > 1
+        and ref_words[0] in ("the", "our", "this", "that", "le", "la", "der", "die")
+        and all(w.isalpha() or "-" in w for w in ref_words[1:])
     ):
         if any(ch.isupper() for ch in ref.split(None, 1)[1][:1]) and allow_unknown:
             named = _name_of(ref.split(None, 1)[1], people)

@@ -71,7 +71,11 @@ def with_speakers(document: IndexDocument) -> IndexDocument:
     """The document with the speakers of its quotations, for ``speaker:`` searches."""
     from clippings.analysis.quotes import extract_quotes
 
-    names = {q.speaker for q in extract_quotes(document.text) if q.speaker}
+    try:
+        names = {q.speaker for q in extract_quotes(document.text) if q.speaker}
+    except Exception:  # an analysis bug must never keep a clipping out of the index
+        log.exception("quotations of clipping %s", document.id)
+        return document
     return replace(document, speakers=tuple(sorted(names)))
 
 

@@ -289,7 +289,10 @@ def store_extracted(
         log.exception("storing %s", shown)
         return ImportResult(shown, "failed", reason=f"could not be stored: {error}")
     if extracted.has_text:
-        related.remember(archive, clipping_id)  # features for related pieces, once
+        try:
+            related.remember(archive, clipping_id)  # features for related pieces, once
+        except Exception:  # the clipping is stored; the window analyses it again later
+            log.exception("features of clipping %s", clipping_id)
     if sync:
         archive.sync_index()
     title = extracted.title or Path(name).stem

@@ -132,3 +132,11 @@ def test_compare_quotes_on_made_up_texts() -> None:
     assert [q.text for q in result["both"]] == ["The talks were useful and frank"]
     assert [q.text for q in result["only_a"]] == ["We need more time to agree"]
     assert result["only_b"] == []
+
+
+def test_that_said_before_a_quote_is_no_speaker():
+    """ "That said" is a turn of phrase, not a role noun: no speaker, and no crash."""
+    from clippings.analysis.quotes import extract_quotes
+
+    quotes = extract_quotes('That said, "we will keep working on this for many weeks to come."')
+    assert [q.speaker for q in quotes] == [None]

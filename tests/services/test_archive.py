@@ -191,3 +191,14 @@ def test_check_reports_a_damaged_database(tmp_path):
     db.close()
     with Archive.open(tmp_path / "a") as archive:
         assert any(p.kind == "database" for p in archive.check())
+
+
+def test_an_analysis_bug_never_keeps_a_clipping_out_of_the_index(archive, monkeypatch):
+    import clippings.analysis.quotes as quotes
+
+    def broken(text):
+        raise IndexError("a bug")
+
+    monkeypatch.setattr(quotes, "extract_quotes", broken)
+    add_clipping(archive, "The harbour reopened after the storm, officials said.")
+    assert archive.search("harbour").total == 1

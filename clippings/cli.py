@@ -219,7 +219,7 @@ def cmd_search(archive: Archive, args: argparse.Namespace) -> int:
 def _terminal_snippet(snippet: str, bold: bool) -> str:
     import html
 
-    start, end = ("\x1b[1m", "\x1b[0m") if bold else ("[", "]")
+    start, end = ("\x1b[1m", "\x1b[0m") if bold else ("«", "»")
     text = snippet.replace("<mark>", "\x00").replace("</mark>", "\x01")
     text = html.unescape(text).replace("\x00", start).replace("\x01", end)
     return " ".join(text.split())
@@ -328,9 +328,12 @@ def cmd_edit(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def cmd_delete(archive: Archive, args: argparse.Namespace) -> int:
-    changed = archive.trash(_ids(args.ids))
+    ids = _ids(args.ids)
+    changed = archive.trash(ids)
+    already = len(set(ids)) - len(changed)
+    note = f"; {already} already in the trash" if already else ""
     print(
-        f"moved {len(changed)} clipping(s) to the trash (restore with: clippings restore ID)",
+        f"moved {len(changed)} clipping(s) to the trash{note} (restore with: clippings restore ID)",
         file=sys.stderr,
     )
     return EXIT_OK

@@ -17,11 +17,16 @@ How a pair is scored:
   the vocabulary the reports of one event share weighs more than the words one report
   happens to use, which tells two similar events (two earthquakes, two Oscar hosts)
   apart. The final score mixes both cosines.
+* Then the neighbourhood (the best candidates) is a graph whose likenesses count only
+  terms that some of its members lack (the subject's words say nothing of the event);
+  a random walk from the clipping and the likeness of two pieces' rows (do they
+  resemble the same neighbours?) re-rank it.
 * Dates, when both clippings have one, scale the score: days apart cost nothing,
   months a little, years more. A missing date neither helps nor hurts.
 * Labels: ``duplicate`` when the MinHash estimate says most of the shorter text is in
-  the other; ``same story`` when the score passes a threshold (and is near the
-  clipping's best match); ``related`` otherwise.
+  the other; ``same story`` when the score passes a threshold, or is near the
+  clipping's best match, or a little less near for a piece of the clipping's event
+  group (its mutual nearest neighbours in the graph); ``related`` otherwise.
 """
 
 from __future__ import annotations
@@ -83,7 +88,11 @@ LOCAL_MIN = 10
 GRAPH_DEGREE = 4
 WALK_STAY = 0.8
 WALK_STEPS = 20
-WALK_MIX = 0.5
+WALK_MIX = 0.6
+#: Second-order likeness: ``SECOND_MIX`` of the final score is the cosine between the
+#: clipping's and the candidate's likeness to every member of the neighbourhood (two
+#: reports of one event resemble the same pieces).
+SECOND_MIX = 0.2
 #: Dates: a bonus within ``DATE_CLOSE_DAYS``, no cost within ``DATE_GRACE_DAYS``, then
 #: a factor that falls to ``DATE_FLOOR`` over a year.
 DATE_CLOSE_DAYS = 3
@@ -100,6 +109,9 @@ STORY_THRESHOLD = 0.25
 STORY_RELATIVE = 0.5
 STORY_CONFIDENT = 0.1
 STORY_RELATIVE_FLOOR = 0.6
+#: A piece in the clipping's event group (see ``_walk``) needs only ``GROUP_RELATIVE`` of
+#: the best match's score (and ``STORY_RELATIVE_FLOOR`` of the threshold).
+GROUP_RELATIVE = 0.4
 #: Closest pieces each clipping keeps for stories (links must be mutual among them).
 STORY_NEIGHBOURS = 6
 #: Below this score a clipping is not related at all.
@@ -482,10 +494,14 @@ class RelatednessIndex:
 
     def scores(self, clipping_id: int) -> dict[int, float]:
         """The final score (0..1) of each candidate for one clipping."""
+        return self._scored(clipping_id)[0]
+
+    def _scored(self, clipping_id: int) -> tuple[dict[int, float], set[int]]:
+        """The final score of each candidate, and the clipping's event group."""
         query = self._vector(clipping_id)
         candidates = self._candidates(clipping_id, query)
         if not candidates:
-            return {}
+            return {}, set()
         day = self._entries[clipping_id].day
         first = {
             c: self._dated(_cosine(query, self._vector(c)), day, self._entries[c].day)
@@ -532,12 +548,19 @@ class RelatednessIndex:
             t: w * (1.0 - LOCAL_DAMP * (spread[t] / size) ** LOCAL_POWER) for t, w in query.items()
         }
 
-    def _walk(self, clipping_id: int, scores: dict[int, float]) -> dict[int, float]:
-        """Scores re-ranked by a random walk over the neighbourhood graph: a candidate
-        that the clipping's close neighbours also find close rises, one that only
-        shares the subject with the clipping itself sinks."""
+    def _walk(
+        self, clipping_id: int, scores: dict[int, float]
+    ) -> tuple[dict[int, float], set[int]]:
+        """Scores re-ranked over the neighbourhood graph, and the clipping's event group.
+
+        A random walk from the clipping: a candidate that the clipping's close
+        neighbours also find close rises, one that only shares the subject with the
+        clipping itself sinks. Second-order likeness: a candidate that resembles the
+        same neighbours as the clipping rises. The group (the clipping's component of
+        mutual nearest neighbours) labels pieces of the same story.
+        """
         if len(scores) < 3:
-            return scores
+            return scores, set()
         top = heapq.nlargest(NEIGHBOURHOOD, scores.items(), key=lambda kv: kv[1])
         ids = [clipping_id] + [i for i, _ in top]
         vectors = [self._vector(i) for i in ids]
@@ -550,6 +573,11 @@ class RelatednessIndex:
                 column = vocabulary.get(term)
                 if column is not None:
                     matrix[row, column] = weight
+        # Within the neighbourhood a term weighs by the share of its members that lack
+        # it: what nearly all of them share names the subject, not the event.
+        matrix = matrix * (1.0 - (matrix > 0).mean(axis=0))
+        lengths = np.linalg.norm(matrix, axis=1, keepdims=True)
+        matrix = matrix / np.where(lengths > 0, lengths, 1.0)
         # einsum, not BLAS: a small product, and BLAS threads stall on a busy machine.
         similar = np.einsum("ik,jk->ij", matrix, matrix)
         days = np.array(
@@ -576,10 +604,33 @@ class RelatednessIndex:
         reached = visits[1:]
         best = float(reached.max()) or 1.0
         ceiling = top[0][1]
+        profile = similar.copy()
+        np.fill_diagonal(profile, profile.max(axis=1))
+        norms = np.linalg.norm(profile, axis=1)
+        norms = np.where(norms > 0, norms, 1.0)
+        second = np.einsum("ij,j->i", profile[1:], profile[0]) / (norms[1:] * norms[0])
+        # The clipping's event group: its component of the graph of mutual nearest
+        # neighbours (each among the other's ``GRAPH_DEGREE`` closest).
+        knn = (similar >= cutoff) & (similar > 0.0)
+        mutual = knn & knn.T
+        np.fill_diagonal(mutual, False)
+        group = {0}
+        frontier = [0]
+        while frontier:
+            node = frontier.pop()
+            for nxt in np.nonzero(mutual[node])[0]:
+                if int(nxt) not in group:
+                    group.add(int(nxt))
+                    frontier.append(int(nxt))
+        members = {ids[g] for g in group if g}
         walked = dict(scores)
         for position, (other, score) in enumerate(top):
-            walked[other] = (1.0 - WALK_MIX) * score + WALK_MIX * ceiling * reached[position] / best
-        return walked
+            walked[other] = (
+                (1.0 - WALK_MIX - SECOND_MIX) * score
+                + WALK_MIX * ceiling * reached[position] / best
+                + SECOND_MIX * ceiling * float(second[position])
+            )
+        return walked, members
 
     def related(
         self, clipping_id: int, limit: int = 20, *, story_threshold: float | None = None
@@ -594,7 +645,7 @@ class RelatednessIndex:
         """
         if clipping_id not in self._entries:
             raise KeyError(clipping_id)
-        final = self.scores(clipping_id)
+        final, group = self._scored(clipping_id)
         ranked = heapq.nlargest(limit, final.items(), key=lambda kv: kv[1])
         mine = self._entries[clipping_id].features
         threshold = STORY_THRESHOLD if story_threshold is None else story_threshold
@@ -602,6 +653,7 @@ class RelatednessIndex:
         # is of the same story when that match is a confident one.
         best = ranked[0][1] if ranked else 0.0
         relative = STORY_RELATIVE * best if best >= threshold + STORY_CONFIDENT else math.inf
+        floor = STORY_RELATIVE_FLOOR * threshold
         results: list[RelatedResult] = []
         for other, score in ranked:
             if score < RELATED_FLOOR:
@@ -613,7 +665,11 @@ class RelatednessIndex:
             if shared >= DUPLICATE_SHARED:
                 relation = "duplicate"
                 score = max(score, shared)
-            elif score >= threshold or score >= max(relative, STORY_RELATIVE_FLOOR * threshold):
+            elif (
+                score >= threshold
+                or score >= max(relative, floor)
+                or (other in group and score >= max(floor, GROUP_RELATIVE * best))
+            ):
                 relation = "same story"
             else:
                 relation = "related"

@@ -152,3 +152,27 @@ def test_stories_are_kept_up_to_date_and_split_as_the_threshold_rises(corpus):
     assert sizes == sorted(sizes, reverse=True)
     for strict, loose in zip(fresh.stories(0.6), [fresh.stories(0.2)], strict=False):
         assert any(set(strict) <= set(group) for group in loose)
+
+
+def test_same_story_labels_keep_two_similar_events_apart(corpus):
+    """Two events of one topic (two stars in rehab, two earthquakes...): what comes back
+    labelled same story is nearly always of the clipping's own event, and most of that
+    event's other reports come back so labelled, ranked above the other event."""
+    rows = _articles(corpus, {"1", "3"})
+    index = build_index(
+        (number, features(r["text"], r["title"], "en"), None) for number, r in enumerate(rows)
+    )
+    precision, cover, above = [], [], []
+    for number, row in enumerate(rows):
+        mine = {i for i, r in enumerate(rows) if r["subtopic"] == row["subtopic"]} - {number}
+        results = index.related(number, 50)
+        labelled = [r[0] for r in results if r[1] in ("duplicate", "same story")]
+        if labelled:
+            precision.append(sum(i in mine for i in labelled) / len(labelled))
+        cover.append(sum(i in mine for i in labelled) / len(mine))
+        ranked = [r[0] for r in results]
+        other = next((k for k, i in enumerate(ranked) if i not in mine), len(ranked))
+        above.append(sum(i in mine for i in ranked[:other]) / len(mine))
+    assert sum(precision) / len(precision) >= 0.95
+    assert sum(cover) / len(cover) >= 0.45  # a small index without dates: fewer labels
+    assert sum(above) / len(above) >= 0.85

@@ -7,6 +7,7 @@ and hands a function that reads an original's bytes to the formats that need the
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from functools import cache
 from importlib import import_module
@@ -89,7 +90,7 @@ def exporter(name: str) -> Exporter:
     return made
 
 
-class TextExporter:
+class TextExporter(ABC):
     """A format that is one text file: subclasses say how a collection reads as text.
 
     ``render`` calls ``progress(done)`` as it goes through the clippings (which also
@@ -101,8 +102,9 @@ class TextExporter:
     #: ``newline`` for ``Path.write_text`` ("" keeps the "\r\n" a format asks for).
     newline: str | None = None
 
+    @abstractmethod
     def render(self, collection: Collection, progress: Callable[[int], None]) -> str:
-        raise NotImplementedError
+        """The whole file's text."""
 
     def write(
         self,

@@ -198,54 +198,47 @@ def summary_counts(report: ImportReport) -> str:
 
 
 def summary_html(report: ImportReport) -> str:
+    """The summary, what needs the user first: failures, then scans, duplicates,
+    skipped files, and last what went in."""
+
     def item(text: str) -> str:
         return f"<li>{text}</li>"
 
-    sections: list[tuple[str, list[str]]] = []
+    def name(path: str) -> str:
+        return html.escape(path.replace("\\", "/").rsplit("/", 1)[-1])
+
+    def where(path: str) -> str:
+        folder = path.replace("\\", "/").rpartition("/")[0]
+        grey = f" <span style='color: gray'>in {html.escape(folder)}</span>" if folder else ""
+        return f"<b>{name(path)}</b>{grey}"
+
+    def reason(text: str | None) -> str:
+        return html.escape(text or "")
+
+    def link(clipping_id: int | None, label: str) -> str:
+        return f"<a href='clipping:{clipping_id}'>{label}</a>"
+
     imported = [r for r in report.of("imported") if not r.without_text]
     scans = [r for r in report.of("imported") if r.without_text]
-    sections.append(
+    sections: list[tuple[str, list[str]]] = [
         (
-            "Imported",
-            [
-                item(f"<a href='clipping:{r.id}'>{html.escape(r.title or r.path)}</a>")
-                for r in imported
-            ],
-        )
-    )
-    sections.append(
+            "Failed",
+            [item(f"{where(r.path)} — {reason(r.reason)}") for r in report.of("failed")],
+        ),
         (
             "Stored without text (scans: no text layer to search)",
-            [item(f"<a href='clipping:{r.id}'>{html.escape(r.path)}</a>") for r in scans],
-        )
-    )
-    sections.append(
+            [item(link(r.id, html.escape(r.title or name(r.path)))) for r in scans],
+        ),
         (
             "Already in the archive",
             [
-                item(f"{html.escape(r.path)} — is <a href='clipping:{r.id}'>clipping {r.id}</a>")
+                item(f"{where(r.path)} — is {link(r.id, f'clipping {r.id}')}")
                 for r in report.of("duplicate")
             ],
-        )
-    )
-    sections.append(
-        (
-            "Skipped",
-            [
-                item(f"{html.escape(r.path)} — {html.escape(r.reason or '')}")
-                for r in report.of("skipped")
-            ],
-        )
-    )
-    sections.append(
-        (
-            "Failed",
-            [
-                item(f"{html.escape(r.path)} — {html.escape(r.reason or '')}")
-                for r in report.of("failed")
-            ],
-        )
-    )
+        ),
+        ("Skipped", [item(f"{where(r.path)} — {reason(r.reason)}") for r in report.of("skipped")]),
+        ("Imported", [item(link(r.id, html.escape(r.title or name(r.path)))) for r in imported]),
+    ]
     body = [f"<p><b>{html.escape(summary_counts(report))}.</b></p>"]
     for heading, items in sections:
         if items:

@@ -36,8 +36,10 @@ def articles() -> list[Path]:
     pages = CORPUS / "readability" / "test-pages"
     return [
         SHARED / "seed",
-        *(pages / name / "source.html" for name in ("nytimes-1", "wapo-1", "theverge",
-                                                    "seattletimes-1")),
+        *(
+            pages / name / "source.html"
+            for name in ("nytimes-1", "wapo-1", "theverge", "seattletimes-1")
+        ),
         CORPUS / "pdf/pdfminer.six/contrib/issue-00352-asw-oct96-p41.pdf",
         *sorted((CORPUS / "ecbplus" / "text" / "2").glob("2_*ecbplus.txt"))[:8],
         *sorted((CORPUS / "ecbplus" / "text" / "3").glob("3_*ecbplus.txt"))[:5],

@@ -6,7 +6,8 @@ cd "$(dirname "$0")"
 scripts/setup.sh test
 export QT_QPA_PLATFORM=offscreen
 echo "== ruff" >&2
-.venv/bin/ruff check clippings tests bench
+.venv/bin/ruff check clippings tests bench tools
+.venv/bin/ruff format --check clippings tests bench tools
 echo "== mypy (strict below ui/)" >&2
 .venv/bin/mypy clippings
 echo "== import-linter (the layer rule)" >&2

@@ -368,6 +368,22 @@ class Cancelled(ClippingsError):  # noqa: N818 - it names what happened, not a f
     """A long job stopped because the user asked."""
 
 
+class TooLargeError(ExtractionError):
+    """A file that takes too long or too much memory to read (the import skips it)."""
+
+
+class StorageError(ClippingsError):
+    """The archive's disk refused a write (full, read-only, gone); nothing was changed."""
+
+
+class ReadOnlyArchiveError(StorageError):
+    """A change asked of an archive that was opened read-only."""
+
+
+class IndexBusyError(ClippingsError):
+    """Another program is writing the search index; the change waits in the queue."""
+
+
 @dataclass(frozen=True)
 class IndexDocument:
     """What the search index holds of one clipping (the storage layer makes these)."""

@@ -88,6 +88,11 @@ class Archive:
         self.originals = OriginalStore(path / ORIGINALS_DIR)
         self.index = index
         self._index_lock = threading.Lock()
+        #: Opened without write access: search, reading and export work, changes do not.
+        self.read_only = False
+        #: What the user should know about where the archive lives (a synced folder, a
+        #: network share, a sync tool's conflict copies), in plain words.
+        self.warnings: tuple[str, ...] = ()
 
     # --- Opening ----------------------------------------------------------------------
 

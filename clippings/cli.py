@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import shutil
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -34,6 +35,7 @@ from clippings.model import (
     published_to_iso,
 )
 from clippings.services import Archive, import_paths, resolve_archive_path
+from clippings.services.backup import backup_archive
 from clippings.services.dates import parse_user_date
 from clippings.services.exporting import describe_format, export, gather
 from clippings.storage import EDITABLE_FIELDS
@@ -517,20 +519,63 @@ def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def cmd_check(archive: Archive, args: argparse.Namespace) -> int:
+    repaired = archive.repair() if args.repair else []
     problems = archive.check()
     if args.json:
-        _emit_json([{"kind": p.kind, "message": p.message, "id": p.clipping_id} for p in problems])
+        _emit_json(
+            {
+                "repaired": repaired,
+                "problems": [
+                    {
+                        "kind": p.kind,
+                        "severity": p.severity,
+                        "message": p.message,
+                        "id": p.clipping_id,
+                        "repairable": p.repairable,
+                    }
+                    for p in problems
+                ],
+            }
+        )
+    for done in repaired:
+        print(f"repaired: {done}", file=sys.stderr)
     for problem in problems:
-        print(f"problem: {problem.message}", file=sys.stderr)
-    if problems:
-        if any(p.kind.startswith("index") for p in problems):
-            print(
-                "`clippings reindex` rebuilds the search index from the database.", file=sys.stderr
-            )
+        print(f"{problem.severity}: {problem.message}", file=sys.stderr)
+    errors = [p for p in problems if p.severity == "error"]
+    if any(p.repairable for p in problems):
+        print(
+            "`clippings check --repair` fixes what can be fixed without losing anything.",
+            file=sys.stderr,
+        )
+    if errors:
         return EXIT_FAILED
     if not args.json:
-        print(f"ok: {archive.count()} clipping(s), originals and search index are sound")
+        state = "sound" if not problems else "sound (see the warnings above)"
+        print(f"ok: {archive.count()} clipping(s), originals and search index are {state}")
     return EXIT_OK
+
+
+def cmd_backup(archive: Archive, args: argparse.Namespace) -> int:
+    bar = _ProgressBar("Backing up")
+    try:
+        summary = backup_archive(archive, Path(args.destination), report=bar)
+    finally:
+        bar.finish()
+    for problem in summary.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    trashed = f" (and {summary.trashed} in the trash)" if summary.trashed else ""
+    print(
+        f"backed up {summary.clippings} clipping{'s' if summary.clippings != 1 else ''}{trashed} "
+        f"and {summary.originals} original{'s' if summary.originals != 1 else ''} "
+        f"to {summary.path}"
+    )
+    print(
+        f"to use it: clippings --archive {summary.path} list (or File › Open Archive… in the "
+        "window); its search index is rebuilt when it is first opened. To replace a damaged "
+        "archive, move the backup folder into its place.",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED if summary.problems else EXIT_OK
 
 
 # --- Parser ----------------------------------------------------------------------------
@@ -678,11 +723,23 @@ def build_parser() -> argparse.ArgumentParser:
     json_flag(sub)
     command("reindex", cmd_reindex, "rebuild the search index from the database")
     sub = command("check", cmd_check, "verify the database, the originals and the index")
+    sub.add_argument(
+        "--repair",
+        action="store_true",
+        help="first fix what can be fixed without losing anything (leftovers, the index)",
+    )
     json_flag(sub)
+    sub = command(
+        "backup",
+        cmd_backup,
+        "copy the archive, while in use, to a new or empty folder (an archive of its own)",
+    )
+    sub.add_argument("destination", metavar="DEST", help="the folder to make the backup in")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _safe_output()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -700,8 +757,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return _open_window(args)
     path = resolve_archive_path(args.archive)
+    previous = _stop_on_sigterm()
     try:
         with Archive.open(path, report=_ProgressBar("Indexing")) as archive:
+            for warning in archive.warnings:
+                print(f"clippings: warning: {warning}", file=sys.stderr)
             return int(args.handler(archive, args))
     except NotFoundError as error:
         print(f"clippings: {error}", file=sys.stderr)
@@ -716,15 +776,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ArchiveError as error:
         print(f"clippings: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except ClippingsError as error:
-        print(f"clippings: {error}", file=sys.stderr)
-        return EXIT_FAILED
     except Cancelled:
         print("clippings: stopped; nothing was written", file=sys.stderr)
+        return EXIT_FAILED
+    except ClippingsError as error:
+        print(f"clippings: {error}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("clippings: interrupted", file=sys.stderr)
         return 130
+    except OSError as error:
+        # The system refused something the archive needed (a full disk, a folder that
+        # vanished); what was saved before stays saved.
+        log.debug("system error", exc_info=True)
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"clippings: {error.strerror or error}{where}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as error:  # a bug of ours: one line, the details with --verbose
+        log.debug("unexpected error", exc_info=True)
+        print(
+            f"clippings: unexpected error: {error!r} (run again with --verbose for details; "
+            "nothing already saved is lost)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _safe_output() -> None:
+    """File names that are not valid UTF-8 print as escapes instead of crashing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _stop_on_sigterm() -> Any:
+    """SIGTERM ends a command like Ctrl+C does, so an export removes its partial file."""
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (a test calling main() from a thread)
+        return signal.getsignal(signal.SIGTERM)
 
 
 def _open_window(args: argparse.Namespace) -> int:

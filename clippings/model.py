@@ -318,11 +318,19 @@ class AlignedPair:
 
 @dataclass(frozen=True)
 class CheckProblem:
-    """One fault found by ``check``."""
+    """One fault found by ``check``.
+
+    ``severity`` is "error" when something is lost or wrong (a missing original, a
+    damaged database, search out of step) and "warning" for leftovers that cost only
+    disk space (an original no clipping uses, an unfinished purge).
+    """
 
     kind: str
     message: str
     clipping_id: int | None = None
+    severity: Literal["error", "warning"] = "error"
+    #: Whether ``check --repair`` fixes it without losing anything.
+    repairable: bool = False
 
 
 # --- Errors ---------------------------------------------------------------------------

@@ -9,15 +9,23 @@ touching the rest.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from clippings.model import IndexDocument, Progress
 from clippings.search.query import USER_FIELDS, combine, filter_query
-from clippings.search.whoosh_index import SortOrder, WhooshIndex
+from clippings.search.whoosh_index import REBUILD_WAIT, WRITE_TIMEOUT, SortOrder, WhooshIndex
 
 
 class SearchIndex(Protocol):
     def needs_rebuild(self) -> str | None: ...
+
+    def locked(self, timeout: float = ...) -> AbstractContextManager[None]:
+        """Hold the index for writing against other programs (IndexBusyError after
+        ``timeout`` seconds)."""
+        ...
+
+    def clean_debris(self) -> None: ...
 
     def rebuild(
         self,
@@ -43,7 +51,9 @@ class SearchIndex(Protocol):
 
 
 __all__ = [
+    "REBUILD_WAIT",
     "USER_FIELDS",
+    "WRITE_TIMEOUT",
     "SearchIndex",
     "SortOrder",
     "WhooshIndex",

@@ -10,8 +10,8 @@ new folder that is swapped in whole.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from threading import RLock
@@ -24,13 +24,16 @@ from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 
-from clippings.model import IndexDocument, Progress, published_utc
+from clippings import filelocks as locks
+from clippings.model import IndexBusyError, IndexDocument, Progress, StorageError, published_utc
 from clippings.search.analysis import ANALYSIS_VERSION, text_analyzer
 from clippings.search.query import DayField, day_number, parse, speaker_token, tag_token
 
 SortOrder = Literal["relevance", "date"]
 VERSION_FILE = "clippings-index-version"
 WRITE_TIMEOUT = 60.0
+#: How long opening an archive waits for another program's rebuild of the index.
+REBUILD_WAIT = 3600.0
 
 
 def make_schema() -> Schema:
@@ -62,10 +65,17 @@ class _MarkFormatter(HtmlFormatter):  # type: ignore[misc]
 
 
 class WhooshIndex:
-    """The ``index/`` folder of an archive."""
+    """The ``index/`` folder of an archive.
+
+    Programs sharing the archive take turns through ``index.lock`` beside the folder
+    (``locked``): every write, and a whole rebuild, happens while holding it, so a
+    rebuild never swaps out changes another program has just committed, and two
+    rebuilds never collide.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.lock_path = folder.with_name(folder.name + ".lock")
         self._ix: Any = None
         self._searcher: Searcher | None = None
         self._lock = RLock()
@@ -74,21 +84,65 @@ class WhooshIndex:
 
     def needs_rebuild(self) -> str | None:
         """Why the index must be rebuilt from the database, or None if it is usable."""
-        version_file = self.folder / VERSION_FILE
-        if not self.folder.is_dir() or not windex.exists_in(str(self.folder)):
-            return "the search index is missing"
         try:
-            found = int(version_file.read_text().strip())
+            if not self.folder.is_dir() or not windex.exists_in(str(self.folder)):
+                return "the search index is missing"
+        except Exception as error:  # noqa: BLE001 - a table of contents Whoosh cannot read
+            return f"the search index is damaged ({error})"
+        try:
+            found = int((self.folder / VERSION_FILE).read_text().strip())
         except (OSError, ValueError):
             return "the search index has no version mark"
         if found != ANALYSIS_VERSION:
             return f"the search index was built by another version (v{found})"
         try:
             self._open()
+            with self._open().searcher() as probe:
+                probe.doc_count()
+                for fieldname in ("id", "text"):
+                    probe.lexicon(fieldname)
         except Exception as error:  # noqa: BLE001 - any failure here means "damaged"
-            self._ix = None
+            self.close()
             return f"the search index is damaged ({error})"
         return None
+
+    @contextmanager
+    def locked(self, timeout: float = WRITE_TIMEOUT) -> Iterator[None]:
+        """Hold the index for writing against every other program (and thread).
+
+        Raises:
+            IndexBusyError: another program kept it for ``timeout`` seconds.
+        """
+        with self._lock:
+            try:
+                lock = locks.held(self.lock_path, timeout=timeout)
+                lock.__enter__()
+            except locks.LockTimeout:
+                raise IndexBusyError(
+                    "the search index is busy in another program (it may be rebuilding "
+                    "it); your changes are saved and reach search when it is done"
+                ) from None
+            except OSError as error:
+                raise StorageError(
+                    f"cannot lock the search index ({error.strerror or error})"
+                ) from error
+            try:
+                yield
+            finally:
+                lock.__exit__(None, None, None)
+
+    def clean_debris(self) -> None:
+        """Remove what a killed rebuild left (``index.new``, ``index.old``), unless
+        another program is rebuilding right now."""
+        debris = [self.folder.with_name(self.folder.name + s) for s in (".new", ".old")]
+        if not any(d.exists() for d in debris):
+            return
+        try:
+            with self.locked(timeout=0):
+                for path in debris:
+                    shutil.rmtree(path, ignore_errors=True)
+        except IndexBusyError:
+            pass
 
     def _open(self) -> Any:
         with self._lock:
@@ -105,13 +159,18 @@ class WhooshIndex:
     ) -> bool:
         """Build a fresh index from ``batches`` beside the old one, then swap it in.
 
-        Returns False (and leaves the old index as it was) when cancelled.
+        The caller holds ``locked()``. Returns False (and leaves the old index as it
+        was) when cancelled.
         """
         fresh = self.folder.with_name(self.folder.name + ".new")
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
-        ix = windex.create_in(str(fresh), make_schema())
-        writer = ix.writer(limitmb=128)
+        try:
+            ix = windex.create_in(str(fresh), make_schema())
+            writer = ix.writer(limitmb=128)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
         done = 0
         try:
             for batch in batches:
@@ -125,12 +184,12 @@ class WhooshIndex:
                 if report:
                     report(Progress(done, total, "Building the search index"))
             writer.commit()
+            (fresh / VERSION_FILE).write_text(f"{ANALYSIS_VERSION}\n")
         except BaseException:
             with suppress(Exception):
                 writer.cancel()
             shutil.rmtree(fresh, ignore_errors=True)
             raise
-        (fresh / VERSION_FILE).write_text(f"{ANALYSIS_VERSION}\n")
         self.close()
         old = self.folder.with_name(self.folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -152,14 +211,14 @@ class WhooshIndex:
     # --- Writing ----------------------------------------------------------------------
 
     def apply(self, upserts: Sequence[IndexDocument], deletions: Sequence[int]) -> None:
-        """Bring some documents up to date in one commit."""
+        """Bring some documents up to date in one commit (the caller holds ``locked()``)."""
         if not upserts and not deletions:
             return
         ix = self._open()
         try:
             writer = ix.writer(timeout=WRITE_TIMEOUT, limitmb=64)
         except LockError as error:
-            raise RuntimeError(
+            raise IndexBusyError(
                 "the search index is busy in another program; try again in a moment"
             ) from error
         try:

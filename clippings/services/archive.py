@@ -12,7 +12,10 @@ flag and knows nothing of Qt.
 from __future__ import annotations
 
 import builtins
+import errno
 import logging
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -21,22 +24,33 @@ from html import escape
 from pathlib import Path
 
 from clippings.model import (
+    ArchiveError,
     CheckProblem,
     Clipping,
     ClippingSummary,
+    IndexBusyError,
     IndexDocument,
     NotFoundError,
     Progress,
     QueryError,
+    ReadOnlyArchiveError,
     SavedSearch,
     SearchFilters,
     SearchHit,
     SearchResults,
+    StorageError,
     Tag,
     TagError,
     tag_name,
 )
-from clippings.search import SearchIndex, SortOrder, WhooshIndex, combine
+from clippings.search import (
+    REBUILD_WAIT,
+    WRITE_TIMEOUT,
+    SearchIndex,
+    SortOrder,
+    WhooshIndex,
+    combine,
+)
 from clippings.storage import (
     DATABASE_NAME,
     EDITABLE_FIELDS,
@@ -46,7 +60,9 @@ from clippings.storage import (
     OriginalStore,
     SortKey,
     prepare_folder,
+    sqlite,
 )
+from clippings.storage.location import location_warnings
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +71,8 @@ Cancel = Callable[[], bool]
 
 #: How many queued clippings one index commit takes.
 SYNC_BATCH = 250
+#: How long a change waits for the index before leaving its entry to a later sync.
+QUIET_SYNC_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True)
@@ -90,6 +108,7 @@ class Archive:
         self._index_lock = threading.Lock()
         #: Opened without write access: search, reading and export work, changes do not.
         self.read_only = False
+        self._temporary_index: Path | None = None
         #: What the user should know about where the archive lives (a synced folder, a
         #: network share, a sync tool's conflict copies), in plain words.
         self.warnings: tuple[str, ...] = ()
@@ -97,32 +116,77 @@ class Archive:
     # --- Opening ----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, report: Report | None = None) -> Archive:
-        """Open (or create) the archive at ``path``, repairing what a crash left.
+    def open(
+        cls, path: Path, *, report: Report | None = None, read_only: bool | None = None
+    ) -> Archive:
+        """Open (or create) the archive at ``path``, finishing what a crash left.
 
-        The schema is migrated, half-written originals are removed, queued index
-        updates are applied, and a missing or outdated index is rebuilt.
+        The database is looked at before it is trusted (an empty or foreign file is
+        refused, never created over), the schema is migrated (after a copy of the
+        database is kept in ``backups/``), unfinished purges and half-written originals
+        of programs that are gone are cleaned up, queued index updates are applied, and
+        a missing, damaged or outdated index is rebuilt. An archive that cannot be
+        written (a read-only disk or folder) opens read-only: search, reading and export
+        work, changes raise ``ReadOnlyArchiveError``.
 
         Raises:
-            ArchiveError: the folder cannot be an archive.
+            ArchiveError: the folder cannot be an archive, or its database is damaged.
         """
-        path = prepare_folder(Path(path))
-        store = ClippingStore.for_file(path / DATABASE_NAME)
-        store.upgrade()
+        path = Path(path).expanduser()
+        if read_only is None:
+            read_only = path.is_dir() and sqlite.folder_is_read_only(path)
+        if not read_only:
+            path = prepare_folder(path)
+        elif not (path / DATABASE_NAME).is_file():
+            raise ArchiveError(f"{path} holds no Clippings archive (no {DATABASE_NAME})")
+        database = path / DATABASE_NAME
+        sqlite.inspect_file(database, archive_has_content=_has_content(path))
+        store = ClippingStore.for_file(database, read_only=read_only)
+        try:
+            store.upgrade()
+        except BaseException:
+            store.close()
+            raise
         archive = cls(path, store, WhooshIndex(path / INDEX_DIR))
-        for leftover in archive.originals.leftovers():
-            leftover.unlink(missing_ok=True)
-        reason = archive.index.needs_rebuild()
-        if reason:
-            log.info("%s: rebuilding", reason)
-            archive.rebuild_index(report=report)
-        else:
-            archive.sync_index()
+        archive.read_only = read_only
+        archive.warnings = tuple(location_warnings(path))
+        try:
+            if read_only:
+                archive._open_index_read_only(report)
+                return archive
+            archive.index.clean_debris()
+            for leftover in archive.originals.leftovers():
+                leftover.unlink(missing_ok=True)
+            archive.finish_removals()
+            reason = archive.index.needs_rebuild()
+            if reason:
+                log.info("%s: rebuilding", reason)
+                archive.rebuild_index(report=report, only_if_needed=True)
+            else:
+                archive.sync_quietly()
+        except BaseException:
+            archive.close()
+            raise
         return archive
+
+    def _open_index_read_only(self, report: Report | None) -> None:
+        # The index folder cannot be written: use it as it is, or build a temporary one
+        # outside the archive for this session.
+        reason = self.index.needs_rebuild()
+        if not reason:
+            return
+        log.info("%s: building a temporary index (the archive is read-only)", reason)
+        self._temporary_index = Path(tempfile.mkdtemp(prefix="clippings-index-"))
+        self.index = WhooshIndex(self._temporary_index / INDEX_DIR)
+        with self.index.locked():
+            self.index.rebuild(self._index_batches(), self.store.count(), report, None)
 
     def close(self) -> None:
         self.index.close()
         self.store.close()
+        if self._temporary_index is not None:
+            shutil.rmtree(self._temporary_index, ignore_errors=True)
+            self._temporary_index = None
 
     def __enter__(self) -> Archive:
         return self
@@ -130,40 +194,101 @@ class Archive:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def require_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyArchiveError(
+                "this archive is open read-only (its disk or folder cannot be written): "
+                "the change was not saved"
+            )
+
     # --- The index --------------------------------------------------------------------
 
-    def sync_index(self) -> int:
-        """Apply queued changes to the search index, in batches; returns how many."""
+    def sync_index(self, *, timeout: float | None = None) -> int:
+        """Apply queued changes to the search index, in batches; returns how many.
+
+        Each batch is read from the database and committed while this program holds
+        the index, so programs sharing the archive never overwrite a newer entry with
+        an older one; queue rows go only after the index commit (a crash replays them).
+
+        Raises:
+            IndexBusyError: another program held the index for ``timeout`` seconds.
+            StorageError: the index could not be written (a full disk); the changes
+                stay queued.
+        """
+        if self.read_only:
+            return 0
         applied = 0
         with self._index_lock:
             while True:
-                pending = self.store.pending(SYNC_BATCH)
-                if not pending:
-                    return applied
-                ids = sorted({clipping_id for _, clipping_id in pending})
-                documents = self.store.index_documents(ids)
-                deletions = [i for i in ids if i not in documents]
-                self.index.apply([with_speakers(d) for d in documents.values()], deletions)
-                # Only after the index commit: a crash before this replays the batch.
-                self.store.done([queue_id for queue_id, _ in pending])
+                with self.index.locked(WRITE_TIMEOUT if timeout is None else timeout):
+                    pending = self.store.pending(SYNC_BATCH)
+                    if not pending:
+                        return applied
+                    ids = sorted({clipping_id for _, clipping_id in pending})
+                    documents = self.store.index_documents(ids)
+                    deletions = [i for i in ids if i not in documents]
+                    upserts = [with_speakers(d) for d in documents.values()]
+                    try:
+                        self.index.apply(upserts, deletions)
+                    except OSError as error:
+                        raise StorageError(_index_write_failed(error)) from error
+                    self.store.done([queue_id for queue_id, _ in pending])
                 applied += len(ids)
 
-    def rebuild_index(self, *, report: Report | None = None, cancel: Cancel | None = None) -> bool:
-        """Rebuild the search index from the database (into a new folder, then swapped)."""
-        with self._index_lock:
-            upto = self.store.last_queue_id()
-            total = self.store.count()
+    def sync_quietly(self, *, timeout: float = QUIET_SYNC_TIMEOUT) -> int:
+        """``sync_index`` after a change that is already saved: when the index is busy
+        or cannot be written, the change waits in the queue (logged) and the next
+        sync, in this program or another, applies it."""
+        try:
+            return self.sync_index(timeout=timeout)
+        except (IndexBusyError, StorageError) as error:
+            log.warning("%s", error)
+            return 0
 
-            def batches() -> Iterable[Sequence[IndexDocument]]:
-                for ids in self.store.all_ids(searchable_only=True):
-                    yield [with_speakers(d) for d in self.store.index_documents(ids).values()]
+    def _index_batches(self) -> Iterable[Sequence[IndexDocument]]:
+        for ids in self.store.all_ids(searchable_only=True):
+            yield [with_speakers(d) for d in self.store.index_documents(ids).values()]
 
-            done = self.index.rebuild(batches(), total, report, cancel)
-            if done:
-                self.store.clear_queue_upto(upto)
+    def rebuild_index(
+        self,
+        *,
+        report: Report | None = None,
+        cancel: Cancel | None = None,
+        only_if_needed: bool = False,
+    ) -> bool:
+        """Rebuild the search index from the database (into a new folder, then swapped).
+
+        Waits while another program rebuilds; with ``only_if_needed``, an index that
+        program left sound is kept.
+        """
+        self.require_writable()
+        with self._index_lock, self.index.locked(REBUILD_WAIT):
+            if only_if_needed and self.index.needs_rebuild() is None:
+                done = True
+            else:
+                upto = self.store.last_queue_id()
+                try:
+                    done = self.index.rebuild(
+                        self._index_batches(), self.store.count(), report, cancel
+                    )
+                except OSError as error:
+                    raise StorageError(_index_write_failed(error)) from error
+                if done:
+                    self.store.clear_queue_upto(upto)
         if done:
-            self.sync_index()
+            self.sync_quietly()
         return done
+
+    # --- Originals ----------------------------------------------------------------------
+
+    def finish_removals(self) -> int:
+        """Remove the files of purged originals that a crash left behind; returns how
+        many files went (an original claimed again by an import meanwhile stays)."""
+        removed = 0
+        for sha in self.store.pending_removals():
+            if self.store.remove_unclaimed(sha, self.originals.remove):
+                removed += 1
+        return removed
 
     # --- Reading ----------------------------------------------------------------------
 
@@ -321,7 +446,7 @@ class Archive:
         if "title" in changes and not str(changes["title"] or "").strip():
             raise QueryError("a clipping needs a title: give a non-empty --title")
         clipping = self.store.edit(clipping_id, changes)
-        self.sync_index()
+        self.sync_quietly()
         return clipping
 
     # --- Trash ------------------------------------------------------------------------
@@ -329,12 +454,12 @@ class Archive:
     def trash(self, ids: Iterable[int]) -> builtins.list[int]:
         """Move clippings to the trash (hidden from the list and search)."""
         changed = self.store.set_trashed(ids, True)
-        self.sync_index()
+        self.sync_quietly()
         return changed
 
     def restore(self, ids: Iterable[int]) -> builtins.list[int]:
         changed = self.store.set_trashed(ids, False)
-        self.sync_index()
+        self.sync_quietly()
         return changed
 
     def purge(self, ids: Iterable[int] | None = None) -> builtins.list[int]:
@@ -345,10 +470,11 @@ class Archive:
         Raises:
             ValueError: an id that is not in the trash.
         """
-        removed, unused = self.store.purge(None if ids is None else list(ids))
-        for sha in unused:
-            self.originals.remove(sha)
-        self.sync_index()
+        removed, _unused = self.store.purge(None if ids is None else list(ids))
+        # After the commit, and only files no import has claimed again meanwhile; a
+        # crash here leaves the removals recorded and the next open finishes them.
+        self.finish_removals()
+        self.sync_quietly()
         return removed
 
     # --- Tags -------------------------------------------------------------------------
@@ -365,7 +491,7 @@ class Archive:
     def add_tag(self, ids: Iterable[int], name: str) -> TagChange:
         name = tag_name(name)
         added = self.store.add_tag(ids, name)
-        self.sync_index()
+        self.sync_quietly()
         return TagChange(tag=name, added=tuple(added))
 
     def remove_tag(self, ids: Iterable[int], name: str) -> TagChange:
@@ -375,7 +501,7 @@ class Archive:
             raise NotFoundError(f"there is no tag {name!r}")
         before = self.store.tag_members(name)
         self.store.remove_tag(wanted, name)
-        self.sync_index()
+        self.sync_quietly()
         lost = {i: tuple(before[i]) for i in wanted if i in before}
         return TagChange(tag=name, removed=lost)
 
@@ -385,20 +511,20 @@ class Archive:
             self.store.remove_tag(change.added, change.tag)
         if change.removed:
             self.store.restore_tags(change.removed)
-        self.sync_index()
+        self.sync_quietly()
 
     def rename_tag(self, old: str, new: str) -> None:
         self.store.rename_tag(old, new)
-        self.sync_index()
+        self.sync_quietly()
 
     def merge_tag(self, source: str, target: str) -> None:
         self.store.merge_tag(source, target)
-        self.sync_index()
+        self.sync_quietly()
 
     def delete_tag(self, name: str) -> builtins.list[int]:
         """Delete a tag and its children; never the clippings."""
         affected = self.store.delete_tag(name)
-        self.sync_index()
+        self.sync_quietly()
         return affected
 
     def set_tag_colour(self, name: str, colour: str | None) -> None:
@@ -411,67 +537,67 @@ class Archive:
     def check(self, *, report: Report | None = None) -> builtins.list[CheckProblem]:
         """Everything wrong with the archive (an empty list when all is well).
 
-        Looks at the database's integrity, every original (present, unaltered) and
-        whether the search index holds exactly the live clippings at their current
-        revision.
+        Each check is a small function (``clippings.services.checks``); one that
+        cannot run (a damaged database) becomes a problem of its own instead of
+        stopping the others.
         """
-        problems: builtins.list[CheckProblem] = [
-            CheckProblem("database", f"the database reports: {line}")
-            for line in self.store.integrity_problems()
-        ]
-        used = self.store.original_hashes()
-        for number, (sha, ids) in enumerate(sorted(used.items()), start=1):
-            state = self.originals.verify(sha)
-            if state != "ok":
-                which = ", ".join(str(i) for i in ids)
-                verb = (
-                    "is missing"
-                    if state == "missing"
-                    else "has been altered (its bytes no longer match)"
-                )
-                problems.append(
-                    CheckProblem(
-                        f"original-{state}",
-                        f"the original file of clipping {which} {verb}: "
-                        f"{self.originals.path_for(sha)}",
-                        ids[0],
-                    )
-                )
-            if report:
-                report(Progress(number, len(used), "Checking original files"))
-        if self.store.pending_count():
-            problems.append(
-                CheckProblem("index-pending", "some changes have not reached the search index yet")
-            )
-        expected = self.store.revisions()
-        indexed = self.index.revisions()
-        for clipping_id in sorted(set(expected) - set(indexed)):
-            problems.append(
-                CheckProblem(
-                    "index-missing",
-                    f"clipping {clipping_id} is missing from the search index",
-                    clipping_id,
-                )
-            )
-        for clipping_id in sorted(set(indexed) - set(expected)):
-            problems.append(
-                CheckProblem(
-                    "index-stale",
-                    f"the search index has an entry for clipping {clipping_id}, "
-                    "which is deleted or in the trash",
-                    clipping_id,
-                )
-            )
-        for clipping_id in sorted(set(indexed) & set(expected)):
-            if indexed[clipping_id] != expected[clipping_id]:
-                problems.append(
-                    CheckProblem(
-                        "index-outdated",
-                        f"the search index holds an old version of clipping {clipping_id}",
-                        clipping_id,
-                    )
-                )
-        return problems
+        from clippings.services.checks import run_checks
+
+        return run_checks(self, report=report)
+
+    def repair(self, *, report: Report | None = None) -> builtins.list[str]:
+        """Fix what can be fixed without losing anything; returns what was done.
+
+        Finishes interrupted purges, removes original files no clipping uses (left by
+        a crash between writing a file and recording it) and half-written files of
+        programs that are gone, and rebuilds a search index that is out of step.
+        Missing or altered originals cannot be made here: importing the same file
+        again restores one.
+        """
+        from clippings.services.checks import repair
+
+        return repair(self, report=report)
+
+    # --- Other programs ---------------------------------------------------------------
+
+    #: Asks the database watcher, made by the first ``changed_elsewhere``. The watcher's
+    #: read-only connection closes when it is collected (with the archive, or when this
+    #: is set back to None).
+    _changed: Callable[[], bool] | None = None
+
+    def changed_elsewhere(self) -> bool:
+        """True when the database changed since the last call: another program (a
+        ``clippings`` command, another window) or another connection of this one, such
+        as a worker thread's import, committed. The first call starts watching and
+        returns False. Cheap whatever the archive's size: the window asks every few
+        seconds on its GUI thread.
+
+        Raises:
+            StorageError: the database can no longer be read (the disk went away).
+        """
+        from clippings.storage.watch import watch_file  # only the window asks this
+
+        if self._changed is None:
+            self._changed = watch_file(self.path / DATABASE_NAME).changed
+            return False
+        return self._changed()
+
+
+def _has_content(path: Path) -> bool:
+    """Whether an archive folder holds originals or an index (so it is not new)."""
+    originals = path / ORIGINALS_DIR
+    try:
+        return (path / INDEX_DIR).is_dir() or (originals.is_dir() and any(originals.iterdir()))
+    except OSError:
+        return True
+
+
+def _index_write_failed(error: OSError) -> str:
+    reason = "the disk is full" if error.errno == errno.ENOSPC else str(error.strerror or error)
+    return (
+        f"the search index could not be updated ({reason}); your changes are saved and "
+        "reach search once it can be written again"
+    )
 
 
 def _is_colour(value: str) -> bool:

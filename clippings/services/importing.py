@@ -9,6 +9,7 @@ stops a batch, and nothing half-stored remains after a failure.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -104,6 +105,7 @@ def import_paths(
         password: the password to try for any other file that needs one.
         tags: tags to give every imported clipping.
     """
+    archive.require_writable()
     files = list(expand(paths))
     results: list[ImportResult] = []
     cancelled = False
@@ -145,9 +147,9 @@ def import_paths(
         if result.outcome == "imported":
             since_sync += 1
             if since_sync >= INDEX_EVERY:
-                archive.sync_index()
+                archive.sync_quietly()
                 since_sync = 0
-    archive.sync_index()
+    archive.sync_quietly()
     if report:
         report(Progress(len(results), len(files), "Done"))
     return ImportReport(results=tuple(results), cancelled=cancelled)
@@ -243,10 +245,9 @@ def _repair_original(archive: Archive, sha: str, data: bytes) -> str:
     """The same file again: if its stored original is missing or altered, these bytes
     (whose SHA-256 is the one recorded) put it back."""
     state = archive.originals.verify(sha)
-    if state == "ok":
+    if state == "ok" or archive.read_only:
         return "the same file is already in the archive"
-    archive.originals.remove(sha)
-    archive.originals.put(data)
+    archive.store.restore_original(sha, lambda: archive.originals.replace(data))
     return f"the same file is already in the archive; its {state} original was restored"
 
 
@@ -261,40 +262,48 @@ def store_extracted(
     notes: str | None = None,
     sync: bool = True,
 ) -> ImportResult:
-    """Store an extracted file unless it duplicates a clipping already there."""
+    """Store an extracted file unless it duplicates a clipping already there.
+
+    The duplicate check, the claim on the original and the write of its file happen
+    in one database transaction (``ClippingStore.add_new``), so two programs importing
+    the same file at once store one clipping and never remove each other's files.
+    """
     fingerprint = text_fingerprint(extracted.text) if extracted.has_text else None
     sha = sha256_of(data)
-    existing = archive.store.find_duplicate(sha, fingerprint)
-    if existing is not None:
-        return ImportResult(
-            shown, "duplicate", id=existing, reason="the same article is already in the archive"
-        )
-    sha, new_file = archive.originals.put(data)
+    new = NewClipping(
+        extracted=extracted,
+        sha256=sha,
+        size=len(data),
+        original_name=Path(name).name,
+        text_hash=fingerprint,
+        word_count=importers.word_count(extracted.text),
+        notes=notes,
+    )
     try:
-        clipping_id = archive.store.add(
-            NewClipping(
-                extracted=extracted,
-                sha256=sha,
-                size=len(data),
-                original_name=Path(name).name,
-                text_hash=fingerprint,
-                word_count=importers.word_count(extracted.text),
-                notes=notes,
-            ),
-            tags,
+        clipping_id, created = archive.store.add_new(
+            new, tags, store_original=lambda: archive.originals.put(data)
         )
+    except ClippingsError as error:
+        _forget_unclaimed(archive, sha)
+        return ImportResult(shown, "failed", reason=f"could not be stored: {error}")
+    except OSError as error:
+        _forget_unclaimed(archive, sha)
+        return ImportResult(shown, "failed", reason=f"could not be stored: {_os_reason(error)}")
     except Exception as error:
-        if new_file:
-            archive.originals.remove(sha)
+        _forget_unclaimed(archive, sha)
         log.exception("storing %s", shown)
         return ImportResult(shown, "failed", reason=f"could not be stored: {error}")
+    if not created:
+        return ImportResult(
+            shown, "duplicate", id=clipping_id, reason="the same article is already in the archive"
+        )
     if extracted.has_text:
         try:
             related.remember(archive, clipping_id)  # features for related pieces, once
         except Exception:  # the clipping is stored; the window analyses it again later
             log.exception("features of clipping %s", clipping_id)
     if sync:
-        archive.sync_index()
+        archive.sync_quietly()
     title = extracted.title or Path(name).stem
     return ImportResult(
         shown,
@@ -304,3 +313,21 @@ def store_extracted(
         without_text=not extracted.has_text,
         reason="; ".join(extracted.warnings) or None,
     )
+
+
+def _forget_unclaimed(archive: Archive, sha: str) -> None:
+    """After a failed store: remove the original's file if the failure left it on disk
+    and no clipping claims it (decided under the write lock). Best effort: ``check``
+    finds what is left."""
+    try:
+        archive.store.remove_unclaimed(sha, archive.originals.remove)
+    except (ClippingsError, OSError):
+        log.warning("could not tidy up after a failed import; `check --repair` will")
+
+
+def _os_reason(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return "the disk is full; free some space and import it again"
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"the archive cannot be written ({error.strerror})"
+    return str(error.strerror or error)

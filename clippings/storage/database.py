@@ -12,11 +12,12 @@ Every write that changes what search sees also queues the clipping in
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -25,7 +26,6 @@ from sqlalchemy import (
     RowMapping,
     create_engine,
     delete,
-    event,
     func,
     insert,
     or_,
@@ -33,18 +33,22 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from clippings.model import (
     METADATA_FIELDS,
+    ArchiveError,
     Clipping,
+    ClippingsError,
     ClippingSummary,
     Extracted,
     IndexDocument,
     NotFoundError,
     Published,
+    ReadOnlyArchiveError,
     SavedSearch,
     SearchFilters,
+    StorageError,
     Tag,
     TagError,
     published_from_iso,
@@ -53,19 +57,30 @@ from clippings.model import (
     tag_ancestors,
     tag_name,
 )
-from clippings.storage import migrations
+from clippings.storage import migrations, sqlite
 from clippings.storage.schema import (
     archive_meta,
     clipping_features,
     clipping_tags,
     clippings,
     index_queue,
+    original_removals,
     originals,
     saved_searches,
     tags,
 )
 
+_T = TypeVar("_T")
+
 SortKey = Literal["published", "title", "outlet", "words", "imported", "id"]
+
+#: Where copies of the database made before a schema migration go, in the archive.
+BACKUPS_DIR = "backups"
+
+READ_ONLY_MESSAGE = (
+    "this archive is open read-only (its disk or folder cannot be written): "
+    "the change was not saved"
+)
 
 #: Metadata a user may edit; the rest comes from the file.
 EDITABLE_FIELDS = (*METADATA_FIELDS, "notes")
@@ -101,32 +116,107 @@ def _tag_filter(name: str) -> Any:
 class ClippingStore:
     """The database of one archive."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        reader: Engine | None = None,
+        writer: Engine | None = None,
+        read_only: bool = False,
+        path: Path | None = None,
+    ) -> None:
         self.url = url
-        self.engine: Engine = create_engine(url, future=True)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.engine: Engine = reader or create_engine(url, future=True)
+        self._writer: Engine = writer or self.engine
+        #: Opened without write access: every write raises ReadOnlyArchiveError.
+        self.read_only = read_only
+        #: The database file, for an embedded archive.
+        self.path = path
 
     @classmethod
-    def for_file(cls, path: Path) -> ClippingStore:
-        return cls(f"sqlite:///{path}")
+    def for_file(cls, path: Path, *, read_only: bool = False) -> ClippingStore:
+        """The database in ``path`` (an SQLite file).
+
+        Raises:
+            ArchiveError: the file exists but cannot be an archive's database.
+        """
+        reader, writer = sqlite.engines(path, read_only=read_only)
+        return cls(
+            f"sqlite:///{path}", reader=reader, writer=writer, read_only=read_only, path=path
+        )
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._writer is not self.engine:
+            self._writer.dispose()
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection for reads; the database's faults become the project's errors."""
+        with _translated(self.path), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction that holds the write lock from its first statement."""
+        if self.read_only:
+            raise ReadOnlyArchiveError(READ_ONLY_MESSAGE)
+        with _translated(self.path), self._writer.begin() as conn:
+            yield conn
 
     # --- Schema -----------------------------------------------------------------------
 
     def upgrade(self) -> int:
-        """Create or migrate the schema; returns the version found before."""
-        with self.engine.begin() as conn:
+        """Create or migrate the schema; returns the version found before.
+
+        Before migrating an existing archive, a copy of its database is kept in
+        ``backups/`` beside it (originals never change, so they need no copy).
+
+        Raises:
+            ArchiveError: the archive was made by a newer Clippings, its schema mark
+                is damaged, or a read-only archive would need an upgrade.
+        """
+        with self._reading() as conn:
+            found = migrations.current_version(conn)
+        migrations.check_supported(found)
+        if self.read_only:
+            if found < migrations.LATEST:
+                raise ArchiveError(
+                    "this archive was made by an older version of Clippings and must be "
+                    "upgraded, which a read-only archive cannot be: copy it to a disk you "
+                    "can write to and open the copy"
+                )
+            return found
+        if self.engine.dialect.name == "sqlite":
+            with _translated(self.path):
+                sqlite.enable_wal(self._writer)
+        if 0 < found < migrations.LATEST and self.path is not None:
+            self.backup_before_migration(found)
+        with self._writing() as conn:
             return migrations.upgrade(conn)
 
+    def backup_before_migration(self, found: int) -> Path:
+        """Copy the database to ``backups/`` before it is migrated from ``found``."""
+        assert self.path is not None
+        folder = self.path.parent / BACKUPS_DIR
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        target = folder / f"{self.path.stem}-schema{found}-{stamp}{self.path.suffix}"
+        try:
+            folder.mkdir(exist_ok=True)
+            sqlite.copy_database(self.path, target)
+        except OSError as error:
+            raise StorageError(
+                f"cannot keep a copy of the database before upgrading it ({error.strerror}); "
+                "nothing was changed: free some space and open the archive again"
+            ) from error
+        return target
+
     def schema_version(self) -> int:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return migrations.current_version(conn)
 
     def meta(self, key: str) -> str | None:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             value = conn.execute(
                 select(archive_meta.c.value).where(archive_meta.c.key == key)
             ).scalar()
@@ -136,63 +226,91 @@ class ClippingStore:
 
     def find_duplicate(self, sha256: str, text_hash: str | None) -> int | None:
         """The id of a clipping with the same bytes or the same normalised text."""
+        with self._reading() as conn:
+            return self._duplicate(conn, sha256, text_hash)
+
+    def _duplicate(self, conn: Connection, sha256: str, text_hash: str | None) -> int | None:
         condition = clippings.c.sha256 == sha256
         if text_hash:
             condition = or_(condition, clippings.c.text_hash == text_hash)
-        with self.engine.connect() as conn:
-            found = conn.execute(
-                select(clippings.c.id).where(condition).order_by(clippings.c.id).limit(1)
-            ).scalar()
+        found = conn.execute(
+            select(clippings.c.id).where(condition).order_by(clippings.c.id).limit(1)
+        ).scalar()
         return None if found is None else int(found)
 
     def add(self, new: NewClipping, tag_names: Iterable[str] = ()) -> int:
         """Store one clipping (and its original's row) in one transaction."""
+        with self._writing() as conn:
+            return self._insert(conn, new, tag_names)
+
+    def add_new(
+        self,
+        new: NewClipping,
+        tag_names: Iterable[str] = (),
+        *,
+        store_original: Callable[[], object],
+    ) -> tuple[int, bool]:
+        """Store a clipping unless the archive has it already: (id, whether new).
+
+        The duplicate check, the claim on the original and the insert are one
+        transaction holding the write lock, so two programs importing the same file
+        at once store it once. ``store_original`` writes the original's file; it runs
+        inside that transaction, so no purge or repair can remove the file between
+        its writing and the commit that points at it.
+        """
+        with self._writing() as conn:
+            existing = self._duplicate(conn, new.sha256, new.text_hash)
+            if existing is not None:
+                return existing, False
+            store_original()
+            return self._insert(conn, new, tag_names), True
+
+    def _insert(self, conn: Connection, new: NewClipping, tag_names: Iterable[str]) -> int:
         ex = new.extracted
         now = _now()
-        with self.engine.begin() as conn:
-            known = conn.execute(
-                select(originals.c.sha256).where(originals.c.sha256 == new.sha256)
-            ).scalar()
-            if known is None:
-                conn.execute(
-                    insert(originals).values(sha256=new.sha256, size=new.size, stored_at=now)
-                )
-            clipping_id = _new_id(
-                conn.execute(
-                    insert(clippings).values(
-                        title=ex.title or new.original_name,
-                        outlet=ex.outlet,
-                        author=ex.author,
-                        published=published_to_iso(ex.published),
-                        published_utc=published_utc(ex.published),
-                        language=ex.language,
-                        url=ex.url,
-                        text=ex.text,
-                        html=ex.html,
-                        word_count=new.word_count,
-                        page=ex.page,
-                        section=ex.section,
-                        edition=ex.edition,
-                        notes=new.notes,
-                        original_name=new.original_name,
-                        sha256=new.sha256,
-                        format=ex.format,
-                        text_hash=new.text_hash,
-                        has_text=ex.has_text,
-                        imported_at=now,
-                        trashed=False,
-                        revision=1,
-                        provenance=json.dumps(dict(ex.provenance), sort_keys=True),
-                    )
+        known = conn.execute(
+            select(originals.c.sha256).where(originals.c.sha256 == new.sha256)
+        ).scalar()
+        if known is None:
+            conn.execute(insert(originals).values(sha256=new.sha256, size=new.size, stored_at=now))
+        # A purge that has not yet removed this file must leave it now.
+        conn.execute(delete(original_removals).where(original_removals.c.sha256 == new.sha256))
+        clipping_id = _new_id(
+            conn.execute(
+                insert(clippings).values(
+                    title=ex.title or new.original_name,
+                    outlet=ex.outlet,
+                    author=ex.author,
+                    published=published_to_iso(ex.published),
+                    published_utc=published_utc(ex.published),
+                    language=ex.language,
+                    url=ex.url,
+                    text=ex.text,
+                    html=ex.html,
+                    word_count=new.word_count,
+                    page=ex.page,
+                    section=ex.section,
+                    edition=ex.edition,
+                    notes=new.notes,
+                    original_name=new.original_name,
+                    sha256=new.sha256,
+                    format=ex.format,
+                    text_hash=new.text_hash,
+                    has_text=ex.has_text,
+                    imported_at=now,
+                    trashed=False,
+                    revision=1,
+                    provenance=json.dumps(dict(ex.provenance), sort_keys=True),
                 )
             )
-            for name in tag_names:
-                self._attach(conn, [clipping_id], tag_name(name))
-            self._queue(conn, [clipping_id])
+        )
+        for name in tag_names:
+            self._attach(conn, [clipping_id], tag_name(name))
+        self._queue(conn, [clipping_id])
         return clipping_id
 
     def get(self, clipping_id: int) -> Clipping:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(select(clippings).where(clippings.c.id == clipping_id)).first()
             if row is None:
                 raise NotFoundError(f"there is no clipping {clipping_id}")
@@ -201,7 +319,7 @@ class ClippingStore:
 
     def exists(self, ids: Iterable[int]) -> set[int]:
         wanted = list(set(ids))
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return {
                 int(i)
                 for i in conn.execute(select(clippings.c.id).where(clippings.c.id.in_(wanted)))
@@ -226,7 +344,7 @@ class ClippingStore:
         query = select(func.count()).select_from(clippings).where(clippings.c.trashed == trashed)
         if tag is not None:
             query = query.where(clippings.c.id.in_(self._ids_with_tag(tag)))
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return int(conn.execute(query).scalar() or 0)
 
     def summaries(
@@ -255,14 +373,14 @@ class ClippingStore:
             query = query.limit(limit)
         if tag is not None:
             query = query.where(clippings.c.id.in_(self._ids_with_tag(tag)))
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(query).all()
             tag_map = self._tags_of(conn, [row.id for row in rows])
         return [_summary(row._mapping, tag_map.get(row.id, ())) for row in rows]
 
     def summaries_by_id(self, ids: Sequence[int]) -> dict[int, ClippingSummary]:
         found: dict[int, ClippingSummary] = {}
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for chunk in _chunks(ids):
                 rows = conn.execute(
                     select(*_SUMMARY_COLUMNS).where(clippings.c.id.in_(chunk))
@@ -276,7 +394,7 @@ class ClippingStore:
         """``ids`` in the order of a list column, rows without a value last."""
         column = _sort_column(sort)
         keys: dict[int, Any] = {}
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for chunk in _chunks(ids):
                 for clipping_id, key in conn.execute(
                     select(clippings.c.id, column).where(clippings.c.id.in_(chunk))
@@ -290,14 +408,14 @@ class ClippingStore:
 
     def texts(self, ids: Sequence[int]) -> dict[int, str]:
         """Article texts of a few clippings (for the snippets of the rows shown)."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(
                 select(clippings.c.id, clippings.c.text).where(clippings.c.id.in_(ids))
             ).all()
         return {int(row.id): str(row.text) for row in rows}
 
     def trashed_ids(self, ids: Iterable[int]) -> set[int]:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return set(
                 conn.execute(
                     select(clippings.c.id).where(
@@ -330,7 +448,7 @@ class ClippingStore:
             if key != "notes":
                 provenance[key] = "user"
         values["provenance"] = json.dumps(provenance, sort_keys=True)
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(update(clippings).where(clippings.c.id == clipping_id).values(**values))
             self._queue(conn, [clipping_id])
         return self.get(clipping_id)
@@ -338,7 +456,7 @@ class ClippingStore:
     def set_trashed(self, ids: Iterable[int], trashed: bool) -> list[int]:
         """Move clippings to the trash or back; returns those that changed."""
         wanted = self.require(ids)
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             changed = [
                 int(i)
                 for i in conn.execute(
@@ -369,7 +487,7 @@ class ClippingStore:
             NotFoundError: an id that does not exist.
             ValueError: an id that is not in the trash.
         """
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             if ids is None:
                 doomed = list(
                     conn.execute(
@@ -399,8 +517,87 @@ class ClippingStore:
             unused = sorted(shas - still_used)
             if unused:
                 conn.execute(delete(originals).where(originals.c.sha256.in_(unused)))
+                # Removed from disk after the commit (``remove_unclaimed``); a crash in
+                # between leaves these rows, and the next open finishes the purge.
+                conn.execute(
+                    delete(original_removals).where(original_removals.c.sha256.in_(unused))
+                )
+                conn.execute(
+                    insert(original_removals),
+                    [{"sha256": sha, "queued_at": _now()} for sha in unused],
+                )
             self._queue(conn, doomed)
         return doomed, unused
+
+    # --- Originals: claims and removals -----------------------------------------------
+
+    def pending_removals(self) -> list[str]:
+        """Originals a purge took out of the database whose files may still be on disk."""
+        with self._reading() as conn:
+            return [str(s) for s in conn.execute(select(original_removals.c.sha256)).scalars()]
+
+    def remove_unclaimed(self, sha256: str, unlink: Callable[[str], object]) -> bool:
+        """Call ``unlink(sha256)`` if no clipping claims that original; True if it did.
+
+        Runs in a write transaction, so no import can claim the file meanwhile (imports
+        write originals only while they hold the write lock).
+        """
+        with self._writing() as conn:
+            claimed = conn.execute(
+                select(originals.c.sha256).where(originals.c.sha256 == sha256)
+            ).scalar()
+            if claimed is None:
+                unlink(sha256)
+            conn.execute(delete(original_removals).where(original_removals.c.sha256 == sha256))
+        return claimed is None
+
+    def release_unused_originals(self) -> list[str]:
+        """Record the originals no clipping uses for removal (``remove_unclaimed`` then
+        removes their files); returns them."""
+        with self._writing() as conn:
+            unused = [
+                str(s)
+                for s in conn.execute(
+                    select(originals.c.sha256).where(
+                        originals.c.sha256.notin_(select(clippings.c.sha256))
+                    )
+                ).scalars()
+            ]
+            for chunk in _chunks(unused):
+                conn.execute(delete(originals).where(originals.c.sha256.in_(chunk)))
+                conn.execute(delete(original_removals).where(original_removals.c.sha256.in_(chunk)))
+                conn.execute(
+                    insert(original_removals),
+                    [{"sha256": sha, "queued_at": _now()} for sha in chunk],
+                )
+        return unused
+
+    def restore_original(self, sha256: str, write: Callable[[], object]) -> None:
+        """Put back the file of an original the archive records (``write`` writes it),
+        inside a write transaction so no purge removes it meanwhile."""
+        with self._writing() as conn:
+            recorded = conn.execute(
+                select(originals.c.sha256).where(originals.c.sha256 == sha256)
+            ).scalar()
+            if recorded is not None:
+                write()
+
+    def claimed_originals(self) -> set[str]:
+        """Every original the database records."""
+        with self._reading() as conn:
+            return {str(s) for s in conn.execute(select(originals.c.sha256)).scalars()}
+
+    def unused_original_rows(self) -> list[str]:
+        """Originals the database records that no clipping uses."""
+        with self._reading() as conn:
+            return [
+                str(s)
+                for s in conn.execute(
+                    select(originals.c.sha256).where(
+                        originals.c.sha256.notin_(select(clippings.c.sha256))
+                    )
+                ).scalars()
+            ]
 
     # --- Tags -------------------------------------------------------------------------
 
@@ -409,7 +606,7 @@ class ClippingStore:
 
         A tag's count includes the clippings of its children.
         """
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             stored = {
                 str(row.name): row.colour
                 for row in conn.execute(select(tags.c.name, tags.c.colour)).all()
@@ -433,7 +630,7 @@ class ClippingStore:
         ]
 
     def tag_exists(self, name: str) -> bool:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return (
                 conn.execute(select(tags.c.id).where(_tag_filter(name)).limit(1)).first()
                 is not None
@@ -441,13 +638,13 @@ class ClippingStore:
 
     def create_tag(self, name: str) -> None:
         """Make a tag that no clipping carries yet (it shows in the tag tree)."""
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             self._tag_id(conn, tag_name(name))
 
     def add_tag(self, ids: Iterable[int], name: str) -> list[int]:
         """Tag clippings; returns the ids that did not have the tag before."""
         wanted = self.require(ids)
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             added = self._attach(conn, wanted, tag_name(name))
             self._queue(conn, added)
         return added
@@ -456,7 +653,7 @@ class ClippingStore:
         """Untag clippings (the tag and its children); returns the ids that had it."""
         wanted = self.require(ids)
         name = tag_name(name)
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             tag_ids = list(conn.execute(select(tags.c.id).where(_tag_filter(name))).scalars())
             had = sorted(
                 {
@@ -479,7 +676,7 @@ class ClippingStore:
 
     def tag_members(self, name: str) -> dict[int, list[str]]:
         """Which clippings carry the tag (or a child), and under which exact names."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(
                 select(clipping_tags.c.clipping_id, tags.c.name)
                 .join(tags, tags.c.id == clipping_tags.c.tag_id)
@@ -502,7 +699,7 @@ class ClippingStore:
             return
         if new.startswith(old + "/"):
             raise TagError(f"cannot move tag {old!r} inside itself")
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             moving = self._subtree(conn, old)
             clash = conn.execute(
                 select(tags.c.name).where(_tag_filter(new), tags.c.id.notin_(list(moving)))
@@ -525,7 +722,7 @@ class ClippingStore:
             return
         if target.startswith(source + "/"):
             raise TagError(f"cannot merge tag {source!r} into its own child {target!r}")
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             moving = self._subtree(conn, source)
             affected = self._clippings_of_tags(conn, list(moving))
             for tag_id, name in moving.items():
@@ -545,7 +742,7 @@ class ClippingStore:
         """Delete a tag and its children; the clippings stay. Returns the clippings
         that carried it."""
         name = tag_name(name)
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             doomed = self._subtree(conn, name)
             affected = self._clippings_of_tags(conn, list(doomed))
             conn.execute(delete(clipping_tags).where(clipping_tags.c.tag_id.in_(list(doomed))))
@@ -555,7 +752,7 @@ class ClippingStore:
 
     def set_tag_colour(self, name: str, colour: str | None) -> None:
         name = tag_name(name)
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             exact = conn.execute(select(tags.c.id).where(tags.c.name == name)).scalar()
             if exact is None:
                 if not self._subtree(conn, name):
@@ -567,7 +764,7 @@ class ClippingStore:
 
     def restore_tags(self, assignments: Mapping[int, Iterable[str]]) -> None:
         """Give clippings these exact tags back (undo of a tag removal)."""
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             touched: list[int] = []
             for clipping_id, names in assignments.items():
                 for name in names:
@@ -577,7 +774,7 @@ class ClippingStore:
     # --- Saved searches and filter choices ---------------------------------------------
 
     def saved_searches(self) -> list[SavedSearch]:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(
                 select(saved_searches).order_by(func.lower(saved_searches.c.name))
             ).all()
@@ -592,7 +789,7 @@ class ClippingStore:
             "query": search.query,
             "filters": json.dumps(_filters_json(search.filters), sort_keys=True),
         }
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             changed = conn.execute(
                 update(saved_searches).where(saved_searches.c.name == search.name).values(**values)
             ).rowcount
@@ -602,7 +799,7 @@ class ClippingStore:
                 )
 
     def delete_saved_search(self, name: str) -> None:
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             gone = conn.execute(
                 delete(saved_searches).where(saved_searches.c.name == name)
             ).rowcount
@@ -617,7 +814,7 @@ class ClippingStore:
         return self._distinct(clippings.c.language)
 
     def _distinct(self, column: Any) -> list[tuple[str, int]]:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(
                 select(column, func.count())
                 .where(clippings.c.trashed.is_(False), column.is_not(None))
@@ -630,14 +827,14 @@ class ClippingStore:
 
     def queue_all(self) -> int:
         """Queue every clipping (a full reindex through the queue)."""
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             ids = list(conn.execute(select(clippings.c.id)).scalars())
             self._queue(conn, ids)
         return len(ids)
 
     def pending(self, limit: int) -> list[tuple[int, int]]:
         """Up to ``limit`` queued (queue id, clipping id) pairs, oldest first."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(
                 select(index_queue.c.id, index_queue.c.clipping_id)
                 .order_by(index_queue.c.id)
@@ -646,24 +843,27 @@ class ClippingStore:
         return [(int(a), int(b)) for a, b in rows]
 
     def pending_count(self) -> int:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return int(conn.execute(select(func.count()).select_from(index_queue)).scalar() or 0)
 
     def done(self, queue_ids: Sequence[int]) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(delete(index_queue).where(index_queue.c.id.in_(list(queue_ids))))
+        """Forget queue rows whose changes the index has committed (queue ids are never
+        reused, so another program's newer rows are never among them)."""
+        with self._writing() as conn:
+            for chunk in _chunks(queue_ids):
+                conn.execute(delete(index_queue).where(index_queue.c.id.in_(chunk)))
 
     def clear_queue_upto(self, queue_id: int) -> None:
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(delete(index_queue).where(index_queue.c.id <= queue_id))
 
     def last_queue_id(self) -> int:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return int(conn.execute(select(func.max(index_queue.c.id))).scalar() or 0)
 
     def index_documents(self, ids: Sequence[int]) -> dict[int, IndexDocument]:
         """Documents for the clippings search should see (live, with text) among ``ids``."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(
                 select(
                     clippings.c.id,
@@ -703,7 +903,7 @@ class ClippingStore:
             query = select(clippings.c.id).where(clippings.c.id > last)
             if searchable_only:
                 query = query.where(clippings.c.trashed.is_(False))
-            with self.engine.connect() as conn:
+            with self._reading() as conn:
                 batch = [
                     int(i)
                     for i in conn.execute(query.order_by(clippings.c.id).limit(500)).scalars()
@@ -715,7 +915,7 @@ class ClippingStore:
 
     def revisions(self) -> dict[int, int]:
         """Revision of every clipping search should see."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(
                 select(clippings.c.id, clippings.c.revision).where(clippings.c.trashed.is_(False))
             ).all()
@@ -727,7 +927,7 @@ class ClippingStore:
         """What the database engine itself finds wrong (empty when all is well)."""
         if self.engine.dialect.name != "sqlite":
             return []
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             found = [str(r[0]) for r in conn.execute(text("PRAGMA integrity_check")).all()]
             found += [
                 f"foreign key fault in {r[0]} row {r[1]}"
@@ -737,7 +937,7 @@ class ClippingStore:
 
     def original_hashes(self) -> dict[str, list[int]]:
         """Every original in use, with the clippings that use it."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(select(clippings.c.sha256, clippings.c.id)).all()
         used: dict[str, list[int]] = {}
         for sha, clipping_id in rows:
@@ -749,7 +949,7 @@ class ClippingStore:
     def live_state(self) -> tuple[int, int, int]:
         """(count, highest id, sum of revisions) of the live clippings: changes whenever
         a clipping is added, edited, tagged, trashed or restored."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(
                 select(
                     func.count(), func.max(clippings.c.id), func.sum(clippings.c.revision)
@@ -780,7 +980,7 @@ class ClippingStore:
             .order_by(clippings.c.id)
         )
         found = []
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             batches = [None] if ids is None else list(_chunks(ids))
             for chunk in batches:
                 wanted = query if chunk is None else query.where(clippings.c.id.in_(chunk))
@@ -800,7 +1000,7 @@ class ClippingStore:
     def feature_sources(self, ids: Sequence[int]) -> dict[int, tuple[str, str, str | None, int]]:
         """(title, text, language, revision) of these clippings, to compute features."""
         found = {}
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for chunk in _chunks(ids):
                 for row in conn.execute(
                     select(
@@ -825,7 +1025,7 @@ class ClippingStore:
         wanted = list({row[0]: row for row in rows}.values())
         if not wanted:
             return
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             for chunk in _chunks([row[0] for row in wanted]):
                 conn.execute(
                     delete(clipping_features).where(clipping_features.c.clipping_id.in_(chunk))
@@ -923,6 +1123,43 @@ class ClippingStore:
         return {k: tuple(v) for k, v in found.items()}
 
 
+@contextmanager
+def _translated(path: Path | None) -> Iterator[None]:
+    """The database engine's faults as the project's errors, in plain words."""
+    try:
+        yield
+    except IntegrityError:
+        raise
+    except DBAPIError as error:
+        raise storage_error(error.orig or error, path) from error
+
+
+def storage_error(error: BaseException, path: Path | None) -> ClippingsError:
+    """What a database fault means for the user (the database's own words last)."""
+    said = str(error)
+    text = said.lower()
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyArchiveError(READ_ONLY_MESSAGE)
+    if "full" in text:
+        return StorageError(
+            "the disk is full: the change was not saved. Free some space and try again"
+        )
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            "the archive is busy: another program has been writing to it for more than "
+            f"{sqlite.BUSY_TIMEOUT_MS // 1000} seconds; try again in a moment"
+        )
+    if "malformed" in text or "not a database" in text or "encrypted" in text:
+        return ArchiveError(
+            sqlite.damaged_message(path or Path("?"), f"the database is damaged ({said})")
+        )
+    if "unable to open" in text:
+        return ArchiveError(f"cannot open the archive's database {path or ''}: {said}")
+    if "i/o" in text:
+        return StorageError(f"the disk failed while reading or writing the archive ({said})")
+    return StorageError(f"the archive's database failed: {said}")
+
+
 _SUMMARY_COLUMNS = (
     clippings.c.id,
     clippings.c.title,
@@ -946,7 +1183,7 @@ def _sort_column(sort: SortKey) -> Any:
     }[sort]
 
 
-def _chunks(ids: Sequence[int], size: int = 900) -> Iterator[list[int]]:
+def _chunks(ids: Sequence[_T], size: int = 900) -> Iterator[list[_T]]:
     """Ids in pieces small enough for any database's limit on bound parameters."""
     for start in range(0, len(ids), size):
         yield list(ids[start : start + size])
@@ -1017,15 +1254,6 @@ def _clipping(row: RowMapping, tag_names: tuple[str, ...]) -> Clipping:
         tags=tag_names,
         provenance=json.loads(row["provenance"] or "{}"),
     )
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
 
 
 __all__ = ["EDITABLE_FIELDS", "ClippingStore", "NewClipping", "SortKey"]

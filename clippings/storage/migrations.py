@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     select,
+    text,
 )
 
 from clippings.model import ArchiveError
@@ -138,28 +139,84 @@ def _v3_clipping_features(conn: Connection) -> None:
     md.tables["clipping_features"].create(conn)
 
 
+def _v4_reliable_queue(conn: Connection) -> None:
+    # The index queue gets ids that are never reused (SQLite's AUTOINCREMENT); its rows
+    # move to the new table as they are.
+    md = MetaData()
+    Table(
+        "index_queue_v4",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("clipping_id", Integer, nullable=False),
+        Column("queued_at", DateTime, nullable=False),
+        sqlite_autoincrement=True,
+    )
+    Table(
+        "original_removals",
+        md,
+        Column("sha256", String(64), primary_key=True),
+        Column("queued_at", DateTime, nullable=False),
+    )
+    md.create_all(conn)
+    conn.execute(
+        text(
+            "INSERT INTO index_queue_v4 (id, clipping_id, queued_at) "
+            "SELECT id, clipping_id, queued_at FROM index_queue"
+        )
+    )
+    conn.execute(text("DROP TABLE index_queue"))
+    conn.execute(text("ALTER TABLE index_queue_v4 RENAME TO index_queue"))
+
+
 #: (version, migration), in order. Append only.
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _v1_initial),
     (2, _v2_saved_searches),
     (3, _v3_clipping_features),
+    (4, _v4_reliable_queue),
 )
 
 LATEST = MIGRATIONS[-1][0]
 
 
 def current_version(conn: Connection) -> int:
-    """The archive's schema version; 0 for an empty database."""
+    """The archive's schema version; 0 for an empty database.
+
+    Raises:
+        ArchiveError: the database has tables but no readable schema mark.
+    """
     from sqlalchemy import inspect
 
     if not inspect(conn).has_table("archive_meta"):
+        if inspect(conn).get_table_names():
+            raise ArchiveError(
+                "the database has no schema mark (its archive_meta table is gone): it is "
+                "damaged or not a Clippings archive; restore it from a backup"
+            )
         return 0
     from clippings.storage.schema import archive_meta
 
     value = conn.execute(
         select(archive_meta.c.value).where(archive_meta.c.key == "schema_version")
     ).scalar()
-    return int(value) if value is not None else 0
+    if value is None:
+        return 0
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ArchiveError(
+            f"the database's schema mark is damaged (schema_version is {str(value)[:40]!r}, "
+            "not a number): restore it from a backup"
+        ) from None
+
+
+def check_supported(found: int) -> None:
+    """Raises ArchiveError for an archive made by a newer Clippings."""
+    if found > LATEST:
+        raise ArchiveError(
+            f"this archive was made by a newer version of Clippings (schema {found}; "
+            f"this version knows up to {LATEST}): update Clippings to open it"
+        )
 
 
 def upgrade(conn: Connection) -> int:
@@ -171,11 +228,7 @@ def upgrade(conn: Connection) -> int:
     from clippings.storage.schema import archive_meta
 
     found = current_version(conn)
-    if found > LATEST:
-        raise ArchiveError(
-            f"this archive was made by a newer version of Clippings (schema {found}; "
-            f"this version knows up to {LATEST}): update Clippings to open it"
-        )
+    check_supported(found)
     for version, migrate in MIGRATIONS:
         if version <= found:
             continue

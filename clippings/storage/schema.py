@@ -99,12 +99,26 @@ clipping_tags = Table(
 )
 
 #: Clippings whose index entry must be brought up to date: written in the same
-#: transaction as the change, deleted only after the index commit.
+#: transaction as the change, deleted only after the index commit. Ids are never
+#: reused (AUTOINCREMENT, schema 4), so a program that applied rows 1..50 can never
+#: delete another program's newer row 7.
 index_queue = Table(
     "index_queue",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("clipping_id", Integer, nullable=False),
+    Column("queued_at", DateTime, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+#: Originals a purge took out of the database whose files are still to be removed
+#: (schema 4): the removal happens after the commit, and a crash in between leaves
+#: the row, so the next open finishes the purge. An import that claims the same
+#: bytes again deletes the row in its own transaction.
+original_removals = Table(
+    "original_removals",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
     Column("queued_at", DateTime, nullable=False),
 )
 

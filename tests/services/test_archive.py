@@ -72,7 +72,7 @@ def test_queued_changes_survive_a_crash_before_the_index_commit(tmp_path):
     with Archive.open(tmp_path / "a") as archive:
         clipping = add_clipping(archive, "The harbour reopened after the storm.")
         # Simulate a crash between the database commit and the index sync.
-        archive.sync_index = lambda: 0  # type: ignore[method-assign]
+        archive.sync_index = lambda **_: 0  # type: ignore[method-assign]
         archive.add_tag([clipping], "Ports")
         assert archive.store.pending_count() == 1
     with Archive.open(tmp_path / "a") as archive:

@@ -87,7 +87,7 @@ def test_nothing_half_stored_when_the_database_write_fails(archive, seed, monkey
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(archive.store, "add", fail)
+    monkeypatch.setattr(archive.store, "add_new", fail)
     report = import_paths(archive, [seed])
     assert report.results[0].outcome == "failed"
     assert "disk full" in report.results[0].reason

@@ -1,0 +1,69 @@
+"""Advisory locks between programs that share an archive folder (storage and search).
+
+``flock`` locks belong to an open file and vanish with the process that holds them,
+so a lock that can be taken proves its holder is gone (a crash or a kill leaves no
+stale lock behind). Where ``fcntl`` is missing (Windows), locks are no-ops and the
+callers fall back to what they did before: one program per archive.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Linux or macOS
+    fcntl = None  # type: ignore[assignment]
+
+#: How often a waiting program tries the lock again, in seconds.
+POLL_SECONDS = 0.05
+
+
+def try_lock(fd: int) -> bool:
+    """Take an exclusive lock on an open file if nobody holds it; True when taken."""
+    if fcntl is None:  # pragma: no cover
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True  # a file system without locks: nothing to coordinate with
+    return True
+
+
+def unlock(fd: int) -> None:
+    if fcntl is None:  # pragma: no cover
+        return
+    with suppress(OSError):
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+class LockTimeout(Exception):  # noqa: N818 - callers turn it into their own error
+    """The lock stayed taken for longer than the caller would wait."""
+
+
+@contextmanager
+def held(path: Path, *, timeout: float) -> Iterator[None]:
+    """Hold the lock of ``path`` (created if missing) for the ``with`` block.
+
+    Raises:
+        LockTimeout: another program held it for ``timeout`` seconds.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while not try_lock(fd):
+            if time.monotonic() >= deadline:
+                raise LockTimeout(str(path))
+            time.sleep(POLL_SECONDS)
+        try:
+            yield
+        finally:
+            unlock(fd)
+    finally:
+        os.close(fd)

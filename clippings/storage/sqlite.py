@@ -1,0 +1,168 @@
+"""What only SQLite needs: connection settings, write transactions that take the lock
+at once, a look at the file before trusting it, and copies made with the online
+backup API.
+
+Everything else in ``storage`` is portable SQLAlchemy; a server database (PostgreSQL)
+needs none of this.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+from clippings.model import ArchiveError
+
+#: The first 16 bytes of every SQLite database file.
+HEADER = b"SQLite format 3\x00"
+#: How long a writer waits for another program's write to finish, in milliseconds.
+BUSY_TIMEOUT_MS = 30_000
+
+
+def engines(path: Path, *, read_only: bool) -> tuple[Engine, Engine]:
+    """(reader, writer) engines for a database file.
+
+    Reads begin a deferred transaction: in WAL mode they never wait for a writer.
+    Writes begin with ``BEGIN IMMEDIATE``, so a transaction that reads before it
+    writes (a duplicate check, a claim) holds the write lock from its first
+    statement: two writers take turns instead of one failing half-way with "database
+    is locked" when it tries to upgrade its read lock.
+    """
+    if read_only:
+        reader = create_engine(_read_only_url(path), future=True)
+        _configure(reader, begin="BEGIN")
+        return reader, reader
+    url = f"sqlite:///{path}"
+    reader = create_engine(url, future=True)
+    writer = create_engine(url, future=True)
+    _configure(reader, begin="BEGIN")
+    _configure(writer, begin="BEGIN IMMEDIATE")
+    return reader, writer
+
+
+def _read_only_url(path: Path) -> str:
+    # ``immutable`` lets SQLite read a WAL database where it cannot create the shared
+    # memory file (a read-only disk or folder); nobody can write there meanwhile.
+    immutable = (
+        "&immutable=1" if not os.access(path.parent, os.W_OK) or _on_read_only_mount(path) else ""
+    )
+    return f"sqlite:///file:{path}?mode=ro{immutable}&uri=true"
+
+
+def _on_read_only_mount(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def folder_is_read_only(path: Path) -> bool:
+    """Whether the archive folder (or its database) cannot be written.
+
+    A read-only mount is caught even for root, whom file modes do not stop.
+    """
+    database = path / "clippings.sqlite3"
+    if _on_read_only_mount(path):
+        return True
+    if not os.access(path, os.W_OK):
+        return True
+    return database.exists() and not os.access(database, os.W_OK)
+
+
+def _configure(engine: Engine, *, begin: str) -> None:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below decide how transactions start (the
+        # sqlite3 module's own implicit BEGIN would defer the write lock and breaks
+        # SAVEPOINTs and transactional DDL).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # FULL: a transaction reported committed survives a power cut too.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "begin", on_begin)
+
+
+def inspect_file(path: Path, *, archive_has_content: bool) -> None:
+    """Refuse a database file that cannot be this archive's, before SQLite touches it.
+
+    SQLite treats an empty file as a new database and would happily create tables in
+    it, so a database cut to 0 bytes would silently become an empty archive.
+
+    Raises:
+        ArchiveError: the file is empty while the archive holds originals, or is not
+            an SQLite database at all.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise ArchiveError(f"cannot read the database {path}: {error.strerror}") from error
+    if size == 0:
+        if archive_has_content:
+            raise ArchiveError(damaged_message(path, "the database file is empty (0 bytes)"))
+        return
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(len(HEADER))
+    except OSError as error:
+        raise ArchiveError(f"cannot read the database {path}: {error.strerror}") from error
+    if head != HEADER:
+        raise ArchiveError(damaged_message(path, "the database file is not an SQLite database"))
+
+
+def damaged_message(path: Path, what: str) -> str:
+    return (
+        f"{what}: {path}. Clippings will not open it, so nothing more is changed. "
+        "Restore the archive from a backup (see “Backing up and restoring” in the "
+        "README); the original files in its originals/ folder are untouched."
+    )
+
+
+def enable_wal(engine: Engine) -> None:
+    """Switch the database to write-ahead logging (kept in the file from then on)."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()
+        if mode is None or str(mode[0]).lower() != "wal":
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+    finally:
+        raw.close()
+
+
+def copy_database(source: Path, destination: Path) -> None:
+    """A consistent copy of a live database, made with SQLite's online backup API.
+
+    The copy is written beside ``destination`` and renamed into place once complete
+    and synced, so a crash never leaves half a copy under the final name.
+    """
+    partial = destination.with_name(f".{destination.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+        with partial.open("rb+") as stream:
+            os.fsync(stream.fileno())
+        partial.replace(destination)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        src.close()

@@ -1,14 +1,20 @@
-"""Exporting a collection: choose the clippings, order them, write a format safely."""
+"""Exporting a collection: choose the clippings, order them, write a format safely.
+
+An export is written to a temporary file beside the target and renamed into place when
+complete: the file appears whole or not at all. The temporary goes on failure and on
+cancel; one left by a killed program goes at the next start (``clean_unfinished_exports``,
+through the journal of ``services.unfinished``).
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import stat
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from clippings.exporters import FORMAT_NAMES, FORMATS, exporter
+from clippings.exporters import FORMAT_NAMES, FORMATS, ReadOriginal, exporter
 from clippings.model import (
     Clipping,
     ClippingsError,
@@ -18,10 +24,36 @@ from clippings.model import (
     published_utc,
 )
 from clippings.services.archive import Archive, Cancel, Report
+from clippings.services.unfinished import clean_unfinished, unfinished
+
+#: What to do about a missing or damaged original, in words the window and the command
+#: line can both show.
+CHECK_ADVICE = "check the archive (Tools › Check Archive, or `clippings check`)"
 
 
 class NothingToExportError(ClippingsError):
     """The selection holds no clipping."""
+
+
+class MissingOriginalError(ClippingsError):
+    """An original file that an export needs is missing from the archive or unreadable."""
+
+    def __init__(self, message: str, *, clipping_id: int, original_name: str) -> None:
+        super().__init__(message)
+        self.clipping_id = clipping_id
+        self.original_name = original_name
+
+
+def clean_unfinished_exports() -> int:
+    """Remove the temporary files that killed exports (and backups) left behind.
+
+    Call it when an archive is opened or the program starts; it only touches files
+    whose writing program is gone, so it is safe while other programs export.
+
+    Returns:
+        How many were removed.
+    """
+    return clean_unfinished()
 
 
 def describe_format(name: str) -> str:
@@ -84,10 +116,14 @@ def export(
 ) -> Path:
     """Write ``collection`` in a format to ``output``; returns the path written.
 
-    The file appears whole or not at all (written beside, then renamed into place).
+    The file appears whole or not at all: it is written to a temporary file beside
+    ``output`` (removed on failure and cancel, and by ``clean_unfinished_exports`` after
+    a kill), then renamed into place with the mode of any new file (``0o666`` less the
+    umask), whatever the format.
 
     Raises:
         QueryError: an unknown format.
+        MissingOriginalError: an original the format includes is missing or unreadable.
         ClippingsError: the output exists (and ``force`` is not set), or cannot be
             written.
         Cancelled: the user stopped the export.
@@ -108,19 +144,66 @@ def export(
         raise ClippingsError(f"cannot write {output}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
         raise ClippingsError(f"cannot write {output}: no permission to write in {folder}")
+    read_original = _original_reader(archive, collection)
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".part")
+        with unfinished(folder, output.name) as partial:
+            mode = _create(partial)
+            writer.write(
+                collection, partial, read_original=read_original, report=report, cancel=cancel
+            )
+            # A format may have replaced the file we made (the PDF writer makes its own):
+            # every export gets the mode of a new file, so colleagues can open it too.
+            partial.chmod(mode)
+            _sync(partial)
+            partial.replace(output)
     except OSError as error:
         raise ClippingsError(f"cannot write {output}: {error.strerror or error}") from error
-    os.close(handle)
-    partial = Path(temporary)
-    try:
-        writer.write(
-            collection, partial, read_original=archive.originals.read, report=report, cancel=cancel
-        )
-        partial.replace(output)
-    except OSError as error:
-        raise ClippingsError(f"cannot write {output}: {error.strerror or error}") from error
-    finally:
-        partial.unlink(missing_ok=True)
     return output
+
+
+def _create(path: Path) -> int:
+    """Create an empty file as any new file of the user's; returns its mode.
+
+    ``0o666`` less the umask, as ``open()`` gives (not the ``0o600`` of ``mkstemp``),
+    read from the file itself rather than by changing the process's umask.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        return stat.S_IMODE(os.fstat(fd).st_mode)
+    finally:
+        os.close(fd)
+
+
+def _sync(path: Path) -> None:
+    """Flush the file to disk, so the rename never exposes a file still empty after a crash."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _original_reader(archive: Archive, collection: Collection) -> ReadOriginal:
+    """Reads originals for a format, naming the clipping and its file when one is missing."""
+    owners: dict[str, Clipping] = {}
+    for clipping in collection.clippings:
+        owners.setdefault(clipping.sha256, clipping)
+
+    def read(sha256: str) -> bytes:
+        try:
+            return archive.originals.read(sha256)
+        except OSError as error:
+            owner = owners.get(sha256)
+            number = f"clipping {owner.id}" if owner else "a clipping"
+            name = f" ({owner.original_name})" if owner and owner.original_name else ""
+            if isinstance(error, FileNotFoundError):
+                what = "is missing from the archive"
+            else:
+                what = f"cannot be read ({error.strerror or error})"
+            raise MissingOriginalError(
+                f"the original file of {number}{name} {what}: {CHECK_ADVICE}",
+                clipping_id=owner.id if owner else 0,
+                original_name=owner.original_name if owner else "",
+            ) from error
+
+    return read

@@ -300,6 +300,8 @@ def store_extracted(
     if extracted.has_text:
         try:
             related.remember(archive, clipping_id)  # features for related pieces, once
+        except ClippingsError as error:  # stored all the same; analysed again later
+            log.warning("clipping %s is stored; its features wait: %s", clipping_id, error)
         except Exception:  # the clipping is stored; the window analyses it again later
             log.exception("features of clipping %s", clipping_id)
     if sync:

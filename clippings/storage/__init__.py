@@ -8,7 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from clippings.model import ArchiveError
-from clippings.storage.database import EDITABLE_FIELDS, ClippingStore, NewClipping, SortKey
+from clippings.storage import sqlite
+from clippings.storage.database import (
+    BACKUPS_DIR,
+    EDITABLE_FIELDS,
+    ClippingStore,
+    NewClipping,
+    SortKey,
+)
 from clippings.storage.originals import OriginalStore, sha256_of
 
 DATABASE_NAME = "clippings.sqlite3"
@@ -16,23 +23,44 @@ INDEX_DIR = "index"
 ORIGINALS_DIR = "originals"
 
 
+#: What Clippings itself keeps in an archive folder (besides the database).
+_OWN_NAMES = {
+    ORIGINALS_DIR,
+    INDEX_DIR,
+    f"{INDEX_DIR}.lock",
+    f"{INDEX_DIR}.new",
+    f"{INDEX_DIR}.old",
+    BACKUPS_DIR,
+    f"{DATABASE_NAME}-wal",
+    f"{DATABASE_NAME}-shm",
+    f"{DATABASE_NAME}-journal",
+}
+
+
 def prepare_folder(path: Path) -> Path:
     """The archive folder at ``path``, made if missing or empty.
 
     Raises:
         ArchiveError: ``path`` is a file, or a folder that holds other files and no
-            archive (Clippings never mixes its files into someone else's folder).
+            archive (Clippings never mixes its files into someone else's folder), or an
+            archive whose database is gone while its original files are there.
     """
     path = path.expanduser()
     if path.exists() and not path.is_dir():
         raise ArchiveError(f"{path} is a file, not an archive folder")
     if path.is_dir() and not (path / DATABASE_NAME).exists():
-        others = sorted(p.name for p in path.iterdir())
+        names = sorted(p.name for p in path.iterdir())
+        others = [name for name in names if name not in _OWN_NAMES]
         if others:
             shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
             raise ArchiveError(
                 f"{path} holds other files ({shown}) and no Clippings archive; "
                 "choose an empty or new folder"
+            )
+        originals = path / ORIGINALS_DIR
+        if originals.is_dir() and any(originals.iterdir()):
+            raise ArchiveError(
+                sqlite.damaged_message(path / DATABASE_NAME, "the archive's database is missing")
             )
     try:
         (path / ORIGINALS_DIR).mkdir(parents=True, exist_ok=True)
@@ -52,4 +80,5 @@ __all__ = [
     "SortKey",
     "prepare_folder",
     "sha256_of",
+    "sqlite",
 ]

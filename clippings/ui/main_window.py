@@ -67,6 +67,7 @@ from clippings.model import (
 )
 from clippings.search import combine
 from clippings.services import Archive, TagChange, import_paths
+from clippings.services.backup import BackupSummary, backup_archive, suggested_name
 from clippings.services.comparing import compare
 from clippings.services.exporting import export, gather
 from clippings.services.importing import import_bytes
@@ -352,6 +353,7 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             file, "&Export…", self.export_current, "Ctrl+Shift+E", name="export"
         )
+        self._action(file, "&Back Up Archive…", self.back_up_archive, name="backUpArchive")
         file.addSeparator()
         self._action(file, "&Open Archive…", self.choose_archive, "Ctrl+O", name="openArchive")
         self._action(
@@ -1061,6 +1063,52 @@ class MainWindow(QMainWindow):
     def _on_export_job_finished(self, path: Path) -> None:
         self.last_export = path
         self.statusBar().showMessage(f"Exported to {path}", 15_000)
+
+    def back_up_archive(self) -> Job | None:
+        """File › Back Up Archive…: copy the open archive into a folder, in the
+        background, with progress and Cancel in the status bar.
+
+        An empty folder becomes the backup; a folder that holds files (the root of a
+        disk, a Backups folder) gets a new one named for the day inside it.
+        """
+        chosen = QFileDialog.getExistingDirectory(
+            self, "Back Up Archive (choose an empty folder, or one to put it in)", str(Path.home())
+        )
+        if not chosen:
+            return None
+        destination = Path(chosen)
+        try:
+            holds_files = any(destination.iterdir())
+        except OSError:  # unreadable: the backup itself says so, in plain words
+            holds_files = False
+        if holds_files:
+            destination = destination / suggested_name()
+        job = Job("Backing up", backup_archive, self.archive, destination)
+        job.finished.connect(self._on_backup_job_finished)
+        job.failed.connect(self._on_job_failed)
+        return self.jobs.submit(job)
+
+    @Slot(object)
+    def _on_backup_job_finished(self, summary: BackupSummary) -> None:
+        self.statusBar().showMessage(f"Backed up to {summary.path}", 15_000)
+        trashed = f" (and {summary.trashed} in the trash)" if summary.trashed else ""
+        clippings = f"{summary.clippings} clipping{'s' if summary.clippings != 1 else ''}"
+        files = f"{summary.originals} original file{'s' if summary.originals != 1 else ''}"
+        message = (
+            f"Backed up {clippings}{trashed} and {files} to {summary.path}."
+            "\n\nTo use the backup in place of this archive, "
+            "open it with File › Open Archive…; its search index is rebuilt when it is first "
+            "opened."
+        )
+        if summary.problems:
+            problems = "\n".join(f"• {p[0].upper()}{p[1:]}." for p in summary.problems)
+            QMessageBox.warning(
+                self,
+                "Backup Made, With Problems",
+                f"{message}\n\nThe archive itself has problems the backup shares:\n{problems}",
+            )
+        else:
+            QMessageBox.information(self, "Backup Made", message)
 
     # --- Editing, trash ---------------------------------------------------------------
 

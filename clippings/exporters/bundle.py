@@ -11,17 +11,24 @@ originals/<name>      every original file, under a safe, readable name
 bundle.json           what this is: {"format": "clippings-bundle", "version": 1, ...}
 ```
 
-Exported pages carry a Content-Security-Policy that forbids every remote resource;
-their article HTML is the sanitized HTML kept at import (no script, iframe or image).
+Exported pages carry a Content-Security-Policy that forbids every remote resource,
+every form submission and any ``<base>``. Their article HTML is the sanitized HTML kept
+at import, cleaned once more on the way out (``page_html``): a page must not run,
+fetch or redirect even if the archive holds HTML that never passed the importers'
+sanitizer (an old archive, a bundle imported by an older version, a hand-edited
+database).
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from clippings import __version__
 from clippings.exporters import Cancel, ReadOriginal, Report, step
@@ -29,13 +36,19 @@ from clippings.exporters.data import csv_text
 from clippings.exporters.records import clipping_record, safe_name
 from clippings.model import Clipping, Collection, published_to_iso
 
+# The format's names. importers/bundle.py, which reads bundles, keeps the same four
+# (importers/ and exporters/ may not import each other); tests/importers/test_bundle.py
+# checks that they agree.
 BUNDLE_FORMAT = "clippings-bundle"
 BUNDLE_VERSION = 1
 MANIFEST = "bundle.json"
 RECORDS = "clippings.json"
 
-_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
-_INDEX_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+_NO_FORMS = "form-action 'none'; base-uri 'none'"
+_PAGE_POLICY = f"default-src 'none'; style-src 'unsafe-inline'; {_NO_FORMS}"
+_INDEX_POLICY = (
+    f"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; {_NO_FORMS}"
+)
 
 _STYLE = """
 body { font-family: "Noto Sans", "DejaVu Sans", sans-serif; margin: 2em auto; max-width: 60em;
@@ -82,6 +95,117 @@ def _page(title: str, body: str, policy: str, script: str = "") -> str:
     )
 
 
+# --- The article's HTML, cleaned again for the page -------------------------------------------
+#
+# Exporters may not use nh3 (only importers/ import the extraction libraries), and the
+# stored HTML already passed it: this is a second, independent allow-list, rebuilt from
+# the parser's events, so whatever it writes is escaped text and the tags below. It keeps
+# what importers/sanitize.py keeps (tests/importers/test_bundle.py checks the two lists).
+
+PAGE_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dfn",
+        "div", "dl", "dt", "em", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+        "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
+        "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+    }
+)  # fmt: skip
+_VOID = {"br", "hr"}
+# Elements whose content is dropped with them (code, styles, embedded documents).
+# (Void elements such as embed have no content and are simply not kept.)
+_DROPPED = {
+    "script", "style", "template", "iframe", "frameset", "object", "svg", "math",
+    "noscript", "noembed", "noframes", "textarea", "select", "title", "xmp",
+}  # fmt: skip
+_SPAN = re.compile(r"[1-9][0-9]{0,2}")
+# Browsers ignore tabs and newlines anywhere in a URL, and controls and blanks around it.
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+_URL_BLANKS = "".join(chr(c) for c in range(33))
+
+
+def _link(href: str) -> str | None:
+    """``href`` if following it can only open a web page, a mail or a file of the bundle:
+    http(s), mailto or a relative path; not ``javascript:``, ``data:`` or ``//host``."""
+    url = _URL_IGNORED.sub("", href).strip(_URL_BLANKS)
+    if url[:2].replace("\\", "/") == "//":
+        return None  # another host, by whatever scheme the page has (file: on a disk)
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in {"", "http", "https", "mailto"} else None
+
+
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    """The value of an attribute a page keeps, or None to leave it out."""
+    if tag == "a" and name == "href":
+        return _link(value)
+    if tag == "a" and name == "title":
+        return value
+    if tag in ("td", "th") and name in ("colspan", "rowspan") and _SPAN.fullmatch(value):
+        return value
+    return None
+
+
+class _PageHtml(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.open: list[str] = []
+        self.dropping: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.dropping or tag in _DROPPED:
+            if tag in _DROPPED:
+                self.dropping.append(tag)
+            return
+        if tag not in PAGE_TAGS:
+            return
+        kept = []
+        for name, value in attrs:
+            value = _attribute(tag, name, value) if value is not None else None
+            if value is not None:
+                kept.append(f' {name}="{html.escape(value, quote=True)}"')
+        if tag == "a":
+            kept.append(' rel="noopener noreferrer nofollow"')
+        self.parts.append(f"<{tag}{''.join(kept)}>")
+        if tag not in _VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.dropping:
+            if tag == self.dropping[-1]:
+                self.dropping.pop()
+            return
+        if tag in self.open:
+            while self.open:
+                last = self.open.pop()
+                self.parts.append(f"</{last}>")
+                if last == tag:
+                    break
+
+    def handle_data(self, data: str) -> None:
+        if not self.dropping:
+            self.parts.append(html.escape(data, quote=False))
+
+    def result(self) -> str:
+        self.close()
+        return "".join(self.parts) + "".join(f"</{tag}>" for tag in reversed(self.open))
+
+
+def page_html(fragment: str) -> str:
+    """The article HTML as a page shows it: only readable elements and safe links.
+
+    Nothing that runs, fetches, submits or redirects survives (``meta`` refresh,
+    ``base``, ``form``, ``script``, ``iframe``, images, event attributes,
+    ``javascript:`` links); every element left open is closed, so the article cannot
+    swallow the page around it.
+    """
+    cleaner = _PageHtml()
+    cleaner.feed(fragment)
+    return cleaner.result()
+
+
 def _tags(clipping: Clipping) -> str:
     return "".join(f"<span class='tag'>{html.escape(t)}</span>" for t in clipping.tags)
 
@@ -99,7 +223,10 @@ def clipping_page(clipping: Clipping, original: str | None) -> str:
     ]
     if clipping.url:
         url = html.escape(clipping.url, quote=True)
-        parts.append(f"<p class='meta'><a href='{url}' rel='noreferrer'>{url}</a></p>")
+        if _link(clipping.url) is not None:
+            parts.append(f"<p class='meta'><a href='{url}' rel='noreferrer'>{url}</a></p>")
+        else:
+            parts.append(f"<p class='meta'>{url}</p>")
     if clipping.tags:
         parts.append(f"<p>{_tags(clipping)}</p>")
     if original:
@@ -114,7 +241,7 @@ def clipping_page(clipping: Clipping, original: str | None) -> str:
     if not clipping.has_text:
         parts.append("<p class='meta'>A scan without a text layer: see the original file.</p>")
     elif clipping.html:
-        parts.append(clipping.html)
+        parts.append(page_html(clipping.html))
     else:
         parts.extend(
             "<p>" + html.escape(p).replace("\n", "<br>") + "</p>"

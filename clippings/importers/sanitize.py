@@ -2,10 +2,13 @@
 
 What comes out has no script, style, iframe, form, event handler or remote resource:
 images and every other element that would fetch something are dropped, links keep
-only their ``href`` (http, https, mailto).
+only their ``href`` (http, https, mailto, or a relative path; a link to ``//host``
+becomes ``https://host``).
 """
 
 from __future__ import annotations
+
+import re
 
 import nh3
 
@@ -62,6 +65,22 @@ _TAGS = {
 _ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 
 
+# Browsers ignore tabs and newlines anywhere in a URL, and controls and blanks around it.
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+_URL_BLANKS = "".join(chr(c) for c in range(33))
+
+
+def _attribute(tag: str, name: str, value: str) -> str:
+    """A link to ``//host/page`` takes the scheme of the page showing it: ``file:`` for an
+    exported page opened from disk, which on Windows connects to a share on that host
+    when clicked. Such a link is made an https link (what it meant on the web)."""
+    if tag == "a" and name == "href":
+        url = _URL_IGNORED.sub("", value).strip(_URL_BLANKS)
+        if url[:2].replace("\\", "/") == "//":
+            return "https://" + url.lstrip("/\\")
+    return value
+
+
 def sanitize_html(fragment: str) -> str:
     """Keep the readable structure of ``fragment`` and nothing that runs or fetches."""
     return nh3.clean(
@@ -71,4 +90,5 @@ def sanitize_html(fragment: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=_attribute,
     ).strip()

@@ -75,8 +75,10 @@ def test_a_failed_export_leaves_no_file(tagged, folder, monkeypatch):
 
 
 @pytest.mark.parametrize("format_name", ["csv", "bundle", "pdf"])
-def test_a_cancelled_export_leaves_no_file(tagged, folder, format_name):
+def test_a_cancelled_export_leaves_no_file(tagged, folder, format_name, request):
     archive, _ = tagged
+    if format_name == "pdf":
+        request.getfixturevalue("qapp")  # the window's kind of application, as the GUI tests use
     with pytest.raises(Cancelled):
         export(archive, gather(archive, tag="W"), format_name, folder / "out", cancel=lambda: True)
     assert list(folder.iterdir()) == []
@@ -210,8 +212,10 @@ def test_a_temporary_in_use_by_this_process_is_kept(folder):
 
 @pytest.mark.parametrize("umask", [0o022, 0o027])
 @pytest.mark.parametrize("format_name", ["csv", "json", "bundle", "pdf"])
-def test_an_export_gets_the_mode_of_any_new_file(tagged, folder, format_name, umask):
+def test_an_export_gets_the_mode_of_any_new_file(tagged, folder, format_name, umask, request):
     archive, _ = tagged
+    if format_name == "pdf":
+        request.getfixturevalue("qapp")
     previous = os.umask(umask)
     try:
         written = export(archive, gather(archive, tag="W"), format_name, folder / "week")

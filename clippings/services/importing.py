@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from clippings import importers
-from clippings.exporters.bundle import is_bundle, read_bundle
+from clippings.importers.bundle import is_bundle, read_bundle
 from clippings.model import (
     ClippingsError,
     Extracted,
@@ -29,7 +29,6 @@ from clippings.model import (
     PasswordRequiredError,
     Progress,
     UnsupportedFormatError,
-    published_from_iso,
 )
 from clippings.services import related
 from clippings.services.archive import Archive, Cancel, Report
@@ -197,44 +196,26 @@ def import_bundle(
 ) -> list[ImportResult]:
     """Restore the clippings of an exported bundle: metadata, tags, notes and originals.
 
+    The whole bundle is read and checked before anything is stored; each bad record is
+    one failed result with its reason, and the good ones are imported all the same.
     Each clipping is one result, with the bundle's path; duplicates are reported as in
     any import.
     """
     try:
-        entries = read_bundle(data)
+        contents = read_bundle(data)
     except ClippingsError as error:
         return [ImportResult(shown, "failed", reason=str(error))]
-    results = []
-    for record, original in entries:
-        try:
-            extracted = Extracted(
-                text=str(record.get("text") or ""),
-                format=str(record.get("format") or "text"),
-                title=record.get("title"),
-                html=record.get("html"),
-                outlet=record.get("outlet"),
-                author=record.get("author"),
-                published=published_from_iso(record.get("published")),
-                language=record.get("language"),
-                url=record.get("url"),
-                page=record.get("page"),
-                section=record.get("section"),
-                edition=record.get("edition"),
-                provenance=dict(record.get("provenance") or {}),
-                has_text=bool(record.get("has_text", True)),
-            )
-        except (TypeError, ValueError) as error:
-            results.append(ImportResult(shown, "failed", reason=f"a damaged entry ({error})"))
-            continue
+    results = [ImportResult(shown, "failed", reason=problem) for problem in contents.problems]
+    for entry in contents.entries:
         results.append(
             store_extracted(
                 archive,
-                extracted,
-                original,
-                str(record.get("original_name") or "original"),
+                entry.extracted,
+                entry.original,
+                entry.original_name,
                 shown=shown,
-                tags=[*record.get("tags", []), *tags],
-                notes=record.get("notes"),
+                tags=[*entry.tags, *tags],
+                notes=entry.notes,
                 sync=False,
             )
         )

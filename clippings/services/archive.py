@@ -51,6 +51,7 @@ from clippings.search import (
     WhooshIndex,
     combine,
 )
+from clippings.services.unfinished import clean_unfinished
 from clippings.storage import (
     DATABASE_NAME,
     EDITABLE_FIELDS,
@@ -133,6 +134,7 @@ class Archive:
             ArchiveError: the folder cannot be an archive, or its database is damaged.
         """
         path = Path(path).expanduser()
+        clean_unfinished()  # temporaries of exports and backups that a kill left
         if read_only is None:
             read_only = path.is_dir() and sqlite.folder_is_read_only(path)
         if not read_only:

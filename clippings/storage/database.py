@@ -58,6 +58,7 @@ from clippings.model import (
     tag_name,
 )
 from clippings.storage import migrations, sqlite
+from clippings.storage.backup import backup_database
 from clippings.storage.schema import (
     archive_meta,
     clipping_features,
@@ -203,10 +204,10 @@ class ClippingStore:
         target = folder / f"{self.path.stem}-schema{found}-{stamp}{self.path.suffix}"
         try:
             folder.mkdir(exist_ok=True)
-            sqlite.copy_database(self.path, target)
-        except OSError as error:
+            backup_database(self.path, target)
+        except (OSError, StorageError) as error:
             raise StorageError(
-                f"cannot keep a copy of the database before upgrading it ({error.strerror}); "
+                f"cannot keep a copy of the database before upgrading it ({error}); "
                 "nothing was changed: free some space and open the archive again"
             ) from error
         return target

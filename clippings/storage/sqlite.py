@@ -1,6 +1,6 @@
 """What only SQLite needs: connection settings, write transactions that take the lock
-at once, a look at the file before trusting it, and copies made with the online
-backup API.
+at once, and a look at the file before trusting it (copies made with the online
+backup API are in ``backup.py``).
 
 Everything else in ``storage`` is portable SQLAlchemy; a server database (PostgreSQL)
 needs none of this.
@@ -9,7 +9,6 @@ needs none of this.
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -141,28 +140,3 @@ def enable_wal(engine: Engine) -> None:
         cursor.close()
     finally:
         raw.close()
-
-
-def copy_database(source: Path, destination: Path) -> None:
-    """A consistent copy of a live database, made with SQLite's online backup API.
-
-    The copy is written beside ``destination`` and renamed into place once complete
-    and synced, so a crash never leaves half a copy under the final name.
-    """
-    partial = destination.with_name(f".{destination.name}.{os.getpid()}.partial")
-    partial.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(partial)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-        with partial.open("rb+") as stream:
-            os.fsync(stream.fileno())
-        partial.replace(destination)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    finally:
-        src.close()

@@ -1,0 +1,367 @@
+"""Reading files in worker processes, so a hostile file costs a message, not the app.
+
+An ``ExtractionPool`` runs ``clippings.importers.extract`` (or any picklable top-level
+function, with ``call``) in a few worker processes, each bound in memory
+(``RLIMIT_AS``) and given a wall-clock time limit per file:
+
+* a file that takes longer has its worker killed and replaced: ``TooLargeError``
+  ("too large or too slow to read: it took more than 120 s");
+* a file that needs more memory: ``TooLargeError`` ("too large to read: it needs more
+  than 1536 MB of memory"), and the worker is replaced;
+* a worker that dies (a crash in a C library, the kernel's out-of-memory killer):
+  ``ExtractionError`` ("the reader crashed on this file ..."); the next file gets a
+  fresh worker;
+* the project's own errors raised in the worker (``PasswordRequiredError`` with its
+  ``wrong`` flag, ``UnsupportedFormatError``, ``ExtractionError``, ...) arrive as the
+  same class with the same message; any other exception becomes an ``ExtractionError``
+  with its ``repr`` (its traceback is logged).
+
+Workers start lazily with the "spawn" method (never fork: the window has Qt threads),
+are reused across files (importing trafilatura costs half a second), exit when the
+pool closes, and exit on their own when the parent dies (their pipe closes; a task
+under way is ended by an alarm shortly after its time limit). The pool may be used
+from any thread, and from several at once: each call takes an idle worker, or starts
+one while fewer than ``workers`` run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import multiprocessing
+import pickle
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext, SpawnContext
+from types import TracebackType
+from typing import Any, TypeVar, cast
+
+from clippings.importers import worker as in_worker
+from clippings.model import Cancelled, ClippingsError, Extracted, ExtractionError, TooLargeError
+
+log = logging.getLogger(__name__)
+
+#: Address space a worker may use. A worker with trafilatura, pdfminer and py3langid
+#: loaded takes about 250 MB; reading any file of the shared corpus took it to at most
+#: 420 MB (a 200-page PDF, the largest saved pages). A 20 MB one-line text once took
+#: 3.8 GB, a 1 GiB Flate bomb 2.1 GB: those stop here.
+MEMORY_LIMIT_MB = 1536
+#: Wall-clock time one file may take (the slowest file of the corpus takes under 2 s).
+TIME_LIMIT_S = 120.0
+#: How long a new worker may take to start (Python and the pool's own imports).
+STARTUP_LIMIT_S = 60.0
+#: How often a wait looks at the cancel flag.
+_CANCEL_POLL_S = 0.2
+
+T = TypeVar("T")
+#: Looked at while a file is read; True stops the reading (``Cancelled``).
+Cancel = Callable[[], bool]
+
+
+def _rebuild_error(module: str, qualname: str, args: tuple[Any, ...], state: Any) -> Exception:
+    """The worker's error as the same class with the same message and attributes."""
+    try:
+        kind = getattr(importlib.import_module(module), qualname)
+        if isinstance(kind, type) and issubclass(kind, ClippingsError):
+            error = kind.__new__(kind, *args)
+            error.args = args
+            error.__dict__.update(state)
+            return error
+    except Exception:  # an error class the parent cannot rebuild: keep its message
+        log.exception("rebuilding the reader's error %s.%s", module, qualname)
+    return ExtractionError(str(args[0]) if len(args) == 1 else str(args))
+
+
+# ``multiprocessing`` keeps its children in a set that ``start`` and ``join`` change
+# without a lock; workers may be started and stopped from several threads.
+_CHILDREN_LOCK = threading.Lock()
+
+
+class _WorkerLost(Exception):  # noqa: N818 - it names what happened
+    """The worker is gone or must go; ``error`` is what the caller gets."""
+
+    def __init__(self, error: ClippingsError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, method: str, memory_limit: int | None, time_limit: float) -> None:
+        context: SpawnContext | ForkServerContext = (
+            multiprocessing.get_context("forkserver")
+            if method == "forkserver"
+            else multiprocessing.get_context("spawn")
+        )
+        self.connection, child_end = context.Pipe(duplex=True)
+        self.process = context.Process(
+            target=in_worker.serve,
+            args=(child_end, memory_limit, time_limit),
+            name="clippings-reader",
+            daemon=True,
+        )
+        with _CHILDREN_LOCK:
+            self.process.start()
+        child_end.close()
+
+    def wait_ready(self, cancel: Cancel | None) -> None:
+        try:
+            if not _wait(self.connection, STARTUP_LIMIT_S, cancel):
+                raise _WorkerLost(ExtractionError("the reader did not start in time"))
+            self.connection.recv_bytes()
+        except (EOFError, OSError):
+            raise _WorkerLost(
+                ExtractionError(f"the reader could not start: {self._how_it_ended()}")
+            ) from None
+
+    def run(
+        self, task: bytes, data: bytes | None, time_limit: float, cancel: Cancel | None
+    ) -> tuple[Any, ...]:
+        """Send a task and wait for the reply (``_WorkerLost`` when there is none)."""
+        try:
+            self.connection.send_bytes(task)
+            if data is not None:
+                self.connection.send_bytes(data)
+        except OSError:
+            # It died while taking the task; a worker out of memory says so first.
+            if not self.connection.poll(0):
+                raise _WorkerLost(self._crash()) from None
+        if not _wait(self.connection, time_limit, cancel):
+            raise _WorkerLost(
+                TooLargeError(f"too large or too slow to read: it took more than {time_limit:g} s")
+            )
+        try:
+            answer = self.connection.recv_bytes()
+        except (EOFError, OSError):
+            raise _WorkerLost(self._crash()) from None
+        try:
+            reply: tuple[Any, ...] = pickle.loads(answer)
+        except Exception as error:  # a result this process cannot rebuild
+            log.exception("reading the reader's answer")
+            message = f"the reader's answer cannot be read: {error!r}"
+            raise _WorkerLost(ExtractionError(message)) from None
+        return reply
+
+    def _crash(self) -> ExtractionError:
+        return ExtractionError(f"the reader crashed on this file: {self._how_it_ended()}")
+
+    def _how_it_ended(self) -> str:
+        with _CHILDREN_LOCK:
+            self.process.join(5)
+        code = self.process.exitcode
+        if code is None:
+            return "it stopped answering"
+        if code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            if -code == signal.SIGKILL:
+                return f"it was killed ({name}), perhaps for lack of memory"
+            return f"it was killed by {name}"
+        return f"it exited with status {code}"
+
+    def stop(self, *, kill: bool = False) -> None:
+        """End the worker: closing its pipe ends an idle one; ``kill`` ends a busy one."""
+        self.connection.close()
+        with _CHILDREN_LOCK:
+            if not kill:
+                self.process.join(1)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join(5)
+
+    def kill(self) -> None:
+        """Kill a busy worker; the thread waiting on it sees it gone and stops it."""
+        if self.process.is_alive():
+            self.process.kill()
+
+
+def _wait(connection: Connection, seconds: float, cancel: Cancel | None) -> bool:
+    """Whether the worker answered (or closed its pipe) within ``seconds``.
+
+    Raises:
+        Cancelled: ``cancel()`` became true meanwhile.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        if cancel is not None and cancel():
+            raise Cancelled("stopped while reading a file")
+        step = remaining if cancel is None else min(remaining, _CANCEL_POLL_S)
+        if connection.poll(step):
+            return True
+
+
+class ExtractionPool:
+    """Worker processes that read files within a memory and a time limit.
+
+    Use it as a context manager, or call ``close``::
+
+        with ExtractionPool() as pool:
+            extracted = pool.extract(data, "article.html")
+
+    Args:
+        workers: how many files may be read at once (one worker process each).
+        memory_limit_mb: address space of each worker, in MB (None: no limit).
+        time_limit: seconds one file may take.
+        start_method: "spawn" or "forkserver" (never "fork": Qt's threads would be
+            copied in an unknown state).
+    """
+
+    def __init__(
+        self,
+        workers: int = 1,
+        *,
+        memory_limit_mb: int | None = MEMORY_LIMIT_MB,
+        time_limit: float = TIME_LIMIT_S,
+        start_method: str = "spawn",
+    ) -> None:
+        if workers < 1:
+            raise ValueError("an extraction pool needs at least one worker")
+        if start_method not in ("spawn", "forkserver"):
+            raise ValueError(f"workers cannot be started with {start_method!r}")
+        self.workers = workers
+        self.memory_limit_mb = memory_limit_mb
+        self.time_limit = time_limit
+        self._start_method = start_method
+        self._closed = False
+        self._lock = threading.Lock()
+        self._running: set[_Worker] = set()
+        # Idle workers, the most recently used first; None stands for one not started.
+        self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
+        for _ in range(workers):
+            self._idle.put(None)
+
+    def __enter__(self) -> ExtractionPool:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def extract(
+        self, data: bytes, name: str, password: str | None = None, *, cancel: Cancel | None = None
+    ) -> Extracted:
+        """``clippings.importers.extract`` in a worker.
+
+        Args:
+            data: the file's bytes.
+            name: the file's name (its suffix helps pick the importer).
+            password: the password to try on a protected PDF.
+            cancel: looked at while waiting; when it returns True the worker is
+                stopped and ``Cancelled`` raised.
+
+        Raises:
+            TooLargeError: the file took too long or needed too much memory.
+            ExtractionError: the importer failed, or the reader crashed on the file.
+            PasswordRequiredError: the file needs a (different) password.
+            UnsupportedFormatError: no importer reads the file.
+            Cancelled: ``cancel()`` returned True.
+        """
+        task = in_worker.dumps((in_worker.extract, (name, password), True))
+        return cast(Extracted, self._run(task, data, name, cancel))
+
+    def call(self, function: Callable[..., T], *args: object, cancel: Cancel | None = None) -> T:
+        """``function(*args)`` in a worker, within the same limits as ``extract``.
+
+        ``function`` must be a top-level function of an importable module, and its
+        arguments and result picklable. Errors are those of ``extract``.
+        """
+        task = in_worker.dumps((function, args, False))
+        return cast(T, self._run(task, None, getattr(function, "__qualname__", "?"), cancel))
+
+    def close(self) -> None:
+        """Stop every worker (one still reading a file is killed); the pool is done."""
+        with self._lock:
+            self._closed = True
+            busy = set(self._running)
+            self._running.clear()
+        while True:
+            try:
+                idle = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if idle is not None:
+                busy.discard(idle)
+                idle.stop()
+        for worker in busy:
+            worker.kill()
+
+    def _run(self, task: bytes, data: bytes | None, what: str, cancel: Cancel | None) -> Any:
+        if self._closed:
+            raise RuntimeError("the extraction pool is closed")
+        worker = self._acquire(cancel)
+        keep = False
+        try:
+            if worker is None:
+                worker = self._start()
+                worker.wait_ready(cancel)
+            reply = worker.run(task, data, self.time_limit, cancel)
+            keep = reply[0] != "memory"
+        except _WorkerLost as lost:
+            if self._closed:
+                raise Cancelled("the reader was stopped") from None
+            raise lost.error from None
+        finally:
+            self._release(worker, keep)
+        return self._answer(reply, what)
+
+    def _answer(self, reply: tuple[Any, ...], what: str) -> Any:
+        kind = reply[0]
+        if kind == "ok":
+            return reply[1]
+        if kind == "memory":
+            if self.memory_limit_mb is None:
+                raise TooLargeError("too large to read: it needs more memory than there is")
+            raise TooLargeError(
+                f"too large to read: it needs more than {self.memory_limit_mb} MB of memory"
+            )
+        if kind == "error":
+            raise _rebuild_error(*reply[1:])
+        log.error("unexpected error in the reader (%s): %s\n%s", what, reply[1], reply[2])
+        raise ExtractionError(f"unexpected error while reading the file: {reply[1]}")
+
+    def _acquire(self, cancel: Cancel | None) -> _Worker | None:
+        """An idle worker, or None for one to start; waits while all are busy."""
+        while True:
+            if self._closed:
+                raise Cancelled("the reader was stopped")
+            if cancel is not None and cancel():
+                raise Cancelled("stopped while waiting for a reader")
+            try:
+                return self._idle.get(timeout=_CANCEL_POLL_S)
+            except queue.Empty:
+                continue
+
+    def _start(self) -> _Worker:
+        memory = None if self.memory_limit_mb is None else self.memory_limit_mb * 1024 * 1024
+        try:
+            worker = _Worker(self._start_method, memory, self.time_limit)
+        except OSError as error:
+            raise ExtractionError(f"the reader could not start ({error.strerror})") from None
+        with self._lock:
+            self._running.add(worker)
+        return worker
+
+    def _release(self, worker: _Worker | None, keep: bool) -> None:
+        if worker is not None:
+            with self._lock:
+                keep = keep and not self._closed
+                if not keep:
+                    self._running.discard(worker)
+            if not keep:
+                worker.stop(kill=True)
+                worker = None
+        self._idle.put(worker)

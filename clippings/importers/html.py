@@ -951,6 +951,8 @@ def _with_missed(tree: HtmlElement, blocks: list[Block]) -> list[Block]:
     for element in container.iterdescendants():
         if not isinstance(element.tag, str) or element.tag not in _TEXT_TAGS:
             continue
+        if element in taken:  # a chosen paragraph: its text is there already
+            continue
         if order.get(element, end) >= end or _place(element) not in places:
             continue
         if any(

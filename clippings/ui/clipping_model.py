@@ -4,12 +4,17 @@ The model never loads every row, and never an article text. In list mode it asks
 the archive for the row count and then for pages of rows as the view scrolls to
 them; in search mode it holds only the ranked ids the index returned and fetches
 the rows (and the snippets) of the pages the view shows.
+
+To show what another program changed without stalling the window, the model can be
+read again off the GUI thread: ``request`` says what it shows and which pages the
+view needs, ``read_rows`` reads them (on any thread), and ``apply`` swaps them in.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -30,6 +35,10 @@ CLIPPING_IDS_MIME = "application/x-clippings-ids"
 
 PAGE = 200
 SNIPPET_BLOCK = 30
+#: Rows this close to a page's edge have the next page read too when read again.
+SHIFT_MARGIN = 40
+#: At most this many pages are read again at once (the rows shown and selected).
+MAX_REREAD_PAGES = 8
 
 ClippingRole = Qt.ItemDataRole.UserRole + 1
 SnippetRole = Qt.ItemDataRole.UserRole + 2
@@ -52,6 +61,68 @@ COLUMNS = (
     Column("words", "Words"),
 )
 DATE, OUTLET, TITLE, TAGS, WORDS = range(len(COLUMNS))
+
+
+@dataclass(frozen=True)
+class RowsRequest:
+    """What the model shows, and the pages of it to read again (made on the GUI thread)."""
+
+    tag: str | None
+    trashed: bool
+    searching: bool
+    query: str
+    filters: SearchFilters
+    sort_key: SortKey | None
+    descending: bool
+    pages: tuple[int, ...] = ()
+
+    def shows_the_same(self, other: RowsRequest) -> bool:
+        return replace(self, pages=()) == replace(other, pages=())
+
+
+@dataclass(frozen=True)
+class RowsReading:
+    """The model's rows read again: how many, the ranked ids of a search, some pages."""
+
+    request: RowsRequest
+    count: int
+    ids: tuple[int, ...] = ()
+    total: int = 0
+    pages: Mapping[int, list[ClippingSummary]] = field(default_factory=dict)
+
+
+def read_rows(archive: Archive, request: RowsRequest) -> RowsReading:
+    """Read what ``request`` describes (any thread: it touches no Qt object).
+
+    Raises:
+        QueryError: the search no longer parses.
+    """
+    pages: dict[int, list[ClippingSummary]] = {}
+    if request.searching:
+        ranked, total = archive.search_ids(
+            request.query,
+            request.filters,
+            sort="relevance" if request.query.strip() else "date",
+        )
+        if request.sort_key is not None:
+            ranked = archive.sort_ids(ranked, request.sort_key, descending=request.descending)
+        for page in request.pages:
+            ids = ranked[page * PAGE : (page + 1) * PAGE]
+            found = archive.summaries(ids)
+            pages[page] = [found[i] for i in ids if i in found]
+        return RowsReading(request, len(ranked), tuple(ranked), total, pages)
+    count = archive.count(tag=request.tag, trashed=request.trashed)
+    for page in request.pages:
+        if page * PAGE < count:
+            pages[page] = archive.list(
+                tag=request.tag,
+                trashed=request.trashed,
+                sort=request.sort_key or "published",
+                descending=request.descending,
+                offset=page * PAGE,
+                limit=PAGE,
+            )
+    return RowsReading(request, count, pages=pages)
 
 
 def date_text(row: ClippingSummary) -> str:
@@ -114,7 +185,8 @@ class ClippingTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def refresh(self) -> None:
-        """Read again what is shown (after an import, an edit, a deletion)."""
+        """Read again what is shown (after an import, an edit, a deletion): a model reset,
+        after which the window selects the same clippings and shows the same rows again."""
         if self.searching:
             try:
                 self.show_search(self.query, self.filters)
@@ -122,6 +194,46 @@ class ClippingTableModel(QAbstractTableModel):
                 self.show_list()
         else:
             self._reload()
+
+    def request(self, rows: Iterable[int] = ()) -> RowsRequest:
+        """What the model shows, with the pages holding ``rows`` and their neighbours
+        (rows move a little when clippings are added or removed before them)."""
+        pages: set[int] = set()
+        for row in rows:
+            page, offset = divmod(max(row, 0), PAGE)
+            pages.add(page)
+            if offset < SHIFT_MARGIN and page > 0:
+                pages.add(page - 1)
+            if offset >= PAGE - SHIFT_MARGIN:
+                pages.add(page + 1)
+        return RowsRequest(
+            self.tag,
+            self.trashed,
+            self.searching,
+            self.query,
+            self.filters,
+            self.sort_key,
+            self.descending,
+            tuple(sorted(pages)[:MAX_REREAD_PAGES]),
+        )
+
+    def apply(self, reading: RowsReading) -> bool:
+        """Show rows read by ``read_rows`` (a model reset); False, and nothing changed,
+        when the model has moved on to show something else meanwhile."""
+        if not reading.request.shows_the_same(self.request()):
+            return False
+        self.beginResetModel()
+        self._clear_caches()
+        if self.searching:
+            self._ids = list(reading.ids)
+            self.total_matches = reading.total
+        self._count = reading.count
+        for page, rows in reading.pages.items():
+            self._pages[page] = rows
+            for row in rows:
+                self._rows_by_id[row.id] = row
+        self.endResetModel()
+        return True
 
     def _reload(self) -> None:
         self.beginResetModel()
@@ -154,17 +266,32 @@ class ClippingTableModel(QAbstractTableModel):
         found = self.row_at(row)
         return found.id if found else None
 
-    def row_of(self, clipping_id: int, *, look_ahead: int = 25) -> int | None:
-        """The row showing a clipping: among the search results, or in the first
-        ``look_ahead`` pages of the list (loading them if needed)."""
+    def row_of(
+        self,
+        clipping_id: int,
+        *,
+        look_ahead: int = 25,
+        near: int | None = None,
+        load: bool = True,
+    ) -> int | None:
+        """The row showing a clipping: among the search results, or in the list's pages
+        around row ``near``, those already read and the first ``look_ahead`` pages
+        (reading those from the archive unless ``load`` is False)."""
         if self.searching:
             try:
                 return self._ids.index(clipping_id)
             except ValueError:
                 return None
-        for page in sorted(set(self._pages) | set(range(look_ahead))):
-            if page * PAGE >= self._count:
-                break
+        first: list[int] = []
+        if near is not None:
+            page = near // PAGE
+            first = [page, page - 1, page + 1]
+        order = first + sorted(set(self._pages) | set(range(look_ahead)))
+        for page in dict.fromkeys(order):
+            if page < 0 or page * PAGE >= self._count:
+                continue
+            if page not in self._pages and not load:
+                continue
             self.row_at(page * PAGE)
             for offset, row in enumerate(self._pages.get(page, [])):
                 if row.id == clipping_id:

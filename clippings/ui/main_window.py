@@ -10,16 +10,20 @@ import logging
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QSettings,
     Qt,
+    QTimer,
     QUrl,
     Slot,
 )
@@ -36,6 +40,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QColorDialog,
     QFileDialog,
     QHBoxLayout,
@@ -64,6 +69,7 @@ from clippings.model import (
     SavedSearch,
     SearchFilters,
     Story,
+    Tag,
 )
 from clippings.search import combine
 from clippings.services import Archive, TagChange, import_paths
@@ -89,6 +95,8 @@ from clippings.ui.dialogs import (
 )
 from clippings.ui.export_dialog import ExportDialog, ExportRequest, ExportScope
 from clippings.ui.jobs import Job, JobRunner, LookupRunner
+from clippings.ui.notice_bar import NoticeBar
+from clippings.ui.other_programs import ArchiveReading, read_archive
 from clippings.ui.reading_pane import ReadingPane
 from clippings.ui.related_panel import RelatedPanel
 from clippings.ui.search_bar import QUERY_HELP_HTML, SearchBar
@@ -99,24 +107,64 @@ log = logging.getLogger(__name__)
 
 #: How often the list shows what a running import has added so far.
 LIVE_REFRESH_SECONDS = 1.5
+#: How often the window asks whether another program changed the archive (ms).
+OTHER_PROGRAMS_POLL_MS = 2000
+#: The title of the window's import jobs (whose progress refreshes the list itself).
+IMPORTING = "Importing"
+READ_ONLY_NOTE = (
+    "This archive is read-only: you can search, read, compare and export its clippings, "
+    "but not import, edit, tag or delete them."
+)
+READ_ONLY_REFUSAL = "This archive is read-only: nothing in it can be changed."
+#: A bigger selection is kept by its rows, not by its clippings, when the list is read again.
+KEPT_SELECTION = 1000
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Where the user is in the list, to be found again after the list is read again."""
+
+    selected: tuple[tuple[int, int], ...]  # (clipping id, row)
+    selected_rows: tuple[tuple[int, int], ...]  # (first, last) of a big selection
+    current: tuple[int, int] | None  # (clipping id, row)
+    top: tuple[int, int] | None  # the clipping at the top of the view, and its row
+    scroll: int
+    horizontal: int
 
 
 # --- Undo --------------------------------------------------------------------------------
 
 
-class TrashCommand(QUndoCommand):
+class ArchiveCommand(QUndoCommand):
+    """An undoable change of the archive. A write the archive refuses (read-only, the
+    disk full) becomes a plain message and leaves nothing on the undo stack."""
+
+    def __init__(self, window: MainWindow, text: str) -> None:
+        super().__init__(text)
+        self.window = window
+
+    def _change(self, change: Callable[[], object]) -> None:
+        try:
+            change()
+        except ClippingsError as error:
+            self.setObsolete(True)  # Qt drops it from the stack
+            self.window.after_change()
+            self.window.report_problem(str(error))
+            return
+        self.window.after_change()
+
+
+class TrashCommand(ArchiveCommand):
     def __init__(self, window: MainWindow, ids: list[int]) -> None:
         count = len(ids)
-        super().__init__(f"Move {count} Clipping{'s' if count != 1 else ''} to the Trash")
-        self.window, self.ids = window, ids
+        super().__init__(window, f"Move {count} Clipping{'s' if count != 1 else ''} to the Trash")
+        self.ids = ids
 
     def redo(self) -> None:
-        self.window.archive.trash(self.ids)
-        self.window.after_change()
+        self._change(lambda: self.window.archive.trash(self.ids))
 
     def undo(self) -> None:
-        self.window.archive.restore(self.ids)
-        self.window.after_change()
+        self._change(lambda: self.window.archive.restore(self.ids))
 
 
 class RestoreCommand(TrashCommand):
@@ -131,27 +179,33 @@ class RestoreCommand(TrashCommand):
         super().redo()
 
 
-class TagCommand(QUndoCommand):
+class TagCommand(ArchiveCommand):
     """Add or remove a tag on clippings; undo puts the tags back exactly."""
 
     def __init__(self, window: MainWindow, ids: list[int], tag: str, *, add: bool) -> None:
         verb = "Tag" if add else "Untag"
-        super().__init__(f"{verb} {len(ids)} Clipping{'s' if len(ids) != 1 else ''} “{tag}”")
-        self.window, self.ids, self.tag, self.add = window, ids, tag, add
+        count = len(ids)
+        super().__init__(window, f"{verb} {count} Clipping{'s' if count != 1 else ''} “{tag}”")
+        self.ids, self.tag, self.add = ids, tag, add
         self.change: TagChange | None = None
 
     def redo(self) -> None:
         archive = self.window.archive
-        if self.add:
-            self.change = archive.add_tag(self.ids, self.tag)
-        else:
-            self.change = archive.remove_tag(self.ids, self.tag)
-        self.window.after_change()
+
+        def tag() -> None:
+            if self.add:
+                self.change = archive.add_tag(self.ids, self.tag)
+            else:
+                self.change = archive.remove_tag(self.ids, self.tag)
+
+        self._change(tag)
 
     def undo(self) -> None:
-        if self.change:
-            self.window.archive.undo_tag_change(self.change)
-        self.window.after_change()
+        change = self.change
+        if change:
+            self._change(lambda: self.window.archive.undo_tag_change(change))
+        else:
+            self.window.after_change()
 
 
 # --- The window --------------------------------------------------------------------------
@@ -206,6 +260,8 @@ class MainWindow(QMainWindow):
         middle = QWidget(self)
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
+        self.notice_bar = NoticeBar(middle)
+        middle_layout.addWidget(self.notice_bar)
         middle_layout.addWidget(self.search_bar)
         middle_layout.addWidget(self.list_stack, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -249,8 +305,26 @@ class MainWindow(QMainWindow):
 
         self.trash_view = False
         self._last_live_refresh = 0.0
+        # Other programs: a cheap poll on a timer; reading again runs on a worker.
+        self.catch_up_runner = LookupRunner(self)
+        self._catching_up: Job | None = None
+        self._catch_up_reads = 0
+        self._reads = 0  # full reads on the GUI thread: a catch-up read before one is stale
+        self._keeping_view = False
+        self._sync_owed = False
+        self._watch_problem = ""
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setObjectName("otherProgramsTimer")
+        self.watch_timer.setInterval(OTHER_PROGRAMS_POLL_MS)
+        self.watch_timer.timeout.connect(self._on_watch_timer_timeout)
+        self.read_only_label = QLabel("Read-only archive", self)
+        self.read_only_label.setObjectName("readOnly")
+        self.read_only_label.setToolTip(READ_ONLY_NOTE)
+        self.statusBar().addPermanentWidget(self.read_only_label)
         self._restore_settings()
         self.refresh_all()
+        self.show_archive_notes()
+        self.watch_timer.start()
         self.analyse_in_background()
 
     # --- Building ---------------------------------------------------------------------
@@ -347,7 +421,7 @@ class MainWindow(QMainWindow):
         self.import_files_action = self._action(
             file, "&Import Files…", self.choose_files, "Ctrl+I", name="importFiles"
         )
-        self._action(
+        self.import_folder_action = self._action(
             file, "Import &Folder…", self.choose_folder, "Ctrl+Shift+I", name="importFolder"
         )
         self.export_action = self._action(
@@ -373,7 +447,7 @@ class MainWindow(QMainWindow):
         edit.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
         edit.addSeparator()
-        self._action(
+        self.paste_action = self._action(
             edit, "&Paste as Clipping", self.paste_clipping, "Ctrl+Shift+V", name="pasteClipping"
         )
         self._action(edit, "&Find", self.focus_search, "Ctrl+F", name="find")
@@ -429,41 +503,67 @@ class MainWindow(QMainWindow):
 
     def refresh_all(self) -> None:
         """Read everything the window shows again from the archive."""
-        self.setWindowTitle(f"Clippings — {self.archive.path}")
+        self._forget_changes()
+        self.setWindowTitle(self._title())
         self.model.refresh()
         self._refresh_side()
         self._update_actions()
 
     def after_change(self) -> None:
-        """After an action changed the archive: keep the view, read the data again."""
-        selected = self.selected_ids()
-        self.model.refresh()
+        """After an action changed the archive: read the data again, keeping the
+        selection, the scroll position and the reading pane."""
+        self._forget_changes()
+        state = self._view_state()
+        with self._keeping_view_state():
+            self.model.refresh()
+            self._restore_view(state, load=True)
         self._refresh_side()
-        self._select_ids(selected)
         self._show_current()
+        self._update_actions()
 
-    def _refresh_counts(self) -> None:
-        live, trashed = self.archive.count(), self.archive.count(trashed=True)
-        self.sidebar.set_counts(live, trashed)
-        self.count_label.setText(f"{live:,} clipping{'s' if live != 1 else ''}")
+    def _forget_changes(self) -> None:
+        """Before reading the whole archive again on the GUI thread: whatever changed
+        until now is about to be shown, so the next poll reports only later changes."""
+        self._reads += 1
+        with suppress(ClippingsError):  # the next poll says what is wrong
+            self.archive.changed_elsewhere()
+
+    def _title(self) -> str:
+        read_only = " (read-only)" if self.archive.read_only else ""
+        return f"Clippings — {self.archive.path}{read_only}"
 
     def _refresh_side(self) -> None:
-        tags = self.archive.tags()
-        self.sidebar.set_tags(tags)
-        self.sidebar.set_saved_searches(self.archive.saved_searches())
-        live, trashed = self.archive.count(), self.archive.count(trashed=True)
-        self.sidebar.set_counts(live, trashed)
-        self.tags_delegate.colours = {t.name: t.colour for t in tags}
-        self.search_bar.set_choices(
-            self.archive.outlets(), self.archive.languages(), [t.name for t in tags]
+        archive = self.archive
+        self._show_side(
+            ArchiveReading(
+                archive=archive,
+                live=archive.count(),
+                trashed=archive.count(trashed=True),
+                tags=archive.tags(),
+                saved_searches=archive.saved_searches(),
+                outlets=archive.outlets(),
+                languages=archive.languages(),
+            )
         )
+
+    def _show_side(self, reading: ArchiveReading) -> None:
+        """The sidebar, the filter lists and the counts, as read."""
+        tags: list[Tag] = reading.tags
+        self.sidebar.set_tags(tags)
+        self.sidebar.set_saved_searches(reading.saved_searches)
+        self.sidebar.set_counts(reading.live, reading.trashed)
+        self.tags_delegate.colours = {t.name: t.colour for t in tags}
+        self.search_bar.set_choices(reading.outlets, reading.languages, [t.name for t in tags])
+        live = reading.live
         self.count_label.setText(f"{live:,} clipping{'s' if live != 1 else ''}")
         self.table.viewport().update()
 
     @Slot()
     def _on_model_reset(self) -> None:
         rows = self.model.rowCount()
-        if rows:
+        if self._keeping_view and self.list_stack.currentWidget() is self.stories_view:
+            pass  # the list behind the Stories view was read again: stay in Stories
+        elif rows:
             self.list_stack.setCurrentWidget(self.table)
         elif self.model.searching:
             self.no_results.setText(
@@ -497,18 +597,128 @@ class MainWindow(QMainWindow):
             self.search_bar.show_count(text)
         else:
             self.search_bar.show_count("")
-        self.reading.show_clipping(None)
-        self.related.show_related(None, [])
+        if not self._keeping_view:
+            self.reading.show_clipping(None)
+            self.related.show_related(None, [])
 
     def _update_actions(self) -> None:
-        has = bool(self.selected_ids())
+        ids = self.selected_ids()
+        has = bool(ids)
+        writable = not self.archive.read_only
         for action in (self.tag_action, self.untag_action, self.trash_action):
-            action.setEnabled(has and not self.trash_view)
-        for action in (self.edit_action, self.original_action):
-            action.setEnabled(len(self.selected_ids()) == 1)
-        self.compare_action.setEnabled(len(self.selected_ids()) == 2)
-        self.restore_action.setEnabled(has and self.trash_view)
-        self.purge_action.setEnabled(has and self.trash_view)
+            action.setEnabled(writable and has and not self.trash_view)
+        self.edit_action.setEnabled(writable and len(ids) == 1)
+        self.original_action.setEnabled(len(ids) == 1)
+        self.compare_action.setEnabled(len(ids) == 2)
+        self.restore_action.setEnabled(writable and has and self.trash_view)
+        self.purge_action.setEnabled(writable and has and self.trash_view)
+        for action in (self.import_files_action, self.import_folder_action, self.paste_action):
+            action.setEnabled(writable)
+        self.search_bar.save_button.setEnabled(writable)
+        self.reading.can_edit = writable
+        self.reading.edit_button.setEnabled(writable and self.reading.clipping is not None)
+
+    # --- Keeping the view while the list is read again ----------------------------------
+
+    @contextmanager
+    def _keeping_view_state(self) -> Iterator[None]:
+        """While the list is read again: the reading pane and the selection's slots
+        stay as they are (the caller restores the view, then updates the pane)."""
+        self._keeping_view = True
+        try:
+            yield
+        finally:
+            self._keeping_view = False
+
+    def _view_state(self) -> ViewState:
+        """The selection, the current row and the scroll position, by clipping."""
+        model, selection = self.model, self.table.selectionModel()
+        ranges = self._selected_ranges()
+        selected: dict[tuple[int, int], None] = {}
+        big: tuple[tuple[int, int], ...] = ()
+        if sum(bottom - top + 1 for top, bottom in ranges) > KEPT_SELECTION:
+            big = tuple(ranges)
+        else:
+            for top, bottom in ranges:
+                for row in range(top, bottom + 1):
+                    clipping_id = model.id_at(row)
+                    if clipping_id is not None:
+                        selected[(clipping_id, row)] = None
+
+        def at(row: int) -> tuple[int, int] | None:
+            clipping_id = model.id_at(row) if row >= 0 else None
+            return None if clipping_id is None else (clipping_id, row)
+
+        return ViewState(
+            selected=tuple(selected),
+            selected_rows=big,
+            current=at(selection.currentIndex().row()),
+            top=at(self.table.rowAt(0)),
+            scroll=self.table.verticalScrollBar().value(),
+            horizontal=self.table.horizontalScrollBar().value(),
+        )
+
+    def _restore_view(self, state: ViewState, *, load: bool) -> None:
+        """Select the same clippings and show the same rows again after a model reset.
+
+        ``load`` False looks for them only among the rows already read (after a
+        reading off the GUI thread); True may read the pages around their old rows.
+        """
+        model = self.model
+
+        def find(clipping_id: int, row: int) -> int | None:
+            return model.row_of(clipping_id, look_ahead=0, near=row, load=load)
+
+        last = model.columnCount() - 1
+        chosen = QItemSelection()
+        for clipping_id, row in state.selected:
+            found = find(clipping_id, row)
+            if found is not None:
+                chosen.select(model.index(found, 0), model.index(found, last))
+        for top, bottom in state.selected_rows:
+            bottom = min(bottom, model.rowCount() - 1)
+            if top <= bottom:
+                chosen.select(model.index(top, 0), model.index(bottom, last))
+        selection = self.table.selectionModel()
+        if chosen.count():
+            selection.select(chosen, QItemSelectionModel.SelectionFlag.Select)
+        current = find(*state.current) if state.current else None
+        if current is not None:
+            selection.setCurrentIndex(
+                model.index(current, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        self.table.doItemsLayout()  # the scroll bar's range for the new number of rows
+        value = state.scroll
+        anchor = find(*state.top) if state.top and state.scroll > 0 else None
+        if anchor is not None and state.top is not None:
+            # The same clipping stays at the top; at the very top, new ones show above.
+            value += (anchor - state.top[1]) * self._scroll_step()
+        self.table.verticalScrollBar().setValue(value)
+        self.table.horizontalScrollBar().setValue(state.horizontal)
+
+    def _scroll_step(self) -> int:
+        if self.table.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem:
+            return 1
+        return max(self.table.verticalHeader().defaultSectionSize(), 1)
+
+    def _rows_in_view(self) -> list[int]:
+        """The rows shown and the ends of the selection (their pages are read again)."""
+        table = self.table
+        first = max(table.rowAt(0), 0)
+        last = table.rowAt(table.viewport().height() - 1)
+        if last < 0:  # the rows end above the bottom of the view
+            last = self.model.rowCount() - 1
+        rows = [first, max(last, first)]
+        for top, bottom in self._selected_ranges():
+            rows += [top, bottom]
+        rows.append(table.selectionModel().currentIndex().row())
+        return [r for r in rows if r >= 0]
+
+    def _selected_ranges(self) -> list[tuple[int, int]]:
+        """The selection as (first row, last row) blocks, without visiting each row."""
+        selection = self.table.selectionModel().selection()
+        blocks = (selection.at(i) for i in range(selection.count()))
+        return [(block.top(), block.bottom()) for block in blocks]
 
     # --- Selection and reading --------------------------------------------------------
 
@@ -547,6 +757,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_selection_changed(self) -> None:
+        if self._keeping_view:
+            return  # the list is being read again; the reading pane is seen to after
         self._show_current()
         self._update_actions()
 
@@ -723,6 +935,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_search_bar_save_requested(self) -> None:
+        if not self._writable():
+            return
         query, filters = self.search_bar.query(), self.search_bar.filters()
         if not query and filters.is_empty():
             self.search_bar.show_error("Type a query or choose a filter first, then save it.")
@@ -736,12 +950,16 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_sidebar_saved_search_delete(self, name: str) -> None:
+        if not self._writable():
+            return
         self._run(lambda: self.archive.delete_saved_search(name))
         self._refresh_side()
 
     # --- Importing --------------------------------------------------------------------
 
     def choose_files(self) -> None:
+        if not self._writable():
+            return
         paths, _ = QFileDialog.getOpenFileNames(
             self,
             "Import Files",
@@ -752,38 +970,50 @@ class MainWindow(QMainWindow):
             self.import_paths(paths)
 
     def choose_folder(self) -> None:
+        if not self._writable():
+            return
         folder = QFileDialog.getExistingDirectory(self, "Import Folder", str(Path.home()))
         if folder:
             self.import_paths([folder])
 
     def import_paths(
         self, paths: Sequence[str | Path], passwords: dict[str, str] | None = None
-    ) -> Job:
-        """Import files and folders on the worker thread; the window stays usable."""
+    ) -> Job | None:
+        """Import files and folders on the worker thread; the window stays usable.
+        None when the archive is read-only."""
+        if not self._writable():
+            return None
         job = Job(
-            "Importing", import_paths, self.archive, [str(p) for p in paths], passwords=passwords
+            IMPORTING, import_paths, self.archive, [str(p) for p in paths], passwords=passwords
         )
         job.finished.connect(self._on_import_job_finished)
         job.failed.connect(self._on_job_failed)
         return self.jobs.submit(job)
 
-    def import_data(self, data: bytes, name: str) -> Job:
-        """Import pasted or dropped text/HTML through the same importers."""
+    def import_data(self, data: bytes, name: str) -> Job | None:
+        """Import pasted or dropped text/HTML through the same importers (None when the
+        archive is read-only)."""
+        if not self._writable():
+            return None
 
         def run(report: Any, cancel: Any) -> ImportReport:
             return ImportReport(results=(import_bytes(self.archive, data, name),))
 
-        job = Job("Importing", run)
+        job = Job(IMPORTING, run)
         job.finished.connect(self._on_import_job_finished)
         job.failed.connect(self._on_job_failed)
         return self.jobs.submit(job)
 
     def paste_clipping(self) -> None:
+        if not self._writable():
+            return
         mime = QGuiApplication.clipboard().mimeData()
         if mime is None or not self._import_mime(mime):
             self.statusBar().showMessage("The clipboard holds no text or web page to import.", 5000)
 
     def _import_mime(self, mime: Any) -> bool:
+        if not self._writable():
+            return False
         if mime.hasUrls() and any(url.isLocalFile() for url in mime.urls()):
             self.import_paths([url.toLocalFile() for url in mime.urls() if url.isLocalFile()])
             return True
@@ -840,15 +1070,13 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_job_progress(self, progress: Any) -> None:
-        # New clippings show up during a long import, but only while that disturbs
-        # nobody: the plain list, nothing selected (a refresh keeps no scroll position).
+        # New clippings show up during a long import: read off the GUI thread, shown
+        # keeping the selection, the scroll position and the reading pane.
         now = time.monotonic()
         still_empty = self.model.rowCount() == 0 and progress.done > 0
         if still_empty or now - self._last_live_refresh > LIVE_REFRESH_SECONDS:
             self._last_live_refresh = now
-            if not self.model.searching and not self.trash_view and not self.selected_ids():
-                self.model.refresh()
-                self._refresh_counts()
+            self.catch_up(sync=False)  # the import brings the index up to date itself
         self.job_progress.setRange(0, max(progress.total, 1))
         self.job_progress.setValue(progress.done)
         self.job_progress.setFormat(f"{progress.done}/{progress.total}")
@@ -870,7 +1098,9 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         mime = event.mimeData()
-        if mime.hasUrls() or mime.hasHtml() or mime.hasText():
+        if self.archive.read_only:
+            event.ignore()  # the pointer says no; the bar above the list says why
+        elif mime.hasUrls() or mime.hasHtml() or mime.hasText():
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -888,7 +1118,7 @@ class MainWindow(QMainWindow):
 
     def tag_selection(self) -> None:
         ids = self.selected_ids()
-        if not ids:
+        if not ids or not self._writable():
             return
         dialog = TagDialog(
             self.tag_names(),
@@ -901,7 +1131,7 @@ class MainWindow(QMainWindow):
 
     def untag_selection(self) -> None:
         ids = self.selected_ids()
-        if not ids:
+        if not ids or not self._writable():
             return
         present = sorted({t for i in ids for t in self.archive.get(i).tags})
         dialog = TagDialog(
@@ -916,6 +1146,8 @@ class MainWindow(QMainWindow):
             self._run(lambda: self.undo_stack.push(TagCommand(self, ids, dialog.name(), add=False)))
 
     def tag_clippings(self, ids: list[int], tag: str) -> None:
+        if not self._writable():
+            return
         self._run(lambda: self.undo_stack.push(TagCommand(self, ids, tag, add=True)))
 
     @Slot(list, str)
@@ -925,6 +1157,8 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _on_sidebar_tag_action_requested(self, action: str, tag: str) -> None:
         archive = self.archive
+        if action != "export" and not self._writable():
+            return
         if action == "new":
             base = f"{tag}/" if tag else ""
             name, ok = QInputDialog.getText(
@@ -1119,6 +1353,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def edit_metadata(self, clipping_id: int) -> None:
+        if not self._writable():
+            return
         clipping = self.archive.get(clipping_id)
         dialog = EditMetadataDialog(clipping, self)
         if dialog.exec():
@@ -1150,17 +1386,17 @@ class MainWindow(QMainWindow):
 
     def trash_selection(self) -> None:
         ids = self.selected_ids()
-        if ids and not self.trash_view:
+        if ids and not self.trash_view and self._writable():
             self._run(lambda: self.undo_stack.push(TrashCommand(self, ids)))
 
     def restore_selection(self) -> None:
         ids = self.selected_ids()
-        if ids and self.trash_view:
+        if ids and self.trash_view and self._writable():
             self._run(lambda: self.undo_stack.push(RestoreCommand(self, ids)))
 
     def purge_selection(self) -> None:
         ids = self.selected_ids()
-        if not ids or not self.trash_view:
+        if not ids or not self.trash_view or not self._writable():
             return
         answer = QMessageBox.question(
             self,
@@ -1198,15 +1434,134 @@ class MainWindow(QMainWindow):
         except ClippingsError as error:
             QMessageBox.warning(self, "Cannot Open Archive", str(error))
             return False
+        self.catch_up_runner.wait()  # a reading of the old archive must end before it closes
         self.archive.close()
         self.archive = archive
         self.model.archive = archive
         self.undo_stack.clear()
+        self._sync_owed = False
         self.settings.setValue("lastArchive", str(archive.path))
         self.show_all()
         self.refresh_all()
+        self.show_archive_notes()
         self.analyse_in_background()
         return True
+
+    # --- Other programs, read-only archives ----------------------------------------------
+
+    def show_archive_notes(self) -> None:
+        """Say once, in the bar above the list, what the user should know about the open
+        archive: that it is read-only, that it lives in a synced folder, … (or hide it)."""
+        notes = list(self.archive.warnings)
+        if self.archive.read_only:
+            notes.insert(0, READ_ONLY_NOTE)
+        self.notice_bar.show_notes(notes)
+        self.read_only_label.setVisible(self.archive.read_only)
+        self.setWindowTitle(self._title())
+        self._update_actions()
+
+    def _writable(self) -> bool:
+        """True when the archive may be changed; else says why, once, in the status bar."""
+        if not self.archive.read_only:
+            return True
+        self.statusBar().showMessage(
+            f"{READ_ONLY_REFUSAL} Search, reading, comparing and export still work.", 10_000
+        )
+        return False
+
+    @Slot()
+    def _on_watch_timer_timeout(self) -> None:
+        if self._catching_up is not None or QApplication.activeModalWidget() is not None:
+            return  # a dialog's answer may change the archive: look once it is closed
+        current = self.jobs.current
+        if current is not None and current.title == IMPORTING:
+            return  # the import's progress reads the list again, with the news
+        try:
+            changed = self.archive.changed_elsewhere()
+        except ClippingsError as error:
+            if str(error) != self._watch_problem:
+                self._watch_problem = str(error)
+                log.warning("cannot watch the archive: %s", error)
+                self.statusBar().showMessage(
+                    f"Changes by other programs cannot be shown: {error}", 15_000
+                )
+            return
+        self._watch_problem = ""
+        if changed or self._sync_owed:
+            self.catch_up()
+
+    def catch_up(self, *, sync: bool = True) -> Job | None:
+        """Read what the window shows again off the GUI thread and show it, keeping the
+        selection, the scroll position and the reading pane: after another program
+        changed the archive, and while an import runs. ``sync`` first brings the search
+        index up to date. None when a reading is already under way."""
+        if self._catching_up is not None:
+            return None
+        rows = None
+        if self.list_stack.currentWidget() is not self.stories_view:
+            rows = self.model.request(self._rows_in_view())
+        shown = self.reading.clipping
+        job = Job(
+            "Reading the archive again",
+            read_archive,
+            self.archive,
+            rows,
+            shown.id if shown else None,
+            sync=sync and not self.archive.read_only,
+        )
+        job.finished.connect(self._on_catch_up_finished)
+        job.failed.connect(self._on_catch_up_failed)
+        job.ended.connect(self._on_catch_up_ended)
+        self._catching_up = job
+        self._catch_up_reads = self._reads
+        return self.catch_up_runner.submit(job)
+
+    @Slot(object)
+    def _on_catch_up_finished(self, reading: ArchiveReading) -> None:
+        if reading.archive is not self.archive:
+            return  # another archive was opened meanwhile
+        self._sync_owed = reading.index_busy  # then try again at the next tick
+        if reading.index_problem:
+            self.statusBar().showMessage(reading.index_problem, 15_000)
+        if self._reads != self._catch_up_reads:
+            return  # the window read everything itself meanwhile: this reading is older
+        if reading.rows is not None and self.list_stack.currentWidget() is not self.stories_view:
+            state = self._view_state()
+            with self._keeping_view_state():
+                if self.model.apply(reading.rows):
+                    self._restore_view(state, load=False)
+        self._show_side(reading)
+        self._update_actions()
+        self._show_news_of_read_clipping(reading)
+
+    def _show_news_of_read_clipping(self, reading: ArchiveReading) -> None:
+        """The reading pane after another program changed the archive: the new version
+        of the clipping shown, or a note that it is gone (never stale text)."""
+        shown = self.reading.clipping
+        if shown is None or shown.id != reading.reading_id:
+            return
+        now = reading.reading
+        gone = ""
+        if now is None:
+            gone = "Another program deleted this clipping for good."
+        elif now.trashed and not shown.trashed:
+            gone = "Another program moved this clipping to the trash."
+        if gone:
+            self.reading.show_gone(shown.title, gone)
+            self.related.show_related(None, [])
+        elif now is not None and now != shown:
+            bar = self.reading.browser.verticalScrollBar()
+            position = bar.value()
+            self._read(now)
+            bar.setValue(position)
+
+    @Slot(str)
+    def _on_catch_up_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
+
+    @Slot()
+    def _on_catch_up_ended(self) -> None:
+        self._catching_up = None
 
     # --- Help -------------------------------------------------------------------------
 
@@ -1224,6 +1579,10 @@ class MainWindow(QMainWindow):
         )
 
     # --- Errors -----------------------------------------------------------------------
+
+    def report_problem(self, message: str) -> None:
+        """Tell the user, in plain words, why something could not be done."""
+        QMessageBox.warning(self, "Clippings", message)
 
     def _run(self, action: Callable[[], Any]) -> Any:
         """Run an action; a problem becomes a readable message, the traceback a log line."""
@@ -1281,6 +1640,8 @@ class MainWindow(QMainWindow):
                 return
             self.jobs.cancel_all()
             self.jobs.wait()
+        self.watch_timer.stop()
         self.lookups.wait()
+        self.catch_up_runner.wait()
         self.save_settings()
         event.accept()

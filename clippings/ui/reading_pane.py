@@ -148,6 +148,8 @@ class ReadingPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.clipping: Clipping | None = None
+        #: False for a read-only archive: the Edit button stays off.
+        self.can_edit = True
         self.browser = OfflineTextBrowser(self)
         self.browser.setObjectName("readingText")
         self.browser.document().setDefaultStyleSheet(
@@ -179,7 +181,7 @@ class ReadingPane(QWidget):
         ``quotes`` its direct quotations, listed after it with their speakers."""
         self.clipping = clipping
         has = clipping is not None
-        self.edit_button.setEnabled(has)
+        self.edit_button.setEnabled(has and self.can_edit)
         self.original_button.setEnabled(has)
         self.placeholder.setVisible(not has)
         if clipping is None:
@@ -191,6 +193,16 @@ class ReadingPane(QWidget):
                 "with its metadata, and “Open original” shows it.</p>"
             )
         self.browser.setHtml(header_html(clipping) + "<hr>" + body_html + quotes_html(quotes))
+
+    def show_gone(self, title: str, message: str) -> None:
+        """Say that the clipping that was shown is no longer there (``message``, plain
+        words), instead of showing what it said."""
+        self.show_clipping(None)
+        self.placeholder.setVisible(False)
+        self.browser.setHtml(
+            f"<h2 style='margin-bottom: 2px; color: gray'>{html.escape(title)}</h2>"
+            f"<p style='color: #a33'>{html.escape(message)}</p>"
+        )
 
     @Slot()
     def _on_edit_button_clicked(self) -> None:

@@ -94,12 +94,21 @@ class Sidebar(QTreeWidget):
         self.trash_item.setText(0, f"Trash ({trashed:,})" if trashed else "Trash")
 
     def set_saved_searches(self, searches: list[SavedSearch]) -> None:
+        """Rebuild the saved searches, keeping the one chosen chosen."""
+        chosen = self.currentItem()
+        current = (
+            chosen.data(0, ValueRole).name
+            if chosen is not None and chosen.data(0, KindRole) == SAVED
+            else None
+        )
         self.saved_header.takeChildren()
         for search in searches:
             item = QTreeWidgetItem(self.saved_header, [search.name])
             item.setData(0, KindRole, SAVED)
             item.setData(0, ValueRole, search)
             item.setToolTip(0, search.query or "(filters only)")
+            if search.name == current:
+                self.setCurrentItem(item)
         self.saved_header.setHidden(not searches)
         self.saved_header.setExpanded(True)
 

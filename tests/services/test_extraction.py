@@ -136,6 +136,12 @@ if __name__ == "__main__":
 """
 
 
+needs_pidfd = pytest.mark.skipif(
+    not hasattr(os, "pidfd_open"), reason="waits on a process with Linux's pidfd"
+)
+
+
+@needs_pidfd
 def test_a_worker_does_not_outlive_the_program_that_started_it(tmp_path):
     script = tmp_path / "orphan.py"
     script.write_text(_ORPHAN)
@@ -160,6 +166,7 @@ def test_a_worker_does_not_outlive_the_program_that_started_it(tmp_path):
     assert ended, "the worker outlived its parent"
 
 
+@needs_pidfd
 def test_a_closed_pool_ends_its_workers():
     pool = ExtractionPool()
     worker = pool.call(hostile_tasks.worker_id)

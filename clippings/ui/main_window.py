@@ -814,8 +814,8 @@ class MainWindow(QMainWindow):
     def analyse_in_background(self) -> Job | None:
         """Compute the features related pieces need for clippings that have none yet
         (an archive from an older version): a background job with progress."""
-        if not self._analyse or not missing_features(self.archive):
-            return None
+        if not self._analyse or self.archive.read_only or not missing_features(self.archive):
+            return None  # a read-only archive cannot store them
         job = Job("Analysing clippings", compute_missing_features, self.archive)
         job.failed.connect(self._on_job_failed)
         return self.jobs.submit(job)

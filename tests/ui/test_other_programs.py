@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QMimeData, Qt
-from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QInputDialog, QMessageBox
 
 from clippings.model import IndexBusyError, StorageError
 from clippings.services import Archive
@@ -293,3 +293,42 @@ def test_switching_to_a_plain_archive_hides_the_bar(qtbot, make_window, folder, 
     assert not window.notice_bar.isVisible() and not window.read_only_label.isVisible()
     assert "read-only" not in window.windowTitle()
     assert window.findChild(type(window.trash_action), "importFiles").isEnabled()
+
+
+def test_a_window_on_an_archive_opened_read_only_still_shows_what_others_add(
+    qtbot, make_window, folder, elsewhere
+):
+    archive = Archive.open(folder)
+    add_clipping(archive, TEXT, title="Before")
+    archive.close()
+    window = make_window(Archive.open(folder, read_only=True), analyse=False)
+    assert window.archive.read_only and window.notice_bar.isVisible()
+    assert not window.findChild(type(window.trash_action), "importFiles").isEnabled()
+    add_clipping(elsewhere(), "Written by a program that may write. More words.", title="After")
+    qtbot.waitUntil(lambda: "After" in titles(window), timeout=SHOWN_WITHIN_MS)
+    window.catch_up_runner.wait()
+    window.search_bar.field.setText("program")
+    window.search_bar.flush()
+    assert titles(window) == ["After"]
+
+
+def test_a_read_only_archive_is_not_analysed_in_the_background(make_window, folder):
+    Archive.open(folder).close()
+    fill(folder, 5)  # clippings without the features related pieces use
+    archive = Archive.open(folder)
+    archive.read_only = True
+    window = make_window(archive)
+    assert window.jobs.pending == 0
+    assert window.analyse_in_background() is None
+
+
+def test_no_reading_again_while_a_dialog_is_open(qtbot, watched, elsewhere, monkeypatch):
+    watched.watch_timer.stop()
+    add_clipping(elsewhere(), TEXT, title="Added during a dialog")
+    monkeypatch.setattr(QApplication, "activeModalWidget", lambda: watched)
+    watched.watch_timer.timeout.emit()
+    assert watched._catching_up is None
+    monkeypatch.undo()
+    with qtbot.waitSignal(watched.model.modelReset, timeout=SHOWN_WITHIN_MS):
+        watched.watch_timer.timeout.emit()
+    assert "Added during a dialog" in titles(watched)

@@ -85,6 +85,10 @@ _META_CHARSET = re.compile(
 )
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9_.:-]+)")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# A page saved as one file carries its images inline, as megabytes of base64 in an
+# attribute or a style sheet; the parser gives up on a value over 10 MB, and the rest of
+# the page with it. No image is kept, so their bytes go before parsing.
+_INLINE_DATA = re.compile(r"data:[\w/+.-]*(?:;[\w=.-]+)*;base64,[A-Za-z0-9+/=]{4096,}")
 
 # Labels browsers read as a wider encoding (the WHATWG Encoding Standard): pages that say
 # "iso-8859-1" are written in windows-1252, "gb2312" in GBK/GB18030, and so on.
@@ -1334,6 +1338,7 @@ class HtmlImporter:
 
         text, _codec_name, _how = decode_page(data)
         text = _XML_DECLARATION.sub("", text, count=1)
+        text = _INLINE_DATA.sub("data:,", text)
         if not text.strip():
             raise ExtractionError(f"{_NOT_FOUND}: the file is empty")
         try:

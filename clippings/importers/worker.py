@@ -1,9 +1,10 @@
 """The worker process's side of ``clippings.services.extraction``: run tasks, send replies.
 
 This module runs in the worker processes the extraction pool starts. It imports only
-the standard library, ``model`` and (on the first file) the importers, so a worker
-starts in a tenth of a second rather than the half second ``clippings.services``
-would cost. The parent sends a pickled ``(function, args, with_data)``; when
+the standard library, ``model`` and the importers (trafilatura and the other libraries
+load on the first file), not the half second of ``clippings.services``. A spawned
+worker still imports what the program's main script imports (``python -m clippings``
+is exempt). The parent sends a pickled ``(function, args, with_data)``; when
 ``with_data`` is true the file's bytes follow as a message of their own (no pickle
 copy of up to 200 MB). Every reply is a pickled tuple:
 

@@ -184,6 +184,7 @@ class Archive:
             self.index.rebuild(self._index_batches(), self.store.count(), report, None)
 
     def close(self) -> None:
+        self._changed = None  # the change watcher's own connection closes now
         self.index.close()
         self.store.close()
         if self._temporary_index is not None:

@@ -34,8 +34,10 @@ def make_window(qtbot, tmp_path, settings):
 
     yield make
     for window in made:
+        window.watch_timer.stop()
         window.jobs.wait()
         window.lookups.wait()
+        window.catch_up_runner.wait()
         window.archive.close()
 
 

@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
 
 from clippings.analysis.quotes import extract_quotes
 from clippings.model import (
+    CheckProblem,
     Clipping,
     ClippingsError,
     ImportReport,
@@ -84,6 +85,7 @@ from clippings.services.related import (
     related,
     stories,
 )
+from clippings.ui.check_report import show_check_result
 from clippings.ui.clipping_model import COLUMNS, TAGS, TITLE, ClippingTableModel
 from clippings.ui.compare_window import CompareWindow
 from clippings.ui.delegates import TagChipsDelegate, TitleDelegate
@@ -305,6 +307,7 @@ class MainWindow(QMainWindow):
 
         self.trash_view = False
         self._last_live_refresh = 0.0
+        self._job_title = IMPORTING
         # Other programs: a cheap poll on a timer; reading again runs on a worker.
         self.catch_up_runner = LookupRunner(self)
         self._catching_up: Job | None = None
@@ -485,6 +488,8 @@ class MainWindow(QMainWindow):
         self._action(view, "&All Clippings", self.show_all, "Ctrl+1", name="showAll")
         self._action(view, "&Stories", self.show_stories, "Ctrl+3", name="showStories")
         self._action(view, "&Trash", self.show_trash, "Ctrl+2", name="showTrash")
+        tools = menus.addMenu("&Tools")
+        self._action(tools, "&Check Archive…", self.check_archive, name="checkArchive")
         help_menu = menus.addMenu("&Help")
         self._action(help_menu, "&Search Syntax", self.show_query_help, "F1", name="queryHelp")
         self._action(help_menu, "&About Clippings", self.show_about, name="about")
@@ -1064,6 +1069,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_jobs_started(self, job: Job) -> None:
         self.job_label.setText(job.title + "…")
+        self._job_title = job.title
         self.job_progress.setRange(0, 0)
         self.job_box.show()
         job.progress.connect(self._on_job_progress)
@@ -1083,7 +1089,10 @@ class MainWindow(QMainWindow):
         name = Path(progress.message).name if progress.message else ""
         waiting = self.jobs.pending - 1
         more = f" (+{waiting} waiting)" if waiting > 0 else ""
-        self.job_label.setText(f"Importing {name}{more}")
+        if self._job_title == IMPORTING:
+            self.job_label.setText(f"{IMPORTING} {name}{more}")
+        else:
+            self.job_label.setText(f"{self._job_title}…{more}")
 
     @Slot()
     def _on_jobs_idle(self) -> None:
@@ -1343,6 +1352,32 @@ class MainWindow(QMainWindow):
             )
         else:
             QMessageBox.information(self, "Backup Made", message)
+
+    # --- Checking ---------------------------------------------------------------------
+
+    def check_archive(self, *, repair: bool = False) -> Job:
+        """Tools › Check Archive…: check (or repair, then check) in the background; the
+        result, with a Repair button when something can be fixed, when done."""
+        archive = self.archive
+
+        def run(report: Any, cancel: Any) -> tuple[list[str], list[CheckProblem]]:
+            repaired = archive.repair(report=report) if repair else []
+            return repaired, archive.check(report=report)
+
+        job = Job("Repairing the archive" if repair else "Checking the archive", run)
+        job.finished.connect(self._on_check_job_finished)
+        job.failed.connect(self._on_job_failed)
+        return self.jobs.submit(job)
+
+    @Slot(object)
+    def _on_check_job_finished(self, result: tuple[list[str], list[CheckProblem]]) -> None:
+        repaired, problems = result
+        if repaired:
+            self.catch_up()
+        if show_check_result(
+            self, problems, repaired=repaired, can_repair=not self.archive.read_only
+        ):
+            self.check_archive(repair=True)
 
     # --- Editing, trash ---------------------------------------------------------------
 

@@ -212,9 +212,19 @@ def parse(text: str, schema: Any) -> Any:
     rewritten = _rewrite_speakers(_rewrite_tags(text))
     # Lower-case field names: "Title:" means title:.
     rewritten = _FIELD_USE.sub(lambda m: m.group(1).lower() + ":", rewritten)
-    parsed = make_parser(schema).parse(rewritten, normalize=False)
-    _raise_errors(parsed)
-    parsed = parsed.normalize()
+    try:
+        parsed = make_parser(schema).parse(rewritten, normalize=False)
+        _raise_errors(parsed)
+        parsed = parsed.normalize()
+    except QueryError:
+        raise
+    except (IndexError, ValueError, TypeError, AttributeError, RecursionError) as error:
+        # Whoosh's parser trips over some operator sequences ("NOT OR"); that is a query
+        # the user can fix, not a fault of the archive.
+        raise QueryError(
+            "the query cannot be understood: put words between AND, OR and NOT, and "
+            "close every bracket and quote"
+        ) from error
     if parsed is wq.NullQuery:
         raise QueryError("the query has nothing to search for")
     return parsed

@@ -238,12 +238,12 @@ class Archive:
                     self.store.done([queue_id for queue_id, _ in pending])
                 applied += len(ids)
 
-    def sync_quietly(self, *, timeout: float = QUIET_SYNC_TIMEOUT) -> int:
+    def sync_quietly(self, *, timeout: float | None = None) -> int:
         """``sync_index`` after a change that is already saved: when the index is busy
         or cannot be written, the change waits in the queue (logged) and the next
         sync, in this program or another, applies it."""
         try:
-            return self.sync_index(timeout=timeout)
+            return self.sync_index(timeout=QUIET_SYNC_TIMEOUT if timeout is None else timeout)
         except (IndexBusyError, StorageError) as error:
             log.warning("%s", error)
             return 0

@@ -111,8 +111,8 @@ class PdfImporter:
         file_name = PurePath(name).name or name
         try:
             return _extract(data, file_name, password)
-        except ExtractionError:
-            raise
+        except (ExtractionError, MemoryError):
+            raise  # out of memory is the file's size, not damage: the caller says so
         except RecursionError as error:
             raise ExtractionError(_damaged("its objects nest without end")) from error
         except Exception as error:
@@ -376,6 +376,8 @@ def _read_pages(document: Any, limit: int) -> tuple[list[_Page], list[str]]:
         try:
             interpreter.process_page(pdf_page)
             pages.append(_lay_out(device.get_result(), number))
+        except MemoryError:
+            raise  # a page that inflates past the memory limit: the whole file is too large
         except (Exception, RecursionError) as error:  # noqa: BLE001 - one unreadable page is skipped, not fatal
             failed.append(number)
             last_error = error

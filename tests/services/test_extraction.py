@@ -10,6 +10,7 @@ import select
 import subprocess
 import sys
 import threading
+import zlib
 
 import pytest
 
@@ -90,6 +91,38 @@ def test_a_file_that_needs_too_much_memory_is_stopped_and_the_pool_goes_on():
         ):
             pool.call(hostile_tasks.allocate, 1024)
         assert pool.call(hostile_tasks.allocate, 16) == 16 * 1024 * 1024
+
+
+def flate_bomb(inflated_mb: int) -> bytes:
+    """A one-page PDF of 3 MB whose drawing inflates to ``inflated_mb`` MB."""
+    packer = zlib.compressobj(1)
+    lines = b"0 0 m 1 1 l S\n" * 65536
+    stream = b"".join(packer.compress(lines) for _ in range(inflated_mb * 2**20 // len(lines)))
+    stream += packer.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 5\n0000000000 65535 f \n"
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(pdf)
+
+
+def test_a_pdf_that_inflates_past_the_memory_limit_is_too_large_not_damaged(corpus):
+    with ExtractionPool(memory_limit_mb=400, time_limit=30) as pool:
+        with pytest.raises(TooLargeError, match="it needs more than 400 MB of memory"):
+            pool.extract(flate_bomb(512), "bomb.pdf")
+        simple = corpus / "pdf/pdfminer.six/simple1.pdf"
+        assert pool.extract(simple.read_bytes(), simple.name).has_text
 
 
 @pytest.mark.parametrize("crash", [hostile_tasks.exit_at_once, hostile_tasks.kill_itself])

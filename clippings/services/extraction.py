@@ -45,12 +45,13 @@ from clippings.model import Cancelled, ClippingsError, Extracted, ExtractionErro
 
 log = logging.getLogger(__name__)
 
-#: Address space a worker may use. A worker with trafilatura, pdfminer and py3langid
-#: loaded takes about 250 MB; reading any file of the shared corpus took it to at most
-#: 420 MB (a 200-page PDF, the largest saved pages). A 20 MB one-line text once took
-#: 3.8 GB, a 1 GiB Flate bomb 2.1 GB: those stop here.
+#: Address space a worker may use, in MB. A worker with every importer's libraries
+#: loaded has 260 MB; reading all 1,212 files of the shared corpus one after another
+#: took it to 420 MB at most. A 20 MB page of prose peaks at 1.4 GB and still passes;
+#: a 50 MB page (2.6 GB) or a PDF that inflates to 512 MB stops here.
 MEMORY_LIMIT_MB = 1536
-#: Wall-clock time one file may take (the slowest file of the corpus takes under 2 s).
+#: Wall-clock time one file may take, in seconds (no file of the corpus takes 2 s; the
+#: 20 MB page takes 25-35 s).
 TIME_LIMIT_S = 120.0
 #: How long a new worker may take to start (Python and the pool's own imports).
 STARTUP_LIMIT_S = 60.0

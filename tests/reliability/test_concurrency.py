@@ -1,0 +1,160 @@
+"""Several `clippings import` processes at once, with another command tagging and
+searching meanwhile: every file ends up stored once, findable, and nothing saved
+before is lost."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.conftest import (
+    CLI_TIMEOUT,
+    REPO,
+    assert_nothing_lost,
+    assert_search_finds,
+    cli_env,
+    copy_files,
+    finish,
+    make_archive,
+    markers_of,
+    reported_paths,
+    same_article_other_bytes,
+    start_cli,
+    write_articles,
+)
+
+#: A second program that opens the archive again and again while imports run: it
+#: lists, tags the newest clippings and searches (each call a whole command).
+BUSY_LOOP = r"""
+import contextlib, io, json, sys, traceback
+from pathlib import Path
+from clippings.cli import main
+
+archive, stop = sys.argv[1], Path(sys.argv[2])
+tagged = {}
+failures = []
+
+def run(*args):
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            code = main(["--archive", archive, *args])
+    except BaseException:
+        traceback.print_exc()
+        code = "traceback"
+    if code != 0:
+        failures.append([list(args), code])
+    return code, out.getvalue()
+
+rounds = 0
+while not stop.exists() and rounds < 400:
+    code, out = run("list", "--json")
+    ids = [row["id"] for row in json.loads(out)[:4]] if code == 0 else []
+    if ids:
+        name = f"Busy/{rounds % 3}"
+        if run("tag", *map(str, ids), "--add", name)[0] == 0:
+            tagged.setdefault(name, []).extend(ids)
+    run("search", "harbour OR council", "--json")
+    rounds += 1
+print(json.dumps({"rounds": rounds, "tagged": tagged, "failures": failures}))
+"""
+
+
+def make_folders(tmp_path: Path, importers: int, shared: int, own: int, start: int):
+    """Folders for each importer: ``shared`` files in all of them, ``own`` files each,
+    and a few articles whose same text comes with other bytes in the next folder."""
+    pool = write_articles(tmp_path / "pool", range(start, start + shared), prefix="shared")
+    folders, same_article = [], {}
+    for n in range(importers):
+        folder = tmp_path / f"in{n}"
+        copy_files(pool, folder)
+        first = start + shared + n * own
+        write_articles(folder, range(first, first + own), prefix=f"own{n}")
+        folders.append(folder)
+    # The same article in two folders, differing only in spacing: one is kept.
+    for n in range(importers):
+        for k in range(3):
+            source = folders[n] / f"own{n}-{start + shared + n * own + k:05d}.txt"
+            twin = same_article_other_bytes(
+                source, folders[(n + 1) % importers] / f"twin{n}-{k}.txt"
+            )
+            same_article[twin] = source
+            same_article[source] = twin
+    return folders, same_article
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("importers", [2, 3])
+@pytest.mark.parametrize("round_", range(3))
+def test_concurrent_imports_store_every_file_once(tmp_path, corpus_articles, importers, round_):
+    concurrent_case(tmp_path, corpus_articles, importers, round_)
+
+
+def concurrent_case(
+    tmp_path: Path, corpus_articles: list[Path], importers: int, round_: int, own: int = 14
+) -> None:
+    """``importers`` imports at once on overlapping folders, a busy loop beside them.
+
+    Raises:
+        LossError: a file is lost, stored twice or not found by search.
+        AssertionError: any other fault.
+    """
+    archive = tmp_path / "archive"
+    # A saved archive to begin with: real articles, imported before the race.
+    saved = make_archive(archive, copy_files(corpus_articles[:6], tmp_path / "saved"))
+    folders, same_article = make_folders(tmp_path, importers, 16, own, start=1000 * round_)
+    first = 6 + (10 * round_) % max(len(corpus_articles) - 16, 1)
+    real = corpus_articles[first : first + 6]
+    for folder in folders:  # real articles too, half of them in every folder
+        copy_files(real[:3], folder)
+    copy_files(real[3:], folders[0])
+
+    stop = tmp_path / "stop"
+    busy = subprocess.Popen(
+        [sys.executable, "-c", BUSY_LOOP, str(archive), str(stop)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_env(),
+        cwd=REPO,
+    )
+    try:
+        running = [start_cli(archive, "import", folder, "--json") for folder in folders]
+        runs = [finish(process) for process in running]
+    finally:
+        stop.touch()
+        busy_out, busy_err = busy.communicate(timeout=CLI_TIMEOUT)
+
+    # What was stored must be there, whatever else went wrong: losses first.
+    stored: dict[Path, int | None] = dict(saved)
+    for run in runs:
+        if run.stdout.strip():
+            stored.update(reported_paths(run.json()))
+    busy_err_text = busy_err.decode("utf-8", "replace")
+    try:
+        loop = json.loads(busy_out.decode())
+    except ValueError:
+        loop = {"tagged": {}, "failures": [["the loop itself", busy_err_text[-2000:]]]}
+    assert_nothing_lost(archive, stored, same_article=same_article, tags=loop["tagged"])
+    every_file = [p for folder in folders for p in folder.iterdir()]
+    generated = [p for p in every_file if p.name.startswith(("shared", "own"))]
+    assert_search_finds(archive, markers_of(generated))
+
+    for run in runs:
+        assert not run.traceback, f"an import crashed:\n{run.describe()}"
+        report = run.json()
+        assert run.returncode == 0 and not report["failed"] and not report["skipped"], (
+            f"every file is a readable article, yet the import did not take them all:\n"
+            f"{run.describe()}"
+        )
+    assert set(every_file) <= set(stored), "some files are in no import's report"
+    assert "Traceback" not in busy_err_text, (
+        f"listing, tagging or searching during the imports crashed:\n{busy_err_text[-3000:]}"
+    )
+    assert not loop["failures"], (
+        f"commands run during the imports failed (args, exit): {loop['failures'][:10]}\n"
+        f"{busy_err_text[-2000:]}"
+    )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from clippings.services.archive import Archive, TagChange
-from clippings.services.importing import expand, import_bytes, import_paths, text_fingerprint
+from clippings.services.files import expand
+from clippings.services.importing import import_bytes, import_paths, text_fingerprint
 from clippings.services.locate import default_archive_path, resolve_archive_path
 
 __all__ = [

@@ -1,37 +1,44 @@
 """Importing files into an archive: the pipeline every front end uses.
 
-For each file: read its bytes; a file already in the archive (same bytes) is a
-duplicate at once; otherwise the registry picks an importer, the text is
-extracted, a clipping with the same normalised text is a duplicate too; else the
-original is stored and the clipping written in one transaction. One bad file never
-stops a batch, and nothing half-stored remains after a failure.
+For each file: read its bytes (bounded, ``files.read_file``); a file already in the
+archive (same bytes) is a duplicate at once; otherwise the registry picks an importer
+and the text is extracted in a worker process (``extraction.ExtractionPool``), a
+clipping with the same normalised text is a duplicate too; else the original is
+stored and the clipping written in one transaction. One bad file never stops a
+batch, and nothing half-stored remains after a failure.
 """
 
 from __future__ import annotations
 
+import atexit
 import errno
 import hashlib
 import logging
-import os
 import re
+import threading
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from clippings import importers
 from clippings.importers.bundle import is_bundle, read_bundle
 from clippings.model import (
+    Cancelled,
     ClippingsError,
     Extracted,
     ExtractionError,
+    ImportOutcome,
     ImportReport,
     ImportResult,
     PasswordRequiredError,
     Progress,
+    TooLargeError,
     UnsupportedFormatError,
 )
 from clippings.services import related
 from clippings.services.archive import Archive, Cancel, Report
+from clippings.services.extraction import ExtractionPool
+from clippings.services.files import BROKEN_LINK, NOT_FOUND, expand, read_file
 from clippings.storage import NewClipping, sha256_of
 
 log = logging.getLogger(__name__)
@@ -53,34 +60,19 @@ def text_fingerprint(text: str) -> str | None:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
-def _skip_dir(name: str) -> bool:
-    # A saved web page's resources ("Page_files/") and hidden folders are not clippings.
-    return name.startswith(".") or name.endswith("_files") or name == "__MACOSX"
+_shared_pool: ExtractionPool | None = None
+_shared_pool_lock = threading.Lock()
 
 
-def expand(paths: Sequence[str | Path]) -> Iterator[tuple[str, Path | None]]:
-    """Each file to import as (path as shown to the user, real path).
-
-    A folder's files come in name order, recursively; the shown path is the folder
-    argument joined with the path below it. A path that does not exist yields
-    ``(shown, None)``.
-    """
-    for given in paths:
-        shown = str(given)
-        path = Path(given)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not _skip_dir(d))
-                for name in sorted(files):
-                    if name.startswith("."):
-                        continue
-                    full = Path(root) / name
-                    # The folder argument exactly as typed ("./in/" stays), not normalised.
-                    yield os.path.join(shown, os.path.relpath(full, path)), full  # noqa: PTH118
-        elif path.exists():
-            yield shown, path
-        else:
-            yield shown, None
+def extraction_pool() -> ExtractionPool:
+    """The program's pool of extraction workers: started on first use (one worker,
+    reused from file to file and import to import), ended when the program exits."""
+    global _shared_pool
+    with _shared_pool_lock:
+        if _shared_pool is None:
+            _shared_pool = ExtractionPool()
+            atexit.register(_shared_pool.close)
+        return _shared_pool
 
 
 def import_paths(
@@ -92,8 +84,14 @@ def import_paths(
     passwords: Mapping[str, str] | None = None,
     password: str | None = None,
     tags: Sequence[str] = (),
+    pool: ExtractionPool | None = None,
 ) -> ImportReport:
     """Import files and folders (recursively); one result per file.
+
+    Each file is read within the size limit (by the bytes actually read) and extracted
+    in a worker process within a time and memory limit, so a hostile file costs one
+    message and the batch goes on. Folder walks never leave the folder, and special
+    files (named pipes, devices) are skipped with the reason.
 
     Args:
         archive: the open archive.
@@ -103,45 +101,60 @@ def import_paths(
         passwords: the password to try for a file, by its shown path.
         password: the password to try for any other file that needs one.
         tags: tags to give every imported clipping.
+        pool: the extraction workers to use (by default the program's shared pool).
     """
     archive.require_writable()
+    pool = pool or extraction_pool()
     files = list(expand(paths))
     results: list[ImportResult] = []
     cancelled = False
     since_sync = 0
-    for done, (shown, real) in enumerate(files):
+    for done, found in enumerate(files):
         if cancel and cancel():
             cancelled = True
             break
+        shown = found.shown
         if report:
             report(Progress(done, len(files), shown))
-        if real is None:
-            results.append(ImportResult(shown, "failed", reason="no such file or folder"))
+        if found.path is None or found.skip_reason:
+            # What is not there fails; what is there but not a file to read is skipped.
+            missing = found.skip_reason in (NOT_FOUND, BROKEN_LINK) or not found.skip_reason
+            outcome: ImportOutcome = "failed" if missing else "skipped"
+            results.append(ImportResult(shown, outcome, reason=found.skip_reason or NOT_FOUND))
             continue
         try:
-            data = real.read_bytes() if real.stat().st_size <= MAX_FILE_BYTES else None
-        except OSError as error:
-            results.append(
-                ImportResult(shown, "failed", reason=f"cannot read the file: {error.strerror}")
-            )
+            data = read_file(found.path, MAX_FILE_BYTES)
+        except TooLargeError as error:
+            results.append(ImportResult(shown, "skipped", reason=str(error)))
             continue
-        if data is None:
-            results.append(ImportResult(shown, "skipped", reason="larger than 200 MB"))
+        except UnsupportedFormatError as error:
+            results.append(ImportResult(shown, "skipped", reason=str(error)))
+            continue
+        except ClippingsError as error:
+            results.append(ImportResult(shown, "failed", reason=str(error)))
             continue
         if is_bundle(data):
-            bundle_results = import_bundle(archive, data, shown=shown, tags=tags)
+            bundle_results = import_bundle(archive, data, shown=shown, tags=tags, pool=pool)
             results.extend(bundle_results)
             since_sync += len(bundle_results)
             continue
-        result = import_bytes(
-            archive,
-            data,
-            real.name,
-            shown=shown,
-            password=(passwords or {}).get(shown, password),
-            tags=tags,
-            sync=False,
-        )
+        try:
+            result = import_bytes(
+                archive,
+                data,
+                found.name,
+                shown=shown,
+                password=(passwords or {}).get(shown, password),
+                tags=tags,
+                sync=False,
+                pool=pool,
+                cancel=cancel,
+            )
+        except Cancelled:  # stopped while the file was being read: nothing of it stored
+            cancelled = True
+            break
+        finally:
+            del data  # up to 200 MB: not kept while the next file is read
         results.append(result)
         if result.outcome == "imported":
             since_sync += 1
@@ -163,8 +176,17 @@ def import_bytes(
     password: str | None = None,
     tags: Sequence[str] = (),
     sync: bool = True,
+    pool: ExtractionPool | None = None,
+    cancel: Cancel | None = None,
 ) -> ImportResult:
-    """Import one file's bytes (a dropped file, the clipboard, a bundle member)."""
+    """Import one file's bytes (a dropped file, the clipboard, a bundle member).
+
+    The bytes are read in a worker process of ``pool`` (by default the program's
+    shared pool), within its time and memory limits.
+
+    Raises:
+        Cancelled: ``cancel()`` returned True while the file was being read.
+    """
     shown = shown or name
     sha = sha256_of(data)
     existing = archive.store.find_duplicate(sha, None)
@@ -173,7 +195,11 @@ def import_bytes(
             shown, "duplicate", id=existing, reason=_repair_original(archive, sha, data)
         )
     try:
-        extracted = importers.extract(data, name, password=password)
+        extracted = (pool or extraction_pool()).extract(data, name, password, cancel=cancel)
+    except Cancelled:
+        raise
+    except TooLargeError as error:
+        return ImportResult(shown, "skipped", reason=str(error))
     except PasswordRequiredError as error:
         return ImportResult(shown, "failed", reason=str(error), needs_password=True)
     except UnsupportedFormatError as error:
@@ -192,7 +218,12 @@ def import_bytes(
 
 
 def import_bundle(
-    archive: Archive, data: bytes, *, shown: str, tags: Sequence[str] = ()
+    archive: Archive,
+    data: bytes,
+    *,
+    shown: str,
+    tags: Sequence[str] = (),
+    pool: ExtractionPool | None = None,
 ) -> list[ImportResult]:
     """Restore the clippings of an exported bundle: metadata, tags, notes and originals.
 
@@ -202,7 +233,9 @@ def import_bundle(
     any import.
     """
     try:
-        contents = read_bundle(data)
+        # In a worker too: the bundle's limits bound what it unpacks, the worker's the
+        # memory and time its checks take.
+        contents = (pool or extraction_pool()).call(read_bundle, data)
     except ClippingsError as error:
         return [ImportResult(shown, "failed", reason=str(error))]
     results = [ImportResult(shown, "failed", reason=problem) for problem in contents.problems]

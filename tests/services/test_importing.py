@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -97,13 +98,15 @@ def test_nothing_half_stored_when_the_database_write_fails(archive, seed, monkey
 
 def test_cancel_keeps_what_was_imported(archive, corpus):
     folder = corpus / "ecbplus" / "text" / "3"
-    calls = {"n": 0}
+    started: list[int] = []
 
-    def cancel():
-        calls["n"] += 1
-        return calls["n"] > 2
-
-    report = import_paths(archive, [folder], cancel=cancel)
+    # Cancel while the third file is being read: it is not stored, the first two stay.
+    report = import_paths(
+        archive,
+        [folder],
+        report=lambda progress: started.append(progress.done),
+        cancel=lambda: len(started) >= 3,
+    )
     assert report.cancelled
     assert len(report.results) == 2
     assert archive.count() == 2
@@ -115,3 +118,36 @@ def test_a_whole_corpus_folder_of_texts(archive, corpus):
     assert report.ok
     assert archive.count() + len(report.of("duplicate")) == len(report.results)
     assert archive.search("Lohan").total >= 5
+
+
+def test_hostile_files_in_a_folder_cost_a_message_each_and_the_batch_goes_on(
+    archive, seed, tmp_path
+):
+    import os
+
+    from clippings.services.extraction import ExtractionPool
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    outside = tmp_path / "secret.txt"
+    outside.write_text("A private note that is not in the folder.")
+    os.mkfifo(drop / "a-pipe.txt")
+    (drop / "b-zero.txt").symlink_to("/dev/zero")
+    (drop / "c-outside.txt").symlink_to(outside)
+    # Slow to read: many paragraphs of markup (stopped by a short time limit).
+    slow = "".join(
+        f"<p>Paragraph {i} of a very long page about the harbour.</p>" for i in range(60_000)
+    )
+    (drop / "d-slow.html").write_text(f"<html><body><article>{slow}</article></body></html>")
+    shutil.copy(seed, drop / "e-seed.txt")
+    with ExtractionPool(time_limit=1.0) as pool:
+        report = import_paths(archive, [drop], pool=pool)
+    outcomes = {Path(r.path).name: (r.outcome, r.reason) for r in report.results}
+    assert outcomes["a-pipe.txt"] == ("skipped", "a named pipe, not a file")
+    assert outcomes["b-zero.txt"][0] == "skipped"
+    assert outcomes["c-outside.txt"] == ("skipped", "a link to a file outside the folder")
+    assert outcomes["d-slow.html"][0] == "skipped"
+    assert "too slow" in outcomes["d-slow.html"][1]
+    assert outcomes["e-seed.txt"][0] == "imported"
+    assert archive.count() == 1
+    assert archive.search("Antonov").total == 1

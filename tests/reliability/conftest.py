@@ -19,11 +19,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
@@ -134,46 +135,64 @@ def run_cli(archive: Path, *args: str | os.PathLike[str], timeout: float = CLI_T
     )
 
 
-def start_cli(archive: Path, *args: str | os.PathLike[str]) -> subprocess.Popen[bytes]:
-    """Start ``clippings --archive ARCHIVE ARGS…`` without waiting (pipes for its output)."""
-    return subprocess.Popen(
+@dataclass
+class Started:
+    """A ``clippings`` process started and not waited for; its output goes to files, so
+    a chatty process never blocks on a full pipe while the test waits on another."""
+
+    process: subprocess.Popen[bytes]
+    out: IO[bytes]
+    err: IO[bytes]
+
+    def collect(self) -> Run:
+        texts = []
+        for stream in (self.out, self.err):
+            stream.seek(0)
+            texts.append(stream.read().decode("utf-8", "replace"))
+            stream.close()
+        return Run(tuple(map(str, self.process.args)), self.process.returncode, *texts)
+
+
+def start_cli(archive: Path, *args: str | os.PathLike[str]) -> Started:
+    """Start ``clippings --archive ARCHIVE ARGS…`` without waiting for it."""
+    # Closed by Started.collect(), after the process ends.
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    err = tempfile.TemporaryFile()  # noqa: SIM115
+    process = subprocess.Popen(
         cli_argv(archive, *args),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=out,
+        stderr=err,
         stdin=subprocess.DEVNULL,
         env=cli_env(),
         cwd=REPO,
     )
+    return Started(process, out, err)
 
 
-def finish(process: subprocess.Popen[bytes], timeout: float = CLI_TIMEOUT) -> Run:
+def finish(started: Started, timeout: float = CLI_TIMEOUT) -> Run:
     """Wait for a started process and collect what it printed."""
     try:
-        out, err = process.communicate(timeout=timeout)
+        started.process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
+        started.process.kill()
+        started.process.wait()
+        run = started.collect()
         raise AssertionError(
-            f"`{' '.join(map(str, process.args[2:]))}` did not finish within {timeout:.0f} s:"
-            f"\n{err.decode('utf-8', 'replace')[-2000:]}"
+            f"`{run.command}` did not finish within {timeout:.0f} s:\n{run.stderr[-2000:]}"
         ) from None
-    return Run(
-        tuple(map(str, process.args)),
-        process.returncode,
-        out.decode("utf-8", "replace"),
-        err.decode("utf-8", "replace"),
-    )
+    return started.collect()
 
 
-def kill_after(process: subprocess.Popen[bytes], delay: float) -> bool:
-    """SIGKILL ``process`` ``delay`` seconds after now; False if it had already ended."""
+def kill_after(started: Started, delay: float) -> bool:
+    """SIGKILL the process ``delay`` seconds after now; False if it had already ended."""
     try:
-        process.wait(timeout=max(delay, 0.0))
+        started.process.wait(timeout=max(delay, 0.0))
     except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGKILL)
-        process.communicate()
+        started.process.send_signal(signal.SIGKILL)
+        started.process.wait()
+        started.collect()
         return True
-    process.communicate()
+    started.collect()
     return False
 
 

@@ -8,6 +8,7 @@ fractions of that time (the waiting is the subject of the test, not a sleep).
 
 from __future__ import annotations
 
+import os
 import time
 import zipfile
 from dataclasses import dataclass
@@ -99,16 +100,16 @@ CASES = [(operation, k) for operation, count in MOMENTS.items() for k in range(c
 
 
 def _orphans_reported(problems: list[dict], orphans: dict[str, Path]) -> list[str]:
-    """The orphan originals that no check problem mentions."""
+    """The orphan originals that no check problem names (by the start of their SHA-256,
+    or as a count under an "orphan" kind)."""
     general = any(
         any(word in str(p.get("kind")) for word in ("orphan", "unused", "unreferenced"))
-        and p.get("id") is None
-        and not any(sha in str(p.get("message")) for sha in orphans)
+        and not any(sha[:12] in str(p.get("message")) for sha in orphans)
         for p in problems
     )
     if general:
         return []
-    return [sha for sha in orphans if not any(sha in str(p.get("message")) for p in problems)]
+    return [sha for sha in orphans if not any(sha[:12] in str(p.get("message")) for p in problems)]
 
 
 @pytest.mark.slow
@@ -136,6 +137,9 @@ def kill_case(
     (workdir / "out").mkdir()
     argv = _command(operation, workdir, templates)
     killed = kill_after(start_cli(archive, *argv), delay)
+    # The next start comes a while later: half-written files are past any grace period
+    # the program gives a writer that might still be running.
+    _age_leftovers(workdir)
 
     # Reopening works, and check tells of whatever the kill left behind.
     problems, check_run = check_problems(archive)
@@ -180,6 +184,15 @@ def kill_case(
             f"files are still in the target folder: {partial}"
         )
         _assert_export_whole_or_absent(Path(argv[-2]), operation)
+
+
+def _age_leftovers(folder: Path, seconds: float = 3600) -> None:
+    then = time.time() - seconds
+    for path in folder.rglob(".*"):
+        if path.is_file() and not path.is_symlink():
+            os.utime(path, (then, then))
+    for path in folder.glob("*/index.*"):
+        os.utime(path, (then, then))
 
 
 def _assert_export_whole_or_absent(target: Path, operation: str) -> None:

@@ -28,7 +28,8 @@ from tests.reliability.conftest import (
 )
 
 #: A second program that opens the archive again and again while imports run: it
-#: lists, tags the newest clippings and searches (each call a whole command).
+#: lists, tags the newest clippings, searches and now and then rebuilds the index
+#: (each call a whole command).
 BUSY_LOOP = r"""
 import contextlib, io, json, sys, traceback
 from pathlib import Path
@@ -59,6 +60,8 @@ while not stop.exists() and rounds < 400:
         if run("tag", *map(str, ids), "--add", name)[0] == 0:
             tagged.setdefault(name, []).extend(ids)
     run("search", "harbour OR council", "--json")
+    if rounds % 4 == 2:  # a rebuild racing the imports' index updates
+        run("reindex")
     rounds += 1
 print(json.dumps({"rounds": rounds, "tagged": tagged, "failures": failures}))
 """

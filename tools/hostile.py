@@ -47,10 +47,13 @@ from tests.reliability.conftest import (  # noqa: E402
     assert_nothing_lost,
     cli_argv,
     cli_env,
+    copy_archive,
+    kill_after,
     make_archive,
     mount,
     reported_paths,
     run_cli,
+    start_cli,
     umount,
     unique_corpus_articles,
     write_articles,
@@ -493,6 +496,34 @@ def planted_html(archive: Path) -> list[str]:
     ]
 
 
+# --- Killing a backup ------------------------------------------------------------------
+
+
+def kill_backup_case(
+    template: Path, stored: dict[Path, int | None], workdir: Path, delay: float
+) -> None:
+    """Kill ``backup DEST``: the archive keeps everything; DEST is whole or absent (or
+    cleared by the next start), and the next backup to it works."""
+    archive = copy_archive(template, workdir / "archive")
+    target = workdir / "backup"
+    kill_after(start_cli(archive, "backup", target), delay)
+    test_kill.age_leftovers(workdir)
+    assert_nothing_lost(archive, stored, repair="if-needed")
+    if (target / DATABASE).exists():  # it had finished: a whole archive
+        assert_nothing_lost(target, stored, repair="if-needed")
+        target = workdir / "backup-2"
+    else:
+        left = list(target.iterdir()) if target.is_dir() else []
+        assert not left, f"a killed backup left a partial target: {[p.name for p in left]}"
+    again = run_cli(archive, "backup", target)
+    assert again.returncode == 0 and not again.traceback, (
+        f"backing up again after the kill:\n{again.describe()}"
+    )
+    assert_nothing_lost(target, stored)
+    left = [p.name for p in workdir.iterdir() if p.name not in ("archive", "backup", "backup-2")]
+    assert not left, f"a killed backup left these beside its target: {left}"
+
+
 # --- The classes -----------------------------------------------------------------------
 
 
@@ -539,6 +570,29 @@ class Runner:
                             templates, self.folder("kill") / "w", o, d, import_again=False
                         ),
                     )
+
+    def kill_backup(self, tally: Tally) -> None:
+        home = self.folder("kill-backup")
+        saved = home / "archive"
+        stored = make_archive(saved, write_articles(home / "in", range(40), prefix="saved"))
+        probe = copy_archive(saved, home / "probe")
+        started = time.monotonic()
+        run_cli(probe, "list", "--json")
+        startup = time.monotonic() - started
+        started = time.monotonic()
+        whole = run_cli(probe, "backup", home / "probe-backup")
+        if whole.returncode != 0:
+            raise Skip(f"backup fails even without a kill: {_first_lines(whole.stderr)}")
+        whole_seconds = time.monotonic() - started
+        chooser = random.Random(self.args.seed)
+        for round_ in range(self.args.rounds):
+            for _ in range(4):
+                delay = chooser.uniform(0.8 * startup, 1.1 * whole_seconds)
+                run_case(
+                    tally,
+                    f"round {round_}, backup killed at {delay:.2f} s",
+                    lambda d=delay: kill_backup_case(saved, stored, self.folder("kill-bk"), d),
+                )
 
     def _hostile_imports(
         self, tally: Tally, archive: Path, cases: Iterator[tuple[str, Path]]
@@ -726,6 +780,7 @@ class Runner:
 CLASSES: dict[str, tuple[str, str]] = {
     "concurrent": ("concurrent imports", "concurrent"),
     "kill": ("SIGKILL moments", "kill"),
+    "kill-backup": ("SIGKILL during backup", "kill_backup"),
     "bad-files": ("bad files", "bad_files"),
     "bundles": ("crafted bundles", "bundles"),
     "disk-full": ("disk full", "disk_full"),

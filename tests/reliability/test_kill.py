@@ -139,7 +139,7 @@ def kill_case(
     killed = kill_after(start_cli(archive, *argv), delay)
     # The next start comes a while later: half-written files are past any grace period
     # the program gives a writer that might still be running.
-    _age_leftovers(workdir)
+    age_leftovers(workdir)
 
     # Reopening works, and check tells of whatever the kill left behind.
     problems, check_run = check_problems(archive)
@@ -186,7 +186,7 @@ def kill_case(
         _assert_export_whole_or_absent(Path(argv[-2]), operation)
 
 
-def _age_leftovers(folder: Path, seconds: float = 3600) -> None:
+def age_leftovers(folder: Path, seconds: float = 3600) -> None:
     then = time.time() - seconds
     for path in folder.rglob(".*"):
         if path.is_file() and not path.is_symlink():

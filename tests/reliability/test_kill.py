@@ -187,11 +187,13 @@ def kill_case(
 
 
 def age_leftovers(folder: Path, seconds: float = 3600) -> None:
+    """Date back what a killed command left (hidden files, ``index.*`` folders) below
+    ``folder``, as if the next start came ``seconds`` later."""
     then = time.time() - seconds
     for path in folder.rglob(".*"):
         if path.is_file() and not path.is_symlink():
             os.utime(path, (then, then))
-    for path in folder.glob("*/index.*"):
+    for path in [*folder.glob("index.*"), *folder.glob("*/index.*")]:
         os.utime(path, (then, then))
 
 

@@ -388,6 +388,11 @@ class ReadOnlyArchiveError(StorageError):
     """A change asked of an archive that was opened read-only."""
 
 
+class IndexDamagedError(ClippingsError):
+    """The search index could not be read (a damaged file): it is rebuilt from the
+    database, which holds everything."""
+
+
 class IndexBusyError(ClippingsError):
     """Another program is writing the search index; the change waits in the queue."""
 

@@ -9,13 +9,14 @@ new folder that is swapped in whole.
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from threading import RLock
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from whoosh import index as windex
 from whoosh import query as wq
@@ -25,7 +26,15 @@ from whoosh.index import LockError
 from whoosh.searching import Searcher
 
 from clippings import filelocks as locks
-from clippings.model import IndexBusyError, IndexDocument, Progress, StorageError, published_utc
+from clippings.model import (
+    ClippingsError,
+    IndexBusyError,
+    IndexDamagedError,
+    IndexDocument,
+    Progress,
+    StorageError,
+    published_utc,
+)
 from clippings.search.analysis import ANALYSIS_VERSION, text_analyzer
 from clippings.search.query import DayField, day_number, parse, speaker_token, tag_token
 
@@ -52,6 +61,29 @@ def make_schema() -> Schema:
         # Minutes since the epoch (UTC), 0 without a date: the order of "by date".
         moment=NUMERIC(numtype=int, bits=64, sortable=True, default=0),
     )
+
+
+_R = TypeVar("_R")
+
+
+def _reading(method: Callable[..., _R]) -> Callable[..., _R]:
+    """A read of the index whose unexpected failure means a damaged file.
+
+    The project's own errors (a query error) pass; anything else Whoosh raises while
+    reading (a truncated segment, a garbled posting list) becomes IndexDamagedError,
+    which the archive answers by rebuilding the index from the database.
+    """
+
+    @functools.wraps(method)
+    def read(*args: Any, **kwargs: Any) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except ClippingsError:
+            raise
+        except Exception as error:
+            raise IndexDamagedError(f"the search index is damaged ({error!r})") from error
+
+    return read
 
 
 class _MarkFormatter(HtmlFormatter):  # type: ignore[misc]
@@ -250,6 +282,7 @@ class WhooshIndex:
 
     # --- Reading ----------------------------------------------------------------------
 
+    @_reading
     def search(
         self, text: str, *, limit: int | None = 50, sort: SortOrder = "relevance"
     ) -> tuple[list[tuple[int, float]], int]:
@@ -267,6 +300,7 @@ class WhooshIndex:
         hits = [(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
         return hits, len(results)
 
+    @_reading
     def snippet(self, text: str, article: str, *, length: int = 240) -> str:
         """A passage of ``article`` around the words ``text`` matches, with ``<mark>``.
 
@@ -295,6 +329,7 @@ class WhooshIndex:
             opening = opening.rsplit(" ", 1)[0] + " …"
         return escape(opening)
 
+    @_reading
     def highlight_all(self, text: str, article: str) -> str:
         """The whole article, HTML-escaped, with the words ``text`` matches in ``<mark>``."""
         from html import escape
@@ -319,6 +354,7 @@ class WhooshIndex:
         )
         return str(marked) if marked else escape(article)
 
+    @_reading
     def revisions(self) -> dict[int, int]:
         """Every indexed clipping with the revision it was indexed at."""
         searcher = self.searcher()

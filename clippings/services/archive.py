@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from html import escape
 from pathlib import Path
+from typing import TypeVar
 
 from clippings.model import (
     ArchiveError,
@@ -29,6 +30,7 @@ from clippings.model import (
     Clipping,
     ClippingSummary,
     IndexBusyError,
+    IndexDamagedError,
     IndexDocument,
     NotFoundError,
     Progress,
@@ -67,6 +69,7 @@ from clippings.storage.location import location_warnings
 
 log = logging.getLogger(__name__)
 
+_T = TypeVar("_T")
 Report = Callable[[Progress], None]
 Cancel = Callable[[], bool]
 
@@ -110,6 +113,8 @@ class Archive:
         #: Opened without write access: search, reading and export work, changes do not.
         self.read_only = False
         self._temporary_index: Path | None = None
+        #: Where a rebuild of the index reports its progress (given when opened).
+        self._report: Report | None = None
         #: What the user should know about where the archive lives (a synced folder, a
         #: network share, a sync tool's conflict copies), in plain words.
         self.warnings: tuple[str, ...] = ()
@@ -152,6 +157,7 @@ class Archive:
         archive = cls(path, store, WhooshIndex(path / INDEX_DIR))
         archive.read_only = read_only
         archive.warnings = tuple(location_warnings(path))
+        archive._report = report
         try:
             if read_only:
                 archive._open_index_read_only(report)
@@ -171,12 +177,15 @@ class Archive:
             raise
         return archive
 
-    def _open_index_read_only(self, report: Report | None) -> None:
+    def _open_index_read_only(self, report: Report | None, *, force: bool = False) -> None:
         # The index folder cannot be written: use it as it is, or build a temporary one
         # outside the archive for this session.
-        reason = self.index.needs_rebuild()
+        reason = "the search index is damaged" if force else self.index.needs_rebuild()
         if not reason:
             return
+        self.index.close()
+        if self._temporary_index is not None:
+            shutil.rmtree(self._temporary_index, ignore_errors=True)
         log.info("%s: building a temporary index (the archive is read-only)", reason)
         self._temporary_index = Path(tempfile.mkdtemp(prefix="clippings-index-"))
         self.index = WhooshIndex(self._temporary_index / INDEX_DIR)
@@ -282,6 +291,19 @@ class Archive:
             self.sync_quietly()
         return done
 
+    def _from_index(self, read: Callable[[], _T]) -> _T:
+        """A read of the search index. A damaged index (a file Whoosh cannot read, which
+        opening did not notice) is rebuilt from the database once, then read again."""
+        try:
+            return read()
+        except IndexDamagedError as error:
+            log.warning("%s: rebuilding it from the database", error)
+            if self.read_only:
+                self._open_index_read_only(self._report, force=True)
+            else:
+                self.rebuild_index(report=self._report)
+            return read()
+
     # --- Originals ----------------------------------------------------------------------
 
     def finish_removals(self) -> int:
@@ -336,6 +358,11 @@ class Archive:
         Raises:
             QueryError: the query cannot be understood.
         """
+        return self._from_index(lambda: self._search(query, limit, sort, snippets))
+
+    def _search(
+        self, query: str, limit: int | None, sort: SortOrder, snippets: bool
+    ) -> SearchResults:
         ranked, total = self.index.search(query, limit=limit, sort=sort)
         ids = [clipping_id for clipping_id, _ in ranked]
         rows = self.store.summaries_by_id(ids)
@@ -368,13 +395,17 @@ class Archive:
         text = combine(query, filters or SearchFilters())
         if not text.strip():
             raise QueryError("the query is empty: type some words to search for")
-        ranked, total = self.index.search(text, limit=limit, sort=sort)
+        ranked, total = self._from_index(lambda: self.index.search(text, limit=limit, sort=sort))
         return [clipping_id for clipping_id, _ in ranked], total
 
     def snippets(self, query: str, ids: Sequence[int], *, length: int = 240) -> dict[int, str]:
         """Highlighted passages of these clippings for a query (for the rows shown)."""
         texts = self.store.texts(list(ids))
-        return {i: self.index.snippet(query, texts[i], length=length) for i in ids if i in texts}
+        return self._from_index(
+            lambda: {
+                i: self.index.snippet(query, texts[i], length=length) for i in ids if i in texts
+            }
+        )
 
     def reading_html(self, clipping: Clipping, query: str = "") -> str:
         """The article as safe HTML for reading: paragraphs, with ``query``'s words marked.
@@ -389,7 +420,7 @@ class Archive:
                 return clipping.html
             marked = escape(clipping.text)
         else:
-            marked = self.index.highlight_all(query, clipping.text)
+            marked = self._from_index(lambda: self.index.highlight_all(query, clipping.text))
         paragraphs = [p.strip() for p in marked.split("\n\n") if p.strip()]
         return "\n".join("<p>" + p.replace("\n", "<br>") + "</p>" for p in paragraphs)
 
@@ -420,7 +451,8 @@ class Archive:
             raise QueryError("a saved search needs a name")
         if not combine(search.query, search.filters).strip():
             raise QueryError("there is nothing to save: type a query or choose a filter")
-        self.index.search(combine(search.query, search.filters), limit=1)  # must parse
+        # It must parse.
+        self._from_index(lambda: self.index.search(combine(search.query, search.filters), limit=1))
         self.store.save_search(
             SavedSearch(search.name.strip(), search.query.strip(), search.filters)
         )

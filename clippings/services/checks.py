@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from clippings.model import CheckProblem, ClippingsError, Progress
+from clippings.model import CheckProblem, ClippingsError, IndexDamagedError, Progress
 
 if TYPE_CHECKING:
     from clippings.services.archive import Archive, Report
@@ -111,7 +111,10 @@ def search_index(archive: Archive, _report: Report | None) -> list[CheckProblem]
     if reason:
         return [*problems, CheckProblem("index-damaged", reason, repairable=True)]
     expected = archive.store.revisions()
-    indexed = archive.index.revisions()
+    try:
+        indexed = archive.index.revisions()
+    except IndexDamagedError as error:
+        return [*problems, CheckProblem("index-damaged", str(error), repairable=True)]
     for clipping_id in sorted(set(expected) - set(indexed)):
         problems.append(
             CheckProblem(

@@ -22,6 +22,7 @@ from tests.reliability.conftest import (
     make_archive,
     markers_of,
     reported_paths,
+    run_cli,
     same_article_other_bytes,
     start_cli,
     write_articles,
@@ -161,3 +162,31 @@ def concurrent_case(
         f"commands run during the imports failed (args, exit): {loop['failures'][:10]}\n"
         f"{busy_err_text[-2000:]}"
     )
+
+
+def test_import_while_purging_the_same_files_keeps_every_original(tmp_path):
+    """The trash holds clippings of some files; one program purges it while another
+    imports those files again (and new ones). Whatever each reported stays true."""
+    files = write_articles(tmp_path / "in", range(5000, 5030))
+    archive = tmp_path / "archive"
+    saved = make_archive(archive, files[:20])
+    trashed = sorted(i for i in saved.values() if i is not None)
+    deleted = run_cli(archive, "delete", *map(str, trashed))
+    assert deleted.returncode == 0, deleted.describe()
+
+    importing = start_cli(archive, "import", tmp_path / "in", "--json")
+    purging = start_cli(archive, "purge")
+    imported, purged = finish(importing), finish(purging)
+
+    for run in (imported, purged):
+        assert run.returncode == 0 and not run.traceback, run.describe()
+    report = imported.json()
+    assert not report["failed"] and not report["skipped"], imported.describe()
+    # A file found "already there" as a clipping in the trash may go with the trash.
+    kept = reported_paths(report, ("imported",))
+    state = assert_nothing_lost(archive, kept)
+    for entry in report["duplicates"]:
+        assert entry["id"] in state.clippings or entry["id"] in trashed, (
+            f"{entry['path']} was reported already stored as clipping {entry['id']}, "
+            "which is gone though it was never in the trash"
+        )

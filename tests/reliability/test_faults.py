@@ -181,6 +181,20 @@ def _overwrite(database: Path, start: int, length: int, seed: int) -> None:
     database.write_bytes(bytes(data))
 
 
+def _index_pages(database: Path) -> list[int]:
+    """The page numbers of the database's indexes (``ix_*``), from SQLite's dbstat."""
+    conn = sqlite3.connect(database)
+    try:
+        rows = conn.execute("SELECT pageno FROM dbstat WHERE name LIKE 'ix\\_%' ESCAPE '\\'")
+        pages = sorted(int(number) for (number,) in rows)
+    except sqlite3.OperationalError as error:  # SQLite built without dbstat
+        pytest.skip(f"SQLite cannot list its pages here ({error})")
+    finally:
+        conn.close()
+    assert pages, "the database has no index pages to damage"
+    return pages
+
+
 def damage_database(kind: str, archive: Path, seed: int = 0) -> None:
     """Damage the archive's database in one of the ways of ``DAMAGE``."""
     database = archive / DATABASE
@@ -195,6 +209,10 @@ def damage_database(kind: str, archive: Path, seed: int = 0) -> None:
     elif kind == "middle-pages":
         pages = size // page
         _overwrite(database, (pages // 3) * page, max(pages // 3, 1) * page, seed)
+    elif kind == "index-pages":
+        # Only the pages of the database's own indexes: opening may not notice.
+        for page_number in _index_pages(database):
+            _overwrite(database, (page_number - 1) * page, page, seed)
     elif kind == "text-file":
         database.write_text("My notes, not a database.\n" * 40, encoding="utf-8")
     elif kind == "future-schema":
@@ -216,6 +234,7 @@ DAMAGE = [
     "truncated",
     "header",
     "middle-pages",
+    "index-pages",
     "text-file",
     "future-schema",
     "non-numeric-schema",
@@ -246,15 +265,26 @@ def damaged_database_case(template: Path, tmp_path: Path, damage: str, seed: int
 
     runs: list[Run] = [
         run_cli(archive, "list", "--json"),
-        run_cli(archive, "search", marker_word(1)),
         run_cli(archive, "import", new_file),
+        run_cli(archive, "check", "--repair"),
     ]
     check = run_cli(archive, "check", "--json")
+    backup = run_cli(archive, "backup", tmp_path / "backup")
 
     faults = []
+    if backup.returncode == 0 and not backup.traceback:
+        # A backup that says it worked must be an archive one can restore from.
+        restored = run_cli(tmp_path / "backup", "check", "--json")
+        if restored.returncode != 0 or restored.traceback:
+            faults.append(
+                f"`backup` of the damaged database ({damage}) said it worked, but the backup "
+                f"cannot be used:\n{backup.describe()}\n{restored.describe()}"
+            )
+    else:
+        runs.append(backup)
     for run in runs:
         # Damage in pages a command does not read may go unnoticed by it: that is fine.
-        if damage == "middle-pages" and run.returncode == 0:
+        if damage.endswith("-pages") and run.returncode == 0:
             continue
         try:
             assert_clean_failure(run, what=f"`{run.command.split(' ', 3)[-1]}` ({damage})")

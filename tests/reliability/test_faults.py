@@ -6,10 +6,12 @@ everything stored before."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import shutil
 import sqlite3
+import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -101,6 +103,63 @@ def disk_full_case(
     assert_nothing_lost(archive, stored, repair="if-needed")
 
 
+@pytest.fixture(scope="module")
+def wordy_archive(tmp_path_factory) -> tuple[Path, list[int]]:
+    """A closed archive of 20 long articles (about 350 KB of text)."""
+    root = tmp_path_factory.mktemp("wordy")
+    files = write_articles(root / "in", range(20), prefix="long", paragraphs=40)
+    stored = make_archive(root / "archive", files)
+    return root / "archive", sorted(i for i in stored.values() if i is not None)
+
+
+def _whole(path: Path, kind: str) -> str | None:
+    """Why the written file is not whole (None: it is)."""
+    data = path.read_bytes()
+    if kind == "pdf":
+        return None if data.rstrip().endswith(b"%%EOF") else "a PDF without its end"
+    if kind == "bundle":
+        try:
+            with zipfile.ZipFile(path) as bundle:
+                return None if bundle.testzip() is None else "a damaged member"
+        except zipfile.BadZipFile as error:
+            return f"not a whole zip ({error})"
+    try:
+        json.loads(data)
+    except ValueError as error:
+        return f"not whole JSON ({error})"
+    return None
+
+
+@pytest.mark.parametrize("kind", ["pdf", "bundle", "json", "backup"])
+def test_writing_to_a_full_disk_fails_clearly_or_writes_a_whole_file(tmpfs, wordy_archive, kind):
+    archive, ids = wordy_archive
+    disk = tmpfs("200k")
+    target = disk / (
+        "backup" if kind == "backup" else f"clippings.{'zip' if kind == 'bundle' else kind}"
+    )
+    if kind == "backup":
+        run = run_cli(archive, "backup", target)
+    else:
+        run = run_cli(
+            archive, "export", "--ids", *map(str, ids), "--format", kind, "--output", target
+        )
+
+    if run.returncode == 0 and not run.traceback:
+        if kind == "backup":
+            usable = run_cli(target, "check").returncode == 0
+            problem = None if usable else "an unusable backup"
+        else:
+            problem = _whole(target, kind)
+        assert problem is None, (
+            f"{kind} to a full disk said it worked, but wrote {problem} "
+            f"({target.stat().st_size if target.is_file() else '?'} bytes):\n{run.describe()}"
+        )
+    else:
+        assert_clean_failure(run, what=f"{kind} to a full disk")
+        left = sorted(p.name for p in disk.iterdir())
+        assert not left, f"a failed {kind} left these on the disk: {left}"
+
+
 # --- A read-only archive ---------------------------------------------------------------
 
 
@@ -145,6 +204,7 @@ def read_only_case(
         ["show", str(first)],
         ["search", marker_word(0), "--json"],
         ["export", "--ids", str(first), "--format", "csv", "--output", str(export)],
+        ["backup", str(tmp_path / "backup")],
     ):
         run = run_cli(archive, *args)
         assert run.returncode == 0 and not run.traceback, (
@@ -158,6 +218,7 @@ def read_only_case(
         ["import", str(tmp_path)],
         ["delete", str(first)],
         ["reindex"],
+        ["check", "--repair"],
     ):
         assert_clean_failure(run_cli(archive, *args), what=f"`{args[0]}` on a read-only archive")
 

@@ -715,6 +715,27 @@ class Runner:
             finally:
                 umount(disk)
 
+    def full_disk_writes(self, tally: Tally) -> None:
+        home = self.folder("full-writes")
+        files = write_articles(home / "in", range(20), prefix="long", paragraphs=40)
+        stored = make_archive(home / "archive", files)
+        ids = sorted(i for i in stored.values() if i is not None)
+        chooser = random.Random(self.args.seed)
+        for _ in range(self.args.rounds):
+            for kind in ("pdf", "bundle", "json", "backup"):
+                size = f"{chooser.randrange(64, 512)}k"
+                disk = self._tmpfs(size)
+                try:
+                    run_case(
+                        tally,
+                        f"{kind} onto a {size} disk",
+                        lambda d=disk, k=kind: test_faults.full_disk_write_case(
+                            home / "archive", ids, d, k
+                        ),
+                    )
+                finally:
+                    umount(disk)
+
     def read_only(self, tally: Tally) -> None:
         home = self.folder("read-only")
         template = home / "archive"
@@ -784,6 +805,7 @@ CLASSES: dict[str, tuple[str, str]] = {
     "bad-files": ("bad files", "bad_files"),
     "bundles": ("crafted bundles", "bundles"),
     "disk-full": ("disk full", "disk_full"),
+    "full-writes": ("export/backup, disk full", "full_disk_writes"),
     "read-only": ("read-only archive", "read_only"),
     "corrupt-db": ("corrupted databases", "corrupt_db"),
     "damaged-index": ("damaged index", "damaged_index"),

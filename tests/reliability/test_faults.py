@@ -132,8 +132,11 @@ def _whole(path: Path, kind: str) -> str | None:
 
 @pytest.mark.parametrize("kind", ["pdf", "bundle", "json", "backup"])
 def test_writing_to_a_full_disk_fails_clearly_or_writes_a_whole_file(tmpfs, wordy_archive, kind):
-    archive, ids = wordy_archive
-    disk = tmpfs("200k")
+    full_disk_write_case(*wordy_archive, tmpfs("200k"), kind)
+
+
+def full_disk_write_case(archive: Path, ids: list[int], disk: Path, kind: str) -> None:
+    """Export (``kind`` a format) or back up ``archive`` onto a small ``disk``."""
     target = disk / (
         "backup" if kind == "backup" else f"clippings.{'zip' if kind == 'bundle' else kind}"
     )

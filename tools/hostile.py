@@ -554,6 +554,13 @@ class Runner:
                         self.folder("concurrent"), articles, n, r, own=30
                     ),
                 )
+            run_case(
+                tally,
+                f"round {round_}, a backup during 2 imports",
+                lambda: test_concurrency.test_backup_while_importing_is_a_whole_archive(
+                    self.folder("concurrent-backup"), articles
+                ),
+            )
 
     def kill(self, tally: Tally) -> None:
         templates = test_kill.build_templates(self.folder("kill-templates"))

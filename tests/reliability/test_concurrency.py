@@ -190,3 +190,24 @@ def test_import_while_purging_the_same_files_keeps_every_original(tmp_path):
             f"{entry['path']} was reported already stored as clipping {entry['id']}, "
             "which is gone though it was never in the trash"
         )
+
+
+def test_backup_while_importing_is_a_whole_archive(tmp_path, corpus_articles):
+    """A backup taken while two imports run holds every clipping it lists, each with
+    its original, and nothing the imports stored is lost."""
+    archive = tmp_path / "archive"
+    saved = make_archive(archive, copy_files(corpus_articles[:10], tmp_path / "saved"))
+    folders, same_article = make_folders(tmp_path, 2, 10, 20, start=7000)
+
+    importing = [start_cli(archive, "import", folder, "--json") for folder in folders]
+    backup = finish(start_cli(archive, "backup", tmp_path / "backup"))
+    runs = [finish(process) for process in importing]
+
+    stored = dict(saved)
+    for run in runs:
+        assert run.returncode == 0 and not run.traceback, run.describe()
+        stored.update(reported_paths(run.json()))
+    assert backup.returncode == 0 and not backup.traceback, backup.describe()
+    assert_nothing_lost(archive, stored, same_article=same_article)
+    # The backup: a whole archive of its own, with at least what was saved before.
+    assert_nothing_lost(tmp_path / "backup", saved)

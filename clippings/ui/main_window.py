@@ -583,6 +583,13 @@ class MainWindow(QMainWindow):
         elif self.model.tag is not None:
             self.no_results.setText(f"<h3>No clipping carries “{self.model.tag}”</h3>")
             self.list_stack.setCurrentWidget(self.no_results)
+        elif self.archive.read_only:
+            # Nothing can be dropped into a read-only archive: do not invite it.
+            self.no_results.setText(
+                "<h3>This archive is empty</h3><p>It is read-only, so nothing can be "
+                "imported into it here.</p>"
+            )
+            self.list_stack.setCurrentWidget(self.no_results)
         else:
             self.list_stack.setCurrentWidget(self.empty_state)
         line = self.table.fontMetrics().lineSpacing()

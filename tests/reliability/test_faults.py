@@ -469,3 +469,25 @@ def test_non_utf8_file_name_imports_with_valid_json(tmp_path):
     shas = read_archive(archive).shas
     assert sha256_file(odd) in shas and sha256_file(odd_direct) in shas
     assert_nothing_lost(archive)
+
+
+@pytest.mark.parametrize("kind", ["pdf", "bundle", "backup"])
+def test_non_utf8_archive_and_output_paths(tmp_path, kind):
+    """An archive in a folder named in Latin-1 works, and writes where it is told to."""
+    archive = Path(os.fsdecode(bytes(tmp_path) + b"/archiv\xe9"))
+    files = write_articles(tmp_path / "in", range(3), prefix="odd")
+    stored = make_archive(archive, files)
+    folder = Path(os.fsdecode(bytes(tmp_path) + b"/d\xe9p\xf4t"))
+    folder.mkdir()
+    if kind == "backup":
+        target = folder / "backup"
+        run = run_cli(archive, "backup", target)
+    else:
+        target = Path(os.fsdecode(bytes(folder) + b"/dossi\xe9r." + kind.encode()))
+        ids = [str(i) for i in stored.values() if i is not None]
+        run = run_cli(archive, "export", "--ids", *ids, "--format", kind, "--output", target)
+    assert run.returncode == 0 and not run.traceback, (
+        f"{kind} into a folder whose name is not UTF-8:\n{run.describe()}"
+    )
+    assert target.exists(), f"{kind} said it worked, but {os.fsencode(target)!r} is not there"
+    assert_nothing_lost(archive, stored)

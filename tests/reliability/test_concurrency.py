@@ -211,3 +211,24 @@ def test_backup_while_importing_is_a_whole_archive(tmp_path, corpus_articles):
     assert_nothing_lost(archive, stored, same_article=same_article)
     # The backup: a whole archive of its own, with at least what was saved before.
     assert_nothing_lost(tmp_path / "backup", saved)
+
+
+def test_repair_while_importing_removes_nothing_of_the_import(tmp_path):
+    """`check --repair` run again and again during an import: what repair takes for a
+    leftover (an original not yet recorded, a half-written file) belongs to the running
+    import and must stay."""
+    files = write_articles(tmp_path / "in", range(8000, 8060))
+    archive = tmp_path / "archive"
+    saved = make_archive(archive, files[:5])
+
+    importing = start_cli(archive, "import", tmp_path / "in", "--json")
+    repairs = []
+    while importing.process.poll() is None:
+        repairs.append(run_cli(archive, "check", "--repair"))
+    imported = finish(importing)
+
+    assert repairs, "the import ended before a repair could run beside it"
+    assert imported.returncode == 0 and not imported.traceback, imported.describe()
+    for run in repairs:
+        assert run.returncode in (0, 1) and not run.traceback, run.describe()
+    assert_nothing_lost(archive, {**saved, **reported_paths(imported.json())})

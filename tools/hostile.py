@@ -15,6 +15,7 @@ Mounting a tmpfs (disk full, read-only) needs root; without it those classes say
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import os
@@ -465,8 +466,6 @@ def crafted_bundles(source: bytes, folder: Path, seed: int) -> Iterator[tuple[st
         original_name="planted.txt",
     )
     if "sha256" in evil:
-        import hashlib
-
         evil["sha256"] = hashlib.sha256(evil_original).hexdigest()
     yield write(
         "meta refresh and script in the html",
@@ -524,6 +523,45 @@ def kill_backup_case(
     assert not left, f"a killed backup left these beside its target: {left}"
 
 
+# --- Killing a repair ------------------------------------------------------------------
+
+
+def plant_leftovers(archive: Path, seed: int) -> list[Path]:
+    """What crashes leave: 30 original files of no clipping, 3 half-written ones (old)."""
+    noise = random.Random(seed)
+    planted = []
+    for _ in range(30):
+        data = noise.randbytes(2000)
+        sha = hashlib.sha256(data).hexdigest()
+        path = archive / "originals" / sha[:2] / sha
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        planted.append(path)
+    for n in range(3):
+        path = archive / "originals" / "ab" / f".incoming-planted{n}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(noise.randbytes(500))
+        planted.append(path)
+    then = time.time() - 3600
+    for path in planted:
+        os.utime(path, (then, then))
+    return planted
+
+
+def kill_repair_case(
+    template: Path, stored: dict[Path, int | None], workdir: Path, delay: float, seed: int
+) -> None:
+    """Kill ``check --repair`` while it clears planted leftovers: nothing stored is lost,
+    and the next repair finishes the job."""
+    archive = copy_archive(template, workdir / "archive")
+    planted = plant_leftovers(archive, seed)
+    kill_after(start_cli(archive, "check", "--repair"), delay)
+    test_kill.age_leftovers(workdir)
+    assert_nothing_lost(archive, stored, repair=True)
+    left = [p.name[:16] for p in planted if p.exists()]
+    assert not left, f"after the next repair these leftovers are still there: {left}"
+
+
 # --- The classes -----------------------------------------------------------------------
 
 
@@ -554,6 +592,13 @@ class Runner:
                         self.folder("concurrent"), articles, n, r, own=30
                     ),
                 )
+            run_case(
+                tally,
+                f"round {round_}, check --repair during an import",
+                lambda: test_concurrency.test_repair_while_importing_removes_nothing_of_the_import(
+                    self.folder("concurrent-repair")
+                ),
+            )
             run_case(
                 tally,
                 f"round {round_}, a backup during 2 imports",
@@ -599,6 +644,30 @@ class Runner:
                     tally,
                     f"round {round_}, backup killed at {delay:.2f} s",
                     lambda d=delay: kill_backup_case(saved, stored, self.folder("kill-bk"), d),
+                )
+
+    def kill_repair(self, tally: Tally) -> None:
+        home = self.folder("kill-repair")
+        saved = home / "archive"
+        stored = make_archive(saved, write_articles(home / "in", range(40), prefix="saved"))
+        probe = copy_archive(saved, home / "probe")
+        plant_leftovers(probe, 0)
+        started = time.monotonic()
+        run_cli(probe, "list", "--json")
+        startup = time.monotonic() - started
+        started = time.monotonic()
+        run_cli(probe, "check", "--repair")
+        whole = time.monotonic() - started
+        chooser = random.Random(self.args.seed)
+        for round_ in range(self.args.rounds):
+            for _ in range(4):
+                delay = chooser.uniform(0.8 * startup, 1.1 * whole)
+                run_case(
+                    tally,
+                    f"round {round_}, check --repair killed at {delay:.2f} s",
+                    lambda d=delay, r=round_: kill_repair_case(
+                        saved, stored, self.folder("kill-rp"), d, r
+                    ),
                 )
 
     def _hostile_imports(
@@ -809,6 +878,7 @@ CLASSES: dict[str, tuple[str, str]] = {
     "concurrent": ("concurrent imports", "concurrent"),
     "kill": ("SIGKILL moments", "kill"),
     "kill-backup": ("SIGKILL during backup", "kill_backup"),
+    "kill-repair": ("SIGKILL during repair", "kill_repair"),
     "bad-files": ("bad files", "bad_files"),
     "bundles": ("crafted bundles", "bundles"),
     "disk-full": ("disk full", "disk_full"),

@@ -99,7 +99,7 @@ def test_concurrent_imports_store_every_file_once(tmp_path, corpus_articles, imp
 
 
 def concurrent_case(
-    tmp_path: Path, corpus_articles: list[Path], importers: int, round_: int, own: int = 14
+    tmp_path: Path, corpus_articles: list[Path], importers: int, round_: int, own: int = 16
 ) -> None:
     """``importers`` imports at once on overlapping folders, a busy loop beside them.
 
@@ -110,7 +110,7 @@ def concurrent_case(
     archive = tmp_path / "archive"
     # A saved archive to begin with: real articles, imported before the race.
     saved = make_archive(archive, copy_files(corpus_articles[:6], tmp_path / "saved"))
-    folders, same_article = make_folders(tmp_path, importers, 16, own, start=1000 * round_)
+    folders, same_article = make_folders(tmp_path, importers, 18, own, start=1000 * round_)
     first = 6 + (10 * round_) % max(len(corpus_articles) - 16, 1)
     real = corpus_articles[first : first + 6]
     for folder in folders:  # real articles too, half of them in every folder

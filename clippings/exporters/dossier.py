@@ -444,7 +444,15 @@ class DossierExporter:
         part = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.part")
         try:
             drawn = _write_pdf(collection, part, report, cancel)
-            part.write_bytes(_repair_text_layer(part.read_bytes(), drawn))
+            made = part.read_bytes()
+            # Qt's PDF writer says nothing when a write fails (a full disk): a file
+            # without its closing trailer is a failed one.
+            if _STARTXREF.search(made[-1024:]) is None:
+                raise ClippingsError(
+                    f"the PDF dossier could not be written completely to {path.parent} "
+                    "(is the disk full?); nothing was kept"
+                )
+            part.write_bytes(_repair_text_layer(made, drawn))
             part.replace(path)
         except BaseException:
             with contextlib.suppress(OSError):

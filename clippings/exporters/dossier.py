@@ -40,7 +40,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -443,15 +443,11 @@ class DossierExporter:
         # creates it, with the permissions any new file of the user gets.
         part = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.part")
         try:
-            drawn = _write_pdf(collection, part, report, cancel)
-            made = part.read_bytes()
-            # Qt's PDF writer says nothing when a write fails (a full disk): a file
-            # without its closing trailer is a failed one.
+            # Painted in memory and written by Python: Qt's writer says nothing when a
+            # write fails (a full disk) and cannot open a path that is not valid UTF-8.
+            made, drawn = _write_pdf(collection, report, cancel)
             if _STARTXREF.search(made[-1024:]) is None:
-                raise ClippingsError(
-                    f"the PDF dossier could not be written completely to {path.parent} "
-                    "(is the disk full?); nothing was kept"
-                )
+                raise ClippingsError("the PDF dossier could not be made completely")
             part.write_bytes(_repair_text_layer(made, drawn))
             part.replace(path)
         except BaseException:
@@ -461,9 +457,9 @@ class DossierExporter:
 
 
 def _write_pdf(
-    collection: Collection, part: Path, report: Report | None, cancel: Cancel | None
-) -> set[str]:
-    """Lay out and paint the dossier into ``part``; returns the characters drawn."""
+    collection: Collection, report: Report | None, cancel: Cancel | None
+) -> tuple[bytes, set[str]]:
+    """Lay out and paint the dossier; returns the PDF's bytes and the characters drawn."""
     clippings = collection.clippings
     total = 2 * len(clippings)
 
@@ -471,7 +467,9 @@ def _write_pdf(
         if cancel is not None and cancel():
             raise Cancelled("The dossier was not made: the export was cancelled.")
 
-    writer = QPdfWriter(str(part))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setResolution(_RESOLUTION)
     writer.setTitle(collection.title)
     writer.setCreator("Clippings")
@@ -513,7 +511,7 @@ def _write_pdf(
 
     painter = QPainter()
     if not painter.begin(writer):
-        raise ClippingsError(f"Cannot write the dossier to {part.parent}: is it writable?")
+        raise ClippingsError("the PDF dossier could not be started (Qt's PDF writer refused)")
     try:
         origin = (_mm(_MARGIN_LEFT_MM), _mm(_MARGIN_TOP_MM))
         # The cover starts a third of the way down the page.
@@ -537,7 +535,8 @@ def _write_pdf(
                 report(Progress(len(clippings) + done + 1, total, f"Writing “{clipping.title}”"))
     finally:
         painter.end()
-    return setter.drawn
+    buffer.close()
+    return bytes(buffer.data().data()), setter.drawn
 
 
 def _start_pages(first: int, page_counts: Iterable[int]) -> list[int]:

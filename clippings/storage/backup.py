@@ -15,7 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from clippings.model import StorageError
+from clippings.model import ArchiveError, StorageError
 
 #: Error numbers that mean "no room left", on the disk or in the user's quota.
 NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
@@ -53,6 +53,16 @@ def backup_database(source: Path, target: Path) -> None:
                 # program writes, and under a steady import might never finish.
                 reader.backup(copy, pages=-1)
                 copy.execute("PRAGMA journal_mode=DELETE").fetchall()
+                # A damaged database copies as damaged: say so rather than keep a backup
+                # that cannot be opened.
+                found = [str(r[0]) for r in copy.execute("PRAGMA quick_check").fetchall()]
+                if found != ["ok"]:
+                    faults = sum(len(line.splitlines()) for line in found)
+                    raise ArchiveError(
+                        f"the archive's database is damaged (SQLite finds {faults} fault(s) "
+                        "in it), so a copy of it would be damaged too: restore the archive "
+                        "from an earlier backup instead"
+                    )
             finally:
                 copy.close()
         finally:

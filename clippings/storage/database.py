@@ -934,7 +934,7 @@ class ClippingStore:
                 f"foreign key fault in {r[0]} row {r[1]}"
                 for r in conn.execute(text("PRAGMA foreign_key_check")).all()
             ]
-        return [line for line in found if line != "ok"]
+        return [part for line in found if line != "ok" for part in line.splitlines() if part]
 
     def original_hashes(self) -> dict[str, list[int]]:
         """Every original in use, with the clippings that use it."""

@@ -17,7 +17,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,34 +24,7 @@ sys.path.insert(0, str(REPO))
 
 from clippings.services import Archive  # noqa: E402
 from clippings.storage import DATABASE_NAME  # noqa: E402
-
-
-def fill(database: Path, rows: int) -> None:
-    """Bulk-insert clippings with plain SQL (the importers are not what is measured)."""
-    db = sqlite3.connect(database)
-    sha = "0" * 64
-    now = datetime(2026, 1, 1)
-    db.execute("INSERT INTO originals (sha256, size, stored_at) VALUES (?, 1, ?)", (sha, now))
-    start = datetime(2000, 1, 1)
-    db.executemany(
-        "INSERT INTO clippings (title, outlet, published, published_utc, language, text, "
-        "word_count, original_name, sha256, format, has_text, imported_at, trashed, revision, "
-        "provenance) VALUES (?, ?, ?, ?, 'en', ?, 600, 'x.txt', ?, 'text', 1, ?, 0, 1, '{}')",
-        (
-            (
-                f"Clipping number {n}",
-                f"Outlet {n % 97}",
-                (start + timedelta(hours=n)).date().isoformat(),
-                start + timedelta(hours=n),
-                "long article text " * 200,
-                sha,
-                now,
-            )
-            for n in range(rows)
-        ),
-    )
-    db.commit()
-    db.close()
+from tests.synthetic import fill  # noqa: E402
 
 
 def timed(action: Callable[[], object], times: int) -> list[float]:

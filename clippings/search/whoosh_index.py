@@ -25,7 +25,7 @@ from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 
-from clippings import filelocks as locks
+from clippings import durable as locks
 from clippings.model import (
     ClippingsError,
     IndexBusyError,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from clippings.durable import fsync_folder
 from clippings.model import ArchiveError, Cancelled, Progress, StorageError
 from clippings.services.archive import Archive, Cancel, Report
 from clippings.services.unfinished import unfinished
@@ -29,7 +30,6 @@ from clippings.storage.backup import (
     NO_SPACE,
     backup_database,
     database_contents,
-    fsync_folder,
 )
 
 _BLOCK = 1 << 20

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from clippings.durable import fsync_file
 from clippings.exporters import FORMAT_NAMES, FORMATS, ReadOriginal, exporter
 from clippings.model import (
     Clipping,
@@ -154,7 +155,7 @@ def export(
             # A format may have replaced the file we made (the PDF writer makes its own):
             # every export gets the mode of a new file, so colleagues can open it too.
             partial.chmod(mode)
-            _sync(partial)
+            fsync_file(partial)
             partial.replace(output)
     except OSError as error:
         raise ClippingsError(f"cannot write {output}: {error.strerror or error}") from error
@@ -170,15 +171,6 @@ def _create(path: Path) -> int:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         return stat.S_IMODE(os.fstat(fd).st_mode)
-    finally:
-        os.close(fd)
-
-
-def _sync(path: Path) -> None:
-    """Flush the file to disk, so the rename never exposes a file still empty after a crash."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
     finally:
         os.close(fd)
 

@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from clippings.durable import fsync_file, fsync_folder
 from clippings.model import ArchiveError, StorageError
 
 #: Error numbers that mean "no room left", on the disk or in the user's quota.
@@ -67,7 +68,7 @@ def backup_database(source: Path, target: Path) -> None:
                 copy.close()
         finally:
             reader.close()
-        _fsync(partial)
+        fsync_file(partial)
         partial.replace(target)
         fsync_folder(target.parent)
     except sqlite3.Error as error:
@@ -104,20 +105,6 @@ def database_contents(database: Path) -> DatabaseContents:
     )
 
 
-def fsync_folder(folder: Path) -> None:
-    """Make a rename or a new entry in ``folder`` durable (a no-op where unsupported)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # Windows cannot open folders; its renames are journalled anyway
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _connect_read_only(path: Path) -> sqlite3.Connection:
     """A connection that can never change (or create) the database at ``path``."""
     if not path.is_file():
@@ -130,14 +117,6 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(f"{path.absolute().as_uri()}?{options}", uri=True, timeout=30)
     connection.execute("PRAGMA busy_timeout=30000")
     return connection
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _storage_error(error: sqlite3.Error, target: Path) -> StorageError:

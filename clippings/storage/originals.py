@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-from clippings.filelocks import try_lock, unlock
+from clippings.durable import fsync_folder, try_lock, unlock
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 INCOMING_PREFIX = ".incoming-"
@@ -33,20 +33,6 @@ LEFTOVER_AGE_SECONDS = 30.0
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def sync_folder(folder: Path) -> None:
-    """Make a rename or a new file in ``folder`` durable (where the system allows it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems cannot sync a folder; the file itself is synced
-    finally:
-        os.close(fd)
 
 
 class OriginalStore:
@@ -81,7 +67,7 @@ class OriginalStore:
                 os.fsync(out.fileno())
             Path(tmp).chmod(0o444)
             Path(tmp).replace(target)
-            sync_folder(target.parent)
+            fsync_folder(target.parent)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

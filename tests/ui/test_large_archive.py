@@ -2,48 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import datetime, timedelta
-
 from PySide6.QtCore import Qt
 from sqlalchemy import event
 
 from clippings.services import Archive
+from tests.synthetic import fill
 
 ROWS = 100_000
 
 
-def fill(path, rows: int) -> None:
-    """Bulk-insert clippings with SQL (not through the importers: this is about the list)."""
-    db = sqlite3.connect(path / "clippings.sqlite3")
-    sha = "0" * 64
-    now = datetime(2026, 1, 1)
-    db.execute("INSERT INTO originals (sha256, size, stored_at) VALUES (?, 1, ?)", (sha, now))
-    start = datetime(2000, 1, 1)
-    db.executemany(
-        "INSERT INTO clippings (title, outlet, published, published_utc, language, text, "
-        "word_count, original_name, sha256, format, has_text, imported_at, trashed, revision, "
-        "provenance) VALUES (?, ?, ?, ?, 'en', ?, 600, 'x.txt', ?, 'text', 1, ?, 0, 1, '{}')",
-        (
-            (
-                f"Clipping number {n}",
-                f"Outlet {n % 97}",
-                (start + timedelta(hours=n)).date().isoformat(),
-                start + timedelta(hours=n),
-                "long article text " * 200,
-                sha,
-                now,
-            )
-            for n in range(rows)
-        ),
-    )
-    db.commit()
-    db.close()
-
-
 def test_a_hundred_thousand_rows_without_loading_texts(qtbot, make_window, tmp_path):
     Archive.open(tmp_path / "big").close()
-    fill(tmp_path / "big", ROWS)
+    fill(tmp_path / "big" / "clippings.sqlite3", ROWS)
     archive = Archive.open(tmp_path / "big")
     statements: list[str] = []
 

@@ -1,4 +1,5 @@
-"""Advisory locks between programs that share an archive folder (storage and search).
+"""Files that outlast a crash, and programs that share them: syncing files and folders
+to disk, and advisory locks between programs that share an archive folder.
 
 ``flock`` locks belong to an open file and vanish with the process that holds them,
 so a lock that can be taken proves its holder is gone (a crash or a kill leaves no
@@ -65,5 +66,28 @@ def held(path: Path, *, timeout: float) -> Iterator[None]:
             yield
         finally:
             unlock(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a file's bytes to disk (before a rename exposes it under its final name)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or a new entry in ``folder`` durable (a no-op where unsupported)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # Windows cannot open folders; its renames are journalled anyway
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the file itself is synced
     finally:
         os.close(fd)

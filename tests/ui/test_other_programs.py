@@ -15,7 +15,7 @@ from clippings.model import IndexBusyError, StorageError
 from clippings.services import Archive
 from clippings.ui.main_window import OTHER_PROGRAMS_POLL_MS
 from tests.conftest import add_clipping
-from tests.ui.test_large_archive import fill
+from tests.synthetic import fill
 from tests.ui.test_main_window import drop, file_mime
 
 #: Within this time of a change elsewhere the window shows it.
@@ -80,7 +80,7 @@ def test_a_clipping_added_elsewhere_appears_keeping_selection_and_scroll(
     qtbot, make_window, folder, elsewhere
 ):
     Archive.open(folder).close()
-    fill(folder, 400)
+    fill(folder / "clippings.sqlite3", 400)
     window = make_window(Archive.open(folder), analyse=False)
     table, model = window.table, window.model
     table.scrollTo(model.index(100, 0), QAbstractItemView.ScrollHint.PositionAtTop)
@@ -314,7 +314,7 @@ def test_a_window_on_an_archive_opened_read_only_still_shows_what_others_add(
 
 def test_a_read_only_archive_is_not_analysed_in_the_background(make_window, folder):
     Archive.open(folder).close()
-    fill(folder, 5)  # clippings without the features related pieces use
+    fill(folder / "clippings.sqlite3", 5)  # clippings without the features related pieces use
     archive = Archive.open(folder)
     archive.read_only = True
     window = make_window(archive)

@@ -53,6 +53,8 @@ def _read_only_url(path: Path) -> str:
 
 
 def _on_read_only_mount(path: Path) -> bool:
+    if not hasattr(os, "statvfs"):  # Windows: file modes say it
+        return False
     try:
         return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
     except OSError:

@@ -71,6 +71,11 @@ def importer_for(data: bytes, name: str) -> Importer:
         return by_suffix
     if not data:
         raise UnsupportedFormatError("the file is empty")
+    if data.startswith(b"PK\x03\x04"):
+        raise UnsupportedFormatError(
+            "a zip archive that is not a readable Clippings bundle (damaged, or made by "
+            "another program): unpack it and import the files inside"
+        )
     raise UnsupportedFormatError(f"not a text, HTML or PDF file ({describe_suffix(suffix)})")
 
 

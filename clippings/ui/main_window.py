@@ -98,7 +98,7 @@ from clippings.ui.dialogs import (
 from clippings.ui.export_dialog import ExportDialog, ExportRequest, ExportScope
 from clippings.ui.jobs import Job, JobRunner, LookupRunner
 from clippings.ui.notice_bar import NoticeBar
-from clippings.ui.other_programs import ArchiveReading, read_archive
+from clippings.ui.other_programs import ArchiveReading, read_archive, read_side
 from clippings.ui.reading_pane import ReadingPane
 from clippings.ui.related_panel import RelatedPanel
 from clippings.ui.search_bar import QUERY_HELP_HTML, SearchBar
@@ -538,18 +538,7 @@ class MainWindow(QMainWindow):
         return f"Clippings — {self.archive.path}{read_only}"
 
     def _refresh_side(self) -> None:
-        archive = self.archive
-        self._show_side(
-            ArchiveReading(
-                archive=archive,
-                live=archive.count(),
-                trashed=archive.count(trashed=True),
-                tags=archive.tags(),
-                saved_searches=archive.saved_searches(),
-                outlets=archive.outlets(),
-                languages=archive.languages(),
-            )
-        )
+        self._show_side(read_side(self.archive))
 
     def _show_side(self, reading: ArchiveReading) -> None:
         """The sidebar, the filter lists and the counts, as read."""

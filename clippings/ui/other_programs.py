@@ -49,6 +49,21 @@ class ArchiveReading:
     index_problem: str = ""
 
 
+def read_side(archive: Archive, **extra: Any) -> ArchiveReading:
+    """The counts, tags, saved searches and filter choices the window's side shows,
+    with ``extra`` fields of ``ArchiveReading`` (rows, the clipping being read …)."""
+    return ArchiveReading(
+        archive=archive,
+        live=archive.count(),
+        trashed=archive.count(trashed=True),
+        tags=archive.tags(),
+        saved_searches=archive.saved_searches(),
+        outlets=archive.outlets(),
+        languages=archive.languages(),
+        **extra,
+    )
+
+
 def read_archive(
     archive: Archive,
     rows: RowsRequest | None,
@@ -84,14 +99,8 @@ def read_archive(
             rows_read = read_rows(archive, rows)
         except ClippingsError:
             log.info("the search shown cannot be run again", exc_info=True)
-    return ArchiveReading(
-        archive=archive,
-        live=archive.count(),
-        trashed=archive.count(trashed=True),
-        tags=archive.tags(),
-        saved_searches=archive.saved_searches(),
-        outlets=archive.outlets(),
-        languages=archive.languages(),
+    return read_side(
+        archive,
         rows=rows_read,
         reading_id=reading_id,
         reading=reading,

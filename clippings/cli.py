@@ -32,6 +32,7 @@ from clippings.model import (
     QueryError,
     Quote,
     TagError,
+    count_found,
     published_to_iso,
 )
 from clippings.services import Archive, import_paths, resolve_archive_path
@@ -206,9 +207,12 @@ def cmd_search(archive: Archive, args: argparse.Namespace) -> int:
         return EXIT_OK
     shown = len(results.hits)
     print(
-        f"{results.total} found" + (f", showing {shown}" if shown < results.total else ""),
+        count_found(results.total, results.exact)
+        + (f", showing {shown}" if shown < results.total else ""),
         file=sys.stderr,
     )
+    for note in results.notes:
+        print(f"note: {note}", file=sys.stderr)
     bold = sys.stdout.isatty()
     for hit in results.hits:
         row = hit.clipping

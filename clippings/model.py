@@ -177,8 +177,38 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchResults:
+    """The first hits of a search and how many match in all (see ``Ranking``)."""
+
     hits: tuple[SearchHit, ...]
     total: int
+    exact: bool = True
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """What a search index answers: clipping ids with scores, best first, and how many
+    clippings match in all.
+
+    ``exact`` is False when ``total`` is only a lower bound: counting every match would
+    have cost the index a second pass, so the window says "more than N". ``notes`` say,
+    in the user's words, where the search was narrowed (a prefix that stands for too
+    many words), so that nothing is hidden.
+    """
+
+    hits: tuple[tuple[int, float], ...]
+    total: int
+    exact: bool = True
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ids(self) -> list[int]:
+        return [clipping_id for clipping_id, _score in self.hits]
+
+
+def count_found(total: int, exact: bool = True) -> str:
+    """How a search's count reads: "1,234 found", or "more than 1,234 found"."""
+    return f"{total:,} found" if exact else f"more than {total:,} found"
 
 
 @dataclass(frozen=True)

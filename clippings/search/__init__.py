@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from clippings.model import IndexDocument, Progress
+from clippings.model import IndexDocument, Progress, Ranking
 from clippings.search.query import USER_FIELDS, combine, filter_query
 from clippings.search.whoosh_index import REBUILD_WAIT, WRITE_TIMEOUT, SortOrder, WhooshIndex
 
@@ -39,7 +39,13 @@ class SearchIndex(Protocol):
 
     def search(
         self, text: str, *, limit: int | None = 50, sort: SortOrder = "relevance"
-    ) -> tuple[list[tuple[int, float]], int]: ...
+    ) -> Ranking:
+        """The best ``limit`` matches (all with None) and how many match.
+
+        Raises:
+            QueryError: the query cannot be understood.
+        """
+        ...
 
     def snippet(self, text: str, article: str, *, length: int = 240) -> str: ...
 

@@ -32,6 +32,7 @@ from clippings.model import (
     IndexDamagedError,
     IndexDocument,
     Progress,
+    Ranking,
     StorageError,
     published_utc,
 )
@@ -285,7 +286,7 @@ class WhooshIndex:
     @_reading
     def search(
         self, text: str, *, limit: int | None = 50, sort: SortOrder = "relevance"
-    ) -> tuple[list[tuple[int, float]], int]:
+    ) -> Ranking:
         """The ids and scores of the best matches, and how many match in all.
 
         Raises:
@@ -297,8 +298,8 @@ class WhooshIndex:
             results = searcher.search(parsed, limit=limit, sortedby="moment", reverse=True)
         else:
             results = searcher.search(parsed, limit=limit)
-        hits = [(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
-        return hits, len(results)
+        hits = tuple((int(hit["id"]), float(hit.score or 0.0)) for hit in results)
+        return Ranking(hits, len(results))
 
     @_reading
     def snippet(self, text: str, article: str, *, length: int = 240) -> str:

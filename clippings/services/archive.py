@@ -35,6 +35,7 @@ from clippings.model import (
     NotFoundError,
     Progress,
     QueryError,
+    Ranking,
     ReadOnlyArchiveError,
     SavedSearch,
     SearchFilters,
@@ -363,8 +364,9 @@ class Archive:
     def _search(
         self, query: str, limit: int | None, sort: SortOrder, snippets: bool
     ) -> SearchResults:
-        ranked, total = self.index.search(query, limit=limit, sort=sort)
-        ids = [clipping_id for clipping_id, _ in ranked]
+        ranking = self.index.search(query, limit=limit, sort=sort)
+        ranked, total = ranking.hits, ranking.total
+        ids = ranking.ids
         rows = self.store.summaries_by_id(ids)
         texts = self.store.texts(ids) if snippets else {}
         hits = []
@@ -375,7 +377,12 @@ class Archive:
                 continue
             snippet = self.index.snippet(query, texts.get(clipping_id, "")) if snippets else ""
             hits.append(SearchHit(clipping=row, score=score, snippet=snippet))
-        return SearchResults(hits=tuple(hits), total=max(total, len(hits)))
+        return SearchResults(
+            hits=tuple(hits),
+            total=max(total, len(hits)),
+            exact=ranking.exact,
+            notes=ranking.notes,
+        )
 
     def search_ids(
         self,
@@ -384,10 +391,10 @@ class Archive:
         *,
         sort: SortOrder = "relevance",
         limit: int | None = 10_000,
-    ) -> tuple[builtins.list[int], int]:
-        """Ids of the clippings matching a query and filters, best (or newest) first,
-        and how many match in all. No snippets, no rows: the window fetches those for
-        the rows it shows.
+    ) -> Ranking:
+        """The clippings matching a query and filters, best (or newest) first, and how
+        many match in all. No snippets, no rows: the window fetches those for the rows
+        it shows.
 
         Raises:
             QueryError: the query cannot be understood.
@@ -395,8 +402,7 @@ class Archive:
         text = combine(query, filters or SearchFilters())
         if not text.strip():
             raise QueryError("the query is empty: type some words to search for")
-        ranked, total = self._from_index(lambda: self.index.search(text, limit=limit, sort=sort))
-        return [clipping_id for clipping_id, _ in ranked], total
+        return self._from_index(lambda: self.index.search(text, limit=limit, sort=sort))
 
     def snippets(self, query: str, ids: Sequence[int], *, length: int = 240) -> dict[int, str]:
         """Highlighted passages of these clippings for a query (for the rows shown)."""

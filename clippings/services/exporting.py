@@ -92,7 +92,7 @@ def gather(
         name = title or tag
         empty = f"no clipping carries the tag {tag!r} (or a tag below it)"
     elif query is not None:
-        found, _ = archive.search_ids(query, limit=None)
+        found = archive.search_ids(query, limit=None).ids
         name = title or f"Search: {query}"
         empty = f"no clipping matches {query!r}"
     else:

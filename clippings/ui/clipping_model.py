@@ -88,6 +88,8 @@ class RowsReading:
     count: int
     ids: tuple[int, ...] = ()
     total: int = 0
+    exact: bool = True
+    notes: tuple[str, ...] = ()
     pages: Mapping[int, list[ClippingSummary]] = field(default_factory=dict)
 
 
@@ -99,18 +101,27 @@ def read_rows(archive: Archive, request: RowsRequest) -> RowsReading:
     """
     pages: dict[int, list[ClippingSummary]] = {}
     if request.searching:
-        ranked, total = archive.search_ids(
+        ranking = archive.search_ids(
             request.query,
             request.filters,
             sort="relevance" if request.query.strip() else "date",
         )
+        ranked = ranking.ids
         if request.sort_key is not None:
             ranked = archive.sort_ids(ranked, request.sort_key, descending=request.descending)
         for page in request.pages:
             ids = ranked[page * PAGE : (page + 1) * PAGE]
             found = archive.summaries(ids)
             pages[page] = [found[i] for i in ids if i in found]
-        return RowsReading(request, len(ranked), tuple(ranked), total, pages)
+        return RowsReading(
+            request,
+            len(ranked),
+            tuple(ranked),
+            ranking.total,
+            ranking.exact,
+            ranking.notes,
+            pages,
+        )
     count = archive.count(tag=request.tag, trashed=request.trashed)
     for page in request.pages:
         if page * PAGE < count:
@@ -144,6 +155,10 @@ class ClippingTableModel(QAbstractTableModel):
         self.sort_key: SortKey | None = "published"
         self.descending = True
         self.total_matches = 0
+        #: False when ``total_matches`` is a lower bound ("more than N").
+        self.total_exact = True
+        #: Where the search was narrowed (a prefix that stands for too many words).
+        self.search_notes: tuple[str, ...] = ()
         self._count = 0
         self._ids: list[int] = []
         self._pages: dict[int, list[ClippingSummary]] = {}
@@ -171,15 +186,18 @@ class ClippingTableModel(QAbstractTableModel):
         Raises:
             QueryError: the query cannot be understood (the model is unchanged).
         """
-        ids, total = self.archive.search_ids(
+        ranking = self.archive.search_ids(
             query, filters, sort="relevance" if query.strip() else "date"
         )
         self.beginResetModel()
         self.tag, self.trashed = None, False
         self.query, self.filters, self.searching = query, filters, True
         self.sort_key = None  # relevance
-        self.total_matches = total
-        self._ids = ids
+        self.total_matches = ranking.total
+        self.total_exact = ranking.exact
+        self.search_notes = ranking.notes
+        self._ids = ranking.ids
+        ids = self._ids
         self._clear_caches()
         self._count = len(ids)
         self.endResetModel()
@@ -227,6 +245,8 @@ class ClippingTableModel(QAbstractTableModel):
         if self.searching:
             self._ids = list(reading.ids)
             self.total_matches = reading.total
+            self.total_exact = reading.exact
+            self.search_notes = reading.notes
         self._count = reading.count
         for page, rows in reading.pages.items():
             self._pages[page] = rows

@@ -71,6 +71,7 @@ from clippings.model import (
     SearchFilters,
     Story,
     Tag,
+    count_found,
 )
 from clippings.search import combine
 from clippings.services import Archive, TagChange, import_paths
@@ -594,7 +595,11 @@ class MainWindow(QMainWindow):
         if self.model.searching:
             shown = self.model.rowCount()
             total = self.model.total_matches
-            text = f"{total:,} found" + (f" (first {shown:,} shown)" if shown < total else "")
+            text = count_found(total, self.model.total_exact) + (
+                f" (first {shown:,} shown)" if shown < total else ""
+            )
+            if self.model.search_notes:
+                text += " · " + " · ".join(self.model.search_notes)
             self.search_bar.show_count(text)
         else:
             self.search_bar.show_count("")

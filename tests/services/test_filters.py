@@ -42,15 +42,15 @@ def three(archive):
 
 def test_filters_narrow_a_query_or_stand_alone(three):
     archive, a, b, c = three
-    assert set(archive.search_ids("summit")[0]) == {a, c}
+    assert set(archive.search_ids("summit").ids) == {a, c}
     july = SearchFilters(date_from=date(2021, 7, 1), date_to=date(2021, 7, 31))
-    assert archive.search_ids("summit", july)[0] == [a]
-    assert archive.search_ids("", SearchFilters(outlet="Le Monde"))[0] == [b]
-    assert archive.search_ids("", SearchFilters(language="FR"))[0] == [b]
-    assert archive.search_ids("", SearchFilters(tag="Russia"))[0] == [a]
-    assert archive.search_ids("summit OR sommet", SearchFilters(date_from=date(2021, 6, 2)))[0] == [
-        a
-    ]
+    assert archive.search_ids("summit", july).ids == [a]
+    assert archive.search_ids("", SearchFilters(outlet="Le Monde")).ids == [b]
+    assert archive.search_ids("", SearchFilters(language="FR")).ids == [b]
+    assert archive.search_ids("", SearchFilters(tag="Russia")).ids == [a]
+    assert archive.search_ids(
+        "summit OR sommet", SearchFilters(date_from=date(2021, 6, 2))
+    ).ids == [a]
     with pytest.raises(QueryError):
         archive.search_ids("", SearchFilters())
 

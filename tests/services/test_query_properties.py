@@ -101,7 +101,8 @@ def test_search_answers_or_raises_query_error(small_archive, query):
 @given(query=queries)
 def test_search_ids_answers_or_raises_query_error(small_archive, query):
     try:
-        ids, total = small_archive.search_ids(query)
+        ranking = small_archive.search_ids(query)
+        ids, total = ranking.ids, ranking.total
     except QueryError as error:
         assert str(error).strip(), f"a QueryError without a message for {query!r}"
         return

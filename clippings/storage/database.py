@@ -476,9 +476,10 @@ class ClippingStore:
                     .where(clipping_tags.c.tag_id.in_(tag_ids))
                 )
             if key.nullable:
-                conditions.append(
-                    key.expression.is_not(None) if with_value else key.expression.is_(None)
-                )
+                # ">= ''" rather than IS NOT NULL: the values of a key that may be
+                # missing are texts, and SQLite reads a range in the index for it
+                # (also to count the rows a skip passes over), not every row.
+                conditions.append(value >= "" if with_value else key.expression.is_(None))
             if after is not None and (after.value is not None) == with_value:
                 conditions.append(_after(value, after, descending, with_value))
             columns = [value, clippings.c.id] if with_value else [clippings.c.id]
@@ -521,14 +522,16 @@ class ClippingStore:
         its clippings are found through the tag's index and sorted here (walking the
         sort's index looking for them would read most of it)."""
         value = type_coerce(key.expression, NullType())
+        # The trash is sorted out here: in the query, SQLite would walk an index of all
+        # the (live or trashed) clippings instead of looking up the tag's few.
         keys = [
             (int(row.id), row.sort_value)
             for row in conn.execute(
-                select(clippings.c.id, value.label("sort_value")).where(
-                    clippings.c.id.in_(_clippings_with(tag_ids)),
-                    clippings.c.trashed == trashed,
+                select(clippings.c.id, value.label("sort_value"), clippings.c.trashed).where(
+                    clippings.c.id.in_(_clippings_with(tag_ids))
                 )
             )
+            if bool(row.trashed) == trashed
         ]
         with_value = sorted(
             ((i, v) for i, v in keys if v is not None),

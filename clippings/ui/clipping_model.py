@@ -5,6 +5,12 @@ the archive for the row count and then for pages of rows as the view scrolls to
 them; in search mode it holds only the ranked ids the index returned and fetches
 the rows (and the snippets) of the pages the view shows.
 
+List pages are read by keyset: each page starts right after where the page before
+it ended (``ListPage.next``), so scrolling costs the same at the end of 100,000 rows
+as at the top. A page far from any page read yet (the scrollbar dragged, the view
+scrolled to the bottom) starts from the nearest page read before it and passes over
+the rows in between in the sort's index, without reading them (see ``list_page``).
+
 To show what another program changed without stalling the window, the model can be
 read again off the GUI thread: ``request`` says what it shows and which pages the
 view needs, ``read_rows`` reads them (on any thread), and ``apply`` swaps them in.
@@ -26,7 +32,13 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from clippings.model import ClippingSummary, SearchFilters, published_to_iso
+from clippings.model import (
+    ClippingSummary,
+    ListPage,
+    ListPosition,
+    SearchFilters,
+    published_to_iso,
+)
 from clippings.services import Archive
 from clippings.storage import SortKey
 
@@ -89,6 +101,37 @@ class RowsReading:
     ids: tuple[int, ...] = ()
     total: int = 0
     pages: Mapping[int, list[ClippingSummary]] = field(default_factory=dict)
+    #: Where each list page read ended (None after the last), to read on from there.
+    ends: Mapping[int, ListPosition | None] = field(default_factory=dict)
+
+
+def list_page(
+    archive: Archive,
+    *,
+    tag: str | None,
+    trashed: bool,
+    sort: SortKey,
+    descending: bool,
+    page: int,
+    ends: Mapping[int, ListPosition | None],
+) -> ListPage:
+    """Page ``page`` of the list: right after the nearest page before it whose end is
+    known (``ends``), passing over the pages in between; from the top when none is."""
+    known = [p for p, end in ends.items() if p < page and end is not None]
+    after: ListPosition | None = None
+    skip = page * PAGE
+    if known:
+        nearest = max(known)
+        after, skip = ends[nearest], (page - nearest - 1) * PAGE
+    return archive.page(
+        tag=tag,
+        trashed=trashed,
+        sort=sort,
+        descending=descending,
+        after=after,
+        skip=skip,
+        limit=PAGE,
+    )
 
 
 def read_rows(archive: Archive, request: RowsRequest) -> RowsReading:
@@ -112,17 +155,21 @@ def read_rows(archive: Archive, request: RowsRequest) -> RowsReading:
             pages[page] = [found[i] for i in ids if i in found]
         return RowsReading(request, len(ranked), tuple(ranked), total, pages)
     count = archive.count(tag=request.tag, trashed=request.trashed)
-    for page in request.pages:
+    ends: dict[int, ListPosition | None] = {}
+    for page in sorted(request.pages):  # in order: each page reads on from the one before
         if page * PAGE < count:
-            pages[page] = archive.list(
+            read = list_page(
+                archive,
                 tag=request.tag,
                 trashed=request.trashed,
                 sort=request.sort_key or "published",
                 descending=request.descending,
-                offset=page * PAGE,
-                limit=PAGE,
+                page=page,
+                ends=ends,
             )
-    return RowsReading(request, count, pages=pages)
+            pages[page] = list(read.rows)
+            ends[page] = read.next
+    return RowsReading(request, count, pages=pages, ends=ends)
 
 
 def date_text(row: ClippingSummary) -> str:
@@ -148,6 +195,8 @@ class ClippingTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._pages: dict[int, list[ClippingSummary]] = {}
         self._rows_by_id: dict[int, ClippingSummary] = {}
+        #: Where each list page read ended: the next page reads on from there.
+        self._ends: dict[int, ListPosition | None] = {}
         self._snippets: dict[int, str] = {}
         self._reload()
 
@@ -232,6 +281,7 @@ class ClippingTableModel(QAbstractTableModel):
             self._pages[page] = rows
             for row in rows:
                 self._rows_by_id[row.id] = row
+        self._ends.update(reading.ends)
         self.endResetModel()
         return True
 
@@ -248,6 +298,7 @@ class ClippingTableModel(QAbstractTableModel):
     def _clear_caches(self) -> None:
         self._pages.clear()
         self._rows_by_id.clear()
+        self._ends.clear()
         self._snippets.clear()
 
     # --- Rows -----------------------------------------------------------------------
@@ -304,14 +355,17 @@ class ClippingTableModel(QAbstractTableModel):
             found = self.archive.summaries(ids)
             rows = [found[i] for i in ids if i in found]
         else:
-            rows = self.archive.list(
+            read = list_page(
+                self.archive,
                 tag=self.tag,
                 trashed=self.trashed,
                 sort=self.sort_key or "published",
                 descending=self.descending,
-                offset=page * PAGE,
-                limit=PAGE,
+                page=page,
+                ends=self._ends,
             )
+            rows = list(read.rows)
+            self._ends[page] = read.next
         for row in rows:
             self._rows_by_id[row.id] = row
         return rows

@@ -419,7 +419,7 @@ class ClippingStore:
                 tag_ids = self._tag_ids(conn, tag)
                 if not tag_ids:
                     return ListPage((), None)
-            small = tag_ids is not None and self._tag_size(conn, tag_ids) <= _SMALL_TAG
+            small = tag_ids is not None and self._tag_is_small(conn, tag_ids)
             if small:
                 assert tag_ids is not None
                 ordered = self._small_tag_page(
@@ -552,16 +552,17 @@ class ClippingStore:
             for i in conn.execute(select(tags.c.id).where(_tag_filter(tag_name(tag)))).scalars()
         ]
 
-    def _tag_size(self, conn: Connection, tag_ids: list[int]) -> int:
-        """How many clippings have one of these tags (from the tag's index alone)."""
-        return int(
-            conn.execute(
-                select(func.count(clipping_tags.c.clipping_id.distinct())).where(
-                    clipping_tags.c.tag_id.in_(tag_ids)
-                )
-            ).scalar()
-            or 0
+    def _tag_is_small(self, conn: Connection, tag_ids: list[int]) -> bool:
+        """Whether at most ``_SMALL_TAG`` clippings have one of these tags (counted in
+        the tag's index, and only as far as that bound)."""
+        entries = (
+            select(clipping_tags.c.clipping_id)
+            .where(clipping_tags.c.tag_id.in_(tag_ids))
+            .limit(_SMALL_TAG + 1)
+            .subquery()
         )
+        found = conn.execute(select(func.count()).select_from(entries)).scalar()
+        return int(found or 0) <= _SMALL_TAG
 
     def summaries_by_id(self, ids: Sequence[int]) -> dict[int, ClippingSummary]:
         found: dict[int, ClippingSummary] = {}

@@ -349,15 +349,12 @@ class ClippingStore:
 
     def count(self, *, tag: str | None = None, trashed: bool = False) -> int:
         with self._reading() as conn:
-            query = (
-                select(func.count()).select_from(clippings).where(clippings.c.trashed == trashed)
-            )
+            tag_ids: list[int] | None = None
             if tag is not None:
                 tag_ids = self._tag_ids(conn, tag)
                 if not tag_ids:
                     return 0
-                query = query.where(clippings.c.id.in_(_clippings_with(tag_ids)))
-            return int(conn.execute(query).scalar() or 0)
+            return self._count(conn, tag_ids, trashed)
 
     def summaries(
         self,
@@ -425,6 +422,8 @@ class ClippingStore:
                 ordered = self._small_tag_page(
                     conn, key, tag_ids, trashed, descending, after, skip, limit
                 )
+            elif after is None and limit is not None and skip >= _FAR_JUMP:
+                ordered = self._far_page(conn, key, tag_ids, trashed, descending, skip, limit)
             else:
                 ordered = self._index_page(
                     conn, key, tag_ids, trashed, descending, after, skip, limit
@@ -455,17 +454,22 @@ class ClippingStore:
         after: ListPosition | None,
         skip: int,
         limit: int | None,
+        *,
+        backwards: bool = False,
     ) -> list[tuple[int, Any]]:
         """(id, sort value) of a page and one row more, walking the sort's index.
 
         The rows with a value and those without are two ranges of the index (SQLite
         puts NULL first), read one after the other, so that rows without a value come
         last in both directions and every ORDER BY is the index's own order.
+        ``backwards`` reads the list from its end (``descending`` is then already
+        turned round): the rows without a value first.
         """
         value = type_coerce(key.expression, NullType())
         wanted = None if limit is None else limit + 1
         found: list[tuple[int, Any]] = []
-        for with_value in (True, False) if key.nullable else (True,):
+        segments = (True, False) if key.nullable else (True,)
+        for with_value in segments[::-1] if backwards else segments:
             if after is not None and with_value and after.value is None:
                 continue  # the previous page ended among the rows without a value
             conditions: list[Any] = [clippings.c.trashed == trashed]
@@ -506,6 +510,45 @@ class ClippingStore:
                 if wanted <= 0:
                     break
         return found
+
+    def _far_page(
+        self,
+        conn: Connection,
+        key: _SortKeyColumn,
+        tag_ids: list[int] | None,
+        trashed: bool,
+        descending: bool,
+        skip: int,
+        limit: int,
+    ) -> list[tuple[int, Any]]:
+        """A page far down the list, with one row more: in the second half of the list
+        it is read from the end backwards (the End key, the scrollbar dragged down), so
+        no jump passes over more than half of the index."""
+        total = self._count(conn, tag_ids, trashed)
+        if skip <= total // 2:
+            return self._index_page(conn, key, tag_ids, trashed, descending, None, skip, limit)
+        end = total - skip  # rows from the page's first row to the end of the list
+        if end <= 0:
+            return []
+        from_end = max(0, end - limit - 1)
+        backwards = self._index_page(
+            conn,
+            key,
+            tag_ids,
+            trashed,
+            not descending,
+            None,
+            from_end,
+            end - from_end - 1,
+            backwards=True,
+        )
+        return backwards[::-1]
+
+    def _count(self, conn: Connection, tag_ids: list[int] | None, trashed: bool) -> int:
+        query = select(func.count()).select_from(clippings).where(clippings.c.trashed == trashed)
+        if tag_ids is not None:
+            query = query.where(clippings.c.id.in_(_clippings_with(tag_ids)))
+        return int(conn.execute(query).scalar() or 0)
 
     def _small_tag_page(
         self,
@@ -1367,6 +1410,9 @@ _SORT_KEYS: dict[str, _SortKeyColumn] = {
     "imported": _SortKeyColumn(clippings.c.imported_at, False),
     "id": _SortKeyColumn(clippings.c.id, False),
 }
+
+#: A jump past this many rows counts the list first, to read from its end when nearer.
+_FAR_JUMP = 10_000
 
 #: A tag with at most this many clippings is listed by sorting its clippings; a bigger
 #: one by walking the sort's index, where its clippings are frequent enough.

@@ -94,12 +94,15 @@ CASES = [
 
 @pytest.mark.parametrize(("sort", "descending", "tag", "trashed"), CASES)
 @pytest.mark.parametrize("small_tag", [2000, 0], ids=["sorted-tag", "indexed-tag"])
+@pytest.mark.parametrize("far_jump", [10_000, 1], ids=["from-top", "from-end"])
 def test_paging_by_position_returns_every_clipping_once_in_order(
-    store, monkeypatch, sort, descending, tag, trashed, small_tag
+    store, monkeypatch, sort, descending, tag, trashed, small_tag, far_jump
 ):
     # A tag is listed by sorting its clippings when it has few, by walking the sort's
-    # index when it has many: both ways give the same list.
+    # index when it has many; a jump far down is read from the end of the list: every
+    # way gives the same list.
     monkeypatch.setattr(database, "_SMALL_TAG", small_tag)
+    monkeypatch.setattr(database, "_FAR_JUMP", far_jump)
     want = expected(store, sort, descending, tag, trashed)
     assert want, "the case lists something"
     common: dict[str, Any] = {"tag": tag, "trashed": trashed, "sort": sort}
@@ -114,9 +117,15 @@ def test_paging_by_position_returns_every_clipping_once_in_order(
         after = page.next
     assert seen == want
     # A jump (the scrollbar dragged) lands where the pages read one by one would.
-    for skip in (0, 1, 36, len(want) // 2, len(want) - 1, len(want), len(want) + 5):
+    half = len(want) // 2
+    for skip in {0, 1, 36, half - 1, half, half + 1, len(want) - 21, len(want) - 20} - {-1}:
         jumped = store.page(**common, descending=descending, skip=skip, limit=20)
-        assert [row.id for row in jumped.rows] == want[skip : skip + 20]
+        assert [row.id for row in jumped.rows] == want[skip : skip + 20], skip
+        assert (jumped.next is None) == (skip + 20 >= len(want)), skip
+    for skip in (len(want) - 1, len(want), len(want) + 5):
+        jumped = store.page(**common, descending=descending, skip=skip, limit=20)
+        assert [row.id for row in jumped.rows] == want[skip:], skip
+        assert jumped.next is None
     # ...also from a known position; and the offset of the old API is the same list.
     middle = store.page(**common, descending=descending, limit=50)
     if middle.next is not None:
@@ -139,6 +148,7 @@ def test_every_page_is_read_in_its_index_order_without_sorting(
     store, monkeypatch, sort, descending, trashed
 ):
     monkeypatch.setattr(database, "_SMALL_TAG", 0)  # a big tag walks the sort's index
+    monkeypatch.setattr(database, "_FAR_JUMP", 100)  # a jump near the end reads backwards
     statements: list[str] = []
 
     def before(conn, cursor, statement, parameters, context, executemany):
@@ -150,7 +160,9 @@ def test_every_page_is_read_in_its_index_order_without_sorting(
     try:
         first = store.page(sort=sort, descending=descending, trashed=trashed, limit=10)
         store.page(sort=sort, descending=descending, trashed=trashed, after=first.next, limit=10)
-        store.page(sort=sort, descending=descending, trashed=trashed, skip=300, limit=10)
+        store.page(sort=sort, descending=descending, trashed=trashed, skip=50, limit=10)
+        store.page(sort=sort, descending=descending, trashed=trashed, skip=600, limit=10)
+        store.page(sort=sort, descending=descending, tag="Big", skip=300, limit=10)
         store.page(sort=sort, descending=descending, tag="Big", limit=10, trashed=trashed)
     finally:
         event.remove(store.engine, "before_cursor_execute", before)

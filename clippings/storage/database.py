@@ -545,10 +545,31 @@ class ClippingStore:
         return backwards[::-1]
 
     def _count(self, conn: Connection, tag_ids: list[int] | None, trashed: bool) -> int:
-        query = select(func.count()).select_from(clippings).where(clippings.c.trashed == trashed)
-        if tag_ids is not None:
-            query = query.where(clippings.c.id.in_(_clippings_with(tag_ids)))
-        return int(conn.execute(query).scalar() or 0)
+        """How many clippings the list holds (live or trashed, of a tag or all)."""
+        if tag_ids is None:
+            query = select(func.count()).where(clippings.c.trashed == trashed)
+            return int(conn.execute(query.select_from(clippings)).scalar() or 0)
+        # The tag's clippings are counted in its index, the trashed ones among them by
+        # walking the (usually short) trash: looking up every clipping of a big tag to
+        # see whether it is trashed would cost a read per clipping.
+        tagged = clipping_tags.c.clipping_id
+        everything = conn.execute(
+            select(func.count(tagged.distinct() if len(tag_ids) > 1 else tagged)).where(
+                clipping_tags.c.tag_id.in_(tag_ids)
+            )
+        ).scalar()
+        in_trash = conn.execute(
+            select(func.count())
+            .select_from(clippings)
+            .where(
+                clippings.c.trashed.is_(True),
+                exists()
+                .where(clipping_tags.c.clipping_id == clippings.c.id)
+                .where(clipping_tags.c.tag_id.in_(tag_ids)),
+            )
+        ).scalar()
+        in_trash = int(in_trash or 0)
+        return in_trash if trashed else int(everything or 0) - in_trash
 
     def _small_tag_page(
         self,

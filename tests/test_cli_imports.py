@@ -74,4 +74,4 @@ def test_help_loads_neither_the_database_library_nor_the_search_engine():
 
 
 def test_the_edit_options_are_the_editable_fields_but_the_date():
-    assert EDIT_OPTIONS == tuple(f for f in EDITABLE_FIELDS if f != "published")
+    assert tuple(f for f in EDITABLE_FIELDS if f != "published") == EDIT_OPTIONS

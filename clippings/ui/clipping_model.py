@@ -8,8 +8,9 @@ the rows (and the snippets) of the pages the view shows.
 List pages are read by keyset: each page starts right after where the page before
 it ended (``ListPage.next``), so scrolling costs the same at the end of 100,000 rows
 as at the top. A page far from any page read yet (the scrollbar dragged, the view
-scrolled to the bottom) starts from the nearest page read before it and passes over
-the rows in between in the sort's index, without reading them (see ``list_page``).
+scrolled to the bottom) starts from the nearest page read before it, or from the
+top or the end of the list when nearer, and passes over the rows in between in the
+sort's index without reading them (see ``list_page``).
 
 To show what another program changed without stalling the window, the model can be
 read again off the GUI thread: ``request`` says what it shows and which pages the
@@ -114,15 +115,20 @@ def list_page(
     descending: bool,
     page: int,
     ends: Mapping[int, ListPosition | None],
+    count: int,
 ) -> ListPage:
-    """Page ``page`` of the list: right after the nearest page before it whose end is
-    known (``ends``), passing over the pages in between; from the top when none is."""
+    """Page ``page`` of the list (of ``count`` rows): right after the nearest page
+    before it whose end is known (``ends``), passing over the pages in between, unless
+    the top or the end of the list is nearer: the archive then reads from there."""
     known = [p for p, end in ends.items() if p < page and end is not None]
+    first = page * PAGE
     after: ListPosition | None = None
-    skip = page * PAGE
+    skip = first
     if known:
         nearest = max(known)
-        after, skip = ends[nearest], (page - nearest - 1) * PAGE
+        between = (page - nearest - 1) * PAGE
+        if between <= min(first, count - first):
+            after, skip = ends[nearest], between
     return archive.page(
         tag=tag,
         trashed=trashed,
@@ -166,6 +172,7 @@ def read_rows(archive: Archive, request: RowsRequest) -> RowsReading:
                 descending=request.descending,
                 page=page,
                 ends=ends,
+                count=count,
             )
             pages[page] = list(read.rows)
             ends[page] = read.next
@@ -363,6 +370,7 @@ class ClippingTableModel(QAbstractTableModel):
                 descending=self.descending,
                 page=page,
                 ends=self._ends,
+                count=self._count,
             )
             rows = list(read.rows)
             self._ends[page] = read.next

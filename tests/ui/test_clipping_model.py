@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from clippings.services import Archive
+from clippings.storage import database
 from clippings.ui.clipping_model import PAGE, TITLE, ClippingTableModel, read_rows
 from tests.synthetic import fill
 
@@ -60,11 +61,16 @@ def test_scrolling_reads_each_page_after_the_one_before(qtbot, archive):
     assert all(call["after"] is not None for call in spy.calls[1:])
 
 
-def test_a_jump_to_the_bottom_then_back_shows_the_same_rows(qtbot, archive):
+def test_a_jump_to_the_bottom_then_back_shows_the_same_rows(qtbot, archive, monkeypatch):
+    monkeypatch.setattr(database, "_FAR_JUMP", 1)  # as a jump over 10,000 rows would be
     model = ClippingTableModel(archive)
     want = [row.id for row in archive.list(sort="published", descending=True)]
-    # The scrollbar dragged to the end, then to the middle, then scrolling up.
+    assert model.id_at(0) == want[0]
+    spy = Spy(archive)
+    # The scrollbar dragged to the end (read from the end of the list, not by passing
+    # over every row from the first page), then to the middle, then scrolling up.
     assert model.id_at(ROWS - 1) == want[-1]
+    assert spy.calls[0]["after"] is None and spy.calls[0]["skip"] == (ROWS - 1) // PAGE * PAGE
     assert model.id_at(ROWS // 2) == want[ROWS // 2]
     assert [model.id_at(row) for row in reversed(range(ROWS))] == list(reversed(want))
 

@@ -3,6 +3,10 @@
 A stable contract that scripts rely on. With ``--json`` standard output holds that
 JSON and nothing else; progress and messages go to standard error. Exit status: 0
 success, 1 a failed import or an unknown id, 2 a usage or query error.
+
+Each command imports what it needs when it runs: ``--help`` needs no database and no
+search engine, and ``search``, ``list`` and ``show`` never load Qt, the importers,
+the analysis of related pieces or numpy (``tests/test_cli_imports.py`` checks).
 """
 
 from __future__ import annotations
@@ -15,18 +19,19 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from clippings import __version__
-from clippings.exporters import FORMAT_NAMES
-from clippings.exporters.records import clipping_record
+from clippings.exporters import FORMAT_NAMES, FORMATS
 from clippings.model import (
+    METADATA_FIELDS,
     ArchiveError,
     Cancelled,
     Clipping,
     ClippingsError,
     ClippingSummary,
     ImportReport,
+    ListPosition,
     NotFoundError,
     Progress,
     QueryError,
@@ -35,16 +40,18 @@ from clippings.model import (
     count_found,
     published_to_iso,
 )
-from clippings.services import Archive, import_paths, resolve_archive_path
-from clippings.services.backup import backup_archive
 from clippings.services.dates import parse_user_date
-from clippings.services.exporting import describe_format, export, gather
-from clippings.storage import EDITABLE_FIELDS
+from clippings.services.locate import resolve_archive_path
+
+if TYPE_CHECKING:
+    from clippings.services.archive import Archive
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
-#: `edit`'s text options (``--published`` is read as a date).
-EDIT_OPTIONS = tuple(field for field in EDITABLE_FIELDS if field != "published")
+#: `edit`'s text options (``--published`` is read as a date): storage's EDITABLE_FIELDS
+#: without the date, spelled out from the model so that ``--help`` needs no database
+#: library (a test checks that the two agree).
+EDIT_OPTIONS = tuple(field for field in (*METADATA_FIELDS, "notes") if field != "published")
 
 log = logging.getLogger("clippings")
 
@@ -92,9 +99,13 @@ def _print_rows(rows: Sequence[ClippingSummary], out: TextIO = sys.stdout) -> No
         return
     width = max(len(str(r.id)) for r in rows)
     for row in rows:
-        outlet = f"  [{row.outlet}]" if row.outlet else ""
-        tags = f"  #{' #'.join(row.tags)}" if row.tags else ""
-        print(f"{row.id:>{width}}  {_date_text(row):<10}  {row.title}{outlet}{tags}", file=out)
+        print(_row_text(row, width), file=out)
+
+
+def _row_text(row: ClippingSummary, width: int) -> str:
+    outlet = f"  [{row.outlet}]" if row.outlet else ""
+    tags = f"  #{' #'.join(row.tags)}" if row.tags else ""
+    return f"{row.id:>{width}}  {_date_text(row):<10}  {row.title}{outlet}{tags}"
 
 
 class _ProgressBar:
@@ -139,6 +150,8 @@ def _ids(values: Sequence[str]) -> list[int]:
 def cmd_import(archive: Archive, args: argparse.Namespace) -> int:
     bar = _ProgressBar("Importing")
     try:
+        from clippings.services.importing import import_paths
+
         report = import_paths(
             archive, args.paths, report=bar, tags=args.tag or (), password=args.password
         )
@@ -234,6 +247,8 @@ def _terminal_snippet(snippet: str, bold: bool) -> str:
 def cmd_show(archive: Archive, args: argparse.Namespace) -> int:
     clipping = archive.get(_ids([args.id])[0])
     if args.json:
+        from clippings.exporters.records import clipping_record
+
         _emit_json(clipping_record(clipping))
         return EXIT_OK
     provenance = clipping.provenance
@@ -265,12 +280,38 @@ def cmd_show(archive: Archive, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: Rows `list` reads at a time (by keyset: each page right after the one before).
+LIST_PAGE = 1000
+
+
 def cmd_list(archive: Archive, args: argparse.Namespace) -> int:
-    rows = archive.list(tag=args.tag)
+    """The clippings, newest first, written as they are read: a page at a time, so a
+    list of 100,000 starts at once and never holds the whole archive in memory."""
+    after: ListPosition | None = None
+    first = True
+    width = 0
+    while True:
+        page = archive.page(tag=args.tag, after=after, limit=LIST_PAGE)
+        if args.json:
+            for row in page.rows:
+                # The same text as json.dump(list, indent=2), one element at a time.
+                item = json.dumps(_summary_json(row), ensure_ascii=False, indent=2)
+                sys.stdout.write(("[\n  " if first else ",\n  ") + item.replace("\n", "\n  "))
+                first = False
+        elif page.rows:
+            # The id column as wide as the first page's widest id (ids grow by one digit
+            # at most in a list sorted by date, so the columns barely move).
+            width = width or max(len(str(r.id)) for r in page.rows)
+            for row in page.rows:
+                print(_row_text(row, width))
+            first = False
+        if page.next is None:
+            break
+        after = page.next
     if args.json:
-        _emit_json([_summary_json(r) for r in rows])
-    else:
-        _print_rows(rows)
+        sys.stdout.write("[]\n" if first else "\n]\n")
+    elif first:
+        print("(none)")
     return EXIT_OK
 
 
@@ -370,6 +411,8 @@ def cmd_purge(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def cmd_export(archive: Archive, args: argparse.Namespace) -> int:
+    from clippings.services.exporting import export, gather
+
     collection = gather(
         archive,
         tag=args.tag,
@@ -562,6 +605,8 @@ def cmd_check(archive: Archive, args: argparse.Namespace) -> int:
 def cmd_backup(archive: Archive, args: argparse.Namespace) -> int:
     bar = _ProgressBar("Backing up")
     try:
+        from clippings.services.backup import backup_archive
+
         summary = backup_archive(archive, Path(args.destination), report=bar)
     finally:
         bar.finish()
@@ -693,7 +738,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_export,
         "export a tag's clippings, a search or chosen ids to a file",
         epilog="formats:\n"
-        + "\n".join(f"  {name:<10} {describe_format(name)}" for name in FORMAT_NAMES),
+        + "\n".join(f"  {name:<10} {FORMATS.get(name, name)}" for name in FORMAT_NAMES),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     which = sub.add_mutually_exclusive_group(required=True)
@@ -760,6 +805,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("pdfminer").setLevel(logging.ERROR)
     if args.command is None:
         return _open_window(args)
+    from clippings.services.archive import Archive
+
     path = resolve_archive_path(args.archive)
     previous = _stop_on_sigterm()
     try:

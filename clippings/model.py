@@ -119,6 +119,27 @@ class ClippingSummary:
 
 
 @dataclass(frozen=True)
+class ListPosition:
+    """Where a page of the list ended: the sort value of its last row, as the archive
+    stores it (None when that row has no value, so it sorts last), and the row's id.
+
+    The next page starts right after it (keyset paging), whatever was added or removed
+    meanwhile. Meaningful only for the sort, direction, tag and trash it was read with.
+    """
+
+    value: str | int | float | None
+    id: int
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A page of the list, and where the following one starts (None after the last)."""
+
+    rows: tuple[ClippingSummary, ...]
+    next: ListPosition | None
+
+
+@dataclass(frozen=True)
 class Clipping:
     """A whole clipping as stored in the archive."""
 

@@ -345,6 +345,9 @@ def _contents_document(
             QTextLength(QTextLength.Type.PercentageLength, 10),
         ]
     )
+    # One edit block: Qt lays the table out once at its end, not again after every
+    # insertion into one of its cells (which made the contents quadratic).
+    cursor.beginEditBlock()
     table = cursor.insertTable(max(1, len(clippings)), 2, table_format)
     title = _char_format(setter, sans=True, points=10.5, bold=True)
     meta = _char_format(setter, sans=True, points=8.5, colour=_MUTED)
@@ -366,6 +369,7 @@ def _contents_document(
         right.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
         page.setBlockFormat(right)
         setter.insert(page, str(start), number)
+    cursor.endEditBlock()
     return document
 
 

@@ -32,6 +32,8 @@ from clippings.model import (
     IndexBusyError,
     IndexDamagedError,
     IndexDocument,
+    ListPage,
+    ListPosition,
     NotFoundError,
     Progress,
     QueryError,
@@ -341,6 +343,30 @@ class Archive:
             sort=sort,
             descending=descending,
             offset=offset,
+            limit=limit,
+        )
+
+    def page(
+        self,
+        *,
+        tag: str | None = None,
+        trashed: bool = False,
+        sort: SortKey = "published",
+        descending: bool = True,
+        after: ListPosition | None = None,
+        skip: int = 0,
+        limit: int | None = 200,
+    ) -> ListPage:
+        """A page of clippings after ``after`` (the previous page's ``next``; from the
+        top when None), having passed over ``skip`` rows: keyset paging, as fast at the
+        end of the list as at its top (see ``ClippingStore.page``)."""
+        return self.store.page(
+            tag=tag,
+            trashed=trashed,
+            sort=sort,
+            descending=descending,
+            after=after,
+            skip=skip,
             limit=limit,
         )
 

@@ -168,12 +168,27 @@ def _v4_reliable_queue(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE index_queue_v4 RENAME TO index_queue"))
 
 
+def _v5_list_indexes(conn: Connection) -> None:
+    # One index per sort of the list, in the order the list shows (keyset paging), and
+    # a tag's clippings straight from an index.
+    for statement in (
+        "CREATE INDEX ix_clippings_list_published ON clippings (trashed, published_utc, id)",
+        "CREATE INDEX ix_clippings_list_title ON clippings (trashed, lower(title), id)",
+        "CREATE INDEX ix_clippings_list_outlet ON clippings (trashed, lower(outlet), id)",
+        "CREATE INDEX ix_clippings_list_words ON clippings (trashed, word_count, id)",
+        "CREATE INDEX ix_clippings_list_imported ON clippings (trashed, imported_at, id)",
+        "CREATE INDEX ix_clipping_tags_tag_clipping ON clipping_tags (tag_id, clipping_id)",
+    ):
+        conn.execute(text(statement))
+
+
 #: (version, migration), in order. Append only.
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _v1_initial),
     (2, _v2_saved_searches),
     (3, _v3_clipping_features),
     (4, _v4_reliable_queue),
+    (5, _v5_list_indexes),
 )
 
 LATEST = MIGRATIONS[-1][0]

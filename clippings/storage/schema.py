@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
 )
 
 metadata = MetaData()
@@ -79,6 +80,18 @@ clippings = Table(
     Index("ix_clippings_trashed", "trashed"),
 )
 
+#: One index per sort of the list (schema 5), each in the order the list shows, so a
+#: page is read by seeking in an index (keyset paging), never by sorting the archive:
+#: (trashed, the sort value, id). Sorting by id uses ``ix_clippings_trashed``, whose
+#: entries end with the row id. Title and outlet sort case-insensitively, on lower().
+Index("ix_clippings_list_published", clippings.c.trashed, clippings.c.published_utc, clippings.c.id)
+Index("ix_clippings_list_title", clippings.c.trashed, func.lower(clippings.c.title), clippings.c.id)
+Index(
+    "ix_clippings_list_outlet", clippings.c.trashed, func.lower(clippings.c.outlet), clippings.c.id
+)
+Index("ix_clippings_list_words", clippings.c.trashed, clippings.c.word_count, clippings.c.id)
+Index("ix_clippings_list_imported", clippings.c.trashed, clippings.c.imported_at, clippings.c.id)
+
 tags = Table(
     "tags",
     metadata,
@@ -96,6 +109,8 @@ clipping_tags = Table(
     ),
     Column("tag_id", Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_clipping_tags_tag_id", "tag_id"),
+    # A tag's clippings without reading the table (schema 5: the list of a tag).
+    Index("ix_clipping_tags_tag_clipping", "tag_id", "clipping_id"),
 )
 
 #: Clippings whose index entry must be brought up to date: written in the same

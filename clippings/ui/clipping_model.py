@@ -5,6 +5,13 @@ the archive for the row count and then for pages of rows as the view scrolls to
 them; in search mode it holds only the ranked ids the index returned and fetches
 the rows (and the snippets) of the pages the view shows.
 
+List pages are read by keyset: each page starts right after where the page before
+it ended (``ListPage.next``), so scrolling costs the same at the end of 100,000 rows
+as at the top. A page far from any page read yet (the scrollbar dragged, the view
+scrolled to the bottom) starts from the nearest page read before it, or from the
+top or the end of the list when nearer, and passes over the rows in between in the
+sort's index without reading them (see ``list_page``).
+
 To show what another program changed without stalling the window, the model can be
 read again off the GUI thread: ``request`` says what it shows and which pages the
 view needs, ``read_rows`` reads them (on any thread), and ``apply`` swaps them in.
@@ -26,7 +33,13 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from clippings.model import ClippingSummary, SearchFilters, published_to_iso
+from clippings.model import (
+    ClippingSummary,
+    ListPage,
+    ListPosition,
+    SearchFilters,
+    published_to_iso,
+)
 from clippings.services import Archive
 from clippings.storage import SortKey
 
@@ -91,6 +104,42 @@ class RowsReading:
     exact: bool = True
     notes: tuple[str, ...] = ()
     pages: Mapping[int, list[ClippingSummary]] = field(default_factory=dict)
+    #: Where each list page read ended (None after the last), to read on from there.
+    ends: Mapping[int, ListPosition | None] = field(default_factory=dict)
+
+
+def list_page(
+    archive: Archive,
+    *,
+    tag: str | None,
+    trashed: bool,
+    sort: SortKey,
+    descending: bool,
+    page: int,
+    ends: Mapping[int, ListPosition | None],
+    count: int,
+) -> ListPage:
+    """Page ``page`` of the list (of ``count`` rows): right after the nearest page
+    before it whose end is known (``ends``), passing over the pages in between, unless
+    the top or the end of the list is nearer: the archive then reads from there."""
+    known = [p for p, end in ends.items() if p < page and end is not None]
+    first = page * PAGE
+    after: ListPosition | None = None
+    skip = first
+    if known:
+        nearest = max(known)
+        between = (page - nearest - 1) * PAGE
+        if between <= min(first, count - first):
+            after, skip = ends[nearest], between
+    return archive.page(
+        tag=tag,
+        trashed=trashed,
+        sort=sort,
+        descending=descending,
+        after=after,
+        skip=skip,
+        limit=PAGE,
+    )
 
 
 def read_rows(archive: Archive, request: RowsRequest) -> RowsReading:
@@ -123,17 +172,22 @@ def read_rows(archive: Archive, request: RowsRequest) -> RowsReading:
             pages,
         )
     count = archive.count(tag=request.tag, trashed=request.trashed)
-    for page in request.pages:
+    ends: dict[int, ListPosition | None] = {}
+    for page in sorted(request.pages):  # in order: each page reads on from the one before
         if page * PAGE < count:
-            pages[page] = archive.list(
+            read = list_page(
+                archive,
                 tag=request.tag,
                 trashed=request.trashed,
                 sort=request.sort_key or "published",
                 descending=request.descending,
-                offset=page * PAGE,
-                limit=PAGE,
+                page=page,
+                ends=ends,
+                count=count,
             )
-    return RowsReading(request, count, pages=pages)
+            pages[page] = list(read.rows)
+            ends[page] = read.next
+    return RowsReading(request, count, pages=pages, ends=ends)
 
 
 def date_text(row: ClippingSummary) -> str:
@@ -163,6 +217,8 @@ class ClippingTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._pages: dict[int, list[ClippingSummary]] = {}
         self._rows_by_id: dict[int, ClippingSummary] = {}
+        #: Where each list page read ended: the next page reads on from there.
+        self._ends: dict[int, ListPosition | None] = {}
         self._snippets: dict[int, str] = {}
         self._reload()
 
@@ -252,6 +308,7 @@ class ClippingTableModel(QAbstractTableModel):
             self._pages[page] = rows
             for row in rows:
                 self._rows_by_id[row.id] = row
+        self._ends.update(reading.ends)
         self.endResetModel()
         return True
 
@@ -268,6 +325,7 @@ class ClippingTableModel(QAbstractTableModel):
     def _clear_caches(self) -> None:
         self._pages.clear()
         self._rows_by_id.clear()
+        self._ends.clear()
         self._snippets.clear()
 
     # --- Rows -----------------------------------------------------------------------
@@ -324,14 +382,18 @@ class ClippingTableModel(QAbstractTableModel):
             found = self.archive.summaries(ids)
             rows = [found[i] for i in ids if i in found]
         else:
-            rows = self.archive.list(
+            read = list_page(
+                self.archive,
                 tag=self.tag,
                 trashed=self.trashed,
                 sort=self.sort_key or "published",
                 descending=self.descending,
-                offset=page * PAGE,
-                limit=PAGE,
+                page=page,
+                ends=self._ends,
+                count=self._count,
             )
+            rows = list(read.rows)
+            self._ends[page] = read.next
         for row in rows:
             self._rows_by_id[row.id] = row
         return rows

@@ -1,0 +1,101 @@
+"""How long the PDF dossier takes for N clippings, and how much of it is the contents.
+
+Clippings are made from the ECB+ texts of ../shared/corpus (repeated to reach N), each
+with a title, an outlet and a date, so the dossier looks like a real press review.
+Prints, for each N: the whole export's wall and CPU time, the time spent building the
+contents table (``_contents_document``), and the PDF's page count.
+
+    python bench/dossier.py [N ...]        (default: 100 500)
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SHARED = Path(os.environ.get("CLIPPINGS_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus"
+
+from clippings.exporters import dossier  # noqa: E402
+from clippings.model import Clipping, Collection  # noqa: E402
+
+
+def corpus_texts() -> list[tuple[str, str, str]]:
+    """(title, outlet, text) of the ECB+ articles."""
+    folder = CORPUS / "ecbplus"
+    with (folder / "index.tsv").open(encoding="utf-8") as index:
+        rows = [r for r in csv.DictReader(index, delimiter="\t") if r["subcorpus"] == "ecbplus"]
+    found = []
+    for row in rows:
+        lines = (folder / row["path"]).read_text(encoding="utf-8").splitlines()
+        body = [line for line in lines[3:] if line.strip()]
+        if body:
+            found.append((row["title"] or "Untitled", row["outlet"], "\n\n".join(body)))
+    return found
+
+
+def collection(count: int) -> Collection:
+    texts = corpus_texts()
+    start = date(2013, 1, 1)
+    clippings = tuple(
+        Clipping(
+            id=n + 1,
+            title=texts[n % len(texts)][0],
+            text=texts[n % len(texts)][2],
+            outlet=texts[n % len(texts)][1],
+            published=start + timedelta(days=n // 3),
+            language="en",
+        )
+        for n in range(count)
+    )
+    return Collection(
+        title=f"Bench dossier of {count}",
+        clippings=clippings,
+        made_at=datetime(2024, 3, 11, 9, 30, tzinfo=UTC),
+    )
+
+
+def main() -> None:
+    counts = [int(a) for a in sys.argv[1:]] or [100, 500]
+    contents_time = [0.0]
+    original = dossier._contents_document
+
+    def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            contents_time[0] += time.perf_counter() - started
+
+    dossier._contents_document = timed  # type: ignore[assignment]
+    print(f"{'clippings':>9} {'wall s':>8} {'cpu s':>8} {'contents s':>11} {'pages':>6}")
+    for count in counts:
+        made = collection(count)
+        contents_time[0] = 0.0
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "dossier.pdf"
+            cpu = resource.getrusage(resource.RUSAGE_SELF)
+            started = time.perf_counter()
+            dossier.DossierExporter().write(made, path, read_original=lambda _sha: b"")
+            wall = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_SELF)
+            used = (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
+            pages = path.read_bytes().count(b"/Type /Page\n") or path.read_bytes().count(
+                b"/Type /Page "
+            )
+        print(
+            f"{count:>9} {wall:>8.1f} {used:>8.1f} {contents_time[0]:>11.1f} {pages:>6}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

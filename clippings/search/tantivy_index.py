@@ -35,8 +35,7 @@ from threading import RLock
 from typing import Any, TypeVar
 
 import tantivy
-from tantivy import Occur
-from tantivy import Query
+from tantivy import Occur, Query
 from whoosh import query as wq
 
 from clippings import durable as locks

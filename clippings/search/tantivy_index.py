@@ -91,6 +91,18 @@ def make_schema() -> tantivy.Schema:
     return builder.build()
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed(text: str) -> Any:
+    """The Whoosh query tree of ``text`` (parsing takes longer than tantivy's search,
+    and the window asks the same query again for each snippet). The tree is only read.
+
+    Raises:
+        QueryError: the query cannot be understood.
+    """
+    return parse(text, _whoosh_schema())
+
+
+@functools.cache
 def _whoosh_schema() -> Any:
     """The Whoosh schema the query parser reads (field kinds and analysers only)."""
     return whoosh_schema()
@@ -150,7 +162,8 @@ class TantivyIndex:
         self._searcher: tantivy.Searcher | None = None
         self._seen: tuple[int, ...] | None = None
         self._schema = make_schema()
-        self._parse_schema: Any = None
+        #: query text -> the index terms its snippets mark (until the index changes)
+        self._words_cache: dict[str, frozenset[str]] = {}
         self._lock = RLock()
 
     # --- Opening and rebuilding -------------------------------------------------------
@@ -352,12 +365,8 @@ class TantivyIndex:
                 ix.reload()
                 self._searcher = ix.searcher()
                 self._seen = mark
+                self._words_cache = {}
             return self._searcher
-
-    def _parsed(self, text: str) -> Any:
-        if self._parse_schema is None:
-            self._parse_schema = _whoosh_schema()
-        return parse(text, self._parse_schema)
 
     @_reading
     def search(
@@ -368,7 +377,7 @@ class TantivyIndex:
         Raises:
             QueryError: the query cannot be understood.
         """
-        parsed = self._parsed(text)
+        parsed = _parsed(text)
         searcher = self.searcher()
         translator = _Translator(self._schema, searcher)
         query = translator.translate(parsed)
@@ -393,14 +402,22 @@ class TantivyIndex:
         count = getattr(result, "count", None)  # present when counted
         return Ranking(hits, int(count if count is not None else len(hits)), True, translator.notes)
 
-    def _words(self, text: str) -> set[str]:
-        parsed = self._parsed(text)
+    def _words(self, text: str) -> frozenset[str]:
+        searcher = self.searcher()  # first: a new searcher forgets the words
+        found = self._words_cache.get(text)
+        if found is not None:
+            return found
+        parsed = _parsed(text)
         words = highlighting.query_words(parsed)
-        translator = _Translator(self._schema, self.searcher())
+        translator = _Translator(self._schema, searcher)
         for leaf in parsed.leaves():
-            if isinstance(leaf, wq.PatternQuery) and leaf.fieldname in _TEXT_FIELDS:
+            if isinstance(leaf, wq.PatternQuery | wq.TermRange) and leaf.fieldname in _TEXT_FIELDS:
                 words.update(translator.expand(leaf))
-        return words
+        with self._lock:
+            if len(self._words_cache) > 256:
+                self._words_cache.clear()
+            self._words_cache[text] = frozenset(words)
+        return frozenset(words)
 
     @_reading
     def snippet(self, text: str, article: str, *, length: int = 240) -> str:

@@ -109,6 +109,8 @@ def timed(action: Callable[[], object]) -> float:
 
 
 def build(work: Path, count: int, corpus: Path, engines: list[str]) -> None:
+    from clippings.search.fast_terms import index_text
+    from clippings.search.tantivy_index import TantivyIndex
     from clippings.services import Archive
 
     template = work / "template"
@@ -117,20 +119,36 @@ def build(work: Path, count: int, corpus: Path, engines: list[str]) -> None:
         started = time.perf_counter()
         fill(template / "clippings.sqlite3", count, sentences(corpus))
         print(f"{count} synthetic clippings stored in {time.perf_counter() - started:.1f} s")
-        with Archive.open(template) as archive:
-            batches = timed(lambda: sum(len(b) for b in archive._index_batches()))
-        print(f"reading the documents for an index (database + quotations): {batches:.1f} s")
     for engine in engines:
         folder = work / engine
         if folder.exists():
             continue
         shutil.copytree(template, folder, ignore=shutil.ignore_patterns("index*"))
-        with Archive.open(folder) as archive:
-            if engine == "whoosh":
-                seconds = timed(archive.rebuild_index)
-            else:
-                seconds = timed(partial(archive.switch_engine, engine))
-            print(f"{engine}: index built in {seconds:.1f} s ({count / seconds:.0f} clippings/s)")
+        db = sqlite3.connect(folder / "clippings.sqlite3")
+        db.execute("INSERT INTO archive_meta (key, value) VALUES ('search_engine', ?)", (engine,))
+        db.commit()
+        db.close()
+        # Opening finds no index and builds it from the database.
+        seconds = timed(lambda folder=folder: Archive.open(folder).close())
+        print(
+            f"{engine}: open + index built from the database (with quotations) in "
+            f"{seconds:.1f} s ({count / seconds:.0f} clippings/s)"
+        )
+    if "tantivy" in engines and not (work / "tantivy-only").exists():
+        with Archive.open(template) as archive:
+            documents: list = []
+            seconds = timed(lambda: [documents.extend(b) for b in archive._index_batches()])
+        print(f"reading the documents for an index (database + quotations): {seconds:.1f} s")
+        seconds = timed(lambda: [index_text(d.text) for d in documents])
+        print(f"the project's analysis of every text (warm word memory): {seconds:.1f} s")
+        only = TantivyIndex(work / "tantivy-only" / "index")
+        batches = [documents[i : i + 250] for i in range(0, len(documents), 250)]
+        with only.locked():
+            seconds = timed(lambda: only.rebuild(batches, len(documents)))
+        print(
+            f"tantivy: index built from documents in memory in {seconds:.1f} s "
+            f"({count / seconds:.0f} clippings/s)"
+        )
 
 
 def percentiles(values: list[float]) -> str:

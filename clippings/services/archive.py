@@ -317,10 +317,13 @@ class Archive:
     def _from_index(self, read: Callable[[], _T]) -> _T:
         """A read of the search index. A damaged index (a file Whoosh cannot read, which
         opening did not notice) is rebuilt from the database once, then read again."""
+        index = self.index
         try:
             return read()
         except IndexDamagedError as error:
-            if self._follow_engine():  # another program switched engines
+            # The engine was switched meanwhile (by this program's other thread, whose
+            # switch closed the index this read began on, or by another program).
+            if self.index is not index or self._follow_engine():
                 return read()
             log.warning("%s: rebuilding it from the database", error)
             if self.read_only:

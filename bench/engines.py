@@ -112,6 +112,7 @@ def build(work: Path, count: int, corpus: Path, engines: list[str]) -> None:
     from clippings.search.fast_terms import index_text
     from clippings.search.tantivy_index import TantivyIndex
     from clippings.services import Archive
+    from clippings.services.archive import with_speakers
 
     template = work / "template"
     if not (template / "clippings.sqlite3").exists():
@@ -135,12 +136,22 @@ def build(work: Path, count: int, corpus: Path, engines: list[str]) -> None:
             f"{seconds:.1f} s ({count / seconds:.0f} clippings/s)"
         )
     if "tantivy" in engines and not (work / "tantivy-only").exists():
-        with Archive.open(template) as archive:
+        with Archive.open(work / "tantivy") as archive:
             documents: list = []
-            seconds = timed(lambda: [documents.extend(b) for b in archive._index_batches()])
-        print(f"reading the documents for an index (database + quotations): {seconds:.1f} s")
+            store = archive.store
+            seconds = timed(
+                lambda: [
+                    documents.extend(store.index_documents(ids).values())
+                    for ids in store.all_ids(searchable_only=True)
+                ]
+            )
+            print(f"reading the documents from the database (no quotations): {seconds:.1f} s")
+            sample = documents[:1000]
+            seconds = timed(lambda: [with_speakers(d) for d in sample])
+            print(f"finding the quotations' speakers: {seconds / len(sample) * 1000:.1f} ms each")
         seconds = timed(lambda: [index_text(d.text) for d in documents])
         print(f"the project's analysis of every text (warm word memory): {seconds:.1f} s")
+        (work / "tantivy-only").mkdir()
         only = TantivyIndex(work / "tantivy-only" / "index")
         batches = [documents[i : i + 250] for i in range(0, len(documents), 250)]
         with only.locked():

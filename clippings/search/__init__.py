@@ -1,9 +1,10 @@
 """Full-text search, behind one small interface.
 
-The only layer that imports Whoosh. ``SearchIndex`` is what the services need of a
-search backend; ``WhooshIndex`` is the embedded one. Another backend (a server-side
-one for a shared archive, or a faster embedded engine) can stand beside it without
-touching the rest.
+The only layer that imports a search engine. ``SearchIndex`` is what the services
+need of a search backend; two embedded engines stand behind it: ``WhooshIndex`` (the
+default) and ``tantivy_index.TantivyIndex`` (much faster on large archives), with the
+same query language (``query.parse``), the same terms (``analysis``) and the same
+snippets (``highlighting``). ``open_index`` opens the engine an archive records.
 """
 
 from __future__ import annotations

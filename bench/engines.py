@@ -73,7 +73,7 @@ def fill(database: Path, count: int, pool: list[str]) -> None:
     def rows():  # type: ignore[no-untyped-def]
         for n in range(count):
             body = "\n\n".join(" ".join(rng.choice(pool) for _ in range(5)) for _ in range(5))
-            moment = start + timedelta(hours=3 * n)
+            moment = start + timedelta(hours=60_000 * n / count)  # 2010 to late 2016
             yield (
                 " ".join(rng.choice(pool).split()[:8]),
                 rng.choice(OUTLETS),

@@ -85,9 +85,13 @@ def _term(text: str) -> str:
 def index_text(text: str) -> str:
     """The terms of ``text``, in order, separated by single spaces: each term takes one
     position, as in Whoosh."""
-    joined = _joined
     words = WORD.findall(text)
-    return " ".join([joined[w] if w in joined else _join(w) for w in words])
+    found = list(map(_joined.get, words))  # one C loop; words seen before are known
+    if None in found:
+        for at, known in enumerate(found):
+            if known is None:
+                found[at] = _join(words[at])
+    return " ".join(found)  # type: ignore[arg-type]
 
 
 def terms(text: str) -> list[str]:

@@ -265,12 +265,13 @@ class TantivyIndex:
             writer.wait_merging_threads()
             writer = None
             (fresh / VERSION_FILE).write_text(f"{_version_mark()}\n")
-        except BaseException:
+        except BaseException as error:
             if writer is not None:
                 with suppress(BaseException):
                     writer.rollback()
             writer = None
             shutil.rmtree(fresh, ignore_errors=True)
+            _raise_write_failed(error)
             raise
         return True
 
@@ -331,9 +332,10 @@ class TantivyIndex:
                 # Merges finish here, while this program holds the index: the writer
                 # (and tantivy's own lock) must be gone before another program writes.
                 writer.wait_merging_threads()
-            except BaseException:
+            except BaseException as error:
                 with suppress(BaseException):
                     writer.rollback()
+                _raise_write_failed(error)
                 raise
             finally:
                 del writer
@@ -611,6 +613,16 @@ class _Translator:
             )
             found = sorted(found, key=lambda pair: -pair[1])[:PREFIX_TERMS]
         return [term for term, _freq in found]
+
+
+def _raise_write_failed(error: BaseException) -> None:
+    """tantivy reports a failed write (a full disk, a folder that cannot be written)
+    as a ValueError: say it in the project's words, like Whoosh's OSError."""
+    if isinstance(error, ValueError):
+        raise StorageError(
+            f"the search index could not be updated ({error}); your changes are saved "
+            "and reach search once it can be written again"
+        ) from error
 
 
 def _keywords(tokens: Iterable[str]) -> list[str]:

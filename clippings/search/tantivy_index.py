@@ -65,6 +65,8 @@ WRITE_TIMEOUT = 60.0
 #: A prefix (``elect*``) searches at most this many of the words it stands for, the
 #: most frequent ones; the ranking's notes say when it was narrowed.
 PREFIX_TERMS = 500
+#: How many of the words a prefix stands for a snippet marks (as ``WhooshIndex`` does).
+MARKED_TERMS = 200
 TOKENIZER = "clippings_terms"
 
 _TEXT_FIELDS = ("title", "text", "outlet", "author")
@@ -413,8 +415,9 @@ class TantivyIndex:
         words = highlighting.query_words(parsed)
         translator = _Translator(self._schema, searcher)
         for leaf in parsed.leaves():
-            if isinstance(leaf, wq.PatternQuery | wq.TermRange) and leaf.fieldname in _TEXT_FIELDS:
-                words.update(translator.expand(leaf))
+            if isinstance(leaf, wq.PatternQuery) and leaf.fieldname in _TEXT_FIELDS:
+                # As Whoosh marks them: the first MARKED_TERMS in the word list's order.
+                words.update(translator.expand(leaf, first=MARKED_TERMS))
         with self._lock:
             if len(self._words_cache) > 256:
                 self._words_cache.clear()
@@ -575,9 +578,10 @@ class _Translator:
         # Whoosh scores a date range as a constant (its boost).
         return tantivy.Query.const_score_query(query, boost)
 
-    def expand(self, node: Any) -> list[str]:
+    def expand(self, node: Any, *, first: int | None = None) -> list[str]:
         """The terms a prefix, a wildcard or a range of words stands for in the index,
-        at most ``PREFIX_TERMS`` of them (the most frequent; noted)."""
+        at most ``PREFIX_TERMS`` of them (the most frequent; noted), or with ``first``
+        the first so many in the index's (alphabetical) order."""
         if node.fieldname in _NUMBER_FIELDS:
             raise QueryError(f"{node.fieldname}: needs a date or a range of dates")
         keep: Callable[[str], Any] | None = None
@@ -605,6 +609,8 @@ class _Translator:
         found = self.searcher.terms_with_prefix(node.fieldname, prefix)
         if keep is not None:
             found = [(term, freq) for term, freq in found if keep(term)]
+        if first is not None:
+            return [term for term, _freq in found[:first]]
         if len(found) > PREFIX_TERMS:
             shown = str(node.text) + ("*" if isinstance(node, wq.Prefix) else "")
             self._notes[shown] = (

@@ -134,3 +134,25 @@ def test_both_engines_mark_the_same_words(both):
                     tantivy.snippet(query, document.text)
                 continue
             assert tantivy.snippet(query, document.text) == expected, query
+
+
+def test_a_prefix_for_many_words_marks_the_same_words(tmp_path):
+    """Both engines mark the first 200 words a prefix stands for (in the word list's
+    order), so the same words are marked in a snippet."""
+    words = [f"zz{a}{b}" for a in "abcdefghijklmnop" for b in "abcdefghijklmnop"]  # 256
+    documents = [
+        IndexDocument(n, 1, f"Doc {n}", " ".join(words[n::7]), None, None, "en", None, ())
+        for n in range(7)
+    ]
+    engines = [WhooshIndex(tmp_path / "whoosh"), TantivyIndex(tmp_path / "tantivy")]
+    for index in engines:
+        with index.locked():
+            index.rebuild([documents], len(documents))
+    whoosh, tantivy = engines
+    text = " ".join(words[::-1])
+    assert tantivy.snippet("zz*", text) == whoosh.snippet("zz*", text)
+    assert tantivy.highlight_all("zz*", text) == whoosh.highlight_all("zz*", text)
+    assert "<mark>zzaa</mark>" in tantivy.highlight_all("zz*", text)
+    assert "<mark>zzpp</mark>" not in tantivy.highlight_all("zz*", text)  # the 256th
+    for index in engines:
+        index.close()

@@ -557,11 +557,26 @@ def cmd_quotes(archive: Archive, args: argparse.Namespace) -> int:
 
 def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
     bar = _ProgressBar("Indexing")
+    before = archive.engine
     try:
-        archive.rebuild_index(report=bar)
+        if args.engine:
+            # Interrupted (Ctrl-C), the archive keeps its engine and its index, whole.
+            archive.switch_engine(args.engine, report=bar)
+        else:
+            archive.rebuild_index(report=bar)
     finally:
         bar.finish()
-    print(f"rebuilt the search index of {archive.count()} clipping(s)", file=sys.stderr)
+    if archive.engine != before:
+        print(
+            f"the archive now searches with {archive.engine} "
+            f"({archive.count()} clipping(s) indexed; it searched with {before})",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"rebuilt the {archive.engine} search index of {archive.count()} clipping(s)",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -770,7 +785,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("quotes", cmd_quotes, "a clipping's direct quotations and who said them")
     sub.add_argument("id")
     json_flag(sub)
-    command("reindex", cmd_reindex, "rebuild the search index from the database")
+    sub = command("reindex", cmd_reindex, "rebuild the search index from the database")
+    sub.add_argument(
+        "--engine",
+        choices=("whoosh", "tantivy"),
+        help="switch the archive to this search engine (its index is built first; the "
+        "archive keeps its engine if this is interrupted)",
+    )
     sub = command("check", cmd_check, "verify the database, the originals and the index")
     sub.add_argument(
         "--repair",

@@ -52,3 +52,31 @@ def add_clipping(archive, text: str, **fields):
     result = store_extracted(archive, extracted, text.encode("utf-8"), name, shown=name, tags=tags)
     assert result.outcome == "imported", result
     return result.id
+
+
+#: The search engines every search test runs on.
+ENGINES = ("whoosh", "tantivy")
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request) -> str:
+    """Each search engine in turn (a test using it runs once per engine)."""
+    return request.param
+
+
+def open_archive(path: Path, engine: str = "whoosh"):
+    """Open (or create) the archive at ``path``, searching with ``engine``."""
+    from clippings.services import Archive
+
+    opened = Archive.open(path)
+    if opened.engine != engine:
+        opened.switch_engine(engine)
+    return opened
+
+
+@pytest.fixture
+def engine_archive(tmp_path: Path, engine: str):
+    """A new, empty archive searching with each engine in turn (closed after the test)."""
+    opened = open_archive(tmp_path / "archive", engine)
+    yield opened
+    opened.close()

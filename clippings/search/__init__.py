@@ -1,16 +1,18 @@
 """Full-text search, behind one small interface.
 
-The only layer that imports Whoosh. ``SearchIndex`` is what the services need of a
-search backend; ``WhooshIndex`` is the embedded one. Another backend (a server-side
-one for a shared archive, or a faster embedded engine) can stand beside it without
-touching the rest.
+The only layer that imports a search engine. ``SearchIndex`` is what the services
+need of a search backend; two embedded engines stand behind it: ``WhooshIndex`` (the
+default) and ``tantivy_index.TantivyIndex`` (much faster on large archives), with the
+same query language (``query.parse``), the same terms (``analysis``) and the same
+snippets (``highlighting``). ``open_index`` opens the engine an archive records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from pathlib import Path
+from typing import Literal, Protocol
 
 from clippings.model import IndexDocument, Progress, Ranking
 from clippings.search.query import USER_FIELDS, combine, filter_query
@@ -56,13 +58,52 @@ class SearchIndex(Protocol):
     def close(self) -> None: ...
 
 
+Engine = Literal["whoosh", "tantivy"]
+#: The engine of a new archive (the product's design names Whoosh).
+DEFAULT_ENGINE: Engine = "whoosh"
+ENGINES: tuple[Engine, ...] = ("whoosh", "tantivy")
+
+
+def engine_folder(folder: Path, engine: str) -> Path:
+    """Where ``engine``'s index lives, given the archive's index folder (``index/``).
+
+    Each engine has its own folder, so that switching builds the new one beside the
+    old and an interrupted switch leaves the old engine whole.
+    """
+    return folder if engine == "whoosh" else folder.with_name(f"{folder.name}-{engine}")
+
+
+def open_index(folder: Path, engine: str = DEFAULT_ENGINE) -> SearchIndex:
+    """The search index of an archive whose index folder is ``folder`` (``index/``).
+
+    Every engine takes turns through the same ``index.lock``.
+
+    Raises:
+        ValueError: not an engine this version knows.
+    """
+    if engine == "whoosh":
+        return WhooshIndex(folder)
+    if engine == "tantivy":
+        from clippings.search.tantivy_index import TantivyIndex
+
+        return TantivyIndex(
+            engine_folder(folder, engine), lock_path=folder.with_name(folder.name + ".lock")
+        )
+    raise ValueError(f"unknown search engine {engine!r} (the engines are whoosh, tantivy)")
+
+
 __all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINES",
     "REBUILD_WAIT",
     "USER_FIELDS",
     "WRITE_TIMEOUT",
+    "Engine",
     "SearchIndex",
     "SortOrder",
     "WhooshIndex",
     "combine",
+    "engine_folder",
     "filter_query",
+    "open_index",
 ]

@@ -49,12 +49,15 @@ from clippings.model import (
     tag_name,
 )
 from clippings.search import (
+    DEFAULT_ENGINE,
+    ENGINES,
     REBUILD_WAIT,
     WRITE_TIMEOUT,
     SearchIndex,
     SortOrder,
-    WhooshIndex,
     combine,
+    engine_folder,
+    open_index,
 )
 from clippings.services.unfinished import clean_unfinished
 from clippings.storage import (
@@ -80,6 +83,8 @@ Cancel = Callable[[], bool]
 SYNC_BATCH = 250
 #: How long a change waits for the index before leaving its entry to a later sync.
 QUIET_SYNC_TIMEOUT = 5.0
+#: The archive_meta key naming the archive's search engine (absent: Whoosh).
+ENGINE_KEY = "search_engine"
 
 
 @dataclass(frozen=True)
@@ -107,11 +112,20 @@ def with_speakers(document: IndexDocument) -> IndexDocument:
 class Archive:
     """One open archive folder."""
 
-    def __init__(self, path: Path, store: ClippingStore, index: SearchIndex) -> None:
+    def __init__(
+        self,
+        path: Path,
+        store: ClippingStore,
+        index: SearchIndex,
+        *,
+        engine: str = DEFAULT_ENGINE,
+    ) -> None:
         self.path = path
         self.store = store
         self.originals = OriginalStore(path / ORIGINALS_DIR)
         self.index = index
+        #: The search engine ``index`` runs on ("whoosh" or "tantivy").
+        self.engine = engine
         self._index_lock = threading.Lock()
         #: Opened without write access: search, reading and export work, changes do not.
         self.read_only = False
@@ -157,7 +171,12 @@ class Archive:
         except BaseException:
             store.close()
             raise
-        archive = cls(path, store, WhooshIndex(path / INDEX_DIR))
+        try:
+            engine = _recorded_engine(store)
+        except BaseException:
+            store.close()
+            raise
+        archive = cls(path, store, open_index(path / INDEX_DIR, engine), engine=engine)
         archive.read_only = read_only
         archive.warnings = tuple(location_warnings(path))
         archive._report = report
@@ -166,6 +185,7 @@ class Archive:
                 archive._open_index_read_only(report)
                 return archive
             archive.index.clean_debris()
+            archive._clean_other_engines()
             for leftover in archive.originals.leftovers():
                 leftover.unlink(missing_ok=True)
             archive.finish_removals()
@@ -191,7 +211,7 @@ class Archive:
             shutil.rmtree(self._temporary_index, ignore_errors=True)
         log.info("%s: building a temporary index (the archive is read-only)", reason)
         self._temporary_index = Path(tempfile.mkdtemp(prefix="clippings-index-"))
-        self.index = WhooshIndex(self._temporary_index / INDEX_DIR)
+        self.index = open_index(self._temporary_index / INDEX_DIR, self.engine)
         with self.index.locked():
             self.index.rebuild(self._index_batches(), self.store.count(), report, None)
 
@@ -236,6 +256,7 @@ class Archive:
         with self._index_lock:
             while True:
                 with self.index.locked(WRITE_TIMEOUT if timeout is None else timeout):
+                    self._follow_engine()
                     pending = self.store.pending(SYNC_BATCH)
                     if not pending:
                         return applied
@@ -278,6 +299,7 @@ class Archive:
         """
         self.require_writable()
         with self._index_lock, self.index.locked(REBUILD_WAIT):
+            self._follow_engine()
             if only_if_needed and self.index.needs_rebuild() is None:
                 done = True
             else:
@@ -297,15 +319,107 @@ class Archive:
     def _from_index(self, read: Callable[[], _T]) -> _T:
         """A read of the search index. A damaged index (a file Whoosh cannot read, which
         opening did not notice) is rebuilt from the database once, then read again."""
+        index = self.index
         try:
             return read()
         except IndexDamagedError as error:
+            # The engine was switched meanwhile (by this program's other thread, whose
+            # switch closed the index this read began on, or by another program).
+            if self.index is not index or self._follow_engine():
+                return read()
             log.warning("%s: rebuilding it from the database", error)
             if self.read_only:
                 self._open_index_read_only(self._report, force=True)
             else:
                 self.rebuild_index(report=self._report)
             return read()
+
+    # --- The search engine ------------------------------------------------------------
+
+    def switch_engine(
+        self, engine: str, *, report: Report | None = None, cancel: Cancel | None = None
+    ) -> bool:
+        """Move the archive to another search engine ("whoosh" or "tantivy").
+
+        The new engine's index is built from the database beside the old one (which
+        stays in use meanwhile); only once it is complete is the engine recorded in
+        the archive and the old index removed. Cancelled or killed, the archive keeps
+        its old engine, whole; running it again starts the build again. Asking for
+        the engine in use rebuilds its index. Returns False when cancelled.
+
+        Raises:
+            ArchiveError: not an engine this version offers.
+            IndexBusyError: another program held the index too long.
+        """
+        if engine not in ENGINES:
+            raise ArchiveError(
+                f"there is no search engine {engine!r}: choose {' or '.join(ENGINES)}"
+            )
+        self.require_writable()
+        if engine == self.engine:
+            return self.rebuild_index(report=report, cancel=cancel)
+        with self._index_lock, self.index.locked(REBUILD_WAIT):
+            self._follow_engine()
+            if engine == self.engine:  # another program switched it meanwhile
+                return True
+            target = open_index(self.path / INDEX_DIR, engine)
+            upto = self.store.last_queue_id()
+            try:
+                done = target.rebuild(self._index_batches(), self.store.count(), report, cancel)
+            except OSError as error:
+                raise StorageError(_index_write_failed(error)) from error
+            if not done:
+                target.close()
+                return False
+            self.store.set_meta(ENGINE_KEY, engine)
+            self.store.clear_queue_upto(upto)
+            old, self.index, self.engine = self.index, target, engine
+            old.close()
+            self._remove_other_engines()
+        self.sync_quietly()
+        return True
+
+    def _follow_engine(self) -> bool:
+        """Open the engine the archive records, if another program switched it since
+        this one opened; True when it did. Called while holding the index, so that no
+        change reaches the index the archive no longer uses."""
+        if self.read_only or self._temporary_index is not None:
+            return False
+        engine = _recorded_engine(self.store)
+        if engine == self.engine:
+            return False
+        log.info("the archive now searches with %s (switched by another program)", engine)
+        old, self.index, self.engine = self.index, open_index(self.path / INDEX_DIR, engine), engine
+        old.close()
+        return True
+
+    def _other_engines(self) -> builtins.list[Path]:
+        used = engine_folder(self.path / INDEX_DIR, self.engine)
+        found = []
+        for engine in ENGINES:
+            folder = engine_folder(self.path / INDEX_DIR, engine)
+            if folder != used:
+                found += [folder, *(folder.with_name(folder.name + s) for s in (".new", ".old"))]
+        return [path for path in found if path.exists()]
+
+    def _remove_other_engines(self) -> None:
+        """Remove the index folders of engines the archive no longer uses (what a
+        switch leaves, or a switch killed before it was recorded); the caller holds
+        the index."""
+        for path in self._other_engines():
+            shutil.rmtree(path, ignore_errors=True)
+
+    def _clean_other_engines(self) -> None:
+        """``_remove_other_engines`` at opening, unless another program holds the
+        index (it may be building another engine's index right now)."""
+        if not self._other_engines():
+            return
+        try:
+            with self.index.locked(timeout=0):
+                self._follow_engine()
+                self._remove_other_engines()
+        except IndexBusyError:
+            pass
 
     # --- Originals ----------------------------------------------------------------------
 
@@ -654,9 +768,26 @@ def _has_content(path: Path) -> bool:
     """Whether an archive folder holds originals or an index (so it is not new)."""
     originals = path / ORIGINALS_DIR
     try:
-        return (path / INDEX_DIR).is_dir() or (originals.is_dir() and any(originals.iterdir()))
+        return any(engine_folder(path / INDEX_DIR, e).is_dir() for e in ENGINES) or (
+            originals.is_dir() and any(originals.iterdir())
+        )
     except OSError:
         return True
+
+
+def _recorded_engine(store: ClippingStore) -> str:
+    """The search engine the archive records (Whoosh when it records none).
+
+    Raises:
+        ArchiveError: an engine this version does not know (a newer Clippings's).
+    """
+    engine = store.meta(ENGINE_KEY) or DEFAULT_ENGINE
+    if engine not in ENGINES:
+        raise ArchiveError(
+            f"this archive searches with {engine!r}, which this version of Clippings does "
+            "not know: open it with a newer version"
+        )
+    return engine
 
 
 def _index_write_failed(error: OSError) -> str:

@@ -30,6 +30,10 @@ _OWN_NAMES = {
     f"{INDEX_DIR}.lock",
     f"{INDEX_DIR}.new",
     f"{INDEX_DIR}.old",
+    # The tantivy engine's index, when the archive uses it.
+    f"{INDEX_DIR}-tantivy",
+    f"{INDEX_DIR}-tantivy.new",
+    f"{INDEX_DIR}-tantivy.old",
     BACKUPS_DIR,
     f"{DATABASE_NAME}-wal",
     f"{DATABASE_NAME}-shm",

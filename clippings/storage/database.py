@@ -229,6 +229,12 @@ class ClippingStore:
             ).scalar()
         return None if value is None else str(value)
 
+    def set_meta(self, key: str, value: str) -> None:
+        """Record ``value`` under ``key`` in the archive's own notes (``archive_meta``)."""
+        with self._writing() as conn:
+            conn.execute(archive_meta.delete().where(archive_meta.c.key == key))
+            conn.execute(archive_meta.insert().values(key=key, value=value))
+
     # --- Clippings --------------------------------------------------------------------
 
     def find_duplicate(self, sha256: str, text_hash: str | None) -> int | None:

@@ -8,10 +8,11 @@ import sqlite3
 import pytest
 
 from clippings.model import ArchiveError, NotFoundError
+from clippings.search import engine_folder
 from clippings.search.whoosh_index import VERSION_FILE
 from clippings.services import Archive
 from clippings.storage import NewClipping
-from tests.conftest import add_clipping
+from tests.conftest import add_clipping, open_archive
 
 
 def test_a_missing_or_empty_folder_becomes_an_archive(tmp_path):
@@ -49,27 +50,30 @@ def test_reopening_keeps_everything(tmp_path):
         assert archive.search("harbour").total == 1
 
 
-def test_a_deleted_index_is_rebuilt_on_open(tmp_path):
-    with Archive.open(tmp_path / "a") as archive:
+def test_a_deleted_index_is_rebuilt_on_open(tmp_path, engine):
+    with open_archive(tmp_path / "a", engine) as archive:
         add_clipping(archive, "The harbour reopened after the storm.")
-    shutil.rmtree(tmp_path / "a" / "index")
+    shutil.rmtree(engine_folder(tmp_path / "a" / "index", engine))
     with Archive.open(tmp_path / "a") as archive:
+        assert archive.engine == engine
         assert archive.search("harbour").total == 1
         assert archive.check() == []
 
 
-def test_an_outdated_index_is_rebuilt_on_open(tmp_path):
-    with Archive.open(tmp_path / "a") as archive:
+def test_an_outdated_index_is_rebuilt_on_open(tmp_path, engine):
+    # The tantivy index keeps its version mark in a file of the same name.
+    mark = engine_folder(tmp_path / "a" / "index", engine) / VERSION_FILE
+    with open_archive(tmp_path / "a", engine) as archive:
         add_clipping(archive, "The harbour reopened after the storm.")
-    (tmp_path / "a" / "index" / VERSION_FILE).write_text("0\n")
+    mark.write_text("0\n")
     with Archive.open(tmp_path / "a") as archive:
         assert archive.search("harbour").total == 1
-    assert (tmp_path / "a" / "index" / VERSION_FILE).read_text().strip() != "0"
+    assert mark.read_text().strip() != "0"
 
 
-def test_queued_changes_survive_a_crash_before_the_index_commit(tmp_path):
+def test_queued_changes_survive_a_crash_before_the_index_commit(tmp_path, engine):
     """A change written to the database but not yet to the index is applied on open."""
-    with Archive.open(tmp_path / "a") as archive:
+    with open_archive(tmp_path / "a", engine) as archive:
         clipping = add_clipping(archive, "The harbour reopened after the storm.")
         # Simulate a crash between the database commit and the index sync.
         archive.sync_index = lambda **_: 0  # type: ignore[method-assign]

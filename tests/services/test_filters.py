@@ -11,6 +11,12 @@ from tests.conftest import add_clipping
 
 
 @pytest.fixture
+def archive(engine_archive):
+    """Filters and saved searches run on each search engine."""
+    return engine_archive
+
+
+@pytest.fixture
 def three(archive):
     a = add_clipping(
         archive,

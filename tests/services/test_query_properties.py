@@ -8,8 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clippings.model import QueryError
-from clippings.services import Archive
-from tests.conftest import add_clipping
+from tests.conftest import ENGINES, add_clipping, open_archive
 
 #: Pieces of the query language, so that examples reach the parser's corners.
 SYNTAX = [
@@ -70,9 +69,10 @@ SETTINGS = settings(
 )
 
 
-@pytest.fixture(scope="module")
-def small_archive(tmp_path_factory):
-    archive = Archive.open(tmp_path_factory.mktemp("query") / "archive")
+@pytest.fixture(scope="module", params=ENGINES)
+def small_archive(request, tmp_path_factory):
+    # Any query either engine cannot understand is a QueryError on both.
+    archive = open_archive(tmp_path_factory.mktemp("query") / "archive", request.param)
     add_clipping(
         archive,
         "Climate policy. The summit agreed a climate policy for the coast.",

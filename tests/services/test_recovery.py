@@ -119,7 +119,8 @@ def test_queue_ids_are_never_reused(archive):
     assert queue_id > 1  # the first row's id (1) is not taken again
 
 
-def test_a_busy_index_never_costs_a_change_it_reaches_search_later(archive, monkeypatch):
+def test_a_busy_index_never_costs_a_change_it_reaches_search_later(engine_archive, monkeypatch):
+    archive = engine_archive  # on each search engine
     monkeypatch.setattr("clippings.services.archive.QUIET_SYNC_TIMEOUT", 0.3)
     clipping = add_clipping(archive, "The harbour reopened after the storm.")
     other = Archive.open(archive.path)
@@ -137,7 +138,8 @@ def test_a_busy_index_never_costs_a_change_it_reaches_search_later(archive, monk
     assert archive.check() == []
 
 
-def test_a_full_disk_at_the_index_commit_keeps_the_change_queued(archive, monkeypatch):
+def test_a_full_disk_at_the_index_commit_keeps_the_change_queued(engine_archive, monkeypatch):
+    archive = engine_archive  # on each search engine
     clipping = add_clipping(archive, "The harbour reopened after the storm.")
 
     def full(*args, **kwargs):
@@ -181,7 +183,8 @@ def test_a_database_kept_before_each_migration(tmp_path):
     assert len(list((folder / "backups").iterdir())) == 1  # no migration, no new copy
 
 
-def test_writes_to_a_read_only_archive_say_so_and_reads_work(archive):
+def test_writes_to_a_read_only_archive_say_so_and_reads_work(engine_archive):
+    archive = engine_archive  # on each search engine
     clipping = add_clipping(archive, "The harbour reopened after the storm.")
     other = Archive.open(archive.path, read_only=True)
     try:

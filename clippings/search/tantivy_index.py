@@ -1,0 +1,661 @@
+"""The full-text index, on tantivy: the same query language, terms and guarantees as
+``WhooshIndex``, much faster.
+
+- **Same terms.** Text is analysed by the project's own analysis (``fast_terms``
+  yields exactly the tokens of ``analysis.text_analyzer``: per-script stemming,
+  accent folding, bigrams of unspaced scripts) and handed to tantivy as terms
+  separated by spaces, which a whitespace tokenizer numbers one position each, as
+  Whoosh does. Tags, speakers and the language are raw terms, as Whoosh stores them.
+- **Same query language.** A query is parsed by ``query.parse`` (Whoosh's parser
+  with the project's plugins; it needs only a Whoosh ``Schema``) and the Whoosh query
+  tree is translated node by node (``_Translator``). A term on any field maps to the
+  raw term of that field, so a new keyword rewrite in ``query.py`` works here as it
+  is.
+- **Same guarantees.** Programs take turns through the same ``index.lock``; a rebuild
+  goes into ``<folder>.new`` and is swapped in whole; a version file makes an
+  outdated index rebuild; any unexpected failure while reading becomes
+  ``IndexDamagedError``.
+
+Counts are exact (tantivy counts in the same pass). A prefix that stands for more
+than ``PREFIX_TERMS`` words is narrowed to its most frequent ones, and the ranking
+says so in ``notes``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import re
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import datetime
+from pathlib import Path
+from threading import RLock
+from typing import Any, TypeVar
+
+import tantivy
+from tantivy import Occur, Query
+from whoosh import query as wq
+
+from clippings import durable as locks
+from clippings.model import (
+    ClippingsError,
+    IndexBusyError,
+    IndexDamagedError,
+    IndexDocument,
+    Progress,
+    QueryError,
+    Ranking,
+    StorageError,
+    published_utc,
+)
+from clippings.search import highlighting
+from clippings.search.analysis import ANALYSIS_VERSION
+from clippings.search.fast_terms import index_text
+from clippings.search.query import day_number, parse, speaker_token, tag_token
+from clippings.search.whoosh_index import SortOrder
+from clippings.search.whoosh_index import make_schema as whoosh_schema
+
+VERSION_FILE = "clippings-index-version"
+#: The layout of this index (fields, tokenizers); part of the version mark together
+#: with the analysis version, so either change rebuilds the index.
+LAYOUT_VERSION = 1
+WRITE_TIMEOUT = 60.0
+#: A prefix (``elect*``) searches at most this many of the words it stands for, the
+#: most frequent ones; the ranking's notes say when it was narrowed.
+PREFIX_TERMS = 500
+#: How many of the words a prefix stands for a snippet marks (as ``WhooshIndex`` does).
+MARKED_TERMS = 200
+TOKENIZER = "clippings_terms"
+
+_TEXT_FIELDS = ("title", "text", "outlet", "author")
+_KEYWORD_FIELDS = ("tags", "speakers", "language")
+#: Fields holding whole numbers (the rest hold terms).
+_NUMBER_FIELDS = ("published", "moment", "id", "revision")
+
+
+def _version_mark() -> str:
+    return f"{ANALYSIS_VERSION}.{LAYOUT_VERSION}"
+
+
+def make_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("id", indexed=True, fast=True, stored=True)
+    builder.add_integer_field("revision", fast=True)
+    for name in _TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="position")
+    for name in _KEYWORD_FIELDS:
+        builder.add_text_field(name, tokenizer_name="raw", index_option="freq")
+    builder.add_integer_field("published", indexed=True, fast=True)
+    # Minutes since the epoch (UTC), 0 without a date: the order of "by date".
+    builder.add_integer_field("moment", fast=True)
+    return builder.build()
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(text: str) -> Any:
+    """The Whoosh query tree of ``text`` (parsing takes longer than tantivy's search,
+    and the window asks the same query again for each snippet). The tree is only read.
+
+    Raises:
+        QueryError: the query cannot be understood.
+    """
+    return parse(text, _whoosh_schema())
+
+
+@functools.cache
+def _whoosh_schema() -> Any:
+    """The Whoosh schema the query parser reads (field kinds and analysers only)."""
+    return whoosh_schema()
+
+
+_R = TypeVar("_R")
+
+
+def _reading(method: Callable[..., _R]) -> Callable[..., _R]:
+    """A read of the index whose unexpected failure means a damaged file.
+
+    The project's own errors (a query error) pass; anything else tantivy raises while
+    reading, a Rust panic included (pyo3 raises those as a BaseException), becomes
+    IndexDamagedError, which the archive answers by rebuilding the index.
+    """
+
+    @functools.wraps(method)
+    def read(*args: Any, **kwargs: Any) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except (ClippingsError, KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
+        except BaseException as error:
+            raise IndexDamagedError(f"the search index is damaged ({error!r})") from error
+
+    return read
+
+
+def _open(folder: Path) -> tantivy.Index:
+    ix = tantivy.Index.open(str(folder))
+    ix.register_tokenizer(TOKENIZER, _analyzer())
+    ix.config_reader(reload_policy="manual")
+    return ix
+
+
+@functools.cache
+def _analyzer() -> tantivy.TextAnalyzer:
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+
+
+class TantivyIndex:
+    """An archive's tantivy index folder.
+
+    Args:
+        folder: where the index lives.
+        lock_path: the lock programs take turns through (by default ``<folder>.lock``;
+            the archive passes the same ``index.lock`` whatever the engine, so that a
+            program still on the other engine notices a switch).
+    """
+
+    engine = "tantivy"
+
+    def __init__(self, folder: Path, *, lock_path: Path | None = None) -> None:
+        self.folder = folder
+        self.lock_path = lock_path or folder.with_name(folder.name + ".lock")
+        self._ix: tantivy.Index | None = None
+        self._searcher: tantivy.Searcher | None = None
+        self._seen: tuple[int, ...] | None = None
+        self._schema = make_schema()
+        #: query text -> the index terms its snippets mark (until the index changes)
+        self._words_cache: dict[str, frozenset[str]] = {}
+        self._lock = RLock()
+
+    # --- Opening and rebuilding -------------------------------------------------------
+
+    def needs_rebuild(self) -> str | None:
+        """Why the index must be rebuilt from the database, or None if it is usable."""
+        try:
+            if not self.folder.is_dir() or not tantivy.Index.exists(str(self.folder)):
+                return "the search index is missing"
+        except BaseException as error:
+            if isinstance(error, KeyboardInterrupt | SystemExit):
+                raise
+            return f"the search index is damaged ({error})"
+        try:
+            found = (self.folder / VERSION_FILE).read_text().strip()
+        except OSError:
+            return "the search index has no version mark"
+        if found != _version_mark():
+            return f"the search index was built by another version (v{found})"
+        try:
+            searcher = self.searcher()
+            searcher.search(tantivy.Query.all_query(), 1, count=True)
+            searcher.search(tantivy.Query.term_query(self._schema, "text", "the"), 1)
+        except BaseException as error:
+            if isinstance(error, KeyboardInterrupt | SystemExit):
+                raise
+            self.close()
+            return f"the search index is damaged ({error})"
+        return None
+
+    @contextmanager
+    def locked(self, timeout: float = WRITE_TIMEOUT) -> Iterator[None]:
+        """Hold the index for writing against every other program (and thread).
+
+        Raises:
+            IndexBusyError: another program kept it for ``timeout`` seconds.
+        """
+        with self._lock:
+            try:
+                lock = locks.held(self.lock_path, timeout=timeout)
+                lock.__enter__()
+            except locks.LockTimeout:
+                raise IndexBusyError(
+                    "the search index is busy in another program (it may be rebuilding "
+                    "it); your changes are saved and reach search when it is done"
+                ) from None
+            except OSError as error:
+                raise StorageError(
+                    f"cannot lock the search index ({error.strerror or error})"
+                ) from error
+            try:
+                yield
+            finally:
+                lock.__exit__(None, None, None)
+
+    def clean_debris(self) -> None:
+        """Remove what a killed rebuild left (``.new``, ``.old``), unless another
+        program is rebuilding right now."""
+        debris = [self.folder.with_name(self.folder.name + s) for s in (".new", ".old")]
+        if not any(d.exists() for d in debris):
+            return
+        try:
+            with self.locked(timeout=0):
+                for path in debris:
+                    shutil.rmtree(path, ignore_errors=True)
+        except IndexBusyError:
+            pass
+
+    def build_into(
+        self,
+        fresh: Path,
+        batches: Iterable[Sequence[IndexDocument]],
+        total: int,
+        report: Callable[[Progress], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> bool:
+        """Build a complete index in the new folder ``fresh`` (False when cancelled,
+        and then nothing is left of it)."""
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        writer: Any = None
+        try:
+            ix = tantivy.Index(self._schema, path=str(fresh), reuse=False)
+            ix.register_tokenizer(TOKENIZER, _analyzer())
+            writer = ix.writer(heap_size=200_000_000, num_threads=2)
+            done = 0
+            for batch in batches:
+                if cancel and cancel():
+                    writer.rollback()
+                    writer = None
+                    shutil.rmtree(fresh, ignore_errors=True)
+                    return False
+                for document in batch:
+                    writer.add_document(_document(document))
+                done += len(batch)
+                if report:
+                    report(Progress(done, total, "Building the search index"))
+            writer.commit()
+            writer.wait_merging_threads()
+            writer = None
+            (fresh / VERSION_FILE).write_text(f"{_version_mark()}\n")
+        except BaseException as error:
+            if writer is not None:
+                with suppress(BaseException):
+                    writer.rollback()
+            writer = None
+            shutil.rmtree(fresh, ignore_errors=True)
+            _raise_write_failed(error)
+            raise
+        return True
+
+    def rebuild(
+        self,
+        batches: Iterable[Sequence[IndexDocument]],
+        total: int,
+        report: Callable[[Progress], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> bool:
+        """Build a fresh index from ``batches`` beside the old one, then swap it in.
+
+        The caller holds ``locked()``. Returns False (and leaves the old index as it
+        was) when cancelled.
+        """
+        fresh = self.folder.with_name(self.folder.name + ".new")
+        if not self.build_into(fresh, batches, total, report, cancel):
+            return False
+        self.swap_in(fresh)
+        return True
+
+    def swap_in(self, fresh: Path) -> None:
+        """Put the complete index in ``fresh`` in the place of this one."""
+        self.close()
+        old = self.folder.with_name(self.folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.folder.exists():
+            self.folder.rename(old)
+        fresh.rename(self.folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def close(self) -> None:
+        with self._lock:
+            self._searcher = None
+            self._ix = None
+            self._seen = None
+
+    # --- Writing ----------------------------------------------------------------------
+
+    def apply(self, upserts: Sequence[IndexDocument], deletions: Sequence[int]) -> None:
+        """Bring some documents up to date in one commit (the caller holds ``locked()``)."""
+        if not upserts and not deletions:
+            return
+        with self._lock:
+            ix = self._index()
+            try:
+                writer = ix.writer(heap_size=50_000_000, num_threads=1)
+            except ValueError as error:  # tantivy's own writer lock: another writer
+                raise IndexBusyError(
+                    "the search index is busy in another program; try again in a moment"
+                ) from error
+            try:
+                for clipping_id in [*deletions, *(d.id for d in upserts)]:
+                    writer.delete_documents_by_term("id", clipping_id)
+                for document in upserts:
+                    writer.add_document(_document(document))
+                writer.commit()
+                # Merges finish here, while this program holds the index: the writer
+                # (and tantivy's own lock) must be gone before another program writes.
+                writer.wait_merging_threads()
+            except BaseException as error:
+                with suppress(BaseException):
+                    writer.rollback()
+                _raise_write_failed(error)
+                raise
+            finally:
+                del writer
+            self._seen = None  # the next read reloads
+
+    # --- Reading ----------------------------------------------------------------------
+
+    def _index(self) -> tantivy.Index:
+        with self._lock:
+            if self._ix is None:
+                self._ix = _open(self.folder)
+                self._seen = None
+            return self._ix
+
+    def _mark(self) -> tuple[int, ...]:
+        # tantivy replaces meta.json at every commit, and a rebuild replaces the folder.
+        folder = self.folder.stat()
+        meta = (self.folder / "meta.json").stat()
+        return (folder.st_ino, meta.st_ino, meta.st_mtime_ns, meta.st_size)
+
+    def searcher(self) -> tantivy.Searcher:
+        """A searcher that sees every commit so far, by this or another program."""
+        with self._lock:
+            mark = self._mark()
+            if self._ix is not None and self._seen is not None and self._seen[0] != mark[0]:
+                self._ix = None  # another program swapped in a rebuilt index
+            ix = self._index()
+            if self._searcher is None or self._seen != mark:
+                ix.reload()
+                self._searcher = ix.searcher()
+                self._seen = mark
+                self._words_cache = {}
+            return self._searcher
+
+    @_reading
+    def search(
+        self, text: str, *, limit: int | None = 50, sort: SortOrder = "relevance"
+    ) -> Ranking:
+        """The ids and scores of the best matches, and how many match in all.
+
+        Raises:
+            QueryError: the query cannot be understood.
+        """
+        parsed = _parsed(text)
+        searcher = self.searcher()
+        translator = _Translator(self._schema, searcher)
+        query = translator.translate(parsed)
+        wanted = searcher.num_docs if limit is None else limit
+        # tantivy refuses a limit of 0; one more costs nothing.
+        if sort == "date":
+            result = searcher.search(
+                query,
+                max(wanted, 1),
+                count=True,
+                order_by_field="moment",
+                order=tantivy.Order.Desc,
+            )
+        else:
+            result = searcher.search(query, max(wanted, 1), count=True)
+        found = result.hits[: max(wanted, 0)]
+        ids = searcher.fast_field_values("id", [address for _score, address in found])
+        if sort == "date":
+            hits = tuple((int(i or 0), 0.0) for i in ids)
+        else:
+            hits = tuple((int(i or 0), float(s)) for i, (s, _a) in zip(ids, found, strict=True))
+        count = getattr(result, "count", None)  # present when counted
+        return Ranking(hits, int(count if count is not None else len(hits)), True, translator.notes)
+
+    def _words(self, text: str) -> frozenset[str]:
+        searcher = self.searcher()  # first: a new searcher forgets the words
+        found = self._words_cache.get(text)
+        if found is not None:
+            return found
+        parsed = _parsed(text)
+        words = highlighting.query_words(parsed)
+        translator = _Translator(self._schema, searcher)
+        for leaf in parsed.leaves():
+            if isinstance(leaf, wq.PatternQuery) and leaf.fieldname in _TEXT_FIELDS:
+                # As Whoosh marks them: the first MARKED_TERMS in the word list's order.
+                words.update(translator.expand(leaf, first=MARKED_TERMS))
+        with self._lock:
+            if len(self._words_cache) > 256:
+                self._words_cache.clear()
+            self._words_cache[text] = frozenset(words)
+        return frozenset(words)
+
+    @_reading
+    def snippet(self, text: str, article: str, *, length: int = 240) -> str:
+        """A passage of ``article`` around the words ``text`` matches, with ``<mark>``.
+
+        Falls back to the article's opening words when no word of the query is in
+        the text (a match on the title or outlet only).
+        """
+        return highlighting.snippet(self._words(text), article, length=length)
+
+    @_reading
+    def highlight_all(self, text: str, article: str) -> str:
+        """The whole article, HTML-escaped, with the words ``text`` matches in ``<mark>``."""
+        from html import escape
+
+        try:
+            words = self._words(text)
+        except ClippingsError:  # no highlighting rather than no article
+            return escape(article)
+        return highlighting.highlight_all(words, article)
+
+    @_reading
+    def revisions(self) -> dict[int, int]:
+        """Every indexed clipping with the revision it was indexed at."""
+        searcher = self.searcher()
+        if not searcher.num_docs:
+            return {}
+        found = searcher.search(tantivy.Query.all_query(), searcher.num_docs, count=False)
+        addresses = [address for _score, address in found.hits]
+        ids = searcher.fast_field_values("id", addresses)
+        revisions = searcher.fast_field_values("revision", addresses)
+        return {int(i or 0): int(r or 0) for i, r in zip(ids, revisions, strict=True)}
+
+    def doc_count(self) -> int:
+        return int(self.searcher().num_docs)
+
+
+class _Translator:
+    """A Whoosh query tree as a tantivy query, node by node."""
+
+    def __init__(self, schema: tantivy.Schema, searcher: tantivy.Searcher) -> None:
+        self.schema = schema
+        self.searcher = searcher
+        self._notes: dict[str, str] = {}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(self._notes.values())
+
+    def translate(self, node: Any) -> tantivy.Query:
+        query = self._node(node)
+        boost = float(getattr(node, "boost", 1.0) or 1.0)
+        if boost != 1.0 and not isinstance(node, wq.NumericRange):
+            query = tantivy.Query.boost_query(query, boost)
+        return query
+
+    def _node(self, node: Any) -> tantivy.Query:
+        if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
+            return Query.empty_query()
+        if isinstance(node, wq.Every):
+            return Query.all_query()
+        if isinstance(node, wq.Not):
+            return Query.boolean_query(
+                [(Occur.Must, Query.all_query()), (Occur.MustNot, self.translate(node.query))]
+            )
+        if isinstance(node, wq.AndNot):
+            return Query.boolean_query(
+                [(Occur.Must, self.translate(node.a)), (Occur.MustNot, self.translate(node.b))]
+            )
+        if isinstance(node, wq.AndMaybe):
+            return Query.boolean_query(
+                [(Occur.Must, self.translate(node.a)), (Occur.Should, self.translate(node.b))]
+            )
+        if isinstance(node, wq.Require):
+            return Query.boolean_query(
+                [
+                    (Occur.Must, self.translate(node.a)),
+                    (Occur.Must, Query.const_score_query(self.translate(node.b), 0.0)),
+                ]
+            )
+        if isinstance(node, wq.Otherwise):
+            first = self.translate(node.a)
+            return first if self._matches(first) else self.translate(node.b)
+        if isinstance(node, wq.And):
+            clauses = []
+            for child in node.subqueries:
+                if isinstance(child, wq.Not):
+                    clauses.append((Occur.MustNot, self.translate(child.query)))
+                else:
+                    clauses.append((Occur.Must, self.translate(child)))
+            if all(occur == Occur.MustNot for occur, _q in clauses):
+                clauses.append((Occur.Must, Query.all_query()))
+            return Query.boolean_query(clauses)
+        if isinstance(node, wq.DisjunctionMax):
+            return Query.disjunction_max_query(
+                [self.translate(child) for child in node.subqueries],
+                float(getattr(node, "tiebreak", 0.0) or 0.0),
+            )
+        if isinstance(node, wq.Or):
+            return Query.boolean_query([(Occur.Should, self.translate(c)) for c in node.subqueries])
+        if isinstance(node, wq.ConstantScoreQuery):
+            return Query.const_score_query(self.translate(node.child), float(node.score))
+        if isinstance(node, wq.NumericRange):
+            return self._range(node)
+        if isinstance(node, wq.Term):
+            return self._term(node.fieldname, node.text)
+        if isinstance(node, wq.Phrase):
+            words: list[str | tuple[int, str]] = [str(w) for w in node.words]
+            if not words:
+                return Query.empty_query()
+            if len(words) == 1:
+                return self._term(node.fieldname, str(node.words[0]))
+            # Whoosh's slop 1 is "next to each other"; tantivy's is 0.
+            slop = max(int(node.slop) - 1, 0)
+            return Query.phrase_query(self.schema, node.fieldname, words, slop=slop)
+        if isinstance(node, wq.PatternQuery | wq.TermRange):
+            terms = self.expand(node)
+            if not terms:
+                return Query.empty_query()
+            return Query.boolean_query(
+                [(Occur.Should, self._term(node.fieldname, term)) for term in terms]
+            )
+        raise QueryError(
+            "the query uses a kind of search this archive's engine does not offer "
+            f"({type(node).__name__}); rewrite it with words, phrases and fields"
+        )
+
+    def _matches(self, query: tantivy.Query) -> bool:
+        return bool(self.searcher.search(query, 1, count=False).hits)
+
+    def _term(self, fieldname: str, text: Any) -> tantivy.Query:
+        if fieldname in _NUMBER_FIELDS:
+            raise QueryError(f"{fieldname}: needs a date or a range of dates")
+        if fieldname not in _TEXT_FIELDS + _KEYWORD_FIELDS:
+            raise QueryError(f"this archive's search engine has no field {fieldname}:")
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return tantivy.Query.term_query(self.schema, fieldname, str(text))
+
+    def _range(self, node: Any) -> tantivy.Query:
+        if node.fieldname not in ("published", "moment"):
+            raise QueryError(f"{node.fieldname}: cannot take a range of numbers")
+        query = tantivy.Query.range_query(
+            self.schema,
+            node.fieldname,
+            tantivy.FieldType.Integer,
+            int(node.start) if node.start is not None else None,
+            int(node.end) if node.end is not None else None,
+            include_lower=not node.startexcl,
+            include_upper=not node.endexcl,
+        )
+        boost = float(getattr(node, "boost", 1.0) or 1.0)
+        # Whoosh scores a date range as a constant (its boost).
+        return tantivy.Query.const_score_query(query, boost)
+
+    def expand(self, node: Any, *, first: int | None = None) -> list[str]:
+        """The terms a prefix, a wildcard or a range of words stands for in the index,
+        at most ``PREFIX_TERMS`` of them (the most frequent; noted), or with ``first``
+        the first so many in the index's (alphabetical) order."""
+        if node.fieldname in _NUMBER_FIELDS:
+            raise QueryError(f"{node.fieldname}: needs a date or a range of dates")
+        keep: Callable[[str], Any] | None = None
+        if isinstance(node, wq.Prefix):
+            prefix = str(node.text)
+        elif isinstance(node, wq.Wildcard):
+            pattern = str(node.text)
+            prefix = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
+            compiled = re.compile(fnmatch.translate(pattern))
+            keep = compiled.match
+        elif isinstance(node, wq.TermRange):
+            prefix = ""
+            low, high = node.start, node.end
+
+            def within(term: str) -> bool:
+                above = low is None or (term > low if node.startexcl else term >= low)
+                below = high is None or (term < high if node.endexcl else term <= high)
+                return above and below
+
+            keep = within
+        else:
+            raise QueryError(
+                f"the query uses a pattern this archive's engine does not offer ({node!r})"
+            )
+        found = self.searcher.terms_with_prefix(node.fieldname, prefix)
+        if keep is not None:
+            found = [(term, freq) for term, freq in found if keep(term)]
+        if first is not None:
+            return [term for term, _freq in found[:first]]
+        if len(found) > PREFIX_TERMS:
+            shown = str(node.text) + ("*" if isinstance(node, wq.Prefix) else "")
+            self._notes[shown] = (
+                f"{shown} stands for {len(found):,} words: searched for the "
+                f"{PREFIX_TERMS:,} most frequent"
+            )
+            found = sorted(found, key=lambda pair: -pair[1])[:PREFIX_TERMS]
+        return [term for term, _freq in found]
+
+
+def _raise_write_failed(error: BaseException) -> None:
+    """tantivy reports a failed write (a full disk, a folder that cannot be written)
+    as a ValueError: say it in the project's words, like Whoosh's OSError."""
+    if isinstance(error, ValueError):
+        raise StorageError(
+            f"the search index could not be updated ({error}); your changes are saved "
+            "and reach search once it can be written again"
+        ) from error
+
+
+def _keywords(tokens: Iterable[str]) -> list[str]:
+    # Whoosh's KEYWORD field splits its value on whitespace: the same terms here.
+    return " ".join(tokens).split()
+
+
+def _document(document: IndexDocument) -> tantivy.Document:
+    doc = tantivy.Document()
+    doc.add_integer("id", document.id)
+    doc.add_integer("revision", document.revision)
+    doc.add_text("title", index_text(document.title))
+    doc.add_text("text", index_text(document.text))
+    doc.add_text("outlet", index_text(document.outlet or ""))
+    doc.add_text("author", index_text(document.author or ""))
+    for tag in _keywords(tag_token(name) for name in document.tags):
+        doc.add_text("tags", tag)
+    for speaker in _keywords(sorted({speaker_token(name) for name in document.speakers})):
+        doc.add_text("speakers", speaker)
+    language = (document.language or "").lower()
+    if language:
+        doc.add_text("language", language)
+    moment_value = 0
+    if document.published is not None:
+        doc.add_integer("published", day_number(document.published))
+        moment = published_utc(document.published)
+        if moment is not None:
+            moment_value = int((moment - datetime(1970, 1, 1)).total_seconds() // 60)
+    doc.add_integer("moment", moment_value)
+    return doc

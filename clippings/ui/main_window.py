@@ -6,6 +6,7 @@ the command line. Long work (imports) runs through the ``JobRunner``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import stat
 import tempfile
@@ -100,6 +101,12 @@ from clippings.ui.export_dialog import ExportDialog, ExportRequest, ExportScope
 from clippings.ui.jobs import Job, JobRunner, LookupRunner
 from clippings.ui.notice_bar import NoticeBar
 from clippings.ui.other_programs import ArchiveReading, read_archive, read_side
+from clippings.ui.preferences import (
+    SWITCH_LINK,
+    PreferencesDialog,
+    engine_hint,
+    engine_name,
+)
 from clippings.ui.reading_pane import ReadingPane
 from clippings.ui.related_panel import RelatedPanel
 from clippings.ui.search_bar import QUERY_HELP_HTML, SearchBar
@@ -228,6 +235,7 @@ class MainWindow(QMainWindow):
         self.archive = archive
         self.settings = settings or QSettings()
         self.jobs = jobs or JobRunner(self)
+        self._switching_to = ""
         self.lookups = LookupRunner(self)
         self._analyse = analyse
         self._open_archive = open_archive
@@ -264,6 +272,7 @@ class MainWindow(QMainWindow):
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
         self.notice_bar = NoticeBar(middle)
+        self.notice_bar.link_activated.connect(self._on_notice_bar_link_activated)
         middle_layout.addWidget(self.notice_bar)
         middle_layout.addWidget(self.search_bar)
         middle_layout.addWidget(self.list_stack, 1)
@@ -489,6 +498,14 @@ class MainWindow(QMainWindow):
         self._action(view, "&All Clippings", self.show_all, "Ctrl+1", name="showAll")
         self._action(view, "&Stories", self.show_stories, "Ctrl+3", name="showStories")
         self._action(view, "&Trash", self.show_trash, "Ctrl+2", name="showTrash")
+        edit.addSeparator()
+        self._action(
+            edit,
+            "Pre&ferences…",
+            self.show_preferences,
+            QKeySequence.StandardKey.Preferences,
+            name="preferences",
+        )
         tools = menus.addMenu("&Tools")
         self._action(tools, "&Check Archive…", self.check_archive, name="checkArchive")
         help_menu = menus.addMenu("&Help")
@@ -1491,7 +1508,11 @@ class MainWindow(QMainWindow):
         notes = list(self.archive.warnings)
         if self.archive.read_only:
             notes.insert(0, READ_ONLY_NOTE)
-        self.notice_bar.show_notes(notes)
+        suggestions = []
+        hint = None if self.archive.read_only else self._engine_hint()
+        if hint:
+            suggestions.append(hint)
+        self.notice_bar.show_notes(notes, suggestions=suggestions)
         self.read_only_label.setVisible(self.archive.read_only)
         self.setWindowTitle(self._title())
         self._update_actions()
@@ -1598,6 +1619,60 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_catch_up_ended(self) -> None:
         self._catching_up = None
+
+    # --- Preferences, the search engine -----------------------------------------------
+
+    def _engine_hint_key(self) -> str:
+        digest = hashlib.sha256(str(self.archive.path.resolve()).encode()).hexdigest()[:16]
+        return f"engineHintShown/{digest}"
+
+    def _engine_hint(self) -> str | None:
+        """The one-time suggestion of tantivy for a large archive (None once shown)."""
+        if self.settings.value(self._engine_hint_key(), False, type=bool):
+            return None
+        hint = engine_hint(self.archive.engine, self.archive.count())
+        if hint:
+            self.settings.setValue(self._engine_hint_key(), True)
+        return hint
+
+    @Slot(str)
+    def _on_notice_bar_link_activated(self, link: str) -> None:
+        if link == SWITCH_LINK:
+            self.notice_bar.show_notes(self.notice_bar.notes)
+            self.switch_engine("tantivy")
+
+    def show_preferences(self) -> None:
+        """Edit › Preferences…: the archive's settings; a new engine is switched to in
+        the background."""
+        dialog = PreferencesDialog(
+            self.archive.engine,
+            self.archive.count(),
+            read_only=self.archive.read_only,
+            parent=self,
+        )
+        if dialog.exec() and dialog.chosen_engine() != self.archive.engine:
+            self.switch_engine(dialog.chosen_engine())
+
+    def switch_engine(self, engine: str) -> Job | None:
+        """Build the archive's search index with another engine, in the background;
+        searches use the old one until the new one is complete."""
+        if not self._writable():
+            return None
+        self._switching_to = engine
+        job = Job(f"Switching search to {engine_name(engine)}", self.archive.switch_engine, engine)
+        job.finished.connect(self._on_switch_job_finished)
+        job.failed.connect(self._on_job_failed)
+        return self.jobs.submit(job)
+
+    @Slot(object)
+    def _on_switch_job_finished(self, done: object) -> None:
+        name, current = engine_name(self._switching_to), engine_name(self.archive.engine)
+        self.statusBar().showMessage(
+            f"Searches now use {name}."
+            if done
+            else f"Switching to {name} was cancelled; searches use {current}.",
+            10_000,
+        )
 
     # --- Help -------------------------------------------------------------------------
 

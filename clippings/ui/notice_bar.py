@@ -6,6 +6,7 @@ is read-only, that it lives in a synced folder or on a network share. It never b
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -30,9 +31,11 @@ class NoticeBar(QFrame):
 
     Signals:
         dismissed(): the user closed the bar.
+        link_activated(str): the user followed a link of a note (its href).
     """
 
     dismissed = Signal()
+    link_activated = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,7 +45,13 @@ class NoticeBar(QFrame):
         self.label.setObjectName("noticeText")
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.RichText)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.label.setOpenExternalLinks(False)
+        self.label.linkActivated.connect(self.link_activated)
         self.close_button = QToolButton(self)
         self.close_button.setObjectName("noticeClose")
         self.close_button.setText("✕")
@@ -54,18 +63,23 @@ class NoticeBar(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.notes: tuple[str, ...] = ()
+        self.suggestions: tuple[str, ...] = ()
         self.hide()
 
-    def show_notes(self, notes: Sequence[str]) -> None:
-        """Show these notes (plain text), or hide the bar when there are none."""
+    def show_notes(self, notes: Sequence[str], *, suggestions: Sequence[str] = ()) -> None:
+        """Show these notes (plain text) and suggestions (the window's own HTML, with
+        links the window follows), or hide the bar when there are none."""
         self.notes = tuple(n for n in notes if n.strip())
-        lines = [html.escape(note) for note in self.notes]
-        self.label.setText("<br>".join(f"⚠ {line}" for line in lines))
+        self.suggestions = tuple(s for s in suggestions if s.strip())
+        lines = [f"⚠ {html.escape(note)}" for note in self.notes]
+        lines += [f"💡 {suggestion}" for suggestion in self.suggestions]
+        self.label.setText("<br>".join(lines))
         self.setVisible(bool(lines))
 
     def text(self) -> str:
         """What the bar says, as plain text (one note a line)."""
-        return "\n".join(self.notes)
+        plain = [re.sub(r"<[^>]+>", "", s) for s in self.suggestions]
+        return "\n".join([*self.notes, *(html.unescape(p) for p in plain)])
 
     @Slot()
     def _on_close_button_clicked(self) -> None:

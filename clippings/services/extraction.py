@@ -29,6 +29,7 @@ from __future__ import annotations
 import importlib
 import logging
 import multiprocessing
+import os
 import pickle
 import queue
 import signal
@@ -55,6 +56,8 @@ MEMORY_LIMIT_MB = 1536
 TIME_LIMIT_S = 120.0
 #: How long a new worker may take to start (Python and the pool's own imports).
 STARTUP_LIMIT_S = 60.0
+#: Workers at most by default, whatever the number of cores: each may hold ~420 MB.
+MAX_DEFAULT_WORKERS = 4
 #: How often a wait looks at the cancel flag.
 _CANCEL_POLL_S = 0.2
 
@@ -201,6 +204,15 @@ def _wait(connection: Connection, seconds: float, cancel: Cancel | None) -> bool
             return True
 
 
+def default_workers() -> int:
+    """One worker per core this program may use (at most ``MAX_DEFAULT_WORKERS``)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_WORKERS))
+
+
 class ExtractionPool:
     """Worker processes that read files within a memory and a time limit.
 
@@ -210,7 +222,8 @@ class ExtractionPool:
             extracted = pool.extract(data, "article.html")
 
     Args:
-        workers: how many files may be read at once (one worker process each).
+        workers: how many files may be read at once (one worker process each; by
+            default one per core, ``default_workers``).
         memory_limit_mb: address space of each worker, in MB (None: no limit).
         time_limit: seconds one file may take.
         start_method: "spawn" or "forkserver" (never "fork": Qt's threads would be
@@ -219,12 +232,14 @@ class ExtractionPool:
 
     def __init__(
         self,
-        workers: int = 1,
+        workers: int | None = None,
         *,
         memory_limit_mb: int | None = MEMORY_LIMIT_MB,
         time_limit: float = TIME_LIMIT_S,
         start_method: str = "spawn",
     ) -> None:
+        if workers is None:
+            workers = default_workers()
         if workers < 1:
             raise ValueError("an extraction pool needs at least one worker")
         if start_method not in ("spawn", "forkserver"):

@@ -18,7 +18,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -75,6 +75,52 @@ class OriginalStore:
             unlock(fd)
             os.close(fd)
         return sha, True
+
+    def write_incoming(self, data: bytes) -> IncomingOriginal:
+        """Write ``data`` beside its place, not yet synced nor named (a batch's file).
+
+        The file is locked while it waits, so a cleaner leaves it alone. Its batch
+        then syncs every file at once (``sync_all``), claims them in one database
+        transaction that renames them into place (``place_all``), and ``discard``s each.
+        """
+        sha = sha256_of(data)
+        target = self.path_for(sha)
+        self._make_folder(target.parent)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{INCOMING_PREFIX}{os.getpid()}-")
+        try:
+            try_lock(fd)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fchmod(fd, 0o444)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            unlock(fd)
+            os.close(fd)
+            raise
+        return IncomingOriginal(self, sha, len(data), Path(tmp), fd)
+
+    @staticmethod
+    def sync_all(incoming: Iterable[IncomingOriginal]) -> None:
+        """Flush the bytes of waiting files to disk (one pass for a batch, before the
+        transaction that claims them takes the write lock)."""
+        for item in incoming:
+            item.sync()
+
+    @staticmethod
+    def place_all(incoming: Iterable[IncomingOriginal]) -> None:
+        """Rename synced files into place, then sync each folder once: call it inside
+        the transaction that claims them, before it commits."""
+        folders = {item.path.parent for item in incoming if item.place()}
+        for folder in folders:
+            fsync_folder(folder)
+
+    def _make_folder(self, folder: Path) -> None:
+        """``originals/ab/``, durable (a new folder's own entry is synced in its parent)."""
+        if folder.is_dir():
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        fsync_folder(folder.parent)
 
     def replace(self, data: bytes) -> str:
         """Write ``data`` over a missing or damaged file of the same hash (a repair)."""
@@ -134,3 +180,58 @@ class OriginalStore:
             finally:
                 os.close(fd)
         return stale
+
+
+class IncomingOriginal:
+    """An original written beside its place (``.incoming-<pid>-...``, locked), waiting
+    for the transaction that claims it. Always ``discard`` it afterwards."""
+
+    def __init__(self, store: OriginalStore, sha256: str, size: int, path: Path, fd: int):
+        self.store = store
+        self.sha256 = sha256
+        self.size = size
+        self.path = path
+        self._fd: int | None = fd
+        self._synced = False
+        self._placed = False
+
+    @property
+    def placed(self) -> bool:
+        """Renamed into place (by this object)."""
+        return self._placed
+
+    def sync(self) -> None:
+        if self._fd is not None and not self._synced:
+            os.fsync(self._fd)
+            self._synced = True
+
+    def place(self) -> bool:
+        """Rename the file into place unless a whole one is there; True if renamed.
+
+        Call it while holding the database's write lock (in the claiming transaction),
+        so no cleaner decides about the final name meanwhile.
+        """
+        if self._placed:
+            return False
+        self.sync()  # never a final name on bytes that a power cut could lose
+        target = self.store.path_for(self.sha256)
+        try:
+            if target.stat().st_size == self.size:
+                return False
+        except FileNotFoundError:
+            pass
+        self.path.replace(target)
+        self._placed = True
+        return True
+
+    def discard(self) -> None:
+        """Remove the waiting file if it was not placed, and let go of its lock."""
+        if self._fd is None:
+            return
+        try:
+            if not self._placed:
+                self.path.unlink(missing_ok=True)
+        finally:
+            unlock(self._fd)
+            os.close(self._fd)
+            self._fd = None

@@ -9,7 +9,7 @@ its own so that none is a duplicate, and imports each kind's folder through
 related pieces, index) into one new temporary archive. Prints, per kind: files/s, the
 outcomes, and the longest gap between two progress reports; and the peak memory of
 the program with its extraction workers (the sum of their RSS, sampled from /proc
-every 50 ms).
+every 50 ms) and the CPU time of each.
 
 ``--code DIR`` imports ``clippings`` from another checkout (for a reference measured
 in the same run, for example the code before a change: ``git archive HEAD | tar -x``).
@@ -142,14 +142,29 @@ class MemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.peak_kb = 0
         self.peak_processes = 0
+        self.cpu_ticks: dict[int, int] = {}  # per process of the family, the last seen
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.wait(0.05):
-            pids = _family(os.getpid())
-            total = sum(_rss_kb(pid) for pid in pids)
-            if total > self.peak_kb:
-                self.peak_kb, self.peak_processes = total, len(pids)
+            self.sample()
+
+    def sample(self) -> None:
+        pids = _family(os.getpid())
+        for pid in pids:
+            ticks = _cpu_ticks(pid)
+            if ticks is not None:
+                self.cpu_ticks[pid] = ticks
+        total = sum(_rss_kb(pid) for pid in pids)
+        if total > self.peak_kb:
+            self.peak_kb, self.peak_processes = total, len(pids)
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        """CPU time so far: (this process, its descendants)."""
+        self.sample()
+        hertz = os.sysconf("SC_CLK_TCK")
+        own = self.cpu_ticks.get(os.getpid(), 0) / hertz
+        return own, sum(self.cpu_ticks.values()) / hertz - own
 
     def stop(self) -> None:
         self._halt.set()
@@ -157,22 +172,30 @@ class MemorySampler(threading.Thread):
 
 
 def _family(root: int) -> list[int]:
-    parents: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        parents.setdefault(ppid, []).append(int(entry))
+    """``root`` and its descendants (from each thread's ``children`` list in /proc)."""
     found, todo = [], [root]
     while todo:
         pid = todo.pop()
         found.append(pid)
-        todo.extend(parents.get(pid, []))
+        try:
+            threads = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for thread in threads:
+            try:
+                children = Path(f"/proc/{pid}/task/{thread}/children").read_text().split()
+            except OSError:
+                continue
+            todo.extend(int(child) for child in children)
     return found
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])  # utime + stime
 
 
 def _rss_kb(pid: int) -> int:
@@ -210,9 +233,13 @@ def main() -> int:
         with Archive.open(work / "archive") as archive:
             for kind, folder in kinds.items():
                 stamps: list[float] = []
+                cpu_before = sampler.cpu_seconds()
                 started = time.perf_counter()
                 report = import_paths(archive, [folder], report=_stamp(stamps))
                 elapsed = time.perf_counter() - started
+                own, workers = (
+                    b - a for a, b in zip(cpu_before, sampler.cpu_seconds(), strict=True)
+                )
                 moments = [started, *stamps, time.perf_counter()]
                 gap = max(b - a for a, b in itertools.pairwise(moments))
                 n = len(report.results)
@@ -222,7 +249,8 @@ def main() -> int:
                 shown = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
                 print(
                     f"{kind:<6} {n:5d} files {elapsed:7.1f} s {n / elapsed:7.1f} files/s   "
-                    f"longest progress gap {gap:5.2f} s   ({shown})",
+                    f"longest progress gap {gap:5.2f} s   cpu: program {own:5.1f} s, "
+                    f"workers {workers:5.1f} s   ({shown})",
                     flush=True,
                 )
                 total_files += n

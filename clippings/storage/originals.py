@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
-from clippings.durable import fsync_folder, try_lock, unlock
+from clippings.durable import fsync_folder, sync_filesystem, try_lock, unlock
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 INCOMING_PREFIX = ".incoming-"
@@ -100,20 +100,23 @@ class OriginalStore:
             raise
         return IncomingOriginal(self, sha, len(data), Path(tmp), fd)
 
-    @staticmethod
-    def sync_all(incoming: Iterable[IncomingOriginal]) -> None:
-        """Flush the bytes of waiting files to disk (one pass for a batch, before the
-        transaction that claims them takes the write lock)."""
-        for item in incoming:
+    def sync_all(self, incoming: Iterable[IncomingOriginal]) -> None:
+        """Flush the bytes of waiting files to disk, all at once where the system can
+        (``sync_filesystem``): before the transaction that claims them takes the lock."""
+        waiting = list(incoming)
+        if waiting and sync_filesystem(self.root):
+            for item in waiting:
+                item.synced = True
+        for item in waiting:
             item.sync()
 
-    @staticmethod
-    def place_all(incoming: Iterable[IncomingOriginal]) -> None:
-        """Rename synced files into place, then sync each folder once: call it inside
-        the transaction that claims them, before it commits."""
+    def place_all(self, incoming: Iterable[IncomingOriginal]) -> None:
+        """Rename synced files into place, then make the new names durable (once for
+        the batch): call it inside the transaction that claims them, before it commits."""
         folders = {item.path.parent for item in incoming if item.place()}
-        for folder in folders:
-            fsync_folder(folder)
+        if folders and not sync_filesystem(self.root):
+            for folder in folders:
+                fsync_folder(folder)
 
     def _make_folder(self, folder: Path) -> None:
         """``originals/ab/``, durable (a new folder's own entry is synced in its parent)."""
@@ -192,7 +195,8 @@ class IncomingOriginal:
         self.size = size
         self.path = path
         self._fd: int | None = fd
-        self._synced = False
+        #: Its bytes are on disk (set by ``OriginalStore.sync_all`` too).
+        self.synced = False
         self._placed = False
 
     @property
@@ -201,9 +205,9 @@ class IncomingOriginal:
         return self._placed
 
     def sync(self) -> None:
-        if self._fd is not None and not self._synced:
+        if self._fd is not None and not self.synced:
             os.fsync(self._fd)
-            self._synced = True
+            self.synced = True
 
     def place(self) -> bool:
         """Rename the file into place unless a whole one is there; True if renamed.

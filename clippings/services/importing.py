@@ -327,7 +327,7 @@ class _ImportRun:
         archive.sync_quietly()
         took = time.monotonic() - began
         fitting = int(len(batch) * STORE_SECONDS / max(took, 1e-3))
-        self.batch_files = max(MIN_BATCH_FILES, min(BATCH_FILES, fitting))
+        self.batch_files = min(BATCH_FILES, max(MIN_BATCH_FILES, fitting))
 
     def _store_alone(self, item: _Read) -> ImportResult:
         archive = self.archive

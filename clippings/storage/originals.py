@@ -13,6 +13,7 @@ only the files whose writer is gone.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -215,8 +216,6 @@ class IncomingOriginal:
         Call it while holding the database's write lock (in the claiming transaction),
         so no cleaner decides about the final name meanwhile.
         """
-        if self._placed:
-            return False
         self.sync()  # never a final name on bytes that a power cut could lose
         target = self.store.path_for(self.sha256)
         try:
@@ -224,6 +223,10 @@ class IncomingOriginal:
                 return False
         except FileNotFoundError:
             pass
+        if self._placed:
+            # Renamed by a transaction that then failed, and removed meanwhile as no
+            # clipping's (a repair): its bytes are gone, so nothing may claim it.
+            raise FileNotFoundError(errno.ENOENT, "the original's file was removed", str(target))
         self.path.replace(target)
         self._placed = True
         return True

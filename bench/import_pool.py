@@ -1,6 +1,6 @@
 """Speed of importing many files end to end: texts, HTML pages and PDFs, per kind.
 
-    .venv/bin/python bench/import_pool.py [--files N] [--corpus PATH] [--code DIR]
+    .venv/bin/python bench/import_pool.py [--files N] [--only KIND] [--corpus PATH] [--code DIR]
 
 Makes N files from the shared corpus (ecbplus texts; aeb, trafilatura and readability
 pages; one-page PDFs typeset from ecbplus sentences), each made unique by a line of
@@ -101,13 +101,13 @@ def _pdf(lines: list[str]) -> bytes:
     return bytes(out)
 
 
-def make_files(corpus: Path, folder: Path, count: int) -> dict[str, Path]:
+def make_files(corpus: Path, folder: Path, count: int, shares: dict[str, float]) -> dict[str, Path]:
     """``count`` unique files, by kind, in ``folder``/<kind>/."""
     rng = random.Random(9)
     texts, pages = _texts(corpus), _pages(corpus)
     sentences = [line.strip() for text in texts for line in text.splitlines()[3:] if len(line) > 60]
-    wanted = {kind: int(count * share) for kind, share in SHARES.items()}
-    wanted["texts"] += count - sum(wanted.values())
+    wanted = {kind: int(count * share) for kind, share in shares.items()}
+    wanted[next(iter(wanted))] += count - sum(wanted.values())
     kinds = {}
     for kind, n in wanted.items():
         kinds[kind] = target = folder / kind
@@ -217,6 +217,7 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     parser.add_argument("--files", type=int, default=1500)
     parser.add_argument("--code", type=Path, help="import clippings from this checkout")
+    parser.add_argument("--only", choices=sorted(SHARES), help="import files of this kind only")
     args = parser.parse_args()
 
     from clippings.services import Archive, import_paths
@@ -224,7 +225,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="clippings-import-bench-"))
     sampler = MemorySampler()
     try:
-        kinds = make_files(args.corpus, work / "in", args.files)
+        shares = {args.only: 1.0} if args.only else SHARES
+        kinds = make_files(args.corpus, work / "in", args.files, shares)
         import clippings
 
         print(f"clippings from {Path(clippings.__file__).parent.parent}")

@@ -58,8 +58,8 @@ TIME_LIMIT_S = 120.0
 STARTUP_LIMIT_S = 60.0
 #: Files a worker reads before it is replaced by a fresh one: a worker's memory grows
 #: from ~260 MB to ~420 MB over a thousand files (caches, a fragmented heap), and a
-#: fresh one costs about a second of CPU. None: never.
-TASKS_PER_WORKER = 300
+#: fresh one costs about two seconds of CPU. None: never.
+TASKS_PER_WORKER = 1000
 #: Workers at most by default, whatever the number of cores: each may hold ~420 MB.
 MAX_DEFAULT_WORKERS = 4
 #: How often a wait looks at the cancel flag.

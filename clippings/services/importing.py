@@ -53,11 +53,6 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 BATCH_FILES = 50
 #: A batch is stored once its first file has waited this long, full or not (seconds).
 BATCH_SECONDS = 1.5
-#: What storing a batch should take (seconds): the next batch is made smaller when
-#: storing one took longer (large pages, a busy machine), so progress keeps moving.
-STORE_SECONDS = 1.0
-#: The fewest files a batch is cut down to.
-MIN_BATCH_FILES = 5
 #: Progress is reported at least this often while an import runs (seconds).
 PROGRESS_EVERY = 0.5
 #: Files read by the workers that may wait to be stored, per worker (flat memory).
@@ -109,9 +104,9 @@ def import_paths(
     file costs one message and the batch goes on. As many files are extracted at once
     as the pool has workers; this thread stores them as they come (in the order they
     are ready, not the order given, so one slow file holds nothing up), in batches of
-    up to ``BATCH_FILES`` files or ``BATCH_SECONDS`` of waiting (fewer files when
-    storing a batch takes more than ``STORE_SECONDS``): one transaction, one sync of
-    their originals to disk and one index update each. Folder walks never
+    up to ``BATCH_FILES`` files or ``BATCH_SECONDS`` of waiting: one transaction, one
+    sync of their originals to disk and one index update each (fewer, larger index
+    commits cost less than many small ones). Folder walks never
     leave the folder, and special files (named pipes, devices) are skipped with the
     reason.
 
@@ -218,8 +213,6 @@ class _ImportRun:
         # Read files wait here; a full queue holds the readers back (flat memory).
         self.ready: queue.Queue[object] = queue.Queue(WAITING_PER_WORKER * pool.workers)
         self.stopping = threading.Event()
-        #: Files in the next batch, at most (fewer when storing proves slow).
-        self.batch_files = BATCH_FILES
         self._next = 0
         self._lock = threading.Lock()
 
@@ -258,7 +251,7 @@ class _ImportRun:
                         self.archive, item.contents, shown=item.shown, tags=self.tags
                     )
                 if batch and (
-                    len(batch) >= self.batch_files
+                    len(batch) >= BATCH_FILES
                     or time.monotonic() - started >= BATCH_SECONDS
                     or not running
                 ):
@@ -291,7 +284,6 @@ class _ImportRun:
         """Store a batch: its originals synced at once, its clippings in one
         transaction (which renames the originals into place before it commits)."""
         archive = self.archive
-        began = time.monotonic()
         try:
             archive.originals.sync_all(item.original for item in batch)
             outcomes = archive.store.add_many(
@@ -325,9 +317,6 @@ class _ImportRun:
         )
         self._progress(0)
         archive.sync_quietly()
-        took = time.monotonic() - began
-        fitting = int(len(batch) * STORE_SECONDS / max(took, 1e-3))
-        self.batch_files = min(BATCH_FILES, max(MIN_BATCH_FILES, fitting))
 
     def _store_alone(self, item: _Read) -> ImportResult:
         archive = self.archive

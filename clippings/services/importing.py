@@ -19,7 +19,7 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,6 +180,44 @@ class _Bundle:
 _READER_DONE = object()
 
 
+class _IndexUpdates:
+    """Applies an import's queued index changes on a thread of its own, so that a slow
+    index commit (a merge of segments can take many seconds) holds up neither the
+    storing of the next batches nor the progress reports. The changes are in the
+    database's index queue already: a crash loses none of them."""
+
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+        self._wanted = threading.Event()
+        self._finished = False
+        self._thread = threading.Thread(target=self._run, name="clippings-import-index")
+        self._thread.start()
+
+    def request(self) -> None:
+        """A batch is stored: apply what is queued (now, or after the update under way)."""
+        self._wanted.set()
+
+    def finish(self, waiting: Callable[[], None]) -> None:
+        """Let the update under way end; ``waiting()`` is called now and then meanwhile."""
+        self._finished = True
+        self._wanted.set()
+        while self._thread.is_alive():
+            self._thread.join(PROGRESS_EVERY)
+            if self._thread.is_alive():
+                waiting()
+
+    def _run(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            if self._finished:
+                return
+            try:
+                self._archive.sync_quietly()
+            except Exception:  # the changes stay queued; the next sync applies them
+                log.exception("updating the search index during an import")
+
+
 class _ImportRun:
     """One ``import_paths``: reader threads hand files to the workers and the files
     they read to this thread, which stores them in batches."""
@@ -213,6 +251,7 @@ class _ImportRun:
         # Read files wait here; a full queue holds the readers back (flat memory).
         self.ready: queue.Queue[object] = queue.Queue(WAITING_PER_WORKER * pool.workers)
         self.stopping = threading.Event()
+        self.index_updates: _IndexUpdates
         self._next = 0
         self._lock = threading.Lock()
 
@@ -226,6 +265,7 @@ class _ImportRun:
         for thread in threads:
             thread.start()
         running = len(threads)
+        self.index_updates = _IndexUpdates(self.archive)
         batch: list[_Read] = []
         started = 0.0
         reported = -PROGRESS_EVERY
@@ -270,15 +310,17 @@ class _ImportRun:
                     self._discard_waiting()
                     thread.join(0.05)
             self._discard_waiting()
+            self.index_updates.finish(lambda: self._progress(0, "Updating the search index"))
         self.archive.sync_quietly()
         results = tuple(r for number in sorted(self.results) for r in self.results[number])
         if self.report:
             self.report(Progress(len(self.results), len(self.files), "Done"))
         return ImportReport(results=results, cancelled=self.cancelled)
 
-    def _progress(self, waiting: int) -> None:
+    def _progress(self, waiting: int, message: str | None = None) -> None:
         if self.report:
-            self.report(Progress(len(self.results) + waiting, len(self.files), self.current))
+            done = len(self.results) + waiting
+            self.report(Progress(done, len(self.files), message or self.current))
 
     def _store(self, batch: list[_Read]) -> None:
         """Store a batch: its originals synced at once, its clippings in one
@@ -306,7 +348,7 @@ class _ImportRun:
                 item.original.discard()
         for item, result in stored:
             self.results[item.number] = [result]
-        self._progress(0)  # the batch is saved; its features and index entries follow
+        self._progress(0)  # the batch is saved; its features follow
         remember_related(
             archive,
             [
@@ -315,8 +357,7 @@ class _ImportRun:
                 if r.id and r.outcome == "imported" and item.extracted.has_text
             ],
         )
-        self._progress(0)
-        archive.sync_quietly()
+        self.index_updates.request()
 
     def _store_alone(self, item: _Read) -> ImportResult:
         archive = self.archive

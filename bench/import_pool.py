@@ -199,9 +199,13 @@ def _cpu_ticks(pid: int) -> int | None:
 
 
 def _rss_kb(pid: int) -> int:
+    return _status_kb(pid, "VmRSS:")
+
+
+def _status_kb(pid: int, key: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(key):
                 return int(line.split()[1])
     except OSError:
         pass
@@ -266,7 +270,8 @@ def main() -> int:
         )
         print(
             f"peak memory, program + workers: {sampler.peak_kb / 1024:.0f} MB "
-            f"({sampler.peak_processes} processes)"
+            f"({sampler.peak_processes} processes); the program alone at most "
+            f"{_status_kb(os.getpid(), 'VmHWM:') / 1024:.0f} MB"
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)

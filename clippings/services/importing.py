@@ -4,8 +4,9 @@ For each file: read its bytes (bounded, ``files.read_file``); a file already in 
 archive (same bytes) is a duplicate at once; otherwise the registry picks an importer
 and the text is extracted in a worker process (``extraction.ExtractionPool``), a
 clipping with the same normalised text is a duplicate too; else the original is
-stored and the clipping written in one transaction. One bad file never stops a
-batch, and nothing half-stored remains after a failure.
+stored and the clipping written in one transaction. ``import_paths`` keeps every
+worker busy and stores many files per transaction (``_ImportRun``). One bad file
+never stops a batch, and nothing half-stored remains after a failure.
 """
 
 from __future__ import annotations

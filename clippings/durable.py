@@ -9,11 +9,14 @@ callers fall back to what they did before: one program per archive.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import cast
 
 try:
     import fcntl
@@ -91,3 +94,38 @@ def fsync_folder(folder: Path) -> None:
         pass  # some file systems cannot sync a folder; the file itself is synced
     finally:
         os.close(fd)
+
+
+def _load_syncfs() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return cast(Callable[[int], int], ctypes.CDLL(None, use_errno=True).syncfs)
+    except (OSError, AttributeError):  # pragma: no cover - a C library without it
+        return None
+
+
+_syncfs = _load_syncfs()
+
+
+def sync_filesystem(path: Path) -> bool:
+    """Flush everything written on the file system that holds ``path`` (files and
+    folder entries) to disk in one call (Linux's ``syncfs``); False where there is no
+    such call, and the caller syncs each file and folder instead.
+
+    One call for a batch of files costs about what one ``fsync`` does (a flush of the
+    disk's cache), where a file and a folder ``fsync`` each cost one (~5 ms each here).
+
+    Raises:
+        OSError: the file system reported an error writing (Linux 5.8 and later).
+    """
+    if _syncfs is None:
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if _syncfs(fd) != 0:
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code), str(path))
+    finally:
+        os.close(fd)
+    return True

@@ -68,6 +68,28 @@ def extract(data: bytes, name: str, password: str | None) -> Extracted:
     return importers.extract(data, name, password=password)
 
 
+#: Read once when a worker starts, so the libraries a file needs are loaded then.
+_WARM_UP = (
+    (b"A sentence for the reader to be ready when the first file comes.\n\nAnd one more.", "a.txt"),
+    (
+        b"<html><head><title>Ready</title></head><body><article><p>A sentence for the "
+        b"reader to be ready when the first file comes.</p></article></body></html>",
+        "a.html",
+    ),
+)
+
+
+def warm_up() -> None:
+    """Load the libraries of texts and pages (a second or more) before the first file:
+    its time limit is then the file's alone, and a file read while the other workers
+    start is not held up."""
+    for data, name in _WARM_UP:
+        try:
+            importers.extract(data, name)
+        except Exception:  # noqa: BLE001 - the first real file then loads them
+            continue
+
+
 def serve(connection: Connection, memory_limit: int | None, time_limit: float) -> None:
     """A worker's life: set its limits, then run tasks until the pipe closes."""
     # Ctrl+C in a terminal reaches the whole process group; the parent decides.
@@ -78,6 +100,7 @@ def serve(connection: Connection, memory_limit: int | None, time_limit: float) -
             memory_limit = min(memory_limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     backstop = math.ceil(time_limit) + BACKSTOP_S
+    warm_up()
     connection.send_bytes(dumps(("ready",)))
     while True:
         try:

@@ -16,7 +16,7 @@ from clippings.storage.database import (
     NewClipping,
     SortKey,
 )
-from clippings.storage.originals import OriginalStore, sha256_of
+from clippings.storage.originals import IncomingOriginal, OriginalStore, sha256_of
 
 DATABASE_NAME = "clippings.sqlite3"
 INDEX_DIR = "index"
@@ -79,6 +79,7 @@ __all__ = [
     "INDEX_DIR",
     "ORIGINALS_DIR",
     "ClippingStore",
+    "IncomingOriginal",
     "NewClipping",
     "OriginalStore",
     "SortKey",

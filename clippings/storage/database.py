@@ -278,6 +278,34 @@ class ClippingStore:
             store_original()
             return self._insert(conn, new, tag_names), True
 
+    def add_many(
+        self,
+        batch: Sequence[NewClipping],
+        tag_names: Iterable[str] = (),
+        *,
+        store_originals: Callable[[Sequence[int]], object],
+    ) -> list[tuple[int, bool]]:
+        """``add_new`` for a batch of clippings, in one transaction: (id, whether new)
+        for each, in order.
+
+        Each clipping is checked against the archive and the batch's earlier ones (the
+        same original, or the same normalised text), inside the transaction that holds
+        the write lock. ``store_originals`` gets the positions of the new clippings and
+        writes their originals' files; it runs before the commit, so a commit never
+        points at a file that is not yet on disk. Any error rolls back the whole batch.
+        """
+        names = list(tag_names)
+        outcomes: list[tuple[int, bool]] = []
+        with self._writing() as conn:
+            for new in batch:
+                existing = self._duplicate(conn, new.sha256, new.text_hash)
+                if existing is not None:
+                    outcomes.append((existing, False))
+                else:
+                    outcomes.append((self._insert(conn, new, names), True))
+            store_originals([n for n, (_, created) in enumerate(outcomes) if created])
+        return outcomes
+
     def _insert(self, conn: Connection, new: NewClipping, tag_names: Iterable[str]) -> int:
         ex = new.extracted
         now = _now()

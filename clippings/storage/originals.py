@@ -13,16 +13,17 @@ only the files whose writer is gone.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
-from clippings.durable import fsync_folder, try_lock, unlock
+from clippings.durable import fsync_folder, sync_filesystem, try_lock, unlock
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 INCOMING_PREFIX = ".incoming-"
@@ -75,6 +76,55 @@ class OriginalStore:
             unlock(fd)
             os.close(fd)
         return sha, True
+
+    def write_incoming(self, data: bytes) -> IncomingOriginal:
+        """Write ``data`` beside its place, not yet synced nor named (a batch's file).
+
+        The file is locked while it waits, so a cleaner leaves it alone. Its batch
+        then syncs every file at once (``sync_all``), claims them in one database
+        transaction that renames them into place (``place_all``), and ``discard``s each.
+        """
+        sha = sha256_of(data)
+        target = self.path_for(sha)
+        self._make_folder(target.parent)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{INCOMING_PREFIX}{os.getpid()}-")
+        try:
+            try_lock(fd)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fchmod(fd, 0o444)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            unlock(fd)
+            os.close(fd)
+            raise
+        return IncomingOriginal(self, sha, len(data), Path(tmp), fd)
+
+    def sync_all(self, incoming: Iterable[IncomingOriginal]) -> None:
+        """Flush the bytes of waiting files to disk, all at once where the system can
+        (``sync_filesystem``): before the transaction that claims them takes the lock."""
+        waiting = list(incoming)
+        if waiting and sync_filesystem(self.root):
+            for item in waiting:
+                item.synced = True
+        for item in waiting:
+            item.sync()
+
+    def place_all(self, incoming: Iterable[IncomingOriginal]) -> None:
+        """Rename synced files into place, then make the new names durable (once for
+        the batch): call it inside the transaction that claims them, before it commits."""
+        folders = {item.path.parent for item in incoming if item.place()}
+        if folders and not sync_filesystem(self.root):
+            for folder in folders:
+                fsync_folder(folder)
+
+    def _make_folder(self, folder: Path) -> None:
+        """``originals/ab/``, durable (a new folder's own entry is synced in its parent)."""
+        if folder.is_dir():
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        fsync_folder(folder.parent)
 
     def replace(self, data: bytes) -> str:
         """Write ``data`` over a missing or damaged file of the same hash (a repair)."""
@@ -134,3 +184,61 @@ class OriginalStore:
             finally:
                 os.close(fd)
         return stale
+
+
+class IncomingOriginal:
+    """An original written beside its place (``.incoming-<pid>-...``, locked), waiting
+    for the transaction that claims it. Always ``discard`` it afterwards."""
+
+    def __init__(self, store: OriginalStore, sha256: str, size: int, path: Path, fd: int):
+        self.store = store
+        self.sha256 = sha256
+        self.size = size
+        self.path = path
+        self._fd: int | None = fd
+        #: Its bytes are on disk (set by ``OriginalStore.sync_all`` too).
+        self.synced = False
+        self._placed = False
+
+    @property
+    def placed(self) -> bool:
+        """Renamed into place (by this object)."""
+        return self._placed
+
+    def sync(self) -> None:
+        if self._fd is not None and not self.synced:
+            os.fsync(self._fd)
+            self.synced = True
+
+    def place(self) -> bool:
+        """Rename the file into place unless a whole one is there; True if renamed.
+
+        Call it while holding the database's write lock (in the claiming transaction),
+        so no cleaner decides about the final name meanwhile.
+        """
+        self.sync()  # never a final name on bytes that a power cut could lose
+        target = self.store.path_for(self.sha256)
+        try:
+            if target.stat().st_size == self.size:
+                return False
+        except FileNotFoundError:
+            pass
+        if self._placed:
+            # Renamed by a transaction that then failed, and removed meanwhile as no
+            # clipping's (a repair): its bytes are gone, so nothing may claim it.
+            raise FileNotFoundError(errno.ENOENT, "the original's file was removed", str(target))
+        self.path.replace(target)
+        self._placed = True
+        return True
+
+    def discard(self) -> None:
+        """Remove the waiting file if it was not placed, and let go of its lock."""
+        if self._fd is None:
+            return
+        try:
+            if not self._placed:
+                self.path.unlink(missing_ok=True)
+        finally:
+            unlock(self._fd)
+            os.close(self._fd)
+            self._fd = None

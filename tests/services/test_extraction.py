@@ -214,3 +214,10 @@ def test_a_closed_pool_ends_its_workers():
     assert ended
     with pytest.raises(RuntimeError):
         pool.call(hostile_tasks.add, 1, 1)
+
+
+def test_a_worker_is_replaced_by_a_fresh_one_after_so_many_files():
+    with ExtractionPool(workers=1, time_limit=30, tasks_per_worker=2) as pool:
+        readers = [pool.call(hostile_tasks.worker_id) for _ in range(3)]
+
+    assert readers[0] == readers[1] != readers[2]

@@ -1,0 +1,172 @@
+"""Importing many files: both workers read, the storing goes in batches, and a crash,
+a hang, a failed batch or a cancel costs only the file concerned."""
+
+from __future__ import annotations
+
+import errno
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from clippings.model import Extracted, Progress
+from clippings.services import import_paths, importing
+from clippings.services.extraction import Cancel, ExtractionPool
+from tests.services import hostile_tasks
+
+
+class NotingPool(ExtractionPool):
+    """A real pool that notes which worker read each file (by its process id), and
+    where a file named ``*crash*`` kills its worker and one named ``*hang*`` hangs."""
+
+    def __init__(self, **options: object) -> None:
+        super().__init__(**options)  # type: ignore[arg-type]
+        self.readers: set[int] = set()
+        self._lock = threading.Lock()
+
+    def extract(
+        self, data: bytes, name: str, password: str | None = None, *, cancel: Cancel | None = None
+    ) -> Extracted:
+        reader, extracted = self.call(hostile_tasks.extract_as, data, name, password, cancel=cancel)
+        with self._lock:
+            self.readers.add(reader)
+        return extracted  # type: ignore[return-value]
+
+
+def articles(corpus: Path, folder: Path, count: int, first: int = 0) -> list[Path]:
+    """``count`` different real news texts copied into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = sorted((corpus / "ecbplus" / "text" / "1").glob("*.txt"))[first : first + count]
+    assert len(sources) == count
+    return [
+        Path(shutil.copy(source, folder / f"article-{n:02d}.txt"))
+        for n, source in enumerate(sources)
+    ]
+
+
+def files_on_disk(archive) -> list[Path]:
+    return sorted(p for p in (archive.path / "originals").glob("*/*"))
+
+
+def test_two_workers_read_at_once_and_the_files_are_stored_in_batches(
+    archive, corpus, tmp_path, monkeypatch
+):
+    files = articles(corpus, tmp_path / "in", 12)
+    monkeypatch.setattr(importing, "BATCH_FILES", 4)
+    batches: list[int] = []
+    add_many = archive.store.add_many
+
+    def noting_add_many(batch, *args, **kwargs):
+        batches.append(len(batch))
+        return add_many(batch, *args, **kwargs)
+
+    monkeypatch.setattr(archive.store, "add_many", noting_add_many)
+
+    with NotingPool(workers=2, time_limit=60) as pool:
+        report = import_paths(archive, [tmp_path / "in"], pool=pool)
+
+    assert len(pool.readers) == 2, "one worker read every file"
+    # The report lists the files in the order given, whatever order they were read in.
+    assert [r.path for r in report.results] == [str(f) for f in files]
+    imported = report.of("imported")
+    assert len(imported) + len(report.of("duplicate")) == 12
+    assert sum(batches) == 12 and len(batches) >= 3 and max(batches) <= 4
+    assert archive.count() == len(imported) == len(files_on_disk(archive))
+    for result in imported:  # each is searchable, with its own original
+        assert archive.original(result.id) == Path(result.path).read_bytes()
+    assert archive.check() == []
+
+
+def test_a_crashing_and_a_hanging_file_cost_only_themselves(archive, corpus, tmp_path):
+    folder = tmp_path / "in"
+    articles(corpus, folder, 6)
+    (folder / "article-02-crash.txt").write_text("This file kills the worker reading it.")
+    (folder / "article-04-hang.txt").write_text("This file is never read to its end.")
+
+    with NotingPool(workers=2, time_limit=2) as pool:
+        report = import_paths(archive, [folder], pool=pool)
+
+    outcomes = {Path(r.path).name: r for r in report.results}
+    assert outcomes["article-02-crash.txt"].outcome == "failed"
+    assert "crashed" in outcomes["article-02-crash.txt"].reason
+    assert outcomes["article-04-hang.txt"].outcome == "skipped"
+    assert "too slow" in outcomes["article-04-hang.txt"].reason
+    good = [r for name, r in outcomes.items() if "crash" not in name and "hang" not in name]
+    assert len(good) == 6 and all(r.outcome == "imported" for r in good)
+    assert archive.count() == 6 == len(files_on_disk(archive))
+    assert archive.check() == []
+
+
+def test_cancel_stops_the_file_being_read_and_keeps_what_was_read(archive, corpus, tmp_path):
+    folder = tmp_path / "in"
+    articles(corpus, folder, 4)
+    (folder / "article-03-hang.txt").write_text("This file is never read to its end.")
+    progress: list[Progress] = []
+
+    def cancel() -> bool:
+        # Every other file is read; progress goes on while the last one hangs.
+        done_at = [n for n, p in enumerate(progress) if p.done == 4]
+        return bool(done_at) and len(progress) - done_at[0] >= 3
+
+    with NotingPool(workers=2, time_limit=3600) as pool:
+        report = import_paths(archive, [folder], pool=pool, report=progress.append, cancel=cancel)
+
+    assert report.cancelled
+    assert sorted(Path(r.path).name for r in report.results) == [
+        f"article-{n:02d}.txt" for n in range(4)
+    ]
+    assert all(r.outcome == "imported" for r in report.results)
+    assert archive.count() == 4 == len(files_on_disk(archive))
+    assert not list((archive.path / "originals").glob("*/.incoming-*"))
+    assert [p.done for p in progress] == sorted(p.done for p in progress)
+    assert archive.check() == []
+
+
+def test_a_batch_that_cannot_be_stored_costs_only_the_file_at_fault(
+    archive, corpus, tmp_path, monkeypatch
+):
+    files = articles(corpus, tmp_path / "in", 6)
+    bad = importing.sha256_of(files[3].read_bytes())
+    add_many, add_new = archive.store.add_many, archive.store.add_new
+
+    def failing_add_many(batch, tags=(), *, store_originals):
+        def place_then_fail(created):
+            store_originals(created)  # the batch's files are in place when it fails
+            if any(batch[n].sha256 == bad for n in created):
+                raise OSError(errno.EIO, "Input/output error")
+
+        return add_many(batch, tags, store_originals=place_then_fail)
+
+    def failing_add_new(new, tags=(), *, store_original):
+        if new.sha256 == bad:
+            raise OSError(errno.EIO, "Input/output error")
+        return add_new(new, tags, store_original=store_original)
+
+    monkeypatch.setattr(archive.store, "add_many", failing_add_many)
+    monkeypatch.setattr(archive.store, "add_new", failing_add_new)
+    with ExtractionPool(workers=2, time_limit=60) as pool:
+        report = import_paths(archive, [tmp_path / "in"], pool=pool)
+
+    outcomes = {Path(r.path).name: r for r in report.results}
+    assert outcomes[files[3].name].outcome == "failed"
+    assert outcomes[files[3].name].reason == "could not be stored: Input/output error"
+    assert len(report.of("imported")) == 5
+    # Nothing of the bad file stays; every other file has its original.
+    assert archive.count() == 5 == len(files_on_disk(archive))
+    assert archive.check() == []
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_same_file_twice_in_one_import_is_stored_once(archive, seed, tmp_path, workers):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        shutil.copy(seed, folder / name)
+
+    with ExtractionPool(workers=workers, time_limit=60) as pool:
+        report = import_paths(archive, [folder], pool=pool)
+
+    assert len(report.of("imported")) == 1 and len(report.of("duplicate")) == 2
+    assert {r.id for r in report.results} == {report.of("imported")[0].id}
+    assert archive.count() == 1 == len(files_on_disk(archive))

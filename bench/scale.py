@@ -248,6 +248,8 @@ class Bench:
 
     def record(self, stage: str, **facts: Any) -> None:
         self.state.setdefault(stage, {}).update(facts)
+        if facts.get("done"):
+            self.state[stage].pop("note", None)  # an earlier run's "n/a: ..."
         partial = self.state_file.with_suffix(".partial")
         partial.write_text(json.dumps(self.state, indent=1, default=str))
         partial.replace(self.state_file)
@@ -1106,8 +1108,8 @@ def row_dossier(bench: Bench) -> list[Figure]:
     if found.get("killed"):
         shown = f"> {found['seconds']:.0f} (killed)"
         note = (
-            f"cancelled after the --budget of {bench.budget:.0f} s, it went on (the export "
-            "checks its cancel flag only between clippings): killed"
+            f"cancelled after the --budget of {bench.budget:.0f} s, it had not stopped a "
+            "minute later (the contents table's layout does not look at cancel): killed"
         )
     elif found["stopped"]:
         shown = f"> {found['seconds']:.0f} (stopped)"

@@ -966,7 +966,18 @@ def row_reindex(bench: Bench) -> list[Figure]:
                 target,
                 shown=f"{seconds:.1f}",
                 refs=refs,
-                note=f"{where}; longest gap between progress reports {gap:.1f} s",
+                note=where,
+            )
+        )
+        figures.append(
+            Figure(
+                "reindex",
+                f"{engine}: longest time between two progress reports",
+                gap,
+                "s",
+                Target(5, "s"),
+                shown=f"{gap:.1f}",
+                note="read as 'with progress': a stall the user would see",
             )
         )
     return figures
@@ -1339,7 +1350,8 @@ in other languages and scripts), bulk-loaded through the database's insert, then
 measured row by row against the targets of the scale issue. Times are medians (p95
 where the target says so); "FTS5" and "tantivy" beside a search figure are the same
 query on the same texts in SQLite FTS5 and in tantivy used directly, measured in the
-same run. "n/a" names what is missing.
+same run. "n/a" names what is missing. The targets are those of 100,000 clippings;
+smaller sizes are measured against the same targets to show the trend.
 """
 
 

@@ -33,6 +33,11 @@ Whoosh reindex is optional (``--reindex``; 15-25 min at 100k): without it the ro
 the build's figure. The dossier is stopped after ``--budget`` seconds (and shown as
 "more than").
 
+The parts: ``scale_build`` (the build's stages), ``scale_probes`` (what runs in a new
+process), ``scale_common`` (figures, targets, the size's folder, subprocesses),
+``scale_data`` (the synthetic clippings and import files), ``scale_refs`` (FTS5 and
+tantivy used directly). This module holds the query kinds, the rows and ``TABLE``.
+
 Seen on this 2-core machine (shared, load 8): build 1k 40 s, 10k 12 min (load 61 s,
 features 63 s, Whoosh 570 s); measure 1k ~3 min plus the dossier. At 100k expect, on
 the code of the first round: load ~10 min, features ~11 min, Whoosh index 20-60 min,
@@ -44,21 +49,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
-import random
 import shutil
-import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -66,21 +65,26 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench import scale_data as data  # noqa: E402
-from bench.scale_refs import (  # noqa: E402
-    Fts5,
-    QueryKind,
-    Tantivy,
-    build_fts5,
-    build_tantivy,
+from bench.scale_build import build, copy_archive  # noqa: E402
+from bench.scale_common import (  # noqa: E402
+    DEFAULT_DIR,
+    ENGINES,
+    PYTHON,
+    Bench,
+    Figure,
+    Progress,
+    Target,
+    cold_cli,
+    med_p95,
+    number,
+    p95,
+    probe,
+    timed_ms,
 )
+from bench.scale_probes import PROBES  # noqa: E402
+from bench.scale_refs import Fts5, QueryKind, Tantivy  # noqa: E402
 
-DEFAULT_DIR = Path("/var/tmp/clippings-scale")
-CORPUS = REPO.parent / "shared" / "corpus"
-PYTHON = sys.executable
-LOAD_BATCH = 1_000
 PAGE = 200  # rows of the window's list page
-ENGINES = ("whoosh", "tantivy")
 
 # --- The query kinds of the issue ----------------------------------------------------------
 
@@ -121,541 +125,6 @@ KINDS: tuple[QueryKind, ...] = (
     ),
 )
 
-# --- Figures and targets -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Target:
-    """A limit from the issue's table: at most (or, for throughput, at least) ``limit``."""
-
-    limit: float
-    unit: str
-    at_least: bool = False
-
-    def text(self) -> str:
-        return f"{'>=' if self.at_least else '<='} {_number(self.limit)} {self.unit}"
-
-    def passed(self, value: float) -> bool:
-        return value >= self.limit if self.at_least else value <= self.limit
-
-
-@dataclass
-class Figure:
-    """One measured line of the table."""
-
-    row: str
-    label: str
-    value: float | None  # what the target is checked on; None: not measured (see note)
-    unit: str = ""
-    target: Target | None = None
-    shown: str = ""  # the figure as printed ("12.1 / p95 15.3")
-    refs: str = ""  # the same measure in FTS5 / tantivy, or context
-    note: str = ""
-
-    @property
-    def mark(self) -> str:
-        if self.value is None:
-            return "n/a"
-        if self.target is None:
-            return ""
-        return "pass" if self.target.passed(self.value) else "FAIL"
-
-    @property
-    def ratio(self) -> str:
-        if self.value is None or self.target is None or not self.target.limit:
-            return ""
-        return f"{self.value / self.target.limit:.2f}"
-
-    @classmethod
-    def missing(cls, row: str, label: str, why: str, target: Target | None = None) -> Figure:
-        return cls(row, label, None, target=target, shown="—", note=f"n/a: {why}")
-
-
-def _number(value: float) -> str:
-    if value >= 100:
-        return f"{value:,.0f}"
-    if value >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}" if value < 1 else f"{value:.1f}"
-
-
-def p95(values: Sequence[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-
-def timed_ms(call: Callable[[], object], times: int, warmup: int = 1) -> list[float]:
-    for _ in range(warmup):
-        call()
-    spent = []
-    for _ in range(times):
-        started = time.perf_counter()
-        call()
-        spent.append((time.perf_counter() - started) * 1000)
-    return spent
-
-
-def med_p95(values: Sequence[float]) -> str:
-    return f"{_number(statistics.median(values))} / p95 {_number(p95(values))}"
-
-
-# --- Where things are ----------------------------------------------------------------------
-
-
-@dataclass
-class Bench:
-    """One size's folder, its state file and what the rows share."""
-
-    root: Path
-    size: int
-    repeat: int = 15
-    reindex: bool = False
-    #: Seconds after which a row that can be stopped (the dossier) is stopped.
-    budget: float = 300.0
-    import_count: int = 0
-    state: dict[str, Any] = field(default_factory=dict)
-    refs: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    @classmethod
-    def at(cls, base: Path, size: int) -> Bench:
-        bench = cls(base / str(size), size)
-        bench.root.mkdir(parents=True, exist_ok=True)
-        if bench.state_file.exists():
-            bench.state = json.loads(bench.state_file.read_text())
-        return bench
-
-    @property
-    def state_file(self) -> Path:
-        return self.root / "state.json"
-
-    def archive(self, engine: str) -> Path:
-        return self.root / engine
-
-    @property
-    def fts5(self) -> Path:
-        return self.root / "refs" / "fts5.sqlite3"
-
-    @property
-    def tantivy_raw(self) -> Path:
-        return self.root / "refs" / "tantivy"
-
-    @property
-    def import_manifest(self) -> Path:
-        return self.root / "import-files" / "manifest.tsv"
-
-    def done(self, stage: str) -> bool:
-        return bool(self.state.get(stage, {}).get("done"))
-
-    def record(self, stage: str, **facts: Any) -> None:
-        self.state.setdefault(stage, {}).update(facts)
-        if facts.get("done"):
-            self.state[stage].pop("note", None)  # an earlier run's "n/a: ..."
-        partial = self.state_file.with_suffix(".partial")
-        partial.write_text(json.dumps(self.state, indent=1, default=str))
-        partial.replace(self.state_file)
-
-    def engines(self) -> list[str]:
-        """The engines whose archive copy is ready."""
-        return [e for e in ENGINES if self.done(e)]
-
-
-class Progress:
-    """A ``report`` callback: prints now and then, and keeps the longest gap between two
-    reports (a stall the user would see)."""
-
-    def __init__(self, label: str, every: float = 10.0) -> None:
-        self.label = label
-        self.every = every
-        self.started = self.last = self.shown = time.monotonic()
-        self.longest = 0.0
-        self.reports = 0
-
-    def __call__(self, progress: Any) -> None:
-        now = time.monotonic()
-        self.longest = max(self.longest, now - self.last)
-        self.last = now
-        self.reports += 1
-        if now - self.shown >= self.every:
-            self.shown = now
-            done, total = getattr(progress, "done", "?"), getattr(progress, "total", "?")
-            print(f"  {self.label}: {done}/{total} ({now - self.started:.0f} s)", flush=True)
-
-    def finish(self) -> float:
-        """Seconds since the start; the gap to the end counts as a stall too."""
-        now = time.monotonic()
-        self.longest = max(self.longest, now - self.last)
-        return now - self.started
-
-
-# --- Build ---------------------------------------------------------------------------------
-
-
-def build(bench: Bench, stages: Sequence[str]) -> None:
-    corpus = data.Corpus.read(CORPUS)
-    steps: dict[str, Callable[[], None]] = {
-        "load": lambda: stage_load(bench, corpus),
-        "features": lambda: stage_features(bench),
-        "whoosh": lambda: stage_whoosh(bench),
-        "tantivy": lambda: stage_tantivy(bench),
-        "fts5": lambda: stage_reference(bench, "fts5"),
-        "tantivy-raw": lambda: stage_reference(bench, "tantivy-raw"),
-        "import-files": lambda: stage_import_files(bench, corpus),
-    }
-    for name, step in steps.items():
-        if stages and name not in stages:
-            continue
-        if bench.done(name):
-            print(f"[{name}] done before ({bench.state[name].get('seconds', 0):.0f} s)")
-            continue
-        print(f"[{name}] ...", flush=True)
-        started = time.monotonic()
-        step()
-        if bench.done(name):
-            print(f"[{name}] done in {time.monotonic() - started:.0f} s", flush=True)
-        else:
-            print(f"[{name}] {bench.state.get(name, {}).get('note', 'not done')}", flush=True)
-
-
-def stage_load(bench: Bench, corpus: data.Corpus) -> None:
-    """Bulk-load the synthetic clippings, a transaction per batch; resumable."""
-    from sqlalchemy import text as sql
-
-    from clippings.services import Archive, text_fingerprint
-    from clippings.storage import NewClipping
-
-    path = bench.archive("whoosh")
-    generator = data.Generator(corpus, bench.size)
-    started = time.monotonic()
-    with Archive.open(path) as archive:
-        store = archive.store
-        count = "SELECT count(*) FROM clippings WHERE original_name LIKE 'scale-%'"
-        with store._reading() as conn:
-            start = int(conn.execute(sql(count)).scalar() or 0)
-        if start:
-            print(f"  resuming the load at clipping {start:,}")
-        for first in range(start, bench.size, LOAD_BATCH):
-            batch = list(generator.clippings(first, min(bench.size, first + LOAD_BATCH)))
-            for made in batch:
-                _write_original(archive.originals.path_for(data_sha(made)), made.original)
-            with store._writing() as conn:
-                for made in batch:
-                    extracted = _extracted(made)
-                    new = NewClipping(
-                        extracted=extracted,
-                        sha256=data_sha(made),
-                        size=len(made.original),
-                        original_name=made.original_name,
-                        text_hash=text_fingerprint(made.text),
-                        word_count=len(made.text.split()),
-                    )
-                    store._insert(conn, new, made.tags)
-                # The index is built whole by the next stage: no queued entry is left
-                # for Archive.open to apply one by one.
-                conn.execute(sql("DELETE FROM index_queue"))
-            done = first + len(batch)
-            if done % (LOAD_BATCH * 10) == 0 or done == bench.size:
-                rate = (done - start) / max(time.monotonic() - started, 1e-9)
-                print(f"  {done:,}/{bench.size:,} stored ({rate:.0f}/s)", flush=True)
-    bench.record("load", done=True, seconds=time.monotonic() - started, clippings=bench.size)
-
-
-def data_sha(made: data.Synthetic) -> str:
-    from clippings.storage import sha256_of
-
-    return sha256_of(made.original)
-
-
-def _write_original(path: Path, content: bytes) -> None:
-    # No fsync per file: durability of originals is not what this bench measures.
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".bench-partial")
-    partial.write_bytes(content)
-    partial.replace(path)
-
-
-def _extracted(made: data.Synthetic) -> Any:
-    from clippings.model import Extracted
-
-    return Extracted(
-        text=made.text,
-        format="text",
-        title=made.title,
-        outlet=made.outlet,
-        author=made.author,
-        published=made.published,
-        language=made.language,
-        provenance={"title": "bench", "outlet": "bench", "published": "bench"},
-    )
-
-
-def related_sync() -> tuple[Callable[..., Any], str]:
-    """The service that computes related pieces' stored data for every clipping."""
-    from clippings.services import related
-
-    sync = getattr(related, "sync", None)
-    if sync is not None:
-        return sync, "related.sync"
-    return related.compute_missing_features, "related.compute_missing_features"
-
-
-def stage_features(bench: Bench) -> None:
-    from clippings.services import Archive
-
-    sync, name = related_sync()
-    progress = Progress(f"{name}")
-    with Archive.open(bench.archive("whoosh")) as archive:
-        sync(archive, report=progress)
-    seconds = progress.finish()
-    bench.record(
-        "features",
-        done=True,
-        seconds=seconds,
-        service=name,
-        longest_gap=progress.longest,
-        reports=progress.reports,
-    )
-
-
-def stage_whoosh(bench: Bench) -> None:
-    from clippings.services import Archive
-
-    progress = Progress("Whoosh index")
-    with Archive.open(bench.archive("whoosh")) as archive:
-        archive.rebuild_index(report=progress)
-        engine = type(archive.index).__name__
-    seconds = progress.finish()
-    bench.record("whoosh", done=True, seconds=seconds, longest_gap=progress.longest, index=engine)
-
-
-def copy_archive(source: Path, target: Path) -> None:
-    """A copy of a closed archive: the database by SQLite's backup, the index copied,
-    the originals hard-linked (they are never rewritten)."""
-    from clippings.storage import DATABASE_NAME, INDEX_DIR, ORIGINALS_DIR
-
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    src = sqlite3.connect(source / DATABASE_NAME)
-    dst = sqlite3.connect(target / DATABASE_NAME)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    for entry in source.iterdir():
-        if entry.name == ORIGINALS_DIR:
-            subprocess.run(["cp", "-al", str(entry), str(target / entry.name)], check=True)
-        elif entry.name.startswith(INDEX_DIR) and entry.is_dir():
-            shutil.copytree(entry, target / entry.name)
-
-
-def engine_switch() -> str | None:
-    """None when this code can switch an archive's engine, else why not (yet)."""
-    from clippings.services import Archive
-
-    if hasattr(Archive, "switch_engine"):
-        return None
-    if "--engine" in _clippings(["reindex", "--help"], check=False).stdout:
-        return None
-    return "neither Archive.switch_engine nor `clippings reindex --engine` exists yet"
-
-
-def switch_engine(path: Path, engine: str, report: Progress) -> None:
-    """Switch an archive to ``engine`` the product's own way (the service, else the CLI)."""
-    from clippings.services import Archive
-
-    if hasattr(Archive, "switch_engine"):
-        with Archive.open(path) as archive:
-            archive.switch_engine(engine, report=report)
-    else:
-        _clippings(["--archive", str(path), "reindex", "--engine", engine])
-
-
-def stage_tantivy(bench: Bench) -> None:
-    why = engine_switch()
-    if why:
-        bench.record("tantivy", done=False, note=f"n/a: {why}")
-        return
-    target = bench.archive("tantivy")
-    copy_archive(bench.archive("whoosh"), target)
-    progress = Progress("tantivy index")
-    switch_engine(target, "tantivy", progress)
-    seconds = progress.finish()
-    bench.record(
-        "tantivy", done=True, seconds=seconds, longest_gap=progress.longest, index=_engine(target)
-    )
-
-
-def _engine(path: Path) -> str:
-    from clippings.services import Archive
-
-    with Archive.open(path) as archive:
-        return type(archive.index).__name__
-
-
-def stage_reference(bench: Bench, which: str) -> None:
-    from clippings.storage import DATABASE_NAME
-
-    database = bench.archive("whoosh") / DATABASE_NAME
-    bench.fts5.parent.mkdir(parents=True, exist_ok=True)
-    if which == "fts5":
-        seconds = build_fts5(database, bench.fts5)
-    else:
-        seconds = build_tantivy(database, bench.tantivy_raw)
-    bench.record(which, done=True, seconds=seconds)
-
-
-def import_counts(total: int) -> dict[str, int]:
-    """How many files of each kind the import row imports (3:2:1 texts, pages, PDFs)."""
-    return {"text": total * 3 // 6, "html": total * 2 // 6, "pdf": total - total * 5 // 6}
-
-
-def stage_import_files(bench: Bench, corpus: data.Corpus) -> None:
-    folder = bench.import_manifest.parent
-    shutil.rmtree(folder, ignore_errors=True)
-    counts = import_counts(bench.import_count)
-    files = (
-        data.text_files(corpus, folder / "text", counts["text"])
-        + data.html_files(corpus, folder / "html", counts["html"])
-        + data.pdf_files(corpus, folder / "pdf", counts["pdf"])
-    )
-    data.write_manifest(files, bench.import_manifest)
-    bench.record("import-files", done=True, files=len(files), **counts)
-
-
-# --- Subprocesses ------------------------------------------------------------------------
-
-
-def _env(bench: Bench | None = None) -> dict[str, str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
-    if bench is not None:  # the window's log and settings stay out of the user's folders
-        for name in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-            env[name] = str(bench.root / "xdg" / name.lower())
-    return env
-
-
-def _clippings(args: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [PYTHON, "-m", "clippings", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=_env(),
-        check=check,
-    )
-
-
-#: Runs the command line as ``python -m clippings`` does and prints its peak memory.
-_CLI_WITH_PEAK = (
-    "import atexit, runpy, sys\n"
-    "def peak():\n"
-    "    for line in open('/proc/self/status'):\n"
-    "        if line.startswith('VmHWM'): sys.stderr.write('\\nVmHWM ' + line.split()[1] + '\\n')\n"
-    "atexit.register(peak)\n"
-    "sys.argv[0] = 'clippings'\n"
-    "runpy.run_module('clippings', run_name='__main__', alter_sys=True)\n"
-)
-
-
-def cold_cli(args: list[str], runs: int = 5) -> tuple[list[float], float]:
-    """Wall seconds of ``clippings ARGS`` in a new process, and the peak MB seen."""
-    spent, peak = [], 0.0
-    for _ in range(runs):
-        started = time.perf_counter()
-        done = subprocess.run(
-            [PYTHON, "-c", _CLI_WITH_PEAK, *args],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            env=_env(),
-        )
-        spent.append(time.perf_counter() - started)
-        if done.returncode != 0:
-            raise RuntimeError(f"clippings {' '.join(args)} failed: {done.stderr[-500:]}")
-        for line in done.stderr.splitlines():
-            if line.startswith("VmHWM "):
-                peak = max(peak, int(line.split()[1]) / 1024)
-    return spent, peak
-
-
-def probe(
-    bench: Bench, name: str, *args: str, sample: bool = False, timeout: float | None = None
-) -> dict[str, Any]:
-    """Run ``scale.py probe NAME`` in a new process; its last line is JSON. With
-    ``sample``, the memory of the process and all its children (extraction workers) is
-    sampled every 0.2 s and returned as ``samples`` [(time, MB)]. After ``timeout``
-    seconds the process and its children are killed: ``{"killed": True}``."""
-    command = [PYTHON, str(Path(__file__)), "probe", name, *args]
-    started = time.time()
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-        env=_env(bench),
-        start_new_session=True,  # its own process group: a kill takes its workers too
-    )
-    samples: list[tuple[float, float]] = []
-    stop = threading.Event()
-
-    def watch() -> None:
-        while not stop.wait(0.2):
-            samples.append((time.time(), tree_rss_mb(process.pid)))
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    if sample:
-        watcher.start()
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        return {"killed": True, "seconds": time.time() - started, "samples": samples}
-    finally:
-        stop.set()
-    if process.returncode != 0 or not out.strip():
-        raise RuntimeError(f"probe {name} failed ({process.returncode}): {err[-2000:]}")
-    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
-    result["started"] = started
-    result["samples"] = samples
-    return result
-
-
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-    total, todo = 0, [pid]
-    page = os.sysconf("SC_PAGE_SIZE")
-    while todo:
-        current = todo.pop()
-        todo.extend(children.get(current, ()))
-        try:
-            with open(f"/proc/{current}/statm") as handle:
-                total += int(handle.read().split()[1]) * page
-        except OSError:
-            continue
-    return total / 2**20
-
-
-def status_mb(key: str) -> float:
-    """VmRSS or VmHWM of this process, in MB."""
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 # --- The rows ------------------------------------------------------------------------------
 
 
@@ -675,8 +144,8 @@ def measure_references(bench: Bench) -> None:
             first = timed_ms(lambda e=engine, k=kind: e.first(k, snippets=True), bench.repeat)
             full = timed_ms(lambda e=engine, k=kind: e.ids(k, 10_000), max(3, bench.repeat // 3))
             count = engine.count(kind)
-            shown[name] = f"{name} {_number(p95(first))}"
-            shown[name + " list"] = f"{name} {_number(statistics.median(full))}"
+            shown[name] = f"{name} {number(p95(first))}"
+            shown[name + " list"] = f"{name} {number(statistics.median(full))}"
             shown[name + " count"] = f"{name} {count:,}"
     for _name, engine in engines:
         engine.close()
@@ -762,11 +231,9 @@ def row_cold_search(bench: Bench) -> list[Figure]:
     figures = []
     refs = []
     if bench.done("fts5"):
-        refs.append(f"FTS5 {_number(statistics.median(cold_reference(bench, 'fts5')) * 1000)}")
+        refs.append(f"FTS5 {number(statistics.median(cold_reference(bench, 'fts5')) * 1000)}")
     if bench.done("tantivy-raw"):
-        refs.append(
-            f"tantivy {_number(statistics.median(cold_reference(bench, 'tantivy')) * 1000)}"
-        )
+        refs.append(f"tantivy {number(statistics.median(cold_reference(bench, 'tantivy')) * 1000)}")
     for engine in ENGINES:
         label = f"{engine}: `clippings search police` (ms)"
         target = Target(600, "ms")
@@ -833,7 +300,7 @@ def row_related(bench: Bench) -> list[Figure]:
     return [
         Figure(
             row,
-            "warm, 50 random clippings in one process (median)",
+            f"warm, {len(found['warm'])} random clippings in one process (median)",
             statistics.median(found["warm"]),
             "ms",
             Target(100, "ms"),
@@ -870,7 +337,7 @@ def row_stories(bench: Bench) -> list[Figure]:
             found["seconds"],
             "s",
             Target(5, "s"),
-            shown=_number(found["seconds"]),
+            shown=number(found["seconds"]),
             note=f"{found['stories']:,} stories of {found['grouped']:,} clippings",
         ),
         Figure(
@@ -911,7 +378,7 @@ def row_list(bench: Bench) -> list[Figure]:
                     call = _page_call(archive, keyset, at, **common)
                     ms = statistics.median(timed_ms(call, max(5, bench.repeat // 2)))
                     worst = max(worst, ms)
-                    parts.append(f"{name} {_number(ms)}")
+                    parts.append(f"{name} {number(ms)}")
                 cells.append(f"{'desc' if descending else 'asc'}: {', '.join(parts)}")
             figures.append(
                 Figure(
@@ -920,7 +387,7 @@ def row_list(bench: Bench) -> list[Figure]:
                     worst,
                     "ms",
                     Target(20, "ms"),
-                    shown=_number(worst),
+                    shown=number(worst),
                     note=f"{'keyset (store.page)' if keyset else 'OFFSET'}; " + "; ".join(cells),
                 )
             )
@@ -1037,7 +504,7 @@ def row_import(bench: Bench) -> list[Figure]:
                     rate,
                     unit,
                     Target(limit, unit, at_least=True),
-                    shown=_number(rate),
+                    shown=number(rate),
                     note=(
                         f"{part['seconds']:.1f} s; {part['statuses']}; peak {peak:.0f} MB; "
                         f"longest progress gap {part['gap']:.1f} s"
@@ -1131,7 +598,7 @@ def row_dossier(bench: Bench) -> list[Figure]:
     return [
         Figure(
             "PDF dossier",
-            "500 clippings (gather + export, new process)",
+            f"{found.get('clippings', 500)} clippings (gather + export, new process)",
             found["seconds"],
             "s",
             Target(60, "s"),
@@ -1371,195 +838,6 @@ def write_doc(bench: Bench, results: dict[str, Any]) -> None:
         text = head.rstrip("\n") + "\n\n" + "\n".join(s.rstrip("\n") + "\n" for s in sections)
     path.write_text(text, encoding="utf-8")
     print(f"\nwrote {path.relative_to(REPO)}")
-
-
-# --- Probes: rows measured in a new process --------------------------------------------------
-
-
-def probe_related(path: str, size: str) -> dict[str, Any]:
-    from clippings.services import Archive
-    from clippings.services.related import related
-
-    with Archive.open(Path(path)) as archive:
-        live = archive.count()
-        rng = random.Random(5)
-        highest = live + 10
-        ids: list[int] = []
-        while len(ids) < 51:
-            wanted = [rng.randint(1, highest) for _ in range(200)]
-            ids += [i for i in sorted(archive.store.exists(wanted)) if i not in ids]
-        rng.shuffle(ids)
-        rss_before = status_mb("VmRSS")
-        started = time.perf_counter()
-        related(archive, ids[0])
-        first = (time.perf_counter() - started) * 1000
-        warm = []
-        for clipping_id in ids[1:51]:
-            started = time.perf_counter()
-            related(archive, clipping_id)
-            warm.append((time.perf_counter() - started) * 1000)
-        return {
-            "first": first,
-            "warm": warm,
-            "ids": ids[1:11],
-            "rss_before": rss_before,
-            "extra_after": status_mb("VmRSS") - rss_before,
-            "extra_peak": status_mb("VmHWM") - rss_before,
-        }
-
-
-def probe_stories(path: str) -> dict[str, Any]:
-    from clippings.services import Archive
-    from clippings.services.related import stories
-
-    with Archive.open(Path(path)) as archive:
-        started = time.perf_counter()
-        found = stories(archive)
-        seconds = time.perf_counter() - started
-    return {
-        "seconds": seconds,
-        "stories": len(found),
-        "grouped": sum(len(s.clippings) for s in found),
-        "peak": status_mb("VmHWM"),
-    }
-
-
-def probe_import(path: str, manifest: str) -> dict[str, Any]:
-    from clippings.services import Archive, import_paths
-
-    files = data.read_manifest(Path(manifest))
-    kinds: dict[str, Any] = {}
-    with Archive.open(Path(path)) as archive:
-        for kind in ("text", "html", "pdf"):
-            chosen = [f for f in files if f.kind == kind]
-            if not chosen:
-                continue
-            progress = Progress(f"import {kind}", every=30)
-            start = time.time()
-            done = import_paths(archive, [f.path for f in chosen], report=progress)
-            seconds = progress.finish()
-            statuses: dict[str, int] = {}
-            for result in done.results:
-                status = str(result.outcome)
-                statuses[status] = statuses.get(status, 0) + 1
-            kinds[kind] = {
-                "files": len(chosen),
-                "units": sum(f.pages for f in chosen) if kind == "pdf" else len(chosen),
-                "seconds": seconds,
-                "gap": progress.longest,
-                "start": start,
-                "end": time.time(),
-                "statuses": ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())),
-            }
-    return {"kinds": kinds, "peak": status_mb("VmHWM")}
-
-
-def probe_window(path: str, parent_started: str) -> dict[str, Any]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings
-    from PySide6.QtWidgets import QApplication
-
-    from clippings.model import SearchFilters
-    from clippings.services import Archive
-    from clippings.ui.main_window import MainWindow
-
-    painted: list[float] = []
-
-    class FirstPaint(QObject):
-        def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.Paint and not painted:
-                painted.append(time.time())
-            return False
-
-    app = QApplication.instance() or QApplication(["clippings"])
-    settings = QSettings(str(Path(tempfile.mkdtemp()) / "settings.ini"), QSettings.Format.IniFormat)
-    archive = Archive.open(Path(path))
-    window = MainWindow(archive, settings=settings)
-    spy = FirstPaint()
-    window.installEventFilter(spy)
-    window.show()
-
-    def wait_for(condition: Callable[[], bool], seconds: float = 120) -> None:
-        deadline = time.monotonic() + seconds
-        while not condition() and time.monotonic() < deadline:
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-
-    wait_for(lambda: bool(painted))
-    first_paint = painted[0] - float(parent_started)
-    rss_painted = status_mb("VmRSS")
-    started = time.perf_counter()
-    window.search_bar.set_search("police", SearchFilters())
-    app.processEvents()
-    search_ms = (time.perf_counter() - started) * 1000
-    rows = window.model.rowCount()
-    started = time.perf_counter()
-    window.table.selectRow(0)
-    panel = window.related
-    # The panel says "looking…" from the selection until the lookup's answer is shown.
-    wait_for(lambda: "looking" in panel.title.text() or panel.list.count() > 0, 10)
-    wait_for(lambda: "looking" not in panel.title.text(), 120)
-    related_ms = (time.perf_counter() - started) * 1000
-    window.lookups.wait()
-    window.jobs.wait()
-    app.processEvents()
-    result = {
-        "first_paint": first_paint,
-        "rss_painted": rss_painted,
-        "search_ms": search_ms,
-        "rows": rows,
-        "related_ms": related_ms,
-        "related": panel.list.count(),
-        "rss_after": status_mb("VmRSS"),
-        "peak": status_mb("VmHWM"),
-    }
-    window.watch_timer.stop()
-    window.close()
-    archive.close()
-    return result
-
-
-def probe_dossier(path: str, count: str, budget: str) -> dict[str, Any]:
-    from clippings.model import Cancelled
-    from clippings.services import Archive
-    from clippings.services.exporting import export, gather
-
-    out = Path(tempfile.mkdtemp()) / "dossier.pdf"
-    with Archive.open(Path(path)) as archive:
-        rng = random.Random(11)
-        ids: list[int] = []
-        highest = archive.count() + 10
-        while len(ids) < int(count):
-            wanted = [rng.randint(1, highest) for _ in range(int(count))]
-            ids = list(dict.fromkeys(ids + sorted(archive.store.exists(wanted))))[: int(count)]
-        started = time.perf_counter()
-        deadline = started + float(budget)
-        try:
-            collection = gather(archive, ids=ids)
-            export(archive, collection, "pdf", out, cancel=lambda: time.perf_counter() > deadline)
-        except Cancelled:
-            stopped = True
-        else:
-            stopped = False
-        seconds = time.perf_counter() - started
-    content = out.read_bytes() if out.exists() else b""
-    shutil.rmtree(out.parent, ignore_errors=True)
-    return {
-        "seconds": seconds,
-        "stopped": stopped,
-        "clippings": len(ids),
-        "pages": len(data._PDF_PAGE.findall(content)),
-        "mb": len(content) / 2**20,
-        "peak": status_mb("VmHWM"),
-    }
-
-
-PROBES: dict[str, Callable[..., dict[str, Any]]] = {
-    "related": probe_related,
-    "stories": probe_stories,
-    "import": probe_import,
-    "window": probe_window,
-    "dossier": probe_dossier,
-}
 
 
 # --- Command line --------------------------------------------------------------------------

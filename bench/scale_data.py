@@ -323,7 +323,7 @@ def html_sources(root: Path) -> list[tuple[str, bytes]]:
     return found
 
 
-_PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 _PARAGRAPH = re.compile(rb"<p(\s[^>]*)?>", re.IGNORECASE)
 
 
@@ -387,7 +387,7 @@ def pdf_files(corpus: Corpus, folder: Path, count: int) -> list[ImportFile]:
         )
         document.print_(writer)
         del writer  # the file is finished when the writer goes
-        pages = len(_PDF_PAGE.findall(path.read_bytes())) or 1
+        pages = len(PDF_PAGE.findall(path.read_bytes())) or 1
         made.append(ImportFile("pdf", path, pages))
     return made
 

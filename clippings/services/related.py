@@ -477,11 +477,12 @@ def stories(
         archive: the open archive.
         threshold: the score (0..1) from which two clippings count as the same story;
             lower it for larger, looser stories.
-        compute_missing: drain the analysis queue first (``sync``); without, the
-            stored edges answer as they are.
+        compute_missing: drain the analysis queue first (``sync``); without (the
+            window), only a short queue (``QUICK_SYNC``, a recent import) is, and the
+            stored edges answer as they are while the background job works.
     """
-    if compute_missing:
-        sync(archive)
+    if compute_missing or 0 < archive.store.analysis_due_count() <= QUICK_SYNC:
+        sync(archive)  # a few new clippings (an import) are analysed first; no old text
     stored = archive.store.story_links()
     links: dict[int, list[Link]] = {
         i: [(other, closeness, shared >= DUPLICATE_SHARED) for other, closeness, shared in found]

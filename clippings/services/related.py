@@ -70,6 +70,10 @@ log = logging.getLogger(__name__)
 
 #: Clippings analysed in one batch (one transaction for features, one for edges).
 ANALYSIS_BATCH = 200
+#: Clippings whose edges are computed together (their candidates' features in memory).
+EDGES_CHUNK = 25
+#: Document frequencies kept in memory between chunks of a batch.
+FREQUENCIES_KEPT = 500_000
 #: ``related`` applies a queue of at most this many clippings before answering.
 QUICK_SYNC = 50
 
@@ -129,6 +133,11 @@ class _Frequencies:
     @property
     def total(self) -> int:
         return self._total
+
+    def trim(self, size: int) -> None:
+        """Forget what was looked up once more than ``size`` terms are known."""
+        if len(self._known) > size:
+            self._known.clear()
 
     def load(self, terms: Iterable[int]) -> None:
         wanted = [t for t in {int(t) for t in terms} if t not in self._known]
@@ -241,16 +250,23 @@ def _edge(row: EdgeRow) -> Edge:
     return Edge(other, score, shared, relation, closeness, story)  # type: ignore[arg-type]
 
 
-def _compute_edges(archive: Archive, ids: Sequence[int], done: Mapping[int, int]) -> None:
+def _compute_edges(
+    archive: Archive,
+    ids: Sequence[int],
+    done: Mapping[int, int],
+    frequencies: _Frequencies | None = None,
+) -> None:
     """Compute and store the kept neighbours of these (analysed, live) clippings, and
     let each enter its neighbours' lists; the queue rows up to ``done`` go in the same
-    transaction."""
+    transaction. Memory: the stored features of these clippings' candidates (up to
+    ``CANDIDATES`` each), so callers hand over ``EDGES_CHUNK`` at a time."""
     store = archive.store
     total = store.analysed_total()
     after = store.last_serial()
     own = store.stored_profiles(ids)
     profiles: dict[int, Profile] = {i: _profile(p) for i, p in own.items()}
-    frequencies = _Frequencies(store.frequencies, total)
+    if frequencies is None or frequencies.total != total:
+        frequencies = _Frequencies(store.frequencies, total)
     frequencies.load(t for p in own.values() for t in p.terms.tolist())
     batch = Scoring(profiles, frequencies)
     queries = {i: batch.query_terms(i) for i in own}
@@ -326,7 +342,15 @@ def _analyse(archive: Archive, done: Mapping[int, int], *, edges: bool = True) -
     ids = sorted(done)
     live, _requeued = _store_features(archive, ids)
     if edges:
-        _compute_edges(archive, live, done)
+        live_set = set(live)
+        frequencies = _Frequencies(archive.store.frequencies, archive.store.analysed_total())
+        for start in range(0, len(live), EDGES_CHUNK):
+            chunk = live[start : start + EDGES_CHUNK]
+            _compute_edges(archive, chunk, {i: done[i] for i in chunk}, frequencies)
+            frequencies.trim(FREQUENCIES_KEPT)
+        gone = {i: q for i, q in done.items() if i not in live_set}
+        if gone:
+            archive.store.save_edges({}, {}, {}, gone)
     return len(ids)
 
 
@@ -436,11 +460,14 @@ def related(
     archive.store.require([clipping_id])
     if archive.store.trashed_ids([clipping_id]):
         return []
-    if compute_missing and not archive.read_only:
-        # A few queued changes (an import, a restore) are applied first, so that their
-        # clippings enter this one's list; a long queue is the background job's.
-        if 0 < archive.store.analysis_due_count() <= QUICK_SYNC:
-            sync(archive)
+    # A few queued changes (an import, a restore) are applied first, so that their
+    # clippings enter this one's list; a long queue is the background job's.
+    if (
+        compute_missing
+        and not archive.read_only
+        and 0 < archive.store.analysis_due_count() <= QUICK_SYNC
+    ):
+        sync(archive)
     at, rows = archive.store.related_edges(clipping_id)
     if not archive.read_only and (compute_missing or at is None):
         due = _due(archive, clipping_id, at)

@@ -296,9 +296,11 @@ def main() -> None:
     parser.add_argument("--clippings", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--skip-quality", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        bench_quality(args.corpus, Path(work))
+        if not args.skip_quality:
+            bench_quality(args.corpus, Path(work))
         if not args.skip_speed:
             bench_speed(args.corpus, Path(work), args.clippings, args.queries)
 

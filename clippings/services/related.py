@@ -446,13 +446,12 @@ def related(
     """The live clippings related to one, best first, each with how and how strongly,
     from its stored edges (at most ``RELATED_EDGES``).
 
-    With ``compute_missing`` (the default) a clipping that is queued, was never
-    analysed, or whose edges were computed when the archive was 5% smaller is analysed
-    first (only that one); without (the window), only one that has no edges yet is, and
-    otherwise the stored edges answer as they are (the background ``sync`` replaces
-    them). A clipping in
-    the trash has no related pieces (an empty list); trashed clippings are never among
-    the results.
+    A short analysis queue (``QUICK_SYNC``: a recent import, a restore) is applied
+    first. With ``compute_missing`` (the default) a clipping that is still queued, was
+    never analysed, or whose edges were computed when the archive was 5% smaller is then
+    analysed (only that one); without (the window), the stored edges answer as they are
+    (the background ``sync`` replaces them). A clipping in the trash has no related
+    pieces (an empty list); trashed clippings are never among the results.
 
     Raises:
         NotFoundError: the archive has no such clipping.
@@ -462,14 +461,10 @@ def related(
         return []
     # A few queued changes (an import, a restore) are applied first, so that their
     # clippings enter this one's list; a long queue is the background job's.
-    if (
-        compute_missing
-        and not archive.read_only
-        and 0 < archive.store.analysis_due_count() <= QUICK_SYNC
-    ):
+    if not archive.read_only and 0 < archive.store.analysis_due_count() <= QUICK_SYNC:
         sync(archive)
     at, rows = archive.store.related_edges(clipping_id)
-    if not archive.read_only and (compute_missing or at is None):
+    if compute_missing and not archive.read_only:
         due = _due(archive, clipping_id, at)
         if due:
             with _state(archive).lock:

@@ -144,10 +144,11 @@ REWEIGHT_SHARE = 0.05
 POSTING_TERMS = 100
 #: Related pieces each clipping keeps (stored edges; ``related`` answers up to this many).
 RELATED_EDGES = 30
-#: Terms of more than this many clippings gather no candidates (beside ``COMMON_SHARE``):
-#: at 100,000 clippings a term of 2% of them names a subject, not an event, and its
-#: postings would cost more to read than they tell.
-CANDIDATE_DF_CAP = 2000
+#: Terms of more than this many clippings gather no candidates (beside ``COMMON_SHARE``,
+#: which alone decides below 4,000 clippings): in a large archive a term of a thousand
+#: clippings names a subject, not an event, and its postings cost more to read than
+#: they tell.
+CANDIDATE_DF_CAP = 1000
 
 #: Flags of a term in a ``Profile``.
 IN_TITLE = 1

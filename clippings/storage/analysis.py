@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from clippings.storage.queue import chunks
 from clippings.storage.schema import (
@@ -578,12 +578,10 @@ class AnalysisStore:
                 )
             }
             rows: list[dict[str, object]] = []
-            for clipping_id, kept in lists.items():
-                if clipping_id not in present:
-                    continue
-                conn.execute(
-                    delete(related_edges).where(related_edges.c.clipping_id == clipping_id)
-                )
+            replaced = [i for i in lists if i in present]
+            for chunk in chunks(sorted(replaced)):
+                conn.execute(delete(related_edges).where(related_edges.c.clipping_id.in_(chunk)))
+            for clipping_id in replaced:
                 rows.extend(
                     {
                         "clipping_id": clipping_id,
@@ -594,46 +592,47 @@ class AnalysisStore:
                         "closeness": closeness,
                         "story": story,
                     }
-                    for other, score, shared, relation, closeness, story in kept
+                    for other, score, shared, relation, closeness, story in lists[clipping_id]
                 )
             if rows:
                 conn.execute(insert(related_edges), rows)
-            for clipping_id, keys in postings.items():
+            # Executemany, not a statement per row: a batch is one short transaction.
+            unposted: list[tuple[int, int]] = []
+            posted: list[dict[str, int]] = []
+            marks: list[tuple[bytes | None, int | None, int | None, int]] = []
+            for clipping_id in ids:
                 if clipping_id not in present:
                     continue
-                before = set(_keys(present[clipping_id]))
-                unique = np.unique(np.asarray(keys, dtype=np.int64))
-                wanted = {int(k) for k in unique}
-                if before - wanted:
-                    conn.exec_driver_sql(
-                        "DELETE FROM term_postings WHERE term = ? AND clipping_id = ?",
-                        [(t, clipping_id) for t in sorted(before - wanted)],
+                keys = postings.get(clipping_id)
+                data = present[clipping_id]
+                if keys is not None:
+                    before = set(_keys(present[clipping_id]))
+                    unique = np.unique(np.asarray(keys, dtype=np.int64))
+                    wanted = {int(k) for k in unique}
+                    unposted.extend((t, clipping_id) for t in sorted(before - wanted))
+                    posted.extend(
+                        {"term": t, "clipping_id": clipping_id} for t in sorted(wanted - before)
                     )
-                if wanted - before:
-                    conn.execute(
-                        insert(term_postings).prefix_with("OR IGNORE"),
-                        [{"term": t, "clipping_id": clipping_id} for t in sorted(wanted - before)],
-                    )
-                conn.execute(
-                    update(clipping_analysis)
-                    .where(clipping_analysis.c.clipping_id == clipping_id)
-                    .values(posted=unique.astype("<i8").tobytes())
+                    data = unique.astype("<i8").tobytes()
+                at = computed.get(clipping_id)
+                marks.append((data, at, after if at is not None else None, clipping_id))
+            if unposted:
+                conn.exec_driver_sql(
+                    "DELETE FROM term_postings WHERE term = ? AND clipping_id = ?", unposted
                 )
-            for clipping_id, at in computed.items():
-                if clipping_id in present:
-                    conn.execute(
-                        update(clipping_analysis)
-                        .where(clipping_analysis.c.clipping_id == clipping_id)
-                        .values(edges_at=at, edges_after=after)
-                    )
-            for clipping_id, upto in done.items():
-                conn.execute(
-                    delete(analysis_queue).where(
-                        and_(
-                            analysis_queue.c.clipping_id == clipping_id,
-                            analysis_queue.c.id <= upto,
-                        )
-                    )
+            if posted:
+                conn.execute(insert(term_postings).prefix_with("OR IGNORE"), posted)
+            if marks:
+                conn.exec_driver_sql(
+                    "UPDATE clipping_analysis SET posted = ?, "
+                    "edges_at = coalesce(?, edges_at), edges_after = coalesce(?, edges_after) "
+                    "WHERE clipping_id = ?",
+                    marks,
+                )
+            if done:
+                conn.exec_driver_sql(
+                    "DELETE FROM analysis_queue WHERE clipping_id = ? AND id <= ?",
+                    list(done.items()),
                 )
 
 

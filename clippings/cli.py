@@ -161,7 +161,28 @@ def cmd_import(archive: Archive, args: argparse.Namespace) -> int:
         _emit_json(import_json(report))
     else:
         _print_import_summary(report)
+    if report.of("imported"):
+        _find_related(archive)
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _find_related(archive: Archive) -> None:
+    """Each new clipping's related pieces, found right after an import (resumable: an
+    interrupted run leaves the rest queued for the next one, here or in the window)."""
+    from clippings.services import related
+
+    bar = _ProgressBar("Finding related pieces")
+    try:
+        related.sync(archive, report=bar)
+    except KeyboardInterrupt:
+        bar.finish()
+        print(
+            "related pieces of the rest are found later (the next import, `related`, "
+            "or the window)",
+            file=sys.stderr,
+        )
+    finally:
+        bar.finish()
 
 
 def import_json(report: ImportReport) -> dict[str, list[dict[str, Any]]]:

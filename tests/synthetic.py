@@ -34,3 +34,81 @@ def fill(database: Path, rows: int) -> None:
     )
     db.commit()
     db.close()
+
+
+def fill_analysis(database: Path, *, terms: int = 120, posted: int = 40, edges: int = 30) -> None:
+    """Store made-up analysis for every clipping of an archive filled by ``fill``: term
+    counts drawn from a Zipf-like vocabulary, document frequencies, candidate postings
+    and kept neighbours, as ``services.related.sync`` would leave them (in seconds,
+    where computing them would take minutes). The source digest is the real one, so
+    the stored features are taken as current."""
+    import json
+    import random
+
+    import numpy as np
+
+    from clippings.analysis.features import FEATURES_VERSION, source_digest
+    from clippings.storage.analysis import pack_terms
+
+    db = sqlite3.connect(database)
+    rows = db.execute("SELECT id, title, text, language FROM clippings ORDER BY id").fetchall()
+    rng = np.random.default_rng(7)
+    pick = random.Random(7)
+    vocabulary = rng.integers(-(1 << 62), 1 << 62, size=60_000, dtype=np.int64)
+    weights = 1.0 / np.arange(1, len(vocabulary) + 1)
+    weights /= weights.sum()
+    ids = [r[0] for r in rows]
+    df: dict[int, int] = {}
+    digests: dict[tuple[str, str, str | None], str] = {}
+    analysis, postings, kept = [], [], []
+    for serial, (clipping_id, title, text, language) in enumerate(rows, 1):
+        chosen = np.unique(rng.choice(vocabulary, size=terms, p=weights))
+        counts = rng.integers(1, 4, size=len(chosen)).astype(np.float64)
+        for term in chosen.tolist():
+            df[term] = df.get(term, 0) + 1
+        key = (title, text, language)
+        if key not in digests:
+            digests[key] = source_digest(title, text, language)
+        analysis.append(
+            (
+                clipping_id,
+                FEATURES_VERSION,
+                digests[key],
+                pack_terms(chosen, counts, np.zeros(len(chosen), dtype=np.int64)),
+                rng.integers(0, 1 << 31, size=64, dtype=np.uint32).astype("<u4").tobytes(),
+                200,
+                600,
+                json.dumps([]),
+                1,
+                chosen[:posted].astype("<i8").tobytes(),
+                len(rows),
+                serial,
+                len(rows),
+            )
+        )
+        postings.extend((int(t), clipping_id) for t in chosen[:posted].tolist())
+        for rank, other in enumerate(pick.sample(ids, min(edges + 1, len(ids)))):
+            if other != clipping_id and rank < edges:
+                score = round(0.6 - rank * 0.01, 4)
+                kept.append((clipping_id, other, score, 0.0, "related", score, rank < 6))
+    db.executemany(
+        "INSERT INTO clipping_analysis (clipping_id, version, source, terms, signature, "
+        "shingle_count, word_count, speakers, counted, posted, edges_at, serial, edges_after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        analysis,
+    )
+    db.executemany("INSERT INTO analysis_terms (term, df) VALUES (?, ?)", list(df.items()))
+    db.executemany(
+        "INSERT OR IGNORE INTO term_postings (term, clipping_id) VALUES (?, ?)", postings
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO related_edges (clipping_id, other_id, score, shared, relation, "
+        "closeness, story) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        kept,
+    )
+    db.execute(
+        "INSERT OR REPLACE INTO archive_meta (key, value) VALUES ('features_version', ?)",
+        (str(FEATURES_VERSION),),
+    )
+    db.commit()
+    db.close()

@@ -1,18 +1,18 @@
 """Related pieces and stories: which clippings tell the same text, event or subject.
 
-Pure code: ``features`` turns one clipping's text into what the comparison needs (term
-counts, title terms, names, a MinHash signature); ``RelatednessIndex`` holds the
-features of an archive's live clippings in memory and answers, for one clipping, the
-ranked list of the others that relate to it, and the stories (groups of clippings
-about one event).
+Pure code, no storage: the caller hands over one clipping's ``Profile`` (its features
+and day) with those of its *candidates* (found in stored, indexed data, see
+``clippings.services.related``) and the archive's document frequencies; ``Scoring``
+ranks the candidates. ``stories`` groups clippings by the closest pieces each one
+kept. Nothing here ever holds the whole archive.
 
 How a pair is scored:
 
 * Each clipping is a vector of term weights: ``(1 + ln tf) * idf``, with more weight
   for terms of the title and for names (capitalised words and runs of them, which name
-  the people, places and organisations of an event). Candidates come from an inverted
-  index over the query's most distinctive terms; only those are scored exactly
-  (cosine), never every pair.
+  the people, places and organisations of an event). Candidates are the clippings that
+  share the query's most distinctive terms (``query_terms`` and ``pick_candidates``);
+  only those are scored exactly (cosine), never every pair.
 * The query is then widened with its closest neighbours (pseudo-relevance feedback):
   the vocabulary the reports of one event share weighs more than the words one report
   happens to use, which tells two similar events (two earthquakes, two Oscar hosts)
@@ -27,34 +27,54 @@ How a pair is scored:
   the other; ``same story`` when the score passes a threshold, or is near the
   clipping's best match, or a little less near for a piece of the clipping's event
   group (its mutual nearest neighbours in the graph); ``related`` otherwise.
+* Stories: each clipping keeps its ``STORY_NEIGHBOURS`` closest pieces by the dated
+  cosine (a symmetric score); two clippings are joined when one is a duplicate of the
+  other or when each is among the other's closest with a score over the threshold.
 """
 
 from __future__ import annotations
 
 import heapq
-import json
 import math
-import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
-from types import MappingProxyType
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from clippings.analysis import shingles
+from clippings.analysis.features import FEATURES_VERSION, Features, features
 
-#: Bump when ``features`` changes what it computes: stored features of another version
-#: are recomputed.
-FEATURES_VERSION = 2  # 2: a real MinHash permutation (1 made texts look alike)
+__all__ = [
+    "FEATURES_VERSION",
+    "STORY_THRESHOLD",
+    "Edge",
+    "Features",
+    "Frequencies",
+    "Link",
+    "Profile",
+    "Scoring",
+    "admit",
+    "copies",
+    "features",
+    "pick_candidates",
+    "profile",
+    "stories",
+]
 
 Relation = Literal["duplicate", "same story", "related"]
 
-#: A result of ``RelatednessIndex.related``: (clipping id, relation, score, shared).
+#: A result of ``Scoring.related``: (clipping id, relation, score, shared).
 RelatedResult = tuple[int, Relation, float, float]
+
+#: One of a clipping's closest pieces, for stories: (other id, score, duplicate).
+Link = tuple[int, float, bool]
+
+#: A term: its text, or a number standing for it (the archive stores terms hashed).
+Term = Hashable
 
 # --- Tunables (general rules, not fitted to any one archive) -------------------------
 
@@ -116,406 +136,258 @@ GROUP_RELATIVE = 0.4
 STORY_NEIGHBOURS = 6
 #: Below this score a clipping is not related at all.
 RELATED_FLOOR = 0.05
-#: Recompute cached weights when the number of clippings has changed by this share.
+#: A clipping's stored neighbours are recomputed when asked for once the number of
+#: clippings has changed by this share since (the weights of terms have moved).
 REWEIGHT_SHARE = 0.05
 
-# --- Text ------------------------------------------------------------------------------
+#: Terms each clipping is listed under for others' candidate searches (its heaviest).
+POSTING_TERMS = 100
+#: Related pieces each clipping keeps (stored edges; ``related`` answers up to this many).
+RELATED_EDGES = 30
+#: Terms of more than this many clippings gather no candidates (beside ``COMMON_SHARE``,
+#: which alone decides below 4,000 clippings): in a large archive a term of a thousand
+#: clippings names a subject, not an event, and its postings cost more to read than
+#: they tell.
+CANDIDATE_DF_CAP = 1000
 
-_TOKEN = re.compile(r"\d+(?:[.,:]\d+)+|[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
-_SENTENCE_END = re.compile(r"[.!?:;\"“”«»]\s*$")
-
-_STOPWORDS_EN = frozenset(
-    """a about above after again against ago all also although am among an and another
-    any are aren around as at be because been before being below between both but by can
-    cannot could couldn did didn do does doesn doing don down during each either else
-    even ever every few for from further had hadn has hasn have haven having he her here
-    hers herself him himself his how however i if in into is isn it its itself just
-    last least less let like made make many may me might more most much must my myself
-    near neither new news no nor not now of off often on once one only or other ou our
-    ours ourselves out over own per rather said same say says she should since so some
-    still such than that the their theirs them themselves then there these they this those
-    though through to too under until up upon us very via was wasn we were weren what
-    when where whether which while who whom whose why will with within without would
-    wouldn yet you your yours yourself yourselves mr mrs ms s t ll re ve d m
-    according also told tell just get got go going went come came take took""".split()  # noqa: SIM905
-)
+#: Flags of a term in a ``Profile``.
+IN_TITLE = 1
+IS_NAME = 2
+IS_PHRASE = 4
 
 
-def _stem(word: str) -> str:
-    """A light English stemmer: possessives and plurals only (keeps names readable)."""
-    for apostrophe in ("'s", "’s"):
-        if word.endswith(apostrophe):
-            word = word[:-2]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith("sses"):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")):
-        return word[:-1]
-    return word
+class Frequencies(Protocol):
+    """The archive's document frequencies: in how many live clippings each term is."""
+
+    @property
+    def total(self) -> int:
+        """How many live clippings have features."""
+
+    def of(self, terms: Sequence[Term]) -> npt.NDArray[np.float64]:
+        """The document frequency of each of these terms (at least 1: the clipping
+        that has it)."""
 
 
 @dataclass(frozen=True)
-class Features:
-    """What the comparison of clippings needs of one clipping's text.
+class Profile:
+    """One clipping as the scoring sees it: its terms (in the order ``features``
+    found them) with their counts and flags (``IN_TITLE``, ``IS_NAME``,
+    ``IS_PHRASE``), its MinHash signature and shingle count, and its day (an ordinal,
+    or None when undated)."""
 
-    ``terms`` counts the distinctive words of title and text (stop words dropped,
-    plurals folded) and, under keys starting with ``=``, the multi-word names;
-    ``title`` and ``names`` are the terms that occur in the title and as names;
-    ``signature`` is the MinHash of the text's word shingles, of which there are
-    ``shingle_count``.
-    """
-
-    terms: Mapping[str, int]
-    title: frozenset[str]
-    names: frozenset[str]
-    signature: tuple[int, ...]
+    terms: Sequence[Term]
+    counts: npt.NDArray[np.float64]
+    flags: npt.NDArray[np.int64]
+    signature: Sequence[int]
     shingle_count: int
-    word_count: int
-    version: int = FEATURES_VERSION
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "terms", MappingProxyType(dict(self.terms)))
-
-    def to_json(self) -> str:
-        """A compact JSON text of these features (what the archive stores)."""
-        return json.dumps(
-            {
-                "v": self.version,
-                "t": dict(self.terms),
-                "ti": sorted(self.title),
-                "n": sorted(self.names),
-                "sig": "".join(f"{v:08x}" for v in self.signature),
-                "sh": self.shingle_count,
-                "w": self.word_count,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-            sort_keys=True,
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> Features:
-        """Features read back from ``to_json``.
-
-        Raises:
-            ValueError: the text is not such features.
-        """
-        try:
-            raw = json.loads(text)
-            sig = str(raw["sig"])
-            return cls(
-                terms={str(k): int(v) for k, v in raw["t"].items()},
-                title=frozenset(str(t) for t in raw["ti"]),
-                names=frozenset(str(n) for n in raw["n"]),
-                signature=tuple(int(sig[i : i + 8], 16) for i in range(0, len(sig), 8)),
-                shingle_count=int(raw["sh"]),
-                word_count=int(raw["w"]),
-                version=int(raw["v"]),
-            )
-        except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as error:
-            raise ValueError(f"not stored features: {error}") from error
+    day: int | None
 
 
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """(word, starts a sentence) for each word of a text, in its original case."""
-    found = []
-    sentence_start = True
-    position = 0
-    for match in _TOKEN.finditer(text):
-        between = text[position : match.start()]
-        if "\n" in between or _SENTENCE_END.search(between) or position == 0:
-            sentence_start = True
-        found.append((match.group(), sentence_start))
-        sentence_start = False
-        position = match.end()
-    return found
-
-
-def features(text: str, title: str, language: str | None) -> Features:
-    """The features of one clipping (pure: the same input always gives the same output).
-
-    Args:
-        text: the article text.
-        title: its headline (its terms weigh more).
-        language: an ISO 639-1 code; English drops stop words and folds plurals,
-            other languages keep every word as it is written.
-    """
-    english = (language or "en").lower().startswith("en")
-    stop = _STOPWORDS_EN if english else frozenset()
-
-    def norm(word: str) -> str:
-        lowered = word.casefold()
-        return _stem(lowered) if english else lowered
-
-    body = _tokens(text)
-    lowered_words = {w.casefold() for w, _ in body if w[:1].islower()}
-
-    terms: Counter[str] = Counter()
-    names: set[str] = set()
-    run: list[str] = []
-
-    def close_run() -> None:
-        if len(run) > 1:
-            terms["=" + " ".join(run)] += 1
-        run.clear()
-
-    for word, starts in body:
-        key = norm(word)
-        is_term = len(key) > 1 and key not in stop
-        capital = word[:1].isupper()
-        # A capitalised word is a name unless it only starts a sentence and the text
-        # also uses it in lower case ("After", "Police").
-        is_name = (
-            capital
-            and key not in stop
-            and len(key) > 1
-            and (not starts or word.casefold() not in lowered_words)
-        )
-        if is_name:
-            names.add(key)
-            run.append(key)
-        else:
-            close_run()
-        if is_term:
-            terms[key] += 1
-    close_run()
-
-    title_terms = set()
-    for word, _ in _tokens(title):
-        key = norm(word)
-        if len(key) > 1 and key not in stop:
-            title_terms.add(key)
-            terms[key] += 1
-
-    words = [w.casefold() for w, _ in body]
-    hashes = shingles.shingle_hashes(words)
-    return Features(
+def profile(found: Features, day: date | int | None = None) -> Profile:
+    """The profile of one clipping's features (terms keyed by their text, in the order
+    of their text: float sums, and so ties between near-identical texts, follow the
+    order of the terms, and this is the order the features have always been read in)."""
+    terms = sorted(found.terms)
+    flags = [
+        IS_PHRASE
+        if t.startswith("=")
+        else (IN_TITLE if t in found.title else 0) | (IS_NAME if t in found.names else 0)
+        for t in terms
+    ]
+    return Profile(
         terms=terms,
-        title=frozenset(title_terms),
-        names=frozenset(names),
-        signature=shingles.signature(hashes),
-        shingle_count=int(hashes.size),
-        word_count=len(words),
+        counts=np.array([found.terms[t] for t in terms], dtype=np.float64),
+        flags=np.array(flags, dtype=np.int64),
+        signature=found.signature,
+        shingle_count=found.shingle_count,
+        day=day.toordinal() if isinstance(day, date) else day,
     )
 
 
-# --- The index --------------------------------------------------------------------------
-
-
-@dataclass
-class _Entry:
-    features: Features
-    day: int | None
-    vector: dict[str, float] = field(default_factory=dict)
-    generation: int = -1
-
-
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+def _cosine(a: Mapping[Term, float], b: Mapping[Term, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(w * b[t] for t, w in a.items() if t in b)
 
 
-def _normalised(weights: dict[str, float]) -> dict[str, float]:
+def _normalised(weights: dict[Term, float]) -> dict[Term, float]:
     norm = math.sqrt(sum(w * w for w in weights.values()))
     return {t: w / norm for t, w in weights.items()} if norm else {}
 
 
-#: One of a clipping's closest pieces, for stories: (other id, score, duplicate).
-_Link = tuple[int, float, bool]
+def _dated(score: float, a: int | None, b: int | None) -> float:
+    """A score adjusted for the two clippings' days (unchanged if one is unknown)."""
+    if a is None or b is None:
+        return score
+    days = abs(a - b)
+    if days <= DATE_CLOSE_DAYS:
+        return score + DATE_BONUS
+    if days <= DATE_GRACE_DAYS:
+        return score
+    return score * max(DATE_FLOOR, 1.0 - (1.0 - DATE_FLOOR) * (days - DATE_GRACE_DAYS) / 365.0)
 
 
-@dataclass
-class _Matrix:
-    """Every clipping's vector as postings arrays, for scoring one against all at once."""
-
-    ids: list[int]
-    position: dict[int, int]
-    rows: dict[str, npt.NDArray[np.int64]]
-    values: dict[str, npt.NDArray[np.float64]]
-    days: npt.NDArray[np.float64]
-    signatures: npt.NDArray[np.uint32]
-    shingles: npt.NDArray[np.int64]
+def shared_share(a: Profile, b: Profile) -> float:
+    """The share of the shorter text that the other one has too (MinHash estimate)."""
+    estimate = shingles.jaccard(a.signature, b.signature)
+    return shingles.shared_share(estimate, a.shingle_count, b.shingle_count)
 
 
-class _Stories:
-    """Union-find over clipping ids."""
+@dataclass(frozen=True)
+class Neighbours:
+    """What scoring one clipping against its candidates found.
 
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        root = self.parent.setdefault(x, x)
-        while root != self.parent[root]:
-            root = self.parent[root]
-        while x != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-class RelatednessIndex:
-    """The features of a set of clippings in memory, for ranked related pieces.
-
-    Add and remove clippings as they come and go; ``related`` answers for one
-    clipping from an inverted index over distinctive terms (never every pair), and
-    ``stories`` links each clipping to its duplicates and same-story pieces.
-    Not thread-safe: guard it with a lock when threads share it.
+    ``related``: the related pieces, best first (duplicates first), at most the limit
+    asked for; ``closest``: the ``STORY_NEIGHBOURS`` candidates of highest dated
+    cosine (a symmetric score), for stories.
     """
 
-    def __init__(self) -> None:
-        self._entries: dict[int, _Entry] = {}
-        self._df: Counter[str] = Counter()
-        self._postings: dict[str, list[int]] = {}
-        self._dead = 0
-        self._generation = 0
-        self._weighed_at = 0
-        # Each clipping's closest pieces, for stories: (other, score, duplicate), best
-        # first; kept across queries and brought up to date when clippings come and go.
-        self._links: dict[int, list[_Link]] = {}
-        self._matrix: _Matrix | None = None
+    related: list[RelatedResult]
+    closest: list[Link]
 
-    def __len__(self) -> int:
-        return len(self._entries)
+
+def pick_candidates(
+    query: Sequence[tuple[Term, float]],
+    postings: Mapping[Term, Iterable[int]],
+    clipping_id: int,
+    limit: int = CANDIDATES,
+) -> list[int]:
+    """The clippings sharing most of the query's distinctive terms (``query`` as
+    ``Scoring.query_terms`` gives them; ``postings``: the clippings that have each
+    term), best first, the clipping itself left out."""
+    scores: dict[int, float] = {}
+    for term, weight in query:
+        for other in postings.get(term, ()):
+            scores[other] = scores.get(other, 0.0) + weight
+    scores.pop(clipping_id, None)
+    return [i for i, _ in heapq.nlargest(limit, scores.items(), key=lambda kv: kv[1])]
+
+
+class Scoring:
+    """The profiles of one clipping's candidates (or of a batch of clippings and their
+    candidates), with the archive's document frequencies, scored on demand.
+
+    Vectors are computed once per profile and kept for the life of this object (one
+    batch): hand it only what the batch needs.
+    """
+
+    def __init__(self, profiles: Mapping[int, Profile], frequencies: Frequencies) -> None:
+        self._profiles = profiles
+        self._frequencies = frequencies
+        self._total = frequencies.total
+        self._vectors: dict[int, dict[Term, float]] = {}
 
     def __contains__(self, clipping_id: object) -> bool:
-        return clipping_id in self._entries
+        return clipping_id in self._profiles
 
-    def ids(self) -> list[int]:
-        return list(self._entries)
-
-    def add(self, clipping_id: int, found: Features, published: date | None = None) -> None:
-        """Add (or replace) one clipping's features and its publication day."""
-        if clipping_id in self._entries:
-            self.remove(clipping_id)
-        self._entries[clipping_id] = _Entry(found, published.toordinal() if published else None)
-        for term in found.terms:
-            self._df[term] += 1
-            self._postings.setdefault(term, []).append(clipping_id)
-        self._matrix = None
-        self._maybe_reweigh()
-        self._links.pop(clipping_id, None)
-
-    def remove(self, clipping_id: int) -> None:
-        """Forget one clipping (unknown ids are ignored)."""
-        entry = self._entries.pop(clipping_id, None)
-        if entry is None:
-            return
-        for term in entry.features.terms:
-            self._df[term] -= 1
-            if self._df[term] <= 0:
-                del self._df[term]
-                self._postings.pop(term, None)
-        self._dead += len(entry.features.terms)
-        if self._dead > 200_000:
-            self._compact()
-        self._links.pop(clipping_id, None)
-        # A list that held the clipping has lost one of its closest: look again.
-        for other in [
-            o for o, links in self._links.items() if any(x[0] == clipping_id for x in links)
-        ]:
-            del self._links[other]
-        self._matrix = None
-        self._maybe_reweigh()
-
-    def document_frequency(self, term: str) -> int:
-        return self._df.get(term, 0)
-
-    # --- Weights --------------------------------------------------------------------
-
-    def _maybe_reweigh(self) -> None:
-        count = len(self._entries)
-        if abs(count - self._weighed_at) > max(1.0, REWEIGHT_SHARE * self._weighed_at):
-            self._generation += 1
-            self._weighed_at = count
-            self._links.clear()
-            self._matrix = None
-
-    def _compact(self) -> None:
-        for term, ids in list(self._postings.items()):
-            self._postings[term] = [i for i in ids if i in self._entries]
-        self._dead = 0
-
-    def _idf(self, term: str) -> float:
-        return math.log((len(self._entries) + 1.0) / (self._df.get(term, 0) + 0.5))
-
-    def _vector(self, clipping_id: int) -> dict[str, float]:
-        entry = self._entries[clipping_id]
-        if entry.generation == self._generation:
-            return entry.vector
-        found = entry.features
-        weights = {}
-        for term, count in found.terms.items():
-            weight = (1.0 + math.log(count)) * self._idf(term)
-            if term.startswith("="):
-                weight *= PHRASE_BOOST
-            else:
-                if term in found.title:
-                    weight *= TITLE_BOOST
-                if term in found.names:
-                    weight *= NAME_BOOST
-            weights[term] = weight
+    def vector(self, clipping_id: int) -> dict[Term, float]:
+        """The clipping's unit vector of its ``VECTOR_TERMS`` most distinctive terms."""
+        found = self._vectors.get(clipping_id)
+        if found is not None:
+            return found
+        entry = self._profiles[clipping_id]
+        if not len(entry.terms):
+            self._vectors[clipping_id] = {}
+            return {}
+        df = self._frequencies.of(entry.terms)
+        idf = np.log((self._total + 1.0) / (df + 0.5))
+        weights = (1.0 + np.log(entry.counts)) * idf
+        flags = entry.flags
+        weights = np.where(flags & IS_PHRASE, weights * PHRASE_BOOST, weights)
+        weights = np.where(flags & IN_TITLE, weights * TITLE_BOOST, weights)
+        weights = np.where(flags & IS_NAME, weights * NAME_BOOST, weights)
         if len(weights) > VECTOR_TERMS:
-            weights = dict(heapq.nlargest(VECTOR_TERMS, weights.items(), key=lambda kv: kv[1]))
-        entry.vector = _normalised(weights)
-        entry.generation = self._generation
-        return entry.vector
+            order = np.argsort(-weights, kind="stable")[:VECTOR_TERMS]
+        else:
+            order = np.arange(len(weights))
+        kept = weights[order]
+        norm = math.sqrt(float(np.dot(kept, kept)))
+        terms = entry.terms
+        vector = (
+            {terms[int(i)]: float(w) / norm for i, w in zip(order, kept, strict=True)}
+            if norm
+            else {}
+        )
+        self._vectors[clipping_id] = vector
+        return vector
 
-    # --- Queries --------------------------------------------------------------------
+    def posting_terms(self, clipping_id: int, count: int = POSTING_TERMS) -> list[Term]:
+        """The clipping's ``count`` heaviest terms: those it is found under."""
+        vector = self.vector(clipping_id)
+        return [t for t, _ in heapq.nlargest(count, vector.items(), key=lambda kv: kv[1])]
 
-    def _candidates(self, clipping_id: int, query: Mapping[str, float]) -> list[int]:
-        limit = COMMON_SHARE * len(self._entries)
+    def query_terms(self, clipping_id: int) -> list[tuple[Term, float]]:
+        """The query's ``QUERY_TERMS`` heaviest terms that gather candidates: those
+        found in more than ``COMMON_SHARE`` of the clippings (or ``CANDIDATE_DF_CAP``)
+        say too little."""
+        query = self.vector(clipping_id)
         terms = heapq.nlargest(QUERY_TERMS, query.items(), key=lambda kv: kv[1])
-        scores: dict[int, float] = {}
-        for term, weight in terms:
-            if self._df.get(term, 0) > limit and len(self._entries) > 20:
-                continue
-            for other in self._postings.get(term, ()):
-                scores[other] = scores.get(other, 0.0) + weight
-        scores.pop(clipping_id, None)
-        best = heapq.nlargest(CANDIDATES, scores.items(), key=lambda kv: kv[1])
-        return [i for i, _ in best if i in self._entries]
+        if not terms:
+            return []
+        df = self._frequencies.of([t for t, _ in terms])
+        limit = COMMON_SHARE * self._total
+        return [
+            (term, weight)
+            for (term, weight), count in zip(terms, df, strict=True)
+            if not (self._total > 20 and (count > limit or count > CANDIDATE_DF_CAP))
+        ]
 
-    def _dated(self, score: float, a: int | None, b: int | None) -> float:
-        """A score adjusted for the two clippings' days (unchanged if one is unknown)."""
-        if a is None or b is None:
-            return score
-        days = abs(a - b)
-        if days <= DATE_CLOSE_DAYS:
-            return score + DATE_BONUS
-        if days <= DATE_GRACE_DAYS:
-            return score
-        return score * max(DATE_FLOOR, 1.0 - (1.0 - DATE_FLOOR) * (days - DATE_GRACE_DAYS) / 365.0)
-
-    def scores(self, clipping_id: int) -> dict[int, float]:
-        """The final score (0..1) of each candidate for one clipping."""
-        return self._scored(clipping_id)[0]
-
-    def _scored(self, clipping_id: int) -> tuple[dict[int, float], set[int]]:
-        """The final score of each candidate, and the clipping's event group."""
-        query = self._vector(clipping_id)
-        candidates = self._candidates(clipping_id, query)
+    def neighbours(
+        self,
+        clipping_id: int,
+        candidates: Sequence[int],
+        limit: int = RELATED_EDGES,
+        *,
+        story_threshold: float | None = None,
+    ) -> Neighbours:
+        """The clipping's related pieces among ``candidates`` (best candidates first,
+        as ``pick_candidates`` gives them), and its closest pieces for stories."""
+        candidates = [c for c in candidates if c in self._profiles and c != clipping_id]
         if not candidates:
-            return {}, set()
-        day = self._entries[clipping_id].day
+            return Neighbours([], [])
+        first, final, group = self._scored(clipping_id, candidates)
+        closest = heapq.nlargest(STORY_NEIGHBOURS, first.items(), key=lambda kv: kv[1])
+        mine = self._profiles[clipping_id]
+        links = [
+            (other, score, shared_share(mine, self._profiles[other]) >= DUPLICATE_SHARED)
+            for other, score in closest
+        ]
+        return Neighbours(self._labelled(clipping_id, final, group, limit, story_threshold), links)
+
+    def related(
+        self,
+        clipping_id: int,
+        candidates: Sequence[int],
+        limit: int = 20,
+        *,
+        story_threshold: float | None = None,
+    ) -> list[RelatedResult]:
+        """The clippings related to one among ``candidates``, best first:
+        (id, relation, score, shared)."""
+        return self.neighbours(
+            clipping_id, candidates, limit, story_threshold=story_threshold
+        ).related
+
+    def _scored(
+        self, clipping_id: int, candidates: Sequence[int]
+    ) -> tuple[dict[int, float], dict[int, float], set[int]]:
+        """The dated cosine and the final score of each candidate, and the clipping's
+        event group."""
+        query = self.vector(clipping_id)
+        day = self._profiles[clipping_id].day
         first = {
-            c: self._dated(_cosine(query, self._vector(c)), day, self._entries[c].day)
+            c: _dated(_cosine(query, self.vector(c)), day, self._profiles[c].day)
             for c in candidates
         }
         neighbours = heapq.nlargest(FEEDBACK_NEIGHBOURS, first.items(), key=lambda kv: kv[1])
-        widened: dict[str, float] = dict(query)
+        widened: dict[Term, float] = dict(query)
         shares: dict[int, float] = {}
         top = neighbours[0][1] if neighbours else 0.0
         for other, score in neighbours:
             if score <= 0.0 or score < 0.5 * top:
                 continue
             shares[other] = FEEDBACK_WEIGHT * score / top / len(neighbours)
-            for term, weight in self._vector(other).items():
+            for term, weight in self.vector(other).items():
                 widened[term] = widened.get(term, 0.0) + shares[other] * weight
         widened = self._localised(widened, first)
         unit = _normalised(widened)
@@ -523,16 +395,17 @@ class RelatednessIndex:
         for c, score in first.items():
             if c in shares:
                 # Leave the candidate's own part out: a piece must not vouch for itself.
-                own = self._vector(c)
+                own = self.vector(c)
                 alone = {t: w - shares[c] * own.get(t, 0.0) for t, w in widened.items()}
                 against = _normalised(alone)
             else:
                 against = unit
-            second = self._dated(_cosine(against, self._vector(c)), day, self._entries[c].day)
+            second = _dated(_cosine(against, self.vector(c)), day, self._profiles[c].day)
             final[c] = (1.0 - FEEDBACK_MIX) * score + FEEDBACK_MIX * second
-        return self._walk(clipping_id, final)
+        walked, group = self._walk(clipping_id, final)
+        return first, walked, group
 
-    def _localised(self, query: dict[str, float], first: Mapping[int, float]) -> dict[str, float]:
+    def _localised(self, query: dict[Term, float], first: Mapping[int, float]) -> dict[Term, float]:
         """The query with its topic-level terms weighing less: a term that nearly every
         one of the closest candidates has (the "earthquake" of two earthquakes) says
         what the subject is, not which event; one that only some of them share (names,
@@ -540,9 +413,9 @@ class RelatednessIndex:
         if LOCAL_DAMP <= 0.0 or len(first) < LOCAL_MIN:
             return query
         top = heapq.nlargest(NEIGHBOURHOOD, first.items(), key=lambda kv: kv[1])
-        spread: Counter[str] = Counter()
+        spread: Counter[Term] = Counter()
         for other, _score in top:
-            spread.update(t for t in self._vector(other) if t in query)
+            spread.update(t for t in self.vector(other) if t in query)
         size = float(len(top))
         return {
             t: w * (1.0 - LOCAL_DAMP * (spread[t] / size) ** LOCAL_POWER) for t, w in query.items()
@@ -563,9 +436,9 @@ class RelatednessIndex:
             return scores, set()
         top = heapq.nlargest(NEIGHBOURHOOD, scores.items(), key=lambda kv: kv[1])
         ids = [clipping_id] + [i for i, _ in top]
-        vectors = [self._vector(i) for i in ids]
+        vectors = [self.vector(i) for i in ids]
         # Only terms that two of them share add to a similarity between two of them.
-        seen: Counter[str] = Counter(term for vector in vectors for term in vector)
+        seen: Counter[Term] = Counter(term for vector in vectors for term in vector)
         vocabulary = {term: n for n, term in enumerate(t for t, k in seen.items() if k > 1)}
         matrix = np.zeros((len(ids), max(1, len(vocabulary))))
         for row, vector in enumerate(vectors):
@@ -580,9 +453,7 @@ class RelatednessIndex:
         matrix = matrix / np.where(lengths > 0, lengths, 1.0)
         # einsum, not BLAS: a small product, and BLAS threads stall on a busy machine.
         similar = np.einsum("ik,jk->ij", matrix, matrix)
-        days = np.array(
-            [np.nan if self._entries[i].day is None else self._entries[i].day for i in ids]
-        )
+        days = np.array([np.nan if (d := self._profiles[i].day) is None else float(d) for i in ids])
         apart = np.abs(days[:, None] - days[None, :])
         known = ~np.isnan(apart)
         apart = np.where(known, apart, 0.0)
@@ -632,22 +503,16 @@ class RelatednessIndex:
             )
         return walked, members
 
-    def related(
-        self, clipping_id: int, limit: int = 20, *, story_threshold: float | None = None
+    def _labelled(
+        self,
+        clipping_id: int,
+        final: dict[int, float],
+        group: set[int],
+        limit: int,
+        story_threshold: float | None,
     ) -> list[RelatedResult]:
-        """The clippings related to one, best first: (id, relation, score, shared).
-
-        ``story_threshold`` is the score from which a piece is labelled ``same story``
-        (``STORY_THRESHOLD`` when None).
-
-        Raises:
-            KeyError: the clipping is not in the index.
-        """
-        if clipping_id not in self._entries:
-            raise KeyError(clipping_id)
-        final, group = self._scored(clipping_id)
         ranked = heapq.nlargest(limit, final.items(), key=lambda kv: kv[1])
-        mine = self._entries[clipping_id].features
+        mine = self._profiles[clipping_id]
         threshold = STORY_THRESHOLD if story_threshold is None else story_threshold
         # Calibrated per query too: a piece nearly as close as the clipping's best match
         # is of the same story when that match is a confident one.
@@ -658,9 +523,7 @@ class RelatednessIndex:
         for other, score in ranked:
             if score < RELATED_FLOOR:
                 break
-            theirs = self._entries[other].features
-            estimate = shingles.jaccard(mine.signature, theirs.signature)
-            shared = shingles.shared_share(estimate, mine.shingle_count, theirs.shingle_count)
+            shared = shared_share(mine, self._profiles[other])
             relation: Relation
             if shared >= DUPLICATE_SHARED:
                 relation = "duplicate"
@@ -677,161 +540,168 @@ class RelatednessIndex:
         results.sort(key=lambda r: (r[1] != "duplicate", -r[2]))
         return results
 
-    # --- Stories ----------------------------------------------------------------------
 
-    def _sparse(self) -> _Matrix:
-        """The clippings' vectors as postings arrays (rebuilt when clippings change)."""
-        if self._matrix is not None:
-            return self._matrix
-        ids = list(self._entries)
-        rows: dict[str, list[int]] = {}
-        values: dict[str, list[float]] = {}
-        for row, clipping_id in enumerate(ids):
-            for term, weight in self._vector(clipping_id).items():
-                rows.setdefault(term, []).append(row)
-                values.setdefault(term, []).append(weight)
-        days = np.array([np.nan if (d := self._entries[i].day) is None else float(d) for i in ids])
-        signatures = np.array(
-            [self._entries[i].features.signature for i in ids], dtype=np.uint32
-        ).reshape(len(ids), -1)
-        self._matrix = _Matrix(
-            ids=ids,
-            position={clipping_id: row for row, clipping_id in enumerate(ids)},
-            rows={t: np.array(r, dtype=np.int64) for t, r in rows.items()},
-            values={t: np.array(values[t]) for t in rows},
-            days=days,
-            signatures=signatures,
-            shingles=np.array([self._entries[i].features.shingle_count for i in ids]),
+# --- Keeping neighbour lists -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One of a clipping's kept neighbours.
+
+    ``relation`` and ``score`` when the other is among its related pieces (None
+    otherwise); ``closeness`` (the dated cosine) and ``story`` when it is among its
+    ``STORY_NEIGHBOURS`` closest, for stories.
+    """
+
+    other: int
+    score: float
+    shared: float
+    relation: Relation | None
+    closeness: float | None
+    story: bool
+
+
+def edges(found: Neighbours) -> list[Edge]:
+    """One clipping's edges from its scored neighbours."""
+    closeness = {other: (score, duplicate) for other, score, duplicate in found.closest}
+    kept: list[Edge] = []
+    for other, relation, score, shared in found.related:
+        near = closeness.pop(other, None)
+        kept.append(
+            Edge(
+                other, score, shared, relation, None if near is None else near[0], near is not None
+            )
         )
-        return self._matrix
+    for other, score, duplicate in found.closest:
+        if other in closeness:
+            kept.append(Edge(other, 0.0, 1.0 if duplicate else 0.0, None, score, True))
+    return kept
 
-    def _closest(self, clipping_id: int, matrix: _Matrix) -> npt.NDArray[np.float64]:
-        """The dated cosine of one clipping with every clipping (itself: -inf)."""
-        parts = [
-            (matrix.rows[t], w * matrix.values[t]) for t, w in self._vector(clipping_id).items()
-        ]
-        size = len(matrix.ids)
-        found: npt.NDArray[np.float64]
-        if parts:
-            found = np.bincount(  # type: ignore[assignment]
-                np.concatenate([r for r, _ in parts]),
-                weights=np.concatenate([v for _, v in parts]),
-                minlength=size,
-            )
+
+def admit(
+    kept: Sequence[Edge],
+    newcomer: int,
+    score: float,
+    shared: float,
+    closeness: float | None,
+    *,
+    limit: int = RELATED_EDGES,
+) -> list[Edge]:
+    """A clipping's edges with a newcomer admitted where it beats the worst (an older
+    entry of the newcomer is replaced, or dropped if it no longer gets in; scores
+    are taken from the newcomer's side: the dated cosine is symmetric, the related
+    score nearly so). The label is the one the clipping's own ranking would give:
+    duplicate, same story by the threshold or by nearness to its best match, or
+    related."""
+    others = [e for e in kept if e.other != newcomer]
+    if shared >= DUPLICATE_SHARED:
+        score = max(score, shared)  # a duplicate ranks by the text it shares
+    related = [e for e in others if e.relation is not None]
+    story = [e for e in others if e.story]
+    as_related = score >= RELATED_FLOOR and (
+        len(related) < limit or score > min(e.score for e in related)
+    )
+    as_story = closeness is not None and (
+        len(story) < STORY_NEIGHBOURS or closeness > min(e.closeness or 0.0 for e in story)
+    )
+    if not as_related and not as_story:
+        return others
+    relation: Relation | None = None
+    shown = round(min(1.0, score), 4)
+    if as_related:
+        best = max([score] + [e.score for e in related if e.relation != "duplicate"])
+        relative = STORY_RELATIVE * best if best >= STORY_THRESHOLD + STORY_CONFIDENT else math.inf
+        floor = STORY_RELATIVE_FLOOR * STORY_THRESHOLD
+        if shared >= DUPLICATE_SHARED:
+            relation = "duplicate"
+            shown = round(min(1.0, max(score, shared)), 4)
+        elif score >= STORY_THRESHOLD or score >= max(relative, floor):
+            relation = "same story"
         else:
-            found = np.zeros(size)
-        day = self._entries[clipping_id].day
-        if day is not None:
-            apart = np.abs(matrix.days - day)
-            known = ~np.isnan(apart)
-            apart = np.where(known, apart, 0.0)
-            decay = np.maximum(
-                DATE_FLOOR, 1.0 - (1.0 - DATE_FLOOR) * (apart - DATE_GRACE_DAYS) / 365.0
-            )
-            found = np.where(known & (apart <= DATE_CLOSE_DAYS), found + DATE_BONUS, found)
-            found = np.where(known & (apart > DATE_GRACE_DAYS), found * decay, found)
-        found[matrix.position[clipping_id]] = -np.inf
-        return found
-
-    def _shared(self, matrix: _Matrix, row: int, others: npt.NDArray[np.int64]) -> list[float]:
-        """The share of text in common of one clipping and each of some others."""
-        mine = matrix.signatures[row]
-        if not len(others) or mine[0] == shingles.EMPTY:
-            return [0.0] * len(others)
-        equal = (matrix.signatures[others] == mine).mean(axis=1)
-        return [
-            0.0
-            if matrix.signatures[o, 0] == shingles.EMPTY
-            else shingles.shared_share(float(j), int(matrix.shingles[row]), int(matrix.shingles[o]))
-            for o, j in zip(others, equal, strict=True)
-        ]
-
-    def _update_links(self) -> None:
-        """Give every clipping its list of closest pieces: computed for those that have
-        none, and a newcomer slipped into the lists it belongs to (scores are symmetric)."""
-        missing = [i for i in self._entries if i not in self._links]
-        if not missing:
-            return
-        matrix = self._sparse()
-        kept = min(STORY_NEIGHBOURS, len(matrix.ids) - 1)
-        if kept <= 0:
-            for clipping_id in missing:
-                self._links[clipping_id] = []
-            return
-        # The score an old list's worst member has (a newcomer above it gets in).
-        floor = np.full(len(matrix.ids), np.inf)
-        for clipping_id, links in self._links.items():
-            if clipping_id in matrix.position:
-                floor[matrix.position[clipping_id]] = (
-                    links[-1][1] if len(links) >= kept else -np.inf
-                )
-        for clipping_id in missing:
-            row = matrix.position[clipping_id]
-            found = self._closest(clipping_id, matrix)
-            part = np.argpartition(-found, kept - 1)[:kept]
-            best = part[np.argsort(-found[part], kind="stable")]
-            shared = self._shared(matrix, row, best)
-            self._links[clipping_id] = [
-                (matrix.ids[o], float(found[o]), s >= DUPLICATE_SHARED)
-                for o, s in zip(best, shared, strict=True)
-            ]
-            for o in np.nonzero(found > floor)[0]:
-                other = matrix.ids[int(o)]
-                links = self._links[other]
-                share = self._shared(matrix, int(o), np.array([row]))[0]
-                links.append((clipping_id, float(found[o]), share >= DUPLICATE_SHARED))
-                links.sort(key=lambda link: -link[1])
-                del links[kept:]
-                floor[o] = links[-1][1] if len(links) >= kept else -np.inf
-
-    def stories(self, threshold: float | None = None) -> list[list[int]]:
-        """Groups of clippings about one event, largest first (single clippings are not
-        stories).
-
-        Two clippings are joined when one is a duplicate of the other, or when each is
-        among the other's ``STORY_NEIGHBOURS`` closest pieces with a score of at least
-        ``threshold`` (``STORY_THRESHOLD`` when None): a stricter threshold only ever
-        removes links, so stories only ever split. Mutual links keep a chain of
-        one-sided likenesses from gluing two events together.
-        """
-        if threshold is None:
-            threshold = STORY_THRESHOLD
-        self._update_links()
-        neighbours = {
-            clipping_id: {other for other, _score, _dup in links}
-            for clipping_id, links in self._links.items()
-        }
-        groups = _Stories()
-        for clipping_id in self._entries:
-            groups.find(clipping_id)
-            for other, score, duplicate in self._links.get(clipping_id, ()):
-                if other not in self._entries:
-                    continue
-                if duplicate or (score >= threshold and clipping_id in neighbours.get(other, ())):
-                    groups.union(clipping_id, other)
-        members: dict[int, list[int]] = {}
-        for clipping_id in self._entries:
-            members.setdefault(groups.find(clipping_id), []).append(clipping_id)
-        found = [sorted(ids) for ids in members.values() if len(ids) > 1]
-        found.sort(key=lambda ids: (-len(ids), ids[0]))
-        return found
-
-    def copies(self, ids: Iterable[int]) -> int:
-        """How many of these clippings are copies of another one's text: the group's
-        size less the number of distinct texts, by the duplicate links ``stories`` saw."""
-        members = set(ids)
-        texts = _Stories()
-        for clipping_id in members:
-            texts.find(clipping_id)
-            for other, _score, duplicate in self._links.get(clipping_id, ()):
-                if duplicate and other in members:
-                    texts.union(clipping_id, other)
-        return len(members) - len({texts.find(i) for i in members})
+            relation = "related"
+    new = Edge(
+        newcomer, shown if relation else 0.0, round(shared, 4), relation, closeness, as_story
+    )
+    others.append(new)
+    related = sorted(
+        (e for e in others if e.relation is not None),
+        key=lambda e: (e.relation != "duplicate", -e.score),
+    )
+    dropped = {e.other for e in related[limit:]}
+    story = sorted((e for e in others if e.story), key=lambda e: -(e.closeness or 0.0))
+    demoted = {e.other for e in story[STORY_NEIGHBOURS:]}
+    result = []
+    for e in others:
+        if e.other in dropped:
+            e = replace(e, relation=None, score=0.0)
+        if e.other in demoted:
+            e = replace(e, story=False)
+        if e.relation is not None or e.story:
+            result.append(e)
+    return result
 
 
-def build_index(items: Iterable[tuple[int, Features, date | None]]) -> RelatednessIndex:
-    """An index of (clipping id, features, publication day) triples."""
-    index = RelatednessIndex()
-    for clipping_id, found, day in items:
-        index.add(clipping_id, found, day)
-    return index
+# --- Stories -------------------------------------------------------------------------------
+
+
+class _Groups:
+    """Union-find over clipping ids."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        root = self.parent.setdefault(x, x)
+        while root != self.parent[root]:
+            root = self.parent[root]
+        while x != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def stories(links: Mapping[int, Sequence[Link]], threshold: float | None = None) -> list[list[int]]:
+    """Groups of clippings about one event, largest first (single clippings are not
+    stories), from each live clipping's closest pieces (``links``; links to clippings
+    that are not keys are ignored).
+
+    Two clippings are joined when one is a duplicate of the other, or when each is
+    among the other's ``STORY_NEIGHBOURS`` closest pieces with a score of at least
+    ``threshold`` (``STORY_THRESHOLD`` when None): a stricter threshold only ever
+    removes links, so stories only ever split. Mutual links keep a chain of one-sided
+    likenesses from gluing two events together.
+    """
+    if threshold is None:
+        threshold = STORY_THRESHOLD
+    neighbours = {i: {other for other, _s, _d in found} for i, found in links.items()}
+    groups = _Groups()
+    for clipping_id, found in links.items():
+        groups.find(clipping_id)
+        for other, score, duplicate in found:
+            if other not in links:
+                continue
+            if duplicate or (score >= threshold and clipping_id in neighbours[other]):
+                groups.union(clipping_id, other)
+    members: dict[int, list[int]] = {}
+    for clipping_id in links:
+        members.setdefault(groups.find(clipping_id), []).append(clipping_id)
+    found_groups = [sorted(ids) for ids in members.values() if len(ids) > 1]
+    found_groups.sort(key=lambda ids: (-len(ids), ids[0]))
+    return found_groups
+
+
+def copies(links: Mapping[int, Sequence[Link]], ids: Iterable[int]) -> int:
+    """How many of these clippings are copies of another one's text: the group's size
+    less the number of distinct texts, by their duplicate links."""
+    members = set(ids)
+    texts = _Groups()
+    for clipping_id in members:
+        texts.find(clipping_id)
+        for other, _score, duplicate in links.get(clipping_id, ()):
+            if duplicate and other in members:
+                texts.union(clipping_id, other)
+    return len(members) - len({texts.find(i) for i in members})

@@ -109,6 +109,25 @@ def with_speakers(document: IndexDocument) -> IndexDocument:
     return replace(document, speakers=tuple(sorted(names)))
 
 
+def with_stored_speakers(
+    store: ClippingStore, documents: Iterable[IndexDocument]
+) -> builtins.list[IndexDocument]:
+    """The documents with their speakers as the analysis stored them (computed once
+    per text, with the features); computed now only where none fit the text."""
+    from clippings.analysis.features import FEATURES_VERSION, source_digest
+
+    found = builtins.list(documents)
+    stored = store.stored_speakers([d.id for d in found], FEATURES_VERSION)
+    ready = []
+    for document in found:
+        known = stored.get(document.id)
+        if known and known[0] == source_digest(document.title, document.text, document.language):
+            ready.append(replace(document, speakers=known[1]))
+        else:
+            ready.append(with_speakers(document))
+    return ready
+
+
 class Archive:
     """One open archive folder."""
 
@@ -135,6 +154,8 @@ class Archive:
         #: What the user should know about where the archive lives (a synced folder, a
         #: network share, a sync tool's conflict copies), in plain words.
         self.warnings: tuple[str, ...] = ()
+        #: What ``services.related`` keeps for this archive while it is open.
+        self.related_state: object | None = None
 
     # --- Opening ----------------------------------------------------------------------
 
@@ -263,7 +284,7 @@ class Archive:
                     ids = sorted({clipping_id for _, clipping_id in pending})
                     documents = self.store.index_documents(ids)
                     deletions = [i for i in ids if i not in documents]
-                    upserts = [with_speakers(d) for d in documents.values()]
+                    upserts = with_stored_speakers(self.store, documents.values())
                     try:
                         self.index.apply(upserts, deletions)
                     except OSError as error:
@@ -283,7 +304,7 @@ class Archive:
 
     def _index_batches(self) -> Iterable[Sequence[IndexDocument]]:
         for ids in self.store.all_ids(searchable_only=True):
-            yield [with_speakers(d) for d in self.store.index_documents(ids).values()]
+            yield with_stored_speakers(self.store, self.store.index_documents(ids).values())
 
     def rebuild_index(
         self,

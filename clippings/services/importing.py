@@ -140,13 +140,12 @@ def import_paths(
 def remember_related(archive: Archive, ids: Sequence[int]) -> None:
     """Compute the related-pieces features of newly stored clippings (once per stored
     batch). A failure leaves them stored all the same; they are analysed again later."""
-    for clipping_id in ids:
-        try:
-            related.remember(archive, clipping_id)
-        except ClippingsError as error:
-            log.warning("clipping %s is stored; its features wait: %s", clipping_id, error)
-        except Exception:  # the clipping is stored; the window analyses it again later
-            log.exception("features of clipping %s", clipping_id)
+    try:
+        related.remember_many(archive, ids)
+    except ClippingsError as error:
+        log.warning("%d clippings are stored; their features wait: %s", len(ids), error)
+    except Exception:  # the clippings are stored; the window analyses them again later
+        log.exception("features of clippings %s", list(ids)[:10])
 
 
 @dataclass

@@ -1,47 +1,81 @@
-"""Related pieces and stories of an archive.
+"""Related pieces and stories of an archive, from stored, indexed data.
 
-The comparison itself is ``clippings.analysis.related``; this module feeds it. Each
-clipping's features are computed once, at import (``remember``) or on first use, and
-stored in the database (``clipping_features``) with the version of the algorithm and
-the clipping's revision, so a new algorithm or an edited clipping recomputes them.
+The comparison itself is ``clippings.analysis.related`` (pure code over a candidate
+set); this module feeds it from the archive and stores what it finds. Nothing here
+loads the whole archive:
 
-An open archive has one in-memory ``RelatednessIndex``, built on first use from the
-stored features and kept in step with the database before each query: a cheap look at
-the live clippings' count, highest id and revisions tells whether anything was added,
-edited, trashed or restored since (by this process or another), and only those
-clippings are re-read. No query ever compares every pair.
+* **Analysis queue.** Every change search sees (add, edit, trash, restore, purge; not
+  tag changes) queues the clipping for analysis in the same transaction
+  (``storage/queue.py``), so a crash loses nothing. ``sync`` drains the queue in
+  batches: features and the speakers of quotations (stored compactly, once; the
+  search index reuses the speakers), document frequencies (kept incrementally),
+  candidate postings (each clipping under its heaviest terms), and each clipping's
+  kept neighbours ("edges"): its best ``RELATED_EDGES`` related pieces and its
+  ``STORY_NEIGHBOURS`` closest pieces for stories.
+* **Candidates** of a clipping are the clippings listed under its most distinctive
+  terms (one SQL look-up per batch, capped); only their stored features are read.
+* **Symmetric.** A newly analysed clipping enters the lists of its neighbours where it
+  beats their worst; a trashed or purged clipping leaves every list, and the lists it
+  left are analysed again; an edited one is analysed again and re-enters the lists.
+* ``related`` answers from the stored edges (analysing the one clipping first when it
+  is queued, never analysed, or when the archive has grown by ``REWEIGHT_SHARE`` since
+  its edges were computed); ``stories`` reads only the stored edges.
+* A new ``FEATURES_VERSION`` queues every clipping again; ``sync`` (the window's
+  background job) recomputes them with progress, resumable, while the archive answers
+  from the old edges until they are replaced.
+
+Per-archive state (a lock) lives on the ``Archive`` (``related_state``).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import weakref
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from clippings.analysis.related import (
+import numpy as np
+import numpy.typing as npt
+
+from clippings.analysis import related as scoring
+from clippings.analysis.features import (
     FEATURES_VERSION,
-    STORY_THRESHOLD,
-    Features,
-    RelatednessIndex,
     features,
+    source_digest,
+    speakers,
+    term_key,
+)
+from clippings.analysis.related import (
+    DUPLICATE_SHARED,
+    RELATED_EDGES,
+    REWEIGHT_SHARE,
+    STORY_THRESHOLD,
+    Edge,
+    Link,
+    Profile,
+    Scoring,
 )
 from clippings.model import (
     ClippingSummary,
     Progress,
-    Published,
     RelatedClipping,
     Story,
     published_utc,
 )
 from clippings.services.archive import Archive
+from clippings.storage.analysis import EdgeRow, NewAnalysis, StoredProfile
 
 log = logging.getLogger(__name__)
 
-#: Clippings whose features are computed and stored in one transaction.
-FEATURES_BATCH = 500
+#: Clippings analysed in one batch (one transaction for features, one for edges).
+ANALYSIS_BATCH = 200
+#: Clippings whose edges are computed together (their candidates' features in memory).
+EDGES_CHUNK = 25
+#: Document frequencies kept in memory between chunks of a batch.
+FREQUENCIES_KEPT = 500_000
+#: ``related`` applies a queue of at most this many clippings before answering.
+QUICK_SYNC = 50
 
 __all__ = [
     "STORY_THRESHOLD",
@@ -50,65 +84,334 @@ __all__ = [
     "missing_features",
     "related",
     "remember",
+    "remember_many",
     "stories",
+    "sync",
 ]
 
 
 @dataclass
 class _State:
-    """The in-memory index of one open archive and what it knows of the database."""
+    """What one open archive keeps for related pieces: a lock, so that two threads
+    of this program never analyse the same batch at once."""
 
-    index: RelatednessIndex = field(default_factory=RelatednessIndex)
-    revisions: dict[int, int] = field(default_factory=dict)
-    live: tuple[int, int, int] | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
 
 
-_states: weakref.WeakKeyDictionary[Archive, _State] = weakref.WeakKeyDictionary()
-_states_lock = threading.Lock()
+_create_lock = threading.Lock()
 
 
 def _state(archive: Archive) -> _State:
-    with _states_lock:
-        found = _states.get(archive)
-        if found is None:
-            found = _states[archive] = _State()
+    found = archive.related_state
+    if isinstance(found, _State):
         return found
+    with _create_lock:
+        if not isinstance(archive.related_state, _State):
+            archive.related_state = _State()
+        state = archive.related_state
+        assert isinstance(state, _State)
+        return state
 
 
 def forget(archive: Archive) -> None:
-    """Drop the archive's in-memory index (the next query builds it again)."""
-    with _states_lock:
-        _states.pop(archive, None)
+    """Drop what this program keeps of the archive in memory (nothing of the archive's
+    data: that is stored)."""
+    archive.related_state = None
 
 
-def _compute(archive: Archive, ids: Sequence[int]) -> dict[int, Features]:
-    """Compute and store the features of these clippings; returns them."""
-    found: dict[int, Features] = {}
-    for start in range(0, len(ids), FEATURES_BATCH):
-        sources = archive.store.feature_sources(ids[start : start + FEATURES_BATCH])
-        rows = []
-        for clipping_id, (title, text, language, revision) in sources.items():
-            computed = features(text, title, language)
-            found[clipping_id] = computed
-            rows.append((clipping_id, FEATURES_VERSION, revision, computed.to_json()))
-        archive.store.save_features(rows)
-    return found
+# --- Features -------------------------------------------------------------------------
+
+
+class _Frequencies:
+    """Document frequencies of hashed terms, read from the archive as needed."""
+
+    def __init__(self, lookup: Callable[[Sequence[int]], dict[int, int]], total: int) -> None:
+        self._lookup = lookup
+        self._known: dict[int, int] = {}
+        self._total = total
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def trim(self, size: int) -> None:
+        """Forget what was looked up once more than ``size`` terms are known."""
+        if len(self._known) > size:
+            self._known.clear()
+
+    def load(self, terms: Iterable[int]) -> None:
+        wanted = [t for t in {int(t) for t in terms} if t not in self._known]
+        if wanted:
+            found = self._lookup(wanted)
+            for term in wanted:
+                self._known[term] = found.get(term, 1)
+
+    def of(self, terms: Sequence[object]) -> npt.NDArray[np.float64]:
+        known = self._known
+        missing = [t for t in terms if t not in known]
+        if missing:
+            self.load(int(t) for t in missing)  # type: ignore[call-overload]
+        return np.fromiter((known[t] for t in terms), dtype=np.float64, count=len(terms))  # type: ignore[index]
+
+
+def _analysed(clipping_id: int, title: str, text: str, language: str | None) -> NewAnalysis:
+    found = features(text, title, language)
+    terms = sorted(found.terms)  # the order ``scoring.profile`` gives them
+    flags = [
+        scoring.IS_PHRASE
+        if t.startswith("=")
+        else (scoring.IN_TITLE if t in found.title else 0)
+        | (scoring.IS_NAME if t in found.names else 0)
+        for t in terms
+    ]
+    return NewAnalysis(
+        clipping_id=clipping_id,
+        version=FEATURES_VERSION,
+        source=source_digest(title, text, language),
+        terms=np.array([term_key(t) for t in terms], dtype=np.int64),
+        counts=np.array([found.terms[t] for t in terms], dtype=np.float64),
+        flags=np.array(flags, dtype=np.int64),
+        signature=found.signature,
+        shingle_count=found.shingle_count,
+        word_count=found.word_count,
+        speakers=speakers(text),
+    )
+
+
+def _profile(stored: StoredProfile | NewAnalysis, day: int | None = None) -> Profile:
+    if isinstance(stored, StoredProfile):
+        return Profile(
+            terms=stored.terms.tolist(),
+            counts=stored.counts,
+            flags=stored.flags,
+            signature=stored.signature,
+            shingle_count=stored.shingle_count,
+            day=stored.day,
+        )
+    return Profile(
+        terms=stored.terms.tolist(),
+        counts=stored.counts,
+        flags=stored.flags,
+        signature=tuple(stored.signature),
+        shingle_count=stored.shingle_count,
+        day=day,
+    )
+
+
+def _store_features(archive: Archive, ids: Sequence[int]) -> tuple[list[int], list[int]]:
+    """Analyse (features, speakers, counts, postings) those of these clippings whose
+    stored features are missing or out of date, and take trashed or purged ones out;
+    returns (live ids, ids queued again because their lists lost a neighbour)."""
+    states = archive.store.analysis_states(ids)
+    live = [i for i in ids if states[i].live]
+    removed = [i for i in ids if not states[i].live]
+    texts = archive.store.analysis_texts(
+        [i for i in live if states[i].version != FEATURES_VERSION or not states[i].counted]
+        + [i for i in live if states[i].version == FEATURES_VERSION and states[i].counted]
+    )
+    new = []
+    for clipping_id in live:
+        state = states[clipping_id]
+        title, text, language = texts[clipping_id]
+        if (
+            state.counted
+            and state.version == FEATURES_VERSION
+            and state.source == source_digest(title, text, language)
+        ):
+            continue  # only metadata changed (a date, an outlet): the features stand
+        try:
+            new.append(_analysed(clipping_id, title, text, language))
+        except Exception:  # an analysis bug must never stop the queue
+            log.exception("features of clipping %s", clipping_id)
+    if not new and not removed:
+        return live, []
+
+    def choose(
+        lookup: Callable[[Sequence[int]], dict[int, int]], total: int
+    ) -> dict[int, npt.NDArray[np.int64]]:
+        frequencies = _Frequencies(lookup, total)
+        profiles = {a.clipping_id: _profile(a, states[a.clipping_id].day) for a in new}
+        batch = Scoring(profiles, frequencies)
+        return {i: np.array(batch.posting_terms(i), dtype=np.int64) for i in profiles}
+
+    requeued = archive.store.store_analysis(new, removed, choose)
+    return live, requeued
+
+
+# --- Edges ------------------------------------------------------------------------------
+
+
+def _edge_row(edge: Edge) -> EdgeRow:
+    return (edge.other, edge.score, edge.shared, edge.relation, edge.closeness, edge.story)
+
+
+def _edge(row: EdgeRow) -> Edge:
+    other, score, shared, relation, closeness, story = row
+    return Edge(other, score, shared, relation, closeness, story)  # type: ignore[arg-type]
+
+
+def _compute_edges(
+    archive: Archive,
+    ids: Sequence[int],
+    done: Mapping[int, int],
+    frequencies: _Frequencies | None = None,
+) -> None:
+    """Compute and store the kept neighbours of these (analysed, live) clippings, and
+    let each enter its neighbours' lists; the queue rows up to ``done`` go in the same
+    transaction. Memory: the stored features of these clippings' candidates (up to
+    ``CANDIDATES`` each), so callers hand over ``EDGES_CHUNK`` at a time."""
+    store = archive.store
+    total = store.analysed_total()
+    after = store.last_serial()
+    own = store.stored_profiles(ids)
+    profiles: dict[int, Profile] = {i: _profile(p) for i, p in own.items()}
+    if frequencies is None or frequencies.total != total:
+        frequencies = _Frequencies(store.frequencies, total)
+    frequencies.load(t for p in own.values() for t in p.terms.tolist())
+    batch = Scoring(profiles, frequencies)
+    queries = {i: batch.query_terms(i) for i in own}
+    postings = store.postings([int(t) for q in queries.values() for t, _ in q])  # type: ignore[call-overload]
+    candidates = {
+        i: scoring.pick_candidates(query, postings, i)  # type: ignore[arg-type]
+        for i, query in queries.items()
+    }
+    wanted = {c for found in candidates.values() for c in found} - set(profiles)
+    others = store.stored_profiles(sorted(wanted))
+    frequencies.load(t for p in others.values() for t in p.terms.tolist())
+    profiles.update((i, _profile(p)) for i, p in others.items())
+
+    computed: dict[int, list[Edge]] = {}
+    for clipping_id in own:
+        scored = batch.neighbours(clipping_id, candidates[clipping_id], RELATED_EDGES)
+        computed[clipping_id] = scoring.edges(scored)
+    posting_terms = {i: np.array(batch.posting_terms(i), dtype=np.int64) for i in own}
+
+    # Symmetric: each newly computed clipping leaves the lists that hold an old entry
+    # of it, and enters those of its neighbours where it beats the worst.
+    holders = store.edge_holders(list(own))
+    neighbours = {e.other for kept in computed.values() for e in kept}
+    held_by = {h for found in holders.values() for h in found}
+    affected = sorted((neighbours | held_by) - set(computed))
+    lists = {i: [_edge(r) for r in rows] for i, rows in store.edge_lists(affected).items()}
+    # A clipping that was analysed before a list was computed was among that list's
+    # candidates: its own ranking stands, and only a newer one enters it as related (the
+    # closeness of stories is symmetric: it enters whenever it beats the worst).
+    computed_after = store.edges_after(affected)
+    for clipping_id, kept in computed.items():
+        mine = {e.other: e for e in kept}
+        for other in set(holders.get(clipping_id, ())) | set(mine):
+            if other not in lists:
+                continue
+            edge = mine.get(other)
+            newer = own[clipping_id].serial > computed_after.get(other, -1)
+            if edge is None:
+                if newer:  # re-analysed since (an edited text): the old entry is stale
+                    lists[other] = [e for e in lists[other] if e.other != clipping_id]
+                continue
+            if newer:
+                lists[other] = scoring.admit(
+                    lists[other],
+                    clipping_id,
+                    edge.score if edge.relation is not None else 0.0,
+                    edge.shared,
+                    edge.closeness,
+                )
+                continue
+            held = next((e for e in lists[other] if e.other == clipping_id), None)
+            kept_list = scoring.admit(lists[other], clipping_id, 0.0, edge.shared, edge.closeness)
+            if held is not None and held.relation is not None:
+                entry = next((e for e in kept_list if e.other == clipping_id), None)
+                if entry is None:
+                    kept_list.append(replace(held, story=False, closeness=None))
+                else:
+                    kept_list = [
+                        replace(e, relation=held.relation, score=held.score, shared=held.shared)
+                        if e.other == clipping_id
+                        else e
+                        for e in kept_list
+                    ]
+            lists[other] = kept_list
+    rows = {i: [_edge_row(e) for e in kept] for i, kept in computed.items()}
+    rows.update((i, [_edge_row(e) for e in kept]) for i, kept in lists.items())
+    store.save_edges(rows, dict.fromkeys(own, total), posting_terms, done, after)
+
+
+def _analyse(archive: Archive, done: Mapping[int, int], *, edges: bool = True) -> int:
+    """Analyse these clippings (clipping id -> the newest queue id taken); returns how
+    many queue entries were settled."""
+    ids = sorted(done)
+    live, _requeued = _store_features(archive, ids)
+    if edges:
+        live_set = set(live)
+        frequencies = _Frequencies(archive.store.frequencies, archive.store.analysed_total())
+        for start in range(0, len(live), EDGES_CHUNK):
+            chunk = live[start : start + EDGES_CHUNK]
+            _compute_edges(archive, chunk, {i: done[i] for i in chunk}, frequencies)
+            frequencies.trim(FREQUENCIES_KEPT)
+        gone = {i: q for i, q in done.items() if i not in live_set}
+        if gone:
+            archive.store.save_edges({}, {}, {}, gone)
+    return len(ids)
 
 
 def remember(archive: Archive, clipping_id: int) -> None:
-    """Compute and store the features of a newly stored clipping (the import calls
-    this, so that no later query has to)."""
-    _compute(archive, [clipping_id])
+    """Analyse a newly stored clipping: its features and speakers are stored (the
+    search index then reuses the speakers) and it can be found as a candidate; its
+    edges follow in ``sync``. The import calls this (or ``remember_many``)."""
+    remember_many(archive, [clipping_id])
+
+
+def remember_many(archive: Archive, ids: Sequence[int]) -> None:
+    """``remember`` for a batch of newly stored clippings in one transaction (the
+    cheaper call for an import of many files: call it per batch, before the search
+    index's sync, so the index takes the stored speakers)."""
+    if archive.read_only or not ids:
+        return
+    with _state(archive).lock:
+        for start in range(0, len(ids), ANALYSIS_BATCH):
+            _store_features(archive, list(dict.fromkeys(ids[start : start + ANALYSIS_BATCH])))
 
 
 def missing_features(archive: Archive) -> list[int]:
-    """Live clippings that have no features of the current version yet."""
-    return [
-        clipping_id
-        for clipping_id, _rev, _published, version, _data in archive.store.stored_features()
-        if version != FEATURES_VERSION
-    ]
+    """Clippings whose analysis is due (queued), oldest first."""
+    if archive.read_only:
+        return []
+    archive.store.ensure_features_version(FEATURES_VERSION)
+    return list(dict.fromkeys(i for _, i in archive.store.analysis_due(10**9)))
+
+
+def sync(
+    archive: Archive,
+    *,
+    report: Callable[[Progress], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+    batch: int = ANALYSIS_BATCH,
+) -> int:
+    """Drain the analysis queue in batches: features and speakers, document
+    frequencies, candidate postings and edges, each batch in its own transactions
+    (a crash or a cancel leaves the rest queued: the next sync resumes). Returns how
+    many queued clippings were analysed."""
+    if archive.read_only:
+        return 0
+    store = archive.store
+    store.ensure_features_version(FEATURES_VERSION)
+    done = 0
+    total = store.analysis_due_count()
+    while True:
+        if cancel and cancel():
+            break
+        with _state(archive).lock:
+            due = store.analysis_due(batch)
+            if not due:
+                break
+            upto: dict[int, int] = {}
+            for queue_id, clipping_id in due:
+                upto[clipping_id] = max(queue_id, upto.get(clipping_id, 0))
+            done += _analyse(archive, upto)
+        if report:
+            total = max(total, done + store.analysis_due_count())
+            report(Progress(done, total, "Analysing clippings for related pieces"))
+    return done
 
 
 def compute_missing_features(
@@ -117,93 +420,67 @@ def compute_missing_features(
     report: Callable[[Progress], None] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> int:
-    """Compute the features of every live clipping that has none of the current
-    version (an archive made before schema 3, clippings added by other means, or after
-    an algorithm change), in batches; returns how many were computed."""
-    missing = missing_features(archive)
-    done = 0
-    for start in range(0, len(missing), FEATURES_BATCH):
-        if cancel and cancel():
-            break
-        batch = missing[start : start + FEATURES_BATCH]
-        _compute(archive, batch)
-        done += len(batch)
-        if report:
-            report(Progress(done, len(missing), "Analysing clippings for related pieces"))
-    return done
+    """The window's background job: ``sync``."""
+    return sync(archive, report=report, cancel=cancel)
 
 
-def _day(published: Published | None) -> datetime | None:
-    return published_utc(published)
+# --- Answers --------------------------------------------------------------------------
 
 
-def _sync(archive: Archive, state: _State, *, compute_missing: bool = True) -> None:
-    """Bring the in-memory index in step with the database's live clippings.
-
-    With ``compute_missing=False`` clippings without stored features are left out
-    (and looked at again next time) instead of being analysed now: the window does
-    that in a background job, so that a lookup never stalls on a large archive.
-    """
-    live = archive.store.live_state()
-    if live == state.live:
-        return
-    current = archive.store.revisions()
-    for gone in set(state.revisions) - set(current):
-        state.index.remove(gone)
-        del state.revisions[gone]
-    changed = [i for i, revision in current.items() if state.revisions.get(i) != revision]
-    if changed:
-        rows = archive.store.stored_features(changed)
-        loaded: dict[int, Features] = {}
-        stale = []
-        for clipping_id, _revision, _published, version, data in rows:
-            if version == FEATURES_VERSION and data is not None:
-                try:
-                    loaded[clipping_id] = Features.from_json(data)
-                    continue
-                except ValueError:
-                    log.warning("clipping %d: unreadable stored features", clipping_id)
-            stale.append(clipping_id)
-        if compute_missing:
-            loaded.update(_compute(archive, stale))
-        for clipping_id, revision, published, _version, _data in rows:
-            if clipping_id in loaded:
-                moment = _day(published)
-                state.index.add(clipping_id, loaded[clipping_id], moment.date() if moment else None)
-                state.revisions[clipping_id] = revision
-    # Clippings left out stay "changed", so the next look tries them again.
-    state.live = live if compute_missing or not changed or len(loaded) == len(changed) else None
-
-
-def _index(archive: Archive) -> tuple[_State, RelatednessIndex]:
-    state = _state(archive)
-    _sync(archive, state)
-    return state, state.index
+def _due(archive: Archive, clipping_id: int, at: int | None) -> dict[int, int]:
+    """The clipping's queue entry when its edges must be computed before answering."""
+    queued = archive.store.analysis_queued([clipping_id])
+    if queued:
+        return queued
+    if at is None:
+        return {clipping_id: 0}
+    total = archive.store.analysed_total()
+    if total > at * (1.0 + REWEIGHT_SHARE) + 1:
+        return {clipping_id: 0}
+    return {}
 
 
 def related(
     archive: Archive, clipping_id: int, *, limit: int = 20, compute_missing: bool = True
 ) -> list[RelatedClipping]:
-    """The live clippings related to one, best first, each with how and how strongly.
+    """The live clippings related to one, best first, each with how and how strongly,
+    from its stored edges (at most ``RELATED_EDGES``).
 
-    A clipping in the trash has no related pieces (an empty list); trashed clippings
-    are never among the results.
+    A short analysis queue (``QUICK_SYNC``: a recent import, a restore) is applied
+    first. With ``compute_missing`` (the default) a clipping that is still queued, was
+    never analysed, or whose edges were computed when the archive was 5% smaller is then
+    analysed (only that one); without (the window), the stored edges answer as they are
+    (the background ``sync`` replaces them). A clipping in the trash has no related
+    pieces (an empty list); trashed clippings are never among the results.
 
     Raises:
         NotFoundError: the archive has no such clipping.
     """
-    state = _state(archive)
-    with state.lock:
-        _sync(archive, state, compute_missing=compute_missing)
-        if clipping_id not in state.index:
-            archive.store.require([clipping_id])
-            return []
-        found = state.index.related(clipping_id, limit)
-    rows = archive.store.summaries_by_id([other for other, *_ in found])
+    archive.store.require([clipping_id])
+    if archive.store.trashed_ids([clipping_id]):
+        return []
+    # A few queued changes (an import, a restore) are applied first, so that their
+    # clippings enter this one's list; a long queue is the background job's.
+    if not archive.read_only and 0 < archive.store.analysis_due_count() <= QUICK_SYNC:
+        sync(archive)
+    at, rows = archive.store.related_edges(clipping_id)
+    if compute_missing and not archive.read_only:
+        due = _due(archive, clipping_id, at)
+        if due:
+            with _state(archive).lock:
+                _analyse(archive, due)
+            at, rows = archive.store.related_edges(clipping_id)
+    ranked = sorted(rows, key=lambda r: (r[3] != "duplicate", -r[1]))[:limit]
+    summaries = archive.store.summaries_by_id([r[0] for r in ranked])
     return [
-        RelatedClipping(clipping=rows[other], relation=relation, score=score, shared=shared)
-        for other, relation, score, shared in found
-        if other in rows and not rows[other].trashed
+        RelatedClipping(
+            clipping=summaries[other],
+            relation=relation,  # type: ignore[arg-type]
+            score=score,
+            shared=shared,
+        )
+        for other, score, shared, relation, _closeness, _story in ranked
+        if other in summaries and not summaries[other].trashed
     ]
 
 
@@ -215,27 +492,37 @@ def _by_time(row: ClippingSummary) -> tuple[int, datetime, int]:
 def stories(
     archive: Archive, *, threshold: float = STORY_THRESHOLD, compute_missing: bool = True
 ) -> list[Story]:
-    """Groups of live clippings about one event, the most recent story first.
+    """Groups of live clippings about one event, the most recent story first, from the
+    stored edges only (never a text).
 
     Args:
         archive: the open archive.
         threshold: the score (0..1) from which two clippings count as the same story;
             lower it for larger, looser stories.
+        compute_missing: drain the analysis queue first (``sync``); without (the
+            window), only a short queue (``QUICK_SYNC``, a recent import) is, and the
+            stored edges answer as they are while the background job works.
     """
-    state = _state(archive)
-    with state.lock:
-        _sync(archive, state, compute_missing=compute_missing)
-        groups = state.index.stories(threshold)
-        copies = [state.index.copies(group) for group in groups]
+    if compute_missing or 0 < archive.store.analysis_due_count() <= QUICK_SYNC:
+        sync(archive)  # a few new clippings (an import) are analysed first; no old text
+    stored = archive.store.story_links()
+    links: dict[int, list[Link]] = {
+        i: [(other, closeness, shared >= DUPLICATE_SHARED) for other, closeness, shared in found]
+        for i, found in stored.items()
+    }
+    groups = scoring.stories(links, threshold)
+    copies = [scoring.copies(links, group) for group in groups]
     rows = archive.store.summaries_by_id([i for group in groups for i in group])
-    found = []
+    found_stories = []
     for group, copy_count in zip(groups, copies, strict=True):
-        members = sorted((rows[i] for i in group if i in rows), key=_by_time)
+        members = sorted(
+            (rows[i] for i in group if i in rows and not rows[i].trashed), key=_by_time
+        )
         if len(members) < 2:
             continue
         dated = [m for m in members if m.published is not None]
         outlets = tuple(dict.fromkeys(m.outlet for m in members if m.outlet))
-        found.append(
+        found_stories.append(
             Story(
                 id=min(group),
                 title=members[0].title,
@@ -250,5 +537,5 @@ def stories(
         moments = [m for m in (published_utc(c.published) for c in story.clippings) if m]
         return max(moments, default=datetime.min)
 
-    found.sort(key=latest, reverse=True)
-    return found
+    found_stories.sort(key=latest, reverse=True)
+    return found_stories

@@ -1,4 +1,4 @@
-"""The archive's database: every read and write of clippings, tags and the index queue.
+"""The archive's database: every read and write of clippings and tags.
 
 ``ClippingStore`` is the only place that speaks SQL. It hands out frozen dataclasses
 from ``clippings.model``, never rows. Each method runs in its own transaction, so it
@@ -6,7 +6,9 @@ is safe to call from any thread; SQLite allows one writer at a time, and a busy
 timeout makes a second writer wait rather than fail.
 
 Every write that changes what search sees also queues the clipping in
-``index_queue`` in the same transaction (see ``search``'s sync).
+``index_queue`` (and, unless only its tags changed, in ``analysis_queue``) in the
+same transaction (``queue.py``). The queues' reads and the stored analysis live in
+``queue.py`` and ``analysis.py``, parts of ``ClippingStore``.
 """
 
 from __future__ import annotations
@@ -64,13 +66,13 @@ from clippings.model import (
     tag_name,
 )
 from clippings.storage import migrations, sqlite
+from clippings.storage.analysis import AnalysisStore
 from clippings.storage.backup import backup_database
+from clippings.storage.queue import IndexQueue, queue_changes
 from clippings.storage.schema import (
     archive_meta,
-    clipping_features,
     clipping_tags,
     clippings,
-    index_queue,
     original_removals,
     originals,
     saved_searches,
@@ -120,7 +122,7 @@ def _tag_filter(name: str) -> Any:
     return or_(tags.c.name == name, tags.c.name.like(_like_children(name), escape="\\"))
 
 
-class ClippingStore:
+class ClippingStore(IndexQueue, AnalysisStore):
     """The database of one archive."""
 
     def __init__(
@@ -930,7 +932,7 @@ class ClippingStore:
         wanted = self.require(ids)
         with self._writing() as conn:
             added = self._attach(conn, wanted, tag_name(name))
-            self._queue(conn, added)
+            self._queue(conn, added, analyse=False)
         return added
 
     def remove_tag(self, ids: Iterable[int], name: str) -> list[int]:
@@ -955,7 +957,7 @@ class ClippingStore:
                     clipping_tags.c.tag_id.in_(tag_ids), clipping_tags.c.clipping_id.in_(wanted)
                 )
             )
-            self._queue(conn, had)
+            self._queue(conn, had, analyse=False)
         return had
 
     def tag_members(self, name: str) -> dict[int, list[str]]:
@@ -994,7 +996,7 @@ class ClippingStore:
                 conn.execute(
                     update(tags).where(tags.c.id == tag_id).values(name=new + name[len(old) :])
                 )
-            self._queue(conn, self._clippings_of_tags(conn, list(moving)))
+            self._queue(conn, self._clippings_of_tags(conn, list(moving)), analyse=False)
 
     def merge_tag(self, source: str, target: str) -> None:
         """Give ``source``'s clippings ``target`` instead, then drop ``source``.
@@ -1020,7 +1022,7 @@ class ClippingStore:
                 self._attach(conn, members, destination)
                 conn.execute(delete(clipping_tags).where(clipping_tags.c.tag_id == tag_id))
                 conn.execute(delete(tags).where(tags.c.id == tag_id))
-            self._queue(conn, affected)
+            self._queue(conn, affected, analyse=False)
 
     def delete_tag(self, name: str) -> list[int]:
         """Delete a tag and its children; the clippings stay. Returns the clippings
@@ -1031,7 +1033,7 @@ class ClippingStore:
             affected = self._clippings_of_tags(conn, list(doomed))
             conn.execute(delete(clipping_tags).where(clipping_tags.c.tag_id.in_(list(doomed))))
             conn.execute(delete(tags).where(tags.c.id.in_(list(doomed))))
-            self._queue(conn, affected)
+            self._queue(conn, affected, analyse=False)
         return affected
 
     def set_tag_colour(self, name: str, colour: str | None) -> None:
@@ -1053,7 +1055,7 @@ class ClippingStore:
             for clipping_id, names in assignments.items():
                 for name in names:
                     touched += self._attach(conn, [clipping_id], name)
-            self._queue(conn, sorted(set(touched)))
+            self._queue(conn, sorted(set(touched)), analyse=False)
 
     # --- Saved searches and filter choices ---------------------------------------------
 
@@ -1106,44 +1108,6 @@ class ClippingStore:
                 .order_by(func.count().desc(), column)
             ).all()
         return [(str(value), int(count)) for value, count in rows if str(value).strip()]
-
-    # --- The index queue --------------------------------------------------------------
-
-    def queue_all(self) -> int:
-        """Queue every clipping (a full reindex through the queue)."""
-        with self._writing() as conn:
-            ids = list(conn.execute(select(clippings.c.id)).scalars())
-            self._queue(conn, ids)
-        return len(ids)
-
-    def pending(self, limit: int) -> list[tuple[int, int]]:
-        """Up to ``limit`` queued (queue id, clipping id) pairs, oldest first."""
-        with self._reading() as conn:
-            rows = conn.execute(
-                select(index_queue.c.id, index_queue.c.clipping_id)
-                .order_by(index_queue.c.id)
-                .limit(limit)
-            ).all()
-        return [(int(a), int(b)) for a, b in rows]
-
-    def pending_count(self) -> int:
-        with self._reading() as conn:
-            return int(conn.execute(select(func.count()).select_from(index_queue)).scalar() or 0)
-
-    def done(self, queue_ids: Sequence[int]) -> None:
-        """Forget queue rows whose changes the index has committed (queue ids are never
-        reused, so another program's newer rows are never among them)."""
-        with self._writing() as conn:
-            for chunk in _chunks(queue_ids):
-                conn.execute(delete(index_queue).where(index_queue.c.id.in_(chunk)))
-
-    def clear_queue_upto(self, queue_id: int) -> None:
-        with self._writing() as conn:
-            conn.execute(delete(index_queue).where(index_queue.c.id <= queue_id))
-
-    def last_queue_id(self) -> int:
-        with self._reading() as conn:
-            return int(conn.execute(select(func.max(index_queue.c.id))).scalar() or 0)
 
     def index_documents(self, ids: Sequence[int]) -> dict[int, IndexDocument]:
         """Documents for the clippings search should see (live, with text) among ``ids``."""
@@ -1228,118 +1192,11 @@ class ClippingStore:
             used.setdefault(str(sha), []).append(int(clipping_id))
         return used
 
-    # --- Features for related pieces (schema 3) ---------------------------------------
-
-    def live_state(self) -> tuple[int, int, int]:
-        """(count, highest id, sum of revisions) of the live clippings: changes whenever
-        a clipping is added, edited, tagged, trashed or restored."""
-        with self._reading() as conn:
-            row = conn.execute(
-                select(
-                    func.count(), func.max(clippings.c.id), func.sum(clippings.c.revision)
-                ).where(clippings.c.trashed.is_(False))
-            ).one()
-        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
-
-    def stored_features(
-        self, ids: Sequence[int] | None = None
-    ) -> list[tuple[int, int, Published | None, int | None, str | None]]:
-        """Live clippings (all, or those of ``ids``) as (id, revision, published,
-        features version, features data); the last two are None when none are stored."""
-        query = (
-            select(
-                clippings.c.id,
-                clippings.c.revision,
-                clippings.c.published,
-                clipping_features.c.version,
-                clipping_features.c.revision.label("features_revision"),
-                clipping_features.c.data,
-            )
-            .select_from(
-                clippings.outerjoin(
-                    clipping_features, clipping_features.c.clipping_id == clippings.c.id
-                )
-            )
-            .where(clippings.c.trashed.is_(False))
-            .order_by(clippings.c.id)
-        )
-        found = []
-        with self._reading() as conn:
-            batches = [None] if ids is None else list(_chunks(ids))
-            for chunk in batches:
-                wanted = query if chunk is None else query.where(clippings.c.id.in_(chunk))
-                for row in conn.execute(wanted):
-                    current = row.features_revision == row.revision and row.data is not None
-                    found.append(
-                        (
-                            int(row.id),
-                            int(row.revision),
-                            published_from_iso(row.published),
-                            int(row.version) if current else None,
-                            str(row.data) if current else None,
-                        )
-                    )
-        return found
-
-    def feature_sources(self, ids: Sequence[int]) -> dict[int, tuple[str, str, str | None, int]]:
-        """(title, text, language, revision) of these clippings, to compute features."""
-        found = {}
-        with self._reading() as conn:
-            for chunk in _chunks(ids):
-                for row in conn.execute(
-                    select(
-                        clippings.c.id,
-                        clippings.c.title,
-                        clippings.c.text,
-                        clippings.c.language,
-                        clippings.c.revision,
-                    ).where(clippings.c.id.in_(chunk))
-                ):
-                    found[int(row.id)] = (
-                        str(row.title),
-                        str(row.text or ""),
-                        row.language,
-                        int(row.revision),
-                    )
-        return found
-
-    def save_features(self, rows: Iterable[tuple[int, int, int, str]]) -> None:
-        """Store (clipping id, version, the clipping's revision, data) rows, replacing
-        those of the same clippings; ids no longer in the archive are skipped."""
-        wanted = list({row[0]: row for row in rows}.values())
-        if not wanted:
-            return
-        with self._writing() as conn:
-            for chunk in _chunks([row[0] for row in wanted]):
-                conn.execute(
-                    delete(clipping_features).where(clipping_features.c.clipping_id.in_(chunk))
-                )
-            present = set()
-            for chunk in _chunks([row[0] for row in wanted]):
-                present |= set(
-                    conn.execute(select(clippings.c.id).where(clippings.c.id.in_(chunk))).scalars()
-                )
-            values = [
-                {"clipping_id": i, "version": v, "revision": r, "data": d}
-                for i, v, r, d in wanted
-                if i in present
-            ]
-            if values:
-                conn.execute(insert(clipping_features), values)
-
     # --- Internals --------------------------------------------------------------------
 
-    def _queue(self, conn: Connection, ids: Iterable[int]) -> None:
-        """Queue clippings for the index and bump their revision (``check`` compares)."""
-        unique = list(dict.fromkeys(ids))
-        if not unique:
-            return
-        conn.execute(
-            update(clippings)
-            .where(clippings.c.id.in_(unique))
-            .values(revision=clippings.c.revision + 1)
-        )
-        conn.execute(insert(index_queue), [{"clipping_id": i, "queued_at": _now()} for i in unique])
+    def _queue(self, conn: Connection, ids: Iterable[int], *, analyse: bool = True) -> None:
+        """Queue clippings for the index and, unless only tags changed, for analysis."""
+        queue_changes(conn, ids, analyse=analyse)
 
     def _tag_id(self, conn: Connection, name: str) -> int:
         found = conn.execute(select(tags.c.id).where(tags.c.name == name)).scalar()

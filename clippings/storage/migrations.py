@@ -18,9 +18,11 @@ from sqlalchemy import (
     Column,
     Connection,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -182,6 +184,70 @@ def _v5_list_indexes(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
+def _v6_stored_analysis(conn: Connection) -> None:
+    # Features move to a compact table beside document frequencies, candidate postings,
+    # kept neighbours and a queue of clippings to analyse (the old JSON features are
+    # dropped: derived data, recomputed in the background).
+    md = MetaData()
+    Table(
+        "clipping_analysis",
+        md,
+        Column("clipping_id", Integer, primary_key=True, autoincrement=False),
+        Column("version", Integer, nullable=False),
+        Column("source", String(32), nullable=False),
+        Column("terms", LargeBinary, nullable=False),
+        Column("signature", LargeBinary, nullable=False),
+        Column("shingle_count", Integer, nullable=False),
+        Column("word_count", Integer, nullable=False),
+        Column("speakers", Text, nullable=False),
+        Column("counted", Boolean, nullable=False),
+        Column("posted", LargeBinary),
+        Column("edges_at", Integer),
+        Column("serial", Integer, nullable=False),
+        Column("edges_after", Integer),
+        Index("ix_clipping_analysis_counted", "counted"),
+    )
+    Table(
+        "analysis_terms",
+        md,
+        Column("term", Integer, primary_key=True, autoincrement=False),
+        Column("df", Integer, nullable=False),
+    )
+    Table(
+        "term_postings",
+        md,
+        Column("term", Integer, primary_key=True, autoincrement=False),
+        Column("clipping_id", Integer, primary_key=True, autoincrement=False),
+        sqlite_with_rowid=False,
+    )
+    Table(
+        "related_edges",
+        md,
+        Column("clipping_id", Integer, primary_key=True, autoincrement=False),
+        Column("other_id", Integer, primary_key=True, autoincrement=False),
+        Column("score", Float, nullable=False),
+        Column("shared", Float, nullable=False),
+        Column("relation", String(16)),
+        Column("closeness", Float),
+        Column("story", Boolean, nullable=False),
+        Index("ix_related_edges_other_id", "other_id"),
+        sqlite_with_rowid=False,
+    )
+    Table(
+        "analysis_queue",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("clipping_id", Integer, nullable=False),
+        Column("queued_at", DateTime, nullable=False),
+        Index("ix_analysis_queue_clipping_id", "clipping_id"),
+        sqlite_autoincrement=True,
+    )
+    md.create_all(conn)
+    # The clippings are queued for analysis when the archive's features version is
+    # first looked at (``ClippingStore.ensure_features_version``).
+    conn.execute(text("DROP TABLE IF EXISTS clipping_features"))
+
+
 #: (version, migration), in order. Append only.
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _v1_initial),
@@ -189,6 +255,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (3, _v3_clipping_features),
     (4, _v4_reliable_queue),
     (5, _v5_list_indexes),
+    (6, _v6_stored_analysis),
 )
 
 LATEST = MIGRATIONS[-1][0]

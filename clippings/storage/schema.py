@@ -11,9 +11,11 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -149,16 +151,81 @@ saved_searches = Table(
     Column("created_at", DateTime, nullable=False),
 )
 
-#: What comparing clippings needs of each one (schema 3): features computed from its
-#: text by ``clippings.analysis.related`` (derived data, recomputed when ``version``
-#: or the clipping's ``revision`` differs), as compact JSON.
-clipping_features = Table(
-    "clipping_features",
+#: What comparing clippings needs of each one (schema 5; derived data, recomputed when
+#: ``version`` differs from ``clippings.analysis.features.FEATURES_VERSION`` or
+#: ``source``, a digest of title, language and text, from the clipping's). Compact:
+#: ``terms`` packs the hashed terms, counts and flags (``storage/analysis.py``),
+#: ``signature`` the MinHash. ``counted``: its terms are counted in ``analysis_terms``
+#: (a live clipping); ``posted``: the terms under which ``term_postings`` lists it;
+#: ``edges_at``: how many clippings were analysed when its edges were computed. No
+#: foreign key: a purged clipping's row stays until the analysis queue takes its
+#: terms out of the counts.
+clipping_analysis = Table(
+    "clipping_analysis",
     metadata,
-    Column(
-        "clipping_id", Integer, ForeignKey("clippings.id", ondelete="CASCADE"), primary_key=True
-    ),
+    Column("clipping_id", Integer, primary_key=True, autoincrement=False),
     Column("version", Integer, nullable=False),
-    Column("revision", Integer, nullable=False),
-    Column("data", Text, nullable=False),
+    Column("source", String(32), nullable=False),
+    Column("terms", LargeBinary, nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+    Column("shingle_count", Integer, nullable=False),
+    Column("word_count", Integer, nullable=False),
+    # JSON array: the people the clipping's quotations are attributed to.
+    Column("speakers", Text, nullable=False),
+    Column("counted", Boolean, nullable=False),
+    Column("posted", LargeBinary),
+    Column("edges_at", Integer),
+    # In which order clippings were analysed, and the last one analysed when this
+    # clipping's edges were computed: a newer clipping enters its related pieces.
+    Column("serial", Integer, nullable=False),
+    Column("edges_after", Integer),
+    Index("ix_clipping_analysis_counted", "counted"),
+)
+
+#: Document frequencies: in how many live clippings each (hashed) term is; kept in
+#: step with ``clipping_analysis.counted`` in the same transactions (schema 5).
+analysis_terms = Table(
+    "analysis_terms",
+    metadata,
+    Column("term", Integer, primary_key=True, autoincrement=False),
+    Column("df", Integer, nullable=False),
+)
+
+#: Candidate postings: each live clipping under its most distinctive terms (schema 5).
+term_postings = Table(
+    "term_postings",
+    metadata,
+    Column("term", Integer, primary_key=True, autoincrement=False),
+    Column("clipping_id", Integer, primary_key=True, autoincrement=False),
+    sqlite_with_rowid=False,
+)
+
+#: Each clipping's kept neighbours (schema 5): its best related pieces (``relation``
+#: set) and its closest pieces for stories (``story`` set, ``closeness`` the dated
+#: cosine). A newcomer enters the lists of the clippings it beats the worst of.
+related_edges = Table(
+    "related_edges",
+    metadata,
+    Column("clipping_id", Integer, primary_key=True, autoincrement=False),
+    Column("other_id", Integer, primary_key=True, autoincrement=False),
+    Column("score", Float, nullable=False),
+    Column("shared", Float, nullable=False),
+    Column("relation", String(16)),
+    Column("closeness", Float),
+    Column("story", Boolean, nullable=False),
+    Index("ix_related_edges_other_id", "other_id"),
+    sqlite_with_rowid=False,
+)
+
+#: Clippings whose analysis (features, speakers, postings, edges) is due: written in
+#: the same transaction as the change, like ``index_queue``, deleted after the
+#: analysis is stored (schema 5).
+analysis_queue = Table(
+    "analysis_queue",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("clipping_id", Integer, nullable=False),
+    Column("queued_at", DateTime, nullable=False),
+    Index("ix_analysis_queue_clipping_id", "clipping_id"),
+    sqlite_autoincrement=True,
 )

@@ -1052,6 +1052,7 @@ class MainWindow(QMainWindow):
     def _on_import_job_finished(self, report: ImportReport) -> None:
         self.last_report = report
         self.after_change()
+        self.analyse_in_background()  # the new clippings' related pieces
         message = f"Import finished: {summary_counts(report)}."
         self.statusBar().showMessage(message, 10_000)
         locked = [r for r in report.results if r.needs_password]

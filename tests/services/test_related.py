@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from clippings.analysis.related import FEATURES_VERSION
+from clippings.analysis.features import FEATURES_VERSION
 from clippings.model import NotFoundError
 from clippings.services import import_paths
 from clippings.services import related as related_service
@@ -49,15 +49,16 @@ def test_related_ranks_reports_of_the_same_event_first(two_events):
 
 def test_features_are_stored_at_import_and_reused(two_events, monkeypatch):
     archive, event = two_events
-    stored = archive.store.stored_features()
-    assert {row[0] for row in stored} == set(event)
-    assert all(row[3] == FEATURES_VERSION and row[4] for row in stored)
+    assert set(archive.store.stored_profiles(list(event))) == set(event)
+    speakers = archive.store.stored_speakers(list(event), FEATURES_VERSION)
+    assert set(speakers) == set(event)
 
     def refuse(*args: object) -> None:
         raise AssertionError("features recomputed instead of read from the archive")
 
     monkeypatch.setattr(related_service, "features", refuse)
     related_service.forget(archive)
+    assert related_service.sync(archive) == len(event)
     assert related_service.related(archive, next(iter(event)))
 
 
@@ -109,7 +110,9 @@ def test_an_archive_without_stored_features_computes_them_once(archive, tmp_path
     a = add_clipping(archive, "The harbour of Northport reopened after the storm, Mayor Berg said.")
     b = add_clipping(archive, "Northport harbour reopened on Tuesday after the storm passed.")
     with archive.store.engine.begin() as conn:
-        conn.exec_driver_sql("DELETE FROM clipping_features")
+        for table in ("clipping_analysis", "analysis_terms", "term_postings", "related_edges"):
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+        conn.exec_driver_sql("DELETE FROM archive_meta WHERE key = 'features_version'")
     assert related_service.compute_missing_features(archive) == 2
     assert related_service.compute_missing_features(archive) == 0
     assert [r.clipping.id for r in related_service.related(archive, a)] == [b]

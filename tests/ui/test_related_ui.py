@@ -101,7 +101,9 @@ def test_an_archive_without_features_is_analysed_in_the_background(
     import_paths(archive, sorted((corpus / "ecbplus" / "text" / "2").glob("2_*ecbplus.txt"))[:4])
     archive.store.engine.dispose()
     with archive.store.engine.begin() as conn:
-        conn.exec_driver_sql("DELETE FROM clipping_features")
+        for table in ("clipping_analysis", "analysis_terms", "term_postings", "related_edges"):
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+        conn.exec_driver_sql("DELETE FROM archive_meta WHERE key = 'features_version'")
     assert len(missing_features(archive)) == 4
     window = make_window(archive)
     qtbot.waitUntil(lambda: not missing_features(archive), timeout=30_000)

@@ -1,0 +1,685 @@
+"""Stored analysis of clippings: features, speakers, document frequencies, candidate
+postings and the kept neighbours (edges) of related pieces (schema 5).
+
+A part of ``ClippingStore``. It stores and finds; what the numbers mean is
+``clippings.analysis``'s business, and ``clippings.services.related`` joins the two.
+Terms arrive hashed to 64-bit integers. Features are packed compactly: per term its
+hash (8 bytes), count (2) and flags (1); the MinHash signature as 32-bit values.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from clippings.storage.queue import chunks
+from clippings.storage.schema import (
+    analysis_queue,
+    analysis_terms,
+    archive_meta,
+    clipping_analysis,
+    clippings,
+    related_edges,
+    term_postings,
+)
+
+#: One kept neighbour: (other id, score, shared, relation or None, closeness or None,
+#: story).
+EdgeRow = tuple[int, float, float, str | None, float | None, bool]
+
+#: Given document frequencies (a lookup of hashed terms) and the number of analysed
+#: clippings, the terms each newly analysed clipping is listed under.
+ChoosePostings = Callable[
+    [Callable[[Sequence[int]], dict[int, int]], int], Mapping[int, npt.NDArray[np.int64]]
+]
+
+_FEATURES_VERSION_KEY = "features_version"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class NewAnalysis:
+    """A clipping's freshly computed features and speakers, to store."""
+
+    clipping_id: int
+    version: int
+    source: str
+    terms: npt.NDArray[np.int64]
+    counts: npt.NDArray[np.float64]
+    flags: npt.NDArray[np.int64]
+    signature: Sequence[int]
+    shingle_count: int
+    word_count: int
+    speakers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoredProfile:
+    """A live clipping's stored features, unpacked, and its day (an ordinal)."""
+
+    clipping_id: int
+    terms: npt.NDArray[np.int64]
+    counts: npt.NDArray[np.float64]
+    flags: npt.NDArray[np.int64]
+    signature: tuple[int, ...]
+    shingle_count: int
+    day: int | None
+    #: In which order the clippings were analysed.
+    serial: int = 0
+
+
+@dataclass(frozen=True)
+class AnalysisState:
+    """Where a queued clipping stands: live or not, its day, and what is stored."""
+
+    clipping_id: int
+    exists: bool
+    live: bool
+    day: int | None
+    version: int | None
+    source: str | None
+    counted: bool
+    edges_at: int | None
+
+
+def pack_terms(
+    terms: npt.NDArray[np.int64], counts: npt.NDArray[np.float64], flags: npt.NDArray[np.int64]
+) -> bytes:
+    return (
+        np.asarray(terms, dtype="<i8").tobytes()
+        + np.clip(counts, 0, 65535).astype("<u2").tobytes()
+        + np.asarray(flags, dtype="u1").tobytes()
+    )
+
+
+def unpack_terms(
+    data: bytes,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    n = len(data) // 11
+    terms = np.frombuffer(data, dtype="<i8", count=n).astype(np.int64)
+    counts = np.frombuffer(data, dtype="<u2", count=n, offset=8 * n).astype(np.float64)
+    flags = np.frombuffer(data, dtype="u1", count=n, offset=10 * n).astype(np.int64)
+    return terms, counts, flags
+
+
+def _keys(data: bytes | None) -> list[int]:
+    if not data:
+        return []
+    return [int(k) for k in np.frombuffer(data, dtype="<i8")]
+
+
+def _day(moment: object) -> int | None:
+    return moment.date().toordinal() if isinstance(moment, datetime) else None
+
+
+class AnalysisStore:
+    """The analysis tables (a part of ``ClippingStore``)."""
+
+    if TYPE_CHECKING:
+
+        def _reading(self) -> AbstractContextManager[Connection]: ...
+        def _writing(self) -> AbstractContextManager[Connection]: ...
+
+    # --- The queue --------------------------------------------------------------------
+
+    def ensure_features_version(self, version: int) -> int:
+        """Queue every live clipping for analysis whose features are of another version
+        (a new Clippings, or an archive upgraded from schema 4), once per version;
+        returns how many were queued."""
+        with self._reading() as conn:
+            found = conn.execute(
+                select(archive_meta.c.value).where(archive_meta.c.key == _FEATURES_VERSION_KEY)
+            ).scalar()
+        if found == str(version):
+            return 0
+        with self._writing() as conn:
+            found = conn.execute(
+                select(archive_meta.c.value).where(archive_meta.c.key == _FEATURES_VERSION_KEY)
+            ).scalar()
+            if found == str(version):
+                return 0
+            # Live clippings without features of this version that are not queued yet.
+            current = select(clipping_analysis.c.clipping_id).where(
+                clipping_analysis.c.version == version
+            )
+            queued = select(analysis_queue.c.clipping_id)
+            ids = list(
+                conn.execute(
+                    select(clippings.c.id)
+                    .where(
+                        clippings.c.trashed.is_(False),
+                        clippings.c.id.not_in(current),
+                        clippings.c.id.not_in(queued),
+                    )
+                    .order_by(clippings.c.id)
+                ).scalars()
+            )
+            now = _now()
+            for chunk in chunks(ids, 10_000):
+                conn.execute(
+                    insert(analysis_queue), [{"clipping_id": i, "queued_at": now} for i in chunk]
+                )
+            conn.execute(delete(archive_meta).where(archive_meta.c.key == _FEATURES_VERSION_KEY))
+            conn.execute(insert(archive_meta).values(key=_FEATURES_VERSION_KEY, value=str(version)))
+        return len(ids)
+
+    def analysis_due(self, limit: int) -> list[tuple[int, int]]:
+        """Up to ``limit`` (queue id, clipping id) pairs due for analysis, oldest first."""
+        with self._reading() as conn:
+            rows = conn.execute(
+                select(analysis_queue.c.id, analysis_queue.c.clipping_id)
+                .order_by(analysis_queue.c.id)
+                .limit(limit)
+            ).all()
+        return [(int(a), int(b)) for a, b in rows]
+
+    def analysis_due_count(self) -> int:
+        with self._reading() as conn:
+            return int(
+                conn.execute(
+                    select(func.count(func.distinct(analysis_queue.c.clipping_id)))
+                ).scalar()
+                or 0
+            )
+
+    def analysis_queued(self, ids: Sequence[int]) -> dict[int, int]:
+        """The newest queue id of each of these clippings that is due for analysis."""
+        found: dict[int, int] = {}
+        with self._reading() as conn:
+            for chunk in chunks(ids):
+                for clipping_id, queue_id in conn.execute(
+                    select(analysis_queue.c.clipping_id, func.max(analysis_queue.c.id))
+                    .where(analysis_queue.c.clipping_id.in_(chunk))
+                    .group_by(analysis_queue.c.clipping_id)
+                ):
+                    found[int(clipping_id)] = int(queue_id)
+        return found
+
+    # --- Reading ----------------------------------------------------------------------
+
+    def analysis_states(self, ids: Sequence[int]) -> dict[int, AnalysisState]:
+        """Where each of these clippings stands (no text read)."""
+        found: dict[int, AnalysisState] = {}
+        with self._reading() as conn:
+            for chunk in chunks(ids):
+                live = {
+                    int(row.id): (not row.trashed, _day(row.published_utc))
+                    for row in conn.execute(
+                        select(
+                            clippings.c.id, clippings.c.trashed, clippings.c.published_utc
+                        ).where(clippings.c.id.in_(chunk))
+                    )
+                }
+                stored = {
+                    int(row.clipping_id): row
+                    for row in conn.execute(
+                        select(
+                            clipping_analysis.c.clipping_id,
+                            clipping_analysis.c.version,
+                            clipping_analysis.c.source,
+                            clipping_analysis.c.counted,
+                            clipping_analysis.c.edges_at,
+                        ).where(clipping_analysis.c.clipping_id.in_(chunk))
+                    )
+                }
+                for clipping_id in chunk:
+                    row = stored.get(clipping_id)
+                    is_live, day = live.get(clipping_id, (False, None))
+                    found[clipping_id] = AnalysisState(
+                        clipping_id=clipping_id,
+                        exists=clipping_id in live,
+                        live=is_live,
+                        day=day,
+                        version=None if row is None else int(row.version),
+                        source=None if row is None else str(row.source),
+                        counted=bool(row is not None and row.counted),
+                        edges_at=None if row is None or row.edges_at is None else int(row.edges_at),
+                    )
+        return found
+
+    def analysis_texts(self, ids: Sequence[int]) -> dict[int, tuple[str, str, str | None]]:
+        """(title, text, language) of these clippings, to analyse them."""
+        found = {}
+        with self._reading() as conn:
+            for chunk in chunks(ids):
+                for row in conn.execute(
+                    select(
+                        clippings.c.id, clippings.c.title, clippings.c.text, clippings.c.language
+                    ).where(clippings.c.id.in_(chunk))
+                ):
+                    found[int(row.id)] = (str(row.title), str(row.text or ""), row.language)
+        return found
+
+    def analysed_total(self) -> int:
+        """How many live clippings have their terms counted."""
+        with self._reading() as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).where(clipping_analysis.c.counted.is_(True))
+                ).scalar()
+                or 0
+            )
+
+    def frequencies(self, terms: Sequence[int]) -> dict[int, int]:
+        """The document frequency of these (hashed) terms; unknown ones are left out."""
+        with self._reading() as conn:
+            return _frequencies(conn, terms)
+
+    def postings(self, terms: Sequence[int]) -> dict[int, list[int]]:
+        """The clippings listed under each of these terms."""
+        found: dict[int, list[int]] = {}
+        with self._reading() as conn:
+            for chunk in chunks(sorted(set(terms))):
+                for term, clipping_id in conn.execute(
+                    select(term_postings.c.term, term_postings.c.clipping_id).where(
+                        term_postings.c.term.in_(chunk)
+                    )
+                ):
+                    found.setdefault(int(term), []).append(int(clipping_id))
+        return found
+
+    def stored_profiles(self, ids: Sequence[int]) -> dict[int, StoredProfile]:
+        """The stored features of those of these clippings that are live and analysed."""
+        found = {}
+        with self._reading() as conn:
+            for chunk in chunks(sorted(set(ids))):
+                for row in conn.execute(
+                    select(
+                        clipping_analysis.c.clipping_id,
+                        clipping_analysis.c.terms,
+                        clipping_analysis.c.signature,
+                        clipping_analysis.c.shingle_count,
+                        clipping_analysis.c.serial,
+                        clippings.c.published_utc,
+                    )
+                    .join(clippings, clippings.c.id == clipping_analysis.c.clipping_id)
+                    .where(
+                        clipping_analysis.c.clipping_id.in_(chunk),
+                        clipping_analysis.c.counted.is_(True),
+                    )
+                ):
+                    terms, counts, flags = unpack_terms(bytes(row.terms))
+                    found[int(row.clipping_id)] = StoredProfile(
+                        clipping_id=int(row.clipping_id),
+                        terms=terms,
+                        counts=counts,
+                        flags=flags,
+                        signature=tuple(np.frombuffer(bytes(row.signature), dtype="<u4").tolist()),
+                        shingle_count=int(row.shingle_count),
+                        day=_day(row.published_utc),
+                        serial=int(row.serial),
+                    )
+        return found
+
+    def stored_speakers(
+        self, ids: Sequence[int], version: int
+    ) -> dict[int, tuple[str, tuple[str, ...]]]:
+        """(source digest, speakers) stored with features of ``version`` for these clippings."""
+        found = {}
+        with self._reading() as conn:
+            for chunk in chunks(ids):
+                for clipping_id, source, speakers in conn.execute(
+                    select(
+                        clipping_analysis.c.clipping_id,
+                        clipping_analysis.c.source,
+                        clipping_analysis.c.speakers,
+                    ).where(
+                        clipping_analysis.c.clipping_id.in_(chunk),
+                        clipping_analysis.c.version == version,
+                    )
+                ):
+                    found[int(clipping_id)] = (str(source), tuple(json.loads(speakers)))
+        return found
+
+    def edge_lists(self, ids: Sequence[int]) -> dict[int, list[EdgeRow]]:
+        """The kept neighbours of each of these clippings (empty lists included)."""
+        found: dict[int, list[EdgeRow]] = {i: [] for i in ids}
+        with self._reading() as conn:
+            for chunk in chunks(sorted(set(ids))):
+                for row in conn.execute(
+                    select(related_edges).where(related_edges.c.clipping_id.in_(chunk))
+                ):
+                    found[int(row.clipping_id)].append(_edge(row))
+        return found
+
+    def edge_holders(self, ids: Sequence[int]) -> dict[int, list[int]]:
+        """For each of these clippings, the clippings whose lists hold it."""
+        found: dict[int, list[int]] = {}
+        with self._reading() as conn:
+            for chunk in chunks(sorted(set(ids))):
+                for holder, other in conn.execute(
+                    select(related_edges.c.clipping_id, related_edges.c.other_id).where(
+                        related_edges.c.other_id.in_(chunk)
+                    )
+                ):
+                    found.setdefault(int(other), []).append(int(holder))
+        return found
+
+    def last_serial(self) -> int:
+        """The serial of the clipping analysed last."""
+        with self._reading() as conn:
+            return int(conn.execute(select(func.max(clipping_analysis.c.serial))).scalar() or 0)
+
+    def edges_after(self, ids: Sequence[int]) -> dict[int, int]:
+        """For each of these clippings whose edges were computed, the serial of the
+        clipping analysed last then."""
+        found: dict[int, int] = {}
+        with self._reading() as conn:
+            for chunk in chunks(sorted(set(ids))):
+                for clipping_id, after in conn.execute(
+                    select(clipping_analysis.c.clipping_id, clipping_analysis.c.edges_after).where(
+                        clipping_analysis.c.clipping_id.in_(chunk),
+                        clipping_analysis.c.edges_after.is_not(None),
+                    )
+                ):
+                    found[int(clipping_id)] = int(after)
+        return found
+
+    def related_edges(self, clipping_id: int) -> tuple[int | None, list[EdgeRow]]:
+        """When a clipping's edges were computed (the number of analysed clippings then,
+        None if never) and its related pieces among them."""
+        with self._reading() as conn:
+            at = conn.execute(
+                select(clipping_analysis.c.edges_at).where(
+                    clipping_analysis.c.clipping_id == clipping_id,
+                    clipping_analysis.c.counted.is_(True),
+                )
+            ).scalar()
+            rows = conn.execute(
+                select(related_edges).where(
+                    related_edges.c.clipping_id == clipping_id,
+                    related_edges.c.relation.is_not(None),
+                )
+            ).all()
+        return (None if at is None else int(at)), [_edge(r) for r in rows]
+
+    def story_links(self) -> dict[int, list[tuple[int, float, float]]]:
+        """Each live analysed clipping's closest pieces for stories: (other, closeness,
+        shared), read from the edges only (never a text)."""
+        found: dict[int, list[tuple[int, float, float]]] = {}
+        with self._reading() as conn:
+            for clipping_id in conn.execute(
+                select(clipping_analysis.c.clipping_id).where(clipping_analysis.c.counted.is_(True))
+            ).scalars():
+                found[int(clipping_id)] = []
+            for clipping_id, other, closeness, shared in conn.execute(
+                select(
+                    related_edges.c.clipping_id,
+                    related_edges.c.other_id,
+                    related_edges.c.closeness,
+                    related_edges.c.shared,
+                ).where(related_edges.c.story.is_(True))
+            ):
+                links = found.get(int(clipping_id))
+                if links is not None:
+                    links.append((int(other), float(closeness or 0.0), float(shared)))
+        return found
+
+    # --- Writing ----------------------------------------------------------------------
+
+    def store_analysis(
+        self,
+        new: Sequence[NewAnalysis],
+        removed: Sequence[int],
+        choose_postings: ChoosePostings,
+    ) -> list[int]:
+        """In one transaction: store new features (replacing the clippings' old ones in
+        the document frequencies and postings), and take ``removed`` clippings (trashed
+        or purged) out of the counts, the postings and every list of neighbours (a
+        restore analyses them again); the clippings whose lists lost one are queued
+        again (returned).
+
+        A clipping trashed meanwhile is stored uncounted (its queue row follows)."""
+        touched = [a.clipping_id for a in new] + list(removed)
+        requeued: list[int] = []
+        with self._writing() as conn:
+            old = {
+                int(row.clipping_id): row
+                for chunk in chunks(sorted(set(touched)))
+                for row in conn.execute(
+                    select(
+                        clipping_analysis.c.clipping_id,
+                        clipping_analysis.c.terms,
+                        clipping_analysis.c.counted,
+                        clipping_analysis.c.posted,
+                    ).where(clipping_analysis.c.clipping_id.in_(chunk))
+                )
+            }
+            live = {
+                int(i)
+                for chunk in chunks(sorted(set(touched)))
+                for i in conn.execute(
+                    select(clippings.c.id).where(
+                        clippings.c.id.in_(chunk), clippings.c.trashed.is_(False)
+                    )
+                ).scalars()
+            }
+            uncount: list[int] = []
+            unpost: list[tuple[int, int]] = []
+            for clipping_id in touched:
+                row = old.get(clipping_id)
+                if row is None:
+                    continue
+                if row.counted:
+                    uncount.extend(_keys_of_terms(bytes(row.terms)))
+                unpost.extend((k, clipping_id) for k in _keys(row.posted))
+            _add_frequencies(conn, uncount, -1)
+            if unpost:
+                conn.exec_driver_sql(
+                    "DELETE FROM term_postings WHERE term = ? AND clipping_id = ?", unpost
+                )
+            for chunk in chunks(sorted(set(touched))):
+                conn.execute(
+                    delete(clipping_analysis).where(clipping_analysis.c.clipping_id.in_(chunk))
+                )
+            count: list[int] = []
+            rows = []
+            serial = int(conn.execute(select(func.max(clipping_analysis.c.serial))).scalar() or 0)
+            for a in new:
+                serial += 1
+                counted = a.clipping_id in live
+                if counted:
+                    count.extend(int(k) for k in np.unique(a.terms))
+                rows.append(
+                    {
+                        "clipping_id": a.clipping_id,
+                        "version": a.version,
+                        "source": a.source,
+                        "terms": pack_terms(a.terms, a.counts, a.flags),
+                        "signature": np.asarray(a.signature, dtype="<u4").tobytes(),
+                        "shingle_count": a.shingle_count,
+                        "word_count": a.word_count,
+                        "speakers": json.dumps(list(a.speakers), ensure_ascii=False),
+                        "counted": counted,
+                        "posted": None,
+                        "edges_at": None,
+                        "serial": serial,
+                        "edges_after": None,
+                    }
+                )
+            if rows:
+                conn.execute(insert(clipping_analysis), rows)
+            _add_frequencies(conn, count, 1)
+            total = int(
+                conn.execute(
+                    select(func.count()).where(clipping_analysis.c.counted.is_(True))
+                ).scalar()
+                or 0
+            )
+            chosen = choose_postings(lambda terms: _frequencies(conn, terms), total)
+            posting_rows: list[dict[str, int]] = []
+            for clipping_id, keys in chosen.items():
+                if clipping_id not in live:
+                    continue
+                unique = np.unique(np.asarray(keys, dtype=np.int64))
+                posting_rows.extend({"term": int(k), "clipping_id": clipping_id} for k in unique)
+                conn.execute(
+                    update(clipping_analysis)
+                    .where(clipping_analysis.c.clipping_id == clipping_id)
+                    .values(posted=unique.astype("<i8").tobytes())
+                )
+            if posting_rows:
+                conn.execute(insert(term_postings).prefix_with("OR IGNORE"), posting_rows)
+            # Lists of neighbours: the removed ones' own go, and so do they from others'.
+            gone = sorted(set(removed))
+            for chunk in chunks(gone):
+                conn.execute(delete(related_edges).where(related_edges.c.clipping_id.in_(chunk)))
+                holders = set(
+                    conn.execute(
+                        select(related_edges.c.clipping_id).where(
+                            related_edges.c.other_id.in_(chunk)
+                        )
+                    ).scalars()
+                )
+                conn.execute(delete(related_edges).where(related_edges.c.other_id.in_(chunk)))
+                requeued.extend(int(h) for h in holders if h not in gone)
+            requeued = sorted(set(requeued))
+            if requeued:
+                now = _now()
+                conn.execute(
+                    insert(analysis_queue), [{"clipping_id": i, "queued_at": now} for i in requeued]
+                )
+        return requeued
+
+    def save_edges(
+        self,
+        lists: Mapping[int, Sequence[EdgeRow]],
+        computed: Mapping[int, int],
+        postings: Mapping[int, npt.NDArray[np.int64]],
+        done: Mapping[int, int],
+        after: int = 0,
+    ) -> None:
+        """In one transaction: replace the kept neighbours of the clippings of ``lists``
+        (skipping those no longer analysed and live), mark ``computed`` ones' edges as
+        computed at that many analysed clippings (after the clipping of serial
+        ``after``), list them under new ``postings``
+        terms, and take their queue rows up to the ``done`` queue id off the queue."""
+        with self._writing() as conn:
+            ids = sorted(set(lists) | set(computed) | set(postings))
+            present = {
+                int(row.clipping_id): row.posted
+                for chunk in chunks(ids)
+                for row in conn.execute(
+                    select(clipping_analysis.c.clipping_id, clipping_analysis.c.posted).where(
+                        clipping_analysis.c.clipping_id.in_(chunk),
+                        clipping_analysis.c.counted.is_(True),
+                    )
+                )
+            }
+            rows: list[dict[str, object]] = []
+            replaced = [i for i in lists if i in present]
+            for chunk in chunks(sorted(replaced)):
+                conn.execute(delete(related_edges).where(related_edges.c.clipping_id.in_(chunk)))
+            for clipping_id in replaced:
+                rows.extend(
+                    {
+                        "clipping_id": clipping_id,
+                        "other_id": other,
+                        "score": score,
+                        "shared": shared,
+                        "relation": relation,
+                        "closeness": closeness,
+                        "story": story,
+                    }
+                    for other, score, shared, relation, closeness, story in lists[clipping_id]
+                )
+            if rows:
+                conn.execute(insert(related_edges), rows)
+            # Executemany, not a statement per row: a batch is one short transaction.
+            unposted: list[tuple[int, int]] = []
+            posted: list[dict[str, int]] = []
+            marks: list[tuple[bytes | None, int | None, int | None, int]] = []
+            for clipping_id in ids:
+                if clipping_id not in present:
+                    continue
+                keys = postings.get(clipping_id)
+                data = present[clipping_id]
+                if keys is not None:
+                    before = set(_keys(present[clipping_id]))
+                    unique = np.unique(np.asarray(keys, dtype=np.int64))
+                    wanted = {int(k) for k in unique}
+                    unposted.extend((t, clipping_id) for t in sorted(before - wanted))
+                    posted.extend(
+                        {"term": t, "clipping_id": clipping_id} for t in sorted(wanted - before)
+                    )
+                    data = unique.astype("<i8").tobytes()
+                at = computed.get(clipping_id)
+                marks.append((data, at, after if at is not None else None, clipping_id))
+            if unposted:
+                conn.exec_driver_sql(
+                    "DELETE FROM term_postings WHERE term = ? AND clipping_id = ?", unposted
+                )
+            if posted:
+                conn.execute(insert(term_postings).prefix_with("OR IGNORE"), posted)
+            if marks:
+                conn.exec_driver_sql(
+                    "UPDATE clipping_analysis SET posted = ?, "
+                    "edges_at = coalesce(?, edges_at), edges_after = coalesce(?, edges_after) "
+                    "WHERE clipping_id = ?",
+                    marks,
+                )
+            if done:
+                conn.exec_driver_sql(
+                    "DELETE FROM analysis_queue WHERE clipping_id = ? AND id <= ?",
+                    list(done.items()),
+                )
+
+
+def _edge(row: object) -> EdgeRow:
+    r = row._mapping  # type: ignore[attr-defined]
+    return (
+        int(r["other_id"]),
+        float(r["score"]),
+        float(r["shared"]),
+        None if r["relation"] is None else str(r["relation"]),
+        None if r["closeness"] is None else float(r["closeness"]),
+        bool(r["story"]),
+    )
+
+
+def _keys_of_terms(data: bytes) -> list[int]:
+    return [int(k) for k in np.unique(unpack_terms(data)[0])]
+
+
+def _frequencies(conn: Connection, terms: Sequence[int]) -> dict[int, int]:
+    found: dict[int, int] = {}
+    for chunk in chunks(sorted({int(t) for t in terms})):
+        for term, df in conn.execute(
+            select(analysis_terms.c.term, analysis_terms.c.df).where(
+                analysis_terms.c.term.in_(chunk)
+            )
+        ):
+            found[int(term)] = int(df)
+    return found
+
+
+def _add_frequencies(conn: Connection, terms: Sequence[int], step: int) -> None:
+    """Add ``step`` to the document frequency of each term (terms that fall to zero go)."""
+    if not terms:
+        return
+    counted: dict[int, int] = {}
+    for term in terms:
+        counted[term] = counted.get(term, 0) + step
+    conn.exec_driver_sql(
+        "INSERT INTO analysis_terms (term, df) VALUES (?, ?) "
+        "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+        [(term, n) for term, n in counted.items()],
+    )
+    if step < 0:
+        for chunk in chunks(sorted(counted)):
+            conn.execute(
+                delete(analysis_terms).where(
+                    analysis_terms.c.term.in_(chunk), analysis_terms.c.df <= 0
+                )
+            )

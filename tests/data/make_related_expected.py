@@ -1,0 +1,60 @@
+"""How ``related_expected.json`` was made: the related pieces and stories of a fixed
+archive (the ECB+ texts of topics 1-7 of ``../shared/corpus``, imported in the order
+of its ``index.tsv``), as the in-memory implementation before issue 9 gave them.
+``tests/services/test_related_expected.py`` checks that later versions still agree.
+
+    .venv/bin/python tests/data/make_related_expected.py tests/data/related_expected.json
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from clippings.services import Archive, import_paths
+from clippings.services import related as related_service
+
+TOPICS = {"1", "2", "3", "4", "5", "6", "7"}
+LIMIT = 20
+
+
+def fixed_paths(corpus: Path) -> list[tuple[str, Path]]:
+    """(document name, path) of the fixed archive's texts, in import order."""
+    root = corpus / "ecbplus"
+    with (root / "index.tsv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["topic"] in TOPICS]
+    return [(r["doc"], root / r["path"]) for r in rows]
+
+
+def capture(archive: Archive, names: dict[int, str]) -> dict[str, object]:
+    related = {
+        names[i]: [
+            [names[r.clipping.id], r.relation, r.score, r.shared]
+            for r in related_service.related(archive, i, limit=LIMIT)
+        ]
+        for i in sorted(names)
+    }
+    stories = [
+        {"clippings": sorted(names[c.id] for c in s.clippings), "copies": s.copies}
+        for s in related_service.stories(archive)
+    ]
+    return {"related": related, "stories": stories}
+
+
+def main(target: Path, corpus: Path) -> None:
+    paths = fixed_paths(corpus)
+    with tempfile.TemporaryDirectory() as work, Archive.open(Path(work) / "a") as archive:
+        report = import_paths(archive, [p for _, p in paths])
+        names: dict[int, str] = {}
+        for (doc, _), result in zip(paths, report.results, strict=True):
+            if result.id is not None and result.id not in names:
+                names[result.id] = doc
+        found = capture(archive, names)
+    target.write_text(json.dumps(found, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(__file__).resolve().parents[3] / "shared" / "corpus")

@@ -1,0 +1,176 @@
+"""Stored related pieces: symmetric edges, kept in step with edits, trash, restore and
+purge through the analysis queue, resumable after a crash, recomputed for a new
+features version, and stories that never read a text."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+import pytest
+
+from clippings.services import import_paths
+from clippings.services import related as related_service
+from clippings.storage.analysis import unpack_terms
+from tests.conftest import add_clipping
+
+DOCS = ["1_10ecbplus", "1_11ecbplus", "1_13ecbplus", "1_2ecbplus", "1_10ecb", "1_11ecb"]
+DOCS += ["2_1ecbplus", "2_2ecbplus", "2_3ecbplus", "3_1ecbplus", "3_2ecbplus"]
+
+
+@pytest.fixture
+def analysed(archive, corpus):
+    root = corpus / "ecbplus"
+    with (root / "index.tsv").open(encoding="utf-8") as handle:
+        paths = {r["doc"]: root / r["path"] for r in csv.DictReader(handle, delimiter="\t")}
+    ids = [r.id for r in import_paths(archive, [paths[d] for d in DOCS]).results]
+    related_service.sync(archive)
+    return archive, ids
+
+
+def _rows(archive, sql):
+    with archive.store.engine.connect() as conn:
+        return conn.exec_driver_sql(sql).all()
+
+
+def _lists(archive):
+    found: dict[int, set[int]] = {}
+    for clipping_id, other in _rows(archive, "SELECT clipping_id, other_id FROM related_edges"):
+        found.setdefault(clipping_id, set()).add(other)
+    return found
+
+
+def _frequencies_agree(archive) -> None:
+    counted = Counter()
+    for (data,) in _rows(archive, "SELECT terms FROM clipping_analysis WHERE counted"):
+        counted.update(set(unpack_terms(bytes(data))[0].tolist()))
+    stored = dict(_rows(archive, "SELECT term, df FROM analysis_terms"))
+    assert stored == dict(counted)
+
+
+def _copy_of(archive, clipping_id, **fields):
+    original = archive.get(clipping_id)
+    paragraphs = original.text.split("\n\n")
+    rewritten = "\n\n".join(paragraphs[1:] + paragraphs[:1]).replace(" has ", " had ", 1)
+    return add_clipping(archive, rewritten, title="A copy", outlet="Copycat News", **fields)
+
+
+def test_a_new_clipping_enters_its_neighbours_lists(analysed):
+    archive, ids = analysed
+    original = ids[0]
+    before = _rows(archive, f"SELECT edges_at FROM clipping_analysis WHERE clipping_id={original}")
+    copy = _copy_of(archive, original)
+    assert related_service.sync(archive) == 1  # only the newcomer is analysed...
+    # ...and it entered the list of the clipping it copies, which was not recomputed.
+    assert (
+        _rows(archive, f"SELECT edges_at FROM clipping_analysis WHERE clipping_id={original}")
+        == before
+    )
+    found = related_service.related(archive, original, compute_missing=False)
+    assert found[0].clipping.id == copy and found[0].relation == "duplicate"
+    assert related_service.related(archive, copy)[0].clipping.id == original
+    assert any(copy in [c.id for c in s.clippings] for s in related_service.stories(archive))
+    _frequencies_agree(archive)
+
+
+def test_edit_trash_restore_and_purge_keep_the_lists_in_step(analysed):
+    archive, ids = analysed
+    original = ids[0]
+    copy = _copy_of(archive, original)
+    related_service.sync(archive)
+    archive.edit(copy, {"title": "Lohan copy, retitled"})
+    related_service.sync(archive)
+    assert related_service.related(archive, original, compute_missing=False)[0].clipping.id == copy
+    assert _rows(
+        archive,
+        f"SELECT count(*) FROM related_edges WHERE clipping_id={original} AND other_id={copy}",
+    ) == [(1,)]
+
+    archive.trash([copy])
+    assert related_service.missing_features(archive) == [copy]
+    related_service.sync(archive)
+    assert all(copy not in others for others in _lists(archive).values())
+    assert copy not in _lists(archive)
+    assert copy not in [r.clipping.id for r in related_service.related(archive, original)]
+    assert not related_service.missing_features(archive)  # the lists it left were redone
+    _frequencies_agree(archive)
+
+    archive.restore([copy])
+    related_service.sync(archive)
+    assert related_service.related(archive, original, compute_missing=False)[0].clipping.id == copy
+
+    archive.trash([copy])
+    archive.purge([copy])
+    related_service.sync(archive)
+    assert _rows(archive, f"SELECT count(*) FROM clipping_analysis WHERE clipping_id={copy}") == [
+        (0,)
+    ]
+    assert _rows(archive, f"SELECT count(*) FROM term_postings WHERE clipping_id={copy}") == [(0,)]
+    assert all(copy not in others for others in _lists(archive).values())
+    _frequencies_agree(archive)
+
+
+def test_tag_changes_need_no_analysis(analysed):
+    archive, ids = analysed
+    archive.add_tag(ids[:3], "Rehab")
+    assert related_service.missing_features(archive) == []
+
+
+def test_a_crash_in_the_middle_of_a_sync_resumes_from_the_queue(archive, corpus, monkeypatch):
+    root = corpus / "ecbplus"
+    with (root / "index.tsv").open(encoding="utf-8") as handle:
+        paths = {r["doc"]: root / r["path"] for r in csv.DictReader(handle, delimiter="\t")}
+    ids = [r.id for r in import_paths(archive, [paths[d] for d in DOCS]).results]
+    real = related_service._compute_edges
+    calls = []
+
+    def crashing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("the power went out")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(related_service, "_compute_edges", crashing)
+    with pytest.raises(KeyboardInterrupt):
+        related_service.sync(archive, batch=4)
+    left = related_service.missing_features(archive)
+    assert left and len(left) == len(ids) - 4
+    monkeypatch.setattr(related_service, "_compute_edges", real)
+    assert related_service.sync(archive, batch=4) == len(left)
+    assert related_service.missing_features(archive) == []
+    done = _rows(archive, "SELECT count(*) FROM clipping_analysis WHERE edges_at IS NOT NULL")
+    assert done == [(len(ids),)]
+    _frequencies_agree(archive)
+
+
+def test_a_new_features_version_recomputes_everything_in_the_background(analysed, monkeypatch):
+    archive, ids = analysed
+    first = ids[0]
+    old = related_service.related(archive, first, compute_missing=False)
+    monkeypatch.setattr(related_service, "FEATURES_VERSION", 99)
+    monkeypatch.setattr(related_service, "QUICK_SYNC", 0)  # a large archive's queue
+    assert sorted(related_service.missing_features(archive)) == sorted(ids)
+    # Meanwhile the old edges answer.
+    assert related_service.related(archive, first, compute_missing=False) == old
+    progress = []
+    assert related_service.compute_missing_features(archive, report=progress.append) == len(ids)
+    assert progress[-1].done == progress[-1].total == len(ids)
+    assert _rows(archive, "SELECT DISTINCT version FROM clipping_analysis") == [(99,)]
+    assert [r.clipping.id for r in related_service.related(archive, first)][:3] == [
+        r.clipping.id for r in old
+    ][:3]
+    _frequencies_agree(archive)
+
+
+def test_stories_never_read_a_text(analysed, monkeypatch):
+    archive, _ids = analysed
+    expected = related_service.stories(archive)
+    assert expected
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a text was read")
+
+    for name in ("analysis_texts", "texts", "get", "index_documents"):
+        monkeypatch.setattr(archive.store, name, refuse)
+    assert related_service.stories(archive) == expected
+    assert related_service.stories(archive, compute_missing=False) == expected

@@ -13,10 +13,28 @@ import pytest
 from clippings.model import SearchFilters
 from tests.conftest import add_clipping
 
-WORDS = (
-    "police fire said election electoral electricity earthquake hurricane killed minister "
-    "officials reported storm city council budget market prices court judge"
-).split()
+WORDS = [
+    "police",
+    "fire",
+    "said",
+    "election",
+    "electoral",
+    "electricity",
+    "earthquake",
+    "hurricane",
+    "killed",
+    "minister",
+    "officials",
+    "reported",
+    "storm",
+    "city",
+    "council",
+    "budget",
+    "market",
+    "prices",
+    "court",
+    "judge",
+]
 OUTLETS = ["Reuters", "Thomson Reuters Foundation", "reuters.com", "AP", "Le Monde"]
 TAGS = [["Politics"], ["Politics/Elections"], ["Crime"], []]
 LANGUAGES = ["en", "en", "de", "FR"]
@@ -109,9 +127,7 @@ def found(archive, query, filters=None):
 
 def test_outlet_is_the_whole_name_in_any_case(archive):
     reuters = add_clipping(archive, "Markets closed higher.", outlet="Reuters")
-    foundation = add_clipping(
-        archive, "Markets closed lower.", outlet="Thomson Reuters Foundation"
-    )
+    foundation = add_clipping(archive, "Markets closed lower.", outlet="Thomson Reuters Foundation")
     address = add_clipping(archive, "Markets were flat.", outlet="www.reuters.com")
     monde = add_clipping(archive, "Les marchés ont clôturé.", outlet="Le Monde")
     assert found(archive, "outlet:Reuters") == {reuters, address}

@@ -8,10 +8,20 @@ import pytest
 from clippings.search import whoosh_index
 from tests.conftest import add_clipping
 
-ELECT = (
-    "election electoral electorate elector electric electricity electrode electron "
-    "electronic elect elected electing"
-).split()
+ELECT = [
+    "election",
+    "electoral",
+    "electorate",
+    "elector",
+    "electric",
+    "electricity",
+    "electrode",
+    "electron",
+    "electronic",
+    "elect",
+    "elected",
+    "electing",
+]
 
 
 @pytest.fixture

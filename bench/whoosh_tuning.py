@@ -92,6 +92,13 @@ def document(pool: list[str], number: int) -> object:
     )
 
 
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def memory() -> str:
     status = Path("/proc/self/status").read_text()
     values = dict(line.split(":", 1) for line in status.splitlines())
@@ -111,7 +118,7 @@ def run_variant(root: Path, work: Path, count: int, label: str) -> None:
         for start in range(1, count + 1, 500):
             yield [document(pool, n) for n in range(start, min(start + 500, count + 1))]
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     index.rebuild(batches(), count, lambda progress: reports.append(time.perf_counter()))
     built = time.perf_counter() - started
     gaps = [
@@ -120,7 +127,8 @@ def run_variant(root: Path, work: Path, count: int, label: str) -> None:
     print(
         f"[{label}] build {count} docs: {built:.1f} s ({count / built:.0f} docs/s; "
         f"x{100_000 / count:.0f} -> ~{built * 100_000 / count / 60:.1f} min at 100k), "
-        f"{len(reports)} progress reports, longest gap {max(gaps):.1f} s"
+        f"{len(reports)} progress reports, longest gap {max(gaps):.1f} s; CPU: this process "
+        f"{time.process_time() - cpu:.0f} s, workers {_children_cpu():.0f} s"
     )
     index.close()
 
@@ -180,19 +188,21 @@ def run_variant(root: Path, work: Path, count: int, label: str) -> None:
         )
 
     # An import's commits: batches of 50 new clippings into the full index.
-    commits = []
+    commits, commit_cpus = [], []
     for batch in range(40):
         start = count + 1 + batch * 50
         upserts = [document(pool, n) for n in range(start, start + 50)]
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         with index.locked():
             index.apply(upserts, [])  # type: ignore[arg-type]
         commits.append(time.perf_counter() - t)
+        commit_cpus.append(time.process_time() - c)
     segments = len(index._open()._segments())
     print(
         f"[{label}] import commits (40 x 50 docs): median {statistics.median(commits) * 1000:.0f}"
         f" ms, slowest {max(commits) * 1000:.0f} ms, total {sum(commits):.1f} s; "
-        f"{segments} segments"
+        f"{segments} segments; CPU median {statistics.median(commit_cpus) * 1000:.0f} ms, "
+        f"slowest {max(commit_cpus) * 1000:.0f} ms"
     )
     for attempt in ("first", "second"):
         t = time.perf_counter()
@@ -202,14 +212,14 @@ def run_variant(root: Path, work: Path, count: int, label: str) -> None:
             f"{(time.perf_counter() - t) * 1000:.0f} ms"
         )
     if hasattr(index, "tidy"):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         with index.locked():
             while index.tidy():
                 pass
         segments = len(index._open()._segments())
         print(
-            f"[{label}] tidy() after the import: {time.perf_counter() - t:.1f} s; "
-            f"{segments} segments"
+            f"[{label}] tidy() after the import: {time.perf_counter() - t:.1f} s "
+            f"(CPU {time.process_time() - c:.1f} s); {segments} segments"
         )
     index.close()
     size = sum(p.stat().st_size for p in folder.iterdir()) / 1e6

@@ -60,7 +60,7 @@ REBUILD_WAIT = 3600.0
 #: A search whose matches may number up to this many (by the index's own estimate) is
 #: counted exactly while it collects: every match is scored, no block is skipped. Above
 #: it the best ones are found with Whoosh's block skipping and the count is a lower bound.
-EXACT_COUNT_LIMIT = 20_000
+EXACT_COUNT_LIMIT = 5_000
 #: A prefix (``elect*``) stands for at most this many words: its most frequent ones.
 PREFIX_CAP = 64
 #: Segments below this many entries are the small ones that commits leave (see ``tidy``).
@@ -68,7 +68,7 @@ SMALL_SEGMENT = 2_000
 #: ``tidy`` merges this many segments of a tier into one of the next.
 MERGE_FACTOR = 8
 #: More segments than this and a commit merges its smallest few (``tidy`` keeps it lower).
-MAX_SEGMENTS = 32
+MAX_SEGMENTS = 16
 #: Processes of a full rebuild (the machine the product aims at has two cores).
 REBUILD_PROCS = 2
 #: Clippings handed to a rebuild process at a time.
@@ -250,6 +250,8 @@ class WhooshIndex:
                     report(Progress(done, total, "Building the search index"))
             if report:
                 report(Progress(done, total, "Writing the search index"))
+            if isinstance(writer, _SpawnedWriter):
+                writer.check_workers()
             # No merge: a parallel build leaves one segment per process, which is fine.
             writer.commit(mergetype=NO_MERGE)
             indexed = ix.doc_count_all()
@@ -697,6 +699,39 @@ class _SpawnedWriter(MpWriter):  # type: ignore[misc]
         context = multiprocessing.get_context("spawn")
         self.jobqueue = context.Queue(self.procs * 4)
         self.resultqueue = context.Queue()
+
+    def _enqueue(self) -> None:
+        # MpWriter._enqueue, but a worker that died (a crash, a main module that
+        # starts a rebuild on import) stops the rebuild instead of blocking it forever.
+        import pickle
+        import queue
+
+        from whoosh.util import random_name
+
+        me: Any = self  # Whoosh's attributes are untyped
+        filename = f"{random_name()}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as f:
+            for item in me.docbuffer:
+                pickle.dump(item, f, 2)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        job = (filename, len(me.docbuffer))
+        me.docbuffer = []
+        while True:
+            try:
+                self.jobqueue.put(job, timeout=1.0)
+                return
+            except queue.Full:
+                self.check_workers()
+
+    def check_workers(self) -> None:
+        """Raise StorageError when a worker process has stopped before its time."""
+        for task in self.tasks:
+            if not task.is_alive() and task.exitcode not in (0, None):
+                raise StorageError(
+                    "a process building the search index stopped unexpectedly "
+                    f"(exit code {task.exitcode}); the old index is kept"
+                )
 
     def _new_task(self) -> Any:
         task = _SpawnedSubWriter(

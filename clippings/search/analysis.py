@@ -30,7 +30,9 @@ from whoosh.lang.porter import stem as porter_stem
 from whoosh.lang.snowball.russian import RussianStemmer
 from whoosh.support.charset import accent_map
 
-ANALYSIS_VERSION = 3  # 2: speakers; 3: "reuters.com" is two words
+# 2: speakers; 3: "reuters.com" is two words; 4: whole outlet names (outlet:), language
+# codes in lower case, segments kept as separate files (no copy of postings in memory).
+ANALYSIS_VERSION = 4
 
 # \w does not match combining marks, which Thai, Devanagari and vowelled Arabic need
 # inside words.

@@ -56,6 +56,13 @@ _FIELD_USE = re.compile(r"(?<![\w.])([A-Za-z_]\w*):")
 _QUOTED = re.compile(r'"[^"]*"?')
 _TAG_USE = re.compile(r'(?<![\w.])tags?:("[^"]*"|[^\s()]+)', re.IGNORECASE)
 _SPEAKER_USE = re.compile(r'(?<![\w.])speaker:("[^"]*"|[^\s()]+)', re.IGNORECASE)
+_OUTLET_USE = re.compile(r'(?<![\w.])outlet:("[^"]*"|[^\s()]+)', re.IGNORECASE)
+_LANG_USE = re.compile(r'(?<![\w.])(?:lang|language):("[^"]*"|[^\s()]+)', re.IGNORECASE)
+#: A web address as an outlet's name: "reuters.com", "www.bbc.co.uk", "https://cnn.com/".
+_WEB_ADDRESS = re.compile(r"^(?:https?://)?(?:www\.)?((?:[\w-]+\.)+[a-z]{2,})/?$", re.IGNORECASE)
+_SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "gv"}
+#: The index field of whole outlet names (``outlet_token``), beside the ``outlet`` words.
+OUTLET_NAME_FIELD = "outlet_name"
 
 
 def day_number(value: date) -> int:
@@ -132,6 +139,37 @@ def tag_token(name: str) -> str:
     return name.strip().strip("/").casefold().replace(" ", "_")
 
 
+def outlet_token(name: str) -> str:
+    """How an outlet's whole name is stored as one index token, and how ``outlet:`` finds
+    it: case-folded, its words joined by "_" ("Thomson Reuters Foundation" ->
+    ``thomson_reuters_foundation``). ``outlet:Reuters`` finds "Reuters" and "REUTERS",
+    never "Thomson Reuters Foundation"; punctuation is not part of a name ("Reuters." is
+    "Reuters"). The token has only word characters and "_", so it passes any query parser.
+    """
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return "_".join(re.findall(r"[^\W_]+", folded))
+
+
+def outlet_tokens(name: str | None) -> list[str]:
+    """Every token an outlet is indexed under: its whole name and, for a web address,
+    also the address without "www." and the site's name ("www.reuters.com" is found by
+    ``outlet:reuters`` and ``outlet:reuters.com``; "news.bbc.co.uk" by ``outlet:bbc``)."""
+    if not name or not outlet_token(name):
+        return []
+    tokens = [outlet_token(name)]
+    address = _WEB_ADDRESS.match(name.strip())
+    if address:
+        labels = address.group(1).lower().split(".")
+        second_level = len(labels) >= 3 and labels[-2] in _SECOND_LEVEL
+        site = labels[-3] if second_level else labels[-2]
+        for token in (outlet_token(address.group(1)), outlet_token(site)):
+            if token and token not in tokens:
+                tokens.append(token)
+    return tokens
+
+
 def speaker_token(name: str) -> str:
     """How a speaker is stored in the index: the last name, case and accents folded
     ("Anatoly Antonov" and "antonov" are the same speaker)."""
@@ -163,6 +201,40 @@ def _rewrite_tags(text: str) -> str:
         return f"tags:{tag_token(value)}"
 
     return _TAG_USE.sub(replace, text)
+
+
+def _rewrite_outlets(text: str) -> str:
+    """``outlet:"Thomson Reuters"`` -> ``outlet_name:thomson_reuters`` (the whole name);
+    ``outlet:reut*`` -> names that begin so."""
+
+    def replace(match: re.Match[str]) -> str:
+        raw = match.group(1)
+        value = raw.strip('"')
+        prefix = not raw.startswith('"') and value.endswith("*")
+        token = outlet_token(value.rstrip("*") if prefix else value)
+        if not token:
+            raise QueryError('outlet: needs a name, as in outlet:Reuters or outlet:"Le Monde"')
+        return f"{OUTLET_NAME_FIELD}:{token}{'*' if prefix else ''}"
+
+    return _OUTLET_USE.sub(replace, text)
+
+
+def _rewrite_languages(text: str) -> str:
+    """``lang:DE`` -> ``language:de``: language codes are stored in lower case."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = match.group(1).strip('"').strip()
+        if not value:
+            raise QueryError("lang: needs a language code, as in lang:en")
+        return f"language:{value.casefold()}"
+
+    return _LANG_USE.sub(replace, text)
+
+
+def rewrite(text: str) -> str:
+    """A user's query with the exact filters (tag, outlet, language, speaker) turned
+    into the index's single tokens, before any engine parses it."""
+    return _rewrite_languages(_rewrite_outlets(_rewrite_speakers(_rewrite_tags(text))))
 
 
 def check_fields(text: str) -> None:
@@ -209,7 +281,7 @@ def parse(text: str, schema: Any) -> Any:
     if not text.strip():
         raise QueryError("the query is empty: type some words to search for")
     check_fields(text)
-    rewritten = _rewrite_speakers(_rewrite_tags(text))
+    rewritten = rewrite(text)
     # Lower-case field names: "Title:" means title:.
     rewritten = _FIELD_USE.sub(lambda m: m.group(1).lower() + ":", rewritten)
     try:

@@ -10,9 +10,12 @@ new folder that is swapped in whole.
 from __future__ import annotations
 
 import functools
+import multiprocessing
+import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from threading import RLock
@@ -20,10 +23,13 @@ from typing import Any, Literal, TypeVar
 
 from whoosh import index as windex
 from whoosh import query as wq
+from whoosh.collectors import TopCollector
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.index import LockError
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.searching import Searcher
+from whoosh.writing import NO_MERGE, SegmentWriter
 
 from clippings import durable as locks
 from clippings.model import (
@@ -37,13 +43,36 @@ from clippings.model import (
     published_utc,
 )
 from clippings.search.analysis import ANALYSIS_VERSION, text_analyzer
-from clippings.search.query import DayField, day_number, parse, speaker_token, tag_token
+from clippings.search.query import (
+    DayField,
+    day_number,
+    outlet_tokens,
+    parse,
+    speaker_token,
+    tag_token,
+)
 
 SortOrder = Literal["relevance", "date"]
 VERSION_FILE = "clippings-index-version"
 WRITE_TIMEOUT = 60.0
 #: How long opening an archive waits for another program's rebuild of the index.
 REBUILD_WAIT = 3600.0
+#: A search whose matches may number up to this many (by the index's own estimate) is
+#: counted exactly while it collects: every match is scored, no block is skipped. Above
+#: it the best ones are found with Whoosh's block skipping and the count is a lower bound.
+EXACT_COUNT_LIMIT = 5_000
+#: A prefix (``elect*``) stands for at most this many words: its most frequent ones.
+PREFIX_CAP = 64
+#: Segments below this many entries are the small ones that commits leave (see ``tidy``).
+SMALL_SEGMENT = 2_000
+#: ``tidy`` merges this many segments of a tier into one of the next.
+MERGE_FACTOR = 8
+#: More segments than this and a commit merges its smallest few (``tidy`` keeps it lower).
+MAX_SEGMENTS = 16
+#: Processes of a full rebuild (the machine the product aims at has two cores).
+REBUILD_PROCS = 2
+#: Clippings handed to a rebuild process at a time.
+REBUILD_JOB = 100
 
 
 def make_schema() -> Schema:
@@ -54,6 +83,8 @@ def make_schema() -> Schema:
         title=TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase"),
         text=TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase"),
         outlet=TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase"),
+        # The whole outlet name as one token (query.outlet_token): what outlet: finds.
+        outlet_name=KEYWORD(lowercase=False, scorable=False),
         author=TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase"),
         tags=KEYWORD(lowercase=False, scorable=False),
         speakers=KEYWORD(lowercase=False, scorable=False),
@@ -112,6 +143,7 @@ class WhooshIndex:
         self._ix: Any = None
         self._searcher: Searcher | None = None
         self._lock = RLock()
+        self._parsed: dict[str, _Prepared] = {}
 
     # --- Opening and rebuilding -------------------------------------------------------
 
@@ -200,7 +232,7 @@ class WhooshIndex:
         fresh.mkdir(parents=True)
         try:
             ix = windex.create_in(str(fresh), make_schema())
-            writer = ix.writer(limitmb=128)
+            writer = _rebuild_writer(ix, total)
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
             raise
@@ -216,7 +248,21 @@ class WhooshIndex:
                 done += len(batch)
                 if report:
                     report(Progress(done, total, "Building the search index"))
-            writer.commit()
+            if report:
+                report(Progress(done, total, "Writing the search index"))
+            if isinstance(writer, _SpawnedWriter):
+                writer.check_workers()
+            # No merge: a parallel build leaves one segment per process, which is fine.
+            writer.commit(mergetype=NO_MERGE)
+            indexed = ix.doc_count_all()
+            if indexed != done:
+                # A build process that died would leave its documents out: never
+                # swap in an index that silently lacks clippings.
+                raise IndexDamagedError(
+                    f"the new search index holds {indexed} of {done} clippings; "
+                    "the old index is kept (try rebuilding again)"
+                )
+            ix.close()
             (fresh / VERSION_FILE).write_text(f"{ANALYSIS_VERSION}\n")
         except BaseException:
             with suppress(Exception):
@@ -244,27 +290,63 @@ class WhooshIndex:
     # --- Writing ----------------------------------------------------------------------
 
     def apply(self, upserts: Sequence[IndexDocument], deletions: Sequence[int]) -> None:
-        """Bring some documents up to date in one commit (the caller holds ``locked()``)."""
+        """Bring some documents up to date in one commit (the caller holds ``locked()``).
+
+        The commit merges no segments (see ``_merge_on_commit``), so an import's batches
+        never wait for a merge; ``tidy`` merges them when the archive is idle.
+        """
         if not upserts and not deletions:
             return
-        ix = self._open()
-        try:
-            writer = ix.writer(timeout=WRITE_TIMEOUT, limitmb=64)
-        except LockError as error:
-            raise IndexBusyError(
-                "the search index is busy in another program; try again in a moment"
-            ) from error
+        writer = self._writer(limitmb=64)
         try:
             for clipping_id in deletions:
                 writer.delete_by_term("id", str(clipping_id))
             for document in upserts:
                 writer.update_document(**_fields(document))
-            writer.commit()
+            writer.commit(mergetype=_merge_on_commit)
         except BaseException:
             with suppress(Exception):
                 writer.cancel()
             raise
         self._refresh()
+
+    def tidy(self) -> bool:
+        """Merge the segments that commits left, off any import's critical path.
+
+        Call it (holding ``locked()``) after an import or a sync of many changes, and
+        when the archive has been idle for a while, until it returns False: each call
+        merges one tier of segments (see ``_tidy_groups``). A merge costs about what
+        indexing those clippings cost (Whoosh rewrites every posting): the small
+        segments of an import of 5,000 clippings take about half a minute; a merge of a
+        higher tier, once per tens of thousands of clippings added, a few minutes.
+        Returns whether anything was merged.
+        """
+        ix = self._open()
+        if _tidy_groups(ix._segments()) is None:
+            return False
+        writer = self._writer(limitmb=128)
+        try:
+            writer.commit(mergetype=_merge_tidy)
+        except BaseException:
+            with suppress(Exception):
+                writer.cancel()
+            raise
+        self._refresh()
+        return True
+
+    def segment_count(self) -> int:
+        """How many segments the index has (each search reads them all)."""
+        return len(self._open()._segments())
+
+    def _writer(self, *, limitmb: int) -> Any:
+        try:
+            # Segments as separate files, not one compound file: opening a compound
+            # segment copies each of its parts into memory (whoosh.filedb.compound).
+            return self._open().writer(timeout=WRITE_TIMEOUT, limitmb=limitmb, compound=False)
+        except LockError as error:
+            raise IndexBusyError(
+                "the search index is busy in another program; try again in a moment"
+            ) from error
 
     def _refresh(self) -> None:
         # Not Searcher.refresh(): it reuses segment readers whose deletion lists are
@@ -272,6 +354,7 @@ class WhooshIndex:
         # closed here: another thread may be reading with it; it closes when dropped.
         with self._lock:
             self._searcher = None
+            self._parsed.clear()
 
     def searcher(self) -> Searcher:
         with self._lock:
@@ -283,23 +366,60 @@ class WhooshIndex:
 
     # --- Reading ----------------------------------------------------------------------
 
+    def _prepared(self, text: str) -> tuple[Searcher, _Prepared]:
+        """The searcher and the query ``text`` means on it (parsed, prefixes capped),
+        kept for the searches and snippets of the same query."""
+        searcher = self.searcher()
+        prepared = self._parsed.get(text)
+        if prepared is None or prepared.searcher is not searcher:
+            parsed = parse(text, searcher.schema)
+            query, notes, words = _cap_patterns(parsed, searcher.reader())
+            prepared = _Prepared(searcher, query, notes, frozenset(words))
+            with self._lock:
+                if len(self._parsed) >= 64:
+                    self._parsed.clear()
+                self._parsed[text] = prepared
+        return searcher, prepared
+
     @_reading
     def search(
         self, text: str, *, limit: int | None = 50, sort: SortOrder = "relevance"
     ) -> Ranking:
         """The ids and scores of the best matches, and how many match in all.
 
+        The count comes from the same pass that finds the best matches, never from a
+        second one: exact when the search visits every match (a sort by date, no limit,
+        or a query the index estimates at no more than ``EXACT_COUNT_LIMIT`` matches);
+        otherwise the block skipping that makes the top matches fast leaves some matches
+        unvisited, and the count is a lower bound (``exact=False``).
+
         Raises:
             QueryError: the query cannot be understood.
         """
-        searcher = self.searcher()
-        parsed = parse(text, searcher.schema)
+        searcher, prepared = self._prepared(text)
+        query = prepared.query
         if sort == "date":
-            results = searcher.search(parsed, limit=limit, sortedby="moment", reverse=True)
+            results = searcher.search(query, limit=limit, sortedby="moment", reverse=True)
+            total, exact = len(results.docset), True
+        elif limit is None:
+            results = searcher.search(query, limit=None)
+            total, exact = results.scored_length(), True
         else:
-            results = searcher.search(parsed, limit=limit)
-        hits = tuple((int(hit["id"]), float(hit.score or 0.0)) for hit in results)
-        return Ranking(hits, len(results))
+            thorough = query.estimate_size(searcher.reader()) <= EXACT_COUNT_LIMIT
+            collector = _CountingCollector(limit=max(limit, 1), thorough=thorough)
+            searcher.search_with_collector(query, collector)
+            results = collector.results()
+            total, exact = collector.total, not collector.pruned
+            if not exact:
+                floor, floor_exact = _count_floor(query, searcher.reader())
+                if floor >= total:
+                    total, exact = floor, floor_exact
+        stored = searcher.reader().stored_fields
+        hits = tuple(
+            (int(stored(docnum)["id"]), float(score or 0.0))
+            for score, docnum in results.top_n[: len(results.top_n) if limit is None else limit]
+        )
+        return Ranking(hits, max(total, len(hits)), exact, prepared.notes)
 
     @_reading
     def snippet(self, text: str, article: str, *, length: int = 240) -> str:
@@ -308,13 +428,12 @@ class WhooshIndex:
         Falls back to the article's opening words when no word of the query is in
         the text (a match on the title or outlet only).
         """
-        searcher = self.searcher()
-        parsed = parse(text, searcher.schema)
-        words = _highlight_words(parsed, searcher.reader())
+        _searcher, prepared = self._prepared(text)
+        words = prepared.words
         if words:
             fragment = highlight(
                 article,
-                frozenset(words),
+                words,
                 text_analyzer(),
                 # Little before the first match, so a list row's first lines show it.
                 ContextFragmenter(maxchars=length, surround=30),
@@ -337,17 +456,16 @@ class WhooshIndex:
 
         from whoosh.highlight import WholeFragmenter
 
-        searcher = self.searcher()
         try:
-            parsed = parse(text, searcher.schema)
-        except Exception:  # noqa: BLE001 - no highlighting rather than no article
+            _searcher, prepared = self._prepared(text)
+        except ClippingsError:  # no highlighting rather than no article
             return escape(article)
-        words = _highlight_words(parsed, searcher.reader())
+        words = prepared.words
         if not words or not article:
             return escape(article)
         marked = highlight(
             article,
-            frozenset(words),
+            words,
             text_analyzer(),
             WholeFragmenter(),
             _MarkFormatter(),
@@ -371,20 +489,282 @@ class WhooshIndex:
 _TEXT_FIELDS = ("text", "title", "outlet", "author")
 
 
-def _highlight_words(parsed: Any, reader: Any) -> set[str]:
-    """The index terms a query looks for in the text fields, prefixes expanded."""
+@dataclass(frozen=True)
+class _Prepared:
+    """A query string as one searcher understands it."""
+
+    searcher: Searcher
+    query: Any
+    #: Where the search was narrowed, in the user's words.
+    notes: tuple[str, ...]
+    #: The index terms to mark in a text (prefixes expanded as searched).
+    words: frozenset[str]
+
+
+def _cap_patterns(parsed: Any, reader: Any) -> tuple[Any, tuple[str, ...], set[str]]:
+    """``parsed`` with every prefix or wildcard that stands for more than ``PREFIX_CAP``
+    words narrowed to its ``PREFIX_CAP`` most frequent ones (a union of thousands of
+    posting lists is what makes ``elect*`` slow), the notes that say so, and the words
+    a snippet marks (the same capped expansion)."""
     words = {
         str(term)
         for fieldname, term in parsed.iter_all_terms(phrases=True)
         if fieldname in _TEXT_FIELDS and not isinstance(term, bytes)
     }
-    for leaf in parsed.leaves():
-        if isinstance(leaf, wq.PatternQuery) and leaf.fieldname in _TEXT_FIELDS:
-            for index, term in enumerate(leaf._btexts(reader)):
-                if index >= 200:
+    notes: list[str] = []
+
+    def narrow(node: Any) -> Any:
+        if not isinstance(node, wq.PatternQuery):
+            return node
+        frequency: dict[bytes, int] = {}
+        for leaf, _offset in reader.leaf_readers():
+            if isinstance(node, wq.Prefix):
+                for term, info in leaf.iter_prefix(node.fieldname, node.text):
+                    frequency[term] = frequency.get(term, 0) + info.doc_frequency()
+                continue
+            for term in node._btexts(leaf):
+                count = leaf.doc_frequency(node.fieldname, term)
+                frequency[term] = frequency.get(term, 0) + count
+        chosen = sorted(frequency, key=lambda t: (-frequency[t], t))[:PREFIX_CAP]
+        if node.fieldname in _TEXT_FIELDS:
+            words.update(t.decode("utf-8") for t in chosen)
+        if len(frequency) <= PREFIX_CAP:
+            return node
+        note = (
+            f"{node.text}* stands for more than {PREFIX_CAP} words; "
+            f"searched the {PREFIX_CAP} most common"
+            if isinstance(node, wq.Prefix)
+            else f"{node.text} stands for more than {PREFIX_CAP} words; "
+            f"searched the {PREFIX_CAP} most common"
+        )
+        if note not in notes:
+            notes.append(note)
+        terms = [wq.Term(node.fieldname, t.decode("utf-8")) for t in sorted(chosen)]
+        # Scored as the whole pattern was: every match alike.
+        return wq.ConstantScoreQuery(wq.Or(terms), node.boost)
+
+    return parsed.accept(narrow), tuple(notes), words
+
+
+class _CountingCollector(TopCollector):  # type: ignore[misc]
+    """Whoosh's top-N collector that also knows whether its count is exact.
+
+    Every match it visits is counted (``total``). Once its top N is full, Whoosh lets
+    the minimum score drop whole blocks (``skip_to_quality``) and whole sub-queries
+    (``Matcher.replace``) that cannot reach the top; matches dropped so are not
+    counted, and ``pruned`` says that happened. (Whoosh's own count, ``len(results)``,
+    trusts the visited count whenever the last segment's matcher cannot skip blocks,
+    though ``replace`` has dropped matches: that was the wrong "580 found" for a word
+    with a date range that had 3,362.) ``thorough`` turns the dropping off: every match
+    is scored and the count is exact.
+    """
+
+    def __init__(self, limit: int, thorough: bool) -> None:
+        super().__init__(limit=limit, usequality=not thorough)
+        self.thorough = thorough
+        self.pruned = False
+
+    def matches(self) -> Iterator[int]:
+        me: Any = self  # Whoosh's attributes are untyped
+        matcher = me.matcher
+        if self.thorough:
+            while matcher.is_active():
+                yield matcher.id()
+                matcher.next()
+            return
+        # ScoredCollector.matches, noting when a minimum score narrows the matcher.
+        minscore = me.minscore
+        usequality = me._use_block_quality()
+        replacecounter = 0
+        checkquality = True
+        while matcher.is_active():
+            if replacecounter == 0 or me.minscore != minscore:
+                me.matcher = matcher = matcher.replace(minscore or 0)
+                if minscore:
+                    self.pruned = True
+                if not matcher.is_active():
                     break
-                words.add(term.decode("utf-8") if isinstance(term, bytes) else str(term))
-    return words
+                usequality = me._use_block_quality()
+                replacecounter = me.replace
+                if me.minscore != minscore:
+                    checkquality = True
+                    minscore = me.minscore
+                    self.pruned = True
+            replacecounter -= 1
+            if usequality and checkquality and minscore:
+                if matcher.skip_to_quality(minscore):
+                    self.pruned = True
+                if not matcher.is_active():
+                    break
+            yield matcher.id()
+            checkquality = matcher.next()
+
+
+def _count_floor(query: Any, reader: Any) -> tuple[int, bool]:
+    """A lower bound of how many documents match ``query``, from the term statistics
+    alone, and whether it is exact (one term in one field, no deleted entries)."""
+    if isinstance(query, wq.Term):
+        floor = 0
+        exact = True
+        for leaf, _offset in reader.leaf_readers():
+            try:
+                frequency = leaf.doc_frequency(query.fieldname, query.text)
+            except Exception:  # noqa: BLE001 - a field this segment lacks
+                frequency = 0
+            deleted = leaf.doc_count_all() - leaf.doc_count()
+            if deleted and frequency:
+                exact = False
+            floor += max(0, frequency - deleted)
+        return floor, exact
+    if isinstance(query, wq.Or):
+        # The union is at least as big as its biggest part.
+        return max((_count_floor(q, reader)[0] for q in query.subqueries), default=0), False
+    return 0, False
+
+
+# --- Merge policies: a commit merges only a few small segments; tidy() merges the rest.
+
+
+def _merge(writer: Any, segments: Sequence[Any]) -> None:
+    from whoosh.reading import SegmentReader
+
+    for segment in segments:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+
+
+def _merge_on_commit(writer: Any, segments: list[Any]) -> list[Any]:
+    """A commit merges nothing (a merge rewrites every posting of the merged segments,
+    about as slow as indexing them again); only when ``tidy`` has not been called for
+    very long does it merge its few smallest segments, a bounded pause of seconds."""
+    if len(segments) <= MAX_SEGMENTS:
+        return segments
+    smallest = sorted(segments, key=lambda s: s.doc_count_all())[:4]
+    _merge(writer, smallest)
+    return [s for s in segments if s not in smallest]
+
+
+def _level(segment: Any) -> int:
+    """A segment's tier: 0 below ``SMALL_SEGMENT`` entries, then one per factor of
+    ``MERGE_FACTOR``."""
+    count, level, bound = segment.doc_count_all(), 0, SMALL_SEGMENT
+    while count >= bound:
+        level += 1
+        bound *= MERGE_FACTOR
+    return level
+
+
+def _tidy_groups(segments: Sequence[Any]) -> list[Any] | None:
+    """The segments one ``tidy`` merges, or None when it has nothing to do.
+
+    Tiers, as in a log-structured merge: the small segments of commits merge as soon
+    as there are two; the segments of each higher tier once there are
+    ``MERGE_FACTOR`` of them, into one of the next tier. Each clipping is so merged
+    about once per tier (three at 100,000) and the index keeps fewer than
+    ``MERGE_FACTOR`` segments per tier. A segment with more than a quarter of its
+    entries deleted is rewritten with its tier, to drop them.
+    """
+    tiers: dict[int, list[Any]] = {}
+    for segment in segments:
+        tiers.setdefault(_level(segment), []).append(segment)
+    for level in sorted(tiers):
+        group = tiers[level]
+        wasteful = any(s.deleted_count() * 4 > s.doc_count_all() for s in group)
+        if len(group) >= (2 if level == 0 else MERGE_FACTOR) or wasteful:
+            return group
+    return None
+
+
+def _merge_tidy(writer: Any, segments: list[Any]) -> list[Any]:
+    chosen = _tidy_groups(segments) or []
+    _merge(writer, chosen)
+    return [s for s in segments if s not in chosen]
+
+
+class _SpawnedSubWriter(SubWriterTask):  # type: ignore[misc]
+    """A rebuild's worker process, started with "spawn" (never fork: the window has
+    Qt threads, and a forked copy of them can deadlock)."""
+
+    @staticmethod
+    def _Popen(process: Any) -> Any:  # noqa: N802 - multiprocessing's name
+        return multiprocessing.get_context("spawn").Process._Popen(process)
+
+
+class _SpawnedWriter(MpWriter):  # type: ignore[misc]
+    """Whoosh's multiprocess writer with spawned workers, each leaving its own segment."""
+
+    def __init__(self, ix: Any, procs: int, **kwargs: Any) -> None:
+        super().__init__(ix, procs=procs, batchsize=REBUILD_JOB, multisegment=True, **kwargs)
+        context = multiprocessing.get_context("spawn")
+        self.jobqueue = context.Queue(self.procs * 4)
+        self.resultqueue = context.Queue()
+
+    def _enqueue(self) -> None:
+        # MpWriter._enqueue, but a worker that died (a crash, a main module that
+        # starts a rebuild on import) stops the rebuild instead of blocking it forever.
+        import pickle
+        import queue
+
+        from whoosh.util import random_name
+
+        me: Any = self  # Whoosh's attributes are untyped
+        filename = f"{random_name()}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as f:
+            for item in me.docbuffer:
+                pickle.dump(item, f, 2)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        job = (filename, len(me.docbuffer))
+        me.docbuffer = []
+        while True:
+            try:
+                self.jobqueue.put(job, timeout=1.0)
+                return
+            except queue.Full:
+                self.check_workers()
+
+    def check_workers(self) -> None:
+        """Raise StorageError when a worker process has stopped before its time."""
+        for task in self.tasks:
+            if not task.is_alive() and task.exitcode not in (0, None):
+                raise StorageError(
+                    "a process building the search index stopped unexpectedly "
+                    f"(exit code {task.exitcode}); the old index is kept"
+                )
+
+    def _new_task(self) -> Any:
+        task = _SpawnedSubWriter(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def cancel(self) -> None:
+        # Whoosh's cancel only flags its copy of each task; stop the processes.
+        for task in self.tasks:
+            with suppress(Exception):
+                task.terminate()
+                task.join(5)
+        SegmentWriter.cancel(self)
+
+
+#: A rebuild of at least this many clippings uses ``REBUILD_PROCS`` processes (starting
+#: them costs about a second).
+PARALLEL_REBUILD_FROM = 5_000
+
+
+def _rebuild_writer(ix: Any, total: int) -> Any:
+    procs = min(REBUILD_PROCS, os.cpu_count() or 1)
+    if procs > 1 and total >= PARALLEL_REBUILD_FROM:
+        return _SpawnedWriter(ix, procs, limitmb=128, compound=False)
+    return ix.writer(limitmb=128, compound=False)
 
 
 def _fields(document: IndexDocument) -> dict[str, Any]:
@@ -394,6 +774,7 @@ def _fields(document: IndexDocument) -> dict[str, Any]:
         "title": document.title,
         "text": document.text,
         "outlet": document.outlet or "",
+        "outlet_name": " ".join(outlet_tokens(document.outlet)),
         "author": document.author or "",
         "tags": " ".join(tag_token(name) for name in document.tags),
         "speakers": " ".join(sorted({speaker_token(name) for name in document.speakers})),

@@ -375,9 +375,10 @@ def damaged_database_case(template: Path, tmp_path: Path, damage: str, seed: int
 
 
 def damage_index(kind: str, index: Path, seed: int = 7) -> None:
-    """Delete or garble the index's table of contents or a segment."""
+    """Delete or garble the index's table of contents or a segment (its postings, when
+    the segment is kept as separate files rather than one compound ``.seg``)."""
     toc = sorted(index.glob("_MAIN_*.toc"))
-    segments = sorted(index.glob("*.seg"))
+    segments = sorted(index.glob("*.seg")) or sorted(index.glob("*.pst"))
     assert toc and segments, f"the index does not look like Whoosh's: {os.listdir(index)}"
     target = toc[-1] if kind.startswith("toc") else segments[0]
     if kind.endswith("deleted"):

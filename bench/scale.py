@@ -860,6 +860,14 @@ def main(argv: Iterable[str] | None = None) -> int:
         default=None,
         help="files the import row imports (default: 5,000 from 50k clippings, fewer below)",
     )
+    build_parser.add_argument(
+        "--analysis",
+        choices=("real", "synthetic"),
+        default="real",
+        help="related pieces' stored analysis: computed by related.sync (about an hour "
+        "per 100k on 2 cores), or made up by tests/synthetic.fill_analysis in minutes "
+        "(fine for the speed and memory of related and stories, not for their quality)",
+    )
     measure_parser = commands.choices["measure"]
     measure_parser.add_argument(
         "--only", default="", help="rows, comma-separated: " + ",".join(r.key for r in TABLE)
@@ -889,6 +897,7 @@ def main(argv: Iterable[str] | None = None) -> int:
             if args.import_files is not None
             else min(5_000, max(120, args.size // 10))
         )
+        bench.analysis = args.analysis
         build(bench, [s for s in args.stages.split(",") if s])
     elif args.command == "measure":
         bench.repeat, bench.reindex, bench.budget = args.repeat, args.reindex, args.budget

@@ -116,6 +116,8 @@ class Bench:
     #: Seconds after which a row that can be stopped (the dossier) is stopped.
     budget: float = 300.0
     import_count: int = 0
+    #: "real": related.sync computes the analysis; "synthetic": made up, in minutes.
+    analysis: str = "real"
     state: dict[str, Any] = field(default_factory=dict)
     refs: dict[str, dict[str, str]] = field(default_factory=dict)
 

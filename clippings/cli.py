@@ -162,18 +162,20 @@ def cmd_import(archive: Archive, args: argparse.Namespace) -> int:
     else:
         _print_import_summary(report)
     if report.of("imported"):
-        _find_related(archive)
+        _after_import(archive)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-def _find_related(archive: Archive) -> None:
-    """Each new clipping's related pieces, found right after an import (resumable: an
-    interrupted run leaves the rest queued for the next one, here or in the window)."""
+def _after_import(archive: Archive) -> None:
+    """Each new clipping's related pieces, found right after an import, and the search
+    index's small segments merged (both resumable: an interrupted run leaves the rest
+    for the next one, here or in the window)."""
     from clippings.services import related
 
     bar = _ProgressBar("Finding related pieces")
     try:
         related.sync(archive, report=bar)
+        archive.tidy_index(report=bar)
     except KeyboardInterrupt:
         bar.finish()
         print(

@@ -53,24 +53,22 @@ from clippings.model import (
 from clippings.search import highlighting
 from clippings.search.analysis import ANALYSIS_VERSION
 from clippings.search.fast_terms import index_text
-from clippings.search.query import day_number, parse, speaker_token, tag_token
-from clippings.search.whoosh_index import SortOrder
+from clippings.search.query import day_number, outlet_tokens, parse, speaker_token, tag_token
+from clippings.search.whoosh_index import PREFIX_CAP, SortOrder
 from clippings.search.whoosh_index import make_schema as whoosh_schema
 
 VERSION_FILE = "clippings-index-version"
 #: The layout of this index (fields, tokenizers); part of the version mark together
 #: with the analysis version, so either change rebuilds the index.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: outlet_name, the whole outlet for exact outlet: filters
 WRITE_TIMEOUT = 60.0
 #: A prefix (``elect*``) searches at most this many of the words it stands for, the
 #: most frequent ones; the ranking's notes say when it was narrowed.
-PREFIX_TERMS = 500
-#: How many of the words a prefix stands for a snippet marks (as ``WhooshIndex`` does).
-MARKED_TERMS = 200
+PREFIX_TERMS = PREFIX_CAP  # the same words on both engines
 TOKENIZER = "clippings_terms"
 
 _TEXT_FIELDS = ("title", "text", "outlet", "author")
-_KEYWORD_FIELDS = ("tags", "speakers", "language")
+_KEYWORD_FIELDS = ("tags", "speakers", "language", "outlet_name")
 #: Fields holding whole numbers (the rest hold terms).
 _NUMBER_FIELDS = ("published", "moment", "id", "revision")
 
@@ -305,6 +303,10 @@ class TantivyIndex:
         fresh.rename(self.folder)
         shutil.rmtree(old, ignore_errors=True)
 
+    def tidy(self) -> bool:
+        """Nothing to do: tantivy merges its segments in the background itself."""
+        return False
+
     def close(self) -> None:
         with self._lock:
             self._searcher = None
@@ -416,8 +418,8 @@ class TantivyIndex:
         translator = _Translator(self._schema, searcher)
         for leaf in parsed.leaves():
             if isinstance(leaf, wq.PatternQuery) and leaf.fieldname in _TEXT_FIELDS:
-                # As Whoosh marks them: the first MARKED_TERMS in the word list's order.
-                words.update(translator.expand(leaf, first=MARKED_TERMS))
+                # As Whoosh marks them: the words the prefix was searched for.
+                words.update(translator.expand(leaf))
         with self._lock:
             if len(self._words_cache) > 256:
                 self._words_cache.clear()
@@ -614,10 +616,10 @@ class _Translator:
         if len(found) > PREFIX_TERMS:
             shown = str(node.text) + ("*" if isinstance(node, wq.Prefix) else "")
             self._notes[shown] = (
-                f"{shown} stands for {len(found):,} words: searched for the "
-                f"{PREFIX_TERMS:,} most frequent"
+                f"{shown} stands for more than {PREFIX_TERMS} words; "
+                f"searched the {PREFIX_TERMS} most common"
             )
-            found = sorted(found, key=lambda pair: -pair[1])[:PREFIX_TERMS]
+            found = sorted(found, key=lambda pair: (-pair[1], pair[0]))[:PREFIX_TERMS]
         return [term for term, _freq in found]
 
 
@@ -648,6 +650,8 @@ def _document(document: IndexDocument) -> tantivy.Document:
         doc.add_text("tags", tag)
     for speaker in _keywords(sorted({speaker_token(name) for name in document.speakers})):
         doc.add_text("speakers", speaker)
+    for token in outlet_tokens(document.outlet):
+        doc.add_text("outlet_name", token)
     language = (document.language or "").lower()
     if language:
         doc.add_text("language", language)

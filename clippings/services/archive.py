@@ -337,6 +337,27 @@ class Archive:
             self.sync_quietly()
         return done
 
+    def tidy_index(self, *, report: Report | None = None, cancel: Cancel | None = None) -> int:
+        """Merge the search index's small segments after an import (one step at a time,
+        holding the index only for a step, so other programs' syncs go in between);
+        returns how many steps were taken. Quiet on a busy or unwritable index: the
+        next tidy does it."""
+        if self.read_only:
+            return 0
+        steps = 0
+        while not (cancel and cancel()):
+            if report:
+                report(Progress(steps, steps + 1, "Tidying the search index"))
+            try:
+                with self._index_lock, self.index.locked(QUIET_SYNC_TIMEOUT):
+                    if not self.index.tidy():
+                        break
+            except (IndexBusyError, OSError) as error:
+                log.warning("tidying the search index: %s", error)
+                break
+            steps += 1
+        return steps
+
     def _from_index(self, read: Callable[[], _T]) -> _T:
         """A read of the search index. A damaged index (a file Whoosh cannot read, which
         opening did not notice) is rebuilt from the database once, then read again."""

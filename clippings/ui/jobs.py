@@ -47,6 +47,9 @@ class Job(QObject):
         self._args = args
         self._kwargs = kwargs
         self._cancelled = threading.Event()
+        #: Upkeep that a later run finishes (analysis, merging the index): closing the
+        #: window cancels it without asking.
+        self.resumable = False
 
     def cancel(self) -> None:
         self._cancelled.set()
@@ -112,6 +115,11 @@ class JobRunner(QObject):
     @property
     def pending(self) -> int:
         return len(self._waiting) + (1 if self.current else 0)
+
+    def unfinished_work(self) -> list[Job]:
+        """Running and waiting jobs that stopping would leave undone (not upkeep)."""
+        jobs = ([self.current] if self.current else []) + list(self._waiting)
+        return [job for job in jobs if not job.resumable]
 
     def cancel_all(self) -> None:
         for job in self._waiting:

@@ -503,7 +503,7 @@ class MainWindow(QMainWindow):
             edit,
             "Pre&ferences…",
             self.show_preferences,
-            QKeySequence.StandardKey.Preferences,
+            "Ctrl+,",
             name="preferences",
         )
         tools = menus.addMenu("&Tools")
@@ -840,6 +840,16 @@ class MainWindow(QMainWindow):
         if not self._analyse or self.archive.read_only or not missing_features(self.archive):
             return None  # a read-only archive cannot store them
         job = Job("Analysing clippings", compute_missing_features, self.archive)
+        job.resumable = True
+        job.failed.connect(self._on_job_failed)
+        return self.jobs.submit(job)
+
+    def tidy_in_background(self) -> Job | None:
+        """Merge the search index's small segments after an import, in the background."""
+        if self.archive.read_only:
+            return None
+        job = Job("Tidying the search index", self.archive.tidy_index)
+        job.resumable = True
         job.failed.connect(self._on_job_failed)
         return self.jobs.submit(job)
 
@@ -1053,6 +1063,7 @@ class MainWindow(QMainWindow):
         self.last_report = report
         self.after_change()
         self.analyse_in_background()  # the new clippings' related pieces
+        self.tidy_in_background()
         message = f"Import finished: {summary_counts(report)}."
         self.statusBar().showMessage(message, 10_000)
         locked = [r for r in report.results if r.needs_password]
@@ -1741,15 +1752,19 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.jobs.pending:
+        work = self.jobs.unfinished_work()
+        if work:
+            running = work[0].title
+            kept = " Files imported so far stay." if running == IMPORTING else ""
             answer = QMessageBox.question(
                 self,
-                "Import Running",
-                "An import is still running. Stop it and quit? Files imported so far stay.",
+                "Work Running",
+                f"“{running}” is still running. Stop it and quit?{kept}",
             )
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        if self.jobs.pending:  # upkeep (analysis, tidying) resumes at the next start
             self.jobs.cancel_all()
             self.jobs.wait()
         self.watch_timer.stop()

@@ -137,8 +137,8 @@ def test_both_engines_mark_the_same_words(both):
 
 
 def test_a_prefix_for_many_words_marks_the_same_words(tmp_path):
-    """Both engines mark the first 200 words a prefix stands for (in the word list's
-    order), so the same words are marked in a snippet."""
+    """Both engines search for, and mark, the same most common words of a prefix that
+    stands for too many (ties in alphabetical order)."""
     words = [f"zz{a}{b}" for a in "abcdefghijklmnop" for b in "abcdefghijklmnop"]  # 256
     documents = [
         IndexDocument(n, 1, f"Doc {n}", " ".join(words[n::7]), None, None, "en", None, ())

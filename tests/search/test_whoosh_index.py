@@ -25,6 +25,13 @@ ELECT = [
 
 
 @pytest.fixture
+def engine() -> str:
+    """Whoosh's own tuning: these tests run on Whoosh only (the engines' shared
+    behaviour is tested on both in the other files)."""
+    return "whoosh"
+
+
+@pytest.fixture
 def elections(archive):
     ids = []
     for number in range(30):

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -57,6 +57,7 @@ __all__ = [
     "Link",
     "Profile",
     "Scoring",
+    "VectorCache",
     "admit",
     "copies",
     "features",
@@ -263,32 +264,84 @@ def pick_candidates(
     return [i for i, _ in heapq.nlargest(limit, scores.items(), key=lambda kv: kv[1])]
 
 
+#: A unit vector packed: its terms (in the order of the dict ``Scoring.vector`` gives) and
+#: their weights.
+Packed = tuple[npt.NDArray[np.generic], npt.NDArray[np.float64]]
+
+
+class VectorCache:
+    """Packed unit vectors kept across the ``Scoring`` objects of one batch (clippings
+    analysed together share many candidates), the least recently used dropped beyond
+    ``size`` (a vector of ``VECTOR_TERMS`` terms takes about 3 kB).
+
+    Valid only while the document frequencies and the number of clippings stay the
+    same: the caller makes a new one when they change."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self._size = size
+        self._found: OrderedDict[int, Packed] = OrderedDict()
+
+    def __contains__(self, clipping_id: object) -> bool:
+        return clipping_id in self._found
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def get(self, clipping_id: int) -> Packed | None:
+        found = self._found.get(clipping_id)
+        if found is not None:
+            self._found.move_to_end(clipping_id)
+        return found
+
+    def put(self, clipping_id: int, packed: Packed) -> None:
+        self._found[clipping_id] = packed
+        self._found.move_to_end(clipping_id)
+        while len(self._found) > self._size:
+            self._found.popitem(last=False)
+
+
 class Scoring:
     """The profiles of one clipping's candidates (or of a batch of clippings and their
     candidates), with the archive's document frequencies, scored on demand.
 
     Vectors are computed once per profile and kept for the life of this object (one
-    batch): hand it only what the batch needs.
+    batch): hand it only what the batch needs. ``cache`` keeps them across batches
+    scored with the same frequencies.
     """
 
-    def __init__(self, profiles: Mapping[int, Profile], frequencies: Frequencies) -> None:
+    def __init__(
+        self,
+        profiles: Mapping[int, Profile],
+        frequencies: Frequencies,
+        cache: VectorCache | None = None,
+    ) -> None:
         self._profiles = profiles
         self._frequencies = frequencies
         self._total = frequencies.total
+        self._cache = cache
+        self._packed: dict[int, Packed] = {}
         self._vectors: dict[int, dict[Term, float]] = {}
 
     def __contains__(self, clipping_id: object) -> bool:
         return clipping_id in self._profiles
 
-    def vector(self, clipping_id: int) -> dict[Term, float]:
-        """The clipping's unit vector of its ``VECTOR_TERMS`` most distinctive terms."""
-        found = self._vectors.get(clipping_id)
+    def packed(self, clipping_id: int) -> Packed:
+        """The clipping's unit vector (see ``vector``) as arrays."""
+        found = self._packed.get(clipping_id)
         if found is not None:
             return found
-        entry = self._profiles[clipping_id]
+        if self._cache is not None:
+            found = self._cache.get(clipping_id)
+        if found is None:
+            found = self._pack(self._profiles[clipping_id])
+            if self._cache is not None:
+                self._cache.put(clipping_id, found)
+        self._packed[clipping_id] = found
+        return found
+
+    def _pack(self, entry: Profile) -> Packed:
         if not len(entry.terms):
-            self._vectors[clipping_id] = {}
-            return {}
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
         df = self._frequencies.of(entry.terms)
         idf = np.log((self._total + 1.0) / (df + 0.5))
         weights = (1.0 + np.log(entry.counts)) * idf
@@ -302,14 +355,57 @@ class Scoring:
             order = np.arange(len(weights))
         kept = weights[order]
         norm = math.sqrt(float(np.dot(kept, kept)))
-        terms = entry.terms
-        vector = (
-            {terms[int(i)]: float(w) / norm for i, w in zip(order, kept, strict=True)}
-            if norm
-            else {}
-        )
+        if not norm:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+        return np.asarray(entry.terms)[order], kept / norm
+
+    def vector(self, clipping_id: int) -> dict[Term, float]:
+        """The clipping's unit vector of its ``VECTOR_TERMS`` most distinctive terms."""
+        found = self._vectors.get(clipping_id)
+        if found is not None:
+            return found
+        terms, weights = self.packed(clipping_id)
+        vector: dict[Term, float] = dict(zip(terms.tolist(), weights.tolist(), strict=True))
         self._vectors[clipping_id] = vector
         return vector
+
+    def _cosines(self, query: Mapping[Term, float], candidates: Sequence[int]) -> list[float]:
+        """``_cosine(query, vector(c))`` for each candidate, to the last bit: the same
+        products summed in the same order (the shorter vector's), one after another
+        (``cumsum`` along a row), absent terms adding nothing."""
+        count = len(candidates)
+        if not query or not count:
+            return [0.0] * count
+        packed = [self.packed(c) for c in candidates]
+        lengths = np.fromiter((len(t) for t, _ in packed), dtype=np.intp, count=count)
+        filled = [p for p in packed if len(p[0])]
+        if not filled:
+            return [0.0] * count
+        terms = np.concatenate([t for t, _ in filled])
+        weights = np.concatenate([w for _, w in filled])
+        rows = np.repeat(np.arange(count), lengths)
+        starts = np.cumsum(lengths) - lengths
+        columns = np.arange(len(terms)) - np.repeat(starts, lengths)
+        query_terms = np.asarray(list(query))
+        query_weights = np.fromiter(query.values(), dtype=np.float64, count=len(query))
+        order = np.argsort(query_terms, kind="stable")
+        ordered = query_terms[order]
+        at = np.minimum(np.searchsorted(ordered, terms), len(ordered) - 1)
+        hit = ordered[at] == terms
+        position = order[at]
+        # The candidate's terms in its order (when the query is the longer one) ...
+        by_candidate = np.zeros((count, int(lengths.max())))
+        by_candidate[rows, columns] = np.where(hit, weights * query_weights[position], 0.0)
+        # ... or the query's terms in its order.
+        by_query = np.zeros((count, len(query)))
+        by_query[rows[hit], position[hit]] = query_weights[position[hit]] * weights[hit]
+        sums = np.where(
+            len(query) > lengths,
+            np.cumsum(by_candidate, axis=1)[:, -1],
+            np.cumsum(by_query, axis=1)[:, -1],
+        )
+        result: list[float] = sums.tolist()
+        return result
 
     def posting_terms(self, clipping_id: int, count: int = POSTING_TERMS) -> list[Term]:
         """The clipping's ``count`` heaviest terms: those it is found under."""
@@ -376,8 +472,8 @@ class Scoring:
         query = self.vector(clipping_id)
         day = self._profiles[clipping_id].day
         first = {
-            c: _dated(_cosine(query, self.vector(c)), day, self._profiles[c].day)
-            for c in candidates
+            c: _dated(cosine, day, self._profiles[c].day)
+            for c, cosine in zip(candidates, self._cosines(query, candidates), strict=True)
         }
         neighbours = heapq.nlargest(FEEDBACK_NEIGHBOURS, first.items(), key=lambda kv: kv[1])
         widened: dict[Term, float] = dict(query)
@@ -391,16 +487,18 @@ class Scoring:
                 widened[term] = widened.get(term, 0.0) + shares[other] * weight
         widened = self._localised(widened, first)
         unit = _normalised(widened)
+        rest = [c for c in first if c not in shares]
+        against_unit = dict(zip(rest, self._cosines(unit, rest), strict=True))
         final = {}
         for c, score in first.items():
             if c in shares:
                 # Leave the candidate's own part out: a piece must not vouch for itself.
                 own = self.vector(c)
                 alone = {t: w - shares[c] * own.get(t, 0.0) for t, w in widened.items()}
-                against = _normalised(alone)
+                cosine = _cosine(_normalised(alone), self.vector(c))
             else:
-                against = unit
-            second = _dated(_cosine(against, self.vector(c)), day, self._profiles[c].day)
+                cosine = against_unit[c]
+            second = _dated(cosine, day, self._profiles[c].day)
             final[c] = (1.0 - FEEDBACK_MIX) * score + FEEDBACK_MIX * second
         walked, group = self._walk(clipping_id, final)
         return first, walked, group

@@ -74,6 +74,8 @@ ANALYSIS_BATCH = 200
 EDGES_CHUNK = 25
 #: Document frequencies kept in memory between chunks of a batch.
 FREQUENCIES_KEPT = 500_000
+#: Unit vectors kept between chunks of a batch (about 3 kB each).
+VECTORS_KEPT = 20_000
 #: ``related`` applies a queue of at most this many clippings before answering.
 QUICK_SYNC = 50
 
@@ -129,6 +131,8 @@ class _Frequencies:
         self._lookup = lookup
         self._known: dict[int, int] = {}
         self._total = total
+        #: Unit vectors computed with these frequencies (valid as long as they are).
+        self.vectors = scoring.VectorCache(VECTORS_KEPT)
 
     @property
     def total(self) -> int:
@@ -140,7 +144,8 @@ class _Frequencies:
             self._known.clear()
 
     def load(self, terms: Iterable[int]) -> None:
-        wanted = [t for t in {int(t) for t in terms} if t not in self._known]
+        known = self._known
+        wanted = [t for t in set(terms) if t not in known]
         if wanted:
             found = self._lookup(wanted)
             for term in wanted:
@@ -267,8 +272,9 @@ def _compute_edges(
     profiles: dict[int, Profile] = {i: _profile(p) for i, p in own.items()}
     if frequencies is None or frequencies.total != total:
         frequencies = _Frequencies(store.frequencies, total)
-    frequencies.load(t for p in own.values() for t in p.terms.tolist())
-    batch = Scoring(profiles, frequencies)
+    if own:
+        frequencies.load(np.unique(np.concatenate([p.terms for p in own.values()])).tolist())
+    batch = Scoring(profiles, frequencies, frequencies.vectors)
     queries = {i: batch.query_terms(i) for i in own}
     postings = store.postings([int(t) for q in queries.values() for t, _ in q])  # type: ignore[call-overload]
     candidates = {
@@ -277,7 +283,9 @@ def _compute_edges(
     }
     wanted = {c for found in candidates.values() for c in found} - set(profiles)
     others = store.stored_profiles(sorted(wanted))
-    frequencies.load(t for p in others.values() for t in p.terms.tolist())
+    uncached = [p.terms for i, p in others.items() if i not in frequencies.vectors]
+    if uncached:
+        frequencies.load(np.unique(np.concatenate(uncached)).tolist())
     profiles.update((i, _profile(p)) for i, p in others.items())
 
     computed: dict[int, list[Edge]] = {}
@@ -292,7 +300,8 @@ def _compute_edges(
     neighbours = {e.other for kept in computed.values() for e in kept}
     held_by = {h for found in holders.values() for h in found}
     affected = sorted((neighbours | held_by) - set(computed))
-    lists = {i: [_edge(r) for r in rows] for i, rows in store.edge_lists(affected).items()}
+    stored_lists = store.edge_lists(affected)
+    lists = {i: [_edge(r) for r in rows] for i, rows in stored_lists.items()}
     # A clipping that was analysed before a list was computed was among that list's
     # candidates: its own ranking stands, and only a newer one enters it as related (the
     # closeness of stories is symmetric: it enters whenever it beats the worst).
@@ -332,7 +341,10 @@ def _compute_edges(
                     ]
             lists[other] = kept_list
     rows = {i: [_edge_row(e) for e in kept] for i, kept in computed.items()}
-    rows.update((i, [_edge_row(e) for e in kept]) for i, kept in lists.items())
+    for i, kept in lists.items():
+        found = [_edge_row(e) for e in kept]
+        if set(found) != set(stored_lists[i]):  # a list left as it was is not written again
+            rows[i] = found
     store.save_edges(rows, dict.fromkeys(own, total), posting_terms, done, after)
 
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -300,6 +300,19 @@ class VectorCache:
             self._found.popitem(last=False)
 
 
+@dataclass(frozen=True)
+class _Block:
+    """Candidates' packed vectors end to end: each one's length, and per term its
+    text, weight, candidate (row) and place in the candidate's vector (column); None
+    when every vector is empty."""
+
+    lengths: npt.NDArray[np.intp]
+    terms: npt.NDArray[np.generic] | None
+    weights: npt.NDArray[np.float64] | None
+    rows: npt.NDArray[np.intp] | None
+    columns: npt.NDArray[np.intp] | None
+
+
 class Scoring:
     """The profiles of one clipping's candidates (or of a batch of clippings and their
     candidates), with the archive's document frequencies, scored on demand.
@@ -324,6 +337,10 @@ class Scoring:
 
     def __contains__(self, clipping_id: object) -> bool:
         return clipping_id in self._profiles
+
+    def hand_over(self, packed: Mapping[int, Packed]) -> None:
+        """Take these vectors as computed (their profiles' terms are then not needed)."""
+        self._packed.update(packed)
 
     def packed(self, clipping_id: int) -> Packed:
         """The clipping's unit vector (see ``vector``) as arrays."""
@@ -369,43 +386,50 @@ class Scoring:
         self._vectors[clipping_id] = vector
         return vector
 
-    def _cosines(self, query: Mapping[Term, float], candidates: Sequence[int]) -> list[float]:
-        """``_cosine(query, vector(c))`` for each candidate, to the last bit: the same
-        products summed in the same order (the shorter vector's), one after another
-        (``cumsum`` along a row), absent terms adding nothing."""
-        count = len(candidates)
-        if not query or not count:
-            return [0.0] * count
+    def _block(self, candidates: Sequence[int]) -> _Block:
+        """The candidates' packed vectors laid end to end, for ``_cosines``."""
         packed = [self.packed(c) for c in candidates]
-        lengths = np.fromiter((len(t) for t, _ in packed), dtype=np.intp, count=count)
+        lengths = np.fromiter((len(t) for t, _ in packed), dtype=np.intp, count=len(packed))
         filled = [p for p in packed if len(p[0])]
         if not filled:
-            return [0.0] * count
+            return _Block(lengths, None, None, None, None)
         terms = np.concatenate([t for t, _ in filled])
         weights = np.concatenate([w for _, w in filled])
-        rows = np.repeat(np.arange(count), lengths)
-        starts = np.cumsum(lengths) - lengths
-        columns = np.arange(len(terms)) - np.repeat(starts, lengths)
+        rows = np.repeat(np.arange(len(packed)), lengths)
+        columns = np.arange(len(terms)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return _Block(lengths, terms, weights, rows, columns)
+
+    def _cosines(self, query: Mapping[Term, float], block: _Block) -> npt.NDArray[np.float64]:
+        """``_cosine(query, vector(c))`` for each candidate of the block, to the last bit:
+        the same products summed in the same order (the shorter vector's, as
+        ``_cosine`` takes it), one after another (``cumsum`` along a row)."""
+        count = len(block.lengths)
+        if not query or block.terms is None:
+            return np.zeros(count)
+        assert block.weights is not None and block.rows is not None
+        assert block.columns is not None
         query_terms = np.asarray(list(query))
         query_weights = np.fromiter(query.values(), dtype=np.float64, count=len(query))
         order = np.argsort(query_terms, kind="stable")
         ordered = query_terms[order]
-        at = np.minimum(np.searchsorted(ordered, terms), len(ordered) - 1)
-        hit = ordered[at] == terms
-        position = order[at]
-        # The candidate's terms in its order (when the query is the longer one) ...
-        by_candidate = np.zeros((count, int(lengths.max())))
-        by_candidate[rows, columns] = np.where(hit, weights * query_weights[position], 0.0)
-        # ... or the query's terms in its order.
-        by_query = np.zeros((count, len(query)))
-        by_query[rows[hit], position[hit]] = query_weights[position[hit]] * weights[hit]
-        sums = np.where(
-            len(query) > lengths,
-            np.cumsum(by_candidate, axis=1)[:, -1],
-            np.cumsum(by_query, axis=1)[:, -1],
-        )
-        result: list[float] = sums.tolist()
-        return result
+        at = np.minimum(np.searchsorted(ordered, block.terms), len(ordered) - 1)
+        hit = np.flatnonzero(ordered[at] == block.terms)
+        if not len(hit):
+            return np.zeros(count)
+        position = order[at[hit]]
+        rows = block.rows[hit]
+        products = block.weights[hit] * query_weights[position]
+        # Summed in the candidate's order when the query is the longer one, else in the
+        # query's: each row's shared terms sorted so, then added up left to right.
+        by_candidate = (len(query) > block.lengths)[rows]
+        place = np.where(by_candidate, block.columns[hit], position)
+        ranked = np.lexsort((place, rows))
+        rows = rows[ranked]
+        per_row = np.bincount(rows, minlength=count)
+        rank = np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+        matrix = np.zeros((count, int(per_row.max())))
+        matrix[rows, rank] = products[ranked]
+        return np.cumsum(matrix, axis=1)[:, -1]
 
     def posting_terms(self, clipping_id: int, count: int = POSTING_TERMS) -> list[Term]:
         """The clipping's ``count`` heaviest terms: those it is found under."""
@@ -471,9 +495,10 @@ class Scoring:
         event group."""
         query = self.vector(clipping_id)
         day = self._profiles[clipping_id].day
+        block = self._block(candidates)
         first = {
             c: _dated(cosine, day, self._profiles[c].day)
-            for c, cosine in zip(candidates, self._cosines(query, candidates), strict=True)
+            for c, cosine in zip(candidates, self._cosines(query, block).tolist(), strict=True)
         }
         neighbours = heapq.nlargest(FEEDBACK_NEIGHBOURS, first.items(), key=lambda kv: kv[1])
         widened: dict[Term, float] = dict(query)
@@ -487,8 +512,7 @@ class Scoring:
                 widened[term] = widened.get(term, 0.0) + shares[other] * weight
         widened = self._localised(widened, first)
         unit = _normalised(widened)
-        rest = [c for c in first if c not in shares]
-        against_unit = dict(zip(rest, self._cosines(unit, rest), strict=True))
+        against_unit = dict(zip(candidates, self._cosines(unit, block).tolist(), strict=True))
         final = {}
         for c, score in first.items():
             if c in shares:
@@ -510,14 +534,24 @@ class Scoring:
         places, numbers of one event) keeps its weight."""
         if LOCAL_DAMP <= 0.0 or len(first) < LOCAL_MIN:
             return query
+        if not query:
+            return query
         top = heapq.nlargest(NEIGHBOURHOOD, first.items(), key=lambda kv: kv[1])
-        spread: Counter[Term] = Counter()
-        for other, _score in top:
-            spread.update(t for t in self.vector(other) if t in query)
+        # How many of them have each query term (counted in numpy; the same numbers).
+        query_terms = np.asarray(list(query))
+        weights = np.fromiter(query.values(), dtype=np.float64, count=len(query))
+        order = np.argsort(query_terms, kind="stable")
+        ordered = query_terms[order]
+        spread = np.zeros(len(query))
+        filled = [terms for terms, _ in (self.packed(other) for other, _ in top) if len(terms)]
+        if filled:
+            terms = np.concatenate(filled)
+            at = np.minimum(np.searchsorted(ordered, terms), len(ordered) - 1)
+            hit = ordered[at] == terms
+            spread = np.bincount(order[at[hit]], minlength=len(query)).astype(np.float64)
         size = float(len(top))
-        return {
-            t: w * (1.0 - LOCAL_DAMP * (spread[t] / size) ** LOCAL_POWER) for t, w in query.items()
-        }
+        damped = weights * (1.0 - LOCAL_DAMP * (spread / size) ** LOCAL_POWER)
+        return dict(zip(query_terms.tolist(), damped.tolist(), strict=True))
 
     def _walk(
         self, clipping_id: int, scores: dict[int, float]
@@ -534,16 +568,24 @@ class Scoring:
             return scores, set()
         top = heapq.nlargest(NEIGHBOURHOOD, scores.items(), key=lambda kv: kv[1])
         ids = [clipping_id] + [i for i, _ in top]
-        vectors = [self.vector(i) for i in ids]
-        # Only terms that two of them share add to a similarity between two of them.
-        seen: Counter[Term] = Counter(term for vector in vectors for term in vector)
-        vocabulary = {term: n for n, term in enumerate(t for t, k in seen.items() if k > 1)}
-        matrix = np.zeros((len(ids), max(1, len(vocabulary))))
-        for row, vector in enumerate(vectors):
-            for term, weight in vector.items():
-                column = vocabulary.get(term)
-                if column is not None:
-                    matrix[row, column] = weight
+        packed = [self.packed(i) for i in ids]
+        # Only terms that two of them share add to a similarity between two of them; the
+        # columns in the order the terms are first met.
+        filled = [p for p in packed if len(p[0])]
+        matrix = np.zeros((len(ids), 1))
+        if filled:
+            terms = np.concatenate([t for t, _ in filled])
+            weights = np.concatenate([w for _, w in filled])
+            rows = np.repeat(np.arange(len(ids)), [len(t) for t, _ in packed])
+            _unique, first_at, inverse, counts = np.unique(
+                terms, return_index=True, return_inverse=True, return_counts=True
+            )
+            shared = counts > 1
+            column = np.zeros(len(counts), dtype=np.intp)
+            column[shared] = np.argsort(np.argsort(first_at[shared], kind="stable"), kind="stable")
+            kept = shared[inverse]
+            matrix = np.zeros((len(ids), max(1, int(shared.sum()))))
+            matrix[rows[kept], column[inverse[kept]]] = weights[kept]
         # Within the neighbourhood a term weighs by the share of its members that lack
         # it: what nearly all of them share names the subject, not the event.
         matrix = matrix * (1.0 - (matrix > 0).mean(axis=0))

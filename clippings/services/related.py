@@ -282,11 +282,15 @@ def _compute_edges(
         for i, query in queries.items()
     }
     wanted = {c for found in candidates.values() for c in found} - set(profiles)
-    others = store.stored_profiles(sorted(wanted))
-    uncached = [p.terms for i, p in others.items() if i not in frequencies.vectors]
-    if uncached:
-        frequencies.load(np.unique(np.concatenate(uncached)).tolist())
+    # Candidates whose vectors an earlier chunk computed need no terms read: their
+    # vectors are handed over (held here, whatever the cache drops meanwhile).
+    pinned = {i: v for i in wanted if (v := frequencies.vectors.get(i)) is not None}
+    others = store.stored_profiles(sorted(wanted - set(pinned)))
+    if others:
+        frequencies.load(np.unique(np.concatenate([p.terms for p in others.values()])).tolist())
+    others.update(store.stored_profiles(sorted(pinned), terms=False))
     profiles.update((i, _profile(p)) for i, p in others.items())
+    batch.hand_over(pinned)
 
     computed: dict[int, list[Edge]] = {}
     for clipping_id in own:

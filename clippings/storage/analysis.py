@@ -290,9 +290,13 @@ class AnalysisStore:
                     found.setdefault(term, []).append(clipping_id)
         return found
 
-    def stored_profiles(self, ids: Sequence[int]) -> dict[int, StoredProfile]:
-        """The stored features of those of these clippings that are live and analysed."""
+    def stored_profiles(
+        self, ids: Sequence[int], *, terms: bool = True
+    ) -> dict[int, StoredProfile]:
+        """The stored features of those of these clippings that are live and analysed
+        (without ``terms``, their terms are left out: empty arrays)."""
         found = {}
+        column = "a.terms" if terms else "NULL"
         with self._reading() as conn:
             for chunk in chunks(sorted(set(ids))):
                 for (
@@ -303,16 +307,16 @@ class AnalysisStore:
                     serial,
                     published,
                 ) in conn.exec_driver_sql(
-                    "SELECT a.clipping_id, a.terms, a.signature, a.shingle_count, a.serial, "
+                    f"SELECT a.clipping_id, {column}, a.signature, a.shingle_count, a.serial, "
                     "c.published_utc FROM clipping_analysis AS a "
                     "JOIN clippings AS c ON c.id = a.clipping_id "
                     f"WHERE a.clipping_id IN ({_marks(len(chunk))}) AND a.counted = 1",
                     tuple(chunk),
                 ):
-                    terms, counts, flags = unpack_terms(bytes(packed))
+                    keys, counts, flags = unpack_terms(bytes(packed or b""))
                     found[int(clipping_id)] = StoredProfile(
                         clipping_id=int(clipping_id),
-                        terms=terms,
+                        terms=keys,
                         counts=counts,
                         flags=flags,
                         signature=tuple(np.frombuffer(bytes(signature), dtype="<u4").tolist()),

@@ -264,9 +264,9 @@ def pick_candidates(
     return [i for i, _ in heapq.nlargest(limit, scores.items(), key=lambda kv: kv[1])]
 
 
-#: A unit vector packed: its terms (in the order of the dict ``Scoring.vector`` gives) and
-#: their weights.
-Packed = tuple[npt.NDArray[np.generic], npt.NDArray[np.float64]]
+#: A unit vector packed: its terms (in the order of the dict ``Scoring.vector`` gives),
+#: their weights, and their numbers in the vocabulary of the ``VectorCache``.
+Packed = tuple[npt.NDArray[np.generic], npt.NDArray[np.float64], npt.NDArray[np.intp]]
 
 
 class VectorCache:
@@ -277,9 +277,34 @@ class VectorCache:
     Valid only while the document frequencies and the number of clippings stay the
     same: the caller makes a new one when they change."""
 
-    def __init__(self, size: int = 20_000) -> None:
+    def __init__(self, size: int = 20_000, vocabulary: int = 2_000_000) -> None:
         self._size = size
         self._found: OrderedDict[int, Packed] = OrderedDict()
+        #: A number for each term met (vectors are matched by these numbers), and a
+        #: place for each number (-1 outside of a match).
+        self.numbers: dict[Term, int] = {}
+        self._places = np.full(1024, -1, dtype=np.intp)
+        self._vocabulary = vocabulary
+
+    def trim(self) -> None:
+        """Forget everything once the vocabulary is larger than allowed (only between
+        ``Scoring`` objects: theirs vectors are numbered by it)."""
+        if len(self.numbers) > self._vocabulary:
+            self.numbers = {}
+            self._found.clear()
+            self._places = np.full(1024, -1, dtype=np.intp)
+
+    def number(self, terms: Iterable[Term]) -> npt.NDArray[np.intp]:
+        numbers = self.numbers
+        return np.fromiter((numbers.setdefault(t, len(numbers)) for t in terms), dtype=np.intp)
+
+    def places(self) -> npt.NDArray[np.intp]:
+        """The places of every number (-1): set them for a match, and reset them."""
+        if len(self._places) < len(self.numbers):
+            grown = np.full(2 * len(self.numbers), -1, dtype=np.intp)
+            grown[: len(self._places)] = self._places
+            self._places = grown
+        return self._places
 
     def __contains__(self, clipping_id: object) -> bool:
         return clipping_id in self._found
@@ -303,7 +328,7 @@ class VectorCache:
 @dataclass(frozen=True)
 class _Block:
     """Candidates' packed vectors end to end: each one's length, and per term its
-    text, weight, candidate (row) and place in the candidate's vector (column); None
+    number, weight, candidate (row) and place in the candidate's vector (column); None
     when every vector is empty."""
 
     lengths: npt.NDArray[np.intp]
@@ -331,7 +356,7 @@ class Scoring:
         self._profiles = profiles
         self._frequencies = frequencies
         self._total = frequencies.total
-        self._cache = cache
+        self._cache = cache if cache is not None else VectorCache(0)
         self._packed: dict[int, Packed] = {}
         self._vectors: dict[int, dict[Term, float]] = {}
 
@@ -347,18 +372,21 @@ class Scoring:
         found = self._packed.get(clipping_id)
         if found is not None:
             return found
-        if self._cache is not None:
-            found = self._cache.get(clipping_id)
+        found = self._cache.get(clipping_id)
         if found is None:
             found = self._pack(self._profiles[clipping_id])
-            if self._cache is not None:
-                self._cache.put(clipping_id, found)
+            self._cache.put(clipping_id, found)
         self._packed[clipping_id] = found
         return found
 
     def _pack(self, entry: Profile) -> Packed:
+        nothing = (
+            np.empty(0, dtype=np.int64),
+            np.empty(0, dtype=np.float64),
+            np.empty(0, dtype=np.intp),
+        )
         if not len(entry.terms):
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+            return nothing
         df = self._frequencies.of(entry.terms)
         idf = np.log((self._total + 1.0) / (df + 0.5))
         weights = (1.0 + np.log(entry.counts)) * idf
@@ -373,15 +401,16 @@ class Scoring:
         kept = weights[order]
         norm = math.sqrt(float(np.dot(kept, kept)))
         if not norm:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-        return np.asarray(entry.terms)[order], kept / norm
+            return nothing
+        terms = np.asarray(entry.terms)[order]
+        return terms, kept / norm, self._cache.number(terms.tolist())
 
     def vector(self, clipping_id: int) -> dict[Term, float]:
         """The clipping's unit vector of its ``VECTOR_TERMS`` most distinctive terms."""
         found = self._vectors.get(clipping_id)
         if found is not None:
             return found
-        terms, weights = self.packed(clipping_id)
+        terms, weights, _numbers = self.packed(clipping_id)
         vector: dict[Term, float] = dict(zip(terms.tolist(), weights.tolist(), strict=True))
         self._vectors[clipping_id] = vector
         return vector
@@ -389,12 +418,12 @@ class Scoring:
     def _block(self, candidates: Sequence[int]) -> _Block:
         """The candidates' packed vectors laid end to end, for ``_cosines``."""
         packed = [self.packed(c) for c in candidates]
-        lengths = np.fromiter((len(t) for t, _ in packed), dtype=np.intp, count=len(packed))
+        lengths = np.fromiter((len(p[0]) for p in packed), dtype=np.intp, count=len(packed))
         filled = [p for p in packed if len(p[0])]
         if not filled:
             return _Block(lengths, None, None, None, None)
-        terms = np.concatenate([t for t, _ in filled])
-        weights = np.concatenate([w for _, w in filled])
+        terms = np.concatenate([p[2] for p in filled])
+        weights = np.concatenate([p[1] for p in filled])
         rows = np.repeat(np.arange(len(packed)), lengths)
         columns = np.arange(len(terms)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         return _Block(lengths, terms, weights, rows, columns)
@@ -408,15 +437,16 @@ class Scoring:
             return np.zeros(count)
         assert block.weights is not None and block.rows is not None
         assert block.columns is not None
-        query_terms = np.asarray(list(query))
         query_weights = np.fromiter(query.values(), dtype=np.float64, count=len(query))
-        order = np.argsort(query_terms, kind="stable")
-        ordered = query_terms[order]
-        at = np.minimum(np.searchsorted(ordered, block.terms), len(ordered) - 1)
-        hit = np.flatnonzero(ordered[at] == block.terms)
+        numbers = self._cache.number(query)
+        places = self._cache.places()
+        places[numbers] = np.arange(len(numbers))
+        found = places[block.terms]
+        places[numbers] = -1
+        hit = np.flatnonzero(found >= 0)
         if not len(hit):
             return np.zeros(count)
-        position = order[at[hit]]
+        position = found[hit]
         rows = block.rows[hit]
         products = block.weights[hit] * query_weights[position]
         # Summed in the candidate's order when the query is the longer one, else in the
@@ -538,20 +568,19 @@ class Scoring:
             return query
         top = heapq.nlargest(NEIGHBOURHOOD, first.items(), key=lambda kv: kv[1])
         # How many of them have each query term (counted in numpy; the same numbers).
-        query_terms = np.asarray(list(query))
         weights = np.fromiter(query.values(), dtype=np.float64, count=len(query))
-        order = np.argsort(query_terms, kind="stable")
-        ordered = query_terms[order]
         spread = np.zeros(len(query))
-        filled = [terms for terms, _ in (self.packed(other) for other, _ in top) if len(terms)]
+        filled = [p[2] for p in (self.packed(other) for other, _ in top) if len(p[2])]
         if filled:
-            terms = np.concatenate(filled)
-            at = np.minimum(np.searchsorted(ordered, terms), len(ordered) - 1)
-            hit = ordered[at] == terms
-            spread = np.bincount(order[at[hit]], minlength=len(query)).astype(np.float64)
+            numbers = self._cache.number(query)
+            places = self._cache.places()
+            places[numbers] = np.arange(len(numbers))
+            found = places[np.concatenate(filled)]
+            places[numbers] = -1
+            spread = np.bincount(found[found >= 0], minlength=len(query)).astype(np.float64)
         size = float(len(top))
         damped = weights * (1.0 - LOCAL_DAMP * (spread / size) ** LOCAL_POWER)
-        return dict(zip(query_terms.tolist(), damped.tolist(), strict=True))
+        return dict(zip(query, damped.tolist(), strict=True))
 
     def _walk(
         self, clipping_id: int, scores: dict[int, float]
@@ -574,9 +603,9 @@ class Scoring:
         filled = [p for p in packed if len(p[0])]
         matrix = np.zeros((len(ids), 1))
         if filled:
-            terms = np.concatenate([t for t, _ in filled])
-            weights = np.concatenate([w for _, w in filled])
-            rows = np.repeat(np.arange(len(ids)), [len(t) for t, _ in packed])
+            terms = np.concatenate([p[2] for p in filled])
+            weights = np.concatenate([p[1] for p in filled])
+            rows = np.repeat(np.arange(len(ids)), [len(p[0]) for p in packed])
             _unique, first_at, inverse, counts = np.unique(
                 terms, return_index=True, return_inverse=True, return_counts=True
             )

@@ -364,6 +364,7 @@ def _analyse(archive: Archive, done: Mapping[int, int], *, edges: bool = True) -
             chunk = live[start : start + EDGES_CHUNK]
             _compute_edges(archive, chunk, {i: done[i] for i in chunk}, frequencies)
             frequencies.trim(FREQUENCIES_KEPT)
+            frequencies.vectors.trim()
         gone = {i: q for i, q in done.items() if i not in live_set}
         if gone:
             archive.store.save_edges({}, {}, {}, gone)

@@ -272,12 +272,14 @@ Packed = tuple[npt.NDArray[np.generic], npt.NDArray[np.float64], npt.NDArray[np.
 class VectorCache:
     """Packed unit vectors kept across the ``Scoring`` objects of one batch (clippings
     analysed together share many candidates), the least recently used dropped beyond
-    ``size`` (a vector of ``VECTOR_TERMS`` terms takes about 3 kB).
+    ``size`` (a vector of ``VECTOR_TERMS`` terms takes about 4 kB), and everything
+    once the vocabulary passes ``vocabulary`` terms (about 100 bytes each): at most
+    about 130 MB with the defaults.
 
     Valid only while the document frequencies and the number of clippings stay the
     same: the caller makes a new one when they change."""
 
-    def __init__(self, size: int = 20_000, vocabulary: int = 2_000_000) -> None:
+    def __init__(self, size: int = 20_000, vocabulary: int = 500_000) -> None:
         self._size = size
         self._found: OrderedDict[int, Packed] = OrderedDict()
         #: A number for each term met (vectors are matched by these numbers), and a
@@ -288,7 +290,7 @@ class VectorCache:
 
     def trim(self) -> None:
         """Forget everything once the vocabulary is larger than allowed (only between
-        ``Scoring`` objects: theirs vectors are numbered by it)."""
+        ``Scoring`` objects: their vectors are numbered by it)."""
         if len(self.numbers) > self._vocabulary:
             self.numbers = {}
             self._found.clear()

@@ -74,7 +74,7 @@ ANALYSIS_BATCH = 200
 EDGES_CHUNK = 25
 #: Document frequencies kept in memory between chunks of a batch.
 FREQUENCIES_KEPT = 500_000
-#: Unit vectors kept between chunks of a batch (about 3 kB each).
+#: Unit vectors kept between chunks of a batch (about 4 kB each).
 VECTORS_KEPT = 20_000
 #: ``related`` applies a queue of at most this many clippings before answering.
 QUICK_SYNC = 50

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter
+from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -57,6 +57,7 @@ __all__ = [
     "Link",
     "Profile",
     "Scoring",
+    "VectorCache",
     "admit",
     "copies",
     "features",
@@ -263,32 +264,131 @@ def pick_candidates(
     return [i for i, _ in heapq.nlargest(limit, scores.items(), key=lambda kv: kv[1])]
 
 
+#: A unit vector packed: its terms (in the order of the dict ``Scoring.vector`` gives),
+#: their weights, and their numbers in the vocabulary of the ``VectorCache``.
+Packed = tuple[npt.NDArray[np.generic], npt.NDArray[np.float64], npt.NDArray[np.intp]]
+
+
+class VectorCache:
+    """Packed unit vectors kept across the ``Scoring`` objects of one batch (clippings
+    analysed together share many candidates), the least recently used dropped beyond
+    ``size`` (a vector of ``VECTOR_TERMS`` terms takes about 4 kB), and everything
+    once the vocabulary passes ``vocabulary`` terms (about 100 bytes each): at most
+    about 130 MB with the defaults.
+
+    Valid only while the document frequencies and the number of clippings stay the
+    same: the caller makes a new one when they change."""
+
+    def __init__(self, size: int = 20_000, vocabulary: int = 500_000) -> None:
+        self._size = size
+        self._found: OrderedDict[int, Packed] = OrderedDict()
+        #: A number for each term met (vectors are matched by these numbers), and a
+        #: place for each number (-1 outside of a match).
+        self.numbers: dict[Term, int] = {}
+        self._places = np.full(1024, -1, dtype=np.intp)
+        self._vocabulary = vocabulary
+
+    def trim(self) -> None:
+        """Forget everything once the vocabulary is larger than allowed (only between
+        ``Scoring`` objects: their vectors are numbered by it)."""
+        if len(self.numbers) > self._vocabulary:
+            self.numbers = {}
+            self._found.clear()
+            self._places = np.full(1024, -1, dtype=np.intp)
+
+    def number(self, terms: Iterable[Term]) -> npt.NDArray[np.intp]:
+        numbers = self.numbers
+        return np.fromiter((numbers.setdefault(t, len(numbers)) for t in terms), dtype=np.intp)
+
+    def places(self) -> npt.NDArray[np.intp]:
+        """The places of every number (-1): set them for a match, and reset them."""
+        if len(self._places) < len(self.numbers):
+            grown = np.full(2 * len(self.numbers), -1, dtype=np.intp)
+            grown[: len(self._places)] = self._places
+            self._places = grown
+        return self._places
+
+    def __contains__(self, clipping_id: object) -> bool:
+        return clipping_id in self._found
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def get(self, clipping_id: int) -> Packed | None:
+        found = self._found.get(clipping_id)
+        if found is not None:
+            self._found.move_to_end(clipping_id)
+        return found
+
+    def put(self, clipping_id: int, packed: Packed) -> None:
+        self._found[clipping_id] = packed
+        self._found.move_to_end(clipping_id)
+        while len(self._found) > self._size:
+            self._found.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Candidates' packed vectors end to end: each one's length, and per term its
+    number, weight, candidate (row) and place in the candidate's vector (column); None
+    when every vector is empty."""
+
+    lengths: npt.NDArray[np.intp]
+    terms: npt.NDArray[np.generic] | None
+    weights: npt.NDArray[np.float64] | None
+    rows: npt.NDArray[np.intp] | None
+    columns: npt.NDArray[np.intp] | None
+
+
 class Scoring:
     """The profiles of one clipping's candidates (or of a batch of clippings and their
     candidates), with the archive's document frequencies, scored on demand.
 
     Vectors are computed once per profile and kept for the life of this object (one
-    batch): hand it only what the batch needs.
+    batch): hand it only what the batch needs. ``cache`` keeps them across batches
+    scored with the same frequencies.
     """
 
-    def __init__(self, profiles: Mapping[int, Profile], frequencies: Frequencies) -> None:
+    def __init__(
+        self,
+        profiles: Mapping[int, Profile],
+        frequencies: Frequencies,
+        cache: VectorCache | None = None,
+    ) -> None:
         self._profiles = profiles
         self._frequencies = frequencies
         self._total = frequencies.total
+        self._cache = cache if cache is not None else VectorCache(0)
+        self._packed: dict[int, Packed] = {}
         self._vectors: dict[int, dict[Term, float]] = {}
 
     def __contains__(self, clipping_id: object) -> bool:
         return clipping_id in self._profiles
 
-    def vector(self, clipping_id: int) -> dict[Term, float]:
-        """The clipping's unit vector of its ``VECTOR_TERMS`` most distinctive terms."""
-        found = self._vectors.get(clipping_id)
+    def hand_over(self, packed: Mapping[int, Packed]) -> None:
+        """Take these vectors as computed (their profiles' terms are then not needed)."""
+        self._packed.update(packed)
+
+    def packed(self, clipping_id: int) -> Packed:
+        """The clipping's unit vector (see ``vector``) as arrays."""
+        found = self._packed.get(clipping_id)
         if found is not None:
             return found
-        entry = self._profiles[clipping_id]
+        found = self._cache.get(clipping_id)
+        if found is None:
+            found = self._pack(self._profiles[clipping_id])
+            self._cache.put(clipping_id, found)
+        self._packed[clipping_id] = found
+        return found
+
+    def _pack(self, entry: Profile) -> Packed:
+        nothing = (
+            np.empty(0, dtype=np.int64),
+            np.empty(0, dtype=np.float64),
+            np.empty(0, dtype=np.intp),
+        )
         if not len(entry.terms):
-            self._vectors[clipping_id] = {}
-            return {}
+            return nothing
         df = self._frequencies.of(entry.terms)
         idf = np.log((self._total + 1.0) / (df + 0.5))
         weights = (1.0 + np.log(entry.counts)) * idf
@@ -302,14 +402,66 @@ class Scoring:
             order = np.arange(len(weights))
         kept = weights[order]
         norm = math.sqrt(float(np.dot(kept, kept)))
-        terms = entry.terms
-        vector = (
-            {terms[int(i)]: float(w) / norm for i, w in zip(order, kept, strict=True)}
-            if norm
-            else {}
-        )
+        if not norm:
+            return nothing
+        terms = np.asarray(entry.terms)[order]
+        return terms, kept / norm, self._cache.number(terms.tolist())
+
+    def vector(self, clipping_id: int) -> dict[Term, float]:
+        """The clipping's unit vector of its ``VECTOR_TERMS`` most distinctive terms."""
+        found = self._vectors.get(clipping_id)
+        if found is not None:
+            return found
+        terms, weights, _numbers = self.packed(clipping_id)
+        vector: dict[Term, float] = dict(zip(terms.tolist(), weights.tolist(), strict=True))
         self._vectors[clipping_id] = vector
         return vector
+
+    def _block(self, candidates: Sequence[int]) -> _Block:
+        """The candidates' packed vectors laid end to end, for ``_cosines``."""
+        packed = [self.packed(c) for c in candidates]
+        lengths = np.fromiter((len(p[0]) for p in packed), dtype=np.intp, count=len(packed))
+        filled = [p for p in packed if len(p[0])]
+        if not filled:
+            return _Block(lengths, None, None, None, None)
+        terms = np.concatenate([p[2] for p in filled])
+        weights = np.concatenate([p[1] for p in filled])
+        rows = np.repeat(np.arange(len(packed)), lengths)
+        columns = np.arange(len(terms)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return _Block(lengths, terms, weights, rows, columns)
+
+    def _cosines(self, query: Mapping[Term, float], block: _Block) -> npt.NDArray[np.float64]:
+        """``_cosine(query, vector(c))`` for each candidate of the block, to the last bit:
+        the same products summed in the same order (the shorter vector's, as
+        ``_cosine`` takes it), one after another (``cumsum`` along a row)."""
+        count = len(block.lengths)
+        if not query or block.terms is None:
+            return np.zeros(count)
+        assert block.weights is not None and block.rows is not None
+        assert block.columns is not None
+        query_weights = np.fromiter(query.values(), dtype=np.float64, count=len(query))
+        numbers = self._cache.number(query)
+        places = self._cache.places()
+        places[numbers] = np.arange(len(numbers))
+        found = places[block.terms]
+        places[numbers] = -1
+        hit = np.flatnonzero(found >= 0)
+        if not len(hit):
+            return np.zeros(count)
+        position = found[hit]
+        rows = block.rows[hit]
+        products = block.weights[hit] * query_weights[position]
+        # Summed in the candidate's order when the query is the longer one, else in the
+        # query's: each row's shared terms sorted so, then added up left to right.
+        by_candidate = (len(query) > block.lengths)[rows]
+        place = np.where(by_candidate, block.columns[hit], position)
+        ranked = np.lexsort((place, rows))
+        rows = rows[ranked]
+        per_row = np.bincount(rows, minlength=count)
+        rank = np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+        matrix = np.zeros((count, int(per_row.max())))
+        matrix[rows, rank] = products[ranked]
+        return np.cumsum(matrix, axis=1)[:, -1]
 
     def posting_terms(self, clipping_id: int, count: int = POSTING_TERMS) -> list[Term]:
         """The clipping's ``count`` heaviest terms: those it is found under."""
@@ -375,9 +527,10 @@ class Scoring:
         event group."""
         query = self.vector(clipping_id)
         day = self._profiles[clipping_id].day
+        block = self._block(candidates)
         first = {
-            c: _dated(_cosine(query, self.vector(c)), day, self._profiles[c].day)
-            for c in candidates
+            c: _dated(cosine, day, self._profiles[c].day)
+            for c, cosine in zip(candidates, self._cosines(query, block).tolist(), strict=True)
         }
         neighbours = heapq.nlargest(FEEDBACK_NEIGHBOURS, first.items(), key=lambda kv: kv[1])
         widened: dict[Term, float] = dict(query)
@@ -391,16 +544,17 @@ class Scoring:
                 widened[term] = widened.get(term, 0.0) + shares[other] * weight
         widened = self._localised(widened, first)
         unit = _normalised(widened)
+        against_unit = dict(zip(candidates, self._cosines(unit, block).tolist(), strict=True))
         final = {}
         for c, score in first.items():
             if c in shares:
                 # Leave the candidate's own part out: a piece must not vouch for itself.
                 own = self.vector(c)
                 alone = {t: w - shares[c] * own.get(t, 0.0) for t, w in widened.items()}
-                against = _normalised(alone)
+                cosine = _cosine(_normalised(alone), self.vector(c))
             else:
-                against = unit
-            second = _dated(_cosine(against, self.vector(c)), day, self._profiles[c].day)
+                cosine = against_unit[c]
+            second = _dated(cosine, day, self._profiles[c].day)
             final[c] = (1.0 - FEEDBACK_MIX) * score + FEEDBACK_MIX * second
         walked, group = self._walk(clipping_id, final)
         return first, walked, group
@@ -412,14 +566,23 @@ class Scoring:
         places, numbers of one event) keeps its weight."""
         if LOCAL_DAMP <= 0.0 or len(first) < LOCAL_MIN:
             return query
+        if not query:
+            return query
         top = heapq.nlargest(NEIGHBOURHOOD, first.items(), key=lambda kv: kv[1])
-        spread: Counter[Term] = Counter()
-        for other, _score in top:
-            spread.update(t for t in self.vector(other) if t in query)
+        # How many of them have each query term (counted in numpy; the same numbers).
+        weights = np.fromiter(query.values(), dtype=np.float64, count=len(query))
+        spread = np.zeros(len(query))
+        filled = [p[2] for p in (self.packed(other) for other, _ in top) if len(p[2])]
+        if filled:
+            numbers = self._cache.number(query)
+            places = self._cache.places()
+            places[numbers] = np.arange(len(numbers))
+            found = places[np.concatenate(filled)]
+            places[numbers] = -1
+            spread = np.bincount(found[found >= 0], minlength=len(query)).astype(np.float64)
         size = float(len(top))
-        return {
-            t: w * (1.0 - LOCAL_DAMP * (spread[t] / size) ** LOCAL_POWER) for t, w in query.items()
-        }
+        damped = weights * (1.0 - LOCAL_DAMP * (spread / size) ** LOCAL_POWER)
+        return dict(zip(query, damped.tolist(), strict=True))
 
     def _walk(
         self, clipping_id: int, scores: dict[int, float]
@@ -436,16 +599,24 @@ class Scoring:
             return scores, set()
         top = heapq.nlargest(NEIGHBOURHOOD, scores.items(), key=lambda kv: kv[1])
         ids = [clipping_id] + [i for i, _ in top]
-        vectors = [self.vector(i) for i in ids]
-        # Only terms that two of them share add to a similarity between two of them.
-        seen: Counter[Term] = Counter(term for vector in vectors for term in vector)
-        vocabulary = {term: n for n, term in enumerate(t for t, k in seen.items() if k > 1)}
-        matrix = np.zeros((len(ids), max(1, len(vocabulary))))
-        for row, vector in enumerate(vectors):
-            for term, weight in vector.items():
-                column = vocabulary.get(term)
-                if column is not None:
-                    matrix[row, column] = weight
+        packed = [self.packed(i) for i in ids]
+        # Only terms that two of them share add to a similarity between two of them; the
+        # columns in the order the terms are first met.
+        filled = [p for p in packed if len(p[0])]
+        matrix = np.zeros((len(ids), 1))
+        if filled:
+            terms = np.concatenate([p[2] for p in filled])
+            weights = np.concatenate([p[1] for p in filled])
+            rows = np.repeat(np.arange(len(ids)), [len(p[0]) for p in packed])
+            _unique, first_at, inverse, counts = np.unique(
+                terms, return_index=True, return_inverse=True, return_counts=True
+            )
+            shared = counts > 1
+            column = np.zeros(len(counts), dtype=np.intp)
+            column[shared] = np.argsort(np.argsort(first_at[shared], kind="stable"), kind="stable")
+            kept = shared[inverse]
+            matrix = np.zeros((len(ids), max(1, int(shared.sum()))))
+            matrix[rows[kept], column[inverse[kept]]] = weights[kept]
         # Within the neighbourhood a term weighs by the share of its members that lack
         # it: what nearly all of them share names the subject, not the event.
         matrix = matrix * (1.0 - (matrix > 0).mean(axis=0))

@@ -74,6 +74,8 @@ ANALYSIS_BATCH = 200
 EDGES_CHUNK = 25
 #: Document frequencies kept in memory between chunks of a batch.
 FREQUENCIES_KEPT = 500_000
+#: Unit vectors kept between chunks of a batch (about 4 kB each).
+VECTORS_KEPT = 20_000
 #: ``related`` applies a queue of at most this many clippings before answering.
 QUICK_SYNC = 50
 
@@ -129,6 +131,8 @@ class _Frequencies:
         self._lookup = lookup
         self._known: dict[int, int] = {}
         self._total = total
+        #: Unit vectors computed with these frequencies (valid as long as they are).
+        self.vectors = scoring.VectorCache(VECTORS_KEPT)
 
     @property
     def total(self) -> int:
@@ -140,7 +144,8 @@ class _Frequencies:
             self._known.clear()
 
     def load(self, terms: Iterable[int]) -> None:
-        wanted = [t for t in {int(t) for t in terms} if t not in self._known]
+        known = self._known
+        wanted = [t for t in set(terms) if t not in known]
         if wanted:
             found = self._lookup(wanted)
             for term in wanted:
@@ -267,8 +272,9 @@ def _compute_edges(
     profiles: dict[int, Profile] = {i: _profile(p) for i, p in own.items()}
     if frequencies is None or frequencies.total != total:
         frequencies = _Frequencies(store.frequencies, total)
-    frequencies.load(t for p in own.values() for t in p.terms.tolist())
-    batch = Scoring(profiles, frequencies)
+    if own:
+        frequencies.load(np.unique(np.concatenate([p.terms for p in own.values()])).tolist())
+    batch = Scoring(profiles, frequencies, frequencies.vectors)
     queries = {i: batch.query_terms(i) for i in own}
     postings = store.postings([int(t) for q in queries.values() for t, _ in q])  # type: ignore[call-overload]
     candidates = {
@@ -276,9 +282,15 @@ def _compute_edges(
         for i, query in queries.items()
     }
     wanted = {c for found in candidates.values() for c in found} - set(profiles)
-    others = store.stored_profiles(sorted(wanted))
-    frequencies.load(t for p in others.values() for t in p.terms.tolist())
+    # Candidates whose vectors an earlier chunk computed need no terms read: their
+    # vectors are handed over (held here, whatever the cache drops meanwhile).
+    pinned = {i: v for i in wanted if (v := frequencies.vectors.get(i)) is not None}
+    others = store.stored_profiles(sorted(wanted - set(pinned)))
+    if others:
+        frequencies.load(np.unique(np.concatenate([p.terms for p in others.values()])).tolist())
+    others.update(store.stored_profiles(sorted(pinned), terms=False))
     profiles.update((i, _profile(p)) for i, p in others.items())
+    batch.hand_over(pinned)
 
     computed: dict[int, list[Edge]] = {}
     for clipping_id in own:
@@ -292,7 +304,8 @@ def _compute_edges(
     neighbours = {e.other for kept in computed.values() for e in kept}
     held_by = {h for found in holders.values() for h in found}
     affected = sorted((neighbours | held_by) - set(computed))
-    lists = {i: [_edge(r) for r in rows] for i, rows in store.edge_lists(affected).items()}
+    stored_lists = store.edge_lists(affected)
+    lists = {i: [_edge(r) for r in rows] for i, rows in stored_lists.items()}
     # A clipping that was analysed before a list was computed was among that list's
     # candidates: its own ranking stands, and only a newer one enters it as related (the
     # closeness of stories is symmetric: it enters whenever it beats the worst).
@@ -332,7 +345,10 @@ def _compute_edges(
                     ]
             lists[other] = kept_list
     rows = {i: [_edge_row(e) for e in kept] for i, kept in computed.items()}
-    rows.update((i, [_edge_row(e) for e in kept]) for i, kept in lists.items())
+    for i, kept in lists.items():
+        found = [_edge_row(e) for e in kept]
+        if set(found) != set(stored_lists[i]):  # a list left as it was is not written again
+            rows[i] = found
     store.save_edges(rows, dict.fromkeys(own, total), posting_terms, done, after)
 
 
@@ -348,6 +364,7 @@ def _analyse(archive: Archive, done: Mapping[int, int], *, edges: bool = True) -
             chunk = live[start : start + EDGES_CHUNK]
             _compute_edges(archive, chunk, {i: done[i] for i in chunk}, frequencies)
             frequencies.trim(FREQUENCIES_KEPT)
+            frequencies.vectors.trim()
         gone = {i: q for i, q in done.items() if i not in live_set}
         if gone:
             archive.store.save_edges({}, {}, {}, gone)

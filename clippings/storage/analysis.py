@@ -281,44 +281,48 @@ class AnalysisStore:
         found: dict[int, list[int]] = {}
         with self._reading() as conn:
             for chunk in chunks(sorted(set(terms))):
-                for term, clipping_id in conn.execute(
-                    select(term_postings.c.term, term_postings.c.clipping_id).where(
-                        term_postings.c.term.in_(chunk)
-                    )
+                # The driver's rows as they are: a chunk's postings are many thousands.
+                for term, clipping_id in conn.exec_driver_sql(
+                    "SELECT term, clipping_id FROM term_postings WHERE term IN "
+                    f"({_marks(len(chunk))})",
+                    tuple(chunk),
                 ):
-                    found.setdefault(int(term), []).append(int(clipping_id))
+                    found.setdefault(term, []).append(clipping_id)
         return found
 
-    def stored_profiles(self, ids: Sequence[int]) -> dict[int, StoredProfile]:
-        """The stored features of those of these clippings that are live and analysed."""
+    def stored_profiles(
+        self, ids: Sequence[int], *, terms: bool = True
+    ) -> dict[int, StoredProfile]:
+        """The stored features of those of these clippings that are live and analysed
+        (without ``terms``, their terms are left out: empty arrays)."""
         found = {}
+        column = "a.terms" if terms else "NULL"
         with self._reading() as conn:
             for chunk in chunks(sorted(set(ids))):
-                for row in conn.execute(
-                    select(
-                        clipping_analysis.c.clipping_id,
-                        clipping_analysis.c.terms,
-                        clipping_analysis.c.signature,
-                        clipping_analysis.c.shingle_count,
-                        clipping_analysis.c.serial,
-                        clippings.c.published_utc,
-                    )
-                    .join(clippings, clippings.c.id == clipping_analysis.c.clipping_id)
-                    .where(
-                        clipping_analysis.c.clipping_id.in_(chunk),
-                        clipping_analysis.c.counted.is_(True),
-                    )
+                for (
+                    clipping_id,
+                    packed,
+                    signature,
+                    shingle_count,
+                    serial,
+                    published,
+                ) in conn.exec_driver_sql(
+                    f"SELECT a.clipping_id, {column}, a.signature, a.shingle_count, a.serial, "
+                    "c.published_utc FROM clipping_analysis AS a "
+                    "JOIN clippings AS c ON c.id = a.clipping_id "
+                    f"WHERE a.clipping_id IN ({_marks(len(chunk))}) AND a.counted = 1",
+                    tuple(chunk),
                 ):
-                    terms, counts, flags = unpack_terms(bytes(row.terms))
-                    found[int(row.clipping_id)] = StoredProfile(
-                        clipping_id=int(row.clipping_id),
-                        terms=terms,
+                    keys, counts, flags = unpack_terms(bytes(packed or b""))
+                    found[int(clipping_id)] = StoredProfile(
+                        clipping_id=int(clipping_id),
+                        terms=keys,
                         counts=counts,
                         flags=flags,
-                        signature=tuple(np.frombuffer(bytes(row.signature), dtype="<u4").tolist()),
-                        shingle_count=int(row.shingle_count),
-                        day=_day(row.published_utc),
-                        serial=int(row.serial),
+                        signature=tuple(np.frombuffer(bytes(signature), dtype="<u4").tolist()),
+                        shingle_count=int(shingle_count),
+                        day=_day_of_text(published),
+                        serial=int(serial),
                     )
         return found
 
@@ -347,10 +351,22 @@ class AnalysisStore:
         found: dict[int, list[EdgeRow]] = {i: [] for i in ids}
         with self._reading() as conn:
             for chunk in chunks(sorted(set(ids))):
-                for row in conn.execute(
-                    select(related_edges).where(related_edges.c.clipping_id.in_(chunk))
+                for (
+                    clipping_id,
+                    other,
+                    score,
+                    shared,
+                    relation,
+                    closeness,
+                    story,
+                ) in conn.exec_driver_sql(
+                    "SELECT clipping_id, other_id, score, shared, relation, closeness, story "
+                    f"FROM related_edges WHERE clipping_id IN ({_marks(len(chunk))})",
+                    tuple(chunk),
                 ):
-                    found[int(row.clipping_id)].append(_edge(row))
+                    found[clipping_id].append(
+                        (other, float(score), float(shared), relation, closeness, bool(story))
+                    )
         return found
 
     def edge_holders(self, ids: Sequence[int]) -> dict[int, list[int]]:
@@ -358,12 +374,12 @@ class AnalysisStore:
         found: dict[int, list[int]] = {}
         with self._reading() as conn:
             for chunk in chunks(sorted(set(ids))):
-                for holder, other in conn.execute(
-                    select(related_edges.c.clipping_id, related_edges.c.other_id).where(
-                        related_edges.c.other_id.in_(chunk)
-                    )
+                for holder, other in conn.exec_driver_sql(
+                    "SELECT clipping_id, other_id FROM related_edges "
+                    f"WHERE other_id IN ({_marks(len(chunk))})",
+                    tuple(chunk),
                 ):
-                    found.setdefault(int(other), []).append(int(holder))
+                    found.setdefault(other, []).append(holder)
         return found
 
     def last_serial(self) -> int:
@@ -577,28 +593,22 @@ class AnalysisStore:
                     )
                 )
             }
-            rows: list[dict[str, object]] = []
+            rows: list[tuple[int, int, float, float, str | None, float | None, bool]] = []
             replaced = [i for i in lists if i in present]
             for chunk in chunks(sorted(replaced)):
                 conn.execute(delete(related_edges).where(related_edges.c.clipping_id.in_(chunk)))
             for clipping_id in replaced:
-                rows.extend(
-                    {
-                        "clipping_id": clipping_id,
-                        "other_id": other,
-                        "score": score,
-                        "shared": shared,
-                        "relation": relation,
-                        "closeness": closeness,
-                        "story": story,
-                    }
-                    for other, score, shared, relation, closeness, story in lists[clipping_id]
-                )
+                rows.extend((clipping_id, *row) for row in lists[clipping_id])
             if rows:
-                conn.execute(insert(related_edges), rows)
+                conn.exec_driver_sql(
+                    "INSERT INTO related_edges "
+                    "(clipping_id, other_id, score, shared, relation, closeness, story) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
             # Executemany, not a statement per row: a batch is one short transaction.
             unposted: list[tuple[int, int]] = []
-            posted: list[dict[str, int]] = []
+            posted: list[tuple[int, int]] = []
             marks: list[tuple[bytes | None, int | None, int | None, int]] = []
             for clipping_id in ids:
                 if clipping_id not in present:
@@ -610,9 +620,7 @@ class AnalysisStore:
                     unique = np.unique(np.asarray(keys, dtype=np.int64))
                     wanted = {int(k) for k in unique}
                     unposted.extend((t, clipping_id) for t in sorted(before - wanted))
-                    posted.extend(
-                        {"term": t, "clipping_id": clipping_id} for t in sorted(wanted - before)
-                    )
+                    posted.extend((t, clipping_id) for t in sorted(wanted - before))
                     data = unique.astype("<i8").tobytes()
                 at = computed.get(clipping_id)
                 marks.append((data, at, after if at is not None else None, clipping_id))
@@ -621,7 +629,9 @@ class AnalysisStore:
                     "DELETE FROM term_postings WHERE term = ? AND clipping_id = ?", unposted
                 )
             if posted:
-                conn.execute(insert(term_postings).prefix_with("OR IGNORE"), posted)
+                conn.exec_driver_sql(
+                    "INSERT OR IGNORE INTO term_postings (term, clipping_id) VALUES (?, ?)", posted
+                )
             if marks:
                 conn.exec_driver_sql(
                     "UPDATE clipping_analysis SET posted = ?, "
@@ -646,6 +656,19 @@ def _edge(row: object) -> EdgeRow:
         None if r["closeness"] is None else float(r["closeness"]),
         bool(r["story"]),
     )
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def _day_of_text(moment: object) -> int | None:
+    """The day of a date and time as the driver gives it (SQLAlchemy's text form)."""
+    if moment is None:
+        return None
+    if isinstance(moment, datetime):
+        return _day(moment)
+    return datetime.fromisoformat(str(moment)).date().toordinal()
 
 
 def _keys_of_terms(data: bytes) -> list[int]:

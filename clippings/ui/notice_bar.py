@@ -72,7 +72,7 @@ class NoticeBar(QFrame):
         self.notes = tuple(n for n in notes if n.strip())
         self.suggestions = tuple(s for s in suggestions if s.strip())
         lines = [f"⚠ {html.escape(note)}" for note in self.notes]
-        lines += [f"💡 {suggestion}" for suggestion in self.suggestions]
+        lines += [f"<b>Tip:</b> {suggestion}" for suggestion in self.suggestions]
         self.label.setText("<br>".join(lines))
         self.setVisible(bool(lines))
 

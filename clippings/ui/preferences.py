@@ -88,8 +88,8 @@ class PreferencesDialog(QDialog):
             status += " It is open read-only, so its engine cannot be changed."
         else:
             status += (
-                " Switching builds a new search index in the background (about a minute "
-                "per 50,000 clippings with tantivy, several with Whoosh); until it is "
+                " Switching builds a new search index in the background (under a minute "
+                "per 50,000 clippings with tantivy, about five with Whoosh); until it is "
                 "complete, searches use the current one."
             )
         self.status = QLabel(status, box)

@@ -774,6 +774,23 @@ def report(bench: Bench) -> None:
     write_doc(bench, results)
 
 
+def _analysis_note(bench: Bench) -> list[str]:
+    """Say so when the related pieces' analysis was made up rather than computed."""
+    service = str(bench.state.get("features", {}).get("service", ""))
+    if not service.startswith("synthetic"):
+        return []
+    return [
+        "The related pieces' stored analysis of the bulk-loaded clippings was made up "
+        "(`build --analysis synthetic`: term counts, postings and 30 neighbours each, "
+        "by `tests/synthetic.fill_analysis`), which is what the speed and memory of "
+        "`related` and `stories` depend on; computing it (`related.sync`) is measured "
+        "at 10,000 clippings. The import rows include computing and storing the new "
+        "clippings' features; finding their related pieces follows the import "
+        "(`related.sync`) and is not in those figures.",
+        "",
+    ]
+
+
 def markdown(bench: Bench, results: dict[str, Any]) -> str:
     facts = results.get("machine") or machine()
     build = ", ".join(
@@ -790,6 +807,7 @@ def markdown(bench: Bench, results: dict[str, Any]) -> str:
         f" with `python bench/scale.py measure --size {bench.size}`"
         f" (built with `build --size {bench.size}`: {build or 'no stage timed'}).",
         "",
+        *_analysis_note(bench),
         "Machine: " + "; ".join(f"{k} {v}" for k, v in facts.items()) + ".",
         "",
         "| row | what | measured | target | ratio | | references (same run) and notes |",

@@ -27,6 +27,7 @@ from pathlib import Path
 from clippings import importers
 from clippings.importers.bundle import BundleContents, is_bundle, read_bundle
 from clippings.model import (
+    ArchiveError,
     Cancelled,
     ClippingsError,
     Extracted,
@@ -251,6 +252,9 @@ class _ImportRun:
         # Read files wait here; a full queue holds the readers back (flat memory).
         self.ready: queue.Queue[object] = queue.Queue(WAITING_PER_WORKER * pool.workers)
         self.stopping = threading.Event()
+        #: The archive itself could not be read (a damaged database): the import stops
+        #: and says so, rather than failing every file.
+        self.fatal: ArchiveError | None = None
         self.index_updates: _IndexUpdates
         self._next = 0
         self._lock = threading.Lock()
@@ -311,6 +315,8 @@ class _ImportRun:
                     thread.join(0.05)
             self._discard_waiting()
             self.index_updates.finish(lambda: self._progress(0, "Updating the search index"))
+        if self.fatal is not None:
+            raise self.fatal
         self.archive.sync_quietly()
         results = tuple(r for number in sorted(self.results) for r in self.results[number])
         if self.report:
@@ -409,6 +415,10 @@ class _ImportRun:
                 except Cancelled:  # stopped while the file was read: nothing of it stored
                     if not self.stopping.is_set():  # the user, or the program closing
                         self.cancelled = True
+                    return
+                except ArchiveError as error:  # not this file's fault: the archive's
+                    self.fatal = self.fatal or error
+                    self.stopping.set()
                     return
                 except Exception as error:  # a bug must not stop the other files
                     log.exception("importing %s", found.shown)

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from clippings.storage.queue import chunks
@@ -35,11 +33,27 @@ from clippings.storage.schema import (
 #: story).
 EdgeRow = tuple[int, float, float, str | None, float | None, bool]
 
-#: Given document frequencies (a lookup of hashed terms) and the number of analysed
-#: clippings, the terms each newly analysed clipping is listed under.
-ChoosePostings = Callable[
-    [Callable[[Sequence[int]], dict[int, int]], int], Mapping[int, npt.NDArray[np.int64]]
-]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    #: Given document frequencies (a lookup of hashed terms) and the number of analysed
+    #: clippings, the terms each newly analysed clipping is listed under.
+    ChoosePostings = Callable[
+        [Callable[[Sequence[int]], dict[int, int]], int], Mapping[int, npt.NDArray[np.int64]]
+    ]
+else:
+
+    class _Numpy:
+        """numpy, imported on first use: reading the list or searching never needs it
+        (the command line starts faster without it)."""
+
+        def __getattr__(self, name: str) -> object:
+            import numpy
+
+            return getattr(numpy, name)
+
+    np = _Numpy()
 
 _FEATURES_VERSION_KEY = "features_version"
 

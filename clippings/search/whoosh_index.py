@@ -13,6 +13,8 @@ import functools
 import multiprocessing
 import os
 import shutil
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -248,12 +250,11 @@ class WhooshIndex:
                 done += len(batch)
                 if report:
                     report(Progress(done, total, "Building the search index"))
-            if report:
-                report(Progress(done, total, "Writing the search index"))
             if isinstance(writer, _SpawnedWriter):
                 writer.check_workers()
             # No merge: a parallel build leaves one segment per process, which is fine.
-            writer.commit(mergetype=NO_MERGE)
+            with _ticking(report, done, total, "Writing the search index"):
+                writer.commit(mergetype=NO_MERGE)
             indexed = ix.doc_count_all()
             if indexed != done:
                 # A build process that died would leave its documents out: never
@@ -753,6 +754,38 @@ class _SpawnedWriter(MpWriter):  # type: ignore[misc]
                 task.terminate()
                 task.join(5)
         SegmentWriter.cancel(self)
+
+
+#: How often a long step that cannot count its progress says it is still at work.
+TICK_SECONDS = 2.0
+
+
+@contextmanager
+def _ticking(
+    report: Callable[[Progress], None] | None, done: int, total: int, message: str
+) -> Iterator[None]:
+    """Report ``message`` with the time spent, every ``TICK_SECONDS``, while the block
+    runs: Whoosh writes a big index's postings at the end (minutes at 100,000
+    clippings) without any way to count how far it is."""
+    if report is None:
+        yield
+        return
+    report(Progress(done, total, message))
+    stop = threading.Event()
+    started = time.monotonic()
+
+    def tick() -> None:
+        while not stop.wait(TICK_SECONDS):
+            seconds = int(time.monotonic() - started)
+            report(Progress(done, total, f"{message} ({seconds} s)"))
+
+    ticker = threading.Thread(target=tick, name="clippings-index-ticker", daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        ticker.join()
 
 
 #: A rebuild of at least this many clippings uses ``REBUILD_PROCS`` processes (starting

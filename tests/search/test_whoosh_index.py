@@ -138,3 +138,27 @@ def test_a_rebuild_in_two_processes_finds_the_same(elections, monkeypatch):
     for query, found in before.items():
         assert sorted(archive.search_ids(query, limit=None).ids) == sorted(found)
     assert archive.index.revisions().keys() == set(ids)
+
+
+def test_a_rebuild_says_it_is_writing_while_whoosh_writes(archive, monkeypatch):
+    """Whoosh writes a big index's postings at the end, without counting: meanwhile the
+    rebuild keeps reporting, so a progress bar never looks stalled."""
+    import time
+
+    from whoosh.writing import SegmentWriter
+
+    for number in range(3):
+        add_clipping(archive, f"Harbour report {number}.")
+    monkeypatch.setattr(whoosh_index, "TICK_SECONDS", 0.01)
+    commit = SegmentWriter.commit
+
+    def slow_commit(self, *args, **kwargs):
+        time.sleep(0.2)
+        return commit(self, *args, **kwargs)
+
+    monkeypatch.setattr(SegmentWriter, "commit", slow_commit)
+    messages: list[str] = []
+    archive.rebuild_index(report=lambda progress: messages.append(progress.message))
+    writing = [m for m in messages if m.startswith("Writing the search index (")]
+    assert len(writing) >= 3, messages
+    assert len(archive.search_ids("harbour", limit=None).ids) == 3

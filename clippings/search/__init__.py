@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from clippings.model import IndexDocument, Progress, Ranking
+from clippings.search.folder import WRITE_TIMEOUT
 from clippings.search.query import USER_FIELDS, combine, filter_query
-from clippings.search.whoosh_index import REBUILD_WAIT, WRITE_TIMEOUT, SortOrder, WhooshIndex
+from clippings.search.whoosh_index import REBUILD_WAIT, SortOrder, WhooshIndex
 
 
 class SearchIndex(Protocol):

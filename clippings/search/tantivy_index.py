@@ -27,18 +27,16 @@ import fnmatch
 import functools
 import re
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
-from threading import RLock
 from typing import Any, TypeVar
 
 import tantivy
 from tantivy import Occur, Query
 from whoosh import query as wq
 
-from clippings import durable as locks
 from clippings.model import (
     ClippingsError,
     IndexBusyError,
@@ -53,6 +51,7 @@ from clippings.model import (
 from clippings.search import highlighting
 from clippings.search.analysis import ANALYSIS_VERSION
 from clippings.search.fast_terms import index_text
+from clippings.search.folder import IndexFolder
 from clippings.search.query import day_number, outlet_tokens, parse, speaker_token, tag_token
 from clippings.search.whoosh_index import PREFIX_CAP, SortOrder
 from clippings.search.whoosh_index import make_schema as whoosh_schema
@@ -61,7 +60,6 @@ VERSION_FILE = "clippings-index-version"
 #: The layout of this index (fields, tokenizers); part of the version mark together
 #: with the analysis version, so either change rebuilds the index.
 LAYOUT_VERSION = 2  # 2: outlet_name, the whole outlet for exact outlet: filters
-WRITE_TIMEOUT = 60.0
 #: A prefix (``elect*``) searches at most this many of the words it stands for, the
 #: most frequent ones; the ranking's notes say when it was narrowed.
 PREFIX_TERMS = PREFIX_CAP  # the same words on both engines
@@ -143,7 +141,7 @@ def _analyzer() -> tantivy.TextAnalyzer:
     return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
 
 
-class TantivyIndex:
+class TantivyIndex(IndexFolder):
     """An archive's tantivy index folder.
 
     Args:
@@ -156,15 +154,13 @@ class TantivyIndex:
     engine = "tantivy"
 
     def __init__(self, folder: Path, *, lock_path: Path | None = None) -> None:
-        self.folder = folder
-        self.lock_path = lock_path or folder.with_name(folder.name + ".lock")
+        super().__init__(folder, lock_path=lock_path)
         self._ix: tantivy.Index | None = None
         self._searcher: tantivy.Searcher | None = None
         self._seen: tuple[int, ...] | None = None
         self._schema = make_schema()
         #: query text -> the index terms its snippets mark (until the index changes)
         self._words_cache: dict[str, frozenset[str]] = {}
-        self._lock = RLock()
 
     # --- Opening and rebuilding -------------------------------------------------------
 
@@ -193,44 +189,6 @@ class TantivyIndex:
             self.close()
             return f"the search index is damaged ({error})"
         return None
-
-    @contextmanager
-    def locked(self, timeout: float = WRITE_TIMEOUT) -> Iterator[None]:
-        """Hold the index for writing against every other program (and thread).
-
-        Raises:
-            IndexBusyError: another program kept it for ``timeout`` seconds.
-        """
-        with self._lock:
-            try:
-                lock = locks.held(self.lock_path, timeout=timeout)
-                lock.__enter__()
-            except locks.LockTimeout:
-                raise IndexBusyError(
-                    "the search index is busy in another program (it may be rebuilding "
-                    "it); your changes are saved and reach search when it is done"
-                ) from None
-            except OSError as error:
-                raise StorageError(
-                    f"cannot lock the search index ({error.strerror or error})"
-                ) from error
-            try:
-                yield
-            finally:
-                lock.__exit__(None, None, None)
-
-    def clean_debris(self) -> None:
-        """Remove what a killed rebuild left (``.new``, ``.old``), unless another
-        program is rebuilding right now."""
-        debris = [self.folder.with_name(self.folder.name + s) for s in (".new", ".old")]
-        if not any(d.exists() for d in debris):
-            return
-        try:
-            with self.locked(timeout=0):
-                for path in debris:
-                    shutil.rmtree(path, ignore_errors=True)
-        except IndexBusyError:
-            pass
 
     def build_into(
         self,

@@ -20,7 +20,6 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from threading import RLock
 from typing import Any, Literal, TypeVar
 
 from whoosh import index as windex
@@ -33,7 +32,6 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.searching import Searcher
 from whoosh.writing import NO_MERGE, SegmentWriter
 
-from clippings import durable as locks
 from clippings.model import (
     ClippingsError,
     IndexBusyError,
@@ -45,6 +43,7 @@ from clippings.model import (
     published_utc,
 )
 from clippings.search.analysis import ANALYSIS_VERSION, text_analyzer
+from clippings.search.folder import WRITE_TIMEOUT, IndexFolder
 from clippings.search.query import (
     DayField,
     day_number,
@@ -56,7 +55,6 @@ from clippings.search.query import (
 
 SortOrder = Literal["relevance", "date"]
 VERSION_FILE = "clippings-index-version"
-WRITE_TIMEOUT = 60.0
 #: How long opening an archive waits for another program's rebuild of the index.
 REBUILD_WAIT = 3600.0
 #: A search whose matches may number up to this many (by the index's own estimate) is
@@ -130,7 +128,7 @@ class _MarkFormatter(HtmlFormatter):  # type: ignore[misc]
         return f"<mark>{htmlescape(self._text(text[token.startchar : token.endchar]))}</mark>"
 
 
-class WhooshIndex:
+class WhooshIndex(IndexFolder):
     """The ``index/`` folder of an archive.
 
     Programs sharing the archive take turns through ``index.lock`` beside the folder
@@ -140,11 +138,9 @@ class WhooshIndex:
     """
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.lock_path = folder.with_name(folder.name + ".lock")
+        super().__init__(folder)
         self._ix: Any = None
         self._searcher: Searcher | None = None
-        self._lock = RLock()
         self._parsed: dict[str, _Prepared] = {}
 
     # --- Opening and rebuilding -------------------------------------------------------
@@ -172,44 +168,6 @@ class WhooshIndex:
             self.close()
             return f"the search index is damaged ({error})"
         return None
-
-    @contextmanager
-    def locked(self, timeout: float = WRITE_TIMEOUT) -> Iterator[None]:
-        """Hold the index for writing against every other program (and thread).
-
-        Raises:
-            IndexBusyError: another program kept it for ``timeout`` seconds.
-        """
-        with self._lock:
-            try:
-                lock = locks.held(self.lock_path, timeout=timeout)
-                lock.__enter__()
-            except locks.LockTimeout:
-                raise IndexBusyError(
-                    "the search index is busy in another program (it may be rebuilding "
-                    "it); your changes are saved and reach search when it is done"
-                ) from None
-            except OSError as error:
-                raise StorageError(
-                    f"cannot lock the search index ({error.strerror or error})"
-                ) from error
-            try:
-                yield
-            finally:
-                lock.__exit__(None, None, None)
-
-    def clean_debris(self) -> None:
-        """Remove what a killed rebuild left (``index.new``, ``index.old``), unless
-        another program is rebuilding right now."""
-        debris = [self.folder.with_name(self.folder.name + s) for s in (".new", ".old")]
-        if not any(d.exists() for d in debris):
-            return
-        try:
-            with self.locked(timeout=0):
-                for path in debris:
-                    shutil.rmtree(path, ignore_errors=True)
-        except IndexBusyError:
-            pass
 
     def _open(self) -> Any:
         with self._lock:

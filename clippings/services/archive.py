@@ -789,11 +789,11 @@ class Archive:
     _changed: Callable[[], bool] | None = None
 
     def changed_elsewhere(self) -> bool:
-        """True when the database changed since the last call: another program (a
-        ``clippings`` command, another window) or another connection of this one, such
-        as a worker thread's import, committed. The first call starts watching and
-        returns False. Cheap whatever the archive's size: the window asks every few
-        seconds on its GUI thread.
+        """True when another program (a ``clippings`` command, another window)
+        committed a change to the database since the last call. This archive's own
+        commits, from any thread, are not counted: whoever makes them shows them. The
+        first call starts watching and returns False. Cheap whatever the archive's
+        size: the window asks every few seconds on its GUI thread.
 
         Raises:
             StorageError: the database can no longer be read (the disk went away).
@@ -801,7 +801,7 @@ class Archive:
         from clippings.storage.watch import watch_file  # only the window asks this
 
         if self._changed is None:
-            self._changed = watch_file(self.path / DATABASE_NAME).changed
+            self._changed = watch_file(self.path / DATABASE_NAME, self.store.own_changes).changed
             return False
         return self._changed()
 

@@ -78,6 +78,7 @@ from clippings.storage.schema import (
     saved_searches,
     tags,
 )
+from clippings.storage.watch import CHANGE_KEY, OwnChanges
 
 _T = TypeVar("_T")
 
@@ -141,6 +142,8 @@ class ClippingStore(IndexQueue, AnalysisStore):
         self.read_only = read_only
         #: The database file, for an embedded archive.
         self.path = path
+        #: The change numbers this program's commits wrote (see ``_writing``).
+        self.own_changes = OwnChanges()
 
     @classmethod
     def for_file(cls, path: Path, *, read_only: bool = False) -> ClippingStore:
@@ -167,11 +170,28 @@ class ClippingStore(IndexQueue, AnalysisStore):
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
-        """A write transaction that holds the write lock from its first statement."""
+        """A write transaction that holds the write lock from its first statement.
+
+        One that changed rows also advances the archive's change number, noted in
+        ``own_changes`` so that this program's watcher does not take its own commits
+        for another program's (``watch.py``).
+        """
         if self.read_only:
             raise ReadOnlyArchiveError(READ_ONLY_MESSAGE)
-        with _translated(self.path), self._writer.begin() as conn:
-            yield conn
+        number: int | None = None
+        try:
+            with _translated(self.path), self._writer.begin() as conn:
+                before = _changes(conn)
+                yield conn
+                if before is None or _changes(conn) != before:
+                    number = _next_change_number(conn)
+                    # Noted before the commit (the write lock is still held, so nobody
+                    # else can write this number) and taken back if it fails.
+                    self.own_changes.add(number)
+        except BaseException:
+            if number is not None:
+                self.own_changes.discard(number)
+            raise
 
     # --- Schema -----------------------------------------------------------------------
 
@@ -1255,6 +1275,28 @@ class ClippingStore(IndexQueue, AnalysisStore):
         ):
             found.setdefault(int(clipping_id), []).append(str(name))
         return {k: tuple(v) for k, v in found.items()}
+
+
+def _changes(conn: Connection) -> int | None:
+    """How many rows the connection has changed so far (SQLite), or None (unknown)."""
+    raw = conn.connection.dbapi_connection
+    total = getattr(raw, "total_changes", None)
+    return total if isinstance(total, int) else None
+
+
+def _next_change_number(conn: Connection) -> int:
+    """Advance the archive's change number inside the current write transaction."""
+    key = archive_meta.c.key == CHANGE_KEY
+    found = conn.execute(select(archive_meta.c.value).where(key)).scalar()
+    try:
+        number = int(found) + 1 if found is not None else 1
+    except ValueError:
+        number = 1
+    if found is None:
+        conn.execute(archive_meta.insert().values(key=CHANGE_KEY, value=str(number)))
+    else:
+        conn.execute(update(archive_meta).where(key).values(value=str(number)))
+    return number
 
 
 @contextmanager

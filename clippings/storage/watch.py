@@ -4,9 +4,19 @@ every few seconds from the window's GUI thread.
 SQLite keeps a counter per connection, ``PRAGMA data_version``, that changes when any
 *other* connection commits (a connection's own commits leave it alone). A watcher
 therefore holds a connection of its own, read-only and never used for anything else,
-so every write the app makes through its store counts as a change too. Asking costs a
+so every write the app makes through its store moves it too. Asking costs a
 few microseconds whatever the size of the archive: SQLite compares a header in shared
 memory, it reads no table.
+
+A window should not read its own changes twice: it reads them again itself right after
+making them, and its background jobs (related pieces, tidying the index) change
+nothing it shows. So every write transaction that changes rows also advances the
+archive's change number (``CHANGE_KEY`` in ``archive_meta``), and the store keeps the
+numbers its own commits wrote (``OwnChanges``). When ``data_version`` moves, the
+watcher reads the change number: if every number since it last looked is one of this
+program's own, nothing changed elsewhere. A program that does not count its changes
+(an older Clippings) moves ``data_version`` without the number, which counts as a
+change.
 
 Where that connection cannot be had (a database on a read-only disk whose WAL files
 are missing), or for a database that is not a file (a server database), a watcher
@@ -29,6 +39,34 @@ from clippings.model import StorageError
 log = logging.getLogger(__name__)
 
 
+#: The ``archive_meta`` key of the archive's change number (see the module's text).
+CHANGE_KEY = "change_number"
+
+
+class OwnChanges:
+    """The change numbers this program's own commits wrote, safe to share by threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._numbers: set[int] = set()
+
+    def add(self, number: int) -> None:
+        with self._lock:
+            self._numbers.add(number)
+
+    def discard(self, number: int) -> None:
+        with self._lock:
+            self._numbers.discard(number)
+
+    def only_own(self, after: int, upto: int) -> bool:
+        """Whether every change number in (after, upto] is this program's own; the
+        numbers up to ``upto`` are forgotten (a watcher asks each span once)."""
+        with self._lock:
+            own = all(n in self._numbers for n in range(after + 1, upto + 1))
+            self._numbers = {n for n in self._numbers if n > upto}
+        return own
+
+
 class ChangeWatcher(Protocol):
     """Tells whether the database changed since it was last asked."""
 
@@ -45,24 +83,47 @@ class SqliteChangeWatcher:
     """Watches an SQLite database file through ``PRAGMA data_version``.
 
     The connection is opened read-only and closes itself when the watcher is garbage
-    collected (or at ``close``). It may be asked from any thread.
+    collected (or at ``close``). It may be asked from any thread. With ``own``, the
+    commits that wrote only those change numbers are not changes (see the module).
 
     Raises:
         StorageError: the database cannot be opened for reading.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, own: OwnChanges | None = None) -> None:
         self.path = path
+        self._own = own
         self._lock = threading.Lock()
         self._connection = _open_read_only(path)
         self._closer = weakref.finalize(self, self._connection.close)
         self._version = self._data_version()
+        self._number = self._change_number()
 
     def changed(self) -> bool:
         with self._lock:
             version = self._data_version()
-            changed, self._version = version != self._version, version
-        return changed
+            if version == self._version:
+                return False
+            self._version = version
+            if self._own is None:
+                return True
+            number, after = self._change_number(), self._number
+            self._number = number
+            return number == after or not self._own.only_own(after, number)
+
+    def _change_number(self) -> int:
+        if self._own is None:
+            return 0
+        try:
+            row = self._connection.execute(
+                "SELECT value FROM archive_meta WHERE key = ?", (CHANGE_KEY,)
+            ).fetchone()
+        except sqlite3.Error:
+            return 0  # a database without the table yet: every commit is a change
+        try:
+            return int(row[0]) if row else 0
+        except ValueError:
+            return 0
 
     def close(self) -> None:
         self._closer()
@@ -121,11 +182,11 @@ def file_fingerprint(path: Path) -> Callable[[], Hashable]:
     return fingerprint
 
 
-def watch_file(path: Path) -> ChangeWatcher:
-    """A watcher for an SQLite database file: ``data_version`` when it can be read,
-    else the file's size and time stamps."""
+def watch_file(path: Path, own: OwnChanges | None = None) -> ChangeWatcher:
+    """A watcher for an SQLite database file: ``data_version`` when it can be read
+    (without the commits of ``own``), else the file's size and time stamps."""
     try:
-        return SqliteChangeWatcher(path)
+        return SqliteChangeWatcher(path, own)
     except StorageError as error:
         log.info("watching %s by its time stamps: %s", path, error)
         return FingerprintChangeWatcher(file_fingerprint(path))
@@ -151,8 +212,10 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
 
 
 __all__ = [
+    "CHANGE_KEY",
     "ChangeWatcher",
     "FingerprintChangeWatcher",
+    "OwnChanges",
     "SqliteChangeWatcher",
     "file_fingerprint",
     "watch_file",

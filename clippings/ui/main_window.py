@@ -1094,6 +1094,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_job_failed(self, message: str) -> None:
+        # What the job changed before it failed (part of an import) is shown: the
+        # watcher does not report this program's own commits.
+        self.catch_up()
         QMessageBox.warning(self, "Clippings", message)
 
     @Slot(object)

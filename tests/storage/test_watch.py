@@ -82,7 +82,7 @@ def test_without_a_readable_database_the_file_stamps_are_watched(tmp_path, monke
     path = tmp_path / DATABASE_NAME
     path.write_bytes(b"")
 
-    def refuse(self, path):
+    def refuse(self, path, own=None):
         raise StorageError("cannot open it")
 
     monkeypatch.setattr(SqliteChangeWatcher, "__init__", refuse)
@@ -122,3 +122,58 @@ def test_the_archive_says_when_it_changed_elsewhere(archive, tmp_path):
         other.close()
     assert archive.changed_elsewhere()
     assert not archive.changed_elsewhere()
+
+
+def test_own_commits_from_any_thread_are_not_changes_elsewhere(archive):
+    import threading
+
+    from clippings.services import Archive
+    from tests.conftest import add_clipping
+
+    assert not archive.changed_elsewhere()
+    add_clipping(archive, "Added by this program. It has words.", title="Own")
+    worker = threading.Thread(
+        target=lambda: add_clipping(archive, "Added by a worker thread of this program.")
+    )
+    worker.start()
+    worker.join()
+    assert not archive.changed_elsewhere(), "this program shows its own changes itself"
+    add_clipping(archive, "Added by this program again.", title="Own again")
+    other = Archive.open(archive.path)
+    try:
+        add_clipping(other, "Added by another program in between.", title="Elsewhere")
+    finally:
+        other.close()
+    assert archive.changed_elsewhere(), "own and another program's change: it is seen"
+    assert not archive.changed_elsewhere()
+
+
+def test_a_writer_that_does_not_count_its_changes_is_still_seen(archive):
+    from tests.conftest import add_clipping
+
+    add_clipping(archive, "A clipping to rename. It has words.", title="Before")
+    assert not archive.changed_elsewhere()
+    db = sqlite3.connect(archive.path / DATABASE_NAME)
+    try:
+        db.execute("UPDATE clippings SET title = 'Renamed by an older version'")
+        db.commit()
+    finally:
+        db.close()
+    assert archive.changed_elsewhere()
+
+
+def test_a_write_that_changes_nothing_is_not_a_change_for_other_programs(archive):
+    from clippings.services import Archive
+    from tests.conftest import add_clipping
+
+    add_clipping(archive, "A clipping to watch. It has words.", title="Watched")
+    other = Archive.open(archive.path)
+    try:
+        assert not other.changed_elsewhere()
+        archive.sync_index()  # nothing queued: no rows change
+        archive.store.set_meta("a note", "same")
+        assert other.changed_elsewhere()
+        archive.sync_index()
+        assert not other.changed_elsewhere(), "an empty write moves nothing"
+    finally:
+        other.close()

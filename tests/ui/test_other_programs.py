@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from datetime import date
 
 import pytest
@@ -179,7 +180,22 @@ def test_a_busy_index_is_tried_again_at_the_next_tick(qtbot, watched, elsewhere,
 
 def test_own_changes_are_not_read_twice(qtbot, watched):
     watched.trash_selection()
+    watched.lookups.wait()
     assert not watched.archive.changed_elsewhere(), "the window already showed its change"
+
+
+def test_own_background_commits_are_not_read_again(qtbot, watched, monkeypatch):
+    """A Related lookup or the analysis job commits on a worker thread (it stores
+    related lists); that is no news for the window, whenever it lands."""
+    watched.lookups.wait()
+    assert not watched.archive.changed_elsewhere()
+    readings: list[object] = []
+    monkeypatch.setattr(watched, "catch_up", lambda **_: readings.append(1))
+    worker = threading.Thread(target=watched.archive.store.set_meta, args=("a note", "own"))
+    worker.start()
+    worker.join()
+    watched._on_watch_timer_timeout()
+    assert readings == []
 
 
 # --- Read-only archives and warnings ------------------------------------------------------

@@ -187,6 +187,22 @@ def _after_import(archive: Archive) -> None:
         bar.finish()
 
 
+def _analyse_queued(archive: Archive) -> bool:
+    """Analyse the clippings whose related pieces are due (after an import elsewhere,
+    or every clipping after an upgrade of Clippings), with a progress bar; Ctrl+C
+    keeps what is done and leaves the rest queued. Returns whether nothing is left."""
+    from clippings.services import related
+
+    bar = _ProgressBar("Analysing clippings for related pieces")
+    try:
+        related.sync(archive, report=bar)
+    except KeyboardInterrupt:
+        return False
+    finally:
+        bar.finish()
+    return True
+
+
 def import_json(report: ImportReport) -> dict[str, list[dict[str, Any]]]:
     return {
         "imported": [
@@ -489,11 +505,17 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def cmd_stories(archive: Archive, args: argparse.Namespace) -> int:
-    from clippings.services.related import stories
+    from clippings.services.related import STORY_THRESHOLD, stories
 
-    found = (
-        stories(archive) if args.threshold is None else stories(archive, threshold=args.threshold)
-    )
+    complete = _analyse_queued(archive)
+    threshold = STORY_THRESHOLD if args.threshold is None else args.threshold
+    found = stories(archive, threshold=threshold, compute_missing=False)
+    if not complete:
+        print(
+            "stories of the clippings analysed so far; the rest are analysed later "
+            "(`stories` again, an import, or the window)",
+            file=sys.stderr,
+        )
     if args.json:
         _emit_json(
             [

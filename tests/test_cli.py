@@ -406,3 +406,52 @@ def test_the_window_without_a_display_says_so(monkeypatch, capsys):
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     assert main([]) == 1
     assert "no display" in capsys.readouterr().err
+
+
+def _as_left_by_an_older_version(folder) -> None:
+    """Features of an older FEATURES_VERSION, as a new Clippings finds them."""
+    import sqlite3
+
+    from clippings.storage import DATABASE_NAME
+
+    db = sqlite3.connect(folder / DATABASE_NAME)
+    try:
+        db.execute("UPDATE clipping_analysis SET version = 0")
+        db.execute("DELETE FROM archive_meta WHERE key = 'features_version'")
+        db.commit()
+    finally:
+        db.close()
+
+
+def test_stories_after_an_upgrade_analyses_the_archive_first(seeded):
+    """A new Clippings that compares texts differently queues every clipping; the next
+    `stories` analyses them (a progress bar on a terminal) and then answers."""
+    from clippings.services import Archive
+
+    cli, ids = seeded
+    before = cli.json("stories")
+    _as_left_by_an_older_version(cli.archive)
+    assert cli.json("stories") == before
+    with Archive.open(cli.archive) as archive:
+        assert archive.store.analysis_due_count() == 0
+        assert archive.store.meta("features_version") is not None
+
+
+def test_stories_interrupted_while_analysing_answers_from_what_is_done(seeded, monkeypatch):
+    from clippings.services import Archive, related
+
+    cli, ids = seeded
+    _as_left_by_an_older_version(cli.archive)
+    with Archive.open(cli.archive) as archive:
+        assert archive.store.ensure_features_version(related.FEATURES_VERSION) == len(ids)
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(related, "sync", interrupted)
+    monkeypatch.setattr(related, "QUICK_SYNC", 0)  # as if the archive were large
+    code, out, err = cli("stories")
+    assert code == 0
+    assert "the rest are analysed later" in err
+    with Archive.open(cli.archive) as archive:
+        assert archive.store.analysis_due_count() == len(ids), "the rest stays queued"

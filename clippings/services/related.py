@@ -352,11 +352,22 @@ def _compute_edges(
     store.save_edges(rows, dict.fromkeys(own, total), posting_terms, done, after)
 
 
-def _analyse(archive: Archive, done: Mapping[int, int], *, edges: bool = True) -> int:
+def _analyse(
+    archive: Archive,
+    done: Mapping[int, int],
+    *,
+    edges: bool = True,
+    settled: Callable[[int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> int:
     """Analyse these clippings (clipping id -> the newest queue id taken); returns how
-    many queue entries were settled."""
+    many queue entries were settled. ``settled`` hears how many so far after each
+    chunk of edges (a progress report every second or two); ``cancel`` is asked there
+    too, and the clippings whose edges are not computed yet stay queued."""
     ids = sorted(done)
     live, _requeued = _store_features(archive, ids)
+    if settled:
+        settled(0)  # the features are stored: the edges follow, chunk by chunk
     if edges:
         live_set = set(live)
         frequencies = _Frequencies(archive.store.frequencies, archive.store.analysed_total())
@@ -365,6 +376,11 @@ def _analyse(archive: Archive, done: Mapping[int, int], *, edges: bool = True) -
             _compute_edges(archive, chunk, {i: done[i] for i in chunk}, frequencies)
             frequencies.trim(FREQUENCIES_KEPT)
             frequencies.vectors.trim()
+            if settled:
+                settled(start + len(chunk))
+            if cancel and cancel() and start + EDGES_CHUNK < len(live):
+                ids = [i for i in ids if i not in live_set] + live[: start + len(chunk)]
+                break
         gone = {i: q for i, q in done.items() if i not in live_set}
         if gone:
             archive.store.save_edges({}, {}, {}, gone)
@@ -414,6 +430,12 @@ def sync(
     store.ensure_features_version(FEATURES_VERSION)
     done = 0
     total = store.analysis_due_count()
+    message = "Analysing clippings for related pieces"
+
+    def settled(count: int) -> None:
+        if report:
+            report(Progress(min(done + count, total), total, message))
+
     while True:
         if cancel and cancel():
             break
@@ -424,10 +446,10 @@ def sync(
             upto: dict[int, int] = {}
             for queue_id, clipping_id in due:
                 upto[clipping_id] = max(queue_id, upto.get(clipping_id, 0))
-            done += _analyse(archive, upto)
+            done += _analyse(archive, upto, settled=settled, cancel=cancel)
         if report:
             total = max(total, done + store.analysis_due_count())
-            report(Progress(done, total, "Analysing clippings for related pieces"))
+            report(Progress(done, total, message))
     return done
 
 

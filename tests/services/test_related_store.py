@@ -143,6 +143,44 @@ def test_a_crash_in_the_middle_of_a_sync_resumes_from_the_queue(archive, corpus,
     _frequencies_agree(archive)
 
 
+def _imported_in_order(folder, corpus):
+    """An archive of DOCS imported one at a time (ids in DOCS's order), not analysed."""
+    from clippings.services import Archive
+    from clippings.services.extraction import ExtractionPool
+
+    root = corpus / "ecbplus"
+    with (root / "index.tsv").open(encoding="utf-8") as handle:
+        paths = {r["doc"]: root / r["path"] for r in csv.DictReader(handle, delimiter="\t")}
+    archive = Archive.open(folder)
+    with ExtractionPool(workers=1) as pool:
+        for doc in DOCS:
+            import_paths(archive, [paths[doc]], pool=pool)
+    return archive
+
+
+def test_a_cancel_stops_within_a_batch_and_the_next_sync_finishes_the_same(
+    corpus, tmp_path, monkeypatch
+):
+    """Closing the window stops the analysis after the chunk under way, not the whole
+    batch; progress is reported per chunk; the rest stays queued, and the lists end as
+    in the same archive analysed in one go."""
+    monkeypatch.setattr(related_service, "EDGES_CHUNK", 3)
+    with (
+        _imported_in_order(tmp_path / "in one go", corpus) as in_one_go,
+        _imported_in_order(tmp_path / "interrupted", corpus) as archive,
+    ):
+        related_service.sync(in_one_go)
+        progress = []
+        related_service.sync(archive, report=progress.append, cancel=lambda: len(progress) >= 3)
+        assert [p.done for p in progress[:3]] == [0, 3, 6], "a report per chunk of edges"
+        left = related_service.missing_features(archive)
+        assert len(left) == len(DOCS) - 6, "stopped after the second chunk, not the batch"
+        assert related_service.sync(archive) == len(left)
+        assert related_service.missing_features(archive) == []
+        _frequencies_agree(archive)
+        assert _lists(archive) == _lists(in_one_go)
+
+
 def test_a_new_features_version_recomputes_everything_in_the_background(analysed, monkeypatch):
     archive, ids = analysed
     first = ids[0]

@@ -155,7 +155,7 @@ def build(work: Path, count: int, corpus: Path, engines: list[str]) -> None:
         only = TantivyIndex(work / "tantivy-only" / "index")
         batches = [documents[i : i + 250] for i in range(0, len(documents), 250)]
         with only.locked():
-            seconds = timed(lambda: only.rebuild(batches, len(documents)))
+            seconds = timed(lambda: only.rebuild(lambda _after: batches, len(documents)))
         print(
             f"tantivy: index built from documents in memory in {seconds:.1f} s "
             f"({count / seconds:.0f} clippings/s)"

@@ -9,13 +9,13 @@ snippets (``highlighting``). ``open_index`` opens the engine an archive records.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Literal, Protocol
 
 from clippings.model import IndexDocument, Progress, Ranking
-from clippings.search.folder import WRITE_TIMEOUT
+from clippings.search.folder import WRITE_TIMEOUT, Documents
 from clippings.search.query import USER_FIELDS, combine, filter_query
 from clippings.search.whoosh_index import REBUILD_WAIT, SortOrder, WhooshIndex
 
@@ -32,11 +32,23 @@ class SearchIndex(Protocol):
 
     def rebuild(
         self,
-        batches: Iterable[Sequence[IndexDocument]],
+        documents: Documents,
         total: int,
+        *,
+        mark: int = 0,
         report: Callable[[Progress], None] | None = None,
         cancel: Callable[[], bool] | None = None,
-    ) -> bool: ...
+    ) -> int | None:
+        """Build a fresh index from ``documents`` beside the old one, then swap it in
+        (the caller holds ``locked()``).
+
+        An engine whose build takes long keeps what it has built when it is cancelled
+        or killed, and the next call resumes it. ``mark`` (the caller's place in its
+        queue of changes) is kept with the build: the mark returned is that of the
+        build that completed, possibly an earlier call's, and the changes after it
+        are the caller's to apply. None when cancelled (the old index is unchanged).
+        """
+        ...
 
     def apply(self, upserts: Sequence[IndexDocument], deletions: Sequence[int]) -> None: ...
 

@@ -4,15 +4,19 @@ of what a killed rebuild left."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from threading import RLock
 
 from clippings import durable as locks
-from clippings.model import IndexBusyError, StorageError
+from clippings.model import IndexBusyError, IndexDocument, StorageError
 
 WRITE_TIMEOUT = 60.0
+
+#: What a rebuild reads: the documents of the clippings whose id is above the given one
+#: (0: all), in batches, in id order (so that an interrupted build can resume).
+Documents = Callable[[int], Iterable[Sequence[IndexDocument]]]
 
 
 class IndexFolder:
@@ -57,13 +61,19 @@ class IndexFolder:
 
     def clean_debris(self) -> None:
         """Remove what a killed rebuild left (``.new``, ``.old`` beside the folder),
-        unless another program is rebuilding right now."""
+        unless another program is rebuilding right now, or the next rebuild can
+        resume it."""
         debris = [self.folder.with_name(self.folder.name + s) for s in (".new", ".old")]
         if not any(d.exists() for d in debris):
             return
         try:
             with self.locked(timeout=0):
                 for path in debris:
-                    shutil.rmtree(path, ignore_errors=True)
+                    if not self._resumable(path):
+                        shutil.rmtree(path, ignore_errors=True)
         except IndexBusyError:
             pass
+
+    def _resumable(self, debris: Path) -> bool:
+        """Whether a rebuild's leftover folder is an interrupted build to resume."""
+        return False

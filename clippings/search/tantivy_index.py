@@ -51,7 +51,7 @@ from clippings.model import (
 from clippings.search import highlighting
 from clippings.search.analysis import ANALYSIS_VERSION
 from clippings.search.fast_terms import index_text
-from clippings.search.folder import IndexFolder
+from clippings.search.folder import Documents, IndexFolder
 from clippings.search.query import day_number, outlet_tokens, parse, speaker_token, tag_token
 from clippings.search.whoosh_index import PREFIX_CAP, SortOrder
 from clippings.search.whoosh_index import make_schema as whoosh_schema
@@ -235,21 +235,22 @@ class TantivyIndex(IndexFolder):
 
     def rebuild(
         self,
-        batches: Iterable[Sequence[IndexDocument]],
+        documents: Documents,
         total: int,
+        *,
+        mark: int = 0,
         report: Callable[[Progress], None] | None = None,
         cancel: Callable[[], bool] | None = None,
-    ) -> bool:
-        """Build a fresh index from ``batches`` beside the old one, then swap it in.
-
-        The caller holds ``locked()``. Returns False (and leaves the old index as it
-        was) when cancelled.
-        """
+    ) -> int | None:
+        """Build a fresh index beside the old one, then swap it in (the caller holds
+        ``locked()``). A build takes seconds even at 100,000 clippings, so an
+        interrupted one starts over. Returns ``mark``, or None when cancelled (the old
+        index is unchanged)."""
         fresh = self.folder.with_name(self.folder.name + ".new")
-        if not self.build_into(fresh, batches, total, report, cancel):
-            return False
+        if not self.build_into(fresh, documents(0), total, report, cancel):
+            return None
         self.swap_in(fresh)
-        return True
+        return mark
 
     def swap_in(self, fresh: Path) -> None:
         """Put the complete index in ``fresh`` in the place of this one."""

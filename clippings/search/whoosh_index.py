@@ -10,13 +10,9 @@ new folder that is swapped in whole.
 from __future__ import annotations
 
 import functools
-import multiprocessing
-import os
 import shutil
-import threading
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,9 +24,7 @@ from whoosh.collectors import TopCollector
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.index import LockError
-from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.searching import Searcher
-from whoosh.writing import NO_MERGE, SegmentWriter
 
 from clippings.model import (
     ClippingsError,
@@ -39,11 +33,11 @@ from clippings.model import (
     IndexDocument,
     Progress,
     Ranking,
-    StorageError,
     published_utc,
 )
+from clippings.search import whoosh_build
 from clippings.search.analysis import ANALYSIS_VERSION, text_analyzer
-from clippings.search.folder import WRITE_TIMEOUT, IndexFolder
+from clippings.search.folder import WRITE_TIMEOUT, Documents, IndexFolder
 from clippings.search.query import (
     DayField,
     day_number,
@@ -69,10 +63,6 @@ SMALL_SEGMENT = 2_000
 MERGE_FACTOR = 8
 #: More segments than this and a commit merges its smallest few (``tidy`` keeps it lower).
 MAX_SEGMENTS = 16
-#: Processes of a full rebuild (the machine the product aims at has two cores).
-REBUILD_PROCS = 2
-#: Clippings handed to a rebuild process at a time.
-REBUILD_JOB = 100
 
 
 def make_schema() -> Schema:
@@ -177,57 +167,35 @@ class WhooshIndex(IndexFolder):
 
     def rebuild(
         self,
-        batches: Iterable[Sequence[IndexDocument]],
+        documents: Documents,
         total: int,
+        *,
+        mark: int = 0,
         report: Callable[[Progress], None] | None = None,
         cancel: Callable[[], bool] | None = None,
-    ) -> bool:
-        """Build a fresh index from ``batches`` beside the old one, then swap it in.
+    ) -> int | None:
+        """Build a fresh index beside the old one, then swap it in; an interrupted
+        build is resumed (``whoosh_build``). The caller holds ``locked()``.
 
-        The caller holds ``locked()``. Returns False (and leaves the old index as it
-        was) when cancelled.
+        Returns the mark of the build that completed (``mark``, or an earlier call's
+        that this one resumed: the changes after it are the caller's to apply), or
+        None when cancelled (the old index is unchanged; what was built is kept for
+        the next call).
         """
         fresh = self.folder.with_name(self.folder.name + ".new")
-        shutil.rmtree(fresh, ignore_errors=True)
-        fresh.mkdir(parents=True)
-        try:
-            ix = windex.create_in(str(fresh), make_schema())
-            writer = _rebuild_writer(ix, total)
-        except BaseException:
-            shutil.rmtree(fresh, ignore_errors=True)
-            raise
-        done = 0
-        try:
-            for batch in batches:
-                if cancel and cancel():
-                    writer.cancel()
-                    shutil.rmtree(fresh, ignore_errors=True)
-                    return False
-                for document in batch:
-                    writer.add_document(**_fields(document))
-                done += len(batch)
-                if report:
-                    report(Progress(done, total, "Building the search index"))
-            if isinstance(writer, _SpawnedWriter):
-                writer.check_workers()
-            # No merge: a parallel build leaves one segment per process, which is fine.
-            with _ticking(report, done, total, "Writing the search index"):
-                writer.commit(mergetype=NO_MERGE)
-            indexed = ix.doc_count_all()
-            if indexed != done:
-                # A build process that died would leave its documents out: never
-                # swap in an index that silently lacks clippings.
-                raise IndexDamagedError(
-                    f"the new search index holds {indexed} of {done} clippings; "
-                    "the old index is kept (try rebuilding again)"
-                )
-            ix.close()
-            (fresh / VERSION_FILE).write_text(f"{ANALYSIS_VERSION}\n")
-        except BaseException:
-            with suppress(Exception):
-                writer.cancel()
-            shutil.rmtree(fresh, ignore_errors=True)
-            raise
+        built = whoosh_build.build(
+            fresh,
+            documents,
+            total,
+            schema=make_schema(),
+            fields=_fields,
+            mark=mark,
+            report=report,
+            cancel=cancel,
+        )
+        if built is None:
+            return None
+        (fresh / VERSION_FILE).write_text(f"{ANALYSIS_VERSION}\n")
         self.close()
         old = self.folder.with_name(self.folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -235,7 +203,10 @@ class WhooshIndex(IndexFolder):
             self.folder.rename(old)
         fresh.rename(self.folder)
         shutil.rmtree(old, ignore_errors=True)
-        return True
+        return built
+
+    def _resumable(self, debris: Path) -> bool:
+        return debris.name.endswith(".new") and whoosh_build.resumable(debris)
 
     def close(self) -> None:
         with self._lock:
@@ -639,123 +610,6 @@ def _merge_tidy(writer: Any, segments: list[Any]) -> list[Any]:
     chosen = _tidy_groups(segments) or []
     _merge(writer, chosen)
     return [s for s in segments if s not in chosen]
-
-
-class _SpawnedSubWriter(SubWriterTask):  # type: ignore[misc]
-    """A rebuild's worker process, started with "spawn" (never fork: the window has
-    Qt threads, and a forked copy of them can deadlock)."""
-
-    @staticmethod
-    def _Popen(process: Any) -> Any:  # noqa: N802 - multiprocessing's name
-        return multiprocessing.get_context("spawn").Process._Popen(process)
-
-
-class _SpawnedWriter(MpWriter):  # type: ignore[misc]
-    """Whoosh's multiprocess writer with spawned workers, each leaving its own segment."""
-
-    def __init__(self, ix: Any, procs: int, **kwargs: Any) -> None:
-        super().__init__(ix, procs=procs, batchsize=REBUILD_JOB, multisegment=True, **kwargs)
-        context = multiprocessing.get_context("spawn")
-        self.jobqueue = context.Queue(self.procs * 4)
-        self.resultqueue = context.Queue()
-
-    def _enqueue(self) -> None:
-        # MpWriter._enqueue, but a worker that died (a crash, a main module that
-        # starts a rebuild on import) stops the rebuild instead of blocking it forever.
-        import pickle
-        import queue
-
-        from whoosh.util import random_name
-
-        me: Any = self  # Whoosh's attributes are untyped
-        filename = f"{random_name()}.doclist"
-        with self.temp_storage().create_file(filename).raw_file() as f:
-            for item in me.docbuffer:
-                pickle.dump(item, f, 2)
-        if len(self.tasks) < self.procs:
-            self._new_task()
-        job = (filename, len(me.docbuffer))
-        me.docbuffer = []
-        while True:
-            try:
-                self.jobqueue.put(job, timeout=1.0)
-                return
-            except queue.Full:
-                self.check_workers()
-
-    def check_workers(self) -> None:
-        """Raise StorageError when a worker process has stopped before its time."""
-        for task in self.tasks:
-            if not task.is_alive() and task.exitcode not in (0, None):
-                raise StorageError(
-                    "a process building the search index stopped unexpectedly "
-                    f"(exit code {task.exitcode}); the old index is kept"
-                )
-
-    def _new_task(self) -> Any:
-        task = _SpawnedSubWriter(
-            self.storage,
-            self.indexname,
-            self.jobqueue,
-            self.resultqueue,
-            self.subargs,
-            self.multisegment,
-        )
-        self.tasks.append(task)
-        task.start()
-        return task
-
-    def cancel(self) -> None:
-        # Whoosh's cancel only flags its copy of each task; stop the processes.
-        for task in self.tasks:
-            with suppress(Exception):
-                task.terminate()
-                task.join(5)
-        SegmentWriter.cancel(self)
-
-
-#: How often a long step that cannot count its progress says it is still at work.
-TICK_SECONDS = 2.0
-
-
-@contextmanager
-def _ticking(
-    report: Callable[[Progress], None] | None, done: int, total: int, message: str
-) -> Iterator[None]:
-    """Report ``message`` with the time spent, every ``TICK_SECONDS``, while the block
-    runs: Whoosh writes a big index's postings at the end (minutes at 100,000
-    clippings) without any way to count how far it is."""
-    if report is None:
-        yield
-        return
-    report(Progress(done, total, message))
-    stop = threading.Event()
-    started = time.monotonic()
-
-    def tick() -> None:
-        while not stop.wait(TICK_SECONDS):
-            seconds = int(time.monotonic() - started)
-            report(Progress(done, total, f"{message} ({seconds} s)"))
-
-    ticker = threading.Thread(target=tick, name="clippings-index-ticker", daemon=True)
-    ticker.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        ticker.join()
-
-
-#: A rebuild of at least this many clippings uses ``REBUILD_PROCS`` processes (starting
-#: them costs about a second).
-PARALLEL_REBUILD_FROM = 5_000
-
-
-def _rebuild_writer(ix: Any, total: int) -> Any:
-    procs = min(REBUILD_PROCS, os.cpu_count() or 1)
-    if procs > 1 and total >= PARALLEL_REBUILD_FROM:
-        return _SpawnedWriter(ix, procs, limitmb=128, compound=False)
-    return ix.writer(limitmb=128, compound=False)
 
 
 def _fields(document: IndexDocument) -> dict[str, Any]:

@@ -234,7 +234,7 @@ class Archive:
         self._temporary_index = Path(tempfile.mkdtemp(prefix="clippings-index-"))
         self.index = open_index(self._temporary_index / INDEX_DIR, self.engine)
         with self.index.locked():
-            self.index.rebuild(self._index_batches(), self.store.count(), report, None)
+            self.index.rebuild(self._index_batches, self.store.count(), report=report)
 
     def close(self) -> None:
         self._changed = None  # the change watcher's own connection closes now
@@ -302,8 +302,39 @@ class Archive:
             log.warning("%s", error)
             return 0
 
-    def _index_batches(self) -> Iterable[Sequence[IndexDocument]]:
-        for ids in self.store.all_ids(searchable_only=True):
+    def _build_index(
+        self, index: SearchIndex, report: Report | None, cancel: Cancel | None
+    ) -> int | None:
+        """Build ``index`` from the database (the caller holds the index). Returns the
+        queue position the new index holds the changes up to (``_index_built`` takes
+        it), or None when cancelled."""
+        try:
+            return index.rebuild(
+                self._index_batches,
+                self.store.count(),
+                mark=self.store.last_queue_id(),
+                report=report,
+                cancel=cancel,
+            )
+        except OSError as error:
+            raise StorageError(_index_write_failed(error)) from error
+
+    def _index_built(self, index: SearchIndex, upto: int) -> None:
+        """After ``index`` is built and in use: the changes queued after the build
+        began stay queued. A resumed build began in an earlier run, and a change made
+        between the runs may have reached only the old index and left the queue, so
+        every entry at another revision than the database's (or that should be gone)
+        is queued again."""
+        self.store.clear_queue_upto(upto)
+        expected, indexed = self.store.revisions(), index.revisions()
+        self.store.queue_for_index(
+            [i for i, revision in expected.items() if indexed.get(i) != revision]
+            + [i for i in indexed if i not in expected]
+        )
+
+    def _index_batches(self, after: int = 0) -> Iterable[Sequence[IndexDocument]]:
+        """The documents of the live clippings whose id is above ``after``, in id order."""
+        for ids in self.store.all_ids(searchable_only=True, after=after):
             yield with_stored_speakers(self.store, self.store.index_documents(ids).values())
 
     def rebuild_index(
@@ -324,15 +355,10 @@ class Archive:
             if only_if_needed and self.index.needs_rebuild() is None:
                 done = True
             else:
-                upto = self.store.last_queue_id()
-                try:
-                    done = self.index.rebuild(
-                        self._index_batches(), self.store.count(), report, cancel
-                    )
-                except OSError as error:
-                    raise StorageError(_index_write_failed(error)) from error
-                if done:
-                    self.store.clear_queue_upto(upto)
+                upto = self._build_index(self.index, report, cancel)
+                if upto is not None:
+                    self._index_built(self.index, upto)
+                done = upto is not None
         if done:
             self.sync_quietly()
         return done
@@ -386,8 +412,9 @@ class Archive:
         The new engine's index is built from the database beside the old one (which
         stays in use meanwhile); only once it is complete is the engine recorded in
         the archive and the old index removed. Cancelled or killed, the archive keeps
-        its old engine, whole; running it again starts the build again. Asking for
-        the engine in use rebuilds its index. Returns False when cancelled.
+        its old engine, whole; running it again resumes a Whoosh build where its last
+        committed round ended (a tantivy build, seconds long, starts again). Asking
+        for the engine in use rebuilds its index. Returns False when cancelled.
 
         Raises:
             ArchiveError: not an engine this version offers.
@@ -405,16 +432,12 @@ class Archive:
             if engine == self.engine:  # another program switched it meanwhile
                 return True
             target = open_index(self.path / INDEX_DIR, engine)
-            upto = self.store.last_queue_id()
-            try:
-                done = target.rebuild(self._index_batches(), self.store.count(), report, cancel)
-            except OSError as error:
-                raise StorageError(_index_write_failed(error)) from error
-            if not done:
+            upto = self._build_index(target, report, cancel)
+            if upto is None:
                 target.close()
                 return False
             self.store.set_meta(ENGINE_KEY, engine)
-            self.store.clear_queue_upto(upto)
+            self._index_built(target, upto)
             old, self.index, self.engine = self.index, target, engine
             old.close()
             self._remove_other_engines()

@@ -1164,9 +1164,10 @@ class ClippingStore(IndexQueue, AnalysisStore):
             )
         return documents
 
-    def all_ids(self, *, searchable_only: bool = False) -> Iterator[list[int]]:
-        """Every clipping id in batches of 500 (live ones only when ``searchable_only``)."""
-        last = 0
+    def all_ids(self, *, searchable_only: bool = False, after: int = 0) -> Iterator[list[int]]:
+        """Every clipping id above ``after`` in batches of 500, in order (live ones only
+        when ``searchable_only``)."""
+        last = after
         while True:
             query = select(clippings.c.id).where(clippings.c.id > last)
             if searchable_only:

@@ -63,6 +63,18 @@ class IndexQueue:
             queue_changes(conn, ids, analyse=False)
         return len(ids)
 
+    def queue_for_index(self, ids: Sequence[int]) -> None:
+        """Queue clippings for the index only, as they are (no new revision): entries
+        the index holds at another revision than the database's, or should not hold."""
+        if not ids:
+            return
+        now = _now()
+        with self._writing() as conn:
+            for chunk in chunks(list(dict.fromkeys(ids))):
+                conn.execute(
+                    insert(index_queue), [{"clipping_id": i, "queued_at": now} for i in chunk]
+                )
+
     def pending(self, limit: int) -> list[tuple[int, int]]:
         """Up to ``limit`` queued (queue id, clipping id) pairs, oldest first."""
         with self._reading() as conn:

@@ -93,7 +93,7 @@ def both(corpus, tmp_path_factory):
     engines = [WhooshIndex(folder / "whoosh"), TantivyIndex(folder / "tantivy")]
     for index in engines:
         with index.locked():
-            index.rebuild([documents], len(documents))
+            index.rebuild(lambda _after: [documents], len(documents))
     yield engines, documents
     for index in engines:
         index.close()
@@ -147,7 +147,7 @@ def test_a_prefix_for_many_words_marks_the_same_words(tmp_path):
     engines = [WhooshIndex(tmp_path / "whoosh"), TantivyIndex(tmp_path / "tantivy")]
     for index in engines:
         with index.locked():
-            index.rebuild([documents], len(documents))
+            index.rebuild(lambda _after: [documents], len(documents))
     whoosh, tantivy = engines
     text = " ".join(words[::-1])
     assert tantivy.snippet("zz*", text) == whoosh.snippet("zz*", text)

@@ -3,9 +3,11 @@ segment files, merges off the commit path, a rebuild in two processes."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from clippings.search import whoosh_index
+from clippings.search import whoosh_build, whoosh_index
 from tests.conftest import add_clipping
 
 ELECT = [
@@ -129,11 +131,11 @@ def test_tidy_merges_by_tiers(archive, monkeypatch):
 def test_a_rebuild_in_two_processes_finds_the_same(elections, monkeypatch):
     archive, ids = elections
     before = {q: archive.search_ids(q, limit=None).ids for q in ("police", "elect*", "story")}
-    monkeypatch.setattr(whoosh_index, "PARALLEL_REBUILD_FROM", 0)
-    monkeypatch.setattr(whoosh_index, "REBUILD_PROCS", 2)
-    monkeypatch.setattr(whoosh_index, "REBUILD_JOB", 5)
+    monkeypatch.setattr(whoosh_build, "PARALLEL_REBUILD_FROM", 0)
+    monkeypatch.setattr(whoosh_build, "REBUILD_PROCS", 2)
+    monkeypatch.setattr(whoosh_build, "REBUILD_JOB", 5)
     assert archive.rebuild_index()
-    if (whoosh_index.os.cpu_count() or 1) > 1:
+    if (os.cpu_count() or 1) > 1:
         assert archive.index.segment_count() >= 2  # one per process, not merged
     for query, found in before.items():
         assert sorted(archive.search_ids(query, limit=None).ids) == sorted(found)
@@ -149,7 +151,7 @@ def test_a_rebuild_says_it_is_writing_while_whoosh_writes(archive, monkeypatch):
 
     for number in range(3):
         add_clipping(archive, f"Harbour report {number}.")
-    monkeypatch.setattr(whoosh_index, "TICK_SECONDS", 0.01)
+    monkeypatch.setattr(whoosh_build, "TICK_SECONDS", 0.01)
     commit = SegmentWriter.commit
 
     def slow_commit(self, *args, **kwargs):

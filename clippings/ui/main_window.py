@@ -13,13 +13,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
-    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QSettings,
@@ -35,17 +33,13 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
-    QKeySequence,
-    QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QColorDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -55,7 +49,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -75,7 +68,7 @@ from clippings.model import (
     count_found,
 )
 from clippings.search import combine
-from clippings.services import Archive, TagChange, import_paths
+from clippings.services import Archive, import_paths
 from clippings.services.backup import BackupSummary, backup_archive, suggested_name
 from clippings.services.comparing import compare
 from clippings.services.exporting import export, gather
@@ -88,9 +81,9 @@ from clippings.services.related import (
     stories,
 )
 from clippings.ui.check_report import show_check_result
-from clippings.ui.clipping_model import COLUMNS, TAGS, TITLE, ClippingTableModel
+from clippings.ui.clipping_model import ClippingTableModel
+from clippings.ui.commands import ArchiveCommand, RestoreCommand, TagCommand, TrashCommand
 from clippings.ui.compare_window import CompareWindow
-from clippings.ui.delegates import TagChipsDelegate, TitleDelegate
 from clippings.ui.dialogs import (
     EditMetadataDialog,
     ImportSummaryDialog,
@@ -99,6 +92,16 @@ from clippings.ui.dialogs import (
 )
 from clippings.ui.export_dialog import ExportDialog, ExportRequest, ExportScope
 from clippings.ui.jobs import Job, JobRunner, LookupRunner
+from clippings.ui.list_view import (
+    KEPT_SELECTION,
+    ViewState,
+    make_clipping_list,
+    make_empty_state,
+    restore_view,
+    rows_in_view,
+    view_state,
+)
+from clippings.ui.menus import build_menus, update_actions
 from clippings.ui.notice_bar import NoticeBar
 from clippings.ui.other_programs import ArchiveReading, read_archive, read_side
 from clippings.ui.preferences import (
@@ -113,6 +116,22 @@ from clippings.ui.search_bar import QUERY_HELP_HTML, SearchBar
 from clippings.ui.sidebar import Sidebar
 from clippings.ui.stories_view import StoriesView
 
+# The names other modules and the tests have always imported from here.
+__all__ = [
+    "IMPORTING",
+    "KEPT_SELECTION",
+    "LIVE_REFRESH_SECONDS",
+    "OTHER_PROGRAMS_POLL_MS",
+    "READ_ONLY_NOTE",
+    "READ_ONLY_REFUSAL",
+    "ArchiveCommand",
+    "MainWindow",
+    "RestoreCommand",
+    "TagCommand",
+    "TrashCommand",
+    "ViewState",
+]
+
 log = logging.getLogger(__name__)
 
 #: How often the list shows what a running import has added so far.
@@ -126,102 +145,28 @@ READ_ONLY_NOTE = (
     "but not import, edit, tag or delete them."
 )
 READ_ONLY_REFUSAL = "This archive is read-only: nothing in it can be changed."
-#: A bigger selection is kept by its rows, not by its clippings, when the list is read again.
-KEPT_SELECTION = 1000
-
-
-@dataclass(frozen=True)
-class ViewState:
-    """Where the user is in the list, to be found again after the list is read again."""
-
-    selected: tuple[tuple[int, int], ...]  # (clipping id, row)
-    selected_rows: tuple[tuple[int, int], ...]  # (first, last) of a big selection
-    current: tuple[int, int] | None  # (clipping id, row)
-    top: tuple[int, int] | None  # the clipping at the top of the view, and its row
-    scroll: int
-    horizontal: int
-
-
-# --- Undo --------------------------------------------------------------------------------
-
-
-class ArchiveCommand(QUndoCommand):
-    """An undoable change of the archive. A write the archive refuses (read-only, the
-    disk full) becomes a plain message and leaves nothing on the undo stack."""
-
-    def __init__(self, window: MainWindow, text: str) -> None:
-        super().__init__(text)
-        self.window = window
-
-    def _change(self, change: Callable[[], object]) -> None:
-        try:
-            change()
-        except ClippingsError as error:
-            self.setObsolete(True)  # Qt drops it from the stack
-            self.window.after_change()
-            self.window.report_problem(str(error))
-            return
-        self.window.after_change()
-
-
-class TrashCommand(ArchiveCommand):
-    def __init__(self, window: MainWindow, ids: list[int]) -> None:
-        count = len(ids)
-        super().__init__(window, f"Move {count} Clipping{'s' if count != 1 else ''} to the Trash")
-        self.ids = ids
-
-    def redo(self) -> None:
-        self._change(lambda: self.window.archive.trash(self.ids))
-
-    def undo(self) -> None:
-        self._change(lambda: self.window.archive.restore(self.ids))
-
-
-class RestoreCommand(TrashCommand):
-    def __init__(self, window: MainWindow, ids: list[int]) -> None:
-        super().__init__(window, ids)
-        self.setText(f"Restore {len(ids)} Clipping{'s' if len(ids) != 1 else ''}")
-
-    def redo(self) -> None:
-        super().undo()
-
-    def undo(self) -> None:
-        super().redo()
-
-
-class TagCommand(ArchiveCommand):
-    """Add or remove a tag on clippings; undo puts the tags back exactly."""
-
-    def __init__(self, window: MainWindow, ids: list[int], tag: str, *, add: bool) -> None:
-        verb = "Tag" if add else "Untag"
-        count = len(ids)
-        super().__init__(window, f"{verb} {count} Clipping{'s' if count != 1 else ''} “{tag}”")
-        self.ids, self.tag, self.add = ids, tag, add
-        self.change: TagChange | None = None
-
-    def redo(self) -> None:
-        archive = self.window.archive
-
-        def tag() -> None:
-            if self.add:
-                self.change = archive.add_tag(self.ids, self.tag)
-            else:
-                self.change = archive.remove_tag(self.ids, self.tag)
-
-        self._change(tag)
-
-    def undo(self) -> None:
-        change = self.change
-        if change:
-            self._change(lambda: self.window.archive.undo_tag_change(change))
-        else:
-            self.window.after_change()
 
 
 # --- The window --------------------------------------------------------------------------
 
 
 class MainWindow(QMainWindow):
+    # The actions ``menus.build_menus`` makes, enabled and disabled by ``update_actions``.
+    import_files_action: QAction
+    import_folder_action: QAction
+    export_action: QAction
+    undo_action: QAction
+    redo_action: QAction
+    paste_action: QAction
+    tag_action: QAction
+    untag_action: QAction
+    edit_action: QAction
+    original_action: QAction
+    compare_action: QAction
+    trash_action: QAction
+    restore_action: QAction
+    purge_action: QAction
+
     def __init__(
         self,
         archive: Archive,
@@ -249,7 +194,9 @@ class MainWindow(QMainWindow):
         self.model = ClippingTableModel(archive, self)
         self.sidebar = Sidebar(self)
         self.search_bar = SearchBar(self)
-        self.table = self._make_table()
+        self.table, self.title_delegate, self.tags_delegate = make_clipping_list(self, self.model)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.activated.connect(self._on_table_double_clicked)
         self.reading = ReadingPane(self)
         self.related = RelatedPanel(self)
         self.stories_view = StoriesView(self)
@@ -257,7 +204,7 @@ class MainWindow(QMainWindow):
             float(self.settings.value("storyThreshold") or STORY_THRESHOLD)
         )
         self.compare_windows: list[CompareWindow] = []
-        self.empty_state = self._make_empty_state()
+        self.empty_state = make_empty_state(self)
         self.list_stack = QStackedWidget(self)
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.empty_state)
@@ -292,7 +239,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([200, 640, 440])
         self.setCentralWidget(self.splitter)
         self._make_status_bar()
-        self._make_actions()
+        build_menus(self)
         self.setAcceptDrops(True)
 
         self.sidebar.all_chosen.connect(self._on_sidebar_all_chosen)
@@ -342,55 +289,6 @@ class MainWindow(QMainWindow):
 
     # --- Building ---------------------------------------------------------------------
 
-    def _make_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setObjectName("clippingList")
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setSortingEnabled(True)
-        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        table.setDragEnabled(True)
-        table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        table.setWordWrap(False)
-        table.setShowGrid(False)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
-        header.setMinimumSectionSize(40)
-        header.resizeSection(0, 90)
-        header.resizeSection(1, 120)
-        header.resizeSection(TAGS, 110)
-        header.resizeSection(len(COLUMNS) - 1, 60)
-        self.title_delegate = TitleDelegate(table)
-        self.tags_delegate = TagChipsDelegate(table)
-        table.setItemDelegateForColumn(TITLE, self.title_delegate)
-        table.setItemDelegateForColumn(TAGS, self.tags_delegate)
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        table.doubleClicked.connect(self._on_table_double_clicked)
-        table.activated.connect(self._on_table_double_clicked)
-        return table
-
-    def _make_empty_state(self) -> QWidget:
-        page = QWidget(self)
-        label = QLabel(
-            "<h2>Your archive is empty</h2>"
-            "<p>Drop articles here — text, web pages (.html) or PDFs, or whole folders —"
-            "<br>or choose <b>File › Import Files…</b> (Ctrl+I).</p>"
-            "<p style='color: gray'>You can also paste text or a web page with "
-            "<b>Edit › Paste as Clipping</b> (Ctrl+Shift+V).</p>",
-            page,
-        )
-        label.setObjectName("emptyState")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        layout = QVBoxLayout(page)
-        layout.addWidget(label)
-        return page
-
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
         self.count_label = QLabel(self)
@@ -411,117 +309,6 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.count_label)
         bar.addPermanentWidget(job_box)
 
-    def _action(
-        self,
-        menu: Any,
-        text: str,
-        slot: Callable[[], Any],
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        *,
-        name: str,
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        return action
-
-    def _make_actions(self) -> None:
-        menus = self.menuBar()
-        file = menus.addMenu("&File")
-        self.import_files_action = self._action(
-            file, "&Import Files…", self.choose_files, "Ctrl+I", name="importFiles"
-        )
-        self.import_folder_action = self._action(
-            file, "Import &Folder…", self.choose_folder, "Ctrl+Shift+I", name="importFolder"
-        )
-        self.export_action = self._action(
-            file, "&Export…", self.export_current, "Ctrl+Shift+E", name="export"
-        )
-        self._action(file, "&Back Up Archive…", self.back_up_archive, name="backUpArchive")
-        file.addSeparator()
-        self._action(file, "&Open Archive…", self.choose_archive, "Ctrl+O", name="openArchive")
-        self._action(
-            file, "&New Archive…", self.choose_new_archive, "Ctrl+Shift+N", name="newArchive"
-        )
-        file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, name="quit")
-
-        edit = menus.addMenu("&Edit")
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        undo.setObjectName("undo")
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        redo.setObjectName("redo")
-        edit.addAction(undo)
-        edit.addAction(redo)
-        self.undo_action, self.redo_action = undo, redo
-        edit.addSeparator()
-        self.paste_action = self._action(
-            edit, "&Paste as Clipping", self.paste_clipping, "Ctrl+Shift+V", name="pasteClipping"
-        )
-        self._action(edit, "&Find", self.focus_search, "Ctrl+F", name="find")
-        edit.addSeparator()
-        self.tag_action = self._action(
-            edit, "&Tag Selection…", self.tag_selection, "Ctrl+T", name="tagSelection"
-        )
-        self.untag_action = self._action(
-            edit, "Remove Ta&g…", self.untag_selection, "Ctrl+Shift+T", name="untagSelection"
-        )
-        self.edit_action = self._action(
-            edit, "&Edit Metadata…", self.edit_selected, "Ctrl+E", name="editMetadata"
-        )
-        self.original_action = self._action(
-            edit, "Open &Original", self.open_selected_original, "Ctrl+Shift+O", name="openOriginal"
-        )
-        self.compare_action = self._action(
-            edit, "&Compare Two Clippings", self.compare_selected, "Ctrl+D", name="compare"
-        )
-        edit.addSeparator()
-        self.trash_action = self._action(
-            edit,
-            "&Move to Trash",
-            self.trash_selection,
-            QKeySequence.StandardKey.Delete,
-            name="trash",
-        )
-        self.restore_action = self._action(
-            edit, "&Restore from Trash", self.restore_selection, "Ctrl+R", name="restore"
-        )
-        self.purge_action = self._action(
-            edit, "Delete for &Good…", self.purge_selection, "Shift+Del", name="purge"
-        )
-        view = menus.addMenu("&View")
-        self._action(view, "&All Clippings", self.show_all, "Ctrl+1", name="showAll")
-        self._action(view, "&Stories", self.show_stories, "Ctrl+3", name="showStories")
-        self._action(view, "&Trash", self.show_trash, "Ctrl+2", name="showTrash")
-        edit.addSeparator()
-        self._action(
-            edit,
-            "Pre&ferences…",
-            self.show_preferences,
-            "Ctrl+,",
-            name="preferences",
-        )
-        tools = menus.addMenu("&Tools")
-        self._action(tools, "&Check Archive…", self.check_archive, name="checkArchive")
-        help_menu = menus.addMenu("&Help")
-        self._action(help_menu, "&Search Syntax", self.show_query_help, "F1", name="queryHelp")
-        self._action(help_menu, "&About Clippings", self.show_about, name="about")
-        for action in (
-            self.tag_action,
-            self.untag_action,
-            self.edit_action,
-            self.original_action,
-            self.trash_action,
-            self.restore_action,
-            self.purge_action,
-        ):
-            self.table.addAction(action)
-
     # --- Refreshing -------------------------------------------------------------------
 
     def refresh_all(self) -> None:
@@ -536,10 +323,10 @@ class MainWindow(QMainWindow):
         """After an action changed the archive: read the data again, keeping the
         selection, the scroll position and the reading pane."""
         self._forget_changes()
-        state = self._view_state()
+        state = view_state(self.table, self.model)
         with self._keeping_view_state():
             self.model.refresh()
-            self._restore_view(state, load=True)
+            restore_view(self.table, self.model, state, load=True)
         self._refresh_side()
         self._show_current()
         self._update_actions()
@@ -625,21 +412,7 @@ class MainWindow(QMainWindow):
             self.related.show_related(None, [])
 
     def _update_actions(self) -> None:
-        ids = self.selected_ids()
-        has = bool(ids)
-        writable = not self.archive.read_only
-        for action in (self.tag_action, self.untag_action, self.trash_action):
-            action.setEnabled(writable and has and not self.trash_view)
-        self.edit_action.setEnabled(writable and len(ids) == 1)
-        self.original_action.setEnabled(len(ids) == 1)
-        self.compare_action.setEnabled(len(ids) == 2)
-        self.restore_action.setEnabled(writable and has and self.trash_view)
-        self.purge_action.setEnabled(writable and has and self.trash_view)
-        for action in (self.import_files_action, self.import_folder_action, self.paste_action):
-            action.setEnabled(writable)
-        self.search_bar.save_button.setEnabled(writable)
-        self.reading.can_edit = writable
-        self.reading.edit_button.setEnabled(writable and self.reading.clipping is not None)
+        update_actions(self)
 
     # --- Keeping the view while the list is read again ----------------------------------
 
@@ -652,96 +425,6 @@ class MainWindow(QMainWindow):
             yield
         finally:
             self._keeping_view = False
-
-    def _view_state(self) -> ViewState:
-        """The selection, the current row and the scroll position, by clipping."""
-        model, selection = self.model, self.table.selectionModel()
-        ranges = self._selected_ranges()
-        selected: dict[tuple[int, int], None] = {}
-        big: tuple[tuple[int, int], ...] = ()
-        if sum(bottom - top + 1 for top, bottom in ranges) > KEPT_SELECTION:
-            big = tuple(ranges)
-        else:
-            for top, bottom in ranges:
-                for row in range(top, bottom + 1):
-                    clipping_id = model.id_at(row)
-                    if clipping_id is not None:
-                        selected[(clipping_id, row)] = None
-
-        def at(row: int) -> tuple[int, int] | None:
-            clipping_id = model.id_at(row) if row >= 0 else None
-            return None if clipping_id is None else (clipping_id, row)
-
-        return ViewState(
-            selected=tuple(selected),
-            selected_rows=big,
-            current=at(selection.currentIndex().row()),
-            top=at(self.table.rowAt(0)),
-            scroll=self.table.verticalScrollBar().value(),
-            horizontal=self.table.horizontalScrollBar().value(),
-        )
-
-    def _restore_view(self, state: ViewState, *, load: bool) -> None:
-        """Select the same clippings and show the same rows again after a model reset.
-
-        ``load`` False looks for them only among the rows already read (after a
-        reading off the GUI thread); True may read the pages around their old rows.
-        """
-        model = self.model
-
-        def find(clipping_id: int, row: int) -> int | None:
-            return model.row_of(clipping_id, look_ahead=0, near=row, load=load)
-
-        last = model.columnCount() - 1
-        chosen = QItemSelection()
-        for clipping_id, row in state.selected:
-            found = find(clipping_id, row)
-            if found is not None:
-                chosen.select(model.index(found, 0), model.index(found, last))
-        for top, bottom in state.selected_rows:
-            bottom = min(bottom, model.rowCount() - 1)
-            if top <= bottom:
-                chosen.select(model.index(top, 0), model.index(bottom, last))
-        selection = self.table.selectionModel()
-        if chosen.count():
-            selection.select(chosen, QItemSelectionModel.SelectionFlag.Select)
-        current = find(*state.current) if state.current else None
-        if current is not None:
-            selection.setCurrentIndex(
-                model.index(current, 0), QItemSelectionModel.SelectionFlag.NoUpdate
-            )
-        self.table.doItemsLayout()  # the scroll bar's range for the new number of rows
-        value = state.scroll
-        anchor = find(*state.top) if state.top and state.scroll > 0 else None
-        if anchor is not None and state.top is not None:
-            # The same clipping stays at the top; at the very top, new ones show above.
-            value += (anchor - state.top[1]) * self._scroll_step()
-        self.table.verticalScrollBar().setValue(value)
-        self.table.horizontalScrollBar().setValue(state.horizontal)
-
-    def _scroll_step(self) -> int:
-        if self.table.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem:
-            return 1
-        return max(self.table.verticalHeader().defaultSectionSize(), 1)
-
-    def _rows_in_view(self) -> list[int]:
-        """The rows shown and the ends of the selection (their pages are read again)."""
-        table = self.table
-        first = max(table.rowAt(0), 0)
-        last = table.rowAt(table.viewport().height() - 1)
-        if last < 0:  # the rows end above the bottom of the view
-            last = self.model.rowCount() - 1
-        rows = [first, max(last, first)]
-        for top, bottom in self._selected_ranges():
-            rows += [top, bottom]
-        rows.append(table.selectionModel().currentIndex().row())
-        return [r for r in rows if r >= 0]
-
-    def _selected_ranges(self) -> list[tuple[int, int]]:
-        """The selection as (first row, last row) blocks, without visiting each row."""
-        selection = self.table.selectionModel().selection()
-        blocks = (selection.at(i) for i in range(selection.count()))
-        return [(block.top(), block.bottom()) for block in blocks]
 
     # --- Selection and reading --------------------------------------------------------
 
@@ -1571,7 +1254,7 @@ class MainWindow(QMainWindow):
             return None
         rows = None
         if self.list_stack.currentWidget() is not self.stories_view:
-            rows = self.model.request(self._rows_in_view())
+            rows = self.model.request(rows_in_view(self.table, self.model))
         shown = self.reading.clipping
         job = Job(
             "Reading the archive again",
@@ -1598,10 +1281,10 @@ class MainWindow(QMainWindow):
         if self._reads != self._catch_up_reads:
             return  # the window read everything itself meanwhile: this reading is older
         if reading.rows is not None and self.list_stack.currentWidget() is not self.stories_view:
-            state = self._view_state()
+            state = view_state(self.table, self.model)
             with self._keeping_view_state():
                 if self.model.apply(reading.rows):
-                    self._restore_view(state, load=False)
+                    restore_view(self.table, self.model, state, load=False)
         self._show_side(reading)
         self._update_actions()
         self._show_news_of_read_clipping(reading)

@@ -10,7 +10,6 @@ import hashlib
 import logging
 import stat
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import (
     QByteArray,
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QSettings,
     Qt,
@@ -32,21 +32,17 @@ from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QColorDialog,
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -68,11 +64,10 @@ from clippings.model import (
     count_found,
 )
 from clippings.search import combine
-from clippings.services import Archive, import_paths
+from clippings.services import Archive
 from clippings.services.backup import BackupSummary, backup_archive, suggested_name
 from clippings.services.comparing import compare
 from clippings.services.exporting import export, gather
-from clippings.services.importing import import_bytes
 from clippings.services.related import (
     STORY_THRESHOLD,
     compute_missing_features,
@@ -88,9 +83,10 @@ from clippings.ui.dialogs import (
     EditMetadataDialog,
     ImportSummaryDialog,
     TagDialog,
-    summary_counts,
 )
 from clippings.ui.export_dialog import ExportDialog, ExportRequest, ExportScope
+from clippings.ui.importing import IMPORTING, Importing
+from clippings.ui.job_status import LIVE_REFRESH_SECONDS, JobStatus
 from clippings.ui.jobs import Job, JobRunner, LookupRunner
 from clippings.ui.list_view import (
     KEPT_SELECTION,
@@ -134,12 +130,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: How often the list shows what a running import has added so far.
-LIVE_REFRESH_SECONDS = 1.5
 #: How often the window asks whether another program changed the archive (ms).
 OTHER_PROGRAMS_POLL_MS = 2000
-#: The title of the window's import jobs (whose progress refreshes the list itself).
-IMPORTING = "Importing"
 READ_ONLY_NOTE = (
     "This archive is read-only: you can search, read, compare and export its clippings, "
     "but not import, edit, tag or delete them."
@@ -239,6 +231,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([200, 640, 440])
         self.setCentralWidget(self.splitter)
         self._make_status_bar()
+        self.importing = Importing(self)
         build_menus(self)
         self.setAcceptDrops(True)
 
@@ -258,13 +251,9 @@ class MainWindow(QMainWindow):
         self.search_bar.save_requested.connect(self._on_search_bar_save_requested)
         self.reading.edit_requested.connect(self.edit_metadata)
         self.reading.open_original_requested.connect(self.open_original)
-        self.jobs.started.connect(self._on_jobs_started)
-        self.jobs.idle.connect(self._on_jobs_idle)
         self.model.modelReset.connect(self._on_model_reset)
 
         self.trash_view = False
-        self._last_live_refresh = 0.0
-        self._job_title = IMPORTING
         # Other programs: a cheap poll on a timer; reading again runs on a worker.
         self.catch_up_runner = LookupRunner(self)
         self._catching_up: Job | None = None
@@ -292,22 +281,9 @@ class MainWindow(QMainWindow):
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
         self.count_label = QLabel(self)
-        self.job_label = QLabel(self)
-        self.job_progress = QProgressBar(self)
-        self.job_progress.setMaximumWidth(220)
-        self.job_progress.setTextVisible(True)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
-        job_box = QWidget(self)
-        layout = QHBoxLayout(job_box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.job_label)
-        layout.addWidget(self.job_progress)
-        layout.addWidget(self.cancel_button)
-        self.job_box = job_box
-        job_box.hide()
+        self.job_status = JobStatus(self)
         bar.addWidget(self.count_label)
-        bar.addPermanentWidget(job_box)
+        bar.addPermanentWidget(self.job_status.job_box)
 
     # --- Refreshing -------------------------------------------------------------------
 
@@ -524,7 +500,7 @@ class MainWindow(QMainWindow):
             return None  # a read-only archive cannot store them
         job = Job("Analysing clippings", compute_missing_features, self.archive)
         job.resumable = True
-        job.failed.connect(self._on_job_failed)
+        job.failed.connect(self.job_status.on_job_failed)
         return self.jobs.submit(job)
 
     def tidy_in_background(self) -> Job | None:
@@ -533,7 +509,7 @@ class MainWindow(QMainWindow):
             return None
         job = Job("Tidying the search index", self.archive.tidy_index)
         job.resumable = True
-        job.failed.connect(self._on_job_failed)
+        job.failed.connect(self.job_status.on_job_failed)
         return self.jobs.submit(job)
 
     @Slot(QModelIndex)
@@ -651,7 +627,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_search_bar_save_requested(self) -> None:
-        if not self._writable():
+        if not self.writable():
             return
         query, filters = self.search_bar.query(), self.search_bar.filters()
         if not query and filters.is_empty():
@@ -666,7 +642,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_sidebar_saved_search_delete(self, name: str) -> None:
-        if not self._writable():
+        if not self.writable():
             return
         self._run(lambda: self.archive.delete_saved_search(name))
         self._refresh_side()
@@ -674,167 +650,30 @@ class MainWindow(QMainWindow):
     # --- Importing --------------------------------------------------------------------
 
     def choose_files(self) -> None:
-        if not self._writable():
-            return
-        paths, _ = QFileDialog.getOpenFileNames(
-            self,
-            "Import Files",
-            str(Path.home()),
-            "Articles (*.txt *.md *.html *.htm *.xhtml *.pdf);;All files (*)",
-        )
-        if paths:
-            self.import_paths(paths)
+        self.importing.choose_files()
 
     def choose_folder(self) -> None:
-        if not self._writable():
-            return
-        folder = QFileDialog.getExistingDirectory(self, "Import Folder", str(Path.home()))
-        if folder:
-            self.import_paths([folder])
+        self.importing.choose_folder()
 
     def import_paths(
         self, paths: Sequence[str | Path], passwords: dict[str, str] | None = None
     ) -> Job | None:
-        """Import files and folders on the worker thread; the window stays usable.
-        None when the archive is read-only."""
-        if not self._writable():
-            return None
-        job = Job(
-            IMPORTING, import_paths, self.archive, [str(p) for p in paths], passwords=passwords
-        )
-        job.finished.connect(self._on_import_job_finished)
-        job.failed.connect(self._on_job_failed)
-        return self.jobs.submit(job)
+        return self.importing.import_paths(paths, passwords)
 
     def import_data(self, data: bytes, name: str) -> Job | None:
-        """Import pasted or dropped text/HTML through the same importers (None when the
-        archive is read-only)."""
-        if not self._writable():
-            return None
-
-        def run(report: Any, cancel: Any) -> ImportReport:
-            return ImportReport(results=(import_bytes(self.archive, data, name),))
-
-        job = Job(IMPORTING, run)
-        job.finished.connect(self._on_import_job_finished)
-        job.failed.connect(self._on_job_failed)
-        return self.jobs.submit(job)
+        return self.importing.import_data(data, name)
 
     def paste_clipping(self) -> None:
-        if not self._writable():
-            return
-        mime = QGuiApplication.clipboard().mimeData()
-        if mime is None or not self._import_mime(mime):
-            self.statusBar().showMessage("The clipboard holds no text or web page to import.", 5000)
+        self.importing.paste_clipping()
 
-    def _import_mime(self, mime: Any) -> bool:
-        if not self._writable():
-            return False
-        if mime.hasUrls() and any(url.isLocalFile() for url in mime.urls()):
-            self.import_paths([url.toLocalFile() for url in mime.urls() if url.isLocalFile()])
-            return True
-        if mime.hasHtml() and mime.html().strip():
-            self.import_data(mime.html().encode("utf-8"), "Pasted clipping.html")
-            return True
-        if mime.hasText() and mime.text().strip():
-            self.import_data(mime.text().encode("utf-8"), "Pasted clipping.txt")
-            return True
-        return False
-
-    @Slot(object)
-    def _on_import_job_finished(self, report: ImportReport) -> None:
-        self.last_report = report
-        self.after_change()
-        self.analyse_in_background()  # the new clippings' related pieces
-        self.tidy_in_background()
-        message = f"Import finished: {summary_counts(report)}."
-        self.statusBar().showMessage(message, 10_000)
-        locked = [r for r in report.results if r.needs_password]
-        shown = ImportReport(
-            results=tuple(r for r in report.results if not r.needs_password),
-            cancelled=report.cancelled,
-        )
-        if len(report.results) > 1 or any(r.outcome != "imported" for r in shown.results):
-            self.summary_dialog = ImportSummaryDialog(report, self)
-            self.summary_dialog.clipping_requested.connect(self.select_clipping)
-            self.summary_dialog.setModal(False)
-            self.summary_dialog.show()
-        imported = report.of("imported")
-        if len(imported) == 1 and imported[0].id is not None:
-            self.select_clipping(imported[0].id)
-        for result in locked:
-            self._ask_password(result.path, wrong="wrong" in (result.reason or "").lower())
-
-    def _ask_password(self, path: str, *, wrong: bool) -> None:
-        prompt = f"“{Path(path).name}” is protected by a password."
-        if wrong:
-            prompt = f"That password did not open “{Path(path).name}”. Try again?"
-        password, ok = QInputDialog.getText(
-            self, "Password Needed", prompt, QLineEdit.EchoMode.Password
-        )
-        if ok and password:
-            self.import_paths([path], passwords={path: password})
-
-    @Slot(str)
-    def _on_job_failed(self, message: str) -> None:
-        # What the job changed before it failed (part of an import) is shown: the
-        # watcher does not report this program's own commits.
-        self.catch_up()
-        QMessageBox.warning(self, "Clippings", message)
-
-    @Slot(object)
-    def _on_jobs_started(self, job: Job) -> None:
-        self.job_label.setText(job.title + "…")
-        self._job_title = job.title
-        self.job_progress.setRange(0, 0)
-        self.job_box.show()
-        job.progress.connect(self._on_job_progress)
-
-    @Slot(object)
-    def _on_job_progress(self, progress: Any) -> None:
-        # New clippings show up during a long import: read off the GUI thread, shown
-        # keeping the selection, the scroll position and the reading pane.
-        now = time.monotonic()
-        still_empty = self.model.rowCount() == 0 and progress.done > 0
-        if still_empty or now - self._last_live_refresh > LIVE_REFRESH_SECONDS:
-            self._last_live_refresh = now
-            self.catch_up(sync=False)  # the import brings the index up to date itself
-        self.job_progress.setRange(0, max(progress.total, 1))
-        self.job_progress.setValue(progress.done)
-        self.job_progress.setFormat(f"{progress.done}/{progress.total}")
-        name = Path(progress.message).name if progress.message else ""
-        waiting = self.jobs.pending - 1
-        more = f" (+{waiting} waiting)" if waiting > 0 else ""
-        if self._job_title == IMPORTING:
-            self.job_label.setText(f"{IMPORTING} {name}{more}")
-        else:
-            self.job_label.setText(f"{self._job_title}…{more}")
-
-    @Slot()
-    def _on_jobs_idle(self) -> None:
-        self.job_box.hide()
-
-    @Slot()
-    def _on_cancel_button_clicked(self) -> None:
-        self.jobs.cancel_all()
-        self.job_label.setText("Cancelling…")
-
-    # --- Dropping files and text on the window ---------------------------------------
+    def _import_mime(self, mime: QMimeData) -> bool:
+        return self.importing.import_mime(mime)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        mime = event.mimeData()
-        if self.archive.read_only:
-            event.ignore()  # the pointer says no; the bar above the list says why
-        elif mime.hasUrls() or mime.hasHtml() or mime.hasText():
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        self.importing.drag_enter(event)
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        if self._import_mime(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        self.importing.drop(event)
 
     # --- Tags -------------------------------------------------------------------------
 
@@ -843,7 +682,7 @@ class MainWindow(QMainWindow):
 
     def tag_selection(self) -> None:
         ids = self.selected_ids()
-        if not ids or not self._writable():
+        if not ids or not self.writable():
             return
         dialog = TagDialog(
             self.tag_names(),
@@ -856,7 +695,7 @@ class MainWindow(QMainWindow):
 
     def untag_selection(self) -> None:
         ids = self.selected_ids()
-        if not ids or not self._writable():
+        if not ids or not self.writable():
             return
         present = sorted({t for i in ids for t in self.archive.get(i).tags})
         dialog = TagDialog(
@@ -871,7 +710,7 @@ class MainWindow(QMainWindow):
             self._run(lambda: self.undo_stack.push(TagCommand(self, ids, dialog.name(), add=False)))
 
     def tag_clippings(self, ids: list[int], tag: str) -> None:
-        if not self._writable():
+        if not self.writable():
             return
         self._run(lambda: self.undo_stack.push(TagCommand(self, ids, tag, add=True)))
 
@@ -882,7 +721,7 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _on_sidebar_tag_action_requested(self, action: str, tag: str) -> None:
         archive = self.archive
-        if action != "export" and not self._writable():
+        if action != "export" and not self.writable():
             return
         if action == "new":
             base = f"{tag}/" if tag else ""
@@ -1015,7 +854,7 @@ class MainWindow(QMainWindow):
 
         job = Job("Exporting", run)
         job.finished.connect(self._on_export_job_finished)
-        job.failed.connect(self._on_job_failed)
+        job.failed.connect(self.job_status.on_job_failed)
         return self.jobs.submit(job)
 
     @Slot(object)
@@ -1044,7 +883,7 @@ class MainWindow(QMainWindow):
             destination = destination / suggested_name()
         job = Job("Backing up", backup_archive, self.archive, destination)
         job.finished.connect(self._on_backup_job_finished)
-        job.failed.connect(self._on_job_failed)
+        job.failed.connect(self.job_status.on_job_failed)
         return self.jobs.submit(job)
 
     @Slot(object)
@@ -1082,7 +921,7 @@ class MainWindow(QMainWindow):
 
         job = Job("Repairing the archive" if repair else "Checking the archive", run)
         job.finished.connect(self._on_check_job_finished)
-        job.failed.connect(self._on_job_failed)
+        job.failed.connect(self.job_status.on_job_failed)
         return self.jobs.submit(job)
 
     @Slot(object)
@@ -1104,7 +943,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def edit_metadata(self, clipping_id: int) -> None:
-        if not self._writable():
+        if not self.writable():
             return
         clipping = self.archive.get(clipping_id)
         dialog = EditMetadataDialog(clipping, self)
@@ -1137,17 +976,17 @@ class MainWindow(QMainWindow):
 
     def trash_selection(self) -> None:
         ids = self.selected_ids()
-        if ids and not self.trash_view and self._writable():
+        if ids and not self.trash_view and self.writable():
             self._run(lambda: self.undo_stack.push(TrashCommand(self, ids)))
 
     def restore_selection(self) -> None:
         ids = self.selected_ids()
-        if ids and self.trash_view and self._writable():
+        if ids and self.trash_view and self.writable():
             self._run(lambda: self.undo_stack.push(RestoreCommand(self, ids)))
 
     def purge_selection(self) -> None:
         ids = self.selected_ids()
-        if not ids or not self.trash_view or not self._writable():
+        if not ids or not self.trash_view or not self.writable():
             return
         answer = QMessageBox.question(
             self,
@@ -1215,7 +1054,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self._title())
         self._update_actions()
 
-    def _writable(self) -> bool:
+    def writable(self) -> bool:
         """True when the archive may be changed; else says why, once, in the status bar."""
         if not self.archive.read_only:
             return True
@@ -1354,12 +1193,12 @@ class MainWindow(QMainWindow):
     def switch_engine(self, engine: str) -> Job | None:
         """Build the archive's search index with another engine, in the background;
         searches use the old one until the new one is complete."""
-        if not self._writable():
+        if not self.writable():
             return None
         self._switching_to = engine
         job = Job(f"Switching search to {engine_name(engine)}", self.archive.switch_engine, engine)
         job.finished.connect(self._on_switch_job_finished)
-        job.failed.connect(self._on_job_failed)
+        job.failed.connect(self.job_status.on_job_failed)
         return self.jobs.submit(job)
 
     @Slot(object)

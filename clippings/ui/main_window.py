@@ -11,7 +11,7 @@ import logging
 import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QSettings,
     Qt,
-    QTimer,
     QUrl,
     Slot,
 )
@@ -35,7 +34,6 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QColorDialog,
     QFileDialog,
     QInputDialog,
@@ -94,12 +92,11 @@ from clippings.ui.list_view import (
     make_clipping_list,
     make_empty_state,
     restore_view,
-    rows_in_view,
     view_state,
 )
 from clippings.ui.menus import build_menus, update_actions
 from clippings.ui.notice_bar import NoticeBar
-from clippings.ui.other_programs import ArchiveReading, read_archive, read_side
+from clippings.ui.other_programs import OTHER_PROGRAMS_POLL_MS, ArchiveReading, Watcher, read_side
 from clippings.ui.preferences import (
     SWITCH_LINK,
     PreferencesDialog,
@@ -130,8 +127,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: How often the window asks whether another program changed the archive (ms).
-OTHER_PROGRAMS_POLL_MS = 2000
 READ_ONLY_NOTE = (
     "This archive is read-only: you can search, read, compare and export its clippings, "
     "but not import, edit, tag or delete them."
@@ -254,18 +249,11 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._on_model_reset)
 
         self.trash_view = False
-        # Other programs: a cheap poll on a timer; reading again runs on a worker.
-        self.catch_up_runner = LookupRunner(self)
-        self._catching_up: Job | None = None
-        self._catch_up_reads = 0
-        self._reads = 0  # full reads on the GUI thread: a catch-up read before one is stale
         self._keeping_view = False
-        self._sync_owed = False
-        self._watch_problem = ""
-        self.watch_timer = QTimer(self)
-        self.watch_timer.setObjectName("otherProgramsTimer")
-        self.watch_timer.setInterval(OTHER_PROGRAMS_POLL_MS)
-        self.watch_timer.timeout.connect(self._on_watch_timer_timeout)
+        # Other programs: a cheap poll on a timer; reading again runs on a worker.
+        self.watcher = Watcher(self)
+        self.watch_timer = self.watcher.timer
+        self.catch_up_runner = self.watcher.runner
         self.read_only_label = QLabel("Read-only archive", self)
         self.read_only_label.setObjectName("readOnly")
         self.read_only_label.setToolTip(READ_ONLY_NOTE)
@@ -289,39 +277,32 @@ class MainWindow(QMainWindow):
 
     def refresh_all(self) -> None:
         """Read everything the window shows again from the archive."""
-        self._forget_changes()
+        self.watcher.forget_changes()
         self.setWindowTitle(self._title())
         self.model.refresh()
         self._refresh_side()
-        self._update_actions()
+        self.update_actions()
 
     def after_change(self) -> None:
         """After an action changed the archive: read the data again, keeping the
         selection, the scroll position and the reading pane."""
-        self._forget_changes()
+        self.watcher.forget_changes()
         state = view_state(self.table, self.model)
-        with self._keeping_view_state():
+        with self.keeping_view():
             self.model.refresh()
             restore_view(self.table, self.model, state, load=True)
         self._refresh_side()
         self._show_current()
-        self._update_actions()
-
-    def _forget_changes(self) -> None:
-        """Before reading the whole archive again on the GUI thread: whatever changed
-        until now is about to be shown, so the next poll reports only later changes."""
-        self._reads += 1
-        with suppress(ClippingsError):  # the next poll says what is wrong
-            self.archive.changed_elsewhere()
+        self.update_actions()
 
     def _title(self) -> str:
         read_only = " (read-only)" if self.archive.read_only else ""
         return f"Clippings — {self.archive.path}{read_only}"
 
     def _refresh_side(self) -> None:
-        self._show_side(read_side(self.archive))
+        self.show_side(read_side(self.archive))
 
-    def _show_side(self, reading: ArchiveReading) -> None:
+    def show_side(self, reading: ArchiveReading) -> None:
         """The sidebar, the filter lists and the counts, as read."""
         tags: list[Tag] = reading.tags
         self.sidebar.set_tags(tags)
@@ -387,13 +368,13 @@ class MainWindow(QMainWindow):
             self.reading.show_clipping(None)
             self.related.show_related(None, [])
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
         update_actions(self)
 
     # --- Keeping the view while the list is read again ----------------------------------
 
     @contextmanager
-    def _keeping_view_state(self) -> Iterator[None]:
+    def keeping_view(self) -> Iterator[None]:
         """While the list is read again: the reading pane and the selection's slots
         stay as they are (the caller restores the view, then updates the pane)."""
         self._keeping_view = True
@@ -442,7 +423,7 @@ class MainWindow(QMainWindow):
         if self._keeping_view:
             return  # the list is being read again; the reading pane is seen to after
         self._show_current()
-        self._update_actions()
+        self.update_actions()
 
     def _show_current(self) -> None:
         ids = self.selected_ids()
@@ -455,9 +436,9 @@ class MainWindow(QMainWindow):
         except ClippingsError:
             self.reading.show_clipping(None)
             return
-        self._read(clipping)
+        self.read_clipping(clipping)
 
-    def _read(self, clipping: Clipping) -> None:
+    def read_clipping(self, clipping: Clipping) -> None:
         """Show a clipping in the reading pane, with its quotations and related pieces."""
         query = self.model.query if self.model.searching else ""
         try:
@@ -531,7 +512,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentItem(self.sidebar.stories_item)
         self.list_stack.setCurrentWidget(self.stories_view)
         self.stories_view.show_pending()
-        self._update_actions()
+        self.update_actions()
         archive, threshold = self.archive, self.stories_view.threshold()
 
         def lookup(report: Any, cancel: Any) -> list[Story]:
@@ -548,7 +529,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_stories_view_clipping_chosen(self, clipping_id: int) -> None:
-        self._read(self.archive.get(clipping_id))
+        self.read_clipping(self.archive.get(clipping_id))
 
     @Slot(float)
     def _on_stories_view_threshold_changed(self, value: float) -> None:
@@ -583,7 +564,7 @@ class MainWindow(QMainWindow):
         self.search_bar.show_error("")
         self.search_bar.reset_quietly()
         self.model.show_list(trashed=True)
-        self._update_actions()
+        self.update_actions()
 
     def focus_search(self) -> None:
         self.search_bar.field.setFocus()
@@ -605,7 +586,7 @@ class MainWindow(QMainWindow):
                 self.search_bar.show_error(str(error))
                 return
             self.search_bar.show_error("")
-        self._update_actions()
+        self.update_actions()
 
     @Slot()
     def _on_sidebar_all_chosen(self) -> None:
@@ -1029,7 +1010,7 @@ class MainWindow(QMainWindow):
         self.archive = archive
         self.model.archive = archive
         self.undo_stack.clear()
-        self._sync_owed = False
+        self.watcher.sync_owed = False
         self.settings.setValue("lastArchive", str(archive.path))
         self.show_all()
         self.refresh_all()
@@ -1052,7 +1033,7 @@ class MainWindow(QMainWindow):
         self.notice_bar.show_notes(notes, suggestions=suggestions)
         self.read_only_label.setVisible(self.archive.read_only)
         self.setWindowTitle(self._title())
-        self._update_actions()
+        self.update_actions()
 
     def writable(self) -> bool:
         """True when the archive may be changed; else says why, once, in the status bar."""
@@ -1063,99 +1044,20 @@ class MainWindow(QMainWindow):
         )
         return False
 
+    def catch_up(self, *, sync: bool = True) -> Job | None:
+        return self.watcher.catch_up(sync=sync)
+
     @Slot()
     def _on_watch_timer_timeout(self) -> None:
-        if self._catching_up is not None or QApplication.activeModalWidget() is not None:
-            return  # a dialog's answer may change the archive: look once it is closed
-        current = self.jobs.current
-        if current is not None and current.title == IMPORTING:
-            return  # the import's progress reads the list again, with the news
-        try:
-            changed = self.archive.changed_elsewhere()
-        except ClippingsError as error:
-            if str(error) != self._watch_problem:
-                self._watch_problem = str(error)
-                log.warning("cannot watch the archive: %s", error)
-                self.statusBar().showMessage(
-                    f"Changes by other programs cannot be shown: {error}", 15_000
-                )
-            return
-        self._watch_problem = ""
-        if changed or self._sync_owed:
-            self.catch_up()
+        self.watcher.on_watch_timer_timeout()
 
-    def catch_up(self, *, sync: bool = True) -> Job | None:
-        """Read what the window shows again off the GUI thread and show it, keeping the
-        selection, the scroll position and the reading pane: after another program
-        changed the archive, and while an import runs. ``sync`` first brings the search
-        index up to date. None when a reading is already under way."""
-        if self._catching_up is not None:
-            return None
-        rows = None
-        if self.list_stack.currentWidget() is not self.stories_view:
-            rows = self.model.request(rows_in_view(self.table, self.model))
-        shown = self.reading.clipping
-        job = Job(
-            "Reading the archive again",
-            read_archive,
-            self.archive,
-            rows,
-            shown.id if shown else None,
-            sync=sync and not self.archive.read_only,
-        )
-        job.finished.connect(self._on_catch_up_finished)
-        job.failed.connect(self._on_catch_up_failed)
-        job.ended.connect(self._on_catch_up_ended)
-        self._catching_up = job
-        self._catch_up_reads = self._reads
-        return self.catch_up_runner.submit(job)
+    @property
+    def _catching_up(self) -> Job | None:
+        return self.watcher.catching_up
 
-    @Slot(object)
-    def _on_catch_up_finished(self, reading: ArchiveReading) -> None:
-        if reading.archive is not self.archive:
-            return  # another archive was opened meanwhile
-        self._sync_owed = reading.index_busy  # then try again at the next tick
-        if reading.index_problem:
-            self.statusBar().showMessage(reading.index_problem, 15_000)
-        if self._reads != self._catch_up_reads:
-            return  # the window read everything itself meanwhile: this reading is older
-        if reading.rows is not None and self.list_stack.currentWidget() is not self.stories_view:
-            state = view_state(self.table, self.model)
-            with self._keeping_view_state():
-                if self.model.apply(reading.rows):
-                    restore_view(self.table, self.model, state, load=False)
-        self._show_side(reading)
-        self._update_actions()
-        self._show_news_of_read_clipping(reading)
-
-    def _show_news_of_read_clipping(self, reading: ArchiveReading) -> None:
-        """The reading pane after another program changed the archive: the new version
-        of the clipping shown, or a note that it is gone (never stale text)."""
-        shown = self.reading.clipping
-        if shown is None or shown.id != reading.reading_id:
-            return
-        now = reading.reading
-        gone = ""
-        if now is None:
-            gone = "Another program deleted this clipping for good."
-        elif now.trashed and not shown.trashed:
-            gone = "Another program moved this clipping to the trash."
-        if gone:
-            self.reading.show_gone(shown.title, gone)
-            self.related.show_related(None, [])
-        elif now is not None and now != shown:
-            bar = self.reading.browser.verticalScrollBar()
-            position = bar.value()
-            self._read(now)
-            bar.setValue(position)
-
-    @Slot(str)
-    def _on_catch_up_failed(self, message: str) -> None:
-        self.statusBar().showMessage(message, 10_000)
-
-    @Slot()
-    def _on_catch_up_ended(self) -> None:
-        self._catching_up = None
+    @property
+    def _sync_owed(self) -> bool:
+        return self.watcher.sync_owed
 
     # --- Preferences, the search engine -----------------------------------------------
 

@@ -6,7 +6,6 @@ the command line. Long work (imports) runs through the ``JobRunner``.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import stat
 import tempfile
@@ -35,7 +34,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QColorDialog,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -49,7 +47,6 @@ from PySide6.QtWidgets import (
 
 from clippings.analysis.quotes import extract_quotes
 from clippings.model import (
-    CheckProblem,
     Clipping,
     ClippingsError,
     ImportReport,
@@ -61,19 +58,14 @@ from clippings.model import (
     Tag,
     count_found,
 )
-from clippings.search import combine
 from clippings.services import Archive
-from clippings.services.backup import BackupSummary, backup_archive, suggested_name
 from clippings.services.comparing import compare
-from clippings.services.exporting import export, gather
 from clippings.services.related import (
     STORY_THRESHOLD,
-    compute_missing_features,
-    missing_features,
     related,
     stories,
 )
-from clippings.ui.check_report import show_check_result
+from clippings.ui.archive_actions import READ_ONLY_NOTE, ArchiveActions
 from clippings.ui.clipping_model import ClippingTableModel
 from clippings.ui.commands import ArchiveCommand, RestoreCommand, TagCommand, TrashCommand
 from clippings.ui.compare_window import CompareWindow
@@ -83,6 +75,7 @@ from clippings.ui.dialogs import (
     TagDialog,
 )
 from clippings.ui.export_dialog import ExportDialog, ExportRequest, ExportScope
+from clippings.ui.exporting import Exporting
 from clippings.ui.importing import IMPORTING, Importing
 from clippings.ui.job_status import LIVE_REFRESH_SECONDS, JobStatus
 from clippings.ui.jobs import Job, JobRunner, LookupRunner
@@ -97,12 +90,6 @@ from clippings.ui.list_view import (
 from clippings.ui.menus import build_menus, update_actions
 from clippings.ui.notice_bar import NoticeBar
 from clippings.ui.other_programs import OTHER_PROGRAMS_POLL_MS, ArchiveReading, Watcher, read_side
-from clippings.ui.preferences import (
-    SWITCH_LINK,
-    PreferencesDialog,
-    engine_hint,
-    engine_name,
-)
 from clippings.ui.reading_pane import ReadingPane
 from clippings.ui.related_panel import RelatedPanel
 from clippings.ui.search_bar import QUERY_HELP_HTML, SearchBar
@@ -127,10 +114,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-READ_ONLY_NOTE = (
-    "This archive is read-only: you can search, read, compare and export its clippings, "
-    "but not import, edit, tag or delete them."
-)
 READ_ONLY_REFUSAL = "This archive is read-only: nothing in it can be changed."
 
 
@@ -167,10 +150,10 @@ class MainWindow(QMainWindow):
         self.archive = archive
         self.settings = settings or QSettings()
         self.jobs = jobs or JobRunner(self)
-        self._switching_to = ""
         self.lookups = LookupRunner(self)
-        self._analyse = analyse
-        self._open_archive = open_archive
+        #: Whether clippings without features are analysed in the background.
+        self.analysing = analyse
+        self.open_archive = open_archive
         self.undo_stack = QUndoStack(self)
         self.last_report: ImportReport | None = None
         self.summary_dialog: ImportSummaryDialog | None = None
@@ -206,7 +189,6 @@ class MainWindow(QMainWindow):
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
         self.notice_bar = NoticeBar(middle)
-        self.notice_bar.link_activated.connect(self._on_notice_bar_link_activated)
         middle_layout.addWidget(self.notice_bar)
         middle_layout.addWidget(self.search_bar)
         middle_layout.addWidget(self.list_stack, 1)
@@ -227,6 +209,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self._make_status_bar()
         self.importing = Importing(self)
+        self.exporting = Exporting(self)
+        self.archive_actions = ArchiveActions(self)
         build_menus(self)
         self.setAcceptDrops(True)
 
@@ -278,7 +262,7 @@ class MainWindow(QMainWindow):
     def refresh_all(self) -> None:
         """Read everything the window shows again from the archive."""
         self.watcher.forget_changes()
-        self.setWindowTitle(self._title())
+        self.setWindowTitle(self.archive_title())
         self.model.refresh()
         self._refresh_side()
         self.update_actions()
@@ -295,7 +279,7 @@ class MainWindow(QMainWindow):
         self._show_current()
         self.update_actions()
 
-    def _title(self) -> str:
+    def archive_title(self) -> str:
         read_only = " (read-only)" if self.archive.read_only else ""
         return f"Clippings — {self.archive.path}{read_only}"
 
@@ -473,25 +457,6 @@ class MainWindow(QMainWindow):
     def _on_lookup_failed(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
         self.related.show_related(None, [])
-
-    def analyse_in_background(self) -> Job | None:
-        """Compute the features related pieces need for clippings that have none yet
-        (an archive from an older version): a background job with progress."""
-        if not self._analyse or self.archive.read_only or not missing_features(self.archive):
-            return None  # a read-only archive cannot store them
-        job = Job("Analysing clippings", compute_missing_features, self.archive)
-        job.resumable = True
-        job.failed.connect(self.job_status.on_job_failed)
-        return self.jobs.submit(job)
-
-    def tidy_in_background(self) -> Job | None:
-        """Merge the search index's small segments after an import, in the background."""
-        if self.archive.read_only:
-            return None
-        job = Job("Tidying the search index", self.archive.tidy_index)
-        job.resumable = True
-        job.failed.connect(self.job_status.on_job_failed)
-        return self.jobs.submit(job)
 
     @Slot(QModelIndex)
     def _on_table_double_clicked(self, _index: QModelIndex) -> None:
@@ -736,7 +701,7 @@ class MainWindow(QMainWindow):
             if dialog.exec() and dialog.name():
                 self._run(lambda: archive.merge_tag(tag, dialog.name()))
         elif action == "export":
-            self.export_dialog([self._tag_scope(tag)])
+            self.export_dialog([self.exporting.tag_scope(tag)])
             return
         elif action == "delete":
             count = archive.count(tag=tag)
@@ -752,168 +717,49 @@ class MainWindow(QMainWindow):
 
     # --- Exporting ----------------------------------------------------------------------
 
-    def _tag_scope(self, tag: str) -> ExportScope:
-        return ExportScope(
-            f"Tag “{tag}” and the tags below it", self.archive.count(tag=tag), title=tag, tag=tag
-        )
-
     def export_scopes(self) -> list[ExportScope]:
-        """What File › Export offers: the selection, the search or tag shown, everything."""
-        scopes = []
-        selected = self.selected_ids()
-        if len(selected) > 1:
-            scopes.append(
-                ExportScope(
-                    "The selected clippings",
-                    len(selected),
-                    title="Selected clippings",
-                    ids=tuple(selected),
-                )
-            )
-        if self.model.searching:
-            query = combine(self.model.query, self.model.filters)
-            scopes.append(
-                ExportScope(
-                    f"The search “{query}”",
-                    self.model.total_matches,
-                    title=f"Search: {query}",
-                    query=query,
-                )
-            )
-        elif self.model.tag:
-            scopes.append(self._tag_scope(self.model.tag))
-        if len(selected) == 1:
-            title = self.archive.get(selected[0]).title
-            scopes.append(
-                ExportScope(
-                    f"The selected clipping “{title[:40]}”", 1, title=title, ids=tuple(selected)
-                )
-            )
-        if not self.trash_view:
-            scopes.append(ExportScope("All clippings", self.archive.count(), title="All clippings"))
-        return scopes
+        return self.exporting.export_scopes()
 
     def export_current(self) -> None:
         self.export_dialog(self.export_scopes())
 
     def export_dialog(self, scopes: list[ExportScope]) -> ExportDialog | None:
-        folder = Path(str(self.settings.value("exportFolder") or Path.home()))
-        dialog = ExportDialog(scopes, folder, self)
-        self.last_export_dialog = dialog
-        if not dialog.exec():
-            return None
-        self.start_export(dialog.request())
-        return dialog
+        return self.exporting.export_dialog(scopes)
 
     def start_export(self, request: ExportRequest) -> Job:
-        """Export on the worker thread, with progress and Cancel in the status bar."""
-        self.settings.setValue("exportFolder", str(request.output.parent))
-        scope = request.scope
-        archive = self.archive
-
-        def run(report: Any, cancel: Any) -> Path:
-            if scope.tag is None and scope.query is None and scope.ids is None:
-                ids: Sequence[int] | None = [row.id for row in archive.list()]
-            else:
-                ids = scope.ids
-            collection = gather(
-                archive,
-                tag=scope.tag,
-                query=scope.query,
-                ids=list(ids) if ids is not None else None,
-                title=scope.title,
-            )
-            return export(
-                archive,
-                collection,
-                request.format_name,
-                request.output,
-                force=request.force,
-                report=report,
-                cancel=cancel,
-            )
-
-        job = Job("Exporting", run)
-        job.finished.connect(self._on_export_job_finished)
-        job.failed.connect(self.job_status.on_job_failed)
-        return self.jobs.submit(job)
-
-    @Slot(object)
-    def _on_export_job_finished(self, path: Path) -> None:
-        self.last_export = path
-        self.statusBar().showMessage(f"Exported to {path}", 15_000)
+        return self.exporting.start_export(request)
 
     def back_up_archive(self) -> Job | None:
-        """File › Back Up Archive…: copy the open archive into a folder, in the
-        background, with progress and Cancel in the status bar.
+        return self.exporting.back_up_archive()
 
-        An empty folder becomes the backup; a folder that holds files (the root of a
-        disk, a Backups folder) gets a new one named for the day inside it.
-        """
-        chosen = QFileDialog.getExistingDirectory(
-            self, "Back Up Archive (choose an empty folder, or one to put it in)", str(Path.home())
-        )
-        if not chosen:
-            return None
-        destination = Path(chosen)
-        try:
-            holds_files = any(destination.iterdir())
-        except OSError:  # unreadable: the backup itself says so, in plain words
-            holds_files = False
-        if holds_files:
-            destination = destination / suggested_name()
-        job = Job("Backing up", backup_archive, self.archive, destination)
-        job.finished.connect(self._on_backup_job_finished)
-        job.failed.connect(self.job_status.on_job_failed)
-        return self.jobs.submit(job)
-
-    @Slot(object)
-    def _on_backup_job_finished(self, summary: BackupSummary) -> None:
-        self.statusBar().showMessage(f"Backed up to {summary.path}", 15_000)
-        trashed = f" (and {summary.trashed} in the trash)" if summary.trashed else ""
-        clippings = f"{summary.clippings} clipping{'s' if summary.clippings != 1 else ''}"
-        files = f"{summary.originals} original file{'s' if summary.originals != 1 else ''}"
-        message = (
-            f"Backed up {clippings}{trashed} and {files} to {summary.path}."
-            "\n\nTo use the backup in place of this archive, "
-            "open it with File › Open Archive…; its search index is rebuilt when it is first "
-            "opened."
-        )
-        if summary.problems:
-            problems = "\n".join(f"• {p[0].upper()}{p[1:]}." for p in summary.problems)
-            QMessageBox.warning(
-                self,
-                "Backup Made, With Problems",
-                f"{message}\n\nThe archive itself has problems the backup shares:\n{problems}",
-            )
-        else:
-            QMessageBox.information(self, "Backup Made", message)
-
-    # --- Checking ---------------------------------------------------------------------
+    # --- The archive as a whole: checking, opening another, upkeep, the engine ---------
 
     def check_archive(self, *, repair: bool = False) -> Job:
-        """Tools › Check Archive…: check (or repair, then check) in the background; the
-        result, with a Repair button when something can be fixed, when done."""
-        archive = self.archive
+        return self.archive_actions.check_archive(repair=repair)
 
-        def run(report: Any, cancel: Any) -> tuple[list[str], list[CheckProblem]]:
-            repaired = archive.repair(report=report) if repair else []
-            return repaired, archive.check(report=report)
+    def analyse_in_background(self) -> Job | None:
+        return self.archive_actions.analyse_in_background()
 
-        job = Job("Repairing the archive" if repair else "Checking the archive", run)
-        job.finished.connect(self._on_check_job_finished)
-        job.failed.connect(self.job_status.on_job_failed)
-        return self.jobs.submit(job)
+    def tidy_in_background(self) -> Job | None:
+        return self.archive_actions.tidy_in_background()
 
-    @Slot(object)
-    def _on_check_job_finished(self, result: tuple[list[str], list[CheckProblem]]) -> None:
-        repaired, problems = result
-        if repaired:
-            self.catch_up()
-        if show_check_result(
-            self, problems, repaired=repaired, can_repair=not self.archive.read_only
-        ):
-            self.check_archive(repair=True)
+    def choose_archive(self) -> None:
+        self.archive_actions.choose_archive()
+
+    def choose_new_archive(self) -> None:
+        self.archive_actions.choose_new_archive()
+
+    def switch_archive(self, path: Path) -> bool:
+        return self.archive_actions.switch_archive(path)
+
+    def show_archive_notes(self) -> None:
+        self.archive_actions.show_archive_notes()
+
+    def show_preferences(self) -> None:
+        self.archive_actions.show_preferences()
+
+    def switch_engine(self, engine: str) -> Job | None:
+        return self.archive_actions.switch_engine(engine)
 
     # --- Editing, trash ---------------------------------------------------------------
 
@@ -980,60 +826,7 @@ class MainWindow(QMainWindow):
             self.undo_stack.clear()
             self.after_change()
 
-    # --- Archives ---------------------------------------------------------------------
-
-    def choose_archive(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open Archive", str(self.archive.path))
-        if folder:
-            self.switch_archive(Path(folder))
-
-    def choose_new_archive(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "New Archive (choose an empty folder)", str(Path.home())
-        )
-        if folder:
-            self.switch_archive(Path(folder))
-
-    def switch_archive(self, path: Path) -> bool:
-        if self.jobs.pending:
-            QMessageBox.information(
-                self, "Clippings", "Wait for the import to finish before switching archives."
-            )
-            return False
-        try:
-            archive = self._open_archive(path)
-        except ClippingsError as error:
-            QMessageBox.warning(self, "Cannot Open Archive", str(error))
-            return False
-        self.catch_up_runner.wait()  # a reading of the old archive must end before it closes
-        self.archive.close()
-        self.archive = archive
-        self.model.archive = archive
-        self.undo_stack.clear()
-        self.watcher.sync_owed = False
-        self.settings.setValue("lastArchive", str(archive.path))
-        self.show_all()
-        self.refresh_all()
-        self.show_archive_notes()
-        self.analyse_in_background()
-        return True
-
-    # --- Other programs, read-only archives ----------------------------------------------
-
-    def show_archive_notes(self) -> None:
-        """Say once, in the bar above the list, what the user should know about the open
-        archive: that it is read-only, that it lives in a synced folder, … (or hide it)."""
-        notes = list(self.archive.warnings)
-        if self.archive.read_only:
-            notes.insert(0, READ_ONLY_NOTE)
-        suggestions = []
-        hint = None if self.archive.read_only else self._engine_hint()
-        if hint:
-            suggestions.append(hint)
-        self.notice_bar.show_notes(notes, suggestions=suggestions)
-        self.read_only_label.setVisible(self.archive.read_only)
-        self.setWindowTitle(self._title())
-        self.update_actions()
+    # --- Other programs, read-only archives ------------------------------------------
 
     def writable(self) -> bool:
         """True when the archive may be changed; else says why, once, in the status bar."""
@@ -1058,60 +851,6 @@ class MainWindow(QMainWindow):
     @property
     def _sync_owed(self) -> bool:
         return self.watcher.sync_owed
-
-    # --- Preferences, the search engine -----------------------------------------------
-
-    def _engine_hint_key(self) -> str:
-        digest = hashlib.sha256(str(self.archive.path.resolve()).encode()).hexdigest()[:16]
-        return f"engineHintShown/{digest}"
-
-    def _engine_hint(self) -> str | None:
-        """The one-time suggestion of tantivy for a large archive (None once shown)."""
-        if self.settings.value(self._engine_hint_key(), False, type=bool):
-            return None
-        hint = engine_hint(self.archive.engine, self.archive.count())
-        if hint:
-            self.settings.setValue(self._engine_hint_key(), True)
-        return hint
-
-    @Slot(str)
-    def _on_notice_bar_link_activated(self, link: str) -> None:
-        if link == SWITCH_LINK:
-            self.notice_bar.show_notes(self.notice_bar.notes)
-            self.switch_engine("tantivy")
-
-    def show_preferences(self) -> None:
-        """Edit › Preferences…: the archive's settings; a new engine is switched to in
-        the background."""
-        dialog = PreferencesDialog(
-            self.archive.engine,
-            self.archive.count(),
-            read_only=self.archive.read_only,
-            parent=self,
-        )
-        if dialog.exec() and dialog.chosen_engine() != self.archive.engine:
-            self.switch_engine(dialog.chosen_engine())
-
-    def switch_engine(self, engine: str) -> Job | None:
-        """Build the archive's search index with another engine, in the background;
-        searches use the old one until the new one is complete."""
-        if not self.writable():
-            return None
-        self._switching_to = engine
-        job = Job(f"Switching search to {engine_name(engine)}", self.archive.switch_engine, engine)
-        job.finished.connect(self._on_switch_job_finished)
-        job.failed.connect(self.job_status.on_job_failed)
-        return self.jobs.submit(job)
-
-    @Slot(object)
-    def _on_switch_job_finished(self, done: object) -> None:
-        name, current = engine_name(self._switching_to), engine_name(self.archive.engine)
-        self.statusBar().showMessage(
-            f"Searches now use {name}."
-            if done
-            else f"Switching to {name} was cancelled; searches use {current}.",
-            10_000,
-        )
 
     # --- Help -------------------------------------------------------------------------
 

@@ -2,226 +2,122 @@
 
 A thin layer over ``services.Archive``: every action calls the same use cases as
 the command line. Long work (imports) runs through the ``JobRunner``.
+
+The window is the composition root of its parts, each a small object given the
+window: ``menus`` (the actions), ``importing``, ``exporting`` (and backups),
+``editing`` (tags, metadata, trash; ``commands`` for undo), ``browsing`` (views,
+search, related pieces, comparing), ``archive_actions`` (opening, checking, the
+search engine, upkeep), ``job_status`` (the status bar's progress) and
+``other_programs.Watcher`` (changes made by other programs). The window keeps the
+widgets, the selection and the reading pane, and its public methods stay the doors
+the menus and the tests use.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import stat
-import tempfile
-import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
-    QItemSelection,
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QSettings,
     Qt,
-    QTimer,
-    QUrl,
     Slot,
 )
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
-    QKeySequence,
-    QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QColorDialog,
-    QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
-    QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from clippings.analysis.quotes import extract_quotes
-from clippings.model import (
-    CheckProblem,
-    Clipping,
-    ClippingsError,
-    ImportReport,
-    QueryError,
-    RelatedClipping,
-    SavedSearch,
-    SearchFilters,
-    Story,
-    Tag,
-    count_found,
-)
-from clippings.search import combine
-from clippings.services import Archive, TagChange, import_paths
-from clippings.services.backup import BackupSummary, backup_archive, suggested_name
-from clippings.services.comparing import compare
-from clippings.services.exporting import export, gather
-from clippings.services.importing import import_bytes
-from clippings.services.related import (
-    STORY_THRESHOLD,
-    compute_missing_features,
-    missing_features,
-    related,
-    stories,
-)
-from clippings.ui.check_report import show_check_result
-from clippings.ui.clipping_model import COLUMNS, TAGS, TITLE, ClippingTableModel
+from clippings.model import Clipping, ClippingsError, ImportReport, Tag
+from clippings.services import Archive
+from clippings.services.related import STORY_THRESHOLD
+from clippings.ui.archive_actions import READ_ONLY_NOTE, ArchiveActions
+from clippings.ui.browsing import Browsing
+from clippings.ui.clipping_model import ClippingTableModel
+from clippings.ui.commands import ArchiveCommand, RestoreCommand, TagCommand, TrashCommand
 from clippings.ui.compare_window import CompareWindow
-from clippings.ui.delegates import TagChipsDelegate, TitleDelegate
-from clippings.ui.dialogs import (
-    EditMetadataDialog,
-    ImportSummaryDialog,
-    TagDialog,
-    summary_counts,
-)
+from clippings.ui.dialogs import ImportSummaryDialog
+from clippings.ui.editing import Editing
 from clippings.ui.export_dialog import ExportDialog, ExportRequest, ExportScope
+from clippings.ui.exporting import Exporting
+from clippings.ui.importing import IMPORTING, Importing
+from clippings.ui.job_status import LIVE_REFRESH_SECONDS, JobStatus
 from clippings.ui.jobs import Job, JobRunner, LookupRunner
-from clippings.ui.notice_bar import NoticeBar
-from clippings.ui.other_programs import ArchiveReading, read_archive, read_side
-from clippings.ui.preferences import (
-    SWITCH_LINK,
-    PreferencesDialog,
-    engine_hint,
-    engine_name,
+from clippings.ui.list_view import (
+    KEPT_SELECTION,
+    ViewState,
+    make_clipping_list,
+    make_empty_state,
+    restore_view,
+    view_state,
 )
+from clippings.ui.menus import build_menus, update_actions
+from clippings.ui.notice_bar import NoticeBar
+from clippings.ui.other_programs import OTHER_PROGRAMS_POLL_MS, ArchiveReading, Watcher, read_side
 from clippings.ui.reading_pane import ReadingPane
 from clippings.ui.related_panel import RelatedPanel
 from clippings.ui.search_bar import QUERY_HELP_HTML, SearchBar
 from clippings.ui.sidebar import Sidebar
 from clippings.ui.stories_view import StoriesView
 
+# The names other modules and the tests have always imported from here.
+__all__ = [
+    "IMPORTING",
+    "KEPT_SELECTION",
+    "LIVE_REFRESH_SECONDS",
+    "OTHER_PROGRAMS_POLL_MS",
+    "READ_ONLY_NOTE",
+    "READ_ONLY_REFUSAL",
+    "ArchiveCommand",
+    "MainWindow",
+    "RestoreCommand",
+    "TagCommand",
+    "TrashCommand",
+    "ViewState",
+]
+
 log = logging.getLogger(__name__)
 
-#: How often the list shows what a running import has added so far.
-LIVE_REFRESH_SECONDS = 1.5
-#: How often the window asks whether another program changed the archive (ms).
-OTHER_PROGRAMS_POLL_MS = 2000
-#: The title of the window's import jobs (whose progress refreshes the list itself).
-IMPORTING = "Importing"
-READ_ONLY_NOTE = (
-    "This archive is read-only: you can search, read, compare and export its clippings, "
-    "but not import, edit, tag or delete them."
-)
 READ_ONLY_REFUSAL = "This archive is read-only: nothing in it can be changed."
-#: A bigger selection is kept by its rows, not by its clippings, when the list is read again.
-KEPT_SELECTION = 1000
-
-
-@dataclass(frozen=True)
-class ViewState:
-    """Where the user is in the list, to be found again after the list is read again."""
-
-    selected: tuple[tuple[int, int], ...]  # (clipping id, row)
-    selected_rows: tuple[tuple[int, int], ...]  # (first, last) of a big selection
-    current: tuple[int, int] | None  # (clipping id, row)
-    top: tuple[int, int] | None  # the clipping at the top of the view, and its row
-    scroll: int
-    horizontal: int
-
-
-# --- Undo --------------------------------------------------------------------------------
-
-
-class ArchiveCommand(QUndoCommand):
-    """An undoable change of the archive. A write the archive refuses (read-only, the
-    disk full) becomes a plain message and leaves nothing on the undo stack."""
-
-    def __init__(self, window: MainWindow, text: str) -> None:
-        super().__init__(text)
-        self.window = window
-
-    def _change(self, change: Callable[[], object]) -> None:
-        try:
-            change()
-        except ClippingsError as error:
-            self.setObsolete(True)  # Qt drops it from the stack
-            self.window.after_change()
-            self.window.report_problem(str(error))
-            return
-        self.window.after_change()
-
-
-class TrashCommand(ArchiveCommand):
-    def __init__(self, window: MainWindow, ids: list[int]) -> None:
-        count = len(ids)
-        super().__init__(window, f"Move {count} Clipping{'s' if count != 1 else ''} to the Trash")
-        self.ids = ids
-
-    def redo(self) -> None:
-        self._change(lambda: self.window.archive.trash(self.ids))
-
-    def undo(self) -> None:
-        self._change(lambda: self.window.archive.restore(self.ids))
-
-
-class RestoreCommand(TrashCommand):
-    def __init__(self, window: MainWindow, ids: list[int]) -> None:
-        super().__init__(window, ids)
-        self.setText(f"Restore {len(ids)} Clipping{'s' if len(ids) != 1 else ''}")
-
-    def redo(self) -> None:
-        super().undo()
-
-    def undo(self) -> None:
-        super().redo()
-
-
-class TagCommand(ArchiveCommand):
-    """Add or remove a tag on clippings; undo puts the tags back exactly."""
-
-    def __init__(self, window: MainWindow, ids: list[int], tag: str, *, add: bool) -> None:
-        verb = "Tag" if add else "Untag"
-        count = len(ids)
-        super().__init__(window, f"{verb} {count} Clipping{'s' if count != 1 else ''} “{tag}”")
-        self.ids, self.tag, self.add = ids, tag, add
-        self.change: TagChange | None = None
-
-    def redo(self) -> None:
-        archive = self.window.archive
-
-        def tag() -> None:
-            if self.add:
-                self.change = archive.add_tag(self.ids, self.tag)
-            else:
-                self.change = archive.remove_tag(self.ids, self.tag)
-
-        self._change(tag)
-
-    def undo(self) -> None:
-        change = self.change
-        if change:
-            self._change(lambda: self.window.archive.undo_tag_change(change))
-        else:
-            self.window.after_change()
-
-
-# --- The window --------------------------------------------------------------------------
 
 
 class MainWindow(QMainWindow):
+    # The actions ``menus.build_menus`` makes, enabled and disabled by ``update_actions``.
+    import_files_action: QAction
+    import_folder_action: QAction
+    export_action: QAction
+    undo_action: QAction
+    redo_action: QAction
+    paste_action: QAction
+    tag_action: QAction
+    untag_action: QAction
+    edit_action: QAction
+    original_action: QAction
+    compare_action: QAction
+    trash_action: QAction
+    restore_action: QAction
+    purge_action: QAction
+
     def __init__(
         self,
         archive: Archive,
@@ -235,21 +131,25 @@ class MainWindow(QMainWindow):
         self.archive = archive
         self.settings = settings or QSettings()
         self.jobs = jobs or JobRunner(self)
-        self._switching_to = ""
         self.lookups = LookupRunner(self)
-        self._analyse = analyse
-        self._open_archive = open_archive
+        #: Whether clippings without features are analysed in the background.
+        self.analysing = analyse
+        self.open_archive = open_archive
         self.undo_stack = QUndoStack(self)
         self.last_report: ImportReport | None = None
         self.summary_dialog: ImportSummaryDialog | None = None
         self.opened_originals: list[Path] = []
         self.last_export: Path | None = None
         self.last_export_dialog: ExportDialog | None = None
+        self.trash_view = False
+        self._keeping_view = False
 
         self.model = ClippingTableModel(archive, self)
         self.sidebar = Sidebar(self)
         self.search_bar = SearchBar(self)
-        self.table = self._make_table()
+        self.table, self.title_delegate, self.tags_delegate = make_clipping_list(self, self.model)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.activated.connect(self._on_table_double_clicked)
         self.reading = ReadingPane(self)
         self.related = RelatedPanel(self)
         self.stories_view = StoriesView(self)
@@ -257,7 +157,7 @@ class MainWindow(QMainWindow):
             float(self.settings.value("storyThreshold") or STORY_THRESHOLD)
         )
         self.compare_windows: list[CompareWindow] = []
-        self.empty_state = self._make_empty_state()
+        self.empty_state = make_empty_state(self)
         self.list_stack = QStackedWidget(self)
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.empty_state)
@@ -272,7 +172,6 @@ class MainWindow(QMainWindow):
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
         self.notice_bar = NoticeBar(middle)
-        self.notice_bar.link_activated.connect(self._on_notice_bar_link_activated)
         middle_layout.addWidget(self.notice_bar)
         middle_layout.addWidget(self.search_bar)
         middle_layout.addWidget(self.list_stack, 1)
@@ -292,44 +191,21 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([200, 640, 440])
         self.setCentralWidget(self.splitter)
         self._make_status_bar()
-        self._make_actions()
-        self.setAcceptDrops(True)
 
-        self.sidebar.all_chosen.connect(self._on_sidebar_all_chosen)
-        self.sidebar.trash_chosen.connect(self._on_sidebar_trash_chosen)
-        self.sidebar.stories_chosen.connect(self._on_sidebar_stories_chosen)
-        self.related.clipping_requested.connect(self.select_clipping)
-        self.related.compare_requested.connect(self.compare_clippings)
-        self.stories_view.clipping_chosen.connect(self._on_stories_view_clipping_chosen)
-        self.stories_view.threshold_changed.connect(self._on_stories_view_threshold_changed)
-        self.sidebar.tag_chosen.connect(self._on_sidebar_tag_chosen)
-        self.sidebar.saved_search_chosen.connect(self._on_sidebar_saved_search_chosen)
-        self.sidebar.clippings_dropped.connect(self._on_sidebar_clippings_dropped)
-        self.sidebar.tag_action_requested.connect(self._on_sidebar_tag_action_requested)
-        self.sidebar.saved_search_delete_requested.connect(self._on_sidebar_saved_search_delete)
-        self.search_bar.changed.connect(self._on_search_bar_changed)
-        self.search_bar.save_requested.connect(self._on_search_bar_save_requested)
-        self.reading.edit_requested.connect(self.edit_metadata)
-        self.reading.open_original_requested.connect(self.open_original)
-        self.jobs.started.connect(self._on_jobs_started)
-        self.jobs.idle.connect(self._on_jobs_idle)
+        # The parts of the window; each connects the signals of the widgets it serves.
+        self.importing = Importing(self)
+        self.exporting = Exporting(self)
+        self.editing = Editing(self)
+        self.browsing = Browsing(self)
+        self.archive_actions = ArchiveActions(self)
+        # Other programs: a cheap poll on a timer; reading again runs on a worker.
+        self.watcher = Watcher(self)
+        self.watch_timer = self.watcher.timer
+        self.catch_up_runner = self.watcher.runner
+        build_menus(self)
+        self.setAcceptDrops(True)
         self.model.modelReset.connect(self._on_model_reset)
 
-        self.trash_view = False
-        self._last_live_refresh = 0.0
-        self._job_title = IMPORTING
-        # Other programs: a cheap poll on a timer; reading again runs on a worker.
-        self.catch_up_runner = LookupRunner(self)
-        self._catching_up: Job | None = None
-        self._catch_up_reads = 0
-        self._reads = 0  # full reads on the GUI thread: a catch-up read before one is stale
-        self._keeping_view = False
-        self._sync_owed = False
-        self._watch_problem = ""
-        self.watch_timer = QTimer(self)
-        self.watch_timer.setObjectName("otherProgramsTimer")
-        self.watch_timer.setInterval(OTHER_PROGRAMS_POLL_MS)
-        self.watch_timer.timeout.connect(self._on_watch_timer_timeout)
         self.read_only_label = QLabel("Read-only archive", self)
         self.read_only_label.setObjectName("readOnly")
         self.read_only_label.setToolTip(READ_ONLY_NOTE)
@@ -342,223 +218,43 @@ class MainWindow(QMainWindow):
 
     # --- Building ---------------------------------------------------------------------
 
-    def _make_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setObjectName("clippingList")
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setSortingEnabled(True)
-        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        table.setDragEnabled(True)
-        table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        table.setWordWrap(False)
-        table.setShowGrid(False)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
-        header.setMinimumSectionSize(40)
-        header.resizeSection(0, 90)
-        header.resizeSection(1, 120)
-        header.resizeSection(TAGS, 110)
-        header.resizeSection(len(COLUMNS) - 1, 60)
-        self.title_delegate = TitleDelegate(table)
-        self.tags_delegate = TagChipsDelegate(table)
-        table.setItemDelegateForColumn(TITLE, self.title_delegate)
-        table.setItemDelegateForColumn(TAGS, self.tags_delegate)
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        table.doubleClicked.connect(self._on_table_double_clicked)
-        table.activated.connect(self._on_table_double_clicked)
-        return table
-
-    def _make_empty_state(self) -> QWidget:
-        page = QWidget(self)
-        label = QLabel(
-            "<h2>Your archive is empty</h2>"
-            "<p>Drop articles here — text, web pages (.html) or PDFs, or whole folders —"
-            "<br>or choose <b>File › Import Files…</b> (Ctrl+I).</p>"
-            "<p style='color: gray'>You can also paste text or a web page with "
-            "<b>Edit › Paste as Clipping</b> (Ctrl+Shift+V).</p>",
-            page,
-        )
-        label.setObjectName("emptyState")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        layout = QVBoxLayout(page)
-        layout.addWidget(label)
-        return page
-
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
         self.count_label = QLabel(self)
-        self.job_label = QLabel(self)
-        self.job_progress = QProgressBar(self)
-        self.job_progress.setMaximumWidth(220)
-        self.job_progress.setTextVisible(True)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
-        job_box = QWidget(self)
-        layout = QHBoxLayout(job_box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.job_label)
-        layout.addWidget(self.job_progress)
-        layout.addWidget(self.cancel_button)
-        self.job_box = job_box
-        job_box.hide()
+        self.job_status = JobStatus(self)
         bar.addWidget(self.count_label)
-        bar.addPermanentWidget(job_box)
-
-    def _action(
-        self,
-        menu: Any,
-        text: str,
-        slot: Callable[[], Any],
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        *,
-        name: str,
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        return action
-
-    def _make_actions(self) -> None:
-        menus = self.menuBar()
-        file = menus.addMenu("&File")
-        self.import_files_action = self._action(
-            file, "&Import Files…", self.choose_files, "Ctrl+I", name="importFiles"
-        )
-        self.import_folder_action = self._action(
-            file, "Import &Folder…", self.choose_folder, "Ctrl+Shift+I", name="importFolder"
-        )
-        self.export_action = self._action(
-            file, "&Export…", self.export_current, "Ctrl+Shift+E", name="export"
-        )
-        self._action(file, "&Back Up Archive…", self.back_up_archive, name="backUpArchive")
-        file.addSeparator()
-        self._action(file, "&Open Archive…", self.choose_archive, "Ctrl+O", name="openArchive")
-        self._action(
-            file, "&New Archive…", self.choose_new_archive, "Ctrl+Shift+N", name="newArchive"
-        )
-        file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, name="quit")
-
-        edit = menus.addMenu("&Edit")
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        undo.setObjectName("undo")
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        redo.setObjectName("redo")
-        edit.addAction(undo)
-        edit.addAction(redo)
-        self.undo_action, self.redo_action = undo, redo
-        edit.addSeparator()
-        self.paste_action = self._action(
-            edit, "&Paste as Clipping", self.paste_clipping, "Ctrl+Shift+V", name="pasteClipping"
-        )
-        self._action(edit, "&Find", self.focus_search, "Ctrl+F", name="find")
-        edit.addSeparator()
-        self.tag_action = self._action(
-            edit, "&Tag Selection…", self.tag_selection, "Ctrl+T", name="tagSelection"
-        )
-        self.untag_action = self._action(
-            edit, "Remove Ta&g…", self.untag_selection, "Ctrl+Shift+T", name="untagSelection"
-        )
-        self.edit_action = self._action(
-            edit, "&Edit Metadata…", self.edit_selected, "Ctrl+E", name="editMetadata"
-        )
-        self.original_action = self._action(
-            edit, "Open &Original", self.open_selected_original, "Ctrl+Shift+O", name="openOriginal"
-        )
-        self.compare_action = self._action(
-            edit, "&Compare Two Clippings", self.compare_selected, "Ctrl+D", name="compare"
-        )
-        edit.addSeparator()
-        self.trash_action = self._action(
-            edit,
-            "&Move to Trash",
-            self.trash_selection,
-            QKeySequence.StandardKey.Delete,
-            name="trash",
-        )
-        self.restore_action = self._action(
-            edit, "&Restore from Trash", self.restore_selection, "Ctrl+R", name="restore"
-        )
-        self.purge_action = self._action(
-            edit, "Delete for &Good…", self.purge_selection, "Shift+Del", name="purge"
-        )
-        view = menus.addMenu("&View")
-        self._action(view, "&All Clippings", self.show_all, "Ctrl+1", name="showAll")
-        self._action(view, "&Stories", self.show_stories, "Ctrl+3", name="showStories")
-        self._action(view, "&Trash", self.show_trash, "Ctrl+2", name="showTrash")
-        edit.addSeparator()
-        self._action(
-            edit,
-            "Pre&ferences…",
-            self.show_preferences,
-            "Ctrl+,",
-            name="preferences",
-        )
-        tools = menus.addMenu("&Tools")
-        self._action(tools, "&Check Archive…", self.check_archive, name="checkArchive")
-        help_menu = menus.addMenu("&Help")
-        self._action(help_menu, "&Search Syntax", self.show_query_help, "F1", name="queryHelp")
-        self._action(help_menu, "&About Clippings", self.show_about, name="about")
-        for action in (
-            self.tag_action,
-            self.untag_action,
-            self.edit_action,
-            self.original_action,
-            self.trash_action,
-            self.restore_action,
-            self.purge_action,
-        ):
-            self.table.addAction(action)
+        bar.addPermanentWidget(self.job_status.job_box)
 
     # --- Refreshing -------------------------------------------------------------------
 
     def refresh_all(self) -> None:
         """Read everything the window shows again from the archive."""
-        self._forget_changes()
-        self.setWindowTitle(self._title())
+        self.watcher.forget_changes()
+        self.setWindowTitle(self.archive_title())
         self.model.refresh()
-        self._refresh_side()
-        self._update_actions()
+        self.refresh_side()
+        self.update_actions()
 
     def after_change(self) -> None:
         """After an action changed the archive: read the data again, keeping the
         selection, the scroll position and the reading pane."""
-        self._forget_changes()
-        state = self._view_state()
-        with self._keeping_view_state():
+        self.watcher.forget_changes()
+        state = view_state(self.table, self.model)
+        with self.keeping_view():
             self.model.refresh()
-            self._restore_view(state, load=True)
-        self._refresh_side()
-        self._show_current()
-        self._update_actions()
+            restore_view(self.table, self.model, state, load=True)
+        self.refresh_side()
+        self.show_current()
+        self.update_actions()
 
-    def _forget_changes(self) -> None:
-        """Before reading the whole archive again on the GUI thread: whatever changed
-        until now is about to be shown, so the next poll reports only later changes."""
-        self._reads += 1
-        with suppress(ClippingsError):  # the next poll says what is wrong
-            self.archive.changed_elsewhere()
-
-    def _title(self) -> str:
+    def archive_title(self) -> str:
         read_only = " (read-only)" if self.archive.read_only else ""
         return f"Clippings — {self.archive.path}{read_only}"
 
-    def _refresh_side(self) -> None:
-        self._show_side(read_side(self.archive))
+    def refresh_side(self) -> None:
+        self.show_side(read_side(self.archive))
 
-    def _show_side(self, reading: ArchiveReading) -> None:
+    def show_side(self, reading: ArchiveReading) -> None:
         """The sidebar, the filter lists and the counts, as read."""
         tags: list[Tag] = reading.tags
         self.sidebar.set_tags(tags)
@@ -572,79 +268,16 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_model_reset(self) -> None:
-        rows = self.model.rowCount()
-        if self._keeping_view and self.list_stack.currentWidget() is self.stories_view:
-            pass  # the list behind the Stories view was read again: stay in Stories
-        elif rows:
-            self.list_stack.setCurrentWidget(self.table)
-        elif self.model.searching:
-            self.no_results.setText(
-                "<h3>Nothing matches</h3><p>No clipping matches this search and these "
-                "filters. Try fewer words, another form of a word (elect*), or clear a filter."
-                "</p>"
-            )
-            self.list_stack.setCurrentWidget(self.no_results)
-        elif self.trash_view:
-            self.no_results.setText("<h3>The trash is empty</h3>")
-            self.list_stack.setCurrentWidget(self.no_results)
-        elif self.model.tag is not None:
-            self.no_results.setText(f"<h3>No clipping carries “{self.model.tag}”</h3>")
-            self.list_stack.setCurrentWidget(self.no_results)
-        elif self.archive.read_only:
-            # Nothing can be dropped into a read-only archive: do not invite it.
-            self.no_results.setText(
-                "<h3>This archive is empty</h3><p>It is read-only, so nothing can be "
-                "imported into it here.</p>"
-            )
-            self.list_stack.setCurrentWidget(self.no_results)
-        else:
-            self.list_stack.setCurrentWidget(self.empty_state)
-        line = self.table.fontMetrics().lineSpacing()
-        with_snippets = self.model.searching and bool(self.model.query.strip())
-        self.table.verticalHeader().setDefaultSectionSize(
-            line * 3 + 14 if with_snippets else line + 8
-        )
-        header = self.table.horizontalHeader()
-        if self.model.sort_key is None:  # by relevance: no column's order
-            header.setSortIndicatorShown(False)
-        else:
-            header.setSortIndicatorShown(True)
-        if self.model.searching:
-            shown = self.model.rowCount()
-            total = self.model.total_matches
-            text = count_found(total, self.model.total_exact) + (
-                f" (first {shown:,} shown)" if shown < total else ""
-            )
-            if self.model.search_notes:
-                text += " · " + " · ".join(self.model.search_notes)
-            self.search_bar.show_count(text)
-        else:
-            self.search_bar.show_count("")
+        self.browsing.show_list_page(keeping_view=self._keeping_view)
         if not self._keeping_view:
             self.reading.show_clipping(None)
             self.related.show_related(None, [])
 
-    def _update_actions(self) -> None:
-        ids = self.selected_ids()
-        has = bool(ids)
-        writable = not self.archive.read_only
-        for action in (self.tag_action, self.untag_action, self.trash_action):
-            action.setEnabled(writable and has and not self.trash_view)
-        self.edit_action.setEnabled(writable and len(ids) == 1)
-        self.original_action.setEnabled(len(ids) == 1)
-        self.compare_action.setEnabled(len(ids) == 2)
-        self.restore_action.setEnabled(writable and has and self.trash_view)
-        self.purge_action.setEnabled(writable and has and self.trash_view)
-        for action in (self.import_files_action, self.import_folder_action, self.paste_action):
-            action.setEnabled(writable)
-        self.search_bar.save_button.setEnabled(writable)
-        self.reading.can_edit = writable
-        self.reading.edit_button.setEnabled(writable and self.reading.clipping is not None)
-
-    # --- Keeping the view while the list is read again ----------------------------------
+    def update_actions(self) -> None:
+        update_actions(self)
 
     @contextmanager
-    def _keeping_view_state(self) -> Iterator[None]:
+    def keeping_view(self) -> Iterator[None]:
         """While the list is read again: the reading pane and the selection's slots
         stay as they are (the caller restores the view, then updates the pane)."""
         self._keeping_view = True
@@ -652,96 +285,6 @@ class MainWindow(QMainWindow):
             yield
         finally:
             self._keeping_view = False
-
-    def _view_state(self) -> ViewState:
-        """The selection, the current row and the scroll position, by clipping."""
-        model, selection = self.model, self.table.selectionModel()
-        ranges = self._selected_ranges()
-        selected: dict[tuple[int, int], None] = {}
-        big: tuple[tuple[int, int], ...] = ()
-        if sum(bottom - top + 1 for top, bottom in ranges) > KEPT_SELECTION:
-            big = tuple(ranges)
-        else:
-            for top, bottom in ranges:
-                for row in range(top, bottom + 1):
-                    clipping_id = model.id_at(row)
-                    if clipping_id is not None:
-                        selected[(clipping_id, row)] = None
-
-        def at(row: int) -> tuple[int, int] | None:
-            clipping_id = model.id_at(row) if row >= 0 else None
-            return None if clipping_id is None else (clipping_id, row)
-
-        return ViewState(
-            selected=tuple(selected),
-            selected_rows=big,
-            current=at(selection.currentIndex().row()),
-            top=at(self.table.rowAt(0)),
-            scroll=self.table.verticalScrollBar().value(),
-            horizontal=self.table.horizontalScrollBar().value(),
-        )
-
-    def _restore_view(self, state: ViewState, *, load: bool) -> None:
-        """Select the same clippings and show the same rows again after a model reset.
-
-        ``load`` False looks for them only among the rows already read (after a
-        reading off the GUI thread); True may read the pages around their old rows.
-        """
-        model = self.model
-
-        def find(clipping_id: int, row: int) -> int | None:
-            return model.row_of(clipping_id, look_ahead=0, near=row, load=load)
-
-        last = model.columnCount() - 1
-        chosen = QItemSelection()
-        for clipping_id, row in state.selected:
-            found = find(clipping_id, row)
-            if found is not None:
-                chosen.select(model.index(found, 0), model.index(found, last))
-        for top, bottom in state.selected_rows:
-            bottom = min(bottom, model.rowCount() - 1)
-            if top <= bottom:
-                chosen.select(model.index(top, 0), model.index(bottom, last))
-        selection = self.table.selectionModel()
-        if chosen.count():
-            selection.select(chosen, QItemSelectionModel.SelectionFlag.Select)
-        current = find(*state.current) if state.current else None
-        if current is not None:
-            selection.setCurrentIndex(
-                model.index(current, 0), QItemSelectionModel.SelectionFlag.NoUpdate
-            )
-        self.table.doItemsLayout()  # the scroll bar's range for the new number of rows
-        value = state.scroll
-        anchor = find(*state.top) if state.top and state.scroll > 0 else None
-        if anchor is not None and state.top is not None:
-            # The same clipping stays at the top; at the very top, new ones show above.
-            value += (anchor - state.top[1]) * self._scroll_step()
-        self.table.verticalScrollBar().setValue(value)
-        self.table.horizontalScrollBar().setValue(state.horizontal)
-
-    def _scroll_step(self) -> int:
-        if self.table.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem:
-            return 1
-        return max(self.table.verticalHeader().defaultSectionSize(), 1)
-
-    def _rows_in_view(self) -> list[int]:
-        """The rows shown and the ends of the selection (their pages are read again)."""
-        table = self.table
-        first = max(table.rowAt(0), 0)
-        last = table.rowAt(table.viewport().height() - 1)
-        if last < 0:  # the rows end above the bottom of the view
-            last = self.model.rowCount() - 1
-        rows = [first, max(last, first)]
-        for top, bottom in self._selected_ranges():
-            rows += [top, bottom]
-        rows.append(table.selectionModel().currentIndex().row())
-        return [r for r in rows if r >= 0]
-
-    def _selected_ranges(self) -> list[tuple[int, int]]:
-        """The selection as (first row, last row) blocks, without visiting each row."""
-        selection = self.table.selectionModel().selection()
-        blocks = (selection.at(i) for i in range(selection.count()))
-        return [(block.top(), block.bottom()) for block in blocks]
 
     # --- Selection and reading --------------------------------------------------------
 
@@ -782,10 +325,11 @@ class MainWindow(QMainWindow):
     def _on_selection_changed(self) -> None:
         if self._keeping_view:
             return  # the list is being read again; the reading pane is seen to after
-        self._show_current()
-        self._update_actions()
+        self.show_current()
+        self.update_actions()
 
-    def _show_current(self) -> None:
+    def show_current(self) -> None:
+        """The selected clipping in the reading pane (none when not exactly one)."""
         ids = self.selected_ids()
         if len(ids) != 1:
             self.reading.show_clipping(None)
@@ -796,9 +340,9 @@ class MainWindow(QMainWindow):
         except ClippingsError:
             self.reading.show_clipping(None)
             return
-        self._read(clipping)
+        self.read_clipping(clipping)
 
-    def _read(self, clipping: Clipping) -> None:
+    def read_clipping(self, clipping: Clipping) -> None:
         """Show a clipping in the reading pane, with its quotations and related pieces."""
         query = self.model.query if self.model.searching else ""
         try:
@@ -809,885 +353,152 @@ class MainWindow(QMainWindow):
         self.reading.show_clipping(clipping, self.archive.reading_html(clipping, query), quoted)
         self.request_related(clipping.id)
 
-    def request_related(self, clipping_id: int) -> Job:
-        """Find the related pieces of a clipping off the GUI thread (the panel shows
-        them when they arrive, if that clipping is still the one shown)."""
-        archive = self.archive
-        self.related.show_pending(clipping_id)
-
-        def lookup(report: Any, cancel: Any) -> tuple[int, list[RelatedClipping]]:
-            return clipping_id, related(archive, clipping_id, limit=20, compute_missing=False)
-
-        job = Job("Finding related pieces", lookup)
-        job.finished.connect(self._on_related_found)
-        job.failed.connect(self._on_lookup_failed)
-        return self.lookups.submit(job)
-
-    @Slot(object)
-    def _on_related_found(self, result: tuple[int, list[RelatedClipping]]) -> None:
-        clipping_id, found = result
-        if self.reading.clipping is not None and self.reading.clipping.id == clipping_id:
-            self.related.show_related(clipping_id, found)
-
-    @Slot(str)
-    def _on_lookup_failed(self, message: str) -> None:
-        self.statusBar().showMessage(message, 8000)
-        self.related.show_related(None, [])
-
-    def analyse_in_background(self) -> Job | None:
-        """Compute the features related pieces need for clippings that have none yet
-        (an archive from an older version): a background job with progress."""
-        if not self._analyse or self.archive.read_only or not missing_features(self.archive):
-            return None  # a read-only archive cannot store them
-        job = Job("Analysing clippings", compute_missing_features, self.archive)
-        job.resumable = True
-        job.failed.connect(self._on_job_failed)
-        return self.jobs.submit(job)
-
-    def tidy_in_background(self) -> Job | None:
-        """Merge the search index's small segments after an import, in the background."""
-        if self.archive.read_only:
-            return None
-        job = Job("Tidying the search index", self.archive.tidy_index)
-        job.resumable = True
-        job.failed.connect(self._on_job_failed)
-        return self.jobs.submit(job)
-
     @Slot(QModelIndex)
     def _on_table_double_clicked(self, _index: QModelIndex) -> None:
-        self._show_current()
+        self.show_current()
         self.reading.browser.setFocus()
 
-    # --- Views and search ---------------------------------------------------------------
+    # --- The parts' doors (menus, other widgets and tests call these) -------------------
+
+    def request_related(self, clipping_id: int) -> Job:
+        return self.browsing.request_related(clipping_id)
 
     def show_all(self) -> None:
-        self.trash_view = False
-        self.sidebar.select_all()
-        self.search_bar.show_error("")
-        self.search_bar.clear()
+        self.browsing.show_all()
 
     def show_stories(self) -> Job:
-        """The Stories view: clippings grouped by event (grouped off the GUI thread)."""
-        self.trash_view = False
-        self.sidebar.setCurrentItem(self.sidebar.stories_item)
-        self.list_stack.setCurrentWidget(self.stories_view)
-        self.stories_view.show_pending()
-        self._update_actions()
-        archive, threshold = self.archive, self.stories_view.threshold()
+        return self.browsing.show_stories()
 
-        def lookup(report: Any, cancel: Any) -> list[Story]:
-            return stories(archive, threshold=threshold, compute_missing=False)
+    def show_trash(self) -> None:
+        self.browsing.show_trash()
 
-        job = Job("Grouping stories", lookup)
-        job.finished.connect(self.stories_view.show_stories)
-        job.failed.connect(self._on_lookup_failed)
-        return self.lookups.submit(job)
-
-    @Slot()
-    def _on_sidebar_stories_chosen(self) -> None:
-        self.show_stories()
-
-    @Slot(int)
-    def _on_stories_view_clipping_chosen(self, clipping_id: int) -> None:
-        self._read(self.archive.get(clipping_id))
-
-    @Slot(float)
-    def _on_stories_view_threshold_changed(self, value: float) -> None:
-        self.settings.setValue("storyThreshold", value)
-        self.show_stories()
+    def focus_search(self) -> None:
+        self.browsing.focus_search()
 
     def compare_selected(self) -> None:
-        ids = self.selected_ids()
-        if len(ids) == 2:
-            self.compare_clippings(ids[0], ids[1])
-        else:
-            self.statusBar().showMessage("Select two clippings to compare them (Ctrl+D).", 5000)
+        self.browsing.compare_selected()
 
     @Slot(int, int)
     def compare_clippings(self, a: int, b: int) -> CompareWindow | None:
-        """Open two clippings side by side in a window of their own."""
-        comparison = self._run(lambda: compare(self.archive, a, b))
-        if comparison is None:
-            return None
-        window = CompareWindow(comparison, self)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.destroyed.connect(
-            lambda: self.compare_windows.remove(window) if window in self.compare_windows else None
-        )
-        self.compare_windows.append(window)
-        window.show()
-        return window
-
-    def show_trash(self) -> None:
-        self.trash_view = True
-        self.sidebar.setCurrentItem(self.sidebar.trash_item)
-        self.search_bar.show_error("")
-        self.search_bar.reset_quietly()
-        self.model.show_list(trashed=True)
-        self._update_actions()
-
-    def focus_search(self) -> None:
-        self.search_bar.field.setFocus()
-        self.search_bar.field.selectAll()
-
-    @Slot(str, object)
-    def _on_search_bar_changed(self, query: str, filters: SearchFilters) -> None:
-        self.trash_view = False
-        if not query and filters.is_empty():
-            self.search_bar.show_error("")
-            self.model.show_list()
-        elif not query and filters == SearchFilters(tag=filters.tag):
-            self.search_bar.show_error("")
-            self.model.show_list(tag=filters.tag)
-        else:
-            try:
-                self.model.show_search(query, filters)
-            except QueryError as error:
-                self.search_bar.show_error(str(error))
-                return
-            self.search_bar.show_error("")
-        self._update_actions()
-
-    @Slot()
-    def _on_sidebar_all_chosen(self) -> None:
-        self.show_all()
-
-    @Slot()
-    def _on_sidebar_trash_chosen(self) -> None:
-        self.show_trash()
-
-    @Slot(str)
-    def _on_sidebar_tag_chosen(self, tag: str) -> None:
-        self.trash_view = False
-        self.search_bar.set_tag(tag)
-
-    @Slot(object)
-    def _on_sidebar_saved_search_chosen(self, search: SavedSearch) -> None:
-        self.trash_view = False
-        self.search_bar.set_search(search.query, search.filters)
-
-    @Slot()
-    def _on_search_bar_save_requested(self) -> None:
-        if not self._writable():
-            return
-        query, filters = self.search_bar.query(), self.search_bar.filters()
-        if not query and filters.is_empty():
-            self.search_bar.show_error("Type a query or choose a filter first, then save it.")
-            return
-        name, ok = QInputDialog.getText(
-            self, "Save Search", "Name of this search:", QLineEdit.EchoMode.Normal, query[:40]
-        )
-        if ok and name.strip():
-            self._run(lambda: self.archive.save_search(SavedSearch(name.strip(), query, filters)))
-            self._refresh_side()
-
-    @Slot(str)
-    def _on_sidebar_saved_search_delete(self, name: str) -> None:
-        if not self._writable():
-            return
-        self._run(lambda: self.archive.delete_saved_search(name))
-        self._refresh_side()
-
-    # --- Importing --------------------------------------------------------------------
+        return self.browsing.compare_clippings(a, b)
 
     def choose_files(self) -> None:
-        if not self._writable():
-            return
-        paths, _ = QFileDialog.getOpenFileNames(
-            self,
-            "Import Files",
-            str(Path.home()),
-            "Articles (*.txt *.md *.html *.htm *.xhtml *.pdf);;All files (*)",
-        )
-        if paths:
-            self.import_paths(paths)
+        self.importing.choose_files()
 
     def choose_folder(self) -> None:
-        if not self._writable():
-            return
-        folder = QFileDialog.getExistingDirectory(self, "Import Folder", str(Path.home()))
-        if folder:
-            self.import_paths([folder])
+        self.importing.choose_folder()
 
     def import_paths(
         self, paths: Sequence[str | Path], passwords: dict[str, str] | None = None
     ) -> Job | None:
-        """Import files and folders on the worker thread; the window stays usable.
-        None when the archive is read-only."""
-        if not self._writable():
-            return None
-        job = Job(
-            IMPORTING, import_paths, self.archive, [str(p) for p in paths], passwords=passwords
-        )
-        job.finished.connect(self._on_import_job_finished)
-        job.failed.connect(self._on_job_failed)
-        return self.jobs.submit(job)
+        return self.importing.import_paths(paths, passwords)
 
     def import_data(self, data: bytes, name: str) -> Job | None:
-        """Import pasted or dropped text/HTML through the same importers (None when the
-        archive is read-only)."""
-        if not self._writable():
-            return None
-
-        def run(report: Any, cancel: Any) -> ImportReport:
-            return ImportReport(results=(import_bytes(self.archive, data, name),))
-
-        job = Job(IMPORTING, run)
-        job.finished.connect(self._on_import_job_finished)
-        job.failed.connect(self._on_job_failed)
-        return self.jobs.submit(job)
+        return self.importing.import_data(data, name)
 
     def paste_clipping(self) -> None:
-        if not self._writable():
-            return
-        mime = QGuiApplication.clipboard().mimeData()
-        if mime is None or not self._import_mime(mime):
-            self.statusBar().showMessage("The clipboard holds no text or web page to import.", 5000)
+        self.importing.paste_clipping()
 
-    def _import_mime(self, mime: Any) -> bool:
-        if not self._writable():
-            return False
-        if mime.hasUrls() and any(url.isLocalFile() for url in mime.urls()):
-            self.import_paths([url.toLocalFile() for url in mime.urls() if url.isLocalFile()])
-            return True
-        if mime.hasHtml() and mime.html().strip():
-            self.import_data(mime.html().encode("utf-8"), "Pasted clipping.html")
-            return True
-        if mime.hasText() and mime.text().strip():
-            self.import_data(mime.text().encode("utf-8"), "Pasted clipping.txt")
-            return True
-        return False
-
-    @Slot(object)
-    def _on_import_job_finished(self, report: ImportReport) -> None:
-        self.last_report = report
-        self.after_change()
-        self.analyse_in_background()  # the new clippings' related pieces
-        self.tidy_in_background()
-        message = f"Import finished: {summary_counts(report)}."
-        self.statusBar().showMessage(message, 10_000)
-        locked = [r for r in report.results if r.needs_password]
-        shown = ImportReport(
-            results=tuple(r for r in report.results if not r.needs_password),
-            cancelled=report.cancelled,
-        )
-        if len(report.results) > 1 or any(r.outcome != "imported" for r in shown.results):
-            self.summary_dialog = ImportSummaryDialog(report, self)
-            self.summary_dialog.clipping_requested.connect(self.select_clipping)
-            self.summary_dialog.setModal(False)
-            self.summary_dialog.show()
-        imported = report.of("imported")
-        if len(imported) == 1 and imported[0].id is not None:
-            self.select_clipping(imported[0].id)
-        for result in locked:
-            self._ask_password(result.path, wrong="wrong" in (result.reason or "").lower())
-
-    def _ask_password(self, path: str, *, wrong: bool) -> None:
-        prompt = f"“{Path(path).name}” is protected by a password."
-        if wrong:
-            prompt = f"That password did not open “{Path(path).name}”. Try again?"
-        password, ok = QInputDialog.getText(
-            self, "Password Needed", prompt, QLineEdit.EchoMode.Password
-        )
-        if ok and password:
-            self.import_paths([path], passwords={path: password})
-
-    @Slot(str)
-    def _on_job_failed(self, message: str) -> None:
-        # What the job changed before it failed (part of an import) is shown: the
-        # watcher does not report this program's own commits.
-        self.catch_up()
-        QMessageBox.warning(self, "Clippings", message)
-
-    @Slot(object)
-    def _on_jobs_started(self, job: Job) -> None:
-        self.job_label.setText(job.title + "…")
-        self._job_title = job.title
-        self.job_progress.setRange(0, 0)
-        self.job_box.show()
-        job.progress.connect(self._on_job_progress)
-
-    @Slot(object)
-    def _on_job_progress(self, progress: Any) -> None:
-        # New clippings show up during a long import: read off the GUI thread, shown
-        # keeping the selection, the scroll position and the reading pane.
-        now = time.monotonic()
-        still_empty = self.model.rowCount() == 0 and progress.done > 0
-        if still_empty or now - self._last_live_refresh > LIVE_REFRESH_SECONDS:
-            self._last_live_refresh = now
-            self.catch_up(sync=False)  # the import brings the index up to date itself
-        self.job_progress.setRange(0, max(progress.total, 1))
-        self.job_progress.setValue(progress.done)
-        self.job_progress.setFormat(f"{progress.done}/{progress.total}")
-        name = Path(progress.message).name if progress.message else ""
-        waiting = self.jobs.pending - 1
-        more = f" (+{waiting} waiting)" if waiting > 0 else ""
-        if self._job_title == IMPORTING:
-            self.job_label.setText(f"{IMPORTING} {name}{more}")
-        else:
-            self.job_label.setText(f"{self._job_title}…{more}")
-
-    @Slot()
-    def _on_jobs_idle(self) -> None:
-        self.job_box.hide()
-
-    @Slot()
-    def _on_cancel_button_clicked(self) -> None:
-        self.jobs.cancel_all()
-        self.job_label.setText("Cancelling…")
-
-    # --- Dropping files and text on the window ---------------------------------------
+    def _import_mime(self, mime: QMimeData) -> bool:
+        return self.importing.import_mime(mime)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        mime = event.mimeData()
-        if self.archive.read_only:
-            event.ignore()  # the pointer says no; the bar above the list says why
-        elif mime.hasUrls() or mime.hasHtml() or mime.hasText():
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        self.importing.drag_enter(event)
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        if self._import_mime(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    # --- Tags -------------------------------------------------------------------------
+        self.importing.drop(event)
 
     def tag_names(self) -> list[str]:
-        return [t.name for t in self.archive.tags()]
+        return self.editing.tag_names()
 
     def tag_selection(self) -> None:
-        ids = self.selected_ids()
-        if not ids or not self._writable():
-            return
-        dialog = TagDialog(
-            self.tag_names(),
-            title="Tag Clippings",
-            prompt=f"Tag {len(ids)} clipping(s) with:",
-            parent=self,
-        )
-        if dialog.exec() and dialog.name():
-            self.tag_clippings(ids, dialog.name())
+        self.editing.tag_selection()
 
     def untag_selection(self) -> None:
-        ids = self.selected_ids()
-        if not ids or not self._writable():
-            return
-        present = sorted({t for i in ids for t in self.archive.get(i).tags})
-        dialog = TagDialog(
-            present,
-            title="Remove Tag",
-            prompt=f"Remove this tag from {len(ids)} clipping(s):",
-            parent=self,
-        )
-        if present:
-            dialog.field.setText(present[0])
-        if dialog.exec() and dialog.name():
-            self._run(lambda: self.undo_stack.push(TagCommand(self, ids, dialog.name(), add=False)))
+        self.editing.untag_selection()
 
     def tag_clippings(self, ids: list[int], tag: str) -> None:
-        if not self._writable():
-            return
-        self._run(lambda: self.undo_stack.push(TagCommand(self, ids, tag, add=True)))
+        self.editing.tag_clippings(ids, tag)
 
-    @Slot(list, str)
-    def _on_sidebar_clippings_dropped(self, ids: list[int], tag: str) -> None:
-        self.tag_clippings(ids, tag)
+    def edit_selected(self) -> None:
+        self.editing.edit_selected()
 
-    @Slot(str, str)
-    def _on_sidebar_tag_action_requested(self, action: str, tag: str) -> None:
-        archive = self.archive
-        if action != "export" and not self._writable():
-            return
-        if action == "new":
-            base = f"{tag}/" if tag else ""
-            name, ok = QInputDialog.getText(
-                self, "New Tag", "Name of the new tag:", QLineEdit.EchoMode.Normal, base
-            )
-            if ok and name.strip() and name.strip() != base:
-                ids = self.selected_ids()
-                if ids:
-                    self.tag_clippings(ids, name.strip())
-                else:
-                    self._run(lambda: archive.create_tag(name.strip()))
-        elif action == "rename":
-            name, ok = QInputDialog.getText(
-                self, "Rename Tag", f"New name for “{tag}”:", QLineEdit.EchoMode.Normal, tag
-            )
-            if ok and name.strip() and name.strip() != tag:
-                self._run(lambda: archive.rename_tag(tag, name.strip()))
-        elif action == "colour":
-            current = self.sidebar.colours.get(tag)
-            from PySide6.QtGui import QColor
+    @Slot(int)
+    def edit_metadata(self, clipping_id: int) -> None:
+        self.editing.edit_metadata(clipping_id)
 
-            colour = QColorDialog.getColor(QColor(current or "#888888"), self, f"Colour of “{tag}”")
-            if colour.isValid():
-                self._run(lambda: archive.set_tag_colour(tag, colour.name()))
-        elif action == "merge":
-            others = [n for n in self.tag_names() if n != tag and not n.startswith(tag + "/")]
-            dialog = TagDialog(
-                others, title="Merge Tag", prompt=f"Merge “{tag}” into:", parent=self
-            )
-            if dialog.exec() and dialog.name():
-                self._run(lambda: archive.merge_tag(tag, dialog.name()))
-        elif action == "export":
-            self.export_dialog([self._tag_scope(tag)])
-            return
-        elif action == "delete":
-            count = archive.count(tag=tag)
-            answer = QMessageBox.question(
-                self,
-                "Delete Tag",
-                f"Delete the tag “{tag}” and the tags inside it?\n\nThe {count} clipping(s) "
-                "carrying it stay in the archive; only the tag is removed.",
-            )
-            if answer == QMessageBox.StandardButton.Yes:
-                self._run(lambda: archive.delete_tag(tag))
-        self.after_change()
+    def open_selected_original(self) -> None:
+        self.editing.open_selected_original()
 
-    # --- Exporting ----------------------------------------------------------------------
+    @Slot(int)
+    def open_original(self, clipping_id: int) -> Path | None:
+        return self.editing.open_original(clipping_id)
 
-    def _tag_scope(self, tag: str) -> ExportScope:
-        return ExportScope(
-            f"Tag “{tag}” and the tags below it", self.archive.count(tag=tag), title=tag, tag=tag
-        )
+    def trash_selection(self) -> None:
+        self.editing.trash_selection()
+
+    def restore_selection(self) -> None:
+        self.editing.restore_selection()
+
+    def purge_selection(self) -> None:
+        self.editing.purge_selection()
 
     def export_scopes(self) -> list[ExportScope]:
-        """What File › Export offers: the selection, the search or tag shown, everything."""
-        scopes = []
-        selected = self.selected_ids()
-        if len(selected) > 1:
-            scopes.append(
-                ExportScope(
-                    "The selected clippings",
-                    len(selected),
-                    title="Selected clippings",
-                    ids=tuple(selected),
-                )
-            )
-        if self.model.searching:
-            query = combine(self.model.query, self.model.filters)
-            scopes.append(
-                ExportScope(
-                    f"The search “{query}”",
-                    self.model.total_matches,
-                    title=f"Search: {query}",
-                    query=query,
-                )
-            )
-        elif self.model.tag:
-            scopes.append(self._tag_scope(self.model.tag))
-        if len(selected) == 1:
-            title = self.archive.get(selected[0]).title
-            scopes.append(
-                ExportScope(
-                    f"The selected clipping “{title[:40]}”", 1, title=title, ids=tuple(selected)
-                )
-            )
-        if not self.trash_view:
-            scopes.append(ExportScope("All clippings", self.archive.count(), title="All clippings"))
-        return scopes
+        return self.exporting.export_scopes()
 
     def export_current(self) -> None:
         self.export_dialog(self.export_scopes())
 
     def export_dialog(self, scopes: list[ExportScope]) -> ExportDialog | None:
-        folder = Path(str(self.settings.value("exportFolder") or Path.home()))
-        dialog = ExportDialog(scopes, folder, self)
-        self.last_export_dialog = dialog
-        if not dialog.exec():
-            return None
-        self.start_export(dialog.request())
-        return dialog
+        return self.exporting.export_dialog(scopes)
 
     def start_export(self, request: ExportRequest) -> Job:
-        """Export on the worker thread, with progress and Cancel in the status bar."""
-        self.settings.setValue("exportFolder", str(request.output.parent))
-        scope = request.scope
-        archive = self.archive
-
-        def run(report: Any, cancel: Any) -> Path:
-            if scope.tag is None and scope.query is None and scope.ids is None:
-                ids: Sequence[int] | None = [row.id for row in archive.list()]
-            else:
-                ids = scope.ids
-            collection = gather(
-                archive,
-                tag=scope.tag,
-                query=scope.query,
-                ids=list(ids) if ids is not None else None,
-                title=scope.title,
-            )
-            return export(
-                archive,
-                collection,
-                request.format_name,
-                request.output,
-                force=request.force,
-                report=report,
-                cancel=cancel,
-            )
-
-        job = Job("Exporting", run)
-        job.finished.connect(self._on_export_job_finished)
-        job.failed.connect(self._on_job_failed)
-        return self.jobs.submit(job)
-
-    @Slot(object)
-    def _on_export_job_finished(self, path: Path) -> None:
-        self.last_export = path
-        self.statusBar().showMessage(f"Exported to {path}", 15_000)
+        return self.exporting.start_export(request)
 
     def back_up_archive(self) -> Job | None:
-        """File › Back Up Archive…: copy the open archive into a folder, in the
-        background, with progress and Cancel in the status bar.
-
-        An empty folder becomes the backup; a folder that holds files (the root of a
-        disk, a Backups folder) gets a new one named for the day inside it.
-        """
-        chosen = QFileDialog.getExistingDirectory(
-            self, "Back Up Archive (choose an empty folder, or one to put it in)", str(Path.home())
-        )
-        if not chosen:
-            return None
-        destination = Path(chosen)
-        try:
-            holds_files = any(destination.iterdir())
-        except OSError:  # unreadable: the backup itself says so, in plain words
-            holds_files = False
-        if holds_files:
-            destination = destination / suggested_name()
-        job = Job("Backing up", backup_archive, self.archive, destination)
-        job.finished.connect(self._on_backup_job_finished)
-        job.failed.connect(self._on_job_failed)
-        return self.jobs.submit(job)
-
-    @Slot(object)
-    def _on_backup_job_finished(self, summary: BackupSummary) -> None:
-        self.statusBar().showMessage(f"Backed up to {summary.path}", 15_000)
-        trashed = f" (and {summary.trashed} in the trash)" if summary.trashed else ""
-        clippings = f"{summary.clippings} clipping{'s' if summary.clippings != 1 else ''}"
-        files = f"{summary.originals} original file{'s' if summary.originals != 1 else ''}"
-        message = (
-            f"Backed up {clippings}{trashed} and {files} to {summary.path}."
-            "\n\nTo use the backup in place of this archive, "
-            "open it with File › Open Archive…; its search index is rebuilt when it is first "
-            "opened."
-        )
-        if summary.problems:
-            problems = "\n".join(f"• {p[0].upper()}{p[1:]}." for p in summary.problems)
-            QMessageBox.warning(
-                self,
-                "Backup Made, With Problems",
-                f"{message}\n\nThe archive itself has problems the backup shares:\n{problems}",
-            )
-        else:
-            QMessageBox.information(self, "Backup Made", message)
-
-    # --- Checking ---------------------------------------------------------------------
+        return self.exporting.back_up_archive()
 
     def check_archive(self, *, repair: bool = False) -> Job:
-        """Tools › Check Archive…: check (or repair, then check) in the background; the
-        result, with a Repair button when something can be fixed, when done."""
-        archive = self.archive
+        return self.archive_actions.check_archive(repair=repair)
 
-        def run(report: Any, cancel: Any) -> tuple[list[str], list[CheckProblem]]:
-            repaired = archive.repair(report=report) if repair else []
-            return repaired, archive.check(report=report)
+    def analyse_in_background(self) -> Job | None:
+        return self.archive_actions.analyse_in_background()
 
-        job = Job("Repairing the archive" if repair else "Checking the archive", run)
-        job.finished.connect(self._on_check_job_finished)
-        job.failed.connect(self._on_job_failed)
-        return self.jobs.submit(job)
-
-    @Slot(object)
-    def _on_check_job_finished(self, result: tuple[list[str], list[CheckProblem]]) -> None:
-        repaired, problems = result
-        if repaired:
-            self.catch_up()
-        if show_check_result(
-            self, problems, repaired=repaired, can_repair=not self.archive.read_only
-        ):
-            self.check_archive(repair=True)
-
-    # --- Editing, trash ---------------------------------------------------------------
-
-    def edit_selected(self) -> None:
-        ids = self.selected_ids()
-        if len(ids) == 1:
-            self.edit_metadata(ids[0])
-
-    @Slot(int)
-    def edit_metadata(self, clipping_id: int) -> None:
-        if not self._writable():
-            return
-        clipping = self.archive.get(clipping_id)
-        dialog = EditMetadataDialog(clipping, self)
-        if dialog.exec():
-            changes = dialog.changes()
-            if changes:
-                self._run(lambda: self.archive.edit(clipping_id, changes))
-                self.after_change()
-
-    def open_selected_original(self) -> None:
-        ids = self.selected_ids()
-        if len(ids) == 1:
-            self.open_original(ids[0])
-
-    @Slot(int)
-    def open_original(self, clipping_id: int) -> Path | None:
-        """Open a read-only temporary copy of the original with the system's viewer."""
-        clipping = self.archive.get(clipping_id)
-        name = Path(clipping.original_name).name or f"clipping-{clipping_id}"
-        folder = Path(tempfile.mkdtemp(prefix="clippings-original-"))
-        copy = folder / name
-        copy.write_bytes(self.archive.original(clipping_id))
-        copy.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-        self.opened_originals.append(copy)
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
-            self.statusBar().showMessage(
-                f"No program to open {name}; the copy is at {copy}", 10_000
-            )
-        return copy
-
-    def trash_selection(self) -> None:
-        ids = self.selected_ids()
-        if ids and not self.trash_view and self._writable():
-            self._run(lambda: self.undo_stack.push(TrashCommand(self, ids)))
-
-    def restore_selection(self) -> None:
-        ids = self.selected_ids()
-        if ids and self.trash_view and self._writable():
-            self._run(lambda: self.undo_stack.push(RestoreCommand(self, ids)))
-
-    def purge_selection(self) -> None:
-        ids = self.selected_ids()
-        if not ids or not self.trash_view or not self._writable():
-            return
-        answer = QMessageBox.question(
-            self,
-            "Delete for Good",
-            f"Remove {len(ids)} clipping(s) and their original files for good?\n\n"
-            "This cannot be undone.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self._run(lambda: self.archive.purge(ids))
-            self.undo_stack.clear()
-            self.after_change()
-
-    # --- Archives ---------------------------------------------------------------------
+    def tidy_in_background(self) -> Job | None:
+        return self.archive_actions.tidy_in_background()
 
     def choose_archive(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open Archive", str(self.archive.path))
-        if folder:
-            self.switch_archive(Path(folder))
+        self.archive_actions.choose_archive()
 
     def choose_new_archive(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "New Archive (choose an empty folder)", str(Path.home())
-        )
-        if folder:
-            self.switch_archive(Path(folder))
+        self.archive_actions.choose_new_archive()
 
     def switch_archive(self, path: Path) -> bool:
-        if self.jobs.pending:
-            QMessageBox.information(
-                self, "Clippings", "Wait for the import to finish before switching archives."
-            )
-            return False
-        try:
-            archive = self._open_archive(path)
-        except ClippingsError as error:
-            QMessageBox.warning(self, "Cannot Open Archive", str(error))
-            return False
-        self.catch_up_runner.wait()  # a reading of the old archive must end before it closes
-        self.archive.close()
-        self.archive = archive
-        self.model.archive = archive
-        self.undo_stack.clear()
-        self._sync_owed = False
-        self.settings.setValue("lastArchive", str(archive.path))
-        self.show_all()
-        self.refresh_all()
-        self.show_archive_notes()
-        self.analyse_in_background()
-        return True
-
-    # --- Other programs, read-only archives ----------------------------------------------
+        return self.archive_actions.switch_archive(path)
 
     def show_archive_notes(self) -> None:
-        """Say once, in the bar above the list, what the user should know about the open
-        archive: that it is read-only, that it lives in a synced folder, … (or hide it)."""
-        notes = list(self.archive.warnings)
-        if self.archive.read_only:
-            notes.insert(0, READ_ONLY_NOTE)
-        suggestions = []
-        hint = None if self.archive.read_only else self._engine_hint()
-        if hint:
-            suggestions.append(hint)
-        self.notice_bar.show_notes(notes, suggestions=suggestions)
-        self.read_only_label.setVisible(self.archive.read_only)
-        self.setWindowTitle(self._title())
-        self._update_actions()
+        self.archive_actions.show_archive_notes()
 
-    def _writable(self) -> bool:
-        """True when the archive may be changed; else says why, once, in the status bar."""
-        if not self.archive.read_only:
-            return True
-        self.statusBar().showMessage(
-            f"{READ_ONLY_REFUSAL} Search, reading, comparing and export still work.", 10_000
-        )
-        return False
+    def show_preferences(self) -> None:
+        self.archive_actions.show_preferences()
+
+    def switch_engine(self, engine: str) -> Job | None:
+        return self.archive_actions.switch_engine(engine)
+
+    def catch_up(self, *, sync: bool = True) -> Job | None:
+        return self.watcher.catch_up(sync=sync)
 
     @Slot()
     def _on_watch_timer_timeout(self) -> None:
-        if self._catching_up is not None or QApplication.activeModalWidget() is not None:
-            return  # a dialog's answer may change the archive: look once it is closed
-        current = self.jobs.current
-        if current is not None and current.title == IMPORTING:
-            return  # the import's progress reads the list again, with the news
-        try:
-            changed = self.archive.changed_elsewhere()
-        except ClippingsError as error:
-            if str(error) != self._watch_problem:
-                self._watch_problem = str(error)
-                log.warning("cannot watch the archive: %s", error)
-                self.statusBar().showMessage(
-                    f"Changes by other programs cannot be shown: {error}", 15_000
-                )
-            return
-        self._watch_problem = ""
-        if changed or self._sync_owed:
-            self.catch_up()
+        self.watcher.on_watch_timer_timeout()
 
-    def catch_up(self, *, sync: bool = True) -> Job | None:
-        """Read what the window shows again off the GUI thread and show it, keeping the
-        selection, the scroll position and the reading pane: after another program
-        changed the archive, and while an import runs. ``sync`` first brings the search
-        index up to date. None when a reading is already under way."""
-        if self._catching_up is not None:
-            return None
-        rows = None
-        if self.list_stack.currentWidget() is not self.stories_view:
-            rows = self.model.request(self._rows_in_view())
-        shown = self.reading.clipping
-        job = Job(
-            "Reading the archive again",
-            read_archive,
-            self.archive,
-            rows,
-            shown.id if shown else None,
-            sync=sync and not self.archive.read_only,
-        )
-        job.finished.connect(self._on_catch_up_finished)
-        job.failed.connect(self._on_catch_up_failed)
-        job.ended.connect(self._on_catch_up_ended)
-        self._catching_up = job
-        self._catch_up_reads = self._reads
-        return self.catch_up_runner.submit(job)
+    @property
+    def _catching_up(self) -> Job | None:
+        return self.watcher.catching_up
 
-    @Slot(object)
-    def _on_catch_up_finished(self, reading: ArchiveReading) -> None:
-        if reading.archive is not self.archive:
-            return  # another archive was opened meanwhile
-        self._sync_owed = reading.index_busy  # then try again at the next tick
-        if reading.index_problem:
-            self.statusBar().showMessage(reading.index_problem, 15_000)
-        if self._reads != self._catch_up_reads:
-            return  # the window read everything itself meanwhile: this reading is older
-        if reading.rows is not None and self.list_stack.currentWidget() is not self.stories_view:
-            state = self._view_state()
-            with self._keeping_view_state():
-                if self.model.apply(reading.rows):
-                    self._restore_view(state, load=False)
-        self._show_side(reading)
-        self._update_actions()
-        self._show_news_of_read_clipping(reading)
-
-    def _show_news_of_read_clipping(self, reading: ArchiveReading) -> None:
-        """The reading pane after another program changed the archive: the new version
-        of the clipping shown, or a note that it is gone (never stale text)."""
-        shown = self.reading.clipping
-        if shown is None or shown.id != reading.reading_id:
-            return
-        now = reading.reading
-        gone = ""
-        if now is None:
-            gone = "Another program deleted this clipping for good."
-        elif now.trashed and not shown.trashed:
-            gone = "Another program moved this clipping to the trash."
-        if gone:
-            self.reading.show_gone(shown.title, gone)
-            self.related.show_related(None, [])
-        elif now is not None and now != shown:
-            bar = self.reading.browser.verticalScrollBar()
-            position = bar.value()
-            self._read(now)
-            bar.setValue(position)
-
-    @Slot(str)
-    def _on_catch_up_failed(self, message: str) -> None:
-        self.statusBar().showMessage(message, 10_000)
-
-    @Slot()
-    def _on_catch_up_ended(self) -> None:
-        self._catching_up = None
-
-    # --- Preferences, the search engine -----------------------------------------------
-
-    def _engine_hint_key(self) -> str:
-        digest = hashlib.sha256(str(self.archive.path.resolve()).encode()).hexdigest()[:16]
-        return f"engineHintShown/{digest}"
-
-    def _engine_hint(self) -> str | None:
-        """The one-time suggestion of tantivy for a large archive (None once shown)."""
-        if self.settings.value(self._engine_hint_key(), False, type=bool):
-            return None
-        hint = engine_hint(self.archive.engine, self.archive.count())
-        if hint:
-            self.settings.setValue(self._engine_hint_key(), True)
-        return hint
-
-    @Slot(str)
-    def _on_notice_bar_link_activated(self, link: str) -> None:
-        if link == SWITCH_LINK:
-            self.notice_bar.show_notes(self.notice_bar.notes)
-            self.switch_engine("tantivy")
-
-    def show_preferences(self) -> None:
-        """Edit › Preferences…: the archive's settings; a new engine is switched to in
-        the background."""
-        dialog = PreferencesDialog(
-            self.archive.engine,
-            self.archive.count(),
-            read_only=self.archive.read_only,
-            parent=self,
-        )
-        if dialog.exec() and dialog.chosen_engine() != self.archive.engine:
-            self.switch_engine(dialog.chosen_engine())
-
-    def switch_engine(self, engine: str) -> Job | None:
-        """Build the archive's search index with another engine, in the background;
-        searches use the old one until the new one is complete."""
-        if not self._writable():
-            return None
-        self._switching_to = engine
-        job = Job(f"Switching search to {engine_name(engine)}", self.archive.switch_engine, engine)
-        job.finished.connect(self._on_switch_job_finished)
-        job.failed.connect(self._on_job_failed)
-        return self.jobs.submit(job)
-
-    @Slot(object)
-    def _on_switch_job_finished(self, done: object) -> None:
-        name, current = engine_name(self._switching_to), engine_name(self.archive.engine)
-        self.statusBar().showMessage(
-            f"Searches now use {name}."
-            if done
-            else f"Switching to {name} was cancelled; searches use {current}.",
-            10_000,
-        )
+    @property
+    def _sync_owed(self) -> bool:
+        return self.watcher.sync_owed
 
     # --- Help -------------------------------------------------------------------------
 
@@ -1710,7 +521,16 @@ class MainWindow(QMainWindow):
         """Tell the user, in plain words, why something could not be done."""
         QMessageBox.warning(self, "Clippings", message)
 
-    def _run(self, action: Callable[[], Any]) -> Any:
+    def writable(self) -> bool:
+        """True when the archive may be changed; else says why, once, in the status bar."""
+        if not self.archive.read_only:
+            return True
+        self.statusBar().showMessage(
+            f"{READ_ONLY_REFUSAL} Search, reading, comparing and export still work.", 10_000
+        )
+        return False
+
+    def run_action(self, action: Callable[[], Any]) -> Any:
         """Run an action; a problem becomes a readable message, the traceback a log line."""
         try:
             return action()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QAction
 
-from clippings.ui import main_window
+from clippings.ui import archive_actions
 from tests.conftest import add_clipping
 
 
@@ -18,7 +18,7 @@ def answers(monkeypatch):
         shown.append({"problems": list(problems), "repaired": list(repaired)})
         return can_repair and len(shown) == 1 and any(p.repairable for p in problems)
 
-    monkeypatch.setattr(main_window, "show_check_result", show)
+    monkeypatch.setattr(archive_actions, "show_check_result", show)
     return shown
 
 

@@ -1,0 +1,200 @@
+"""The archive as a whole: opening another, what to know about it, checking and
+repairing it, its search engine, and the upkeep that runs in the background."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from clippings.model import CheckProblem, ClippingsError
+from clippings.services.related import compute_missing_features, missing_features
+from clippings.ui.check_report import show_check_result
+from clippings.ui.jobs import Job
+from clippings.ui.preferences import SWITCH_LINK, PreferencesDialog, engine_hint, engine_name
+
+if TYPE_CHECKING:
+    from clippings.ui.main_window import MainWindow
+
+READ_ONLY_NOTE = (
+    "This archive is read-only: you can search, read, compare and export its clippings, "
+    "but not import, edit, tag or delete them."
+)
+
+
+class ArchiveActions(QObject):
+    """File › Open Archive / New Archive, Tools › Check Archive, Preferences, upkeep."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self._switching_to = ""
+        window.notice_bar.link_activated.connect(self._on_notice_bar_link_activated)
+
+    # --- Opening another archive --------------------------------------------------------
+
+    def choose_archive(self) -> None:
+        w = self.window
+        folder = QFileDialog.getExistingDirectory(w, "Open Archive", str(w.archive.path))
+        if folder:
+            w.switch_archive(Path(folder))
+
+    def choose_new_archive(self) -> None:
+        w = self.window
+        folder = QFileDialog.getExistingDirectory(
+            w, "New Archive (choose an empty folder)", str(Path.home())
+        )
+        if folder:
+            w.switch_archive(Path(folder))
+
+    def switch_archive(self, path: Path) -> bool:
+        w = self.window
+        if w.jobs.pending:
+            QMessageBox.information(
+                w, "Clippings", "Wait for the import to finish before switching archives."
+            )
+            return False
+        try:
+            archive = w.open_archive(path)
+        except ClippingsError as error:
+            QMessageBox.warning(w, "Cannot Open Archive", str(error))
+            return False
+        w.catch_up_runner.wait()  # a reading of the old archive must end before it closes
+        w.archive.close()
+        w.archive = archive
+        w.model.archive = archive
+        w.undo_stack.clear()
+        w.watcher.sync_owed = False
+        w.settings.setValue("lastArchive", str(archive.path))
+        w.show_all()
+        w.refresh_all()
+        w.show_archive_notes()
+        w.analyse_in_background()
+        return True
+
+    def show_archive_notes(self) -> None:
+        """Say once, in the bar above the list, what the user should know about the open
+        archive: that it is read-only, that it lives in a synced folder, … (or hide it)."""
+        w = self.window
+        notes = list(w.archive.warnings)
+        if w.archive.read_only:
+            notes.insert(0, READ_ONLY_NOTE)
+        suggestions = []
+        hint = None if w.archive.read_only else self._engine_hint()
+        if hint:
+            suggestions.append(hint)
+        w.notice_bar.show_notes(notes, suggestions=suggestions)
+        w.read_only_label.setVisible(w.archive.read_only)
+        w.setWindowTitle(w.archive_title())
+        w.update_actions()
+
+    # --- Upkeep in the background -------------------------------------------------------
+
+    def analyse_in_background(self) -> Job | None:
+        """Compute the features related pieces need for clippings that have none yet
+        (an archive from an older version): a background job with progress."""
+        w = self.window
+        if not w.analysing or w.archive.read_only or not missing_features(w.archive):
+            return None  # a read-only archive cannot store them
+        job = Job("Analysing clippings", compute_missing_features, w.archive)
+        job.resumable = True
+        job.failed.connect(w.job_status.on_job_failed)
+        return w.jobs.submit(job)
+
+    def tidy_in_background(self) -> Job | None:
+        """Merge the search index's small segments after an import, in the background."""
+        w = self.window
+        if w.archive.read_only:
+            return None
+        job = Job("Tidying the search index", w.archive.tidy_index)
+        job.resumable = True
+        job.failed.connect(w.job_status.on_job_failed)
+        return w.jobs.submit(job)
+
+    # --- Checking -----------------------------------------------------------------------
+
+    def check_archive(self, *, repair: bool = False) -> Job:
+        """Tools › Check Archive…: check (or repair, then check) in the background; the
+        result, with a Repair button when something can be fixed, when done."""
+        w = self.window
+        archive = w.archive
+
+        def run(report: Any, cancel: Any) -> tuple[list[str], list[CheckProblem]]:
+            repaired = archive.repair(report=report) if repair else []
+            return repaired, archive.check(report=report)
+
+        job = Job("Repairing the archive" if repair else "Checking the archive", run)
+        job.finished.connect(self._on_check_job_finished)
+        job.failed.connect(w.job_status.on_job_failed)
+        return w.jobs.submit(job)
+
+    @Slot(object)
+    def _on_check_job_finished(self, result: tuple[list[str], list[CheckProblem]]) -> None:
+        w = self.window
+        repaired, problems = result
+        if repaired:
+            w.catch_up()
+        if show_check_result(w, problems, repaired=repaired, can_repair=not w.archive.read_only):
+            w.check_archive(repair=True)
+
+    # --- Preferences, the search engine -------------------------------------------------
+
+    def _engine_hint_key(self) -> str:
+        path = str(self.window.archive.path.resolve())
+        return f"engineHintShown/{hashlib.sha256(path.encode()).hexdigest()[:16]}"
+
+    def _engine_hint(self) -> str | None:
+        """The one-time suggestion of tantivy for a large archive (None once shown)."""
+        w = self.window
+        if w.settings.value(self._engine_hint_key(), False, type=bool):
+            return None
+        hint = engine_hint(w.archive.engine, w.archive.count())
+        if hint:
+            w.settings.setValue(self._engine_hint_key(), True)
+        return hint
+
+    @Slot(str)
+    def _on_notice_bar_link_activated(self, link: str) -> None:
+        w = self.window
+        if link == SWITCH_LINK:
+            w.notice_bar.show_notes(w.notice_bar.notes)
+            w.switch_engine("tantivy")
+
+    def show_preferences(self) -> None:
+        """Edit › Preferences…: the archive's settings; a new engine is switched to in
+        the background."""
+        w = self.window
+        dialog = PreferencesDialog(
+            w.archive.engine,
+            w.archive.count(),
+            read_only=w.archive.read_only,
+            parent=w,
+        )
+        if dialog.exec() and dialog.chosen_engine() != w.archive.engine:
+            w.switch_engine(dialog.chosen_engine())
+
+    def switch_engine(self, engine: str) -> Job | None:
+        """Build the archive's search index with another engine, in the background;
+        searches use the old one until the new one is complete."""
+        w = self.window
+        if not w.writable():
+            return None
+        self._switching_to = engine
+        job = Job(f"Switching search to {engine_name(engine)}", w.archive.switch_engine, engine)
+        job.finished.connect(self._on_switch_job_finished)
+        job.failed.connect(w.job_status.on_job_failed)
+        return w.jobs.submit(job)
+
+    @Slot(object)
+    def _on_switch_job_finished(self, done: object) -> None:
+        w = self.window
+        name, current = engine_name(self._switching_to), engine_name(w.archive.engine)
+        w.statusBar().showMessage(
+            f"Searches now use {name}."
+            if done
+            else f"Switching to {name} was cancelled; searches use {current}.",
+            10_000,
+        )

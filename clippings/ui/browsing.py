@@ -1,0 +1,264 @@
+"""Finding clippings in the window: the sidebar's views (all, trash, stories, a tag, a
+saved search), the search bar, related pieces, comparing two clippings, and what the
+list shows when it is empty."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+from clippings.model import (
+    QueryError,
+    RelatedClipping,
+    SavedSearch,
+    SearchFilters,
+    Story,
+    count_found,
+)
+from clippings.services.comparing import compare
+from clippings.services.related import related, stories
+from clippings.ui.compare_window import CompareWindow
+from clippings.ui.jobs import Job
+
+if TYPE_CHECKING:
+    from clippings.ui.main_window import MainWindow
+
+
+class Browsing(QObject):
+    """The views of the list, the search, related pieces and stories, comparing."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        sidebar = window.sidebar
+        sidebar.all_chosen.connect(self._on_sidebar_all_chosen)
+        sidebar.trash_chosen.connect(self._on_sidebar_trash_chosen)
+        sidebar.stories_chosen.connect(self._on_sidebar_stories_chosen)
+        window.related.clipping_requested.connect(window.select_clipping)
+        window.related.compare_requested.connect(self.compare_clippings)
+        window.stories_view.clipping_chosen.connect(self._on_stories_view_clipping_chosen)
+        window.stories_view.threshold_changed.connect(self._on_stories_view_threshold_changed)
+        sidebar.tag_chosen.connect(self._on_sidebar_tag_chosen)
+        sidebar.saved_search_chosen.connect(self._on_sidebar_saved_search_chosen)
+        sidebar.saved_search_delete_requested.connect(self._on_sidebar_saved_search_delete)
+        window.search_bar.changed.connect(self._on_search_bar_changed)
+        window.search_bar.save_requested.connect(self._on_search_bar_save_requested)
+
+    # --- Views ------------------------------------------------------------------------
+
+    def show_all(self) -> None:
+        w = self.window
+        w.trash_view = False
+        w.sidebar.select_all()
+        w.search_bar.show_error("")
+        w.search_bar.clear()
+
+    def show_stories(self) -> Job:
+        """The Stories view: clippings grouped by event (grouped off the GUI thread)."""
+        w = self.window
+        w.trash_view = False
+        w.sidebar.setCurrentItem(w.sidebar.stories_item)
+        w.list_stack.setCurrentWidget(w.stories_view)
+        w.stories_view.show_pending()
+        w.update_actions()
+        archive, threshold = w.archive, w.stories_view.threshold()
+
+        def lookup(report: Any, cancel: Any) -> list[Story]:
+            return stories(archive, threshold=threshold, compute_missing=False)
+
+        job = Job("Grouping stories", lookup)
+        job.finished.connect(w.stories_view.show_stories)
+        job.failed.connect(self._on_lookup_failed)
+        return w.lookups.submit(job)
+
+    def show_trash(self) -> None:
+        w = self.window
+        w.trash_view = True
+        w.sidebar.setCurrentItem(w.sidebar.trash_item)
+        w.search_bar.show_error("")
+        w.search_bar.reset_quietly()
+        w.model.show_list(trashed=True)
+        w.update_actions()
+
+    @Slot()
+    def _on_sidebar_all_chosen(self) -> None:
+        self.window.show_all()
+
+    @Slot()
+    def _on_sidebar_trash_chosen(self) -> None:
+        self.window.show_trash()
+
+    @Slot()
+    def _on_sidebar_stories_chosen(self) -> None:
+        self.window.show_stories()
+
+    @Slot(int)
+    def _on_stories_view_clipping_chosen(self, clipping_id: int) -> None:
+        self.window.read_clipping(self.window.archive.get(clipping_id))
+
+    @Slot(float)
+    def _on_stories_view_threshold_changed(self, value: float) -> None:
+        self.window.settings.setValue("storyThreshold", value)
+        self.window.show_stories()
+
+    def show_list_page(self, *, keeping_view: bool) -> None:
+        """After the list was read again: the list, or the page that says why it is
+        empty; the row height and the count of what a search found."""
+        w = self.window
+        model = w.model
+        if keeping_view and w.list_stack.currentWidget() is w.stories_view:
+            pass  # the list behind the Stories view was read again: stay in Stories
+        elif model.rowCount():
+            w.list_stack.setCurrentWidget(w.table)
+        elif model.searching:
+            w.no_results.setText(
+                "<h3>Nothing matches</h3><p>No clipping matches this search and these "
+                "filters. Try fewer words, another form of a word (elect*), or clear a filter."
+                "</p>"
+            )
+            w.list_stack.setCurrentWidget(w.no_results)
+        elif w.trash_view:
+            w.no_results.setText("<h3>The trash is empty</h3>")
+            w.list_stack.setCurrentWidget(w.no_results)
+        elif model.tag is not None:
+            w.no_results.setText(f"<h3>No clipping carries “{model.tag}”</h3>")
+            w.list_stack.setCurrentWidget(w.no_results)
+        elif w.archive.read_only:
+            # Nothing can be dropped into a read-only archive: do not invite it.
+            w.no_results.setText(
+                "<h3>This archive is empty</h3><p>It is read-only, so nothing can be "
+                "imported into it here.</p>"
+            )
+            w.list_stack.setCurrentWidget(w.no_results)
+        else:
+            w.list_stack.setCurrentWidget(w.empty_state)
+        line = w.table.fontMetrics().lineSpacing()
+        with_snippets = model.searching and bool(model.query.strip())
+        w.table.verticalHeader().setDefaultSectionSize(line * 3 + 14 if with_snippets else line + 8)
+        # By relevance (no sort key): no column's order to show.
+        w.table.horizontalHeader().setSortIndicatorShown(model.sort_key is not None)
+        if model.searching:
+            shown = model.rowCount()
+            total = model.total_matches
+            text = count_found(total, model.total_exact) + (
+                f" (first {shown:,} shown)" if shown < total else ""
+            )
+            if model.search_notes:
+                text += " · " + " · ".join(model.search_notes)
+            w.search_bar.show_count(text)
+        else:
+            w.search_bar.show_count("")
+
+    # --- Search -----------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        field = self.window.search_bar.field
+        field.setFocus()
+        field.selectAll()
+
+    @Slot(str, object)
+    def _on_search_bar_changed(self, query: str, filters: SearchFilters) -> None:
+        w = self.window
+        w.trash_view = False
+        if not query and filters.is_empty():
+            w.search_bar.show_error("")
+            w.model.show_list()
+        elif not query and filters == SearchFilters(tag=filters.tag):
+            w.search_bar.show_error("")
+            w.model.show_list(tag=filters.tag)
+        else:
+            try:
+                w.model.show_search(query, filters)
+            except QueryError as error:
+                w.search_bar.show_error(str(error))
+                return
+            w.search_bar.show_error("")
+        w.update_actions()
+
+    @Slot(str)
+    def _on_sidebar_tag_chosen(self, tag: str) -> None:
+        self.window.trash_view = False
+        self.window.search_bar.set_tag(tag)
+
+    @Slot(object)
+    def _on_sidebar_saved_search_chosen(self, search: SavedSearch) -> None:
+        self.window.trash_view = False
+        self.window.search_bar.set_search(search.query, search.filters)
+
+    @Slot()
+    def _on_search_bar_save_requested(self) -> None:
+        w = self.window
+        if not w.writable():
+            return
+        query, filters = w.search_bar.query(), w.search_bar.filters()
+        if not query and filters.is_empty():
+            w.search_bar.show_error("Type a query or choose a filter first, then save it.")
+            return
+        name, ok = QInputDialog.getText(
+            w, "Save Search", "Name of this search:", QLineEdit.EchoMode.Normal, query[:40]
+        )
+        if ok and name.strip():
+            w.run_action(lambda: w.archive.save_search(SavedSearch(name.strip(), query, filters)))
+            w.refresh_side()
+
+    @Slot(str)
+    def _on_sidebar_saved_search_delete(self, name: str) -> None:
+        w = self.window
+        if not w.writable():
+            return
+        w.run_action(lambda: w.archive.delete_saved_search(name))
+        w.refresh_side()
+
+    # --- Related pieces, comparing ------------------------------------------------------
+
+    def request_related(self, clipping_id: int) -> Job:
+        """Find the related pieces of a clipping off the GUI thread (the panel shows
+        them when they arrive, if that clipping is still the one shown)."""
+        w = self.window
+        archive = w.archive
+        w.related.show_pending(clipping_id)
+
+        def lookup(report: Any, cancel: Any) -> tuple[int, list[RelatedClipping]]:
+            return clipping_id, related(archive, clipping_id, limit=20, compute_missing=False)
+
+        job = Job("Finding related pieces", lookup)
+        job.finished.connect(self._on_related_found)
+        job.failed.connect(self._on_lookup_failed)
+        return w.lookups.submit(job)
+
+    @Slot(object)
+    def _on_related_found(self, result: tuple[int, list[RelatedClipping]]) -> None:
+        clipping_id, found = result
+        reading = self.window.reading
+        if reading.clipping is not None and reading.clipping.id == clipping_id:
+            self.window.related.show_related(clipping_id, found)
+
+    @Slot(str)
+    def _on_lookup_failed(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 8000)
+        self.window.related.show_related(None, [])
+
+    def compare_selected(self) -> None:
+        w = self.window
+        ids = w.selected_ids()
+        if len(ids) == 2:
+            w.compare_clippings(ids[0], ids[1])
+        else:
+            w.statusBar().showMessage("Select two clippings to compare them (Ctrl+D).", 5000)
+
+    @Slot(int, int)
+    def compare_clippings(self, a: int, b: int) -> CompareWindow | None:
+        """Open two clippings side by side in a window of their own."""
+        w = self.window
+        comparison = w.run_action(lambda: compare(w.archive, a, b))
+        if comparison is None:
+            return None
+        window = CompareWindow(comparison, w)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        windows = w.compare_windows
+        window.destroyed.connect(lambda: windows.remove(window) if window in windows else None)
+        windows.append(window)
+        window.show()
+        return window

@@ -1,0 +1,195 @@
+"""Changing clippings from the window: tags (and the sidebar's tag menu), metadata,
+the original file, the trash. Trash, restore and tags can be undone (``commands``)."""
+
+from __future__ import annotations
+
+import stat
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtWidgets import QColorDialog, QInputDialog, QLineEdit, QMessageBox
+
+from clippings.ui.commands import RestoreCommand, TagCommand, TrashCommand
+from clippings.ui.dialogs import EditMetadataDialog, TagDialog
+
+if TYPE_CHECKING:
+    from clippings.ui.main_window import MainWindow
+
+
+class Editing(QObject):
+    """Tagging, editing, opening the original, trash, restore and purge."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        window.sidebar.clippings_dropped.connect(self._on_sidebar_clippings_dropped)
+        window.sidebar.tag_action_requested.connect(self._on_sidebar_tag_action_requested)
+        window.reading.edit_requested.connect(self.edit_metadata)
+        window.reading.open_original_requested.connect(self.open_original)
+
+    # --- Tags -------------------------------------------------------------------------
+
+    def tag_names(self) -> list[str]:
+        return [t.name for t in self.window.archive.tags()]
+
+    def tag_selection(self) -> None:
+        w = self.window
+        ids = w.selected_ids()
+        if not ids or not w.writable():
+            return
+        dialog = TagDialog(
+            w.tag_names(),
+            title="Tag Clippings",
+            prompt=f"Tag {len(ids)} clipping(s) with:",
+            parent=w,
+        )
+        if dialog.exec() and dialog.name():
+            w.tag_clippings(ids, dialog.name())
+
+    def untag_selection(self) -> None:
+        w = self.window
+        ids = w.selected_ids()
+        if not ids or not w.writable():
+            return
+        present = sorted({t for i in ids for t in w.archive.get(i).tags})
+        dialog = TagDialog(
+            present,
+            title="Remove Tag",
+            prompt=f"Remove this tag from {len(ids)} clipping(s):",
+            parent=w,
+        )
+        if present:
+            dialog.field.setText(present[0])
+        if dialog.exec() and dialog.name():
+            w.run_action(lambda: w.undo_stack.push(TagCommand(w, ids, dialog.name(), add=False)))
+
+    def tag_clippings(self, ids: list[int], tag: str) -> None:
+        w = self.window
+        if not w.writable():
+            return
+        w.run_action(lambda: w.undo_stack.push(TagCommand(w, ids, tag, add=True)))
+
+    @Slot(list, str)
+    def _on_sidebar_clippings_dropped(self, ids: list[int], tag: str) -> None:
+        self.window.tag_clippings(ids, tag)
+
+    @Slot(str, str)
+    def _on_sidebar_tag_action_requested(self, action: str, tag: str) -> None:
+        w = self.window
+        archive = w.archive
+        if action != "export" and not w.writable():
+            return
+        if action == "new":
+            base = f"{tag}/" if tag else ""
+            name, ok = QInputDialog.getText(
+                w, "New Tag", "Name of the new tag:", QLineEdit.EchoMode.Normal, base
+            )
+            if ok and name.strip() and name.strip() != base:
+                ids = w.selected_ids()
+                if ids:
+                    w.tag_clippings(ids, name.strip())
+                else:
+                    w.run_action(lambda: archive.create_tag(name.strip()))
+        elif action == "rename":
+            name, ok = QInputDialog.getText(
+                w, "Rename Tag", f"New name for “{tag}”:", QLineEdit.EchoMode.Normal, tag
+            )
+            if ok and name.strip() and name.strip() != tag:
+                w.run_action(lambda: archive.rename_tag(tag, name.strip()))
+        elif action == "colour":
+            current = w.sidebar.colours.get(tag)
+            colour = QColorDialog.getColor(QColor(current or "#888888"), w, f"Colour of “{tag}”")
+            if colour.isValid():
+                w.run_action(lambda: archive.set_tag_colour(tag, colour.name()))
+        elif action == "merge":
+            others = [n for n in w.tag_names() if n != tag and not n.startswith(tag + "/")]
+            dialog = TagDialog(others, title="Merge Tag", prompt=f"Merge “{tag}” into:", parent=w)
+            if dialog.exec() and dialog.name():
+                w.run_action(lambda: archive.merge_tag(tag, dialog.name()))
+        elif action == "export":
+            w.export_dialog([w.exporting.tag_scope(tag)])
+            return
+        elif action == "delete":
+            count = archive.count(tag=tag)
+            answer = QMessageBox.question(
+                w,
+                "Delete Tag",
+                f"Delete the tag “{tag}” and the tags inside it?\n\nThe {count} clipping(s) "
+                "carrying it stay in the archive; only the tag is removed.",
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                w.run_action(lambda: archive.delete_tag(tag))
+        w.after_change()
+
+    # --- Metadata, the original ---------------------------------------------------------
+
+    def edit_selected(self) -> None:
+        ids = self.window.selected_ids()
+        if len(ids) == 1:
+            self.window.edit_metadata(ids[0])
+
+    @Slot(int)
+    def edit_metadata(self, clipping_id: int) -> None:
+        w = self.window
+        if not w.writable():
+            return
+        clipping = w.archive.get(clipping_id)
+        dialog = EditMetadataDialog(clipping, w)
+        if dialog.exec():
+            changes = dialog.changes()
+            if changes:
+                w.run_action(lambda: w.archive.edit(clipping_id, changes))
+                w.after_change()
+
+    def open_selected_original(self) -> None:
+        ids = self.window.selected_ids()
+        if len(ids) == 1:
+            self.window.open_original(ids[0])
+
+    @Slot(int)
+    def open_original(self, clipping_id: int) -> Path | None:
+        """Open a read-only temporary copy of the original with the system's viewer."""
+        w = self.window
+        clipping = w.archive.get(clipping_id)
+        name = Path(clipping.original_name).name or f"clipping-{clipping_id}"
+        folder = Path(tempfile.mkdtemp(prefix="clippings-original-"))
+        copy = folder / name
+        copy.write_bytes(w.archive.original(clipping_id))
+        copy.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        w.opened_originals.append(copy)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
+            w.statusBar().showMessage(f"No program to open {name}; the copy is at {copy}", 10_000)
+        return copy
+
+    # --- Trash ------------------------------------------------------------------------
+
+    def trash_selection(self) -> None:
+        w = self.window
+        ids = w.selected_ids()
+        if ids and not w.trash_view and w.writable():
+            w.run_action(lambda: w.undo_stack.push(TrashCommand(w, ids)))
+
+    def restore_selection(self) -> None:
+        w = self.window
+        ids = w.selected_ids()
+        if ids and w.trash_view and w.writable():
+            w.run_action(lambda: w.undo_stack.push(RestoreCommand(w, ids)))
+
+    def purge_selection(self) -> None:
+        w = self.window
+        ids = w.selected_ids()
+        if not ids or not w.trash_view or not w.writable():
+            return
+        answer = QMessageBox.question(
+            w,
+            "Delete for Good",
+            f"Remove {len(ids)} clipping(s) and their original files for good?\n\n"
+            "This cannot be undone.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            w.run_action(lambda: w.archive.purge(ids))
+            w.undo_stack.clear()
+            w.after_change()

@@ -1,0 +1,160 @@
+"""Importing from the window: File › Import, paste, drag and drop, passwords, the summary.
+
+The files are imported by ``services.import_paths`` on the worker thread (the
+``JobRunner``); the window stays usable and shows the new clippings as they come.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QMimeData, QObject, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit
+
+from clippings.model import ImportReport
+from clippings.services import import_paths
+from clippings.services.importing import import_bytes
+from clippings.ui.dialogs import ImportSummaryDialog, summary_counts
+from clippings.ui.jobs import Job
+
+if TYPE_CHECKING:
+    from clippings.ui.main_window import MainWindow
+
+#: The title of the window's import jobs (whose progress refreshes the list itself).
+IMPORTING = "Importing"
+
+
+class Importing(QObject):
+    """What the window imports, and what it shows when an import ends."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def choose_files(self) -> None:
+        w = self.window
+        if not w.writable():
+            return
+        paths, _ = QFileDialog.getOpenFileNames(
+            w,
+            "Import Files",
+            str(Path.home()),
+            "Articles (*.txt *.md *.html *.htm *.xhtml *.pdf);;All files (*)",
+        )
+        if paths:
+            w.import_paths(paths)
+
+    def choose_folder(self) -> None:
+        w = self.window
+        if not w.writable():
+            return
+        folder = QFileDialog.getExistingDirectory(w, "Import Folder", str(Path.home()))
+        if folder:
+            w.import_paths([folder])
+
+    def import_paths(
+        self, paths: Sequence[str | Path], passwords: dict[str, str] | None = None
+    ) -> Job | None:
+        """Import files and folders on the worker thread; the window stays usable.
+        None when the archive is read-only."""
+        w = self.window
+        if not w.writable():
+            return None
+        job = Job(IMPORTING, import_paths, w.archive, [str(p) for p in paths], passwords=passwords)
+        job.finished.connect(self._on_import_job_finished)
+        job.failed.connect(w.job_status.on_job_failed)
+        return w.jobs.submit(job)
+
+    def import_data(self, data: bytes, name: str) -> Job | None:
+        """Import pasted or dropped text/HTML through the same importers (None when the
+        archive is read-only)."""
+        w = self.window
+        if not w.writable():
+            return None
+
+        def run(report: Any, cancel: Any) -> ImportReport:
+            return ImportReport(results=(import_bytes(w.archive, data, name),))
+
+        job = Job(IMPORTING, run)
+        job.finished.connect(self._on_import_job_finished)
+        job.failed.connect(w.job_status.on_job_failed)
+        return w.jobs.submit(job)
+
+    def paste_clipping(self) -> None:
+        w = self.window
+        if not w.writable():
+            return
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None or not self.import_mime(mime):
+            w.statusBar().showMessage("The clipboard holds no text or web page to import.", 5000)
+
+    def import_mime(self, mime: QMimeData) -> bool:
+        """Import dropped or pasted files, HTML or text; False when there is none."""
+        w = self.window
+        if not w.writable():
+            return False
+        if mime.hasUrls() and any(url.isLocalFile() for url in mime.urls()):
+            w.import_paths([url.toLocalFile() for url in mime.urls() if url.isLocalFile()])
+            return True
+        if mime.hasHtml() and mime.html().strip():
+            w.import_data(mime.html().encode("utf-8"), "Pasted clipping.html")
+            return True
+        if mime.hasText() and mime.text().strip():
+            w.import_data(mime.text().encode("utf-8"), "Pasted clipping.txt")
+            return True
+        return False
+
+    @Slot(object)
+    def _on_import_job_finished(self, report: ImportReport) -> None:
+        w = self.window
+        w.last_report = report
+        w.after_change()
+        w.analyse_in_background()  # the new clippings' related pieces
+        w.tidy_in_background()
+        message = f"Import finished: {summary_counts(report)}."
+        w.statusBar().showMessage(message, 10_000)
+        locked = [r for r in report.results if r.needs_password]
+        shown = ImportReport(
+            results=tuple(r for r in report.results if not r.needs_password),
+            cancelled=report.cancelled,
+        )
+        if len(report.results) > 1 or any(r.outcome != "imported" for r in shown.results):
+            w.summary_dialog = ImportSummaryDialog(report, w)
+            w.summary_dialog.clipping_requested.connect(w.select_clipping)
+            w.summary_dialog.setModal(False)
+            w.summary_dialog.show()
+        imported = report.of("imported")
+        if len(imported) == 1 and imported[0].id is not None:
+            w.select_clipping(imported[0].id)
+        for result in locked:
+            self._ask_password(result.path, wrong="wrong" in (result.reason or "").lower())
+
+    def _ask_password(self, path: str, *, wrong: bool) -> None:
+        prompt = f"“{Path(path).name}” is protected by a password."
+        if wrong:
+            prompt = f"That password did not open “{Path(path).name}”. Try again?"
+        password, ok = QInputDialog.getText(
+            self.window, "Password Needed", prompt, QLineEdit.EchoMode.Password
+        )
+        if ok and password:
+            self.window.import_paths([path], passwords={path: password})
+
+    # --- Dropping files and text on the window ---------------------------------------
+
+    def drag_enter(self, event: QDragEnterEvent) -> None:
+        mime = event.mimeData()
+        if self.window.archive.read_only:
+            event.ignore()  # the pointer says no; the bar above the list says why
+        elif mime.hasUrls() or mime.hasHtml() or mime.hasText():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def drop(self, event: QDropEvent) -> None:
+        if self.import_mime(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()

@@ -52,6 +52,7 @@ from clippings.search.query import (
     speaker_token,
     tag_token,
 )
+from clippings.search.whoosh_hits import ClippingIds, ranked
 
 SortOrder = Literal["relevance", "date"]
 VERSION_FILE = "clippings-index-version"
@@ -61,6 +62,9 @@ REBUILD_WAIT = 3600.0
 #: counted exactly while it collects: every match is scored, no block is skipped. Above
 #: it the best ones are found with Whoosh's block skipping and the count is a lower bound.
 EXACT_COUNT_LIMIT = 5_000
+#: A search asking for at least this many matches (the window's whole hit list, or
+#: all with no limit) scores every match in bulk (``whoosh_hits``): its count is exact.
+WHOLE_LIST_FROM = 1_000
 #: A prefix (``elect*``) stands for at most this many words: its most frequent ones.
 PREFIX_CAP = 64
 #: Segments below this many entries are the small ones that commits leave (see ``tidy``).
@@ -142,6 +146,7 @@ class WhooshIndex(IndexFolder):
         self._ix: Any = None
         self._searcher: Searcher | None = None
         self._parsed: dict[str, _Prepared] = {}
+        self._clipping_ids = ClippingIds()
 
     # --- Opening and rebuilding -------------------------------------------------------
 
@@ -347,10 +352,12 @@ class WhooshIndex(IndexFolder):
         """The ids and scores of the best matches, and how many match in all.
 
         The count comes from the same pass that finds the best matches, never from a
-        second one: exact when the search visits every match (a sort by date, no limit,
-        or a query the index estimates at no more than ``EXACT_COUNT_LIMIT`` matches);
-        otherwise the block skipping that makes the top matches fast leaves some matches
-        unvisited, and the count is a lower bound (``exact=False``).
+        second one: exact when the search visits every match (a sort by date, the whole
+        hit list of at least ``WHOLE_LIST_FROM`` or no limit, scored in bulk by
+        ``whoosh_hits``, or a query the index estimates at no more than
+        ``EXACT_COUNT_LIMIT`` matches); otherwise the block skipping that makes the top
+        matches fast leaves some matches unvisited, and the count is a lower bound
+        (``exact=False``). Both ways give the same best matches in the same order.
 
         Raises:
             QueryError: the query cannot be understood.
@@ -360,23 +367,26 @@ class WhooshIndex(IndexFolder):
         if sort == "date":
             results = searcher.search(query, limit=limit, sortedby="moment", reverse=True)
             total, exact = len(results.docset), True
-        elif limit is None:
-            results = searcher.search(query, limit=None)
-            total, exact = results.scored_length(), True
+            top = results.top_n
+        elif limit is None or limit >= WHOLE_LIST_FROM:
+            # The window's whole hit list: every match scored a block at a time.
+            top, total = ranked(searcher, query, limit)
+            exact = True
         else:
             thorough = query.estimate_size(searcher.reader()) <= EXACT_COUNT_LIMIT
             collector = _CountingCollector(limit=max(limit, 1), thorough=thorough)
             searcher.search_with_collector(query, collector)
-            results = collector.results()
+            top = collector.results().top_n
             total, exact = collector.total, not collector.pruned
             if not exact:
                 floor, floor_exact = _count_floor(query, searcher.reader())
                 if floor >= total:
                     total, exact = floor, floor_exact
-        stored = searcher.reader().stored_fields
+        top = top[: len(top) if limit is None else limit]
+        ids = self._clipping_ids.of(searcher, [docnum for _score, docnum in top])
         hits = tuple(
-            (int(stored(docnum)["id"]), float(score or 0.0))
-            for score, docnum in results.top_n[: len(results.top_n) if limit is None else limit]
+            (clipping_id, float(score or 0.0))
+            for clipping_id, (score, _docnum) in zip(ids, top, strict=True)
         )
         return Ranking(hits, max(total, len(hits)), exact, prepared.notes)
 

@@ -438,15 +438,3 @@ class ClippingIds:
                 clipping_id = column[local] = int(reader.stored_fields(local)["id"])
             found.append(clipping_id)
         return found
-
-
-def _find_first_excluded(self: Any) -> None:
-    """``AndNotMatcher._find_first`` that also passes over a first match the excluded
-    side holds further on: Whoosh's checks only whether both stand on the same
-    document, so ``police -killed`` could show one clipping with "killed" (the first
-    of a segment whose "killed" list starts before it)."""
-    if self.a.is_active() and self.b.is_active():
-        self._find_next()
-
-
-AndNotMatcher._find_first = _find_first_excluded

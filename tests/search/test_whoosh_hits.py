@@ -7,7 +7,7 @@ import random
 from datetime import date
 
 import pytest
-from whoosh.query import Or
+from whoosh.query import ConstantScoreQuery, Or
 
 from clippings.model import IndexDocument
 from clippings.search import whoosh_hits
@@ -81,9 +81,15 @@ def index(tmp_path_factory):
 
 
 def whooshs_own(index: WhooshIndex, text: str) -> list[tuple[int, float]]:
-    """Every match as Whoosh's own search scores and orders it."""
+    """Every match as Whoosh's own search scores and orders it (with Whoosh's own way
+    of listing a constant score's matches, too)."""
     searcher, prepared = index._prepared(text)
-    results = searcher.search(prepared.query, limit=None)
+    ours = ConstantScoreQuery.matcher
+    ConstantScoreQuery.matcher = whoosh_hits.WHOOSHS_CONSTANT_SCORE_MATCHER
+    try:
+        results = searcher.search(prepared.query, limit=None)
+    finally:
+        ConstantScoreQuery.matcher = ours
     stored = searcher.reader().stored_fields
     return [(int(stored(docnum)["id"]), float(score)) for score, docnum in results.top_n]
 

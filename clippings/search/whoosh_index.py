@@ -10,6 +10,7 @@ new folder that is swapped in whole.
 from __future__ import annotations
 
 import functools
+import logging
 import multiprocessing
 import os
 import shutil
@@ -54,6 +55,8 @@ from clippings.search.query import (
     tag_token,
 )
 from clippings.search.whoosh_hits import ClippingIds, ranked
+
+log = logging.getLogger(__name__)
 
 SortOrder = Literal["relevance", "date"]
 VERSION_FILE = "clippings-index-version"
@@ -369,21 +372,20 @@ class WhooshIndex(IndexFolder):
             results = searcher.search(query, limit=limit, sortedby="moment", reverse=True)
             total, exact = len(results.docset), True
             top = results.top_n
-        elif limit is None or limit >= WHOLE_LIST_FROM or prepared.first_in_bulk:
-            # The window's whole hit list (or an intersection's first page): every match
-            # scored a block at a time.
-            top, total = ranked(searcher, query, limit)
-            exact = True
         else:
-            thorough = query.estimate_size(searcher.reader()) <= EXACT_COUNT_LIMIT
-            collector = _CountingCollector(limit=max(limit, 1), thorough=thorough)
-            searcher.search_with_collector(query, collector)
-            top = collector.results().top_n
-            total, exact = collector.total, not collector.pruned
-            if not exact:
-                floor, floor_exact = _count_floor(query, searcher.reader())
-                if floor >= total:
-                    total, exact = floor, floor_exact
+            found = None
+            if limit is None or limit >= WHOLE_LIST_FROM or prepared.first_in_bulk:
+                # The window's whole hit list (or an intersection's first page): every
+                # match scored a block at a time.
+                found = self._in_bulk(searcher, query, limit)
+            if found is not None:
+                top, total = found
+                exact = True
+            elif limit is None:
+                results = searcher.search(query, limit=None)
+                top, total, exact = results.top_n, results.scored_length(), True
+            else:
+                top, total, exact = _collected(searcher, query, limit)
         top = top[: len(top) if limit is None else limit]
         ids = self._clipping_ids.of(searcher, [docnum for _score, docnum in top])
         hits = tuple(
@@ -391,6 +393,17 @@ class WhooshIndex(IndexFolder):
             for clipping_id, (score, _docnum) in zip(ids, top, strict=True)
         )
         return Ranking(hits, max(total, len(hits)), exact, prepared.notes)
+
+    def _in_bulk(
+        self, searcher: Searcher, query: Any, limit: int | None
+    ) -> tuple[list[tuple[float, int]], int] | None:
+        """``whoosh_hits.ranked``, or None if it fails: Whoosh's own search then decides
+        (a failure of Whoosh's own reading is what means a damaged index)."""
+        try:
+            return ranked(searcher, query, limit)
+        except Exception:  # a flaw of ours, not damage: Whoosh's own way follows
+            log.warning("scoring in bulk failed; Whoosh's own search instead", exc_info=True)
+            return None
 
     @_reading
     def snippet(self, text: str, article: str, *, length: int = 240) -> str:
@@ -596,6 +609,20 @@ class _CountingCollector(TopCollector):  # type: ignore[misc]
                     break
             yield matcher.id()
             checkquality = matcher.next()
+
+
+def _collected(searcher: Searcher, query: Any, limit: int) -> tuple[Any, int, bool]:
+    """The best ``limit`` matches by Whoosh's block-skipping collector, how many match
+    (a lower bound where it skipped) and whether that count is exact."""
+    thorough = query.estimate_size(searcher.reader()) <= EXACT_COUNT_LIMIT
+    collector = _CountingCollector(limit=max(limit, 1), thorough=thorough)
+    searcher.search_with_collector(query, collector)
+    total, exact = collector.total, not collector.pruned
+    if not exact:
+        floor, floor_exact = _count_floor(query, searcher.reader())
+        if floor >= total:
+            total, exact = floor, floor_exact
+    return collector.results().top_n, total, exact
 
 
 def _count_floor(query: Any, reader: Any) -> tuple[int, bool]:

@@ -10,7 +10,7 @@ import pytest
 from whoosh.query import ConstantScoreQuery, Or
 
 from clippings.model import IndexDocument
-from clippings.search import whoosh_hits
+from clippings.search import whoosh_hits, whoosh_index
 from clippings.search.whoosh_index import WhooshIndex
 
 WORDS = [
@@ -184,3 +184,17 @@ def test_clipping_ids_follow_changes(index, tmp_path):
     assert after.ids == whooshs_own_ids(changing, "police")
     assert 1 not in after.ids and 3 not in after.ids
     changing.close()
+
+
+def test_a_failure_of_the_bulk_scoring_falls_back_to_whooshs_own(index, monkeypatch):
+    """A flaw in the bulk scoring must not read as a damaged index (which would rebuild
+    it): Whoosh's own search answers instead."""
+    expected = whooshs_own(index, "police fire")
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("a flaw")
+
+    monkeypatch.setattr(whoosh_index, "ranked", broken)
+    assert list(index.search("police fire", limit=None).hits) == expected
+    first = index.search("police fire", limit=20)
+    assert len(first.hits) == 20

@@ -25,7 +25,7 @@ from __future__ import annotations
 import gc
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from itertools import accumulate, compress, repeat
 from operator import not_
@@ -108,9 +108,12 @@ class _Segment:
 
     # --- Leaves -------------------------------------------------------------------------
 
-    def _leaf(self, matcher: Any, values: dict[int, bytes] | None = None) -> Scores | None:
+    def _leaf(
+        self, matcher: Any, values: tuple[list[int], list[bytes]] | None = None
+    ) -> Scores | None:
         """A term's posting list, scored as its scorer scores each match; with
-        ``values``, each match's posting value (its positions) is kept there too."""
+        ``values``, the documents and their posting values (positions) are added to
+        those two lists, in the posting list's order."""
         scorer = matcher.scorer
         score = None
         lengths: bytes | None = b""
@@ -125,7 +128,8 @@ class _Segment:
         found: Scores = {}
         for ids, weights, block_values in _blocks(matcher, values is not None):
             if values is not None:
-                values.update(zip(ids, block_values, strict=True))
+                values[0].extend(ids)
+                values[1].extend(block_values)
             if memo is None:
                 found.update(zip(ids, weights, strict=True))
             else:
@@ -226,7 +230,7 @@ class _Segment:
             return None
         # The words' posting lists, read once: scores through the intersection tree
         # (its leaves are these matchers), values for the positions.
-        values: list[dict[int, bytes]] = [{} for _ in leaves]
+        values: list[tuple[list[int], list[bytes]]] = [([], []) for _ in leaves]
         read: dict[int, Scores] = {}
         for at, (m, leaf) in enumerate(zip(matcher.ms, leaves, strict=True)):
             scores = self._leaf(leaf, values[at])
@@ -236,32 +240,24 @@ class _Segment:
                 scores = self._filtered(m, scores)
             read[id(m)] = scores
         combined = _Combined(self, read).scores(matcher.child)
-        docnums = list(combined)
-        words = [_deltas([value[d] for d in docnums]) for value in values]
+        # Each word's values of the documents holding them all: each posting list is in
+        # document order, so the lists line up (with ``docnums``).
+        candidate = combined.__contains__
+        docnums = list(compress(values[0][0], map(candidate, values[0][0])))
+        words = [_deltas(list(compress(vals, map(candidate, ids)))) for ids, vals in values]
+        # Where each word stands, less its place in the phrase: a phrase starts where
+        # all agree. Each step is a map over the documents (no Python loop).
+        starts: Iterator[set[int]] = map(set, map(accumulate, words[0]))
         if len(words) == 2:
             # The second word's positions less one, against the first's.
-            found = compress(
-                docnums,
-                map(
-                    not_,
-                    map(
-                        set.isdisjoint,
-                        map(set, map(accumulate, words[0])),
-                        map(_LESS_ONE, words[1]),
-                    ),
-                ),
-            )
-            return {docnum: combined[docnum] for docnum in found}
-        matches: Scores = {}
-        for at, docnum in enumerate(docnums):
-            starts = set(accumulate(words[0][at]))
+            agree: Iterator[Any] = map(not_, map(set.isdisjoint, starts, map(_LESS_ONE, words[1])))
+        else:
             for offset, word in enumerate(words[1:], start=1):
-                starts.intersection_update(accumulate(word[at], initial=-offset))
-                if not starts:
-                    break
-            else:
-                matches[docnum] = combined[docnum]
-        return matches
+                starts = map(
+                    set.intersection, starts, map(partial(accumulate, initial=-offset), word)
+                )
+            agree = starts
+        return {docnum: combined[docnum] for docnum in compress(docnums, agree)}
 
     def _filtered(self, matcher: Any, scores: Scores) -> Scores:
         ids, exclude, boost = matcher._ids, matcher._exclude, matcher.boost

@@ -66,11 +66,19 @@ def shown(walls: list[float], cpus: list[float]) -> str:
 
 def whooshs_own(archive: Any, text: str) -> list[int]:
     """Every match as Whoosh's own collector ranks it (the reference of ``--check``)."""
+    from whoosh.query import ConstantScoreQuery
+
+    from clippings.search import whoosh_hits
     from clippings.search.query import combine
 
     index = archive.index
     searcher, prepared = index._prepared(combine(text, _no_filters()))
-    results = searcher.search(prepared.query, limit=None)
+    ours = ConstantScoreQuery.matcher
+    ConstantScoreQuery.matcher = whoosh_hits.WHOOSHS_CONSTANT_SCORE_MATCHER
+    try:
+        results = searcher.search(prepared.query, limit=None)
+    finally:
+        ConstantScoreQuery.matcher = ours
     stored = searcher.reader().stored_fields
     return [int(stored(docnum)["id"]) for _score, docnum in results.top_n]
 

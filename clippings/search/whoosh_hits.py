@@ -114,16 +114,10 @@ class _Segment:
         """A term's posting list, scored as its scorer scores each match; with
         ``values``, the documents and their posting values (positions) are added to
         those two lists, in the posting list's order."""
-        scorer = matcher.scorer
-        score = None
-        lengths: bytes | None = b""
-        if type(scorer) is BM25FScorer:
-            score = scorer._score
-            lengths = self.lengths(matcher.term()[0])
-        elif type(scorer) is not WeightScorer:
+        how = self._scoring(matcher)
+        if how is None:
             return None
-        if lengths is None:
-            return None
+        score, lengths = how
         memo = _Memo(score) if score is not None else None
         found: Scores = {}
         for ids, weights, block_values in _blocks(matcher, values is not None):
@@ -137,6 +131,19 @@ class _Segment:
                 keys = zip(weights, map(lengths.__getitem__, ids), strict=True)
                 found.update(zip(ids, map(memo.__getitem__, keys), strict=True))
         return found
+
+    def _scoring(
+        self, matcher: Any
+    ) -> tuple[Callable[[float, int | None], float] | None, bytes] | None:
+        """How a term's matches are scored: BM25F's formula and the field's length
+        bytes, or (None, b"") for the frequency itself; None for any other scorer."""
+        scorer = matcher.scorer
+        if type(scorer) is WeightScorer:
+            return None, b""
+        if type(scorer) is not BM25FScorer:
+            return None
+        lengths = self.lengths(matcher.term()[0])
+        return None if lengths is None else (scorer._score, lengths)
 
     def _list(self, matcher: Any) -> Scores | None:
         """A list of matches in memory (a constant score's, a short posting list)."""
@@ -224,10 +231,10 @@ class _Segment:
         if not (matcher.slop == 1 and matcher.ordered and matcher.mindist == 1):
             return None
         leaves = [_positions_leaf(m) for m in matcher.ms]
-        if any(leaf is None for leaf in leaves) or not _intersections_of(
-            matcher.child, {id(m) for m in matcher.ms}
-        ):
-            return None
+        if any(
+            leaf is None or self._scoring(leaf) is None for leaf in leaves
+        ) or not _intersections_of(matcher.child, {id(m) for m in matcher.ms}):
+            return None  # (before anything is read: Whoosh steps through it instead)
         # The words' posting lists, read once: scores through the intersection tree
         # (its leaves are these matchers), values for the positions.
         values: list[tuple[list[int], list[bytes]]] = [([], []) for _ in leaves]

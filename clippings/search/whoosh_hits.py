@@ -184,6 +184,8 @@ class _Segment:
     def _intersection(self, matcher: Any) -> Scores:
         a = self.scores(matcher.a)
         b = self.scores(matcher.b)
+        if len(b) < len(a):  # through the smaller; still a's score plus b's
+            return {d: a[d] + s for d, s in b.items() if d in a}
         return {d: s + b[d] for d, s in a.items() if d in b}
 
     def _and_not(self, matcher: Any) -> Scores:

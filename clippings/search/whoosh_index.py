@@ -257,6 +257,7 @@ class WhooshIndex(IndexFolder):
             if self._ix is not None:
                 self._ix.close()
                 self._ix = None
+            self._clipping_ids = ClippingIds()
 
     # --- Writing ----------------------------------------------------------------------
 

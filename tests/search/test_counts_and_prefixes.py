@@ -57,8 +57,8 @@ def test_the_count_is_the_length_of_the_full_hit_list(many, query):
 
 
 def test_a_prefix_for_too_many_words_is_narrowed_and_says_so(many, monkeypatch):
-    monkeypatch.setattr("clippings.search.whoosh_index.PREFIX_CAP", 2)
-    monkeypatch.setattr("clippings.search.tantivy_index.PREFIX_TERMS", 2)
+    monkeypatch.setattr("clippings.search.whoosh_queries.PREFIX_CAP", 2)
+    monkeypatch.setattr("clippings.search.tantivy_query.PREFIX_TERMS", 2)
     many.index.close()  # forget the queries prepared with the real cap
     ranking = many.search_ids("elect*", limit=None)
     assert ranking.notes

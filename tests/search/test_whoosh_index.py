@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from clippings.search import whoosh_build, whoosh_index
+from clippings.search import whoosh_build, whoosh_index, whoosh_queries
 from tests.conftest import add_clipping
 
 ELECT = [
@@ -50,9 +50,9 @@ def elections(archive):
 
 def test_a_count_that_skipped_matches_says_so(elections, monkeypatch):
     archive, _ = elections
-    monkeypatch.setattr(whoosh_index, "EXACT_COUNT_LIMIT", 0)
+    monkeypatch.setattr(whoosh_queries, "EXACT_COUNT_LIMIT", 0)
     # Words and ORs by Whoosh's block skipping too (not scored in bulk).
-    monkeypatch.setattr(whoosh_index, "FIRST_IN_BULK_SHARE", -1)
+    monkeypatch.setattr(whoosh_queries, "FIRST_IN_BULK_SHARE", -1)
     archive.index.close()  # forget the queries prepared so far
     for query in ("police", "police fire", '"police said"', "elect*", "police -electron"):
         everything = archive.search_ids(query, limit=None)
@@ -68,7 +68,7 @@ def test_a_count_that_skipped_matches_says_so(elections, monkeypatch):
 
 def test_a_prefix_for_too_many_words_is_narrowed_and_says_so(elections, monkeypatch):
     archive, ids = elections
-    monkeypatch.setattr(whoosh_index, "PREFIX_CAP", 2)
+    monkeypatch.setattr(whoosh_queries, "PREFIX_CAP", 2)
     archive.index.close()
     ranking = archive.search_ids("elect*", limit=None)
     assert ranking.notes == ("elect* stands for more than 2 words; searched the 2 most common",)

@@ -1,0 +1,172 @@
+"""The tunables of related pieces and stories, and what they score: one clipping's
+``Profile`` (its terms, MinHash signature and day), the archive's ``Frequencies``, and
+the shapes of results (``Neighbours``, ``Link``).
+
+Apart from the scoring (``related_vectors``) and from the rules that keep neighbour
+lists and group stories (``related_stories``) because both read these: the knobs are
+in one place, and neither of those modules needs the other. ``clippings.analysis.related``
+re-exports everything; see its docstring for how a pair is scored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from clippings.analysis.features import Features
+
+Relation = Literal["duplicate", "same story", "related"]
+
+#: A result of ``Scoring.related``: (clipping id, relation, score, shared).
+RelatedResult = tuple[int, Relation, float, float]
+
+#: One of a clipping's closest pieces, for stories: (other id, score, duplicate).
+Link = tuple[int, float, bool]
+
+#: A term: its text, or a number standing for it (the archive stores terms hashed).
+Term = Hashable
+
+# --- Tunables (general rules, not fitted to any one archive) -------------------------
+
+#: Extra weight of a term that is in the title, and of a name.
+TITLE_BOOST = 1.0
+NAME_BOOST = 1.6
+#: Weight of a whole multi-word name ("betty ford center") against a single term.
+PHRASE_BOOST = 0.5
+#: Terms kept per clipping vector (the most distinctive ones).
+VECTOR_TERMS = 160
+#: The query's terms used to gather candidates, and how many candidates are scored.
+QUERY_TERMS = 40
+CANDIDATES = 250
+#: Terms in more than this share of the clippings gather no candidates.
+COMMON_SHARE = 0.25
+#: Neighbours that widen the query, how much they weigh, and the mix of the two scores.
+FEEDBACK_NEIGHBOURS = 5
+FEEDBACK_WEIGHT = 1.0
+FEEDBACK_MIX = 1.0
+#: Re-ranking over the neighbourhood: the best ``NEIGHBOURHOOD`` candidates and the
+#: clipping form a graph (each joined to its ``GRAPH_DEGREE`` closest), and a random walk
+#: that restarts at the clipping (probability ``1 - WALK_STAY``) measures how well each
+#: candidate is connected to it; ``WALK_MIX`` of the final score comes from the walk.
+NEIGHBOURHOOD = 40
+#: Topic-level terms: a query term's weight falls by up to ``LOCAL_DAMP`` with the share
+#: of the ``NEIGHBOURHOOD`` closest candidates that have it (to the ``LOCAL_POWER``); only
+#: with at least ``LOCAL_MIN`` candidates.
+LOCAL_DAMP = 0.6
+LOCAL_POWER = 1.0
+LOCAL_MIN = 10
+GRAPH_DEGREE = 4
+WALK_STAY = 0.8
+WALK_STEPS = 20
+WALK_MIX = 0.6
+#: Second-order likeness: ``SECOND_MIX`` of the final score is the cosine between the
+#: clipping's and the candidate's likeness to every member of the neighbourhood (two
+#: reports of one event resemble the same pieces).
+SECOND_MIX = 0.2
+#: Dates: a bonus within ``DATE_CLOSE_DAYS``, no cost within ``DATE_GRACE_DAYS``, then
+#: a factor that falls to ``DATE_FLOOR`` over a year.
+DATE_CLOSE_DAYS = 3
+DATE_BONUS = 0.1
+DATE_GRACE_DAYS = 7
+DATE_FLOOR = 0.75
+#: A pair is a duplicate when this share of the shorter text is in the other one.
+DUPLICATE_SHARED = 0.8
+#: Default score at which a pair is labelled ``same story`` (stories use it too).
+STORY_THRESHOLD = 0.25
+#: A piece scoring at least ``STORY_RELATIVE`` of the clipping's best match (when that
+#: one passes the threshold by ``STORY_CONFIDENT``) and ``STORY_RELATIVE_FLOOR`` of the
+#: threshold is of the same story too.
+STORY_RELATIVE = 0.5
+STORY_CONFIDENT = 0.1
+STORY_RELATIVE_FLOOR = 0.6
+#: A piece in the clipping's event group (see ``Scoring._walk``) needs only ``GROUP_RELATIVE`` of
+#: the best match's score (and ``STORY_RELATIVE_FLOOR`` of the threshold).
+GROUP_RELATIVE = 0.4
+#: Closest pieces each clipping keeps for stories (links must be mutual among them).
+STORY_NEIGHBOURS = 6
+#: Below this score a clipping is not related at all.
+RELATED_FLOOR = 0.05
+#: A clipping's stored neighbours are recomputed when asked for once the number of
+#: clippings has changed by this share since (the weights of terms have moved).
+REWEIGHT_SHARE = 0.05
+
+#: Terms each clipping is listed under for others' candidate searches (its heaviest).
+POSTING_TERMS = 100
+#: Related pieces each clipping keeps (stored edges; ``related`` answers up to this many).
+RELATED_EDGES = 30
+#: Terms of more than this many clippings gather no candidates (beside ``COMMON_SHARE``,
+#: which alone decides below 4,000 clippings): in a large archive a term of a thousand
+#: clippings names a subject, not an event, and its postings cost more to read than
+#: they tell.
+CANDIDATE_DF_CAP = 1000
+
+#: Flags of a term in a ``Profile``.
+IN_TITLE = 1
+IS_NAME = 2
+IS_PHRASE = 4
+
+
+class Frequencies(Protocol):
+    """The archive's document frequencies: in how many live clippings each term is."""
+
+    @property
+    def total(self) -> int:
+        """How many live clippings have features."""
+
+    def of(self, terms: Sequence[Term]) -> npt.NDArray[np.float64]:
+        """The document frequency of each of these terms (at least 1: the clipping
+        that has it)."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One clipping as the scoring sees it: its terms (in the order ``features``
+    found them) with their counts and flags (``IN_TITLE``, ``IS_NAME``,
+    ``IS_PHRASE``), its MinHash signature and shingle count, and its day (an ordinal,
+    or None when undated)."""
+
+    terms: Sequence[Term]
+    counts: npt.NDArray[np.float64]
+    flags: npt.NDArray[np.int64]
+    signature: Sequence[int]
+    shingle_count: int
+    day: int | None
+
+
+def profile(found: Features, day: date | int | None = None) -> Profile:
+    """The profile of one clipping's features (terms keyed by their text, in the order
+    of their text: float sums, and so ties between near-identical texts, follow the
+    order of the terms, and this is the order the features have always been read in)."""
+    terms = sorted(found.terms)
+    flags = [
+        IS_PHRASE
+        if t.startswith("=")
+        else (IN_TITLE if t in found.title else 0) | (IS_NAME if t in found.names else 0)
+        for t in terms
+    ]
+    return Profile(
+        terms=terms,
+        counts=np.array([found.terms[t] for t in terms], dtype=np.float64),
+        flags=np.array(flags, dtype=np.int64),
+        signature=found.signature,
+        shingle_count=found.shingle_count,
+        day=day.toordinal() if isinstance(day, date) else day,
+    )
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """What scoring one clipping against its candidates found.
+
+    ``related``: the related pieces, best first (duplicates first), at most the limit
+    asked for; ``closest``: the ``STORY_NEIGHBOURS`` candidates of highest dated
+    cosine (a symmetric score), for stories.
+    """
+
+    related: list[RelatedResult]
+    closest: list[Link]

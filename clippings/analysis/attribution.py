@@ -1,0 +1,539 @@
+"""Who said a quotation: the persons a text names, and the speaker of each quotation
+(``"…," he said`` followed back to the person named before).
+
+Apart from ``quotes`` (finding the quotations between their marks) because it is a
+reading of the text's names and speech verbs that stands on its own; ``extract_quotes``
+calls it for each quotation it found.
+
+A quotation's speaker is looked for, in this order (``extract_quotes`` keeps the order
+and borrows from neighbouring quotations, steps 3 and 5; the readings of the text,
+steps 1, 2 and 4's reporter, are here):
+
+1. right after it: ``"…," Antonov said`` / ``said Antonov`` / ``he added`` /
+   ``the diplomat indicated`` / ``according to X`` / ``People quoted him as saying``;
+2. before it in the same sentence: ``Antonov said: "…"``, ``Putin said he felt he and
+   Biden "…"``, ``according to X, … "…"`` (the speech verb nearest the quote, and the
+   name, pronoun or role noun before it, else the sentence's first known person);
+3. from a quotation earlier in the same sentence (``"…," he said, "…"`` and
+   ``would "…," and his presidency would "…"``);
+4. from the sentence just before, in the same paragraph, when the quotation opens its
+   sentence: that sentence's quoted speaker, or its ``X noted that …`` reporter;
+5. from the quotation that follows at once, for one left open at a paragraph's end or
+   one followed straight away by an attributed quotation.
+
+Pronouns (he, she, him, her) and role nouns (the diplomat, the minister, the president,
+the spokesman …) resolve to the most recent person named before them whose gender does
+not conflict; a role noun that the text used as a title of someone ("Ambassador Anatoly
+Antonov", "Antonov, the ambassador") means that person. Persons are the names the text
+gives a title or role, or makes the subject of a speech verb.
+
+The speaker rule: a person is returned in the fullest form the text gives anywhere
+(titles dropped): "Antonov" and "Ambassador Anatoly Antonov" give "Anatoly Antonov".
+Joint speakers come as "Laurence Mark and Bill Condon". A proper name that is directly
+the subject of a speech verb but not known as a person (an organisation: "Kremlin") is
+returned as written; anything else (the ministry, a report, "they") gives None.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string (easier to read)."""
+    return frozenset(words.split())
+
+
+def _wordlist(words: str) -> list[str]:
+    return words.split()
+
+
+# --- Character classes ----------------------------------------------------------------
+
+
+def _upper_letters() -> str:
+    ranges = [(0x41, 0x5B), (0xC0, 0x250), (0x370, 0x530), (0x1E00, 0x1F00)]
+    letters = (chr(c) for lo, hi in ranges for c in range(lo, hi))
+    return "".join(ch for ch in letters if ch.isupper())
+
+
+_UP = re.escape(_upper_letters())
+_CAPWORD = rf"(?:[{_UP}][^\W\d_]*(?:['’][{_UP}][^\W\d_]*|-[^\W\d_]+)*\.?)"
+_PARTICLE = r"(?:de|da|di|do|dos|das|du|del|della|der|den|van|von|zu|le|la|bin|ibn|al|el|ter|y)"
+_NAMERUN = rf"{_CAPWORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_CAPWORD})*"
+_NAMES = (
+    rf"{_NAMERUN}(?:(?:[ \t]*,[ \t]*{_NAMERUN})*[ \t]*,?[ \t]+(?:and|&|und|et|и)[ \t]+{_NAMERUN})?"
+)
+_NAMES_RE = re.compile(_NAMES)
+_NAMES_AT_END = re.compile(rf"(?<![\w'’\-])({_NAMES})\s*$")
+
+# --- Vocabulary -------------------------------------------------------------------------
+
+_VERBS = _wordlist(r"""
+said says say told tells added adds noted notes indicated indicates stressed stresses
+explained explains wrote writes writing tweeted tweets tweeting posted posting stated
+declared declares announced announces insisted insists warned warns argued argues claimed
+claims asked asks replied replies responded answered recalled recalls concluded
+emphasised emphasized emphasises emphasizes underlined underscored admitted acknowledged
+confirmed denied suggested observed remarked commented quipped joked joking saying adding
+noting telling expressed urged cautioned predicted promised vowed conceded lamented
+complained exclaimed shouted assured reiterated maintained contended boasted retorted mused
+sagte sagt erklärte erklärt betonte betont meinte meint schrieb schreibt fügte warnte
+kritisierte déclaré déclare dit affirmé affirme ajouté ajoute expliqué explique souligné
+souligne estimé estime écrit сказал сказала заявил заявила отметил отметила добавил
+добавила подчеркнул подчеркнула написал написала
+""")
+_MULTIWORD_VERBS = [r"pointed\s+out", r"went\s+on", r"told\s+reporters"]
+#: A speech verb, as a regular expression to embed (``quotes`` looks for one before a quote).
+VERB = r"(?:" + "|".join([*_MULTIWORD_VERBS, *sorted(_VERBS, key=len, reverse=True)]) + r")"
+_VERB_RE = re.compile(rf"(?<![\w\-]){VERB}(?![\w\-])", re.IGNORECASE)
+_PARTICIPLES = _wordset("writing tweeting posting joking saying adding noting telling")
+_ACCORDING = re.compile(
+    r"(?<!\w)(?:according\s+to|laut|selon|по\s+словам)\s+(?P<ref>[^,.;:!?\"“”«»„]{1,80})",
+    re.IGNORECASE,
+)
+_QUOTED_AS = re.compile(
+    r"^\s*[,;:]?\s*[^,.;\"“”«»]{0,60}?\bquoted\s+(?P<ref>him|her|[^,.;]{1,60}?)\s+as\s+saying",
+    re.IGNORECASE,
+)
+# Words between a speaker and the verb ("Antonov has also indicated").
+_BETWEEN = _wordset(
+    """has have had was is also then later again jointly herself himself themselves further
+    once reportedly previously repeatedly recently would will a hat ha"""
+)
+_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f", "il": "m", "elle": "f", "er": "m"}
+_ROLES = _wordset(
+    """ambassador diplomat envoy minister president premier chancellor spokesman spokeswoman
+    spokesperson senator congressman congresswoman lawmaker governor mayor secretary director
+    chairman chairwoman chair chief leader official actor actress comedian comedienne host
+    producer producers star author writer lawyer attorney general commander officer professor
+    analyst economist expert king queen prince princess pope envoy negotiator executive ceo
+    founder coach manager player singer judge prosecutor sheriff captain colonel sergeant
+    inspector detective spokesmen presidents ambassadors prexy emcee presenter anchor
+    journalist reporter editor columnist candidate representative deputy justice commissioner
+    superintendent witness victim activist prime foreign defence defense interior
+    kanzler kanzlerin bundeskanzler präsident präsidentin sprecher sprecherin botschafter
+    président présidente ministre porte-parole ambassadeur президент министр посол
+    """
+)
+_ROLE_GENDER = {
+    "spokesman": "m",
+    "spokeswoman": "f",
+    "chairman": "m",
+    "chairwoman": "f",
+    "congressman": "m",
+    "congresswoman": "f",
+    "actress": "f",
+    "comedienne": "f",
+    "king": "m",
+    "queen": "f",
+    "prince": "m",
+    "princess": "f",
+}
+_TITLES = {
+    "mr": "m",
+    "mrs": "f",
+    "ms": "f",
+    "miss": "f",
+    "sir": "m",
+    "lady": "f",
+    "lord": "m",
+    "herr": "m",
+    "frau": "f",
+    "monsieur": "m",
+    "madame": "f",
+    "mme": "f",
+    "dr": "",
+    "prof": "",
+    "sen": "",
+    "rep": "",
+    "gov": "",
+    "gen": "",
+    "lt": "",
+    "col": "",
+    "capt": "",
+    "sgt": "",
+    "pres": "",
+}
+# Capitalised words that do not begin a name (sentence openers, days, months...).
+_NOT_NAMES = _wordset(
+    """the a an but and or so then now also yet in on at for by with after before
+    meanwhile however still this that these those his her their its our my your it he she
+    they we i you there here when while if as last next earlier later today yesterday
+    tomorrow monday tuesday wednesday thursday friday saturday sunday january february march
+    april may june july august september october november december unfortunately according
+    commenting speaking asked despite though although both all some many most several one
+    two three no not never newly of to from as into about over under what who how why where
+    which whose even just only first once true okay yes oh well indeed perhaps maybe already
+    instead thus plus like mine ours"""
+)
+
+
+# --- People -----------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def name_key(name: str) -> str:
+    """The key persons are matched by: the last word of the name, case and accents folded
+    (suffixes such as "Jr." left out)."""
+    parts = [p for p in re.findall(r"[^\W\d_][\w'’\-]*", _fold(name)) if p not in _SUFFIXES]
+    return parts[-1] if parts else ""
+
+
+@dataclass
+class _Person:
+    name: str
+    gender: str = ""
+    roles: set[str] = field(default_factory=set)
+
+
+@dataclass
+class People:
+    """The persons of one text, their mentions in order, and the roles bound to them."""
+
+    text: str
+    persons: dict[str, _Person] = field(default_factory=dict)
+    mentions: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(self, name: str, *, gender: str = "", roles: tuple[str, ...] = ()) -> str:
+        key = name_key(name)
+        if not key:
+            return ""
+        person = self.persons.setdefault(key, _Person(name))
+        if len(name.split()) > len(person.name.split()):
+            person.name = name
+        if gender and not person.gender:
+            person.gender = gender
+        person.roles.update(roles)
+        return key
+
+    def index_mentions(self) -> None:
+        self.mentions = []
+        for key, person in self.persons.items():
+            last = person.name.split()[-1]
+            pattern = re.compile(rf"(?<![\w\-]){re.escape(last)}(?![\w]|-\w)")
+            self.mentions.extend((m.start(), key) for m in pattern.finditer(self.text))
+        self.mentions.sort()
+
+    def recent(self, before: int, *, gender: str = "", role: str = "") -> str | None:
+        bound = {k for k, p in self.persons.items() if role and role in p.roles}
+        for pos, key in reversed(self.mentions):
+            if pos >= before:
+                continue
+            person = self.persons[key]
+            if bound and key not in bound:
+                continue
+            if gender and person.gender and person.gender != gender:
+                continue
+            if gender and not person.gender and not role:
+                person.gender = gender  # what we learn from "he said" helps "she said"
+            return person.name
+        if bound:
+            return self.persons[sorted(bound)[0]].name
+        return None
+
+
+def _strip_titles(run: str) -> tuple[str, str, tuple[str, ...]]:
+    """A name run without its leading titles and openers: (name, gender, roles)."""
+    tokens = run.split()
+    gender = ""
+    roles: list[str] = []
+    cut = 0
+    for n, token in enumerate(tokens):
+        bare = _fold(token).rstrip(".")
+        if bare in _TITLES:
+            gender = gender or _TITLES[bare]
+            cut = n + 1
+        elif bare in _ROLES or bare.rstrip("s") in _ROLES:
+            roles.append(bare.rstrip("s") if bare not in _ROLES else bare)
+            gender = gender or _ROLE_GENDER.get(bare, "")
+            cut = n + 1
+        elif bare in _NOT_NAMES and n == cut:
+            cut = n + 1
+    kept = [t.rstrip(",") for t in tokens[cut:]]
+    if kept and len(kept[-1]) > 2 and kept[-1].endswith("."):
+        kept[-1] = kept[-1][:-1]  # a full stop, not an initial's ("Lee.", not "J.")
+    name = " ".join(kept)
+    if name and _fold(name.split()[-1]).rstrip(".") in _NOT_NAMES:
+        name = ""
+    return name, gender, tuple(roles)
+
+
+def _split_names(names: str) -> list[str]:
+    return [p for p in re.split(r"\s*(?:,|\band\b|&|\bund\b|\bet\b|\bи\b)\s*", names) if p]
+
+
+def _role_words_before(text: str, start: int) -> tuple[tuple[str, ...], str]:
+    """Lowercase role words straight before a name ("producers Craig Zadan")."""
+    head = text[max(0, start - 60) : start]
+    tail = re.findall(r"[^\W\d_][\w\-]*", head)[-3:]
+    roles: list[str] = []
+    for word in reversed(tail):
+        bare = _fold(word)
+        role = bare if bare in _ROLES else bare.rstrip("s") if bare.rstrip("s") in _ROLES else ""
+        if not role:
+            break
+        roles.append(role)
+    gender = next((_ROLE_GENDER[r] for r in roles if r in _ROLE_GENDER), "")
+    return tuple(roles), gender
+
+
+_APPOSITION = re.compile(
+    r"^\s*,\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+)?(?:[\w\-]+\s+){0,3}?(?P<role>[\w\-]+)\b"
+)
+
+
+def find_people(text: str) -> People:
+    """Pass one: the names the text gives a title or role, or makes a speaker."""
+    people = People(text)
+
+    def register(run: str, start: int, end: int) -> None:
+        roles, gender = _role_words_before(text, start)
+        after = _APPOSITION.match(text, end)
+        if after and _fold(after.group("role")) in _ROLES:
+            roles = (*roles, _fold(after.group("role")))
+        for part in _split_names(run):
+            name, title_gender, title_roles = _strip_titles(part)
+            if name:
+                people.add(name, gender=title_gender or gender, roles=(*roles, *title_roles))
+
+    for match in _NAMES_RE.finditer(text):
+        run = match.group()
+        stripped = [_strip_titles(p) for p in _split_names(run)]
+        titled = any(g or r for _, g, r in stripped)
+        roles, _ = _role_words_before(text, match.start())
+        follows = text[match.end() : match.end() + 40]
+        verb_after = re.match(
+            rf"\s+(?:(?:{'|'.join(_BETWEEN)})\s+)*{VERB}(?![\w\-])", follows, re.IGNORECASE
+        )
+        precedes = text[max(0, match.start() - 20) : match.start()]
+        verb_before = re.search(rf"(?<![\w\-]){VERB}\s+$", precedes, re.IGNORECASE)
+        according = re.search(r"(?:according\s+to|laut|selon)\s+$", precedes, re.IGNORECASE)
+        if titled or roles or verb_after or verb_before or according:
+            register(run, match.start(), match.end())
+    # The fullest form: a longer run ending in a known name ("Television icon Ellen
+    # DeGeneres will" gives "Ellen DeGeneres" for "DeGeneres").
+    for match in _NAMES_RE.finditer(text):
+        for part in _split_names(match.group()):
+            name, _, _ = _strip_titles(part)
+            if 1 < len(name.split()) <= 3 and name_key(name) in people.persons:
+                people.add(name)
+    people.index_mentions()
+    return people
+
+
+# --- Attribution ------------------------------------------------------------------------
+
+
+def _resolve(ref: str, at: int, people: People, *, allow_unknown: bool) -> str | None:
+    """The speaker a reference names: a name, a pronoun or a role noun phrase."""
+    ref = ref.strip().strip(",")
+    if not ref:
+        return None
+    lowered = _fold(ref)
+    if lowered in _PRONOUNS:
+        return people.recent(at, gender=_PRONOUNS[lowered])
+    ref_words = lowered.split()
+    if (
+        len(ref_words) > 1
+        and ref_words[0] in ("the", "our", "this", "that", "le", "la", "der", "die")
+        and all(w.isalpha() or "-" in w for w in ref_words[1:])
+    ):
+        if any(ch.isupper() for ch in ref.split(None, 1)[1][:1]) and allow_unknown:
+            named = _name_of(ref.split(None, 1)[1], people)
+            return named
+        roles = [w.rstrip("s") if w not in _ROLES else w for w in ref_words[1:]]
+        roles = [r for r in roles if r in _ROLES]
+        if not roles:
+            return None
+        gender = next((_ROLE_GENDER[r] for r in roles if r in _ROLE_GENDER), "")
+        for role in roles:
+            if any(role in p.roles for p in people.persons.values()):
+                return people.recent(at, gender=gender, role=role)
+        return people.recent(at, gender=gender)
+    match = _NAMES_RE.fullmatch(ref)
+    if match is None:
+        return None
+    named = _name_of(ref, people)
+    if named and not allow_unknown and name_key(named) not in people.persons:
+        return None
+    return named
+
+
+def _name_of(run: str, people: People) -> str | None:
+    names: list[str] = []
+    for part in _split_names(run):
+        name, _, _ = _strip_titles(part)
+        if not name:
+            continue
+        person = people.persons.get(name_key(name))
+        names.append(person.name if person else name)
+    if not names:
+        return None
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _ref_before(fragment: str) -> str | None:
+    """The reference at the end of ``fragment`` (the words before a speech verb)."""
+    tokens = fragment.rstrip().split(" ")
+    while tokens and _fold(tokens[-1]) in _BETWEEN:
+        tokens.pop()
+    fragment = " ".join(tokens).rstrip()
+    if not fragment:
+        return None
+    last = fragment.split()[-1]
+    if _fold(last) in _PRONOUNS:
+        return last
+    the_np = re.search(r"(?<!\w)(?:the|our)\s+(?:[\w\-]+\s+){0,5}[\w\-]+$", fragment, re.I)
+    if the_np and any(
+        w in _ROLES or w.rstrip("s") in _ROLES for w in _fold(the_np.group()).split()[1:]
+    ):
+        return the_np.group()
+    names = _NAMES_AT_END.search(fragment)
+    if names:
+        return names.group(1)
+    if the_np and len(the_np.group().split()) <= 3:
+        return the_np.group()
+    return None
+
+
+def _ref_after_verb(chunk: str, *, strict: bool = True) -> str | None:
+    """The speaker named after an inverted verb ("said ABC's prexy Paul Lee, ...")."""
+    chunk = re.split(r"[,.;:!?()\"“”«»]|\s(?:in|on|at|during|after|before|to|from|with)\s", chunk)[
+        0
+    ]
+    first = chunk.split()[0] if chunk.split() else ""
+    if _fold(first) in _PRONOUNS:
+        return first
+    bare = _fold(first)
+    if strict and not (first[:1].isupper() or bare in ("the", "our") or bare.rstrip("s") in _ROLES):
+        return None
+    the_np = re.match(r"\s*(?:the|our)\s+[\w\-\s]+", chunk, re.I)
+    if the_np:
+        return the_np.group().strip()
+    # Runs that are only titles ("Secretary" of "Secretary of the Interior Dirk
+    # Kempthorne") name nobody.
+    runs = [r for r in _NAMES_RE.finditer(chunk) if _strip_titles(r.group())[0]]
+    if not runs:
+        return None
+    for run in reversed(runs):
+        before = _fold(chunk[: run.start()]).split()
+        if before and (before[-1] in _ROLES or before[-1].rstrip("s") in _ROLES):
+            return run.group()
+    return runs[0].group()
+
+
+def attribute_after(after: str, at: int, people: People) -> str | None:
+    """The speaker named right after a quotation (``after``: the rest of its sentence,
+    starting at ``at``): ``"…," Antonov said``, ``said Antonov``, ``according to X``."""
+    quoted = _QUOTED_AS.match(after)
+    if quoted:
+        return _resolve(quoted.group("ref"), at, people, allow_unknown=True)
+    lead = re.match(r"^[\s,;:—–\-]*", after)
+    offset = lead.end() if lead else 0
+    body = after[offset:]
+    according = re.match(_ACCORDING.pattern, body, re.IGNORECASE)
+    if according:
+        ref = _ref_after_verb(according.group("ref"))
+        return _resolve(ref, at, people, allow_unknown=True) if ref else None
+    for verb in _VERB_RE.finditer(body[:120]):
+        head = body[: verb.start()]
+        if not _without_between(head):  # "said Antonov", "a déclaré Emmanuel Macron"
+            ref = _ref_after_verb(body[verb.end() :], strict=False)  # ', said Antonov'
+            inverted = re.match(r"\s*(?:a|hat)\s*$", head)
+            if ref or inverted is None:
+                return _resolve(ref, at, people, allow_unknown=True) if ref else None
+            continue
+        ref = _ref_before(head)
+        # The reference must be all that stands before the verb ("he said", not a clause).
+        if ref and _is_whole_reference(_without_between(head), ref):
+            return _resolve(ref, at + offset, people, allow_unknown=True)
+        return None
+    return None
+
+
+def _is_whole_reference(head: str, ref: str) -> bool:
+    """Whether ``head`` is just ``ref``, perhaps after a descriptor ending in a role word
+    ("ABC Entertainment Group president Paul Lee", "producers Craig Zadan")."""
+    ref = " ".join(ref.split())
+    if head == ref:
+        return True
+    if not head.endswith(ref):
+        return False
+    descriptor = head[: -len(ref)].split()
+    if not descriptor or len(descriptor) > 6 or any(re.search(r"[^\w\-'’]", w) for w in descriptor):
+        return False
+    last = _fold(descriptor[-1])
+    return last in _ROLES or last.rstrip("s") in _ROLES
+
+
+def _without_between(fragment: str) -> str:
+    tokens = fragment.split()
+    while tokens and _fold(tokens[-1]) in _BETWEEN:
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def attribute_before(
+    before: str, base: int, sentence: str, sentence_base: int, people: People
+) -> str | None:
+    """The speaker named before a quotation in its sentence (``before``: the words since
+    the sentence began or the last quotation ended; ``sentence``: since it began)."""
+    according = list(_ACCORDING.finditer(before))
+    if according:
+        ref = _ref_after_verb(according[-1].group("ref"))
+        if ref:
+            return _resolve(ref, base + according[-1].start(), people, allow_unknown=True)
+    verbs = list(_VERB_RE.finditer(before))
+    finite = [v for v in verbs if v.group().lower() not in _PARTICIPLES]
+    if verbs:
+        # "DeGeneres said, joking that “…”": the participle's subject is the finite verb's.
+        verb = finite[-1] if finite else verbs[-1]
+        ref = _ref_before(before[: verb.start()]) if finite else None
+        if ref:
+            speaker = _resolve(ref, base + verb.start(), people, allow_unknown=True)
+            if speaker:
+                return speaker
+        inverted = _ref_after_verb(before[verb.end() :])
+        if inverted:
+            speaker = _resolve(inverted, base + verb.end(), people, allow_unknown=False)
+            if speaker:
+                return speaker
+        upto = base + verb.start() - sentence_base
+        return _sentence_subject(sentence[:upto], sentence_base, people)
+    if before.rstrip().endswith(":"):
+        # "she released a jokey response to the honour: “…”"
+        return _sentence_subject(sentence, sentence_base, people)
+    return None
+
+
+def _sentence_subject(sentence: str, base: int, people: People) -> str | None:
+    """The first person the sentence names or the first he/she in it, whichever is first."""
+    pronoun = re.search(r"(?<!\w)(?:he|she)(?!\w)", sentence, re.IGNORECASE)
+    end = base + (pronoun.start() if pronoun else len(sentence))
+    for pos, key in people.mentions:
+        if base <= pos < end:
+            return people.persons[key].name
+    if pronoun:
+        return _resolve(pronoun.group(), base + pronoun.start(), people, allow_unknown=False)
+    return None
+
+
+def reporter(sentence: str, base: int, people: People) -> str | None:
+    """Who a sentence reports ("Antonov noted that ..."): the first verb with a speaker."""
+    for verb in _VERB_RE.finditer(sentence):
+        ref = _ref_before(sentence[: verb.start()])
+        if ref:
+            speaker = _resolve(ref, base + verb.start(), people, allow_unknown=False)
+            if speaker:
+                return speaker
+    return None

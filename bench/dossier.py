@@ -66,7 +66,7 @@ def collection(count: int) -> Collection:
 def main() -> None:
     counts = [int(a) for a in sys.argv[1:]] or [100, 500]
     contents_time = [0.0]
-    original = dossier._contents_document
+    original = dossier.contents_document
 
     def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
         started = time.perf_counter()
@@ -75,7 +75,7 @@ def main() -> None:
         finally:
             contents_time[0] += time.perf_counter() - started
 
-    dossier._contents_document = timed  # type: ignore[assignment]
+    dossier.contents_document = timed  # type: ignore[assignment]
     print(f"{'clippings':>9} {'wall s':>8} {'cpu s':>8} {'contents s':>11} {'pages':>6}")
     for count in counts:
         made = collection(count)

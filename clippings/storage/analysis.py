@@ -1,10 +1,10 @@
-"""Stored analysis of clippings: features, speakers, document frequencies, candidate
-postings and the kept neighbours (edges) of related pieces (schema 5).
+"""Stored analysis of clippings: features, speakers, document frequencies and
+candidate postings (schema 5); the kept neighbours of related pieces are ``edges.py``.
 
 A part of ``ClippingStore``. It stores and finds; what the numbers mean is
 ``clippings.analysis``'s business, and ``clippings.services.related`` joins the two.
-Terms arrive hashed to 64-bit integers. Features are packed compactly: per term its
-hash (8 bytes), count (2) and flags (1); the MinHash signature as 32-bit values.
+Terms arrive hashed to 64-bit integers. Features are packed compactly
+(``packing.py``); the MinHash signature as 32-bit values.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from clippings.storage.queue import chunks
+from clippings.storage.edges import EdgeRow
+from clippings.storage.packing import pack_terms, posted_keys, term_keys, unpack_terms
+from clippings.storage.queue import chunks, marks
 from clippings.storage.schema import (
     analysis_queue,
     analysis_terms,
@@ -28,10 +30,6 @@ from clippings.storage.schema import (
     related_edges,
     term_postings,
 )
-
-#: One kept neighbour: (other id, score, shared, relation or None, closeness or None,
-#: story).
-EdgeRow = tuple[int, float, float, str | None, float | None, bool]
 
 if TYPE_CHECKING:
     import numpy as np
@@ -43,17 +41,7 @@ if TYPE_CHECKING:
         [Callable[[Sequence[int]], dict[int, int]], int], Mapping[int, npt.NDArray[np.int64]]
     ]
 else:
-
-    class _Numpy:
-        """numpy, imported on first use: reading the list or searching never needs it
-        (the command line starts faster without it)."""
-
-        def __getattr__(self, name: str) -> object:
-            import numpy
-
-            return getattr(numpy, name)
-
-    np = _Numpy()
+    from clippings.storage.packing import np
 
 _FEATURES_VERSION_KEY = "features_version"
 
@@ -105,32 +93,6 @@ class AnalysisState:
     source: str | None
     counted: bool
     edges_at: int | None
-
-
-def pack_terms(
-    terms: npt.NDArray[np.int64], counts: npt.NDArray[np.float64], flags: npt.NDArray[np.int64]
-) -> bytes:
-    return (
-        np.asarray(terms, dtype="<i8").tobytes()
-        + np.clip(counts, 0, 65535).astype("<u2").tobytes()
-        + np.asarray(flags, dtype="u1").tobytes()
-    )
-
-
-def unpack_terms(
-    data: bytes,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    n = len(data) // 11
-    terms = np.frombuffer(data, dtype="<i8", count=n).astype(np.int64)
-    counts = np.frombuffer(data, dtype="<u2", count=n, offset=8 * n).astype(np.float64)
-    flags = np.frombuffer(data, dtype="u1", count=n, offset=10 * n).astype(np.int64)
-    return terms, counts, flags
-
-
-def _keys(data: bytes | None) -> list[int]:
-    if not data:
-        return []
-    return [int(k) for k in np.frombuffer(data, dtype="<i8")]
 
 
 def _day(moment: object) -> int | None:
@@ -298,7 +260,7 @@ class AnalysisStore:
                 # The driver's rows as they are: a chunk's postings are many thousands.
                 for term, clipping_id in conn.exec_driver_sql(
                     "SELECT term, clipping_id FROM term_postings WHERE term IN "
-                    f"({_marks(len(chunk))})",
+                    f"({marks(len(chunk))})",
                     tuple(chunk),
                 ):
                     found.setdefault(term, []).append(clipping_id)
@@ -324,7 +286,7 @@ class AnalysisStore:
                     f"SELECT a.clipping_id, {column}, a.signature, a.shingle_count, a.serial, "
                     "c.published_utc FROM clipping_analysis AS a "
                     "JOIN clippings AS c ON c.id = a.clipping_id "
-                    f"WHERE a.clipping_id IN ({_marks(len(chunk))}) AND a.counted = 1",
+                    f"WHERE a.clipping_id IN ({marks(len(chunk))}) AND a.counted = 1",
                     tuple(chunk),
                 ):
                     keys, counts, flags = unpack_terms(bytes(packed or b""))
@@ -358,102 +320,6 @@ class AnalysisStore:
                     )
                 ):
                     found[int(clipping_id)] = (str(source), tuple(json.loads(speakers)))
-        return found
-
-    def edge_lists(self, ids: Sequence[int]) -> dict[int, list[EdgeRow]]:
-        """The kept neighbours of each of these clippings (empty lists included)."""
-        found: dict[int, list[EdgeRow]] = {i: [] for i in ids}
-        with self._reading() as conn:
-            for chunk in chunks(sorted(set(ids))):
-                for (
-                    clipping_id,
-                    other,
-                    score,
-                    shared,
-                    relation,
-                    closeness,
-                    story,
-                ) in conn.exec_driver_sql(
-                    "SELECT clipping_id, other_id, score, shared, relation, closeness, story "
-                    f"FROM related_edges WHERE clipping_id IN ({_marks(len(chunk))})",
-                    tuple(chunk),
-                ):
-                    found[clipping_id].append(
-                        (other, float(score), float(shared), relation, closeness, bool(story))
-                    )
-        return found
-
-    def edge_holders(self, ids: Sequence[int]) -> dict[int, list[int]]:
-        """For each of these clippings, the clippings whose lists hold it."""
-        found: dict[int, list[int]] = {}
-        with self._reading() as conn:
-            for chunk in chunks(sorted(set(ids))):
-                for holder, other in conn.exec_driver_sql(
-                    "SELECT clipping_id, other_id FROM related_edges "
-                    f"WHERE other_id IN ({_marks(len(chunk))})",
-                    tuple(chunk),
-                ):
-                    found.setdefault(other, []).append(holder)
-        return found
-
-    def last_serial(self) -> int:
-        """The serial of the clipping analysed last."""
-        with self._reading() as conn:
-            return int(conn.execute(select(func.max(clipping_analysis.c.serial))).scalar() or 0)
-
-    def edges_after(self, ids: Sequence[int]) -> dict[int, int]:
-        """For each of these clippings whose edges were computed, the serial of the
-        clipping analysed last then."""
-        found: dict[int, int] = {}
-        with self._reading() as conn:
-            for chunk in chunks(sorted(set(ids))):
-                for clipping_id, after in conn.execute(
-                    select(clipping_analysis.c.clipping_id, clipping_analysis.c.edges_after).where(
-                        clipping_analysis.c.clipping_id.in_(chunk),
-                        clipping_analysis.c.edges_after.is_not(None),
-                    )
-                ):
-                    found[int(clipping_id)] = int(after)
-        return found
-
-    def related_edges(self, clipping_id: int) -> tuple[int | None, list[EdgeRow]]:
-        """When a clipping's edges were computed (the number of analysed clippings then,
-        None if never) and its related pieces among them."""
-        with self._reading() as conn:
-            at = conn.execute(
-                select(clipping_analysis.c.edges_at).where(
-                    clipping_analysis.c.clipping_id == clipping_id,
-                    clipping_analysis.c.counted.is_(True),
-                )
-            ).scalar()
-            rows = conn.execute(
-                select(related_edges).where(
-                    related_edges.c.clipping_id == clipping_id,
-                    related_edges.c.relation.is_not(None),
-                )
-            ).all()
-        return (None if at is None else int(at)), [_edge(r) for r in rows]
-
-    def story_links(self) -> dict[int, list[tuple[int, float, float]]]:
-        """Each live analysed clipping's closest pieces for stories: (other, closeness,
-        shared), read from the edges only (never a text)."""
-        found: dict[int, list[tuple[int, float, float]]] = {}
-        with self._reading() as conn:
-            for clipping_id in conn.execute(
-                select(clipping_analysis.c.clipping_id).where(clipping_analysis.c.counted.is_(True))
-            ).scalars():
-                found[int(clipping_id)] = []
-            for clipping_id, other, closeness, shared in conn.execute(
-                select(
-                    related_edges.c.clipping_id,
-                    related_edges.c.other_id,
-                    related_edges.c.closeness,
-                    related_edges.c.shared,
-                ).where(related_edges.c.story.is_(True))
-            ):
-                links = found.get(int(clipping_id))
-                if links is not None:
-                    links.append((int(other), float(closeness or 0.0), float(shared)))
         return found
 
     # --- Writing ----------------------------------------------------------------------
@@ -502,8 +368,8 @@ class AnalysisStore:
                 if row is None:
                     continue
                 if row.counted:
-                    uncount.extend(_keys_of_terms(bytes(row.terms)))
-                unpost.extend((k, clipping_id) for k in _keys(row.posted))
+                    uncount.extend(term_keys(bytes(row.terms)))
+                unpost.extend((k, clipping_id) for k in posted_keys(row.posted))
             _add_frequencies(conn, uncount, -1)
             if unpost:
                 conn.exec_driver_sql(
@@ -582,99 +448,6 @@ class AnalysisStore:
                 )
         return requeued
 
-    def save_edges(
-        self,
-        lists: Mapping[int, Sequence[EdgeRow]],
-        computed: Mapping[int, int],
-        postings: Mapping[int, npt.NDArray[np.int64]],
-        done: Mapping[int, int],
-        after: int = 0,
-    ) -> None:
-        """In one transaction: replace the kept neighbours of the clippings of ``lists``
-        (skipping those no longer analysed and live), mark ``computed`` ones' edges as
-        computed at that many analysed clippings (after the clipping of serial
-        ``after``), list them under new ``postings``
-        terms, and take their queue rows up to the ``done`` queue id off the queue."""
-        with self._writing() as conn:
-            ids = sorted(set(lists) | set(computed) | set(postings))
-            present = {
-                int(row.clipping_id): row.posted
-                for chunk in chunks(ids)
-                for row in conn.execute(
-                    select(clipping_analysis.c.clipping_id, clipping_analysis.c.posted).where(
-                        clipping_analysis.c.clipping_id.in_(chunk),
-                        clipping_analysis.c.counted.is_(True),
-                    )
-                )
-            }
-            rows: list[tuple[int, int, float, float, str | None, float | None, bool]] = []
-            replaced = [i for i in lists if i in present]
-            for chunk in chunks(sorted(replaced)):
-                conn.execute(delete(related_edges).where(related_edges.c.clipping_id.in_(chunk)))
-            for clipping_id in replaced:
-                rows.extend((clipping_id, *row) for row in lists[clipping_id])
-            if rows:
-                conn.exec_driver_sql(
-                    "INSERT INTO related_edges "
-                    "(clipping_id, other_id, score, shared, relation, closeness, story) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
-            # Executemany, not a statement per row: a batch is one short transaction.
-            unposted: list[tuple[int, int]] = []
-            posted: list[tuple[int, int]] = []
-            marks: list[tuple[bytes | None, int | None, int | None, int]] = []
-            for clipping_id in ids:
-                if clipping_id not in present:
-                    continue
-                keys = postings.get(clipping_id)
-                data = present[clipping_id]
-                if keys is not None:
-                    before = set(_keys(present[clipping_id]))
-                    unique = np.unique(np.asarray(keys, dtype=np.int64))
-                    wanted = {int(k) for k in unique}
-                    unposted.extend((t, clipping_id) for t in sorted(before - wanted))
-                    posted.extend((t, clipping_id) for t in sorted(wanted - before))
-                    data = unique.astype("<i8").tobytes()
-                at = computed.get(clipping_id)
-                marks.append((data, at, after if at is not None else None, clipping_id))
-            if unposted:
-                conn.exec_driver_sql(
-                    "DELETE FROM term_postings WHERE term = ? AND clipping_id = ?", unposted
-                )
-            if posted:
-                conn.exec_driver_sql(
-                    "INSERT OR IGNORE INTO term_postings (term, clipping_id) VALUES (?, ?)", posted
-                )
-            if marks:
-                conn.exec_driver_sql(
-                    "UPDATE clipping_analysis SET posted = ?, "
-                    "edges_at = coalesce(?, edges_at), edges_after = coalesce(?, edges_after) "
-                    "WHERE clipping_id = ?",
-                    marks,
-                )
-            if done:
-                conn.exec_driver_sql(
-                    "DELETE FROM analysis_queue WHERE clipping_id = ? AND id <= ?",
-                    list(done.items()),
-                )
-
-
-def _edge(row: object) -> EdgeRow:
-    r = row._mapping  # type: ignore[attr-defined]
-    return (
-        int(r["other_id"]),
-        float(r["score"]),
-        float(r["shared"]),
-        None if r["relation"] is None else str(r["relation"]),
-        None if r["closeness"] is None else float(r["closeness"]),
-        bool(r["story"]),
-    )
-
-
-def _marks(count: int) -> str:
-    return ", ".join("?" * count)
-
 
 def _day_of_text(moment: object) -> int | None:
     """The day of a date and time as the driver gives it (SQLAlchemy's text form)."""
@@ -683,10 +456,6 @@ def _day_of_text(moment: object) -> int | None:
     if isinstance(moment, datetime):
         return _day(moment)
     return datetime.fromisoformat(str(moment)).date().toordinal()
-
-
-def _keys_of_terms(data: bytes) -> list[int]:
-    return [int(k) for k in np.unique(unpack_terms(data)[0])]
 
 
 def _frequencies(conn: Connection, terms: Sequence[int]) -> dict[int, int]:
@@ -720,3 +489,14 @@ def _add_frequencies(conn: Connection, terms: Sequence[int], step: int) -> None:
                     analysis_terms.c.term.in_(chunk), analysis_terms.c.df <= 0
                 )
             )
+
+
+__all__ = [
+    "AnalysisState",
+    "AnalysisStore",
+    "EdgeRow",
+    "NewAnalysis",
+    "StoredProfile",
+    "pack_terms",
+    "unpack_terms",
+]

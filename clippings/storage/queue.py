@@ -13,21 +13,29 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from clippings.storage.schema import analysis_queue, clippings, index_queue
+
+_T = TypeVar("_T")
 
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def chunks(ids: Sequence[int], size: int = 900) -> Iterator[list[int]]:
-    """``ids`` in slices small enough for one ``IN (...)``."""
+def chunks(ids: Sequence[_T], size: int = 900) -> Iterator[list[_T]]:
+    """``ids`` in slices small enough for one ``IN (...)`` (any database's limit on
+    bound parameters)."""
     for start in range(0, len(ids), size):
         yield list(ids[start : start + size])
+
+
+def marks(count: int) -> str:
+    """The driver's placeholders for ``count`` values of an ``IN (...)``."""
+    return ", ".join("?" * count)
 
 
 def queue_changes(conn: Connection, ids: Iterable[int], *, analyse: bool = True) -> None:

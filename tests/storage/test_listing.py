@@ -10,7 +10,7 @@ from sqlalchemy import event, text
 
 from clippings.model import ListPosition
 from clippings.services import Archive
-from clippings.storage import ClippingStore, SortKey, database
+from clippings.storage import ClippingStore, SortKey, listing
 from tests.synthetic import fill
 
 ROWS = 700
@@ -101,8 +101,8 @@ def test_paging_by_position_returns_every_clipping_once_in_order(
     # A tag is listed by sorting its clippings when it has few, by walking the sort's
     # index when it has many; a jump far down is read from the end of the list: every
     # way gives the same list.
-    monkeypatch.setattr(database, "_SMALL_TAG", small_tag)
-    monkeypatch.setattr(database, "_FAR_JUMP", far_jump)
+    monkeypatch.setattr(listing, "_SMALL_TAG", small_tag)
+    monkeypatch.setattr(listing, "_FAR_JUMP", far_jump)
     want = expected(store, sort, descending, tag, trashed)
     assert want, "the case lists something"
     common: dict[str, Any] = {"tag": tag, "trashed": trashed, "sort": sort}
@@ -147,8 +147,8 @@ def test_a_page_after_the_last_row_of_an_unknown_tag_is_empty(store):
 def test_every_page_is_read_in_its_index_order_without_sorting(
     store, monkeypatch, sort, descending, trashed
 ):
-    monkeypatch.setattr(database, "_SMALL_TAG", 0)  # a big tag walks the sort's index
-    monkeypatch.setattr(database, "_FAR_JUMP", 100)  # a jump near the end reads backwards
+    monkeypatch.setattr(listing, "_SMALL_TAG", 0)  # a big tag walks the sort's index
+    monkeypatch.setattr(listing, "_FAR_JUMP", 100)  # a jump near the end reads backwards
     statements: list[str] = []
 
     def before(conn, cursor, statement, parameters, context, executemany):

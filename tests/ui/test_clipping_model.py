@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from clippings.services import Archive
-from clippings.storage import database
+from clippings.storage import listing
 from clippings.ui.clipping_model import PAGE, TITLE, ClippingTableModel, read_rows
 from tests.synthetic import fill
 
@@ -62,7 +62,7 @@ def test_scrolling_reads_each_page_after_the_one_before(qtbot, archive):
 
 
 def test_a_jump_to_the_bottom_then_back_shows_the_same_rows(qtbot, archive, monkeypatch):
-    monkeypatch.setattr(database, "_FAR_JUMP", 1)  # as a jump over 10,000 rows would be
+    monkeypatch.setattr(listing, "_FAR_JUMP", 1)  # as a jump over 10,000 rows would be
     model = ClippingTableModel(archive)
     want = [row.id for row in archive.list(sort="published", descending=True)]
     assert model.id_at(0) == want[0]

@@ -1,0 +1,110 @@
+"""A Whoosh reindex of a large archive, killed half-way and run again: how long each
+run takes, where the second one picks up, and that the index is whole afterwards.
+
+    python bench/reindex.py --archive DIR [--kill-after 300] [--scratch /var/tmp/reindex-bench]
+
+Works on a copy of a built archive (for example ``/var/tmp/scale/100000/whoosh`` from
+``bench/scale.py build``). Runs ``clippings reindex`` as a user would, kills it with
+SIGKILL ``--kill-after`` seconds in (a crash or a power cut), reads the checkpoint the
+build left (``index.new/clippings-rebuild.json``), runs ``clippings reindex`` again and
+times it to the end, then checks the new index: as many entries as live clippings,
+each at the database's revision. Prints the figures; the progress the second run
+reports (its first and last lines, on a pseudo-terminal) shows where it began.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pty
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def run_cli(folder: Path, *args: str, kill_after: float | None = None) -> tuple[float, str]:
+    """Run ``clippings --archive folder args`` on a pseudo-terminal (so that it shows
+    its progress bar); returns (seconds, what it printed)."""
+    leader, follower = pty.openpty()
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "clippings", "--archive", str(folder), *args],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "120"},
+    )
+    os.close(follower)
+    printed = bytearray()
+    os.set_blocking(leader, False)
+    while process.poll() is None:
+        if kill_after is not None and time.monotonic() - started > kill_after:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            break
+        try:
+            printed += os.read(leader, 65536)
+        except (BlockingIOError, OSError):
+            time.sleep(0.2)
+    seconds = time.monotonic() - started
+    try:
+        while chunk := os.read(leader, 65536):
+            printed += chunk
+    except OSError:
+        pass
+    os.close(leader)
+    return seconds, printed.decode("utf-8", "replace")
+
+
+def progress_lines(printed: str) -> list[str]:
+    return [part.strip() for part in printed.replace("\x1b[K", "").split("\r") if part.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--archive", type=Path, required=True)
+    parser.add_argument("--kill-after", type=float, default=300.0)
+    parser.add_argument("--scratch", type=Path, default=Path("/var/tmp/reindex-bench"))
+    args = parser.parse_args()
+
+    folder = args.scratch / "archive"
+    shutil.rmtree(args.scratch, ignore_errors=True)
+    args.scratch.mkdir(parents=True)
+    started = time.time()
+    shutil.copytree(args.archive, folder)
+    print(f"copied {args.archive} in {time.time() - started:.0f} s", flush=True)
+
+    seconds, printed = run_cli(folder, "reindex", kill_after=args.kill_after)
+    lines = progress_lines(printed)
+    print(f"run 1: killed (SIGKILL) after {seconds:.0f} s; last progress: {lines[-1:]}")
+    checkpoint_file = folder / "index.new" / "clippings-rebuild.json"
+    checkpoint = json.loads(checkpoint_file.read_text()) if checkpoint_file.exists() else None
+    print(f"checkpoint left: {checkpoint}", flush=True)
+
+    seconds, printed = run_cli(folder, "reindex")
+    lines = progress_lines(printed)
+    print(f"run 2: finished in {seconds:.0f} s; first progress: {lines[:1]}; last: {lines[-1:]}")
+
+    from clippings.services import Archive
+
+    with Archive.open(folder) as archive:
+        expected, indexed = archive.store.revisions(), archive.index.revisions()
+        stale = sum(1 for i, r in expected.items() if indexed.get(i) != r)
+        extra = sum(1 for i in indexed if i not in expected)
+        print(
+            f"index: {len(indexed)} entries for {len(expected)} live clippings; "
+            f"{stale} missing or at another revision, {extra} that should be gone; "
+            f"{archive.index.segment_count()} segments; queue {archive.store.pending_count()}"
+        )
+    shutil.rmtree(args.scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

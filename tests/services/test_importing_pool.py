@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from clippings.model import Extracted, Progress
-from clippings.services import import_paths, importing
+from clippings.services import import_paths, import_run, importing
 from clippings.services.extraction import Cancel, ExtractionPool
 from tests.services import hostile_tasks
 
@@ -53,7 +53,7 @@ def test_two_workers_read_at_once_and_the_files_are_stored_in_batches(
     archive, corpus, tmp_path, monkeypatch
 ):
     files = articles(corpus, tmp_path / "in", 12)
-    monkeypatch.setattr(importing, "BATCH_FILES", 4)
+    monkeypatch.setattr(import_run, "BATCH_FILES", 4)
     batches: list[int] = []
     add_many = archive.store.add_many
 

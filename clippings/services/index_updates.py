@@ -28,7 +28,10 @@ class IndexUpdates:
     least every ``INDEX_SECONDS`` (and at the end): Whoosh spends much of a commit per
     distinct word it writes and per segment it leaves, so one commit of 500 clippings
     costs about half of ten commits of 50, and leaves one segment instead of ten to
-    merge (measured: 4.5 against 9 ms of CPU a clipping, at 100,000 clippings).
+    merge. Measured at 100,000 clippings: 8.4 instead of 18.8 ms of CPU an HTML page
+    for the index, which the extraction workers get back (15 -> 23 pages a second on
+    two cores). One commit at a time: what is stored while it runs waits for the next,
+    never a chase of ever smaller commits.
     """
 
     def __init__(self, archive: Archive) -> None:

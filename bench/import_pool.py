@@ -1,6 +1,7 @@
 """Speed of importing many files end to end: texts, HTML pages and PDFs, per kind.
 
     .venv/bin/python bench/import_pool.py [--files N] [--only KIND] [--corpus PATH] [--code DIR]
+        [--engine whoosh|tantivy] [--archive PATH]
 
 Makes N files from the shared corpus (ecbplus texts; aeb, trafilatura and readability
 pages; one-page PDFs typeset from ecbplus sentences), each made unique by a line of
@@ -10,6 +11,10 @@ related pieces, index) into one new temporary archive. Prints, per kind: files/s
 outcomes, and the longest gap between two progress reports; and the peak memory of
 the program with its extraction workers (the sum of their RSS, sampled from /proc
 every 50 ms) and the CPU time of each.
+
+``--engine`` picks the new archive's search engine (``--archive PATH``: import into a
+copy of that archive instead, for example a bench/scale.py build; a switch of its engine
+rebuilds its index first).
 
 ``--code DIR`` imports ``clippings`` from another checkout (for a reference measured
 in the same run, for example the code before a change: ``git archive HEAD | tar -x``).
@@ -222,6 +227,12 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=1500)
     parser.add_argument("--code", type=Path, help="import clippings from this checkout")
     parser.add_argument("--only", choices=sorted(SHARES), help="import files of this kind only")
+    parser.add_argument(
+        "--engine", choices=("whoosh", "tantivy"), default="whoosh", help="the archive's engine"
+    )
+    parser.add_argument(
+        "--archive", type=Path, help="import into a copy of this archive (default: a new one)"
+    )
     args = parser.parse_args()
 
     from clippings.services import Archive, import_paths
@@ -236,7 +247,12 @@ def main() -> int:
         print(f"clippings from {Path(clippings.__file__).parent.parent}")
         sampler.start()
         total_files, total_time, worst_gap = 0, 0.0, 0.0
+        if args.archive:
+            shutil.copytree(args.archive, work / "archive")
         with Archive.open(work / "archive") as archive:
+            if args.engine != archive.engine:
+                archive.switch_engine(args.engine)
+            print(f"engine: {archive.engine}")
             for kind, folder in kinds.items():
                 stamps: list[float] = []
                 cpu_before = sampler.cpu_seconds()

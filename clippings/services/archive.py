@@ -259,12 +259,17 @@ class Archive:
 
     # --- The index --------------------------------------------------------------------
 
-    def sync_index(self, *, timeout: float | None = None) -> int:
+    def sync_index(
+        self, *, timeout: float | None = None, batch: int = SYNC_BATCH, once: bool = False
+    ) -> int:
         """Apply queued changes to the search index, in batches; returns how many.
 
-        Each batch is read from the database and committed while this program holds
-        the index, so programs sharing the archive never overwrite a newer entry with
-        an older one; queue rows go only after the index commit (a crash replays them).
+        Each batch (up to ``batch`` clippings, one index commit) is read from the
+        database and committed while this program holds the index, so programs sharing
+        the archive never overwrite a newer entry with an older one; queue rows go only
+        after the index commit (a crash replays them). With ``once``, one batch at most:
+        what is queued meanwhile waits for the next sync (an import gathers it into a
+        larger commit).
 
         Raises:
             IndexBusyError: another program held the index for ``timeout`` seconds.
@@ -278,7 +283,7 @@ class Archive:
             while True:
                 with self.index.locked(WRITE_TIMEOUT if timeout is None else timeout):
                     self._follow_engine()
-                    pending = self.store.pending(SYNC_BATCH)
+                    pending = self.store.pending(batch)
                     if not pending:
                         return applied
                     ids = sorted({clipping_id for _, clipping_id in pending})
@@ -291,13 +296,21 @@ class Archive:
                         raise StorageError(_index_write_failed(error)) from error
                     self.store.done([queue_id for queue_id, _ in pending])
                 applied += len(ids)
+                if once:
+                    return applied
 
-    def sync_quietly(self, *, timeout: float | None = None) -> int:
+    def sync_quietly(
+        self, *, timeout: float | None = None, batch: int = SYNC_BATCH, once: bool = False
+    ) -> int:
         """``sync_index`` after a change that is already saved: when the index is busy
         or cannot be written, the change waits in the queue (logged) and the next
         sync, in this program or another, applies it."""
         try:
-            return self.sync_index(timeout=QUIET_SYNC_TIMEOUT if timeout is None else timeout)
+            return self.sync_index(
+                timeout=QUIET_SYNC_TIMEOUT if timeout is None else timeout,
+                batch=batch,
+                once=once,
+            )
         except (IndexBusyError, StorageError) as error:
             log.warning("%s", error)
             return 0

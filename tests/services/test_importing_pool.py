@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from clippings.model import Extracted, Progress
-from clippings.services import import_paths, importing
+from clippings.services import import_paths, import_run, importing, index_updates
 from clippings.services.extraction import Cancel, ExtractionPool
 from tests.services import hostile_tasks
 
@@ -53,7 +53,7 @@ def test_two_workers_read_at_once_and_the_files_are_stored_in_batches(
     archive, corpus, tmp_path, monkeypatch
 ):
     files = articles(corpus, tmp_path / "in", 12)
-    monkeypatch.setattr(importing, "BATCH_FILES", 4)
+    monkeypatch.setattr(import_run, "BATCH_FILES", 4)
     batches: list[int] = []
     add_many = archive.store.add_many
 
@@ -76,6 +76,43 @@ def test_two_workers_read_at_once_and_the_files_are_stored_in_batches(
     for result in imported:  # each is searchable, with its own original
         assert archive.original(result.id) == Path(result.path).read_bytes()
     assert archive.check() == []
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_the_index_takes_an_import_in_few_commits_and_is_complete_when_it_returns(
+    archive, corpus, tmp_path, monkeypatch, engine
+):
+    if engine != archive.engine:
+        archive.switch_engine(engine)
+    articles(corpus, tmp_path / "in", 12)
+    monkeypatch.setattr(import_run, "BATCH_FILES", 3)
+    monkeypatch.setattr(index_updates, "INDEX_BATCH", 6)
+    monkeypatch.setattr(index_updates, "INDEX_SECONDS", 3600.0)  # only by count here
+    batches: list[int] = []
+    commits: list[int] = []
+    add_many, apply = archive.store.add_many, archive.index.apply
+
+    def noting_add_many(batch, *args, **kwargs):
+        batches.append(len(batch))
+        return add_many(batch, *args, **kwargs)
+
+    def noting_apply(upserts, deletions):
+        commits.append(len(upserts))
+        return apply(upserts, deletions)
+
+    monkeypatch.setattr(archive.store, "add_many", noting_add_many)
+    monkeypatch.setattr(archive.index, "apply", noting_apply)
+
+    with NotingPool(workers=2, time_limit=60) as pool:
+        report = import_paths(archive, [tmp_path / "in"], pool=pool)
+
+    imported = {r.id for r in report.of("imported")}
+    assert len(imported) >= 10
+    # Gathered: fewer commits than stored batches, none larger than INDEX_BATCH ...
+    assert len(commits) < len(batches) and max(commits) <= 6
+    # ... and every imported clipping is in the index when the import returns.
+    assert set(archive.index.revisions()) == imported
+    assert archive.store.pending(100) == []
 
 
 def test_a_crashing_and_a_hanging_file_cost_only_themselves(archive, corpus, tmp_path):

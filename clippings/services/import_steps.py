@@ -1,0 +1,215 @@
+"""The steps of importing one file, shared by every way in (``import_paths``'
+batches, ``import_bytes``, a bundle's clippings): reading it in a worker, the results
+that say what became of it, storing it without a duplicate, and tidying up after a
+store that failed.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from clippings import importers
+from clippings.importers.bundle import BundleContents
+from clippings.model import (
+    Cancelled,
+    ClippingsError,
+    Extracted,
+    ExtractionError,
+    ImportResult,
+    PasswordRequiredError,
+    TooLargeError,
+    UnsupportedFormatError,
+)
+from clippings.services import related
+from clippings.services.archive import Archive, Cancel
+from clippings.services.extraction import ExtractionPool
+from clippings.storage import NewClipping, sha256_of
+
+log = logging.getLogger(__name__)
+
+_PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def text_fingerprint(text: str) -> str | None:
+    """SHA-256 of the text with case, spacing and punctuation folded (None if empty)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = _PUNCTUATION.sub(" ", folded).strip()
+    if not folded:
+        return None
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def remember_related(archive: Archive, ids: Sequence[int]) -> None:
+    """Compute the related-pieces features of newly stored clippings (once per stored
+    batch). A failure leaves them stored all the same; they are analysed again later."""
+    try:
+        related.remember_many(archive, ids)
+    except ClippingsError as error:
+        log.warning("%d clippings are stored; their features wait: %s", len(ids), error)
+    except Exception:  # the clippings are stored; the window analyses them again later
+        log.exception("features of clippings %s", list(ids)[:10])
+
+
+def extract_file(
+    pool: ExtractionPool,
+    data: bytes,
+    name: str,
+    password: str | None,
+    shown: str,
+    cancel: Cancel | None,
+) -> Extracted | ImportResult:
+    """What a worker reads of the file, or the result that says why it cannot.
+
+    Raises:
+        Cancelled: ``cancel()`` returned True while the file was being read.
+    """
+    try:
+        return pool.extract(data, name, password, cancel=cancel)
+    except Cancelled:
+        raise
+    except TooLargeError as error:
+        return ImportResult(shown, "skipped", reason=str(error))
+    except PasswordRequiredError as error:
+        return ImportResult(shown, "failed", reason=str(error), needs_password=True)
+    except UnsupportedFormatError as error:
+        return ImportResult(shown, "skipped", reason=str(error))
+    except ExtractionError as error:
+        return ImportResult(shown, "failed", reason=str(error))
+    except (ClippingsError, RecursionError, MemoryError) as error:
+        log.exception("importing %s", shown)
+        return ImportResult(shown, "failed", reason=f"the file could not be read ({error})")
+    except Exception as error:  # a library's bug must not stop the batch
+        log.exception("importing %s", shown)
+        return ImportResult(
+            shown, "failed", reason=f"unexpected error while reading the file: {error!r}"
+        )
+
+
+def store_bundle(
+    archive: Archive, contents: BundleContents, *, shown: str, tags: Sequence[str] = ()
+) -> list[ImportResult]:
+    """Store the clippings of a bundle read by ``read_bundle`` (see ``import_bundle``)."""
+    results = [ImportResult(shown, "failed", reason=problem) for problem in contents.problems]
+    for entry in contents.entries:
+        results.append(
+            store_extracted(
+                archive,
+                entry.extracted,
+                entry.original,
+                entry.original_name,
+                shown=shown,
+                tags=[*entry.tags, *tags],
+                notes=entry.notes,
+                sync=False,
+            )
+        )
+    return results
+
+
+def repair_original(archive: Archive, sha: str, data: bytes) -> str:
+    """The same file again: if its stored original is missing or altered, these bytes
+    (whose SHA-256 is the one recorded) put it back."""
+    state = archive.originals.verify(sha)
+    if state == "ok" or archive.read_only:
+        return "the same file is already in the archive"
+    archive.store.restore_original(sha, lambda: archive.originals.replace(data))
+    return f"the same file is already in the archive; its {state} original was restored"
+
+
+def store_extracted(
+    archive: Archive,
+    extracted: Extracted,
+    data: bytes,
+    name: str,
+    *,
+    shown: str,
+    tags: Sequence[str] = (),
+    notes: str | None = None,
+    sync: bool = True,
+) -> ImportResult:
+    """Store an extracted file unless it duplicates a clipping already there.
+
+    The duplicate check, the claim on the original and the write of its file happen
+    in one database transaction (``ClippingStore.add_new``), so two programs importing
+    the same file at once store one clipping and never remove each other's files.
+    """
+    new = new_clipping(extracted, data, name, notes)
+    try:
+        clipping_id, created = archive.store.add_new(
+            new, tags, store_original=lambda: archive.originals.put(data)
+        )
+    except Exception as error:  # noqa: BLE001 - the reason goes into its result
+        forget_unclaimed(archive, new.sha256)
+        return store_failure(shown, error)
+    if created and extracted.has_text:
+        remember_related(archive, [clipping_id])
+    if sync:
+        archive.sync_quietly()
+    return stored_result(shown, name, extracted, clipping_id, created)
+
+
+def new_clipping(
+    extracted: Extracted, data: bytes, name: str, notes: str | None = None
+) -> NewClipping:
+    return NewClipping(
+        extracted=extracted,
+        sha256=sha256_of(data),
+        size=len(data),
+        original_name=Path(name).name,
+        text_hash=text_fingerprint(extracted.text) if extracted.has_text else None,
+        word_count=importers.word_count(extracted.text),
+        notes=notes,
+    )
+
+
+def stored_result(
+    shown: str, name: str, extracted: Extracted, clipping_id: int, created: bool
+) -> ImportResult:
+    if not created:
+        return ImportResult(
+            shown, "duplicate", id=clipping_id, reason="the same article is already in the archive"
+        )
+    return ImportResult(
+        shown,
+        "imported",
+        id=clipping_id,
+        title=extracted.title or Path(name).stem,
+        without_text=not extracted.has_text,
+        reason="; ".join(extracted.warnings) or None,
+    )
+
+
+def store_failure(shown: str, error: Exception) -> ImportResult:
+    """The result of a file that could not be stored (nothing of it is kept)."""
+    if isinstance(error, ClippingsError):
+        reason = str(error)
+    elif isinstance(error, OSError):
+        reason = _os_reason(error)
+    else:
+        log.error("storing %s", shown, exc_info=error)
+        reason = str(error)
+    return ImportResult(shown, "failed", reason=f"could not be stored: {reason}")
+
+
+def forget_unclaimed(archive: Archive, sha: str) -> None:
+    """After a failed store: remove the original's file if the failure left it on disk
+    and no clipping claims it (decided under the write lock). Best effort: ``check``
+    finds what is left."""
+    try:
+        archive.store.remove_unclaimed(sha, archive.originals.remove)
+    except (ClippingsError, OSError):
+        log.warning("could not tidy up after a failed import; `check --repair` will")
+
+
+def _os_reason(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return "the disk is full; free some space and import it again"
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"the archive cannot be written ({error.strerror})"
+    return str(error.strerror or error)

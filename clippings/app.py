@@ -1,6 +1,6 @@
 """The window's composition root: the application, logging, which archive, the window.
 
-The only module besides ``cli.py`` that sees every layer.
+The only module besides the ``cli`` package that sees every layer.
 """
 
 from __future__ import annotations

@@ -93,12 +93,13 @@ def test_sigterm_during_a_command_line_export_removes_the_temporary(tagged, fold
         f"""
         import sys
         from clippings import cli
+        from clippings.cli import output
 
         def pause(bar, progress):
             print("writing", flush=True)
             sys.stdin.readline()
 
-        cli._ProgressBar.__call__ = pause
+        output._ProgressBar.__call__ = pause
         sys.exit(cli.main(["--archive", {str(archive.path)!r}, "export", "--tag", "W",
                            "--format", "csv", "--output", {str(output)!r}]))
         """

@@ -1,0 +1,162 @@
+"""The commands that compare clippings: ``related``, ``stories``, ``compare``, ``quotes``.
+
+They load the analysis (and numpy) only when they run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from clippings.cli.output import EXIT_OK, _date_text, _emit_json, _ids, _ProgressBar
+from clippings.model import Quote, published_to_iso
+
+if TYPE_CHECKING:
+    from clippings.services.archive import Archive
+
+
+def _analyse_queued(archive: Archive) -> bool:
+    """Analyse the clippings whose related pieces are due (after an import elsewhere,
+    or every clipping after an upgrade of Clippings), with a progress bar; Ctrl+C
+    keeps what is done and leaves the rest queued. Returns whether nothing is left."""
+    from clippings.services import related
+
+    bar = _ProgressBar("Analysing clippings for related pieces")
+    try:
+        related.sync(archive, report=bar)
+    except KeyboardInterrupt:
+        return False
+    finally:
+        bar.finish()
+    return True
+
+
+def _quote_json(quote: Quote) -> dict[str, Any]:
+    return {"speaker": quote.speaker, "text": quote.text}
+
+
+def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
+    from clippings.services.related import related
+
+    found = related(archive, _ids([args.id])[0], limit=args.limit)
+    if args.json:
+        _emit_json(
+            [
+                {
+                    "id": r.clipping.id,
+                    "title": r.clipping.title,
+                    "outlet": r.clipping.outlet,
+                    "published": published_to_iso(r.clipping.published),
+                    "relation": r.relation,
+                    "score": round(r.score, 4),
+                }
+                for r in found
+            ]
+        )
+        return EXIT_OK
+    if not found:
+        print("(nothing related found)")
+    for r in found:
+        row = r.clipping
+        outlet = f"  [{row.outlet}]" if row.outlet else ""
+        print(
+            f"{row.id:>6}  {r.relation:<10} {r.score:4.2f}  {_date_text(row)}  {row.title}{outlet}"
+        )
+    return EXIT_OK
+
+
+def cmd_stories(archive: Archive, args: argparse.Namespace) -> int:
+    from clippings.services.related import STORY_THRESHOLD, stories
+
+    complete = _analyse_queued(archive)
+    threshold = STORY_THRESHOLD if args.threshold is None else args.threshold
+    found = stories(archive, threshold=threshold, compute_missing=False)
+    if not complete:
+        print(
+            "stories of the clippings analysed so far; the rest are analysed later "
+            "(`stories` again, an import, or the window)",
+            file=sys.stderr,
+        )
+    if args.json:
+        _emit_json(
+            [
+                {
+                    "id": story.id,
+                    "title": story.title,
+                    "clippings": [c.id for c in story.clippings],
+                    "outlets": list(story.outlets),
+                    "first": story.first,
+                    "copies": story.copies,
+                }
+                for story in found
+            ]
+        )
+        return EXIT_OK
+    if not found:
+        print("(no stories: no two clippings report the same event)")
+    for story in found:
+        copies = f", {story.copies} copies" if story.copies else ""
+        print(f"Story {story.id}: {story.title} ({len(story.clippings)} clippings{copies})")
+        for row in story.clippings:
+            first = "  first" if row.id == story.first else ""
+            outlet = f"  [{row.outlet}]" if row.outlet else ""
+            print(f"    {row.id:>6}  {_date_text(row):<10}  {row.title}{outlet}{first}")
+    return EXIT_OK
+
+
+def cmd_compare(archive: Archive, args: argparse.Namespace) -> int:
+    from clippings.services.comparing import compare
+
+    a_id, b_id = _ids([args.a, args.b])
+    result = compare(archive, a_id, b_id)
+    if args.json:
+        _emit_json(
+            {
+                "a": a_id,
+                "b": b_id,
+                "similarity": round(result.similarity, 4),
+                "pairs": [{"kind": p.kind, "a": p.a, "b": p.b} for p in result.pairs],
+                "quotes": {
+                    "both": [_quote_json(q) for q in result.quotes_both],
+                    "only_a": [_quote_json(q) for q in result.quotes_only_a],
+                    "only_b": [_quote_json(q) for q in result.quotes_only_b],
+                },
+            }
+        )
+        return EXIT_OK
+    print(f"A {a_id}: {result.a.title}  [{result.a.outlet or '—'}, {_date_text(result.a)}]")
+    print(f"B {b_id}: {result.b.title}  [{result.b.outlet or '—'}, {_date_text(result.b)}]")
+    print(f"text in common: {result.similarity:.0%}")
+    marks = {"same": "=", "changed": "~", "moved": "↕", "only_a": "A", "only_b": "B"}
+    for pair in result.pairs:
+        if pair.kind in ("same", "moved", "only_a"):
+            print(f"{marks[pair.kind]} {pair.a}")
+        elif pair.kind == "only_b":
+            print(f"{marks[pair.kind]} {pair.b}")
+        else:
+            print(f"~ A: {pair.a}\n  B: {pair.b}")
+    for label, group in (
+        ("quoted in both", result.quotes_both),
+        ("quoted only in A", result.quotes_only_a),
+        ("quoted only in B", result.quotes_only_b),
+    ):
+        if group:
+            print(f"\n{label}:")
+            for quote in group:
+                print(f"  {quote.speaker or '(unnamed)'}: “{quote.text}”")
+    return EXIT_OK
+
+
+def cmd_quotes(archive: Archive, args: argparse.Namespace) -> int:
+    from clippings.services.comparing import quotes
+
+    found = quotes(archive, _ids([args.id])[0])
+    if args.json:
+        _emit_json([_quote_json(q) for q in found])
+        return EXIT_OK
+    if not found:
+        print("(no direct quotations)")
+    for quote in found:
+        print(f"{quote.speaker or '(unnamed)'}: “{quote.text}”")
+    return EXIT_OK

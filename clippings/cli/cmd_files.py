@@ -1,0 +1,141 @@
+"""The commands that move files in and out of the archive: ``import``, ``export``,
+``backup``.
+
+Each imports its service (the importers, the exporters, the backup) when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from clippings.cli.output import EXIT_FAILED, EXIT_OK, _emit_json, _ids, _ProgressBar
+from clippings.model import ImportReport
+
+if TYPE_CHECKING:
+    from clippings.services.archive import Archive
+
+
+def cmd_import(archive: Archive, args: argparse.Namespace) -> int:
+    bar = _ProgressBar("Importing")
+    try:
+        from clippings.services.importing import import_paths
+
+        report = import_paths(
+            archive, args.paths, report=bar, tags=args.tag or (), password=args.password
+        )
+    finally:
+        bar.finish()
+    if args.json:
+        _emit_json(import_json(report))
+    else:
+        _print_import_summary(report)
+    if report.of("imported"):
+        _after_import(archive)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _after_import(archive: Archive) -> None:
+    """Each new clipping's related pieces, found right after an import, and the search
+    index's small segments merged (both resumable: an interrupted run leaves the rest
+    for the next one, here or in the window)."""
+    from clippings.services import related
+
+    bar = _ProgressBar("Finding related pieces")
+    try:
+        related.sync(archive, report=bar)
+        archive.tidy_index(report=bar)
+    except KeyboardInterrupt:
+        bar.finish()
+        print(
+            "related pieces of the rest are found later (the next import, `related`, "
+            "or the window)",
+            file=sys.stderr,
+        )
+    finally:
+        bar.finish()
+
+
+def import_json(report: ImportReport) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "imported": [
+            {"path": r.path, "id": r.id, "title": r.title, "without_text": r.without_text}
+            for r in report.of("imported")
+        ],
+        "duplicates": [{"path": r.path, "id": r.id} for r in report.of("duplicate")],
+        "skipped": [{"path": r.path, "reason": r.reason} for r in report.of("skipped")],
+        "failed": [{"path": r.path, "error": r.reason} for r in report.of("failed")],
+    }
+
+
+def _print_import_summary(report: ImportReport) -> None:
+    imported = report.of("imported")
+    scans = [r for r in imported if r.without_text]
+    for r in imported:
+        note = "  (stored without text: no text layer, needs OCR)" if r.without_text else ""
+        print(f"imported   {r.id}: {r.title}{note}")
+    for r in report.of("duplicate"):
+        print(f"duplicate  {r.path} is already clipping {r.id}")
+    for r in report.of("skipped"):
+        print(f"skipped    {r.path}: {r.reason}")
+    for r in report.of("failed"):
+        print(f"FAILED     {r.path}: {r.reason}", file=sys.stderr)
+    parts = [f"{len(imported) - len(scans)} imported"]
+    if scans:
+        parts.append(f"{len(scans)} stored without text")
+    parts += [
+        f"{len(report.of('duplicate'))} duplicates",
+        f"{len(report.of('skipped'))} skipped",
+        f"{len(report.of('failed'))} failed",
+    ]
+    if report.cancelled:
+        parts.append("cancelled")
+    print(", ".join(parts) + ".", file=sys.stderr)
+
+
+def cmd_export(archive: Archive, args: argparse.Namespace) -> int:
+    from clippings.services.exporting import export, gather
+
+    collection = gather(
+        archive,
+        tag=args.tag,
+        query=args.query,
+        ids=_ids(args.ids) if args.ids else None,
+    )
+    bar = _ProgressBar("Exporting")
+    try:
+        written = export(
+            archive, collection, args.format, Path(args.output), force=args.force, report=bar
+        )
+    finally:
+        bar.finish()
+    count = len(collection.clippings)
+    print(f"exported {count} clipping{'s' if count != 1 else ''} to {written}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_backup(archive: Archive, args: argparse.Namespace) -> int:
+    bar = _ProgressBar("Backing up")
+    try:
+        from clippings.services.backup import backup_archive
+
+        summary = backup_archive(archive, Path(args.destination), report=bar)
+    finally:
+        bar.finish()
+    for problem in summary.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    trashed = f" (and {summary.trashed} in the trash)" if summary.trashed else ""
+    print(
+        f"backed up {summary.clippings} clipping{'s' if summary.clippings != 1 else ''}{trashed} "
+        f"and {summary.originals} original{'s' if summary.originals != 1 else ''} "
+        f"to {summary.path}"
+    )
+    print(
+        f"to use it: clippings --archive {summary.path} list (or File › Open Archive… in the "
+        "window); its search index is rebuilt when it is first opened. To replace a damaged "
+        "archive, move the backup folder into its place.",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED if summary.problems else EXIT_OK

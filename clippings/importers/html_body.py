@@ -68,6 +68,7 @@ def _inline(element: Any, *, markup: bool) -> str:
 
 
 def tidy(text: str) -> str:
+    """Each line with its white space collapsed; blank lines dropped."""
     lines = [_SPACE.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
 
@@ -138,6 +139,7 @@ _WORD = re.compile(r"\w+")
 
 
 def tokens(text: str) -> list[str]:
+    """The lowercase words of a text."""
     return _WORD.findall(text.lower())
 
 
@@ -159,6 +161,7 @@ def containment(part: list[str], whole: list[str]) -> float:
 
 
 def same_text(text: str, other: str | None, threshold: float = 0.8) -> bool:
+    """Whether two texts are mostly the same words (token F1 at least ``threshold``)."""
     if not other:
         return False
     mine, theirs = tokens(text), tokens(other)
@@ -173,6 +176,8 @@ _THIN_WORDS = 60
 
 @dataclass
 class Candidate:
+    """One extractor pass: its text as blocks, and its document (the metadata guesses)."""
+
     blocks: list[Block]
     document: Any
 
@@ -182,6 +187,7 @@ class Candidate:
 
 
 def run_extractor(tree: HtmlElement, *, url: str | None, **settings: Any) -> Candidate | None:
+    """trafilatura's pass over the page with ``settings``; None when it finds no text."""
     from trafilatura import bare_extraction
 
     try:

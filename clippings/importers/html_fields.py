@@ -98,6 +98,7 @@ def page_fields(
 
 
 def pick(candidates: Iterable[tuple[Any, str]], parse: Any = None) -> tuple[Any, str] | None:
+    """The first candidate with a value (after ``parse``, when given), with its source."""
     for value, source in candidates:
         if parse is not None:
             value = parse(value)

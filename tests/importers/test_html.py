@@ -438,7 +438,7 @@ def test_leading_by_is_stripped_from_the_author(corpus: Path) -> None:
     ],
 )
 def test_author_prefixes(value: str, author: str) -> None:
-    from clippings.importers.html import _author_value
+    from clippings.importers.html_fields import _author_value
 
     assert _author_value(value) == author
 

@@ -1,0 +1,283 @@
+"""The article's text from trafilatura: two passes, the choice between them, as blocks.
+
+trafilatura runs twice over the page as a reader sees it (``without_code``): its
+default and its precision-leaning setting. ``choose`` picks between them by what the
+page says about itself (the JSON-LD ``articleBody`` when it has one), or keeps the
+default cut to the precise pass's edges. The result is a list of paragraph ``Block``s,
+as text and as HTML, which ``html_cleanup`` then trims. The word-level comparisons the
+other HTML modules share (``tokens``, ``containment``, ``same_text``) live here too.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections import Counter
+from copy import deepcopy
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+#: Elements whose text a reader never sees as the page's text.
+HIDDEN = {"script", "style", "noscript", "template", "head", "title", "nav", "footer", "button"}
+
+_SPACE = re.compile(r"\s+")
+
+# --- text blocks -------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    """One paragraph-level unit of the main text, as text and as HTML."""
+
+    kind: str
+    text: str
+    html: str
+
+
+def _inline(element: Any, *, markup: bool) -> str:
+    """An element's text with line breaks; as escaped HTML with emphasis when ``markup``."""
+    parts: list[str] = []
+
+    def text_of(value: str | None) -> str:
+        if not value:
+            return ""
+        return html_lib.escape(value, quote=False) if markup else value
+
+    parts.append(text_of(element.text))
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "lb":
+            parts.append("<br>" if markup else "\n")
+        elif markup and tag == "hi":
+            rend = child.get("rend") or ""
+            wrap = "i" if "i" in rend else "u" if "u" in rend else "b"
+            parts.append(f"<{wrap}>{_inline(child, markup=True)}</{wrap}>")
+        elif markup and tag == "ref" and (child.get("target") or "").startswith("http"):
+            href = html_lib.escape(child.get("target") or "")
+            parts.append(f'<a href="{href}">{_inline(child, markup=True)}</a>')
+        elif tag in {"list", "item", "p", "quote", "head", "row", "cell", "table", "code"}:
+            inner = _inline(child, markup=markup)
+            parts.append(("<br>" if markup else "\n") + inner)
+        elif tag:
+            parts.append(_inline(child, markup=markup))
+        parts.append(text_of(child.tail))
+    return "".join(parts)
+
+
+def tidy(text: str) -> str:
+    """Each line with its white space collapsed; blank lines dropped."""
+    lines = [_SPACE.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _blocks(body: Any) -> list[Block]:
+    """trafilatura's XML body as paragraph blocks."""
+    blocks: list[Block] = []
+
+    def loose(value: str | None) -> None:
+        # Text directly in the body, between elements (trafilatura leaves a paragraph
+        # that follows a heading as the heading's tail on some pages).
+        text = tidy(value or "")
+        if text:
+            blocks.append(Block("p", text, f"<p>{html_lib.escape(text, quote=False)}</p>"))
+
+    if body.tag == "body":  # a fallback's bare element (a lone <nav>) is no article
+        loose(body.text)
+    for element in body:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "head":
+            text = tidy(_inline(element, markup=False))
+            level = (element.get("rend") or "h2").lstrip("h")
+            level = level if level in {"2", "3", "4", "5", "6"} else "2"
+            html = f"<h{level}>{_inline(element, markup=True)}</h{level}>"
+            kind = "heading"
+        elif tag == "list":
+            items = [item for item in element.iter("item")]
+            text = "\n".join(tidy(_inline(item, markup=False)) for item in items)
+            html = "<ul>" + "".join(f"<li>{_inline(i, markup=True)}</li>" for i in items) + "</ul>"
+            kind = "list"
+        elif tag == "table":
+            rows = []
+            html_rows = []
+            for row in element.iter("row"):
+                cells = list(row.iter("cell"))
+                rows.append(" | ".join(tidy(_inline(c, markup=False)) for c in cells))
+                html_rows.append(
+                    "<tr>" + "".join(f"<td>{_inline(c, markup=True)}</td>" for c in cells) + "</tr>"
+                )
+            text = "\n".join(row for row in rows if row.strip(" |"))
+            html = "<table>" + "".join(html_rows) + "</table>"
+            kind = "table"
+        elif tag == "quote":
+            text = tidy(_inline(element, markup=False))
+            html = f"<blockquote>{_inline(element, markup=True)}</blockquote>"
+            kind = "quote"
+        elif tag == "code":
+            text = (element.text_content() if hasattr(element, "text_content") else "").strip()
+            text = text or "".join(element.itertext()).strip()
+            html = f"<pre>{html_lib.escape(text)}</pre>"
+            kind = "code"
+        elif tag in {"graphic", "comments"}:
+            loose(element.tail)
+            continue
+        else:
+            text = tidy(_inline(element, markup=False))
+            html = f"<p>{_inline(element, markup=True)}</p>"
+            kind = "p"
+        if text.strip():
+            blocks.append(Block(kind, text.strip(), html))
+        loose(element.tail)
+    return blocks
+
+
+# --- comparing texts word by word --------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+
+
+def tokens(text: str) -> list[str]:
+    """The lowercase words of a text."""
+    return _WORD.findall(text.lower())
+
+
+def _f1(ours: list[str], reference: list[str]) -> float:
+    if not ours or not reference:
+        return 0.0
+    common = sum((Counter(ours) & Counter(reference)).values())
+    if not common:
+        return 0.0
+    precision, recall = common / len(ours), common / len(reference)
+    return 2 * precision * recall / (precision + recall)
+
+
+def containment(part: list[str], whole: list[str]) -> float:
+    """The share of ``part``'s tokens (as a multiset) that ``whole`` has."""
+    if not part:
+        return 0.0
+    return sum((Counter(part) & Counter(whole)).values()) / len(part)
+
+
+def same_text(text: str, other: str | None, threshold: float = 0.8) -> bool:
+    """Whether two texts are mostly the same words (token F1 at least ``threshold``)."""
+    if not other:
+        return False
+    mine, theirs = tokens(text), tokens(other)
+    return bool(mine) and _f1(mine, theirs) >= threshold
+
+
+# --- the extractor's two passes ----------------------------------------------------------
+
+# Below this many words the default pass is too thin to trust on its own.
+_THIN_WORDS = 60
+
+
+@dataclass
+class Candidate:
+    """One extractor pass: its text as blocks, and its document (the metadata guesses)."""
+
+    blocks: list[Block]
+    document: Any
+
+    @property
+    def tokens(self) -> list[str]:
+        return [t for block in self.blocks for t in tokens(block.text)]
+
+
+def run_extractor(tree: HtmlElement, *, url: str | None, **settings: Any) -> Candidate | None:
+    """trafilatura's pass over the page with ``settings``; None when it finds no text."""
+    from trafilatura import bare_extraction
+
+    try:
+        document = bare_extraction(
+            tree, url=url, include_comments=False, include_tables=True, **settings
+        )
+    except Exception:  # noqa: BLE001 - trafilatura raises whatever lxml raises on odd trees
+        return None
+    body = getattr(document, "body", None)
+    if body is None:
+        return None
+    blocks = _blocks(body)
+    return Candidate(blocks, document) if blocks else None
+
+
+# A block this long at the edge of the default's text is article, whatever the precise
+# pass thinks: it stops the trimming there.
+_EDGE_WORDS = 40
+
+
+def _edges_trimmed(default: Candidate, precise: Candidate) -> Candidate:
+    """The default's text without the leading and trailing blocks the precise pass dropped.
+
+    The precision-leaning pass is right about the edges (navigation, kickers, "related"
+    links and comment notices above and below the article) and wrong about the middle: what
+    it drops between the paragraphs it keeps is article text (a short paragraph, a
+    subheading, a source link). So only short blocks at either end go, and only while the
+    precise pass agrees they are not there.
+    """
+    # Word sequences, not bags: a link title's words also occur in the article.
+    kept = f" {' '.join(precise.tokens)} "
+
+    def dropped(block: Block) -> bool:
+        words = tokens(block.text)
+        if not words or len(words) > _EDGE_WORDS:
+            return False
+        return f" {' '.join(words)} " not in kept
+
+    start, end = 0, len(default.blocks)
+    while start < end and dropped(default.blocks[start]):
+        start += 1
+    while end > start and dropped(default.blocks[end - 1]):
+        end -= 1
+    return Candidate(default.blocks[start:end] or default.blocks, default.document)
+
+
+def choose(
+    default: Candidate | None,
+    precise: Candidate | None,
+    reference: list[str],
+) -> Candidate | None:
+    """The default pass, cut to the precise pass's edges, or the one the page agrees with.
+
+    With a reference text (JSON-LD ``articleBody``) the one that agrees with it more wins.
+    Without one the default is trimmed at both ends where the precise pass agrees, unless
+    the precise pass lost most of the text (then it threw the article away).
+    """
+    if default is None or precise is None:
+        return default or precise
+    if reference:
+        score_default = _f1(default.tokens, reference)
+        score_precise = _f1(precise.tokens, reference)
+        return precise if score_precise > score_default else default
+    if containment(default.tokens, precise.tokens) < 0.5:
+        return default
+    return _edges_trimmed(default, precise)
+
+
+def without_code(tree: HtmlElement) -> HtmlElement:
+    """A copy of the page without scripts, style sheets, comments and processing
+    instructions; JSON-LD stays (it is data, and the extractor reads it as such)."""
+    from lxml import etree
+
+    copy = deepcopy(tree)
+    doomed = [
+        element
+        for element in copy.iter(etree.Comment, etree.ProcessingInstruction, "script", "style")
+        if not (element.tag == "script" and "ld+json" in (element.get("type") or "").lower())
+    ]
+    for element in doomed:
+        parent = element.getparent()
+        if parent is None:
+            continue
+        # Keep the text that follows the element (it belongs to the page).
+        tail = element.tail
+        previous = element.getprevious()
+        if tail:
+            if previous is not None:
+                previous.tail = (previous.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+        parent.remove(element)
+    return copy

@@ -15,6 +15,7 @@ reports (its first and last lines, on a pseudo-terminal) shows where it began.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import pty
@@ -27,6 +28,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+
+#: The longest time without output of each run (its progress bar's stalls), in s.
+gaps: list[float] = []
 
 
 def run_cli(folder: Path, *args: str, kill_after: float | None = None) -> tuple[float, str]:
@@ -43,6 +48,7 @@ def run_cli(folder: Path, *args: str, kill_after: float | None = None) -> tuple[
     )
     os.close(follower)
     printed = bytearray()
+    arrivals = [started]
     os.set_blocking(leader, False)
     while process.poll() is None:
         if kill_after is not None and time.monotonic() - started > kill_after:
@@ -51,9 +57,11 @@ def run_cli(folder: Path, *args: str, kill_after: float | None = None) -> tuple[
             break
         try:
             printed += os.read(leader, 65536)
+            arrivals.append(time.monotonic())
         except (BlockingIOError, OSError):
             time.sleep(0.2)
     seconds = time.monotonic() - started
+    gaps.append(max(b - a for a, b in itertools.pairwise(arrivals)) if len(arrivals) > 1 else 0)
     try:
         while chunk := os.read(leader, 65536):
             printed += chunk
@@ -83,14 +91,20 @@ def main() -> None:
 
     seconds, printed = run_cli(folder, "reindex", kill_after=args.kill_after)
     lines = progress_lines(printed)
-    print(f"run 1: killed (SIGKILL) after {seconds:.0f} s; last progress: {lines[-1:]}")
+    print(
+        f"run 1: killed (SIGKILL) after {seconds:.0f} s; longest time without progress "
+        f"{gaps[-1]:.1f} s; last progress: {lines[-1:]}"
+    )
     checkpoint_file = folder / "index.new" / "clippings-rebuild.json"
     checkpoint = json.loads(checkpoint_file.read_text()) if checkpoint_file.exists() else None
     print(f"checkpoint left: {checkpoint}", flush=True)
 
     seconds, printed = run_cli(folder, "reindex")
     lines = progress_lines(printed)
-    print(f"run 2: finished in {seconds:.0f} s; first progress: {lines[:1]}; last: {lines[-1:]}")
+    print(
+        f"run 2: finished in {seconds:.0f} s; longest time without progress {gaps[-1]:.1f} s; "
+        f"first progress: {lines[:1]}; last: {lines[-1:]}"
+    )
 
     from clippings.services import Archive
 

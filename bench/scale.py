@@ -456,6 +456,15 @@ def row_upgrade(bench: Bench) -> list[Figure]:
     facts = bench.state.get("features", {})
     if not facts.get("done"):
         return [Figure.missing("features upgrade", "related data of every clipping", "not built")]
+    if "longest_gap" not in facts:  # made up by the build (--analysis synthetic)
+        return [
+            Figure.missing(
+                "features upgrade",
+                "related data of every clipping",
+                "the build made the analysis up (--analysis synthetic); bench/upgrade.py "
+                "measures an upgrade of the built archive",
+            )
+        ]
     return [
         Figure(
             "features upgrade",

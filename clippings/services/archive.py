@@ -12,79 +12,56 @@ flag and knows nothing of Qt.
 from __future__ import annotations
 
 import builtins
-import errno
-import logging
 import shutil
-import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
-from html import escape
 from pathlib import Path
-from typing import TypeVar
 
 from clippings.model import (
-    ArchiveError,
     CheckProblem,
     Clipping,
-    ClippingSummary,
-    IndexBusyError,
-    IndexDamagedError,
-    IndexDocument,
-    ListPage,
-    ListPosition,
     NotFoundError,
-    Progress,
     QueryError,
-    Ranking,
     ReadOnlyArchiveError,
     SavedSearch,
-    SearchFilters,
-    SearchHit,
-    SearchResults,
-    StorageError,
     Tag,
     TagError,
     tag_name,
 )
-from clippings.search import (
-    DEFAULT_ENGINE,
-    ENGINES,
-    REBUILD_WAIT,
-    WRITE_TIMEOUT,
-    SearchIndex,
-    SortOrder,
-    combine,
-    engine_folder,
-    open_index,
+from clippings.search import DEFAULT_ENGINE, SearchIndex, combine
+from clippings.services.archive_index import (
+    ENGINE_KEY,
+    QUIET_SYNC_TIMEOUT,
+    SYNC_BATCH,
+    Cancel,
+    IndexUpkeep,
+    Report,
+    with_speakers,
+    with_stored_speakers,
 )
-from clippings.services.unfinished import clean_unfinished
+from clippings.services.archive_opening import ArchiveOpening
+from clippings.services.archive_reading import ArchiveReading
 from clippings.storage import (
     DATABASE_NAME,
     EDITABLE_FIELDS,
-    INDEX_DIR,
     ORIGINALS_DIR,
     ClippingStore,
     OriginalStore,
-    SortKey,
-    prepare_folder,
-    sqlite,
 )
-from clippings.storage.location import location_warnings
 
-log = logging.getLogger(__name__)
-
-_T = TypeVar("_T")
-Report = Callable[[Progress], None]
-Cancel = Callable[[], bool]
-
-#: How many queued clippings one index commit takes.
-SYNC_BATCH = 250
-#: How long a change waits for the index before leaving its entry to a later sync.
-QUIET_SYNC_TIMEOUT = 5.0
-#: The archive_meta key naming the archive's search engine (absent: Whoosh).
-ENGINE_KEY = "search_engine"
+__all__ = [
+    "ENGINE_KEY",
+    "QUIET_SYNC_TIMEOUT",
+    "SYNC_BATCH",
+    "Archive",
+    "Cancel",
+    "Report",
+    "TagChange",
+    "with_speakers",
+    "with_stored_speakers",
+]
 
 
 @dataclass(frozen=True)
@@ -97,39 +74,12 @@ class TagChange:
     removed: Mapping[int, tuple[str, ...]] | None = None
 
 
-def with_speakers(document: IndexDocument) -> IndexDocument:
-    """The document with the speakers of its quotations, for ``speaker:`` searches."""
-    from clippings.analysis.quotes import extract_quotes
+class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
+    """One open archive folder.
 
-    try:
-        names = {q.speaker for q in extract_quotes(document.text) if q.speaker}
-    except Exception:  # an analysis bug must never keep a clipping out of the index
-        log.exception("quotations of clipping %s", document.id)
-        return document
-    return replace(document, speakers=tuple(sorted(names)))
-
-
-def with_stored_speakers(
-    store: ClippingStore, documents: Iterable[IndexDocument]
-) -> builtins.list[IndexDocument]:
-    """The documents with their speakers as the analysis stored them (computed once
-    per text, with the features); computed now only where none fit the text."""
-    from clippings.analysis.features import FEATURES_VERSION, source_digest
-
-    found = builtins.list(documents)
-    stored = store.stored_speakers([d.id for d in found], FEATURES_VERSION)
-    ready = []
-    for document in found:
-        known = stored.get(document.id)
-        if known and known[0] == source_digest(document.title, document.text, document.language):
-            ready.append(replace(document, speakers=known[1]))
-        else:
-            ready.append(with_speakers(document))
-    return ready
-
-
-class Archive:
-    """One open archive folder."""
+    Its parts live beside it: opening (``archive_opening``), the search index's
+    upkeep (``archive_index``), reading and searching (``archive_reading``).
+    """
 
     def __init__(
         self,
@@ -157,85 +107,6 @@ class Archive:
         #: What ``services.related`` keeps for this archive while it is open.
         self.related_state: object | None = None
 
-    # --- Opening ----------------------------------------------------------------------
-
-    @classmethod
-    def open(
-        cls, path: Path, *, report: Report | None = None, read_only: bool | None = None
-    ) -> Archive:
-        """Open (or create) the archive at ``path``, finishing what a crash left.
-
-        The database is looked at before it is trusted (an empty or foreign file is
-        refused, never created over), the schema is migrated (after a copy of the
-        database is kept in ``backups/``), unfinished purges and half-written originals
-        of programs that are gone are cleaned up, queued index updates are applied, and
-        a missing, damaged or outdated index is rebuilt. An archive that cannot be
-        written (a read-only disk or folder) opens read-only: search, reading and export
-        work, changes raise ``ReadOnlyArchiveError``.
-
-        Raises:
-            ArchiveError: the folder cannot be an archive, or its database is damaged.
-        """
-        path = Path(path).expanduser()
-        clean_unfinished()  # temporaries of exports and backups that a kill left
-        if read_only is None:
-            read_only = path.is_dir() and sqlite.folder_is_read_only(path)
-        if not read_only:
-            path = prepare_folder(path)
-        elif not (path / DATABASE_NAME).is_file():
-            raise ArchiveError(f"{path} holds no Clippings archive (no {DATABASE_NAME})")
-        database = path / DATABASE_NAME
-        sqlite.inspect_file(database, archive_has_content=_has_content(path))
-        store = ClippingStore.for_file(database, read_only=read_only)
-        try:
-            store.upgrade()
-        except BaseException:
-            store.close()
-            raise
-        try:
-            engine = _recorded_engine(store)
-        except BaseException:
-            store.close()
-            raise
-        archive = cls(path, store, open_index(path / INDEX_DIR, engine), engine=engine)
-        archive.read_only = read_only
-        archive.warnings = tuple(location_warnings(path))
-        archive._report = report
-        try:
-            if read_only:
-                archive._open_index_read_only(report)
-                return archive
-            archive.index.clean_debris()
-            archive._clean_other_engines()
-            for leftover in archive.originals.leftovers():
-                leftover.unlink(missing_ok=True)
-            archive.finish_removals()
-            reason = archive.index.needs_rebuild()
-            if reason:
-                log.info("%s: rebuilding", reason)
-                archive.rebuild_index(report=report, only_if_needed=True)
-            else:
-                archive.sync_quietly()
-        except BaseException:
-            archive.close()
-            raise
-        return archive
-
-    def _open_index_read_only(self, report: Report | None, *, force: bool = False) -> None:
-        # The index folder cannot be written: use it as it is, or build a temporary one
-        # outside the archive for this session.
-        reason = "the search index is damaged" if force else self.index.needs_rebuild()
-        if not reason:
-            return
-        self.index.close()
-        if self._temporary_index is not None:
-            shutil.rmtree(self._temporary_index, ignore_errors=True)
-        log.info("%s: building a temporary index (the archive is read-only)", reason)
-        self._temporary_index = Path(tempfile.mkdtemp(prefix="clippings-index-"))
-        self.index = open_index(self._temporary_index / INDEX_DIR, self.engine)
-        with self.index.locked():
-            self.index.rebuild(self._index_batches, self.store.count(), report=report)
-
     def close(self) -> None:
         self._changed = None  # the change watcher's own connection closes now
         self.index.close()
@@ -257,248 +128,6 @@ class Archive:
                 "the change was not saved"
             )
 
-    # --- The index --------------------------------------------------------------------
-
-    def sync_index(
-        self, *, timeout: float | None = None, batch: int = SYNC_BATCH, once: bool = False
-    ) -> int:
-        """Apply queued changes to the search index, in batches; returns how many.
-
-        Each batch (up to ``batch`` clippings, one index commit) is read from the
-        database and committed while this program holds the index, so programs sharing
-        the archive never overwrite a newer entry with an older one; queue rows go only
-        after the index commit (a crash replays them). With ``once``, one batch at most:
-        what is queued meanwhile waits for the next sync (an import gathers it into a
-        larger commit).
-
-        Raises:
-            IndexBusyError: another program held the index for ``timeout`` seconds.
-            StorageError: the index could not be written (a full disk); the changes
-                stay queued.
-        """
-        if self.read_only:
-            return 0
-        applied = 0
-        with self._index_lock:
-            while True:
-                with self.index.locked(WRITE_TIMEOUT if timeout is None else timeout):
-                    self._follow_engine()
-                    pending = self.store.pending(batch)
-                    if not pending:
-                        return applied
-                    ids = sorted({clipping_id for _, clipping_id in pending})
-                    documents = self.store.index_documents(ids)
-                    deletions = [i for i in ids if i not in documents]
-                    upserts = with_stored_speakers(self.store, documents.values())
-                    try:
-                        self.index.apply(upserts, deletions)
-                    except OSError as error:
-                        raise StorageError(_index_write_failed(error)) from error
-                    self.store.done([queue_id for queue_id, _ in pending])
-                applied += len(ids)
-                if once:
-                    return applied
-
-    def sync_quietly(
-        self, *, timeout: float | None = None, batch: int = SYNC_BATCH, once: bool = False
-    ) -> int:
-        """``sync_index`` after a change that is already saved: when the index is busy
-        or cannot be written, the change waits in the queue (logged) and the next
-        sync, in this program or another, applies it."""
-        try:
-            return self.sync_index(
-                timeout=QUIET_SYNC_TIMEOUT if timeout is None else timeout,
-                batch=batch,
-                once=once,
-            )
-        except (IndexBusyError, StorageError) as error:
-            log.warning("%s", error)
-            return 0
-
-    def _build_index(
-        self, index: SearchIndex, report: Report | None, cancel: Cancel | None
-    ) -> int | None:
-        """Build ``index`` from the database (the caller holds the index). Returns the
-        queue position the new index holds the changes up to (``_index_built`` takes
-        it), or None when cancelled."""
-        try:
-            return index.rebuild(
-                self._index_batches,
-                self.store.count(),
-                mark=self.store.last_queue_id(),
-                report=report,
-                cancel=cancel,
-            )
-        except OSError as error:
-            raise StorageError(_index_write_failed(error)) from error
-
-    def _index_built(self, index: SearchIndex, upto: int) -> None:
-        """After ``index`` is built and in use: the changes queued after the build
-        began stay queued. A resumed build began in an earlier run, and a change made
-        between the runs may have reached only the old index and left the queue, so
-        every entry at another revision than the database's (or that should be gone)
-        is queued again."""
-        self.store.clear_queue_upto(upto)
-        expected, indexed = self.store.revisions(), index.revisions()
-        self.store.queue_for_index(
-            [i for i, revision in expected.items() if indexed.get(i) != revision]
-            + [i for i in indexed if i not in expected]
-        )
-
-    def _index_batches(self, after: int = 0) -> Iterable[Sequence[IndexDocument]]:
-        """The documents of the live clippings whose id is above ``after``, in id order."""
-        for ids in self.store.all_ids(searchable_only=True, after=after):
-            yield with_stored_speakers(self.store, self.store.index_documents(ids).values())
-
-    def rebuild_index(
-        self,
-        *,
-        report: Report | None = None,
-        cancel: Cancel | None = None,
-        only_if_needed: bool = False,
-    ) -> bool:
-        """Rebuild the search index from the database (into a new folder, then swapped).
-
-        Waits while another program rebuilds; with ``only_if_needed``, an index that
-        program left sound is kept.
-        """
-        self.require_writable()
-        with self._index_lock, self.index.locked(REBUILD_WAIT):
-            self._follow_engine()
-            if only_if_needed and self.index.needs_rebuild() is None:
-                done = True
-            else:
-                upto = self._build_index(self.index, report, cancel)
-                if upto is not None:
-                    self._index_built(self.index, upto)
-                done = upto is not None
-        if done:
-            self.sync_quietly()
-        return done
-
-    def tidy_index(self, *, report: Report | None = None, cancel: Cancel | None = None) -> int:
-        """Merge the search index's small segments after an import (one step at a time,
-        holding the index only for a step, so other programs' syncs go in between);
-        returns how many steps were taken. Quiet on a busy or unwritable index: the
-        next tidy does it."""
-        if self.read_only:
-            return 0
-        steps = 0
-        while not (cancel and cancel()):
-            if report:
-                report(Progress(steps, steps + 1, "Tidying the search index"))
-            try:
-                with self._index_lock, self.index.locked(QUIET_SYNC_TIMEOUT):
-                    if not self.index.tidy():
-                        break
-            except (IndexBusyError, OSError) as error:
-                log.warning("tidying the search index: %s", error)
-                break
-            steps += 1
-        return steps
-
-    def _from_index(self, read: Callable[[], _T]) -> _T:
-        """A read of the search index. A damaged index (a file Whoosh cannot read, which
-        opening did not notice) is rebuilt from the database once, then read again."""
-        index = self.index
-        try:
-            return read()
-        except IndexDamagedError as error:
-            # The engine was switched meanwhile (by this program's other thread, whose
-            # switch closed the index this read began on, or by another program).
-            if self.index is not index or self._follow_engine():
-                return read()
-            log.warning("%s: rebuilding it from the database", error)
-            if self.read_only:
-                self._open_index_read_only(self._report, force=True)
-            else:
-                self.rebuild_index(report=self._report)
-            return read()
-
-    # --- The search engine ------------------------------------------------------------
-
-    def switch_engine(
-        self, engine: str, *, report: Report | None = None, cancel: Cancel | None = None
-    ) -> bool:
-        """Move the archive to another search engine ("whoosh" or "tantivy").
-
-        The new engine's index is built from the database beside the old one (which
-        stays in use meanwhile); only once it is complete is the engine recorded in
-        the archive and the old index removed. Cancelled or killed, the archive keeps
-        its old engine, whole; running it again resumes a Whoosh build where its last
-        committed round ended (a tantivy build, seconds long, starts again). Asking
-        for the engine in use rebuilds its index. Returns False when cancelled.
-
-        Raises:
-            ArchiveError: not an engine this version offers.
-            IndexBusyError: another program held the index too long.
-        """
-        if engine not in ENGINES:
-            raise ArchiveError(
-                f"there is no search engine {engine!r}: choose {' or '.join(ENGINES)}"
-            )
-        self.require_writable()
-        if engine == self.engine:
-            return self.rebuild_index(report=report, cancel=cancel)
-        with self._index_lock, self.index.locked(REBUILD_WAIT):
-            self._follow_engine()
-            if engine == self.engine:  # another program switched it meanwhile
-                return True
-            target = open_index(self.path / INDEX_DIR, engine)
-            upto = self._build_index(target, report, cancel)
-            if upto is None:
-                target.close()
-                return False
-            self.store.set_meta(ENGINE_KEY, engine)
-            self._index_built(target, upto)
-            old, self.index, self.engine = self.index, target, engine
-            old.close()
-            self._remove_other_engines()
-        self.sync_quietly()
-        return True
-
-    def _follow_engine(self) -> bool:
-        """Open the engine the archive records, if another program switched it since
-        this one opened; True when it did. Called while holding the index, so that no
-        change reaches the index the archive no longer uses."""
-        if self.read_only or self._temporary_index is not None:
-            return False
-        engine = _recorded_engine(self.store)
-        if engine == self.engine:
-            return False
-        log.info("the archive now searches with %s (switched by another program)", engine)
-        old, self.index, self.engine = self.index, open_index(self.path / INDEX_DIR, engine), engine
-        old.close()
-        return True
-
-    def _other_engines(self) -> builtins.list[Path]:
-        used = engine_folder(self.path / INDEX_DIR, self.engine)
-        found = []
-        for engine in ENGINES:
-            folder = engine_folder(self.path / INDEX_DIR, engine)
-            if folder != used:
-                found += [folder, *(folder.with_name(folder.name + s) for s in (".new", ".old"))]
-        return [path for path in found if path.exists()]
-
-    def _remove_other_engines(self) -> None:
-        """Remove the index folders of engines the archive no longer uses (what a
-        switch leaves, or a switch killed before it was recorded); the caller holds
-        the index."""
-        for path in self._other_engines():
-            shutil.rmtree(path, ignore_errors=True)
-
-    def _clean_other_engines(self) -> None:
-        """``_remove_other_engines`` at opening, unless another program holds the
-        index (it may be building another engine's index right now)."""
-        if not self._other_engines():
-            return
-        try:
-            with self.index.locked(timeout=0):
-                self._follow_engine()
-                self._remove_other_engines()
-        except IndexBusyError:
-            pass
-
     # --- Originals ----------------------------------------------------------------------
 
     def finish_removals(self) -> int:
@@ -509,160 +138,6 @@ class Archive:
             if self.store.remove_unclaimed(sha, self.originals.remove):
                 removed += 1
         return removed
-
-    # --- Reading ----------------------------------------------------------------------
-
-    def get(self, clipping_id: int) -> Clipping:
-        return self.store.get(clipping_id)
-
-    def count(self, *, tag: str | None = None, trashed: bool = False) -> int:
-        return self.store.count(tag=tag, trashed=trashed)
-
-    def list(
-        self,
-        *,
-        tag: str | None = None,
-        trashed: bool = False,
-        sort: SortKey = "published",
-        descending: bool = True,
-        offset: int = 0,
-        limit: int | None = None,
-    ) -> builtins.list[ClippingSummary]:
-        """A page of clippings (no article texts), newest first by default."""
-        return self.store.summaries(
-            tag=tag,
-            trashed=trashed,
-            sort=sort,
-            descending=descending,
-            offset=offset,
-            limit=limit,
-        )
-
-    def page(
-        self,
-        *,
-        tag: str | None = None,
-        trashed: bool = False,
-        sort: SortKey = "published",
-        descending: bool = True,
-        after: ListPosition | None = None,
-        skip: int = 0,
-        limit: int | None = 200,
-    ) -> ListPage:
-        """A page of clippings after ``after`` (the previous page's ``next``; from the
-        top when None), having passed over ``skip`` rows: keyset paging, as fast at the
-        end of the list as at its top (see ``ClippingStore.page``)."""
-        return self.store.page(
-            tag=tag,
-            trashed=trashed,
-            sort=sort,
-            descending=descending,
-            after=after,
-            skip=skip,
-            limit=limit,
-        )
-
-    def search(
-        self,
-        query: str,
-        *,
-        limit: int | None = 50,
-        sort: SortOrder = "relevance",
-        snippets: bool = True,
-    ) -> SearchResults:
-        """Clippings matching ``query``, best first (or newest first), with snippets.
-
-        Snippets are made from the database's text for the returned rows only.
-
-        Raises:
-            QueryError: the query cannot be understood.
-        """
-        return self._from_index(lambda: self._search(query, limit, sort, snippets))
-
-    def _search(
-        self, query: str, limit: int | None, sort: SortOrder, snippets: bool
-    ) -> SearchResults:
-        ranking = self.index.search(query, limit=limit, sort=sort)
-        ranked, total = ranking.hits, ranking.total
-        ids = ranking.ids
-        rows = self.store.summaries_by_id(ids)
-        texts = self.store.texts(ids) if snippets else {}
-        hits = []
-        for clipping_id, score in ranked:
-            row = rows.get(clipping_id)
-            if row is None or row.trashed:  # the index is a step behind; never show these
-                total -= 1
-                continue
-            snippet = self.index.snippet(query, texts.get(clipping_id, "")) if snippets else ""
-            hits.append(SearchHit(clipping=row, score=score, snippet=snippet))
-        return SearchResults(
-            hits=tuple(hits),
-            total=max(total, len(hits)),
-            exact=ranking.exact,
-            notes=ranking.notes,
-        )
-
-    def search_ids(
-        self,
-        query: str,
-        filters: SearchFilters | None = None,
-        *,
-        sort: SortOrder = "relevance",
-        limit: int | None = 10_000,
-    ) -> Ranking:
-        """The clippings matching a query and filters, best (or newest) first, and how
-        many match in all. No snippets, no rows: the window fetches those for the rows
-        it shows.
-
-        Raises:
-            QueryError: the query cannot be understood.
-        """
-        text = combine(query, filters or SearchFilters())
-        if not text.strip():
-            raise QueryError("the query is empty: type some words to search for")
-        return self._from_index(lambda: self.index.search(text, limit=limit, sort=sort))
-
-    def snippets(self, query: str, ids: Sequence[int], *, length: int = 240) -> dict[int, str]:
-        """Highlighted passages of these clippings for a query (for the rows shown)."""
-        texts = self.store.texts(list(ids))
-        return self._from_index(
-            lambda: {
-                i: self.index.snippet(query, texts[i], length=length) for i in ids if i in texts
-            }
-        )
-
-    def reading_html(self, clipping: Clipping, query: str = "") -> str:
-        """The article as safe HTML for reading: paragraphs, with ``query``'s words marked.
-
-        Without a query this is the readable HTML kept at import (sanitized, nothing
-        that runs or fetches) or, failing that, the text's paragraphs.
-        """
-        if not clipping.has_text:
-            return ""
-        if not query.strip():
-            if clipping.html:
-                return clipping.html
-            marked = escape(clipping.text)
-        else:
-            marked = self._from_index(lambda: self.index.highlight_all(query, clipping.text))
-        paragraphs = [p.strip() for p in marked.split("\n\n") if p.strip()]
-        return "\n".join("<p>" + p.replace("\n", "<br>") + "</p>" for p in paragraphs)
-
-    def summaries(self, ids: Sequence[int]) -> dict[int, ClippingSummary]:
-        """List rows of these clippings, by id."""
-        return self.store.summaries_by_id(list(ids))
-
-    def sort_ids(
-        self, ids: Sequence[int], sort: SortKey, *, descending: bool
-    ) -> builtins.list[int]:
-        """``ids`` ordered by a list column (rows without a value last)."""
-        return self.store.order_ids(ids, sort, descending=descending)
-
-    def outlets(self) -> builtins.list[tuple[str, int]]:
-        return self.store.outlets()
-
-    def languages(self) -> builtins.list[tuple[str, int]]:
-        return self.store.languages()
 
     # --- Saved searches ---------------------------------------------------------------
 
@@ -840,40 +315,6 @@ class Archive:
             self._changed = watch_file(self.path / DATABASE_NAME, self.store.own_changes).changed
             return False
         return self._changed()
-
-
-def _has_content(path: Path) -> bool:
-    """Whether an archive folder holds originals or an index (so it is not new)."""
-    originals = path / ORIGINALS_DIR
-    try:
-        return any(engine_folder(path / INDEX_DIR, e).is_dir() for e in ENGINES) or (
-            originals.is_dir() and any(originals.iterdir())
-        )
-    except OSError:
-        return True
-
-
-def _recorded_engine(store: ClippingStore) -> str:
-    """The search engine the archive records (Whoosh when it records none).
-
-    Raises:
-        ArchiveError: an engine this version does not know (a newer Clippings's).
-    """
-    engine = store.meta(ENGINE_KEY) or DEFAULT_ENGINE
-    if engine not in ENGINES:
-        raise ArchiveError(
-            f"this archive searches with {engine!r}, which this version of Clippings does "
-            "not know: open it with a newer version"
-        )
-    return engine
-
-
-def _index_write_failed(error: OSError) -> str:
-    reason = "the disk is full" if error.errno == errno.ENOSPC else str(error.strerror or error)
-    return (
-        f"the search index could not be updated ({reason}); your changes are saved and "
-        "reach search once it can be written again"
-    )
 
 
 def _is_colour(value: str) -> bool:

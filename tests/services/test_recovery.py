@@ -121,7 +121,7 @@ def test_queue_ids_are_never_reused(archive):
 
 def test_a_busy_index_never_costs_a_change_it_reaches_search_later(engine_archive, monkeypatch):
     archive = engine_archive  # on each search engine
-    monkeypatch.setattr("clippings.services.archive.QUIET_SYNC_TIMEOUT", 0.3)
+    monkeypatch.setattr("clippings.services.archive_index.QUIET_SYNC_TIMEOUT", 0.3)
     clipping = add_clipping(archive, "The harbour reopened after the storm.")
     other = Archive.open(archive.path)
     try:

@@ -34,9 +34,9 @@ sys.path.insert(0, str(REPO))
 gaps: list[float] = []
 
 
-def run_cli(folder: Path, *args: str, kill_after: float | None = None) -> tuple[float, str]:
+def run_cli(folder: Path, *args: str, kill_after: float | None = None) -> tuple[float, str, bool]:
     """Run ``clippings --archive folder args`` on a pseudo-terminal (so that it shows
-    its progress bar); returns (seconds, what it printed)."""
+    its progress bar); returns (seconds, what it printed, whether it was killed)."""
     leader, follower = pty.openpty()
     started = time.monotonic()
     process = subprocess.Popen(
@@ -48,12 +48,14 @@ def run_cli(folder: Path, *args: str, kill_after: float | None = None) -> tuple[
     )
     os.close(follower)
     printed = bytearray()
+    killed = False
     arrivals = [started]
     os.set_blocking(leader, False)
     while process.poll() is None:
         if kill_after is not None and time.monotonic() - started > kill_after:
             process.send_signal(signal.SIGKILL)
             process.wait()
+            killed = True
             break
         try:
             printed += os.read(leader, 65536)
@@ -68,7 +70,7 @@ def run_cli(folder: Path, *args: str, kill_after: float | None = None) -> tuple[
     except OSError:
         pass
     os.close(leader)
-    return seconds, printed.decode("utf-8", "replace")
+    return seconds, printed.decode("utf-8", "replace"), killed
 
 
 def progress_lines(printed: str) -> list[str]:
@@ -89,17 +91,18 @@ def main() -> None:
     shutil.copytree(args.archive, folder)
     print(f"copied {args.archive} in {time.time() - started:.0f} s", flush=True)
 
-    seconds, printed = run_cli(folder, "reindex", kill_after=args.kill_after)
+    seconds, printed, killed = run_cli(folder, "reindex", kill_after=args.kill_after)
     lines = progress_lines(printed)
+    ended = "killed (SIGKILL)" if killed else "finished by itself (not killed)"
     print(
-        f"run 1: killed (SIGKILL) after {seconds:.0f} s; longest time without progress "
+        f"run 1: {ended} after {seconds:.0f} s; longest time without progress "
         f"{gaps[-1]:.1f} s; last progress: {lines[-1:]}"
     )
     checkpoint_file = folder / "index.new" / "clippings-rebuild.json"
     checkpoint = json.loads(checkpoint_file.read_text()) if checkpoint_file.exists() else None
     print(f"checkpoint left: {checkpoint}", flush=True)
 
-    seconds, printed = run_cli(folder, "reindex")
+    seconds, printed, _killed = run_cli(folder, "reindex")
     lines = progress_lines(printed)
     print(
         f"run 2: finished in {seconds:.0f} s; longest time without progress {gaps[-1]:.1f} s; "

@@ -82,6 +82,7 @@ def main() -> None:
     parser.add_argument("--archive", type=Path, required=True)
     parser.add_argument("--kill-after", type=float, default=300.0)
     parser.add_argument("--scratch", type=Path, default=Path("/var/tmp/reindex-bench"))
+    parser.add_argument("--keep", action="store_true", help="keep the rebuilt copy")
     args = parser.parse_args()
 
     folder = args.scratch / "archive"
@@ -120,7 +121,8 @@ def main() -> None:
             f"{stale} missing or at another revision, {extra} that should be gone; "
             f"{archive.index.segment_count()} segments; queue {archive.store.pending_count()}"
         )
-    shutil.rmtree(args.scratch, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(args.scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

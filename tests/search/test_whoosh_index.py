@@ -147,7 +147,7 @@ def test_a_rebuild_in_two_processes_finds_the_same(elections, monkeypatch):
 def test_a_rebuild_says_it_is_writing_while_whoosh_writes(archive, monkeypatch):
     """Whoosh writes a big index's postings at the end, without counting: meanwhile the
     rebuild keeps reporting, so a progress bar never looks stalled."""
-    import time
+    import threading
 
     from whoosh.writing import SegmentWriter
 
@@ -155,14 +155,21 @@ def test_a_rebuild_says_it_is_writing_while_whoosh_writes(archive, monkeypatch):
         add_clipping(archive, f"Harbour report {number}.")
     monkeypatch.setattr(whoosh_build, "TICK_SECONDS", 0.01)
     commit = SegmentWriter.commit
+    messages: list[str] = []
+    ticked = threading.Event()
+
+    def heard(message: str) -> None:
+        messages.append(message)
+        if sum(m.startswith("Writing the search index (") for m in messages) >= 3:
+            ticked.set()
 
     def slow_commit(self, *args, **kwargs):
-        time.sleep(0.2)
+        # A commit that lasts until the rebuild has said three times that it is writing.
+        assert ticked.wait(30), messages
         return commit(self, *args, **kwargs)
 
     monkeypatch.setattr(SegmentWriter, "commit", slow_commit)
-    messages: list[str] = []
-    archive.rebuild_index(report=lambda progress: messages.append(progress.message))
+    archive.rebuild_index(report=lambda progress: heard(progress.message))
     writing = [m for m in messages if m.startswith("Writing the search index (")]
     assert len(writing) >= 3, messages
     assert len(archive.search_ids("harbour", limit=None).ids) == 3

@@ -44,15 +44,26 @@ CHANGE_KEY = "change_number"
 
 
 class OwnChanges:
-    """The change numbers this program's own commits wrote, safe to share by threads."""
+    """The change numbers this program's own commits wrote, safe to share by threads.
+
+    Kept only once a watcher asks for them (``watch``): a program that never watches
+    (a ``clippings`` command) keeps none, however many commits it makes.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._numbers: set[int] = set()
+        self._watched = False
+
+    def watch(self) -> None:
+        """Keep the numbers from now on (before the watcher reads where it starts)."""
+        with self._lock:
+            self._watched = True
 
     def add(self, number: int) -> None:
         with self._lock:
-            self._numbers.add(number)
+            if self._watched:
+                self._numbers.add(number)
 
     def discard(self, number: int) -> None:
         with self._lock:
@@ -93,6 +104,8 @@ class SqliteChangeWatcher:
     def __init__(self, path: Path, own: OwnChanges | None = None) -> None:
         self.path = path
         self._own = own
+        if own is not None:
+            own.watch()
         self._lock = threading.Lock()
         self._connection = _open_read_only(path)
         self._closer = weakref.finalize(self, self._connection.close)

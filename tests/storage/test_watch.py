@@ -177,3 +177,11 @@ def test_a_write_that_changes_nothing_is_not_a_change_for_other_programs(archive
         assert not other.changed_elsewhere(), "an empty write moves nothing"
     finally:
         other.close()
+
+
+def test_a_program_that_never_watches_keeps_no_change_numbers(archive):
+    from tests.conftest import add_clipping
+
+    for number in range(3):
+        add_clipping(archive, f"Added without a watcher, number {number}.")
+    assert archive.store.own_changes._numbers == set()

@@ -29,6 +29,14 @@ METADATA_FIELDS = (
     "edition",
 )
 
+#: Keys of ``provenance`` that describe the clipping as a whole rather than where one
+#: field came from (their values are the facts themselves):
+#: ``text``: "ocr" when the text was recognised in images; ``ocr_confidence``: the
+#: recognition's mean word confidence, 0 to 100; ``ocr_languages``: the Tesseract
+#: languages used ("eng+deu"); ``printed``: when a browser printed the page to PDF
+#: (ISO 8601), which is not its publication date.
+PROVENANCE_FACTS = ("text", "ocr_confidence", "ocr_languages", "printed")
+
 #: Where a metadata value came from, from most to least sure. Importers may use others
 #: (a short lowercase word or two joined by ``-``); these are the ones the UI knows.
 PROVENANCE_LABELS = {
@@ -47,7 +55,38 @@ PROVENANCE_LABELS = {
     "derived": "made up from the text (no headline found)",
     "detected": "detected from the text",
     "bundle": "from an exported bundle",
+    "docx-properties": "from the document's properties",
+    "odt-properties": "from the document's properties",
+    "rtf-info": "from the document's information",
+    "epub-metadata": "from the e-book's metadata",
+    "email-header": "from the e-mail's headers",
+    "mhtml-header": "from the saved page's headers",
+    "print-footer": "from the browser's print header or footer",
+    "ocr": "recognised in the image (OCR)",
 }
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the user chose for an import, handed to every importer (picklable, so it
+    travels to the extraction workers).
+
+    Attributes:
+        password: the password to try on a protected file.
+        ocr_languages: Tesseract language codes for OCR (``("eng", "deu")``); empty
+            means automatic: the script that Tesseract's orientation and script
+            detection finds picks them.
+        force_ocr: recognise the text of a PDF's pages even when it has a text layer
+            (``clippings ocr`` on a clipping already stored).
+    """
+
+    password: str | None = None
+    ocr_languages: tuple[str, ...] = ()
+    force_ocr: bool = False
+
+
+#: The options of an import that chose nothing.
+DEFAULT_OPTIONS = ImportOptions()
 
 
 def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
@@ -80,6 +119,10 @@ class Extracted:
     has_text: bool = True
     #: Plain-words notes on what the importer could not do (e.g. "no text layer").
     warnings: tuple[str, ...] = ()
+    #: Which article of a file that holds several (a message of an mbox, a chapter of
+    #: an e-book, an article of a database export), counted from 1; None for a file
+    #: that is one article. Every part keeps the whole file as its original.
+    part: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "provenance", _frozen(self.provenance))

@@ -49,7 +49,9 @@ def add_clipping(archive, text: str, **fields):
     tags = fields.pop("tags", ())
     name = fields.pop("name", f"{fields['title']}.txt")
     extracted = Extracted(text=text, format="text", **fields)
-    result = store_extracted(archive, extracted, text.encode("utf-8"), name, shown=name, tags=tags)
+    [result] = store_extracted(
+        archive, [extracted], text.encode("utf-8"), name, shown=name, tags=tags
+    )
     assert result.outcome == "imported", result
     return result.id
 

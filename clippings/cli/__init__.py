@@ -150,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("paths", nargs="+", metavar="PATH")
     sub.add_argument("--tag", action="append", metavar="TAG", help="tag every new clipping")
     sub.add_argument("--password", metavar="PW", help="the password to try for PDFs that need one")
+    sub.add_argument(
+        "--ocr-lang",
+        metavar="LANGS",
+        help="the languages of scanned pages and images, as Tesseract names them "
+        "(eng+deu+fra); by default the script found on each page picks them",
+    )
     json_flag(sub)
 
     sub = command(

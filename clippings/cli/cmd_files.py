@@ -7,12 +7,13 @@ Each imports its service (the importers, the exporters, the backup) when it runs
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clippings.cli.output import EXIT_FAILED, EXIT_OK, _emit_json, _ids, _ProgressBar
-from clippings.model import ImportReport
+from clippings.model import ImportOptions, ImportReport
 
 if TYPE_CHECKING:
     from clippings.services.archive import Archive
@@ -23,9 +24,10 @@ def cmd_import(archive: Archive, args: argparse.Namespace) -> int:
     try:
         from clippings.services.importing import import_paths
 
-        report = import_paths(
-            archive, args.paths, report=bar, tags=args.tag or (), password=args.password
+        options = ImportOptions(
+            password=args.password, ocr_languages=ocr_languages(args.ocr_lang or "")
         )
+        report = import_paths(archive, args.paths, report=bar, tags=args.tag or (), options=options)
     finally:
         bar.finish()
     if args.json:
@@ -139,3 +141,8 @@ def cmd_backup(archive: Archive, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_FAILED if summary.problems else EXIT_OK
+
+
+def ocr_languages(given: str) -> tuple[str, ...]:
+    """``eng+deu``, ``eng,deu`` or ``eng deu`` as Tesseract language codes."""
+    return tuple(code for code in re.split(r"[+,\s]+", given.strip()) if code)

@@ -14,8 +14,14 @@ from functools import cache
 from importlib import import_module
 from pathlib import PurePath
 
-from clippings.importers.base import Importer, word_count
-from clippings.model import Extracted, UnsupportedFormatError
+from clippings.importers.base import ArticlesImporter, Importer, word_count
+from clippings.model import (
+    DEFAULT_OPTIONS,
+    Extracted,
+    ExtractionError,
+    ImportOptions,
+    UnsupportedFormatError,
+)
 
 # Most specific first: sniffing stops at the first importer that recognises the bytes.
 # Modules are imported lazily (trafilatura alone costs half a second).
@@ -83,9 +89,32 @@ def describe_suffix(suffix: str) -> str:
     return f"a {suffix} file" if suffix else "a file with no name suffix"
 
 
-def extract(data: bytes, name: str, *, password: str | None = None) -> Extracted:
-    """Extract one file's article text and metadata with the importer it needs."""
-    return importer_for(data, name).extract(data, name, password=password)
+def extract(data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS) -> Extracted:
+    """Extract one file's article text and metadata with the importer it needs (the
+    first article of a file that holds several)."""
+    return importer_for(data, name).extract(data, name, options)
 
 
-__all__ = ["Importer", "extract", "importer_for", "importers", "word_count"]
+def extract_articles(
+    data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
+) -> tuple[Extracted, ...]:
+    """Every article of one file: one for most files, one per article of a file that
+    holds several (``ArticlesImporter``)."""
+    importer = importer_for(data, name)
+    if isinstance(importer, ArticlesImporter):
+        articles = tuple(importer.extract_articles(data, name, options))
+        if not articles:
+            raise ExtractionError("the file holds no article")
+        return articles
+    return (importer.extract(data, name, options),)
+
+
+__all__ = [
+    "ArticlesImporter",
+    "Importer",
+    "extract",
+    "extract_articles",
+    "importer_for",
+    "importers",
+    "word_count",
+]

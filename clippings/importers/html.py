@@ -32,7 +32,7 @@ from clippings.importers.html_fields import page_fields, pick
 from clippings.importers.html_metadata import PageMetadata, parse_published, read_page_metadata
 from clippings.importers.language import detect_language, normalise_language
 from clippings.importers.sanitize import sanitize_html
-from clippings.model import Extracted, ExtractionError
+from clippings.model import DEFAULT_OPTIONS, Extracted, ExtractionError, ImportOptions
 
 
 class HtmlImporter:
@@ -49,7 +49,9 @@ class HtmlImporter:
         """
         return looks_like_html(head)
 
-    def extract(self, data: bytes, name: str, *, password: str | None = None) -> Extracted:
+    def extract(
+        self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
+    ) -> Extracted:
         text, _codec_name, _how = decode_page(data)
         return extract_article(text)
 

@@ -40,7 +40,7 @@ from clippings.importers.pdf_metadata import (
     xmp_metadata,
 )
 from clippings.importers.pdf_text import compose, drop_running_heads, paragraphs_of
-from clippings.model import Extracted, ExtractionError, Published
+from clippings.model import DEFAULT_OPTIONS, Extracted, ExtractionError, ImportOptions, Published
 
 _T = TypeVar("_T")
 
@@ -60,7 +60,9 @@ class PdfImporter:
     def sniff(self, head: bytes) -> bool:
         return b"%PDF-" in head[:1024]
 
-    def extract(self, data: bytes, name: str, *, password: str | None = None) -> Extracted:
+    def extract(
+        self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
+    ) -> Extracted:
         """Text and metadata of one PDF.
 
         Raises:
@@ -70,7 +72,7 @@ class PdfImporter:
         """
         file_name = PurePath(name).name or name
         try:
-            return _extract(data, file_name, password)
+            return _extract(data, file_name, options.password)
         except (ExtractionError, MemoryError):
             raise  # out of memory is the file's size, not damage: the caller says so
         except RecursionError as error:

@@ -31,7 +31,7 @@ from clippings.importers.base import text_to_html
 from clippings.importers.dates import find_date, parse_dateline
 from clippings.importers.encoding import decode_text, looks_like_text
 from clippings.importers.language import detect_language
-from clippings.model import Extracted, ExtractionError, Published
+from clippings.model import DEFAULT_OPTIONS, Extracted, ExtractionError, ImportOptions, Published
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -419,7 +419,9 @@ class TextImporter:
     def sniff(self, head: bytes) -> bool:
         return looks_like_text(head)
 
-    def extract(self, data: bytes, name: str, *, password: str | None = None) -> Extracted:
+    def extract(
+        self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
+    ) -> Extracted:
         text, _codec = decode_text(data)
         text = text.lstrip("\ufeff")
         text = re.sub(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]", "\n", text)

@@ -12,6 +12,10 @@ copy of up to 200 MB). Every reply is a pickled tuple:
 * ``("error", module, class name, args, attributes)`` for one of the project's errors;
 * ``("unexpected", repr, traceback)`` for any other exception;
 * ``("memory",)`` when the task ran out of memory; the worker then exits.
+
+Before its reply, a long task may send any number of ``("step", done, total, message)``
+(an importer's ``report_step``): the parent shows them, and each one restarts the
+task's time limit, here and in the parent.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from types import MappingProxyType
 from typing import Any
 
 from clippings import importers
-from clippings.model import ClippingsError, Extracted
+from clippings.importers.base import reporting_steps
+from clippings.model import ClippingsError, Extracted, ImportOptions
 
 #: A worker whose parent died ends its task this long after the time limit (an alarm).
 BACKSTOP_S = 10
@@ -63,9 +68,9 @@ def _error_reply(error: ClippingsError) -> tuple[Any, ...]:
     return ("error", kind.__module__, kind.__qualname__, error.args, dict(vars(error)))
 
 
-def extract(data: bytes, name: str, password: str | None) -> Extracted:
-    """The task the pool's ``extract`` sends: the registry's ``extract``."""
-    return importers.extract(data, name, password=password)
+def extract(data: bytes, name: str, options: ImportOptions) -> tuple[Extracted, ...]:
+    """The task the pool's ``extract`` sends: the registry's ``extract_articles``."""
+    return importers.extract_articles(data, name, options)
 
 
 #: Read once when a worker starts, so the libraries a file needs are loaded then.
@@ -108,8 +113,14 @@ def serve(connection: Connection, memory_limit: int | None, time_limit: float) -
         except (EOFError, OSError):
             return  # the pool closed, or the parent died
         signal.alarm(backstop)  # the default action ends the process
+
+        def step(done: int, total: int, message: str) -> None:
+            signal.alarm(backstop)  # each step has the whole time limit
+            connection.send_bytes(dumps(("step", done, total, message)))
+
         try:
-            reply = _perform(connection, task)
+            with reporting_steps(step):
+                reply = _perform(connection, task)
         finally:
             signal.alarm(0)
         try:

@@ -5,7 +5,9 @@ function, with ``call``) in a few worker processes, each bound in memory
 (``RLIMIT_AS``) and given a wall-clock time limit per file:
 
 * a file that takes longer has its worker killed and replaced: ``TooLargeError``
-  ("too large or too slow to read: it took more than 120 s");
+  ("too large or too slow to read: it took more than 120 s"); a long file whose
+  importer reports steps (OCR, page by page) has the limit for each step, and
+  ``MAX_TASK_S`` in all;
 * a file that needs more memory: ``TooLargeError`` ("too large to read: it needs more
   than 1536 MB of memory"), and the worker is replaced;
 * a worker that dies (a crash in a C library, the kernel's out-of-memory killer):
@@ -42,7 +44,15 @@ from types import TracebackType
 from typing import Any, TypeVar, cast
 
 from clippings.importers import worker as in_worker
-from clippings.model import Cancelled, ClippingsError, Extracted, ExtractionError, TooLargeError
+from clippings.model import (
+    DEFAULT_OPTIONS,
+    Cancelled,
+    ClippingsError,
+    Extracted,
+    ExtractionError,
+    ImportOptions,
+    TooLargeError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +64,9 @@ MEMORY_LIMIT_MB = 1536
 #: Wall-clock time one file may take, in seconds (no file of the corpus takes 2 s; the
 #: 20 MB page takes 25-35 s).
 TIME_LIMIT_S = 120.0
+#: Wall-clock time one file may take in all when its importer reports steps (a long
+#: scan through OCR, a page every few seconds).
+MAX_TASK_S = 1800.0
 #: How long a new worker may take to start (Python and the pool's own imports).
 STARTUP_LIMIT_S = 60.0
 #: Files a worker reads before it is replaced by a fresh one: a worker's memory grows
@@ -68,6 +81,8 @@ _CANCEL_POLL_S = 0.2
 T = TypeVar("T")
 #: Looked at while a file is read; True stops the reading (``Cancelled``).
 Cancel = Callable[[], bool]
+#: Told of each step of a long file's reading: (steps done, steps in all, message).
+Steps = Callable[[int, int, str], None]
 
 
 def _rebuild_error(module: str, qualname: str, args: tuple[Any, ...], state: Any) -> Exception:
@@ -130,9 +145,18 @@ class _Worker:
             ) from None
 
     def run(
-        self, task: bytes, data: bytes | None, time_limit: float, cancel: Cancel | None
+        self,
+        task: bytes,
+        data: bytes | None,
+        time_limit: float,
+        cancel: Cancel | None,
+        steps: Steps | None = None,
     ) -> tuple[Any, ...]:
-        """Send a task and wait for the reply (``_WorkerLost`` when there is none)."""
+        """Send a task and wait for the reply (``_WorkerLost`` when there is none).
+
+        Each step the task reports is handed to ``steps`` and gives it ``time_limit``
+        more, up to ``MAX_TASK_S`` in all.
+        """
         try:
             self.connection.send_bytes(task)
             if data is not None:
@@ -141,21 +165,33 @@ class _Worker:
             # It died while taking the task; a worker out of memory says so first.
             if not self.connection.poll(0):
                 raise _WorkerLost(self._crash()) from None
-        if not _wait(self.connection, time_limit, cancel):
-            raise _WorkerLost(
-                TooLargeError(f"too large or too slow to read: it took more than {time_limit:g} s")
-            )
-        try:
-            answer = self.connection.recv_bytes()
-        except (EOFError, OSError):
-            raise _WorkerLost(self._crash()) from None
-        try:
-            reply: tuple[Any, ...] = pickle.loads(answer)
-        except Exception as error:  # a result this process cannot rebuild
-            log.exception("reading the reader's answer")
-            message = f"the reader's answer cannot be read: {error!r}"
-            raise _WorkerLost(ExtractionError(message)) from None
-        return reply
+        started = time.monotonic()
+        stepped = False
+        while True:
+            left = min(time_limit, started + MAX_TASK_S - time.monotonic())
+            if left <= 0 or not _wait(self.connection, left, cancel):
+                if time.monotonic() - started >= MAX_TASK_S:
+                    took = f"more than {MAX_TASK_S / 60:g} minutes"
+                elif stepped:
+                    took = f"more than {time_limit:g} s for one step"
+                else:
+                    took = f"more than {time_limit:g} s"
+                raise _WorkerLost(TooLargeError(f"too large or too slow to read: it took {took}"))
+            try:
+                answer = self.connection.recv_bytes()
+            except (EOFError, OSError):
+                raise _WorkerLost(self._crash()) from None
+            try:
+                reply: tuple[Any, ...] = pickle.loads(answer)
+            except Exception as error:  # a result this process cannot rebuild
+                log.exception("reading the reader's answer")
+                message = f"the reader's answer cannot be read: {error!r}"
+                raise _WorkerLost(ExtractionError(message)) from None
+            if reply[0] != "step":
+                return reply
+            stepped = True
+            if steps is not None:
+                steps(*reply[1:])
 
     def _crash(self) -> ExtractionError:
         return ExtractionError(f"the reader crashed on this file: {self._how_it_ended()}")
@@ -225,7 +261,7 @@ class ExtractionPool:
     Use it as a context manager, or call ``close``::
 
         with ExtractionPool() as pool:
-            extracted = pool.extract(data, "article.html")
+            (extracted,) = pool.extract(data, "article.html")
 
     Args:
         workers: how many files may be read at once (one worker process each; by
@@ -278,16 +314,23 @@ class ExtractionPool:
         self.close()
 
     def extract(
-        self, data: bytes, name: str, password: str | None = None, *, cancel: Cancel | None = None
-    ) -> Extracted:
-        """``clippings.importers.extract`` in a worker.
+        self,
+        data: bytes,
+        name: str,
+        options: ImportOptions = DEFAULT_OPTIONS,
+        *,
+        cancel: Cancel | None = None,
+        steps: Steps | None = None,
+    ) -> tuple[Extracted, ...]:
+        """``clippings.importers.extract_articles`` in a worker: the file's articles.
 
         Args:
             data: the file's bytes.
             name: the file's name (its suffix helps pick the importer).
-            password: the password to try on a protected PDF.
+            options: what the user chose (a password, OCR languages).
             cancel: looked at while waiting; when it returns True the worker is
                 stopped and ``Cancelled`` raised.
+            steps: told of each step of a long file's reading (a page of OCR).
 
         Raises:
             TooLargeError: the file took too long or needed too much memory.
@@ -296,8 +339,8 @@ class ExtractionPool:
             UnsupportedFormatError: no importer reads the file.
             Cancelled: ``cancel()`` returned True.
         """
-        task = in_worker.dumps((in_worker.extract, (name, password), True))
-        return cast(Extracted, self._run(task, data, name, cancel))
+        task = in_worker.dumps((in_worker.extract, (name, options), True))
+        return cast(tuple[Extracted, ...], self._run(task, data, name, cancel, steps))
 
     def call(self, function: Callable[..., T], *args: object, cancel: Cancel | None = None) -> T:
         """``function(*args)`` in a worker, within the same limits as ``extract``.
@@ -325,7 +368,14 @@ class ExtractionPool:
         for worker in busy:
             worker.kill()
 
-    def _run(self, task: bytes, data: bytes | None, what: str, cancel: Cancel | None) -> Any:
+    def _run(
+        self,
+        task: bytes,
+        data: bytes | None,
+        what: str,
+        cancel: Cancel | None,
+        steps: Steps | None = None,
+    ) -> Any:
         if self._closed:
             raise RuntimeError("the extraction pool is closed")
         worker = self._acquire(cancel)
@@ -334,7 +384,7 @@ class ExtractionPool:
             if worker is None:
                 worker = self._start()
                 worker.wait_ready(cancel)
-            reply = worker.run(task, data, self.time_limit, cancel)
+            reply = worker.run(task, data, self.time_limit, cancel, steps)
             worker.tasks += 1
             keep = reply[0] != "memory" and (
                 self.tasks_per_worker is None or worker.tasks < self.tasks_per_worker

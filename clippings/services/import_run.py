@@ -7,8 +7,8 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from clippings.importers.bundle import BundleContents, is_bundle, read_bundle
 from clippings.model import (
@@ -16,6 +16,7 @@ from clippings.model import (
     Cancelled,
     ClippingsError,
     Extracted,
+    ImportOptions,
     ImportOutcome,
     ImportReport,
     ImportResult,
@@ -24,12 +25,13 @@ from clippings.model import (
     UnsupportedFormatError,
 )
 from clippings.services.archive import Archive, Cancel, Report
-from clippings.services.extraction import ExtractionPool
+from clippings.services.extraction import ExtractionPool, Steps
 from clippings.services.files import BROKEN_LINK, NOT_FOUND, FileToImport, read_file
 from clippings.services.import_steps import (
     extract_file,
     forget_unclaimed,
     new_clipping,
+    part_shown,
     remember_related,
     repair_original,
     store_bundle,
@@ -55,13 +57,14 @@ WAITING_PER_WORKER = 2
 
 @dataclass
 class _Read:
-    """A file a worker has read, waiting to be stored; its original waits on disk."""
+    """A file a worker has read, waiting to be stored; its original waits on disk. Its
+    articles (one for most files) are stored in the same transaction."""
 
     number: int
     shown: str
     name: str
-    extracted: Extracted
-    new: NewClipping
+    articles: tuple[Extracted, ...]
+    news: list[NewClipping]
     original: IncomingOriginal
 
 
@@ -98,7 +101,7 @@ class ImportRun:
         report: Report | None,
         cancel: Cancel | None,
         passwords: Mapping[str, str],
-        password: str | None,
+        options: ImportOptions,
         tags: Sequence[str],
     ) -> None:
         self.archive = archive
@@ -107,7 +110,7 @@ class ImportRun:
         self.report = report
         self.user_cancel = cancel
         self.passwords = passwords
-        self.password = password
+        self.options = options
         self.tags = tags
         self.results: dict[int, list[ImportResult]] = {}
         self.cancelled = False
@@ -200,54 +203,73 @@ class ImportRun:
         """Store a batch: its originals synced at once, its clippings in one
         transaction (which renames the originals into place before it commits)."""
         archive = self.archive
+        # Every article of every file, and the file each one came from.
+        owners = [item for item in batch for _ in item.news]
         try:
             archive.originals.sync_all(item.original for item in batch)
             outcomes = archive.store.add_many(
-                [item.new for item in batch],
+                [new for item in batch for new in item.news],
                 self.tags,
                 store_originals=lambda created: archive.originals.place_all(
-                    batch[n].original for n in created
+                    _unique(owners[n].original for n in created)
                 ),
             )
         except Exception as error:  # noqa: BLE001 - one file's fault must not cost the others
             log.warning("storing %d files at once failed (%s): one by one", len(batch), error)
             stored = [(item, self._store_alone(item)) for item in batch]
         else:
+            results = iter(outcomes)
             stored = [
-                (item, stored_result(item.shown, item.name, item.extracted, *outcome))
-                for item, outcome in zip(batch, outcomes, strict=True)
+                (
+                    item,
+                    [
+                        stored_result(
+                            part_shown(item.shown, extracted), item.name, extracted, *next(results)
+                        )
+                        for extracted in item.articles
+                    ],
+                )
+                for item in batch
             ]
         finally:
             for item in batch:
                 item.original.discard()
-        for item, result in stored:
-            self.results[item.number] = [result]
+        for item, results_of_file in stored:
+            self.results[item.number] = results_of_file
         self._progress(0)  # the batch is saved; its features follow
         remember_related(
             archive,
             [
                 r.id
-                for item, r in stored
-                if r.id and r.outcome == "imported" and item.extracted.has_text
+                for item, results_of_file in stored
+                for r, extracted in zip(results_of_file, item.articles, strict=False)
+                if r.id and r.outcome == "imported" and extracted.has_text
             ],
         )
-        self.index_updates.request(sum(r.outcome == "imported" for _, r in stored))
+        self.index_updates.request(
+            sum(r.outcome == "imported" for _, results_of_file in stored for r in results_of_file)
+        )
 
-    def _store_alone(self, item: _Read) -> ImportResult:
+    def _store_alone(self, item: _Read) -> list[ImportResult]:
         archive = self.archive
-        sha = item.new.sha256
+        sha = item.news[0].sha256
         try:
-            clipping_id, created = archive.store.add_new(
-                item.new,
+            outcomes = archive.store.add_many(
+                item.news,
                 self.tags,
-                store_original=lambda: archive.originals.place_all([item.original]),
+                store_originals=lambda created: (
+                    archive.originals.place_all([item.original]) if created else None
+                ),
             )
         except Exception as error:  # noqa: BLE001 - the reason goes into its result
             forget_unclaimed(archive, sha)
-            return store_failure(item.shown, error)
-        if not created and item.original.placed:  # put there by the failed batch
-            forget_unclaimed(archive, sha)
-        return stored_result(item.shown, item.name, item.extracted, clipping_id, created)
+            return [store_failure(part_shown(item.shown, ex), error) for ex in item.articles]
+        if not any(created for _, created in outcomes) and item.original.placed:
+            forget_unclaimed(archive, sha)  # put there by the failed batch
+        return [
+            stored_result(part_shown(item.shown, extracted), item.name, extracted, *outcome)
+            for extracted, outcome in zip(item.articles, outcomes, strict=True)
+        ]
 
     def _discard_waiting(self) -> None:
         while True:
@@ -334,13 +356,32 @@ class ImportRun:
         if existing is not None:
             reason = repair_original(self.archive, sha, data)
             return _Decided(number, [ImportResult(shown, "duplicate", id=existing, reason=reason)])
-        password = self.passwords.get(shown, self.password)
-        extracted = extract_file(self.pool, data, found.name, password, shown, self._stopped)
-        if isinstance(extracted, ImportResult):
-            return _Decided(number, [extracted])
-        new = new_clipping(extracted, data, found.name)
+        options = self.options
+        if shown in self.passwords:
+            options = replace(options, password=self.passwords[shown])
+        articles = extract_file(
+            self.pool, data, found.name, options, shown, self._stopped, self._steps(shown)
+        )
+        if isinstance(articles, ImportResult):
+            return _Decided(number, [articles])
+        news = [new_clipping(extracted, data, found.name) for extracted in articles]
         try:
             original = self.archive.originals.write_incoming(data)
         except OSError as error:
             return _Decided(number, [store_failure(shown, error)])
-        return _Read(number, shown, found.name, extracted, new, original)
+        return _Read(number, shown, found.name, articles, news, original)
+
+    def _steps(self, shown: str) -> Steps:
+        """What a long file's steps (pages of OCR) show while it is read."""
+
+        def step(done: int, total: int, message: str) -> None:
+            self.current = (
+                f"{shown}: {message} ({done}/{total})" if total else f"{shown}: {message}"
+            )
+
+        return step
+
+
+def _unique(originals: Iterable[IncomingOriginal]) -> list[IncomingOriginal]:
+    """Each original once (the articles of one file share it), in order."""
+    return list({id(original): original for original in originals}.values())

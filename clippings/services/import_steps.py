@@ -21,6 +21,7 @@ from clippings.model import (
     ClippingsError,
     Extracted,
     ExtractionError,
+    ImportOptions,
     ImportResult,
     PasswordRequiredError,
     TooLargeError,
@@ -28,7 +29,7 @@ from clippings.model import (
 )
 from clippings.services import related
 from clippings.services.archive import Archive, Cancel
-from clippings.services.extraction import ExtractionPool
+from clippings.services.extraction import ExtractionPool, Steps
 from clippings.storage import NewClipping, sha256_of
 
 log = logging.getLogger(__name__)
@@ -60,17 +61,19 @@ def extract_file(
     pool: ExtractionPool,
     data: bytes,
     name: str,
-    password: str | None,
+    options: ImportOptions,
     shown: str,
     cancel: Cancel | None,
-) -> Extracted | ImportResult:
-    """What a worker reads of the file, or the result that says why it cannot.
+    steps: Steps | None = None,
+) -> tuple[Extracted, ...] | ImportResult:
+    """What a worker reads of the file (its articles), or the result that says why it
+    cannot.
 
     Raises:
         Cancelled: ``cancel()`` returned True while the file was being read.
     """
     try:
-        return pool.extract(data, name, password, cancel=cancel)
+        return pool.extract(data, name, options, cancel=cancel, steps=steps)
     except Cancelled:
         raise
     except TooLargeError as error:
@@ -97,10 +100,10 @@ def store_bundle(
     """Store the clippings of a bundle read by ``read_bundle`` (see ``import_bundle``)."""
     results = [ImportResult(shown, "failed", reason=problem) for problem in contents.problems]
     for entry in contents.entries:
-        results.append(
+        results.extend(
             store_extracted(
                 archive,
-                entry.extracted,
+                (entry.extracted,),
                 entry.original,
                 entry.original_name,
                 shown=shown,
@@ -124,7 +127,7 @@ def repair_original(archive: Archive, sha: str, data: bytes) -> str:
 
 def store_extracted(
     archive: Archive,
-    extracted: Extracted,
+    articles: Sequence[Extracted],
     data: bytes,
     name: str,
     *,
@@ -132,26 +135,42 @@ def store_extracted(
     tags: Sequence[str] = (),
     notes: str | None = None,
     sync: bool = True,
-) -> ImportResult:
-    """Store an extracted file unless it duplicates a clipping already there.
+) -> list[ImportResult]:
+    """Store the articles of an extracted file, each unless it duplicates a clipping
+    already there; one result per article.
 
-    The duplicate check, the claim on the original and the write of its file happen
-    in one database transaction (``ClippingStore.add_new``), so two programs importing
-    the same file at once store one clipping and never remove each other's files.
+    The duplicate checks, the claim on the original and the write of its file happen
+    in one database transaction (``ClippingStore.add_many``), so two programs importing
+    the same file at once store its clippings once and never remove each other's
+    files, and a file's articles are stored all together or not at all.
     """
-    new = new_clipping(extracted, data, name, notes)
+    news = [new_clipping(extracted, data, name, notes) for extracted in articles]
+    sha = news[0].sha256
     try:
-        clipping_id, created = archive.store.add_new(
-            new, tags, store_original=lambda: archive.originals.put(data)
+        outcomes = archive.store.add_many(
+            news,
+            tags,
+            store_originals=lambda created: archive.originals.put(data) if created else None,
         )
     except Exception as error:  # noqa: BLE001 - the reason goes into its result
-        forget_unclaimed(archive, new.sha256)
-        return store_failure(shown, error)
-    if created and extracted.has_text:
-        remember_related(archive, [clipping_id])
+        forget_unclaimed(archive, sha)
+        return [store_failure(part_shown(shown, extracted), error) for extracted in articles]
+    remember_related(
+        archive,
+        [i for (i, created), ex in zip(outcomes, articles, strict=True) if created and ex.has_text],
+    )
     if sync:
         archive.sync_quietly()
-    return stored_result(shown, name, extracted, clipping_id, created)
+    return [
+        stored_result(part_shown(shown, extracted), name, extracted, clipping_id, created)
+        for extracted, (clipping_id, created) in zip(articles, outcomes, strict=True)
+    ]
+
+
+def part_shown(shown: str, extracted: Extracted) -> str:
+    """How the results name one article of a file: the file, and for a file of
+    several articles the article's number (``news.mbox › 3``)."""
+    return shown if extracted.part is None else f"{shown} › {extracted.part}"
 
 
 def new_clipping(

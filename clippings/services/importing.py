@@ -25,7 +25,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from clippings.importers.bundle import read_bundle
-from clippings.model import ClippingsError, ImportReport, ImportResult
+from clippings.model import (
+    DEFAULT_OPTIONS,
+    ClippingsError,
+    ImportOptions,
+    ImportReport,
+    ImportResult,
+)
 from clippings.services.archive import Archive, Cancel, Report
 from clippings.services.extraction import ExtractionPool
 from clippings.services.files import expand
@@ -77,7 +83,7 @@ def import_paths(
     report: Report | None = None,
     cancel: Cancel | None = None,
     passwords: Mapping[str, str] | None = None,
-    password: str | None = None,
+    options: ImportOptions = DEFAULT_OPTIONS,
     tags: Sequence[str] = (),
     pool: ExtractionPool | None = None,
 ) -> ImportReport:
@@ -104,7 +110,8 @@ def import_paths(
         cancel: looked at while files are read; the files read so far are stored,
             the one being read is not.
         passwords: the password to try for a file, by its shown path.
-        password: the password to try for any other file that needs one.
+        options: what the user chose for every file (the password to try for any
+            file not in ``passwords``, the OCR languages).
         tags: tags to give every imported clipping.
         pool: the extraction workers to use (by default the program's shared pool).
     """
@@ -116,7 +123,7 @@ def import_paths(
         report=report,
         cancel=cancel,
         passwords=passwords or {},
-        password=password,
+        options=options,
         tags=tags,
     )
     return run.run()
@@ -128,16 +135,18 @@ def import_bytes(
     name: str,
     *,
     shown: str | None = None,
-    password: str | None = None,
+    options: ImportOptions = DEFAULT_OPTIONS,
     tags: Sequence[str] = (),
     sync: bool = True,
     pool: ExtractionPool | None = None,
     cancel: Cancel | None = None,
-) -> ImportResult:
-    """Import one file's bytes (a dropped file, the clipboard, a bundle member).
+) -> list[ImportResult]:
+    """Import one file's bytes (a dropped file, the clipboard, a bundle member): one
+    result per article (most files hold one; an mbox one per message).
 
     The bytes are read in a worker process of ``pool`` (by default the program's
-    shared pool), within its time and memory limits.
+    shared pool), within its time and memory limits. The articles of one file are
+    stored in one transaction.
 
     Raises:
         Cancelled: ``cancel()`` returned True while the file was being read.
@@ -146,12 +155,14 @@ def import_bytes(
     sha = sha256_of(data)
     existing = archive.store.find_duplicate(sha, None)
     if existing is not None:
-        return ImportResult(
-            shown, "duplicate", id=existing, reason=repair_original(archive, sha, data)
-        )
-    extracted = extract_file(pool or extraction_pool(), data, name, password, shown, cancel)
+        return [
+            ImportResult(
+                shown, "duplicate", id=existing, reason=repair_original(archive, sha, data)
+            )
+        ]
+    extracted = extract_file(pool or extraction_pool(), data, name, options, shown, cancel)
     if isinstance(extracted, ImportResult):
-        return extracted
+        return [extracted]
     return store_extracted(archive, extracted, data, name, shown=shown, tags=tags, sync=sync)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, CursorResult, delete, insert, or_, select
+from sqlalchemy import Connection, CursorResult, and_, delete, insert, or_, select
 
 from clippings.model import Extracted, published_to_iso, published_utc, tag_name
 from clippings.storage.queue import queue_changes
@@ -49,12 +49,21 @@ class AddingStore:
         def _attach(self, conn: Connection, ids: Sequence[int], name: str) -> list[int]: ...
 
     def find_duplicate(self, sha256: str, text_hash: str | None) -> int | None:
-        """The id of a clipping with the same bytes or the same normalised text."""
+        """The id of a clipping with the same bytes (any article of them) or the same
+        normalised text."""
         with self._reading() as conn:
             return self._duplicate(conn, sha256, text_hash)
 
-    def _duplicate(self, conn: Connection, sha256: str, text_hash: str | None) -> int | None:
+    def _duplicate(
+        self, conn: Connection, sha256: str, text_hash: str | None, part: int | None = -1
+    ) -> int | None:
+        """A clipping with the same bytes and, unless ``part`` is -1, the same article
+        of them; or one with the same normalised text."""
         condition = clippings.c.sha256 == sha256
+        if part is None:
+            condition = and_(condition, clippings.c.part.is_(None))
+        elif part != -1:
+            condition = and_(condition, clippings.c.part == part)
         if text_hash:
             condition = or_(condition, clippings.c.text_hash == text_hash)
         found = conn.execute(
@@ -83,7 +92,7 @@ class AddingStore:
         its writing and the commit that points at it.
         """
         with self._writing() as conn:
-            existing = self._duplicate(conn, new.sha256, new.text_hash)
+            existing = self._duplicate(conn, new.sha256, new.text_hash, new.extracted.part)
             if existing is not None:
                 return existing, False
             store_original()
@@ -109,7 +118,7 @@ class AddingStore:
         outcomes: list[tuple[int, bool]] = []
         with self._writing() as conn:
             for new in batch:
-                existing = self._duplicate(conn, new.sha256, new.text_hash)
+                existing = self._duplicate(conn, new.sha256, new.text_hash, new.extracted.part)
                 if existing is not None:
                     outcomes.append((existing, False))
                 else:
@@ -146,6 +155,7 @@ class AddingStore:
                     notes=new.notes,
                     original_name=new.original_name,
                     sha256=new.sha256,
+                    part=ex.part,
                     format=ex.format,
                     text_hash=new.text_hash,
                     has_text=ex.has_text,

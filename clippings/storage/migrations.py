@@ -249,6 +249,12 @@ def _v6_stored_analysis(conn: Connection) -> None:
 
 
 #: (version, migration), in order. Append only.
+def _v7_parts(conn: Connection) -> None:
+    # One original may hold several articles (an mbox's messages): each clipping says
+    # which. Existing clippings are each a whole file (NULL).
+    conn.execute(text("ALTER TABLE clippings ADD COLUMN part INTEGER"))
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _v1_initial),
     (2, _v2_saved_searches),
@@ -256,6 +262,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (4, _v4_reliable_queue),
     (5, _v5_list_indexes),
     (6, _v6_stored_analysis),
+    (7, _v7_parts),
 )
 
 LATEST = MIGRATIONS[-1][0]

@@ -64,6 +64,9 @@ clippings = Table(
     Column("notes", Text),
     Column("original_name", Text, nullable=False, default=""),
     Column("sha256", String(64), ForeignKey("originals.sha256"), nullable=False),
+    # Which article of an original that holds several (an mbox's message), from 1;
+    # NULL when the original is one article (schema 7).
+    Column("part", Integer),
     Column("format", String(16), nullable=False, default=""),
     # SHA-256 of the normalised article text (case, spacing and punctuation folded):
     # the same article imported from other bytes is a duplicate. NULL without text.

@@ -76,7 +76,7 @@ class Importing(QObject):
             return None
 
         def run(report: Any, cancel: Any) -> ImportReport:
-            return ImportReport(results=(import_bytes(w.archive, data, name),))
+            return ImportReport(results=tuple(import_bytes(w.archive, data, name)))
 
         job = Job(IMPORTING, run)
         job.finished.connect(self._on_import_job_finished)

@@ -10,7 +10,7 @@ import pytest
 
 from clippings.importers import pdf
 from clippings.importers.pdf import PdfImporter, clean_author, clean_title, parse_pdf_date
-from clippings.model import Extracted, ExtractionError, PasswordRequiredError
+from clippings.model import Extracted, ExtractionError, ImportOptions, PasswordRequiredError
 
 importer = PdfImporter()
 MINUS_4 = timezone(-timedelta(hours=4))
@@ -19,7 +19,7 @@ PLUS_5_30 = timezone(timedelta(hours=5, minutes=30))
 
 def extract(corpus: Path, path: str, password: str | None = None) -> Extracted:
     file = corpus / "pdf" / path
-    return importer.extract(file.read_bytes(), file.name, password=password)
+    return importer.extract(file.read_bytes(), file.name, ImportOptions(password=password))
 
 
 def squash(text: str) -> str:

@@ -9,7 +9,7 @@ import os
 import signal
 import time
 
-from clippings.model import ExtractionError, PasswordRequiredError
+from clippings.model import ExtractionError, ImportOptions, PasswordRequiredError
 
 
 def add(a: int, b: int) -> int:
@@ -82,4 +82,4 @@ def extract_as(data: bytes, name: str, password: str | None) -> tuple[int, objec
         os.kill(os.getpid(), signal.SIGKILL)
     if "hang" in name:
         time.sleep(3600)
-    return os.getpid(), importers.extract(data, name, password=password)
+    return os.getpid(), importers.extract(data, name, ImportOptions(password=password))

@@ -108,9 +108,9 @@ def test_purge_keeps_an_original_another_clipping_uses(archive):
     from clippings.services.importing import store_extracted
 
     data = b"the same bytes"
-    first = store_extracted(
+    [first] = store_extracted(
         archive,
-        Extracted(text="First article text.", format="text", title="One"),
+        [Extracted(text="First article text.", format="text", title="One")],
         data,
         "a.txt",
         shown="a.txt",

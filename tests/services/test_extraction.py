@@ -37,7 +37,7 @@ def pool():
 def test_a_real_file_reads_in_a_worker_as_it_does_in_the_window(pool, seed):
     data = seed.read_bytes()
 
-    extracted = pool.extract(data, seed.name)
+    (extracted,) = pool.extract(data, seed.name)
 
     assert extracted == importers.extract(data, seed.name)
     assert extracted.title and extracted.provenance["title"]
@@ -122,7 +122,7 @@ def test_a_pdf_that_inflates_past_the_memory_limit_is_too_large_not_damaged(corp
         with pytest.raises(TooLargeError, match="it needs more than 400 MB of memory"):
             pool.extract(flate_bomb(512), "bomb.pdf")
         simple = corpus / "pdf/pdfminer.six/simple1.pdf"
-        assert pool.extract(simple.read_bytes(), simple.name).has_text
+        assert pool.extract(simple.read_bytes(), simple.name)[0].has_text
 
 
 @pytest.mark.parametrize("crash", [hostile_tasks.exit_at_once, hostile_tasks.kill_itself])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from clippings.model import Extracted, Progress
+from clippings.model import DEFAULT_OPTIONS, Extracted, ImportOptions, Progress
 from clippings.services import import_paths, import_run, importing, index_updates
 from clippings.services.extraction import Cancel, ExtractionPool
 from tests.services import hostile_tasks
@@ -26,12 +26,20 @@ class NotingPool(ExtractionPool):
         self._lock = threading.Lock()
 
     def extract(
-        self, data: bytes, name: str, password: str | None = None, *, cancel: Cancel | None = None
-    ) -> Extracted:
-        reader, extracted = self.call(hostile_tasks.extract_as, data, name, password, cancel=cancel)
+        self,
+        data: bytes,
+        name: str,
+        options: ImportOptions = DEFAULT_OPTIONS,
+        *,
+        cancel: Cancel | None = None,
+        steps: object = None,
+    ) -> tuple[Extracted, ...]:
+        reader, extracted = self.call(
+            hostile_tasks.extract_as, data, name, options.password, cancel=cancel
+        )
         with self._lock:
             self.readers.add(reader)
-        return extracted  # type: ignore[return-value]
+        return (extracted,)  # type: ignore[return-value]
 
 
 def articles(corpus: Path, folder: Path, count: int, first: int = 0) -> list[Path]:

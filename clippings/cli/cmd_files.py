@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clippings.cli.output import EXIT_FAILED, EXIT_OK, _emit_json, _ids, _ProgressBar
-from clippings.model import ImportOptions, ImportReport
+from clippings.model import ImportReport
 
 if TYPE_CHECKING:
     from clippings.services.archive import Archive
@@ -24,7 +24,7 @@ def cmd_import(archive: Archive, args: argparse.Namespace) -> int:
     try:
         from clippings.services.importing import import_paths
 
-        options = ImportOptions(
+        options = archive.import_options(
             password=args.password, ocr_languages=ocr_languages(args.ocr_lang or "")
         )
         report = import_paths(archive, args.paths, report=bar, tags=args.tag or (), options=options)

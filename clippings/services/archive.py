@@ -12,6 +12,7 @@ flag and knows nothing of Qt.
 from __future__ import annotations
 
 import builtins
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -22,6 +23,7 @@ from pathlib import Path
 from clippings.model import (
     CheckProblem,
     Clipping,
+    ImportOptions,
     NotFoundError,
     QueryError,
     ReadOnlyArchiveError,
@@ -158,6 +160,36 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
 
     def delete_saved_search(self, name: str) -> None:
         self.store.delete_saved_search(name)
+
+    # --- What imports use ----------------------------------------------------------------
+
+    def ocr_languages(self) -> tuple[str, ...]:
+        """The languages chosen for this archive's OCR (Tesseract codes such as
+        ``eng``, ``chi_sim``); empty means automatic (the script found on each page
+        picks them)."""
+        chosen = self.store.meta(OCR_LANGUAGES_KEY) or ""
+        return tuple(code for code in chosen.split("+") if code)
+
+    def set_ocr_languages(self, languages: Iterable[str]) -> None:
+        """Choose the OCR languages of this archive (none: automatic).
+
+        Raises:
+            ValueError: a code is not a Tesseract language code.
+        """
+        self.require_writable()
+        codes = tuple(dict.fromkeys(code.strip() for code in languages if code.strip()))
+        for code in codes:
+            if not _LANGUAGE_CODE.fullmatch(code):
+                raise ValueError(f"{code!r} is not a Tesseract language code (such as eng)")
+        self.store.set_meta(OCR_LANGUAGES_KEY, "+".join(codes))
+
+    def import_options(
+        self, *, password: str | None = None, ocr_languages: Iterable[str] = ()
+    ) -> ImportOptions:
+        """The options of an import into this archive: the languages given, else the
+        archive's own."""
+        languages = tuple(ocr_languages) or self.ocr_languages()
+        return ImportOptions(password=password, ocr_languages=languages)
 
     def original(self, clipping_id: int) -> bytes:
         """The bytes of the file a clipping was imported from."""
@@ -315,6 +347,12 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
             self._changed = watch_file(self.path / DATABASE_NAME, self.store.own_changes).changed
             return False
         return self._changed()
+
+
+#: The archive's OCR languages, in ``archive_meta`` ("eng+deu"; empty: automatic).
+OCR_LANGUAGES_KEY = "ocr_languages"
+#: A Tesseract language code: ``eng``, ``chi_sim``, ``deu_latf``.
+_LANGUAGE_CODE = re.compile(r"[a-z]{3}(?:_[a-z]+)?")
 
 
 def _is_colour(value: str) -> bool:

@@ -63,7 +63,14 @@ class Importing(QObject):
         w = self.window
         if not w.writable():
             return None
-        job = Job(IMPORTING, import_paths, w.archive, [str(p) for p in paths], passwords=passwords)
+        job = Job(
+            IMPORTING,
+            import_paths,
+            w.archive,
+            [str(p) for p in paths],
+            passwords=passwords,
+            options=w.archive.import_options(),
+        )
         job.finished.connect(self._on_import_job_finished)
         job.failed.connect(w.job_status.on_job_failed)
         return w.jobs.submit(job)
@@ -76,7 +83,8 @@ class Importing(QObject):
             return None
 
         def run(report: Any, cancel: Any) -> ImportReport:
-            return ImportReport(results=tuple(import_bytes(w.archive, data, name)))
+            options = w.archive.import_options()
+            return ImportReport(results=tuple(import_bytes(w.archive, data, name, options=options)))
 
         job = Job(IMPORTING, run)
         job.finished.connect(self._on_import_job_finished)

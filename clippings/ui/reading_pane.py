@@ -1,8 +1,10 @@
-"""The reading pane: a clipping's metadata, then its article text.
+"""The reading pane: a clipping's metadata, then its article text; for a scan or a
+photo, its pages beside the recognised text.
 
 Rendering never touches the network: the text browser refuses every resource (no
 remote images, no stylesheets, no scripts — Qt runs none anyway), and links open in
-the system browser only when clicked.
+the system browser only when clicked. Page images come from the archive (rendered in
+the extraction workers), never from the article's HTML.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -24,10 +28,23 @@ from PySide6.QtWidgets import (
 
 from clippings.model import PROVENANCE_LABELS, Clipping, Quote, published_to_iso
 
-#: Sources that are a guess rather than something the file declared.
 TAG_STYLE = "background-color: #e4e4e4; color: #222"
 
-GUESSED = {"derived", "text-heuristic", "html-heuristic", "pdf-heuristic", "detected"}
+#: Sources that are a guess rather than something the file declared (and every
+#: ``*-heuristic`` source).
+GUESSED = {"derived", "detected"}
+
+
+def is_guess(source: str | None) -> bool:
+    return source is not None and (source in GUESSED or source.endswith("-heuristic"))
+
+
+def shows_pages(clipping: Clipping) -> bool:
+    """Whether the reading pane shows the clipping's pages beside its text: a scan or a
+    photo, read by OCR or still without text."""
+    return clipping.provenance.get("text") == "ocr" or (
+        not clipping.has_text and clipping.format in ("pdf", "image")
+    )
 
 
 class OfflineTextBrowser(QTextBrowser):
@@ -56,7 +73,7 @@ class OfflineTextBrowser(QTextBrowser):
 def guess_note(clipping: Clipping, field: str) -> str:
     """Why a value is a guess ("" when the file declared it or the user set it)."""
     source = clipping.provenance.get(field)
-    if source not in GUESSED:
+    if not is_guess(source):
         return ""
     return PROVENANCE_LABELS.get(source or "", "guessed")
 
@@ -119,9 +136,34 @@ def header_html(clipping: Clipping) -> str:
             + html.escape("; ".join(guesses))
             + "</p>"
         )
+    facts = provenance_facts(clipping)
+    if facts:
+        parts.append(
+            "<p style='margin: 0; color: gray; font-size: small'>" + html.escape(facts) + "</p>"
+        )
     if clipping.trashed:
         parts.append("<p style='color: #a33'>This clipping is in the trash.</p>")
     return "\n".join(parts)
+
+
+def provenance_facts(clipping: Clipping) -> str:
+    """What the reader should know of where the text came from, in plain words: text
+    recognised by OCR (with its confidence), a page printed from a browser."""
+    facts = clipping.provenance
+    said = []
+    if facts.get("text") == "ocr":
+        line = "Text recognised in the image (OCR)"
+        confidence = facts.get("ocr_confidence")
+        if confidence:
+            line += f", mean confidence {confidence}%"
+        languages = facts.get("ocr_languages")
+        if languages:
+            line += f", languages {languages.replace('+', ', ')}"
+        said.append(line + ": check names and numbers against the page.")
+    printed = facts.get("printed")
+    if printed:
+        said.append(f"Printed from a browser on {printed.replace('T', ' ')[:16]}.")
+    return " ".join(said)
 
 
 def quotes_html(quotes: Sequence[Quote]) -> str:
@@ -134,16 +176,87 @@ def quotes_html(quotes: Sequence[Quote]) -> str:
     return f"<hr><h4>Quotations ({len(quotes)})</h4><ul>{items}</ul>"
 
 
+class PageView(QScrollArea):
+    """A scan's or photo's pages, one under the other, as wide as the view."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readingPages")
+        self.setWidgetResizable(True)
+        self.setMinimumWidth(160)
+        self.setAccessibleName("Pages of the original")
+        self.pixmaps: list[QPixmap] = []
+        self._labels: list[QLabel] = []
+        holder = QWidget(self)
+        self._layout = QVBoxLayout(holder)
+        self._layout.setContentsMargins(4, 4, 4, 4)
+        self._note = QLabel("", holder)
+        self._note.setStyleSheet("color: gray")
+        self._note.setWordWrap(True)
+        self._layout.addWidget(self._note)
+        self._layout.addStretch(1)
+        self.setWidget(holder)
+
+    def show_note(self, note: str) -> None:
+        """No pages, a word instead ("Loading the pages…", why they cannot be shown)."""
+        self.set_pages([])
+        self._note.setText(note)
+        self._note.setVisible(bool(note))
+
+    def set_pages(self, pages: Sequence[bytes]) -> None:
+        """Show these pages (PNG or JPEG bytes); a page Qt cannot read is left out."""
+        for label in self._labels:
+            self._layout.removeWidget(label)
+            label.deleteLater()
+        self._labels = []
+        self.pixmaps = []
+        for data in pages:
+            pixmap = QPixmap()
+            if pixmap.loadFromData(data):
+                self.pixmaps.append(pixmap)
+        for number, _ in enumerate(self.pixmaps, 1):
+            label = QLabel(self.widget())
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+            label.setAccessibleName(f"Page {number}")
+            self._layout.insertWidget(self._layout.count() - 1, label)
+            self._labels.append(label)
+        self._note.setVisible(not self.pixmaps and bool(self._note.text()))
+        if self.pixmaps:
+            self._note.setText("")
+            self._note.setVisible(False)
+        self._scale()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._scale()
+
+    def _scale(self) -> None:
+        width = max(80, self.viewport().width() - 12)
+        for label, pixmap in zip(self._labels, self.pixmaps, strict=True):
+            if label.pixmap().width() != min(width, pixmap.width()):
+                label.setPixmap(
+                    pixmap.scaledToWidth(
+                        min(width, pixmap.width()), Qt.TransformationMode.SmoothTransformation
+                    )
+                )
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(360, 480)
+
+
 class ReadingPane(QWidget):
     """Shows one clipping.
 
     Signals:
         edit_requested(int): the user wants to edit the clipping's metadata.
         open_original_requested(int): the user wants to see the original file.
+        pages_wanted(int): a scan or photo is shown: its pages should be loaded (and
+            handed to ``show_pages``).
     """
 
     edit_requested = Signal(int)
     open_original_requested = Signal(int)
+    pages_wanted = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -166,10 +279,19 @@ class ReadingPane(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.original_button)
+        self.pages = PageView(self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("readingSplitter")
+        self.splitter.addWidget(self.pages)
+        self.splitter.addWidget(self.browser)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.pages.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
-        layout.addWidget(self.browser, 1)
+        layout.addWidget(self.splitter, 1)
         self.edit_button.clicked.connect(self._on_edit_button_clicked)
         self.original_button.clicked.connect(self._on_original_button_clicked)
         self.show_clipping(None)
@@ -186,13 +308,33 @@ class ReadingPane(QWidget):
         self.placeholder.setVisible(not has)
         if clipping is None:
             self.browser.clear()
+            self.pages.hide()
             return
         if not clipping.has_text:
             body_html = (
-                "<p style='color: gray'>This file has no text layer (a scan): it is stored "
-                "with its metadata, and “Open original” shows it.</p>"
+                "<p style='color: gray'>No text could be read in this file (a scan without "
+                "a text layer, or a picture): it is stored with its metadata. "
+                "Clipping › Recognise Text reads it again, and “Open original” shows it.</p>"
             )
         self.browser.setHtml(header_html(clipping) + "<hr>" + body_html + quotes_html(quotes))
+        if shows_pages(clipping):
+            if not self.pages.isVisible() or self.pages.pixmaps:
+                self.pages.show_note("Loading the pages…")
+            self.pages.show()
+            self.pages_wanted.emit(clipping.id)
+        else:
+            self.pages.hide()
+            self.pages.set_pages([])
+
+    def show_pages(self, clipping_id: int, pages: Sequence[bytes], note: str = "") -> None:
+        """The pages of a scan or photo, if that clipping is still the one shown;
+        ``note`` says why there are none."""
+        if self.clipping is None or self.clipping.id != clipping_id:
+            return
+        if pages:
+            self.pages.set_pages(pages)
+        else:
+            self.pages.show_note(note or "The pages cannot be shown.")
 
     def show_gone(self, title: str, message: str) -> None:
         """Say that the clipping that was shown is no longer there (``message``, plain

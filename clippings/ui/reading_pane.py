@@ -56,7 +56,7 @@ class OfflineTextBrowser(QTextBrowser):
 def guess_note(clipping: Clipping, field: str) -> str:
     """Why a value is a guess ("" when the file declared it or the user set it)."""
     source = clipping.provenance.get(field)
-    if source not in GUESSED:
+    if source not in GUESSED and not (source or "").endswith("-heuristic"):
         return ""
     return PROVENANCE_LABELS.get(source or "", "guessed")
 

@@ -4,12 +4,12 @@
 Writes a few news pages of its own (a headline, a byline, a date line, paragraphs, the
 outlet in ``<title>``), serves them from a local ``http.server`` and has Chromium print
 each one with its default header and footer (the print time and the page's title at the
-top, the URL and "n/m" at the bottom). The PDFs land in ``tests/data/print/`` beside
-the text each page shows (``<name>.txt``: headline, byline, date line and paragraphs,
-a blank line between two) and a ``pages.json`` with what the tests expect of each. The
-pages are served under made-up host names (``www.coastal-herald.example``, mapped to
-127.0.0.1 by ``--host-resolver-rules``) so that the footer's URL names the outlet as a
-real one would.
+top, the URL and "n/m" at the bottom), and one of them again without them. The PDFs land
+in ``tests/data/print/`` beside the text each page shows (``<name>.txt``: headline,
+byline, date line and paragraphs, a blank line between two) and a ``pages.json`` with
+what the tests expect of each. The pages are served under made-up host names
+(``www.coastal-herald.example``, mapped to 127.0.0.1 by ``--host-resolver-rules``) so
+that the footer's URL names the outlet as a real one would.
 
 Not run in CI (it needs Chromium); the tests read the committed files::
 
@@ -50,6 +50,8 @@ class ArticlePage:
     #: The date line's day as ISO 8601 (what the importer should find), or None.
     published: str | None
     paragraphs: tuple[str, ...]
+    #: Also print it with the header and footer turned off (``<name>-no-margins.pdf``).
+    also_without_margins: bool = False
 
     @property
     def title(self) -> str:
@@ -117,6 +119,7 @@ PAGES = (
             "what matters,\u201d said Maggie Flynn, who has fished from the harbour since "
             "she was a girl.",
         ),
+        also_without_margins=True,
     ),
     ArticlePage(
         name="sturm-faehre",
@@ -267,7 +270,9 @@ def _serve(folder: Path) -> tuple[ThreadingHTTPServer, int]:
     return server, server.server_address[1]
 
 
-def _print(chromium: str, url: str, out: Path, rules: str, profile: Path) -> None:
+def _print(
+    chromium: str, url: str, out: Path, rules: str, profile: Path, *, margins: bool = True
+) -> None:
     # Headless Chromium prints its header and footer by default (only
     # --no-pdf-header-footer turns them off).
     command = [
@@ -279,6 +284,7 @@ def _print(chromium: str, url: str, out: Path, rules: str, profile: Path) -> Non
         f"--user-data-dir={profile}",
         f"--host-resolver-rules={rules}",
         f"--print-to-pdf={out}",
+        *([] if margins else ["--no-pdf-header-footer"]),
         url,
     ]
     subprocess.run(command, check=True, capture_output=True, timeout=180)
@@ -315,8 +321,20 @@ def main() -> None:
                     "outlet": page.outlet,
                     "published": page.published,
                     "language": page.lang,
+                    "margins": True,
                 }
                 print(f"{pdf.relative_to(REPO) if pdf.is_relative_to(REPO) else pdf}: {url}")
+                if page.also_without_margins:
+                    # No header or footer: nothing tells the URL, but the browser's
+                    # name in the file still says it was printed (its date is no
+                    # publication date).
+                    name = f"{page.name}-no-margins"
+                    plain = args.out / f"{name}.pdf"
+                    _print(
+                        args.chromium, url, plain, rules, Path(temporary) / "profile", margins=False
+                    )
+                    (args.out / f"{name}.txt").write_text(page.shown_text(), encoding="utf-8")
+                    expected[name] = {**expected[page.name], "url": None, "margins": False}
         finally:
             server.shutdown()
     (args.out / "pages.json").write_text(

@@ -64,8 +64,10 @@ _SAME_LINE = 1.5
 
 @dataclass
 class _MarkLine:
+    """A margin line and the browser's components it holds (``datetime``, ``url``,
+    ``counter``), with what is left of it (the page's title, or nothing)."""
+
     line: Line
-    page: int
     top: bool
     parts: dict[str, re.Match[str]]
     rest: str
@@ -192,7 +194,7 @@ def _marks_of(page: Page) -> list[_MarkLine]:
             continue
         parts, rest = _parts(line.text)
         if parts:
-            found.append(_MarkLine(line, page.number, top, parts, rest))
+            found.append(_MarkLine(line, top, parts, rest))
     return found
 
 
@@ -239,14 +241,14 @@ def browser_print(
         return None
     total = total or len(pages)
     title = info.get("Title")
-    shown: list[tuple[Page, list[_MarkLine]]] = []
+    shown: list[Page] = []
     for page in with_text:
         marks = [m for m in _marks_of(page) if _is_mark(m, title)]
         kinds = {kind for m in marks for kind in m.parts}
         counted = any(_counts_page(m.parts.get("counter"), page.number, total) for m in marks)
         if "datetime" in kinds and (counted or "url" in kinds):
-            shown.append((page, marks))
-    if not shown or shown[0][0] is not with_text[0]:
+            shown.append(page)
+    if not shown or shown[0] is not with_text[0]:
         return None
     if len(shown) < max(1, math.ceil(_SHARE * len(with_text))):
         return None

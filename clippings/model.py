@@ -50,6 +50,7 @@ PROVENANCE_LABELS = {
     "text-dateline": "from a dateline in the text",
     "html-heuristic": "guessed from the page",
     "pdf-heuristic": "guessed from the first page",
+    "pdf-date-heuristic": "guessed from when the PDF file was made",
     "text-heuristic": "guessed from the text",
     "url": "derived from the URL",
     "derived": "made up from the text (no headline found)",

@@ -81,6 +81,7 @@ def cmd_show(archive: Archive, args: argparse.Namespace) -> int:
     line("Outlet", clipping.outlet)
     line("Author", clipping.author)
     line("Published", published_to_iso(clipping.published))
+    line("Printed", provenance.get("printed"), "-")  # a browser's print to PDF: not published
     line("Language", clipping.language)
     line("URL", clipping.url)
     line("Page", clipping.page)

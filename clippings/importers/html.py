@@ -7,6 +7,9 @@ otherwise. The chosen text then loses what a press clipping never wants: the hea
 repeated as the first line, bylines and datelines above the article, and the trail of
 "share this", newsletter, cookie, related-links and photo-credit paragraphs below it,
 and gains the paragraphs of prose both passes skipped among the article's own ones.
+A page whose text sits directly in ``<body>`` (no ``<p>``: old and hand-written pages)
+is no article to trafilatura: its visible text is the article then
+(``html_body.bare_text``), in paragraphs at ``<br><br>`` and block boundaries.
 
 Metadata is read from the page's own structured data first (JSON-LD ``NewsArticle``
 and friends, OpenGraph, ``<meta>`` tags), and only then from trafilatura's guesses; each
@@ -25,7 +28,14 @@ concern: it skips that folder. Nothing here ever fetches a remote resource.
 
 from __future__ import annotations
 
-from clippings.importers.html_body import choose, run_extractor, tokens, without_code
+from clippings.importers.html_body import (
+    bare_text,
+    choose,
+    prefer_bare_text,
+    run_extractor,
+    tokens,
+    without_code,
+)
 from clippings.importers.html_cleanup import trim, visible_lead, with_lead, with_missed
 from clippings.importers.html_decoding import NOT_FOUND, decode_page, looks_like_html, parse_html
 from clippings.importers.html_fields import page_fields, pick
@@ -76,6 +86,9 @@ def extract_article(text: str) -> Extracted:
     if len(reference) < 50:
         reference = []
     chosen = choose(default, precise, reference)
+    if chosen is None or chosen.fallback:
+        # Text directly in <body>, with no <p>: the extractor sees no article in it.
+        chosen = prefer_bare_text(chosen, bare_text(visible))
     if chosen is None:
         raise ExtractionError(NOT_FOUND)
     guesses = default.document if default is not None else None

@@ -84,7 +84,9 @@ def _blocks(body: Any) -> list[Block]:
         if text:
             blocks.append(Block("p", text, f"<p>{html_lib.escape(text, quote=False)}</p>"))
 
-    if body.tag == "body":  # a fallback's bare element (a lone <nav>) is no article
+    # The extractor's last resort hands back one bare element of the page: a lone <nav>
+    # is no article, but a <span> or <div> holding the body's text starts with it.
+    if body.tag not in _FURNITURE:
         loose(body.text)
     for element in body:
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -176,10 +178,16 @@ _THIN_WORDS = 60
 
 @dataclass
 class Candidate:
-    """One extractor pass: its text as blocks, and its document (the metadata guesses)."""
+    """One extractor pass: its text as blocks, and its document (the metadata guesses).
+
+    ``fallback`` is True when the extractor found no article structure and handed back
+    one bare element of the page (its last resort, which loses text sitting directly
+    in ``<body>``: the part before the first ``<br>``).
+    """
 
     blocks: list[Block]
     document: Any
+    fallback: bool = False
 
     @property
     def tokens(self) -> list[str]:
@@ -200,7 +208,7 @@ def run_extractor(tree: HtmlElement, *, url: str | None, **settings: Any) -> Can
     if body is None:
         return None
     blocks = _blocks(body)
-    return Candidate(blocks, document) if blocks else None
+    return Candidate(blocks, document, fallback=body.tag != "body") if blocks else None
 
 
 # A block this long at the edge of the default's text is article, whatever the precise
@@ -231,7 +239,9 @@ def _edges_trimmed(default: Candidate, precise: Candidate) -> Candidate:
         start += 1
     while end > start and dropped(default.blocks[end - 1]):
         end -= 1
-    return Candidate(default.blocks[start:end] or default.blocks, default.document)
+    return Candidate(
+        default.blocks[start:end] or default.blocks, default.document, default.fallback
+    )
 
 
 def choose(
@@ -254,6 +264,128 @@ def choose(
     if containment(default.tokens, precise.tokens) < 0.5:
         return default
     return _edges_trimmed(default, precise)
+
+
+# --- the page's bare text, when the extractor finds no article -----------------------------
+
+
+def _tags(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+#: Elements that end a paragraph of bare text (a ``<br>`` ends a line, two end a paragraph).
+_BLOCK_TAGS = _tags(
+    "p div section article main center blockquote pre address figure figcaption ul ol li "
+    "dl dt dd table thead tbody tfoot tr td th caption hr fieldset details summary "
+    "h1 h2 h3 h4 h5 h6 body"
+)
+#: Elements whose text is never the article's: the page's furniture and its widgets.
+_FURNITURE = HIDDEN | _tags(
+    "header aside form select option datalist menu dialog svg math iframe object embed "
+    "canvas audio video map label input textarea"
+)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Left-out elements that still end the paragraph around them (they are boxes of their own).
+_BOXES = _BLOCK_TAGS | _tags(
+    "nav header footer aside form menu dialog iframe object embed canvas audio video map "
+    "noscript template"
+)
+
+
+def _shown(element: Any) -> bool:
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return not (
+        element.get("hidden") is not None
+        or (element.get("aria-hidden") or "").lower() == "true"
+        or "display:none" in style
+        or "visibility:hidden" in style
+    )
+
+
+def bare_text(tree: HtmlElement) -> Candidate | None:
+    """The visible text of the page's ``<body>`` as paragraphs: the last resort for a
+    page whose text sits directly in ``<body>`` (or in ``<div>``s and table cells) with
+    no ``<p>``, which the extractor does not see as an article.
+
+    Scripts, style sheets, navigation, headers, footers, asides and forms are left out;
+    paragraphs end at block elements and at a blank line made of two ``<br>``; a single
+    ``<br>`` is a line break inside a paragraph. None when nothing is left.
+    """
+    body = tree.find(".//body")
+    if body is None:
+        body = tree
+    found: list[Block] = []
+    lines: list[str] = [""]
+    kind = ["p"]
+
+    def add(text: str | None) -> None:
+        if text:
+            lines[-1] += _SPACE.sub(" ", text)  # a newline in the source is a space
+
+    def end_paragraph() -> None:
+        kept = [tidy(line) for line in lines]
+        kept = [line for line in kept if line]
+        if kept:
+            text = "\n".join(kept)
+            escaped = "<br>".join(html_lib.escape(line, quote=False) for line in kept)
+            markup = f"<h2>{escaped}</h2>" if kind[0] == "heading" else f"<p>{escaped}</p>"
+            found.append(Block(kind[0], text, markup))
+        lines[:] = [""]
+        kind[0] = "p"
+
+    def line_break() -> None:
+        if tidy(lines[-1]):
+            lines.append("")
+        elif any(tidy(line) for line in lines):
+            end_paragraph()  # a second <br> in a row: a blank line
+
+    def walk(element: Any) -> None:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if not tag:  # a comment or processing instruction: only its tail is text
+            return
+        if tag in _FURNITURE or tag == "script" or not _shown(element):
+            if tag in _BOXES:
+                end_paragraph()
+            return
+        if tag == "br":
+            line_break()
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            end_paragraph()
+        if tag in _HEADINGS:
+            kind[0] = "heading"
+        add(element.text)
+        for child in element:
+            walk(child)
+            add(child.tail)
+        if block:
+            end_paragraph()
+
+    if isinstance(body.tag, str):
+        walk(body)
+    end_paragraph()
+    return Candidate(found, None, fallback=True) if found else None
+
+
+def prefer_bare_text(chosen: Candidate | None, bare: Candidate | None) -> Candidate | None:
+    """The page's bare text instead of the extractor's choice, when the extractor found
+    nothing, or fell back on the bare body itself (the same words, give or take a menu):
+    then the bare text has the paragraphs (``<br><br>``) and leaves the menus out.
+
+    A fallback that is a part of the page (a region the extractor's last resort picked
+    out of a larger page) stays: the whole body would add the page's teasers.
+    """
+    if bare is None:
+        return chosen
+    if chosen is None:
+        return bare
+    if not chosen.fallback:
+        return chosen
+    ours, theirs = chosen.tokens, bare.tokens
+    if containment(ours, theirs) >= 0.9 and containment(theirs, ours) >= 0.8:
+        return Candidate(bare.blocks, chosen.document, fallback=True)
+    return chosen
 
 
 def without_code(tree: HtmlElement) -> HtmlElement:

@@ -9,7 +9,14 @@ same layout objects. The steps live in their own modules:
 * ``pdf_document``: the pdfminer plumbing (opening, passwords, reading pages, damage);
 * ``pdf_layout``: one page's characters as lines and boxes in reading order;
 * ``pdf_text``: running heads and folios out, paragraphs and hyphenated words rebuilt;
-* ``pdf_metadata``: the Info dictionary, XMP, their dates, the first page's heading.
+* ``pdf_metadata``: the Info dictionary, XMP, their dates, the first page's heading;
+* ``pdf_print``: a page a web browser printed (its header and footer, the outlet in the
+  title).
+
+A PDF's creation date says when the file was made, which is at most a guess at when the
+article was published (``pdf-date-heuristic``, shown as a guess); a browser's print is
+never dated by it: its print time is kept as the ``printed`` fact, and the date is the
+article's own date line, if it prints one.
 
 pdfminer is imported inside functions: importing the package list must stay cheap.
 """
@@ -29,6 +36,7 @@ from clippings.importers.pdf_document import (
     read_pages,
     reason_of,
 )
+from clippings.importers.pdf_layout import Page
 from clippings.importers.pdf_metadata import (
     clean_author,
     clean_title,
@@ -39,8 +47,28 @@ from clippings.importers.pdf_metadata import (
     parse_xmp_date,
     xmp_metadata,
 )
-from clippings.importers.pdf_text import compose, drop_running_heads, paragraphs_of
-from clippings.model import DEFAULT_OPTIONS, Extracted, ExtractionError, ImportOptions, Published
+from clippings.importers.pdf_print import (
+    PrintMarks,
+    browser_made,
+    browser_print,
+    dateline_of,
+    drop_print_marks,
+    split_outlet,
+)
+from clippings.importers.pdf_text import (
+    Paragraph,
+    compose,
+    drop_running_heads,
+    paragraphs_of,
+)
+from clippings.model import (
+    DEFAULT_OPTIONS,
+    Extracted,
+    ExtractionError,
+    ImportOptions,
+    Published,
+    published_to_iso,
+)
 
 _T = TypeVar("_T")
 
@@ -95,6 +123,9 @@ def _extract(data: bytes, name: str, password: str | None) -> Extracted:
     pages, warnings = read_pages(document, MAX_PAGES)
     if total and total > MAX_PAGES:
         warnings.append(f"only the first {MAX_PAGES} of {total} pages were read")
+    marks = browser_print(pages, info, total)
+    if marks is not None:
+        drop_print_marks(pages, marks)
     drop_running_heads(pages)
     paragraphs = paragraphs_of(pages)
     text = compose(paragraphs) if paragraphs else ""
@@ -105,11 +136,13 @@ def _extract(data: bytes, name: str, password: str | None) -> Extracted:
         warnings.insert(0, NO_TEXT_SCAN if scan else NO_TEXT_BLANK)
 
     provenance: dict[str, str] = {}
+    printed = marks is not None or browser_made(info)
     title = _pick(
         provenance,
         "title",
         (clean_title(info.get("Title")), "pdf-info"),
         (clean_title(xmp.get("dc:title")), "pdf-xmp"),
+        (clean_title(marks.header_title) if marks else None, "print-footer"),
         (first_page_heading(pages) if has_text else None, "pdf-heuristic"),
         (PurePath(name).stem or name, "derived"),
     )
@@ -119,18 +152,16 @@ def _extract(data: bytes, name: str, password: str | None) -> Extracted:
         (clean_author(info.get("Author")), "pdf-info"),
         (clean_author(xmp.get("dc:creator")), "pdf-xmp"),
     )
-    published = _pick(
-        provenance,
-        "published",
-        (_maybe(parse_xmp_date, xmp.get("photoshop:DateCreated")), "pdf-xmp"),
-        (_maybe(parse_pdf_date, info.get("CreationDate")), "pdf-info"),
-        (_maybe(parse_xmp_date, xmp.get("xmp:CreateDate")), "pdf-xmp"),
-        (_maybe(parse_xmp_date, xmp.get("dc:date")), "pdf-xmp"),
-    )
-    if published is None and has_text:
-        first_page = next((p.number for p in pages if p.boxes), None)
-        head = "\n\n".join("\n".join(p.lines) for p in paragraphs if p.page == first_page)
-        published = _pick(provenance, "published", (date_in_text(head[:4000]), "pdf-heuristic"))
+    url = _pick(provenance, "url", (marks.url if marks else None, "print-footer"))
+    outlet = None
+    if printed and title and provenance["title"] != "derived":
+        title, outlet = split_outlet(title, url)
+        _pick(provenance, "outlet", (outlet, "pdf-heuristic"))
+    if printed:
+        _printed_fact(provenance, marks, info)
+        published = _pick(provenance, "published", (dateline_of(pages), "pdf-heuristic"))
+    else:
+        published = _published(provenance, info, xmp, pages, paragraphs, has_text)
     language = _pick(
         provenance, "language", (detect_language(text) if has_text else None, "detected")
     )
@@ -140,12 +171,52 @@ def _extract(data: bytes, name: str, password: str | None) -> Extracted:
         title=title,
         html=text_to_html(text) if has_text else None,
         author=author,
+        outlet=outlet,
+        url=url,
         published=published,
         language=language,
         provenance=provenance,
         has_text=has_text,
         warnings=tuple(warnings),
     )
+
+
+def _published(
+    provenance: dict[str, str],
+    info: dict[str, str],
+    xmp: dict[str, str],
+    pages: list[Page],
+    paragraphs: list[Paragraph],
+    has_text: bool,
+) -> Published | None:
+    """The metadata's content date, else the file's creation date or the first page's
+    date, both guesses: a PDF is made when it is saved or scanned, not when its article
+    was published."""
+    published = _pick(
+        provenance,
+        "published",
+        (_maybe(parse_xmp_date, xmp.get("photoshop:DateCreated")), "pdf-xmp"),
+        (_maybe(parse_pdf_date, info.get("CreationDate")), "pdf-date-heuristic"),
+        (_maybe(parse_xmp_date, xmp.get("xmp:CreateDate")), "pdf-date-heuristic"),
+        (_maybe(parse_xmp_date, xmp.get("dc:date")), "pdf-date-heuristic"),
+    )
+    if published is None and has_text:
+        first_page = next((p.number for p in pages if p.boxes), None)
+        head = "\n\n".join("\n".join(p.lines) for p in paragraphs if p.page == first_page)
+        published = _pick(provenance, "published", (date_in_text(head[:4000]), "pdf-heuristic"))
+    return published
+
+
+def _printed_fact(
+    provenance: dict[str, str], marks: PrintMarks | None, info: dict[str, str]
+) -> None:
+    """When the browser printed the page: its header's time, else the file's creation."""
+    when = marks.printed if marks else None
+    if when is None:
+        created = _maybe(parse_pdf_date, info.get("CreationDate"))
+        when = published_to_iso(created)
+    if when:
+        provenance["printed"] = when
 
 
 def _maybe(parse: Callable[[str], Published | None], value: str | None) -> Published | None:

@@ -308,7 +308,7 @@ def guessed_date(created: str | None, modified: str | None) -> Published | None:
     made = _moment(created)
     if made is not None and changed is not None and abs(changed - made) < timedelta(minutes=10):
         return None
-    return when
+    return when.date() if isinstance(when, datetime) else when  # a guess: the day is enough
 
 
 def _moment(value: str | None) -> datetime | None:

@@ -87,12 +87,12 @@ def make_docx(
     author: str | None = None,
     published: date | None = None,
     *,
-    title_property: bool = True,
+    title_property: bool | str = True,
     created: str | None = None,
     modified: str | None = None,
 ) -> bytes:
     """A Word document: the title in the Title style (and in the properties when
-    ``title_property``), the paragraphs, ``published`` as a custom property."""
+    ``title_property``, or that text), the paragraphs, ``published`` as a custom property."""
     from datetime import datetime
 
     import docx
@@ -102,7 +102,10 @@ def make_docx(
     for paragraph in paragraphs:
         document.add_paragraph(paragraph)
     properties = document.core_properties
-    properties.title = title if title_property else ""
+    if isinstance(title_property, str):
+        properties.title = title_property
+    else:
+        properties.title = title if title_property else ""
     properties.author = author or ""
     if created:
         properties.created = datetime.fromisoformat(created)
@@ -330,3 +333,23 @@ def make_epub(
             )
             book.writestr(f"EPUB/{name}", _xhtml(heading, body, epub_type))
     return out.getvalue()
+
+
+#: The corpus article the contract test's and the bench's samples are made from.
+SAMPLE_PAGE = "nytimes-1"
+
+
+def sample(fmt: str, corpus: Path, page: str = SAMPLE_PAGE) -> tuple[str, bytes]:
+    """A file name and the bytes of one format's sample, made from a corpus article."""
+    article = corpus_article(corpus, page)
+    day = date(2017, 1, 13)
+    if fmt == "docx":
+        return "article.docx", make_docx(article.title, article.paragraphs, "Jane Doe", day)
+    if fmt == "odt":
+        return "article.odt", make_odt(article.title, article.paragraphs, "Jane Doe", day)
+    if fmt == "rtf":
+        return "article.rtf", make_rtf(article.title, article.paragraphs, "Jane Doe", day)
+    if fmt == "epub":
+        chapters = [(article.title, article.paragraphs)]
+        return "article.epub", make_epub(chapters, author="Jane Doe", published=day)
+    raise ValueError(fmt)

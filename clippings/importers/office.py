@@ -11,7 +11,8 @@ The rules for metadata are the same for every format, and live here:
 * the title comes from the document's properties, unless it is a template's or a
   program's placeholder ("Microsoft Word - x.doc", "Untitled", "Document1", the file's
   own name); else from the first heading (Heading 1, the Title style, ``<h1>``), which
-  then leaves the text, as a page's repeated headline does;
+  then leaves the text, as a page's repeated headline does; else, as a guess
+  (``<format>-heuristic``), from a short first line that reads as a headline;
 * a document's own dates (created, modified) say when somebody typed or converted the
   file, not when the article was published: the creation date is kept at most as a
   guess (``<format>-heuristic``, shown with ≈), and not at all when the file was
@@ -37,6 +38,8 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
+from clippings.importers.base import word_count
+from clippings.importers.dates import parse_dateline
 from clippings.importers.html_metadata import parse_published
 from clippings.importers.language import detect_language, normalise_language
 from clippings.importers.sanitize import sanitize_html
@@ -47,7 +50,7 @@ HEADING = "document-heading"
 
 #: Words an article has at least, for the e-book importer's test of "a collection of
 #: articles" (and a floor against empty chapters).
-ARTICLE_WORDS = 150
+ARTICLE_WORDS = 100
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _LEAF_BLOCKS = _HEADINGS | {"p", "pre", "dt", "dd", "figcaption", "caption", "address", "li"}
@@ -102,7 +105,7 @@ class Body:
         return sanitize_html("\n".join(block.html for block in self.blocks))
 
     def words(self) -> int:
-        return len(self.text.split())
+        return word_count(self.text)
 
     def title_heading(self) -> Block | None:
         """The heading that titles the document: the first ``<h1>`` (or Title style)
@@ -239,6 +242,22 @@ def _walk(container: Any, blocks: list[Block]) -> None:
 def _has_blocks(element: Any) -> bool:
     blockish = _LEAF_BLOCKS | _LISTS | {"table", "div", "section", "article", "blockquote"}
     return any(_tag(e) in blockish for e in element.iterdescendants())
+
+
+_HEADLINE_END = (".", ",", ";", ":")
+_ABBREVIATION_END = re.compile(r"(?<!\w)(?:[^\W\d_]\.){2,}$")
+
+
+def headline_like(line: str) -> bool:
+    """Whether a document's first paragraph, in no heading style, reads as its headline:
+    one short line of two words or more that does not end as a sentence does (an
+    abbreviation may: "N.Y.C.") and is no dateline."""
+    words = line.split()
+    if "\n" in line or not 2 <= len(words) <= 20 or len(line) > 200:
+        return False
+    if line.endswith(_HEADLINE_END) and not _ABBREVIATION_END.search(line):
+        return False
+    return parse_dateline(line) is None
 
 
 # --- metadata ----------------------------------------------------------------------------
@@ -389,9 +408,13 @@ def finish(
     """
     if "title" not in fields.values:
         heading = body.title_heading()
+        first = body.blocks[0] if body.blocks else None
         if heading is not None:
             fields.offer("title", " ".join(heading.text.split()), HEADING)
             body = body.without(heading)
+        elif first is not None and len(body.blocks) > 1 and headline_like(first.text):
+            fields.offer("title", first.text, f"{fmt}-heuristic")
+            body = body.without(first)
     body = body.without_leading_title(fields.values.get("title"))
     text = body.text
     if not text.strip():

@@ -55,7 +55,6 @@ _PICTURE_DATA = re.compile(r"[0-9a-fA-F\r\n]{256,}")
 _INFO_FIELD = re.compile(r"\{\\(title|author|operator|subject)\s?((?:[^{}\\]|\\[^{}])*)\}")
 _TIME_FIELD = re.compile(r"\{\\(creatim|revtim)((?:\\[a-z]+\d+\s?)+)\}")
 _TIME_PART = re.compile(r"\\(yr|mo|dy|hr|min)(\d+)")
-_HEADLINE_END = (".", ",", ";", ":")
 
 
 class RtfImporter:
@@ -86,19 +85,14 @@ class RtfImporter:
         lines = [" ".join(line.replace("|", " | ").split()) for line in text.split("\n")]
         lines = [line.strip(" |") for line in lines]
         blocks = [Block("p", line, f"<p>{html_lib.escape(line)}</p>") for line in lines if line]
-        body = Body(blocks)
 
         info = _info(source, codec)
         fields = Fields()
         fields.offer("title", usable_title(info.get("title"), name), "rtf-info")
-        first = blocks[0].text if blocks else ""
-        if "title" not in fields.values and len(blocks) > 1 and _headline_like(first):
-            fields.offer("title", first, "rtf-heuristic")
-            body = Body(blocks[1:])
         fields.offer("published", guessed_date(info.get("creatim"), info.get("revtim")),
                      "rtf-heuristic")  # fmt: skip
         fields.offer("author", usable_person(info.get("author")), "rtf-heuristic")
-        return finish(self.name, body, fields)
+        return finish(self.name, Body(blocks), fields)
 
 
 def _to_text(source: str, codec: str) -> str:
@@ -147,8 +141,3 @@ def _info(source: str, codec: str) -> dict[str, str]:
                 f"T{parts.get('hr', 0):02d}:{parts.get('min', 0):02d}:00"
             )
     return found
-
-
-def _headline_like(line: str) -> bool:
-    words = line.split()
-    return 1 <= len(words) <= 20 and len(line) <= 200 and not line.endswith(_HEADLINE_END)

@@ -315,3 +315,25 @@ def test_epub_bombs_and_damage_are_refused(corpus):
         importers.extract(broken, "x.epub")
     with pytest.raises(ExtractionError, match="the e-book is damaged"):
         importers.extract(data[: len(data) // 2], "x.epub")
+
+
+def test_a_plain_first_line_is_a_guessed_title_and_a_dateline_is_not():
+    import docx
+
+    document = docx.Document()
+    for line in (
+        "Grain deal collapses as Russia walks out",
+        "Russia pulled out of the Black Sea grain deal on Monday, officials said.",
+    ):
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    extracted = importers.extract(out.getvalue(), "deal.docx")
+    assert extracted.title == "Grain deal collapses as Russia walks out"
+    assert extracted.provenance["title"] == "docx-heuristic"
+    assert extracted.text.startswith("Russia pulled out")
+
+    dated = make_rtf("Monday, 17 July 2023", ["Russia pulled out of the deal, officials said."])
+    dated = dated.replace(b"{\\title Monday, 17 July 2023}", b"")
+    extracted = importers.extract(dated, "deal.rtf")
+    assert extracted.title != "Monday, 17 July 2023"

@@ -266,7 +266,10 @@ def _package(container: ZipContainer) -> Package:
         if is_text and member not in skipped and member not in spine and container.has(member):
             spine.append(member)
     if not spine:
-        raise ExtractionError(f"{DAMAGED}: its package lists no chapters that it holds")
+        raise ExtractionError(
+            "the e-book holds no text: its pages are pictures, or its package lists no "
+            "pages that it holds"
+        )
     return Package(metadata, spine)
 
 

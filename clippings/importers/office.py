@@ -253,7 +253,7 @@ def headline_like(line: str) -> bool:
     one short line of two words or more that does not end as a sentence does (an
     abbreviation may: "N.Y.C.") and is no dateline."""
     words = line.split()
-    if "\n" in line or not 2 <= len(words) <= 20 or len(line) > 200:
+    if "\n" in line or "|" in line or not 2 <= len(words) <= 20 or len(line) > 200:
         return False
     if line.endswith(_HEADLINE_END) and not _ABBREVIATION_END.search(line):
         return False

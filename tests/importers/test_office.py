@@ -337,3 +337,61 @@ def test_a_plain_first_line_is_a_guessed_title_and_a_dateline_is_not():
     dated = dated.replace(b"{\\title Monday, 17 July 2023}", b"")
     extracted = importers.extract(dated, "deal.rtf")
     assert extracted.title != "Monday, 17 July 2023"
+
+
+def test_an_epub_2_with_a_guide_and_dated_events_reads_its_publication_date():
+    opf = (
+        '<?xml version="1.0"?><package version="2.0" xmlns="http://www.idpf.org/2007/opf">'
+        '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:opf="http://www.idpf.org/2007/opf">'
+        "<dc:title>Storm closes ports</dc:title><dc:language>en-GB</dc:language>"
+        '<dc:date opf:event="modification">2026-11-30</dc:date>'
+        '<dc:date opf:event="publication">2021-07-25</dc:date>'
+        '<dc:identifier opf:scheme="URL">https://example.com/storm</dc:identifier>'
+        "</metadata><manifest>"
+        '<item id="cover" href="cover.html" media-type="application/xhtml+xml"/>'
+        '<item id="text" href="Text/story%201.html" media-type="application/xhtml+xml"/>'
+        '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>'
+        '</manifest><spine toc="ncx"><itemref idref="cover"/><itemref idref="text"/></spine>'
+        '<guide><reference type="cover" href="cover.html" title="Cover"/></guide></package>'
+    )
+    paragraph = "A storm closed the ports of the south coast on Monday, the coastguard said."
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr(
+            "META-INF/container.xml",
+            '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+            '<rootfile full-path="OEBPS/content.opf"/></rootfiles></container>',
+        )
+        book.writestr("OEBPS/content.opf", opf)
+        book.writestr("OEBPS/cover.html", "<html><body><p>Cover of the book</p></body></html>")
+        book.writestr(
+            "OEBPS/Text/story 1.html",
+            f"<html><body><div><p>{paragraph}</p><p>{paragraph}</p></div></body></html>",
+        )
+    extracted = importers.extract(out.getvalue(), "storm.epub")
+    assert extracted.title == "Storm closes ports"
+    assert extracted.text == f"{paragraph}\n\n{paragraph}", "the cover page is not text"
+    assert extracted.published == date(2021, 7, 25)
+    assert (extracted.url, extracted.language) == ("https://example.com/storm", "en")
+
+
+def test_an_epub_of_pictures_only_says_it_holds_no_text():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr(
+            "META-INF/container.xml",
+            '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+            '<rootfile full-path="p.opf"/></rootfiles></container>',
+        )
+        book.writestr(
+            "p.opf",
+            '<package xmlns="http://www.idpf.org/2007/opf"><manifest>'
+            '<item id="a" href="a.svg" media-type="image/svg+xml"/></manifest>'
+            '<spine><itemref idref="a"/></spine></package>',
+        )
+        book.writestr("a.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    with pytest.raises(ExtractionError, match="holds no text"):
+        importers.extract(out.getvalue(), "pictures.epub")

@@ -25,6 +25,7 @@ A password-protected Word file is not a zip but an OLE container, as the old bin
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -57,6 +58,7 @@ _NS = {
     "cust": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
 }
 DAMAGED = "the Word document is damaged"
+_WORD_PART = re.compile(rb"word/[\w/.-]+\.(?:xml|rels)")
 # The Title style is the document's headline; mammoth maps only the Heading styles.
 _STYLE_MAP = "p[style-name='Title'] => h1:fresh\np[style-name='Subtitle'] => p:fresh"
 
@@ -87,7 +89,8 @@ class DocxImporter:
 
     def sniff(self, head: bytes) -> bool:
         if is_zip(head):
-            return b"word/" in head and b"[Content_Types].xml" in head
+            # Members' names stand in their local headers: a Word part among the first.
+            return _WORD_PART.search(head) is not None
         return head.startswith(OLE_MAGIC) and (
             "WordDocument".encode("utf-16-le") in head
             or "EncryptedPackage".encode("utf-16-le") in head

@@ -89,8 +89,15 @@ class OdtImporter:
     suffixes = frozenset({".odt", ".ott", ".odm"})
 
     def sniff(self, head: bytes) -> bool:
-        # The first member is ``mimetype``, stored uncompressed (the format requires it).
-        return is_zip(head) and head[30:38] == b"mimetype" and _MIMETYPES[0] in head[38:120]
+        if not is_zip(head):
+            return False
+        # The first member is ``mimetype``, stored uncompressed (the format requires it)...
+        if head[30:38] == b"mimetype":
+            return _MIMETYPES[0] in head[38:120]
+        # ...but files zipped again by other tools put it anywhere: the parts' names say.
+        return b"content.xml" in head and any(
+            part in head for part in (b"styles.xml", b"meta.xml", b"Configurations2/")
+        )
 
     def extract(
         self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS

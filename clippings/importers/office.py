@@ -55,6 +55,21 @@ ARTICLE_WORDS = 100
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _LEAF_BLOCKS = _HEADINGS | {"p", "pre", "dt", "dd", "figcaption", "caption", "address", "li"}
 _LISTS = {"ul", "ol", "dl"}
+# Elements that hold blocks, or stand as one when they hold only text.
+_CONTAINERS = {
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "blockquote",
+    "figure",
+    "center",
+    "body",
+    "hgroup",
+}
 _SKIPPED = {
     "script",
     "style",
@@ -232,6 +247,11 @@ def _walk(container: Any, blocks: list[Block]) -> None:
         elif _has_blocks(child):
             flush()
             _walk(child, blocks)
+        elif tag in _CONTAINERS:  # a division with only text in it: a paragraph
+            flush()
+            text = tidy(_inline_text(child))
+            if text:
+                blocks.append(Block("p", text, f"<p>{_inner_markup(child)}</p>"))
         else:  # inline markup (a span, a link, emphasis) among loose text
             loose_text.append(_inline_text(child))
             loose_html.append(_markup(child))
@@ -240,8 +260,15 @@ def _walk(container: Any, blocks: list[Block]) -> None:
 
 
 def _has_blocks(element: Any) -> bool:
-    blockish = _LEAF_BLOCKS | _LISTS | {"table", "div", "section", "article", "blockquote"}
+    blockish = _LEAF_BLOCKS | _LISTS | _CONTAINERS | {"table"}
     return any(_tag(e) in blockish for e in element.iterdescendants())
+
+
+def _inner_markup(element: Any) -> str:
+    inner = html_lib.escape(element.text or "", quote=False)
+    return inner + "".join(
+        str(lxml_html.tostring(child, encoding="unicode", with_tail=True)) for child in element
+    )
 
 
 _HEADLINE_END = (".", ",", ";", ":")

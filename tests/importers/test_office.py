@@ -395,3 +395,36 @@ def test_an_epub_of_pictures_only_says_it_holds_no_text():
         book.writestr("a.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
     with pytest.raises(ExtractionError, match="holds no text"):
         importers.extract(out.getvalue(), "pictures.epub")
+
+
+def test_an_epub_chapter_of_divisions_keeps_its_paragraphs_apart():
+    first = "A storm closed the ports of the south coast on Monday, the coastguard said."
+    second = "Ferries were cancelled and fishing boats stayed in harbour until Tuesday."
+    body = f"<div>{first}</div><div>{second} <i>More</i> later.</div>"
+    data = make_epub([("Storm closes ports", [])], title="Storm closes ports")
+    data = _replace_member(
+        data,
+        "EPUB/text/ch001.xhtml",
+        f"<html><body><h1>Storm closes ports</h1>{body}</body></html>".encode(),
+    )
+    extracted = importers.extract(data, "storm.epub")
+    assert extracted.text == f"{first}\n\n{second} More later."
+    assert "<i>More</i>" in (extracted.html or "")
+
+
+def test_office_files_are_recognised_by_content_even_zipped_again_in_another_order(corpus):
+    article = corpus_article(corpus, "nytimes-1")
+    for data, fmt in (
+        (make_docx(article.title, article.paragraphs), "docx"),
+        (make_odt(article.title, article.paragraphs), "odt"),
+        (make_epub([(article.title, article.paragraphs)]), "epub"),
+        (make_rtf(article.title, article.paragraphs), "rtf"),
+    ):
+        assert importers.importer_for(data, "download.bin").name == fmt
+    # An .odt re-zipped by a tool that put its mimetype last, under no suffix.
+    source = zipfile.ZipFile(io.BytesIO(make_odt(article.title, article.paragraphs)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in sorted(source.infolist(), key=lambda i: i.filename == "mimetype"):
+            copy.writestr(info.filename, source.read(info))
+    assert importers.extract(out.getvalue(), "download").title == article.title

@@ -7,8 +7,9 @@ text is written as .docx (python-docx), .odt (odfpy), .rtf and .epub (by hand, a
 their specifications lay them out; see tests/importers/samples_office.py), once with
 the title in the document's properties and once with it only as the first heading;
 plus the Russian news text of the corpus as a Windows-1251 RTF, and EPUB collections
-of three articles each. Prints per format: files tried, imported, title right, and the
-mean and lowest word precision and recall of the text against the article.
+and Nexis Uni downloads (.docx and .rtf) of three articles each. Prints per format:
+articles tried, imported, title right, and the mean and lowest word precision and
+recall of the text against the article.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from samples_office import (  # noqa: E402
     corpus_article,
     make_docx,
     make_epub,
+    make_nexis_docx,
+    make_nexis_rtf,
     make_odt,
     make_rtf,
     russian_article,
@@ -67,6 +70,10 @@ def _cases(corpus: Path) -> list[tuple[str, str, bytes, list[Article]]]:
         group = articles[start : start + 3]
         chapters = [(a.title, a.paragraphs) for a in group]
         cases.append(("epub", "collection", make_epub(chapters, title="Reading list"), group))
+        export = [(a, "The Daily", f"January {13 + i}, 2017 Friday", "Jane Doe")
+                  for i, a in enumerate(group)]  # fmt: skip
+        cases.append(("docx", "nexis", make_nexis_docx(export), group))
+        cases.append(("rtf", "nexis", make_nexis_rtf(export), group))
     return cases
 
 

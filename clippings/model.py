@@ -64,6 +64,7 @@ PROVENANCE_LABELS = {
     "odt-heuristic": "guessed from the document",
     "rtf-heuristic": "guessed from the document",
     "epub-heuristic": "guessed from the e-book",
+    "nexis": "from the news database's header",
     "email-header": "from the e-mail's headers",
     "mhtml-header": "from the saved page's headers",
     "print-footer": "from the browser's print header or footer",

@@ -20,6 +20,9 @@ language from the properties, else detected.
 
 A password-protected Word file is not a zip but an OLE container, as the old binary
 ``.doc`` is: both are refused with what to do instead.
+
+A news database's download (Nexis Uni) of one or many articles becomes one clipping
+per article, with the metadata of each article's header (see ``newsdb``).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from clippings.importers.office import (
     Fields,
     body_from_markup,
     custom_fields,
-    finish,
+    finish_articles,
     guessed_date,
     parse_xml,
     usable_person,
@@ -99,6 +102,13 @@ class DocxImporter:
     def extract(
         self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
     ) -> Extracted:
+        """The document, or the first article of a news database export."""
+        return self.extract_articles(data, name, options)[0]
+
+    def extract_articles(
+        self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
+    ) -> list[Extracted]:
+        """The document as one article, or each article of a news database export."""
         if data.startswith(OLE_MAGIC):
             refuse_ole(data)
         if not is_zip(data):
@@ -124,7 +134,8 @@ class DocxImporter:
         fields.offer("published", guessed_date(core.get("created"), core.get("modified")),
                      "docx-heuristic")  # fmt: skip
         fields.offer("author", usable_person(core.get("creator")), "docx-heuristic")
-        return finish(self.name, body_from_markup(html), fields, language=core.get("language"))
+        body = body_from_markup(html)
+        return finish_articles(self.name, body, fields, language=core.get("language"))
 
 
 def _to_html(parts: dict[str, bytes]) -> str:

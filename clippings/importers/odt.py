@@ -18,6 +18,9 @@ else the first heading (``document-heading``); user-defined properties named
 "published", "author", "outlet", "url" (``odt-properties``); ``meta:creation-date``
 only as a guess (``odt-heuristic``; ``dc:date`` is when the file was last saved, never
 used); ``meta:initial-creator`` only as a guess; ``dc:language`` else detected.
+
+A news database's download (Nexis Uni) of one or many articles becomes one clipping
+per article, with the metadata of each article's header (see ``newsdb``).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from clippings.importers.office import (
     Fields,
     body_from_markup,
     custom_fields,
-    finish,
+    finish_articles,
     guessed_date,
     parse_xml,
     usable_person,
@@ -102,6 +105,13 @@ class OdtImporter:
     def extract(
         self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
     ) -> Extracted:
+        """The document, or the first article of a news database export."""
+        return self.extract_articles(data, name, options)[0]
+
+    def extract_articles(
+        self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
+    ) -> list[Extracted]:
+        """The document as one article, or each article of a news database export."""
         if not is_zip(data):
             raise ExtractionError(f"{DAMAGED}: it is not an .odt (OpenDocument) file")
         with ZipContainer(data, what="OpenDocument file") as container:
@@ -138,7 +148,7 @@ class OdtImporter:
         guess = guessed_date(properties.get("created"), properties.get("saved"))
         fields.offer("published", guess, "odt-heuristic")
         fields.offer("author", usable_person(properties.get("creator")), "odt-heuristic")
-        return finish(
+        return finish_articles(
             self.name, body_from_markup(markup), fields, language=properties.get("language")
         )
 

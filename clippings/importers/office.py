@@ -462,6 +462,34 @@ def finish(
     )
 
 
+def finish_articles(
+    fmt: str,
+    body: Body,
+    fields: Fields,
+    *,
+    language: str | None = None,
+    language_source: str | None = None,
+) -> list[Extracted]:
+    """The articles of a document: each article of a news database export (see
+    ``newsdb``), numbered when there are several, else the document as one article.
+
+    Raises:
+        ExtractionError: the document holds no text.
+    """
+    from clippings.importers.newsdb import export_articles
+
+    exported = export_articles(body)
+    if exported is None:
+        return [finish(fmt, body, fields, language=language, language_source=language_source)]
+    several = len(exported) > 1
+    # The export's own header tells each article's metadata; the file's properties
+    # describe the download. The language is each article's own.
+    return [
+        finish(fmt, article.body, article.fields, part=number if several else None)
+        for number, article in enumerate(exported, 1)
+    ]
+
+
 def parse_xml(data: bytes, what: str) -> Any:
     """An XML member of a container, parsed without entities, DTDs or the network.
 

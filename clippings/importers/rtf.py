@@ -15,6 +15,9 @@ reads as a headline (``rtf-heuristic``, and it leaves the text); ``\\author`` an
 ``\\creatim`` only as guesses (``rtf-heuristic``; the creation time is when the file was
 made, and is dropped when the last revision ``\\revtim`` is within minutes of it: a
 converter's save); the language is detected from the text.
+
+A news database's download (Nexis Uni) of one or many articles becomes one clipping
+per article, with the metadata of each article's header (see ``newsdb``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from clippings.importers.office import (
     Block,
     Body,
     Fields,
-    finish,
+    finish_articles,
     guessed_date,
     usable_person,
     usable_title,
@@ -69,6 +72,13 @@ class RtfImporter:
     def extract(
         self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
     ) -> Extracted:
+        """The document, or the first article of a news database export."""
+        return self.extract_articles(data, name, options)[0]
+
+    def extract_articles(
+        self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
+    ) -> list[Extracted]:
+        """The document as one article, or each article of a news database export."""
         if not self.sniff(data[:64]):
             raise ExtractionError("the RTF document is damaged: it does not start with {\\rtf")
         codec, charset = _code_page(data)
@@ -92,7 +102,7 @@ class RtfImporter:
         fields.offer("published", guessed_date(info.get("creatim"), info.get("revtim")),
                      "rtf-heuristic")  # fmt: skip
         fields.offer("author", usable_person(info.get("author")), "rtf-heuristic")
-        return finish(self.name, Body(blocks), fields)
+        return finish_articles(self.name, Body(blocks), fields)
 
 
 def _to_text(source: str, codec: str) -> str:

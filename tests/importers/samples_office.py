@@ -353,3 +353,50 @@ def sample(fmt: str, corpus: Path, page: str = SAMPLE_PAGE) -> tuple[str, bytes]
         chapters = [(article.title, article.paragraphs)]
         return "article.epub", make_epub(chapters, author="Jane Doe", published=day)
     raise ValueError(fmt)
+
+
+def nexis_lines(
+    articles: list[tuple[Article, str, str, str]],
+) -> list[str]:
+    """The paragraphs of a Nexis Uni download of ``articles`` (article, outlet, date
+    line, byline), laid out as the database lays them out."""
+    lines: list[str] = []
+    for number, (article, outlet, dateline, byline) in enumerate(articles, 1):
+        lines += [
+            article.title,
+            outlet,
+            dateline,
+            "Late Edition - Final",
+            f"Copyright 2017 {outlet}",
+            f"Section: Section A; Column 0; Foreign Desk; Pg. {number}",
+            f"Length: {sum(len(p.split()) for p in article.paragraphs)} words",
+            f"Byline: By {byline}",
+            "Body",
+            *article.paragraphs,
+            "Classification",
+            "Language: ENGLISH",
+            "Publication-Type: Newspaper",
+            "Subject: INTERNATIONAL RELATIONS (90%); SANCTIONS (89%)",
+            f"Load-Date: {dateline.rsplit(' ', 1)[0]}",
+            "End of Document",
+        ]
+    return lines
+
+
+def make_nexis_docx(articles: list[tuple[Article, str, str, str]]) -> bytes:
+    """A Word file of a Nexis Uni download (see ``nexis_lines``)."""
+    import docx
+
+    document = docx.Document()
+    for line in nexis_lines(articles):
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def make_nexis_rtf(articles: list[tuple[Article, str, str, str]]) -> bytes:
+    """An RTF file of a Nexis Uni download (see ``nexis_lines``)."""
+    lines = ["{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Times New Roman;}}"]
+    lines += ["\\pard " + rtf_escape(line) + "\\par" for line in nexis_lines(articles)]
+    return "\r\n".join([*lines, "}"]).encode("ascii")

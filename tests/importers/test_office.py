@@ -428,3 +428,39 @@ def test_office_files_are_recognised_by_content_even_zipped_again_in_another_ord
         for info in sorted(source.infolist(), key=lambda i: i.filename == "mimetype"):
             copy.writestr(info.filename, source.read(info))
     assert importers.extract(out.getvalue(), "download").title == article.title
+
+
+# --- News database exports ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["docx", "rtf"])
+def test_a_nexis_download_is_one_clipping_per_article_with_its_header(corpus, fmt):
+    from tests.importers.samples_office import make_nexis_docx, make_nexis_rtf
+
+    pages = ("nytimes-1", "wapo-1", "herald-sun-1")
+    articles = [corpus_article(corpus, page) for page in pages]
+    export = [
+        (articles[0], "The New York Times", "January 13, 2017 Friday", "Somini Sengupta"),
+        (articles[1], "The Washington Post", "January 14, 2017 Saturday", "Erin Cunningham"),
+        (articles[2], "Herald Sun (Australia)", "January 15, 2017 Sunday", "Ben Packham"),
+    ]
+    data = (make_nexis_docx if fmt == "docx" else make_nexis_rtf)(export)
+    extracted = importers.extract_articles(data, f"Files (3).{fmt}")
+    assert [e.part for e in extracted] == [1, 2, 3]
+    for one, (article, outlet, dateline, byline) in zip(extracted, export, strict=True):
+        assert (one.title, one.outlet, one.author) == (article.title, outlet, byline)
+        assert one.published == date(2017, 1, int(dateline.split()[1].rstrip(",")))
+        assert (one.section, one.page, one.edition) == (
+            "Section A; Column 0; Foreign Desk",
+            str(one.part),
+            "Late Edition - Final",
+        )
+        assert {one.provenance[f] for f in ("title", "outlet", "published", "author")} == {"nexis"}
+        _scores_ok(one, article)  # no header, classification or load date in the text
+
+
+def test_a_document_that_only_mentions_end_of_document_is_one_article(corpus):
+    article = corpus_article(corpus, "nytimes-1")
+    paragraphs = (*article.paragraphs, "End of Document")
+    [extracted] = importers.extract_articles(make_docx(article.title, paragraphs), "x.docx")
+    assert extracted.part is None and extracted.title == article.title

@@ -123,6 +123,9 @@ class DocxImporter:
                 # The XML parts and their relationships: all mammoth and we read.
                 if member.endswith((".xml", ".rels")):
                     parts[member] = container.read(member)
+                    # Word never writes a DTD; one could only be there to expand entities.
+                    if b"<!DOCTYPE" in parts[member]:
+                        raise ExtractionError(f"{DAMAGED}: its part {member} declares a DTD")
         html = _to_html(parts)
         fields = Fields()
         core = _core_properties(parts.get("docProps/core.xml"))

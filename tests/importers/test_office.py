@@ -464,3 +464,15 @@ def test_a_document_that_only_mentions_end_of_document_is_one_article(corpus):
     paragraphs = (*article.paragraphs, "End of Document")
     [extracted] = importers.extract_articles(make_docx(article.title, paragraphs), "x.docx")
     assert extracted.part is None and extracted.title == article.title
+
+
+def test_a_word_document_with_entity_declarations_is_refused(corpus):
+    article = corpus_article(corpus, "nytimes-1")
+    data = make_docx(article.title, article.paragraphs)
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;">]>'
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    with pytest.raises(ExtractionError, match="the Word document is damaged"):
+        importers.extract(_replace_member(data, "word/document.xml", laughs), "x.docx")

@@ -400,3 +400,29 @@ def make_nexis_rtf(articles: list[tuple[Article, str, str, str]]) -> bytes:
     lines = ["{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Times New Roman;}}"]
     lines += ["\\pard " + rtf_escape(line) + "\\par" for line in nexis_lines(articles)]
     return "\r\n".join([*lines, "}"]).encode("ascii")
+
+
+def make_lexis_legacy_rtf(articles: list[tuple[Article, str, str, str]]) -> bytes:
+    """An RTF download in the LexisNexis Academic layout of before 2018: "1 of 3
+    DOCUMENTS", outlet, date, edition, headline, capitalised fields around the body."""
+    lines: list[str] = []
+    for number, (article, outlet, dateline, byline) in enumerate(articles, 1):
+        lines += [
+            f"{number} of {len(articles)} DOCUMENTS",
+            outlet,
+            dateline,
+            "Late Edition - Final",
+            article.title,
+            f"BYLINE: By {byline.upper()}",
+            f"SECTION: Section A; Column 0; Foreign Desk; Pg. {number}",
+            f"LENGTH: {sum(len(p.split()) for p in article.paragraphs)} words",
+            *article.paragraphs,
+            "URL: http://www.example.com/article",
+            f"LOAD-DATE: {dateline.rsplit(' ', 1)[0]}",
+            "LANGUAGE: ENGLISH",
+            "PUBLICATION-TYPE: Newspaper",
+            f"Copyright 2017 {outlet}",
+        ]
+    rtf = ["{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Courier New;}}"]
+    rtf += ["\\pard " + rtf_escape(line) + "\\par\\par" for line in lines]
+    return "\r\n".join([*rtf, "}"]).encode("ascii")

@@ -100,10 +100,6 @@ class Block:
     text: str
     html: str
 
-    @property
-    def is_heading(self) -> bool:
-        return self.kind in _HEADINGS
-
 
 @dataclass
 class Body:
@@ -370,7 +366,7 @@ def _moment(value: str | None) -> datetime | None:
 #: Names of custom properties that say what the article is (lower case, no spaces).
 _CUSTOM_FIELDS = {
     "published": "published",
-    "published_date": "published",
+    "publisheddate": "published",
     "publicationdate": "published",
     "datepublished": "published",
     "pubdate": "published",

@@ -18,11 +18,14 @@ each titled by its own heading). A book is taken for a collection when it has at
 two chapters and every chapter has its own heading, and either the book marks them as
 articles (``epub:type="article"``), or every chapter is of an article's length (at
 least ``office.ARTICLE_WORDS`` words) under a heading of its own that is not a
-chapter number ("Chapter 3", "IV", "Part Two", "Глава 2"). The reason: what an
-archivist keeps as an EPUB is either one article converted (pandoc, a browser's
-"send to e-reader": a title page and one chapter) or a set of articles (a read-later
-export, a magazine issue) whose chapters each are a clipping to search, tag and relate
-on its own; a novel's numbered chapters stay together.
+chapter number ("Chapter 3", "IV", "Part Two", "Глава 2") and does not open with the
+same two words as all the others ("Storm Report, Part 1", "Storm Report, Part 2").
+
+The reason: what an archivist keeps as an EPUB is either one article converted
+(pandoc, a browser's "send to e-reader": a title page and one chapter) or a set of
+articles (a read-later export, a magazine issue) whose chapters each are a clipping to
+search, tag and relate on its own; a novel's numbered chapters, or one piece's
+sections, stay together.
 
 Metadata of a book: ``dc:title`` (``epub-metadata``; else the first heading),
 ``dc:creator`` as the author, ``dc:date`` as published (explicit publication metadata;
@@ -212,8 +215,11 @@ def _is_collection(chapters: list[Chapter]) -> bool:
     if all(chapter.marked_article for chapter in chapters):
         return True
     headings = [" ".join(c.heading.text.lower().split()) for c in chapters if c.heading]
+    # "Storm Report, Part 1" and "Storm Report, Part 2" are sections of one piece.
+    shared = len(set(tuple(heading.split()[:2]) for heading in headings)) == 1
     return (
-        all(chapter.words >= ARTICLE_WORDS for chapter in chapters)
+        not shared
+        and all(chapter.words >= ARTICLE_WORDS for chapter in chapters)
         and len(set(headings)) == len(headings)
         and not any(_CHAPTER_LABEL.fullmatch(heading) for heading in headings)
         and not any(_CHAPTER_LABEL.match(heading) and len(heading) < 12 for heading in headings)

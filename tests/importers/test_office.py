@@ -482,3 +482,15 @@ def test_a_word_document_with_entity_declarations_is_refused(corpus):
     )
     with pytest.raises(ExtractionError, match="the Word document is damaged"):
         importers.extract(_replace_member(data, "word/document.xml", laughs), "x.docx")
+
+
+def test_an_epub_of_one_pieces_sections_is_one_book(corpus):
+    article = corpus_article(corpus, "nytimes-3")
+    third = len(article.paragraphs) // 3
+    chapters = [
+        ("Winter in the city: the pipes", article.paragraphs[:third]),
+        ("Winter in the city: the manholes", article.paragraphs[third : 2 * third]),
+        ("Winter in the city: the repairs", article.paragraphs[2 * third :]),
+    ]
+    [book] = importers.extract_articles(make_epub(chapters, title=article.title), "w.epub")
+    assert book.part is None and book.title == article.title

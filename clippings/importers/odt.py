@@ -1,4 +1,5 @@
-"""OpenDocument text (``.odt``, LibreOffice's and Google Docs' export): read with lxml.
+"""OpenDocument text (``.odt``, LibreOffice's and Google Docs' export; the flat ``.fodt``
+too): read with lxml.
 
 An ``.odt`` is a zip of XML: ``content.xml`` holds the text, ``meta.xml`` the
 properties, ``styles.xml`` the named styles. They are read through ``ZipContainer``
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import html as html_lib
+import re
 from typing import Any
 
 from clippings.importers.containers import ZipContainer, is_zip
@@ -63,6 +65,7 @@ _NS = {
     "manifest": "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0",
 }
 DAMAGED = "the OpenDocument file is damaged"
+_FLAT = re.compile(rb"<office:document\b[^>]*application/vnd\.oasis\.opendocument\.text")
 _MIMETYPES = (
     b"application/vnd.oasis.opendocument.text",  # also -template and -master
 )
@@ -89,11 +92,11 @@ class OdtImporter:
     """An OpenDocument text (``.odt``, ``.ott``)."""
 
     name = "odt"
-    suffixes = frozenset({".odt", ".ott", ".odm"})
+    suffixes = frozenset({".odt", ".ott", ".odm", ".fodt"})
 
     def sniff(self, head: bytes) -> bool:
         if not is_zip(head):
-            return False
+            return _FLAT.search(head) is not None
         # The first member is ``mimetype``, stored uncompressed (the format requires it)...
         if head[30:38] == b"mimetype":
             return _MIMETYPES[0] in head[38:120]
@@ -113,7 +116,11 @@ class OdtImporter:
     ) -> list[Extracted]:
         """The document as one article, or each article of a news database export."""
         if not is_zip(data):
-            raise ExtractionError(f"{DAMAGED}: it is not an .odt (OpenDocument) file")
+            if _FLAT.search(data[:65536]) is None:
+                raise ExtractionError(f"{DAMAGED}: it is not an .odt (OpenDocument) file")
+            # A flat OpenDocument (.fodt): one XML file holding all the parts.
+            flat = parse_xml(data, DAMAGED)
+            return self._articles(flat, None, flat, name)
         with ZipContainer(data, what="OpenDocument file") as container:
             if container.has("META-INF/manifest.xml"):
                 manifest = container.read("META-INF/manifest.xml")
@@ -129,6 +136,11 @@ class OdtImporter:
             content = parse_xml(container.read("content.xml"), DAMAGED)
             styles = container.read("styles.xml") if container.has("styles.xml") else None
             meta = container.read("meta.xml") if container.has("meta.xml") else None
+        return self._articles(content, styles, _meta_root(meta), name)
+
+    def _articles(
+        self, content: Any, styles: bytes | None, meta: Any, name: str
+    ) -> list[Extracted]:
         titles = _title_styles(content, styles)
         office_text = content.find("office:body/office:text", namespaces=_NS)
         if office_text is None:
@@ -157,15 +169,22 @@ class _Properties(dict[str, str]):
     custom: dict[str, str]
 
 
-def _meta(data: bytes | None) -> _Properties:
+def _meta_root(data: bytes | None) -> Any:
+    if not data:
+        return None
+    try:
+        return parse_xml(data, "the document's properties")
+    except ExtractionError:
+        return None  # a damaged meta.xml costs the metadata, not the text
+
+
+def _meta(root: Any) -> _Properties:
+    """The properties under a document's ``office:meta`` (``meta.xml``'s root, or a flat
+    document's)."""
     found = _Properties()
     found.custom = {}
-    if not data:
+    if root is None:
         return found
-    try:
-        root = parse_xml(data, "the document's properties")
-    except ExtractionError:
-        return found  # a damaged meta.xml costs the metadata, not the text
     meta = root.find("office:meta", namespaces=_NS)
     if meta is None:
         return found

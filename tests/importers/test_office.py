@@ -494,3 +494,24 @@ def test_an_epub_of_one_pieces_sections_is_one_book(corpus):
     ]
     [book] = importers.extract_articles(make_epub(chapters, title=article.title), "w.epub")
     assert book.part is None and book.title == article.title
+
+
+def test_a_flat_opendocument_imports(corpus):
+    from html import escape
+
+    article = corpus_article(corpus, "liberation-1")
+    paragraphs = "".join(f"<text:p>{escape(p)}</text:p>" for p in article.paragraphs)
+    flat = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<office:document '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3" '
+        'office:mimetype="application/vnd.oasis.opendocument.text">'
+        f"<office:meta><dc:title>{escape(article.title)}</dc:title>"
+        "<dc:language>fr-FR</dc:language></office:meta>"
+        f"<office:body><office:text>{paragraphs}</office:text></office:body></office:document>"
+    ).encode()
+    extracted = importers.extract(flat, "article")
+    assert extracted.format == "odt"
+    assert (extracted.title, extracted.language) == (article.title, "fr")
+    _scores_ok(extracted, article)

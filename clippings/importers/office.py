@@ -12,7 +12,9 @@ The rules for metadata are the same for every format, and live here:
   program's placeholder ("Microsoft Word - x.doc", "Untitled", "Document1", the file's
   own name); else from the first heading (Heading 1, the Title style, ``<h1>``), which
   then leaves the text, as a page's repeated headline does; else, as a guess
-  (``<format>-heuristic``), from a short first line that reads as a headline;
+  (``<format>-heuristic``), from a short first line that reads as a headline. A title
+  property that is the headline plus " - Outlet" (a saved page's ``<title>``) gives the
+  headline, and the outlet as a guess;
 * a document's own dates (created, modified) say when somebody typed or converted the
   file, not when the article was published: the creation date is kept at most as a
   guess (``<format>-heuristic``, shown with ≈), and not at all when the file was
@@ -429,9 +431,11 @@ def finish(
     Raises:
         ExtractionError: the document holds no text.
     """
+    heading = body.title_heading()
+    first = body.blocks[0] if body.blocks else None
+    if "title" in fields.values and first is not None:
+        body = _split_outlet(fmt, body, heading or first, fields)
     if "title" not in fields.values:
-        heading = body.title_heading()
-        first = body.blocks[0] if body.blocks else None
         if heading is not None:
             fields.offer("title", " ".join(heading.text.split()), HEADING)
             body = body.without(heading)
@@ -484,6 +488,25 @@ def finish_articles(
         finish(fmt, article.body, article.fields, part=number if several else None)
         for number, article in enumerate(exported, 1)
     ]
+
+
+_SEPARATOR = r"\s*[-|–—:·]\s*"
+
+
+def _split_outlet(fmt: str, body: Body, lead: Block, fields: Fields) -> Body:
+    """A title property that is the document's headline plus a suffix ("Sudan Sanctions
+    - The New York Times", as a page saved in Word keeps its ``<title>``): the headline
+    is the title, and the suffix a guess at the outlet."""
+    title = str(fields.values["title"])
+    headline = " ".join(lead.text.split())
+    if len(headline) < 10 or lead.kind not in {"h1", "h2", "p"}:
+        return body
+    match = re.fullmatch(re.escape(headline) + _SEPARATOR + r"(.{2,60})", title)
+    if match is None:
+        return body
+    fields.values["title"], fields.provenance["title"] = headline, HEADING
+    fields.offer("outlet", match.group(1).strip(), f"{fmt}-heuristic")
+    return body.without(lead)
 
 
 def parse_xml(data: bytes, what: str) -> Any:

@@ -515,3 +515,19 @@ def test_a_flat_opendocument_imports(corpus):
     assert extracted.format == "odt"
     assert (extracted.title, extracted.language) == (article.title, "fr")
     _scores_ok(extracted, article)
+
+
+def test_a_title_property_with_the_outlet_after_the_headline_is_split(corpus):
+    article = corpus_article(corpus, "nytimes-1")
+    data = make_docx(
+        article.title,
+        article.paragraphs,
+        title_property=f"{article.title} - The New York Times",
+    )
+    extracted = importers.extract(data, "sudan.docx")
+    assert extracted.title == article.title
+    assert (extracted.outlet, extracted.provenance["outlet"]) == (
+        "The New York Times",
+        "docx-heuristic",
+    )
+    _scores_ok(extracted, article)

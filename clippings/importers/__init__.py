@@ -27,6 +27,11 @@ from clippings.model import (
 # Modules are imported lazily (trafilatura alone costs half a second).
 _IMPORTERS = (
     "clippings.importers.pdf:PdfImporter",
+    # Zip-based and RTF documents, before the text importer takes their bytes for text.
+    "clippings.importers.epub:EpubImporter",
+    "clippings.importers.odt:OdtImporter",
+    "clippings.importers.docx:DocxImporter",
+    "clippings.importers.rtf:RtfImporter",
     "clippings.importers.html:HtmlImporter",
     "clippings.importers.text:TextImporter",
 )

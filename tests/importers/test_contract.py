@@ -18,22 +18,36 @@ SAMPLES = {
     "pdf": "pdf/pdfminer.six/contrib/issue-00352-asw-oct96-p41.pdf",
 }
 
+# Formats the corpus holds no file of: made from a corpus article by the tests' makers.
+MADE = {"docx", "odt", "rtf", "epub"}
+
 BROKEN = {
     "text": b"\x00\x01\x02\x03" * 200 + bytes(range(256)),
     "html": b"<!DOCTYPE html><html><head><title></title></head><body></body></html>",
     "pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog",
+    "docx": b"PK\x03\x04" + bytes(200),
+    "odt": b"PK\x03\x04\x14\x00\x00\x00\x00\x00" + bytes(20) + b"mimetype" + bytes(100),
+    "rtf": b"{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}}",
+    "epub": b"PK\x03\x04" + bytes(26) + b"mimetypeapplication/epub+zip" + bytes(100),
 }
 
 
-@pytest.fixture(params=sorted(SAMPLES), ids=lambda name: name)
-def importer_and_sample(request, corpus):
+@pytest.fixture(params=sorted(set(SAMPLES) | MADE), ids=lambda name: name)
+def importer_and_sample(request, corpus, tmp_path):
     by_name = {importer.name: importer for importer in importers.importers()}
-    path = corpus / SAMPLES[request.param]
+    if request.param in MADE:
+        from tests.importers.samples_office import sample
+
+        name, data = sample(request.param, corpus)
+        path = tmp_path / name
+        path.write_bytes(data)
+    else:
+        path = corpus / SAMPLES[request.param]
     return by_name[request.param], path
 
 
 def test_every_format_has_a_sample():
-    assert {importer.name for importer in importers.importers()} == set(SAMPLES)
+    assert {importer.name for importer in importers.importers()} == set(SAMPLES) | MADE
 
 
 def test_the_registry_picks_the_importer_by_content(importer_and_sample, tmp_path):

@@ -359,13 +359,17 @@ def _table_kind(text: str, data: bytes, suffix: str) -> str | None:
     return None
 
 
+_NUMBER = re.compile(r"[-+]?(?:0x[\da-fA-F]+|[$€£]?\d[\d.,:/%]*)")
+
+
 def _two_columns(rows: list[list[str]]) -> bool:
-    """Many rows of two short fields, numbers among them ("seed, 0x0", "1, 0.5"): a
+    """Many rows of two short fields, one of them a number ("seed, 0x0", "1, 0.5"): a
     table; a poem with one comma a line has words on both sides."""
     return (
         len(rows) >= 10
         and all(len(field) <= 40 for row in rows for field in row)
-        and sum(any(ch.isdigit() for ch in "".join(row)) for row in rows) * 2 >= len(rows)
+        and sum(any(_NUMBER.fullmatch(field.strip()) for field in row) for row in rows) * 4
+        >= len(rows) * 3
     )
 
 
@@ -408,7 +412,7 @@ def _licence_kind(text: str, data: bytes, suffix: str) -> str | None:
     starts = [m.start() for m in found if m is not None]
     # Two phrases, the first near the top: a licence, not an article that quotes one.
     if len(starts) >= 2 and min(starts) < 1500:
-        return "a software licence"
+        return "a licence text"
     return None
 
 
@@ -501,6 +505,7 @@ def _minified_code(text: str) -> str | None:
     punctuation = sum(text.count(ch) for ch in "{};=()")
     letters = sum(ch.isalpha() for ch in text)
     spaces = text.count(" ")
-    if punctuation > len(text) * 0.06 and spaces < len(text) * 0.08 and letters:
+    # Prose, even with few spaces (Chinese, Japanese), has little of this punctuation.
+    if punctuation > len(text) * 0.06 and spaces < len(text) * 0.1 and letters:
         return "minified code (a script or style sheet)"
     return None

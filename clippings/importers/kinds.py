@@ -236,7 +236,7 @@ def not_an_article(data: bytes, name: str) -> str | None:
 _XML_ROOT = re.compile(
     r"\A\s*(?:<\?xml[^>]*>\s*)?"
     r"(?:<!--.*?-->\s*|<\?[^>]*\?>\s*|<!DOCTYPE(?:[^>\[]|\[.*?\])*>\s*)*"
-    r"<([A-Za-z_][\w.:-]*)([^>]*)>",
+    r"<([A-Za-z_][\w.:-]*)(?=[\s/>])([^>]{0,4096})>",
     re.DOTALL,
 )
 #: Roots of the news industry's XML: an article, or a package of them, in a news format.
@@ -419,31 +419,30 @@ def _licence_kind(text: str, data: bytes, suffix: str) -> str | None:
 # --- Code ---------------------------------------------------------------------------------
 
 _SHEBANG = re.compile(r"\A#!\s*/(?:usr/)?(?:local/)?(?:s?bin|env)/|\A#!/usr/bin/env\s")
-# A line only code has. Keywords are lower case, where a sentence starts with a capital.
+# A line only code has (matched stripped, its last character apart: see ``_is_code``).
+# Keywords are lower case, where a sentence starts with a capital. No ``\s*`` follows a
+# ``.*``: a line of spaces and brackets must not cost a backtracking search.
 _CODE_LINE = re.compile(
-    r"""^\s*(?:
-        (?:import|from)\s+[\w.]+(?:\s+import\s+[\w.*, ()]+)?(?:\s+as\s+\w+)?\s*;?\s*$
-      | (?:import|export)\s.*\bfrom\s+['"][^'"]+['"];?\s*$
+    r"""(?:
+        (?:import|from)\s+[\w.]+(?:\s+import\s+[\w.*, ()]+)?(?:\s+as\s+\w+)?;?$
+      | (?:import|export)\s[^'"]*\bfrom\s+['"][^'"]+['"];?$
       | \#include\s*[<"] | \#define\s | \#if(?:n?def)?\s | \#endif
-      | package\s+[\w.]+;?\s*$ | using\s+[\w.]+;\s*$
+      | package\s+[\w.]+;?$ | using\s+[\w.]+;$
       | (?:async\s+)?def\s+\w+\s*\( | class\s+\w+\s*[(:{<]
       | (?:async\s+)?function\*?\s*[\w$]*\s*\(
-      | (?:const|let|var)\s+[\w$\[\]{}, ]+\s*=
+      | (?:const|let|var)\s+[\w$\[\]{}, ]+=
       | (?:public|private|protected|static|final|abstract|override)\s+[\w<>\[\], ]+[({;=]
-      | (?:if|for|while|switch|catch|foreach)\s*\(.*\)\s*\{?\s*$
-      | (?:if|elif|else|for|while|try|except|finally|with)\b[^.!?]*:\s*$
-      | (?:return|throw|raise|yield|assert|await|del)\b | (?:pass|break|continue)\s*;?\s*$
+      | (?:if|for|while|switch|catch|foreach)\s*\(.*\)\s?\{?$
+      | (?:if|elif|else|for|while|try|except|finally|with)\b[^.!?]*:$
+      | (?:return|throw|raise|yield|assert|await|del)\b | (?:pass|break|continue);?$
       | (?:SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|CREATE\s+(?:TABLE|INDEX|VIEW)
          |ALTER\s+TABLE|DROP\s+TABLE)\b
-      | [\w.#:\-\[\]=\"'>*,\s]*\{\s*$
-      | [\w-]+\s*:\s*[^;]+;\s*$
       | [}\])].{0,60}$
-      | .*[;{(\[]\s*$
       | [\w.$\[\]'"]+\s*(?:[-+*/%|&]|\*\*|//)?=\s*\S
-      | [\w.$]+\(.*\)\s*;?\s*$
-      | @[\w.]+(?:\(.*\))?\s*$
-      | [rbuf]?['"][^'"]*['"]\s*(?::.*)?,\s*$
-      | [(\[].*[)\]],\s*$
+      | [\w.$]+\(.*\);?$
+      | @[\w.]+(?:\(.*\))?$
+      | [rbuf]?['"][^'"]*['"](?:\s*:.*)?,$
+      | [(\[].*[)\]],$
       | (?:echo|export|cd|fi|done|then|esac|sudo|apt-get|pip|npm|set\s+-e)\b
     )""",
     re.VERBOSE,
@@ -451,8 +450,24 @@ _CODE_LINE = re.compile(
 # Indented lines of an argument list, a literal or a signature: "    self,", "    name:
 # str | None = None,".
 _INDENTED_CODE = re.compile(
-    r"^\s+(?:[\w.'\"\[\]()*]+,\s*$|\w+:\s*[\w\[\].]+(?:\s*\|\s*[\w\[\].]+)*(?:\s*=.*)?,?\s*$)"
+    r"[\w.'\"\[\]()*]+,$|\w+:\s*[\w\[\].]+(?:\s?\|\s?[\w\[\].]+)*(?:\s?=.*)?,?$"
 )
+#: Longer lines are prose (or minified code, which ``_minified_code`` looks for).
+_CODE_LINE_CHARS = 400
+
+
+def _is_code(line: str) -> bool:
+    stripped = line.strip()
+    if len(stripped) > _CODE_LINE_CHARS:
+        return False
+    # A statement, a block opened, a call or a list going on: ";", "{", "(", "[".
+    if stripped[-1] in ";{([":
+        return True
+    if _CODE_LINE.match(stripped):
+        return True
+    return line[0] in " \t" and _INDENTED_CODE.match(stripped) is not None
+
+
 # Lines that are neither code nor prose: comments (and a Markdown heading or bullet).
 _COMMENT = re.compile(r"^\s*(?:\#(?!include|define|if|endif)|//|/\*|\*|<!--|-->|--\s|;;)")
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
@@ -472,7 +487,7 @@ def _code_kind(text: str, data: bytes, suffix: str) -> str | None:
     by_name = suffix in CODE_SUFFIXES
     if len(lines) < (3 if by_name else 8):
         return _minified_code(text) if len(lines) <= 3 else None
-    code = sum(1 for line in lines if _CODE_LINE.match(line) or _INDENTED_CODE.match(line))
+    code = sum(1 for line in lines if _is_code(line))
     if code / len(lines) >= (_CODE_SHARE_BY_NAME if by_name else _CODE_SHARE):
         return f"source code ({suffix})" if by_name else "source code"
     return None

@@ -124,6 +124,8 @@ def reason_for_name(name: str) -> str | None:
     if kind is None:
         return None
     if kind == _ARCHIVE:
+        if len(path.suffixes) >= 2 and path.suffixes[-2].lower() == ".tar":
+            suffix = f".tar{suffix}"
         return f"an archive ({suffix}), {NOT_AN_ARTICLE}: unpack it and import the files inside"
     return f"{kind}, {NOT_AN_ARTICLE}"
 

@@ -12,11 +12,12 @@ Every file of the corpus is put in one of three groups by where it lies (see
   URLs, a survey table;
 * nothing else.
 
-Two looks are measured, as an import makes them: ``reason_for_name`` (a folder's files,
-by name alone; unread) and ``not_an_article`` (the bytes; what a file given explicitly,
-or any file the walk let through, meets in the registry). A file counts as caught when
-either catches it, as a folder import would. Prints the counts, then (``--list``) each
-file with the reason.
+Three looks are measured: ``reason_for_name`` (a folder's files, by name alone;
+unread), ``not_an_article`` on every file's bytes, and the registry as an import meets
+it (``importer_for``: a file an importer of its own recognises, a PDF, is not asked; a
+page is asked ``not_a_page``). A file counts as caught when the name or the registry
+refuses it, as a folder import would. Prints the counts, then (``--list``) each file
+with the reason.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from clippings.importers import importer_for  # noqa: E402
 from clippings.importers.kinds import not_an_article, reason_for_name  # noqa: E402
+from clippings.model import UnsupportedFormatError  # noqa: E402
 
 NON_ARTICLE_NAMES = {
     "fulltext_url_list.txt",  # one URL a line
@@ -56,6 +59,15 @@ def is_article(relative: Path) -> bool:
     return relative.suffix in {".html", ".txt", ".srt", ".pdf", ".gz", ".ref", ".md"}
 
 
+def refused(data: bytes, name: str) -> str | None:
+    """Why the registry refuses a file as not an article, or None."""
+    try:
+        importer_for(data, name)
+    except UnsupportedFormatError as error:
+        return str(error) if "not an article" in str(error) else None
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
@@ -63,8 +75,8 @@ def main() -> None:
     args = parser.parse_args()
     corpus: Path = args.corpus
     files = sorted(p for p in corpus.rglob("*") if p.is_file())
-    articles = wrongly = 0
-    others = caught = by_name = by_content = 0
+    articles = wrongly = wrongly_by_registry = 0
+    others = caught = by_name = by_content = by_registry = 0
     missed: list[str] = []
     wrong: list[str] = []
     lines: list[str] = []
@@ -77,9 +89,11 @@ def main() -> None:
             data, name = gzip.decompress(data), path.stem
         named = reason_for_name(name)
         content = not_an_article(data, name)
-        reason = named or content
+        registry = refused(data, name)
+        reason = named or content or registry
         if is_article(relative):
             articles += 1
+            wrongly_by_registry += registry is not None
             if reason:
                 wrongly += 1
                 wrong.append(f"{relative}: {reason}")
@@ -87,15 +101,22 @@ def main() -> None:
             others += 1
             by_name += named is not None
             by_content += content is not None
-            if reason:
+            by_registry += registry is not None
+            if named or registry:
                 caught += 1
             else:
                 missed.append(str(relative))
         lines.append(f"{'article ' if is_article(relative) else 'other   '} {relative}: {reason}")
     seconds = time.perf_counter() - started
     print(f"corpus: {corpus} ({len(files)} files, {seconds:.1f} s)")
-    print(f"articles (pages, texts, subtitles, PDFs): {articles}, wrongly skipped: {wrongly}")
-    print(f"non-articles: {others}, caught: {caught} (by name {by_name}, by content {by_content})")
+    print(
+        f"articles (pages, texts, subtitles, PDFs): {articles}, wrongly skipped: {wrongly} "
+        f"(by the registry: {wrongly_by_registry})"
+    )
+    print(
+        f"non-articles: {others}, caught: {caught} (by name {by_name}, by content "
+        f"{by_content}, by the registry {by_registry})"
+    )
     for entry in wrong:
         print(f"  WRONG  {entry}")
     for entry in missed:

@@ -7,10 +7,11 @@ like plain text but the suffix names another format whose importer recognises th
 on a longer look (``SUFFIX_SNIFF_BYTES``), the suffix wins. A new format is one module
 and one line in ``_IMPORTERS``.
 
-What only the plain-text or HTML importer would take, and what no importer takes, is
-first asked ``kinds.not_an_article``: JSON, a table, a feed, a licence, code, an archive
-or a program is refused with the reason (``UnsupportedFormatError``), so it is never
-stored as a clipping titled "{" or "MIT License".
+What only the plain-text importer would take, and what no importer takes, is first
+asked ``kinds.not_an_article`` (what the HTML importer would take, ``kinds.not_a_page``):
+JSON, a table, a feed, a licence, code, an archive or a program is refused with the
+reason (``UnsupportedFormatError``), so it is never stored as a clipping titled "{" or
+"MIT License".
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from importlib import import_module
 from pathlib import PurePath
 
 from clippings.importers.base import ArticlesImporter, Importer, word_count
-from clippings.importers.kinds import not_an_article
+from clippings.importers.kinds import not_a_page, not_an_article
 from clippings.model import (
     DEFAULT_OPTIONS,
     Extracted,
@@ -43,10 +44,11 @@ SNIFF_BYTES = 8192
 #: only plain text (a saved page can open with tens of kilobytes of CSS).
 SUFFIX_SNIFF_BYTES = 262144
 #: The importer that takes anything readable: its guess yields to a suffix's importer.
+#: What it is given is first asked ``not_an_article`` (data, code, a feed, a licence).
 _FALLBACK = "text"
-#: Importers that would take data, code or a feed for an article (anything readable, any
-#: markup): what they are given is first asked ``not_an_article``.
-_LENIENT = frozenset({_FALLBACK, "html"})
+#: The importer of any markup: what it is given is first asked ``not_a_page`` (a feed
+#: or an XML export that carries HTML).
+_PAGES = "html"
 
 
 @cache
@@ -68,10 +70,13 @@ def importer_for(data: bytes, name: str) -> Importer:
             "a JSON data file, not an article").
     """
     importer = _recognise(data, name)
-    if importer.name in _LENIENT:
+    reason = None
+    if importer.name == _FALLBACK:
         reason = not_an_article(data, name)
-        if reason is not None:
-            raise UnsupportedFormatError(reason)
+    elif importer.name == _PAGES:
+        reason = not_a_page(data)
+    if reason is not None:
+        raise UnsupportedFormatError(reason)
     return importer
 
 
@@ -159,6 +164,7 @@ __all__ = [
     "extract_articles",
     "importer_for",
     "importers",
+    "not_a_page",
     "not_an_article",
     "word_count",
 ]

@@ -255,6 +255,14 @@ _HTML_ELEMENTS = _words(
 )
 
 
+def not_a_page(data: bytes) -> str | None:
+    """Why bytes that the HTML importer recognises are not an article (an RSS feed that
+    carries HTML, an XML export), or None: only the markup is judged, since a page may
+    carry scripts and style sheets that look like code."""
+    text = _text_of(data)
+    return (_markup_kind(text, data) or None) if text else None
+
+
 def _markup_kind(text: str, data: bytes) -> str | None:
     """For text that opens with an element: the reason it is not an article, ``""`` when
     it may be one (a page, a news format), None when it does not open with markup."""

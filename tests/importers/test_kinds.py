@@ -334,6 +334,28 @@ def test_articles_and_documents_are_never_called_something_else(kind: str) -> No
     assert not_an_article(ARTICLES[kind], "download") is None
 
 
+def test_a_feed_that_carries_html_is_still_a_feed() -> None:
+    # Its items' HTML makes the HTML importer recognise it; the root says what it is.
+    feed = RSS.replace(
+        "<title>Minister resigns</title>",
+        "<title>Minister resigns</title><description><![CDATA[<html><head>"
+        '<meta name="author" content="Jane Doe"><link rel="canonical" href="https://n.example/1">'
+        "</head><body><p>The minister resigned.</p></body></html>]]></description>",
+    ).encode()
+    assert any(i.name == "html" and i.sniff(feed) for i in importers.importers())
+    with pytest.raises(UnsupportedFormatError, match="an RSS news feed"):
+        importers.importer_for(feed, "feed.xml")
+
+
+def test_a_page_full_of_script_is_still_a_page() -> None:
+    script = "\n".join(f"var x{n} = document.getElementById('a{n}');" for n in range(300))
+    page = (
+        f"<!DOCTYPE html><html><head><script>{script}</script></head><body><p>{PROSE}</p>"
+        "</body></html>"
+    ).encode()
+    assert importers.importer_for(page, "page.html").name == "html"
+
+
 def test_a_news_format_goes_to_an_importer() -> None:
     assert importers.importer_for(NITF.encode(), "story.xml").name == "text"
     extracted = importers.extract(NITF.encode(), "story.xml")

@@ -205,9 +205,9 @@ def not_an_article(data: bytes, name: str) -> str | None:
     that parses, or JSON Lines); a CSV/TSV table (the same number of fields on every
     line); a list of web addresses; XML whose root is not a news format (an RSS or Atom
     feed is a list of articles, not one; NITF and NewsML are news and pass); a software
-    licence; source code (a ``#!`` line, or mostly lines of code). Web pages, e-mails, RTF, Markdown
-    with code blocks, subtitles and binary formats that an importer reads (PDF, images,
-    zips) pass: None.
+    licence; source code (a ``#!`` line, or mostly lines of code). Web pages, e-mails,
+    RTF, Markdown with code blocks, subtitles and binary formats that an importer reads
+    (PDF, images, zips) pass: None.
 
     Args:
         data: the file's bytes.

@@ -6,6 +6,12 @@ file of plain text still imports as text. One exception: when the content looks 
 like plain text but the suffix names another format whose importer recognises the bytes
 on a longer look (``SUFFIX_SNIFF_BYTES``), the suffix wins. A new format is one module
 and one line in ``_IMPORTERS``.
+
+What only the plain-text importer would take, and what no importer takes, is first
+asked ``kinds.not_an_article`` (what the HTML importer would take, ``kinds.not_a_page``):
+JSON, a table, a feed, a licence, code, an archive or a program is refused with the
+reason (``UnsupportedFormatError``), so it is never stored as a clipping titled "{" or
+"MIT License".
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from importlib import import_module
 from pathlib import PurePath
 
 from clippings.importers.base import ArticlesImporter, Importer, word_count
+from clippings.importers.kinds import not_a_page, not_an_article
 from clippings.model import (
     DEFAULT_OPTIONS,
     Extracted,
@@ -42,7 +49,11 @@ SNIFF_BYTES = 8192
 #: only plain text (a saved page can open with tens of kilobytes of CSS).
 SUFFIX_SNIFF_BYTES = 262144
 #: The importer that takes anything readable: its guess yields to a suffix's importer.
+#: What it is given is first asked ``not_an_article`` (data, code, a feed, a licence).
 _FALLBACK = "text"
+#: The importer of any markup: what it is given is first asked ``not_a_page`` (a feed
+#: or an XML export that carries HTML).
+_PAGES = "html"
 
 
 @cache
@@ -59,8 +70,22 @@ def importer_for(data: bytes, name: str) -> Importer:
     """The importer for a file: by content first, by suffix second.
 
     Raises:
-        UnsupportedFormatError: no importer recognises the file.
+        UnsupportedFormatError: no importer recognises the file, or the one that would
+            take it would take something that is not an article (the reason says what:
+            "a JSON data file, not an article").
     """
+    importer = _recognise(data, name)
+    reason = None
+    if importer.name == _FALLBACK:
+        reason = not_an_article(data, name)
+    elif importer.name == _PAGES:
+        reason = not_a_page(data)
+    if reason is not None:
+        raise UnsupportedFormatError(reason)
+    return importer
+
+
+def _recognise(data: bytes, name: str) -> Importer:
     head = data[:SNIFF_BYTES]
     suffix = PurePath(name).suffix.lower()
     by_suffix = next((i for i in importers() if suffix and suffix in i.suffixes), None)
@@ -82,12 +107,34 @@ def importer_for(data: bytes, name: str) -> Importer:
         return by_suffix
     if not data:
         raise UnsupportedFormatError("the file is empty")
+    reason = not_an_article(data, name)
+    if reason is not None:
+        raise UnsupportedFormatError(reason)
     if data.startswith(b"PK\x03\x04"):
         raise UnsupportedFormatError(
             "a zip archive that is not a readable Clippings bundle (damaged, or made by "
             "another program): unpack it and import the files inside"
         )
     raise UnsupportedFormatError(f"not a text, HTML or PDF file ({describe_suffix(suffix)})")
+
+
+def accepted_formats() -> list[tuple[str, tuple[str, ...]]]:
+    """Every kind of file an import reads: its name as a person knows it and its
+    suffixes (``("Web pages", (".htm", ".html", ...))``), in the registry's order, then
+    the Clippings bundle. The one list the import dialog's file filter, the README and
+    the desktop file's types are made from.
+
+    An importer names its format with ``label``; one without (made before ``label``
+    existed) is listed under its ``name``.
+    """
+    from clippings.importers.bundle import BUNDLE_LABEL, BUNDLE_SUFFIX  # nh3 and zip limits: lazily
+
+    labels: dict[str, set[str]] = {}
+    for importer in importers():
+        label = getattr(importer, "label", None) or importer.name
+        labels.setdefault(label, set()).update(importer.suffixes)
+    labels.setdefault(BUNDLE_LABEL, set()).add(BUNDLE_SUFFIX)
+    return [(label, tuple(sorted(suffixes))) for label, suffixes in labels.items() if suffixes]
 
 
 def describe_suffix(suffix: str) -> str:
@@ -117,9 +164,12 @@ def extract_articles(
 __all__ = [
     "ArticlesImporter",
     "Importer",
+    "accepted_formats",
     "extract",
     "extract_articles",
     "importer_for",
     "importers",
+    "not_a_page",
+    "not_an_article",
     "word_count",
 ]

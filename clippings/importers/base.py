@@ -31,6 +31,9 @@ class Importer(Protocol):
     name: str
     #: File name suffixes (lower case, with the dot) that suggest this format.
     suffixes: frozenset[str]
+    #: The format as a person names it, in the import dialog's file filter and the
+    #: README's list ("Plain text", "Web pages", "Word documents").
+    label: str
 
     def sniff(self, head: bytes) -> bool:
         """Whether the first bytes of a file look like this format."""

@@ -42,6 +42,10 @@ from clippings.model import (
 # (importers/ and exporters/ may not import each other); tests/importers/test_bundle.py
 # checks that they agree.
 BUNDLE_FORMAT = "clippings-bundle"
+#: The name a bundle is written with (``exporters/bundle.py``) and read back from.
+BUNDLE_SUFFIX = ".zip"
+#: How the import dialog and the README name bundles.
+BUNDLE_LABEL = "Clippings bundles"
 BUNDLE_VERSION = 1
 MANIFEST = "bundle.json"
 RECORDS = "clippings.json"

@@ -50,6 +50,7 @@ class HtmlImporter:
 
     name = "html"
     suffixes = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+    label = "Web pages"
 
     def sniff(self, head: bytes) -> bool:
         """Whether the bytes are a web page: by how they start, or by tags only a page has.

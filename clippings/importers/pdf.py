@@ -84,6 +84,7 @@ class PdfImporter:
 
     name = "pdf"
     suffixes = frozenset({".pdf"})
+    label = "PDF documents"
 
     def sniff(self, head: bytes) -> bool:
         return b"%PDF-" in head[:1024]

@@ -415,6 +415,7 @@ class TextImporter:
 
     name = "text"
     suffixes = frozenset({".txt", ".text", ".md", ".markdown", ".srt", ".vtt", ".rst", ".asc"})
+    label = "Plain text, Markdown and subtitles"
 
     def sniff(self, head: bytes) -> bool:
         return looks_like_text(head)

@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from clippings.services.archive import Archive, TagChange
     from clippings.services.files import expand
-    from clippings.services.importing import import_bytes, import_paths, text_fingerprint
+    from clippings.services.importing import (
+        accepted_formats,
+        import_bytes,
+        import_paths,
+        text_fingerprint,
+    )
     from clippings.services.locate import default_archive_path, resolve_archive_path
 
 #: Public name -> the module that defines it.
@@ -21,6 +26,7 @@ _WHERE = {
     "Archive": "clippings.services.archive",
     "TagChange": "clippings.services.archive",
     "expand": "clippings.services.files",
+    "accepted_formats": "clippings.services.importing",
     "import_bytes": "clippings.services.importing",
     "import_paths": "clippings.services.importing",
     "text_fingerprint": "clippings.services.importing",
@@ -41,6 +47,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Archive",
     "TagChange",
+    "accepted_formats",
     "default_archive_path",
     "expand",
     "import_bytes",

@@ -7,6 +7,10 @@ named pipes (reading one waits for ever), links to folders (which may loop). So:
 * ``expand`` walks folders without leaving them: a link is imported only when its
   file lies inside the folder, links to folders are not followed, and anything that
   is not a regular file is listed with the reason it is skipped;
+* a folder's files that are not articles by their name (``data.json``, ``README.md``,
+  ``script.py``, ``photos.tar.gz``: ``importers.kinds.reason_for_name``) are listed with
+  the reason and never read; a file given directly is always tried (the importers then
+  judge its bytes);
 * ``read_file`` never blocks on a pipe, refuses anything but a regular file, and stops
   after ``limit`` bytes actually read, whatever size the file claims to have.
 
@@ -22,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from clippings.importers.kinds import is_junk, reason_for_name
 from clippings.model import ExtractionError, TooLargeError, UnsupportedFormatError
 
 #: Why a file is not imported (the import shows these to the user).
@@ -105,8 +110,11 @@ def expand(paths: Sequence[str | os.PathLike[str]]) -> Iterator[FileToImport]:
     A folder's files come in name order, recursively (a folder's own files before
     those of its subfolders); the shown path is the folder argument exactly as typed
     (``./in/`` stays) joined with the path below it. Hidden files and folders, a saved
-    page's ``*_files`` folder and ``__MACOSX`` are left out silently. A file given
-    directly may be a link, which is followed; it must end at a regular file.
+    page's ``*_files`` folder, ``__MACOSX`` and the system's leftovers (``Thumbs.db``,
+    ``desktop.ini``) are left out silently; a folder's files that are not articles by
+    their name (data, code, archives, ``README``, ``LICENSE``) are listed with the reason.
+    A file given directly is always tried, whatever its name. It may be a link, which is
+    followed; it must end at a regular file.
     """
     for given in paths:
         shown = os.fspath(given)
@@ -139,7 +147,7 @@ def _walk(folder: Path, shown: str, root: str) -> Iterator[FileToImport]:
         return
     subfolders = []
     for entry in entries:
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or is_junk(entry.name):
             continue
         # The folder argument exactly as typed ("./in/" stays), not normalised.
         entry_shown = os.path.join(shown, entry.name)  # noqa: PTH118
@@ -156,13 +164,21 @@ def _walk(folder: Path, shown: str, root: str) -> Iterator[FileToImport]:
         if is_link:
             found = _through_link(Path(entry.path), printable(entry_shown), root)
             if not (found.skip_reason == LINK_TO_FOLDER and _skip_folder(entry.name)):
-                yield found
+                yield _by_name(found, entry.name)
         elif stat.S_ISREG(mode):
-            yield FileToImport(printable(entry_shown), Path(entry.path))
+            yield _by_name(FileToImport(printable(entry_shown), Path(entry.path)), entry.name)
         else:
             yield FileToImport(printable(entry_shown), None, _not_a_file(mode))
     for entry, entry_shown in subfolders:
         yield from _walk(Path(entry.path), entry_shown, root)
+
+
+def _by_name(found: FileToImport, name: str) -> FileToImport:
+    """A file found in a folder, or the reason its name says it is not an article."""
+    if found.path is None:
+        return found
+    reason = reason_for_name(name)
+    return found if reason is None else FileToImport(found.shown, None, reason)
 
 
 def _through_link(link: Path, shown: str, root: str) -> FileToImport:

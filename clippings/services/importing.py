@@ -24,6 +24,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from clippings.importers import accepted_formats
 from clippings.importers.bundle import read_bundle
 from clippings.model import (
     DEFAULT_OPTIONS,
@@ -49,6 +50,7 @@ from clippings.storage import sha256_of
 __all__ = [
     "ExtractionPool",
     "ImportReport",
+    "accepted_formats",
     "extraction_pool",
     "import_bundle",
     "import_bytes",

@@ -15,7 +15,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit
 
 from clippings.model import ImportReport
-from clippings.services import import_paths
+from clippings.services import accepted_formats, import_paths
 from clippings.services.importing import import_bytes
 from clippings.ui.dialogs import ImportSummaryDialog, summary_counts
 from clippings.ui.jobs import Job
@@ -25,6 +25,21 @@ if TYPE_CHECKING:
 
 #: The title of the window's import jobs (whose progress refreshes the list itself).
 IMPORTING = "Importing"
+
+
+def import_file_filter() -> str:
+    """File › Import's file filter: every accepted format at once, then each on its own
+    (from ``accepted_formats``, so a new importer shows up by itself), then all files."""
+    formats = accepted_formats()
+
+    def patterns(suffixes: Sequence[str]) -> str:
+        return " ".join(f"*{suffix}" for suffix in suffixes)
+
+    every = [suffix for _, suffixes in formats for suffix in suffixes]
+    filters = [f"All articles ({patterns(every)})"]
+    filters += [f"{label} ({patterns(suffixes)})" for label, suffixes in formats]
+    filters.append("All files (*)")
+    return ";;".join(filters)
 
 
 class Importing(QObject):
@@ -39,10 +54,7 @@ class Importing(QObject):
         if not w.writable():
             return
         paths, _ = QFileDialog.getOpenFileNames(
-            w,
-            "Import Files",
-            str(Path.home()),
-            "Articles (*.txt *.md *.html *.htm *.xhtml *.pdf);;All files (*)",
+            w, "Import Files", str(Path.home()), import_file_filter()
         )
         if paths:
             w.import_paths(paths)

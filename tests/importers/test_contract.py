@@ -50,6 +50,15 @@ def test_every_format_has_a_sample():
     assert {importer.name for importer in importers.importers()} == set(SAMPLES) | MADE
 
 
+def test_every_importer_names_its_format(importer_and_sample):
+    # The import dialog's file filter and the README list formats by this name.
+    importer, _path = importer_and_sample
+    assert importer.label and importer.label.strip() == importer.label
+    assert importer.suffixes and all(
+        s.startswith(".") and s == s.lower() for s in importer.suffixes
+    )
+
+
 def test_the_registry_picks_the_importer_by_content(importer_and_sample, tmp_path):
     importer, path = importer_and_sample
     data = path.read_bytes()

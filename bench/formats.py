@@ -72,6 +72,8 @@ class Outcome:
     recall: float
     seconds: float
     note: str = ""
+    #: False when the file could not be made (Chromium timed out): not counted.
+    made: bool = True
 
 
 #: A maker: an article -> (file bytes, file name, the text it holds).
@@ -222,7 +224,7 @@ def print_to_pdf(article: Article) -> bytes:
             ],
             check=True,
             capture_output=True,
-            timeout=120,
+            timeout=60,
         )
         return out.read_bytes()
 
@@ -231,7 +233,10 @@ def measure(maker: Maker, article: Article) -> Outcome:
     from clippings import importers
     from clippings.model import ClippingsError
 
-    data, name, expected = maker(article)
+    try:
+        data, name, expected = maker(article)
+    except (OSError, subprocess.SubprocessError) as error:  # the maker (Chromium) failed
+        return Outcome(False, False, 0.0, 0.0, 0.0, f"not made: {error}", made=False)
     started = time.perf_counter()
     try:
         found = importers.extract_articles(data, name)
@@ -279,6 +284,7 @@ def main() -> None:
                     f"  {name} {article.name}: P {outcome.precision:.2f} "
                     f"R {outcome.recall:.2f} {html_lib.unescape(outcome.note)[:90]}"
                 )
+        outcomes = [o for o in outcomes if o.made]
         ps = [o.precision for o in outcomes if o.imported]
         rs = [o.recall for o in outcomes if o.imported]
         print(

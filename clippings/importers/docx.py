@@ -88,6 +88,7 @@ class DocxImporter:
     """A Word document (``.docx``, ``.docm``, ``.dotx``)."""
 
     name = "docx"
+    label = "Word documents"
     suffixes = frozenset({".docx", ".docm", ".dotx", ".dotm", ".doc"})
 
     def sniff(self, head: bytes) -> bool:

@@ -126,6 +126,7 @@ class EpubImporter:
     """An EPUB e-book (2 or 3)."""
 
     name = "epub"
+    label = "E-books (EPUB)"
     suffixes = frozenset({".epub"})
 
     def sniff(self, head: bytes) -> bool:

@@ -92,6 +92,7 @@ class OdtImporter:
     """An OpenDocument text (``.odt``, ``.ott``)."""
 
     name = "odt"
+    label = "OpenDocument text"
     suffixes = frozenset({".odt", ".ott", ".odm", ".fodt"})
 
     def sniff(self, head: bytes) -> bool:

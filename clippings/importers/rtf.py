@@ -64,6 +64,7 @@ class RtfImporter:
     """A Rich Text Format document (``.rtf``)."""
 
     name = "rtf"
+    label = "RTF documents"
     suffixes = frozenset({".rtf"})
 
     def sniff(self, head: bytes) -> bool:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import html as html_lib
 import json
+import logging
 import re
 import shutil
 import statistics
@@ -263,6 +264,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="formats to measure, comma-separated")
     parser.add_argument("--verbose", action="store_true", help="every file's outcome")
     args = parser.parse_args()
+    # pdfminer warns of every odd font, with no file name; the table says what matters.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     articles = load_articles(args.corpus)
     if args.limit:
         articles = articles[: args.limit]

@@ -27,6 +27,7 @@ from clippings.model import (
 # Modules are imported lazily (trafilatura alone costs half a second).
 _IMPORTERS = (
     "clippings.importers.pdf:PdfImporter",
+    "clippings.importers.image:ImageImporter",
     "clippings.importers.html:HtmlImporter",
     "clippings.importers.text:TextImporter",
 )

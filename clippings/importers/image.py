@@ -9,6 +9,8 @@ read up to that page, with a warning.
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import PurePath
@@ -51,12 +53,20 @@ def open_image(data: bytes) -> Any:
     from PIL import Image as PilImage
     from PIL import UnidentifiedImageError
 
-    # Pillow warns at this many pixels and refuses twice as many; refuse at once.
-    PilImage.MAX_IMAGE_PIXELS = ocr.MAX_PIXELS // 2
+    # Pillow warns above this many pixels and refuses twice as many when it opens the
+    # file (a last line: ``ocr.check_size`` refuses anything above it just after).
+    PilImage.MAX_IMAGE_PIXELS = ocr.MAX_PIXELS
     try:
-        image = PilImage.open(BytesIO(data))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PilImage.DecompressionBombWarning)
+            image = PilImage.open(BytesIO(data))
     except PilImage.DecompressionBombError as error:
-        raise TooLargeError(f"the image is too large to read ({error})") from None
+        found = re.search(r"\((\d+) pixels\)", str(error))
+        size = f"{int(found[1]) // 1_000_000} million pixels" if found else "too many pixels"
+        raise TooLargeError(
+            f"the image is too large to read: {size} "
+            f"(at most {ocr.MAX_PIXELS // 1_000_000} million pixels a page)"
+        ) from None
     except UnidentifiedImageError:
         raise ExtractionError("the image is damaged or of a kind that cannot be read") from None
     except (OSError, ValueError, SyntaxError) as error:

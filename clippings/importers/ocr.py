@@ -72,6 +72,16 @@ SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
     "Devanagari": ("hin",),
     "Thai": ("tha",),
 }
+#: Tesseract's language for a language detected in the text (ISO 639-1).
+TESSERACT_CODES = {
+    "en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "pt": "por",
+    "pl": "pol", "nl": "nld", "sv": "swe", "da": "dan", "no": "nor", "nb": "nor",
+    "fi": "fin", "cs": "ces", "sk": "slk", "hu": "hun", "ro": "ron", "tr": "tur",
+    "hr": "hrv", "sl": "slv", "ca": "cat", "lv": "lav", "lt": "lit", "et": "est",
+    "ru": "rus", "uk": "ukr", "bg": "bul", "sr": "srp", "el": "ell", "he": "heb",
+    "ar": "ara", "fa": "fas", "zh": "chi_sim", "ja": "jpn", "ko": "kor", "hi": "hin",
+    "th": "tha",
+}  # fmt: skip
 #: What OSD must be sure of before its script or orientation is believed.
 _MIN_SCRIPT_CONFIDENCE = 1.0
 _MIN_ORIENTATION_CONFIDENCE = 1.5
@@ -89,6 +99,7 @@ _TESSDATA_PLACES = (
 _NOT_LANGUAGES = frozenset({"osd", "equ"})
 
 NOTHING_RECOGNISED = "no text was recognised in the image"
+NOTHING_ON_PAGES = "no text was recognised on the scanned pages"
 
 
 # --- Tesseract's language data --------------------------------------------------------
@@ -213,8 +224,17 @@ def check_size(width: int, height: int, what: str = "the image") -> None:
 
 
 class Reader:
-    """One file's Tesseract: the recogniser for the languages chosen (or found on the
-    first page whose script OSD is sure of) and the orientation detector."""
+    """One file's Tesseract: the orientation detector, and the recognisers of the
+    languages chosen or found.
+
+    Unless the user chose the languages, the first page with text picks them: it is
+    read with the first language of the script OSD finds (English for Latin script),
+    the language of that text is detected, and the page is read again in it (with
+    English beside it for a Latin-script language: names and quotations) when that
+    differs. Its accents and letters then come out right (a German page read as
+    English loses its umlauts), at the cost of one more reading of one page; a
+    language whose pack is not installed falls back to the script's whole set.
+    """
 
     def __init__(self, options: ImportOptions) -> None:
         import tesserocr
@@ -222,10 +242,11 @@ class Reader:
         self._tesserocr = tesserocr
         self._path = tessdata_path()
         self.chosen = check_languages(options.ocr_languages)
+        #: The languages the pages are read in (decided on the first page with text).
         self.languages: tuple[str, ...] = self.chosen
         self.warnings: list[str] = []
         self._osd: Any = None
-        self._api: Any = None
+        self._recognisers: dict[tuple[str, ...], Any] = {}
         if has_osd():
             self._osd = tesserocr.PyTessBaseAPI(
                 path=self._path, lang="osd", psm=tesserocr.PSM.OSD_ONLY
@@ -237,10 +258,11 @@ class Reader:
             )
 
     def close(self) -> None:
-        for api in (self._osd, self._api):
+        for api in (self._osd, *self._recognisers.values()):
             if api is not None:
                 api.End()
-        self._osd = self._api = None
+        self._osd = None
+        self._recognisers.clear()
 
     def __enter__(self) -> Reader:
         return self
@@ -255,12 +277,45 @@ class Reader:
         rotated, script = self._detect(page, dpi)
         if rotated:
             page = page.rotate(rotated, expand=True, fillcolor=255)
-        api = self._recogniser(script)
-        _set_image(api, page, dpi)
-        api.Recognize()
-        result = _page_text(api, self._tesserocr)
+        if self.languages:
+            result = self._recognise(self.languages, page, dpi)
+        else:
+            result = self._choose_languages(script, page, dpi)
         result.rotated = rotated
         return result
+
+    def _choose_languages(self, script: str | None, page: Image, dpi: int) -> PageText:
+        family = self._script_set(script)
+        first = family[:1]
+        result = self._recognise(first, page, dpi)
+        text = "\n".join(p.text for p in result.paragraphs)
+        if not text.strip():
+            return result  # nothing to go by: the next page decides
+        found = TESSERACT_CODES.get(detect_language(text) or "")
+        installed = installed_languages()
+        if found in installed and (found in family or script in (None, "Latin")):
+            final: tuple[str, ...] = (found,)
+            if family[0] == "eng" and found != "eng" and "eng" in installed:
+                final += ("eng",)
+        else:
+            final = family
+        self.languages = final
+        return result if final == first else self._recognise(final, page, dpi)
+
+    def _recognise(self, languages: tuple[str, ...], page: Image, dpi: int) -> PageText:
+        api = self._recognisers.get(languages)
+        if api is None:
+            tesserocr = self._tesserocr
+            api = tesserocr.PyTessBaseAPI(
+                path=self._path,
+                lang="+".join(languages),
+                psm=tesserocr.PSM.AUTO,
+                oem=tesserocr.OEM.LSTM_ONLY,
+            )
+            self._recognisers[languages] = api
+        _set_image(api, page, dpi)
+        api.Recognize()
+        return _page_text(api, self._tesserocr)
 
     def _detect(self, page: Image, dpi: int) -> tuple[int, str | None]:
         """The rotation that makes the page upright, and its script (None: unsure)."""
@@ -281,21 +336,8 @@ class Reader:
             script = ""
         return rotated % 360, script or None
 
-    def _recogniser(self, script: str | None) -> Any:
-        if self._api is not None:
-            return self._api  # one language set a file: a clipping has one language
-        if not self.languages:
-            self.languages = self._languages_for(script)
-        tesserocr = self._tesserocr
-        self._api = tesserocr.PyTessBaseAPI(
-            path=self._path,
-            lang="+".join(self.languages),
-            psm=tesserocr.PSM.AUTO,
-            oem=tesserocr.OEM.LSTM_ONLY,
-        )
-        return self._api
-
-    def _languages_for(self, script: str | None) -> tuple[str, ...]:
+    def _script_set(self, script: str | None) -> tuple[str, ...]:
+        """The installed languages of a script, the likeliest first."""
         installed = set(installed_languages())
         if not installed:
             raise ExtractionError(
@@ -308,11 +350,13 @@ class Reader:
             return found
         if script and script != "Latin":
             package = f"tesseract-ocr-{wanted[0].replace('_', '-')}" if wanted else None
-            self.warnings.append(
+            notice = (
                 f"the text looks like {script} script, whose OCR language is not installed"
                 + (f" ({package})" if package else "")
                 + ": read as Latin script"
             )
+            if notice not in self.warnings:
+                self.warnings.append(notice)
         latin = tuple(code for code in SCRIPT_LANGUAGES["Latin"] if code in installed)
         return latin or (sorted(installed)[0],)
 
@@ -356,7 +400,7 @@ def _page_text(api: Any, tesserocr: Any) -> PageText:
         return page
     current: Paragraph | None = None
     for item in tesserocr.iterate_level(iterator, ril.TEXTLINE):
-        text = (item.GetUTF8Text(ril.TEXTLINE) or "").strip()
+        text = _text_of(item, ril.TEXTLINE)
         if not text:
             continue
         box = item.BoundingBox(ril.TEXTLINE)
@@ -368,9 +412,16 @@ def _page_text(api: Any, tesserocr: Any) -> PageText:
         current.lines.append(Line(text, height))
     iterator = api.GetIterator()
     for item in tesserocr.iterate_level(iterator, ril.WORD):
-        if (item.GetUTF8Text(ril.WORD) or "").strip():
+        if _text_of(item, ril.WORD):
             page.confidences.append(float(item.Confidence(ril.WORD)))
     return page
+
+
+def _text_of(item: Any, level: int) -> str:
+    try:
+        return str(item.GetUTF8Text(level) or "").strip()
+    except RuntimeError:  # tesserocr's "No text returned" for an empty element
+        return ""
 
 
 # --- Lines into paragraphs ------------------------------------------------------------
@@ -482,7 +533,7 @@ def extracted_from_pages(
             title=stem,
             provenance=provenance,
             has_text=False,
-            warnings=(NOTHING_RECOGNISED, *notes),
+            warnings=(NOTHING_RECOGNISED if file_format == "image" else NOTHING_ON_PAGES, *notes),
         )
     title = heading(recognised)
     provenance["title"] = "ocr" if title else "derived"
@@ -508,6 +559,7 @@ __all__ = [
     "DEFAULT_OPTIONS",
     "MAX_PAGES",
     "MAX_PIXELS",
+    "NOTHING_ON_PAGES",
     "NOTHING_RECOGNISED",
     "SCRIPT_LANGUAGES",
     "Reader",

@@ -225,3 +225,11 @@ def tiff_of(pages: list[Image.Image]) -> bytes:
         dpi=(200, 200),
     )
     return buffer.getvalue()
+
+
+def contract_sample(corpus: Path) -> bytes:
+    """A clean PNG page of an English corpus article under its headline (the importer
+    contract's image sample)."""
+    _, text = article(corpus, "eng", max_words=120)
+    page = render_page(text, "eng", title="Holiday travel: we dodged a bullet")
+    return degrade(page)

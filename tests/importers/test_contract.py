@@ -9,26 +9,43 @@ from datetime import date, datetime
 import pytest
 
 from clippings import importers
-from clippings.model import METADATA_FIELDS, ClippingsError, Extracted
+from clippings.model import METADATA_FIELDS, PROVENANCE_FACTS, ClippingsError, Extracted
 
+#: A format the corpus has no file of: the test makes its sample from a corpus article.
+MADE_BY_TEST = "made by the test"
 # A real sample of each format (relative to the corpus), and broken bytes of it.
 SAMPLES = {
     "text": "ecbplus/text/2/2_1ecbplus.txt",
     "html": "readability/test-pages/nytimes-1/source.html",
     "pdf": "pdf/pdfminer.six/contrib/issue-00352-asw-oct96-p41.pdf",
+    "image": MADE_BY_TEST,
 }
 
 BROKEN = {
     "text": b"\x00\x01\x02\x03" * 200 + bytes(range(256)),
     "html": b"<!DOCTYPE html><html><head><title></title></head><body></body></html>",
     "pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog",
+    "image": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
 }
 
 
+def _made_sample(name, corpus, folder):
+    """A sample the test makes (an image: a corpus article set in type)."""
+    from tests.importers.samples_ocr import contract_sample
+
+    path = folder / f"{name}-sample.png"
+    if not path.exists():
+        path.write_bytes(contract_sample(corpus))
+    return path
+
+
 @pytest.fixture(params=sorted(SAMPLES), ids=lambda name: name)
-def importer_and_sample(request, corpus):
+def importer_and_sample(request, corpus, tmp_path_factory):
     by_name = {importer.name: importer for importer in importers.importers()}
-    path = corpus / SAMPLES[request.param]
+    if SAMPLES[request.param] == MADE_BY_TEST:
+        path = _made_sample(request.param, corpus, tmp_path_factory.getbasetemp())
+    else:
+        path = corpus / SAMPLES[request.param]
     return by_name[request.param], path
 
 
@@ -59,7 +76,7 @@ def test_extraction_meets_the_contract(importer_and_sample):
         value = getattr(extracted, field)
         if value not in (None, ""):
             assert extracted.provenance.get(field), f"{field} has a value but no provenance"
-    assert set(extracted.provenance) <= set(METADATA_FIELDS)
+    assert set(extracted.provenance) <= {*METADATA_FIELDS, *PROVENANCE_FACTS}
     if isinstance(extracted.published, datetime):
         assert extracted.published.tzinfo is not None, "a time comes with its offset"
     else:

@@ -315,7 +315,7 @@ class Reader:
             self._recognisers[languages] = api
         _set_image(api, page, dpi)
         api.Recognize()
-        return _page_text(api, self._tesserocr)
+        return _page_text(api)
 
     def _detect(self, page: Image, dpi: int) -> tuple[int, str | None]:
         """The rotation that makes the page upright, and its script (None: unsure)."""
@@ -391,43 +391,70 @@ def _set_image(api: Any, page: Image, dpi: int) -> None:
     api.SetSourceResolution(dpi)
 
 
-def _page_text(api: Any, tesserocr: Any) -> PageText:
-    """Tesseract's paragraphs and word confidences, read from its result iterator."""
-    ril = tesserocr.RIL
+def _page_text(api: Any) -> PageText:
+    """Tesseract's paragraphs, lines and word confidences, read from its TSV result
+    (one row an element: level, block, paragraph, line and word numbers, box,
+    confidence, text). The TSV keeps right-to-left words in reading order with their
+    letters in order, which tesserocr's result iterator does not."""
     page = PageText()
-    iterator = api.GetIterator()
-    if iterator is None:
+    try:
+        table = str(api.GetTSVText(0) or "")
+    except RuntimeError:  # tesserocr's "No text returned" for an empty page
         return page
-    current: Paragraph | None = None
-    for item in tesserocr.iterate_level(iterator, ril.TEXTLINE):
-        text = _text_of(item, ril.TEXTLINE)
+    heights: dict[tuple[str, str, str], int] = {}
+    words: dict[tuple[str, str, str], list[str]] = {}
+    for row in table.splitlines():
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] not in ("4", "5"):
+            continue
+        key = (cells[2], cells[3], cells[4])  # block, paragraph, line
+        if cells[0] == "4":
+            heights[key] = _number(cells[9])
+            continue
+        text = cells[11].strip()
         if not text:
             continue
-        box = item.BoundingBox(ril.TEXTLINE)
-        height = (box[3] - box[1]) if box else 0
-        starts = item.IsAtBeginningOf(ril.PARA) or item.IsAtBeginningOf(ril.BLOCK)
-        if current is None or starts:
+        words.setdefault(key, []).append(text)
+        confidence = float(cells[10]) if _is_number(cells[10]) else -1.0
+        if confidence >= 0:
+            page.confidences.append(confidence)
+    current: Paragraph | None = None
+    last: tuple[str, str] | None = None
+    for key, line_words in words.items():  # in reading order, as the rows came
+        if current is None or key[:2] != last:
             current = Paragraph([])
             page.paragraphs.append(current)
-        current.lines.append(Line(text, height))
-    iterator = api.GetIterator()
-    for item in tesserocr.iterate_level(iterator, ril.WORD):
-        if _text_of(item, ril.WORD):
-            page.confidences.append(float(item.Confidence(ril.WORD)))
+            last = key[:2]
+        current.lines.append(Line(_join_words(line_words), heights.get(key, 0)))
     return page
 
 
-def _text_of(item: Any, level: int) -> str:
+def _number(cell: str) -> int:
+    return int(cell) if cell.isdigit() else 0
+
+
+def _is_number(cell: str) -> bool:
     try:
-        return str(item.GetUTF8Text(level) or "").strip()
-    except RuntimeError:  # tesserocr's "No text returned" for an empty element
-        return ""
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _join_words(words: Sequence[str]) -> str:
+    """A line from its words: CJK characters join without a space."""
+    line = ""
+    for word in words:
+        if line and not (_CJK.match(line[-1]) and _CJK.match(word[0])):
+            line += " "
+        line += word
+    return line
 
 
 # --- Lines into paragraphs ------------------------------------------------------------
 
 _HYPHENS = ("-", "\u00ad", "\u2010", "¬")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
 def join_lines(lines: Iterable[str]) -> str:

@@ -12,6 +12,7 @@ import html
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
@@ -152,6 +153,15 @@ def words(text: str) -> list[str]:
     return re.findall(r"\w+", folded)
 
 
+def char_recall(truth: str, found: str) -> float:
+    """The share of ``truth``'s letters (counted with repeats, spaces aside) that
+    ``found`` has: recall for scripts written without spaces."""
+    wanted = Counter(ch for ch in truth if ch.isalnum())
+    got = Counter(ch for ch in found if ch.isalnum())
+    total = sum(wanted.values())
+    return sum((wanted & got).values()) / total if total else 1.0
+
+
 def word_recall(truth: str, found: str) -> float:
     """The share of ``truth``'s words (counted with repeats) that ``found`` has."""
     wanted = Counter(words(truth))
@@ -181,26 +191,50 @@ def _text_paragraphs(path: Path) -> list[str]:
     ]
 
 
+def _script_paragraphs(script: str) -> Callable[[Path], list[str]]:
+    """Paragraphs of a text reduced to one script's letters, digits and punctuation
+    (the page's font has no other glyphs), cut to a few lines each."""
+    keep = re.compile(script + r"|[\d\s.,:;!?،؛。、「」（）・ー]")
+
+    def read(path: Path) -> list[str]:
+        found = []
+        for paragraph in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+            kept = " ".join("".join(ch for ch in paragraph if keep.match(ch)).split())
+            if len(kept) >= 40:
+                found.append(kept[:160].rsplit(" ", 1)[0] if " " in kept[120:160] else kept[:160])
+        return found
+
+    return read
+
+
 #: A news text per OCR language, in the shared corpus (see its MANIFEST.md).
 ARTICLES = {
     "eng": ("newspaper4k/txt/cnn_article.txt", _text_paragraphs, "en"),
     "deu": ("readability/test-pages/heise/expected.html", _html_paragraphs, "de"),
     "fra": ("readability/test-pages/liberation-1/expected.html", _html_paragraphs, "fr"),
     "rus": ("encodings/chardet-tests/utf-8/_ude_russian.txt", _text_paragraphs, "ru"),
+    "ara": ("newspaper4k/txt/arabic_article.txt", _script_paragraphs("[\u0600-\u06ff]"), "ar"),
+    "jpn": (
+        "newspaper4k/txt/japanese_article.txt",
+        _script_paragraphs("[\u3040-\u30ff\u4e00-\u9fff]"),
+        "ja",
+    ),
 }
 
 
 def article(corpus: Path, lang: str, max_words: int = 170) -> tuple[str, str]:
     """A corpus article in ``lang`` (an ``ARTICLES`` key): its language's ISO code and
-    its first whole paragraphs, up to about ``max_words`` words."""
+    its first whole paragraphs, up to about ``max_words`` words (for Japanese, four
+    characters count as a word)."""
     relative, read, iso = ARTICLES[lang]
     chosen: list[str] = []
     count = 0
     for paragraph in read(corpus / relative):
-        if count and count + len(paragraph.split()) > max_words:
+        size = len(paragraph) // 4 if lang in ("jpn", "chi_sim") else len(paragraph.split())
+        if count and count + size > max_words:
             break
         chosen.append(paragraph)
-        count += len(paragraph.split())
+        count += size
     return iso, "\n\n".join(chosen)
 
 

@@ -4,6 +4,7 @@ title and date, and files that must be refused."""
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from datetime import date
@@ -19,6 +20,7 @@ from clippings.importers.image import ImageImporter
 from clippings.model import ExtractionError, ImportOptions, TooLargeError
 from tests.importers.samples_ocr import (
     article,
+    char_recall,
     degrade,
     render_page,
     tiff_of,
@@ -181,3 +183,21 @@ def test_lines_join_into_paragraphs_mending_hyphenated_words():
     )
     assert ocr.join_lines(["Jean-", "Paul left"]) == "Jean- Paul left"
     assert ocr.join_lines(["东京是日本的", "首都"]) == "东京是日本的首都"
+
+
+@pytest.mark.parametrize("lang", ["ara", "jpn"])
+def test_right_to_left_and_unspaced_scripts_read_in_order(corpus, lang):
+    iso, text = article(corpus, lang, max_words=80)
+    scan = degrade(render_page(text, lang), skew=1.0, noise=8, jpeg_quality=60)
+
+    extracted = importer.extract(scan, f"{lang}.jpg")
+
+    assert extracted.language == iso
+    assert extracted.provenance["ocr_languages"] == lang
+    if lang == "ara":  # words right to left, each word's letters in their order
+        assert word_recall(text, extracted.text) >= 0.85
+    else:  # Japanese has no spaces between words, and gets none
+        assert char_recall(text, extracted.text) >= 0.85
+        assert not re.search(
+            r"[\u3040-\u30ff\u4e00-\u9fff] [\u3040-\u30ff\u4e00-\u9fff]", extracted.text
+        )

@@ -201,3 +201,14 @@ def test_right_to_left_and_unspaced_scripts_read_in_order(corpus, lang):
         assert not re.search(
             r"[\u3040-\u30ff\u4e00-\u9fff] [\u3040-\u30ff\u4e00-\u9fff]", extracted.text
         )
+
+
+def test_force_ocr_reads_a_pdfs_pages_even_with_a_text_layer(corpus):
+    data = (corpus / "pdf/pdfminer.six/simple1.pdf").read_bytes()
+    assert "text" not in importers.extract(data, "simple1.pdf").provenance
+
+    forced = importers.extract(data, "simple1.pdf", ImportOptions(force_ocr=True))
+
+    assert forced.format == "pdf"
+    assert forced.text.split("\n\n")[0] == "Hello World"
+    assert forced.provenance["text"] == "ocr"

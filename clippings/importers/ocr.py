@@ -293,7 +293,7 @@ class Reader:
             return result  # nothing to go by: the next page decides
         found = TESSERACT_CODES.get(detect_language(text) or "")
         installed = installed_languages()
-        if found in installed and (found in family or script in (None, "Latin")):
+        if found in installed and _fits(found, script, family):
             final: tuple[str, ...] = (found,)
             if family[0] == "eng" and found != "eng" and "eng" in installed:
                 final += ("eng",)
@@ -359,6 +359,22 @@ class Reader:
                 self.warnings.append(notice)
         latin = tuple(code for code in SCRIPT_LANGUAGES["Latin"] if code in installed)
         return latin or (sorted(installed)[0],)
+
+
+#: Languages written in CJK characters: OSD may call a Japanese page "Han".
+_CJK_LANGUAGES = frozenset({"chi_sim", "chi_tra", "jpn", "kor"})
+_NON_LATIN = frozenset(
+    code for script, codes in SCRIPT_LANGUAGES.items() if script != "Latin" for code in codes
+)
+
+
+def _fits(language: str, script: str | None, family: Sequence[str]) -> bool:
+    """Whether a language detected in the text can be written in the script OSD found."""
+    if language in family:
+        return True
+    if script in (None, "Latin"):
+        return language not in _NON_LATIN
+    return language in _CJK_LANGUAGES and bool(_CJK_LANGUAGES & set(family))
 
 
 def _grey(image: Image) -> Image:

@@ -92,9 +92,13 @@ def page_images(data: bytes, width: int = 1200, max_pages: int = 20) -> list[byt
             for number in range(min(len(document), max_pages)):
                 page = document[number]
                 try:
-                    page_width, _ = page.get_size()
-                    scale = width / page_width if page_width > 0 else 1.0
-                    image = page.render(scale=min(scale, 10.0)).to_pil()
+                    page_width, page_height = page.get_size()
+                    scale = min(width / page_width if page_width > 0 else 1.0, 10.0)
+                    # A page far taller than wide would make a huge picture.
+                    pixels = page_width * page_height * scale * scale
+                    if pixels > ocr.MAX_PIXELS:
+                        scale *= (ocr.MAX_PIXELS / pixels) ** 0.5
+                    image = page.render(scale=max(scale, 0.01)).to_pil()
                 finally:
                     page.close()
                 pictures.append(_png(image))

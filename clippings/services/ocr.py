@@ -31,6 +31,18 @@ log = logging.getLogger(__name__)
 PAGED_FORMATS = frozenset({"pdf", "image"})
 
 
+def installed_languages() -> tuple[str, ...]:
+    """The OCR languages installed, as Tesseract names them (``eng``, ``deu``,
+    ``chi_sim``), for a choice of languages (Preferences); empty when Tesseract's
+    language data is not installed."""
+    from clippings.importers import ocr
+
+    try:
+        return ocr.installed_languages()
+    except ClippingsError:
+        return ()
+
+
 def can_recognise(clipping: Clipping) -> bool:
     """Whether the clipping's original has pages whose text OCR can read (a PDF or an
     image)."""
@@ -165,4 +177,4 @@ def _pool() -> ExtractionPool:
     return extraction_pool()
 
 
-__all__ = ["PAGED_FORMATS", "can_recognise", "page_images", "recognise"]
+__all__ = ["PAGED_FORMATS", "can_recognise", "installed_languages", "page_images", "recognise"]

@@ -120,6 +120,12 @@ def test_recognising_again_keeps_what_the_user_set(archive, pool, stored_scan):
     assert before.provenance["ocr_languages"] == "eng"
 
 
+def test_the_installed_languages_are_listed_for_a_choice():
+    installed = ocr.installed_languages()
+    assert {"eng", "deu", "fra", "rus", "ara", "chi_sim", "jpn"} <= set(installed)
+    assert "osd" not in installed  # orientation and script detection is not a language
+
+
 def test_a_language_that_is_not_installed_changes_nothing(archive, pool, stored_scan):
     clipping_id, _ = stored_scan
     before = archive.get(clipping_id)

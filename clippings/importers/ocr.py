@@ -7,10 +7,11 @@ and the language models are loaded once per file, not once per page.
 A page goes through:
 
 1. orientation and script detection (Tesseract's OSD, ``osd.traineddata``): the page is
-   turned upright, and unless the user chose the languages, the script picks them
-   (Latin, Cyrillic, Arabic, Han, Japanese... see ``SCRIPT_LANGUAGES``);
-2. recognition, read back as Tesseract's blocks, paragraphs and lines with each word's
-   confidence;
+   turned upright, and unless the user chose the languages, the script (Latin,
+   Cyrillic, Arabic, Han, Japanese... see ``SCRIPT_LANGUAGES``) and then the language
+   detected in the first page's text pick them (``Reader``);
+2. recognition, read back from Tesseract's TSV as blocks, paragraphs and lines with
+   each word's confidence;
 3. paragraphs rebuilt (lines joined, words broken by a hyphen at a line's end mended).
 
 ``recognise_pages`` does this for the pages of a file and reports each page with
@@ -55,9 +56,12 @@ MAX_PAGES = 100
 #: The resolution assumed for an image that does not say (a scanner's usual 300 dpi).
 DEFAULT_DPI = 300
 
-#: The Tesseract languages a script found by OSD stands for, in order of preference.
-#: Latin: the languages of the clippings people keep most; each added language costs
-#: time only on words the first ones read poorly (``bench/ocr_quality.py`` measures).
+#: The Tesseract languages a script found by OSD stands for, the likeliest first. The
+#: first one reads the first page; the language detected in that text then picks the
+#: languages (``Reader``); the whole set is the fallback when it cannot (too little
+#: text, a language not installed). A whole set read at once is slower and worse than
+#: the right language first (``bench/ocr_quality.py --sets``: a scanned German page,
+#: eng+deu+fra+spa+ita+por+pol 0.92 word recall, deu+eng 0.98).
 SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
     "Latin": ("eng", "deu", "fra", "spa", "ita", "por", "pol"),
     "Cyrillic": ("rus", "ukr"),
@@ -244,12 +248,14 @@ class Reader:
         self.chosen = check_languages(options.ocr_languages)
         #: The languages the pages are read in (decided on the first page with text).
         self.languages: tuple[str, ...] = self.chosen
+        #: The languages a page with no text was read in (while none are decided).
+        self.tried: tuple[str, ...] = ()
         self.warnings: list[str] = []
         self._osd: Any = None
         self._recognisers: dict[tuple[str, ...], Any] = {}
         if has_osd():
-            self._osd = tesserocr.PyTessBaseAPI(
-                path=self._path, lang="osd", psm=tesserocr.PSM.OSD_ONLY
+            self._osd = _start(
+                tesserocr.PyTessBaseAPI, path=self._path, lang="osd", psm=tesserocr.PSM.OSD_ONLY
             )
         elif not self.chosen:
             self.warnings.append(
@@ -289,6 +295,7 @@ class Reader:
         first = family[:1]
         result = self._recognise(first, page, dpi)
         text = "\n".join(p.text for p in result.paragraphs)
+        self.tried = first
         if not text.strip():
             return result  # nothing to go by: the next page decides
         found = TESSERACT_CODES.get(detect_language(text) or "")
@@ -306,7 +313,8 @@ class Reader:
         api = self._recognisers.get(languages)
         if api is None:
             tesserocr = self._tesserocr
-            api = tesserocr.PyTessBaseAPI(
+            api = _start(
+                tesserocr.PyTessBaseAPI,
                 path=self._path,
                 lang="+".join(languages),
                 psm=tesserocr.PSM.AUTO,
@@ -359,6 +367,17 @@ class Reader:
                 self.warnings.append(notice)
         latin = tuple(code for code in SCRIPT_LANGUAGES["Latin"] if code in installed)
         return latin or (sorted(installed)[0],)
+
+
+def _start(api: Any, **settings: Any) -> Any:
+    """A Tesseract instance; ``ExtractionError`` when its language data cannot load."""
+    try:
+        return api(**settings)
+    except RuntimeError as error:
+        raise ExtractionError(
+            f"Tesseract cannot load the OCR language {settings.get('lang')} from "
+            f"{settings.get('path')} ({error}): reinstall its language pack"
+        ) from None
 
 
 #: Languages written in CJK characters: OSD may call a Japanese page "Han".
@@ -507,7 +526,7 @@ def recognise_pages(
             check_size(width, height, what=f"page {number}" if total > 1 else "the image")
             read.append(reader.read(image))
         report_step(total, total, f"Recognised {total} page{'s' if total != 1 else ''}")
-        return Recognised(read, reader.languages, list(reader.warnings))
+        return Recognised(read, reader.languages or reader.tried, list(reader.warnings))
 
 
 def heading(recognised: Recognised) -> str | None:
@@ -551,7 +570,9 @@ def date_in(text: str) -> Published | None:
 
 def ocr_facts(recognised: Recognised) -> dict[str, str]:
     """The provenance facts of a recognised text (``model.PROVENANCE_FACTS``)."""
-    facts = {"text": "ocr", "ocr_languages": "+".join(recognised.languages)}
+    facts = {"text": "ocr"}
+    if recognised.languages:
+        facts["ocr_languages"] = "+".join(recognised.languages)
     confidence = recognised.confidence
     if confidence is not None:
         facts["ocr_confidence"] = str(round(confidence))

@@ -148,6 +148,8 @@ def test_an_image_without_text_is_kept_without_text():
     assert extracted.title == "holiday photo"
     assert extracted.provenance["title"] == "derived"
     assert extracted.warnings[0] == ocr.NOTHING_RECOGNISED
+    assert extracted.provenance["text"] == "ocr"
+    assert extracted.provenance["ocr_languages"] == "eng"  # what it was read in
 
 
 def _png_claiming(width: int, height: int) -> bytes:

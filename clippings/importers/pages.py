@@ -109,10 +109,14 @@ def page_images(data: bytes, width: int = 1200, max_pages: int = 20) -> list[byt
         image = open_image(data)
         pictures = []
         for frame in frames(image, min(frame_count(image), max_pages)):
-            picture = frame.convert("RGB") if frame.mode not in ("RGB", "L") else frame.copy()
+            # Scaled first, then converted: a large scan is not copied at full size.
+            if frame.mode in ("RGB", "L"):
+                picture = frame
+            else:
+                picture = frame.convert("L" if frame.mode in ("1", "I", "I;16", "F") else "RGB")
             if picture.width != width:
                 height = max(1, round(picture.height * width / picture.width))
-                picture = picture.resize((width, height))
+                picture = picture.resize((width, height), reducing_gap=3.0)
             pictures.append(_png(picture))
         return pictures
     return []

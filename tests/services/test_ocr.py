@@ -81,6 +81,22 @@ def test_a_scans_pages_are_pictures_for_the_reading_pane(archive, pool, stored_s
         assert first.width == 600 and first.height > 200
 
 
+def test_an_images_pages_are_pictures_too(archive, pool):
+    from clippings.model import Extracted
+    from clippings.services.importing import store_extracted
+
+    fax = Image.new("1", (1700, 2200), 1)  # a bilevel scan, as a fax or a copier makes
+    data = tiff_of([fax, fax.convert("L").resize((850, 1100))])
+    extracted = Extracted(text="", format="image", title="Fax", has_text=False)
+    [result] = store_extracted(archive, [extracted], data, "fax.tif", shown="fax.tif")
+
+    pictures = ocr.page_images(archive, result.id, width=500, pool=pool)
+
+    sizes = [Image.open(BytesIO(p)).size for p in pictures]
+    assert sizes == [(500, 647), (500, 647)]
+    assert ocr.can_recognise(archive.get(result.id))
+
+
 def test_a_text_clipping_has_no_pages_and_cannot_be_recognised(archive, pool):
     clipping_id = add_clipping(archive, "A text typed in. " * 20)
 

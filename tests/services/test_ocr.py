@@ -136,6 +136,23 @@ def test_recognising_again_keeps_what_the_user_set(archive, pool, stored_scan):
     assert before.provenance["ocr_languages"] == "eng"
 
 
+def test_a_scan_read_in_the_wrong_language_is_found_once_recognised_again(archive, pool, scan):
+    path, text = scan
+    report = import_paths(archive, [path], pool=pool, options=ImportOptions(ocr_languages=("rus",)))
+    [imported] = report.results
+    assert archive.search("Pennsylvania").total == 0  # read as Russian: Cyrillic nonsense
+    before = archive.get(imported.id)
+
+    [result] = ocr.recognise(archive, [imported.id], pool=pool)
+
+    after = archive.get(imported.id)
+    assert result.outcome == "imported"
+    assert archive.search("Pennsylvania").total == 1
+    assert after.language == "en" and after.provenance["ocr_languages"] == "eng"
+    assert after.title == HEADLINE  # the old title was recognised too: it follows
+    assert after.word_count != before.word_count or after.text != before.text
+
+
 def test_the_installed_languages_are_listed_for_a_choice():
     installed = ocr.installed_languages()
     assert {"eng", "deu", "fra", "rus", "ara", "chi_sim", "jpn"} <= set(installed)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from clippings.importers import ocr
 from clippings.model import (
     DEFAULT_OPTIONS,
+    ClippingsError,
     Extracted,
     ExtractionError,
     ImportOptions,
@@ -124,14 +125,22 @@ class ImageImporter:
                 language chosen is not installed.
         """
         file_name = PurePath(name).name or name
-        image = open_image(data)
-        total = frame_count(image)
-        warnings = []
-        if total > ocr.MAX_PAGES:
-            warnings.append(f"only the first {ocr.MAX_PAGES} of {total} pages were read")
-            total = ocr.MAX_PAGES
-        recognised = ocr.recognise_pages(frames(image, total), total, options)
-        return ocr.extracted_from_pages(recognised, file_name, self.name, warnings)
+        try:
+            image = open_image(data)
+            total = frame_count(image)
+            notes = []
+            if total > ocr.MAX_PAGES:
+                notes.append(f"only the first {ocr.MAX_PAGES} of {total} pages were read")
+                total = ocr.MAX_PAGES
+            recognised = ocr.recognise_pages(frames(image, total), total, options)
+        except (ClippingsError, MemoryError):
+            raise  # out of memory is the file's size, not damage: the caller says so
+        except RecursionError as error:
+            raise ExtractionError("the image is damaged and cannot be read") from error
+        except Exception as error:  # noqa: BLE001 - Pillow's decoders raise anything
+            reason = str(error).strip() or type(error).__name__
+            raise ExtractionError(f"the image is damaged and cannot be read ({reason})") from None
+        return ocr.extracted_from_pages(recognised, file_name, self.name, notes)
 
 
 __all__ = ["ImageImporter", "frame_count", "frames", "is_image", "open_image"]

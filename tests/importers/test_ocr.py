@@ -214,3 +214,12 @@ def test_force_ocr_reads_a_pdfs_pages_even_with_a_text_layer(corpus):
     assert forced.format == "pdf"
     assert forced.text.split("\n\n")[0] == "Hello World"
     assert forced.provenance["text"] == "ocr"
+
+
+def test_damaged_images_are_refused_with_a_reason():
+    page = Image.new("L", (800, 600), 255)
+    whole = {"jpg": degrade(page, jpeg_quality=80), "png": degrade(page), "tif": tiff_of([page])}
+    for suffix, data in whole.items():
+        for cut in (data[: len(data) // 2], data[:200]):
+            with pytest.raises(ExtractionError, match="damaged"):
+                importer.extract(cut, f"cut.{suffix}")

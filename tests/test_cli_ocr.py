@@ -34,6 +34,8 @@ def test_ocr_recognises_a_stored_scan_again_in_the_languages_given(cli, scan):
     assert word_recall(text, shown["text"]) >= 0.9
     code, out, _ = cli("ocr", str(imported["id"]))
     assert code == 0 and out.startswith(f"recognised {imported['id']}: Séisme au Népal")
+    code, out, _ = cli("show", str(imported["id"]))
+    assert "Text:      from OCR (fra+eng, mean confidence " in out
 
 
 def test_ocr_names_the_installed_languages_when_one_is_missing(cli, scan):

@@ -15,7 +15,13 @@ packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus
           libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-xinerama0 libx11-xcb1
           fonts-dejavu-core
           # Clippings come in every script: Noto covers Arabic, Hebrew, Greek, Thai, CJK.
-          fonts-noto-core fonts-noto-cjk)
+          fonts-noto-core fonts-noto-cjk
+          # OCR of scans and images: Tesseract's orientation and script detection, and the
+          # languages people clip (tesserocr's wheel brings the library; these the data).
+          tesseract-ocr tesseract-ocr-osd tesseract-ocr-eng tesseract-ocr-deu
+          tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-ita tesseract-ocr-por
+          tesseract-ocr-pol tesseract-ocr-rus tesseract-ocr-ukr tesseract-ocr-ara
+          tesseract-ocr-chi-sim tesseract-ocr-jpn)
 if [ "$want" = test ]; then
     packages+=(xvfb)
 fi

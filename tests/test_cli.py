@@ -50,7 +50,7 @@ def test_import_json_shape_and_paths_as_given(cli, seed, tmp_path):
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
     shutil.copy(seed, folder / "sub" / "seed.txt")
-    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4)
+    (folder / "animation.gif").write_bytes(b"GIF89a" + bytes(range(256)) * 4)
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n garbage")
     code, out, _err = cli("import", str(folder) + "/", "--json")
     assert code == 1  # one file failed; the others are in
@@ -58,7 +58,7 @@ def test_import_json_shape_and_paths_as_given(cli, seed, tmp_path):
     assert set(result) == {"imported", "duplicates", "skipped", "failed"}
     assert result["imported"][0]["path"] == str(folder) + "/" + "sub/seed.txt"
     assert set(result["imported"][0]) >= {"path", "id", "title"}
-    assert [s["path"] for s in result["skipped"]] == [str(folder) + "/photo.jpg"]
+    assert [s["path"] for s in result["skipped"]] == [str(folder) + "/animation.gif"]
     assert result["skipped"][0]["reason"]
     assert [f["path"] for f in result["failed"]] == [str(folder) + "/broken.pdf"]
     assert "damaged" in result["failed"][0]["error"] or "PDF" in result["failed"][0]["error"]

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from clippings import __version__
 from clippings.cli.cmd_analysis import cmd_compare, cmd_quotes, cmd_related, cmd_stories
 from clippings.cli.cmd_files import cmd_backup, cmd_export, cmd_import, import_json
+from clippings.cli.cmd_ocr import cmd_ocr
 from clippings.cli.cmd_organise import (
     EDIT_OPTIONS,
     cmd_delete,
@@ -69,6 +70,7 @@ __all__ = [
     "cmd_export",
     "cmd_import",
     "cmd_list",
+    "cmd_ocr",
     "cmd_purge",
     "cmd_quotes",
     "cmd_reindex",
@@ -168,6 +170,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("query", help="the query (start it with -- if it begins with a minus)")
     sub.add_argument("--limit", type=_positive, default=20, metavar="N")
     sub.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    json_flag(sub)
+
+    sub = command("ocr", cmd_ocr, "recognise the text of stored scans and images again (OCR)")
+    sub.add_argument("ids", nargs="+", metavar="ID")
+    sub.add_argument(
+        "--ocr-lang",
+        metavar="LANGS",
+        help="the languages of the pages, as Tesseract names them (eng+deu+fra); by "
+        "default the script found on each page picks them",
+    )
     json_flag(sub)
 
     sub = command("show", cmd_show, "show one clipping")

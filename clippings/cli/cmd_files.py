@@ -76,7 +76,7 @@ def _print_import_summary(report: ImportReport) -> None:
     imported = report.of("imported")
     scans = [r for r in imported if r.without_text]
     for r in imported:
-        note = "  (stored without text: no text layer, needs OCR)" if r.without_text else ""
+        note = "  (stored without text: none was found, even by OCR)" if r.without_text else ""
         print(f"imported   {r.id}: {r.title}{note}")
     for r in report.of("duplicate"):
         print(f"duplicate  {r.path} is already clipping {r.id}")

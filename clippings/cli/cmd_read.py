@@ -89,12 +89,17 @@ def cmd_show(archive: Archive, args: argparse.Namespace) -> int:
     line("Edition", clipping.edition)
     line("Tags", ", ".join(clipping.tags))
     line("Words", clipping.word_count, "-")
+    if provenance.get("text") == "ocr":
+        how = [provenance.get("ocr_languages")]
+        if provenance.get("ocr_confidence"):
+            how.append(f"mean confidence {provenance['ocr_confidence']}")
+        line("Text", "from OCR (" + ", ".join(h for h in how if h) + ")", "-")
     line("Original", f"{clipping.original_name} ({clipping.sha256[:12]}…)", "-")
     line("Notes", clipping.notes, "-")
     if clipping.trashed:
         print("(in the trash)")
     print()
-    print(clipping.text if clipping.has_text else "(no text: a scan without a text layer)")
+    print(clipping.text if clipping.has_text else "(no text: none was found, even by OCR)")
     return EXIT_OK
 
 

@@ -34,6 +34,7 @@ from clippings.model import (
 # Modules are imported lazily (trafilatura alone costs half a second).
 _IMPORTERS = (
     "clippings.importers.pdf:PdfImporter",
+    "clippings.importers.image:ImageImporter",
     # Zip-based and RTF documents, before the text importer takes their bytes for text.
     "clippings.importers.epub:EpubImporter",
     "clippings.importers.odt:OdtImporter",

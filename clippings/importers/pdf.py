@@ -80,7 +80,7 @@ NO_TEXT_BLANK = "no text layer: the pages are blank"
 
 
 class PdfImporter:
-    """PDF files with a text layer; image-only scans are kept, flagged as needing OCR."""
+    """PDF files: the text layer read, or a scan's pages recognised (OCR, ``pdf_ocr``)."""
 
     name = "pdf"
     suffixes = frozenset({".pdf"})
@@ -101,7 +101,12 @@ class PdfImporter:
         """
         file_name = PurePath(name).name or name
         try:
-            return _extract(data, file_name, options.password)
+            read = _extract(data, file_name, options.password)
+            if options.force_ocr or (not read.has_text and NO_TEXT_SCAN in read.warnings):
+                from clippings.importers.pdf_ocr import recognise_pdf  # Tesseract: a scan
+
+                return recognise_pdf(data, file_name, options, read)
+            return read
         except (ExtractionError, MemoryError):
             raise  # out of memory is the file's size, not damage: the caller says so
         except RecursionError as error:

@@ -33,8 +33,10 @@ from sqlalchemy import (
 
 from clippings.model import (
     METADATA_FIELDS,
+    PROVENANCE_FACTS,
     ArchiveError,
     Clipping,
+    Extracted,
     NotFoundError,
     Published,
     ReadOnlyArchiveError,
@@ -69,6 +71,13 @@ BACKUPS_DIR = "backups"
 
 #: Metadata a user may edit; the rest comes from the file.
 EDITABLE_FIELDS = (*METADATA_FIELDS, "notes")
+
+
+def _set_source(provenance: dict[str, str], field_name: str, source: str | None) -> None:
+    if source:
+        provenance[field_name] = source
+    else:
+        provenance.pop(field_name, None)
 
 
 def _now() -> datetime:
@@ -304,6 +313,64 @@ class ClippingStore(
                 provenance[key] = "user"
         values["provenance"] = json.dumps(provenance, sort_keys=True)
         with self._writing() as conn:
+            conn.execute(update(clippings).where(clippings.c.id == clipping_id).values(**values))
+            self._queue(conn, [clipping_id])
+        return self.get(clipping_id)
+
+    def reread(
+        self, clipping_id: int, extracted: Extracted, *, text_hash: str | None, word_count: int
+    ) -> Clipping:
+        """Replace a clipping's text with a new reading of its original (OCR run again).
+
+        The text, its HTML, ``has_text``, the word count and the text's facts in the
+        provenance (``PROVENANCE_FACTS``) are replaced. A field the user set stays; the
+        language follows the new text; the title and date are taken from the new
+        reading only where the old one had none of its own (a title made from the file
+        name, no date) or was itself recognised. Decided and written in one transaction.
+
+        Raises:
+            NotFoundError: there is no such clipping.
+        """
+        with self._writing() as conn:
+            row = conn.execute(
+                select(clippings.c.provenance, clippings.c.published).where(
+                    clippings.c.id == clipping_id
+                )
+            ).first()
+            if row is None:
+                raise NotFoundError(f"there is no clipping {clipping_id}")
+            provenance = {
+                key: value
+                for key, value in json.loads(row.provenance or "{}").items()
+                if key not in PROVENANCE_FACTS
+            }
+            found = dict(extracted.provenance)
+            provenance.update({k: v for k, v in found.items() if k in PROVENANCE_FACTS})
+            values: dict[str, object] = {
+                "text": extracted.text,
+                "html": extracted.html,
+                "has_text": extracted.has_text,
+                "word_count": word_count,
+                "text_hash": text_hash,
+            }
+            renewable = (None, "derived", "ocr", "text-heuristic", "detected")
+            if provenance.get("language") != "user":
+                values["language"] = extracted.language
+                _set_source(provenance, "language", found.get("language"))
+            if (
+                extracted.title
+                and provenance.get("title") in renewable
+                and found.get("title") not in (None, "derived")
+            ):
+                values["title"] = extracted.title
+                _set_source(provenance, "title", found["title"])
+            if extracted.published is not None and (
+                row.published is None or provenance.get("published") in renewable
+            ):
+                values["published"] = published_to_iso(extracted.published)
+                values["published_utc"] = published_utc(extracted.published)
+                _set_source(provenance, "published", found.get("published"))
+            values["provenance"] = json.dumps(provenance, sort_keys=True)
             conn.execute(update(clippings).where(clippings.c.id == clipping_id).values(**values))
             self._queue(conn, [clipping_id])
         return self.get(clipping_id)

@@ -9,13 +9,16 @@ from datetime import date, datetime
 import pytest
 
 from clippings import importers
-from clippings.model import METADATA_FIELDS, ClippingsError, Extracted
+from clippings.model import METADATA_FIELDS, PROVENANCE_FACTS, ClippingsError, Extracted
 
+#: A format the corpus has no file of: the test makes its sample from a corpus article.
+MADE_BY_TEST = "made by the test"
 # A real sample of each format (relative to the corpus), and broken bytes of it.
 SAMPLES = {
     "text": "ecbplus/text/2/2_1ecbplus.txt",
     "html": "readability/test-pages/nytimes-1/source.html",
     "pdf": "pdf/pdfminer.six/contrib/issue-00352-asw-oct96-p41.pdf",
+    "image": MADE_BY_TEST,
 }
 
 # Formats the corpus holds no file of: made from a corpus article by the tests' makers.
@@ -29,18 +32,31 @@ BROKEN = {
     "odt": b"PK\x03\x04\x14\x00\x00\x00\x00\x00" + bytes(20) + b"mimetype" + bytes(100),
     "rtf": b"{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}}",
     "epub": b"PK\x03\x04" + bytes(26) + b"mimetypeapplication/epub+zip" + bytes(100),
+    "image": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
 }
 
 
+def _made_sample(name, corpus, folder):
+    """A sample the test makes (an image: a corpus article set in type)."""
+    from tests.importers.samples_ocr import contract_sample
+
+    path = folder / f"{name}-sample.png"
+    if not path.exists():
+        path.write_bytes(contract_sample(corpus))
+    return path
+
+
 @pytest.fixture(params=sorted(set(SAMPLES) | MADE), ids=lambda name: name)
-def importer_and_sample(request, corpus, tmp_path):
+def importer_and_sample(request, corpus, tmp_path_factory):
     by_name = {importer.name: importer for importer in importers.importers()}
     if request.param in MADE:
         from tests.importers.samples_office import sample
 
         name, data = sample(request.param, corpus)
-        path = tmp_path / name
+        path = tmp_path_factory.mktemp(request.param) / name
         path.write_bytes(data)
+    elif SAMPLES[request.param] == MADE_BY_TEST:
+        path = _made_sample(request.param, corpus, tmp_path_factory.getbasetemp())
     else:
         path = corpus / SAMPLES[request.param]
     return by_name[request.param], path
@@ -82,7 +98,7 @@ def test_extraction_meets_the_contract(importer_and_sample):
         value = getattr(extracted, field)
         if value not in (None, ""):
             assert extracted.provenance.get(field), f"{field} has a value but no provenance"
-    assert set(extracted.provenance) <= set(METADATA_FIELDS)
+    assert set(extracted.provenance) <= {*METADATA_FIELDS, *PROVENANCE_FACTS}
     if isinstance(extracted.published, datetime):
         assert extracted.published.tzinfo is not None, "a time comes with its offset"
     else:

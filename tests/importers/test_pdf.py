@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from clippings.importers import pdf
+from clippings.importers import ocr, pdf
 from clippings.importers.pdf import PdfImporter, clean_author, clean_title, parse_pdf_date
 from clippings.model import Extracted, ExtractionError, ImportOptions, PasswordRequiredError
 
@@ -275,27 +275,30 @@ def test_partly_broken_files_import_what_can_be_read(
     assert expected in extract(corpus, path).text
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "pdfminer.six/contrib/pdf-with-jbig2.pdf",
-        "pdfminer.six/contrib/issue-1057-tiff-predictor.pdf",
-    ],
-)
-def test_a_scan_without_text_layer_is_not_an_error(corpus: Path, path: str) -> None:
+def test_a_scan_without_text_layer_is_recognised(corpus: Path) -> None:
+    result = extract(corpus, "pdfminer.six/contrib/pdf-with-jbig2.pdf")
+    assert result.has_text
+    assert result.text == "It Doesn't"
+    assert result.provenance["text"] == "ocr"
+    assert 0 <= int(result.provenance["ocr_confidence"]) <= 100
+    assert result.warnings == ()
+
+
+def test_a_scan_with_nothing_to_read_is_kept_without_text(corpus: Path) -> None:
+    path = "pdfminer.six/contrib/issue-1057-tiff-predictor.pdf"
     result = extract(corpus, path)
     assert result.text == ""
     assert not result.has_text
-    assert result.warnings == (pdf.NO_TEXT_SCAN,)
+    assert result.warnings[0] == ocr.NOTHING_ON_PAGES
     assert result.title == Path(path).stem
     assert result.provenance["title"] == "derived"
 
 
-def test_scan_keeps_its_metadata(corpus: Path) -> None:
+def test_a_scans_file_dates_are_not_its_publication_date(corpus: Path) -> None:
+    # Its CreationDate (2011-07-13) is when it was scanned; the page has no date.
     result = extract(corpus, "pdfminer.six/contrib/pdf-with-jbig2.pdf")
-    assert result.published == datetime(
-        2011, 7, 13, 12, 9, 43, tzinfo=timezone(timedelta(hours=-8))
-    )
+    assert result.published is None
+    assert "published" not in result.provenance
 
 
 def test_recursive_xobjects_and_the_slow_table_page_finish(corpus: Path) -> None:

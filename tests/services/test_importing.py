@@ -46,9 +46,13 @@ def test_a_mixed_folder_imports_recursively_and_one_bad_file_never_stops_it(
     assert outcomes["pdf/locked.pdf"].outcome == "failed"
     assert outcomes["pdf/locked.pdf"].needs_password
     assert "password" in outcomes["pdf/locked.pdf"].reason
-    assert outcomes["photo.png"].outcome == "skipped"
+    # An image that cannot be decoded is a damaged file of a known kind.
+    assert outcomes["photo.png"].outcome == "failed"
+    assert "damaged" in outcomes["photo.png"].reason
+    # A scan with no text layer is recognised (OCR).
     scan = outcomes["pdf/scan.pdf"]
-    assert scan.outcome == "imported" and scan.without_text
+    assert scan.outcome == "imported" and not scan.without_text
+    assert archive.get(scan.id).provenance["text"] == "ocr"
     assert "Saved page_files/style.css" not in outcomes and ".hidden.txt" not in outcomes
     assert progress[-1].done == progress[-1].total == len(report.results)
 

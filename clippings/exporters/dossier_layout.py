@@ -243,7 +243,8 @@ def clipping_document(setter: Typesetter, clipping: Clipping) -> QTextDocument:
         note.setFontItalic(True)
         setter.insert(
             cursor,
-            "This clipping has no text layer (a scan): only its details are in the dossier.",
+            "No text could be read in this clipping (a scan or picture): only its details "
+            "are in the dossier.",
             note,
         )
         return document

@@ -109,6 +109,7 @@ class ImageImporter:
     """PNG, JPEG and TIFF images: the text recognised with OCR."""
 
     name = "image"
+    label = "Images and scans"
     suffixes = frozenset({".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".tif", ".tiff"})
 
     def sniff(self, head: bytes) -> bool:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from clippings.model import CheckProblem, ClippingsError
+from clippings.services.ocr import installed_languages
 from clippings.services.related import compute_missing_features, missing_features
 from clippings.ui.check_report import show_check_result
 from clippings.ui.jobs import Job
@@ -171,9 +172,18 @@ class ArchiveActions(QObject):
             w.archive.engine,
             w.archive.count(),
             read_only=w.archive.read_only,
+            ocr_available=installed_languages(),
+            ocr_chosen=w.archive.ocr_languages(),
             parent=w,
         )
-        if dialog.exec() and dialog.chosen_engine() != w.archive.engine:
+        if not dialog.exec():
+            return
+        if dialog.ocr_languages_changed():
+            try:
+                w.archive.set_ocr_languages(dialog.chosen_ocr_languages())
+            except (ClippingsError, ValueError) as error:
+                QMessageBox.warning(w, "Preferences", f"The OCR languages were not saved: {error}")
+        if dialog.chosen_engine() != w.archive.engine:
             w.switch_engine(dialog.chosen_engine())
 
     def switch_engine(self, engine: str) -> Job | None:

@@ -226,7 +226,7 @@ def summary_html(report: ImportReport) -> str:
             [item(f"{where(r.path)} — {reason(r.reason)}") for r in report.of("failed")],
         ),
         (
-            "Stored without text (scans: no text layer to search)",
+            "Stored without text (no text could be read: Edit › Recognise Text tries again)",
             [item(link(r.id, html.escape(r.title or name(r.path)))) for r in scans],
         ),
         (

@@ -76,6 +76,7 @@ from clippings.ui.notice_bar import NoticeBar
 from clippings.ui.other_programs import OTHER_PROGRAMS_POLL_MS, ArchiveReading, Watcher, read_side
 from clippings.ui.reading_pane import ReadingPane
 from clippings.ui.related_panel import RelatedPanel
+from clippings.ui.scans import Scans
 from clippings.ui.search_bar import QUERY_HELP_HTML, SearchBar
 from clippings.ui.sidebar import Sidebar
 from clippings.ui.stories_view import StoriesView
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
     untag_action: QAction
     edit_action: QAction
     original_action: QAction
+    recognise_action: QAction
     compare_action: QAction
     trash_action: QAction
     restore_action: QAction
@@ -198,6 +200,7 @@ class MainWindow(QMainWindow):
         self.editing = Editing(self)
         self.browsing = Browsing(self)
         self.archive_actions = ArchiveActions(self)
+        self.scans = Scans(self)
         # Other programs: a cheap poll on a timer; reading again runs on a worker.
         self.watcher = Watcher(self)
         self.watch_timer = self.watcher.timer
@@ -429,6 +432,9 @@ class MainWindow(QMainWindow):
 
     def open_selected_original(self) -> None:
         self.editing.open_selected_original()
+
+    def recognise_selected(self) -> Job | None:
+        return self.scans.recognise_selected()
 
     @Slot(int)
     def open_original(self, clipping_id: int) -> Path | None:

@@ -81,6 +81,9 @@ def build_menus(window: MainWindow) -> None:
     w.original_action = _action(
         w, edit, "Open &Original", w.open_selected_original, "Ctrl+Shift+O", name="openOriginal"
     )
+    w.recognise_action = _action(
+        w, edit, "Recognise &Text (OCR)", w.recognise_selected, "Ctrl+Shift+R", name="recognise"
+    )
     w.compare_action = _action(
         w, edit, "&Compare Two Clippings", w.compare_selected, "Ctrl+D", name="compare"
     )
@@ -110,6 +113,7 @@ def build_menus(window: MainWindow) -> None:
         w.untag_action,
         w.edit_action,
         w.original_action,
+        w.recognise_action,
         w.trash_action,
         w.restore_action,
         w.purge_action,
@@ -127,6 +131,7 @@ def update_actions(window: MainWindow) -> None:
         action.setEnabled(writable and has and not w.trash_view)
     w.edit_action.setEnabled(writable and len(ids) == 1)
     w.original_action.setEnabled(len(ids) == 1)
+    w.recognise_action.setEnabled(writable and has and not w.trash_view)
     w.compare_action.setEnabled(len(ids) == 2)
     w.restore_action.setEnabled(writable and has and w.trash_view)
     w.purge_action.setEnabled(writable and has and w.trash_view)

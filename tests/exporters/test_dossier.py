@@ -190,7 +190,7 @@ def test_a_clipping_without_text_says_so(dossier) -> None:
     scan = collection.clippings[-1]
     text = page_text(pdf, toc(pdf, collection)[scan.id])
     assert "A scanned page" in text
-    assert "no text layer" in text
+    assert "No text could be read" in text
 
 
 @pytest.mark.parametrize(

@@ -148,7 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     def json_flag(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--json", action="store_true", help="print JSON on standard output")
 
-    sub = command("import", cmd_import, "import files and folders (text, HTML, PDF)")
+    sub = command(
+        "import",
+        cmd_import,
+        "import files and folders (text, web pages, PDF, Word, OpenDocument, RTF, EPUB, "
+        "e-mail, saved pages, scans and photos)",
+    )
     sub.add_argument("paths", nargs="+", metavar="PATH")
     sub.add_argument("--tag", action="append", metavar="TAG", help="tag every new clipping")
     sub.add_argument("--password", metavar="PW", help="the password to try for PDFs that need one")

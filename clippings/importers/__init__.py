@@ -116,7 +116,7 @@ def _recognise(data: bytes, name: str) -> Importer:
             "a zip archive that is not a readable Clippings bundle (damaged, or made by "
             "another program): unpack it and import the files inside"
         )
-    raise UnsupportedFormatError(f"not a text, HTML or PDF file ({describe_suffix(suffix)})")
+    raise UnsupportedFormatError(f"not a format Clippings reads ({describe_suffix(suffix)})")
 
 
 def accepted_formats() -> list[tuple[str, tuple[str, ...]]]:

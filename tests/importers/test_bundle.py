@@ -454,7 +454,7 @@ def test_a_bundle_that_cannot_be_read_says_why(data, message):
     with pytest.raises(ExtractionError) as error:
         read_bundle(data())
     assert message in str(error.value)
-    assert "not a text, HTML or PDF" not in str(error.value)
+    assert "not a format Clippings reads" not in str(error.value)
 
 
 def test_a_manifest_too_large_is_refused_unread():

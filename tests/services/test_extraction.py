@@ -44,7 +44,7 @@ def test_a_real_file_reads_in_a_worker_as_it_does_in_the_window(pool, seed):
 
 
 def test_the_importers_own_errors_arrive_as_they_are(pool):
-    with pytest.raises(UnsupportedFormatError, match="not a text, HTML or PDF file"):
+    with pytest.raises(UnsupportedFormatError, match="not a format Clippings reads"):
         pool.extract(b"GIF89a" + bytes(range(256)) * 8, "animation.gif")
     with pytest.raises(PasswordRequiredError, match="the password is wrong") as refused:
         pool.call(hostile_tasks.refuse_password)

@@ -44,6 +44,18 @@ for extra in (REPO, REPO / "tests" / "importers"):
         sys.path.insert(0, str(extra))
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+#: ISO 639-1 -> the Tesseract language a page is set in (its font's script).
+TESSERACT = {
+    "en": "eng",
+    "de": "deu",
+    "fr": "fra",
+    "es": "spa",
+    "it": "ita",
+    "pt": "por",
+    "ru": "rus",
+    "ja": "jpn",
+    "zh": "chi_sim",
+}
 #: Words of an article put on a scanned page (about one page of print).
 OCR_WORDS = 350
 
@@ -187,12 +199,13 @@ def makers() -> dict[str, Maker]:
         def scan(article: Article, quality: str) -> tuple[bytes, str, str]:
             paragraphs = first_words(article, OCR_WORDS)
             text = "\n\n".join(paragraphs)
-            page = ocr.render_page(article.title + "\n\n" + text, article.language or "en")
+            lang = TESSERACT.get((article.language or "en")[:2], "eng")
+            page = ocr.render_page(text, lang, title=article.title)
             if quality == "scan":
                 data = ocr.degrade(page, skew=1.0, noise=8, jpeg_quality=85)
             else:
                 data = ocr.degrade(page, skew=2.0, noise=16, jpeg_quality=60)
-            return data, f"{article.name}.jpg", text
+            return data, f"{article.name}.jpg", f"{article.title}\n\n{text}"
 
         found["scan (jpeg)"] = lambda a: scan(a, "scan")
         found["photo (jpeg q60)"] = lambda a: scan(a, "photo")

@@ -60,6 +60,7 @@ PROVENANCE_LABELS = {
     "rtf-info": "from the document's information",
     "epub-metadata": "from the e-book's metadata",
     "email-header": "from the e-mail's headers",
+    "email-body": "from the e-mail's \"View in browser\" link",
     "mhtml-header": "from the saved page's headers",
     "print-footer": "from the browser's print header or footer",
     "ocr": "recognised in the image (OCR)",

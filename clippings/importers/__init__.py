@@ -27,6 +27,10 @@ from clippings.model import (
 # Modules are imported lazily (trafilatura alone costs half a second).
 _IMPORTERS = (
     "clippings.importers.pdf:PdfImporter",
+    # Mail before the web page: a saved page and a newsletter carry HTML inside MIME.
+    "clippings.importers.mhtml:MhtmlImporter",
+    "clippings.importers.mbox:MboxImporter",
+    "clippings.importers.mail:EmailImporter",
     "clippings.importers.html:HtmlImporter",
     "clippings.importers.text:TextImporter",
 )

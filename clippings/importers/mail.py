@@ -22,13 +22,14 @@ a mailbox with ``read_message``.
 from __future__ import annotations
 
 import binascii
+import codecs
 import email.policy
 import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
-from email.header import decode_header, make_header
-from email.message import EmailMessage, Message
+from email.header import decode_header
+from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import TYPE_CHECKING
@@ -57,22 +58,28 @@ if TYPE_CHECKING:
 
 # --- sniffing -------------------------------------------------------------------------
 
+
+def _names(text: str) -> frozenset[str]:
+    """Header names from a string of them (long lists read better as one string)."""
+    return frozenset(text.split())
+
+
 #: Header fields that mail has and a text clipping's header lines do not.
-MAIL_HEADERS = frozenset(
-    """from to cc bcc date subject message-id mime-version received return-path delivered-to
-    reply-to sender content-type content-transfer-encoding x-mailer user-agent in-reply-to
-    references dkim-signature list-unsubscribe list-id list-post precedence thread-topic
-    thread-index authentication-results arc-seal arc-message-signature
-    arc-authentication-results x-originating-ip x-received x-google-smtp-source
-    feedback-id x-mailchimp-campaign x-campaign x-mc-user x-sg-eid importance
-    x-priority content-language errors-to x-mozilla-status x-mozilla-status2
-    x-mozilla-keys x-gm-thrid x-gmail-labels organization""".split()
+MAIL_HEADERS = _names(
+    "from to cc bcc date subject message-id mime-version received return-path delivered-to "
+    "reply-to sender content-type content-transfer-encoding x-mailer user-agent in-reply-to "
+    "references dkim-signature list-unsubscribe list-id list-post precedence thread-topic "
+    "thread-index authentication-results arc-seal arc-message-signature "
+    "arc-authentication-results x-originating-ip x-received x-google-smtp-source "
+    "feedback-id x-mailchimp-campaign x-campaign x-mc-user x-sg-eid importance "
+    "x-priority content-language errors-to x-mozilla-status x-mozilla-status2 "
+    "x-mozilla-keys x-gm-thrid x-gmail-labels organization"
 )
 # One of these makes a header block mail, not a clipping's "From: Reuters" header.
-_MAIL_ONLY = frozenset(
-    """message-id mime-version received return-path delivered-to dkim-signature x-mailer
-    content-transfer-encoding list-unsubscribe list-id authentication-results arc-seal
-    x-received x-google-smtp-source feedback-id in-reply-to references""".split()
+_MAIL_ONLY = _names(
+    "message-id mime-version received return-path delivered-to dkim-signature x-mailer "
+    "content-transfer-encoding list-unsubscribe list-id authentication-results arc-seal "
+    "x-received x-google-smtp-source feedback-id in-reply-to references"
 )
 _FIELD = re.compile(r"([!-9;-~]+)[ \t]*:(.*)")
 
@@ -134,8 +141,8 @@ TITLE_MAX = 300
 _BOUNDARY = re.compile(rb"boundary\s*=", re.IGNORECASE)
 
 
-def parse_message(data: bytes) -> EmailMessage:
-    """A message's bytes as an ``EmailMessage``.
+def parse_message(data: bytes) -> Message:
+    """A message's bytes as a ``Message``.
 
     Raises:
         ExtractionError: the message is empty or nested too deeply to read.
@@ -148,31 +155,82 @@ def parse_message(data: bytes) -> EmailMessage:
             "nested to read (a damaged or hostile message)"
         )
     try:
-        message = BytesParser(policy=email.policy.default).parsebytes(data)
+        # The structure with compat32, whose MIME headers are split, not parsed: the
+        # default policy's parser takes minutes over a megabyte-long Content-Type, and
+        # runs while the message is read. Headers a clipping shows are decoded with the
+        # default policy (``header``), each cut to ``MAX_HEADER_CHARS`` first.
+        message = BytesParser(policy=email.policy.compat32).parsebytes(data)
     except RecursionError:
         raise ExtractionError("the message is nested too deeply to read") from None
-    assert isinstance(message, EmailMessage)
+    _bound_mime_headers(message)
     return message
 
 
+_MIME_HEADERS = frozenset(
+    {"content-type", "content-disposition", "content-transfer-encoding", "content-id"}
+)
+
+
+def _bound_mime_headers(message: Message) -> None:
+    """Cut every part's MIME headers to ``MAX_HEADER_CHARS``: the library parses them
+    whenever a part's type or file name is asked for."""
+    stack: list[tuple[Message, int]] = [(message, 0)]
+    while stack:
+        part, depth = stack.pop()
+        for name, value in part.raw_items():
+            if name.lower() in _MIME_HEADERS and len(str(value)) > MAX_HEADER_CHARS:
+                part.replace_header(name, "".join(str(value)[:MAX_HEADER_CHARS].splitlines()))
+        payload = part.get_payload()
+        if isinstance(payload, list) and depth < MAX_DEPTH:
+            stack.extend((child, depth + 1) for child in payload if isinstance(child, Message))
+
+
+#: How much of one header field is read: the parser takes seconds a hundred kilobytes,
+#: and a hostile Subject can be megabytes.
+MAX_HEADER_CHARS = 16384
+
+
 def header(message: Message, name: str) -> str | None:
-    """A header's value as text (RFC 2047 decoded), or None; never raises on a malformed
-    one (the raw value is kept, its encoded words decoded where they can be)."""
+    """A header's value as text (RFC 2047 decoded), at most ``MAX_HEADER_CHARS`` of it,
+    or None; never raises on a malformed one (the raw value is kept, its encoded words
+    decoded where they can be, in a charset Python does not know by a guess)."""
+    wanted = name.lower()
+    raw = next((str(v) for k, v in message.raw_items() if k.lower() == wanted), None)
+    if raw is None:
+        return None
+    raw = "".join(raw[:MAX_HEADER_CHARS].splitlines())
     try:
-        value = message.get(name)
-        if value is None:
-            return None
-        text = str(value)
+        text = str(email.policy.default.header_fetch_parse(name, raw))
     except Exception:  # noqa: BLE001 - the stdlib's header parser has bugs on odd input
-        raw = next((v for k, v in message.raw_items() if k.lower() == name.lower()), None)
-        if raw is None:
-            return None
-        try:
-            text = str(make_header(decode_header(str(raw))))
-        except Exception:  # noqa: BLE001 - an unknown charset in an encoded word
-            text = str(raw)
+        text = _decoded_words(raw) or raw
+    if "\ufffd" in text and "=?" in raw:
+        text = _decoded_words(raw) or text
     text = " ".join(text.split())
     return text or None
+
+
+def _decoded_words(raw: str) -> str | None:
+    """A header's encoded words decoded by hand: each by its charset, or by a guess when
+    Python does not know the charset (``=?x-unknown?q?caf=E9?=``)."""
+    try:
+        pieces = decode_header(raw)
+    except Exception:  # noqa: BLE001 - a malformed encoded word
+        return None
+    out = []
+    for piece, charset in pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        codec = _codec(charset)
+        if codec:
+            out.append(piece.decode(codec, errors="replace"))
+            continue
+        try:
+            out.append(piece.decode("utf-8"))
+        except UnicodeDecodeError:
+            # Too short for a detector to guess well: the West's most common charset.
+            out.append(piece.decode("cp1252", errors="replace"))
+    return "".join(out)
 
 
 _FORWARD_PREFIX = re.compile(
@@ -248,7 +306,11 @@ def parts(message: Message) -> Iterator[tuple[Message, bool]]:
             payload = part.get_payload()
             if isinstance(payload, list):
                 inside = related or part.get_content_subtype() == "related"
-                stack.extend((child, inside, depth + 1) for child in reversed(payload))
+                stack.extend(
+                    (child, inside, depth + 1)
+                    for child in reversed(payload)
+                    if isinstance(child, Message)
+                )
             continue
         yield part, related
 
@@ -268,7 +330,9 @@ def attached_message(message: Message) -> Message | None:
         if part.get_content_maintype() == "multipart":
             payload = part.get_payload()
             if isinstance(payload, list):
-                stack.extend((child, depth + 1) for child in reversed(payload))
+                stack.extend(
+                    (child, depth + 1) for child in reversed(payload) if isinstance(child, Message)
+                )
     return None
 
 
@@ -277,6 +341,14 @@ def _is_attachment(part: Message) -> bool:
     return disposition == "attachment" or (
         disposition != "inline" and part.get_filename() is not None
     )
+
+
+def _filename(part: Message) -> str | None:
+    """An attachment's file name, its encoded words decoded (Outlook writes them)."""
+    name = part.get_filename()
+    if name and "=?" in name:
+        name = _decoded_words(name) or name
+    return " ".join(name.split()) if name else None
 
 
 def payload_bytes(part: Message) -> tuple[bytes, bool]:
@@ -300,8 +372,6 @@ def payload_bytes(part: Message) -> tuple[bytes, bool]:
 def _codec(label: str | None) -> str | None:
     if not label:
         return None
-    import codecs
-
     try:
         return codecs.lookup(label.strip().strip("\"'")).name
     except LookupError:
@@ -483,7 +553,7 @@ def _without_blocks(fragment: str, dropped: set[str]) -> str:
 _DECLARED = {"json-ld", "html-meta", "opengraph"}
 
 
-def read_message(message: Message, *, format: str = "email") -> Extracted:  # noqa: A002
+def read_message(message: Message, *, format: str = "email") -> Extracted:
     """One message as a clipping: its body's article and its headers' metadata.
 
     Raises:
@@ -495,7 +565,7 @@ def read_message(message: Message, *, format: str = "email") -> Extracted:  # no
         message = inner
     warnings: list[str] = []
     attachments = [
-        part.get_filename() or part.get_content_type()
+        _filename(part) or part.get_content_type()
         for part, _related in parts(outer)
         if _is_attachment(part) and part is not _body_part(message)
     ]
@@ -514,7 +584,7 @@ def read_message(message: Message, *, format: str = "email") -> Extracted:  # no
     if body.get_content_subtype() == "html":
         article, url = html_article(content)
     else:
-        if body.get_param("format", "").lower() == "flowed":
+        if str(body.get_param("format") or "").lower() == "flowed":
             content = _unflow(content)
         text, url = plain_article(content)
         if not text.strip():
@@ -547,7 +617,7 @@ def _folded(text: str) -> str:
 
 def _attachment_names(message: Message) -> set[str]:
     return {
-        part.get_filename() or part.get_content_type()
+        _filename(part) or part.get_content_type()
         for part, _related in parts(message)
         if _is_attachment(part)
     }

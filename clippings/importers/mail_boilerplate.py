@@ -80,7 +80,8 @@ _FURNITURE = (
     r"|reenviar\ a\ un\ amigo|todos\ los\ derechos\ reservados|aviso\ legal"
     r"|política\ de\ privacidad"
     # Italian, Portuguese
-    r"|annulla\ (?:l'|la\ )?iscrizione|disiscriviti|cancellati|ricevi\ questa\ (?:e-?mail|newsletter)"
+    r"|annulla\ (?:l'|la\ )?iscrizione|disiscriviti|cancellati"
+    r"|ricevi\ questa\ (?:e-?mail|newsletter)"
     r"|tutti\ i\ diritti\ riservati|descadastr\w+|cancelar\ (?:a\ )?inscrição"
     r"|(?:você\ )?recebeu\ este\ (?:e-?mail|mensagem)|todos\ os\ direitos\ reservados"
 )

@@ -66,7 +66,7 @@ def split_mbox(data: bytes) -> Iterator[bytes]:
         if looks_like_email(data[match.end() : match.end() + 4096])
     ]
     starts = [match.end() for match in separators]
-    ends = [match.start() for match in separators][1:] + [len(data)]
+    ends = [match.start() for match in separators[1:]] + [len(data)] if separators else []
     if len(starts) > MAX_MESSAGES:
         raise TooLargeError(
             f"the mailbox holds {len(starts):,} messages, more than {MAX_MESSAGES:,}: "
@@ -95,7 +95,7 @@ class MboxImporter:
     ) -> Sequence[Extracted]:
         messages = list(split_mbox(data.removeprefix(b"\xef\xbb\xbf")))
         if not messages:
-            raise ExtractionError("the file is not a mailbox: it has no \"From \" line")
+            raise ExtractionError('the file is not a mailbox: it has no "From " line')
         found: list[Extracted] = []
         problems: list[str] = []
         total = len(messages)

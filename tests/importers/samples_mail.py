@@ -13,10 +13,10 @@ import html
 import quopri
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
-from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -250,9 +250,11 @@ def make_mhtml(page: str, url: str, *, title: str | None = None) -> bytes:
     quoted-printable HTML at that address, then an image and a style sheet."""
     boundary = "----MultipartBoundary--Wv1Pz7nN9kYQ7xFhV3xgH5bIuGtbBbPn6PKyqA7XQK----"
     subject = title if title is not None else "Saved page"
-    encoded_subject = "=?utf-8?Q?" + quopri.encodestring(
-        subject.encode("utf-8"), header=True
-    ).decode("ascii") + "?="
+    encoded_subject = (
+        "=?utf-8?Q?"
+        + quopri.encodestring(subject.encode("utf-8"), header=True).decode("ascii")
+        + "?="
+    )
     page_bytes = quopri.encodestring(page.replace("\n", "\r\n").encode("utf-8")).decode("ascii")
     head = (
         "From: <Saved by Blink>\r\n"

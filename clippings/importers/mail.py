@@ -696,6 +696,11 @@ class EmailImporter:
     def extract(
         self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
     ) -> Extracted:
+        if header_block(data[:8192]) is None:
+            raise ExtractionError(
+                "the file is not an e-mail message: it does not start with header lines "
+                "(From:, Subject:, Date:)"
+            )
         return read_message(parse_message(data), format=self.name)
 
 

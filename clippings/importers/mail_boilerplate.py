@@ -169,9 +169,9 @@ def trim_paragraphs(paragraphs: Sequence[str]) -> list[int]:
     """The positions of the paragraphs to keep: the furniture at either end goes, and
     short furniture-only lines anywhere.
 
-    A paragraph among the furniture at the end that is neither furniture nor article
-    (a sender's slogan between "Unsubscribe" and the copyright line) goes with it when
-    furniture follows it.
+    A short paragraph among the furniture at the end that is neither furniture nor
+    article (a sender's slogan between "Unsubscribe" and the copyright line) goes with
+    it.
     """
     count = len(paragraphs)
     start = 0
@@ -180,13 +180,13 @@ def trim_paragraphs(paragraphs: Sequence[str]) -> list[int]:
     end = count
     while end > start and is_boilerplate(paragraphs[end - 1]):
         end -= 1
-    # One short non-furniture paragraph sandwiched in the footer goes too.
+    # One short non-furniture paragraph between furniture-only lines in the footer
+    # ("Unsubscribe | Preferences", "The Daily Briefing team", "© 2026 ...") goes too.
     while (
-        end - 1 > start
+        end < count
+        and end - 2 > start
         and _words(paragraphs[end - 1]) <= 15
-        and end - 2 >= start
-        and is_boilerplate(paragraphs[end - 2])
-        and end < count
+        and is_chrome(paragraphs[end - 2])
     ):
         end -= 2
         while end > start and is_boilerplate(paragraphs[end - 1]):

@@ -300,3 +300,26 @@ def word_scores(found: str, expected: str) -> tuple[float, float]:
     precision = common / max(1, sum(got.values()))
     recall = common / max(1, sum(want.values()))
     return precision, recall
+
+
+# --- the contract test's samples ---------------------------------------------------------
+
+
+def contract_newsletter(corpus: Path) -> bytes:
+    """A newsletter around ECB+ 2_1 (the shared contract test's ``email`` sample)."""
+    return make_newsletter(ecbplus_article(corpus, "2_1ecbplus"))
+
+
+def contract_mbox(corpus: Path) -> bytes:
+    """Three newsletters in a mailbox (the contract test's ``mbox`` sample)."""
+    docs = ("2_1ecbplus", "3_1ecbplus", "6_1ecbplus")
+    return make_mbox([make_newsletter(ecbplus_article(corpus, doc)) for doc in docs])
+
+
+def contract_mhtml(corpus: Path) -> bytes:
+    """readability's nytimes-1 page saved as Chrome saves it (the ``mhtml`` sample)."""
+    page = corpus / "readability" / "test-pages" / "nytimes-1" / "source.html"
+    return make_mhtml(
+        page.read_text(encoding="utf-8"),
+        "https://www.nytimes.com/2016/12/28/world/africa/sudan-sanctions.html",
+    )

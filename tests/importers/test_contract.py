@@ -10,6 +10,7 @@ import pytest
 
 from clippings import importers
 from clippings.model import METADATA_FIELDS, ClippingsError, Extracted
+from tests.importers import samples_mail
 
 # A real sample of each format (relative to the corpus), and broken bytes of it.
 SAMPLES = {
@@ -18,22 +19,37 @@ SAMPLES = {
     "pdf": "pdf/pdfminer.six/contrib/issue-00352-asw-oct96-p41.pdf",
 }
 
+# Formats no corpus file holds: the tests make a sample (file name, maker of its bytes).
+MADE = {
+    "email": ("newsletter.eml", samples_mail.contract_newsletter),
+    "mbox": ("newsletters.mbox", samples_mail.contract_mbox),
+    "mhtml": ("saved page.mhtml", samples_mail.contract_mhtml),
+}
+
 BROKEN = {
     "text": b"\x00\x01\x02\x03" * 200 + bytes(range(256)),
     "html": b"<!DOCTYPE html><html><head><title></title></head><body></body></html>",
     "pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog",
+    "email": b"From: News <news@example.com>\r\nSubject: x\r\nMIME-Version: 1.0\r\n\r\n",
+    "mbox": b"From news@example.com Mon Nov 30 09:38:00 2026\nFrom: a@b.c\nSubject: x\n\n",
+    "mhtml": b"From: <Saved by Blink>\r\nContent-Type: multipart/related; boundary=b\r\n\r\n",
 }
 
 
-@pytest.fixture(params=sorted(SAMPLES), ids=lambda name: name)
-def importer_and_sample(request, corpus):
+@pytest.fixture(params=sorted({*SAMPLES, *MADE}), ids=lambda name: name)
+def importer_and_sample(request, corpus, tmp_path):
     by_name = {importer.name: importer for importer in importers.importers()}
-    path = corpus / SAMPLES[request.param]
+    if request.param in MADE:
+        name, make = MADE[request.param]
+        path = tmp_path / name
+        path.write_bytes(make(corpus))
+    else:
+        path = corpus / SAMPLES[request.param]
     return by_name[request.param], path
 
 
 def test_every_format_has_a_sample():
-    assert {importer.name for importer in importers.importers()} == set(SAMPLES)
+    assert {importer.name for importer in importers.importers()} == {*SAMPLES, *MADE}
 
 
 def test_the_registry_picks_the_importer_by_content(importer_and_sample, tmp_path):

@@ -510,6 +510,11 @@ def html_article(markup: str) -> tuple[Extracted, str | None]:
 
 def _trimmed(article: Extracted) -> Extracted:
     """The article without the furniture paragraphs extraction left at its ends."""
+    lines = [line for line in article.text.split("\n") if line.strip()]
+    if "\n\n" not in article.text.strip() and len(lines) >= 3:
+        # Paragraphs parted by <br><br> in one cell (older mailers): a line each.
+        text = "\n\n".join(line.strip() for line in lines)
+        article = replace(article, text=text, html=text_to_html(text))
     found = paragraphs(article.text)
     keep = trim_paragraphs(found)
     if len(keep) == len(found) or not keep:

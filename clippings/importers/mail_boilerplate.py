@@ -131,9 +131,9 @@ def is_postal_address(paragraph: str) -> bool:
     """Whether a short paragraph is a postal address (a newsletter footer's sender)."""
     if _words(paragraph) > 30:
         return False
-    return bool(_STREET.search(paragraph)) and bool(
-        _POSTCODE.search(paragraph) or paragraph.count(",") >= 2
-    )
+    # Both a street and a postcode: an article's "a 1,500-square-kilometer island,
+    # ..., south of Tehran" has neither a postcode nor a house on a street.
+    return bool(_STREET.search(paragraph)) and bool(_POSTCODE.search(paragraph))
 
 
 def is_boilerplate(paragraph: str) -> bool:

@@ -117,16 +117,24 @@ DEFAULT_DATE = datetime(2026, 11, 30, 9, 38, tzinfo=UTC)
 
 
 def newsletter_html(
-    article: Article, outlet: str, language: str = "en", browser_url: str | None = None
+    article: Article,
+    outlet: str,
+    language: str = "en",
+    browser_url: str | None = None,
+    layout: str = "paragraphs",
 ) -> str:
     """A newsletter's HTML: tables of tables, its furniture above and below the article,
-    a tracking pixel."""
+    a tracking pixel. ``layout`` "paragraphs" puts each paragraph in a ``<p>``; "breaks"
+    writes them into one cell separated by ``<br><br>``, as older mailers do."""
     words = FURNITURE[language]
     link = browser_url or "https://newsletters.example.com/view/20261130"
-    paragraphs = "\n".join(
-        f'<p style="font-size:16px;line-height:24px">{html.escape(p)}</p>'
-        for p in article.paragraphs
-    )
+    if layout == "breaks":
+        paragraphs = "<br><br>\n".join(html.escape(p) for p in article.paragraphs)
+    else:
+        paragraphs = "\n".join(
+            f'<p style="font-size:16px;line-height:24px">{html.escape(p)}</p>'
+            for p in article.paragraphs
+        )
     footer = "\n".join(
         f'<tr><td style="font-size:11px;color:#999">{_footer_line(line, outlet)}</td></tr>'
         for line in words["footer"]
@@ -188,6 +196,7 @@ def make_newsletter(
     with_text: bool = True,
     attachments: dict[str, bytes] | None = None,
     forwarded_by: str | None = None,
+    layout: str = "paragraphs",
 ) -> bytes:
     """A newsletter e-mail around ``article``: multipart/alternative (text and HTML, as
     chosen), with a ``cid:`` logo (multipart/related), List-Unsubscribe and List-Id
@@ -205,7 +214,7 @@ def make_newsletter(
     if with_text:
         message.set_content(newsletter_text(article, outlet, language, browser_url))
     if with_html:
-        markup = newsletter_html(article, outlet, language, browser_url)
+        markup = newsletter_html(article, outlet, language, browser_url, layout)
         if with_text:
             message.add_alternative(markup, subtype="html")
             html_part = message.get_payload()[1]

@@ -82,6 +82,16 @@ def test_a_newsletter_becomes_its_article(corpus, case, with_html):
         assert "<img" not in extracted.html and "cid:" not in extracted.html
 
 
+@pytest.mark.parametrize("doc", ["3_5ecbplus", "6_2ecbplus"])
+def test_a_newsletter_of_line_breaks_keeps_its_paragraphs(corpus, doc):
+    article = ecbplus_article(corpus, doc)
+    extracted = importers.extract(make_newsletter(article, layout="breaks"), "m.eml")
+    assert extracted.text.count("\n\n") >= len(article.paragraphs) - 2
+    assert not extracted.text.startswith(article.title)  # the headline is the title
+    precision, recall = word_scores(extracted.text, article.text)
+    assert recall >= 0.95 and precision >= 0.95
+
+
 def test_subject_sender_and_date_headers():
     assert subject_title("Fwd: FW: WG: Der Titel") == "Der Titel"
     assert subject_title("TR: RV: Fwd[2]: Le titre") == "Le titre"

@@ -102,6 +102,10 @@ def test_postal_addresses():
     assert is_postal_address("1 CNN Center, Atlanta, GA 30303")
     assert is_postal_address("Karl-Wiechert-Allee 10, 30625 Hannover")
     assert not is_postal_address("The fire started at 3 Main Street, officials said.")
+    assert not is_postal_address(
+        "Qeshm, a 1, 500 - square - kilometer island off the coast southwest of Bandar "
+        "Abbas and 1, 500 kilometers south of Tehran, has a population of 120,000."
+    )
 
 
 def test_the_view_in_browser_link_is_found_in_html_and_text():

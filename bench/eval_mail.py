@@ -8,6 +8,9 @@ made by ``tests/importers/samples_mail.py`` around real articles:
   readability pages heise (de), liberation-1 (fr) and la-nacion (es), with the
   furniture of its language ("View in browser", "Unsubscribe", the footer's address and
   copyright);
+* ``email-br``: the same with paragraphs parted by ``<br><br>`` in one cell;
+* ``email-fwd``: each English newsletter forwarded inline as Gmail does it (a note, the
+  "Forwarded message" marker and the newsletter's headers above it);
 * ``mbox``: those newsletters in mailboxes of 50 messages;
 * ``mhtml``: every readability test page saved as Chrome saves it, against its
   ``expected.html``.
@@ -42,6 +45,7 @@ def main() -> None:
         FURNITURE,
         Article,
         ecbplus_article,
+        make_inline_forward,
         make_mbox,
         make_mhtml,
         make_newsletter,
@@ -91,6 +95,12 @@ def main() -> None:
                 failed(fmt)
             if fmt == "email":
                 mailbox.append((data, article, language))
+        if language == "en":
+            try:
+                forward = make_inline_forward(article)
+                score("email-fwd", importers.extract(forward, "fwd.eml"), article, language)
+            except ClippingsError:
+                failed("email-fwd")
     for start in range(0, len(mailbox), 50):
         chunk = mailbox[start : start + 50]
         box = make_mbox([data for data, _a, _l in chunk])

@@ -24,12 +24,14 @@ each message of a mailbox with ``read_message``, ``mhtml`` a saved page's parts.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from email.message import Message
+from email.utils import formataddr, getaddresses
 
 from clippings.importers.base import paragraphs, text_to_html
 from clippings.importers.language import detect_language
 from clippings.importers.mail_body import html_article, plain_article, unflow, without_blocks
+from clippings.importers.mail_forward import find_forward, forwarded_date
 from clippings.importers.mail_mime import (
     attached_message,
     attachment_name,
@@ -169,11 +171,82 @@ def read_message(message: Message, *, format: str = "email") -> Extracted:
         if not text.strip():
             raise ExtractionError("the message has no text")
         article = Extracted(text=text, format="text", html=text_to_html(text))
-    article = _without_headline(article, header(message, "subject"))
+    headers = _Headers(header(message, "subject"), _sender(message), header_date(message))
+    if message is outer:
+        headers, article = _inline_forward(message, body, headers, article)
+    article = _without_headline(article, headers.subject)
     if attachments:
         names = ", ".join(sorted(set(attachments))[:10])
         warnings.append(f"its attachments were not imported ({names})")
-    return _with_headers(message, article, url, format, warnings)
+    return _with_headers(headers, article, url, format, warnings)
+
+
+def _sender(message: Message) -> str | None:
+    """The From header; when it gives no name, with the mailing list's name
+    (``List-Id: CNN Money <money.lists.cnn.com>``), which names the newsletter."""
+    sender = header(message, "from")
+    if _display_name(sender):
+        return sender
+    name = _display_name(header(message, "list-id"))
+    if not name:
+        return sender
+    address = _first_address(sender)[1] if sender else ""
+    return formataddr((name, address or "list@example.invalid"))
+
+
+def _first_address(value: str) -> tuple[str, str]:
+    try:
+        found = getaddresses([value])
+    except Exception:  # noqa: BLE001 - a malformed address list
+        return "", ""
+    return found[0] if found else ("", "")
+
+
+def _display_name(value: str | None) -> str | None:
+    if not value:
+        return None
+    name = _first_address(value)[0].strip().strip("\"'").strip()
+    return name if name and "@" not in name else None
+
+
+@dataclass(frozen=True)
+class _Headers:
+    """What a clipping takes from a message's headers (or a forwarded message's)."""
+
+    subject: str | None
+    sender: str | None
+    published: Published | None
+
+
+def _inline_forward(
+    message: Message, body: Message, headers: _Headers, article: Extracted
+) -> tuple[_Headers, Extracted]:
+    """The headers of a message forwarded inline, and the article without the forward's
+    header block and the note above it; as they were when nothing is forwarded."""
+    found = find_forward(article.text)
+    if found is not None and found.text.strip():
+        article = replace(article, text=found.text, html=text_to_html(found.text))
+    elif body.get_content_type() == "text/html":
+        # The extraction may have left the block out: the text alternative still has it.
+        plain = next(
+            (
+                part
+                for part, _related in parts(message)
+                if part.get_content_type() == "text/plain" and not is_attachment(part)
+            ),
+            None,
+        )
+        found = find_forward(part_text(plain)[0]) if plain is not None else None
+    if found is None:
+        return headers, article
+    return (
+        _Headers(
+            found.subject or headers.subject,
+            found.sender or headers.sender,
+            forwarded_date(found.date) or headers.published,
+        ),
+        article,
+    )
 
 
 def _without_headline(article: Extracted, subject: str | None) -> Extracted:
@@ -218,23 +291,23 @@ def _body_part(message: Message) -> Message | None:
 
 
 def _with_headers(
-    message: Message, article: Extracted, url: str | None, format: str, warnings: list[str]
+    headers: _Headers, article: Extracted, url: str | None, format: str, warnings: list[str]
 ) -> Extracted:
     provenance = {
         name: source
         for name, source in article.provenance.items()
         if name in {"language", "author"} and (name == "language" or source in _DECLARED)
     }
-    title = subject_title(header(message, "subject"))
+    title = subject_title(headers.subject)
     if title:
         provenance["title"] = "email-header"
     elif article.title:
         title = article.title
         provenance["title"] = article.provenance.get("title", "derived")
-    outlet = sender_outlet(header(message, "from"))
+    outlet = sender_outlet(headers.sender)
     if outlet:
         provenance["outlet"] = "email-header"
-    published: Published | None = header_date(message)
+    published = headers.published
     if published is not None:
         provenance["published"] = "email-header"
     if url:

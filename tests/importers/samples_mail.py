@@ -239,6 +239,47 @@ def make_newsletter(
     return message.as_bytes(policy=SMTP)
 
 
+def make_inline_forward(
+    article: Article,
+    *,
+    sender: str = "CNNMoney <newsletter@e.cnn.com>",
+    forwarder: str = "Jane Reader <jane@example.org>",
+    note: str = "Worth keeping for the Oscars file.",
+    with_html: bool = True,
+) -> bytes:
+    """A newsletter forwarded inline as Gmail does it: the forwarder's note, the
+    "Forwarded message" marker and the newsletter's headers above its text and HTML."""
+    outlet = sender.split("<")[0].strip().strip('"')
+    address = sender[sender.index("<") + 1 : sender.index(">")]
+    when = "Mon, Nov 30, 2026 at 9:38 AM"
+    text = (
+        f"{note}\n\n---------- Forwarded message ---------\nFrom: *{outlet}* <{address}>\n"
+        f"Date: {when}\nSubject: {article.title}\nTo: <reader@example.org>\n\n\n"
+        + newsletter_text(article, outlet)
+    )
+    inner = newsletter_html(article, outlet)
+    inner = inner[inner.index("<body") : inner.index("</body>")]
+    inner = inner[inner.index(">") + 1 :]
+    markup = (
+        f'<div dir="ltr">{html.escape(note)}<br><br><div class="gmail_quote">'
+        '<div dir="ltr" class="gmail_attr">---------- Forwarded message ---------<br>'
+        f'From: <strong class="gmail_sendername" dir="auto">{html.escape(outlet)}</strong> '
+        f'<span dir="auto">&lt;{address}&gt;</span><br>Date: {when}<br>'
+        f"Subject: {html.escape(article.title)}<br>To: &lt;reader@example.org&gt;<br></div>"
+        f"<br><br>{inner}</div></div>"
+    )
+    message = EmailMessage()
+    message["From"] = forwarder
+    message["To"] = "archive@example.org"
+    message["Subject"] = "Fwd: " + article.title
+    message["Date"] = "Tue, 01 Dec 2026 18:02:11 +0100"
+    message["Message-ID"] = "<inline-forward-1@mail.gmail.com>"
+    message.set_content(text)
+    if with_html:
+        message.add_alternative(markup, subtype="html")
+    return message.as_bytes(policy=SMTP)
+
+
 def make_mbox(messages: list[bytes]) -> bytes:
     """A mailbox (mboxrd) of the messages: a ``From `` line before each, body lines that
     start with "From " quoted."""

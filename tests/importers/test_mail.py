@@ -4,7 +4,8 @@ standard library around real corpus articles (``samples_mail``)."""
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 
@@ -20,6 +21,7 @@ from tests.importers.samples_mail import (
     DEFAULT_DATE,
     FURNITURE,
     ecbplus_article,
+    make_inline_forward,
     make_mbox,
     make_mhtml,
     make_newsletter,
@@ -103,6 +105,15 @@ def test_subject_sender_and_date_headers():
     assert sender_outlet(None) is None
 
 
+def test_a_sender_without_a_name_is_named_by_its_mailing_list(corpus):
+    article = ecbplus_article(corpus, "2_1ecbplus")
+    data = make_newsletter(article, sender="<alerts@e.example.com>")
+    data = re.sub(rb"List-Id: [^\r\n]*", b"List-Id: Morning Alerts <alerts.example.com>", data)
+    assert importers.extract(data, "m.eml").outlet == "Morning Alerts"
+    bare = make_newsletter(article, sender="<alerts@e.example.com>").replace(b"List-Id:", b"X-L:")
+    assert importers.extract(bare, "m.eml").outlet == "example.com"
+
+
 def test_encoded_headers_and_a_forwarded_subject():
     data = (
         b"From: =?utf-8?b?TGUgTW9uZGU=?= <lettre@lemonde.fr>\r\n"
@@ -142,6 +153,22 @@ def test_a_forwarded_newsletter_is_read_as_the_inner_message(corpus):
     assert "Worth keeping" not in extracted.text
     precision, recall = word_scores(extracted.text, article.text)
     assert recall >= 0.95 and precision >= 0.9
+
+
+@pytest.mark.parametrize("with_html", [True, False], ids=["html", "text-only"])
+def test_a_newsletter_forwarded_inline_is_the_forwarded_message(corpus, with_html):
+    article = ecbplus_article(corpus, "2_4ecbplus")
+    data = make_inline_forward(
+        article, sender="The Hollywood Reporter <news@thr.com>", with_html=with_html
+    )
+    extracted = importers.extract(data, "forward.eml")
+    assert extracted.title == article.title
+    assert extracted.outlet == "The Hollywood Reporter"  # not the forwarder
+    assert extracted.published == date(2026, 11, 30)  # the newsletter's day, not the forward's
+    assert "Worth keeping" not in extracted.text
+    assert "Forwarded message" not in extracted.text
+    precision, recall = word_scores(extracted.text, article.text)
+    assert recall >= 0.95 and precision >= 0.9, (precision, recall)
 
 
 def test_a_text_clipping_with_header_lines_stays_text(seed):
@@ -254,7 +281,8 @@ def test_a_mailbox_gives_one_clipping_per_message(corpus):
     found = importers.extract_articles(box, "Saved.mbox")
     assert [e.part for e in found] == [1, 2, 3]
     assert [e.title for e in found] == [a.title for a in articles]
-    assert [e.outlet for e in found] == ["Deadline", "HuffPost", "cinemablend.com"]
+    # The third sender gives no name: its mailing list (List-Id) does.
+    assert [e.outlet for e in found] == ["Deadline", "HuffPost", "Example News"]
     assert {e.format for e in found} == {"mbox"}
     for extracted, article in zip(found, articles, strict=True):
         precision, recall = word_scores(extracted.text, article.text)

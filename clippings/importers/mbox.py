@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from clippings.importers.base import report_step
+from clippings.importers.containers import size_text
 from clippings.importers.mail import looks_like_email, parse_message, read_message
 from clippings.model import (
     DEFAULT_OPTIONS,
@@ -103,7 +104,7 @@ class MboxImporter:
             report_step(number - 1, total, f"message {number} of {total}")
             try:
                 if len(raw) > MAX_MESSAGE_BYTES:
-                    raise TooLargeError(f"larger than {MAX_MESSAGE_BYTES // (1024 * 1024)} MB")
+                    raise TooLargeError(f"larger than {size_text(MAX_MESSAGE_BYTES)}")
                 extracted = read_message(parse_message(raw), format=self.name)
             except ExtractionError as error:
                 problems.append(f"message {number}: {error}")

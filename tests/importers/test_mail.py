@@ -324,6 +324,21 @@ def test_one_broken_message_is_a_warning_not_the_whole_mailbox(corpus):
     assert any("message 2" in w for w in found[0].warnings)
 
 
+def test_a_message_over_the_limit_is_refused_and_the_others_import(monkeypatch, corpus):
+    from clippings.importers import mbox
+    from clippings.importers.base import reporting_steps
+
+    _articles, messages = _three(corpus)
+    monkeypatch.setattr(mbox, "MAX_MESSAGE_BYTES", max(len(m) for m in messages[:2]) + 100)
+    big = messages[2] + b"x" * 200_000
+    steps = []
+    with reporting_steps(lambda done, total, message: steps.append((done, total))):
+        found = importers.extract_articles(make_mbox([*messages[:2], big]), "box.mbox")
+    assert [e.part for e in found] == [1, 2]
+    assert any("message 3" in w and "larger than" in w for w in found[0].warnings)
+    assert steps[0] == (0, 3) and steps[-1] == (3, 3)
+
+
 def test_a_mailbox_of_one_message_is_one_article(corpus):
     _articles, messages = _three(corpus)
     [only] = importers.extract_articles(make_mbox(messages[:1]), "one.mbox")

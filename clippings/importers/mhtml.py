@@ -43,15 +43,11 @@ def looks_like_mhtml(head: bytes) -> bool:
     if "snapshot-content-location" in fields or "saved by" in fields.get("from", "").lower():
         return True
     # A mail with inline images is multipart/related too, but it was sent: it has a
-    # recipient or went through a server.
+    # recipient or went through a server. Word's .mht names no sender at all.
     names = {name.split("\x00")[0] for name in fields}
-    return 'type="text/html"' in kind.replace(" ", "") and not names & {
-        "to",
-        "received",
-        "message-id",
-        "delivered-to",
-        "return-path",
-    }
+    if names & {"to", "received", "message-id", "delivered-to", "return-path"}:
+        return False
+    return 'type="text/html"' in kind.replace(" ", "") or "from" not in names
 
 
 def _web_address(value: str | None) -> str | None:

@@ -384,6 +384,30 @@ def test_an_mhtml_without_a_title_takes_the_subject():
     assert extracted.title == "Le titre sauvé"
 
 
+@pytest.mark.parametrize("saved_by", ["ie", "word"])
+def test_an_mht_of_internet_explorer_or_word_is_a_saved_page(saved_by):
+    head = b"From: <Saved by Windows Internet Explorer 8>\r\n" if saved_by == "ie" else b""
+    page = (
+        b"<html><head><meta charset=windows-1252><title>Caf\xe9 society</title></head><body>"
+        + b"<p>Le caf\xe9 de la place rouvre ses portes apr\xe8s deux ans de travaux.</p>" * 8
+        + b"</body></html>"
+    )
+    data = (
+        head + b"Subject: Caf=E9 society\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/related; boundary="----=_NextPart_000"\r\n\r\n'
+        b"------=_NextPart_000\r\n"
+        b'Content-Type: text/html; charset="windows-1252"\r\n'
+        b"Content-Transfer-Encoding: 8bit\r\n"
+        b"Content-Location: http://www.example.fr/cafe.html\r\n\r\n"
+        + page
+        + b"\r\n------=_NextPart_000--\r\n"
+    )
+    assert importers.importer_for(data, "cafe.mht").name == "mhtml"
+    extracted = importers.extract(data, "cafe.mht")
+    assert extracted.url == "http://www.example.fr/cafe.html"
+    assert "Le café de la place" in extracted.text
+
+
 def test_a_mail_with_inline_images_is_mail_not_a_saved_page(corpus):
     data = make_newsletter(ecbplus_article(corpus, "2_1ecbplus"), with_text=False)
     assert importers.importer_for(data, "x.eml").name == "email"

@@ -263,13 +263,41 @@ def payload_bytes(part: Message) -> tuple[bytes, bool]:
     return (decoded if isinstance(decoded, bytes) else b""), False
 
 
+# Labels mail programs write for a wider charset than they name (as browsers read them,
+# the WHATWG Encoding Standard): "iso-8859-1" mail is windows-1252, "gb2312" is GB18030.
+_WIDER = {
+    "ascii": "cp1252",
+    "latin-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+    "big5": "big5hkscs",
+}
+
+
 def _codec(label: str | None) -> str | None:
     if not label:
         return None
     try:
-        return codecs.lookup(label.strip().strip("\"'")).name
+        name = codecs.lookup(label.strip().strip("\"'")).name
     except LookupError:
         return None
+    return _WIDER.get(name, name)
+
+
+def _decode(data: bytes, codec: str) -> str:
+    """Bytes by their declared charset; UTF-8 when they are valid UTF-8 with non-ASCII
+    characters but declared as a one-byte charset (a common mislabel: real Latin text
+    is almost never valid UTF-8)."""
+    if codec != "utf-8" and not data.isascii() and not codec.startswith(("utf", "gb", "big5")):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return data.decode(codec, errors="replace")
 
 
 def part_text(part: Message) -> tuple[str, bool]:
@@ -281,11 +309,11 @@ def part_text(part: Message) -> tuple[str, bool]:
     if part.get_content_subtype() == "html":
         from clippings.importers.html_decoding import decode_page
 
-        if codec and codec not in {"ascii", "us-ascii"}:
-            return data.decode(codec, errors="replace"), cut
+        if codec:
+            return _decode(data, codec), cut
         return decode_page(data)[0], cut
     if codec:
-        return data.decode(codec, errors="replace"), cut
+        return _decode(data, codec), cut
     try:
         return decode_text(data)[0], cut
     except ExtractionError:

@@ -240,6 +240,28 @@ def test_an_unknown_charset_is_guessed_not_fatal():
     assert "Straßenbahn fährt" in importers.extract(html_part, "odd.eml").text
 
 
+@pytest.mark.parametrize(
+    ("declared", "body", "expected"),
+    [
+        # Windows quotes in mail labelled Latin-1, as mail programs have always sent it.
+        ("iso-8859-1", "\u201cCaf\u00e9\u201d, she said.".encode("cp1252"), "\u201cCafé\u201d"),
+        # UTF-8 labelled ASCII or Latin-1.
+        ("us-ascii", "Stra\u00dfenbahn f\u00e4hrt".encode(), "Straßenbahn fährt"),
+        ("iso-8859-1", "Stra\u00dfenbahn f\u00e4hrt".encode(), "Straßenbahn fährt"),
+        ("koi8-r", "Москва, пятница".encode("koi8-r"), "Москва, пятница"),
+    ],
+)
+def test_a_mislabelled_charset_is_read_as_mail_programs_read_it(declared, body, expected):
+    data = (
+        HEAD
+        + b"Subject: x\r\nMIME-Version: 1.0\r\n"
+        + f"Content-Type: text/plain; charset={declared}\r\n".encode()
+        + b"Content-Transfer-Encoding: 8bit\r\n\r\n"
+        + (body + b" The rest of the article goes on in plain words.") * 10
+    )
+    assert expected in importers.extract(data, "m.eml").text
+
+
 def test_a_truncated_base64_body_keeps_what_decodes_and_says_so():
     text = ("The article text goes on and on, sentence after sentence. " * 40).encode()
     data = (

@@ -171,7 +171,13 @@ def read_message(message: Message, *, format: str = "email") -> Extracted:
         if not text.strip():
             raise ExtractionError("the message has no text")
         article = Extracted(text=text, format="text", html=text_to_html(text))
-    headers = _Headers(header(message, "subject"), _sender(message), header_date(message))
+    headers = _Headers(
+        header(message, "subject"),
+        _sender(message),
+        header_date(message),
+        _web_address(header(message, "list-post")),
+        header(message, "list-id"),
+    )
     if message is outer:
         headers, article = _inline_forward(message, body, headers, article)
     article = _without_headline(article, headers.subject)
@@ -216,6 +222,35 @@ class _Headers:
     subject: str | None
     sender: str | None
     published: Published | None
+    #: List-Post, which Substack and others set to the post's web address.
+    post_url: str | None = None
+    list_id: str | None = None
+
+
+def _web_address(value: str | None) -> str | None:
+    """An http(s) address from a header that wraps it in angle brackets."""
+    found = re.search(r"https?://[^\s<>]+", value or "")
+    return found.group(0) if found else None
+
+
+_AUTHOR_FROM = re.compile(r"(.+?)\s+(?:from|at)\s+(.+)")
+
+
+def _author_and_outlet(headers: _Headers) -> tuple[str | None, str | None]:
+    """The outlet a sender names, and its author when the name says both ("Ethan
+    Mollick from One Useful Thing <oneusefulthing@substack.com>": the part after
+    "from" is the outlet when the address or the list names it too)."""
+    outlet = sender_outlet(headers.sender)
+    name = _display_name(headers.sender)
+    match = _AUTHOR_FROM.fullmatch(name) if name else None
+    if match is None or headers.sender is None:
+        return None, outlet
+    key = re.sub(r"\W+", "", match.group(2)).casefold()
+    listed = _first_address(headers.list_id)[1] if headers.list_id else ""
+    names = (_first_address(headers.sender)[1] + " " + listed).casefold()
+    if len(key) < 4 or key not in names:
+        return None, outlet
+    return match.group(1).strip(), match.group(2).strip()
 
 
 def _inline_forward(
@@ -304,13 +339,18 @@ def _with_headers(
     elif article.title:
         title = article.title
         provenance["title"] = article.provenance.get("title", "derived")
-    outlet = sender_outlet(headers.sender)
+    sender_author, outlet = _author_and_outlet(headers)
     if outlet:
         provenance["outlet"] = "email-header"
     published = headers.published
     if published is not None:
         provenance["published"] = "email-header"
-    if url:
+    if headers.post_url:
+        # The publisher's own address of the post (Substack's List-Post) over the web
+        # copy a "View in browser" link opens.
+        url = headers.post_url
+        provenance["url"] = "email-header"
+    elif url:
         provenance["url"] = "email-body"
     elif article.url and article.provenance.get("url") in _DECLARED:
         url = article.url
@@ -321,6 +361,9 @@ def _with_headers(
         if language:
             provenance["language"] = "detected"
     author = article.author if "author" in provenance else None
+    if author is None and sender_author:
+        author = sender_author
+        provenance["author"] = "email-header"
     return Extracted(
         text=article.text,
         format=format,

@@ -31,6 +31,7 @@ _BROWSER = (
     r"view\ (?:this\ (?:e-?mail|newsletter|message)\ )?(?:in\ (?:your\ |a\ )?browser|online"
     r"|as\ (?:a\ )?web\ ?page)"
     r"|web\ version|online\ version|read\ (?:it\ )?online|open\ in\ (?:your\ )?browser"
+    r"|read\ in\ (?:the\ )?app"
     r"|(?:having\ )?trouble\ (?:viewing|reading)\ this|(?:e-?mail|message)\ not\ displaying"
     r"|can'?t\ see\ (?:this|the)\ (?:e-?mail|images)|click\ here\ to\ view"
     # German
@@ -58,6 +59,7 @@ _FURNITURE = (
     r"|(?:sent|delivered)\ to\ [\w.+-]+@|because\ you\ (?:signed\ up|subscribed|opted)"
     r"|forward\ (?:this\ (?:e-?mail|newsletter|message)\ )?to\ a\ friend|forwarded\ this"
     r"|add\ (?:us|[\w.+-]+@[\w.-]+)\ to\ your\ (?:address\ book|contacts|safe)"
+    r"|(?:free|paid)\ subscriber|upgrade\ to\ paid|read\ in\ app|restack"
     r"|our\ mailing\ address\ is|mailing\ address:|powered\ by\ (?:mailchimp|substack"
     r"|sendinblue|brevo|campaign\ monitor|constant\ contact|hubspot)"
     r"|all\ rights\ reserved|privacy\ (?:policy|notice)|terms\ (?:of\ (?:use|service)"
@@ -195,7 +197,8 @@ def trim_paragraphs(paragraphs: Sequence[str]) -> list[int]:
 
 
 def browser_link(tree: HtmlElement) -> str | None:
-    """The target of a newsletter's "View in browser" link (its web copy), if any."""
+    """The target of a newsletter's "View in browser" link (its web copy), if any,
+    unwrapped from a mailer's click-tracking redirect when the redirect carries it."""
     for link in tree.iter("a"):
         href = (link.get("href") or "").strip()
         if not href.lower().startswith(("http://", "https://")):
@@ -203,8 +206,56 @@ def browser_link(tree: HtmlElement) -> str | None:
         text = " ".join(link.text_content().split())
         title = link.get("title") or ""
         if _words(text) <= 12 and (_BROWSER_PHRASE.search(text) or _BROWSER_PHRASE.search(title)):
-            return href
+            return unwrap_redirect(href)
     return None
+
+
+_TRACKING_PARAMETER = re.compile(r"^(?:utm_\w+|mc_[ce]id|token|r|_hsenc|_hsmi)$", re.IGNORECASE)
+
+
+def unwrap_redirect(url: str) -> str:
+    """The address a click-tracking redirect leads to, when the redirect carries it (a
+    query parameter holding a URL, or a path segment of base64-encoded JSON holding one,
+    as Substack writes), without tracking parameters; else ``url`` itself."""
+    import base64
+    import binascii
+    import json
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    target = None
+    for _name, value in parse_qsl(parts.query):
+        if value.startswith(("http://", "https://")):
+            target = value
+            break
+    # A signed token is "payload.signature": each dot-separated piece is tried.
+    pieces = [p for s in parts.path.split("/") for p in s.split(".")] if target is None else []
+    for segment in pieces:
+        if len(segment) < 24:
+            continue
+        try:
+            decoded = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+        except (ValueError, binascii.Error):
+            continue
+        if isinstance(decoded, dict):
+            target = next(
+                (v for v in decoded.values() if isinstance(v, str) and v.startswith("http")),
+                None,
+            )
+        if target:
+            break
+    try:
+        found = urlsplit(target or url)
+    except ValueError:
+        return url
+    pairs = parse_qsl(found.query, keep_blank_values=True)
+    query = [(k, v) for k, v in pairs if not _TRACKING_PARAMETER.match(k)]
+    if len(query) == len(pairs):
+        return target or url
+    return urlunsplit(found._replace(query=urlencode(query)))
 
 
 def browser_link_in_text(text: str) -> str | None:

@@ -114,6 +114,28 @@ def test_a_sender_without_a_name_is_named_by_its_mailing_list(corpus):
     assert importers.extract(bare, "m.eml").outlet == "example.com"
 
 
+def test_a_substack_sender_names_author_and_outlet_and_list_post_the_address(corpus):
+    article = ecbplus_article(corpus, "2_1ecbplus")
+    data = make_newsletter(
+        article,
+        sender="Ethan Mollick from One Useful Thing <oneusefulthing@substack.com>",
+        with_text=False,
+    )
+    data = data.replace(b"View this email in your browser", b"Read the whole story")
+    data = data.replace(
+        b"List-Id:", b"List-Post: <https://www.oneusefulthing.org/p/a-guide>\r\nList-Id:"
+    )
+    extracted = importers.extract(data, "m.eml")
+    assert extracted.outlet == "One Useful Thing"
+    assert extracted.author == "Ethan Mollick"
+    assert extracted.provenance["author"] == "email-header"
+    assert extracted.url == "https://www.oneusefulthing.org/p/a-guide"
+    # "News from Berlin" names no author: the address does not name "Berlin".
+    berlin = make_newsletter(article, sender="News from Berlin <daily@example.com>")
+    extracted = importers.extract(berlin, "m.eml")
+    assert extracted.outlet == "News from Berlin" and extracted.author is None
+
+
 def test_encoded_headers_and_a_forwarded_subject():
     data = (
         b"From: =?utf-8?b?TGUgTW9uZGU=?= <lettre@lemonde.fr>\r\n"

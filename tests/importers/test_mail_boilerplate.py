@@ -11,6 +11,7 @@ from clippings.importers.mail_boilerplate import (
     is_postal_address,
     remove_furniture,
     trim_paragraphs,
+    unwrap_redirect,
 )
 
 FURNITURE = [
@@ -56,6 +57,10 @@ FURNITURE = [
     # Italian, Portuguese
     "Annulla l'iscrizione",
     "Cancelar inscrição",
+    # Substack
+    "You’re currently a free subscriber to One Useful Thing. Subscriptions are optional "
+    "but help support my work.",
+    "Upgrade to paid",
 ]
 
 ARTICLE = [
@@ -119,6 +124,22 @@ def test_the_view_in_browser_link_is_found_in_html_and_text():
     text = "Voir dans le navigateur :\nhttps://ex.fr/v/1\n\nLe texte."
     assert browser_link_in_text(text) == "https://ex.fr/v/1"
     assert browser_link_in_text("No link here.\n\nhttps://ex.com/article") is None
+
+
+def test_a_tracking_redirect_is_unwrapped_to_the_address_it_carries():
+    import base64
+    import json
+
+    target = "https://www.example.org/p/the-story?utm_campaign=email-post&r=f8zai&keep=1"
+    payload = base64.urlsafe_b64encode(json.dumps({"e": target, "p": 1}).encode()).decode()
+    redirect = "https://substack.com/redirect/2/" + payload.rstrip("=") + ".kOWujHH-iIMEU?j=eyJ1"
+    assert unwrap_redirect(redirect) == "https://www.example.org/p/the-story?keep=1"
+    query = "https://click.example.com/t?u=https%3A%2F%2Fnews.example.com%2Fa%3Futm_source%3Dx"
+    assert unwrap_redirect(query) == "https://news.example.com/a"
+    plain = "https://newsletters.example.com/view/42?q=a%20b"
+    assert unwrap_redirect(plain) == plain
+    tracked = "https://newsletters.example.com/view/42?id=7&utm_source=newsletter"
+    assert unwrap_redirect(tracked) == "https://newsletters.example.com/view/42?id=7"
 
 
 def test_furniture_blocks_are_removed_from_the_html():

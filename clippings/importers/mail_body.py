@@ -146,23 +146,18 @@ def _trimmed(article: Extracted) -> Extracted:
     keep = trim_paragraphs(found)
     if len(keep) == len(found) or not keep:
         return article
-    kept = [found[i] for i in keep]
-    dropped = {" ".join(found[i].split()) for i in range(len(found)) if i not in set(keep)}
-    return Extracted(
-        text="\n\n".join(kept),
-        format=article.format,
-        title=article.title,
+    kept = set(keep)
+    dropped = {" ".join(p.split()) for i, p in enumerate(found) if i not in kept}
+    return replace(
+        article,
+        text="\n\n".join(found[i] for i in keep),
         html=without_blocks(article.html, dropped) if article.html else None,
-        outlet=article.outlet,
-        author=article.author,
-        published=article.published,
-        language=article.language,
-        url=article.url,
-        provenance=article.provenance,
     )
 
 
 def without_blocks(fragment: str, dropped: set[str]) -> str:
+    """An article's HTML without its top-level blocks whose text is one of ``dropped``
+    (paragraphs cut from its text), sanitized again."""
     from lxml import html as lxml_html
 
     try:

@@ -94,6 +94,28 @@ def test_a_newsletter_of_line_breaks_keeps_its_paragraphs(corpus, doc):
     assert recall >= 0.95 and precision >= 0.95
 
 
+def test_a_newsletter_the_extractor_finds_no_article_in_keeps_its_visible_text(monkeypatch):
+    from clippings.importers import html as html_importer
+    from clippings.importers.mail_body import html_article
+
+    def finds_nothing(text):
+        raise ExtractionError("no article text found in the page")
+
+    monkeypatch.setattr(html_importer, "extract_article", finds_nothing)
+    markup = (
+        "<html><body><table><tr><td><a href='https://x.example/v'>View in browser</a></td></tr>"
+        "<tr><td>The council voted on Monday to close the bridge.<br><br>"
+        "Repairs will take two years, the mayor said.</td></tr>"
+        "<tr><td>Unsubscribe | Manage preferences</td></tr></table></body></html>"
+    )
+    article, url = html_article(markup)
+    assert article.text == (
+        "The council voted on Monday to close the bridge.\n\n"
+        "Repairs will take two years, the mayor said."
+    )
+    assert url == "https://x.example/v"
+
+
 def test_subject_sender_and_date_headers():
     assert subject_title("Fwd: FW: WG: Der Titel") == "Der Titel"
     assert subject_title("TR: RV: Fwd[2]: Le titre") == "Le titre"

@@ -120,6 +120,9 @@ def html_article(markup: str) -> tuple[Extracted, str | None]:
     from clippings.importers.html import extract_article
     from clippings.importers.html_decoding import parse_html
 
+    if not re.search(r"<(?:html|body)\b", markup[:65536], re.IGNORECASE):
+        # Mail programs send fragments ("<p>...</p>"), which the parser refuses as a page.
+        markup = f"<html><body>{markup}</body></html>"
     tree = parse_html(markup)
     url = browser_link(tree)
     remove_furniture(tree)

@@ -373,3 +373,58 @@ def contract_mhtml(corpus: Path) -> bytes:
         page.read_text(encoding="utf-8"),
         "https://www.nytimes.com/2016/12/28/world/africa/sudan-sanctions.html",
     )
+
+
+# --- hostile mail ------------------------------------------------------------------------
+
+
+def hostile_mail() -> dict[str, bytes]:
+    """Messages, mailboxes and saved pages made to hurt an importer, by file name (for
+    ``tools/hostile.py``): each must cost a message or import, never a traceback or a
+    hang."""
+    head = b"From: News <news@example.com>\r\nDate: Mon, 30 Nov 2026 09:38:00 +0000\r\n"
+    body = b"\r\n\r\n" + b"The article text of a plain message goes on here. " * 40 + b"\r\n"
+    depth = 10_000
+    nested = (
+        head
+        + b"Subject: deep\r\nMIME-Version: 1.0\r\n"
+        + b"".join(
+            b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i)
+            for i in range(depth)
+        )
+        + b"Content-Type: text/plain\r\n\r\nhello\r\n"
+        + b"".join(b"--b%d--\r\n" % i for i in reversed(range(depth)))
+    )
+    tiny = head + b"Subject: tiny\r\n\r\nA short message of a few words.\r\n"
+    return {
+        "nested-10000-multiparts.eml": nested,
+        "forwards-10000-deep.eml": head
+        + b"Subject: x\r\n"
+        + b"Content-Type: message/rfc822\r\n\r\n" * depth
+        + b"hi",
+        "subject-5-MB.eml": head + b"MIME-Version: 1.0\r\nSubject: " + b"word " * 1_000_000 + body,
+        "content-type-2-MB.eml": head
+        + b"Subject: x\r\nContent-Type: text/plain; "
+        + b"a=b; " * 400_000
+        + body,
+        "charset-x-unknown.eml": head
+        + b'Subject: =?x-unknown?q?caf=E9?=\r\nContent-Type: text/html; charset="x-unknown"'
+        + b"\r\n\r\n<p>"
+        + b"Caf\xe9 au lait. " * 200
+        + b"</p>",
+        "truncated-base64.eml": head
+        + b"Subject: cut\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        + b"Content-Transfer-Encoding: base64\r\n\r\n"
+        + b"VGhlIGFydGljbGUgdGV4dCBnb2VzIG9u" * 100
+        + b"VGhlIGFyd",
+        "10001-messages.mbox": make_mbox([tiny] * 10_001),
+        "mbox-of-garbage.mbox": b"From x@y Mon Nov 30 09:38:00 2026\nFrom: a@b.c\nSubject: x\n\n"
+        + bytes(range(256)) * 2000,
+        "related-10000-parts.mhtml": b"From: <Saved by Blink>\r\nSnapshot-Content-Location: "
+        b"https://example.com/\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; "
+        b'type="text/html"; boundary="b"\r\n\r\n'
+        + b"--b\r\nContent-Type: image/png\r\n\r\nx\r\n" * 10_000
+        + b"--b\r\nContent-Type: text/html\r\n\r\n<html><body><p>"
+        + b"The saved page's only paragraph, at the very end of the file. " * 10
+        + b"</p></body></html>\r\n--b--\r\n",
+    }

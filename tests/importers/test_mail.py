@@ -306,6 +306,16 @@ def test_a_mislabelled_charset_is_read_as_mail_programs_read_it(declared, body, 
     assert expected in importers.extract(data, "m.eml").text
 
 
+def test_an_html_fragment_as_mail_programs_send_it():
+    data = (
+        HEAD + b"Subject: Fragment\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/html; charset=utf-8\r\n\r\n"
+        + "<p>Le café de la gare rouvre après deux ans de travaux, dit la mairie.</p>".encode()
+        * 12
+    )
+    assert "Le café de la gare rouvre" in importers.extract(data, "f.eml").text
+
+
 def test_a_truncated_base64_body_keeps_what_decodes_and_says_so():
     text = ("The article text goes on and on, sentence after sentence. " * 40).encode()
     data = (

@@ -379,18 +379,32 @@ def _with_headers(
     )
 
 
+_EMLX_COUNT = re.compile(rb"\s*(\d{1,10})[ \t]*\r?\n")
+
+
+def without_emlx_frame(data: bytes) -> bytes:
+    """The message of an Apple Mail ``.emlx`` file: after the line giving its length in
+    bytes, and before the property list that follows it; other bytes as they are."""
+    match = _EMLX_COUNT.match(data)
+    if match is None:
+        return data
+    return data[match.end() : match.end() + int(match.group(1))]
+
+
 class EmailImporter:
-    """One e-mail message (``.eml``), a newsletter or a forwarded article."""
+    """One e-mail message (``.eml``, Apple Mail's ``.emlx``), a newsletter or a
+    forwarded article."""
 
     name = "email"
-    suffixes = frozenset({".eml"})
+    suffixes = frozenset({".eml", ".emlx"})
 
     def sniff(self, head: bytes) -> bool:
-        return looks_like_email(head)
+        return looks_like_email(without_emlx_frame(head))
 
     def extract(
         self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
     ) -> Extracted:
+        data = without_emlx_frame(data)
         if header_block(data[:8192]) is None:
             raise ExtractionError(
                 "the file is not an e-mail message: it does not start with header lines "

@@ -429,6 +429,38 @@ def test_a_message_over_the_limit_is_refused_and_the_others_import(monkeypatch, 
     assert steps[0] == (0, 3) and steps[-1] == (3, 3)
 
 
+@pytest.mark.parametrize(
+    ("from_line", "extra", "newline"),
+    [
+        # Google Takeout
+        (
+            b"From 1782633019281035372@xxx Mon Nov 30 09:38:00 +0000 2026",
+            b"X-GM-THRID: 1782633019281035372\nX-Gmail-Labels: Newsletters,Opened\n",
+            b"\n",
+        ),
+        # Thunderbird
+        (
+            b"From - Mon Nov 30 09:38:00 2026",
+            b"X-Mozilla-Status: 0001\nX-Mozilla-Status2: 00000000\nX-Mozilla-Keys: \n",
+            b"\n",
+        ),
+        # mutt, written on Windows
+        (b"From newsletter@example.com  Mon Nov  30 09:38:00 2026", b"", b"\r\n"),
+    ],
+    ids=["takeout", "thunderbird", "crlf"],
+)
+def test_mailboxes_as_mail_programs_write_them(corpus, from_line, extra, newline):
+    _articles, messages = _three(corpus)
+    box = b"".join(
+        (from_line + b"\n" + extra + m.replace(b"\r\n", b"\n") + b"\n").replace(b"\n", newline)
+        for m in messages
+    )
+    assert importers.importer_for(box, "All mail.mbox").name == "mbox"
+    found = importers.extract_articles(box, "All mail.mbox")
+    assert [e.part for e in found] == [1, 2, 3]
+    assert found[0].outlet == "Deadline"
+
+
 def test_a_mailbox_of_one_message_is_one_article(corpus):
     _articles, messages = _three(corpus)
     [only] = importers.extract_articles(make_mbox(messages[:1]), "one.mbox")

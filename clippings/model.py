@@ -67,6 +67,7 @@ PROVENANCE_LABELS = {
     "epub-heuristic": "guessed from the e-book",
     "nexis": "from the news database's header",
     "email-header": "from the e-mail's headers",
+    "email-body": 'from the e-mail\'s "View in browser" link',
     "mhtml-header": "from the saved page's headers",
     "print-footer": "from the browser's print header or footer",
     "ocr": "recognised in the image (OCR)",
@@ -215,6 +216,9 @@ class Clipping:
     has_text: bool = True
     tags: tuple[str, ...] = ()
     provenance: Mapping[str, str] = field(default_factory=dict)
+    #: Which article of its original file (a message of an mbox), from 1; None for a
+    #: file that is one article (``Extracted.part``).
+    part: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "provenance", _frozen(self.provenance))

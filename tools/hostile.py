@@ -332,6 +332,11 @@ def bad_files(folder: Path, seed: int) -> Iterator[tuple[str, Path]]:
             f"An article saved under an odd name {raw!r} {seed}.\n" * 5, encoding="utf-8"
         )
     yield "file names that are not UTF-8", names
+    from tests.importers.samples_mail import hostile_mail
+
+    for name, data in hostile_mail().items():
+        (folder / name).write_bytes(data)
+        yield f"mail: {name}", folder / name
 
 
 # --- Crafted bundles -------------------------------------------------------------------

@@ -314,6 +314,9 @@ class BundleExporter:
                 record = clipping_record(clipping)
                 record["html"] = clipping.html
                 record["bundle_original"] = original
+                # Articles of one file (the messages of an mbox) share its original;
+                # their numbers tell them apart when the bundle is imported.
+                record["part"] = clipping.part
                 record["bundle_page"] = page
                 records.append(record)
             bundle.writestr("index.html", index_page(collection, pages))

@@ -40,6 +40,10 @@ _IMPORTERS = (
     "clippings.importers.odt:OdtImporter",
     "clippings.importers.docx:DocxImporter",
     "clippings.importers.rtf:RtfImporter",
+    # Mail before the web page: a saved page and a newsletter carry HTML inside MIME.
+    "clippings.importers.mhtml:MhtmlImporter",
+    "clippings.importers.mbox:MboxImporter",
+    "clippings.importers.mail:EmailImporter",
     "clippings.importers.html:HtmlImporter",
     "clippings.importers.text:TextImporter",
 )

@@ -29,6 +29,7 @@ from clippings.importers.containers import (
 from clippings.importers.sanitize import sanitize_html
 from clippings.model import (
     METADATA_FIELDS,
+    PROVENANCE_FACTS,
     ClippingsError,
     Extracted,
     ExtractionError,
@@ -335,6 +336,7 @@ def _entry(record: object, number: int, originals: _Originals) -> BundleEntry:
         raise _RecordError("it names no original file")
     if not member.startswith(ORIGINALS) or not safe_member_name(member):
         raise _RecordError(f"its original file {member!r} is not in the bundle's {ORIGINALS}")
+    part = _part(record.get("part"))
     tags = _tags(record.get("tags", []))
     provenance = _provenance(record.get("provenance"))
     original = originals.get(member)  # last: a record found bad costs no unpacking
@@ -354,6 +356,7 @@ def _entry(record: object, number: int, originals: _Originals) -> BundleEntry:
         provenance=provenance,
         has_text=has_text,
         warnings=tuple(warnings),
+        part=part,
     )
     return BundleEntry(
         extracted=extracted,
@@ -384,6 +387,20 @@ def _scheme(url: str) -> str:
         return urlsplit(url).scheme.lower()
     except ValueError:  # "http://[::1", say
         return ""
+
+
+#: The highest article number a record may give (an mbox holds at most 10,000 messages;
+#: other many-article formats fewer).
+_MOST_PARTS = 1_000_000
+
+
+def _part(value: object) -> int | None:
+    """Which article of its original the record is (a message of an mbox), or None."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= _MOST_PARTS:
+        raise _RecordError("its article number (part) is not a whole number from 1")
+    return value
 
 
 def _tags(value: object) -> tuple[str, ...]:
@@ -417,7 +434,7 @@ def _provenance(value: object) -> dict[str, str]:
         raise _RecordError(f"its provenance is not a table of fields but {_kind(value)}")
     found = {}
     for name, label in value.items():
-        if name not in METADATA_FIELDS:
+        if name not in METADATA_FIELDS and name not in PROVENANCE_FACTS:
             continue
         if (
             not isinstance(label, str)

@@ -505,6 +505,7 @@ def _clipping(row: RowMapping, tag_names: tuple[str, ...]) -> Clipping:
         has_text=bool(row["has_text"]),
         tags=tag_names,
         provenance=json.loads(row["provenance"] or "{}"),
+        part=row["part"],
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from clippings import importers
 from clippings.model import METADATA_FIELDS, PROVENANCE_FACTS, ClippingsError, Extracted
+from tests.importers import samples_mail, samples_office
 
 #: A format the corpus has no file of: the test makes its sample from a corpus article.
 MADE_BY_TEST = "made by the test"
@@ -21,8 +22,23 @@ SAMPLES = {
     "image": MADE_BY_TEST,
 }
 
-# Formats the corpus holds no file of: made from a corpus article by the tests' makers.
-MADE = {"docx", "odt", "rtf", "epub"}
+
+def _office(fmt):
+    return lambda corpus: samples_office.sample(fmt, corpus)
+
+
+def _named(name, make):
+    return lambda corpus: (name, make(corpus))
+
+
+# Formats no corpus file holds: the tests make a sample from a corpus article (a maker
+# of (file name, bytes)).
+MADE = {
+    **{fmt: _office(fmt) for fmt in ("docx", "odt", "rtf", "epub")},
+    "email": _named("newsletter.eml", samples_mail.contract_newsletter),
+    "mbox": _named("newsletters.mbox", samples_mail.contract_mbox),
+    "mhtml": _named("saved page.mhtml", samples_mail.contract_mhtml),
+}
 
 BROKEN = {
     "text": b"\x00\x01\x02\x03" * 200 + bytes(range(256)),
@@ -33,6 +49,9 @@ BROKEN = {
     "rtf": b"{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}}",
     "epub": b"PK\x03\x04" + bytes(26) + b"mimetypeapplication/epub+zip" + bytes(100),
     "image": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+    "email": b"From: News <news@example.com>\r\nSubject: x\r\nMIME-Version: 1.0\r\n\r\n",
+    "mbox": b"From news@example.com Mon Nov 30 09:38:00 2026\nFrom: a@b.c\nSubject: x\n\n",
+    "mhtml": b"From: <Saved by Blink>\r\nContent-Type: multipart/related; boundary=b\r\n\r\n",
 }
 
 
@@ -46,13 +65,11 @@ def _made_sample(name, corpus, folder):
     return path
 
 
-@pytest.fixture(params=sorted(set(SAMPLES) | MADE), ids=lambda name: name)
+@pytest.fixture(params=sorted({*SAMPLES, *MADE}), ids=lambda name: name)
 def importer_and_sample(request, corpus, tmp_path_factory):
     by_name = {importer.name: importer for importer in importers.importers()}
     if request.param in MADE:
-        from tests.importers.samples_office import sample
-
-        name, data = sample(request.param, corpus)
+        name, data = MADE[request.param](corpus)
         path = tmp_path_factory.mktemp(request.param) / name
         path.write_bytes(data)
     elif SAMPLES[request.param] == MADE_BY_TEST:
@@ -63,7 +80,7 @@ def importer_and_sample(request, corpus, tmp_path_factory):
 
 
 def test_every_format_has_a_sample():
-    assert {importer.name for importer in importers.importers()} == set(SAMPLES) | MADE
+    assert {importer.name for importer in importers.importers()} == {*SAMPLES, *MADE}
 
 
 def test_every_importer_names_its_format(importer_and_sample):

@@ -200,6 +200,10 @@ def makers() -> dict[str, Maker]:
             paragraphs = first_words(article, OCR_WORDS)
             text = "\n\n".join(paragraphs)
             lang = TESSERACT.get((article.language or "en")[:2], "eng")
+            if re.search(r"[\u3040-\u30ff]", text):  # kana: set in a Japanese font
+                lang = "jpn"
+            elif re.search(r"[\u4e00-\u9fff]", text):
+                lang = "chi_sim"
             page = ocr.render_page(text, lang, title=article.title)
             if quality == "scan":
                 data = ocr.degrade(page, skew=1.0, noise=8, jpeg_quality=85)

@@ -57,3 +57,19 @@ def test_ocr_of_what_is_not_a_scan_or_not_there(cli, seed):
     assert code == 1 and "there is no clipping 999" in err
     code, _, err = cli("ocr", "first")
     assert code == 2 and "not a clipping id" in err
+
+
+def test_the_archives_ocr_languages_are_set_shown_and_used(cli, scan):
+    code, out, _ = cli("ocr")
+    assert code == 0 and "automatic" in out
+    code, out, _ = cli("ocr", "--languages", "fra")
+    assert code == 0 and out.strip() == "OCR languages: fra"
+    # The next import reads the scan in the archive's languages, as the window's would.
+    path, _ = scan
+    [imported] = cli.json("import", str(path))["imported"]
+    shown = cli.json("show", str(imported["id"]))
+    assert shown["provenance"]["ocr_languages"] == "fra"
+    code, _, err = cli("ocr", "--languages", "klingon+eng")
+    assert code == 2 and "not installed: klingon" in err
+    code, out, _ = cli("ocr", "--languages", "auto")
+    assert code == 0 and "automatic" in out

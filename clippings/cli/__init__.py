@@ -177,13 +177,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     json_flag(sub)
 
-    sub = command("ocr", cmd_ocr, "recognise the text of stored scans and images again (OCR)")
-    sub.add_argument("ids", nargs="+", metavar="ID")
+    sub = command(
+        "ocr",
+        cmd_ocr,
+        "recognise the text of stored scans and images again (OCR), or set the archive's "
+        "OCR languages",
+    )
+    sub.add_argument("ids", nargs="*", metavar="ID")
     sub.add_argument(
         "--ocr-lang",
         metavar="LANGS",
         help="the languages of the pages, as Tesseract names them (eng+deu+fra); by "
-        "default the script found on each page picks them",
+        "default the archive's (--languages), else the script found on each page picks them",
+    )
+    sub.add_argument(
+        "--languages",
+        metavar="LANGS",
+        help="set the archive's OCR languages for every import and OCR from now on (as "
+        "the window's Preferences do): eng+deu, or 'auto' for the script on each page",
     )
     json_flag(sub)
 

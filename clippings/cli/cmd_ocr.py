@@ -10,18 +10,36 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from clippings.cli.cmd_files import ocr_languages
-from clippings.cli.output import EXIT_FAILED, EXIT_OK, _emit_json, _ids, _ProgressBar
-from clippings.model import ImportOptions, ImportResult
+from clippings.cli.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, _emit_json, _ids, _ProgressBar
+from clippings.model import ImportResult
 
 if TYPE_CHECKING:
     from clippings.services.archive import Archive
 
 
 def cmd_ocr(archive: Archive, args: argparse.Namespace) -> int:
-    from clippings.services.ocr import recognise
+    from clippings.services.ocr import installed_languages, recognise
 
+    if args.languages is not None:
+        chosen = () if args.languages.strip().lower() == "auto" else ocr_languages(args.languages)
+        unknown = [code for code in chosen if code not in installed_languages()]
+        if unknown:
+            print(
+                f"clippings: not installed: {', '.join(unknown)} (installed: "
+                f"{', '.join(installed_languages()) or 'none'})",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        archive.set_ocr_languages(chosen)
+    if not args.ids:
+        chosen = archive.ocr_languages()
+        print(
+            "OCR languages: "
+            + ("+".join(chosen) if chosen else "automatic (the script found on each page)")
+        )
+        return EXIT_OK
     ids = _ids(args.ids)
-    options = ImportOptions(ocr_languages=ocr_languages(args.ocr_lang or ""))
+    options = archive.import_options(ocr_languages=ocr_languages(args.ocr_lang or ""))
     bar = _ProgressBar("Recognising")
     try:
         results = recognise(archive, ids, options=options, report=bar)

@@ -179,10 +179,17 @@ def makers() -> dict[str, Maker]:
     try:
         import samples_mail as mail
 
-        found["eml"] = lambda a: (
-            mail.make_newsletter(a.title, list(a.paragraphs)),
-            f"{a.name}.eml",
-            a.text,
+        def letter(a: Article) -> bytes:
+            return mail.make_newsletter(
+                mail.Article(a.title, a.paragraphs, language=(a.language or "en")[:2]),
+                subject=a.title,
+            )
+
+        found["eml (newsletter)"] = lambda a: (letter(a), f"{a.name}.eml", a.text)
+        found["mbox (3 messages)"] = lambda a: (
+            mail.make_mbox([letter(a)] * 3),
+            f"{a.name}.mbox",
+            a.text + "\n\n" + a.text + "\n\n" + a.text,
         )
         found["mhtml"] = lambda a: (
             mail.make_mhtml(

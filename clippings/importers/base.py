@@ -63,6 +63,22 @@ class ArticlesImporter(Importer, Protocol):
         ...
 
 
+class FirstArticle:
+    """``extract`` for a format whose files may hold several articles: the first of
+    ``extract_articles`` (which the class defines)."""
+
+    def extract_articles(
+        self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
+    ) -> Sequence[Extracted]:
+        raise NotImplementedError
+
+    def extract(
+        self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
+    ) -> Extracted:
+        """The file's first article (for a file of one article, the file's)."""
+        return self.extract_articles(data, name, options)[0]
+
+
 #: Called with (steps done, steps in all, what is being done) by long importers.
 StepReport = Callable[[int, int, str], None]
 

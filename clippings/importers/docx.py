@@ -32,6 +32,7 @@ import re
 import zipfile
 from typing import Any
 
+from clippings.importers.base import FirstArticle
 from clippings.importers.containers import ZipContainer, is_zip
 from clippings.importers.office import (
     Fields,
@@ -84,7 +85,7 @@ def refuse_ole(data: bytes, what: str = "Word document") -> None:
     )
 
 
-class DocxImporter:
+class DocxImporter(FirstArticle):
     """A Word document (``.docx``, ``.docm``, ``.dotx``)."""
 
     name = "docx"
@@ -99,12 +100,6 @@ class DocxImporter:
             "WordDocument".encode("utf-16-le") in head
             or "EncryptedPackage".encode("utf-16-le") in head
         )
-
-    def extract(
-        self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
-    ) -> Extracted:
-        """The document, or the first article of a news database export."""
-        return self.extract_articles(data, name, options)[0]
 
     def extract_articles(
         self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS

@@ -47,7 +47,7 @@ from urllib.parse import unquote
 
 from lxml import html as lxml_html
 
-from clippings.importers.base import report_step
+from clippings.importers.base import FirstArticle, report_step
 from clippings.importers.containers import MB, ZipContainer, is_zip
 from clippings.importers.office import (
     ARTICLE_WORDS,
@@ -122,7 +122,7 @@ class Package:
     spine: list[str]
 
 
-class EpubImporter:
+class EpubImporter(FirstArticle):
     """An EPUB e-book (2 or 3)."""
 
     name = "epub"
@@ -133,12 +133,6 @@ class EpubImporter:
         return (
             is_zip(head) and head[30:38] == b"mimetype" and b"application/epub+zip" in head[38:80]
         )
-
-    def extract(
-        self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
-    ) -> Extracted:
-        """The book, or the first article of a collection."""
-        return self.extract_articles(data, name, options)[0]
 
     def extract_articles(
         self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS

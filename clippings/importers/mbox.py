@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from clippings.importers.base import report_step
+from clippings.importers.base import FirstArticle, report_step
 from clippings.importers.containers import size_text
 from clippings.importers.mail import looks_like_email, parse_message, read_message
 from clippings.model import (
@@ -77,7 +77,7 @@ def split_mbox(data: bytes) -> Iterator[bytes]:
         yield _QUOTED_FROM.sub(rb"\1", data[start:end])
 
 
-class MboxImporter:
+class MboxImporter(FirstArticle):
     """A mailbox file (``.mbox``): each message is one clipping."""
 
     name = "mbox"
@@ -86,11 +86,6 @@ class MboxImporter:
 
     def sniff(self, head: bytes) -> bool:
         return looks_like_mbox(head)
-
-    def extract(
-        self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
-    ) -> Extracted:
-        return self.extract_articles(data, name, options)[0]
 
     def extract_articles(
         self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS

@@ -31,6 +31,7 @@ import html as html_lib
 import re
 from typing import Any
 
+from clippings.importers.base import FirstArticle
 from clippings.importers.containers import ZipContainer, is_zip
 from clippings.importers.office import (
     Fields,
@@ -88,7 +89,7 @@ _LEFT_OUT = {
 }
 
 
-class OdtImporter:
+class OdtImporter(FirstArticle):
     """An OpenDocument text (``.odt``, ``.ott``)."""
 
     name = "odt"
@@ -105,12 +106,6 @@ class OdtImporter:
         return b"content.xml" in head and any(
             part in head for part in (b"styles.xml", b"meta.xml", b"Configurations2/")
         )
-
-    def extract(
-        self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
-    ) -> Extracted:
-        """The document, or the first article of a news database export."""
-        return self.extract_articles(data, name, options)[0]
 
     def extract_articles(
         self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS

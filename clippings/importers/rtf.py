@@ -26,6 +26,7 @@ import codecs
 import html as html_lib
 import re
 
+from clippings.importers.base import FirstArticle
 from clippings.importers.office import (
     Block,
     Body,
@@ -60,7 +61,7 @@ _TIME_FIELD = re.compile(r"\{\\(creatim|revtim)((?:\\[a-z]+\d+\s?)+)\}")
 _TIME_PART = re.compile(r"\\(yr|mo|dy|hr|min)(\d+)")
 
 
-class RtfImporter:
+class RtfImporter(FirstArticle):
     """A Rich Text Format document (``.rtf``)."""
 
     name = "rtf"
@@ -69,12 +70,6 @@ class RtfImporter:
 
     def sniff(self, head: bytes) -> bool:
         return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf")
-
-    def extract(
-        self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
-    ) -> Extracted:
-        """The document, or the first article of a news database export."""
-        return self.extract_articles(data, name, options)[0]
 
     def extract_articles(
         self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS

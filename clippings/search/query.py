@@ -290,9 +290,16 @@ def parse(text: str, schema: Any) -> Any:
         parsed = parsed.normalize()
     except QueryError:
         raise
-    except (IndexError, ValueError, TypeError, AttributeError, RecursionError) as error:
-        # Whoosh's parser trips over some operator sequences ("NOT OR"); that is a query
-        # the user can fix, not a fault of the archive.
+    except (
+        IndexError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+        NotImplementedError,
+    ) as error:
+        # Whoosh's parser trips over some operator sequences ("NOT OR", a lone minus in
+        # brackets: "0(-)"); that is a query the user can fix, not a fault of the archive.
         raise QueryError(
             "the query cannot be understood: put words between AND, OR and NOT, and "
             "close every bracket and quote"

@@ -141,6 +141,9 @@ def test_published_ranges_include_both_ends_and_nothing_more(news):
         ("published:2021-13", "not a date on the calendar"),
         ("published:[2021-08 to 2021-07]", "ends before it starts"),
         ("   ", "empty"),
+        # A lone minus in brackets (found by the query properties test): Whoosh's parser
+        # cannot make a query of it; the user is told, the index is not called damaged.
+        ("0(-)", "cannot be understood"),
     ],
 )
 def test_bad_queries_are_clear_errors(news, query, message):

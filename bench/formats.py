@@ -117,7 +117,8 @@ def load_articles(corpus: Path) -> list[Article]:
     for folder in sorted((corpus / "readability" / "test-pages").iterdir()):
         meta = json.loads((folder / "expected-metadata.json").read_text("utf-8"))
         title = (meta.get("title") or "").strip()
-        tree = lxml_html.fromstring((folder / "expected.html").read_bytes())
+        # The expected pages are UTF-8 with no charset declared (lxml would guess latin-1).
+        tree = lxml_html.fromstring((folder / "expected.html").read_text("utf-8"))
         blocks = [
             _SPACE.sub(" ", element.text_content()).strip()
             for element in tree.iter("p", "h2", "h3", "li", "blockquote")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -63,14 +64,15 @@ class ArticlesImporter(Importer, Protocol):
         ...
 
 
-class FirstArticle:
+class FirstArticle(ABC):
     """``extract`` for a format whose files may hold several articles: the first of
-    ``extract_articles`` (which the class defines)."""
+    ``extract_articles``, which the format's class defines."""
 
+    @abstractmethod
     def extract_articles(
         self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS
     ) -> Sequence[Extracted]:
-        raise NotImplementedError
+        """One ``Extracted`` per article (see ``ArticlesImporter``)."""
 
     def extract(
         self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS

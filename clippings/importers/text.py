@@ -260,7 +260,13 @@ def _read_header(lines: list[str], blank_after: list[bool]) -> _Header:
             continue
         if header.title is None and standfirst == 0 and len(header.lines) == index:
             following = lines[index + 1] if index + 1 < len(lines) else ""
-            continues = following[:1].islower() and not blank_after[index]
+            # A lowercase next line continues a headline, unless it is a dateline
+            # ("mardi 3 mars 2026", "martes, 3 de marzo de 2026").
+            continues = (
+                following[:1].islower()
+                and not blank_after[index]
+                and parse_dateline(following) is None
+            )
             if _headline_like(line, after_url=header.url is not None) and not continues:
                 header.title = line
                 header.lines.add(index)

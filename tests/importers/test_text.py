@@ -172,6 +172,23 @@ def test_hard_wrapped_text_is_unwrapped() -> None:
     assert found[0].endswith("closed in recent years.")
 
 
+@pytest.mark.parametrize(
+    "dateline",
+    ["mardi 3 mars 2026 à 14h32", "martes, 3 de marzo de 2026", "3. März 2026"],
+)
+def test_a_headline_above_a_lowercase_dateline_is_the_title(dateline: str) -> None:
+    text = (
+        "https://www.journal.example/region/incendie-usine\n"
+        "Incendie à l'usine Ardenol de Trevignac : 23 blessés\n"
+        f"{dateline}\n\n"
+        "Un violent incendie s'est déclaré ce mardi vers 4 h 40 dans l'usine chimique.\n"
+    )
+    clipping = IMPORTER.extract(text.encode(), "a.txt")
+    assert clipping.title == "Incendie à l'usine Ardenol de Trevignac : 23 blessés"
+    assert clipping.text.startswith("Un violent incendie")
+    assert clipping.published == date(2026, 3, 3)
+
+
 def test_a_long_title_is_derived_and_shortened() -> None:
     sentence = "The " + "very " * 40 + "long first sentence ends here."
     clipping = IMPORTER.extract((sentence + " Second one.").encode(), "a.txt")

@@ -24,6 +24,7 @@ from itertools import combinations, permutations
 
 import pytest
 
+from clippings.importers import extract
 from clippings.model import RelatedClipping, Story
 from clippings.services import Archive, import_paths
 from clippings.services import related as related_service
@@ -121,8 +122,6 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MultilingualArch
 
 
 def test_the_importer_reads_each_pieces_language_outlet_and_date() -> None:
-    from clippings.importers import extract
-
     wrong = []
     for row in _manifest():
         extracted = extract((SET / row["file"]).read_bytes(), row["file"])

@@ -13,20 +13,23 @@ import hashlib
 import json
 import logging
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from clippings.analysis import shingles
+from clippings.analysis.language import NOUNS_CAPITALISED, code, stemmer, stop_words
 
 log = logging.getLogger(__name__)
 
 #: Bump when ``features`` or ``speakers`` change what they compute: stored features
 #: (and speakers) of another version are recomputed, in the background, with progress.
 #: 2: a real MinHash permutation (1 made texts look alike); 3: stored compactly, with
-#: the speakers of the clipping's quotations.
-FEATURES_VERSION = 3
+#: the speakers of the clipping's quotations; 4: per language (stop words, stems), names
+#: and numbers the same term in every language, CJK text in character pairs.
+FEATURES_VERSION = 4
 
 # --- Text ------------------------------------------------------------------------------
 
@@ -127,7 +130,8 @@ class Features:
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:
-    """(word, starts a sentence) for each word of a text, in its original case."""
+    """(word, starts a sentence) for each word of a text, in its original case; a run of
+    CJK characters (written without spaces) is cut into overlapping pairs."""
     found = []
     sentence_start = True
     position = 0
@@ -135,65 +139,173 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
         between = text[position : match.start()]
         if "\n" in between or _SENTENCE_END.search(between) or position == 0:
             sentence_start = True
-        found.append((match.group(), sentence_start))
+        word = match.group()
+        if _CJK.search(word):
+            for piece in _cjk_pairs(word):
+                found.append((piece, False))
+        else:
+            found.append((word, sentence_start))
         sentence_start = False
         position = match.end()
     return found
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+
+
+def _cjk_pairs(word: str) -> list[str]:
+    """A word holding CJK characters as terms: each run of them in overlapping pairs
+    (a lone character alone), the rest (Latin letters in it) as they are."""
+    pieces: list[str] = []
+    position = 0
+    for run in _CJK_RUN.finditer(word):
+        if run.start() > position:
+            pieces.append(word[position : run.start()])
+        chars = run.group()
+        pieces.extend(
+            [chars] if len(chars) < 2 else [chars[i : i + 2] for i in range(len(chars) - 1)]
+        )
+        position = run.end()
+    if position < len(word):
+        pieces.append(word[position:])
+    return pieces
+
+
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,\u00a0 ]\d{3})+")
+
+
+def number_key(token: str) -> str:
+    """A number as a term the same in every language: thousands separators dropped
+    ("1,200" and "1.200" are 1200), a decimal comma made a point ("3,5" is 3.5)."""
+    if _THOUSANDS.fullmatch(token):
+        return re.sub(r"\D", "", token)
+    return token.replace(",", ".")
+
+
+def _fold(word: str) -> str:
+    """A name as the same term in every language: casefolded, accents dropped, an
+    English possessive dropped ("Zürich's" and "Zurich" are one name)."""
+    for apostrophe in ("'s", "’s"):
+        if word.endswith(apostrophe):
+            word = word[: -len(apostrophe)]
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _acronym(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
 def features(text: str, title: str, language: str | None) -> Features:
     """The features of one clipping (pure: the same input always gives the same output).
+
+    Words are read in the clipping's language (``clippings.analysis.language``): its stop
+    words dropped, the rest folded to their stems (English: plurals and possessives only).
+    Three kinds of term are the same in every language, for comparing pieces written in
+    different ones: names, numbers and CJK character pairs.
+
+    * A **name** is a capitalised word that is not a stop word and not capitalised only
+      because it starts a sentence (the text also has it in lower case). In German, which
+      capitalises every noun, a name is a run of two capitalised words or more ("Hans
+      Weber", "BASF Ludwigshafen") or an acronym, and a word is a name wherever the text
+      wrote it so once. A name's term is ``@`` and the word casefolded without accents,
+      never stemmed; a run of names adds one ``=`` term ("=@betty @ford @center").
+    * A **number** is its digits, separators made uniform (``number_key``).
 
     Args:
         text: the article text.
         title: its headline (its terms weigh more).
-        language: an ISO 639-1 code; English drops stop words and folds plurals,
-            other languages keep every word as it is written.
+        language: an ISO 639-1 code (None: English).
     """
-    english = (language or "en").lower().startswith("en")
-    stop = _STOPWORDS_EN if english else frozenset()
-
-    def norm(word: str) -> str:
-        lowered = word.casefold()
-        return _stem(lowered) if english else lowered
+    tag = code(language) or "en"
+    english = tag == "en"
+    stop = _STOPWORDS_EN if english else stop_words(tag)
+    nouns_capitalised = tag in NOUNS_CAPITALISED
 
     body = _tokens(text)
     lowered_words = {w.casefold() for w, _ in body if w[:1].islower()}
 
-    terms: Counter[str] = Counter()
-    names: set[str] = set()
+    def capitalised(word: str, starts: bool) -> bool:
+        folded = word.casefold()
+        return (
+            word[:1].isupper()
+            and folded not in stop
+            and len(folded) > 1
+            and (not starts or folded not in lowered_words)
+        )
+
+    # Pass 1: which words are names in this text (the same word is then one in every place).
+    name_words: set[str] = set()
     run: list[str] = []
 
-    def close_run() -> None:
-        if len(run) > 1:
-            terms["=" + " ".join(run)] += 1
+    def close_candidates() -> None:
+        if len(run) > 1 or not nouns_capitalised:
+            name_words.update(w.casefold() for w in run)
+        elif run and _acronym(run[0]):
+            name_words.add(run[0].casefold())
         run.clear()
 
     for word, starts in body:
-        key = norm(word)
-        is_term = len(key) > 1 and key not in stop
-        capital = word[:1].isupper()
-        # A capitalised word is a name unless it only starts a sentence and the text
-        # also uses it in lower case ("After", "Police").
-        is_name = (
-            capital
-            and key not in stop
-            and len(key) > 1
-            and (not starts or word.casefold() not in lowered_words)
-        )
+        if starts:
+            close_candidates()  # a run of names never crosses a sentence's end
+        if capitalised(word, starts) and not word[:1].isdigit():
+            run.append(word)
+        else:
+            close_candidates()
+    close_candidates()
+
+    # Stems of every other word, computed once per distinct word.
+    stem_many = None if english else stemmer(tag)
+    plain = sorted(
+        {
+            w.casefold()
+            for w, _ in body + _tokens(title)
+            if w.casefold() not in name_words and not w[:1].isdigit()
+        }
+    )
+    stems = dict(zip(plain, stem_many(plain), strict=True)) if stem_many else {}
+
+    def key_of(word: str) -> tuple[str, bool]:
+        """(term, is a name) of a word; "" when it is no term."""
+        folded = word.casefold()
+        if word[:1].isdigit():
+            return number_key(word), False
+        if folded in name_words:
+            return "@" + _fold(word), True
+        if folded in stop or len(folded) < 2:
+            return "", False
+        if english:
+            stemmed = _stem(folded)
+            return ("" if stemmed in stop else stemmed), False
+        return stems.get(folded, folded), False
+
+    terms: Counter[str] = Counter()
+    names: set[str] = set()
+    phrase: list[str] = []
+
+    def close_phrase() -> None:
+        if len(phrase) > 1:
+            terms["=" + " ".join(phrase)] += 1
+        phrase.clear()
+
+    for word, starts in body:
+        key, is_name = key_of(word)
+        if starts:
+            close_phrase()
         if is_name:
             names.add(key)
-            run.append(key)
+            phrase.append(key)
         else:
-            close_run()
-        if is_term:
+            close_phrase()
+        if key:
             terms[key] += 1
-    close_run()
+    close_phrase()
 
     title_terms = set()
     for word, _ in _tokens(title):
-        key = norm(word)
-        if len(key) > 1 and key not in stop:
+        key, _is_name = key_of(word)
+        if key:
             title_terms.add(key)
             terms[key] += 1
 

@@ -25,7 +25,8 @@ Relation = Literal["duplicate", "same story", "related"]
 #: A result of ``Scoring.related``: (clipping id, relation, score, shared).
 RelatedResult = tuple[int, Relation, float, float]
 
-#: One of a clipping's closest pieces, for stories: (other id, score, duplicate).
+#: A clipping's link to a piece of its story (same story or duplicate), for stories:
+#: (other id, score, duplicate).
 Link = tuple[int, float, bool]
 
 #: A term: its text, or a number standing for it (the archive stores terms hashed).
@@ -76,21 +77,8 @@ DATE_GRACE_DAYS = 7
 DATE_FLOOR = 0.75
 #: A pair is a duplicate when this share of the shorter text is in the other one.
 DUPLICATE_SHARED = 0.8
-#: Default score at which a pair is labelled ``same story`` (stories use it too).
-STORY_THRESHOLD = 0.25
-#: A piece scoring at least ``STORY_RELATIVE`` of the clipping's best match (when that
-#: one passes the threshold by ``STORY_CONFIDENT``) and ``STORY_RELATIVE_FLOOR`` of the
-#: threshold is of the same story too.
-STORY_RELATIVE = 0.5
-STORY_CONFIDENT = 0.1
-STORY_RELATIVE_FLOOR = 0.6
-#: A piece in the clipping's event group (see ``Scoring._walk``) needs only ``GROUP_RELATIVE`` of
-#: the best match's score (and ``STORY_RELATIVE_FLOOR`` of the threshold).
-GROUP_RELATIVE = 0.4
-#: Closest pieces each clipping keeps for stories (links must be mutual among them).
-STORY_NEIGHBOURS = 6
-#: Below this score a clipping is not related at all.
-RELATED_FLOOR = 0.05
+#: Candidates looked at for labels, per related piece kept (see ``Scoring._labelled``).
+LABEL_CANDIDATES = 3
 #: A clipping's stored neighbours are recomputed when asked for once the number of
 #: clippings has changed by this share since (the weights of terms have moved).
 REWEIGHT_SHARE = 0.05
@@ -109,6 +97,21 @@ CANDIDATE_DF_CAP = 1000
 IN_TITLE = 1
 IS_NAME = 2
 IS_PHRASE = 4
+#: A number (its digits: the same term in every language).
+IS_NUMBER = 8
+
+
+def term_flags(found: Features, terms: Sequence[str]) -> list[int]:
+    """The flags of these terms of a clipping's features (``IN_TITLE``, ``IS_NAME``,
+    ``IS_PHRASE``, ``IS_NUMBER``)."""
+    return [
+        IS_PHRASE
+        if t.startswith("=")
+        else (IN_TITLE if t in found.title else 0)
+        | (IS_NAME if t in found.names else 0)
+        | (IS_NUMBER if t[:1].isdigit() else 0)
+        for t in terms
+    ]
 
 
 class Frequencies(Protocol):
@@ -136,19 +139,15 @@ class Profile:
     signature: Sequence[int]
     shingle_count: int
     day: int | None
+    language: str | None = None
 
 
-def profile(found: Features, day: date | int | None = None) -> Profile:
+def profile(found: Features, day: date | int | None = None, language: str | None = None) -> Profile:
     """The profile of one clipping's features (terms keyed by their text, in the order
     of their text: float sums, and so ties between near-identical texts, follow the
     order of the terms, and this is the order the features have always been read in)."""
     terms = sorted(found.terms)
-    flags = [
-        IS_PHRASE
-        if t.startswith("=")
-        else (IN_TITLE if t in found.title else 0) | (IS_NAME if t in found.names else 0)
-        for t in terms
-    ]
+    flags = term_flags(found, terms)
     return Profile(
         terms=terms,
         counts=np.array([found.terms[t] for t in terms], dtype=np.float64),
@@ -156,6 +155,7 @@ def profile(found: Features, day: date | int | None = None) -> Profile:
         signature=found.signature,
         shingle_count=found.shingle_count,
         day=day.toordinal() if isinstance(day, date) else day,
+        language=language,
     )
 
 
@@ -164,8 +164,8 @@ class Neighbours:
     """What scoring one clipping against its candidates found.
 
     ``related``: the related pieces, best first (duplicates first), at most the limit
-    asked for; ``closest``: the ``STORY_NEIGHBOURS`` candidates of highest dated
-    cosine (a symmetric score), for stories.
+    asked for; ``closest``: those of them labelled same story or duplicate, for
+    stories.
     """
 
     related: list[RelatedResult]

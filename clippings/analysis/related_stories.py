@@ -9,19 +9,12 @@ everything.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
+from clippings.analysis.related_evidence import STORY_THRESHOLD
 from clippings.analysis.related_profile import (
-    DUPLICATE_SHARED,
     RELATED_EDGES,
-    RELATED_FLOOR,
-    STORY_CONFIDENT,
-    STORY_NEIGHBOURS,
-    STORY_RELATIVE,
-    STORY_RELATIVE_FLOOR,
-    STORY_THRESHOLD,
     Link,
     Neighbours,
     Relation,
@@ -32,11 +25,12 @@ from clippings.analysis.related_profile import (
 
 @dataclass(frozen=True)
 class Edge:
-    """One of a clipping's kept neighbours.
+    """One of a clipping's kept neighbours: a related piece, with its ``relation`` and
+    ``score``; ``story`` when the relation is same story or duplicate (a link for
+    stories, ``closeness`` its score).
 
-    ``relation`` and ``score`` when the other is among its related pieces (None
-    otherwise); ``closeness`` (the dated cosine) and ``story`` when it is among its
-    ``STORY_NEIGHBOURS`` closest, for stories.
+    ``relation`` None (with ``story``) is an entry of older archives, kept for stories
+    only; new lists have none.
     """
 
     other: int
@@ -47,84 +41,43 @@ class Edge:
     story: bool
 
 
+def _edge(other: int, relation: Relation, score: float, shared: float) -> Edge:
+    story = relation in ("duplicate", "same story")
+    return Edge(other, score, shared, relation, score if story else None, story)
+
+
 def edges(found: Neighbours) -> list[Edge]:
     """One clipping's edges from its scored neighbours."""
-    closeness = {other: (score, duplicate) for other, score, duplicate in found.closest}
-    kept: list[Edge] = []
-    for other, relation, score, shared in found.related:
-        near = closeness.pop(other, None)
-        kept.append(
-            Edge(
-                other, score, shared, relation, None if near is None else near[0], near is not None
-            )
-        )
-    for other, score, duplicate in found.closest:
-        if other in closeness:
-            kept.append(Edge(other, 0.0, 1.0 if duplicate else 0.0, None, score, True))
-    return kept
+    return [
+        _edge(other, relation, score, shared) for other, relation, score, shared in found.related
+    ]
 
 
 def admit(
     kept: Sequence[Edge],
     newcomer: int,
+    relation: Relation | None,
     score: float,
     shared: float,
-    closeness: float | None,
     *,
     limit: int = RELATED_EDGES,
 ) -> list[Edge]:
     """A clipping's edges with a newcomer admitted where it beats the worst (an older
-    entry of the newcomer is replaced, or dropped if it no longer gets in; scores
-    are taken from the newcomer's side: the dated cosine is symmetric, the related
-    score nearly so). The label is the one the clipping's own ranking would give:
-    duplicate, same story by the threshold or by nearness to its best match, or
-    related."""
+    entry of the newcomer is replaced, or dropped if it no longer gets in). The
+    relation and score are the newcomer's own for the pair: labels come from what the
+    two share (``related_evidence``), the same from either side, and the final score
+    nearly so. A ``relation`` of None takes the newcomer out of the list."""
     others = [e for e in kept if e.other != newcomer]
-    if shared >= DUPLICATE_SHARED:
-        score = max(score, shared)  # a duplicate ranks by the text it shares
-    related = [e for e in others if e.relation is not None]
-    story = [e for e in others if e.story]
-    as_related = score >= RELATED_FLOOR and (
-        len(related) < limit or score > min(e.score for e in related)
-    )
-    as_story = closeness is not None and (
-        len(story) < STORY_NEIGHBOURS or closeness > min(e.closeness or 0.0 for e in story)
-    )
-    if not as_related and not as_story:
+    if relation is None:
         return others
-    relation: Relation | None = None
+    if relation == "duplicate":
+        score = max(score, shared)  # a duplicate ranks by the text it shares
     shown = round(min(1.0, score), 4)
-    if as_related:
-        best = max([score] + [e.score for e in related if e.relation != "duplicate"])
-        relative = STORY_RELATIVE * best if best >= STORY_THRESHOLD + STORY_CONFIDENT else math.inf
-        floor = STORY_RELATIVE_FLOOR * STORY_THRESHOLD
-        if shared >= DUPLICATE_SHARED:
-            relation = "duplicate"
-            shown = round(min(1.0, max(score, shared)), 4)
-        elif score >= STORY_THRESHOLD or score >= max(relative, floor):
-            relation = "same story"
-        else:
-            relation = "related"
-    new = Edge(
-        newcomer, shown if relation else 0.0, round(shared, 4), relation, closeness, as_story
-    )
-    others.append(new)
-    related = sorted(
-        (e for e in others if e.relation is not None),
+    ranked = sorted(
+        [*others, _edge(newcomer, relation, shown, round(shared, 4))],
         key=lambda e: (e.relation != "duplicate", -e.score),
     )
-    dropped = {e.other for e in related[limit:]}
-    story = sorted((e for e in others if e.story), key=lambda e: -(e.closeness or 0.0))
-    demoted = {e.other for e in story[STORY_NEIGHBOURS:]}
-    result = []
-    for e in others:
-        if e.other in dropped:
-            e = replace(e, relation=None, score=0.0)
-        if e.other in demoted:
-            e = replace(e, story=False)
-        if e.relation is not None or e.story:
-            result.append(e)
-    return result
+    return ranked[:limit]
 
 
 # --- Stories -------------------------------------------------------------------------------
@@ -152,32 +105,74 @@ class _Groups:
 
 def stories(links: Mapping[int, Sequence[Link]], threshold: float | None = None) -> list[list[int]]:
     """Groups of clippings about one event, largest first (single clippings are not
-    stories), from each live clipping's closest pieces (``links``; links to clippings
-    that are not keys are ignored).
+    stories), from each live clipping's links to pieces of its story (``links``: same
+    story or duplicate; links to clippings that are not keys are ignored).
 
-    Two clippings are joined when one is a duplicate of the other, or when each is
-    among the other's ``STORY_NEIGHBOURS`` closest pieces with a score of at least
-    ``threshold`` (``STORY_THRESHOLD`` when None): a stricter threshold only ever
-    removes links, so stories only ever split. Mutual links keep a chain of one-sided
-    likenesses from gluing two events together.
+    Two clippings are linked when one is a duplicate of the other, or when each has the
+    other as same story with a score of at least ``threshold`` (``STORY_THRESHOLD``
+    when None): a stricter threshold only ever removes links, so stories only split.
+
+    A story is not just a connected group: pieces linked in a chain (a flood report, a
+    briefing of the flood and a strike, a strike report) are not one story. Each group
+    is cut around a *core*, its piece with the most links; a member stays only if it is
+    linked to the core and to more than half of the story's other members (copies of a
+    member count as the member). What is cut off is grouped again the same way.
     """
     if threshold is None:
         threshold = STORY_THRESHOLD
-    neighbours = {i: {other for other, _s, _d in found} for i, found in links.items()}
-    groups = _Groups()
-    for clipping_id, found in links.items():
-        groups.find(clipping_id)
-        for other, score, duplicate in found:
+    said = {i: {o: (s, d) for o, s, d in found} for i, found in links.items()}
+    adjacent: dict[int, set[int]] = {i: set() for i in links}
+    for clipping_id, found in said.items():
+        for other, (score, duplicate) in found.items():
             if other not in links:
                 continue
-            if duplicate or (score >= threshold and clipping_id in neighbours[other]):
-                groups.union(clipping_id, other)
+            back = said[other].get(clipping_id)
+            if (
+                duplicate
+                or (back is not None and back[1])
+                or (back is not None and score >= threshold and back[0] >= threshold)
+            ):
+                adjacent[clipping_id].add(other)
+                adjacent[other].add(clipping_id)
+    groups = _Groups()
+    for clipping_id, near in adjacent.items():
+        groups.find(clipping_id)
+        for other in near:
+            groups.union(clipping_id, other)
     members: dict[int, list[int]] = {}
     for clipping_id in links:
         members.setdefault(groups.find(clipping_id), []).append(clipping_id)
-    found_groups = [sorted(ids) for ids in members.values() if len(ids) > 1]
+    found_groups = [
+        sorted(story) for ids in members.values() for story in _cores(set(ids), adjacent)
+    ]
     found_groups.sort(key=lambda ids: (-len(ids), ids[0]))
     return found_groups
+
+
+def _cores(group: set[int], adjacent: Mapping[int, set[int]]) -> list[set[int]]:
+    """A connected group cut into stories around cores (see ``stories``)."""
+    found: list[set[int]] = []
+    left = set(group)
+    while len(left) > 1:
+        core = max(left, key=lambda i: (len(adjacent[i] & left), -i))
+        story = {core} | (adjacent[core] & left)
+        while True:
+            # The member least linked within the story leaves first, until every one
+            # is linked to more than half of the others.
+            weakest = min(
+                (i for i in story if i != core),
+                key=lambda i: (len(adjacent[i] & story), -i),
+                default=None,
+            )
+            if weakest is None or 2 * len(adjacent[weakest] & story) > len(story) - 1:
+                break
+            story.discard(weakest)
+        if len(story) < 2:
+            left.discard(core)
+            continue
+        found.append(story)
+        left -= story
+    return found
 
 
 def copies(links: Mapping[int, Sequence[Link]], ids: Iterable[int]) -> int:

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from clippings.analysis import shingles
+from clippings.analysis.related_evidence import Evidence, label
 from clippings.analysis.related_profile import (
     CANDIDATE_DF_CAP,
     CANDIDATES,
@@ -26,15 +27,15 @@ from clippings.analysis.related_profile import (
     DATE_CLOSE_DAYS,
     DATE_FLOOR,
     DATE_GRACE_DAYS,
-    DUPLICATE_SHARED,
     FEEDBACK_MIX,
     FEEDBACK_NEIGHBOURS,
     FEEDBACK_WEIGHT,
     GRAPH_DEGREE,
-    GROUP_RELATIVE,
     IN_TITLE,
     IS_NAME,
+    IS_NUMBER,
     IS_PHRASE,
+    LABEL_CANDIDATES,
     LOCAL_DAMP,
     LOCAL_MIN,
     LOCAL_POWER,
@@ -44,13 +45,7 @@ from clippings.analysis.related_profile import (
     POSTING_TERMS,
     QUERY_TERMS,
     RELATED_EDGES,
-    RELATED_FLOOR,
     SECOND_MIX,
-    STORY_CONFIDENT,
-    STORY_NEIGHBOURS,
-    STORY_RELATIVE,
-    STORY_RELATIVE_FLOOR,
-    STORY_THRESHOLD,
     TITLE_BOOST,
     VECTOR_TERMS,
     WALK_MIX,
@@ -60,7 +55,6 @@ from clippings.analysis.related_profile import (
     Neighbours,
     Profile,
     RelatedResult,
-    Relation,
     Term,
 )
 
@@ -208,6 +202,7 @@ class Scoring:
         self._cache = cache if cache is not None else VectorCache(0)
         self._packed: dict[int, Packed] = {}
         self._vectors: dict[int, dict[Term, float]] = {}
+        self._flag_maps: dict[int, dict[Term, int]] = {}
 
     def __contains__(self, clipping_id: object) -> bool:
         return clipping_id in self._profiles
@@ -310,6 +305,69 @@ class Scoring:
         matrix[rows, rank] = products[ranked]
         return np.cumsum(matrix, axis=1)[:, -1]
 
+    def _flagged(self, clipping_id: int) -> dict[Term, int]:
+        found = self._flag_maps.get(clipping_id)
+        if found is None:
+            entry = self._profiles[clipping_id]
+            found = dict(zip(entry.terms, np.asarray(entry.flags).tolist(), strict=True))
+            self._flag_maps[clipping_id] = found
+        return found
+
+    def cross(self, a: int, b: int) -> bool:
+        """The two clippings are in different (known) languages."""
+        la, lb = self._profiles[a].language, self._profiles[b].language
+        return bool(la and lb and la.split("-")[0] != lb.split("-")[0])
+
+    def evidence(self, a: int, b: int) -> Evidence:
+        """What clippings ``a`` and ``b`` share: names, numbers, words, days apart, text
+        (see ``related_evidence``)."""
+        mine, theirs = self._flagged(a), self._flagged(b)
+        if len(mine) > len(theirs):
+            mine, theirs = theirs, mine
+        shared = [t for t in mine if t in theirs]
+        cross = self.cross(a, b)
+        names = numbers = words_shared = 0.0
+        name_count = number_count = 0
+        if shared:
+            df = self._frequencies.of(shared)
+            idf = np.log((self._total + 1.0) / (df + 0.5)).tolist()
+            for term, weight in zip(shared, idf, strict=True):
+                flags = mine[term] | theirs[term]
+                if flags & IS_PHRASE:
+                    continue
+                if flags & IS_NUMBER:
+                    numbers += weight
+                    number_count += 1
+                elif flags & IS_NAME:
+                    names += weight
+                    name_count += 1
+                else:
+                    words_shared += weight
+        va, vb = self.vector(a), self.vector(b)
+        if cross:
+            # Only what is written the same in every language: names and numbers.
+            keep = IS_NAME | IS_NUMBER
+            fa, fb = self._flagged(a), self._flagged(b)
+            cosine = _cosine(
+                _normalised({t: w for t, w in va.items() if fa.get(t, 0) & keep}),
+                _normalised({t: w for t, w in vb.items() if fb.get(t, 0) & keep}),
+            )
+        else:
+            cosine = _cosine(va, vb)
+        pa, pb = self._profiles[a], self._profiles[b]
+        return Evidence(
+            cosine=cosine,
+            names=names,
+            numbers=numbers,
+            shared_names=name_count,
+            shared_numbers=number_count,
+            days=None if pa.day is None or pb.day is None else abs(pa.day - pb.day),
+            cross=cross,
+            words=min(pa.shingle_count, pb.shingle_count),
+            words_shared=words_shared,
+            shared=shared_share(pa, pb),
+        )
+
     def posting_terms(self, clipping_id: int, count: int = POSTING_TERMS) -> list[Term]:
         """The clipping's ``count`` heaviest terms: those it is found under."""
         vector = self.vector(clipping_id)
@@ -344,14 +402,14 @@ class Scoring:
         candidates = [c for c in candidates if c in self._profiles and c != clipping_id]
         if not candidates:
             return Neighbours([], [])
-        first, final, group = self._scored(clipping_id, candidates)
-        closest = heapq.nlargest(STORY_NEIGHBOURS, first.items(), key=lambda kv: kv[1])
-        mine = self._profiles[clipping_id]
+        _first, final, group = self._scored(clipping_id, candidates)
+        related = self._labelled(clipping_id, final, group, limit, story_threshold)
         links = [
-            (other, score, shared_share(mine, self._profiles[other]) >= DUPLICATE_SHARED)
-            for other, score in closest
+            (other, score, relation == "duplicate")
+            for other, relation, score, _shared in related
+            if relation in ("duplicate", "same story")
         ]
-        return Neighbours(self._labelled(clipping_id, final, group, limit, story_threshold), links)
+        return Neighbours(related, links)
 
     def related(
         self,
@@ -529,31 +587,24 @@ class Scoring:
         limit: int,
         story_threshold: float | None,
     ) -> list[RelatedResult]:
-        ranked = heapq.nlargest(limit, final.items(), key=lambda kv: kv[1])
-        mine = self._profiles[clipping_id]
-        threshold = STORY_THRESHOLD if story_threshold is None else story_threshold
-        # Calibrated per query too: a piece nearly as close as the clipping's best match
-        # is of the same story when that match is a confident one.
-        best = ranked[0][1] if ranked else 0.0
-        relative = STORY_RELATIVE * best if best >= threshold + STORY_CONFIDENT else math.inf
-        floor = STORY_RELATIVE_FLOOR * threshold
+        """The best ``limit`` candidates by the final score that earn a label by what
+        they share with the clipping (``related_evidence.label``: absolute evidence, so
+        that a clipping with nothing of its subject in the archive shows nothing)."""
+        # Labels drop candidates, so more are looked at than are kept; a piece in
+        # another language ranks low (it shares no words) and is judged by its names
+        # and numbers, which are also its score.
+        ranked = heapq.nlargest(LABEL_CANDIDATES * limit, final.items(), key=lambda kv: kv[1])
         results: list[RelatedResult] = []
+        best = ranked[0][1] if ranked else 0.0
         for other, score in ranked:
-            if score < RELATED_FLOOR:
-                break
-            shared = shared_share(mine, self._profiles[other])
-            relation: Relation
-            if shared >= DUPLICATE_SHARED:
-                relation = "duplicate"
-                score = max(score, shared)
-            elif (
-                score >= threshold
-                or score >= max(relative, floor)
-                or (other in group and score >= max(floor, GROUP_RELATIVE * best))
-            ):
-                relation = "same story"
-            else:
-                relation = "related"
-            results.append((other, relation, round(min(1.0, score), 4), round(shared, 4)))
+            evidence = self.evidence(clipping_id, other)
+            relation = label(evidence, score, story_threshold, grouped=other in group, best=best)
+            if relation is None:
+                continue
+            if relation == "duplicate":
+                score = max(score, evidence.shared)
+            elif evidence.cross:
+                score = max(score, evidence.cosine)
+            results.append((other, relation, round(min(1.0, score), 4), round(evidence.shared, 4)))
         results.sort(key=lambda r: (r[1] != "duplicate", -r[2]))
-        return results
+        return results[:limit]

@@ -10,8 +10,8 @@ loads the whole archive:
   batches: features and the speakers of quotations (stored compactly, once; the
   search index reuses the speakers), document frequencies (kept incrementally),
   candidate postings (each clipping under its heaviest terms), and each clipping's
-  kept neighbours ("edges"): its best ``RELATED_EDGES`` related pieces and its
-  ``STORY_NEIGHBOURS`` closest pieces for stories.
+  kept neighbours ("edges"): its best ``RELATED_EDGES`` related pieces, those of
+  the same story marked for stories.
 * **Candidates** of a clipping are the clippings listed under its most distinctive
   terms (one SQL look-up per batch, capped); only their stored features are read.
 * **Symmetric.** A newly analysed clipping enters the lists of its neighbours where it
@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -162,13 +162,7 @@ class _Frequencies:
 def _analysed(clipping_id: int, title: str, text: str, language: str | None) -> NewAnalysis:
     found = features(text, title, language)
     terms = sorted(found.terms)  # the order ``scoring.profile`` gives them
-    flags = [
-        scoring.IS_PHRASE
-        if t.startswith("=")
-        else (scoring.IN_TITLE if t in found.title else 0)
-        | (scoring.IS_NAME if t in found.names else 0)
-        for t in terms
-    ]
+    flags = scoring.term_flags(found, terms)
     return NewAnalysis(
         clipping_id=clipping_id,
         version=FEATURES_VERSION,
@@ -307,43 +301,23 @@ def _compute_edges(
     stored_lists = store.edge_lists(affected)
     lists = {i: [_edge(r) for r in rows] for i, rows in stored_lists.items()}
     # A clipping that was analysed before a list was computed was among that list's
-    # candidates: its own ranking stands, and only a newer one enters it as related (the
-    # closeness of stories is symmetric: it enters whenever it beats the worst).
+    # candidates: that list's own ranking stands. A newer one enters it (or leaves it)
+    # with its own label for the pair: labels come from what the two share, the same
+    # from either side.
     computed_after = store.edges_after(affected)
     for clipping_id, kept in computed.items():
         mine = {e.other: e for e in kept}
         for other in set(holders.get(clipping_id, ())) | set(mine):
-            if other not in lists:
+            if other not in lists or own[clipping_id].serial <= computed_after.get(other, -1):
                 continue
             edge = mine.get(other)
-            newer = own[clipping_id].serial > computed_after.get(other, -1)
-            if edge is None:
-                if newer:  # re-analysed since (an edited text): the old entry is stale
-                    lists[other] = [e for e in lists[other] if e.other != clipping_id]
-                continue
-            if newer:
-                lists[other] = scoring.admit(
-                    lists[other],
-                    clipping_id,
-                    edge.score if edge.relation is not None else 0.0,
-                    edge.shared,
-                    edge.closeness,
-                )
-                continue
-            held = next((e for e in lists[other] if e.other == clipping_id), None)
-            kept_list = scoring.admit(lists[other], clipping_id, 0.0, edge.shared, edge.closeness)
-            if held is not None and held.relation is not None:
-                entry = next((e for e in kept_list if e.other == clipping_id), None)
-                if entry is None:
-                    kept_list.append(replace(held, story=False, closeness=None))
-                else:
-                    kept_list = [
-                        replace(e, relation=held.relation, score=held.score, shared=held.shared)
-                        if e.other == clipping_id
-                        else e
-                        for e in kept_list
-                    ]
-            lists[other] = kept_list
+            lists[other] = scoring.admit(
+                lists[other],
+                clipping_id,
+                None if edge is None else edge.relation,
+                0.0 if edge is None else edge.score,
+                0.0 if edge is None else edge.shared,
+            )
     rows = {i: [_edge_row(e) for e in kept] for i, kept in computed.items()}
     for i, kept in lists.items():
         found = [_edge_row(e) for e in kept]

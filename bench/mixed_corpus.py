@@ -1,0 +1,241 @@
+"""The mixed archive of the related-pieces benches: ECB+ beside every other page of the
+shared corpus, split into a calibration half and a report half.
+
+An archive is not ECB+: besides reports of the same events it holds many pieces that
+have nothing to do with each other, in many languages. The mixed archive is the 636
+ECB+ texts (29 topics, each two events) plus every other news page and text of the
+corpus as *distractors* (``aeb``, ``trafilatura``, ``readability``, ``newspaper4k`` and
+the legacy-encoded texts of ``encodings``): none of them reports an ECB+ event, and
+they are about a hundred outlets in many languages.
+
+Halves: ECB+ topics with an odd number and the distractors whose path hashes to an odd
+number are the *calibration* half (thresholds are chosen on it); the rest is the
+*report* half (the numbers quoted). Each half is imported into an archive of its own,
+so that nothing of the report half weighs in the calibration.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Half = Literal["calibrate", "report"]
+
+#: Distractor folders: (glob under the corpus, what it is).
+DISTRACTORS = (
+    ("aeb/html/*.html.gz", "aeb"),
+    ("trafilatura/html/*.html", "trafilatura"),
+    ("readability/test-pages/*/source.html", "readability"),
+    ("newspaper4k/html/*.html", "newspaper4k"),
+    ("newspaper4k/legacy_fulltext_2015/html/*.html", "newspaper4k-2015"),
+    ("encodings/chardet-tests/*/*", "encodings"),
+)
+
+
+#: Distractor pages that report the same event as each other (read and judged by hand:
+#: the corpus' pages are news of a few weeks, and some are other outlets' reports of one
+#: event). Each group is one event; a page is named by the start of its file name. Pages
+#: on one subject but different events (two WeWork stories of one day, Alibaba's Hong
+#: Kong listing and the city's protests) are *not* grouped: same story there is an error.
+SAME_EVENTS = (
+    ("432362af", "8b194530"),  # a Chinese hunter catches bubonic plague (AEB)
+    ("ba4dfe2d", "ea25dd7e"),  # a third case of plague in China
+    ("c7e39ac4", "dc7ccccc"),  # Sweden drops the Assange investigation
+    ("42aad16b", "c50845a7"),  # NASA picks firms for its moon landers
+    ("686bb170", "f344ca5f"),  # water vapour found above Europa
+    ("a078b365", "bd673bd7"),  # "feather duvet lung"
+    ("aade2ec8", "e100c961"),  # Stadia's launch falls short of 4K
+    ("3f65af7b", "c13b9c0e"),
+    ("1f765c48", "87bf6057"),  # Prince Andrew's BBC interview (two comments on it)  # South Dakota's "Meth. We're on it." campaign
+    ("dailystar.co.uk1", "reuters.com4"),  # a Scottish nurse diagnosed with Ebola
+    ("reuters.com3", "telegraph.co.uk1"),  # AirAsia wreckage found in the Java Sea
+    ("reuters.com2", "theglobeandmail.com1"),  # the search for AirAsia flight 8501
+    ("medicalnewstoday",),  # the same page twice (trafilatura's and readability's copy)
+)
+
+
+def _event_of_distractor(path: Path, name: str) -> str:
+    for number, group in enumerate(SAME_EVENTS):
+        if any(path.name.startswith(prefix) for prefix in group):
+            return f"d:same-{number}"
+    return f"d:{name}"
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One file of the mixed archive: where it is (``path``, what is imported), its
+    event and topic (a distractor is its own event and topic), and its half."""
+
+    path: Path
+    source: str
+    event: str
+    topic: str
+    half: Half
+
+    @property
+    def distractor(self) -> bool:
+        return self.source != "ecbplus"
+
+
+def _half_of_name(name: str) -> Half:
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=4).digest()
+    return "calibrate" if digest[-1] % 2 else "report"
+
+
+def docs(corpus: Path, staging: Path) -> list[Doc]:
+    """Every file of the mixed archive. Gzipped pages are unpacked into ``staging`` (the
+    importer reads ``.html``); readability's pages are named after their folder."""
+    found: list[Doc] = []
+    with (corpus / "ecbplus" / "index.tsv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            half: Half = "calibrate" if int(row["topic"]) % 2 else "report"
+            found.append(
+                Doc(
+                    corpus / "ecbplus" / row["path"],
+                    "ecbplus",
+                    row["subtopic"],
+                    row["topic"],
+                    half,
+                )
+            )
+    staging.mkdir(parents=True, exist_ok=True)
+    for pattern, source in DISTRACTORS:
+        for path in sorted(corpus.glob(pattern)):
+            if not path.is_file() or path.name in {"LICENSE", "README.txt"}:
+                continue
+            name = str(path.relative_to(corpus))
+            target = path
+            if path.name.endswith(".gz"):
+                target = staging / path.name[: -len(".gz")]
+                target.write_bytes(gzip.decompress(path.read_bytes()))
+            elif source == "readability":
+                target = staging / f"{path.parent.name}.html"
+                target.write_bytes(path.read_bytes())
+            event = _event_of_distractor(target, name)
+            found.append(Doc(target, source, event, event, _half_of_name(name)))
+    return found
+
+
+# --- Measures -------------------------------------------------------------------------------
+
+#: (result id, relation) best first, per clipping id.
+Rankings = dict[int, list[tuple[int, str]]]
+
+
+def measures(
+    rankings: Rankings, groups: list[list[int]], doc_of: dict[int, Doc]
+) -> dict[str, float]:
+    """What a user of a mixed archive notices, over the clippings of ``doc_of``:
+
+    * ``distractor same story``: share of distractors with a piece of another event
+      labelled same story;
+    * ``related per distractor``: pieces of other events shown beside a distractor;
+    * ``stories merging distractors``: stories that hold a distractor and a piece of
+      another event (a distractor is its own event);
+    * for ECB+ clippings: P@k, top-1, separation, label precision and cover (see
+      ``bench/related.py``; a distractor among the results counts as another event);
+    * stories: how many hold ECB+ pieces, their purity, and into how many stories the
+      reports of one event are split (mean over events with a story).
+    """
+    event = {i: d.event for i, d in doc_of.items()}
+    members: dict[str, set[int]] = {}
+    for clipping_id, name in event.items():
+        members.setdefault(name, set()).add(clipping_id)
+    distractors = [i for i, d in doc_of.items() if d.distractor]
+    same, shown = [], []
+    for i in distractors:
+        # Pages of the same event (``SAME_EVENTS``) and copies are right beside it.
+        results = [
+            (o, r)
+            for o, r in rankings.get(i, [])
+            if r != "duplicate" and event.get(o) != event[i]
+        ]
+        same.append(any(r == "same story" for _o, r in results))
+        shown.append(len(results))
+    p_at_k, top1, separation, precision, cover = [], [], [], [], []
+    for i, d in doc_of.items():
+        if d.distractor:
+            continue
+        mine = members[event[i]] - {i}
+        if not mine:
+            continue
+        results = [(o, r) for o, r in rankings.get(i, []) if o in doc_of]
+        ids = [o for o, _ in results]
+        k = min(5, len(mine))
+        p_at_k.append(sum(1 for o in ids[:k] if o in mine) / k)
+        top1.append(1.0 if ids and ids[0] in mine else 0.0)
+        negative = next(
+            (
+                rank
+                for rank, o in enumerate(ids)
+                if doc_of[o].topic == d.topic and doc_of[o].event != d.event
+            ),
+            len(ids),
+        )
+        separation.append(sum(1 for o in ids[:negative] if o in mine) / len(mine))
+        labelled = [o for o, r in results if r in ("duplicate", "same story")]
+        if labelled:
+            precision.append(sum(1 for o in labelled if o in mine) / len(labelled))
+        cover.append(sum(1 for o in labelled if o in mine) / len(mine))
+    merging = 0
+    purity = []
+    split: dict[str, set[int]] = {}
+    for number, group in enumerate(groups):
+        inside = [i for i in group if i in doc_of]
+        events = {event[i] for i in inside}
+        if any(doc_of[i].distractor for i in inside) and len(events) > 1:
+            merging += 1
+        ecb = [i for i in inside if not doc_of[i].distractor]
+        if ecb:
+            counts: dict[str, int] = {}
+            for i in ecb:
+                counts[event[i]] = counts.get(event[i], 0) + 1
+                split.setdefault(event[i], set()).add(number)
+            purity.append(max(counts.values()) / len(inside))
+
+    def mean(values: list[float] | list[bool] | list[int]) -> float:
+        return sum(values) / len(values) if values else float("nan")
+
+    return {
+        "distractors": float(len(distractors)),
+        "distractor same story": mean(same),
+        "related per distractor": mean(shown),
+        "stories merging distractors": float(merging),
+        "P@k": mean(p_at_k),
+        "top-1": mean(top1),
+        "separation": mean(separation),
+        "label precision": mean(precision),
+        "label cover": mean(cover),
+        "ECB+ stories": float(len(purity)),
+        "story purity": mean(purity),
+        "stories per event": mean([len(s) for s in split.values()]),
+    }
+
+
+#: The issue's goals for the mixed archive: (measure, at most / at least, value).
+GOALS = (
+    ("distractor same story", "<=", 0.03),
+    ("stories merging distractors", "<=", 2.0),
+    ("label precision", ">=", 0.95),
+    ("label cover", ">=", 0.80),
+)
+
+
+def report(title: str, values: dict[str, float]) -> None:
+    """Print the measures, with the goals they are held to."""
+    print(title)
+    goals = {name: (sign, value) for name, sign, value in GOALS}
+    for name, value in values.items():
+        goal = goals.get(name)
+        mark = ""
+        if goal is not None:
+            sign, target = goal
+            met = value <= target if sign == "<=" else value >= target
+            mark = f"   (goal {sign} {target:g}: {'met' if met else 'NOT met'})"
+        shown = f"{value:.0f}" if name in ("distractors", "stories merging distractors",
+                                           "ECB+ stories") else f"{value:.3f}"
+        print(f"  {name:<30}{shown:>8}{mark}")

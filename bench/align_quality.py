@@ -17,6 +17,11 @@ Pairs are sampled deterministically (a fixed seed, at most ``--pairs`` of each k
 subtopic). The thresholds of ``analysis/paraphrase`` were chosen on the odd-numbered
 topics ("calibration"); the even-numbered ones ("held out") report them. Goals: >= 25%
 aligned for the same event, <= 8% for different events.
+
+Measured (12 pairs of each kind a subtopic, seed 11; about 7 s):
+calibration 27.2% same event (310 pairs) / 5.8% different event (312 pairs); held out
+30.9% (325) / 8.4% (336). Word matches alone (before ``similar``): 2.8% / 0.2% on the
+calibration half.
 """
 
 from __future__ import annotations

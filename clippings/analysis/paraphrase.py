@@ -8,7 +8,9 @@ dropped (``analysis/language``) and the rest stemmed, so "checked"/"checks" meet
 is a *number* when it is all digits (one digit, "7 p.m.", is only a word: too common to
 single out a fact), a *name* when it is capitalised and its lowercase form never appears
 lowercase in either text ("Betty", "Ford", "PEOPLE"); a capitalised token that only ever
-opens a sentence is no name ("Prior"), and days and months are words, not names.
+opens a sentence is no name ("Prior"), and days and months are words, not names. In
+German every noun is capitalised, so nouns count as names there: the rule is then
+looser than in English (not measured: ECB+ is English).
 
 Weights. A term tells *which* sentences belong together as much as it is rare among the
 sentences of its text: its information in a text of n sentences, df of which carry it,

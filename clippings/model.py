@@ -407,18 +407,25 @@ class Quote:
     end: int = 0
 
 
-PairKind = Literal["same", "changed", "moved", "only_a", "only_b"]
+PairKind = Literal["same", "changed", "moved", "similar", "only_a", "only_b"]
 
 
 @dataclass(frozen=True)
 class AlignedPair:
-    """One passage of a comparison: a sentence of A, of B, or one of each."""
+    """One passage of a comparison: a sentence of A, of B, or one of each.
+
+    ``similar`` pairs say the same thing in other words (see ``analysis/paraphrase``).
+    """
 
     kind: PairKind
     a: str | None
     b: str | None
-    #: How alike the two passages are (1.0 for the same words).
+    #: How alike the two passages are (1.0 for the same words; for ``similar`` the
+    #: weighted share of distinctive terms the two have in common).
     similarity: float = 0.0
+    #: For ``similar``: the names and numbers both passages carry, as written in either
+    #: (each spelling once, A's first), so a view can mark them.
+    shared: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -329,8 +329,17 @@ def test_quotes_compare_related_and_stories_json(seeded, seed, tmp_path):
     assert compared["a"] == oscar_a and compared["b"] == oscar_b
     assert 0 <= compared["similarity"] <= 1
     kinds = {pair["kind"] for pair in compared["pairs"]}
-    assert kinds <= {"same", "changed", "moved", "only_a", "only_b"}
-    assert all(set(p) == {"kind", "a", "b"} for p in compared["pairs"])
+    assert kinds <= {"same", "changed", "moved", "similar", "only_a", "only_b"}
+    # Two outlets' reports of Ellen DeGeneres hosting the Oscars: passages in other words
+    # pair as similar, with the names and numbers both carry.
+    similar = [p for p in compared["pairs"] if p["kind"] == "similar"]
+    assert similar
+    assert all(set(p) == {"kind", "a", "b", "shared"} for p in similar)
+    assert any("DeGeneres" in p["shared"] or "Ellen" in p["shared"] for p in similar)
+    assert all(p["a"] and p["b"] for p in similar)
+    assert all(set(p) == {"kind", "a", "b"} for p in compared["pairs"] if p not in similar)
+    code, out, _ = cli("compare", str(oscar_a), str(oscar_b))
+    assert code == 0 and "≈ A: " in out and "shared: " in out
     assert set(compared["quotes"]) == {"both", "only_a", "only_b"}
     assert cli("compare", str(oscar_a), str(oscar_a))[0] == 2
     assert cli("compare", str(oscar_a), "999")[0] == 1

@@ -9,7 +9,9 @@ moved. Sentences left over are ``only_a``/``only_b``.
 
 Similarity is ``difflib``'s ratio over the normalised word lists (lowercase, accents
 folded, punctuation dropped), so ECB+'s tokenised spacing (``It ’ s``) compares equal to
-``It's``.
+``It's``. Sentences no word match pairs are then paired on lexical evidence as
+``similar`` (``analysis/paraphrase``): two reports of one event in other words. A
+"sentence" without a letter or digit (a lone closing ``"``) joins its neighbour.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
+from clippings.analysis.paraphrase import similar_candidates
 from clippings.model import AlignedPair
 
 
@@ -145,7 +148,24 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         left = len(chunk) - len(chunk.lstrip())
         right = len(chunk) - len(chunk.rstrip())
         stripped.append((start + left, end - right))
-    return stripped
+    return _merge_wordless(text, stripped)
+
+
+def _merge_wordless(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans without a letter or digit (a closing ``"`` after the full stop, a ``—``)
+    joined to the sentence before them (the first one to the sentence after): a row of
+    a comparison holding only punctuation says nothing."""
+    merged: list[tuple[int, int]] = []
+    pending: int | None = None  # the start of wordless spans before the first sentence
+    for start, end in spans:
+        if _WORD.search(text, start, end):
+            merged.append((pending if pending is not None else start, end))
+            pending = None
+        elif merged:
+            merged[-1] = (merged[-1][0], end)
+        elif pending is None:
+            pending = start
+    return merged
 
 
 def split_sentences(text: str) -> list[str]:
@@ -232,19 +252,51 @@ def _increasing(values: Sequence[int]) -> set[int]:
     return kept
 
 
-def align(a: str, b: str) -> list[AlignedPair]:
+def align(
+    a: str, b: str, language: str | None = None, language_b: str | None = None
+) -> list[AlignedPair]:
     """Pair the sentences of two article texts for a side-by-side view.
 
     Returns the passages in reading order: A's order, with each sentence found only in
     B placed where it falls in B between its matched neighbours. A matched pair is
     ``same`` when the normalised words are equal, ``changed`` when they differ, and
     ``moved`` (whatever its words) when it is out of order relative to the other
-    matches. ``similarity`` is 1.0 for ``same``, the word-level ratio for matches and
-    0.0 for sentences of one side only.
+    matches. Sentences still unmatched are then paired by lexical evidence
+    (``analysis/paraphrase``: shared distinctive terms, names and numbers) as
+    ``similar``, in or out of order; a similar pair in order places B's sentences around
+    it as a word match does. ``similarity`` is 1.0 for ``same``, the word-level ratio for
+    word matches, the weighted term overlap for ``similar`` and 0.0 for sentences of one
+    side only.
+
+    ``language`` is A's language (ISO 639-1) and ``language_b`` B's (A's when None), for
+    stop words and stemming.
     """
     sa, sb = split_sentences(a), split_sentences(b)
     wa, wb = [words(s) for s in sa], [words(s) for s in sb]
-    matched = sorted(_matches(wa, wb))
+    worded = _matches(wa, wb)
+    used_a = {i for i, _, _ in worded}
+    used_b = {j for _, j, _ in worded}
+    shared: dict[int, tuple[str, ...]] = {}
+    similar: set[int] = set()
+    if len(used_a) < len(sa) and len(used_b) < len(sb):
+        rest_a = [i for i in range(len(sa)) if i not in used_a]
+        rest_b = [j for j in range(len(sb)) if j not in used_b]
+        found = similar_candidates(
+            [sa[i] for i in rest_a],
+            [sb[j] for j in rest_b],
+            language,
+            language_b if language_b is not None else language,
+        )
+        for candidate in found:
+            i, j = rest_a[candidate.i], rest_b[candidate.j]
+            if i in used_a or j in used_b:
+                continue
+            used_a.add(i)
+            used_b.add(j)
+            worded.append((i, j, candidate.score))
+            shared[i] = candidate.shared
+            similar.add(i)
+    matched = sorted(worded)
     partner = {i: (j, score) for i, j, score in matched}
     in_order = _increasing([j for _, j, _ in matched])
     anchored = {matched[k][0] for k in in_order}
@@ -268,12 +320,14 @@ def align(a: str, b: str) -> list[AlignedPair]:
         if i in anchored:
             flush_b(j)
             next_b = j + 1
-            if wa[i] == wb[j]:
-                pairs.append(AlignedPair("same", sentence, sb[j], 1.0))
-            else:
-                pairs.append(AlignedPair("changed", sentence, sb[j], score))
-        else:
+        if i in similar:
+            pairs.append(AlignedPair("similar", sentence, sb[j], score, shared[i]))
+        elif i not in anchored:
             pairs.append(AlignedPair("moved", sentence, sb[j], score))
+        elif wa[i] == wb[j]:
+            pairs.append(AlignedPair("same", sentence, sb[j], 1.0))
+        else:
+            pairs.append(AlignedPair("changed", sentence, sb[j], score))
     flush_b(len(sb))
     return pairs
 
@@ -300,12 +354,18 @@ def word_diff(a: str, b: str) -> list[tuple[str, str]]:
     return runs
 
 
+#: How much a ``similar`` passage counts towards the text in common, against 1 for the
+#: same words: it tells the same fact, but not in the same words, so it is half in common.
+SIMILAR_WEIGHT = 0.5
+
+
 def shared_share(pairs: Iterable[AlignedPair]) -> float:
     """The share of text two clippings have in common, 0..1.
 
     Every passage counts with its words (a pair with the words of both sides); the
     matched passages (``same``, ``changed``, ``moved``) count towards the share weighted
-    by their similarity. Identical texts give 1.0, texts with no sentence in common 0.0.
+    by their similarity, ``similar`` ones by ``SIMILAR_WEIGHT``. Identical texts give
+    1.0, texts with no sentence in common 0.0.
     """
     common = 0.0
     total = 0
@@ -314,4 +374,20 @@ def shared_share(pairs: Iterable[AlignedPair]) -> float:
         total += size
         if pair.kind in ("same", "changed", "moved"):
             common += size * pair.similarity
+        elif pair.kind == "similar":
+            common += size * SIMILAR_WEIGHT
     return common / total if total else 0.0
+
+
+def aligned_share(pairs: Iterable[AlignedPair]) -> float:
+    """The share of passages, over both texts, that have a partner in the other text.
+
+    A pair counts two passages (one of each text), a passage of one side only one.
+    """
+    aligned = total = 0
+    for pair in pairs:
+        count = (pair.a is not None) + (pair.b is not None)
+        total += count
+        if pair.kind in ("same", "changed", "moved", "similar"):
+            aligned += count
+    return aligned / total if total else 0.0

@@ -20,7 +20,7 @@ Pure code, and it never imports the search engine (which stems on its own, for q
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 import snowballstemmer
@@ -86,7 +86,8 @@ def stop_words(language: str | None) -> frozenset[str]:
     tag = code(language)
     if not tag or not stopwordsiso.has_lang(tag):
         return frozenset()
-    return frozenset(w.casefold() for w in stopwordsiso.stopwords(tag))
+    # Digits are no stop words (the English list has "10" and "39"): numbers are evidence.
+    return frozenset(w.casefold() for w in stopwordsiso.stopwords(tag) if not w.isdigit())
 
 
 @lru_cache(maxsize=64)
@@ -102,3 +103,11 @@ def stemmer(language: str | None) -> Callable[[Sequence[str]], list[str]] | None
         return list(algorithm.stemWords(list(words)))
 
     return stem
+
+
+def stem_words(language: str | None, words: Iterable[str]) -> list[str]:
+    """The stems of ``words`` (casefolded words in, stems out, in order); a language
+    without a Snowball stemmer gives the words unchanged."""
+    listed = list(words)
+    stem = stemmer(language)
+    return listed if stem is None else stem(listed)

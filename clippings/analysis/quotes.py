@@ -268,26 +268,49 @@ def speaker_key(name: str) -> str:
 
 #: Two quotations are the same when their words are this alike (or one holds the other).
 QUOTE_SIMILARITY = 0.8
+#: ... or when this share of the shorter one's words stand in the longer one in the same
+#: order: an outlet that cut the quotation differently, left out a word or put "[the]" in.
+QUOTE_IN_ORDER = 0.8
+
+
+def _in_order(short: list[str], long: list[str]) -> int:
+    """How many words of ``short`` stand in ``long`` in the same order (difflib's
+    matching blocks: a longest common subsequence in practice)."""
+    matcher = SequenceMatcher(None, short, long, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks())
 
 
 def _same_quote(a: list[str], b: list[str]) -> bool:
     if not a or not b:
         return False
+    if a == b:
+        return True
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) >= _MIN_WORDS:
         joined = " " + " ".join(long) + " "
         if " " + " ".join(short) + " " in joined:
             return True
+        if _in_order(short, long) >= QUOTE_IN_ORDER * len(short):
+            return True
     return SequenceMatcher(None, a, b, autojunk=False).ratio() >= QUOTE_SIMILARITY
+
+
+def _same_speaker(a: str | None, b: str | None) -> bool:
+    """The same person by last name, or a speaker one of the two texts does not name."""
+    return not a or not b or speaker_key(a) == speaker_key(b)
 
 
 def compare_quotes(a: list[Quote], b: list[Quote]) -> dict[str, list[Quote]]:
     """The quotations two clippings share and those only one carries.
 
     Returns ``{"both": [...A's quotes found in B], "only_a": [...], "only_b": [...]}``.
-    A quotation is found in the other clipping when its normalised words are at least
-    ``QUOTE_SIMILARITY`` alike with one there (difflib ratio) or one contains the other
-    (so a quotation one outlet cut short, or split with "he said", still counts).
+    A quotation is found in the other clipping when the same speaker says it (by last
+    name; a quotation whose speaker one text leaves unnamed matches any) and the words
+    agree, compared normalised (case, accents and punctuation ignored): at least
+    ``QUOTE_SIMILARITY`` alike (difflib ratio), or one contains the other, or at least
+    ``QUOTE_IN_ORDER`` of the shorter one's words stand in the longer in order (so a
+    quotation one outlet cut short, split with "he said", or trimmed of a word still
+    counts).
     """
     wa = [words(q.text) for q in a]
     wb = [words(q.text) for q in b]
@@ -295,7 +318,11 @@ def compare_quotes(a: list[Quote], b: list[Quote]) -> dict[str, list[Quote]]:
     both: list[Quote] = []
     only_a: list[Quote] = []
     for quote, qa in zip(a, wa, strict=True):
-        hits = [j for j, qb in enumerate(wb) if _same_quote(qa, qb)]
+        hits = [
+            j
+            for j, qb in enumerate(wb)
+            if _same_speaker(quote.speaker, b[j].speaker) and _same_quote(qa, qb)
+        ]
         matched_b.update(hits)
         (both if hits else only_a).append(quote)
     only_b = [q for j, q in enumerate(b) if j not in matched_b]

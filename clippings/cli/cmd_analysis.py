@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from clippings.cli.output import EXIT_OK, _date_text, _emit_json, _ids, _ProgressBar
-from clippings.model import Quote, published_to_iso
+from clippings.model import AlignedPair, Quote, published_to_iso
 
 if TYPE_CHECKING:
     from clippings.services.archive import Archive
@@ -105,6 +105,15 @@ def cmd_stories(archive: Archive, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _pair_json(pair: AlignedPair) -> dict[str, object]:
+    """One passage of ``compare --json``; a ``similar`` pair adds the names and numbers
+    both passages carry (``shared``)."""
+    entry: dict[str, object] = {"kind": pair.kind, "a": pair.a, "b": pair.b}
+    if pair.kind == "similar":
+        entry["shared"] = list(pair.shared)
+    return entry
+
+
 def cmd_compare(archive: Archive, args: argparse.Namespace) -> int:
     from clippings.services.comparing import compare
 
@@ -116,7 +125,7 @@ def cmd_compare(archive: Archive, args: argparse.Namespace) -> int:
                 "a": a_id,
                 "b": b_id,
                 "similarity": round(result.similarity, 4),
-                "pairs": [{"kind": p.kind, "a": p.a, "b": p.b} for p in result.pairs],
+                "pairs": [_pair_json(p) for p in result.pairs],
                 "quotes": {
                     "both": [_quote_json(q) for q in result.quotes_both],
                     "only_a": [_quote_json(q) for q in result.quotes_only_a],
@@ -134,6 +143,9 @@ def cmd_compare(archive: Archive, args: argparse.Namespace) -> int:
             print(f"{marks[pair.kind]} {pair.a}")
         elif pair.kind == "only_b":
             print(f"{marks[pair.kind]} {pair.b}")
+        elif pair.kind == "similar":
+            shared = f"  (shared: {', '.join(pair.shared)})" if pair.shared else ""
+            print(f"≈ A: {pair.a}\n  B: {pair.b}{shared}")
         else:
             print(f"~ A: {pair.a}\n  B: {pair.b}")
     for label, group in (

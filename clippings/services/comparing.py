@@ -32,6 +32,9 @@ def quotes(archive: Archive, clipping_id: int) -> list[Quote]:
 def compare(archive: Archive, a_id: int, b_id: int) -> Comparison:
     """Align two clippings sentence by sentence and compare their quotations.
 
+    Each side's stop words and stems follow its ``language``; sentences that say the
+    same thing in other words pair as ``similar`` (``analysis/paraphrase``).
+
     Raises:
         NotFoundError: an id the archive does not have.
         QueryError: the same clipping twice.
@@ -39,7 +42,7 @@ def compare(archive: Archive, a_id: int, b_id: int) -> Comparison:
     if a_id == b_id:
         raise QueryError("choose two different clippings to compare")
     a, b = archive.get(a_id), archive.get(b_id)
-    pairs = align(a.text, b.text)
+    pairs = align(a.text, b.text, a.language, b.language)
     quoted = compare_quotes(extract_quotes(a.text), extract_quotes(b.text))
     return Comparison(
         a=a,

@@ -3,13 +3,16 @@
 The two texts stand in two columns of one scrolling view, so aligned passages always
 sit on the same line whatever their lengths. Each row is one aligned pair: the same
 passage, a changed one (the differing words highlighted), one moved to another place,
-or a passage only one of the two carries. Above, a header compares outlet, date,
+one that says the same thing in other words (``similar``: the names and numbers both
+carry marked), or a passage only one of the two carries. Above, a header compares outlet, date,
 author and length; below, the quotations both carry and those only one carries.
 """
 
 from __future__ import annotations
 
 import html
+import re
+from collections import Counter
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -32,9 +35,30 @@ KINDS = {
     "same": ("#ffffff", "the same in both"),
     "changed": ("#fff4cc", "changed (differing words marked)"),
     "moved": ("#e3ecff", "moved to another place"),
+    "similar": ("#ece0fa", "similar: the same in other words (shared names marked)"),
     "only_a": ("#ffe3e3", "only in A"),
     "only_b": ("#e2f5e2", "only in B"),
 }
+
+
+#: How the names and numbers a ``similar`` pair shares are marked.
+SHARED_STYLE = "background-color: #d3bdf2; font-weight: bold"
+
+
+def _marked(text: str, shared: tuple[str, ...]) -> str:
+    """``text`` as HTML with each whole-word occurrence of a shared spelling marked."""
+    if not shared:
+        return html.escape(text)
+    alternatives = "|".join(re.escape(s) for s in sorted(shared, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    parts: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        parts.append(html.escape(text[last : match.start()]))
+        parts.append(f"<span style='{SHARED_STYLE}'>{html.escape(match.group())}</span>")
+        last = match.end()
+    parts.append(html.escape(text[last:]))
+    return "".join(parts)
 
 
 def _side(pair: AlignedPair, side: str) -> str:
@@ -42,6 +66,8 @@ def _side(pair: AlignedPair, side: str) -> str:
     text = pair.a if side == "a" else pair.b
     if text is None:
         return "&nbsp;"
+    if pair.kind == "similar":
+        return _marked(text, pair.shared)
     if pair.kind != "changed" or pair.a is None or pair.b is None:
         return html.escape(text)
     parts = []
@@ -100,7 +126,22 @@ def header_html(comparison: Comparison) -> str:
         + row("Length", f"{a.word_count:,} words", f"{b.word_count:,} words")
         + "</table>"
         + f"<p><b>Text in common: {comparison.similarity:.0%}</b> &nbsp; {legend}</p>"
+        + f"<p>{html.escape(passage_counts(comparison))}</p>"
     )
+
+
+def passage_counts(comparison: Comparison) -> str:
+    """How many passages of each kind, in words: "2 the same · 3 similar · …"."""
+    counts: Counter[str] = Counter(pair.kind for pair in comparison.pairs)
+    names = {
+        "same": "the same",
+        "changed": "changed",
+        "moved": "moved",
+        "similar": "similar",
+        "only_a": "only in A",
+        "only_b": "only in B",
+    }
+    return "Passages: " + " · ".join(f"{counts[kind]} {name}" for kind, name in names.items())
 
 
 def quotes_html(comparison: Comparison) -> str:

@@ -140,3 +140,41 @@ def test_that_said_before_a_quote_is_no_speaker():
 
     quotes = extract_quotes('That said, "we will keep working on this for many weeks to come."')
     assert [q.speaker for q in quotes] == [None]
+
+
+def test_compare_quotes_across_punctuation_case_and_cut() -> None:
+    """The same words of the same speaker, punctuated, capitalised and cut differently
+    by two outlets, are quoted in both; the same words from someone else are not."""
+    a = extract_quotes(
+        '"She is interested in going back to Betty Ford, because she knows everyone there," '
+        "Steve Honig told People. "
+        '"The actress will stay for three months -- at least," Honig added.'
+    )
+    b = extract_quotes(
+        'Steve Honig told reporters: "she is interested in going back to Betty Ford because '
+        'she knows everyone." '
+        'Shawn Holley told reporters: "The actress will stay for three months at least."'
+    )
+    assert [q.speaker for q in a] == ["Steve Honig", "Steve Honig"]
+    assert [q.speaker for q in b] == ["Steve Honig", "Shawn Holley"]
+    result = compare_quotes(a, b)
+    # Cut before "there", a comma fewer, lowercase: still Honig's quotation.
+    assert [q.text for q in result["both"]] == [a[0].text]
+    # The same words, but Holley's in B and Honig's in A: not one quotation.
+    assert [q.text for q in result["only_a"]] == [a[1].text]
+    assert [q.speaker for q in result["only_b"]] == ["Shawn Holley"]
+
+
+def test_compare_quotes_with_a_word_left_out_or_no_speaker() -> None:
+    """Most of the shorter quotation's words in order (a word left out, an inserted
+    "[the]") match, and a quotation one text leaves unnamed matches a named one."""
+    a = extract_quotes(
+        '"We will rebuild the bridge over the river before the winter comes back, and we '
+        'will do it with local firms and with local money," Mayor Anna Berg said.'
+    )
+    b = extract_quotes(
+        'A statement read: "we will rebuild [the] bridge over river before winter comes."'
+    )
+    assert a[0].speaker and not b[0].speaker
+    # B kept ten of A's 23 words, with gaps: too few for a ratio, all of them in order.
+    assert [q.text for q in compare_quotes(a, b)["both"]] == [a[0].text]

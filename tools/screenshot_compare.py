@@ -1,0 +1,59 @@
+"""A screenshot of the comparison of two outlets' reports of one event, for the README.
+
+    xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python tools/screenshot_compare.py [OUT]
+
+Imports two ECB+ reports of Lindsay Lohan entering the Betty Ford clinic (people.com and
+usmagazine.com, ``../shared/corpus/ecbplus``: read, never copied into the repository)
+through the real import path into a temporary archive, compares them as the window
+does, and saves the comparison window as ``11-compare-similar.png``: passages said in
+other words paired as ``similar``, their shared names and numbers marked.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SHARED = Path(os.environ.get("CLIPPINGS_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus"
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from clippings.services import Archive, import_paths  # noqa: E402
+from clippings.services.comparing import compare  # noqa: E402
+from clippings.ui.compare_window import CompareWindow  # noqa: E402
+
+#: people.com and usmagazine.com on Lohan entering Betty Ford (ECB+ subtopic 1_ecbplus).
+PAIR = ("1_14ecbplus.txt", "1_19ecbplus.txt")
+SIZE = (1360, 820)
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    work = Path(tempfile.mkdtemp(prefix="clippings-compare-shot-"))
+    with Archive.open(work / "archive") as archive:
+        paths = [CORPUS / "ecbplus" / "text" / "1" / name for name in PAIR]
+        report = import_paths(archive, paths)
+        ids = {Path(r.path).name: r.id for r in report.of("imported")}
+        comparison = compare(archive, ids[PAIR[0]], ids[PAIR[1]])
+        window = CompareWindow(comparison)
+        window.resize(*SIZE)
+        window.show()
+        app.processEvents()
+        path = out / "11-compare-similar.png"
+        window.grab().save(str(path))
+        print(f"saved {path}")
+        kinds = [pair.kind for pair in comparison.pairs]
+        print(f"text in common {comparison.similarity:.0%}; passages: {kinds}")
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

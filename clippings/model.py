@@ -349,6 +349,9 @@ class ImportResult:
     without_text: bool = False
     #: True when the file needs a password to be read (the UI may ask and retry).
     needs_password: bool = False
+    #: A duplicate that is the same piece in another format: the file is kept as
+    #: another original of clipping ``id`` (``Clipping.copies``).
+    kept_as_copy: bool = False
 
 
 @dataclass(frozen=True)

@@ -207,6 +207,7 @@ def stored_result(
             "duplicate",
             id=clipping_id,
             reason=f"{copy_reason}: this file is kept as another original of it",
+            kept_as_copy=True,
         )
     if not created:
         return ImportResult(

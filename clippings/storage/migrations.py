@@ -289,7 +289,8 @@ def _v8_copies(conn: Connection) -> None:
     conn.execute(
         text(
             "INSERT INTO archive_meta (key, value) "
-            "SELECT 'copy_marks_below', CAST(COALESCE(MAX(id), 0) + 1 AS TEXT) FROM clippings"
+            "SELECT 'copy_marks_below', CAST(MAX(id) + 1 AS TEXT) FROM clippings "
+            "HAVING COUNT(*) > 0"
         )
     )
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from clippings import importers
-from clippings.importers.bundle import BundleContents
+from clippings.importers.bundle import BundleContents, BundleCopy
 from clippings.model import (
     Cancelled,
     ClippingsError,
@@ -101,19 +101,39 @@ def store_bundle(
     """Store the clippings of a bundle read by ``read_bundle`` (see ``import_bundle``)."""
     results = [ImportResult(shown, "failed", reason=problem) for problem in contents.problems]
     for entry in contents.entries:
-        results.extend(
-            store_extracted(
-                archive,
-                (entry.extracted,),
-                entry.original,
-                entry.original_name,
-                shown=shown,
-                tags=[*entry.tags, *tags],
-                notes=entry.notes,
-                sync=False,
-            )
+        stored = store_extracted(
+            archive,
+            (entry.extracted,),
+            entry.original,
+            entry.original_name,
+            shown=shown,
+            tags=[*entry.tags, *tags],
+            notes=entry.notes,
+            sync=False,
         )
+        results.extend(stored)
+        clipping_id = stored[0].id
+        if clipping_id is not None and stored[0].outcome != "failed":
+            for copy in entry.copies:
+                _store_copy(archive, clipping_id, copy)
     return results
+
+
+def _store_copy(archive: Archive, clipping_id: int, copy: BundleCopy) -> None:
+    """Keep a bundled clipping's copy (the same piece in another format) with it."""
+    sha = sha256_of(copy.original)
+    try:
+        archive.store.add_copy(
+            clipping_id,
+            sha256=sha,
+            size=len(copy.original),
+            original_name=copy.original_name,
+            format=copy.format,
+            store_original=lambda: archive.originals.put(copy.original),
+        )
+    except Exception as error:  # noqa: BLE001 - the clipping is stored; its copy waits
+        log.warning("a copy of clipping %d could not be stored: %s", clipping_id, error)
+        forget_unclaimed(archive, sha)
 
 
 def repair_original(archive: Archive, sha: str, data: bytes) -> str:

@@ -10,7 +10,7 @@ its print at once store one clipping and one copy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -143,6 +143,40 @@ class CopyStore:
                 added_at=now,
             )
         )
+
+    def add_copy(
+        self,
+        clipping_id: int,
+        *,
+        sha256: str,
+        size: int,
+        original_name: str,
+        format: str,
+        store_original: Callable[[], object],
+    ) -> bool:
+        """Keep a file as a copy of a clipping (a bundle's copies), unless the archive
+        has these bytes already (as any clipping's original or copy) or the clipping is
+        gone; True if it was kept. ``store_original`` writes the file, inside the
+        transaction, before the commit that claims it."""
+        with self._writing() as conn:
+            live = conn.execute(select(clippings.c.id).where(clippings.c.id == clipping_id))
+            if live.first() is None:
+                return False
+            used = conn.execute(
+                select(clippings.c.id).where(clippings.c.sha256 == sha256).limit(1)
+            ).first()
+            if used is not None or self._copy_owner(conn, sha256) is not None:
+                return False
+            store_original()
+            self._record_copy(
+                conn,
+                clipping_id,
+                sha256=sha256,
+                size=size,
+                original_name=original_name,
+                format=format,
+            )
+        return True
 
     # --- Reads ------------------------------------------------------------------------
 

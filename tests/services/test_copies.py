@@ -196,3 +196,25 @@ def test_clippings_older_than_the_marks_are_found_once_marked(archive, page_file
     assert copies.mark_old_clippings(archive) == 0
     printed = one(import_paths(archive, [page_files["pdf"]]))
     assert printed.outcome == "duplicate" and printed.id == page.id
+
+
+def test_a_bundle_keeps_the_copies(archive, page_files, tmp_path):
+    from clippings.services import Archive
+    from clippings.services.exporting import export, gather
+    from clippings.services.importing import import_bundle
+
+    page = one(import_paths(archive, [page_files["html"]]))
+    one(import_paths(archive, [page_files["pdf"]]))
+    bundle = export(archive, gather(archive, ids=[page.id]), "bundle", tmp_path / "out.zip")
+
+    with Archive.open(tmp_path / "other") as other:
+        [restored] = import_bundle(other, bundle.read_bytes(), shown="out.zip")
+        assert restored.outcome == "imported"
+        [copy] = other.get(restored.id).copies
+        assert (copy.original_name, copy.format) == ("surveillance.pdf", "pdf")
+        assert copies.copy_original(other, restored.id, copy) == page_files["pdf"].read_bytes()
+        other.sync_index()
+        assert run_checks(other) == []
+        # The same bundle again: one clipping, one copy still.
+        import_bundle(other, bundle.read_bytes(), shown="out.zip")
+        assert other.store.count() == 1 and len(other.get(restored.id).copies) == 1

@@ -1,0 +1,154 @@
+"""Speed of recognising the same piece in another format at import, on a large archive.
+
+    .venv/bin/python bench/copies.py --archive /var/tmp/scale/10000/whoosh [--sample N]
+
+Works on a copy of the archive's database (the archive itself is never written): opens
+it (the migration to the schema with copies), marks every clipping (what
+``services.copies.mark_old_clippings`` does in the background after an upgrade), then
+stores, through ``ClippingStore.add_many`` with the import's ``SamePieceCheck`` (the
+real transaction: candidates by marks, texts compared, the row or the copy written):
+
+- ``new``: N texts that are in no clipping (a stored clipping's words shuffled by
+  paragraph with another's: no copy must be found);
+- ``print``: N stored clippings' texts with site furniture around them (another
+  clipping's first 150 words before, 100 after, as a browser's print carries): each
+  must be recognised as a copy of its clipping.
+
+Prints the time per file (median, 95th percentile, most), the candidates compared, how
+many were recognised, the size of the marks table, and the time to mark the archive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def main() -> None:
+    from clippings.model import Extracted
+    from clippings.services import copies
+    from clippings.services.import_steps import new_clipping
+    from clippings.storage import ClippingStore
+    from clippings.storage.copies import StoredPiece
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--archive", type=Path, required=True)
+    parser.add_argument("--sample", type=int, default=200)
+    args = parser.parse_args()
+    rng = random.Random(11)
+
+    with tempfile.TemporaryDirectory(prefix="bench-copies-") as temporary:
+        database = Path(temporary) / "clippings.sqlite3"
+        started = time.perf_counter()
+        source = sqlite3.connect(f"file:{args.archive / 'clippings.sqlite3'}?mode=ro", uri=True)
+        target = sqlite3.connect(database)
+        source.backup(target)
+        source.close()
+        target.close()
+        print(f"copied the database in {time.perf_counter() - started:.1f} s")
+
+        store = ClippingStore.for_file(database)
+        started = time.perf_counter()
+        store.upgrade()
+        print(f"migrated in {time.perf_counter() - started:.1f} s")
+        archive = SimpleNamespace(read_only=False, store=store)
+        started = time.perf_counter()
+        marked = 0
+        while True:
+            done = copies.mark_old_clippings(archive)  # type: ignore[arg-type]
+            if not done:
+                break
+            marked += done
+        took = time.perf_counter() - started
+        print(
+            f"marked {marked} clippings in {took:.1f} s "
+            f"({1000 * took / max(marked, 1):.2f} ms each)"
+        )
+
+        with sqlite3.connect(database) as conn:
+            rows = conn.execute("SELECT count(*) FROM copy_marks").fetchone()[0]
+            clippings = conn.execute("SELECT count(*) FROM clippings").fetchone()[0]
+            try:
+                size = conn.execute(
+                    "SELECT sum(pgsize) FROM dbstat WHERE name LIKE '%copy_marks%'"
+                ).fetchone()[0]
+            except sqlite3.OperationalError:
+                size = None
+            ids = [
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT id FROM clippings WHERE trashed = 0 AND has_text = 1 "
+                    "AND word_count >= 150 AND part IS NULL"
+                )
+            ]
+        shown = f", {size / 1e6:.1f} MB with its index" if size else ""
+        print(
+            f"copy_marks: {rows} rows for {clippings} clippings "
+            f"({rows / clippings:.1f} each){shown}"
+        )
+
+        picked = rng.sample(ids, min(args.sample, len(ids)))
+        texts = {i: store.get(i).text for i in picked}
+        compared: list[int] = []
+
+        class Counting(copies.SamePieceCheck):
+            def reason(self, new, stored: StoredPiece):  # type: ignore[no-untyped-def]
+                compared[-1] += 1
+                return super().reason(new, stored)
+
+        check = Counting()
+
+        def store_one(text: str, name: str, fmt: str) -> tuple[float, object]:
+            extracted = Extracted(text=text, title=name, format=fmt)
+            new = new_clipping(extracted, f"{name}{rng.random()}".encode(), name)
+            compared.append(0)
+            started = time.perf_counter()
+            [added] = store.add_many([new], store_originals=lambda _: None, copies=check)
+            return time.perf_counter() - started, added
+
+        for kind in ("new", "print"):
+            times, found, right = [], 0, 0
+            compared.clear()
+            for n, clipping_id in enumerate(picked):
+                words = texts[clipping_id].split()
+                other = texts[picked[(n + 1) % len(picked)]].split()
+                if kind == "new":
+                    # Paragraph-sized runs of two clippings interleaved: like neither.
+                    runs = [words[i : i + 40] for i in range(0, len(words), 40)]
+                    runs += [other[i : i + 40] for i in range(0, len(other), 40)]
+                    rng.shuffle(runs)
+                    text = "\n\n".join(" ".join(r) for r in runs)
+                else:
+                    text = " ".join(other[:150]) + "\n\n" + texts[clipping_id] + "\n\n"
+                    text += " ".join(other[-100:])
+                took, added = store_one(text, f"{kind}-{n}", "pdf" if kind == "print" else "text")
+                times.append(took)
+                if added.copy_reason:  # type: ignore[attr-defined]
+                    found += 1
+                    right += added.id == clipping_id  # type: ignore[attr-defined]
+            times.sort()
+            p95 = times[int(0.95 * (len(times) - 1))]
+            print(
+                f"{kind:>6}: {len(times)} files, per file median "
+                f"{1000 * statistics.median(times):.1f} ms, p95 {1000 * p95:.1f} ms, "
+                f"max {1000 * times[-1]:.1f} ms; candidates compared per file "
+                f"{statistics.mean(compared):.2f} (max {max(compared)}); "
+                f"recognised as copies {found} ({right} of the right clipping)"
+            )
+        store.close()
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -8,11 +8,15 @@ it (the migration to the schema with copies), marks every clipping (what
 stores, through ``ClippingStore.add_many`` with the import's ``SamePieceCheck`` (the
 real transaction: candidates by marks, texts compared, the row or the copy written):
 
-- ``new``: N texts that are in no clipping (a stored clipping's words shuffled by
-  paragraph with another's: no copy must be found);
 - ``print``: N stored clippings' texts with site furniture around them (another
-  clipping's first 150 words before, 100 after, as a browser's print carries): each
-  must be recognised as a copy of its clipping.
+  clipping's first 150 words before, 100 after) and the clipping's title with an
+  outlet after it, as a browser's print carries: each must be recognised as a copy of
+  its clipping;
+- ``quote``: N texts of their own that quote 120 words of a clipping: no copy;
+- ``two``: N pages of two clippings' texts each: no copy must be found (each holds a
+  clipping whole, but it is only half of the page);
+- ``baseline``: N other such pages stored without the check (what a store costs
+  without it: the transaction and its commit).
 
 Prints the time per file (median, 95th percentile, most), the candidates compared, how
 many were recognised, the size of the marks table, and the time to mark the archive.
@@ -100,6 +104,7 @@ def main() -> None:
 
         picked = rng.sample(ids, min(args.sample, len(ids)))
         texts = {i: store.get(i).text for i in picked}
+        titles = {i: store.get(i).title for i in picked}
         compared: list[int] = []
 
         class Counting(copies.SamePieceCheck):
@@ -109,30 +114,47 @@ def main() -> None:
 
         check = Counting()
 
-        def store_one(text: str, name: str, fmt: str) -> tuple[float, object]:
-            extracted = Extracted(text=text, title=name, format=fmt)
+        def store_one(
+            text: str, title: str, name: str, fmt: str, check: object
+        ) -> tuple[float, object]:
+            extracted = Extracted(text=text, title=title, format=fmt)
             new = new_clipping(extracted, f"{name}{rng.random()}".encode(), name)
             compared.append(0)
             started = time.perf_counter()
             [added] = store.add_many([new], store_originals=lambda _: None, copies=check)
             return time.perf_counter() - started, added
 
-        for kind in ("new", "print"):
+        # Prints first (they add copies, no clippings), the pages of two last (each kind
+        # its own pairs, so that no text is one an earlier kind stored).
+        for kind in ("print", "quote", "two", "baseline"):
             times, found, right = [], 0, 0
             compared.clear()
             for n, clipping_id in enumerate(picked):
                 words = texts[clipping_id].split()
-                other = texts[picked[(n + 1) % len(picked)]].split()
-                if kind == "new":
-                    # Paragraph-sized runs of two clippings interleaved: like neither.
-                    runs = [words[i : i + 40] for i in range(0, len(words), 40)]
-                    runs += [other[i : i + 40] for i in range(0, len(other), 40)]
-                    rng.shuffle(runs)
-                    text = "\n\n".join(" ".join(r) for r in runs)
+                step = 2 if kind == "baseline" else 1
+                partner = picked[(n + step) % len(picked)]
+                other = texts[partner].split()
+                title = f"{kind} {n} of the bench"
+                if kind in ("baseline", "two"):
+                    # A page of two articles, the archive's and another: not a copy.
+                    text = texts[clipping_id] + "\n\n" + texts[partner]
+                elif kind == "quote":
+                    # 120 words of the clipping quoted in a text of its own (the other
+                    # clipping's words reversed: a text the archive does not have).
+                    own = list(reversed(other))
+                    text = " ".join(own[:200] + words[50:170] + own[200:])
                 else:
+                    # A print: furniture around the article, and the page's title.
+                    title = f"{titles[clipping_id]} - The Bench Herald"
                     text = " ".join(other[:150]) + "\n\n" + texts[clipping_id] + "\n\n"
                     text += " ".join(other[-100:])
-                took, added = store_one(text, f"{kind}-{n}", "pdf" if kind == "print" else "text")
+                took, added = store_one(
+                    text,
+                    title,
+                    f"{kind}-{n}",
+                    "pdf" if kind == "print" else "text",
+                    None if kind == "baseline" else check,
+                )
                 times.append(took)
                 if added.copy_reason:  # type: ignore[attr-defined]
                     found += 1
@@ -140,7 +162,7 @@ def main() -> None:
             times.sort()
             p95 = times[int(0.95 * (len(times) - 1))]
             print(
-                f"{kind:>6}: {len(times)} files, per file median "
+                f"{kind:>8}: {len(times)} files, per file median "
                 f"{1000 * statistics.median(times):.1f} ms, p95 {1000 * p95:.1f} ms, "
                 f"max {1000 * times[-1]:.1f} ms; candidates compared per file "
                 f"{statistics.mean(compared):.2f} (max {max(compared)}); "

@@ -40,6 +40,7 @@ sys.path.insert(0, str(REPO))
 
 
 def main() -> None:
+    from clippings.analysis import copies as analysis
     from clippings.model import Extracted
     from clippings.services import copies
     from clippings.services.import_steps import new_clipping
@@ -109,7 +110,10 @@ def main() -> None:
 
         class Counting(copies.SamePieceCheck):
             def reason(self, new, stored: StoredPiece):  # type: ignore[no-untyped-def]
-                compared[-1] += 1
+                # Texts compared (a candidate whose marks rule it out costs nothing).
+                compared[-1] += analysis.worth_comparing(
+                    len(new.marks), stored.mark_count, stored.shared_marks
+                )
                 return super().reason(new, stored)
 
         check = Counting()

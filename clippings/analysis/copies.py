@@ -54,6 +54,10 @@ MIN_WORDS = 50
 CANDIDATE_MARKS = 0.1
 #: At most this many candidates are checked, those sharing the most marks first.
 MAX_CANDIDATES = 8
+#: A candidate's texts are compared only when it shares at least this share of the
+#: marks of whichever of the two has fewer (COPY_SHARE, loosened for sampling's noise):
+#: a text that shares a stock phrase or two with the new one costs no comparison.
+CANDIDATE_SHARE = 0.5
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -94,6 +98,16 @@ def candidate_floor(mark_count: int) -> int:
     """How many marks a stored clipping must share with a text of ``mark_count``
     marks to be checked."""
     return max(1, math.floor(CANDIDATE_MARKS * mark_count))
+
+
+def worth_comparing(new_marks: int, stored_marks: int, shared: int) -> bool:
+    """Whether a candidate's marks leave a chance that it is the same piece: it shares
+    ``CANDIDATE_SHARE`` of the marks of the one with fewer, and the two are not so
+    different in length that even the same headline could not make them one."""
+    fewer, more = sorted((new_marks, stored_marks))
+    if fewer == 0 or fewer < COPY_LENGTH_SAME_TITLE / 2 * more:
+        return False
+    return shared >= max(1, CANDIDATE_SHARE * fewer)
 
 
 def _folded_title(title: str) -> str:

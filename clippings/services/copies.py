@@ -55,6 +55,8 @@ class SamePieceCheck:
         return analysis.candidate_floor(mark_count)
 
     def reason(self, new: NewClipping, stored: StoredPiece) -> str | None:
+        if not analysis.worth_comparing(len(new.marks), stored.mark_count, stored.shared_marks):
+            return None
         if self._last is not None and self._last[0] is new:
             piece = self._last[1]
         else:

@@ -46,7 +46,9 @@ class StoredPiece:
     text: str
     format: str
     original_name: str
+    #: How many of the new text's marks it has, and how many marks it has in all.
     shared_marks: int
+    mark_count: int
 
 
 class CopyStore:
@@ -77,6 +79,14 @@ class CopyStore:
         if not found:
             return []
         counts = {int(i): int(n) for i, n in found}
+        totals = {
+            int(i): int(n)
+            for i, n in conn.execute(
+                select(copy_marks.c.clipping_id, func.count())
+                .where(copy_marks.c.clipping_id.in_(list(counts)))
+                .group_by(copy_marks.c.clipping_id)
+            ).all()
+        }
         rows = conn.execute(
             select(
                 clippings.c.id,
@@ -94,6 +104,7 @@ class CopyStore:
                 str(r.format),
                 str(r.original_name),
                 counts[int(r.id)],
+                totals.get(int(r.id), 0),
             )
             for r in rows
         ]

@@ -218,3 +218,20 @@ def test_a_bundle_keeps_the_copies(archive, page_files, tmp_path):
         # The same bundle again: one clipping, one copy still.
         import_bundle(other, bundle.read_bytes(), shown="out.zip")
         assert other.store.count() == 1 and len(other.get(restored.id).copies) == 1
+
+
+def test_check_finds_a_copy_whose_file_is_gone_and_importing_it_again_restores_it(
+    archive, page_files
+):
+    page = one(import_paths(archive, [page_files["html"]]))
+    one(import_paths(archive, [page_files["pdf"]]))
+    [copy] = archive.get(page.id).copies
+    archive.originals.path_for(copy.sha256).unlink()
+
+    problems = run_checks(archive)
+    assert [(p.kind, p.clipping_id) for p in problems] == [("original-missing", page.id)]
+
+    again = one(import_paths(archive, [page_files["pdf"]]))
+    assert again.outcome == "duplicate" and again.id == page.id
+    assert "restored" in again.reason
+    assert run_checks(archive) == []

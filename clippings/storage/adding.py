@@ -68,7 +68,7 @@ class Added(NamedTuple):
     #: A new clipping; else ``id`` is the clipping it duplicates.
     created: bool
     #: The file was kept as another original of clipping ``id``: why it is the same
-    #: piece ("the same article as #12 (web page)").
+    #: piece ("the same article as clipping 12 (web page)").
     copy_reason: str | None = None
 
 

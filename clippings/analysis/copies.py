@@ -25,6 +25,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from clippings.analysis import shingles
 
@@ -75,11 +76,23 @@ class Piece:
     shingles: frozenset[int]
     word_count: int
     title: str = ""
+    #: Where it was published, when known: the same text from two sites is the same
+    #: wire story at two outlets, not one piece in two formats.
+    url: str | None = None
+    outlet: str | None = None
 
     @classmethod
-    def of(cls, text: str, title: str = "") -> Piece:
+    def of(
+        cls, text: str, title: str = "", url: str | None = None, outlet: str | None = None
+    ) -> Piece:
         found = words(text)
-        return cls(frozenset(int(h) for h in shingles.shingle_hashes(found)), len(found), title)
+        return cls(
+            frozenset(int(h) for h in shingles.shingle_hashes(found)),
+            len(found),
+            title,
+            url,
+            outlet,
+        )
 
     def marks(self) -> tuple[int, ...]:
         """The shingles under which the piece is stored and looked up (sorted); none
@@ -124,13 +137,50 @@ def same_title(a: str, b: str) -> bool:
     return f" {shorter} " in f" {longer} "
 
 
+def _site(url: str | None) -> str | None:
+    """A web address's site (``www.heraldsun.com.au`` -> ``heraldsun.com.au``), or
+    None for no web address (a print of a saved file says ``file://``)."""
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    labels = parts.hostname.lower().rstrip(".").split(".")
+    # The registered name: two labels, three under a country's second level (co.uk).
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-keep:])
+
+
+def _folded_outlet(outlet: str | None) -> str:
+    folded = "".join(words(outlet or ""))
+    return folded.removeprefix("the")
+
+
+def different_sources(a: Piece, b: Piece) -> bool:
+    """Whether the two were published by different outlets: their web addresses are
+    on different sites or, without both addresses, their outlets differ (neither name
+    holds the other: "The Washington Post" and "Washington Post" are one)."""
+    site_a, site_b = _site(a.url), _site(b.url)
+    if site_a and site_b:
+        return site_a != site_b
+    outlet_a, outlet_b = _folded_outlet(a.outlet), _folded_outlet(b.outlet)
+    if outlet_a and outlet_b:
+        return outlet_a not in outlet_b and outlet_b not in outlet_a
+    return False
+
+
 def same_piece(a: Piece, b: Piece) -> bool:
     """Whether two texts are the same piece (one a copy of the other in another
-    format): at least ``COPY_SHARE`` of the shorter's shingles in the other, the
-    shorter at least ``MIN_WORDS`` words and ``COPY_LENGTH`` of the longer's
-    (``COPY_LENGTH_SAME_TITLE`` with the same headline)."""
+    format): not from different outlets (``different_sources``: a wire story that
+    two sites ran is two clippings), at least ``COPY_SHARE`` of the shorter's
+    shingles in the other, the shorter at least ``MIN_WORDS`` words and
+    ``COPY_LENGTH`` of the longer's (``COPY_LENGTH_SAME_TITLE`` with the same
+    headline)."""
     shorter, longer = sorted((a, b), key=lambda p: p.word_count)
     if shorter.word_count < MIN_WORDS or not shorter.shingles:
+        return False
+    if different_sources(a, b):
         return False
     ratio = shorter.word_count / max(1, longer.word_count)
     if ratio < COPY_LENGTH_SAME_TITLE:

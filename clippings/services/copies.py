@@ -60,9 +60,11 @@ class SamePieceCheck:
         if self._last is not None and self._last[0] is new:
             piece = self._last[1]
         else:
-            piece = analysis.Piece.of(new.extracted.text, new.extracted.title or "")
+            ex = new.extracted
+            piece = analysis.Piece.of(ex.text, ex.title or "", ex.url, ex.outlet)
             self._last = (new, piece)
-        if not analysis.same_piece(piece, analysis.Piece.of(stored.text, stored.title)):
+        other = analysis.Piece.of(stored.text, stored.title, stored.url, stored.outlet)
+        if not analysis.same_piece(piece, other):
             return None
         return f"the same article as clipping {stored.id} ({format_words(stored.format)})"
 

@@ -46,6 +46,8 @@ class StoredPiece:
     text: str
     format: str
     original_name: str
+    url: str | None
+    outlet: str | None
     #: How many of the new text's marks it has, and how many marks it has in all.
     shared_marks: int
     mark_count: int
@@ -94,6 +96,8 @@ class CopyStore:
                 clippings.c.text,
                 clippings.c.format,
                 clippings.c.original_name,
+                clippings.c.url,
+                clippings.c.outlet,
             ).where(clippings.c.id.in_(list(counts)), clippings.c.trashed.is_(False))
         ).all()
         pieces = [
@@ -103,6 +107,8 @@ class CopyStore:
                 str(r.text),
                 str(r.format),
                 str(r.original_name),
+                r.url,
+                r.outlet,
                 counts[int(r.id)],
                 totals.get(int(r.id), 0),
             )

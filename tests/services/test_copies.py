@@ -235,3 +235,11 @@ def test_check_finds_a_copy_whose_file_is_gone_and_importing_it_again_restores_i
     assert again.outcome == "duplicate" and again.id == page.id
     assert "restored" in again.reason
     assert run_checks(archive) == []
+
+
+def test_one_wire_story_run_by_two_sites_is_two_clippings(archive, corpus):
+    # The same Sky News report, headline and all, at news.sky.com and orange.co.uk (93%
+    # of its text in common): two outlets' clippings, not one piece's files.
+    texts = corpus / "ecbplus" / "text" / "24"
+    report = import_paths(archive, [texts / "24_6ecbplus.txt", texts / "24_11ecbplus.txt"])
+    assert [r.outcome for r in report.results] == ["imported", "imported"]

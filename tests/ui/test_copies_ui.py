@@ -49,3 +49,19 @@ def test_the_reading_pane_lists_the_copies_and_opens_one(qtbot, window, seed, mo
     with open(file, "rb") as handle:
         assert handle.read() == printed_bytes
     assert file.endswith("article.pdf")
+
+
+def test_the_import_summary_says_a_copy_is_kept():
+    from clippings.model import ImportReport, ImportResult
+    from clippings.ui.dialogs import summary_html
+
+    report = ImportReport(
+        (
+            ImportResult("page.pdf", "duplicate", id=3, kept_as_copy=True),
+            ImportResult("page.html", "duplicate", id=3),
+        )
+    )
+    shown = summary_html(report)
+    assert "page.pdf" in shown
+    assert "in another format: kept as another original of it" in shown
+    assert shown.count("kept as another original") == 1

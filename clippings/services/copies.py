@@ -32,7 +32,7 @@ FORMAT_WORDS = {
 }
 
 #: Older clippings marked per call of ``mark_old_clippings`` (one transaction).
-MARK_BATCH = 500
+MARK_BATCH = 300
 
 
 def format_words(format_name: str) -> str:

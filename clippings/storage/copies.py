@@ -314,3 +314,8 @@ def forget_copies(conn: Connection, ids: Sequence[int]) -> None:
     for chunk in chunks(list(ids)):
         conn.execute(delete(clipping_copies).where(clipping_copies.c.clipping_id.in_(chunk)))
         conn.execute(delete(copy_marks).where(copy_marks.c.clipping_id.in_(chunk)))
+
+
+def forget_marks(conn: Connection, clipping_id: int) -> None:
+    """Delete a clipping's marks (its text changed: new ones follow)."""
+    conn.execute(delete(copy_marks).where(copy_marks.c.clipping_id == clipping_id))

@@ -52,7 +52,13 @@ from clippings.storage.analysis import AnalysisStore
 from clippings.storage.backup import backup_database
 from clippings.storage.checks import ArchiveChecks
 from clippings.storage.claims import OriginalClaims
-from clippings.storage.copies import CopyStore, copies_by_clipping, copy_shas, forget_copies
+from clippings.storage.copies import (
+    CopyStore,
+    copies_by_clipping,
+    copy_shas,
+    forget_copies,
+    forget_marks,
+)
 from clippings.storage.edges import EdgeStore
 from clippings.storage.errors import READ_ONLY_MESSAGE, storage_error, translated
 from clippings.storage.listing import ListingStore, SortKey
@@ -324,7 +330,13 @@ class ClippingStore(
         return self.get(clipping_id)
 
     def reread(
-        self, clipping_id: int, extracted: Extracted, *, text_hash: str | None, word_count: int
+        self,
+        clipping_id: int,
+        extracted: Extracted,
+        *,
+        text_hash: str | None,
+        word_count: int,
+        marks: Sequence[int] = (),
     ) -> Clipping:
         """Replace a clipping's text with a new reading of its original (OCR run again).
 
@@ -332,7 +344,9 @@ class ClippingStore(
         provenance (``PROVENANCE_FACTS``) are replaced. A field the user set stays; the
         language follows the new text; the title and date are taken from the new
         reading only where the old one had none of its own (a title made from the file
-        name, no date) or was itself recognised. Decided and written in one transaction.
+        name, no date) or was itself recognised. The text's ``marks`` (how a copy of it
+        is found at import) replace the old text's. Decided and written in one
+        transaction.
 
         Raises:
             NotFoundError: there is no such clipping.
@@ -378,6 +392,8 @@ class ClippingStore(
                 _set_source(provenance, "published", found.get("published"))
             values["provenance"] = json.dumps(provenance, sort_keys=True)
             conn.execute(update(clippings).where(clippings.c.id == clipping_id).values(**values))
+            forget_marks(conn, clipping_id)
+            self._insert_marks(conn, clipping_id, marks)
             self._queue(conn, [clipping_id])
         return self.get(clipping_id)
 

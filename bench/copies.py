@@ -50,6 +50,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--archive", type=Path, required=True)
     parser.add_argument("--sample", type=int, default=200)
+    parser.add_argument("--misses", action="store_true", help="name the prints not recognised")
     args = parser.parse_args()
     rng = random.Random(11)
 
@@ -163,6 +164,20 @@ def main() -> None:
                 if added.copy_reason:  # type: ignore[attr-defined]
                     found += 1
                     right += added.id == clipping_id  # type: ignore[attr-defined]
+                if args.misses and kind == "print" and added.id != clipping_id:  # type: ignore[attr-defined]
+                    print(
+                        f"  print of {clipping_id} ({len(words)} words, title "
+                        f"{titles[clipping_id]!r}): {added}"
+                    )
+                    marks = analysis.marks(text)
+                    with store._reading() as conn:
+                        candidates = store._copy_candidates(
+                            conn, marks, analysis.candidate_floor(len(marks)), 8
+                        )
+                    print(
+                        f"    {len(marks)} marks; candidates (id, shared, marks): "
+                        f"{[(c.id, c.shared_marks, c.mark_count) for c in candidates]}"
+                    )
             times.sort()
             p95 = times[int(0.95 * (len(times) - 1))]
             print(

@@ -31,6 +31,9 @@ from clippings.storage.schema import (
 
 #: ``archive_meta`` key: clippings with a smaller id may still lack their marks.
 MARKS_BELOW_KEY = "copy_marks_below"
+#: Clippings ranked per candidate compared: those sharing the most marks, reordered by
+#: the share of their own marks that they share.
+_RANKED_PER_CANDIDATE = 8
 
 
 def _now() -> datetime:
@@ -66,7 +69,13 @@ class CopyStore:
     def _copy_candidates(
         self, conn: Connection, marks: Sequence[int], floor: int, limit: int
     ) -> list[StoredPiece]:
-        """Live clippings sharing at least ``floor`` of ``marks``, most shared first."""
+        """Live clippings sharing at least ``floor`` of ``marks``: the ``limit`` whose
+        marks are most nearly all shared (of the text with fewer) first.
+
+        A short clipping shares few marks in all, so raw counts would rank it below
+        longer clippings that merely share a wire paragraph with the new text; the
+        share of its own marks that are shared puts a copy first.
+        """
         if not marks:
             return []
         shared = func.count().label("shared")
@@ -76,7 +85,7 @@ class CopyStore:
             .group_by(copy_marks.c.clipping_id)
             .having(shared >= floor)
             .order_by(shared.desc(), copy_marks.c.clipping_id)
-            .limit(limit * 2)
+            .limit(limit * _RANKED_PER_CANDIDATE)
         ).all()
         if not found:
             return []
@@ -89,6 +98,12 @@ class CopyStore:
                 .group_by(copy_marks.c.clipping_id)
             ).all()
         }
+
+        def nearness(clipping_id: int) -> tuple[float, int, int]:
+            fewer = max(1, min(len(marks), totals.get(clipping_id, 0)))
+            return (-counts[clipping_id] / fewer, -counts[clipping_id], clipping_id)
+
+        ranked = sorted(counts, key=nearness)
         rows = conn.execute(
             select(
                 clippings.c.id,
@@ -98,23 +113,24 @@ class CopyStore:
                 clippings.c.original_name,
                 clippings.c.url,
                 clippings.c.outlet,
-            ).where(clippings.c.id.in_(list(counts)), clippings.c.trashed.is_(False))
+            ).where(clippings.c.id.in_(ranked[: limit * 2]), clippings.c.trashed.is_(False))
         ).all()
+        by_id = {int(r.id): r for r in rows}
         pieces = [
             StoredPiece(
-                int(r.id),
-                str(r.title),
-                str(r.text),
-                str(r.format),
-                str(r.original_name),
-                r.url,
-                r.outlet,
-                counts[int(r.id)],
-                totals.get(int(r.id), 0),
+                i,
+                str(by_id[i].title),
+                str(by_id[i].text),
+                str(by_id[i].format),
+                str(by_id[i].original_name),
+                by_id[i].url,
+                by_id[i].outlet,
+                counts[i],
+                totals.get(i, 0),
             )
-            for r in rows
+            for i in ranked
+            if i in by_id
         ]
-        pieces.sort(key=lambda p: (-p.shared_marks, p.id))
         return pieces[:limit]
 
     def _insert_marks(self, conn: Connection, clipping_id: int, marks: Iterable[int]) -> None:

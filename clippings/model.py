@@ -191,6 +191,18 @@ class ListPage:
 
 
 @dataclass(frozen=True)
+class ClippingCopy:
+    """Another file of a clipping's piece (a web page's print-to-PDF, a .docx of it),
+    recognised at import as the same piece and kept as another original of the
+    clipping instead of becoming a clipping of its own."""
+
+    sha256: str
+    original_name: str
+    format: str
+    added_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Clipping:
     """A whole clipping as stored in the archive."""
 
@@ -219,6 +231,9 @@ class Clipping:
     #: Which article of its original file (a message of an mbox), from 1; None for a
     #: file that is one article (``Extracted.part``).
     part: int | None = None
+    #: Other files of the same piece imported later (its print-to-PDF, a .docx of it),
+    #: kept as originals of this clipping, oldest first.
+    copies: tuple[ClippingCopy, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "provenance", _frozen(self.provenance))
@@ -334,6 +349,9 @@ class ImportResult:
     without_text: bool = False
     #: True when the file needs a password to be read (the UI may ask and retry).
     needs_password: bool = False
+    #: A duplicate that is the same piece in another format: the file is kept as
+    #: another original of clipping ``id`` (``Clipping.copies``).
+    kept_as_copy: bool = False
 
 
 @dataclass(frozen=True)

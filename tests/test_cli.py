@@ -79,7 +79,14 @@ def test_import_exit_status_is_1_when_a_file_failed_but_the_rest_imports(cli, se
 def test_duplicates_are_reported_with_the_existing_id(seeded, seed, tmp_path):
     cli, ids = seeded
     again = cli.json("import", str(seed))
-    assert again["duplicates"] == [{"path": str(seed), "id": ids[str(seed)]}]
+    assert again["duplicates"] == [
+        {
+            "path": str(seed),
+            "id": ids[str(seed)],
+            "reason": "the same file is already in the archive",
+            "kept_as_copy": False,
+        }
+    ]
     # The same article with other spacing, case and punctuation is a duplicate too.
     text = seed.read_text(encoding="utf-8")
     variant = tmp_path / "copy.txt"
@@ -88,7 +95,13 @@ def test_duplicates_are_reported_with_the_existing_id(seeded, seed, tmp_path):
         encoding="utf-8",
     )
     again = cli.json("import", str(variant))
-    assert again["duplicates"] == [{"path": str(variant), "id": ids[str(seed)]}]
+    [duplicate] = again["duplicates"]
+    assert (duplicate["path"], duplicate["id"]) == (str(variant), ids[str(seed)])
+    # Its bytes are kept with the clipping, as another original of it.
+    assert duplicate["kept_as_copy"]
+    assert [c["original_name"] for c in cli.json("show", str(ids[str(seed)]))["copies"]] == [
+        "copy.txt"
+    ]
     assert len(cli.json("list")) == 3
 
 

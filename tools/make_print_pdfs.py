@@ -292,6 +292,24 @@ def _print(
         raise SystemExit(f"Chromium wrote no PDF for {url}")
 
 
+def print_file(source: Path, out: Path, chromium: str | None = None) -> Path:
+    """Print a saved web page (an HTML file) to PDF as a reader would, with Chromium's
+    default header and footer; for tests that need a page and its print (a copy of the
+    same piece in another format).
+
+    Raises:
+        FileNotFoundError: Chromium is not installed (give its path as ``chromium``).
+    """
+    found = chromium or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        raise FileNotFoundError("Chromium is not installed")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as profile:
+        # No host is mapped: a page's own links to other sites fail fast, offline.
+        _print(found, source.resolve().as_uri(), out, "MAP * ~NOTFOUND", Path(profile))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=REPO / "tests" / "data" / "print")

@@ -163,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the languages of scanned pages and images, as Tesseract names them "
         "(eng+deu+fra); by default the script found on each page picks them",
     )
+    sub.add_argument(
+        "--keep-copies",
+        action="store_true",
+        help="store a file that is the same piece as a clipping in another format (a web "
+        "page's print-to-PDF, a .docx of it) as a clipping of its own; by default it is "
+        "kept as another original of that clipping",
+    )
     json_flag(sub)
 
     sub = command(

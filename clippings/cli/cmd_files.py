@@ -27,7 +27,14 @@ def cmd_import(archive: Archive, args: argparse.Namespace) -> int:
         options = archive.import_options(
             password=args.password, ocr_languages=ocr_languages(args.ocr_lang or "")
         )
-        report = import_paths(archive, args.paths, report=bar, tags=args.tag or (), options=options)
+        report = import_paths(
+            archive,
+            args.paths,
+            report=bar,
+            tags=args.tag or (),
+            options=options,
+            keep_copies=args.keep_copies,
+        )
     finally:
         bar.finish()
     if args.json:
@@ -66,7 +73,10 @@ def import_json(report: ImportReport) -> dict[str, list[dict[str, Any]]]:
             {"path": r.path, "id": r.id, "title": r.title, "without_text": r.without_text}
             for r in report.of("imported")
         ],
-        "duplicates": [{"path": r.path, "id": r.id} for r in report.of("duplicate")],
+        "duplicates": [
+            {"path": r.path, "id": r.id, "reason": r.reason, "kept_as_copy": r.kept_as_copy}
+            for r in report.of("duplicate")
+        ],
         "skipped": [{"path": r.path, "reason": r.reason} for r in report.of("skipped")],
         "failed": [{"path": r.path, "error": r.reason} for r in report.of("failed")],
     }
@@ -79,7 +89,10 @@ def _print_import_summary(report: ImportReport) -> None:
         note = "  (stored without text: none was found, even by OCR)" if r.without_text else ""
         print(f"imported   {r.id}: {r.title}{note}")
     for r in report.of("duplicate"):
-        print(f"duplicate  {r.path} is already clipping {r.id}")
+        if r.kept_as_copy:  # the same piece in another format: say which
+            print(f"duplicate  {r.path}: {r.reason}")
+        else:
+            print(f"duplicate  {r.path} is already clipping {r.id}")
     for r in report.of("skipped"):
         print(f"skipped    {r.path}: {r.reason}")
     for r in report.of("failed"):

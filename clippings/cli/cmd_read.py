@@ -95,6 +95,8 @@ def cmd_show(archive: Archive, args: argparse.Namespace) -> int:
             how.append(f"mean confidence {provenance['ocr_confidence']}")
         line("Text", "from OCR (" + ", ".join(h for h in how if h) + ")", "-")
     line("Original", f"{clipping.original_name} ({clipping.sha256[:12]}…)", "-")
+    for copy in clipping.copies:  # the same piece in another format
+        line("Also as", f"{copy.original_name} ({copy.format}, {copy.sha256[:12]}…)", "-")
     line("Notes", clipping.notes, "-")
     if clipping.trashed:
         print("(in the trash)")

@@ -298,14 +298,20 @@ class BundleExporter:
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
             for number, clipping in enumerate(collection.clippings):
                 step(report, cancel, number, total, clipping.title)
-                if clipping.sha256 not in original_names:
-                    stem, dot, suffix = clipping.original_name.rpartition(".")
-                    if not dot:
-                        stem, suffix = suffix, ""
-                    name = safe_name(stem, f".{suffix}" if suffix else "", taken=taken_originals)
-                    original_names[clipping.sha256] = f"originals/{name}"
-                    bundle.writestr(original_names[clipping.sha256], read_original(clipping.sha256))
-                original = original_names[clipping.sha256]
+
+                def member(sha: str, original_name: str) -> str:
+                    if sha not in original_names:
+                        stem, dot, suffix = original_name.rpartition(".")
+                        if not dot:
+                            stem, suffix = suffix, ""
+                        name = safe_name(
+                            stem, f".{suffix}" if suffix else "", taken=taken_originals
+                        )
+                        original_names[sha] = f"originals/{name}"
+                        bundle.writestr(original_names[sha], read_original(sha))
+                    return original_names[sha]
+
+                original = member(clipping.sha256, clipping.original_name)
                 page = "clippings/" + safe_name(
                     f"{clipping.id}-{clipping.title}", ".html", taken=taken_pages
                 )
@@ -317,6 +323,15 @@ class BundleExporter:
                 # Articles of one file (the messages of an mbox) share its original;
                 # their numbers tell them apart when the bundle is imported.
                 record["part"] = clipping.part
+                # The same piece in other formats, kept by the clipping: their files too.
+                record["bundle_copies"] = [
+                    {
+                        "bundle_original": member(copy.sha256, copy.original_name),
+                        "original_name": copy.original_name,
+                        "format": copy.format,
+                    }
+                    for copy in clipping.copies
+                ]
                 record["bundle_page"] = page
                 records.append(record)
             bundle.writestr("index.html", index_page(collection, pages))

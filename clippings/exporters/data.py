@@ -12,7 +12,7 @@ from clippings.exporters.records import RECORD_FIELDS, clipping_record
 from clippings.model import Clipping, Collection, published_to_iso
 
 #: CSV columns: every field of a record but the provenance map, tags joined by "; ".
-CSV_FIELDS = tuple(f for f in RECORD_FIELDS if f not in ("provenance", "trashed"))
+CSV_FIELDS = tuple(f for f in RECORD_FIELDS if f not in ("provenance", "trashed", "copies"))
 
 
 def csv_text(clippings: tuple[Clipping, ...]) -> str:

@@ -32,6 +32,7 @@ RECORD_FIELDS = (
     "format",
     "has_text",
     "trashed",
+    "copies",
 )
 
 
@@ -61,6 +62,16 @@ def clipping_record(clipping: Clipping) -> dict[str, Any]:
         "format": clipping.format,
         "has_text": clipping.has_text,
         "trashed": clipping.trashed,
+        # The same piece in other formats, kept as originals of this clipping.
+        "copies": [
+            {
+                "original_name": copy.original_name,
+                "format": copy.format,
+                "sha256": copy.sha256,
+                "added_at": copy.added_at.isoformat(timespec="seconds") if copy.added_at else None,
+            }
+            for copy in clipping.copies
+        ],
     }
 
 

@@ -74,6 +74,22 @@ class BundleLimits:
 
 
 @dataclass(frozen=True)
+class BundleCopy:
+    """Another file of a bundled clipping's piece (its print-to-PDF, a .docx of it),
+    kept as a copy of the clipping.
+
+    Attributes:
+        original: its bytes.
+        original_name: its file's name, without any folder.
+        format: the format it was read as ("pdf").
+    """
+
+    original: bytes = field(repr=False)
+    original_name: str
+    format: str
+
+
+@dataclass(frozen=True)
 class BundleEntry:
     """One clipping of a bundle, checked and ready to store.
 
@@ -92,6 +108,8 @@ class BundleEntry:
     tags: tuple[str, ...]
     notes: str | None
     number: int
+    #: The other files of the same piece that the clipping keeps (``bundle_copies``).
+    copies: tuple[BundleCopy, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -365,7 +383,38 @@ def _entry(record: object, number: int, originals: _Originals) -> BundleEntry:
         tags=tags,
         notes=texts["notes"],
         number=number,
+        copies=_copies(record.get("bundle_copies"), originals),
     )
+
+
+#: The most copies one record may name (a piece in a few formats, not hundreds).
+_MOST_COPIES = 100
+
+
+def _copies(value: object, originals: _Originals) -> tuple[BundleCopy, ...]:
+    """The record's ``bundle_copies``: each a file of the bundle's ``originals/``."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or len(value) > _MOST_COPIES:
+        raise _RecordError(f"its copies are not a list of at most {_MOST_COPIES} files")
+    found = []
+    for item in value:
+        if not isinstance(item, dict):
+            raise _RecordError(f"one of its copies is not a file's record but {_kind(item)}")
+        member, name, kind = (item.get(k) for k in ("bundle_original", "original_name", "format"))
+        if not isinstance(member, str) or not isinstance(kind, str) or len(kind) > 100:
+            raise _RecordError("one of its copies names no original file or format")
+        if not member.startswith(ORIGINALS) or not safe_member_name(member):
+            raise _RecordError(f"its copy {member!r} is not in the bundle's {ORIGINALS}")
+        shown = _file_name(name if isinstance(name, str) else None)
+        found.append(
+            BundleCopy(
+                original=originals.get(member),
+                original_name=shown or PurePosixPath(member).name,
+                format=kind,
+            )
+        )
+    return tuple(found)
 
 
 def _text(record: Mapping[str, object], name: str) -> str | None:

@@ -25,6 +25,7 @@ from clippings.model import (
     UnsupportedFormatError,
 )
 from clippings.services.archive import Archive, Cancel, Report
+from clippings.services.copies import SamePieceCheck
 from clippings.services.extraction import ExtractionPool, Steps
 from clippings.services.files import BROKEN_LINK, NOT_FOUND, FileToImport, read_file
 from clippings.services.import_steps import (
@@ -103,8 +104,12 @@ class ImportRun:
         passwords: Mapping[str, str],
         options: ImportOptions,
         tags: Sequence[str],
+        keep_copies: bool = False,
     ) -> None:
         self.archive = archive
+        #: How the same piece in another format is recognised (None: kept as a
+        #: clipping of its own).
+        self.copies = None if keep_copies else SamePieceCheck()
         self.files = files
         self.pool = pool
         self.report = report
@@ -210,9 +215,10 @@ class ImportRun:
             outcomes = archive.store.add_many(
                 [new for item in batch for new in item.news],
                 self.tags,
-                store_originals=lambda created: archive.originals.place_all(
-                    _unique(owners[n].original for n in created)
+                store_originals=lambda stored: archive.originals.place_all(
+                    _unique(owners[n].original for n in stored)
                 ),
+                copies=self.copies,
             )
         except Exception as error:  # noqa: BLE001 - one file's fault must not cost the others
             log.warning("storing %d files at once failed (%s): one by one", len(batch), error)
@@ -257,14 +263,15 @@ class ImportRun:
             outcomes = archive.store.add_many(
                 item.news,
                 self.tags,
-                store_originals=lambda created: (
-                    archive.originals.place_all([item.original]) if created else None
+                store_originals=lambda stored: (
+                    archive.originals.place_all([item.original]) if stored else None
                 ),
+                copies=self.copies,
             )
         except Exception as error:  # noqa: BLE001 - the reason goes into its result
             forget_unclaimed(archive, sha)
             return [store_failure(part_shown(item.shown, ex), error) for ex in item.articles]
-        if not any(created for _, created in outcomes) and item.original.placed:
+        if not any(a.created or a.copy_reason for a in outcomes) and item.original.placed:
             forget_unclaimed(archive, sha)  # put there by the failed batch
         return [
             stored_result(part_shown(item.shown, extracted), item.name, extracted, *outcome)

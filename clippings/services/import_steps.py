@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from clippings import importers
-from clippings.importers.bundle import BundleContents
+from clippings.importers.bundle import BundleContents, BundleCopy
 from clippings.model import (
     Cancelled,
     ClippingsError,
@@ -29,6 +29,7 @@ from clippings.model import (
 )
 from clippings.services import related
 from clippings.services.archive import Archive, Cancel
+from clippings.services.copies import SamePieceCheck, marks_of
 from clippings.services.extraction import ExtractionPool, Steps
 from clippings.storage import NewClipping, sha256_of
 
@@ -100,19 +101,39 @@ def store_bundle(
     """Store the clippings of a bundle read by ``read_bundle`` (see ``import_bundle``)."""
     results = [ImportResult(shown, "failed", reason=problem) for problem in contents.problems]
     for entry in contents.entries:
-        results.extend(
-            store_extracted(
-                archive,
-                (entry.extracted,),
-                entry.original,
-                entry.original_name,
-                shown=shown,
-                tags=[*entry.tags, *tags],
-                notes=entry.notes,
-                sync=False,
-            )
+        stored = store_extracted(
+            archive,
+            (entry.extracted,),
+            entry.original,
+            entry.original_name,
+            shown=shown,
+            tags=[*entry.tags, *tags],
+            notes=entry.notes,
+            sync=False,
         )
+        results.extend(stored)
+        clipping_id = stored[0].id
+        if clipping_id is not None and stored[0].outcome != "failed":
+            for copy in entry.copies:
+                _store_copy(archive, clipping_id, copy)
     return results
+
+
+def _store_copy(archive: Archive, clipping_id: int, copy: BundleCopy) -> None:
+    """Keep a bundled clipping's copy (the same piece in another format) with it."""
+    sha = sha256_of(copy.original)
+    try:
+        archive.store.add_copy(
+            clipping_id,
+            sha256=sha,
+            size=len(copy.original),
+            original_name=copy.original_name,
+            format=copy.format,
+            store_original=lambda: archive.originals.put(copy.original),
+        )
+    except Exception as error:  # noqa: BLE001 - the clipping is stored; its copy waits
+        log.warning("a copy of clipping %d could not be stored: %s", clipping_id, error)
+        forget_unclaimed(archive, sha)
 
 
 def repair_original(archive: Archive, sha: str, data: bytes) -> str:
@@ -135,9 +156,12 @@ def store_extracted(
     tags: Sequence[str] = (),
     notes: str | None = None,
     sync: bool = True,
+    keep_copies: bool = False,
 ) -> list[ImportResult]:
     """Store the articles of an extracted file, each unless it duplicates a clipping
-    already there; one result per article.
+    already there; one result per article. A file that is the same piece as a
+    clipping in another format (``services.copies``) is kept as a copy of it, unless
+    ``keep_copies`` (then it becomes a clipping of its own).
 
     The duplicate checks, the claim on the original and the write of its file happen
     in one database transaction (``ClippingStore.add_many``), so two programs importing
@@ -150,20 +174,21 @@ def store_extracted(
         outcomes = archive.store.add_many(
             news,
             tags,
-            store_originals=lambda created: archive.originals.put(data) if created else None,
+            store_originals=lambda stored: archive.originals.put(data) if stored else None,
+            copies=None if keep_copies else SamePieceCheck(),
         )
     except Exception as error:  # noqa: BLE001 - the reason goes into its result
         forget_unclaimed(archive, sha)
         return [store_failure(part_shown(shown, extracted), error) for extracted in articles]
     remember_related(
         archive,
-        [i for (i, created), ex in zip(outcomes, articles, strict=True) if created and ex.has_text],
+        [a.id for a, ex in zip(outcomes, articles, strict=True) if a.created and ex.has_text],
     )
     if sync:
         archive.sync_quietly()
     return [
-        stored_result(part_shown(shown, extracted), name, extracted, clipping_id, created)
-        for extracted, (clipping_id, created) in zip(articles, outcomes, strict=True)
+        stored_result(part_shown(shown, extracted), name, extracted, *added)
+        for extracted, added in zip(articles, outcomes, strict=True)
     ]
 
 
@@ -184,12 +209,26 @@ def new_clipping(
         text_hash=text_fingerprint(extracted.text) if extracted.has_text else None,
         word_count=importers.word_count(extracted.text),
         notes=notes,
+        marks=marks_of(extracted.text, extracted.part is None) if extracted.has_text else (),
     )
 
 
 def stored_result(
-    shown: str, name: str, extracted: Extracted, clipping_id: int, created: bool
+    shown: str,
+    name: str,
+    extracted: Extracted,
+    clipping_id: int,
+    created: bool,
+    copy_reason: str | None = None,
 ) -> ImportResult:
+    if copy_reason:
+        return ImportResult(
+            shown,
+            "duplicate",
+            id=clipping_id,
+            reason=f"{copy_reason}: this file is kept as another original of it",
+            kept_as_copy=True,
+        )
     if not created:
         return ImportResult(
             shown, "duplicate", id=clipping_id, reason="the same article is already in the archive"

@@ -4,7 +4,9 @@ For each file: read its bytes (bounded, ``files.read_file``); a file already in 
 archive (same bytes) is a duplicate at once; otherwise the registry picks an importer
 and the text is extracted in a worker process (``extraction.ExtractionPool``), a
 clipping with the same normalised text is a duplicate too; else the original is
-stored and the clipping written in one transaction. ``import_paths`` keeps every
+stored and the clipping written in one transaction; a file that is the same piece as a
+clipping in another format (a web page's print-to-PDF, ``copies``) is a duplicate
+too, its bytes kept as another original of that clipping. ``import_paths`` keeps every
 worker busy and stores many files per transaction. One bad file never stops a batch,
 and nothing half-stored remains after a failure.
 
@@ -34,6 +36,7 @@ from clippings.model import (
     ImportResult,
 )
 from clippings.services.archive import Archive, Cancel, Report
+from clippings.services.copies import mark_old_clippings
 from clippings.services.extraction import ExtractionPool
 from clippings.services.files import expand
 from clippings.services.import_run import ImportRun
@@ -88,6 +91,7 @@ def import_paths(
     options: ImportOptions = DEFAULT_OPTIONS,
     tags: Sequence[str] = (),
     pool: ExtractionPool | None = None,
+    keep_copies: bool = False,
 ) -> ImportReport:
     """Import files and folders (recursively); one result per file, in the order given.
 
@@ -116,8 +120,13 @@ def import_paths(
             file not in ``passwords``, the OCR languages).
         tags: tags to give every imported clipping.
         pool: the extraction workers to use (by default the program's shared pool).
+        keep_copies: store a file that is the same piece as a clipping in another
+            format (a web page's print-to-PDF) as a clipping of its own, instead of
+            keeping it as a copy of that clipping (``services.copies``).
     """
     archive.require_writable()
+    # Clippings older than the marks copies are found by: a batch of them per import.
+    mark_old_clippings(archive)
     run = ImportRun(
         archive,
         list(expand(paths)),
@@ -127,6 +136,7 @@ def import_paths(
         passwords=passwords or {},
         options=options,
         tags=tags,
+        keep_copies=keep_copies,
     )
     return run.run()
 
@@ -142,13 +152,14 @@ def import_bytes(
     sync: bool = True,
     pool: ExtractionPool | None = None,
     cancel: Cancel | None = None,
+    keep_copies: bool = False,
 ) -> list[ImportResult]:
     """Import one file's bytes (a dropped file, the clipboard, a bundle member): one
     result per article (most files hold one; an mbox one per message).
 
     The bytes are read in a worker process of ``pool`` (by default the program's
     shared pool), within its time and memory limits. The articles of one file are
-    stored in one transaction.
+    stored in one transaction. ``keep_copies`` as for ``import_paths``.
 
     Raises:
         Cancelled: ``cancel()`` returned True while the file was being read.
@@ -165,7 +176,9 @@ def import_bytes(
     extracted = extract_file(pool or extraction_pool(), data, name, options, shown, cancel)
     if isinstance(extracted, ImportResult):
         return [extracted]
-    return store_extracted(archive, extracted, data, name, shown=shown, tags=tags, sync=sync)
+    return store_extracted(
+        archive, extracted, data, name, shown=shown, tags=tags, sync=sync, keep_copies=keep_copies
+    )
 
 
 def import_bundle(

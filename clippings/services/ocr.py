@@ -113,6 +113,7 @@ def recognise(
         ReadOnlyArchiveError: the archive is open read-only.
     """
     from clippings.importers import ocr, word_count
+    from clippings.services.copies import marks_of
     from clippings.services.import_steps import remember_related, text_fingerprint
 
     archive.require_writable()
@@ -154,6 +155,7 @@ def recognise(
             extracted,
             text_hash=text_fingerprint(extracted.text) if extracted.has_text else None,
             word_count=word_count(extracted.text),
+            marks=marks_of(extracted.text, extracted.part is None) if extracted.has_text else (),
         )
         if updated.has_text:
             remember_related(archive, [clipping_id])

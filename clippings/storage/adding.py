@@ -1,9 +1,11 @@
 """Adding clippings: the import's one write.
 
-A part of ``ClippingStore``. The duplicate check, the claim on the original, the
-clipping's row, its tags and its queue rows are one transaction that holds the write
-lock, so two programs importing the same file at once store it once, and an
-original's file is on disk before the commit that points at it.
+A part of ``ClippingStore``. The duplicate check (the same bytes, the same text, or
+the same piece in another format: a copy), the claim on the original, the
+clipping's row, its marks, its tags and its queue rows are one transaction that holds
+the write lock, so two programs importing the same file, or a page and its print, at
+once store it once, and an original's file is on disk before the commit that points
+at it.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from sqlalchemy import Connection, CursorResult, and_, delete, insert, or_, select
 
 from clippings.model import Extracted, published_to_iso, published_utc, tag_name
+from clippings.storage.copies import StoredPiece
 from clippings.storage.queue import queue_changes
 from clippings.storage.schema import clippings, original_removals, originals
 
@@ -37,6 +40,36 @@ class NewClipping:
     text_hash: str | None
     word_count: int
     notes: str | None = None
+    #: The text's marks (``analysis.copies``): stored with the clipping, and how the
+    #: clippings it may be a copy of are found.
+    marks: tuple[int, ...] = ()
+
+
+class CopyCheck(Protocol):
+    """How an import recognises the same piece in another format (the import service
+    compares the texts; ``storage`` finds the candidates by their marks)."""
+
+    #: At most this many candidates are compared, those sharing the most marks first.
+    limit: int
+
+    def floor(self, mark_count: int) -> int:
+        """How many marks a stored clipping must share with a text of ``mark_count``."""
+        ...
+
+    def reason(self, new: NewClipping, stored: StoredPiece) -> str | None:
+        """Why ``new`` is the same piece as ``stored`` (shown to the user), or None."""
+        ...
+
+
+class Added(NamedTuple):
+    """What became of one new clipping."""
+
+    id: int
+    #: A new clipping; else ``id`` is the clipping it duplicates.
+    created: bool
+    #: The file was kept as another original of clipping ``id``: why it is the same
+    #: piece ("the same article as clipping 12 (web page)").
+    copy_reason: str | None = None
 
 
 class AddingStore:
@@ -47,6 +80,23 @@ class AddingStore:
         def _reading(self) -> AbstractContextManager[Connection]: ...
         def _writing(self) -> AbstractContextManager[Connection]: ...
         def _attach(self, conn: Connection, ids: Sequence[int], name: str) -> list[int]: ...
+        def _copy_candidates(
+            self, conn: Connection, marks: Sequence[int], floor: int, limit: int
+        ) -> list[StoredPiece]: ...
+        def _insert_marks(
+            self, conn: Connection, clipping_id: int, marks: Iterable[int]
+        ) -> None: ...
+        def _copy_owner(self, conn: Connection, sha256: str) -> int | None: ...
+        def _record_copy(
+            self,
+            conn: Connection,
+            clipping_id: int,
+            *,
+            sha256: str,
+            size: int,
+            original_name: str,
+            format: str,
+        ) -> None: ...
 
     def find_duplicate(self, sha256: str, text_hash: str | None) -> int | None:
         """The id of a clipping with the same bytes (any article of them) or the same
@@ -69,6 +119,9 @@ class AddingStore:
         found = conn.execute(
             select(clippings.c.id).where(condition).order_by(clippings.c.id).limit(1)
         ).scalar()
+        if found is None and part in (-1, None):
+            # The same bytes kept as a copy of a clipping (a copy is a whole file).
+            return self._copy_owner(conn, sha256)
         return None if found is None else int(found)
 
     def add(self, new: NewClipping, tag_names: Iterable[str] = ()) -> int:
@@ -82,21 +135,15 @@ class AddingStore:
         tag_names: Iterable[str] = (),
         *,
         store_original: Callable[[], object],
-    ) -> tuple[int, bool]:
-        """Store a clipping unless the archive has it already: (id, whether new).
-
-        The duplicate check, the claim on the original and the insert are one
-        transaction holding the write lock, so two programs importing the same file
-        at once store it once. ``store_original`` writes the original's file; it runs
-        inside that transaction, so no purge or repair can remove the file between
-        its writing and the commit that points at it.
-        """
-        with self._writing() as conn:
-            existing = self._duplicate(conn, new.sha256, new.text_hash, new.extracted.part)
-            if existing is not None:
-                return existing, False
-            store_original()
-            return self._insert(conn, new, tag_names), True
+        copies: CopyCheck | None = None,
+    ) -> Added:
+        """Store a clipping unless the archive has it already (``add_many`` of one)."""
+        return self.add_many(
+            [new],
+            tag_names,
+            store_originals=lambda stored: store_original() if stored else None,
+            copies=copies,
+        )[0]
 
     def add_many(
         self,
@@ -104,27 +151,64 @@ class AddingStore:
         tag_names: Iterable[str] = (),
         *,
         store_originals: Callable[[Sequence[int]], object],
-    ) -> list[tuple[int, bool]]:
-        """``add_new`` for a batch of clippings, in one transaction: (id, whether new)
-        for each, in order.
+        copies: CopyCheck | None = None,
+    ) -> list[Added]:
+        """Store a batch of clippings, each unless the archive has it already, in one
+        transaction: what became of each, in order.
 
         Each clipping is checked against the archive and the batch's earlier ones (the
-        same original, or the same normalised text), inside the transaction that holds
-        the write lock. ``store_originals`` gets the positions of the new clippings and
-        writes their originals' files; it runs before the commit, so a commit never
-        points at a file that is not yet on disk. Any error rolls back the whole batch.
+        same original, or the same normalised text) and, with ``copies``, against the
+        live clippings whose marks it shares (the same piece in another format),
+        inside the transaction that holds the write lock. A file of a single article
+        that is the same text or piece as a clipping from other bytes is kept as a
+        copy of that clipping (``Added.copy_reason``). ``store_originals`` gets the
+        positions of the new clippings and copies and writes their originals' files;
+        it runs before the commit, so a commit never points at a file that is not yet
+        on disk. Any error rolls back the whole batch.
         """
         names = list(tag_names)
-        outcomes: list[tuple[int, bool]] = []
+        outcomes: list[Added] = []
         with self._writing() as conn:
             for new in batch:
-                existing = self._duplicate(conn, new.sha256, new.text_hash, new.extracted.part)
-                if existing is not None:
-                    outcomes.append((existing, False))
-                else:
-                    outcomes.append((self._insert(conn, new, names), True))
-            store_originals([n for n, (_, created) in enumerate(outcomes) if created])
+                outcomes.append(self._add_one(conn, new, names, copies))
+            store_originals(
+                [n for n, added in enumerate(outcomes) if added.created or added.copy_reason]
+            )
         return outcomes
+
+    def _add_one(
+        self, conn: Connection, new: NewClipping, names: list[str], copies: CopyCheck | None
+    ) -> Added:
+        whole_file = new.extracted.part is None
+        existing = self._duplicate(conn, new.sha256, new.text_hash, new.extracted.part)
+        if existing is not None:
+            if (
+                copies is not None
+                and whole_file
+                and self._duplicate(conn, new.sha256, None, -1) is None
+            ):
+                # The same text from other bytes (a file saved again): keep the file.
+                self._keep_copy(conn, existing, new)
+                return Added(existing, False, f"the same text as clipping {existing}")
+            return Added(existing, False)
+        if copies is not None and whole_file and new.marks:
+            floor = copies.floor(len(new.marks))
+            for stored in self._copy_candidates(conn, new.marks, floor, copies.limit):
+                reason = copies.reason(new, stored)
+                if reason:
+                    self._keep_copy(conn, stored.id, new)
+                    return Added(stored.id, False, reason)
+        return Added(self._insert(conn, new, names), True)
+
+    def _keep_copy(self, conn: Connection, clipping_id: int, new: NewClipping) -> None:
+        self._record_copy(
+            conn,
+            clipping_id,
+            sha256=new.sha256,
+            size=new.size,
+            original_name=new.original_name,
+            format=new.extracted.format,
+        )
 
     def _insert(self, conn: Connection, new: NewClipping, tag_names: Iterable[str]) -> int:
         ex = new.extracted
@@ -166,6 +250,7 @@ class AddingStore:
                 )
             )
         )
+        self._insert_marks(conn, clipping_id, new.marks)
         for name in tag_names:
             self._attach(conn, [clipping_id], tag_name(name))
         queue_changes(conn, [clipping_id])

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, select, text
 
 from clippings.model import IndexDocument, published_from_iso, tag_ancestors
-from clippings.storage.schema import clippings
+from clippings.storage.schema import clipping_copies, clippings
 from clippings.storage.tags import tags_of
 
 
@@ -102,9 +102,13 @@ class ArchiveChecks:
         return [part for line in found if line != "ok" for part in line.splitlines() if part]
 
     def original_hashes(self) -> dict[str, list[int]]:
-        """Every original in use, with the clippings that use it."""
+        """Every original in use, with the clippings that use it (as their file or as a
+        copy's)."""
         with self._reading() as conn:
-            rows = conn.execute(select(clippings.c.sha256, clippings.c.id)).all()
+            rows = list(conn.execute(select(clippings.c.sha256, clippings.c.id)).all())
+            rows += conn.execute(
+                select(clipping_copies.c.sha256, clipping_copies.c.clipping_id)
+            ).all()
         used: dict[str, list[int]] = {}
         for sha, clipping_id in rows:
             used.setdefault(str(sha), []).append(int(clipping_id))

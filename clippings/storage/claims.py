@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, delete, insert, select
 
 from clippings.storage.queue import chunks
-from clippings.storage.schema import clippings, original_removals, originals
+from clippings.storage.schema import clipping_copies, clippings, original_removals, originals
 
 
 def _now() -> datetime:
@@ -53,14 +53,15 @@ class OriginalClaims:
         return claimed is None
 
     def release_unused_originals(self) -> list[str]:
-        """Record the originals no clipping uses for removal (``remove_unclaimed`` then
-        removes their files); returns them."""
+        """Record the originals no clipping uses (nor keeps as a copy) for removal
+        (``remove_unclaimed`` then removes their files); returns them."""
         with self._writing() as conn:
             unused = [
                 str(s)
                 for s in conn.execute(
                     select(originals.c.sha256).where(
-                        originals.c.sha256.notin_(select(clippings.c.sha256))
+                        originals.c.sha256.notin_(select(clippings.c.sha256)),
+                        originals.c.sha256.notin_(select(clipping_copies.c.sha256)),
                     )
                 ).scalars()
             ]
@@ -95,7 +96,8 @@ class OriginalClaims:
                 str(s)
                 for s in conn.execute(
                     select(originals.c.sha256).where(
-                        originals.c.sha256.notin_(select(clippings.c.sha256))
+                        originals.c.sha256.notin_(select(clippings.c.sha256)),
+                        originals.c.sha256.notin_(select(clipping_copies.c.sha256)),
                     )
                 ).scalars()
             ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,12 +52,20 @@ from clippings.storage.analysis import AnalysisStore
 from clippings.storage.backup import backup_database
 from clippings.storage.checks import ArchiveChecks
 from clippings.storage.claims import OriginalClaims
+from clippings.storage.copies import (
+    CopyStore,
+    copies_by_clipping,
+    copy_shas,
+    forget_copies,
+    forget_marks,
+)
 from clippings.storage.edges import EdgeStore
 from clippings.storage.errors import READ_ONLY_MESSAGE, storage_error, translated
 from clippings.storage.listing import ListingStore, SortKey
 from clippings.storage.queue import IndexQueue, queue_changes
 from clippings.storage.schema import (
     archive_meta,
+    clipping_copies,
     clipping_tags,
     clippings,
     original_removals,
@@ -93,6 +102,7 @@ class ClippingStore(
     SavedSearchStore,
     ListingStore,
     OriginalClaims,
+    CopyStore,
     ArchiveChecks,
 ):
     """The database of one archive.
@@ -101,7 +111,8 @@ class ClippingStore(
     (``queue.py``), the stored analysis and related pieces' edges (``analysis.py``,
     ``edges.py``), tags (``tags.py``), saved searches and filter choices
     (``searches.py``), the list's pages (``listing.py``), the originals' rows
-    (``claims.py``) and the reads for the index and for checks (``checks.py``). Here:
+    (``claims.py``), the copies of a piece in other formats and their marks
+    (``copies.py``) and the reads for the index and for checks (``checks.py``). Here:
     connections and transactions, the schema, and reading, editing, trashing and
     purging clippings.
     """
@@ -245,7 +256,8 @@ class ClippingStore(
             if row is None:
                 raise NotFoundError(f"there is no clipping {clipping_id}")
             tag_map = tags_of(conn, [clipping_id])
-        return _clipping(row._mapping, tag_map.get(clipping_id, ()))
+            copies = copies_by_clipping(conn, [clipping_id]).get(clipping_id, [])
+        return replace(_clipping(row._mapping, tag_map.get(clipping_id, ())), copies=tuple(copies))
 
     def exists(self, ids: Iterable[int]) -> set[int]:
         wanted = list(set(ids))
@@ -318,7 +330,13 @@ class ClippingStore(
         return self.get(clipping_id)
 
     def reread(
-        self, clipping_id: int, extracted: Extracted, *, text_hash: str | None, word_count: int
+        self,
+        clipping_id: int,
+        extracted: Extracted,
+        *,
+        text_hash: str | None,
+        word_count: int,
+        marks: Sequence[int] = (),
     ) -> Clipping:
         """Replace a clipping's text with a new reading of its original (OCR run again).
 
@@ -326,7 +344,9 @@ class ClippingStore(
         provenance (``PROVENANCE_FACTS``) are replaced. A field the user set stays; the
         language follows the new text; the title and date are taken from the new
         reading only where the old one had none of its own (a title made from the file
-        name, no date) or was itself recognised. Decided and written in one transaction.
+        name, no date) or was itself recognised. The text's ``marks`` (how a copy of it
+        is found at import) replace the old text's. Decided and written in one
+        transaction.
 
         Raises:
             NotFoundError: there is no such clipping.
@@ -372,6 +392,8 @@ class ClippingStore(
                 _set_source(provenance, "published", found.get("published"))
             values["provenance"] = json.dumps(provenance, sort_keys=True)
             conn.execute(update(clippings).where(clippings.c.id == clipping_id).values(**values))
+            forget_marks(conn, clipping_id)
+            self._insert_marks(conn, clipping_id, marks)
             self._queue(conn, [clipping_id])
         return self.get(clipping_id)
 
@@ -429,11 +451,18 @@ class ClippingStore(
             shas = set(
                 conn.execute(select(clippings.c.sha256).where(clippings.c.id.in_(doomed))).scalars()
             )
+            # The clipping's copies go with it (their files too, unless used elsewhere).
+            shas |= copy_shas(conn, doomed)
+            forget_copies(conn, doomed)
             conn.execute(delete(clipping_tags).where(clipping_tags.c.clipping_id.in_(doomed)))
             conn.execute(delete(clippings).where(clippings.c.id.in_(doomed)))
             still_used = set(
                 conn.execute(
                     select(clippings.c.sha256).where(clippings.c.sha256.in_(shas))
+                ).scalars()
+            ) | set(
+                conn.execute(
+                    select(clipping_copies.c.sha256).where(clipping_copies.c.sha256.in_(shas))
                 ).scalars()
             )
             unused = sorted(shas - still_used)

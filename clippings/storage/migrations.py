@@ -255,6 +255,46 @@ def _v7_parts(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE clippings ADD COLUMN part INTEGER"))
 
 
+def _v8_copies(conn: Connection) -> None:
+    # The same piece in another format is kept as another original of its clipping; an
+    # import finds such copies by the marks of each clipping's text. The clippings
+    # already there are marked in the background: below this id, marks may be missing.
+    md = MetaData()
+    Table("clippings", md, Column("id", Integer, primary_key=True))
+    Table("originals", md, Column("sha256", String(64), primary_key=True))
+    Table(
+        "clipping_copies",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column(
+            "clipping_id", Integer, ForeignKey("clippings.id", ondelete="CASCADE"), nullable=False
+        ),
+        Column("sha256", String(64), ForeignKey("originals.sha256"), nullable=False),
+        Column("original_name", Text, nullable=False),
+        Column("format", String(16), nullable=False),
+        Column("added_at", DateTime, nullable=False),
+        Index("ix_clipping_copies_clipping_id", "clipping_id"),
+        Index("ix_clipping_copies_sha256", "sha256"),
+    )
+    Table(
+        "copy_marks",
+        md,
+        Column("mark", Integer, primary_key=True, autoincrement=False),
+        Column("clipping_id", Integer, primary_key=True, autoincrement=False),
+        Index("ix_copy_marks_clipping_id", "clipping_id"),
+        sqlite_with_rowid=False,
+    )
+    md.tables["clipping_copies"].create(conn)
+    md.tables["copy_marks"].create(conn)
+    conn.execute(
+        text(
+            "INSERT INTO archive_meta (key, value) "
+            "SELECT 'copy_marks_below', CAST(MAX(id) + 1 AS TEXT) FROM clippings "
+            "HAVING COUNT(*) > 0"
+        )
+    )
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _v1_initial),
     (2, _v2_saved_searches),
@@ -263,6 +303,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (5, _v5_list_indexes),
     (6, _v6_stored_analysis),
     (7, _v7_parts),
+    (8, _v8_copies),
 )
 
 LATEST = MIGRATIONS[-1][0]

@@ -232,3 +232,34 @@ analysis_queue = Table(
     Index("ix_analysis_queue_clipping_id", "clipping_id"),
     sqlite_autoincrement=True,
 )
+
+#: Other files of the same piece (schema 8): a web page's print-to-PDF or a .docx of
+#: it, imported after the clipping and recognised as a copy. Each is another original
+#: of the clipping (it claims its file as ``clippings.sha256`` does); purging the
+#: clipping releases them.
+clipping_copies = Table(
+    "clipping_copies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("clipping_id", Integer, ForeignKey("clippings.id", ondelete="CASCADE"), nullable=False),
+    Column("sha256", String(64), ForeignKey("originals.sha256"), nullable=False),
+    Column("original_name", Text, nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("added_at", DateTime, nullable=False),
+    Index("ix_clipping_copies_clipping_id", "clipping_id"),
+    Index("ix_clipping_copies_sha256", "sha256"),
+)
+
+#: Each clipping under its text's marks (schema 8; ``analysis/copies.py``): an import
+#: finds the clippings its text may be a copy of by these, in the transaction that
+#: stores it. Written with the clipping; clippings older than the table are marked
+#: in the background (``archive_meta``'s ``copy_marks_below``: ids below it may lack
+#: marks).
+copy_marks = Table(
+    "copy_marks",
+    metadata,
+    Column("mark", Integer, primary_key=True, autoincrement=False),
+    Column("clipping_id", Integer, primary_key=True, autoincrement=False),
+    Index("ix_copy_marks_clipping_id", "clipping_id"),
+    sqlite_with_rowid=False,
+)

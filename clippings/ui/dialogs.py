@@ -232,7 +232,13 @@ def summary_html(report: ImportReport) -> str:
         (
             "Already in the archive",
             [
-                item(f"{where(r.path)} — is {link(r.id, f'clipping {r.id}')}")
+                # A copy in another format says so: its file is kept with that clipping.
+                item(
+                    f"{where(r.path)} — the same piece as {link(r.id, f'clipping {r.id}')}, "
+                    "in another format: kept as another original of it"
+                    if r.kept_as_copy
+                    else f"{where(r.path)} — is {link(r.id, f'clipping {r.id}')}"
+                )
                 for r in report.of("duplicate")
             ],
         ),

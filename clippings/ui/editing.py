@@ -29,6 +29,7 @@ class Editing(QObject):
         window.sidebar.tag_action_requested.connect(self._on_sidebar_tag_action_requested)
         window.reading.edit_requested.connect(self.edit_metadata)
         window.reading.open_original_requested.connect(self.open_original)
+        window.reading.open_copy_requested.connect(self.open_copy)
 
     # --- Tags -------------------------------------------------------------------------
 
@@ -152,12 +153,29 @@ class Editing(QObject):
     @Slot(int)
     def open_original(self, clipping_id: int) -> Path | None:
         """Open a read-only temporary copy of the original with the system's viewer."""
-        w = self.window
-        clipping = w.archive.get(clipping_id)
+        clipping = self.window.archive.get(clipping_id)
         name = Path(clipping.original_name).name or f"clipping-{clipping_id}"
+        return self._open_file(name, self.window.archive.original(clipping_id))
+
+    @Slot(int, str)
+    def open_copy(self, clipping_id: int, sha256: str) -> Path | None:
+        """Open a read-only temporary copy of one of the clipping's copies (the same
+        piece in another format) with the system's viewer."""
+        from clippings.services.copies import copy_original
+
+        w = self.window
+        found = [c for c in w.archive.get(clipping_id).copies if c.sha256 == sha256]
+        if not found:
+            return None
+        name = Path(found[0].original_name).name or f"clipping-{clipping_id}-copy"
+        data = w.run_action(lambda: copy_original(w.archive, clipping_id, found[0]))
+        return None if data is None else self._open_file(name, data)
+
+    def _open_file(self, name: str, data: bytes) -> Path:
+        w = self.window
         folder = Path(tempfile.mkdtemp(prefix="clippings-original-"))
         copy = folder / name
-        copy.write_bytes(w.archive.original(clipping_id))
+        copy.write_bytes(data)
         copy.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         w.opened_originals.append(copy)
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):

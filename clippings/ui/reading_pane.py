@@ -27,8 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from clippings.model import PROVENANCE_LABELS, Clipping, Quote, published_to_iso
+from clippings.services.copies import format_words
 
 TAG_STYLE = "background-color: #e4e4e4; color: #222"
+#: The links to a clipping's copies (``copy:<sha256>``), opened like its original.
+COPY_SCHEME = "copy"
 
 #: Sources that are a guess rather than something the file declared (and every
 #: ``*-heuristic`` source).
@@ -53,6 +56,9 @@ class OfflineTextBrowser(QTextBrowser):
     ``requested`` keeps the URLs it was asked for (tests check nothing was fetched).
     """
 
+    #: A link to one of the clipping's copies was clicked (its original's SHA-256).
+    copy_link_clicked = Signal(str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
@@ -68,6 +74,8 @@ class OfflineTextBrowser(QTextBrowser):
     def _on_anchor_clicked(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https", "mailto"):
             QDesktopServices.openUrl(url)
+        elif url.scheme() == COPY_SCHEME:
+            self.copy_link_clicked.emit(url.path())
 
 
 def guess_note(clipping: Clipping, field: str) -> str:
@@ -83,6 +91,22 @@ def _mark(clipping: Clipping, field: str) -> str:
     if not note:
         return ""
     return f"<sup style='color: gray' title='{html.escape(note)}'> ≈</sup>"
+
+
+def copies_html(clipping: Clipping) -> str:
+    """ "Also imported as: page.pdf (PDF), …": the same piece in other formats, each a
+    link that opens that file."""
+    links = [
+        f"<a href='{COPY_SCHEME}:{html.escape(copy.sha256, quote=True)}'>"
+        f"{html.escape(copy.original_name or copy.sha256[:12])}</a> "
+        f"({html.escape(format_words(copy.format))})"
+        for copy in clipping.copies
+    ]
+    return (
+        "<p style='margin: 0; color: gray; font-size: small'>Also imported as: "
+        + ", ".join(links)
+        + "</p>"
+    )
 
 
 def header_html(clipping: Clipping) -> str:
@@ -128,6 +152,8 @@ def header_html(clipping: Clipping) -> str:
             )
             + "</p>"
         )
+    if clipping.copies:
+        parts.append(copies_html(clipping))
     if clipping.notes:
         parts.append(f"<p style='color: #555'><i>Notes:</i> {html.escape(clipping.notes)}</p>")
     if guesses:
@@ -250,12 +276,16 @@ class ReadingPane(QWidget):
     Signals:
         edit_requested(int): the user wants to edit the clipping's metadata.
         open_original_requested(int): the user wants to see the original file.
+        open_copy_requested(int, str): the user wants to see one of the clipping's
+            copies (the same piece in another format), by its SHA-256.
         pages_wanted(int): a scan or photo is shown: its pages should be loaded (and
             handed to ``show_pages``).
     """
 
     edit_requested = Signal(int)
     open_original_requested = Signal(int)
+    #: (clipping id, the copy's SHA-256): the user wants to see one of its copies.
+    open_copy_requested = Signal(int, str)
     pages_wanted = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -294,6 +324,7 @@ class ReadingPane(QWidget):
         layout.addWidget(self.splitter, 1)
         self.edit_button.clicked.connect(self._on_edit_button_clicked)
         self.original_button.clicked.connect(self._on_original_button_clicked)
+        self.browser.copy_link_clicked.connect(self._on_browser_copy_link_clicked)
         self.show_clipping(None)
 
     def show_clipping(
@@ -355,3 +386,8 @@ class ReadingPane(QWidget):
     def _on_original_button_clicked(self) -> None:
         if self.clipping:
             self.open_original_requested.emit(self.clipping.id)
+
+    @Slot(str)
+    def _on_browser_copy_link_clicked(self, sha256: str) -> None:
+        if self.clipping:
+            self.open_copy_requested.emit(self.clipping.id, sha256)

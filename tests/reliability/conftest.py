@@ -305,12 +305,18 @@ class ArchiveState:
     tags: dict[str, set[int]] = field(default_factory=dict)
     #: sha256 -> path of every original file on disk
     original_files: dict[str, Path] = field(default_factory=dict)
+    #: sha256 -> the clippings that keep a file of these bytes as a copy (the same
+    #: piece in another format)
+    copies: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def shas(self) -> dict[str, list[int]]:
+        """sha256 -> the clippings whose original (or a copy's) has these bytes."""
         found: dict[str, list[int]] = {}
         for clipping_id, (sha, _, _) in self.clippings.items():
             found.setdefault(sha, []).append(clipping_id)
+        for sha, ids in self.copies.items():
+            found.setdefault(sha, []).extend(ids)
         return found
 
     @property
@@ -351,6 +357,12 @@ def read_archive(path: Path) -> ArchiveState:
             "JOIN clipping_tags ON clipping_tags.tag_id = tags.id"
         ):
             state.tags.setdefault(str(name), set()).add(int(clipping_id))
+        has_copies = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'clipping_copies'"
+        ).fetchone()
+        if has_copies:
+            for sha, clipping_id in conn.execute("SELECT sha256, clipping_id FROM clipping_copies"):
+                state.copies.setdefault(str(sha), []).append(int(clipping_id))
     finally:
         conn.close()
     originals = Path(path) / "originals"
@@ -431,6 +443,10 @@ def assert_nothing_lost(
             failures.append(f"clipping {clipping_id}: its original {sha[:12]}… is gone")
         elif sha256_file(stored) != sha:
             failures.append(f"clipping {clipping_id}: its original {sha[:12]}… was altered")
+    for sha, ids in sorted(state.copies.items()):
+        stored = state.original_files.get(sha)
+        if stored is None or sha256_file(stored) != sha:
+            failures.append(f"clipping {ids}: the original of its copy {sha[:12]}… is lost")
     live: dict[str, list[int]] = {}
     texts: dict[str, list[int]] = {}
     for clipping_id, (sha, text_hash, trashed) in state.clippings.items():

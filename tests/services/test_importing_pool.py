@@ -175,18 +175,18 @@ def test_a_batch_that_cannot_be_stored_costs_only_the_file_at_fault(
     bad = importing.sha256_of(files[3].read_bytes())
     add_many, add_new = archive.store.add_many, archive.store.add_new
 
-    def failing_add_many(batch, tags=(), *, store_originals):
+    def failing_add_many(batch, tags=(), *, store_originals, copies=None):
         def place_then_fail(created):
             store_originals(created)  # the batch's files are in place when it fails
             if any(batch[n].sha256 == bad for n in created):
                 raise OSError(errno.EIO, "Input/output error")
 
-        return add_many(batch, tags, store_originals=place_then_fail)
+        return add_many(batch, tags, store_originals=place_then_fail, copies=copies)
 
-    def failing_add_new(new, tags=(), *, store_original):
+    def failing_add_new(new, tags=(), *, store_original, copies=None):
         if new.sha256 == bad:
             raise OSError(errno.EIO, "Input/output error")
-        return add_new(new, tags, store_original=store_original)
+        return add_new(new, tags, store_original=store_original, copies=copies)
 
     monkeypatch.setattr(archive.store, "add_many", failing_add_many)
     monkeypatch.setattr(archive.store, "add_new", failing_add_new)

@@ -89,3 +89,15 @@ def test_an_archive_from_a_newer_version_is_refused_with_a_message(old_archive):
     db.close()
     with pytest.raises(ArchiveError, match="newer version of Clippings"):
         Archive.open(old_archive)
+
+
+def test_clippings_made_before_copies_get_their_marks_after_the_upgrade(old_archive):
+    from clippings.services import copies
+
+    with Archive.open(old_archive) as archive:
+        # Schema 8: the clippings already there have no marks yet; they are marked a
+        # batch at a time, and then none is left.
+        assert archive.store.unmarked_clippings(10)
+        assert copies.mark_old_clippings(archive) == 3
+        assert copies.mark_old_clippings(archive) == 0
+        assert archive.store.unmarked_clippings(10) == []

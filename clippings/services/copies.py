@@ -1,0 +1,102 @@
+"""The same piece in another format: how an import recognises it, and its files.
+
+A web page and its print-to-PDF, or a .docx of it, are one piece: the second file
+imported becomes a copy of the first's clipping (``duplicate``, with the reason),
+its bytes kept as another original of that clipping (``Clipping.copies``). The
+texts are compared by ``clippings.analysis.copies``; the candidates are found by the
+marks stored with every clipping, inside the import's write transaction
+(``ClippingStore.add_many``). Clippings older than the marks are marked a batch at a
+time (``mark_old_clippings``).
+"""
+
+from __future__ import annotations
+
+from clippings.analysis import copies as analysis
+from clippings.model import ClippingCopy, NotFoundError
+from clippings.services.archive import Archive
+from clippings.storage import NewClipping
+from clippings.storage.copies import StoredPiece
+
+#: How a format is named to the user ("the same article as clipping 12 (web page)").
+FORMAT_WORDS = {
+    "html": "web page",
+    "mhtml": "web archive",
+    "pdf": "PDF",
+    "docx": "Word document",
+    "odt": "OpenDocument text",
+    "rtf": "RTF document",
+    "epub": "e-book",
+    "email": "e-mail",
+    "text": "text file",
+    "image": "picture",
+}
+
+#: Older clippings marked per call of ``mark_old_clippings`` (one transaction).
+MARK_BATCH = 300
+
+
+def format_words(format_name: str) -> str:
+    """A format in the user's words."""
+    return FORMAT_WORDS.get(format_name, format_name.upper() or "file")
+
+
+class SamePieceCheck:
+    """The ``CopyCheck`` of an import: compares a new clipping's text with a stored
+    one's (``analysis.copies.same_piece``)."""
+
+    limit = analysis.MAX_CANDIDATES
+
+    def __init__(self) -> None:
+        # The new text's shingles, computed once for all its candidates (which are
+        # compared one after the other).
+        self._last: tuple[NewClipping, analysis.Piece] | None = None
+
+    def floor(self, mark_count: int) -> int:
+        return analysis.candidate_floor(mark_count)
+
+    def reason(self, new: NewClipping, stored: StoredPiece) -> str | None:
+        if not analysis.worth_comparing(len(new.marks), stored.mark_count, stored.shared_marks):
+            return None
+        if self._last is not None and self._last[0] is new:
+            piece = self._last[1]
+        else:
+            ex = new.extracted
+            piece = analysis.Piece.of(ex.text, ex.title or "", ex.url, ex.outlet)
+            self._last = (new, piece)
+        other = analysis.Piece.of(stored.text, stored.title, stored.url, stored.outlet)
+        if not analysis.same_piece(piece, other):
+            return None
+        return f"the same article as clipping {stored.id} ({format_words(stored.format)})"
+
+
+def marks_of(text: str, whole_file: bool) -> tuple[int, ...]:
+    """The marks a new clipping is stored and looked up under (none for an article of
+    a file of several: a copy is a whole file)."""
+    return analysis.marks(text) if whole_file else ()
+
+
+def mark_old_clippings(archive: Archive, limit: int = MARK_BATCH) -> int:
+    """Mark up to ``limit`` clippings imported before the archive had marks (newest
+    first: the likeliest to be imported again in another format); returns how many
+    were marked (0 once all are)."""
+    if archive.read_only:
+        return 0
+    due = archive.store.unmarked_clippings(limit)
+    if not due:
+        return 0
+    marked = [(clipping_id, analysis.marks(text)) for clipping_id, text in due]
+    below = min(i for i, _ in due) if len(due) >= limit else 1
+    archive.store.store_marks(marked, below)
+    return len(due)
+
+
+def copy_original(archive: Archive, clipping_id: int, copy: ClippingCopy | str) -> bytes:
+    """The bytes of one of a clipping's copies.
+
+    Raises:
+        NotFoundError: the clipping has no such copy.
+    """
+    sha = copy if isinstance(copy, str) else copy.sha256
+    if not archive.store.copy_sha(clipping_id, sha):
+        raise NotFoundError(f"clipping {clipping_id} has no such copy")
+    return archive.originals.read(sha)

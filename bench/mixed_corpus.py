@@ -49,8 +49,8 @@ SAME_EVENTS = (
     ("686bb170", "f344ca5f"),  # water vapour found above Europa
     ("a078b365", "bd673bd7"),  # "feather duvet lung"
     ("aade2ec8", "e100c961"),  # Stadia's launch falls short of 4K
-    ("3f65af7b", "c13b9c0e"),
-    ("1f765c48", "87bf6057"),  # Prince Andrew's BBC interview (two comments on it)  # South Dakota's "Meth. We're on it." campaign
+    ("3f65af7b", "c13b9c0e"),  # South Dakota's "Meth. We're on it." campaign
+    ("1f765c48", "87bf6057"),  # Prince Andrew's BBC interview (two comments on it)
     ("dailystar.co.uk1", "reuters.com4"),  # a Scottish nurse diagnosed with Ebola
     ("reuters.com3", "telegraph.co.uk1"),  # AirAsia wreckage found in the Java Sea
     ("reuters.com2", "theglobeandmail.com1"),  # the search for AirAsia flight 8501
@@ -150,9 +150,7 @@ def measures(
     for i in distractors:
         # Pages of the same event (``SAME_EVENTS``) and copies are right beside it.
         results = [
-            (o, r)
-            for o, r in rankings.get(i, [])
-            if r != "duplicate" and event.get(o) != event[i]
+            (o, r) for o, r in rankings.get(i, []) if r != "duplicate" and event.get(o) != event[i]
         ]
         same.append(any(r == "same story" for _o, r in results))
         shown.append(len(results))
@@ -236,6 +234,9 @@ def report(title: str, values: dict[str, float]) -> None:
             sign, target = goal
             met = value <= target if sign == "<=" else value >= target
             mark = f"   (goal {sign} {target:g}: {'met' if met else 'NOT met'})"
-        shown = f"{value:.0f}" if name in ("distractors", "stories merging distractors",
-                                           "ECB+ stories") else f"{value:.3f}"
+        shown = (
+            f"{value:.0f}"
+            if name in ("distractors", "stories merging distractors", "ECB+ stories")
+            else f"{value:.3f}"
+        )
         print(f"  {name:<30}{shown:>8}{mark}")

@@ -38,7 +38,6 @@ from clippings.analysis import related as scoring  # noqa: E402
 from clippings.analysis.features import features  # noqa: E402
 from clippings.model import published_utc  # noqa: E402
 
-
 FINAL: dict[tuple[int, int], tuple[float, str]] = {}
 
 
@@ -55,7 +54,9 @@ class _Counts:
         return np.fromiter((max(1, self._df[t]) for t in terms), dtype=np.float64)
 
 
-def load(corpus: Path, work: Path, half: mixed_corpus.Half) -> tuple[list[dict[str, object]], dict[int, mixed_corpus.Doc]]:
+def load(
+    corpus: Path, work: Path, half: mixed_corpus.Half
+) -> tuple[list[dict[str, object]], dict[int, mixed_corpus.Doc]]:
     """The half's clippings (id, title, text, language, day) and their documents,
     imported into ``work/<half>`` the first time."""
     from clippings.services import Archive, import_paths
@@ -93,7 +94,9 @@ def load(corpus: Path, work: Path, half: mixed_corpus.Half) -> tuple[list[dict[s
     return rows, {int(r["id"]): by_path[str(r["path"])] for r in rows}
 
 
-def score(rows: list[dict[str, object]]) -> tuple[mixed_corpus.Rankings, list[list[int]], scoring.Scoring, dict[int, list[int]]]:
+def score(
+    rows: list[dict[str, object]],
+) -> tuple[mixed_corpus.Rankings, list[list[int]], scoring.Scoring, dict[int, list[int]]]:
     profiles = {}
     for r in rows:
         found = features(str(r["text"]), str(r["title"]), r["language"])  # type: ignore[arg-type]
@@ -141,10 +144,16 @@ def main() -> None:
                     final = FINAL.get((i, o), (float("nan"), "-"))
                     fields["final"] = final[0]
                     fields["old"] = 0
-                    fields["label"] = {"-": 0, "related": 1, "same story": 2, "duplicate": 3}[final[1]]
+                    fields["label"] = {"-": 0, "related": 1, "same story": 2, "duplicate": 3}[
+                        final[1]
+                    ]
                     if names is None:
                         names = list(fields)
-                        out.write("query\tother\tsame_event\tsame_topic\tdistractor\t" + "\t".join(names) + "\n")
+                        out.write(
+                            "query\tother\tsame_event\tsame_topic\tdistractor\t"
+                            + "\t".join(names)
+                            + "\n"
+                        )
                     a, b = doc_of[i], doc_of[o]
                     out.write(
                         f"{i}\t{o}\t{int(a.event == b.event)}\t{int(a.topic == b.topic)}\t"

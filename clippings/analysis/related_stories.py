@@ -121,30 +121,42 @@ def stories(links: Mapping[int, Sequence[Link]], threshold: float | None = None)
     if threshold is None:
         threshold = STORY_THRESHOLD
     said = {i: {o: (s, d) for o, s, d in found} for i, found in links.items()}
-    adjacent: dict[int, set[int]] = {i: set() for i in links}
+    # Copies first: a clipping and its duplicates are one unit (its representative),
+    # whose links are those of any of them.
+    texts = _Groups()
     for clipping_id, found in said.items():
-        for other, (score, duplicate) in found.items():
-            if other not in links:
+        texts.find(clipping_id)
+        for other, (_score, duplicate) in found.items():
+            back = said.get(other, {}).get(clipping_id)
+            if other in links and (duplicate or (back is not None and back[1])):
+                texts.union(clipping_id, other)
+    unit = {i: texts.find(i) for i in links}
+    adjacent: dict[int, set[int]] = {u: set() for u in unit.values()}
+    for clipping_id, found in said.items():
+        for other, (score, _duplicate) in found.items():
+            if other not in links or unit[other] == unit[clipping_id]:
                 continue
             back = said[other].get(clipping_id)
-            if (
-                duplicate
-                or (back is not None and back[1])
-                or (back is not None and score >= threshold and back[0] >= threshold)
-            ):
-                adjacent[clipping_id].add(other)
-                adjacent[other].add(clipping_id)
+            if back is not None and score >= threshold and back[0] >= threshold:
+                adjacent[unit[clipping_id]].add(unit[other])
+                adjacent[unit[other]].add(unit[clipping_id])
     groups = _Groups()
-    for clipping_id, near in adjacent.items():
-        groups.find(clipping_id)
+    for representative, near in adjacent.items():
+        groups.find(representative)
         for other in near:
-            groups.union(clipping_id, other)
+            groups.union(representative, other)
     members: dict[int, list[int]] = {}
-    for clipping_id in links:
-        members.setdefault(groups.find(clipping_id), []).append(clipping_id)
-    found_groups = [
-        sorted(story) for ids in members.values() for story in _cores(set(ids), adjacent)
-    ]
+    for representative in adjacent:
+        members.setdefault(groups.find(representative), []).append(representative)
+    copies_of: dict[int, list[int]] = {}
+    for clipping_id, representative in unit.items():
+        copies_of.setdefault(representative, []).append(clipping_id)
+    found_groups = []
+    for ids in members.values():
+        for story in _cores(set(ids), adjacent) if len(ids) > 1 else [set(ids)]:
+            expanded = sorted(c for representative in story for c in copies_of[representative])
+            if len(expanded) > 1:
+                found_groups.append(expanded)
     found_groups.sort(key=lambda ids: (-len(ids), ids[0]))
     return found_groups
 

@@ -75,14 +75,14 @@ HARBOUR = (
 
 def test_features_keep_distinctive_terms_title_and_names():
     found = features(HARBOUR, "Northport harbour reopens", "en")
-    assert found.terms["northport"] == 3  # twice in the text, once in the title
+    assert found.terms["@northport"] == 3  # twice in the text, once in the title
     assert "the" not in found.terms and "said" not in found.terms
     assert "boat" in found.terms  # plurals folded
     assert "2.5" in found.terms  # numbers are event-specific
-    assert {"northport", "harbour", "reopen"} <= found.title
-    assert {"northport", "anna", "berg"} <= found.names
-    assert "fishing" not in found.names  # a capital that only starts a sentence
-    assert "=northport harbour authority" in found.terms  # a multi-word name
+    assert {"@northport", "@harbour", "reopen"} <= found.title
+    assert {"@northport", "@anna", "@berg"} <= found.names
+    assert "@fishing" not in found.names  # a capital that only starts a sentence
+    assert "=@northport @harbour @authority" in found.terms  # a multi-word name
     assert found.version == FEATURES_VERSION
     assert found.shingle_count > 0 and found.word_count > 20
 
@@ -96,9 +96,20 @@ def test_features_are_pure_and_survive_storage():
         Features.from_json('{"v": 1}')
 
 
-def test_other_languages_keep_their_words():
-    found = features("Мост закрыт на ремонт. Мост откроют в мае.", "Мост", "ru")
-    assert found.terms["мост"] == 3
+def test_other_languages_are_read_in_their_own_words():
+    found = features(
+        "Die Feuerwehr meldete 1.200 Verletzte. Die Verletzten wurden versorgt. "
+        "Feuerwehrchef Hans Weber sagte, das Werk in Ludwigshafen sei sicher.",
+        "Brand im Werk",
+        "de",
+    )
+    assert "die" not in found.terms  # German stop words
+    assert found.terms["verletzt"] == 2  # Snowball stems: "Verletzte", "Verletzten"
+    assert "1200" in found.terms  # numbers written the same in every language
+    assert {"@hans", "@weber"} <= found.names  # a run of capitals: a name
+    assert "@feuerwehr" not in found.names  # a German noun alone is no name
+    russian = features("Мост закрыт на ремонт. Мост откроют в мае.", "Мост", "ru")
+    assert sum(n for t, n in russian.terms.items() if t.lstrip("@").startswith("мост")) == 3
 
 
 def test_minhash_estimates_the_share_of_text_in_common():
@@ -203,10 +214,13 @@ def test_a_newcomer_enters_a_list_where_it_beats_the_worst():
         scoring.Edge(other, score, 0.0, "related", None, False)
         for other, score in ((1, 0.6), (2, 0.3), (3, 0.2))
     ]
-    entered = scoring.admit(kept, 9, 0.4, 0.0, None, limit=3)
+    entered = scoring.admit(kept, 9, "related", 0.4, 0.0, limit=3)
     assert [e.other for e in sorted(entered, key=lambda e: -e.score)] == [1, 9, 2]
-    assert scoring.admit(entered, 10, 0.1, 0.0, None, limit=3) == entered
-    copy = scoring.admit(entered, 11, 0.3, 0.95, 0.9, limit=3)
+    assert scoring.admit(entered, 10, "related", 0.1, 0.0, limit=3) == entered
+    assert scoring.admit(entered, 9, None, 0.0, 0.0, limit=3) == [
+        e for e in entered if e.other != 9
+    ]  # a newcomer no longer related leaves the list
+    copy = scoring.admit(entered, 11, "duplicate", 0.3, 0.95, limit=3)
     assert next(e for e in copy if e.other == 11).relation == "duplicate"
     assert next(e for e in copy if e.other == 11).story
 
@@ -232,4 +246,6 @@ def test_same_story_labels_keep_two_similar_events_apart(corpus):
         above.append(sum(i in mine for i in ranked[:other]) / len(mine))
     assert sum(precision) / len(precision) >= 0.95
     assert sum(cover) / len(cover) >= 0.45  # a small index without dates: fewer labels
-    assert sum(above) / len(above) >= 0.85
+    # Pieces under the related floor are no longer listed at all (nothing rather than
+    # noise), which costs a little here: an undated index of two like events.
+    assert sum(above) / len(above) >= 0.78

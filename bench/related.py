@@ -47,6 +47,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 from clippings.model import Extracted, published_utc  # noqa: E402
 from clippings.services import Archive, import_paths  # noqa: E402
@@ -202,6 +203,42 @@ def bench_quality(corpus: Path, work: Path) -> None:
         )
 
 
+def bench_mixed(corpus: Path, work: Path, halves: Sequence[str]) -> None:
+    """The mixed archive (``bench/mixed_corpus.py``): ECB+ beside every other page of the
+    corpus, each half imported into an archive of its own through the real import path,
+    measured through the archive's own ``related`` and ``stories``. The thresholds were
+    chosen on the calibration half (``bench/related_calibrate.py``); the report half's
+    numbers are the ones to quote."""
+    import mixed_corpus
+
+    everything = mixed_corpus.docs(corpus, work / "staging")
+    for half in halves:
+        mine = [d for d in everything if d.half == half]
+        with Archive.open(work / f"mixed-{half}") as archive:
+            started = time.perf_counter()
+            report = import_paths(archive, [d.path for d in mine])
+            elapsed = time.perf_counter() - started
+            doc_of: dict[int, mixed_corpus.Doc] = {}
+            for doc, result in zip(mine, report.results, strict=True):
+                if result.id is not None and result.id not in doc_of:
+                    doc_of[result.id] = doc
+            started = time.perf_counter()
+            rankings = {
+                i: [
+                    (r.clipping.id, r.relation)
+                    for r in related_service.related(archive, i, limit=50)
+                ]
+                for i in doc_of
+            }
+            groups = [[c.id for c in s.clippings] for s in related_service.stories(archive)]
+            print(
+                f"\nmixed archive, {half} half: {len(doc_of)} clippings imported in "
+                f"{elapsed:.0f} s, related and stories for all in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
+            mixed_corpus.report(f"{half} half", mixed_corpus.measures(rankings, groups, doc_of))
+
+
 def bench_speed(corpus: Path, work: Path, count: int, queries: int) -> None:
     paragraphs: list[list[str]] = []
     for path in sorted((corpus / "ecbplus" / "text").glob("*/*.txt")):
@@ -297,10 +334,20 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-mixed", action="store_true")
+    parser.add_argument(
+        "--halves", default="report", help="mixed-archive halves: report, calibrate or both"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         if not args.skip_quality:
             bench_quality(args.corpus, Path(work))
+        if not args.skip_mixed:
+            halves = ("calibrate", "report") if args.halves == "both" else (args.halves,)
+            bench_mixed(args.corpus, Path(work), halves)
+            import align_quality
+
+            align_quality.print_results(align_quality.measure(args.corpus))
         if not args.skip_speed:
             bench_speed(args.corpus, Path(work), args.clippings, args.queries)
 

@@ -70,10 +70,18 @@ class RelatedPanel(QWidget):
             item = QListWidgetItem(item_text(related), self.list)
             item.setData(IdRole, related.clipping.id)
             item.setToolTip(f"{related.relation}, score {related.score:.2f}")
+        self.title.setToolTip("")
         if clipping_id is None:
             self.title.setText("<b>Related</b>")
         elif not found:
-            self.title.setText("<b>Related</b> <span style='color: gray'>— nothing found</span>")
+            self.title.setText(
+                "<b>Related</b> <span style='color: gray'>— none alike enough</span>"
+            )
+            self.title.setToolTip(
+                "No clipping shares enough with this one to be shown: related pieces "
+                "must be alike beyond what pieces on different subjects are, and "
+                "another report of the same story must share names or numbers."
+            )
         else:
             self.title.setText(f"<b>Related</b> ({len(found)})")
         self.compare_button.setEnabled(False)

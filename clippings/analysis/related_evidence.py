@@ -54,10 +54,6 @@ RELATED_MIN = 0.08
 CROSS_MIN_SHARED = 3
 #: Same story: the final score of the ranking, at least (stories use it too).
 STORY_THRESHOLD = 0.2
-GROUP_UNDATED = True
-ANCHOR_MARGIN = 0.15
-ANCHOR_FLOOR = 0.75
-ANCHOR_SHARE = 0.5
 #: Same story when one of the two is undated: this much more on the threshold.
 UNDATED_EXTRA = 0.03
 #: Same story within the clipping's event group: this share of the threshold.
@@ -136,7 +132,6 @@ def label(
     threshold: float | None = None,
     *,
     grouped: bool = False,
-    best: float = 0.0,
 ) -> Relation | None:
     """The relation two clippings earn (None: not related), from what they share and
     the ranking's final ``score``; ``threshold`` replaces ``STORY_THRESHOLD`` (a stricter
@@ -146,14 +141,10 @@ def label(
     if evidence.shared >= DUPLICATE_SHARED:
         return "duplicate"
     story = STORY_THRESHOLD if threshold is None else threshold
-    relaxed = story
-    if grouped and (evidence.days is not None or GROUP_UNDATED):
-        relaxed = min(relaxed, story * GROUPED_SHARE)
-    if best >= story + ANCHOR_MARGIN:
-        relaxed = min(relaxed, max(story * ANCHOR_FLOOR, ANCHOR_SHARE * best))
+    if grouped:
+        story *= GROUPED_SHARE
     if evidence.days is None:
-        relaxed += UNDATED_EXTRA
-    story = relaxed
+        story += UNDATED_EXTRA
     if evidence.cross:
         if evidence.specific < CROSS_MIN_SHARED or evidence.cosine < RELATED_MIN:
             return None

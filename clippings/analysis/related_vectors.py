@@ -595,10 +595,9 @@ class Scoring:
         # and numbers, which are also its score.
         ranked = heapq.nlargest(LABEL_CANDIDATES * limit, final.items(), key=lambda kv: kv[1])
         results: list[RelatedResult] = []
-        best = ranked[0][1] if ranked else 0.0
         for other, score in ranked:
             evidence = self.evidence(clipping_id, other)
-            relation = label(evidence, score, story_threshold, grouped=other in group, best=best)
+            relation = label(evidence, score, story_threshold, grouped=other in group)
             if relation is None:
                 continue
             if relation == "duplicate":

@@ -1,11 +1,11 @@
-"""Related pieces and stories unchanged on a fixed archive by the stored redesign.
+"""Related pieces and stories on a fixed archive unchanged by work not meant to change them.
 
-``tests/data/related_expected.json`` holds what the in-memory implementation (before
-issue 9) gave on the ECB+ texts of topics 1-7 (``tests/data/make_related_expected.py``).
-The stored implementation must give the same stories, and for each clipping nearly the
-same first five with the same labels; the best piece is the same for nearly every
-clipping and otherwise among the other's first three (scores drift a little: candidates
-now come from each clipping's 100 heaviest terms, not all of its terms).
+``tests/data/related_expected.json`` holds what the scoring gave on the ECB+ texts of
+topics 1-7 when it was last changed on purpose (``tests/data/make_related_expected.py``,
+which imports them the way this test does). A change to storage, caching or the order
+of work must give the same stories, and for each clipping nearly the same first five
+with the same labels; the best piece is the same for nearly every clipping and
+otherwise among the other's first three.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ import json
 
 import pytest
 
-from clippings.services import import_paths
 from clippings.services import related as related_service
 from tests.conftest import DATA
-from tests.data.make_related_expected import LIMIT, fixed_paths
+from tests.data.make_related_expected import LIMIT, fixed_paths, import_fixed
 
 EXPECTED = DATA / "related_expected.json"
 #: How far a score may drift from the reference.
@@ -27,22 +26,11 @@ SCORE_DRIFT = 0.03
 @pytest.fixture(scope="module")
 def fixed(tmp_path_factory, corpus):
     from clippings.services import Archive
-    from clippings.services.extraction import ExtractionPool
 
     paths = fixed_paths(corpus)
-    with (
-        Archive.open(tmp_path_factory.mktemp("fixed") / "archive") as archive,
-        ExtractionPool(workers=1) as pool,
-    ):
-        # One file at a time: clipping ids in the files' order, as when the expected
-        # results were captured (a pool stores files in the order they are read, and
-        # the order in which clippings are analysed decides a few close story links).
-        names: dict[int, str] = {}
-        for doc, path in paths:
-            result = import_paths(archive, [path], pool=pool).results[0]
-            if result.id is not None and result.id not in names:
-                names[result.id] = doc
-        related_service.sync(archive)
+    with Archive.open(tmp_path_factory.mktemp("fixed") / "archive") as archive:
+        # The same way as the reference was made: one file at a time, in order.
+        names = import_fixed(archive, paths)
         found = {
             names[i]: [
                 (names[r.clipping.id], r.relation, r.score)

@@ -1,7 +1,8 @@
 """How ``related_expected.json`` was made: the related pieces and stories of a fixed
 archive (the ECB+ texts of topics 1-7 of ``../shared/corpus``, imported in the order
-of its ``index.tsv``), as the scoring of issue 11 gives them (regenerated when the scoring changes on purpose).
-``tests/services/test_related_expected.py`` checks that later versions still agree.
+of its ``index.tsv``, one file at a time), as the scoring of issue 11 gives them; it is
+made again only when the scoring is changed on purpose.
+``tests/services/test_related_expected.py`` checks that other work leaves them alone.
 
     .venv/bin/python tests/data/make_related_expected.py tests/data/related_expected.json
 """

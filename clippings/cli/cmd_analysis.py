@@ -24,7 +24,7 @@ def _analyse_queued(archive: Archive) -> bool:
 
     bar = _ProgressBar("Analysing clippings for related pieces")
     try:
-        related.sync(archive, report=bar)
+        related.compute_missing_features(archive, report=bar)
     except KeyboardInterrupt:
         return False
     finally:

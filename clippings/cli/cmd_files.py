@@ -54,7 +54,7 @@ def _after_import(archive: Archive) -> None:
 
     bar = _ProgressBar("Finding related pieces")
     try:
-        related.sync(archive, report=bar)
+        related.compute_missing_features(archive, report=bar)
         archive.tidy_index(report=bar)
     except KeyboardInterrupt:
         bar.finish()

@@ -11,8 +11,10 @@ time (``mark_old_clippings``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from clippings.analysis import copies as analysis
-from clippings.model import ClippingCopy, NotFoundError
+from clippings.model import ClippingCopy, NotFoundError, Progress
 from clippings.services.archive import Archive
 from clippings.storage import NewClipping
 from clippings.storage.copies import StoredPiece
@@ -88,6 +90,34 @@ def mark_old_clippings(archive: Archive, limit: int = MARK_BATCH) -> int:
     below = min(i for i, _ in due) if len(due) >= limit else 1
     archive.store.store_marks(marked, below)
     return len(due)
+
+
+def mark_all_old_clippings(
+    archive: Archive,
+    *,
+    report: Callable[[Progress], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+    batch: int = MARK_BATCH,
+) -> int:
+    """Mark every clipping imported before the archive had marks, ``batch`` per
+    transaction (a cancel or a crash keeps the batches done; the next call goes on):
+    part of the upkeep after an upgrade, in the window's background job and after a
+    command-line import. Returns how many were marked."""
+    if archive.read_only:
+        return 0
+    total = archive.store.unmarked_count()
+    done = 0
+    message = "Marking older clippings so that their copies are recognised"
+    if report and total:
+        report(Progress(0, total, message))
+    while total and not (cancel and cancel()):
+        count = mark_old_clippings(archive, batch)
+        if not count:
+            break
+        done += count
+        if report:
+            report(Progress(min(done, total), total, message))
+    return done
 
 
 def copy_original(archive: Archive, clipping_id: int, copy: ClippingCopy | str) -> bytes:

@@ -89,6 +89,7 @@ __all__ = [
     "remember_many",
     "stories",
     "sync",
+    "upkeep_due",
 ]
 
 
@@ -427,13 +428,29 @@ def sync(
     return done
 
 
+def upkeep_due(archive: Archive) -> bool:
+    """Whether ``compute_missing_features`` has work: clippings queued for analysis, or
+    older clippings to mark for their copies (an archive from an older version)."""
+    if archive.read_only:
+        return False
+    archive.store.ensure_features_version(FEATURES_VERSION)
+    return bool(archive.store.analysis_due_count() or archive.store.unmarked_count())
+
+
 def compute_missing_features(
     archive: Archive,
     *,
     report: Callable[[Progress], None] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> int:
-    """The window's background job: ``sync``."""
+    """The window's background upkeep: older clippings marked for their copies in other
+    formats (``copies.mark_all_old_clippings``), then ``sync``. Returns how many
+    clippings were analysed."""
+    from clippings.services.copies import mark_all_old_clippings
+
+    mark_all_old_clippings(archive, report=report, cancel=cancel)
+    if cancel and cancel():
+        return 0
     return sync(archive, report=report, cancel=cancel)
 
 

@@ -247,6 +247,20 @@ class CopyStore:
             ).all()
         return [(int(r.id), str(r.text)) for r in rows]
 
+    def unmarked_count(self) -> int:
+        """How many clippings may still lack marks (those ``unmarked_clippings`` gives)."""
+        with self._reading() as conn:
+            below = _marks_below(conn)
+            if below <= 1:
+                return 0
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(clippings)
+                    .where(clippings.c.id < below, clippings.c.part.is_(None))
+                ).scalar_one()
+            )
+
     def store_marks(self, marked: Sequence[tuple[int, Sequence[int]]], below: int) -> None:
         """Store the marks of older clippings; ids from ``below`` on are now marked."""
         with self._writing() as conn:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from clippings.model import CheckProblem, ClippingsError
 from clippings.services.ocr import installed_languages
-from clippings.services.related import compute_missing_features, missing_features
+from clippings.services.related import compute_missing_features, upkeep_due
 from clippings.ui.check_report import show_check_result
 from clippings.ui.jobs import Job
 from clippings.ui.preferences import SWITCH_LINK, PreferencesDialog, engine_hint, engine_name
@@ -96,9 +96,10 @@ class ArchiveActions(QObject):
 
     def analyse_in_background(self) -> Job | None:
         """Compute the features related pieces need for clippings that have none yet
-        (an archive from an older version): a background job with progress."""
+        (new ones, or all of an archive from an older version) and mark older clippings
+        for their copies: a background job with progress."""
         w = self.window
-        if not w.analysing or w.archive.read_only or not missing_features(w.archive):
+        if not w.analysing or w.archive.read_only or not upkeep_due(w.archive):
             return None  # a read-only archive cannot store them
         job = Job("Analysing clippings", compute_missing_features, w.archive)
         job.resumable = True

@@ -198,6 +198,38 @@ def test_clippings_older_than_the_marks_are_found_once_marked(archive, page_file
     assert printed.outcome == "duplicate" and printed.id == page.id
 
 
+def _forget_marks(archive, below: int) -> None:
+    """As in an archive made before schema 8: clippings below ``below`` have no marks."""
+    from sqlalchemy import delete, insert
+
+    from clippings.storage.schema import archive_meta, copy_marks
+
+    with archive.store._writing() as conn:
+        conn.execute(delete(copy_marks))
+        conn.execute(insert(archive_meta).values(key="copy_marks_below", value=str(below)))
+
+
+def test_the_upkeep_marks_every_older_clipping_with_progress_and_stops_on_cancel(
+    archive, page_files, corpus
+):
+    page = one(import_paths(archive, [page_files["html"]]))
+    others = import_paths(archive, sorted((corpus / "ecbplus" / "text" / "2").glob("*.txt"))[:4])
+    last = max(r.id for r in others.results if r.id is not None)
+    _forget_marks(archive, last + 1)
+    assert archive.store.unmarked_count() == 5
+    # Cancelled at once: nothing done, nothing lost; the next run goes on.
+    assert copies.mark_all_old_clippings(archive, cancel=lambda: True, batch=2) == 0
+    seen = []
+    assert copies.mark_all_old_clippings(archive, report=seen.append, batch=2) == 5
+    assert [p.done for p in seen] == [0, 2, 4, 5]  # a batch of two at a time
+    assert seen[-1].total == 5
+    assert "Marking older clippings" in seen[-1].message
+    assert archive.store.unmarked_count() == 0
+    assert copies.mark_all_old_clippings(archive) == 0
+    printed = one(import_paths(archive, [page_files["pdf"]]))
+    assert printed.outcome == "duplicate" and printed.id == page.id
+
+
 def test_a_bundle_keeps_the_copies(archive, page_files, tmp_path):
     from clippings.services import Archive
     from clippings.services.exporting import export, gather

@@ -109,3 +109,27 @@ def test_an_archive_without_features_is_analysed_in_the_background(
     qtbot.waitUntil(lambda: not missing_features(archive), timeout=30_000)
     window.select_clipping(window.model.id_at(0))
     qtbot.waitUntil(lambda: window.related.list.count() > 0, timeout=10_000)
+
+
+def test_an_archive_from_before_copies_is_marked_in_the_background(
+    qtbot, make_window, tmp_path, corpus
+):
+    from sqlalchemy import delete, insert
+
+    from clippings.services import Archive
+    from clippings.services.related import upkeep_due
+    from clippings.storage.schema import archive_meta, copy_marks
+
+    page = corpus / "readability" / "test-pages" / "nytimes-1" / "source.html"
+    archive = Archive.open(tmp_path / "old")
+    [first] = import_paths(archive, [page]).results
+    # As after the upgrade to schema 8: the clipping has no marks yet.
+    with archive.store._writing() as conn:
+        conn.execute(delete(copy_marks))
+        conn.execute(
+            insert(archive_meta).values(key="copy_marks_below", value=str(first.id + 1))
+        )
+    assert archive.store.unmarked_count() == 1 and upkeep_due(archive)
+    make_window(archive)
+    qtbot.waitUntil(lambda: not upkeep_due(archive), timeout=30_000)
+    assert archive.store.unmarked_count() == 0

@@ -126,9 +126,7 @@ def test_an_archive_from_before_copies_is_marked_in_the_background(
     # As after the upgrade to schema 8: the clipping has no marks yet.
     with archive.store._writing() as conn:
         conn.execute(delete(copy_marks))
-        conn.execute(
-            insert(archive_meta).values(key="copy_marks_below", value=str(first.id + 1))
-        )
+        conn.execute(insert(archive_meta).values(key="copy_marks_below", value=str(first.id + 1)))
     assert archive.store.unmarked_count() == 1 and upkeep_due(archive)
     make_window(archive)
     qtbot.waitUntil(lambda: not upkeep_due(archive), timeout=30_000)

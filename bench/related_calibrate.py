@@ -119,7 +119,15 @@ def score(
         rankings[i] = [(o, rel) for o, rel, _s, _sh in found.related]
         FINAL.update({(i, o): (sc, rel) for o, rel, sc, _sh in found.related})
         links[i] = found.closest
-    return rankings, scoring.stories(links), batch, candidates
+    groups = scoring.stories(links)
+    # As ``services.related.related``: a piece of the clipping's story is same story.
+    story = {i: n for n, group in enumerate(groups) for i in group}
+    for i, ranking in rankings.items():
+        rankings[i] = [
+            (o, "same story" if r == "related" and i in story and story.get(o) == story[i] else r)
+            for o, r in ranking
+        ]
+    return rankings, groups, batch, candidates
 
 
 def main() -> None:

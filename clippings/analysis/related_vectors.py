@@ -106,8 +106,11 @@ def pick_candidates(
 
 
 #: A unit vector packed: its terms (in the order of the dict ``Scoring.vector`` gives),
-#: their weights, and their numbers in the vocabulary of the ``VectorCache``.
-Packed = tuple[npt.NDArray[np.generic], npt.NDArray[np.float64], npt.NDArray[np.intp]]
+#: their weights, their numbers in the vocabulary of the ``VectorCache``, and their
+#: flags (``IS_NAME``...: what ``Scoring.evidence`` counts).
+Packed = tuple[
+    npt.NDArray[np.generic], npt.NDArray[np.float64], npt.NDArray[np.intp], npt.NDArray[np.uint8]
+]
 
 
 class VectorCache:
@@ -228,6 +231,7 @@ class Scoring:
             np.empty(0, dtype=np.int64),
             np.empty(0, dtype=np.float64),
             np.empty(0, dtype=np.intp),
+            np.empty(0, dtype=np.uint8),
         )
         if not len(entry.terms):
             return nothing
@@ -247,14 +251,15 @@ class Scoring:
         if not norm:
             return nothing
         terms = np.asarray(entry.terms)[order]
-        return terms, kept / norm, self._cache.number(terms.tolist())
+        kept_flags = np.asarray(flags)[order].astype(np.uint8)
+        return terms, kept / norm, self._cache.number(terms.tolist()), kept_flags
 
     def vector(self, clipping_id: int) -> dict[Term, float]:
         """The clipping's unit vector of its ``VECTOR_TERMS`` most distinctive terms."""
         found = self._vectors.get(clipping_id)
         if found is not None:
             return found
-        terms, weights, _numbers = self.packed(clipping_id)
+        terms, weights, _numbers, _flags = self.packed(clipping_id)
         vector: dict[Term, float] = dict(zip(terms.tolist(), weights.tolist(), strict=True))
         self._vectors[clipping_id] = vector
         return vector
@@ -306,10 +311,13 @@ class Scoring:
         return np.cumsum(matrix, axis=1)[:, -1]
 
     def _flagged(self, clipping_id: int) -> dict[Term, int]:
+        """The flags of the clipping's vector terms: the evidence is taken from the
+        same ``VECTOR_TERMS`` distinctive terms as the cosine, which a vector handed
+        over (or cached) keeps without its profile's terms."""
         found = self._flag_maps.get(clipping_id)
         if found is None:
-            entry = self._profiles[clipping_id]
-            found = dict(zip(entry.terms, np.asarray(entry.flags).tolist(), strict=True))
+            terms, _weights, _numbers, flags = self.packed(clipping_id)
+            found = dict(zip(terms.tolist(), flags.tolist(), strict=True))
             self._flag_maps[clipping_id] = found
         return found
 
@@ -364,6 +372,7 @@ class Scoring:
             days=None if pa.day is None or pb.day is None else abs(pa.day - pb.day),
             cross=cross,
             words=min(pa.shingle_count, pb.shingle_count),
+            longest=max(pa.shingle_count, pb.shingle_count),
             words_shared=words_shared,
             shared=shared_share(pa, pb),
         )

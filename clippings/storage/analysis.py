@@ -79,6 +79,8 @@ class StoredProfile:
     day: int | None
     #: In which order the clippings were analysed.
     serial: int = 0
+    #: The clipping's language (a code such as "de" or "pt-BR"; None when unknown).
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -282,9 +284,10 @@ class AnalysisStore:
                     shingle_count,
                     serial,
                     published,
+                    language,
                 ) in conn.exec_driver_sql(
                     f"SELECT a.clipping_id, {column}, a.signature, a.shingle_count, a.serial, "
-                    "c.published_utc FROM clipping_analysis AS a "
+                    "c.published_utc, c.language FROM clipping_analysis AS a "
                     "JOIN clippings AS c ON c.id = a.clipping_id "
                     f"WHERE a.clipping_id IN ({marks(len(chunk))}) AND a.counted = 1",
                     tuple(chunk),
@@ -299,6 +302,7 @@ class AnalysisStore:
                         shingle_count=int(shingle_count),
                         day=_day_of_text(published),
                         serial=int(serial),
+                        language=str(language) if language else None,
                     )
         return found
 

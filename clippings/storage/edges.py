@@ -133,6 +133,31 @@ class EdgeStore:
                     links.append((int(other), float(closeness or 0.0), float(shared)))
         return found
 
+    def story_links_of(self, ids: Sequence[int]) -> dict[int, list[tuple[int, float, float]]]:
+        """``story_links`` of these clippings only (those live and analysed)."""
+        found: dict[int, list[tuple[int, float, float]]] = {}
+        with self._reading() as conn:
+            for chunk in chunks(sorted(set(ids))):
+                for clipping_id in conn.execute(
+                    select(clipping_analysis.c.clipping_id).where(
+                        clipping_analysis.c.clipping_id.in_(chunk),
+                        clipping_analysis.c.counted.is_(True),
+                    )
+                ).scalars():
+                    found[int(clipping_id)] = []
+                for clipping_id, other, closeness, shared in conn.execute(
+                    select(
+                        related_edges.c.clipping_id,
+                        related_edges.c.other_id,
+                        related_edges.c.closeness,
+                        related_edges.c.shared,
+                    ).where(related_edges.c.clipping_id.in_(chunk), related_edges.c.story.is_(True))
+                ):
+                    links = found.get(int(clipping_id))
+                    if links is not None:
+                        links.append((int(other), float(closeness or 0.0), float(shared)))
+        return found
+
     def save_edges(
         self,
         lists: Mapping[int, Sequence[EdgeRow]],

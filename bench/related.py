@@ -145,6 +145,7 @@ def bench_quality(corpus: Path, work: Path) -> None:
     with Archive.open(work / "ecbplus") as archive:
         started = time.perf_counter()
         report = import_paths(archive, [root / row["path"] for row in rows])
+        related_service.compute_missing_features(archive)  # as the window does after it
         elapsed = time.perf_counter() - started
         event: dict[int, str] = {}
         topic: dict[int, str] = {}
@@ -154,7 +155,7 @@ def bench_quality(corpus: Path, work: Path) -> None:
                 event[result.id] = row["subtopic"]
                 topic[result.id] = row["topic"]
         print(
-            f"imported {len(report.of('imported'))} ecbplus texts in {elapsed:.1f} s "
+            f"imported and analysed {len(report.of('imported'))} ecbplus texts in {elapsed:.1f} s "
             f"({len(report.of('duplicate'))} identical ones merged)"
         )
         started = time.perf_counter()
@@ -217,6 +218,9 @@ def bench_mixed(corpus: Path, work: Path, halves: Sequence[str]) -> None:
         with Archive.open(work / f"mixed-{half}") as archive:
             started = time.perf_counter()
             report = import_paths(archive, [d.path for d in mine])
+            # As after an import in the window or on the command line: the new
+            # clippings are analysed in the background, together.
+            related_service.compute_missing_features(archive)
             elapsed = time.perf_counter() - started
             doc_of: dict[int, mixed_corpus.Doc] = {}
             for doc, result in zip(mine, report.results, strict=True):
@@ -232,8 +236,8 @@ def bench_mixed(corpus: Path, work: Path, halves: Sequence[str]) -> None:
             }
             groups = [[c.id for c in s.clippings] for s in related_service.stories(archive)]
             print(
-                f"\nmixed archive, {half} half: {len(doc_of)} clippings imported in "
-                f"{elapsed:.0f} s, related and stories for all in "
+                f"\nmixed archive, {half} half: {len(doc_of)} clippings imported and "
+                f"analysed in {elapsed:.0f} s, related and stories for all in "
                 f"{time.perf_counter() - started:.1f} s"
             )
             mixed_corpus.report(f"{half} half", mixed_corpus.measures(rankings, groups, doc_of))

@@ -28,7 +28,7 @@ def main() -> int:
     from clippings.ui.jobs import JobRunner
     from clippings.ui.main_window import MainWindow
     from tools.make_print_pdfs import print_file
-    from tools.screenshots import CORPUS, SIZE, shoot
+    from tools.screenshots import CORPUS, SIZE, shoot, wait_for
 
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
@@ -67,6 +67,7 @@ def main() -> int:
         window.summary_dialog.close()
     window.refresh_all()
     window.table.selectRow(0)
+    wait_for(app, lambda: "looking" not in window.related.title.text())
     shoot(window, out, "11-copies")
     window.close()
     shutil.rmtree(work, ignore_errors=True)

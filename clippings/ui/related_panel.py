@@ -17,6 +17,13 @@ from clippings.model import RelatedClipping, published_to_iso
 
 IdRole = Qt.ItemDataRole.UserRole + 20
 
+#: Shown in place of the list when nothing is alike enough to the clipping.
+NONE_ALIKE = (
+    "No clipping in the archive is alike enough to this one. A related piece must "
+    "share more than pieces on different subjects do; another report of the same "
+    "story must also share names or numbers and be close in time."
+)
+
 RELATION_LABELS = {
     "duplicate": "Copy",
     "same story": "Same story",
@@ -52,6 +59,12 @@ class RelatedPanel(QWidget):
         self.compare_button = QPushButton("Co&mpare", self)
         self.compare_button.setToolTip("Compare the clipping shown with the related one chosen")
         self.compare_button.setEnabled(False)
+        self.empty_note = QLabel(NONE_ALIKE, self)
+        self.empty_note.setObjectName("relatedNoneAlike")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty_note.setStyleSheet("color: gray; padding: 6px;")
+        self.empty_note.hide()
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.compare_button)
@@ -59,6 +72,7 @@ class RelatedPanel(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty_note, 1)
         self.list.itemActivated.connect(self._on_list_item_activated)
         self.list.currentItemChanged.connect(self._on_list_current_item_changed)
         self.compare_button.clicked.connect(self._on_compare_button_clicked)
@@ -71,16 +85,14 @@ class RelatedPanel(QWidget):
             item.setData(IdRole, related.clipping.id)
             item.setToolTip(f"{related.relation}, score {related.score:.2f}")
         self.title.setToolTip("")
+        none_alike = clipping_id is not None and not found
+        self.list.setVisible(not none_alike)
+        self.empty_note.setVisible(none_alike)
         if clipping_id is None:
             self.title.setText("<b>Related</b>")
         elif not found:
             self.title.setText(
                 "<b>Related</b> <span style='color: gray'>— none alike enough</span>"
-            )
-            self.title.setToolTip(
-                "No clipping shares enough with this one to be shown: related pieces "
-                "must be alike beyond what pieces on different subjects are, and "
-                "another report of the same story must share names or numbers."
             )
         else:
             self.title.setText(f"<b>Related</b> ({len(found)})")
@@ -89,6 +101,8 @@ class RelatedPanel(QWidget):
     def show_pending(self, clipping_id: int) -> None:
         self.current = clipping_id
         self.list.clear()
+        self.list.show()
+        self.empty_note.hide()
         self.title.setText("<b>Related</b> <span style='color: gray'>— looking…</span>")
         self.compare_button.setEnabled(False)
 

@@ -34,6 +34,23 @@ def panel_id_role():
     return IdRole
 
 
+def test_a_clipping_with_nothing_alike_says_so_instead_of_listing_noise(qtbot, oscars, corpus):
+    window, ids = oscars
+    page = corpus / "readability" / "test-pages" / "theverge" / "source.html"
+    [verge] = import_paths(window.archive, [page]).results
+    window.refresh_all()
+    window.select_clipping(verge.id)
+    panel = window.related
+    qtbot.waitUntil(lambda: panel.empty_note.isVisible(), timeout=10_000)
+    assert panel.list.count() == 0 and not panel.list.isVisible()
+    assert "none alike enough" in panel.title.text()
+    assert "No clipping in the archive is alike enough" in panel.empty_note.text()
+    # Back on a report of the Oscars: the list again.
+    window.select_clipping(ids[0])
+    qtbot.waitUntil(lambda: panel.list.count() > 0, timeout=10_000)
+    assert panel.list.isVisible() and not panel.empty_note.isVisible()
+
+
 def test_opening_a_comparison_from_the_related_panel(qtbot, oscars):
     window, ids = oscars
     window.select_clipping(ids[0])

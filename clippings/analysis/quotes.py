@@ -300,7 +300,20 @@ def _same_speaker(a: str | None, b: str | None) -> bool:
     return not a or not b or speaker_key(a) == speaker_key(b)
 
 
-def compare_quotes(a: list[Quote], b: list[Quote]) -> dict[str, list[Quote]]:
+def _stands_in(quote: list[str], text: list[str]) -> bool:
+    """The quotation's words stand in the text in one run (``QUOTE_IN_ORDER`` of them
+    at least): the other outlet carries the same words without quotation marks that
+    could be read (an unclosed quotation, a block quote)."""
+    if len(quote) < _MIN_WORDS or not text:
+        return False
+    matcher = SequenceMatcher(None, quote, text, autojunk=False)
+    run = matcher.find_longest_match(0, len(quote), 0, len(text)).size
+    return run >= QUOTE_IN_ORDER * len(quote)
+
+
+def compare_quotes(
+    a: list[Quote], b: list[Quote], text_a: str = "", text_b: str = ""
+) -> dict[str, list[Quote]]:
     """The quotations two clippings share and those only one carries.
 
     Returns ``{"both": [...A's quotes found in B], "only_a": [...], "only_b": [...]}``.
@@ -310,10 +323,13 @@ def compare_quotes(a: list[Quote], b: list[Quote]) -> dict[str, list[Quote]]:
     ``QUOTE_SIMILARITY`` alike (difflib ratio), or one contains the other, or at least
     ``QUOTE_IN_ORDER`` of the shorter one's words stand in the longer in order (so a
     quotation one outlet cut short, split with "he said", or trimmed of a word still
-    counts).
+    counts). Given the texts (``text_a``, ``text_b``), a quotation is also found in the
+    other when its words stand there in one run though no quotation was read there
+    (``_stands_in``); one of B's found so is listed under "both" too.
     """
     wa = [words(q.text) for q in a]
     wb = [words(q.text) for q in b]
+    all_a, all_b = words(text_a), words(text_b)
     matched_b: set[int] = set()
     both: list[Quote] = []
     only_a: list[Quote] = []
@@ -324,6 +340,10 @@ def compare_quotes(a: list[Quote], b: list[Quote]) -> dict[str, list[Quote]]:
             if _same_speaker(quote.speaker, b[j].speaker) and _same_quote(qa, qb)
         ]
         matched_b.update(hits)
-        (both if hits else only_a).append(quote)
-    only_b = [q for j, q in enumerate(b) if j not in matched_b]
+        (both if hits or _stands_in(qa, all_b) else only_a).append(quote)
+    only_b: list[Quote] = []
+    for j, quote in enumerate(b):
+        if j in matched_b:
+            continue
+        (both if _stands_in(wb[j], all_a) else only_b).append(quote)
     return {"both": both, "only_a": only_a, "only_b": only_b}

@@ -43,7 +43,7 @@ def compare(archive: Archive, a_id: int, b_id: int) -> Comparison:
         raise QueryError("choose two different clippings to compare")
     a, b = archive.get(a_id), archive.get(b_id)
     pairs = align(a.text, b.text, a.language, b.language)
-    quoted = compare_quotes(extract_quotes(a.text), extract_quotes(b.text))
+    quoted = compare_quotes(extract_quotes(a.text), extract_quotes(b.text), a.text, b.text)
     return Comparison(
         a=a,
         b=b,

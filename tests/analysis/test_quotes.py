@@ -178,3 +178,25 @@ def test_compare_quotes_with_a_word_left_out_or_no_speaker() -> None:
     assert a[0].speaker and not b[0].speaker
     # B kept ten of A's 23 words, with gaps: too few for a ratio, all of them in order.
     assert [q.text for q in compare_quotes(a, b)["both"]] == [a[0].text]
+
+
+def test_a_quotation_the_other_carries_without_readable_marks_is_in_both() -> None:
+    text_a = '"I am so excited to be hosting the Oscars for the second time," DeGeneres said.'
+    # The other outlet opens the quotation and never closes it: no quotation is read
+    # there, but the words stand in its text in one run.
+    text_b = (
+        "DeGeneres wrote: \u201c I am so excited to be hosting the Oscars for the second "
+        "time.\n\nShe also hosted the Grammys in 1996 and 1997."
+    )
+    text_c = (
+        "DeGeneres, so excited, will be hosting again; the Oscars for a second time "
+        "is what she wanted, she said."
+    )
+    a, b, c = extract_quotes(text_a), extract_quotes(text_b), extract_quotes(text_c)
+    assert b == []
+    found = compare_quotes(a, b, text_a, text_b)
+    assert [q.text for q in found["both"]] == [a[0].text] and found["only_a"] == []
+    # Without the texts, or when the words are only scattered over the other text,
+    # it is A's alone.
+    assert compare_quotes(a, b)["only_a"] == a
+    assert compare_quotes(a, c, text_a, text_c)["only_a"] == a

@@ -99,8 +99,10 @@ def score(
 ) -> tuple[mixed_corpus.Rankings, list[list[int]], scoring.Scoring, dict[int, list[int]]]:
     profiles = {}
     for r in rows:
-        found = features(str(r["text"]), str(r["title"]), r["language"])  # type: ignore[arg-type]
-        profiles[int(r["id"])] = scoring.profile(found, r["day"], r["language"])  # type: ignore[arg-type]
+        language = r["language"] if isinstance(r["language"], str) else None
+        day = r["day"] if isinstance(r["day"], int) else None
+        found = features(str(r["text"]), str(r["title"]), language)
+        profiles[int(str(r["id"]))] = scoring.profile(found, day, language)
     df: Counter[object] = Counter()
     for p in profiles.values():
         df.update(p.terms)
@@ -115,10 +117,10 @@ def score(
     candidates = {}
     for i in profiles:
         candidates[i] = scoring.pick_candidates(batch.query_terms(i), postings, i)
-        found = batch.neighbours(i, candidates[i], scoring.RELATED_EDGES)
-        rankings[i] = [(o, rel) for o, rel, _s, _sh in found.related]
-        FINAL.update({(i, o): (sc, rel) for o, rel, sc, _sh in found.related})
-        links[i] = found.closest
+        scored = batch.neighbours(i, candidates[i], scoring.RELATED_EDGES)
+        rankings[i] = [(o, rel) for o, rel, _s, _sh in scored.related]
+        FINAL.update({(i, o): (sc, rel) for o, rel, sc, _sh in scored.related})
+        links[i] = scored.closest
     groups = scoring.stories(links)
     # As ``services.related.related``: a piece of the clipping's story is same story.
     story = {i: n for n, group in enumerate(groups) for i in group}

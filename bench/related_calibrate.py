@@ -122,11 +122,20 @@ def score(
         FINAL.update({(i, o): (sc, rel) for o, rel, sc, _sh in scored.related})
         links[i] = scored.closest
     groups = scoring.stories(links)
-    # As ``services.related.related``: a piece of the clipping's story is same story.
-    story = {i: n for n, group in enumerate(groups) for i in group}
+    # As ``services.related.related``: a related piece whose story pieces are mostly the
+    # clipping's is of its story.
+    mine = {
+        i: {o for o, r in ranking if r in ("same story", "duplicate")}
+        for i, ranking in rankings.items()
+    }
     for i, ranking in rankings.items():
         rankings[i] = [
-            (o, "same story" if r == "related" and i in story and story.get(o) == story[i] else r)
+            (
+                o,
+                "same story"
+                if r == "related" and scoring.shares_story(mine[i], mine.get(o, ()))
+                else r,
+            )
             for o, r in ranking
         ]
     return rankings, groups, batch, candidates

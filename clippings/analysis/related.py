@@ -106,6 +106,7 @@ from clippings.analysis.related_stories import (
     admit,
     copies,
     edges,
+    shares_story,
     stories,
 )
 from clippings.analysis.related_vectors import (
@@ -185,6 +186,7 @@ __all__ = [
     "pick_candidates",
     "profile",
     "shared_share",
+    "shares_story",
     "stories",
     "term_flags",
 ]

@@ -80,6 +80,28 @@ def admit(
     return ranked[:limit]
 
 
+# --- Same story by the company a pair keeps --------------------------------------------
+
+#: A related piece is of the clipping's story when the two have at least
+#: ``STORY_COMMON`` pieces of their stories in common ...
+STORY_COMMON = 2
+#: ... and more than this share of the smaller of their two sets of such pieces.
+STORY_COMMON_SHARE = 2 / 3
+
+
+def shares_story(mine: Iterable[int], theirs: Iterable[int]) -> bool:
+    """Whether a piece related to a clipping is of its story all the same: the pieces
+    each labels same story (or duplicate) are mostly the same ones. A local test, read
+    from two stored lists, of what ``stories`` does over the whole archive: on the
+    calibration half of the mixed archive it raised label cover from 0.73 to 0.83 at a
+    precision of 0.958 (unchanged); two thirds rather than a half or a third keeps
+    precision there (0.954, 0.942), two common pieces rather than one keeps apart two
+    events sharing a single report that tells both."""
+    a, b = set(mine), set(theirs)
+    common = len(a & b)
+    return common >= STORY_COMMON and common > STORY_COMMON_SHARE * min(len(a), len(b))
+
+
 # --- Stories -------------------------------------------------------------------------------
 
 #: A story's member is linked to its core and to more than this share of its other

@@ -78,10 +78,6 @@ FREQUENCIES_KEPT = 500_000
 VECTORS_KEPT = 20_000
 #: ``related`` applies a queue of at most this many clippings before answering.
 QUICK_SYNC = 50
-#: A clipping's story (for its related pieces' labels) is found among at most this
-#: many clippings that its story links reach; beyond, the links are not followed (a
-#: story is tens of clippings; a chain of thousands is cut by ``stories`` anyway).
-STORY_REACH = 2_000
 
 __all__ = [
     "STORY_THRESHOLD",
@@ -507,13 +503,19 @@ def related(
             at, rows = archive.store.related_edges(clipping_id)
     ranked = sorted(rows, key=lambda r: (r[3] != "duplicate", -r[1]))[:limit]
     summaries = archive.store.summaries_by_id([r[0] for r in ranked])
-    # A piece of the clipping's story is of the same story, whatever the pair's own
-    # evidence: the panel and the Stories view agree.
-    story = _story_of(archive, clipping_id) if any(r[3] == "related" for r in ranked) else set()
+    # A related piece whose own story pieces are mostly this clipping's is of its story.
+    mine = {r[0] for r in rows if r[3] in ("same story", "duplicate")}
+    maybe = [r[0] for r in ranked if r[3] == "related"]
+    theirs = archive.store.story_links_of(maybe) if maybe and len(mine) >= 2 else {}
     return [
         RelatedClipping(
             clipping=summaries[other],
-            relation="same story" if relation == "related" and other in story else relation,  # type: ignore[arg-type]
+            relation=(
+                "same story"
+                if relation == "related"
+                and scoring.shares_story(mine, (o for o, _c, _s in theirs.get(other, ())))
+                else relation  # type: ignore[arg-type]
+            ),
             score=score,
             shared=shared,
         )
@@ -527,22 +529,6 @@ def _links(stored: Mapping[int, Sequence[tuple[int, float, float]]]) -> dict[int
         i: [(other, closeness, shared >= DUPLICATE_SHARED) for other, closeness, shared in found]
         for i, found in stored.items()
     }
-
-
-def _story_of(archive: Archive, clipping_id: int) -> set[int]:
-    """The other members of the clipping's story as ``stories`` finds it, from the
-    links of the clippings it reaches by story links (up to ``STORY_REACH`` of them,
-    never the whole archive)."""
-    links: dict[int, list[Link]] = {}
-    frontier = [clipping_id]
-    while frontier and len(links) < STORY_REACH:
-        found = _links(archive.store.story_links_of(frontier[: STORY_REACH - len(links)]))
-        links.update(found)
-        frontier = sorted({o for f in found.values() for o, _c, _d in f} - set(links))
-    for group in scoring.stories(links):
-        if clipping_id in group:
-            return set(group) - {clipping_id}
-    return set()
 
 
 def _by_time(row: ClippingSummary) -> tuple[int, datetime, int]:

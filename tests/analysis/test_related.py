@@ -249,3 +249,16 @@ def test_same_story_labels_keep_two_similar_events_apart(corpus):
     # Pieces under the related floor are no longer listed at all (nothing rather than
     # noise), which costs a little here: an undated index of two like events.
     assert sum(above) / len(above) >= 0.78
+
+
+def test_a_related_piece_is_of_the_story_whose_pieces_it_mostly_shares():
+    from clippings.analysis.related import shares_story
+
+    # Three of the clipping's four story pieces are the other's too.
+    assert shares_story({1, 2, 3, 4}, {2, 3, 4, 9})
+    # One piece in common (a briefing that tells two events) is not enough.
+    assert not shares_story({1, 2}, {2, 9})
+    # Two in common out of five on the smaller side: another story near this one.
+    assert not shares_story({1, 2, 3, 4, 5}, {4, 5, 6, 7, 8, 9})
+    # Nothing labelled same story on one side: nothing to go by.
+    assert not shares_story(set(), {1, 2})

@@ -122,12 +122,16 @@ def score(
         FINAL.update({(i, o): (sc, rel) for o, rel, sc, _sh in scored.related})
         links[i] = scored.closest
     groups = scoring.stories(links)
-    # As ``services.related.related``: a related piece whose story pieces are mostly the
-    # clipping's is of its story.
+    # As ``services.related.related``: each clipping's own same-story pieces; a pair
+    # shows the newer clipping's label; a related piece whose story pieces are mostly
+    # the clipping's is of its story.
     mine = {
         i: {o for o, r in ranking if r in ("same story", "duplicate")}
         for i, ranking in rankings.items()
     }
+    label = {(i, o): r for i, ranking in rankings.items() for o, r in ranking}
+    for i, ranking in rankings.items():
+        rankings[i] = [(o, label.get((o, i), r) if o > i else r) for o, r in ranking]
     for i, ranking in rankings.items():
         rankings[i] = [
             (

@@ -380,6 +380,10 @@ def test_bad_values_are_usage_errors_not_tracebacks(seeded, seed):
     for limit in ("0", "-1", "many"):
         code, out, err = cli("search", "Antonov", "--limit", limit)
         assert code == 2 and "Traceback" not in err
+    for threshold in ("2", "-0.5", "strict"):
+        code, out, err = cli("stories", "--threshold", threshold)
+        assert code == 2 and "Traceback" not in err
+        assert "from 0 to 1" in err or "is not a number" in err
 
 
 def test_a_closed_pipe_is_not_an_error(tmp_path, seed):

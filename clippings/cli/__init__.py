@@ -116,6 +116,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _share(text: str) -> float:
+    """A number from 0 to 1 (a threshold)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"give a number from 0 to 1, not {text}")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -272,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("stories", cmd_stories, "group clippings about the same event into stories")
     sub.add_argument(
         "--threshold",
-        type=float,
+        type=_share,
         default=None,
         metavar="T",
         help="how alike two reports must be to join a story (0..1)",

@@ -96,7 +96,9 @@ def cmd_stories(archive: Archive, args: argparse.Namespace) -> int:
     if not found:
         print("(no stories: no two clippings report the same event)")
     for story in found:
-        copies = f", {story.copies} copies" if story.copies else ""
+        copies = (
+            f", {story.copies} {'copy' if story.copies == 1 else 'copies'}" if story.copies else ""
+        )
         print(f"Story {story.id}: {story.title} ({len(story.clippings)} clippings{copies})")
         for row in story.clippings:
             first = "  first" if row.id == story.first else ""

@@ -503,6 +503,16 @@ def related(
             at, rows = archive.store.related_edges(clipping_id)
     ranked = sorted(rows, key=lambda r: (r[3] != "duplicate", -r[1]))[:limit]
     summaries = archive.store.summaries_by_id([r[0] for r in ranked])
+    # A pair has one label from either side: the newer clipping's (the one it gave when
+    # it was analysed beside the other). Lists computed in one batch each keep their own
+    # ranking, so the two may differ on a borderline pair.
+    newer = archive.store.relations_toward(
+        clipping_id, [r[0] for r in ranked if r[0] > clipping_id]
+    )
+    ranked = [
+        (other, score, shared, newer.get(other, relation), closeness, story)
+        for other, score, shared, relation, closeness, story in ranked
+    ]
     # A related piece whose own story pieces are mostly this clipping's is of its story.
     mine = {r[0] for r in rows if r[3] in ("same story", "duplicate")}
     maybe = [r[0] for r in ranked if r[3] == "related"]

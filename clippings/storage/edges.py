@@ -133,6 +133,21 @@ class EdgeStore:
                     links.append((int(other), float(closeness or 0.0), float(shared)))
         return found
 
+    def relations_toward(self, clipping_id: int, others: Sequence[int]) -> dict[int, str]:
+        """How each of these clippings' own lists label ``clipping_id`` (those that list it)."""
+        found: dict[int, str] = {}
+        with self._reading() as conn:
+            for chunk in chunks(sorted(set(others))):
+                for other, relation in conn.execute(
+                    select(related_edges.c.clipping_id, related_edges.c.relation).where(
+                        related_edges.c.clipping_id.in_(chunk),
+                        related_edges.c.other_id == clipping_id,
+                        related_edges.c.relation.is_not(None),
+                    )
+                ):
+                    found[int(other)] = str(relation)
+        return found
+
     def story_links_of(self, ids: Sequence[int]) -> dict[int, list[tuple[int, float, float]]]:
         """``story_links`` of these clippings only (those live and analysed)."""
         found: dict[int, list[tuple[int, float, float]]] = {}

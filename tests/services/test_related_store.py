@@ -264,3 +264,20 @@ def test_stored_profiles_carry_the_language_that_cross_language_rules_go_by(arch
         related_service._Frequencies(archive.store.frequencies, archive.store.analysed_total()),
     )
     assert scoring.cross(*ids)
+
+
+def test_a_pair_has_one_label_from_either_side(archive, corpus):
+    # Analysed in one batch, each list keeps its own ranking, so two lists may label a
+    # borderline pair differently; the user sees the newer clipping's label from both.
+    paths = sorted((corpus / "ecbplus" / "text" / "1").glob("1_*.txt"))
+    ids = [r.id for r in import_paths(archive, paths).results if r.id is not None]
+    related_service.sync(archive)
+    shown = {
+        (i, r.clipping.id): r.relation
+        for i in ids
+        for r in related_service.related(archive, i, limit=30)
+    }
+    both = [(a, b) for (a, b) in shown if (b, a) in shown and a < b]
+    assert len(both) > 100
+    differ = [(a, b, shown[a, b], shown[b, a]) for a, b in both if shown[a, b] != shown[b, a]]
+    assert not differ, differ[:5]

@@ -23,7 +23,9 @@ packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus
           tesseract-ocr-pol tesseract-ocr-rus tesseract-ocr-ukr tesseract-ocr-ara
           tesseract-ocr-chi-sim tesseract-ocr-jpn)
 if [ "$want" = test ]; then
-    packages+=(xvfb)
+    # Xvfb for the window's tests; Chromium prints web pages to PDF for the tests of
+    # copies in other formats (tools/make_print_pdfs.py).
+    packages+=(xvfb chromium)
 fi
 
 missing=()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import skip_unless_installed
 from tests.reliability.conftest import (
     assert_nothing_lost,
     finish,
@@ -31,7 +32,7 @@ def page_and_print(corpus, tmp_path_factory) -> tuple[Path, Path]:
     try:
         return html, print_file(html, folder / "page.pdf")
     except FileNotFoundError:
-        pytest.skip("Chromium is not installed: no print-to-PDF of the page can be made")
+        skip_unless_installed("Chromium is not installed: no print-to-PDF of the page can be made")
 
 
 @pytest.mark.slow

@@ -14,6 +14,7 @@ from clippings.model import Extracted
 from clippings.services import copies, import_paths
 from clippings.services.checks import run_checks
 from clippings.services.import_steps import store_extracted
+from tests.conftest import skip_unless_installed
 
 PAGES = "readability/test-pages"
 #: A news page with much site furniture around the article (menus, links, a footer):
@@ -35,7 +36,7 @@ def page_files(corpus, tmp_path_factory) -> dict[str, Path]:
     try:
         pdf = print_file(html, folder / "surveillance.pdf")
     except FileNotFoundError:
-        pytest.skip("Chromium is not installed: no print-to-PDF of the page can be made")
+        skip_unless_installed("Chromium is not installed: no print-to-PDF of the page can be made")
     [article] = extract_articles(html.read_bytes(), html.name)
     document = docx.Document()
     document.add_heading(article.title or "", level=1)

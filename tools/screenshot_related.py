@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,8 +34,8 @@ from clippings.services import Archive, import_paths  # noqa: E402
 from clippings.services import related as related_service  # noqa: E402
 from clippings.ui.jobs import JobRunner  # noqa: E402
 from clippings.ui.main_window import MainWindow  # noqa: E402
+from tools.screenshots import SIZE, shoot, wait_for  # noqa: E402
 
-SIZE = (1360, 820)
 #: people.com on Lohan entering Betty Ford (ECB+ subtopic 1_ecbplus).
 LOHAN = "1_14ecbplus.txt"
 #: Unrelated pages: the ones the issue saw in the Lohan report's panel, and others in
@@ -62,20 +61,6 @@ def articles() -> list[Path]:
     pages = CORPUS / "readability" / "test-pages"
     found = [pages / name / "source.html" for name in PAGES if (pages / name).is_dir()]
     return [*sorted((CORPUS / "ecbplus" / "text" / "1").glob("1_*.txt")), *found]
-
-
-def wait_for(app: QApplication, condition: object, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
-        app.processEvents()
-        time.sleep(0.02)
-
-
-def shoot(window: MainWindow, out: Path, name: str) -> None:
-    QApplication.processEvents()
-    path = out / f"{name}.png"
-    window.grab().save(str(path))
-    print(f"saved {path}")
 
 
 def main() -> int:

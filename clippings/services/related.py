@@ -516,7 +516,7 @@ def related(
     # A related piece whose own story pieces are mostly this clipping's is of its story.
     mine = {r[0] for r in rows if r[3] in ("same story", "duplicate")}
     maybe = [r[0] for r in ranked if r[3] == "related"]
-    theirs = archive.store.story_links_of(maybe) if maybe and len(mine) >= 2 else {}
+    theirs = archive.store.story_links(maybe) if maybe and len(mine) >= 2 else {}
     return [
         RelatedClipping(
             clipping=summaries[other],

@@ -111,26 +111,32 @@ class EdgeStore:
             ).all()
         return (None if at is None else int(at)), [_edge(r) for r in rows]
 
-    def story_links(self) -> dict[int, list[tuple[int, float, float]]]:
+    def story_links(
+        self, ids: Sequence[int] | None = None
+    ) -> dict[int, list[tuple[int, float, float]]]:
         """Each live analysed clipping's closest pieces for stories: (other, closeness,
-        shared), read from the edges only (never a text)."""
+        shared), read from the edges only (never a text); of these clippings only, or
+        of all."""
         found: dict[int, list[tuple[int, float, float]]] = {}
+        analysed = select(clipping_analysis.c.clipping_id).where(
+            clipping_analysis.c.counted.is_(True)
+        )
+        links = select(
+            related_edges.c.clipping_id,
+            related_edges.c.other_id,
+            related_edges.c.closeness,
+            related_edges.c.shared,
+        ).where(related_edges.c.story.is_(True))
         with self._reading() as conn:
-            for clipping_id in conn.execute(
-                select(clipping_analysis.c.clipping_id).where(clipping_analysis.c.counted.is_(True))
-            ).scalars():
-                found[int(clipping_id)] = []
-            for clipping_id, other, closeness, shared in conn.execute(
-                select(
-                    related_edges.c.clipping_id,
-                    related_edges.c.other_id,
-                    related_edges.c.closeness,
-                    related_edges.c.shared,
-                ).where(related_edges.c.story.is_(True))
-            ):
-                links = found.get(int(clipping_id))
-                if links is not None:
-                    links.append((int(other), float(closeness or 0.0), float(shared)))
+            for chunk in [None] if ids is None else chunks(sorted(set(ids))):
+                where = [] if chunk is None else [clipping_analysis.c.clipping_id.in_(chunk)]
+                for clipping_id in conn.execute(analysed.where(*where)).scalars():
+                    found[int(clipping_id)] = []
+                where = [] if chunk is None else [related_edges.c.clipping_id.in_(chunk)]
+                for clipping_id, other, closeness, shared in conn.execute(links.where(*where)):
+                    kept = found.get(int(clipping_id))
+                    if kept is not None:
+                        kept.append((int(other), float(closeness or 0.0), float(shared)))
         return found
 
     def relations_toward(self, clipping_id: int, others: Sequence[int]) -> dict[int, str]:
@@ -146,31 +152,6 @@ class EdgeStore:
                     )
                 ):
                     found[int(other)] = str(relation)
-        return found
-
-    def story_links_of(self, ids: Sequence[int]) -> dict[int, list[tuple[int, float, float]]]:
-        """``story_links`` of these clippings only (those live and analysed)."""
-        found: dict[int, list[tuple[int, float, float]]] = {}
-        with self._reading() as conn:
-            for chunk in chunks(sorted(set(ids))):
-                for clipping_id in conn.execute(
-                    select(clipping_analysis.c.clipping_id).where(
-                        clipping_analysis.c.clipping_id.in_(chunk),
-                        clipping_analysis.c.counted.is_(True),
-                    )
-                ).scalars():
-                    found[int(clipping_id)] = []
-                for clipping_id, other, closeness, shared in conn.execute(
-                    select(
-                        related_edges.c.clipping_id,
-                        related_edges.c.other_id,
-                        related_edges.c.closeness,
-                        related_edges.c.shared,
-                    ).where(related_edges.c.clipping_id.in_(chunk), related_edges.c.story.is_(True))
-                ):
-                    links = found.get(int(clipping_id))
-                    if links is not None:
-                        links.append((int(other), float(closeness or 0.0), float(shared)))
         return found
 
     def save_edges(

@@ -215,6 +215,13 @@ def test_edit(seeded, seed):
     assert cli.json("search", "outlet:ria title:relations")[0]["id"] == int(seed_id)
     assert cli("edit", seed_id, "--published", "next week")[0] == 2
     assert cli("edit", seed_id)[0] == 2
+    # --author takes the list of names, "; " between them; "Doe, Jane" is one person.
+    assert cli("edit", seed_id, "--author", "Doe, Jane;  Associated Press ")[0] == 0
+    shown = cli.json("show", seed_id)
+    assert shown["author"] == "Jane Doe; Associated Press"
+    assert shown["authors"] == [{"family": "Doe", "given": "Jane"}, {"literal": "Associated Press"}]
+    assert cli("edit", seed_id, "--author", "")[0] == 0
+    assert cli.json("show", seed_id)["author"] is None
 
 
 def test_delete_restore_trash_purge(seeded, seed):
@@ -305,7 +312,7 @@ def test_export_command(seeded, tmp_path):
     code, out, err = cli(
         "export", "--query", "Antonov", "--format", "json", "--output", str(tmp_path / "a.json")
     )
-    assert code == 0 and len(json.loads((tmp_path / "a.json").read_text())) == 1
+    assert code == 0 and len(json.loads((tmp_path / "a.json").read_text())["clippings"]) == 1
     assert (
         cli("export", "--ids", "1", "2", "--format", "ris", "--output", str(tmp_path / "a.ris"))[0]
         == 0

@@ -248,7 +248,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("edit", cmd_edit, "change a clipping's metadata")
     sub.add_argument("id")
     for field in EDIT_OPTIONS:
-        sub.add_argument(f"--{field}", metavar=field[0].upper())
+        if field == "author":
+            sub.add_argument(
+                "--author",
+                metavar="NAMES",
+                help='the authors, "; " between names ("Jane Doe; Associated Press"); '
+                '"Doe, Jane" is one person, family name first; "" for none',
+            )
+        else:
+            sub.add_argument(f"--{field}", metavar=field[0].upper())
     sub.add_argument("--published", metavar="DATE", help="2021-07-25 or 2021-07-25T05:05+00:00")
 
     sub = command("delete", cmd_delete, "move clippings to the trash")

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from clippings.authors import author_list
 from clippings.exporters import TextExporter
-from clippings.exporters.records import authors, split_name
+from clippings.exporters.records import author_record
 from clippings.model import Clipping, Collection
 
 
@@ -18,14 +19,19 @@ def ris_entry(clipping: Clipping) -> str:
     if clipping.outlet:
         lines.append(("T2", clipping.outlet))
         lines.append(("JO", clipping.outlet))
-    for person in authors(clipping.author):
-        lines.append(("AU", person))
+    for author in author_list(clipping.author):
+        # RIS wants "Last, First"; an organisation is its name as written.
+        lines.append(("AU", author.inverted()))
     if clipping.published is not None:
         day = clipping.published
         lines.append(("PY", f"{day.year:04d}"))
         lines.append(("DA", f"{day.year:04d}/{day.month:02d}/{day.day:02d}/"))
     if clipping.url:
         lines.append(("UR", clipping.url))
+    if clipping.imported_at is not None:
+        # Y2, the access date: when the page was saved into the archive.
+        accessed = clipping.imported_at
+        lines.append(("Y2", f"{accessed.year:04d}/{accessed.month:02d}/{accessed.day:02d}/"))
     if clipping.language:
         lines.append(("LA", clipping.language))
     if clipping.page:
@@ -52,13 +58,16 @@ def csl_item(clipping: Clipping) -> dict[str, Any]:
     }
     if clipping.outlet:
         item["container-title"] = clipping.outlet
-    people = [split_name(p) for p in authors(clipping.author)]
+    people = [author_record(a) for a in author_list(clipping.author)]
     if people:
         item["author"] = people
     if clipping.published is not None:
         item["issued"] = {"date-parts": [_date_parts(clipping.published)]}
     if clipping.url:
         item["URL"] = clipping.url
+    if clipping.imported_at is not None:
+        # When the page was saved into the archive: the "accessed" of a web citation.
+        item["accessed"] = {"date-parts": [_date_parts(clipping.imported_at)]}
     if clipping.language:
         item["language"] = clipping.language
     if clipping.page:

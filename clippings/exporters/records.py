@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from typing import Any
 
+from clippings.authors import Author, author_list
 from clippings.model import Clipping, published_to_iso
 
 #: The fields of ``clippings show --json``, in that order.
@@ -15,6 +15,7 @@ RECORD_FIELDS = (
     "title",
     "outlet",
     "author",
+    "authors",
     "published",
     "language",
     "url",
@@ -43,6 +44,8 @@ def clipping_record(clipping: Clipping) -> dict[str, Any]:
         "title": clipping.title,
         "outlet": clipping.outlet,
         "author": clipping.author,
+        # The same names as a list, each a person (family and given names) or a literal.
+        "authors": [author_record(a) for a in author_list(clipping.author)],
         "published": published_to_iso(clipping.published),
         "language": clipping.language,
         "url": clipping.url,
@@ -108,29 +111,13 @@ def safe_name(
     return name
 
 
-def split_name(author: str) -> dict[str, str]:
-    """A person's name for citation formats: family and given, or a literal."""
-    author = author.strip()
-    if "," in author:
-        family, given = (part.strip() for part in author.split(",", 1))
-        return {"family": family, "given": given}
-    parts = author.split()
-    if len(parts) >= 2 and all(p[:1].isupper() for p in parts) and len(parts) <= 4:
-        return {"family": parts[-1], "given": " ".join(parts[:-1])}
-    return {"literal": author}
-
-
-def authors(value: str | None) -> list[str]:
-    """The separate authors of an author field ("A and B", "A, B; C")."""
-    if not value:
-        return []
-    pieces: Iterable[str] = re.split(r"\s*(?:;|\band\b|&|\bund\b|\bet\b|\bи\b)\s*", value)
-    found = []
-    for piece in pieces:
-        commas = [p.strip() for p in piece.split(",") if p.strip()]
-        # "Jane Doe, John Roe" is two people; "Doe, Jane" is one, family name first.
-        if len(commas) > 1 and all(len(p.split()) >= 2 for p in commas):
-            found += commas
-        elif piece.strip(" ,"):
-            found.append(piece.strip(" ,"))
-    return found
+def author_record(author: Author) -> dict[str, str]:
+    """A CSL name: family, given (and suffix) for a person; a literal for the rest."""
+    if author.family is None:
+        return {"literal": author.name}
+    record = {"family": author.family}
+    if author.given:
+        record["given"] = author.given
+    if author.suffix:
+        record["suffix"] = author.suffix
+    return record

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from clippings.authors import parse_edited
 from clippings.model import (
     CheckProblem,
     Clipping,
@@ -211,6 +212,10 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
             raise TypeError("published must be a date or a datetime")
         if "title" in changes and not str(changes["title"] or "").strip():
             raise QueryError("a clipping needs a title: give a non-empty --title")
+        if "author" in changes:
+            # The user's list of names, one home for every export (``clippings.authors``).
+            author = changes["author"]
+            changes = {**changes, "author": parse_edited(str(author) if author else None)}
         clipping = self.store.edit(clipping_id, changes)
         self.sync_quietly()
         return clipping

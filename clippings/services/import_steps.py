@@ -12,9 +12,11 @@ import logging
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from clippings import importers
+from clippings.authors import parse_byline, parse_edited
 from clippings.importers.bundle import BundleContents, BundleCopy
 from clippings.model import (
     Cancelled,
@@ -110,6 +112,7 @@ def store_bundle(
             tags=[*entry.tags, *tags],
             notes=entry.notes,
             sync=False,
+            listed_authors=True,
         )
         results.extend(stored)
         clipping_id = stored[0].id
@@ -156,6 +159,7 @@ def store_extracted(
     tags: Sequence[str] = (),
     notes: str | None = None,
     sync: bool = True,
+    listed_authors: bool = False,
     keep_copies: bool = False,
 ) -> list[ImportResult]:
     """Store the articles of an extracted file, each unless it duplicates a clipping
@@ -168,7 +172,10 @@ def store_extracted(
     the same file at once store its clippings once and never remove each other's
     files, and a file's articles are stored all together or not at all.
     """
-    news = [new_clipping(extracted, data, name, notes) for extracted in articles]
+    news = [
+        new_clipping(extracted, data, name, notes, listed_authors=listed_authors)
+        for extracted in articles
+    ]
     sha = news[0].sha256
     try:
         outcomes = archive.store.add_many(
@@ -199,8 +206,26 @@ def part_shown(shown: str, extracted: Extracted) -> str:
 
 
 def new_clipping(
-    extracted: Extracted, data: bytes, name: str, notes: str | None = None
+    extracted: Extracted,
+    data: bytes,
+    name: str,
+    notes: str | None = None,
+    *,
+    listed_authors: bool = False,
 ) -> NewClipping:
+    """What the archive stores of one extracted article.
+
+    The byline is read once into a list of names (``clippings.authors``), which every
+    view and export then reads; ``listed_authors`` says the author field already is such
+    a list (a bundle's clipping), to be kept as it is.
+    """
+    if extracted.author:
+        listed = (
+            parse_edited(extracted.author)
+            if listed_authors
+            else parse_byline(extracted.author, outlet=extracted.outlet)
+        )
+        extracted = replace(extracted, author=listed)
     return NewClipping(
         extracted=extracted,
         sha256=sha256_of(data),

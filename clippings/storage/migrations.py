@@ -10,6 +10,7 @@ committed under ``tests/data/`` still opens.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -31,6 +32,7 @@ from sqlalchemy import (
     text,
 )
 
+from clippings.authors import parse_byline, parse_edited
 from clippings.model import ArchiveError
 
 
@@ -295,6 +297,35 @@ def _v8_copies(conn: Connection) -> None:
     )
 
 
+def _v9_author_lists(conn: Connection) -> None:
+    # The author field becomes a list of names with "; " between them, read once from
+    # the byline (``clippings.authors``): "By JANE DOE and Tom Watkins, CNN" is
+    # "Jane Doe; Tom Watkins", "No Author" is no one. A field the user set is read as
+    # the user's list. Changed clippings are queued for the index (author: searches) and
+    # get a new revision, as any edit does. (The reading is that of the version that
+    # runs the migration: any version's reading is a list of names.)
+    rows = conn.execute(
+        text("SELECT id, author, outlet, provenance FROM clippings WHERE author IS NOT NULL")
+    ).all()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for clipping_id, author, outlet, provenance in rows:
+        try:
+            by_user = json.loads(provenance or "{}").get("author") == "user"
+        except (ValueError, AttributeError):
+            by_user = False
+        listed = parse_edited(author) if by_user else parse_byline(author, outlet=outlet)
+        if listed == author:
+            continue
+        conn.execute(
+            text("UPDATE clippings SET author = :a, revision = revision + 1 WHERE id = :i"),
+            {"a": listed, "i": clipping_id},
+        )
+        conn.execute(
+            text("INSERT INTO index_queue (clipping_id, queued_at) VALUES (:i, :t)"),
+            {"i": clipping_id, "t": now},
+        )
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _v1_initial),
     (2, _v2_saved_searches),
@@ -304,6 +335,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (6, _v6_stored_analysis),
     (7, _v7_parts),
     (8, _v8_copies),
+    (9, _v9_author_lists),
 )
 
 LATEST = MIGRATIONS[-1][0]

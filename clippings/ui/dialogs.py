@@ -57,6 +57,12 @@ class EditMetadataDialog(QDialog):
             editor.setText(published_to_iso(value) or "" if field == "published" else value or "")
             if field == "published":
                 editor.setPlaceholderText("2021-07-25 or 2021-07-25T05:05+00:00")
+            elif field == "author":
+                editor.setPlaceholderText("Jane Doe; Associated Press")
+                editor.setToolTip(
+                    "One name or several, with “;” between them. A person’s name may be "
+                    "written “Doe, Jane”; any other name (an agency, a desk) is cited as written."
+                )
             source = clipping.provenance.get(field)
             row = QHBoxLayout()
             row.addWidget(editor, 1)

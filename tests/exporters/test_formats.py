@@ -101,7 +101,7 @@ def test_bundle_opens_offline_and_every_link_resolves(collection_archive, tmp_pa
                 assert "/".join(parts) in names, (link, target)
         records = json.loads(bundle.read("clippings.json"))
         assert [r["id"] for r in records] == [c.id for c in collection.clippings]
-        rows = list(csv.DictReader(io.StringIO(bundle.read("clippings.csv").decode("utf-8"))))
+        rows = list(csv.DictReader(io.StringIO(bundle.read("clippings.csv").decode("utf-8-sig"))))
         assert [int(r["id"]) for r in rows] == [c.id for c in collection.clippings]
         originals = [n for n in names if n.startswith("originals/")]
         assert len(originals) == len(ids)
@@ -159,7 +159,7 @@ def test_csv_and_json(collection_archive, tmp_path):
     rows = list(
         csv.DictReader(
             export(archive, collection, "csv", tmp_path / "c.csv").open(
-                encoding="utf-8", newline=""
+                encoding="utf-8-sig", newline=""
             )
         )
     )
@@ -168,7 +168,9 @@ def test_csv_and_json(collection_archive, tmp_path):
     seed_row = next(r for r in rows if "Antonov" in r["text"])
     assert seed_row["tags"] == "Review/Week 30; Russia"
     assert seed_row["notes"] == "check the quotes"
-    data = json.loads(export(archive, collection, "json", tmp_path / "c.json").read_text())
+    document = json.loads(export(archive, collection, "json", tmp_path / "c.json").read_text())
+    assert document["version"] == 1
+    data = document["clippings"]
     assert len(data) == len(ids)
     assert set(data[0]) >= {
         "id",
@@ -220,7 +222,7 @@ def test_ris_and_csl_json(collection_archive, tmp_path):
     assert len(records) == len(ids)
     assert all(r["TY"] == ["NEWS"] for r in records)
     times = next(r for r in records if r["TI"] == ["United States to Lift Sudan Sanctions"])
-    assert times["T2"] == ["NYTimes"] and times["AU"] == ["Jeffrey Gettleman"]
+    assert times["T2"] == ["NYTimes"] and times["AU"] == ["Gettleman, Jeffrey"]
     assert times["DA"][0].startswith("2017/01/13")
     assert times["UR"][0].startswith("https://www.nytimes.com/")
     assert times["LA"] == ["en"]
@@ -233,7 +235,8 @@ def test_ris_and_csl_json(collection_archive, tmp_path):
     assert item["issued"] == {"date-parts": [[2017, 1, 13]]}
     assert item["URL"].startswith("https://") and item["language"] == "en"
     seed_item = next(i for i in items if "Russia-US" in i["title"])
-    assert seed_item["author"] == [{"family": "Staff", "given": "RT"}]
+    # What the user typed is one name (no ";"), cited as written, not as a person.
+    assert seed_item["author"] == [{"literal": "Staff, RT"}]
 
 
 def test_clear_messages_for_empty_existing_and_unwritable(collection_archive, tmp_path):

@@ -101,3 +101,31 @@ def test_clippings_made_before_copies_get_their_marks_after_the_upgrade(old_arch
         assert copies.mark_old_clippings(archive) == 3
         assert copies.mark_old_clippings(archive) == 0
         assert archive.store.unmarked_clippings(10) == []
+
+
+def test_bylines_made_before_become_author_lists(old_archive):
+    # Schema 9: the author field is a list of names, read once from the byline; what
+    # the user typed is read as the user's list.
+    import json
+    import sqlite3
+
+    database = sqlite3.connect(old_archive / "clippings.sqlite3")
+    with database:
+        database.execute(
+            "UPDATE clippings SET author = 'By JANE DOE and Tom Watkins, CNN' WHERE id = 1"
+        )
+        provenance = json.dumps({"author": "user"})
+        database.execute(
+            "UPDATE clippings SET author = 'Simon and Garfunkel', provenance = ? WHERE id = 2",
+            (provenance,),
+        )
+        database.execute("UPDATE clippings SET author = 'No Author' WHERE id = 3")
+    database.close()
+    with Archive.open(old_archive) as archive:
+        assert archive.get(1).author == "Jane Doe; Tom Watkins"
+        assert archive.get(2).author == "Simon and Garfunkel"
+        assert archive.get(3).author is None
+        # The search index follows: the old byline's words are gone from author:.
+        archive.sync_index()
+        assert [h.clipping.id for h in archive.search('author:"Tom Watkins"').hits] == [1]
+        assert not archive.search("author:CNN").hits

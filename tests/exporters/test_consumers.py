@@ -18,7 +18,12 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
+import citeproc
+import jsonschema
+import markdown_it
 import pytest
+import rispy
+from citeproc.source.json import CiteProcJSON
 
 from clippings.services.exporting import export, gather
 from tests.conftest import add_clipping
@@ -130,10 +135,6 @@ def test_json_has_a_version_and_the_authors_as_a_list(hostile, tmp_path):
 
 
 def test_csl_json_is_valid_and_citeproc_cites_the_right_names(hostile, tmp_path):
-    jsonschema = pytest.importorskip("jsonschema")
-    citeproc = pytest.importorskip("citeproc")
-    from citeproc.source.json import CiteProcJSON
-
     archive, _ = hostile
     items = json.loads(_export(archive, "csl-json", tmp_path / "c.json").read_text("utf-8"))
     schema = json.loads(CSL_SCHEMA.read_text("utf-8"))
@@ -165,7 +166,6 @@ def test_csl_json_is_valid_and_citeproc_cites_the_right_names(hostile, tmp_path)
 
 
 def test_ris_reads_in_a_reference_manager(hostile, tmp_path):
-    rispy = pytest.importorskip("rispy")
     archive, ids = hostile
     entries = rispy.loads(_export(archive, "ris", tmp_path / "c.ris").read_text("utf-8"))
     assert len(entries) == len(ids)
@@ -184,7 +184,6 @@ def test_ris_reads_in_a_reference_manager(hostile, tmp_path):
 
 
 def test_markdown_renders_the_text_as_written(hostile, tmp_path):
-    markdown_it = pytest.importorskip("markdown_it")
     archive, ids = hostile
     source = _export(archive, "markdown", tmp_path / "c.md").read_text("utf-8")
     html = markdown_it.MarkdownIt("commonmark").render(source)
@@ -213,7 +212,6 @@ def test_markdown_renders_the_text_as_written(hostile, tmp_path):
 
 
 def test_markdown_links_a_plain_url(archive, tmp_path):
-    markdown_it = pytest.importorskip("markdown_it")
     add_clipping(
         archive, "Plain text.", title="Plain", url="https://example.org/news?id=1", tags=["D"]
     )

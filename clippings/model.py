@@ -137,6 +137,23 @@ class Extracted:
 
 
 @dataclass(frozen=True)
+class Outlet:
+    """A publication: the one name its clippings show, and how it is recognised."""
+
+    id: int
+    name: str
+    #: How it got its name: "page" (a page declared it), "domain" (no page did: the
+    #: site's address stands in) or "user" (yours: no import replaces it).
+    named_by: str
+    #: Its clippings outside the trash.
+    count: int = 0
+    #: The sites it publishes on ("theguardian.com") ...
+    domains: tuple[str, ...] = ()
+    #: ... and the names pages declared for it, folded ("the guardian").
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Tag:
     """A tag: a hierarchical name (``Russia/US relations``), a colour and a count."""
 

@@ -31,6 +31,7 @@ from clippings.cli.cmd_organise import (
     EDIT_OPTIONS,
     cmd_delete,
     cmd_edit,
+    cmd_outlets,
     cmd_purge,
     cmd_restore,
     cmd_tag,
@@ -71,6 +72,7 @@ __all__ = [
     "cmd_import",
     "cmd_list",
     "cmd_ocr",
+    "cmd_outlets",
     "cmd_purge",
     "cmd_quotes",
     "cmd_reindex",
@@ -244,6 +246,15 @@ def build_parser() -> argparse.ArgumentParser:
     colour.add_argument("colour", metavar="'#rrggbb'")
     delete = actions.add_parser("delete", help="delete a tag (never the clippings)")
     delete.add_argument("tag")
+
+    sub = command("outlets", cmd_outlets, "list outlets, or rename one for all its clippings")
+    json_flag(sub)
+    actions = sub.add_subparsers(dest="outlets_action", metavar="ACTION", parser_class=_Parser)
+    rename = actions.add_parser(
+        "rename", help="rename an outlet (into an existing outlet's name: the two merge)"
+    )
+    rename.add_argument("old")
+    rename.add_argument("new")
 
     sub = command("edit", cmd_edit, "change a clipping's metadata")
     sub.add_argument("id")

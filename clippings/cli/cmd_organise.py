@@ -65,6 +65,36 @@ def cmd_tags(archive: Archive, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_outlets(archive: Archive, args: argparse.Namespace) -> int:
+    if getattr(args, "outlets_action", None) == "rename":
+        outlet = archive.rename_outlet(args.old, args.new)
+        clippings = f"{outlet.count} clipping{'' if outlet.count == 1 else 's'}"
+        print(f"renamed outlet {args.old!r} to {outlet.name!r} ({clippings})", file=sys.stderr)
+        return EXIT_OK
+    outlets = archive.outlet_table()
+    if getattr(args, "json", False):
+        _emit_json(
+            [
+                {
+                    "name": o.name,
+                    "named_by": o.named_by,
+                    "count": o.count,
+                    "domains": list(o.domains),
+                    "names": list(o.names),
+                }
+                for o in outlets
+            ]
+        )
+    elif not outlets:
+        print("(no outlets)")
+    else:
+        for o in outlets:
+            where = f"  {', '.join(o.domains)}" if o.domains else ""
+            mark = "  (named by you)" if o.named_by == "user" else ""
+            print(f"{o.name}  ({o.count}){where}{mark}")
+    return EXIT_OK
+
+
 def cmd_edit(archive: Archive, args: argparse.Namespace) -> int:
     changes: dict[str, object] = {}
     for field in EDIT_OPTIONS:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from clippings.importers.html_body import HIDDEN, Block, same_text, tokens
 from clippings.importers.html_metadata import PageMetadata, clean_value, parse_published
@@ -58,9 +59,16 @@ def page_fields(
     # og:site_name is the brand as the outlet shows it; a JSON-LD publisher is often
     # the company behind it ("Dow Jones & Company" for "The Wall Street Journal").
     declared_outlets = sorted(page.candidates("outlet"), key=lambda c: c[1] != "opengraph")
-    outlet = pick(declared_outlets + page.candidates("outlet-fallback"))
+    outlet = pick(declared_outlets + page.candidates("outlet-fallback"), _outlet_name)
     if outlet is None and guesses is not None and guesses.sitename:
-        outlet = (clean_value(guesses.sitename), "html-heuristic")
+        outlet = pick([(clean_value(guesses.sitename), "html-heuristic")], _outlet_name)
+        host = urlsplit(url[0]).hostname or "" if url is not None else ""
+        if outlet is not None and _squashed(outlet[0]) in (
+            _squashed(host),
+            _squashed(host.removeprefix("www.")),
+        ):
+            outlet = None  # the domain run together ("Afpbbcom"): no better than the domain
+    # None left: the archive names the outlet by the page's domain (storage's outlets).
     settle("outlet", outlet)
 
     title_candidates = list(page.candidates("title"))
@@ -95,6 +103,22 @@ def page_fields(
 
     settle("url", url)
     return fields, provenance
+
+
+_HANDLE = re.compile(r"@?[\w-]*_[\w-]*")
+
+
+def _outlet_name(value: str) -> str | None:
+    """A declared outlet that names it, or None for what is no name: a URL
+    ("https://www.fr.de" as og:site_name) or an account handle ("handelsblatt_de")."""
+    value = value.strip()
+    if "://" in value or value.lower().startswith("www.") or _HANDLE.fullmatch(value):
+        return None
+    return value or None
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def pick(candidates: Iterable[tuple[Any, str]], parse: Any = None) -> tuple[Any, str] | None:

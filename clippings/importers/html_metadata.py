@@ -75,7 +75,8 @@ _META_DATE = (
     "originalpublicationdate",
     "datepublished",
 )
-_META_OUTLET = ("application-name", "apple-mobile-web-app-title", "twitter:site")
+# (Not twitter:site: an account handle such as "handelsblatt_de" or "afpbbcom", no name.)
+_META_OUTLET = ("application-name", "apple-mobile-web-app-title")
 _META_LANGUAGE = ("dc.language", "dcterms.language", "content-language", "language")
 
 

@@ -26,6 +26,7 @@ from clippings.model import (
     Clipping,
     ImportOptions,
     NotFoundError,
+    Outlet,
     QueryError,
     ReadOnlyArchiveError,
     SavedSearch,
@@ -283,6 +284,20 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
         if change.removed:
             self.store.restore_tags(change.removed)
         self.sync_quietly()
+
+    def rename_outlet(self, old: str, new: str) -> Outlet:
+        """Rename an outlet for every clipping of it (the name is then the user's, never
+        replaced by an import); into an outlet already called ``new``, the two merge.
+
+        Raises:
+            NotFoundError: no outlet is called ``old``.
+            QueryError: ``new`` is empty.
+        """
+        if not new.strip():
+            raise QueryError("an outlet needs a name: give a non-empty new name")
+        outlet = self.store.rename_outlet(old, new)
+        self.sync_quietly()
+        return outlet
 
     def rename_tag(self, old: str, new: str) -> None:
         self.store.rename_tag(old, new)

@@ -17,6 +17,7 @@ from clippings.model import (
     ClippingSummary,
     ListPage,
     ListPosition,
+    Outlet,
     QueryError,
     Ranking,
     SearchFilters,
@@ -185,7 +186,12 @@ class ArchiveReading:
         return self.store.order_ids(ids, sort, descending=descending)
 
     def outlets(self) -> builtins.list[tuple[str, int]]:
+        """The names of the outlets of live clippings, with their counts (for filters)."""
         return self.store.outlets()
+
+    def outlet_table(self) -> builtins.list[Outlet]:
+        """Every outlet: its one name, how it got it, its domains and declared names."""
+        return self.store.all_outlets()
 
     def languages(self) -> builtins.list[tuple[str, int]]:
         return self.store.languages()

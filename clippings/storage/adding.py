@@ -21,6 +21,7 @@ from sqlalchemy import Connection, CursorResult, and_, delete, insert, or_, sele
 
 from clippings.model import Extracted, published_to_iso, published_utc, tag_name
 from clippings.storage.copies import StoredPiece
+from clippings.storage.outlets import resolve_outlet
 from clippings.storage.queue import queue_changes
 from clippings.storage.schema import clippings, original_removals, originals
 
@@ -220,11 +221,18 @@ class AddingStore:
             conn.execute(insert(originals).values(sha256=new.sha256, size=new.size, stored_at=now))
         # A purge that has not yet removed this file must leave it now.
         conn.execute(delete(original_removals).where(original_removals.c.sha256 == new.sha256))
+        # The outlet by its declared name and the page's domain (``outlets.py``): the
+        # clipping shows the outlet's one name.
+        outlet = resolve_outlet(conn, ex.outlet, ex.url)
+        provenance = dict(ex.provenance)
+        if outlet is not None and not ex.outlet:
+            provenance["outlet"] = "url"
         clipping_id = _new_id(
             conn.execute(
                 insert(clippings).values(
                     title=ex.title or new.original_name,
-                    outlet=ex.outlet,
+                    outlet=outlet.name if outlet else None,
+                    outlet_id=outlet.id if outlet else None,
                     author=ex.author,
                     published=published_to_iso(ex.published),
                     published_utc=published_utc(ex.published),
@@ -246,7 +254,7 @@ class AddingStore:
                     imported_at=now,
                     trashed=False,
                     revision=1,
-                    provenance=json.dumps(dict(ex.provenance), sort_keys=True),
+                    provenance=json.dumps(provenance, sort_keys=True),
                 )
             )
         )

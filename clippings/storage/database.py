@@ -62,6 +62,7 @@ from clippings.storage.copies import (
 from clippings.storage.edges import EdgeStore
 from clippings.storage.errors import READ_ONLY_MESSAGE, storage_error, translated
 from clippings.storage.listing import ListingStore, SortKey
+from clippings.storage.outlets import OutletStore
 from clippings.storage.queue import IndexQueue, queue_changes
 from clippings.storage.schema import (
     archive_meta,
@@ -103,6 +104,7 @@ class ClippingStore(
     ListingStore,
     OriginalClaims,
     CopyStore,
+    OutletStore,
     ArchiveChecks,
 ):
     """The database of one archive.
@@ -112,9 +114,9 @@ class ClippingStore(
     ``edges.py``), tags (``tags.py``), saved searches and filter choices
     (``searches.py``), the list's pages (``listing.py``), the originals' rows
     (``claims.py``), the copies of a piece in other formats and their marks
-    (``copies.py``) and the reads for the index and for checks (``checks.py``). Here:
-    connections and transactions, the schema, and reading, editing, trashing and
-    purging clippings.
+    (``copies.py``), outlets (``outlets.py``) and the reads for the index and for
+    checks (``checks.py``). Here: connections and transactions, the schema, and
+    reading, editing, trashing and purging clippings.
     """
 
     def __init__(
@@ -311,8 +313,12 @@ class ClippingStore(
         current = self.get(clipping_id)
         values: dict[str, object] = {}
         provenance = dict(current.provenance)
+        outlet_named: tuple[str | None] | None = None
         for key, value in changes.items():
-            if key == "published":
+            if key == "outlet":
+                # The outlet of that name (``outlets.py``), not a free string.
+                outlet_named = (str(value).strip() or None if value is not None else None,)
+            elif key == "published":
                 when: Published | None = value  # type: ignore[assignment]
                 values["published"] = published_to_iso(when)
                 values["published_utc"] = published_utc(when)
@@ -326,6 +332,8 @@ class ClippingStore(
         values["provenance"] = json.dumps(provenance, sort_keys=True)
         with self._writing() as conn:
             conn.execute(update(clippings).where(clippings.c.id == clipping_id).values(**values))
+            if outlet_named is not None:
+                self.set_outlet(conn, [clipping_id], outlet_named[0])
             self._queue(conn, [clipping_id])
         return self.get(clipping_id)
 

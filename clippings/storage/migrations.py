@@ -34,6 +34,7 @@ from sqlalchemy import (
 
 from clippings.authors import parse_byline, parse_edited
 from clippings.model import ArchiveError
+from clippings.storage.outlets import resolve_outlet
 
 
 def _v1_initial(conn: Connection) -> None:
@@ -326,6 +327,54 @@ def _v9_author_lists(conn: Connection) -> None:
         )
 
 
+def _v10_outlets(conn: Connection) -> None:
+    # Outlets become one table, the home of their names (``storage/outlets.py``): each
+    # clipping's declared outlet and its URL's domain find or make its outlet, in the
+    # order the clippings were imported, as an import would; an outlet the user typed
+    # is the user's. (As for schema 9, the resolving is that of the running version.)
+    md = MetaData()
+    Table(
+        "outlets",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("name", Text, nullable=False),
+        Column("named_by", String(16), nullable=False),
+    )
+    Table(
+        "outlet_keys",
+        md,
+        Column("key", String(512), primary_key=True),
+        Column("outlet_id", Integer, ForeignKey("outlets.id", ondelete="CASCADE"), nullable=False),
+        Index("ix_outlet_keys_outlet_id", "outlet_id"),
+    )
+    md.create_all(conn)
+    conn.execute(text("ALTER TABLE clippings ADD COLUMN outlet_id INTEGER REFERENCES outlets (id)"))
+    conn.execute(text("CREATE INDEX ix_clippings_outlet_id ON clippings (outlet_id)"))
+    rows = conn.execute(text("SELECT id, outlet, url, provenance FROM clippings ORDER BY id")).all()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for clipping_id, outlet, url, provenance in rows:
+        try:
+            by_user = json.loads(provenance or "{}").get("outlet") == "user"
+        except (ValueError, AttributeError):
+            by_user = False
+        resolved = resolve_outlet(conn, outlet, url, by_user=by_user)
+        if resolved is None:
+            continue
+        conn.execute(
+            text("UPDATE clippings SET outlet_id = :o WHERE id = :i"),
+            {"o": resolved.id, "i": clipping_id},
+        )
+        if resolved.name != outlet:
+            conn.execute(
+                text("UPDATE clippings SET outlet = :n, revision = revision + 1 WHERE id = :i"),
+                {"n": resolved.name, "i": clipping_id},
+            )
+            conn.execute(
+                text("INSERT INTO index_queue (clipping_id, queued_at) VALUES (:i, :t)"),
+                {"i": clipping_id, "t": now},
+            )
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _v1_initial),
     (2, _v2_saved_searches),
@@ -336,6 +385,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (7, _v7_parts),
     (8, _v8_copies),
     (9, _v9_author_lists),
+    (10, _v10_outlets),
 )
 
 LATEST = MIGRATIONS[-1][0]

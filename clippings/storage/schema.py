@@ -42,11 +42,32 @@ originals = Table(
     Column("stored_at", DateTime, nullable=False),
 )
 
+#: Outlets (schema 10): one row per publication, the one home of its name
+#: (``storage/outlets.py``). ``named_by``: "page", "domain" or "user".
+outlets = Table(
+    "outlets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("named_by", String(16), nullable=False),
+)
+
+#: How an outlet is found: ``name:<folded name>`` and ``domain:<host>``.
+outlet_keys = Table(
+    "outlet_keys",
+    metadata,
+    Column("key", String(512), primary_key=True),
+    Column("outlet_id", Integer, ForeignKey("outlets.id", ondelete="CASCADE"), nullable=False),
+    Index("ix_outlet_keys_outlet_id", "outlet_id"),
+)
+
 clippings = Table(
     "clippings",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("title", Text, nullable=False),
+    # The outlet's name as ``outlets`` has it (a copy for sorting and the index, written
+    # only by ``storage/outlets.py``), and the outlet (schema 10).
     Column("outlet", Text),
     Column("author", Text),
     # ISO 8601 in the source's own offset ("2021-07-25T05:05:00+00:00"), or a day
@@ -79,10 +100,12 @@ clippings = Table(
     Column("revision", Integer, nullable=False, default=1),
     # JSON object: metadata field -> where its value came from.
     Column("provenance", Text, nullable=False, default="{}"),
+    Column("outlet_id", Integer, ForeignKey("outlets.id")),
     Index("ix_clippings_sha256", "sha256"),
     Index("ix_clippings_text_hash", "text_hash"),
     Index("ix_clippings_published_utc", "published_utc"),
     Index("ix_clippings_trashed", "trashed"),
+    Index("ix_clippings_outlet_id", "outlet_id"),
 )
 
 #: One index per sort of the list (schema 5), each in the order the list shows, so a

@@ -129,3 +129,26 @@ def test_bylines_made_before_become_author_lists(old_archive):
         archive.sync_index()
         assert [h.clipping.id for h in archive.search('author:"Tom Watkins"').hits] == [1]
         assert not archive.search("author:CNN").hits
+
+
+def test_outlets_made_before_become_one_table(old_archive):
+    # Schema 10: each clipping's outlet and domain find or make an outlet, in import order.
+    import sqlite3
+
+    database = sqlite3.connect(old_archive / "clippings.sqlite3")
+    with database:
+        database.execute(
+            "UPDATE clippings SET outlet = NULL, url = 'https://www.reuters.com/a' WHERE id = 1"
+        )
+        database.execute(
+            "UPDATE clippings SET outlet = 'Reuters', url = 'https://reuters.com/b' WHERE id = 2"
+        )
+        database.execute("UPDATE clippings SET outlet = 'REUTERS', url = NULL WHERE id = 3")
+    database.close()
+    with Archive.open(old_archive) as archive:
+        assert [archive.get(i).outlet for i in (1, 2, 3)] == ["Reuters"] * 3
+        [outlet] = archive.outlet_table()
+        # (Clipping 3 is in the trash: counted nowhere.)
+        assert outlet.domains == ("reuters.com",) and outlet.count == 2
+        archive.sync_index()
+        assert len(archive.search("outlet:Reuters").hits) == 2

@@ -1,0 +1,111 @@
+"""Outlets as one table: one name per publication, for every view and export."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clippings.model import NotFoundError, QueryError
+from clippings.services.importing import import_paths
+from tests.conftest import add_clipping
+
+
+def test_pages_of_one_site_share_one_outlet_named_by_the_page(archive):
+    # No name declared: the site's address stands in ...
+    first = add_clipping(archive, "One.", url="https://www.afpbb.com/articles/1")
+    assert archive.get(first).outlet == "afpbb.com"
+    assert archive.get(first).provenance["outlet"] == "url"
+    # ... until a page of the site names it: then every clipping of it shows that name.
+    second = add_clipping(
+        archive, "Two.", outlet="AFPBB News", url="http://afpbb.com/articles/2"
+    )
+    assert archive.get(second).outlet == "AFPBB News"
+    assert archive.get(first).outlet == "AFPBB News"
+    # A later page's other spelling does not rename it; a name alone finds it too.
+    third = add_clipping(archive, "Three.", outlet="afpbb", url="https://www.afpbb.com/3")
+    fourth = add_clipping(archive, "Four.", outlet="AFPBB News")  # a PDF, no URL
+    assert {archive.get(i).outlet for i in (third, fourth)} == {"AFPBB News"}
+    [outlet] = archive.outlet_table()
+    assert outlet.count == 4 and outlet.domains == ("afpbb.com",)
+    assert set(outlet.names) == {"afpbb news", "afpbb"}
+    # The filters list the one name; search finds it under that name.
+    assert archive.outlets() == [("AFPBB News", 4)]
+    archive.sync_index()
+    assert len(archive.search('outlet:"AFPBB News"').hits) == 4
+
+
+def test_a_rename_reaches_every_clipping_and_wins_over_imports(archive):
+    ids = [
+        add_clipping(archive, "One.", outlet="FR", url="https://www.fr.de/a"),
+        add_clipping(archive, "Two.", url="https://www.fr.de/b"),
+    ]
+    outlet = archive.rename_outlet("fr", "Frankfurter Rundschau")
+    assert outlet.count == 2 and outlet.named_by == "user"
+    assert {archive.get(i).outlet for i in ids} == {"Frankfurter Rundschau"}
+    archive.sync_index()
+    assert len(archive.search('outlet:"Frankfurter Rundschau"').hits) == 2
+    assert not archive.search("outlet:FR").hits
+    # An import declaring another name keeps the user's.
+    later = add_clipping(archive, "Three.", outlet="fr.de", url="https://fr.de/c")
+    assert archive.get(later).outlet == "Frankfurter Rundschau"
+    with pytest.raises(NotFoundError):
+        archive.rename_outlet("Nowhere", "X")
+    with pytest.raises(QueryError):
+        archive.rename_outlet("Frankfurter Rundschau", " ")
+
+
+def test_renaming_into_an_existing_outlet_merges_them(archive):
+    a = add_clipping(archive, "One.", outlet="NYTimes", url="https://www.nytimes.com/a")
+    b = add_clipping(archive, "Two.", outlet="The New York Times")
+    archive.rename_outlet("NYTimes", "The New York Times")
+    assert {archive.get(i).outlet for i in (a, b)} == {"The New York Times"}
+    [outlet] = archive.outlet_table()
+    assert outlet.count == 2 and outlet.domains == ("nytimes.com",)
+    # Both old names now find it.
+    c = add_clipping(archive, "Three.", outlet="NYTimes")
+    assert archive.get(c).outlet == "The New York Times"
+
+
+def test_editing_a_clippings_outlet_puts_it_under_that_outlet(archive):
+    a = add_clipping(archive, "One.", outlet="Reuters", url="https://www.reuters.com/a")
+    b = add_clipping(archive, "Two.", outlet="Reutres")  # a typo in a PDF's metadata
+    archive.edit(b, {"outlet": "reuters"})
+    assert archive.get(b).outlet == "Reuters"
+    assert archive.get(b).provenance["outlet"] == "user"
+    assert {o.name: o.count for o in archive.outlet_table()}["Reuters"] == 2
+    archive.edit(a, {"outlet": None})
+    assert archive.get(a).outlet is None
+
+
+def test_web_pages_get_real_outlet_names(archive, corpus):
+    pages = corpus / "trafilatura" / "html"
+    report = import_paths(
+        archive,
+        [
+            pages / "fr.de.nordkorea.html",
+            pages / "handelsblatt.com.grenzschliessungen.html",
+            corpus / "newspaper4k" / "html" / "japanese_article2.html",
+        ],
+    )
+    outlets = {archive.get(r.id).original_name: archive.get(r.id).outlet for r in report.results}
+    # Not "https://www.fr.de" (og:site_name), "handelsblatt_de" or "afpbbcom" (handles).
+    assert outlets == {
+        "fr.de.nordkorea.html": "Frankfurter Rundschau",
+        "handelsblatt.com.grenzschliessungen.html": "handelsblatt.com",
+        "japanese_article2.html": "afpbb.com",
+    }
+
+
+def test_cli_outlets(archive, tmp_path, capsys):
+    from clippings.cli import main
+
+    add_clipping(archive, "One.", outlet="DW", url="https://www.dw.com/a")
+    folder = str(archive.path)
+    archive.close()
+    assert main(["--archive", folder, "outlets", "rename", "DW", "Deutsche Welle"]) == 0
+    capsys.readouterr()
+    assert main(["--archive", folder, "outlets", "--json"]) == 0
+    [listed] = json.loads(capsys.readouterr().out)
+    assert listed["name"] == "Deutsche Welle" and listed["domains"] == ["dw.com"]
+    assert listed["named_by"] == "user" and listed["count"] == 1

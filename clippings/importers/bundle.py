@@ -7,6 +7,11 @@ record is checked field by field before anything is stored; its HTML is sanitize
 again; each original is unpacked once however many records name it. A bad record costs
 one problem message, never the rest of the bundle. Writing bundles stays in
 ``exporters/bundle.py``.
+
+``clippings.json`` comes in two shapes: a bare list of records (bundles of version 1,
+made before the JSON export had a version), and ``{"version": 1, "clippings": [...],
+"tag_colours": {...}}`` (bundle version 2). Both are read; a newer version of the
+records is refused with the version named.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from __future__ import annotations
 import json
 import re
 import struct
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from clippings.importers.containers import (
@@ -47,9 +53,11 @@ BUNDLE_FORMAT = "clippings-bundle"
 BUNDLE_SUFFIX = ".zip"
 #: How the import dialog and the README name bundles.
 BUNDLE_LABEL = "Clippings bundles"
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2
 MANIFEST = "bundle.json"
 RECORDS = "clippings.json"
+#: The newest version of ``clippings.json``'s records this reads (the JSON export's).
+RECORDS_VERSION = 1
 ORIGINALS = "originals/"
 
 # A bundle holds two members a clipping (its page and its original) and a few more.
@@ -119,10 +127,13 @@ class BundleContents:
     Attributes:
         entries: the good records, in the bundle's order.
         problems: one plain message per bad record ("record 12: its title is not text").
+        tag_colours: the colours of the bundle's tags (``#rrggbb``) by tag name, for the
+            tags that had one; a colour that is not valid is left out.
     """
 
     entries: tuple[BundleEntry, ...]
     problems: tuple[str, ...] = ()
+    tag_colours: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def is_bundle(data: bytes) -> bool:
@@ -161,7 +172,7 @@ def read_bundle(data: bytes, *, limits: BundleLimits = BundleLimits()) -> Bundle
     Raises:
         ExtractionError: the bundle as a whole cannot be read: a damaged zip, no or a
             foreign manifest, a newer bundle version, a ``clippings.json`` that is
-            missing, not valid JSON or not a list of records.
+            missing, not valid JSON, not a list of records, or of a newer version.
         TooLargeError: the bundle, its manifest or its records exceed the limits.
     """
     with ZipContainer(data, what="bundle", limits=limits.container) as bundle:
@@ -175,12 +186,17 @@ def read_bundle(data: bytes, *, limits: BundleLimits = BundleLimits()) -> Bundle
         originals = _Originals(bundle)
         entries: list[BundleEntry] = []
         problems: list[str] = []
-        for number, record in enumerate(_records(text, limits.records), start=1):
+        header = _Header()
+        for number, record in enumerate(_records(text, limits.records, header), start=1):
             try:
                 entries.append(_entry(record, number, originals))
             except _RecordError as error:
                 problems.append(f"record {number}: {error}")
-    return BundleContents(entries=tuple(entries), problems=tuple(problems))
+    return BundleContents(
+        entries=tuple(entries),
+        problems=tuple(problems),
+        tag_colours=MappingProxyType(_colours(header.tag_colours)),
+    )
 
 
 # --- The manifest and the records ----------------------------------------------------------
@@ -230,54 +246,175 @@ def _json(raw: bytes, name: str) -> object:
 _BLANK = re.compile(r"[ \t\n\r]*")
 
 
-def _records(text: str, most: int) -> Iterator[object]:
+@dataclass
+class _Header:
+    """What ``clippings.json`` says besides its records (its object shape)."""
+
+    version: int | None = None
+    tag_colours: object = None
+
+
+def _skip(text: str, position: int) -> int:
+    return _BLANK.match(text, position).end()  # type: ignore[union-attr]
+
+
+def _value(decoder: json.JSONDecoder, text: str, position: int, what: str) -> tuple[object, int]:
+    try:
+        return decoder.raw_decode(text, position)
+    except RecursionError:
+        raise ExtractionError(
+            f"the bundle is damaged: its {RECORDS} is nested too deeply to read{what}"
+        ) from None
+    except ValueError as error:
+        raise ExtractionError(
+            f"the bundle is damaged: its {RECORDS} is not valid JSON ({error})"
+        ) from None
+
+
+def _records_version(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ExtractionError(f"the bundle is damaged: its {RECORDS} gives no valid version")
+    if value > RECORDS_VERSION:
+        raise ExtractionError(
+            f"this bundle was made by a newer version of Clippings (its {RECORDS} is "
+            f"version {value}; this one reads up to version {RECORDS_VERSION}): update "
+            "Clippings to import it"
+        )
+    return value
+
+
+def _records(text: str, most: int, header: _Header | None = None) -> Iterator[object]:
     """The records of ``clippings.json``, decoded one at a time.
 
     One at a time, so that a file of millions of tiny records is refused at ``most``
     rather than built whole in memory. The whole file is checked before the first
-    record is stored (``read_bundle`` returns only when it is through).
+    record is stored (``read_bundle`` returns only when it is through). Either shape
+    is read: a bare list, or an object whose ``clippings`` is the list (its
+    ``version`` and ``tag_colours`` go to ``header``).
     """
+    header = header if header is not None else _Header()
     decoder = json.JSONDecoder()
-    position = _BLANK.match(text, 0).end()  # type: ignore[union-attr]
-    if text[position : position + 1] != "[":
-        raise ExtractionError(f"the bundle is damaged: its {RECORDS} is not a list of clippings")
-    position = _BLANK.match(text, position + 1).end()  # type: ignore[union-attr]
-    if text[position : position + 1] == "]":
-        position += 1
+    position = _skip(text, 0)
+    opening = text[position : position + 1]
+    if opening == "[":
+        position = yield from _list(decoder, text, position, most)
+    elif opening == "{":
+        position = yield from _object(decoder, text, position, most, header)
     else:
-        count = 0
+        raise ExtractionError(f"the bundle is damaged: its {RECORDS} is not a list of clippings")
+    if _skip(text, position) != len(text):
+        raise ExtractionError(
+            f"the bundle is damaged: its {RECORDS} has more after its list of clippings"
+        )
+
+
+def _object(
+    decoder: json.JSONDecoder, text: str, position: int, most: int, header: _Header
+) -> Generator[object, None, int]:
+    """The records of ``{"version": 1, "clippings": [...], ...}``; returns where the
+    object ends. Members other than these three are skipped, as unknown fields are."""
+    position = _skip(text, position + 1)
+    seen: set[str] = set()
+    if text[position : position + 1] != "}":
         while True:
-            count += 1
-            if count > most:
-                raise TooLargeError(
-                    f"the bundle holds more than {most} clippings: export it in parts"
+            key, position = _value(decoder, text, position, "")
+            if not isinstance(key, str):
+                raise ExtractionError(
+                    f"the bundle is damaged: its {RECORDS} is not valid JSON (a name expected)"
                 )
-            try:
-                record, position = decoder.raw_decode(text, position)
-            except RecursionError:
+            position = _skip(text, position)
+            if text[position : position + 1] != ":":
                 raise ExtractionError(
-                    f"the bundle is damaged: its {RECORDS} is nested too deeply to read "
-                    f"(record {count})"
-                ) from None
-            except ValueError as error:
-                raise ExtractionError(
-                    f"the bundle is damaged: its {RECORDS} is not valid JSON ({error})"
-                ) from None
-            yield record
-            position = _BLANK.match(text, position).end()  # type: ignore[union-attr]
+                    f"the bundle is damaged: its {RECORDS} is not valid JSON (':' expected)"
+                )
+            position = _skip(text, position + 1)
+            if key in seen and key in ("version", "clippings"):
+                raise ExtractionError(f"the bundle is damaged: its {RECORDS} names {key} twice")
+            seen.add(key)
+            if key == "clippings":
+                if text[position : position + 1] != "[":
+                    raise ExtractionError(
+                        f"the bundle is damaged: its {RECORDS} is not a list of clippings"
+                    )
+                # Records are only read once their version is known to be one this
+                # reads: a writer puts the version first; one that did not is read
+                # whole, then refused when its version comes.
+                position = yield from _list(decoder, text, position, most)
+            else:
+                value, position = _value(decoder, text, position, "")
+                if key == "version":
+                    header.version = _records_version(value)
+                elif key == "tag_colours":
+                    header.tag_colours = value
+            position = _skip(text, position)
             following = text[position : position + 1]
-            position = _BLANK.match(text, position + 1).end()  # type: ignore[union-attr]
-            if following == "]":
+            position = _skip(text, position + 1)
+            if following == "}":
                 break
             if following != ",":
                 raise ExtractionError(
                     f"the bundle is damaged: its {RECORDS} is not valid JSON "
-                    f"(it breaks off after record {count})"
+                    f"(it breaks off after {key!r})"
                 )
-    if _BLANK.match(text, position).end() != len(text):  # type: ignore[union-attr]
+    else:
+        position += 1
+    if "clippings" not in seen:
         raise ExtractionError(
-            f"the bundle is damaged: its {RECORDS} has more after its list of clippings"
+            f"the bundle is damaged: its {RECORDS} is not a list of clippings "
+            "(it has no \"clippings\")"
         )
+    if "version" not in seen:
+        raise ExtractionError(f"the bundle is damaged: its {RECORDS} gives no version")
+    return position
+
+
+def _list(
+    decoder: json.JSONDecoder, text: str, position: int, most: int
+) -> Generator[object, None, int]:
+    """The records of a list starting at ``position`` (its ``[``); returns where it ends."""
+    position = _skip(text, position + 1)
+    if text[position : position + 1] == "]":
+        return position + 1
+    count = 0
+    while True:
+        count += 1
+        if count > most:
+            raise TooLargeError(f"the bundle holds more than {most} clippings: export it in parts")
+        record, position = _value(decoder, text, position, f" (record {count})")
+        yield record
+        position = _skip(text, position)
+        following = text[position : position + 1]
+        position = _skip(text, position + 1)
+        if following == "]":
+            return position
+        if following != ",":
+            raise ExtractionError(
+                f"the bundle is damaged: its {RECORDS} is not valid JSON "
+                f"(it breaks off after record {count})"
+            )
+
+
+#: The most tag colours a bundle may give (a bundle holds at most 1,000 tags a record).
+_MOST_COLOURS = 100_000
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}(?:[0-9a-fA-F]{2})?")
+
+
+def _colours(value: object) -> dict[str, str]:
+    """The tag colours a bundle gives: each a valid tag name and ``#rrggbb`` (or
+    ``#rrggbbaa``); whatever else is left out, as unknown fields are."""
+    if not isinstance(value, dict):
+        return {}
+    found: dict[str, str] = {}
+    for name, colour in list(value.items())[:_MOST_COLOURS]:
+        if not isinstance(colour, str) or not _COLOUR.fullmatch(colour):
+            continue
+        if len(name) > _MOST_TAG_CHARACTERS or _SURROGATE.search(name):
+            continue
+        try:
+            found[tag_name(name)] = colour.lower()
+        except TagError:
+            continue
+    return found
 
 
 class _Originals:

@@ -258,6 +258,10 @@ _INDEX_SCRIPT = """
       box.focus();
     }
   });
+  // "index.html#filter=words" opens the index filtered (a link or a bookmark).
+  if (location.hash.indexOf("#filter=") === 0) {
+    try { box.value = decodeURIComponent(location.hash.slice(8)); } catch (error) {}
+  }
   document.getElementById("filter-area").hidden = false;
   filter();
 })();

@@ -331,10 +331,10 @@ def clipping_page(
         url = html.escape(clipping.url, quote=True)
         if page_link(clipping.url) is not None:
             parts.append(
-                f"<p class='meta' dir='ltr'><a href='{url}' rel='noreferrer'>{url}</a></p>"
+                f"<p class='meta'><a href='{url}' rel='noreferrer' dir='ltr'>{url}</a></p>"
             )
         else:
-            parts.append(f"<p class='meta' dir='ltr'>{url}</p>")
+            parts.append(f"<p class='meta'><bdi dir='ltr'>{url}</bdi></p>")
     if clipping.tags:
         parts.append(f"<p>{tag_chips(clipping.tags, colours or {})}</p>")
     name = html.escape(clipping.original_name)

@@ -361,7 +361,7 @@ def _object(
     if "clippings" not in seen:
         raise ExtractionError(
             f"the bundle is damaged: its {RECORDS} is not a list of clippings "
-            "(it has no \"clippings\")"
+            '(it has no "clippings")'
         )
     if "version" not in seen:
         raise ExtractionError(f"the bundle is damaged: its {RECORDS} gives no version")

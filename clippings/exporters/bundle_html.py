@@ -151,6 +151,17 @@ def page_html(fragment: str) -> str:
     return cleaner.result()
 
 
+def article_html(fragment: str, address: str | None) -> str:
+    """The article HTML as its clipping's page shows it: as ``page_html``, with its
+    relative links made absolute against the clipping's web address (they meant the
+    site, not the bundle), or left out when it has none."""
+    cleaner = _PageHtml(
+        saved_page=True, base=address if address and _scheme(address) in _WEB else None
+    )
+    cleaner.feed(fragment)
+    return cleaner.result()
+
+
 # --- Saved web pages ---------------------------------------------------------------------------
 
 #: Formats whose original is a web page a browser would run (``Clipping.format``).

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
 from clippings import __version__
-from clippings.exporters.bundle_html import page_html, page_link
+from clippings.exporters.bundle_html import article_html, page_link
 from clippings.model import Clipping, Collection, Published, published_to_iso, published_utc
 
 _NO_FORMS = "form-action 'none'; base-uri 'none'"
@@ -138,7 +138,8 @@ def time_element(value: Published) -> str:
 def sort_key(value: Published | None) -> str:
     """What the index sorts a date column by: the instant in UTC (undated last)."""
     moment = published_utc(value)
-    return moment.isoformat() if moment else "~"
+    # Undated last: browsers collate punctuation before digits, so a date of its own.
+    return moment.isoformat() if moment else "9999-12-31T23:59:59"
 
 
 # --- Tags in their colours --------------------------------------------------------------------
@@ -369,7 +370,7 @@ def clipping_page(
             + "</p>"
         )
     elif clipping.html:
-        parts.append(page_html(clipping.html))
+        parts.append(article_html(clipping.html, clipping.url))
     else:
         parts.extend(_paragraphs(clipping.text))
     return _page(clipping.title, "\n".join(parts), PAGE_POLICY, lang=lang, dir_=dir_)

@@ -151,7 +151,11 @@ class BundleExporter:
                     kind = "mhtml" if clipping.format == "mhtml" else "html"
                     if PurePosixPath(original).suffix.lower() in (".mht", ".mhtml"):
                         kind = "mhtml"
-                    content = saved_page_html(read_original(clipping.sha256), kind, clipping.url)
+                    data = read_original(clipping.sha256)
+                    try:
+                        content = saved_page_html(data, kind, clipping.url)
+                    except Exception:  # noqa: BLE001 - a hostile page costs its copy, not the export
+                        content = "<p lang='en' dir='ltr'>This saved page could not be read.</p>"
                     bundle.writestr(
                         name, safe_copy_page(clipping, content, original=original, back=page)
                     )

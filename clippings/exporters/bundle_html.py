@@ -89,6 +89,15 @@ class _PageHtml(HTMLParser):
         self.open: list[str] = []
         self.dropping: list[str] = []
 
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        # The standard library raises AssertionError on "<![foo" (a marked section other
+        # than CDATA, which HTML does not have); browsers read it as a bogus comment.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
+
     def _attribute(self, tag: str, name: str, value: str) -> str | None:
         """The value of an attribute a page keeps, or None to leave it out."""
         if tag == "a" and name == "href":

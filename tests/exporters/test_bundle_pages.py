@@ -678,3 +678,12 @@ def test_tag_colours_come_back_in_the_other_archive(tmp_path):
     with Archive.open(tmp_path / "other") as other:
         import_paths(other, [path])
         assert {t.name: t.colour for t in other.tags()}["Review"] == "#1f77b4"
+
+
+def test_markup_the_standard_parser_trips_on_costs_nothing():
+    from clippings.exporters.bundle_html import page_html, saved_page_html
+
+    # Word's saved pages are full of "<![if ...]>"; Python's parser asserts on them.
+    word = b"<p>a<![if !supportLists]>b<![endif]>c</p><![ x <![CDATA[d]]>"
+    assert "abc" in saved_page_html(word, "html")
+    assert "abc" in page_html(word.decode())

@@ -154,7 +154,7 @@ class BundleExporter:
                     data = read_original(clipping.sha256)
                     try:
                         content = saved_page_html(data, kind, clipping.url)
-                    except Exception:  # noqa: BLE001 - a hostile page costs its copy, not the export
+                    except Exception:  # noqa: BLE001 - costs the copy, not the export
                         content = "<p lang='en' dir='ltr'>This saved page could not be read.</p>"
                     bundle.writestr(
                         name, safe_copy_page(clipping, content, original=original, back=page)

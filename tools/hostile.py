@@ -366,7 +366,10 @@ def crafted_bundles(source: bytes, folder: Path, seed: int) -> Iterator[tuple[st
     folder.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(io.BytesIO(source)) as bundle:
         members = {name: bundle.read(name) for name in bundle.namelist()}
-    records = json.loads(members[RECORDS])
+    stored = json.loads(members[RECORDS])
+    # {"version": 1, "clippings": [...]} since bundle version 2; the crafted bundles below
+    # write bare lists, the shape of version 1, which bundles still import.
+    records = stored["clippings"] if isinstance(stored, dict) else stored
     manifest = json.loads(members[MANIFEST])
     noise = random.Random(seed)
 
@@ -380,6 +383,7 @@ def crafted_bundles(source: bytes, folder: Path, seed: int) -> Iterator[tuple[st
 
     yield write("records not JSON", _rezip({**members, RECORDS: b"{not json"}))
     yield write("records an object", with_records({"clippings": 1}))
+    yield write("records of a newer version", with_records({"version": 99, "clippings": records}))
     yield write("records numbers", with_records([1, "two", None]))
     yield write(
         "fields of the wrong type",

@@ -3,12 +3,14 @@ archives.
 
 ```
 index.html            a table of the clippings (date, outlet, title, tags), by date,
-                      sortable by a small inline script of our own
-clippings/<n>-<title>.html   one page per clipping: metadata and text
-clippings.json        every field and tag (what ``clippings import`` reads back)
+                      with a filter box and sortable columns (a small inline script)
+clippings/<n>-<title>.html   one page per clipping: metadata, tags, notes and text
+safe-originals/<name>.html   a saved web page's original, made safe to open
+clippings.json        {"version": 1, "clippings": [every field and tag], "tag_colours": {…}}
+                      (what ``clippings import`` reads back)
 clippings.csv         the same as a table
-originals/<name>      every original file, under a safe, readable name
-bundle.json           what this is: {"format": "clippings-bundle", "version": 1, ...}
+originals/<name>      every original file as imported, under a safe, readable name
+bundle.json           what this is: {"format": "clippings-bundle", "version": 2, ...}
 ```
 
 Exported pages carry a Content-Security-Policy that forbids every remote resource,
@@ -16,264 +18,94 @@ every form submission and any ``<base>``. Their article HTML is the sanitized HT
 at import, cleaned once more on the way out (``page_html``): a page must not run,
 fetch or redirect even if the archive holds HTML that never passed the importers'
 sanitizer (an old archive, a bundle imported by an older version, a hand-edited
-database).
+database). A saved web page's original is linked as a safe copy (``saved_page_html``);
+the file itself stays in ``originals/`` for importing, but no page links to it.
+
+Bundle version 2 (this one) writes ``clippings.json`` as an object with the version of
+its records and the tags' colours; version 1 wrote a bare list of records. The reader
+(``importers/bundle.py``) reads both.
 """
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import zipfile
-from html.parser import HTMLParser
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
 
 from clippings import __version__
 from clippings.exporters import Cancel, ReadOriginal, Report, step
+from clippings.exporters.bundle_html import (
+    PAGE_TAGS,
+    WEB_PAGE_FORMATS,
+    WEB_PAGE_SUFFIXES,
+    page_html,
+    saved_page_html,
+)
+from clippings.exporters.bundle_pages import (
+    clipping_page,
+    index_page,
+    safe_copy_page,
+    valid_colour,
+)
 from clippings.exporters.data import csv_text
 from clippings.exporters.records import clipping_record, safe_name
-from clippings.model import Clipping, Collection, published_to_iso
+from clippings.model import Clipping, Collection, tag_ancestors
 
-# The format's names. importers/bundle.py, which reads bundles, keeps the same four
+# The format's names. importers/bundle.py, which reads bundles, keeps the same five
 # (importers/ and exporters/ may not import each other); tests/importers/test_bundle.py
 # checks that they agree.
 BUNDLE_FORMAT = "clippings-bundle"
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2
 MANIFEST = "bundle.json"
 RECORDS = "clippings.json"
+#: The version of ``clippings.json``'s records: the shape of the JSON export.
+RECORDS_VERSION = 1
 
-_NO_FORMS = "form-action 'none'; base-uri 'none'"
-_PAGE_POLICY = f"default-src 'none'; style-src 'unsafe-inline'; {_NO_FORMS}"
-_INDEX_POLICY = (
-    f"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; {_NO_FORMS}"
-)
+SAFE_ORIGINALS = "safe-originals/"
 
-_STYLE = """
-body { font-family: "Noto Sans", "DejaVu Sans", sans-serif; margin: 2em auto; max-width: 60em;
-       padding: 0 1em; line-height: 1.45; color: #222; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: .35em .6em; border-bottom: 1px solid #ddd;
-         vertical-align: top; }
-th { cursor: pointer; user-select: none; background: #f4f4f4; }
-th[aria-sort=ascending]::after { content: " ▲"; }
-th[aria-sort=descending]::after { content: " ▼"; }
-.meta { color: #555; }
-.tag { background: #eee; border-radius: .6em; padding: 0 .5em; margin-right: .3em;
-       white-space: nowrap; }
-"""
-
-# The bundle's only script: sort the table when a column header is clicked.
-_SORT_SCRIPT = """
-document.querySelectorAll("th").forEach(function (header, column) {
-  header.addEventListener("click", function () {
-    var table = header.closest("table"), body = table.tBodies[0];
-    var ascending = header.getAttribute("aria-sort") !== "ascending";
-    table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
-    header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-    var rows = Array.prototype.slice.call(body.rows);
-    rows.sort(function (a, b) {
-      var x = a.cells[column].getAttribute("data-key") || a.cells[column].textContent;
-      var y = b.cells[column].getAttribute("data-key") || b.cells[column].textContent;
-      return (ascending ? 1 : -1) * x.localeCompare(y, undefined, {numeric: true});
-    });
-    rows.forEach(function (row) { body.appendChild(row); });
-  });
-});
-"""
+__all__ = [
+    "BUNDLE_FORMAT",
+    "BUNDLE_VERSION",
+    "MANIFEST",
+    "PAGE_TAGS",
+    "RECORDS",
+    "RECORDS_VERSION",
+    "BundleExporter",
+    "is_web_page",
+    "page_html",
+    "tag_colours",
+]
 
 
-def _page(title: str, body: str, policy: str, script: str = "") -> str:
-    script_tag = f"<script>{script}</script>" if script else ""
-    return (
-        "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
-        f"<meta http-equiv='Content-Security-Policy' content=\"{policy}\">"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
-        f"<body>{body}{script_tag}</body></html>\n"
-    )
+def tag_colours(collection: Collection) -> dict[str, str]:
+    """The colours of the collection's tags and of the tags above them, by name.
 
-
-# --- The article's HTML, cleaned again for the page -------------------------------------------
-#
-# Exporters may not use nh3 (only importers/ import the extraction libraries), and the
-# stored HTML already passed it: this is a second, independent allow-list, rebuilt from
-# the parser's events, so whatever it writes is escaped text and the tags below. It keeps
-# what importers/sanitize.py keeps (tests/importers/test_bundle.py checks the two lists).
-
-PAGE_TAGS = frozenset(
-    {
-        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dfn",
-        "div", "dl", "dt", "em", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-        "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
-        "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
-    }
-)  # fmt: skip
-_VOID = {"br", "hr"}
-# Elements whose content is dropped with them (code, styles, embedded documents).
-# (Void elements such as embed have no content and are simply not kept.)
-_DROPPED = {
-    "script", "style", "template", "iframe", "frameset", "object", "svg", "math",
-    "noscript", "noembed", "noframes", "textarea", "select", "title", "xmp",
-}  # fmt: skip
-_SPAN = re.compile(r"[1-9][0-9]{0,2}")
-# Browsers ignore tabs and newlines anywhere in a URL, and controls and blanks around it.
-_URL_IGNORED = re.compile(r"[\t\n\r]")
-_URL_BLANKS = "".join(chr(c) for c in range(33))
-
-
-def _link(href: str) -> str | None:
-    """``href`` if following it can only open a web page, a mail or a file of the bundle:
-    http(s), mailto or a relative path; not ``javascript:``, ``data:`` or ``//host``."""
-    url = _URL_IGNORED.sub("", href).strip(_URL_BLANKS)
-    if url[:2].replace("\\", "/") == "//":
-        return None  # another host, by whatever scheme the page has (file: on a disk)
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    return url if scheme in {"", "http", "https", "mailto"} else None
-
-
-def _attribute(tag: str, name: str, value: str) -> str | None:
-    """The value of an attribute a page keeps, or None to leave it out."""
-    if tag == "a" and name == "href":
-        return _link(value)
-    if tag == "a" and name == "title":
-        return value
-    if tag in ("td", "th") and name in ("colspan", "rowspan") and _SPAN.fullmatch(value):
-        return value
-    return None
-
-
-class _PageHtml(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.open: list[str] = []
-        self.dropping: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.dropping or tag in _DROPPED:
-            if tag in _DROPPED:
-                self.dropping.append(tag)
-            return
-        if tag not in PAGE_TAGS:
-            return
-        kept = []
-        for name, value in attrs:
-            value = _attribute(tag, name, value) if value is not None else None
-            if value is not None:
-                kept.append(f' {name}="{html.escape(value, quote=True)}"')
-        if tag == "a":
-            kept.append(' rel="noopener noreferrer nofollow"')
-        self.parts.append(f"<{tag}{''.join(kept)}>")
-        if tag not in _VOID:
-            self.open.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.dropping:
-            if tag == self.dropping[-1]:
-                self.dropping.pop()
-            return
-        if tag in self.open:
-            while self.open:
-                last = self.open.pop()
-                self.parts.append(f"</{last}>")
-                if last == tag:
-                    break
-
-    def handle_data(self, data: str) -> None:
-        if not self.dropping:
-            self.parts.append(html.escape(data, quote=False))
-
-    def result(self) -> str:
-        self.close()
-        return "".join(self.parts) + "".join(f"</{tag}>" for tag in reversed(self.open))
-
-
-def page_html(fragment: str) -> str:
-    """The article HTML as a page shows it: only readable elements and safe links.
-
-    Nothing that runs, fetches, submits or redirects survives (``meta`` refresh,
-    ``base``, ``form``, ``script``, ``iframe``, images, event attributes,
-    ``javascript:`` links); every element left open is closed, so the article cannot
-    swallow the page around it.
+    They come from ``Collection.tag_colours`` (a mapping of tag name to ``#rrggbb``),
+    which the export service fills from the archive's tags; a collection without it
+    exports no colours (its tags then show in the colours the window makes up from
+    their names).
     """
-    cleaner = _PageHtml()
-    cleaner.feed(fragment)
-    return cleaner.result()
+    given = getattr(collection, "tag_colours", None)
+    if not isinstance(given, Mapping):
+        return {}
+    wanted = {a for c in collection.clippings for t in c.tags for a in tag_ancestors(t)}
+    found = {}
+    for name in sorted(wanted):
+        colour = valid_colour(given.get(name))
+        if colour:
+            found[name] = colour
+    return found
 
 
-def _tags(clipping: Clipping) -> str:
-    return "".join(f"<span class='tag'>{html.escape(t)}</span>" for t in clipping.tags)
-
-
-def clipping_page(clipping: Clipping, original: str | None) -> str:
-    meta = [
-        html.escape(m)
-        for m in (clipping.outlet, published_to_iso(clipping.published), clipping.author)
-        if m
-    ]
-    parts = [
-        "<p><a href='../index.html'>← All clippings</a></p>",
-        f"<h1>{html.escape(clipping.title)}</h1>",
-        f"<p class='meta'>{' · '.join(meta)}</p>" if meta else "",
-    ]
-    if clipping.url:
-        url = html.escape(clipping.url, quote=True)
-        if _link(clipping.url) is not None:
-            parts.append(f"<p class='meta'><a href='{url}' rel='noreferrer'>{url}</a></p>")
-        else:
-            parts.append(f"<p class='meta'>{url}</p>")
-    if clipping.tags:
-        parts.append(f"<p>{_tags(clipping)}</p>")
-    if original:
-        link = html.escape(str(PurePosixPath("..") / original), quote=True)
-        parts.append(
-            f"<p class='meta'>Original file: <a href='{link}'>"
-            f"{html.escape(clipping.original_name)}</a></p>"
-        )
-    if clipping.notes:
-        parts.append(f"<p class='meta'><i>Notes:</i> {html.escape(clipping.notes)}</p>")
-    parts.append("<hr>")
-    if not clipping.has_text:
-        parts.append("<p class='meta'>A scan without a text layer: see the original file.</p>")
-    elif clipping.html:
-        parts.append(page_html(clipping.html))
-    else:
-        parts.extend(
-            "<p>" + html.escape(p).replace("\n", "<br>") + "</p>"
-            for p in clipping.text.split("\n\n")
-            if p.strip()
-        )
-    return _page(clipping.title, "\n".join(parts), _PAGE_POLICY)
-
-
-def index_page(collection: Collection, pages: dict[int, str]) -> str:
-    rows = []
-    for clipping in collection.clippings:
-        published = published_to_iso(clipping.published) or ""
-        link = html.escape(pages[clipping.id], quote=True)
-        rows.append(
-            "<tr>"
-            f"<td data-key='{html.escape(published)}'>{html.escape(published[:10])}</td>"
-            f"<td>{html.escape(clipping.outlet or '')}</td>"
-            f"<td><a href='{link}'>{html.escape(clipping.title)}</a></td>"
-            f"<td>{_tags(clipping)}</td>"
-            "</tr>"
-        )
-    count = len(collection.clippings)
-    body = (
-        f"<h1>{html.escape(collection.title)}</h1>"
-        f"<p class='meta'>{count} clipping{'s' if count != 1 else ''}, exported "
-        f"{collection.made_at:%Y-%m-%d} by Clippings {__version__}. "
-        "Click a column to sort.</p>"
-        "<table><thead><tr><th aria-sort='ascending'>Date</th><th>Outlet</th><th>Title</th>"
-        f"<th>Tags</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+def is_web_page(clipping_format: str, member: str) -> bool:
+    """Whether a browser would open this original as a page that runs or fetches: a
+    saved web page, or any file whose name a browser opens as one."""
+    return (
+        clipping_format in WEB_PAGE_FORMATS
+        or PurePosixPath(member).suffix.lower() in WEB_PAGE_SUFFIXES
     )
-    return _page(collection.title, body, _INDEX_POLICY, _SORT_SCRIPT)
 
 
 class BundleExporter:
@@ -291,32 +123,56 @@ class BundleExporter:
     ) -> None:
         taken_pages: set[str] = set()
         taken_originals: set[str] = set()
+        taken_copies: set[str] = set()
         original_names: dict[str, str] = {}
+        safe_copies: dict[str, str] = {}
         pages: dict[int, str] = {}
         records: list[dict[str, Any]] = []
+        colours = tag_colours(collection)
         total = len(collection.clippings)
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+
+            def member(sha: str, original_name: str) -> str:
+                if sha not in original_names:
+                    stem, dot, suffix = original_name.rpartition(".")
+                    if not dot:
+                        stem, suffix = suffix, ""
+                    name = safe_name(stem, f".{suffix}" if suffix else "", taken=taken_originals)
+                    original_names[sha] = f"originals/{name}"
+                    bundle.writestr(original_names[sha], read_original(sha))
+                return original_names[sha]
+
+            def safe_copy(clipping: Clipping, original: str, page: str) -> str | None:
+                if not is_web_page(clipping.format, original):
+                    return None
+                if clipping.sha256 not in safe_copies:
+                    stem = PurePosixPath(original).stem
+                    name = SAFE_ORIGINALS + safe_name(stem, ".html", taken=taken_copies)
+                    kind = "mhtml" if clipping.format == "mhtml" else "html"
+                    if PurePosixPath(original).suffix.lower() in (".mht", ".mhtml"):
+                        kind = "mhtml"
+                    data = read_original(clipping.sha256)
+                    try:
+                        content = saved_page_html(data, kind, clipping.url)
+                    except Exception:  # noqa: BLE001 - costs the copy, not the export
+                        content = "<p lang='en' dir='ltr'>This saved page could not be read.</p>"
+                    bundle.writestr(
+                        name, safe_copy_page(clipping, content, original=original, back=page)
+                    )
+                    safe_copies[clipping.sha256] = name
+                return safe_copies[clipping.sha256]
+
             for number, clipping in enumerate(collection.clippings):
                 step(report, cancel, number, total, clipping.title)
-
-                def member(sha: str, original_name: str) -> str:
-                    if sha not in original_names:
-                        stem, dot, suffix = original_name.rpartition(".")
-                        if not dot:
-                            stem, suffix = suffix, ""
-                        name = safe_name(
-                            stem, f".{suffix}" if suffix else "", taken=taken_originals
-                        )
-                        original_names[sha] = f"originals/{name}"
-                        bundle.writestr(original_names[sha], read_original(sha))
-                    return original_names[sha]
-
                 original = member(clipping.sha256, clipping.original_name)
                 page = "clippings/" + safe_name(
                     f"{clipping.id}-{clipping.title}", ".html", taken=taken_pages
                 )
                 pages[clipping.id] = page
-                bundle.writestr(page, clipping_page(clipping, original))
+                shown = safe_copy(clipping, original, page)
+                bundle.writestr(
+                    page, clipping_page(clipping, original, safe_copy=shown, colours=colours)
+                )
                 record = clipping_record(clipping)
                 record["html"] = clipping.html
                 record["bundle_original"] = original
@@ -334,8 +190,15 @@ class BundleExporter:
                 ]
                 record["bundle_page"] = page
                 records.append(record)
-            bundle.writestr("index.html", index_page(collection, pages))
-            bundle.writestr(RECORDS, json.dumps(records, ensure_ascii=False, indent=2))
+            bundle.writestr("index.html", index_page(collection, pages, colours))
+            bundle.writestr(
+                RECORDS,
+                json.dumps(
+                    {"version": RECORDS_VERSION, "clippings": records, "tag_colours": colours},
+                    ensure_ascii=False,
+                    indent=2,
+                ),
+            )
             bundle.writestr("clippings.csv", csv_text(collection.clippings))
             bundle.writestr(
                 MANIFEST,

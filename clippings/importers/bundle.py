@@ -7,6 +7,11 @@ record is checked field by field before anything is stored; its HTML is sanitize
 again; each original is unpacked once however many records name it. A bad record costs
 one problem message, never the rest of the bundle. Writing bundles stays in
 ``exporters/bundle.py``.
+
+``clippings.json`` comes in two shapes: a bare list of records (bundles of version 1,
+made before the JSON export had a version), and ``{"version": 1, "clippings": [...],
+"tag_colours": {...}}`` (bundle version 2). Both are read; a newer version of the
+records is refused with the version named.
 """
 
 from __future__ import annotations
@@ -14,11 +19,14 @@ from __future__ import annotations
 import json
 import re
 import struct
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
+from clippings.importers.bundle_records import RECORDS, RecordsHeader, records
+from clippings.importers.bundle_records import RECORDS_VERSION as RECORDS_VERSION
 from clippings.importers.containers import (
     MB,
     ContainerLimits,
@@ -34,7 +42,6 @@ from clippings.model import (
     Extracted,
     ExtractionError,
     TagError,
-    TooLargeError,
     published_from_iso,
     tag_name,
 )
@@ -47,9 +54,8 @@ BUNDLE_FORMAT = "clippings-bundle"
 BUNDLE_SUFFIX = ".zip"
 #: How the import dialog and the README name bundles.
 BUNDLE_LABEL = "Clippings bundles"
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2
 MANIFEST = "bundle.json"
-RECORDS = "clippings.json"
 ORIGINALS = "originals/"
 
 # A bundle holds two members a clipping (its page and its original) and a few more.
@@ -119,10 +125,13 @@ class BundleContents:
     Attributes:
         entries: the good records, in the bundle's order.
         problems: one plain message per bad record ("record 12: its title is not text").
+        tag_colours: the colours of the bundle's tags (``#rrggbb``) by tag name, for the
+            tags that had one; a colour that is not valid is left out.
     """
 
     entries: tuple[BundleEntry, ...]
     problems: tuple[str, ...] = ()
+    tag_colours: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def is_bundle(data: bytes) -> bool:
@@ -161,7 +170,7 @@ def read_bundle(data: bytes, *, limits: BundleLimits = BundleLimits()) -> Bundle
     Raises:
         ExtractionError: the bundle as a whole cannot be read: a damaged zip, no or a
             foreign manifest, a newer bundle version, a ``clippings.json`` that is
-            missing, not valid JSON or not a list of records.
+            missing, not valid JSON, not a list of records, or of a newer version.
         TooLargeError: the bundle, its manifest or its records exceed the limits.
     """
     with ZipContainer(data, what="bundle", limits=limits.container) as bundle:
@@ -175,12 +184,17 @@ def read_bundle(data: bytes, *, limits: BundleLimits = BundleLimits()) -> Bundle
         originals = _Originals(bundle)
         entries: list[BundleEntry] = []
         problems: list[str] = []
-        for number, record in enumerate(_records(text, limits.records), start=1):
+        header = RecordsHeader()
+        for number, record in enumerate(records(text, limits.records, header), start=1):
             try:
                 entries.append(_entry(record, number, originals))
             except _RecordError as error:
                 problems.append(f"record {number}: {error}")
-    return BundleContents(entries=tuple(entries), problems=tuple(problems))
+    return BundleContents(
+        entries=tuple(entries),
+        problems=tuple(problems),
+        tag_colours=MappingProxyType(header.colours()),
+    )
 
 
 # --- The manifest and the records ----------------------------------------------------------
@@ -225,59 +239,6 @@ def _json(raw: bytes, name: str) -> object:
         raise ExtractionError(
             f"the bundle is damaged: its {name} is not valid JSON ({error})"
         ) from None
-
-
-_BLANK = re.compile(r"[ \t\n\r]*")
-
-
-def _records(text: str, most: int) -> Iterator[object]:
-    """The records of ``clippings.json``, decoded one at a time.
-
-    One at a time, so that a file of millions of tiny records is refused at ``most``
-    rather than built whole in memory. The whole file is checked before the first
-    record is stored (``read_bundle`` returns only when it is through).
-    """
-    decoder = json.JSONDecoder()
-    position = _BLANK.match(text, 0).end()  # type: ignore[union-attr]
-    if text[position : position + 1] != "[":
-        raise ExtractionError(f"the bundle is damaged: its {RECORDS} is not a list of clippings")
-    position = _BLANK.match(text, position + 1).end()  # type: ignore[union-attr]
-    if text[position : position + 1] == "]":
-        position += 1
-    else:
-        count = 0
-        while True:
-            count += 1
-            if count > most:
-                raise TooLargeError(
-                    f"the bundle holds more than {most} clippings: export it in parts"
-                )
-            try:
-                record, position = decoder.raw_decode(text, position)
-            except RecursionError:
-                raise ExtractionError(
-                    f"the bundle is damaged: its {RECORDS} is nested too deeply to read "
-                    f"(record {count})"
-                ) from None
-            except ValueError as error:
-                raise ExtractionError(
-                    f"the bundle is damaged: its {RECORDS} is not valid JSON ({error})"
-                ) from None
-            yield record
-            position = _BLANK.match(text, position).end()  # type: ignore[union-attr]
-            following = text[position : position + 1]
-            position = _BLANK.match(text, position + 1).end()  # type: ignore[union-attr]
-            if following == "]":
-                break
-            if following != ",":
-                raise ExtractionError(
-                    f"the bundle is damaged: its {RECORDS} is not valid JSON "
-                    f"(it breaks off after record {count})"
-                )
-    if _BLANK.match(text, position).end() != len(text):  # type: ignore[union-attr]
-        raise ExtractionError(
-            f"the bundle is damaged: its {RECORDS} has more after its list of clippings"
-        )
 
 
 class _Originals:

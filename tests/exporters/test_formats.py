@@ -99,7 +99,9 @@ def test_bundle_opens_offline_and_every_link_resolves(collection_archive, tmp_pa
                     else:
                         parts.append(part)
                 assert "/".join(parts) in names, (link, target)
-        records = json.loads(bundle.read("clippings.json"))
+        data = json.loads(bundle.read("clippings.json"))
+        assert data["version"] == 1
+        records = data["clippings"]
         assert [r["id"] for r in records] == [c.id for c in collection.clippings]
         rows = list(csv.DictReader(io.StringIO(bundle.read("clippings.csv").decode("utf-8-sig"))))
         assert [int(r["id"]) for r in rows] == [c.id for c in collection.clippings]

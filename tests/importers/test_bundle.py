@@ -222,7 +222,7 @@ def test_exported_pages_forbid_forms_and_base_and_never_redirect(exported):
 
 
 def test_the_reader_and_the_writer_agree_on_the_format():
-    for name in ("BUNDLE_FORMAT", "BUNDLE_VERSION", "MANIFEST", "RECORDS"):
+    for name in ("BUNDLE_FORMAT", "BUNDLE_VERSION", "MANIFEST", "RECORDS", "RECORDS_VERSION"):
         assert getattr(reader, name) == getattr(exporter, name), name
     # The pages keep what the importers' sanitizer keeps, no more.
     assert exporter.PAGE_TAGS == _TAGS
@@ -439,9 +439,9 @@ def truncated() -> bytes:
         (lambda: b"PK\x03\x04" + b"\x00" * 200, "the bundle is damaged or truncated"),
         (lambda: make_bundle(manifest=None), "not a Clippings bundle: it has no bundle.json"),
         (lambda: make_bundle(manifest={"format": "other"}), "its bundle.json describes something"),
-        (lambda: make_bundle(manifest={**MANIFEST, "version": 2}), "made by a newer version"),
+        (lambda: make_bundle(manifest={**MANIFEST, "version": 3}), "made by a newer version"),
         (lambda: make_bundle(manifest={**MANIFEST, "version": "1"}), "gives no valid version"),
-        (lambda: make_bundle("{not json"), "its clippings.json is not a list of clippings"),
+        (lambda: make_bundle("{not json"), "its clippings.json is not valid JSON"),
         (lambda: make_bundle('{"1": {}}'), "its clippings.json is not a list of clippings"),
         (lambda: make_bundle("[{}, {]"), "its clippings.json is not valid JSON"),
         (lambda: make_bundle("[{} {}]"), "it breaks off after record 1"),
@@ -505,3 +505,77 @@ def test_is_bundle_is_cheap_and_never_raises():
     noise = random.Random(3)
     for _ in range(200):
         assert is_bundle(b"PK\x03\x04" + noise.randbytes(noise.randrange(400))) in (True, False)
+
+
+# --- The two shapes of clippings.json -------------------------------------------------------
+
+
+def versioned(records: list[object], **more: object) -> str:
+    """``clippings.json`` as bundles of version 2 write it."""
+    return json.dumps({"version": 1, "clippings": records, **more})
+
+
+def test_bundles_made_before_the_json_had_a_version_still_import():
+    records = [record(1), record(2)]
+    old = read_bundle(make_bundle(records))  # a bare list, bundle version 1
+    new = read_bundle(
+        make_bundle(
+            versioned(records), originals=originals_of(records), manifest={**MANIFEST, "version": 2}
+        )
+    )
+    assert old.problems == new.problems == ()
+    assert [e.extracted.title for e in old.entries] == ["Clipping 1", "Clipping 2"]
+    assert [e.extracted for e in new.entries] == [e.extracted for e in old.entries]
+    assert dict(old.tag_colours) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (json.dumps({"version": 2, "clippings": []}), "its clippings.json is version 2"),
+        (json.dumps({"clippings": [], "version": 7}), "its clippings.json is version 7"),
+        (json.dumps({"clippings": []}), "its clippings.json gives no version"),
+        (json.dumps({"version": "1", "clippings": []}), "gives no valid version"),
+        (json.dumps({"version": 1}), "is not a list of clippings"),
+        (json.dumps({"version": 1, "clippings": {}}), "is not a list of clippings"),
+        ('{"version": 1, "clippings": [], "clippings": []}', "names clippings twice"),
+        ('{"version": 1, "clippings": [] "x": 1}', "it breaks off after 'clippings'"),
+        ('{"version": 1, "clippings": []} []', "has more after its list of clippings"),
+        ('{"version" 1}', "':' expected"),
+    ],
+)
+def test_a_versioned_clippings_json_that_cannot_be_read_says_why(text, message):
+    with pytest.raises(ExtractionError) as error:
+        read_bundle(make_bundle(text, originals={}))
+    assert message in str(error.value), str(error.value)
+
+
+def test_a_newer_clippings_json_names_its_version_and_what_to_do():
+    with pytest.raises(ExtractionError) as error:
+        read_bundle(make_bundle(json.dumps({"version": 2, "clippings": []}), originals={}))
+    assert str(error.value) == (
+        "this bundle was made by a newer version of Clippings (its clippings.json is "
+        "version 2; this one reads up to version 1): update Clippings to import it"
+    )
+
+
+def test_tag_colours_are_read_and_bad_ones_left_out():
+    records = [record(1)]
+    colours = {
+        "Review": "#1F77B4",
+        "Review/Week 30": "#ff000080",
+        "bad//name": "#123456",
+        "Not a colour": "red",
+        "Script": "#12345g",
+        "Number": 7,
+    }
+    contents = read_bundle(
+        make_bundle(versioned(records, tag_colours=colours), originals=originals_of(records))
+    )
+    assert contents.problems == ()
+    assert dict(contents.tag_colours) == {"Review": "#1f77b4", "Review/Week 30": "#ff000080"}
+    for odd in ([["Review", "#ffffff"]], "#ffffff", None):
+        contents = read_bundle(
+            make_bundle(versioned(records, tag_colours=odd), originals=originals_of(records))
+        )
+        assert contents.problems == () and dict(contents.tag_colours) == {}

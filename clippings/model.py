@@ -392,6 +392,8 @@ class Collection:
     title: str
     clippings: tuple[Clipping, ...]
     made_at: datetime
+    #: The archive's tag colours by tag name (``#rrggbb``), for formats that show tags.
+    tag_colours: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def date_range(self) -> tuple[Published, Published] | None:

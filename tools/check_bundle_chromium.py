@@ -224,34 +224,8 @@ def build_bundle(folder: Path, corpus: Path) -> tuple[Path, dict[str, int]]:
         archive.set_tag_colour("Review", "#1f77b4")
         archive.set_tag_colour("Syria", "#ffe066")
         collection = gather(archive, tag="Review")
-        if not hasattr(collection, "tag_colours"):
-            collection = with_colours(
-                collection, {t.name: t.colour for t in archive.tags() if t.colour}
-            )
         path = export(archive, collection, "bundle", folder / "review.zip")
     return path, ids
-
-
-def with_colours(collection: object, colours: dict[str, str]) -> object:
-    """The collection with its tags' colours, for as long as the export service does not
-    fill ``Collection.tag_colours`` itself."""
-    from dataclasses import dataclass as frozen_dataclass
-    from dataclasses import field as dataclass_field
-
-    from clippings.model import Collection
-
-    @frozen_dataclass(frozen=True)
-    class ColouredCollection(Collection):
-        tag_colours: dict[str, str] = dataclass_field(default_factory=dict)
-
-    assert isinstance(collection, Collection)
-    print("note  the export service gives no tag colours yet: this script hands them over")
-    return ColouredCollection(
-        title=collection.title,
-        clippings=collection.clippings,
-        made_at=collection.made_at,
-        tag_colours=colours,
-    )
 
 
 def main() -> int:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -87,9 +86,7 @@ def tag_colours(collection: Collection) -> dict[str, str]:
     exports no colours (its tags then show in the colours the window makes up from
     their names).
     """
-    given = getattr(collection, "tag_colours", None)
-    if not isinstance(given, Mapping):
-        return {}
+    given = collection.tag_colours
     wanted = {a for c in collection.clippings for t in c.tags for a in tag_ancestors(t)}
     found = {}
     for name in sorted(wanted):

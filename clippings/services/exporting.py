@@ -102,7 +102,10 @@ def gather(
     if not found:
         raise NothingToExportError(f"nothing to export: {empty}")
     clippings = sorted((archive.get(i) for i in found), key=order_key)
-    return Collection(title=name, clippings=tuple(clippings), made_at=datetime.now(UTC))
+    colours = {tag.name: tag.colour for tag in archive.tags() if tag.colour}
+    return Collection(
+        title=name, clippings=tuple(clippings), made_at=datetime.now(UTC), tag_colours=colours
+    )
 
 
 def export(

@@ -119,6 +119,11 @@ def store_bundle(
         if clipping_id is not None and stored[0].outcome != "failed":
             for copy in entry.copies:
                 _store_copy(archive, clipping_id, copy)
+    # A bundle's tag colours, for tags that have none here yet (the user's colours win).
+    have = {tag.name: tag.colour for tag in archive.tags()}
+    for name, colour in contents.tag_colours.items():
+        if name in have and not have[name] and not archive.read_only:
+            archive.set_tag_colour(name, colour)
     return results
 
 

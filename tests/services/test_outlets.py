@@ -17,9 +17,7 @@ def test_pages_of_one_site_share_one_outlet_named_by_the_page(archive):
     assert archive.get(first).outlet == "afpbb.com"
     assert archive.get(first).provenance["outlet"] == "url"
     # ... until a page of the site names it: then every clipping of it shows that name.
-    second = add_clipping(
-        archive, "Two.", outlet="AFPBB News", url="http://afpbb.com/articles/2"
-    )
+    second = add_clipping(archive, "Two.", outlet="AFPBB News", url="http://afpbb.com/articles/2")
     assert archive.get(second).outlet == "AFPBB News"
     assert archive.get(first).outlet == "AFPBB News"
     # A later page's other spelling does not rename it; a name alone finds it too.

@@ -6,8 +6,9 @@ Not part of CI (LibreOffice is large and slow to start): run it before closing w
 the exports. It makes an archive of hostile and multilingual clippings (formula-like
 titles and notes, Polish and Arabic text, a day and a moment as dates), exports it as
 CSV, and has LibreOffice convert the CSV to a flat OpenDocument spreadsheet (``.fods``)
-with the import settings a double-click uses (comma separated, the system's character
-set of Windows, cp1252: only the file's byte order mark says UTF-8). Then it reads the spreadsheet's XML:
+with the import settings a double-click uses (comma separated, the character set of
+Windows, cp1252: only the file's byte order mark says UTF-8). Then it reads the
+spreadsheet's XML:
 
 * no cell is a formula (``table:formula``), and the formula-like values read as text;
 * the accented and Arabic text reads as written (no mojibake such as "bliÅ¼ej");
@@ -25,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

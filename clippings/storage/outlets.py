@@ -77,6 +77,8 @@ def resolve_outlet(
     """
     name = " ".join(name.split()) if name else None
     domain = None if by_user else domain_of(url)
+    if name and domain and name.casefold().removeprefix("www.") == domain:
+        name = None  # an importer's stand-in from the address: the domain names it
     if not name and not domain:
         return None
     found: int | None = None

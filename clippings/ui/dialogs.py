@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtWidgets import (
+    QComboBox,
     QCompleter,
     QDialog,
     QDialogButtonBox,
@@ -23,6 +25,7 @@ from clippings.model import (
     Clipping,
     ImportOutcome,
     ImportReport,
+    Outlet,
     QueryError,
     published_to_iso,
 )
@@ -44,7 +47,9 @@ class EditMetadataDialog(QDialog):
         ("edition", "Editio&n"),
     )
 
-    def __init__(self, clipping: Clipping, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, clipping: Clipping, parent: QWidget | None = None, *, outlets: Sequence[str] = ()
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Edit “{clipping.title[:60]}”")
         self.clipping = clipping
@@ -57,6 +62,12 @@ class EditMetadataDialog(QDialog):
             editor.setText(published_to_iso(value) or "" if field == "published" else value or "")
             if field == "published":
                 editor.setPlaceholderText("2021-07-25 or 2021-07-25T05:05+00:00")
+            elif field == "outlet" and outlets:
+                # The archive's outlets: a name typed as one of them puts the clipping there.
+                completer = QCompleter(list(outlets), editor)
+                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                completer.setFilterMode(Qt.MatchFlag.MatchContains)
+                editor.setCompleter(completer)
             elif field == "author":
                 editor.setPlaceholderText("Jane Doe; Associated Press")
                 editor.setToolTip(
@@ -119,6 +130,61 @@ class EditMetadataDialog(QDialog):
             self.error.setText(str(error))
             return
         super().accept()
+
+
+class OutletRenameDialog(QDialog):
+    """Rename an outlet for all its clippings (into another outlet's name: merge)."""
+
+    def __init__(
+        self, outlets: list[Outlet], current: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Rename Outlet")
+        self.outlets = outlets
+        self.choice = QComboBox(self)
+        self.choice.setObjectName("outlet")
+        for outlet in outlets:
+            where = f" · {', '.join(outlet.domains)}" if outlet.domains else ""
+            self.choice.addItem(f"{outlet.name} ({outlet.count}){where}", outlet.name)
+        if current:
+            index = self.choice.findData(current)
+            if index >= 0:
+                self.choice.setCurrentIndex(index)
+        self.field = QLineEdit(self)
+        self.field.setObjectName("newName")
+        self.field.setText(self.old_name())
+        self.choice.currentIndexChanged.connect(lambda _: self.field.setText(self.old_name()))
+        form = QFormLayout()
+        caption = QLabel("&Outlet:", self)
+        caption.setBuddy(self.choice)
+        form.addRow(caption, self.choice)
+        caption = QLabel("&New name:", self)
+        caption.setBuddy(self.field)
+        form.addRow(caption, self.field)
+        hint = QLabel(
+            "Every clipping of the outlet shows the new name, and imports keep it. "
+            "The name of another outlet merges the two.",
+            self,
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: gray")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+        self.field.setFocus()
+        self.field.selectAll()
+
+    def old_name(self) -> str:
+        return str(self.choice.currentData() or "")
+
+    def new_name(self) -> str:
+        return " ".join(self.field.text().split())
 
 
 class TagDialog(QDialog):

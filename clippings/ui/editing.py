@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QLineEdit, QMessageBox
 
 from clippings.ui.commands import RestoreCommand, TagCommand, TrashCommand
-from clippings.ui.dialogs import EditMetadataDialog, TagDialog
+from clippings.ui.dialogs import EditMetadataDialog, OutletRenameDialog, TagDialog
 
 if TYPE_CHECKING:
     from clippings.ui.main_window import MainWindow
@@ -138,12 +138,36 @@ class Editing(QObject):
         if not w.writable():
             return
         clipping = w.archive.get(clipping_id)
-        dialog = EditMetadataDialog(clipping, w)
+        outlets = [name for name, _ in w.archive.outlets()]
+        dialog = EditMetadataDialog(clipping, w, outlets=outlets)
         if dialog.exec():
             changes = dialog.changes()
             if changes:
                 w.run_action(lambda: w.archive.edit(clipping_id, changes))
                 w.after_change()
+
+    def rename_outlet(self) -> None:
+        """Rename an outlet for all its clippings (the selected clipping's, to start)."""
+        w = self.window
+        if not w.writable():
+            return
+        outlets = w.archive.outlet_table()
+        if not outlets:
+            w.statusBar().showMessage("No outlets yet: import clippings first", 5000)
+            return
+        ids = w.selected_ids()
+        current = w.archive.get(ids[0]).outlet if len(ids) == 1 else None
+        dialog = OutletRenameDialog(outlets, current, w)
+        if not dialog.exec():
+            return
+        old, new = dialog.old_name(), dialog.new_name()
+        if not new or new == old:
+            return
+        renamed = w.run_action(lambda: w.archive.rename_outlet(old, new))
+        if renamed is not None:
+            count = f"{renamed.count} clipping{'' if renamed.count == 1 else 's'}"
+            w.statusBar().showMessage(f"Outlet “{old}” is now “{renamed.name}” ({count})", 5000)
+        w.after_change()
 
     def open_selected_original(self) -> None:
         ids = self.window.selected_ids()

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
     untag_action: QAction
     edit_action: QAction
     original_action: QAction
+    rename_outlet_action: QAction
     recognise_action: QAction
     compare_action: QAction
     trash_action: QAction
@@ -425,6 +426,9 @@ class MainWindow(QMainWindow):
 
     def edit_selected(self) -> None:
         self.editing.edit_selected()
+
+    def rename_outlet(self) -> None:
+        self.editing.rename_outlet()
 
     @Slot(int)
     def edit_metadata(self, clipping_id: int) -> None:

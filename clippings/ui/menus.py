@@ -78,6 +78,9 @@ def build_menus(window: MainWindow) -> None:
     w.edit_action = _action(
         w, edit, "&Edit Metadata…", w.edit_selected, "Ctrl+E", name="editMetadata"
     )
+    w.rename_outlet_action = _action(
+        w, edit, "Rename O&utlet…", w.rename_outlet, name="renameOutlet"
+    )
     w.original_action = _action(
         w, edit, "Open &Original", w.open_selected_original, "Ctrl+Shift+O", name="openOriginal"
     )
@@ -130,6 +133,7 @@ def update_actions(window: MainWindow) -> None:
     for action in (w.tag_action, w.untag_action, w.trash_action):
         action.setEnabled(writable and has and not w.trash_view)
     w.edit_action.setEnabled(writable and len(ids) == 1)
+    w.rename_outlet_action.setEnabled(writable)
     w.original_action.setEnabled(len(ids) == 1)
     w.recognise_action.setEnabled(writable and has and not w.trash_view)
     w.compare_action.setEnabled(len(ids) == 2)

@@ -20,17 +20,19 @@ def test_pages_of_one_site_share_one_outlet_named_by_the_page(archive):
     second = add_clipping(archive, "Two.", outlet="AFPBB News", url="http://afpbb.com/articles/2")
     assert archive.get(second).outlet == "AFPBB News"
     assert archive.get(first).outlet == "AFPBB News"
+    # A name that is only the address is no name ("deadline.com" from a text's URL line).
+    add_clipping(archive, "Five.", outlet="www.afpbb.com", url="https://afpbb.com/5")
     # A later page's other spelling does not rename it; a name alone finds it too.
     third = add_clipping(archive, "Three.", outlet="afpbb", url="https://www.afpbb.com/3")
     fourth = add_clipping(archive, "Four.", outlet="AFPBB News")  # a PDF, no URL
     assert {archive.get(i).outlet for i in (third, fourth)} == {"AFPBB News"}
     [outlet] = archive.outlet_table()
-    assert outlet.count == 4 and outlet.domains == ("afpbb.com",)
+    assert outlet.count == 5 and outlet.domains == ("afpbb.com",)
     assert set(outlet.names) == {"afpbb news", "afpbb"}
     # The filters list the one name; search finds it under that name.
-    assert archive.outlets() == [("AFPBB News", 4)]
+    assert archive.outlets() == [("AFPBB News", 5)]
     archive.sync_index()
-    assert len(archive.search('outlet:"AFPBB News"').hits) == 4
+    assert len(archive.search('outlet:"AFPBB News"').hits) == 5
 
 
 def test_a_rename_reaches_every_clipping_and_wins_over_imports(archive):

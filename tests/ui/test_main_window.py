@@ -260,6 +260,40 @@ def test_edit_metadata_is_saved_reindexed_and_marked(qtbot, stocked, monkeypatch
     assert "Antonov on relations" in window.reading.browser.toPlainText()
 
 
+def test_rename_outlet_reaches_every_clipping_of_it(qtbot, stocked, monkeypatch):
+    from clippings.ui import dialogs
+
+    window = stocked
+    times = next(i for i in range(1, 10) if window.archive.get(i).original_name == "source.html")
+    old = window.archive.get(times).outlet
+    assert old
+    window.select_clipping(times)
+    offered = []
+
+    def fake_exec(dialog):
+        offered.extend(dialog.choice.itemData(i) for i in range(dialog.choice.count()))
+        assert dialog.old_name() == old  # the selected clipping's outlet, to start
+        dialog.field.setText("  The New York Times ")
+        return True
+
+    monkeypatch.setattr(dialogs.OutletRenameDialog, "exec", fake_exec)
+    assert window.rename_outlet_action.isEnabled()
+    window.rename_outlet_action.trigger()
+    assert old in offered
+    assert window.archive.get(times).outlet == "The New York Times"
+    assert "The New York Times" in window.reading.browser.toPlainText()
+    assert "is now “The New York Times”" in window.statusBar().currentMessage()
+    assert window.archive.search('outlet:"The New York Times"').total == 1
+    # The edit dialog completes the archive's outlets.
+    dialog = dialogs.EditMetadataDialog(
+        window.archive.get(times), outlets=[n for n, _ in window.archive.outlets()]
+    )
+    qtbot.addWidget(dialog)
+    completer = dialog.editors["outlet"].completer()
+    assert completer is not None
+    assert "The New York Times" in completer.model().stringList()
+
+
 def test_edit_dialog_refuses_an_unreadable_date(qtbot, stocked):
     from clippings.ui.dialogs import EditMetadataDialog
 

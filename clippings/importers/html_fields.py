@@ -68,6 +68,8 @@ def page_fields(
             _squashed(host.removeprefix("www.")),
         ):
             outlet = None  # the domain run together ("Afpbbcom"): no better than the domain
+    if outlet is None and url is not None:
+        outlet = _title_site_name(page.candidates("page-title"), url[0])
     # None left: the archive names the outlet by the page's domain (storage's outlets).
     settle("outlet", outlet)
 
@@ -115,6 +117,25 @@ def _outlet_name(value: str) -> str | None:
     if "://" in value or value.lower().startswith("www.") or _HANDLE.fullmatch(value):
         return None
     return value or None
+
+
+_TITLE_TAIL = re.compile(r"\s*(?:[|:\uff1a\u2013\u2014\u00b7]|\s-\s)\s*")
+
+
+def _title_site_name(titles: list[tuple[Any, str]], url: str) -> tuple[str, str] | None:
+    """The site's name at the end of the page's ``<title>`` ("…：AFPBB News"), when it
+    starts as the site's address does (``afpbb.com``): then it is the name, not a part
+    of the headline."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    label = _squashed(host.split(".")[0]) if host else ""
+    if len(label) < 3 or not titles:
+        return None
+    parts = _TITLE_TAIL.split(str(titles[0][0]))
+    for tail in (parts[-1], parts[0]) if len(parts) > 1 else ():
+        name = tail.strip()
+        if 2 <= len(name.split()) <= 6 and _squashed(name).startswith(label):
+            return name, "html-heuristic"
+    return None
 
 
 def _squashed(text: str) -> str:

@@ -239,11 +239,33 @@ def _read_meta(tree: HtmlElement, found: PageMetadata) -> None:
                     break
 
 
+def _read_microdata(tree: HtmlElement, found: PageMetadata) -> None:
+    """schema.org microdata's publisher name (``itemprop="publisher"`` with a ``name``
+    of its own, not its logo's): Handelsblatt declares itself only there."""
+    for element in tree.iterfind(".//*[@itemprop]"):
+        if "publisher" not in (element.get("itemprop") or "").split():
+            continue
+        for child in element.iterdescendants():
+            if "name" not in (child.get("itemprop") or "").split():
+                continue
+            # Skip a name that belongs to a nested item (the logo's).
+            owner = child.getparent()
+            while owner is not None and owner is not element and owner.get("itemscope") is None:
+                owner = owner.getparent()
+            if owner is not element:
+                continue
+            value = child.get("content") or child.text_content()
+            if value and value.strip():
+                found.add("outlet", clean_value(value), "html-meta")
+                return
+
+
 def read_page_metadata(tree: HtmlElement) -> PageMetadata:
     """Title, author, dates, outlet, URL and language as the page declares them."""
     found = PageMetadata()
     _read_json_ld(tree, found)
     _read_meta(tree, found)
+    _read_microdata(tree, found)
     for link in tree.iterfind(".//link"):
         if "canonical" in (link.get("rel") or "").lower().split():
             href = (link.get("href") or "").strip()

@@ -92,8 +92,10 @@ def test_web_pages_get_real_outlet_names(archive, corpus):
     # Not "https://www.fr.de" (og:site_name), "handelsblatt_de" or "afpbbcom" (handles).
     assert outlets == {
         "fr.de.nordkorea.html": "Frankfurter Rundschau",
-        "handelsblatt.com.grenzschliessungen.html": "handelsblatt.com",
-        "japanese_article2.html": "afpbb.com",
+        # From schema.org microdata (the page's only declaration of its name).
+        "handelsblatt.com.grenzschliessungen.html": "Handelsblatt",
+        # From the end of its <title>, "…：AFPBB News", which starts as afpbb.com does.
+        "japanese_article2.html": "AFPBB News",
     }
 
 

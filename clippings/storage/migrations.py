@@ -34,7 +34,7 @@ from sqlalchemy import (
 
 from clippings.authors import parse_byline, parse_edited
 from clippings.model import ArchiveError
-from clippings.storage.outlets import resolve_outlet
+from clippings.storage.outlets import domain_of, resolve_outlet
 
 
 def _v1_initial(conn: Connection) -> None:
@@ -351,28 +351,37 @@ def _v10_outlets(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE clippings ADD COLUMN outlet_id INTEGER REFERENCES outlets (id)"))
     conn.execute(text("CREATE INDEX ix_clippings_outlet_id ON clippings (outlet_id)"))
     rows = conn.execute(text("SELECT id, outlet, url, provenance FROM clippings ORDER BY id")).all()
-    now = datetime.now(UTC).replace(tzinfo=None)
+    # One resolving per distinct (name, site, user's): an archive has few outlets.
+    resolved: dict[tuple[str | None, str | None, bool], int | None] = {}
+    assigned: list[dict[str, int]] = []
     for clipping_id, outlet, url, provenance in rows:
         try:
             by_user = json.loads(provenance or "{}").get("outlet") == "user"
         except (ValueError, AttributeError):
             by_user = False
-        resolved = resolve_outlet(conn, outlet, url, by_user=by_user)
-        if resolved is None:
-            continue
-        conn.execute(
-            text("UPDATE clippings SET outlet_id = :o WHERE id = :i"),
-            {"o": resolved.id, "i": clipping_id},
-        )
-        if resolved.name != outlet:
-            conn.execute(
-                text("UPDATE clippings SET outlet = :n, revision = revision + 1 WHERE id = :i"),
-                {"n": resolved.name, "i": clipping_id},
-            )
-            conn.execute(
-                text("INSERT INTO index_queue (clipping_id, queued_at) VALUES (:i, :t)"),
-                {"i": clipping_id, "t": now},
-            )
+        key = (outlet, domain_of(url), by_user)
+        if key not in resolved:
+            found = resolve_outlet(conn, outlet, url, by_user=by_user)
+            resolved[key] = found.id if found else None
+        outlet_id = resolved[key]
+        if outlet_id is not None:
+            assigned.append({"o": outlet_id, "i": clipping_id})
+    if assigned:
+        conn.execute(text("UPDATE clippings SET outlet_id = :o WHERE id = :i"), assigned)
+    # Each clipping shows its outlet's name; those whose name changed are re-indexed.
+    shown = "(SELECT name FROM outlets WHERE outlets.id = clippings.outlet_id)"
+    changed = f"outlet_id IS NOT NULL AND outlet IS DISTINCT FROM {shown}"
+    now = datetime.now(UTC).replace(tzinfo=None)
+    conn.execute(
+        text(
+            "INSERT INTO index_queue (clipping_id, queued_at) "
+            f"SELECT id, :t FROM clippings WHERE {changed}"
+        ),
+        {"t": now},
+    )
+    conn.execute(
+        text(f"UPDATE clippings SET outlet = {shown}, revision = revision + 1 WHERE {changed}")
+    )
 
 
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (

@@ -33,7 +33,8 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF
@@ -55,14 +56,19 @@ from clippings.exporters.dossier_layout import (
     MARGIN_TOP_MM,
     PAGE_MM,
     RESOLUTION,
+    ContentsEntry,
+    ContentsRow,
     Typesetter,
     clipping_document,
     contents_document,
     cover_document,
     mm,
     paint_footer,
+    paint_header,
     paint_page,
 )
+from clippings.exporters.dossier_navigation import Bookmark, Link, add_navigation
+from clippings.exporters.dossier_summary import Section, sections, summary_document
 from clippings.exporters.dossier_text_layer import STARTXREF, repair_text_layer
 from clippings.model import Cancelled, ClippingsError, Collection, Progress
 
@@ -125,10 +131,11 @@ class DossierExporter:
         try:
             # Painted in memory and written by Python: Qt's writer says nothing when a
             # write fails (a full disk) and cannot open a path that is not valid UTF-8.
-            made, drawn = _write_pdf(collection, report, cancel)
-            if STARTXREF.search(made[-1024:]) is None:
+            made = _write_pdf(collection, report, cancel)
+            if STARTXREF.search(made.pdf[-1024:]) is None:
                 raise ClippingsError("the PDF dossier could not be made completely")
-            part.write_bytes(repair_text_layer(made, drawn))
+            repaired = repair_text_layer(made.pdf, made.drawn)
+            part.write_bytes(add_navigation(repaired, made.bookmarks, made.links))
             part.replace(path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -136,12 +143,21 @@ class DossierExporter:
             raise
 
 
-def _write_pdf(
-    collection: Collection, report: Report | None, cancel: Cancel | None
-) -> tuple[bytes, set[str]]:
-    """Lay out and paint the dossier; returns the PDF's bytes and the characters drawn."""
-    clippings = collection.clippings
-    total = 2 * len(clippings)
+@dataclass
+class _Made:
+    """The painted file and what the post-passes need to know about it."""
+
+    pdf: bytes
+    drawn: set[str]
+    bookmarks: list[Bookmark]
+    links: list[Link]
+
+
+def _write_pdf(collection: Collection, report: Report | None, cancel: Cancel | None) -> _Made:
+    """Lay out and paint the dossier: the file, the characters drawn, bookmarks and links."""
+    parts = sections(collection)
+    printed = [(part, clipping) for part in parts for clipping in part.clippings]
+    total = 2 * len(printed)
 
     def check() -> None:
         if cancel is not None and cancel():
@@ -169,20 +185,25 @@ def _write_pdf(
     )
 
     documents: list[QTextDocument] = []
-    for done, clipping in enumerate(clippings):
+    for done, (part, clipping) in enumerate(printed):
         check()
-        document = clipping_document(setter, clipping)
+        opens = part.name is not None and clipping is part.clippings[0]
+        document = clipping_document(setter, clipping, part.name if opens else None)
         document.pageCount()  # lays the whole document out now, inside this step
         documents.append(document)
         if report is not None:
             report(Progress(done + 1, total, f"Laying out “{clipping.title}”"))
     check()
+    summary = summary_document(setter, collection, parts)
+    summary_pages = summary.pageCount()
 
     # The contents' own length moves every start page; lay it out until it is stable.
     contents_pages = 1
     for _ in range(5):
-        starts = _start_pages(2 + contents_pages, (d.pageCount() for d in documents))
-        contents = contents_document(setter, clippings, starts)
+        summary_start = 2 + contents_pages
+        starts = _start_pages(summary_start + summary_pages, (d.pageCount() for d in documents))
+        entries = _contents_entries(parts, summary_start, starts)
+        contents, rows = contents_document(setter, entries)
         if contents.pageCount() == contents_pages:
             break
         contents_pages = contents.pageCount()
@@ -198,25 +219,93 @@ def _write_pdf(
         cover_origin = (origin[0], origin[1] + mm(70))
         paint_page(painter, cover_document(setter, collection), 0, cover_origin)
         page = 1
-        for index in range(contents.pageCount()):
-            writer.newPage()
-            page += 1
-            paint_page(painter, contents, index, origin)
-            paint_footer(painter, setter, page, collection.title)
-        for done, (clipping, document) in enumerate(zip(clippings, documents, strict=True)):
-            check()
-            assert page + 1 == starts[done], "the contents promised another page"
+        for document in (contents, summary):
             for index in range(document.pageCount()):
                 writer.newPage()
                 page += 1
                 paint_page(painter, document, index, origin)
                 paint_footer(painter, setter, page, collection.title)
+        for done, ((part, clipping), document) in enumerate(zip(printed, documents, strict=True)):
+            check()
+            assert page + 1 == starts[done], "the contents promised another page"
+            running = " · ".join(p for p in (clipping.outlet, clipping.title) if p)
+            for index in range(document.pageCount()):
+                writer.newPage()
+                page += 1
+                paint_page(painter, document, index, origin)
+                if index:
+                    paint_header(
+                        painter,
+                        setter,
+                        f"{running} (continued)",
+                        part.name or "",
+                        clipping.language,
+                    )
+                paint_footer(painter, setter, page, collection.title)
             if report is not None:
-                report(Progress(len(clippings) + done + 1, total, f"Writing “{clipping.title}”"))
+                report(Progress(len(printed) + done + 1, total, f"Writing “{clipping.title}”"))
     finally:
         painter.end()
     buffer.close()
-    return bytes(buffer.data().data()), setter.drawn
+    return _Made(
+        pdf=bytes(buffer.data().data()),
+        drawn=setter.drawn,
+        bookmarks=_bookmarks(parts, summary_start, starts),
+        links=_links(contents, rows, first_page=2),
+    )
+
+
+def _contents_entries(
+    parts: Sequence[Section], summary_start: int, starts: Sequence[int]
+) -> list[ContentsEntry]:
+    entries = [ContentsEntry(page=summary_start, heading="Summary")]
+    index = 0
+    for part in parts:
+        if part.name is not None:
+            entries.append(ContentsEntry(page=starts[index], heading=part.name))
+        for clipping in part.clippings:
+            entries.append(ContentsEntry(page=starts[index], clipping=clipping))
+            index += 1
+    return entries
+
+
+def _bookmarks(
+    parts: Sequence[Section], summary_start: int, starts: Sequence[int]
+) -> list[Bookmark]:
+    """The outline: contents, summary, then sections (or clippings); pages from 0."""
+    marks = [Bookmark("Contents", 1), Bookmark("Summary", summary_start - 1)]
+    index = 0
+    for part in parts:
+        children = []
+        for clipping in part.clippings:
+            label = " · ".join(p for p in (clipping.outlet, clipping.title) if p)
+            children.append(Bookmark(label.replace("\n", " "), starts[index] - 1))
+            index += 1
+        if part.name is None:
+            marks += children
+        else:
+            marks.append(Bookmark(part.name, children[0].page, children))
+    return marks
+
+
+def _links(document: QTextDocument, rows: Sequence[ContentsRow], first_page: int) -> list[Link]:
+    """A link over every entry of the contents (painted from page ``first_page``, from 1)."""
+    layout = document.documentLayout()
+    height = document.pageSize().height()
+    width = document.pageSize().width()
+    point = 72 / RESOLUTION
+    left = mm(MARGIN_LEFT_MM)
+    top = mm(MARGIN_TOP_MM)
+    links = []
+    for row in rows:
+        upper = layout.blockBoundingRect(row.first).top()
+        lower = layout.blockBoundingRect(row.last).bottom()
+        index = int(upper // height)
+        upper -= index * height
+        lower = min(lower - index * height, height)
+        box = ((left) * point, (top + upper) * point, (left + width) * point, (top + lower) * point)
+        links.append(Link(page=first_page - 1 + index, box=box, target=row.page - 1))
+    return links
 
 
 def _start_pages(first: int, page_counts: Iterable[int]) -> list[int]:

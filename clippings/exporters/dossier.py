@@ -49,6 +49,7 @@ from PySide6.QtGui import (
 )
 
 from clippings.exporters import Cancel, ReadOriginal, Report
+from clippings.exporters.dossier_clusters import ShapedRun
 from clippings.exporters.dossier_layout import (
     MARGIN_BOTTOM_MM,
     MARGIN_LEFT_MM,
@@ -67,9 +68,9 @@ from clippings.exporters.dossier_layout import (
     paint_header,
     paint_page,
 )
-from clippings.exporters.dossier_navigation import Bookmark, Link, add_navigation
+from clippings.exporters.dossier_navigation import Bookmark, Link, post_pass
 from clippings.exporters.dossier_summary import Section, sections, summary_document
-from clippings.exporters.dossier_text_layer import STARTXREF, repair_text_layer
+from clippings.exporters.dossier_text_layer import STARTXREF, repair_text_layer, shaped_runs
 from clippings.model import Cancelled, ClippingsError, Collection, Progress
 
 # --- The application Qt needs ---------------------------------------------------------------
@@ -135,7 +136,7 @@ class DossierExporter:
             if STARTXREF.search(made.pdf[-1024:]) is None:
                 raise ClippingsError("the PDF dossier could not be made completely")
             repaired = repair_text_layer(made.pdf, made.drawn)
-            part.write_bytes(add_navigation(repaired, made.bookmarks, made.links))
+            part.write_bytes(post_pass(repaired, made.bookmarks, made.links, made.runs))
             part.replace(path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -151,6 +152,7 @@ class _Made:
     drawn: set[str]
     bookmarks: list[Bookmark]
     links: list[Link]
+    runs: list[ShapedRun]
 
 
 def _write_pdf(collection: Collection, report: Report | None, cancel: Cancel | None) -> _Made:
@@ -210,6 +212,7 @@ def _write_pdf(collection: Collection, report: Report | None, cancel: Cancel | N
     else:  # pragma: no cover - the numbers' column has a fixed width
         raise ClippingsError("The dossier's table of contents would not settle on a length.")
 
+    runs: list[ShapedRun] = []
     painter = QPainter()
     if not painter.begin(writer):
         raise ClippingsError("the PDF dossier could not be started (Qt's PDF writer refused)")
@@ -224,6 +227,7 @@ def _write_pdf(collection: Collection, report: Report | None, cancel: Cancel | N
                 writer.newPage()
                 page += 1
                 paint_page(painter, document, index, origin)
+                runs += shaped_runs(document, index, origin, page - 1)
                 paint_footer(painter, setter, page, collection.title)
         for done, ((part, clipping), document) in enumerate(zip(printed, documents, strict=True)):
             check()
@@ -233,6 +237,7 @@ def _write_pdf(collection: Collection, report: Report | None, cancel: Cancel | N
                 writer.newPage()
                 page += 1
                 paint_page(painter, document, index, origin)
+                runs += shaped_runs(document, index, origin, page - 1)
                 if index:
                     paint_header(
                         painter,
@@ -252,6 +257,7 @@ def _write_pdf(collection: Collection, report: Report | None, cancel: Cancel | N
         drawn=setter.drawn,
         bookmarks=_bookmarks(parts, summary_start, starts),
         links=_links(contents, rows, first_page=2),
+        runs=runs,
     )
 
 

@@ -59,8 +59,21 @@ _NOTE_TINT: Final = QColor(244, 241, 230)
 #: Serif for the articles, sans for headings and metadata; the other families cover the
 #: scripts the Latin fonts lack. Families missing on the machine are skipped, and Qt's own
 #: fallback still covers anything left over.
-_SERIF: Final = ("Noto Serif", "Noto Naskh Arabic", "Noto Serif Hebrew", "Noto Serif Thai")
-_SANS: Final = ("Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Thai")
+_SERIF: Final = (
+    "Noto Serif",
+    "Noto Naskh Arabic",
+    "Noto Serif Hebrew",
+    "Noto Serif Thai",
+    # Not Noto Serif Myanmar: fontconfig gives its bold face for the regular weight.
+    "Noto Sans Myanmar",
+)
+_SANS: Final = (
+    "Noto Sans",
+    "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+    "Noto Sans Thai",
+    "Noto Sans Myanmar",
+)
 _CJK_REGIONS: Final = ("SC", "TC", "JP", "KR", "HK")
 
 #: Runs laid out apart: Thai (shaped without ``ccmp``) and CJK (in the language's face).
@@ -69,6 +82,15 @@ _SPECIAL_RUN: Final = re.compile(
     r"|(?P<cjk>[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u303f\u3040-\u31ff\u3200-\u9fff"
     r"\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
     r"\U00020000-\U0003ffff]+)"
+    # Burmese with the spaces and punctuation inside it, all in the Myanmar face: in
+    # another face they sat on another baseline box, which broke lines for pdfminer.
+    r"|(?P<myanmar>[\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]+"
+    r"(?:[ \u00a0()\"'.,:;!?\-]+[\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]+)*)"
+)
+#: Scripts set ragged rather than justified: right-to-left ones, and those written with
+#: few spaces (Thai, Lao, Burmese, Khmer).
+_RAGGED: Final = re.compile(
+    r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
 )
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t\u00a0]*\n\s*")
@@ -203,8 +225,9 @@ class Typesetter:
                 special.setFontFeatures({QFont.Tag("ccmp"): 0})
             else:
                 families = [str(f) for f in char.fontFamilies() or []]
-                cjk = [f for f in families if " CJK " in f]
-                special.setFontFamilies([*cjk, *(f for f in families if f not in cjk)])
+                own = " CJK " if run.lastgroup == "cjk" else " Myanmar"
+                first = [f for f in families if own in f]
+                special.setFontFamilies([*first, *(f for f in families if f not in first)])
             cursor.insertText(run.group(), special)
             position = run.end()
         if position < len(text):
@@ -316,9 +339,13 @@ def clipping_document(
             note,
         )
         return document
+    # Qt justifies by widening spaces only: right for most scripts, but Arabic wants
+    # kashida, and Thai or Burmese, with few spaces, got gaps wide enough to split their
+    # lines for text extraction (pdfminer then reads the pieces out of order).
+    flush = Qt.AlignmentFlag.AlignLeading if _RAGGED.search(text) else Qt.AlignmentFlag.AlignJustify
     for paragraph in _PARAGRAPH_BREAK.split(text):
         block = block_format(space_after=6 * pt)
-        block.setAlignment(Qt.AlignmentFlag.AlignJustify)
+        block.setAlignment(flush)
         block.setLineHeight(125, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         cursor.insertBlock(block)
         setter.insert(cursor, paragraph.strip().replace("\n", "\u2028"), body)

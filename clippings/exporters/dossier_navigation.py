@@ -11,10 +11,13 @@ finished file and where its entries are.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
+
+from clippings.exporters.dossier_clusters import ShapedRun, fix_clusters
 
 
 @dataclass
@@ -38,9 +41,13 @@ class Link:
     target: int
 
 
-def add_navigation(pdf: bytes, bookmarks: list[Bookmark], links: list[Link]) -> bytes:
-    """The file with its outline and internal links; shown with the outline open."""
+def post_pass(
+    pdf: bytes, bookmarks: list[Bookmark], links: list[Link], runs: Sequence[ShapedRun]
+) -> bytes:
+    """The file with its outline, internal links and complex scripts' text corrected
+    (``dossier_clusters``); a reader shows it with the outline open."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
+        fix_clusters(document, runs)
         pages = document.pages
         with document.open_outline() as outline:
             outline.root.extend(_item(b, len(pages)) for b in bookmarks)

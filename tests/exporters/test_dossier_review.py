@@ -131,7 +131,7 @@ def review(
     ]
     collection = Collection(title="Crime", clippings=tuple(made), made_at=MADE)
     seen: list[bytes] = []
-    original = dossier_module.add_navigation
+    original = dossier_module.post_pass
 
     def keep(pdf: bytes, *args: object) -> bytes:
         seen.append(pdf)
@@ -139,7 +139,7 @@ def review(
 
     path = tmp_path_factory.mktemp("review") / "crime.pdf"
     patch = pytest.MonkeyPatch()
-    patch.setattr(dossier_module, "add_navigation", keep)
+    patch.setattr(dossier_module, "post_pass", keep)
     try:
         DossierExporter().write(collection, path, read_original=lambda _sha: b"")
     finally:

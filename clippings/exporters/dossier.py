@@ -63,6 +63,7 @@ from clippings.exporters.dossier_layout import (
     clipping_document,
     contents_document,
     cover_document,
+    isolate,
     mm,
     paint_footer,
     paint_header,
@@ -232,7 +233,7 @@ def _write_pdf(collection: Collection, report: Report | None, cancel: Cancel | N
         for done, ((part, clipping), document) in enumerate(zip(printed, documents, strict=True)):
             check()
             assert page + 1 == starts[done], "the contents promised another page"
-            running = " · ".join(p for p in (clipping.outlet, clipping.title) if p)
+            running = " · ".join(p for p in (isolate(clipping.outlet), clipping.title) if p)
             for index in range(document.pageCount()):
                 writer.newPage()
                 page += 1

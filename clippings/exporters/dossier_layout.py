@@ -92,6 +92,7 @@ _SPECIAL_RUN: Final = re.compile(
 _RAGGED: Final = re.compile(
     r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
 )
+_RIGHT_TO_LEFT: Final = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t\u00a0]*\n\s*")
 
@@ -163,14 +164,23 @@ def date_range(collection: Collection) -> str:
     return f"{day_words(first_day)} – {day_words(last_day)}"
 
 
+def isolate(text: str | None) -> str | None:
+    """Text set apart from its neighbours' direction (Unicode first-strong isolate), so that
+    an Arabic outlet does not take the date after it into its own right-to-left run."""
+    if not text or _RIGHT_TO_LEFT.search(text) is None:
+        return text
+    return f"\u2068{text}\u2069"
+
+
 def _details(clipping: Clipping) -> str:
-    """Where the piece ran in print: its page, section and edition."""
+    """Where the piece ran in print ("In print: page A3, section World"), or ""."""
     parts = [
-        clipping.page and f"Page {clipping.page}",
-        clipping.section and f"Section: {clipping.section}",
-        clipping.edition and f"Edition: {clipping.edition}",
+        clipping.page and f"page {clipping.page}",
+        clipping.section and f"section {clipping.section}",
+        clipping.edition and f"{clipping.edition} edition",
     ]
-    return " · ".join(_clean(p).replace("\n", " ") for p in parts if p)
+    found = [_clean(p).replace("\n", " ") for p in parts if p]
+    return f"In print: {', '.join(found)}" if found else ""
 
 
 def plural(count: int, word: str) -> str:
@@ -285,7 +295,7 @@ def clipping_document(
         cursor.setBlockFormat(block_format(space_after=4 * pt))
 
     meta = char_format(setter, sans=True, points=9, colour=_MUTED, language=lang)
-    kicker = [part for part in (clipping.outlet, clipping.published and _when(clipping.published))]
+    kicker = [isolate(clipping.outlet), clipping.published and _when(clipping.published)]
     setter.insert(cursor, " · ".join(p for p in kicker if p) or "Outlet and date unknown", meta)
 
     cursor.insertBlock(block_format(space_after=6 * pt))
@@ -321,7 +331,7 @@ def clipping_document(
         setter.insert(cursor, "Note: ", char_format(setter, sans=True, points=9, bold=True))
         note = char_format(setter, sans=True, points=9, language=lang)
         setter.insert(cursor, re.sub(r"\n\s*", "\u2028", notes), note)
-    rule = block_format(space_after=12 * pt)
+    rule = block_format(space_before=4 * pt if notes else 0, space_after=12 * pt)
     rule.setProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth, QTextLength())
     cursor.insertBlock(rule, QTextCharFormat())
     cursor.insertText(" ", char_format(setter, sans=True, points=2))
@@ -438,16 +448,20 @@ def contents_document(
             setter.insert(page, str(entry.page), number_bold)
             rows.append(ContentsRow(cell.block(), cell.block(), entry.page))
             continue
-        cell.setBlockFormat(block_format(space_before=8 * pt))
-        first = cell.block()
+        entry_block = block_format(space_before=8 * pt)
         # The title is laid out in its own direction, but the entry stays left aligned.
+        entry_block.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
+        cell.setBlockFormat(entry_block)
+        first = cell.block()
         title_format = char_format(
             setter, sans=True, points=10.5, bold=True, language=clipping.language
         )
         title_format.merge(title)
         setter.insert(cell, clipping.title.replace("\n", " "), title_format)
-        cell.insertBlock(block_format(space_after=1 * pt))
-        kicker = [clipping.outlet, clipping.published and day_words(clipping.published)]
+        meta_block = block_format(space_after=1 * pt)
+        meta_block.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
+        cell.insertBlock(meta_block)
+        kicker = [isolate(clipping.outlet), clipping.published and day_words(clipping.published)]
         setter.insert(cell, " · ".join(p for p in kicker if p) or "—", meta)
         right.setTopMargin(8 * pt)
         page.setBlockFormat(right)

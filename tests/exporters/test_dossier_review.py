@@ -299,7 +299,7 @@ def test_each_article_shows_its_tags_notes_page_and_section(review) -> None:
     first = collection.clippings[0]
     text = page_text(path, start_page(path, first.title))
     assert "Tags: Crime/Courts, Weekly" in text
-    assert "Page A3 · Section: World" in text
+    assert "In print: page A3, section World" in text
     flat = squash(text)
     assert squash("Note: Ask legal about this one.") in flat
     assert squash("Call back on Monday.") in flat

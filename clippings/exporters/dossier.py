@@ -1,16 +1,19 @@
 """The press review dossier: a PDF of a collection made with Qt's own PDF writer.
 
-The dossier's modules (this one, ``dossier_layout`` and ``dossier_text_layer``) are the only
-ones outside ``clippings/ui/`` that import Qt (QtGui's ``QPdfWriter``, ``QTextDocument``
-and ``QPainter``; see STYLE.md). The dossier needs a ``QGuiApplication``: the
-window's is used when there is one; on the command line one is started here, offscreen
-when there is no display. Start it from the main thread (the CLI does); the window's
-worker threads find the window's application already running.
+The dossier's modules ``dossier``, ``dossier_layout``, ``dossier_summary`` and
+``dossier_text_layer`` are the only ones outside ``clippings/ui/`` that import Qt (QtGui's
+``QPdfWriter``, ``QTextDocument`` and ``QPainter``; see STYLE.md). The dossier needs a
+``QGuiApplication``: the window's is used when there is one; on the command line one is
+started here, offscreen when there is no display. Start it from the main thread (the CLI
+does); the window's worker threads find the window's application already running.
 
 The dossier is A4: a cover (the collection's title, the date range, the number of
-clippings, when it was made), a table of contents, then each clipping on a new page with
-its outlet, date, title, author and URL above its text. Every page after the cover has
-its number in the footer.
+clippings, when it was made), the contents (each entry a link to its page), a summary
+(clippings per section, outlet and day), then the clippings section by section (the
+exported tag's sub-tags, ``dossier_summary.sections``), each on a new page with its
+outlet, date, title, author, print page and section, tags, URL and note above its text,
+and its outlet and title in the header of its following pages. Every page after the
+cover has its number in the footer; the file opens with its bookmarks shown.
 
 Page numbers are exact because every clipping is laid out first, as a ``QTextDocument``
 paginated to the body area of the page, and then painted page by page with ``QPainter``
@@ -18,14 +21,17 @@ from that same layout: the page count used for the table of contents is the coun
 is painted. The table of contents is laid out again until its own page count is stable
 (its numbers sit in a fixed-width column, so that takes at most two rounds).
 
-Qt's ToUnicode maps are wrong for some characters (shared glyphs, ligatures, Thai
-marks): ``write`` corrects them after Qt has written the file
-(``dossier_text_layer.repair_text_layer``), and the layout shapes Thai without the
-``ccmp`` feature.
+After Qt has written the file: ``dossier_text_layer.repair_text_layer`` corrects Qt's
+ToUnicode maps (shared glyphs, ligatures), then one pikepdf pass
+(``dossier_navigation.post_pass``) makes complex scripts read back as their text
+(``dossier_clusters``, from where the layout says each glyph of them is) and adds the
+bookmarks and the contents' links, which ``QPdfWriter`` has no API for.
 
-The code is in three modules: this one (the application Qt needs, the exporter and
-the assembly of the pages), ``dossier_layout`` (geometry, fonts, the documents and
-their painting) and ``dossier_text_layer`` (the ToUnicode repair).
+The modules: this one (the application Qt needs, the exporter and the assembly of the
+pages), ``dossier_layout`` (geometry, fonts, the cover, contents and clipping documents
+and their painting), ``dossier_summary`` (sections and the summary page),
+``dossier_text_layer`` (the ToUnicode repair and the glyphs of complex text, from Qt's
+layout), ``dossier_clusters`` and ``dossier_navigation`` (the pikepdf pass; no Qt).
 """
 
 from __future__ import annotations

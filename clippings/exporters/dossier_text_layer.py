@@ -10,6 +10,10 @@ contextual forms, Thai marks), text copied out of the PDF came out wrong.
 Apart from the layout (``dossier_layout``) and the assembly (``dossier``): it works on
 the bytes of a PDF and on the installed fonts, after everything is painted. Imports Qt
 (QtGui's ``QRawFont`` and ``QFontDatabase``) to read the fonts' glyphs.
+
+``shaped_runs`` reads, from Qt's layout of a painted page, where each glyph of complex
+text (Arabic, Hebrew, Indic, Thai, Burmese…) is drawn and which characters it stands
+for; ``dossier_clusters`` uses that to correct the text of those scripts in the file.
 """
 
 from __future__ import annotations

@@ -328,3 +328,10 @@ def test_cjk_is_set_in_the_face_of_its_language(review, title: str, face: str) -
         pytest.skip("no Noto CJK fonts installed (scripts/setup.sh installs fonts-noto-cjk)")
     assert face in cjk
     assert cjk <= {face, face.replace("Serif", "Sans")}
+
+
+def test_qpdf_finds_nothing_wrong_in_the_outline_and_links(review) -> None:
+    path, _, _ = review
+    with pikepdf.open(path) as pdf:
+        check = getattr(pdf, "check_pdf_syntax", None) or pdf.check
+        assert list(check()) == []

@@ -211,3 +211,10 @@ def test_the_arabic_ligature_and_thai_sara_am_are_whole(scripts) -> None:
     assert sara_am
     for word in sara_am:
         assert searchable(word) in thai, word
+
+
+def test_qpdf_finds_nothing_wrong_in_the_rewritten_pages(scripts) -> None:
+    path, _ = scripts
+    with pikepdf.open(path) as pdf:
+        check = getattr(pdf, "check_pdf_syntax", None) or pdf.check
+        assert list(check()) == []

@@ -227,7 +227,9 @@ def _write_pdf(collection: Collection, report: Report | None, cancel: Cancel | N
         origin = (mm(MARGIN_LEFT_MM), mm(MARGIN_TOP_MM))
         # The cover starts a third of the way down the page.
         cover_origin = (origin[0], origin[1] + mm(70))
-        paint_page(painter, cover_document(setter, collection), 0, cover_origin)
+        cover = cover_document(setter, collection)
+        paint_page(painter, cover, 0, cover_origin)
+        runs += shaped_runs(cover, 0, cover_origin, 0)
         page = 1
         for document in (contents, summary):
             for index in range(document.pageCount()):

@@ -218,3 +218,17 @@ def test_qpdf_finds_nothing_wrong_in_the_rewritten_pages(scripts) -> None:
     with pikepdf.open(path) as pdf:
         check = getattr(pdf, "check_pdf_syntax", None) or pdf.check
         assert list(check()) == []
+
+
+def test_an_arabic_collection_title_reads_back_on_the_cover(tmp_path: Path, corpus: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    assert QApplication.instance() or QApplication([])
+    title = "الأسد والائتلاف"
+    clipping = Clipping(id=1, title="x", text=article(corpus, "arabic")[:300], language="ar")
+    collection = Collection(
+        title=title, clippings=(clipping,), made_at=datetime(2024, 3, 11, tzinfo=UTC)
+    )
+    path = tmp_path / "cover.pdf"
+    DossierExporter().write(collection, path, read_original=lambda _sha: b"")
+    assert searchable(title) in searchable(pdfminer_text(path, 1))

@@ -34,6 +34,9 @@ import pikepdf
 from pikepdf import Dictionary, Name, Operator
 
 _Operation = pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage
+#: A PDF matrix (a, b, c, d, e, f).
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Final[_Matrix] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 #: Glyph positions are matched to within this many points.
 _TOLERANCE: Final = 0.3
@@ -68,8 +71,10 @@ class _Drawn:
     glyphs: list[tuple[ShapedRun, int]]
     #: Per glyph: which alias font draws it (0: the font itself).
     alias: list[int] = field(default_factory=list)
-    #: Per glyph: where it is drawn (its text matrix in the page's own space).
-    matrices: list[pikepdf.Matrix] = field(default_factory=list)
+    #: Per glyph: where it is drawn (its text matrix in the page's own space, and its
+    #: origin there).
+    matrices: list[_Matrix] = field(default_factory=list)
+    points: list[tuple[float, float]] = field(default_factory=list)
     #: Per glyph: whether it is a raised or lowered mark that stands for no text (its
     #: cluster's first glyph carries the text); drawn after the others, see ``_rewrite``.
     silent: list[bool] = field(default_factory=list)
@@ -204,13 +209,13 @@ def _assign_aliases(
                 alias_maps.append({})
                 chosen = len(alias_maps)
             alias_maps[chosen - 1].update(wanted)
-            baseline = drawn.matrices[positions[0]].f
+            baseline = drawn.points[positions[0]][1]
             for order, position in enumerate(positions):
                 drawn.alias[position] = chosen
                 # A mark (no width, or raised or lowered) is drawn apart: pdfminer ends a
                 # line at two glyphs without width or at a raised one. A letter that stands
                 # for no text stays in its place, or the gap it left would read as a space.
-                raised = abs(drawn.matrices[position].f - baseline) > _TOLERANCE / 4
+                raised = abs(drawn.points[position][1] - baseline) > _TOLERANCE / 4
                 mark = raised or widths.get(drawn.cids[position], 1) == 0
                 drawn.silent[position] = order > 0 and mark
 
@@ -220,67 +225,75 @@ def _same(spelled: str, text: str) -> bool:
 
 
 def _find_runs(operations: list[_Operation], runs: list[ShapedRun]) -> list[_Drawn]:
-    """Every BT…ET of the page whose glyphs are all drawn where shaped glyphs are."""
+    """Every BT…ET of the page whose glyphs are all drawn where shaped glyphs are.
+
+    Matrices are plain tuples (a, b, c, d, e, f) here: this loop sees every glyph.
+    """
     wanted: dict[tuple[int, int], list[tuple[ShapedRun, int]]] = defaultdict(list)
-    page_matrix: pikepdf.Matrix | None = None
-    stack: list[pikepdf.Matrix] = []
-    ctm = pikepdf.Matrix()
+    page_matrix: _Matrix | None = None
+    stack: list[_Matrix] = []
+    ctm: _Matrix = _IDENTITY
     found: list[_Drawn] = []
     current: _Drawn | None = None
     font, size = "", 0.0
-    line = pikepdf.Matrix()
+    line: _Matrix = _IDENTITY
     glyph: tuple[ShapedRun, int] | None = None
+    point = (0.0, 0.0)
     for index, instruction in enumerate(operations):
         operator = str(instruction.operator)
-        operands = instruction.operands
-        if operator == "q":
+        if operator == "Td":
+            if current is None:
+                continue
+            operands = instruction.operands
+            tx, ty = float(operands[0]), float(operands[1])
+            a, b, c, d, e, f = line
+            line = (a, b, c, d, tx * a + ty * c + e, tx * b + ty * d + f)
+            point = _apply(ctm, line[4], line[5])
+            glyph = _take(wanted, point)
+            if glyph is None:
+                current = None
+        elif operator == "Tj":
+            if current is None:
+                continue
+            raw = bytes(instruction.operands[0])
+            if len(raw) != 2 or glyph is None:
+                current = None
+                continue
+            current.shows.append(index)
+            current.matrices.append(_multiply(line, ctm))
+            current.points.append(point)
+            current.cids.append(int.from_bytes(raw, "big"))
+            current.glyphs.append(glyph)
+            glyph = None
+        elif operator == "q":
             stack.append(ctm)
         elif operator == "Q":
-            ctm = stack.pop() if stack else pikepdf.Matrix()
+            ctm = stack.pop() if stack else _IDENTITY
         elif operator == "cm":
-            ctm = pikepdf.Matrix(*(float(v) for v in operands)) @ ctm
+            values = [float(v) for v in instruction.operands]
+            ctm = _multiply((values[0], values[1], values[2], values[3], values[4], values[5]), ctm)
             if page_matrix is None:
                 # The page's first matrix takes the layout's device pixels to points.
                 page_matrix = ctm
                 for run in runs:
                     for number, (x, y) in enumerate(run.positions):
-                        point = _apply(page_matrix, x, y)
-                        wanted[_key(*point)].append((run, number))
+                        wanted[_key(*_apply(page_matrix, x, y))].append((run, number))
         elif operator == "BT":
-            line = pikepdf.Matrix()
+            line = _IDENTITY
             current = _Drawn(
                 font=font, size=size, begin=index, end=-1, shows=[], cids=[], glyphs=[]
             )
         elif current is None:
             continue
         elif operator == "Tf":
-            font, size = str(operands[0]), float(operands[1])
+            font, size = str(instruction.operands[0]), float(instruction.operands[1])
             if current.shows:
                 current = None  # one font per BT…ET, as Qt writes them
             else:
                 current.font, current.size = font, size
         elif operator == "Tm":
-            line = pikepdf.Matrix(*(float(v) for v in operands))
-        elif operator == "Td":
-            line = pikepdf.Matrix(1, 0, 0, 1, float(operands[0]), float(operands[1])) @ line
-            x, y = _apply(line @ ctm, 0, 0)
-            glyph = None
-            for key in _near(x, y):
-                if wanted.get(key):
-                    glyph = wanted[key].pop(0)
-                    break
-            if glyph is None:
-                current = None
-        elif operator == "Tj":
-            raw = bytes(operands[0])
-            if len(raw) != 2 or glyph is None:
-                current = None
-                continue
-            current.shows.append(index)
-            current.matrices.append(line @ ctm)
-            current.cids.append(int.from_bytes(raw, "big"))
-            current.glyphs.append(glyph)
-            glyph = None
+            values = [float(v) for v in instruction.operands]
+            line = (values[0], values[1], values[2], values[3], values[4], values[5])
         elif operator == "ET":
             current.end = index
             if current.shows:
@@ -289,8 +302,22 @@ def _find_runs(operations: list[_Operation], runs: list[ShapedRun]) -> list[_Dra
     return found
 
 
-def _apply(matrix: pikepdf.Matrix, x: float, y: float) -> tuple[float, float]:
-    a, b, c, d, e, f = matrix.shorthand
+def _multiply(first: _Matrix, second: _Matrix) -> _Matrix:
+    """``first`` then ``second`` (PDF's row-vector order, as ``first @ second``)."""
+    a, b, c, d, e, f = first
+    a2, b2, c2, d2, e2, f2 = second
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
+
+def _apply(matrix: _Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = matrix
     return a * x + c * y + e, b * x + d * y + f
 
 
@@ -298,9 +325,20 @@ def _key(x: float, y: float) -> tuple[int, int]:
     return round(x / _TOLERANCE), round(y / _TOLERANCE)
 
 
-def _near(x: float, y: float) -> list[tuple[int, int]]:
-    kx, ky = _key(x, y)
-    return [(kx + i, ky + j) for i in (0, -1, 1) for j in (0, -1, 1)]
+def _take(
+    wanted: dict[tuple[int, int], list[tuple[ShapedRun, int]]], point: tuple[float, float]
+) -> tuple[ShapedRun, int] | None:
+    """The shaped glyph drawn at ``point`` (each is found once), or None."""
+    kx, ky = _key(*point)
+    found = wanted.get((kx, ky))
+    if found:
+        return found.pop(0)
+    for i in (-1, 0, 1):
+        for j in (-1, 0, 1):
+            found = wanted.get((kx + i, ky + j))
+            if found:
+                return found.pop(0)
+    return None
 
 
 def _rewrite(
@@ -337,7 +375,7 @@ def _rewrite(
                 deferred += [
                     pikepdf.ContentStreamInstruction([Name(name), drawn.size], Operator("Tf")),
                     pikepdf.ContentStreamInstruction(
-                        list(drawn.matrices[position].shorthand), Operator("Tm")
+                        list(drawn.matrices[position]), Operator("Tm")
                     ),
                     operations[show],
                 ]

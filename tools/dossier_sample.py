@@ -1,12 +1,14 @@
-"""A sample press review dossier, and PNGs of its first pages for the README.
+"""A sample press review dossier, and PNGs of its pages for the README.
 
     .venv/bin/python tools/dossier_sample.py [OUT_DIR]
 
 Reads a handful of real articles from ../shared/corpus (never copied into the
-repository): web pages through the project's own importer, ECB+ texts, and a Chinese
-article. Writes ``dossier-sample.pdf`` to a temporary folder and, with ``pdftoppm``
-(poppler-utils), ``dossier-page-1.png`` and ``dossier-page-2.png`` into OUT_DIR
-(default ``docs/screenshots``).
+repository): web pages through the project's own importer, ECB+ texts, and Chinese,
+Arabic and Hebrew articles, tagged as a tag's export would gather them ("Media coverage"
+with the sub-tags "Oscars" and "World"). Writes ``dossier-sample.pdf`` to a temporary
+folder and, with ``pdftoppm`` (poppler-utils), ``12-dossier-cover.png``,
+``12-dossier-contents.png``, ``12-dossier-summary.png`` and ``12-dossier-article.png``
+into OUT_DIR (default ``docs/screenshots``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ def web_clippings(first_id: int) -> list[Clipping]:
                 published=found.published,
                 language=found.language,
                 url=found.url,
+                tags=("Media coverage/US",),
             )
         )
     return clippings
@@ -74,6 +77,14 @@ def ecbplus_clippings(first_id: int, count: int) -> list[Clipping]:
                 published=date(2013, 8, 2 + offset),
                 language="en",
                 url=row["url"],
+                tags=("Media coverage/Oscars",),
+                page="C1" if offset == 0 else None,
+                section="Arts" if offset == 0 else None,
+                notes=(
+                    "Lead item for Monday's briefing.\nCheck the quote with the press office."
+                    if offset == 0
+                    else None
+                ),
             )
         )
     return clippings
@@ -88,14 +99,48 @@ def chinese_clipping(clipping_id: int) -> Clipping:
         outlet="BBC 中文网",
         published=date(2013, 12, 10),
         language="zh",
+        tags=("Media coverage/World",),
+    )
+
+
+def arabic_clipping(clipping_id: int) -> Clipping:
+    text = (CORPUS / "newspaper4k" / "txt" / "arabic_article.txt").read_text(encoding="utf-8")
+    return Clipping(
+        id=clipping_id,
+        title="فصائل معارضة تسيطر على مستودعات أسلحة بريف دمشق",
+        text=text,
+        outlet="CNN بالعربية",
+        published=date(2013, 11, 16),
+        language="ar",
+        tags=("Media coverage/World",),
+    )
+
+
+def hebrew_clipping(clipping_id: int) -> Clipping:
+    raw = CORPUS / "encodings" / "chardet-tests" / "windows-1255-hebrew" / "_ude_he2.txt"
+    return Clipping(
+        id=clipping_id,
+        title="העברית: שפה שמית",
+        text=raw.read_bytes().decode("cp1255"),
+        outlet="Wikipedia",
+        published=date(2013, 11, 20),
+        language="he",
+        tags=("Media coverage/World",),
     )
 
 
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
-    clippings = [*web_clippings(1), *ecbplus_clippings(10, 4), chinese_clipping(20)]
+    clippings = [
+        *web_clippings(1),
+        *ecbplus_clippings(10, 4),
+        chinese_clipping(20),
+        arabic_clipping(21),
+        hebrew_clipping(22),
+    ]
+    clippings.sort(key=lambda c: (c.published is None, str(c.published)))
     collection = Collection(
-        title="Oscars and other news",
+        title="Media coverage",
         clippings=tuple(clippings),
         made_at=datetime(2024, 3, 11, 9, 30, tzinfo=UTC),
     )
@@ -106,14 +151,40 @@ def main() -> None:
     print(f"{pdf} in {time.perf_counter() - started:.2f} s")
     if shutil.which("pdftoppm") is None:
         sys.exit("pdftoppm is missing: apt-get install poppler-utils")
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(pdf), str(work / "page")],
-        check=True,
-    )
+    import pikepdf  # the outline says where the article with a note starts
+
+    with pikepdf.open(pdf) as document, document.open_outline() as outline:
+        numbers = {page.obj.objgen: n for n, page in enumerate(document.pages, start=1)}
+        marks = [child for item in outline.root for child in [item, *item.children]]
+        noted = next(m for m in marks if "Oscar" in m.title and m.destination is not None)
+        article = numbers[noted.destination[0].objgen]
+        # The second page of the longest clipping shows the running header.
+        starts = sorted({numbers[m.destination[0].objgen] for m in marks if not m.children})
+        ends = [*starts[1:], len(document.pages) + 1]
+        longest = max(zip(starts, ends, strict=True), key=lambda pair: pair[1] - pair[0])[0]
     out.mkdir(parents=True, exist_ok=True)
-    for number, made in enumerate(sorted(work.glob("page-*.png")), start=1):
-        shutil.copyfile(made, out / f"dossier-page-{number}.png")
-        print(out / f"dossier-page-{number}.png")
+    shots = [("cover", 1), ("contents", 2), ("summary", 3), ("article", article)]
+    shots.append(("article-continued", longest + 1))
+    for name, page in shots:
+        stem = work / name
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-singlefile",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                str(pdf),
+                str(stem),
+            ],
+            check=True,
+        )
+        shutil.copyfile(stem.with_suffix(".png"), out / f"12-dossier-{name}.png")
+        print(out / f"12-dossier-{name}.png")
 
 
 if __name__ == "__main__":

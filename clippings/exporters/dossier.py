@@ -1,16 +1,19 @@
 """The press review dossier: a PDF of a collection made with Qt's own PDF writer.
 
-The dossier's modules (this one, ``dossier_layout`` and ``dossier_text_layer``) are the only
-ones outside ``clippings/ui/`` that import Qt (QtGui's ``QPdfWriter``, ``QTextDocument``
-and ``QPainter``; see STYLE.md). The dossier needs a ``QGuiApplication``: the
-window's is used when there is one; on the command line one is started here, offscreen
-when there is no display. Start it from the main thread (the CLI does); the window's
-worker threads find the window's application already running.
+The dossier's modules ``dossier``, ``dossier_layout``, ``dossier_summary`` and
+``dossier_text_layer`` are the only ones outside ``clippings/ui/`` that import Qt (QtGui's
+``QPdfWriter``, ``QTextDocument`` and ``QPainter``; see STYLE.md). The dossier needs a
+``QGuiApplication``: the window's is used when there is one; on the command line one is
+started here, offscreen when there is no display. Start it from the main thread (the CLI
+does); the window's worker threads find the window's application already running.
 
 The dossier is A4: a cover (the collection's title, the date range, the number of
-clippings, when it was made), a table of contents, then each clipping on a new page with
-its outlet, date, title, author and URL above its text. Every page after the cover has
-its number in the footer.
+clippings, when it was made), the contents (each entry a link to its page), a summary
+(clippings per section, outlet and day), then the clippings section by section (the
+exported tag's sub-tags, ``dossier_summary.sections``), each on a new page with its
+outlet, date, title, author, print page and section, tags, URL and note above its text,
+and its outlet and title in the header of its following pages. Every page after the
+cover has its number in the footer; the file opens with its bookmarks shown.
 
 Page numbers are exact because every clipping is laid out first, as a ``QTextDocument``
 paginated to the body area of the page, and then painted page by page with ``QPainter``
@@ -18,14 +21,17 @@ from that same layout: the page count used for the table of contents is the coun
 is painted. The table of contents is laid out again until its own page count is stable
 (its numbers sit in a fixed-width column, so that takes at most two rounds).
 
-Qt's ToUnicode maps are wrong for some characters (shared glyphs, ligatures, Thai
-marks): ``write`` corrects them after Qt has written the file
-(``dossier_text_layer.repair_text_layer``), and the layout shapes Thai without the
-``ccmp`` feature.
+After Qt has written the file: ``dossier_text_layer.repair_text_layer`` corrects Qt's
+ToUnicode maps (shared glyphs, ligatures), then one pikepdf pass
+(``dossier_navigation.post_pass``) makes complex scripts read back as their text
+(``dossier_clusters``, from where the layout says each glyph of them is) and adds the
+bookmarks and the contents' links, which ``QPdfWriter`` has no API for.
 
-The code is in three modules: this one (the application Qt needs, the exporter and
-the assembly of the pages), ``dossier_layout`` (geometry, fonts, the documents and
-their painting) and ``dossier_text_layer`` (the ToUnicode repair).
+The modules: this one (the application Qt needs, the exporter and the assembly of the
+pages), ``dossier_layout`` (geometry, fonts, the cover, contents and clipping documents
+and their painting), ``dossier_summary`` (sections and the summary page),
+``dossier_text_layer`` (the ToUnicode repair and the glyphs of complex text, from Qt's
+layout), ``dossier_clusters`` and ``dossier_navigation`` (the pikepdf pass; no Qt).
 """
 
 from __future__ import annotations
@@ -33,7 +39,8 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF
@@ -48,6 +55,7 @@ from PySide6.QtGui import (
 )
 
 from clippings.exporters import Cancel, ReadOriginal, Report
+from clippings.exporters.dossier_clusters import ShapedRun
 from clippings.exporters.dossier_layout import (
     MARGIN_BOTTOM_MM,
     MARGIN_LEFT_MM,
@@ -55,15 +63,21 @@ from clippings.exporters.dossier_layout import (
     MARGIN_TOP_MM,
     PAGE_MM,
     RESOLUTION,
+    ContentsEntry,
+    ContentsRow,
     Typesetter,
     clipping_document,
     contents_document,
     cover_document,
+    isolate,
     mm,
     paint_footer,
+    paint_header,
     paint_page,
 )
-from clippings.exporters.dossier_text_layer import STARTXREF, repair_text_layer
+from clippings.exporters.dossier_navigation import Bookmark, Link, post_pass
+from clippings.exporters.dossier_summary import Section, sections, summary_document
+from clippings.exporters.dossier_text_layer import STARTXREF, repair_text_layer, shaped_runs
 from clippings.model import Cancelled, ClippingsError, Collection, Progress
 
 # --- The application Qt needs ---------------------------------------------------------------
@@ -125,10 +139,11 @@ class DossierExporter:
         try:
             # Painted in memory and written by Python: Qt's writer says nothing when a
             # write fails (a full disk) and cannot open a path that is not valid UTF-8.
-            made, drawn = _write_pdf(collection, report, cancel)
-            if STARTXREF.search(made[-1024:]) is None:
+            made = _write_pdf(collection, report, cancel)
+            if STARTXREF.search(made.pdf[-1024:]) is None:
                 raise ClippingsError("the PDF dossier could not be made completely")
-            part.write_bytes(repair_text_layer(made, drawn))
+            repaired = repair_text_layer(made.pdf, made.drawn)
+            part.write_bytes(post_pass(repaired, made.bookmarks, made.links, made.runs))
             part.replace(path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -136,12 +151,22 @@ class DossierExporter:
             raise
 
 
-def _write_pdf(
-    collection: Collection, report: Report | None, cancel: Cancel | None
-) -> tuple[bytes, set[str]]:
-    """Lay out and paint the dossier; returns the PDF's bytes and the characters drawn."""
-    clippings = collection.clippings
-    total = 2 * len(clippings)
+@dataclass
+class _Made:
+    """The painted file and what the post-passes need to know about it."""
+
+    pdf: bytes
+    drawn: set[str]
+    bookmarks: list[Bookmark]
+    links: list[Link]
+    runs: list[ShapedRun]
+
+
+def _write_pdf(collection: Collection, report: Report | None, cancel: Cancel | None) -> _Made:
+    """Lay out and paint the dossier: the file, the characters drawn, bookmarks and links."""
+    parts = sections(collection)
+    printed = [(part, clipping) for part in parts for clipping in part.clippings]
+    total = 2 * len(printed)
 
     def check() -> None:
         if cancel is not None and cancel():
@@ -169,26 +194,32 @@ def _write_pdf(
     )
 
     documents: list[QTextDocument] = []
-    for done, clipping in enumerate(clippings):
+    for done, (part, clipping) in enumerate(printed):
         check()
-        document = clipping_document(setter, clipping)
+        opens = part.name is not None and clipping is part.clippings[0]
+        document = clipping_document(setter, clipping, part.name if opens else None)
         document.pageCount()  # lays the whole document out now, inside this step
         documents.append(document)
         if report is not None:
             report(Progress(done + 1, total, f"Laying out “{clipping.title}”"))
     check()
+    summary = summary_document(setter, collection, parts)
+    summary_pages = summary.pageCount()
 
     # The contents' own length moves every start page; lay it out until it is stable.
     contents_pages = 1
     for _ in range(5):
-        starts = _start_pages(2 + contents_pages, (d.pageCount() for d in documents))
-        contents = contents_document(setter, clippings, starts)
+        summary_start = 2 + contents_pages
+        starts = _start_pages(summary_start + summary_pages, (d.pageCount() for d in documents))
+        entries = _contents_entries(parts, summary_start, starts)
+        contents, rows = contents_document(setter, entries)
         if contents.pageCount() == contents_pages:
             break
         contents_pages = contents.pageCount()
     else:  # pragma: no cover - the numbers' column has a fixed width
         raise ClippingsError("The dossier's table of contents would not settle on a length.")
 
+    runs: list[ShapedRun] = []
     painter = QPainter()
     if not painter.begin(writer):
         raise ClippingsError("the PDF dossier could not be started (Qt's PDF writer refused)")
@@ -196,27 +227,100 @@ def _write_pdf(
         origin = (mm(MARGIN_LEFT_MM), mm(MARGIN_TOP_MM))
         # The cover starts a third of the way down the page.
         cover_origin = (origin[0], origin[1] + mm(70))
-        paint_page(painter, cover_document(setter, collection), 0, cover_origin)
+        cover = cover_document(setter, collection)
+        paint_page(painter, cover, 0, cover_origin)
+        runs += shaped_runs(cover, 0, cover_origin, 0)
         page = 1
-        for index in range(contents.pageCount()):
-            writer.newPage()
-            page += 1
-            paint_page(painter, contents, index, origin)
-            paint_footer(painter, setter, page, collection.title)
-        for done, (clipping, document) in enumerate(zip(clippings, documents, strict=True)):
-            check()
-            assert page + 1 == starts[done], "the contents promised another page"
+        for document in (contents, summary):
             for index in range(document.pageCount()):
                 writer.newPage()
                 page += 1
                 paint_page(painter, document, index, origin)
+                runs += shaped_runs(document, index, origin, page - 1)
+                paint_footer(painter, setter, page, collection.title)
+        for done, ((part, clipping), document) in enumerate(zip(printed, documents, strict=True)):
+            check()
+            assert page + 1 == starts[done], "the contents promised another page"
+            running = " · ".join(p for p in (isolate(clipping.outlet), clipping.title) if p)
+            for index in range(document.pageCount()):
+                writer.newPage()
+                page += 1
+                paint_page(painter, document, index, origin)
+                runs += shaped_runs(document, index, origin, page - 1)
+                if index:
+                    paint_header(
+                        painter,
+                        setter,
+                        f"{running} (continued)",
+                        part.name or "",
+                        clipping.language,
+                    )
                 paint_footer(painter, setter, page, collection.title)
             if report is not None:
-                report(Progress(len(clippings) + done + 1, total, f"Writing “{clipping.title}”"))
+                report(Progress(len(printed) + done + 1, total, f"Writing “{clipping.title}”"))
     finally:
         painter.end()
     buffer.close()
-    return bytes(buffer.data().data()), setter.drawn
+    return _Made(
+        pdf=bytes(buffer.data().data()),
+        drawn=setter.drawn,
+        bookmarks=_bookmarks(parts, summary_start, starts),
+        links=_links(contents, rows, first_page=2),
+        runs=runs,
+    )
+
+
+def _contents_entries(
+    parts: Sequence[Section], summary_start: int, starts: Sequence[int]
+) -> list[ContentsEntry]:
+    entries = [ContentsEntry(page=summary_start, heading="Summary")]
+    index = 0
+    for part in parts:
+        if part.name is not None:
+            entries.append(ContentsEntry(page=starts[index], heading=part.name))
+        for clipping in part.clippings:
+            entries.append(ContentsEntry(page=starts[index], clipping=clipping))
+            index += 1
+    return entries
+
+
+def _bookmarks(
+    parts: Sequence[Section], summary_start: int, starts: Sequence[int]
+) -> list[Bookmark]:
+    """The outline: contents, summary, then sections (or clippings); pages from 0."""
+    marks = [Bookmark("Contents", 1), Bookmark("Summary", summary_start - 1)]
+    index = 0
+    for part in parts:
+        children = []
+        for clipping in part.clippings:
+            label = " · ".join(p for p in (clipping.outlet, clipping.title) if p)
+            children.append(Bookmark(label.replace("\n", " "), starts[index] - 1))
+            index += 1
+        if part.name is None:
+            marks += children
+        else:
+            marks.append(Bookmark(part.name, children[0].page, children))
+    return marks
+
+
+def _links(document: QTextDocument, rows: Sequence[ContentsRow], first_page: int) -> list[Link]:
+    """A link over every entry of the contents (painted from page ``first_page``, from 1)."""
+    layout = document.documentLayout()
+    height = document.pageSize().height()
+    width = document.pageSize().width()
+    point = 72 / RESOLUTION
+    left = mm(MARGIN_LEFT_MM)
+    top = mm(MARGIN_TOP_MM)
+    links = []
+    for row in rows:
+        upper = layout.blockBoundingRect(row.first).top()
+        lower = layout.blockBoundingRect(row.last).bottom()
+        index = int(upper // height)
+        upper -= index * height
+        lower = min(lower - index * height, height)
+        box = ((left) * point, (top + upper) * point, (left + width) * point, (top + lower) * point)
+        links.append(Link(page=first_page - 1 + index, box=box, target=row.page - 1))
+    return links
 
 
 def _start_pages(first: int, page_counts: Iterable[int]) -> list[int]:

@@ -25,8 +25,10 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
+    QFontMetricsF,
     QPainter,
     QPdfWriter,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -47,26 +49,57 @@ MARGIN_RIGHT_MM: Final = 24.0
 MARGIN_TOP_MM: Final = 22.0
 MARGIN_BOTTOM_MM: Final = 26.0  # the footer sits in here
 _FOOTER_FROM_BOTTOM_MM: Final = 14.0
+_HEADER_FROM_TOP_MM: Final = 10.0
 
 _BODY_PT: Final = 10.5
 _MUTED: Final = QColor(96, 96, 96)
 _RULE: Final = QColor(176, 176, 176)
+_NOTE_TINT: Final = QColor(244, 241, 230)
 
 #: Serif for the articles, sans for headings and metadata; the other families cover the
 #: scripts the Latin fonts lack. Families missing on the machine are skipped, and Qt's own
 #: fallback still covers anything left over.
-_SERIF: Final = ("Noto Serif", "Noto Naskh Arabic", "Noto Serif Hebrew", "Noto Serif Thai")
-_SANS: Final = ("Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Thai")
-_CJK_REGIONS: Final = ("SC", "TC", "HK", "JP", "KR")
+_SERIF: Final = (
+    "Noto Serif",
+    "Noto Naskh Arabic",
+    "Noto Serif Hebrew",
+    "Noto Serif Thai",
+    # Not Noto Serif Myanmar: fontconfig gives its bold face for the regular weight.
+    "Noto Sans Myanmar",
+)
+_SANS: Final = (
+    "Noto Sans",
+    "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+    "Noto Sans Thai",
+    "Noto Sans Myanmar",
+)
+_CJK_REGIONS: Final = ("SC", "TC", "JP", "KR", "HK")
 
-_THAI_RUN: Final = re.compile(r"[\u0e00-\u0e7f]+")
+#: Runs laid out apart: Thai (shaped without ``ccmp``) and CJK (in the language's face).
+_SPECIAL_RUN: Final = re.compile(
+    r"(?P<thai>[\u0e00-\u0e7f]+)"
+    r"|(?P<cjk>[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u303f\u3040-\u31ff\u3200-\u9fff"
+    r"\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+    r"\U00020000-\U0003ffff]+)"
+    # Burmese with the spaces and punctuation inside it, all in the Myanmar face: in
+    # another face they sat on another baseline box, which broke lines for pdfminer.
+    r"|(?P<myanmar>[\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]+"
+    r"(?:[ \u00a0()\"'.,:;!?\-]+[\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]+)*)"
+)
+#: Scripts set ragged rather than justified: right-to-left ones, and those written with
+#: few spaces (Thai, Lao, Burmese, Khmer).
+_RAGGED: Final = re.compile(
+    r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
+)
+_RIGHT_TO_LEFT: Final = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t\u00a0]*\n\s*")
 
 
 #: One point in the units of text formats (margins, spacing): Qt scales those from
 #: 96 dpi to the device, unlike the page size, which is in device pixels.
-_FORMAT_PT: Final = 96 / 72
+FORMAT_PT: Final = 96 / 72
 
 
 def mm(value: float) -> float:
@@ -75,16 +108,20 @@ def mm(value: float) -> float:
 
 
 def _cjk_region(language: str | None) -> str:
-    """The Noto CJK variant whose glyph shapes suit a clipping's language."""
-    lang = (language or "").lower().replace("_", "-")
-    if lang.startswith("ja"):
+    """The Noto CJK face whose glyph shapes suit a clipping's language (BCP 47 tag).
+
+    Chinese is Simplified (SC) unless its tag says Traditional: the script ``Hant`` or
+    a region that writes it (Taiwan, Hong Kong, Macau); Cantonese is Traditional too.
+    """
+    parts = (language or "").lower().replace("_", "-").split("-")
+    if parts[0] == "ja":
         return "JP"
-    if lang.startswith("ko"):
+    if parts[0] == "ko":
         return "KR"
-    if lang in {"zh-tw", "zh-hant", "zh-mo"} or lang.startswith("zh-hant"):
+    if "hans" in parts[1:]:
+        return "SC"
+    if parts[0] == "yue" or "hant" in parts[1:] or {"tw", "hk", "mo"} & set(parts[1:]):
         return "TC"
-    if lang == "zh-hk":
-        return "HK"
     return "SC"
 
 
@@ -103,7 +140,7 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def _day(value: Published) -> str:
+def day_words(value: Published) -> str:
     day = value.date() if isinstance(value, datetime) else value
     return f"{day.day} {day.strftime('%B %Y')}"
 
@@ -111,11 +148,11 @@ def _day(value: Published) -> str:
 def _when(value: Published) -> str:
     """A publication date for a header: the day, and the time when one is known."""
     if isinstance(value, datetime):
-        return f"{_day(value)}, {value.strftime('%H:%M')}"
-    return _day(value)
+        return f"{day_words(value)}, {value.strftime('%H:%M')}"
+    return day_words(value)
 
 
-def _date_range(collection: Collection) -> str:
+def date_range(collection: Collection) -> str:
     span = collection.date_range
     if span is None:
         return "No publication dates"
@@ -123,11 +160,30 @@ def _date_range(collection: Collection) -> str:
     first_day = first.date() if isinstance(first, datetime) else first
     last_day = last.date() if isinstance(last, datetime) else last
     if first_day == last_day:
-        return _day(first_day)
-    return f"{_day(first_day)} – {_day(last_day)}"
+        return day_words(first_day)
+    return f"{day_words(first_day)} – {day_words(last_day)}"
 
 
-def _plural(count: int, word: str) -> str:
+def isolate(text: str | None) -> str | None:
+    """Text set apart from its neighbours' direction (Unicode first-strong isolate), so that
+    an Arabic outlet does not take the date after it into its own right-to-left run."""
+    if not text or _RIGHT_TO_LEFT.search(text) is None:
+        return text
+    return f"\u2068{text}\u2069"
+
+
+def _details(clipping: Clipping) -> str:
+    """Where the piece ran in print ("In print: page A3, section World"), or ""."""
+    parts = [
+        clipping.page and f"page {clipping.page}",
+        clipping.section and f"section {clipping.section}",
+        clipping.edition and f"{clipping.edition} edition",
+    ]
+    found = [_clean(p).replace("\n", " ") for p in parts if p]
+    return f"In print: {', '.join(found)}" if found else ""
+
+
+def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
@@ -161,22 +217,34 @@ class Typesetter:
         return document
 
     def insert(self, cursor: QTextCursor, text: str, char: QTextCharFormat) -> None:
-        """Insert text, shaping Thai runs without ``ccmp`` (see the module docstring)."""
+        """Insert text; Thai runs are shaped without ``ccmp`` (see the module docstring),
+        CJK runs set in the CJK face of the format's language (first among its families).
+
+        Qt's font fallback remembers the face it found for a script by the first family
+        alone, so a Japanese clipping laid out earlier made the next Chinese one fall
+        back to the Japanese face: a CJK run therefore names its face first.
+        """
         text = _clean(text)
         self.drawn.update(text)
         position = 0
-        for run in _THAI_RUN.finditer(text):
+        for run in _SPECIAL_RUN.finditer(text):
             if run.start() > position:
                 cursor.insertText(text[position : run.start()], char)
-            thai = QTextCharFormat(char)
-            thai.setFontFeatures({QFont.Tag("ccmp"): 0})
-            cursor.insertText(run.group(), thai)
+            special = QTextCharFormat(char)
+            if run.lastgroup == "thai":
+                special.setFontFeatures({QFont.Tag("ccmp"): 0})
+            else:
+                families = [str(f) for f in char.fontFamilies() or []]
+                own = " CJK " if run.lastgroup == "cjk" else " Myanmar"
+                first = [f for f in families if own in f]
+                special.setFontFamilies([*first, *(f for f in families if f not in first)])
+            cursor.insertText(run.group(), special)
             position = run.end()
         if position < len(text):
             cursor.insertText(text[position:], char)
 
 
-def _char_format(
+def char_format(
     setter: Typesetter,
     *,
     sans: bool,
@@ -195,51 +263,84 @@ def _char_format(
     return char
 
 
-def _block(space_before: float = 0, space_after: float = 0) -> QTextBlockFormat:
+def block_format(space_before: float = 0, space_after: float = 0) -> QTextBlockFormat:
     block = QTextBlockFormat()
     block.setTopMargin(space_before)
     block.setBottomMargin(space_after)
     return block
 
 
-def clipping_document(setter: Typesetter, clipping: Clipping) -> QTextDocument:
-    """One clipping: its metadata above its text, paginated to the body area."""
+def clipping_document(
+    setter: Typesetter, clipping: Clipping, section: str | None = None
+) -> QTextDocument:
+    """One clipping: its metadata above its text, paginated to the body area.
+
+    ``section`` is the heading of the section this clipping opens (None inside one).
+    """
     lang = clipping.language
     document = setter.new_document(lang)
     cursor = QTextCursor(document)
-    pt = _FORMAT_PT
+    pt = FORMAT_PT
 
-    meta = _char_format(setter, sans=True, points=9, colour=_MUTED, language=lang)
-    kicker = [part for part in (clipping.outlet, clipping.published and _when(clipping.published))]
-    cursor.setBlockFormat(_block(space_after=4 * pt))
+    if section is not None:
+        cursor.setBlockFormat(block_format(space_after=3 * pt))
+        label = char_format(setter, sans=True, points=9, bold=True, colour=_MUTED)
+        setter.insert(cursor, "SECTION", label)
+        band = block_format(space_after=16 * pt)
+        band.setProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth, QTextLength())
+        cursor.insertBlock(band)
+        setter.insert(cursor, section, char_format(setter, sans=True, points=22, bold=True))
+        cursor.insertBlock(block_format(space_after=4 * pt))
+    else:
+        cursor.setBlockFormat(block_format(space_after=4 * pt))
+
+    meta = char_format(setter, sans=True, points=9, colour=_MUTED, language=lang)
+    kicker = [isolate(clipping.outlet), clipping.published and _when(clipping.published)]
     setter.insert(cursor, " · ".join(p for p in kicker if p) or "Outlet and date unknown", meta)
 
-    cursor.insertBlock(_block(space_after=6 * pt))
-    title = _char_format(setter, sans=True, points=17, bold=True, language=lang)
+    cursor.insertBlock(block_format(space_after=6 * pt))
+    title = char_format(setter, sans=True, points=17, bold=True, language=lang)
     setter.insert(cursor, clipping.title.replace("\n", " "), title)
 
     if clipping.author:
-        cursor.insertBlock(_block(space_after=2 * pt))
-        author = _char_format(setter, sans=True, points=10, language=lang)
+        cursor.insertBlock(block_format(space_after=2 * pt))
+        author = char_format(setter, sans=True, points=10, language=lang)
         setter.insert(cursor, f"By {clipping.author}", author)
+    details = _details(clipping)
+    if details:
+        cursor.insertBlock(block_format(space_after=2 * pt))
+        setter.insert(cursor, details, char_format(setter, sans=True, points=9, colour=_MUTED))
+    if clipping.tags:
+        cursor.insertBlock(block_format(space_after=2 * pt))
+        setter.insert(cursor, "Tags: ", char_format(setter, sans=True, points=9, bold=True))
+        setter.insert(cursor, ", ".join(clipping.tags), char_format(setter, sans=True, points=9))
     if clipping.url:
-        rule = _block(space_after=12 * pt)
-        cursor.insertBlock(_block(space_after=0))
-        link = _char_format(setter, sans=True, points=8, colour=_MUTED, language=lang)
+        cursor.insertBlock(block_format(space_after=0))
+        link = char_format(setter, sans=True, points=8, colour=_MUTED, language=lang)
         link.setAnchor(True)
         link.setAnchorHref(clipping.url)
         setter.insert(cursor, clipping.url, link)
-    else:
-        rule = _block(space_after=12 * pt)
+    notes = _clean(clipping.notes or "").strip()
+    if notes:
+        # The user's own note, set apart from the article: a tinted, indented block.
+        note_block = block_format(space_before=8 * pt, space_after=0)
+        note_block.setBackground(_NOTE_TINT)
+        note_block.setLeftMargin(6 * pt)
+        note_block.setRightMargin(6 * pt)
+        cursor.insertBlock(note_block)
+        setter.insert(cursor, "Note: ", char_format(setter, sans=True, points=9, bold=True))
+        note = char_format(setter, sans=True, points=9, language=lang)
+        setter.insert(cursor, re.sub(r"\n\s*", "\u2028", notes), note)
+    rule = block_format(space_before=4 * pt if notes else 0, space_after=12 * pt)
     rule.setProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth, QTextLength())
     cursor.insertBlock(rule, QTextCharFormat())
-    cursor.insertText(" ", _char_format(setter, sans=True, points=2))
+    cursor.insertText(" ", char_format(setter, sans=True, points=2))
 
-    body = _char_format(setter, sans=False, points=_BODY_PT, language=lang)
+    body = char_format(setter, sans=False, points=_BODY_PT, language=lang)
     text = _clean(clipping.text).strip()
     if not clipping.has_text or not text:
-        cursor.insertBlock(_block(space_after=6 * pt))
-        note = _char_format(setter, sans=True, points=_BODY_PT, colour=_MUTED, language=lang)
+        cursor.insertBlock(block_format(space_after=6 * pt))
+        note = char_format(setter, sans=True, points=_BODY_PT, colour=_MUTED, language=lang)
         note.setFontItalic(True)
         setter.insert(
             cursor,
@@ -248,9 +349,13 @@ def clipping_document(setter: Typesetter, clipping: Clipping) -> QTextDocument:
             note,
         )
         return document
+    # Qt justifies by widening spaces only: right for most scripts, but Arabic wants
+    # kashida, and Thai or Burmese, with few spaces, got gaps wide enough to split their
+    # lines for text extraction (pdfminer then reads the pieces out of order).
+    flush = Qt.AlignmentFlag.AlignLeading if _RAGGED.search(text) else Qt.AlignmentFlag.AlignJustify
     for paragraph in _PARAGRAPH_BREAK.split(text):
-        block = _block(space_after=6 * pt)
-        block.setAlignment(Qt.AlignmentFlag.AlignJustify)
+        block = block_format(space_after=6 * pt)
+        block.setAlignment(flush)
         block.setLineHeight(125, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         cursor.insertBlock(block)
         setter.insert(cursor, paragraph.strip().replace("\n", "\u2028"), body)
@@ -260,32 +365,52 @@ def clipping_document(setter: Typesetter, clipping: Clipping) -> QTextDocument:
 def cover_document(setter: Typesetter, collection: Collection) -> QTextDocument:
     document = setter.new_document()
     cursor = QTextCursor(document)
-    pt = _FORMAT_PT
-    cursor.setBlockFormat(_block(space_after=10 * pt))
+    pt = FORMAT_PT
+    cursor.setBlockFormat(block_format(space_after=10 * pt))
     setter.insert(
-        cursor, "PRESS REVIEW", _char_format(setter, sans=True, points=11, bold=True, colour=_MUTED)
+        cursor, "PRESS REVIEW", char_format(setter, sans=True, points=11, bold=True, colour=_MUTED)
     )
-    cursor.insertBlock(_block(space_after=18 * pt))
-    setter.insert(cursor, collection.title, _char_format(setter, sans=True, points=30, bold=True))
-    details = _char_format(setter, sans=True, points=13)
-    for line in (_date_range(collection), _plural(len(collection.clippings), "clipping")):
-        cursor.insertBlock(_block(space_after=4 * pt))
+    cursor.insertBlock(block_format(space_after=18 * pt))
+    setter.insert(cursor, collection.title, char_format(setter, sans=True, points=30, bold=True))
+    details = char_format(setter, sans=True, points=13)
+    for line in (date_range(collection), plural(len(collection.clippings), "clipping")):
+        cursor.insertBlock(block_format(space_after=4 * pt))
         setter.insert(cursor, line, details)
-    cursor.insertBlock(_block(space_before=40 * pt))
+    cursor.insertBlock(block_format(space_before=40 * pt))
     made = f"Made {_when(collection.made_at)} with Clippings"
-    setter.insert(cursor, made, _char_format(setter, sans=True, points=9, colour=_MUTED))
+    setter.insert(cursor, made, char_format(setter, sans=True, points=9, colour=_MUTED))
     return document
 
 
+@dataclass(frozen=True)
+class ContentsEntry:
+    """A line of the contents: a part of the dossier (a section, the summary) or a clipping."""
+
+    page: int
+    clipping: Clipping | None = None
+    #: The heading of a part (None for a clipping).
+    heading: str | None = None
+
+
+@dataclass(frozen=True)
+class ContentsRow:
+    """Where an entry of the laid-out contents is: its first and last block, and its page."""
+
+    first: QTextBlock
+    last: QTextBlock
+    page: int
+
+
 def contents_document(
-    setter: Typesetter, clippings: Sequence[Clipping], starts: Sequence[int]
-) -> QTextDocument:
-    """The table of contents: title, outlet and date, and the page number at the right."""
+    setter: Typesetter, entries: Sequence[ContentsEntry]
+) -> tuple[QTextDocument, list[ContentsRow]]:
+    """The table of contents: parts as headings; each clipping's title, outlet and date;
+    the page number at the right. Returns the document and where each entry is."""
     document = setter.new_document()
     cursor = QTextCursor(document)
-    pt = _FORMAT_PT
-    cursor.setBlockFormat(_block(space_after=14 * pt))
-    setter.insert(cursor, "Contents", _char_format(setter, sans=True, points=20, bold=True))
+    pt = FORMAT_PT
+    cursor.setBlockFormat(block_format(space_after=14 * pt))
+    setter.insert(cursor, "Contents", char_format(setter, sans=True, points=20, bold=True))
 
     table_format = QTextTableFormat()
     table_format.setBorder(0)
@@ -301,29 +426,49 @@ def contents_document(
     # One edit block: Qt lays the table out once at its end, not again after every
     # insertion into one of its cells (which made the contents quadratic).
     cursor.beginEditBlock()
-    table = cursor.insertTable(max(1, len(clippings)), 2, table_format)
-    title = _char_format(setter, sans=True, points=10.5, bold=True)
-    meta = _char_format(setter, sans=True, points=8.5, colour=_MUTED)
-    number = _char_format(setter, sans=True, points=10.5)
-    for row, (clipping, start) in enumerate(zip(clippings, starts, strict=True)):
+    table = cursor.insertTable(max(1, len(entries)), 2, table_format)
+    title = char_format(setter, sans=True, points=10.5, bold=True)
+    heading = char_format(setter, sans=True, points=12.5, bold=True)
+    meta = char_format(setter, sans=True, points=8.5, colour=_MUTED)
+    number = char_format(setter, sans=True, points=10.5)
+    number_bold = char_format(setter, sans=True, points=12.5, bold=True)
+    rows: list[ContentsRow] = []
+    for row, entry in enumerate(entries):
         cell = table.cellAt(row, 0).firstCursorPosition()
-        cell.setBlockFormat(_block(space_before=8 * pt))
+        page = table.cellAt(row, 1).firstCursorPosition()
+        right = block_format()
+        right.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
+        clipping = entry.clipping
+        if clipping is None:
+            space = 16 * pt if row else 4 * pt
+            cell.setBlockFormat(block_format(space_before=space, space_after=2 * pt))
+            setter.insert(cell, entry.heading or "", heading)
+            right.setTopMargin(space)
+            page.setBlockFormat(right)
+            setter.insert(page, str(entry.page), number_bold)
+            rows.append(ContentsRow(cell.block(), cell.block(), entry.page))
+            continue
+        entry_block = block_format(space_before=8 * pt)
         # The title is laid out in its own direction, but the entry stays left aligned.
-        title_format = _char_format(
+        entry_block.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
+        cell.setBlockFormat(entry_block)
+        first = cell.block()
+        title_format = char_format(
             setter, sans=True, points=10.5, bold=True, language=clipping.language
         )
         title_format.merge(title)
         setter.insert(cell, clipping.title.replace("\n", " "), title_format)
-        cell.insertBlock(_block(space_after=1 * pt))
-        kicker = [clipping.outlet, clipping.published and _day(clipping.published)]
+        meta_block = block_format(space_after=1 * pt)
+        meta_block.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
+        cell.insertBlock(meta_block)
+        kicker = [isolate(clipping.outlet), clipping.published and day_words(clipping.published)]
         setter.insert(cell, " · ".join(p for p in kicker if p) or "—", meta)
-        page = table.cellAt(row, 1).firstCursorPosition()
-        right = _block(space_before=8 * pt)
-        right.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
+        right.setTopMargin(8 * pt)
         page.setBlockFormat(right)
-        setter.insert(page, str(start), number)
+        setter.insert(page, str(entry.page), number)
+        rows.append(ContentsRow(first, cell.block(), entry.page))
     cursor.endEditBlock()
-    return document
+    return document, rows
 
 
 # --- Painting --------------------------------------------------------------------------------
@@ -362,4 +507,34 @@ def paint_footer(painter: QPainter, setter: Typesetter, page: int, title: str) -
     label = f"Page {page}"
     setter.drawn.update(label)
     painter.drawText(row, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), label)
+    painter.restore()
+
+
+def paint_header(
+    painter: QPainter, setter: Typesetter, left: str, right: str, language: str | None = None
+) -> None:
+    """The running header of an article's page: what it is (left) and its section (right)."""
+    page_left = mm(MARGIN_LEFT_MM)
+    page_right = mm(PAGE_MM[0] - MARGIN_RIGHT_MM)
+    top = mm(_HEADER_FROM_TOP_MM)
+    painter.save()
+    font = setter.font(sans=True, points=8, language=language)
+    painter.setFont(font)
+    metrics = QFontMetricsF(font, setter.writer)
+    right = _clean(right).replace("\n", " ")
+    right_width = metrics.horizontalAdvance(right) + mm(6) if right else 0.0
+    width = page_right - page_left
+    left = metrics.elidedText(
+        _clean(left).replace("\n", " "), Qt.TextElideMode.ElideRight, width - right_width
+    )
+    setter.drawn.update(left + right)
+    painter.setPen(_MUTED)
+    row = QRectF(page_left, top, width, mm(5))
+    flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignAbsolute
+    painter.drawText(row, int(flags | Qt.AlignmentFlag.AlignLeft), left)
+    if right:
+        painter.drawText(row, int(flags | Qt.AlignmentFlag.AlignRight), right)
+    painter.setPen(_RULE)
+    rule = int(top + mm(6))
+    painter.drawLine(int(page_left), rule, int(page_right), rule)
     painter.restore()

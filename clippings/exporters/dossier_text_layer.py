@@ -10,19 +10,30 @@ contextual forms, Thai marks), text copied out of the PDF came out wrong.
 Apart from the layout (``dossier_layout``) and the assembly (``dossier``): it works on
 the bytes of a PDF and on the installed fonts, after everything is painted. Imports Qt
 (QtGui's ``QRawFont`` and ``QFontDatabase``) to read the fonts' glyphs.
+
+``shaped_runs`` reads, from Qt's layout of a painted page, where each glyph of complex
+text (Arabic, Hebrew, Indic, Thai, Burmese…) is drawn and which characters it stands
+for; ``dossier_clusters`` uses that to correct the text of those scripts in the file.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from typing import Final
 
+from PySide6.QtCore import Qt, QTextBoundaryFinder
 from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QRawFont,
+    QTextDocument,
+    QTextLayout,
+    QTextLine,
 )
+
+from clippings.exporters.dossier_clusters import ShapedRun
 
 # --- Correcting the text layer ---------------------------------------------------------------
 
@@ -200,3 +211,100 @@ class _RawFonts:
 
 def _squash(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+# --- Where shaped text lands: clusters for the post-pass -------------------------------------
+
+#: Scripts whose shaping joins, splits or reorders characters, and right-to-left ones.
+COMPLEX_TEXT: Final = re.compile(
+    r"[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff"
+    r"\ua9e0-\ua9ff\uaa60-\uaa7f\ufb1d-\ufdff\ufe70-\ufeff]"
+)
+
+
+def shaped_runs(
+    document: QTextDocument, index: int, origin: tuple[float, float], page: int
+) -> list[ShapedRun]:
+    """The lines of complex text painted on page ``index`` (from 0) of a document painted
+    at ``origin``: where each glyph is drawn and the characters it belongs to."""
+    if COMPLEX_TEXT.search(document.toPlainText()) is None:
+        return []
+    height = document.pageSize().height()
+    layout = document.documentLayout()
+    found: list[ShapedRun] = []
+    block = document.begin()
+    while block.isValid():
+        text = block.text()
+        if COMPLEX_TEXT.search(text) is not None:
+            rect = layout.blockBoundingRect(block)
+            lines = block.layout()
+            right_to_left = block.textDirection() == Qt.LayoutDirection.RightToLeft
+            for number in range(lines.lineCount()):
+                line = lines.lineAt(number)
+                if int((rect.top() + line.y()) // height) != index:
+                    continue
+                at = (origin[0] + rect.left(), origin[1] + rect.top() - index * height)
+                found.append(_line_glyphs(lines, line, text, page, at, right_to_left))
+        block = block.next()
+    return found
+
+
+def _line_glyphs(
+    lines: QTextLayout,
+    line: QTextLine,
+    text: str,
+    page: int,
+    at: tuple[float, float],
+    right_to_left: bool,
+) -> ShapedRun:
+    """One line's glyphs, grouped in clusters of the characters they stand for.
+
+    Asked grapheme by grapheme (Qt's string indexes of a whole line are wrong past its
+    first item); graphemes that share a glyph (a Burmese consonant and its vowel signs,
+    shaped together) are one cluster.
+    """
+    start, end = line.textStart(), line.textStart() + line.textLength()
+    finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Grapheme, text)
+    finder.setPosition(start)
+    bounds = [start]
+    while (position := finder.toNextBoundary()) != -1 and position <= end:
+        bounds.append(position)
+    wanted = QTextLayout.GlyphRunRetrievalFlag
+    flags = wanted.RetrieveGlyphIndexes | wanted.RetrieveGlyphPositions
+    positions: list[tuple[float, float]] = []
+    clusters: list[int] = []
+    texts: list[str] = []
+    seen: dict[tuple[int, int, int], int] = {}
+    for first, last in itertools.pairwise(bounds):
+        glyphs = [
+            (glyph, point.x(), point.y())
+            for run in lines.glyphRuns(first, last - first, flags)
+            for glyph, point in zip(run.glyphIndexes(), run.positions(), strict=False)
+        ]
+        piece = text[first:last].replace("\u2028", " ")
+        keys = [(g, round(x * 4), round(y * 4)) for g, x, y in glyphs]
+        shared = [seen[k] for k in keys if k in seen]
+        if right_to_left and glyphs and positions and clusters and not shared:
+            # A ligature drawn as glyphs at one spot (Arabic lam-alef): one cluster, or a
+            # reader sorting by position may put its letters the wrong way round.
+            x = at[0] + glyphs[0][1]
+            if abs(positions[-1][0] - x) < 0.5 and piece.strip() and texts[-1].strip():
+                shared = [clusters[-1]]
+        if shared:
+            cluster = shared[0]
+            texts[cluster] += piece
+        else:
+            cluster = len(texts)
+            texts.append(piece)
+        for key, (_, x, y) in zip(keys, glyphs, strict=True):
+            if key not in seen:
+                seen[key] = cluster
+                positions.append((at[0] + x, at[1] + y))
+                clusters.append(cluster)
+    return ShapedRun(
+        page=page,
+        positions=tuple(positions),
+        clusters=tuple(clusters),
+        texts=tuple(texts),
+        right_to_left=right_to_left,
+    )

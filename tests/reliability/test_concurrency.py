@@ -232,3 +232,30 @@ def test_repair_while_importing_removes_nothing_of_the_import(tmp_path):
     for run in repairs:
         assert run.returncode in (0, 1) and not run.traceback, run.describe()
     assert_nothing_lost(archive, {**saved, **reported_paths(imported.json())})
+
+
+@pytest.mark.slow
+def test_imports_at_once_from_one_site_make_one_outlet(tmp_path):
+    # Two imports of pages from one new site at the same moment: the outlet is made
+    # once (in the transaction that stores the first clipping) and both find it.
+    archive = tmp_path / "archive"
+    assert run_cli(archive, "list").returncode == 0  # a new, empty archive
+    folders = []
+    for n in range(2):
+        folder = tmp_path / f"in{n}"
+        for path in write_articles(folder, range(100 * n, 100 * n + 12), prefix=f"site{n}"):
+            number = int(path.stem.rsplit("-", 1)[1])
+            text = path.read_text(encoding="utf-8")
+            header = f"https://www.harbour-news.example/story/{number}\n\n"
+            path.write_text(header + text, encoding="utf-8")
+        folders.append(folder)
+    running = [start_cli(archive, "import", folder, "--json") for folder in folders]
+    runs = [finish(process) for process in running]
+    for run in runs:
+        assert run.returncode == 0 and not run.traceback, run.describe()
+    listed = run_cli(archive, "outlets", "--json")
+    assert listed.returncode == 0, listed.describe()
+    outlets = listed.json()
+    assert [(o["name"], o["count"], o["domains"]) for o in outlets] == [
+        ("harbour-news.example", 24, ["harbour-news.example"])
+    ]

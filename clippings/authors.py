@@ -13,9 +13,9 @@ or job after a comma ("Tom Watkins, CNN"; "TOM KRISHER, AP Auto Writer"), writes
 in capitals as a name ("Tom Krisher"), and drops the placeholders content systems fill
 in ("No Author", "Administrator", "By Submitted").
 
-``parse_edited`` is the edit's reading: the user's names, split only on ";" (what
-they typed between names is theirs; "Doe, Jane" is read as Jane Doe), placeholders
-kept out.
+``parse_edited`` is the edit's reading: the user's names, split only on ";", each as
+the user typed it (a name with one comma, "García Márquez, Gabriel", is a person
+with the family name first).
 
 ``author_list`` then says of each stored name whether it is a person (with family and
 given names, for citation formats) or an organisation or other literal name ("Associated
@@ -79,11 +79,22 @@ _PLACEHOLDERS = _words(
         "web editor",
         "the author",
         "guest author",
+        "staff writer",
+        "staff reports",
+        "staff report",
+        "wire reports",
+        "wire services",
     }
 )
 
 # A byline's opening word that is no name ("By Jane Doe", "Von Hans Meier").
-_BY = re.compile(r"^\s*(?:by|from|von|par|por|door|av|af|przez)\s*:?\s+", re.IGNORECASE)
+_BY = re.compile(
+    r"^\s*(?:(?:submitted|posted|written|written and reported|reported)\s+by|by|from|von|par|"
+    r"por|door|av|af|przez)\s*:?\s+",
+    re.IGNORECASE,
+)
+# A title before a name, no part of it ("Dr. Jane Doe").
+_HONORIFIC = re.compile(r"^(?:dr|prof|mr|mrs|ms|mx|sir|dame|rev)\.?\s+", re.IGNORECASE)
 
 # Words that make a name an organisation (news agencies, desks, staff bylines).
 _ORGANISATION_WORDS = _words(
@@ -96,6 +107,7 @@ _ORGANISATION_WORDS = _words(
     network networks channel radio television tv broadcasting corporation company inc
     ltd llc gmbh ag sa plc association institute university ministry department office
     council committee foundation bureau correspondents reporters contributors
+    organization organisation organisation agentur institut verlag
     """
 )
 
@@ -111,7 +123,7 @@ _AFFILIATION_WORDS = _ORGANISATION_WORDS | _words(
     writer correspondent reporter columnist contributor author photographer producer
     analyst chief senior special political business science sports auto health
     technology tech economics foreign national international washington london paris
-    berlin new york
+    berlin new york phd ph.d md m.d mba msc bsc ba ma
     """
 )
 
@@ -129,14 +141,12 @@ def parse_byline(value: str | None, *, outlet: str | None = None) -> str | None:
 
 
 def parse_edited(value: str | None) -> str | None:
-    """The stored author list of what the user typed: names between ";"."""
+    """The stored author list of what the user typed: names between ";", each kept as
+    typed ("Doe, Jane" and "García Márquez, Gabriel": family name first)."""
     names: list[str] = []
     for piece in (value or "").split(";"):
         name = " ".join(piece.split())
-        family, _, given = name.partition(",")
-        if given and _looks_inverted(family.strip(), given.strip()):
-            name = f"{given.strip()} {family.strip()}"  # "Doe, Jane" is Jane Doe
-        if name and not _placeholder(name) and name not in names:
+        if name and name not in names:
             names.append(name)
     return SEPARATOR.join(names) if names else None
 
@@ -161,13 +171,21 @@ def _byline_names(value: str, outlet: str | None) -> list[str]:
     names: list[str] = []
     for piece in re.split(r"\s*[;|/]\s*|\s+[-–—]\s+", text):
         for part in _split_people(piece, outlet):
-            part = _BY.sub("", part).strip(" ,.;:")
+            part = _HONORIFIC.sub("", _BY.sub("", part)).strip(" ,;:")
+            if part.endswith(".") and not _keeps_period(part):
+                part = part[:-1]
             part = _recase(part)
             if part and not _placeholder(part) and part not in names:
                 if outlet and part.casefold() == outlet.casefold() and names:
                     continue
                 names.append(part)
     return names
+
+
+def _keeps_period(name: str) -> bool:
+    """Whether a name's last period is its own ("Jr.", "J."), not the sentence's."""
+    last = name.split()[-1].casefold()
+    return last in _SUFFIXES or bool(_INITIAL.match(last))
 
 
 def _split_people(piece: str, outlet: str | None) -> list[str]:
@@ -239,14 +257,19 @@ def _title_word(word: str) -> str:
 
 def _author(name: str) -> Author:
     """A stored name read as a person (family and given names) or a literal."""
-    words = name.split()
+    if _is_organisation(name):
+        return Author(name)
+    family, comma, given = name.partition(",")
+    if comma:
+        # "García Márquez, Gabriel", "Doe, J.", "King, Martin Luther, Jr.": family first.
+        given, _, suffix = given.partition(",")
+        family, given, suffix = family.strip(), given.strip(), suffix.strip()
+        if family and given and len(given.split()) <= 4 and "," not in suffix:
+            return Author(name, family=family, given=given, suffix=suffix or None)
+        return Author(name)
+    words = _HONORIFIC.sub("", name).split()
     folded = [w.strip(".,").casefold() for w in words]
-    if (
-        len(words) < 2
-        or len(words) > 5
-        or any(w in _ORGANISATION_WORDS for w in folded)
-        or any(ch.isdigit() for ch in name)
-    ):
+    if len(words) < 2 or len(words) > 5:
         return Author(name)
     suffix = None
     if folded[-1] in _SUFFIXES and len(words) > 2:
@@ -267,6 +290,15 @@ def _author(name: str) -> Author:
     if not given or given.casefold() in _PARTICLES:
         return Author(name)
     return Author(name, family=family, given=given, suffix=suffix)
+
+
+def _is_organisation(name: str) -> bool:
+    """A name with a word of an organisation ("Deutsche Presse-Agentur", "World Health
+    Organization") or a digit is no person."""
+    words = re.split(r"[\s\-/]+", name.casefold())
+    return any(w.strip(".,()") in _ORGANISATION_WORDS for w in words) or any(
+        ch.isdigit() for ch in name
+    )
 
 
 __all__ = ["SEPARATOR", "Author", "author_list", "parse_byline", "parse_edited"]

@@ -65,6 +65,26 @@ def test_an_edit_splits_only_on_semicolons():
     assert parse_edited("Jane Doe; Associated Press") == "Jane Doe; Associated Press"
     # "and" in what the user typed is theirs: one name.
     assert parse_edited("Simon and Garfunkel") == "Simon and Garfunkel"
-    assert parse_edited("Doe, Jane; Roe, John") == "Jane Doe; John Roe"
-    assert parse_edited("No Author") is None
+    # Kept as typed: "Family, Given" is a person with the family name first.
+    assert parse_edited("Doe, Jane;  Roe, John ") == "Doe, Jane; Roe, John"
+    assert author_list("García Márquez, Gabriel; Doe, J.; King, Martin Luther, Jr.") == (
+        Author("García Márquez, Gabriel", family="García Márquez", given="Gabriel"),
+        Author("Doe, J.", family="Doe", given="J."),
+        Author("King, Martin Luther, Jr.", family="King", given="Martin Luther", suffix="Jr."),
+    )
+    # What the user typed wins, even a word an import would drop.
+    assert parse_edited("Staff") == "Staff"
     assert parse_edited("") is None
+
+
+def test_organisations_titles_and_placeholders():
+    assert author_list("World Health Organization; Deutsche Presse-Agentur") == (
+        Author("World Health Organization"),
+        Author("Deutsche Presse-Agentur"),
+    )
+    assert parse_byline("Jane Doe, Ph.D.") == "Jane Doe"
+    assert parse_byline("Dr. Jane Doe") == "Jane Doe"
+    assert parse_byline("Martin Luther King Jr.") == "Martin Luther King Jr."
+    assert parse_byline("By J. Smith") == "J. Smith"
+    for nobody in ("From staff reports", "Submitted by admin", "Staff Writer"):
+        assert parse_byline(nobody) is None, nobody

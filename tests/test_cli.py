@@ -218,7 +218,7 @@ def test_edit(seeded, seed):
     # --author takes the list of names, "; " between them; "Doe, Jane" is one person.
     assert cli("edit", seed_id, "--author", "Doe, Jane;  Associated Press ")[0] == 0
     shown = cli.json("show", seed_id)
-    assert shown["author"] == "Jane Doe; Associated Press"
+    assert shown["author"] == "Doe, Jane; Associated Press"
     assert shown["authors"] == [{"family": "Doe", "given": "Jane"}, {"literal": "Associated Press"}]
     assert cli("edit", seed_id, "--author", "")[0] == 0
     assert cli.json("show", seed_id)["author"] is None

@@ -262,16 +262,16 @@ def _author(name: str) -> Author:
     family, comma, given = name.partition(",")
     if comma:
         # "García Márquez, Gabriel", "Doe, J.", "King, Martin Luther, Jr.": family first.
-        given, _, suffix = given.partition(",")
-        family, given, suffix = family.strip(), given.strip(), suffix.strip()
-        if family and given and len(given.split()) <= 4 and "," not in suffix:
-            return Author(name, family=family, given=given, suffix=suffix or None)
+        given, _, after = given.partition(",")
+        family, given, after = family.strip(), given.strip(), after.strip()
+        if family and given and len(given.split()) <= 4 and "," not in after:
+            return Author(name, family=family, given=given, suffix=after or None)
         return Author(name)
     words = _HONORIFIC.sub("", name).split()
     folded = [w.strip(".,").casefold() for w in words]
     if len(words) < 2 or len(words) > 5:
         return Author(name)
-    suffix = None
+    suffix: str | None = None
     if folded[-1] in _SUFFIXES and len(words) > 2:
         suffix = words[-1]
         words = words[:-1]

@@ -29,6 +29,8 @@ its records and the tags' colours; version 1 wrote a bare list of records. The r
 from __future__ import annotations
 
 import json
+import stat
+import time
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -136,7 +138,7 @@ class BundleExporter:
                         stem, suffix = suffix, ""
                     name = safe_name(stem, f".{suffix}" if suffix else "", taken=taken_originals)
                     original_names[sha] = f"originals/{name}"
-                    bundle.writestr(original_names[sha], read_original(sha))
+                    _add(bundle, original_names[sha], read_original(sha))
                 return original_names[sha]
 
             def safe_copy(clipping: Clipping, original: str, page: str) -> str | None:
@@ -153,8 +155,10 @@ class BundleExporter:
                         content = saved_page_html(data, kind, clipping.url)
                     except Exception:  # noqa: BLE001 - costs the copy, not the export
                         content = "<p lang='en' dir='ltr'>This saved page could not be read.</p>"
-                    bundle.writestr(
-                        name, safe_copy_page(clipping, content, original=original, back=page)
+                    _add(
+                        bundle,
+                        name,
+                        safe_copy_page(clipping, content, original=original, back=page),
                     )
                     safe_copies[clipping.sha256] = name
                 return safe_copies[clipping.sha256]
@@ -167,8 +171,10 @@ class BundleExporter:
                 )
                 pages[clipping.id] = page
                 shown = safe_copy(clipping, original, page)
-                bundle.writestr(
-                    page, clipping_page(clipping, original, safe_copy=shown, colours=colours)
+                _add(
+                    bundle,
+                    page,
+                    clipping_page(clipping, original, safe_copy=shown, colours=colours),
                 )
                 record = clipping_record(clipping)
                 record["html"] = clipping.html
@@ -187,8 +193,9 @@ class BundleExporter:
                 ]
                 record["bundle_page"] = page
                 records.append(record)
-            bundle.writestr("index.html", index_page(collection, pages, colours))
-            bundle.writestr(
+            _add(bundle, "index.html", index_page(collection, pages, colours))
+            _add(
+                bundle,
                 RECORDS,
                 json.dumps(
                     {"version": RECORDS_VERSION, "clippings": records, "tag_colours": colours},
@@ -196,8 +203,9 @@ class BundleExporter:
                     indent=2,
                 ),
             )
-            bundle.writestr("clippings.csv", csv_text(collection.clippings))
-            bundle.writestr(
+            _add(bundle, "clippings.csv", csv_text(collection.clippings))
+            _add(
+                bundle,
                 MANIFEST,
                 json.dumps(
                     {
@@ -213,3 +221,12 @@ class BundleExporter:
                 ),
             )
         step(report, None, total, total)
+
+
+def _add(bundle: zipfile.ZipFile, name: str, data: str | bytes) -> None:
+    """A member readable by everyone once unpacked (``rw-r--r--``, as any new file; a
+    bare ``writestr`` of a name gives ``rw-------``, which colleagues cannot open)."""
+    member = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    member.compress_type = bundle.compression
+    member.external_attr = (stat.S_IFREG | 0o644) << 16
+    bundle.writestr(member, data)

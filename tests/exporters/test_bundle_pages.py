@@ -672,3 +672,14 @@ def test_markup_the_standard_parser_trips_on_costs_nothing():
     word = b"<p>a<![if !supportLists]>b<![endif]>c</p><![ x <![CDATA[d]]>"
     assert "abc" in saved_page_html(word, "html")
     assert "abc" in page_html(word.decode())
+
+
+def test_bundle_members_unpack_readable_by_colleagues(bundle):
+    # A bare writestr gives rw-------: unpacked on a shared drive, no one else could
+    # open the pages. Every member is rw-r--r--, as any new file.
+    import stat as stat_module
+
+    _, _, path, _ = bundle
+    with zipfile.ZipFile(path) as opened:
+        modes = {stat_module.S_IMODE(info.external_attr >> 16) for info in opened.infolist()}
+    assert modes == {0o644}

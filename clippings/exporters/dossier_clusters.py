@@ -354,6 +354,9 @@ def _take(
     an empty glyph of another font at the edge of the letter beside it).
     """
     kx, ky = _key(*point)
+    found = wanted.get((kx, ky))
+    if found and len(found) == 1:  # most glyphs: alone at their spot
+        return found.pop()
     fallback: list[tuple[ShapedRun, int]] | None = None
     for i, j in _AROUND:
         found = wanted.get((kx + i, ky + j))

@@ -1,11 +1,14 @@
 """Laying out the PDF dossier: page geometry and type, the fonts for every script, and
 the ``QTextDocument`` of the cover, the table of contents and each clipping, painted page
-by page with ``QPainter`` (with the footer).
+by page with ``QPainter`` (with the running header and the footer).
 
 Apart from the assembly of the file (``dossier``: the exporter, the order of the pages,
 the contents laid out until its length is stable) and from the correction of the text
 layer afterwards (``dossier_text_layer``): this is what a page looks like, the rest is
 how a whole dossier is made. Imports Qt (QtGui), like the other dossier modules.
+
+The running header and the footer are one-line text documents too (not
+``QPainter.drawText``), so that their glyphs reach the text-layer pass like the body's.
 
 Thai is shaped without the ``ccmp`` feature (``Typesetter.insert``): its mark variants
 have no code point at all, so text copied out of the PDF would come out wrong (see
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
@@ -204,6 +207,11 @@ class Typesetter:
     body_height: float
     #: Every character put on a page (the ToUnicode repair prefers these).
     drawn: set[str]
+    #: The lines of headers and footers laid out lately, by text, side, language, width: the
+    #: same title is in the footer of every page, an article's header on each of its own.
+    running_lines: dict[tuple[str, int, str | None, float], QTextDocument] = field(
+        default_factory=dict
+    )
 
     def font(self, *, sans: bool, points: float, language: str | None = None) -> QFont:
         font = QFont()
@@ -560,7 +568,13 @@ def _paint_running_row(
     for text, side in ((left, Qt.AlignmentFlag.AlignLeft), (right, Qt.AlignmentFlag.AlignRight)):
         if not text:
             continue
-        document = _running_line(setter, text, side, language, row.width())
+        key = (text, side.value, language, row.width())
+        document = setter.running_lines.get(key)
+        if document is None:
+            if len(setter.running_lines) > 64:
+                setter.running_lines.clear()
+            document = _running_line(setter, text, side, language, row.width())
+            setter.running_lines[key] = document
         line = document.firstBlock().layout().lineAt(0)
         # Centred as drawText centres a line in a rectangle: by its own height.
         origin = (row.left(), row.top() + (row.height() - line.height()) / 2 - line.y())

@@ -18,6 +18,7 @@ for; ``dossier_clusters`` uses that to correct the text of those scripts in the 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -213,6 +214,12 @@ def _squash(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
+@functools.cache
+def _family(name: str) -> str:
+    """A family as ``ShapedRun.fonts`` names it (asked for every glyph of complex text)."""
+    return _squash(name)
+
+
 # --- Where shaped text lands: clusters for the post-pass -------------------------------------
 
 #: Scripts whose shaping joins, splits or reorders characters, and right-to-left ones.
@@ -283,7 +290,7 @@ def _line_glyphs(
         glyphs = [
             (family, glyph, point.x(), point.y())
             for run in lines.glyphRuns(first, last - first, flags)
-            for family in (_squash(run.rawFont().familyName()),)
+            for family in (_family(run.rawFont().familyName()),)
             for glyph, point in zip(run.glyphIndexes(), run.positions(), strict=False)
         ]
         # Bidi controls (the isolates around an outlet) are drawn as empty glyphs: they

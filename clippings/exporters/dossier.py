@@ -237,7 +237,7 @@ def _write_pdf(collection: Collection, report: Report | None, cancel: Cancel | N
                 page += 1
                 paint_page(painter, document, index, origin)
                 runs += shaped_runs(document, index, origin, page - 1)
-                paint_footer(painter, setter, page, collection.title)
+                runs += paint_footer(painter, setter, page, collection.title)
         for done, ((part, clipping), document) in enumerate(zip(printed, documents, strict=True)):
             check()
             assert page + 1 == starts[done], "the contents promised another page"
@@ -248,14 +248,15 @@ def _write_pdf(collection: Collection, report: Report | None, cancel: Cancel | N
                 paint_page(painter, document, index, origin)
                 runs += shaped_runs(document, index, origin, page - 1)
                 if index:
-                    paint_header(
+                    runs += paint_header(
                         painter,
                         setter,
+                        page,
                         f"{running} (continued)",
                         part.name or "",
                         clipping.language,
                     )
-                paint_footer(painter, setter, page, collection.title)
+                runs += paint_footer(painter, setter, page, collection.title)
             if report is not None:
                 report(Progress(len(printed) + done + 1, total, f"Writing “{clipping.title}”"))
     finally:

@@ -55,6 +55,9 @@ class ShapedRun:
     clusters: tuple[int, ...]
     texts: tuple[str, ...]
     right_to_left: bool
+    #: Per glyph: its font's family, lower case without spaces ("notosanshebrew"), which
+    #: tells apart two glyphs drawn at one spot (a letter and an empty bidi control).
+    fonts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -96,7 +99,11 @@ def fix_clusters(document: pikepdf.Pdf, runs: Sequence[ShapedRun]) -> None:
             continue
         page = document.pages[number]
         operations = list(pikepdf.parse_content_stream(page))
-        found = _find_runs(operations, page_runs)
+        families = {
+            str(name): _family(str(font.get("/BaseFont", "")))
+            for name, font in page.Resources.Font.items()
+        }
+        found = _find_runs(operations, page_runs, families)
         if found:
             drawn_by_page[number] = (operations, found)
     if not drawn_by_page:
@@ -224,8 +231,19 @@ def _same(spelled: str, text: str) -> bool:
     return unicodedata.normalize("NFC", spelled) == unicodedata.normalize("NFC", text)
 
 
-def _find_runs(operations: list[_Operation], runs: list[ShapedRun]) -> list[_Drawn]:
+def _family(base_font: str) -> str:
+    """A font's family as ``ShapedRun.fonts`` names it, from its PDF name (the subset tag
+    and the style dropped: "/ABCDEF+NotoSansHebrew-Bold" is "notosanshebrew")."""
+    name = base_font.lstrip("/").rpartition("+")[2].partition("-")[0]
+    return "".join(c for c in name.lower() if c.isascii() and c.isalnum())
+
+
+def _find_runs(
+    operations: list[_Operation], runs: list[ShapedRun], families: dict[str, str]
+) -> list[_Drawn]:
     """Every BT…ET of the page whose glyphs are all drawn where shaped glyphs are.
+
+    ``families`` gives the family of each of the page's font resources (``_family``).
 
     Matrices are plain tuples (a, b, c, d, e, f) here: this loop sees every glyph.
     """
@@ -249,7 +267,7 @@ def _find_runs(operations: list[_Operation], runs: list[ShapedRun]) -> list[_Dra
             a, b, c, d, e, f = line
             line = (a, b, c, d, tx * a + ty * c + e, tx * b + ty * d + f)
             point = _apply(ctm, line[4], line[5])
-            glyph = _take(wanted, point)
+            glyph = _take(wanted, point, families.get(current.font, ""))
             if glyph is None:
                 current = None
         elif operator == "Tj":
@@ -326,19 +344,34 @@ def _key(x: float, y: float) -> tuple[int, int]:
 
 
 def _take(
-    wanted: dict[tuple[int, int], list[tuple[ShapedRun, int]]], point: tuple[float, float]
+    wanted: dict[tuple[int, int], list[tuple[ShapedRun, int]]],
+    point: tuple[float, float],
+    font: str,
 ) -> tuple[ShapedRun, int] | None:
-    """The shaped glyph drawn at ``point`` (each is found once), or None."""
+    """The shaped glyph drawn at ``point`` (each is found once), or None.
+
+    Of glyphs drawn at one spot, one of the font drawing there first (a bidi control is
+    an empty glyph of another font at the edge of the letter beside it).
+    """
     kx, ky = _key(*point)
     found = wanted.get((kx, ky))
-    if found:
-        return found.pop(0)
-    for i in (-1, 0, 1):
-        for j in (-1, 0, 1):
-            found = wanted.get((kx + i, ky + j))
-            if found:
-                return found.pop(0)
-    return None
+    if found and len(found) == 1:  # most glyphs: alone at their spot
+        return found.pop()
+    fallback: list[tuple[ShapedRun, int]] | None = None
+    for i, j in _AROUND:
+        found = wanted.get((kx + i, ky + j))
+        if not found:
+            continue
+        for index, (run, number) in enumerate(found):
+            if not run.fonts or run.fonts[number] == font:
+                return found.pop(index)
+        if fallback is None:
+            fallback = found
+    return fallback.pop(0) if fallback else None
+
+
+#: The spot itself first, then its neighbours (positions are rounded to a grid).
+_AROUND: Final = ((0, 0), *((i, j) for i in (-1, 0, 1) for j in (-1, 0, 1) if i or j))
 
 
 def _rewrite(
@@ -389,9 +422,14 @@ def _rewrite(
             # In a text object of their own at the end of the page (outside any span, so
             # that a reader taking the span's text, as poppler does, meets them apart from
             # it, and after every line, which they would otherwise break for pdfminer),
-            # with the item's own colour; their matrices are the page's own.
+            # with the item's own colour; their matrices are the page's own (so without
+            # the item's own ``cm``).
             start, end = _item_bounds(operations, drawn)
-            state = [operations[i] for i in range(start + 1, drawn.begin)] if end > 0 else []
+            state = [
+                operations[i]
+                for i in range(start + 1 if end > 0 else drawn.begin, drawn.begin)
+                if str(operations[i].operator) != "cm"
+            ]
             tail += [
                 pikepdf.ContentStreamInstruction([], Operator("q")),
                 *state,
@@ -424,8 +462,9 @@ def _item_bounds(operations: list[_Operation], drawn: _Drawn) -> tuple[int, int]
     return start, end
 
 
-#: What Qt writes between the ``q`` that opens a text item and its ``BT``.
-_STATE: Final = frozenset({"cs", "CS", "sc", "SC", "scn", "SCN", "gs", "g", "G", "rg", "RG"})
+#: What Qt writes between the ``q`` that opens a text item and its ``BT`` (a ``cm`` too
+#: when the painter's state changed since its last item: coloured text, as in a header).
+_STATE: Final = frozenset({"cm", "cs", "CS", "sc", "SC", "scn", "SCN", "gs", "g", "G", "rg", "RG"})
 
 
 def _logical_order(operations: list[_Operation], found: list[_Drawn]) -> list[int]:

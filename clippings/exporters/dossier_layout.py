@@ -1,11 +1,14 @@
 """Laying out the PDF dossier: page geometry and type, the fonts for every script, and
 the ``QTextDocument`` of the cover, the table of contents and each clipping, painted page
-by page with ``QPainter`` (with the footer).
+by page with ``QPainter`` (with the running header and the footer).
 
 Apart from the assembly of the file (``dossier``: the exporter, the order of the pages,
 the contents laid out until its length is stable) and from the correction of the text
 layer afterwards (``dossier_text_layer``): this is what a page looks like, the rest is
 how a whole dossier is made. Imports Qt (QtGui), like the other dossier modules.
+
+The running header and the footer are one-line text documents too (not
+``QPainter.drawText``), so that their glyphs reach the text-layer pass like the body's.
 
 Thai is shaped without the ``ccmp`` feature (``Typesetter.insert``): its mark variants
 have no code point at all, so text copied out of the PDF would come out wrong (see
@@ -15,8 +18,9 @@ have no code point at all, so text copied out of the PDF would come out wrong (s
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
@@ -35,9 +39,12 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
     QTextLength,
+    QTextOption,
     QTextTableFormat,
 )
 
+from clippings.exporters.dossier_clusters import ShapedRun
+from clippings.exporters.dossier_text_layer import shaped_runs
 from clippings.model import Clipping, Collection, Published
 
 # --- Page geometry (millimetres on A4) and type --------------------------------------------
@@ -200,6 +207,11 @@ class Typesetter:
     body_height: float
     #: Every character put on a page (the ToUnicode repair prefers these).
     drawn: set[str]
+    #: The lines of headers and footers laid out lately, by text, side, language, width: the
+    #: same title is in the footer of every page, an article's header on each of its own.
+    running_lines: dict[tuple[str, int, str | None, float], QTextDocument] = field(
+        default_factory=dict
+    )
 
     def font(self, *, sans: bool, points: float, language: str | None = None) -> QFont:
         font = QFont()
@@ -490,51 +502,130 @@ def paint_page(
     painter.restore()
 
 
-def paint_footer(painter: QPainter, setter: Typesetter, page: int, title: str) -> None:
-    width = mm(PAGE_MM[0])
-    baseline_top = mm(PAGE_MM[1] - _FOOTER_FROM_BOTTOM_MM)
+def paint_footer(painter: QPainter, setter: Typesetter, page: int, title: str) -> list[ShapedRun]:
+    """The footer of a page (``page`` from 1): the collection's title (elided to leave
+    room) and the page number, under a rule. Returns its complex text's glyphs."""
     left = mm(MARGIN_LEFT_MM)
-    right = width - mm(MARGIN_RIGHT_MM)
+    right = mm(PAGE_MM[0] - MARGIN_RIGHT_MM)
+    baseline_top = mm(PAGE_MM[1] - _FOOTER_FROM_BOTTOM_MM)
     painter.save()
     painter.setPen(_RULE)
     painter.drawLine(int(left), int(baseline_top - mm(3)), int(right), int(baseline_top - mm(3)))
-    painter.setPen(_MUTED)
-    font = setter.font(sans=True, points=8)
-    painter.setFont(font)
-    row = QRectF(left, baseline_top - mm(1.5), right - left, mm(6))
-    setter.drawn.update(title)
-    painter.drawText(row, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), title)
-    label = f"Page {page}"
-    setter.drawn.update(label)
-    painter.drawText(row, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), label)
     painter.restore()
+    row = QRectF(left, baseline_top - mm(1.5), right - left, mm(6))
+    return _paint_running_row(painter, setter, row, title, f"Page {page}", None, page - 1)
 
 
 def paint_header(
-    painter: QPainter, setter: Typesetter, left: str, right: str, language: str | None = None
-) -> None:
-    """The running header of an article's page: what it is (left) and its section (right)."""
+    painter: QPainter,
+    setter: Typesetter,
+    page: int,
+    left: str,
+    right: str,
+    language: str | None = None,
+) -> list[ShapedRun]:
+    """The running header of an article's page (``page`` from 1): what it is (left,
+    elided to leave room) and its section (right), over a rule. Returns its complex
+    text's glyphs."""
     page_left = mm(MARGIN_LEFT_MM)
     page_right = mm(PAGE_MM[0] - MARGIN_RIGHT_MM)
     top = mm(_HEADER_FROM_TOP_MM)
+    row = QRectF(page_left, top, page_right - page_left, mm(5))
+    runs = _paint_running_row(painter, setter, row, left, right, language, page - 1)
     painter.save()
-    font = setter.font(sans=True, points=8, language=language)
-    painter.setFont(font)
-    metrics = QFontMetricsF(font, setter.writer)
-    right = _clean(right).replace("\n", " ")
-    right_width = metrics.horizontalAdvance(right) + mm(6) if right else 0.0
-    width = page_right - page_left
-    left = metrics.elidedText(
-        _clean(left).replace("\n", " "), Qt.TextElideMode.ElideRight, width - right_width
-    )
-    setter.drawn.update(left + right)
-    painter.setPen(_MUTED)
-    row = QRectF(page_left, top, width, mm(5))
-    flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignAbsolute
-    painter.drawText(row, int(flags | Qt.AlignmentFlag.AlignLeft), left)
-    if right:
-        painter.drawText(row, int(flags | Qt.AlignmentFlag.AlignRight), right)
     painter.setPen(_RULE)
     rule = int(top + mm(6))
     painter.drawLine(int(page_left), rule, int(page_right), rule)
     painter.restore()
+    return runs
+
+
+def _paint_running_row(
+    painter: QPainter,
+    setter: Typesetter,
+    row: QRectF,
+    left: str,
+    right: str,
+    language: str | None,
+    page: int,
+) -> list[ShapedRun]:
+    """A header's or footer's line: ``left`` at the row's left edge (elided so it ends
+    short of ``right``), ``right`` at its right edge, both centred on the row's height,
+    in 8 pt muted sans. ``page`` is from 0.
+
+    Laid out as text documents, like the body, rather than with ``QPainter.drawText``:
+    the text-layer pass learns where their glyphs are only from a document's layout
+    (``shaped_runs``), and an Arabic, Hebrew, Thai or Burmese outlet or title in them
+    otherwise read back wrongly.
+    """
+    metrics = QFontMetricsF(setter.font(sans=True, points=8, language=language), setter.writer)
+    right = _clean(right).replace("\n", " ")
+    right_width = metrics.horizontalAdvance(right) + mm(6) if right else 0.0
+    left = metrics.elidedText(
+        _clean(left).replace("\n", " "), Qt.TextElideMode.ElideRight, row.width() - right_width
+    )
+    runs: list[ShapedRun] = []
+    for text, side in ((left, Qt.AlignmentFlag.AlignLeft), (right, Qt.AlignmentFlag.AlignRight)):
+        if not text:
+            continue
+        key = (text, side.value, language, row.width())
+        document = setter.running_lines.get(key)
+        if document is None:
+            if len(setter.running_lines) > 64:
+                setter.running_lines.clear()
+            document = _running_line(setter, text, side, language, row.width())
+            setter.running_lines[key] = document
+        line = document.firstBlock().layout().lineAt(0)
+        # Centred as drawText centres a line in a rectangle: by its own height.
+        origin = (row.left(), row.top() + (row.height() - line.height()) / 2 - line.y())
+        paint_page(painter, document, 0, origin)
+        runs += shaped_runs(document, 0, origin, page)
+    return runs
+
+
+def _running_line(
+    setter: Typesetter,
+    text: str,
+    side: Qt.AlignmentFlag,
+    language: str | None,
+    width: float,
+) -> QTextDocument:
+    """One line of 8 pt muted sans, unwrapped, at one side of ``width``.
+
+    Its direction is the one ``QPainter.drawText`` gives a line, its first strong
+    character outside an isolate (a block's own guess does not skip an isolated outlet).
+    """
+    document = setter.new_document(language)
+    document.setPageSize(QSizeF(width, setter.body_height))
+    option = document.defaultTextOption()
+    option.setWrapMode(QTextOption.WrapMode.NoWrap)
+    document.setDefaultTextOption(option)
+    block = block_format()
+    block.setAlignment(side | Qt.AlignmentFlag.AlignAbsolute)
+    rtl = _right_to_left(text)
+    block.setLayoutDirection(
+        Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+    )
+    cursor = QTextCursor(document)
+    cursor.setBlockFormat(block)
+    setter.insert(
+        cursor, text, char_format(setter, sans=True, points=8, colour=_MUTED, language=language)
+    )
+    return document
+
+
+def _right_to_left(text: str) -> bool:
+    """Whether a line's first strong character outside isolates is right-to-left (as
+    Qt's ``QString::isRightToLeft``)."""
+    depth = 0
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in {"LRI", "RLI", "FSI"}:
+            depth += 1
+        elif kind == "PDI":
+            depth = max(0, depth - 1)
+        elif depth == 0 and kind == "L":
+            return False
+        elif depth == 0 and kind in {"R", "AL"}:
+            return True
+    return False

@@ -18,6 +18,7 @@ for; ``dossier_clusters`` uses that to correct the text of those scripts in the 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -213,6 +214,12 @@ def _squash(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
+@functools.cache
+def _family(name: str) -> str:
+    """A family as ``ShapedRun.fonts`` names it (asked for every glyph of complex text)."""
+    return _squash(name)
+
+
 # --- Where shaped text lands: clusters for the post-pass -------------------------------------
 
 #: Scripts whose shaping joins, splits or reorders characters, and right-to-left ones.
@@ -220,6 +227,9 @@ COMPLEX_TEXT: Final = re.compile(
     r"[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff"
     r"\ua9e0-\ua9ff\uaa60-\uaa7f\ufb1d-\ufdff\ufe70-\ufeff]"
 )
+
+#: Marks that only steer the bidi algorithm (isolates, embeddings, LRM/RLM/ALM).
+_BIDI_CONTROL: Final = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def shaped_runs(
@@ -274,20 +284,24 @@ def _line_glyphs(
     positions: list[tuple[float, float]] = []
     clusters: list[int] = []
     texts: list[str] = []
-    seen: dict[tuple[int, int, int], int] = {}
+    fonts: list[str] = []
+    seen: dict[tuple[str, int, int, int], int] = {}
     for first, last in itertools.pairwise(bounds):
         glyphs = [
-            (glyph, point.x(), point.y())
+            (family, glyph, point.x(), point.y())
             for run in lines.glyphRuns(first, last - first, flags)
+            for family in (_family(run.rawFont().familyName()),)
             for glyph, point in zip(run.glyphIndexes(), run.positions(), strict=False)
         ]
-        piece = text[first:last].replace("\u2028", " ")
-        keys = [(g, round(x * 4), round(y * 4)) for g, x, y in glyphs]
+        # Bidi controls (the isolates around an outlet) are drawn as empty glyphs: they
+        # stand for no text a reader would copy or search for.
+        piece = _BIDI_CONTROL.sub("", text[first:last]).replace("\u2028", " ")
+        keys = [(f, g, round(x * 4), round(y * 4)) for f, g, x, y in glyphs]
         shared = [seen[k] for k in keys if k in seen]
         if right_to_left and glyphs and positions and clusters and not shared:
             # A ligature drawn as glyphs at one spot (Arabic lam-alef): one cluster, or a
             # reader sorting by position may put its letters the wrong way round.
-            x = at[0] + glyphs[0][1]
+            x = at[0] + glyphs[0][2]
             if abs(positions[-1][0] - x) < 0.5 and piece.strip() and texts[-1].strip():
                 shared = [clusters[-1]]
         if shared:
@@ -296,15 +310,17 @@ def _line_glyphs(
         else:
             cluster = len(texts)
             texts.append(piece)
-        for key, (_, x, y) in zip(keys, glyphs, strict=True):
+        for key, (family, _, x, y) in zip(keys, glyphs, strict=True):
             if key not in seen:
                 seen[key] = cluster
                 positions.append((at[0] + x, at[1] + y))
                 clusters.append(cluster)
+                fonts.append(family)
     return ShapedRun(
         page=page,
         positions=tuple(positions),
         clusters=tuple(clusters),
         texts=tuple(texts),
         right_to_left=right_to_left,
+        fonts=tuple(fonts),
     )

@@ -220,6 +220,10 @@ def test_edit(seeded, seed):
     shown = cli.json("show", seed_id)
     assert shown["author"] == "Doe, Jane; Associated Press"
     assert shown["authors"] == [{"family": "Doe", "given": "Jane"}, {"literal": "Associated Press"}]
+    # A URL is a web address on one line, never a script for the exports to link.
+    for bad in ("javascript:alert(1)", "https://example.org/a\n[x](javascript:alert(1))"):
+        code, _out, err = cli("edit", seed_id, "--url", bad)
+        assert code == 2 and "not a web address" in err
     assert cli("edit", seed_id, "--author", "")[0] == 0
     assert cli.json("show", seed_id)["author"] is None
 

@@ -80,7 +80,9 @@ def clipping_record(clipping: Clipping) -> dict[str, Any]:
 
 # Names Windows refuses for a file, whatever the suffix.
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
-_UNSAFE = re.compile(r"[^\w\s.-]+", re.UNICODE)
+# Letters, digits, spaces, "." and "-" stay; so do combining marks, or Thai and Burmese
+# words would break apart at every vowel sign ("ผล-DNA-ย-นย-น").
+_UNSAFE = re.compile(r"[^\w\s.\-\u0300-\u036f\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f]+")
 _SPACES = re.compile(r"\s+")
 
 

@@ -213,6 +213,8 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
             raise TypeError("published must be a date or a datetime")
         if "title" in changes and not str(changes["title"] or "").strip():
             raise QueryError("a clipping needs a title: give a non-empty --title")
+        if changes.get("url"):
+            _check_url(str(changes["url"]))
         if "author" in changes:
             # The user's list of names, one home for every export (``clippings.authors``).
             author = changes["author"]
@@ -381,3 +383,17 @@ def _is_colour(value: str) -> bool:
         and value.startswith("#")
         and all(c in "0123456789abcdefABCDEF" for c in value[1:])
     )
+
+
+#: The addresses a clipping may link to: its page on the web (what exports and the
+#: reading pane turn into links; ``javascript:`` or ``data:`` would run or hide code).
+_URL = re.compile(r"(?:https?|ftp)://[^\s<>\"]+", re.IGNORECASE)
+
+
+def _check_url(url: str) -> None:
+    """A clipping's URL: one line of http(s) or ftp, or a ``QueryError`` saying so."""
+    if not _URL.fullmatch(url.strip()):
+        raise QueryError(
+            f"not a web address: {url[:80]!r}: give the page's address, starting with "
+            "http:// or https://, on one line without spaces"
+        )

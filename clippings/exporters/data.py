@@ -162,12 +162,14 @@ def _md_paragraphs(text: str, *, quote: bool = False) -> list[str]:
     lines: list[str] = []
     blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     for block in blocks:
-        line = md_text(block)
+        # A line break inside a paragraph stays one (a backslash at the end of a line
+        # is CommonMark's hard break).
+        line = "\\\n".join(filter(None, (md_text(part) for part in block.split("\n"))))
         if not line:
             continue
         if lines:
             lines.append(">" if quote else "")
-        lines.append(f"> {line}" if quote else line)
+        lines.append("> " + line.replace("\n", "\n> ") if quote else line)
     return lines
 
 

@@ -146,6 +146,11 @@ def export(
     folder = output.parent if str(output.parent) else Path()
     if not folder.is_dir():
         raise ClippingsError(f"cannot write {output}: the folder {folder} does not exist")
+    if folder.resolve().is_relative_to(Path(archive.path).resolve()):
+        raise ClippingsError(
+            f"cannot write {output}: that folder is inside the archive, which only "
+            "Clippings writes; choose a folder outside it"
+        )
     if not os.access(folder, os.W_OK):
         raise ClippingsError(f"cannot write {output}: no permission to write in {folder}")
     read_original = _original_reader(archive, collection)

@@ -137,7 +137,8 @@ class OutletStore:
         def _writing(self) -> AbstractContextManager[Connection]: ...
 
     def all_outlets(self) -> list[Outlet]:
-        """Every outlet with its number of clippings (not in the trash) and keys, by name."""
+        """Every outlet with clippings outside the trash, with their number and its keys,
+        by name."""
         with self._reading() as conn:
             counts: Mapping[int, int] = {
                 int(row.outlet_id): int(row.n)
@@ -162,6 +163,9 @@ class OutletStore:
             )
             for row in rows
         ]
+        # An outlet none of whose clippings is left (all moved, or in the trash) stays
+        # for its names and sites, but is not listed.
+        found = [o for o in found if o.count]
         return sorted(found, key=lambda o: (o.name.casefold(), o.id))
 
     def rename_outlet(self, old: str, new: str) -> Outlet:
@@ -192,7 +196,10 @@ class OutletStore:
             else:
                 _rename(conn, int(source), new, NAMED_BY_USER)
                 outlet_id = int(source)
-        return next(o for o in self.all_outlets() if o.id == outlet_id)
+        return next(
+            (o for o in self.all_outlets() if o.id == outlet_id),
+            Outlet(id=outlet_id, name=new, named_by=NAMED_BY_USER),
+        )
 
     def set_outlet(self, conn: Connection, ids: Iterable[int], name: str | None) -> None:
         """Put clippings under the outlet the user named (None: no outlet), inside the

@@ -208,7 +208,7 @@ def test_markdown_renders_the_text_as_written(hostile, tmp_path):
     ):
         assert words in html, words
     # Notes are there, as a quote, with their lines.
-    assert "<blockquote>" in html and "call back before Friday" in html and "=1+1" in html
+    assert "<blockquote>\n<p>call back<br />\nbefore Friday</p>\n<p>=1+1</p>" in html
 
 
 def test_markdown_links_a_plain_url(archive, tmp_path):

@@ -258,3 +258,12 @@ def test_an_unreadable_original_says_so(tagged, folder, monkeypatch):
         export(archive, gather(archive, tag="W"), "bundle", folder / "week.zip")
     assert f"clipping {first.id}" in str(e.value) or f"clipping {ids[1]}" in str(e.value)
     assert list(folder.iterdir()) == []
+
+
+def test_an_export_into_the_archive_folder_is_refused(tagged):
+    archive, _ids = tagged
+    collection = gather(archive, tag="W")
+    for inside in (archive.path / "w.csv", archive.path / "originals" / "w.csv"):
+        with pytest.raises(ClippingsError, match="inside the archive"):
+            export(archive, collection, "csv", inside)
+        assert not inside.exists()

@@ -60,6 +60,10 @@ def page_fields(
     # the company behind it ("Dow Jones & Company" for "The Wall Street Journal").
     declared_outlets = sorted(page.candidates("outlet"), key=lambda c: c[1] != "opengraph")
     outlet = pick(declared_outlets + page.candidates("outlet-fallback"), _outlet_name)
+    if outlet is None and url is not None:
+        # The end of the <title> that matches the site's address is stronger evidence
+        # than trafilatura's guess, which may take the headline's side of the title.
+        outlet = _title_site_name(page.candidates("page-title"), url[0])
     if outlet is None and guesses is not None and guesses.sitename:
         outlet = pick([(clean_value(guesses.sitename), "html-heuristic")], _outlet_name)
         host = urlsplit(url[0]).hostname or "" if url is not None else ""
@@ -68,8 +72,6 @@ def page_fields(
             _squashed(host.removeprefix("www.")),
         ):
             outlet = None  # the domain run together ("Afpbbcom"): no better than the domain
-    if outlet is None and url is not None:
-        outlet = _title_site_name(page.candidates("page-title"), url[0])
     # None left: the archive names the outlet by the page's domain (storage's outlets).
     settle("outlet", outlet)
 
@@ -131,10 +133,16 @@ def _title_site_name(titles: list[tuple[Any, str]], url: str) -> tuple[str, str]
     if len(label) < 3 or not titles:
         return None
     parts = _TITLE_TAIL.split(str(titles[0][0]))
-    for tail in (parts[-1], parts[0]) if len(parts) > 1 else ():
-        name = tail.strip()
-        if 2 <= len(name.split()) <= 6 and _squashed(name).startswith(label):
-            return name, "html-heuristic"
+    if len(parts) < 2:
+        return None
+    tail, head = parts[-1].strip(), parts[0].strip()
+    # The tail may name the site in two scripts ("ประชาไท Prachatai.com"); the head must
+    # start with it ("AFPBB News: …" is rare, "Reuters reports …" a headline).
+    longest = max(len(part) for part in parts[:-1])
+    if 1 <= len(tail.split()) <= 6 and label in _squashed(tail) and len(tail) < longest:
+        return tail, "html-heuristic"
+    if 2 <= len(head.split()) <= 6 and _squashed(head).startswith(label) and len(head) < 40:
+        return head, "html-heuristic"
     return None
 
 

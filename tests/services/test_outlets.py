@@ -87,6 +87,8 @@ def test_web_pages_get_real_outlet_names(archive, corpus):
             pages / "fr.de.nordkorea.html",
             pages / "handelsblatt.com.grenzschliessungen.html",
             corpus / "newspaper4k" / "html" / "japanese_article2.html",
+            pages / "timesofisrael.com.washington.html",
+            corpus / "newspaper4k" / "html" / "thai_article.html",
         ],
     )
     outlets = {archive.get(r.id).original_name: archive.get(r.id).outlet for r in report.results}
@@ -97,6 +99,10 @@ def test_web_pages_get_real_outlet_names(archive, corpus):
         "handelsblatt.com.grenzschliessungen.html": "Handelsblatt",
         # From the end of its <title>, "…：AFPBB News", which starts as afpbb.com does.
         "japanese_article2.html": "AFPBB News",
+        # The side of the <title> that names the site, not trafilatura's headline guess
+        # or the domain run together ("Timesofisrael").
+        "timesofisrael.com.washington.html": "The Times of Israel",
+        "thai_article.html": "ประชาไท Prachatai.com",
     }
 
 

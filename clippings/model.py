@@ -562,6 +562,8 @@ class IndexDocument:
     tags: tuple[str, ...]
     #: The people its direct quotations are attributed to.
     speakers: tuple[str, ...] = ()
+    #: The outlet's other names and its sites (``outlet:`` finds them too).
+    outlet_names: tuple[str, ...] = ()
 
 
 def tag_name(raw: str) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -201,6 +202,16 @@ def _rewrite_tags(text: str) -> str:
         return f"tags:{tag_token(value)}"
 
     return _TAG_USE.sub(replace, text)
+
+
+def outlet_index_tokens(name: str | None, other_names: Sequence[str] = ()) -> list[str]:
+    """Every token a clipping's outlet is indexed under: its name's, then its other
+    names' and sites' (``outlet:bbc`` finds an outlet once called "BBC", now "BBC News",
+    and ``outlet:theguardian.com`` its pages whatever they declared)."""
+    tokens: list[str] = []
+    for each in (name, *other_names):
+        tokens.extend(t for t in outlet_tokens(each) if t not in tokens)
+    return tokens
 
 
 def _rewrite_outlets(text: str) -> str:

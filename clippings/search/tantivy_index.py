@@ -48,7 +48,7 @@ from clippings.search import highlighting
 from clippings.search.analysis import ANALYSIS_VERSION
 from clippings.search.fast_terms import index_text
 from clippings.search.folder import Documents, IndexFolder
-from clippings.search.query import day_number, outlet_tokens, parse, speaker_token, tag_token
+from clippings.search.query import day_number, outlet_index_tokens, parse, speaker_token, tag_token
 from clippings.search.tantivy_query import KEYWORD_FIELDS, TEXT_FIELDS, Translator
 from clippings.search.whoosh_index import SortOrder
 from clippings.search.whoosh_index import make_schema as whoosh_schema
@@ -437,7 +437,7 @@ def _document(document: IndexDocument) -> tantivy.Document:
         doc.add_text("tags", tag)
     for speaker in _keywords(sorted({speaker_token(name) for name in document.speakers})):
         doc.add_text("speakers", speaker)
-    for token in outlet_tokens(document.outlet):
+    for token in outlet_index_tokens(document.outlet, document.outlet_names):
         doc.add_text("outlet_name", token)
     language = (document.language or "").lower()
     if language:

@@ -42,7 +42,7 @@ from clippings.search.folder import WRITE_TIMEOUT, Documents, IndexFolder
 from clippings.search.query import (
     DayField,
     day_number,
-    outlet_tokens,
+    outlet_index_tokens,
     parse,
     speaker_token,
     tag_token,
@@ -510,7 +510,7 @@ def _fields(document: IndexDocument) -> dict[str, Any]:
         "title": document.title,
         "text": document.text,
         "outlet": document.outlet or "",
-        "outlet_name": " ".join(outlet_tokens(document.outlet)),
+        "outlet_name": " ".join(outlet_index_tokens(document.outlet, document.outlet_names)),
         "author": document.author or "",
         "tags": " ".join(tag_token(name) for name in document.tags),
         "speakers": " ".join(sorted({speaker_token(name) for name in document.speakers})),

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, select, text
 
 from clippings.model import IndexDocument, published_from_iso, tag_ancestors
-from clippings.storage.schema import clipping_copies, clippings
+from clippings.storage.queue import chunks
+from clippings.storage.schema import clipping_copies, clippings, outlet_keys
 from clippings.storage.tags import tags_of
 
 
@@ -39,12 +40,23 @@ class ArchiveChecks:
                     clippings.c.author,
                     clippings.c.language,
                     clippings.c.published,
+                    clippings.c.outlet_id,
                 ).where(
                     clippings.c.id.in_(list(ids)),
                     clippings.c.trashed.is_(False),
                 )
             ).all()
             tag_map = tags_of(conn, [row.id for row in rows])
+            aliases: dict[int, list[str]] = {}
+            outlet_ids = sorted({int(row.outlet_id) for row in rows if row.outlet_id is not None})
+            for chunk in chunks(outlet_ids):
+                for key in conn.execute(
+                    select(outlet_keys.c.outlet_id, outlet_keys.c.key)
+                    .where(outlet_keys.c.outlet_id.in_(chunk))
+                    .order_by(outlet_keys.c.key)
+                ):
+                    # "name:the guardian" -> "the guardian"; "domain:theguardian.com" as is.
+                    aliases.setdefault(int(key.outlet_id), []).append(str(key.key).split(":", 1)[1])
         documents = {}
         for row in rows:
             expanded = sorted({a for t in tag_map.get(row.id, ()) for a in tag_ancestors(t)})
@@ -58,6 +70,7 @@ class ArchiveChecks:
                 language=row.language,
                 published=published_from_iso(row.published),
                 tags=tuple(expanded),
+                outlet_names=tuple(aliases.get(row.outlet_id, ())) if row.outlet_id else (),
             )
         return documents
 

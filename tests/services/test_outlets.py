@@ -45,7 +45,8 @@ def test_a_rename_reaches_every_clipping_and_wins_over_imports(archive):
     assert {archive.get(i).outlet for i in ids} == {"Frankfurter Rundschau"}
     archive.sync_index()
     assert len(archive.search('outlet:"Frankfurter Rundschau"').hits) == 2
-    assert not archive.search("outlet:FR").hits
+    # The former name still finds them (it stays one of the outlet's names).
+    assert len(archive.search("outlet:FR").hits) == 2
     # An import declaring another name keeps the user's.
     later = add_clipping(archive, "Three.", outlet="fr.de", url="https://fr.de/c")
     assert archive.get(later).outlet == "Frankfurter Rundschau"
@@ -118,3 +119,19 @@ def test_cli_outlets(archive, tmp_path, capsys):
     [listed] = json.loads(capsys.readouterr().out)
     assert listed["name"] == "Deutsche Welle" and listed["domains"] == ["dw.com"]
     assert listed["named_by"] == "user" and listed["count"] == 1
+
+
+def test_outlet_search_finds_former_names_and_sites(engine_archive):
+    archive = engine_archive
+    a = add_clipping(archive, "One.", outlet="BBC", url="https://www.bbc.co.uk/news/a")
+    b = add_clipping(archive, "Two.", outlet="BBC News Myanmar")
+    archive.rename_outlet("BBC News Myanmar", "BBC News")
+    archive.rename_outlet("BBC", "BBC News")  # a merge: both are one outlet now
+    archive.sync_index()
+    for query in (
+        'outlet:"BBC News"',
+        "outlet:bbc",
+        'outlet:"bbc news myanmar"',
+        "outlet:bbc.co.uk",
+    ):
+        assert {h.clipping.id for h in archive.search(query).hits} == {a, b}, query

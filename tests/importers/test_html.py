@@ -473,3 +473,17 @@ def test_interface_words_are_no_author(value: str) -> None:
     clipping = importer.extract(_author_page(None, value), "page.html")
     assert clipping.author != value
     assert importer.extract(_author_page(None, "Staff"), "page.html").author == "Staff"
+
+
+def test_a_year_alone_is_no_publication_day():
+    # htmldate reads "1999." opening a paragraph as 1 January 1999; a clipping is better
+    # undated than dated to a day nobody wrote.
+    from clippings.importers import extract
+
+    filler = b"More words about the harbour and the council and the town. " * 20
+    page = (
+        b"<html><head><title>A year</title></head><body><article><h1>A year</h1>"
+        b"<p>1999. A year of change came to the harbour, and the town council met.</p>"
+        b"<p>" + filler + b"</p></article></body></html>"
+    )
+    assert extract(page, "year.html").published is None

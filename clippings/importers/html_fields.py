@@ -101,11 +101,15 @@ def page_fields(
     settle("author", author)
 
     guessed = _lead_dateline(article)
-    if guessed is None and guesses is not None and guesses.date:
-        # htmldate reads a year alone ("1999. A year of…") as 1 January: a guessed New
-        # Year's Day is no evidence of a day, and a clipping is better undated.
-        if not str(guesses.date).endswith("-01-01"):
-            guessed = guesses.date
+    # htmldate reads a year alone ("1999. A year of…") as 1 January: a guessed New
+    # Year's Day is no evidence of a day, and a clipping is better undated.
+    if (
+        guessed is None
+        and guesses is not None
+        and guesses.date
+        and not str(guesses.date).endswith("-01-01")
+    ):
+        guessed = guesses.date
     settle("published", _published(page, guessed))
 
     settle("url", url)

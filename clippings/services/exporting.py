@@ -26,6 +26,7 @@ from clippings.model import (
 )
 from clippings.services.archive import Archive, Cancel, Report
 from clippings.services.unfinished import clean_unfinished, unfinished
+from clippings.storage import INDEX_DIR, ORIGINALS_DIR
 
 #: What to do about a missing or damaged original, in words the window and the command
 #: line can both show.
@@ -146,10 +147,12 @@ def export(
     folder = output.parent if str(output.parent) else Path()
     if not folder.is_dir():
         raise ClippingsError(f"cannot write {output}: the folder {folder} does not exist")
-    if folder.resolve().is_relative_to(Path(archive.path).resolve()):
+    root = Path(archive.path).resolve()
+    where = folder.resolve()
+    if where == root or any(where.is_relative_to(root / part) for part in _ARCHIVE_PARTS):
         raise ClippingsError(
-            f"cannot write {output}: that folder is inside the archive, which only "
-            "Clippings writes; choose a folder outside it"
+            f"cannot write {output}: that folder holds the archive's own files, which "
+            "only Clippings writes; choose another folder"
         )
     if not os.access(folder, os.W_OK):
         raise ClippingsError(f"cannot write {output}: no permission to write in {folder}")
@@ -168,6 +171,10 @@ def export(
     except OSError as error:
         raise ClippingsError(f"cannot write {output}: {error.strerror or error}") from error
     return output
+
+
+#: The archive's own folders (beside its database in the archive's folder itself).
+_ARCHIVE_PARTS = (ORIGINALS_DIR, INDEX_DIR)
 
 
 def _create(path: Path) -> int:

@@ -264,6 +264,9 @@ def test_an_export_into_the_archive_folder_is_refused(tagged):
     archive, _ids = tagged
     collection = gather(archive, tag="W")
     for inside in (archive.path / "w.csv", archive.path / "originals" / "w.csv"):
-        with pytest.raises(ClippingsError, match="inside the archive"):
+        with pytest.raises(ClippingsError, match="the archive's own files"):
             export(archive, collection, "csv", inside)
         assert not inside.exists()
+    # A folder of the user's own inside the archive's folder is theirs.
+    (archive.path / "out").mkdir()
+    export(archive, collection, "csv", archive.path / "out" / "w.csv")

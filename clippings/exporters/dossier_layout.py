@@ -44,7 +44,7 @@ from PySide6.QtGui import (
 )
 
 from clippings.exporters.dossier_clusters import ShapedRun
-from clippings.exporters.dossier_text_layer import shaped_runs
+from clippings.exporters.dossier_text_layer import line_page, shaped_runs
 from clippings.model import Clipping, Collection, Published
 
 # --- Page geometry (millimetres on A4) and type --------------------------------------------
@@ -489,17 +489,89 @@ def contents_document(
 def paint_page(
     painter: QPainter, document: QTextDocument, index: int, origin: tuple[float, float]
 ) -> None:
-    """Paint page ``index`` (from 0) of a paginated document at the body's origin."""
+    """Paint page ``index`` (from 0) of a paginated document at the body's origin.
+
+    Each line is drawn on the one page where it is seen (see ``_PageLines``): the layout
+    draws the page's blocks, and the lines of a paragraph continued from the page before
+    are drawn here, one by one.
+    """
     height = document.pageSize().height()
     width = document.pageSize().width()
+    lines = _PageLines(document, index)
     painter.save()
     painter.translate(origin[0], origin[1] - index * height)
+    painter.setClipRect(QRectF(0, index * height, width, height))
     context = QAbstractTextDocumentLayout.PaintContext()
-    clip = QRectF(0, index * height, width, height)
-    context.clip = clip
-    painter.setClipRect(clip)
-    document.documentLayout().draw(painter, context)
+    for block, numbers, rect in lines.continued:
+        background = block.blockFormat().background()
+        if background.style() != Qt.BrushStyle.NoBrush:
+            painter.fillRect(rect, background)
+        painter.setPen(context.palette.text().color())
+        layout = block.layout()
+        for number in numbers:
+            layout.lineAt(number).draw(painter, layout.position())
+    if lines.high > lines.low:
+        context.clip = QRectF(0, lines.low, width, lines.high - lines.low)
+        document.documentLayout().draw(painter, context)
     painter.restore()
+
+
+class _PageLines:
+    """Which lines of a document go on one of its pages, and how to have Qt draw them.
+
+    Qt's ``QTextLayout::draw`` draws the lines of a block that touch its clip *and the
+    last line wholly above it* (it starts from that line, not the one after), and draws
+    a line whose top is the clip's bottom edge: painted page by page through a clip,
+    the last line of a paragraph continued on the next page was written there too,
+    clipped away (invisible) but in the text layer, and read twice. So the layout draws
+    only from below the last block that began on an earlier page (``low``) to above the
+    first line of a later page (``high``), and the lines of a block continued from an
+    earlier page are drawn one by one (``continued``). A line is on the page of its
+    middle (one pushed to a page's top may start a rounding error above it).
+
+    Only the root frame's blocks are handled so; a table (the contents, the summary's
+    counts) is left to Qt, its rows are short.
+    """
+
+    def __init__(self, document: QTextDocument, index: int) -> None:
+        height = document.pageSize().height()
+        top, bottom = index * height, (index + 1) * height
+        self.low, self.high = top, bottom
+        self.continued: list[tuple[QTextBlock, list[int], QRectF]] = []
+        layout = document.documentLayout()
+        frames = document.rootFrame().begin()
+        while not frames.atEnd():
+            block = frames.currentBlock()
+            frames += 1
+            if not block.isValid():
+                continue
+            rect = layout.blockBoundingRect(block)
+            if rect.bottom() < top - height:
+                continue
+            if rect.top() > bottom:
+                break
+            lines = block.layout()
+            here: list[int] = []
+            earlier = False
+            for number in range(lines.lineCount()):
+                line = lines.lineAt(number)
+                start = rect.top() + line.y()
+                page = line_page(start, line.height(), height)
+                if page < index:
+                    earlier = True
+                elif page == index:
+                    here.append(number)
+                else:
+                    self.high = min(self.high, start - _CLEAR)
+            if earlier:
+                self.low = max(self.low, rect.bottom() + _CLEAR)
+                if here:
+                    shown = QRectF(rect.left(), top, rect.width(), min(rect.bottom(), bottom) - top)
+                    self.continued.append((block, here, shown))
+
+
+#: Device pixels (1/600 inch) between the band the layout draws and a line it must not.
+_CLEAR: Final = 0.5
 
 
 def paint_footer(painter: QPainter, setter: Typesetter, page: int, title: str) -> list[ShapedRun]:

@@ -538,6 +538,8 @@ class _PageLines:
         top, bottom = index * height, (index + 1) * height
         self.low, self.high = top, bottom
         self.continued: list[tuple[QTextBlock, list[int], QRectF]] = []
+        if document.pageCount() == 1:
+            return  # no other page's line to keep out (most clippings)
         layout = document.documentLayout()
         frames = document.rootFrame().begin()
         while not frames.atEnd():

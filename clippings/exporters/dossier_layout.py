@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
-from PySide6.QtCore import QRectF, QSizeF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -502,14 +502,14 @@ def paint_page(
     painter.translate(origin[0], origin[1] - index * height)
     painter.setClipRect(QRectF(0, index * height, width, height))
     context = QAbstractTextDocumentLayout.PaintContext()
-    for block, numbers, rect in lines.continued:
+    for block, numbers, rect, at in lines.continued:
         background = block.blockFormat().background()
         if background.style() != Qt.BrushStyle.NoBrush:
             painter.fillRect(rect, background)
         painter.setPen(context.palette.text().color())
         layout = block.layout()
         for number in numbers:
-            layout.lineAt(number).draw(painter, layout.position())
+            layout.lineAt(number).draw(painter, at)
     if lines.high > lines.low:
         context.clip = QRectF(0, lines.low, width, lines.high - lines.low)
         document.documentLayout().draw(painter, context)
@@ -522,54 +522,76 @@ class _PageLines:
     Qt's ``QTextLayout::draw`` draws the lines of a block that touch its clip *and the
     last line wholly above it* (it starts from that line, not the one after), and draws
     a line whose top is the clip's bottom edge: painted page by page through a clip,
-    the last line of a paragraph continued on the next page was written there too,
-    clipped away (invisible) but in the text layer, and read twice. So the layout draws
-    only from below the last block that began on an earlier page (``low``) to above the
-    first line of a later page (``high``), and the lines of a block continued from an
-    earlier page are drawn one by one (``continued``). A line is on the page of its
-    middle (one pushed to a page's top may start a rounding error above it).
-
-    Only the root frame's blocks are handled so; a table (the contents, the summary's
-    counts) is left to Qt, its rows are short.
+    the last line of a paragraph (or of a contents entry) continued on the next page
+    was written there too, clipped away (invisible) but in the text layer, and read
+    twice. So the layout draws only the blocks from below every block begun on an
+    earlier page (``low``) to above the first line of a later page (``high``), and the
+    page's lines of the blocks above ``low`` are drawn one by one (``continued``). A
+    line is on the page of its middle (one pushed to a page's top may start a rounding
+    error above it).
     """
 
     def __init__(self, document: QTextDocument, index: int) -> None:
         height = document.pageSize().height()
         top, bottom = index * height, (index + 1) * height
-        self.low, self.high = top, bottom
-        self.continued: list[tuple[QTextBlock, list[int], QRectF]] = []
+        # A line Qt pushed to the next page starts at (or a rounding error above) its top
+        # edge, which Qt would draw here too: the band stops short of the edge.
+        self.low, self.high = top, bottom - _CLEAR
+        #: Per block: its lines on the page, the part of the page it covers, and where
+        #: its lines are drawn from (its bounding rectangle's corner: its layout's
+        #: position in the document, a table cell's offset included).
+        self.continued: list[tuple[QTextBlock, list[int], QRectF, QPointF]] = []
         if document.pageCount() == 1:
             return  # no other page's line to keep out (most clippings)
         layout = document.documentLayout()
-        frames = document.rootFrame().begin()
-        while not frames.atEnd():
-            block = frames.currentBlock()
-            frames += 1
-            if not block.isValid():
-                continue
+        found: list[tuple[QTextBlock, list[int], QRectF]] = []
+        block = document.begin()
+        while block.isValid():
             rect = layout.blockBoundingRect(block)
-            if rect.bottom() < top - height:
-                continue
-            if rect.top() > bottom:
-                break
-            lines = block.layout()
-            here: list[int] = []
-            earlier = False
-            for number in range(lines.lineCount()):
-                line = lines.lineAt(number)
-                start = rect.top() + line.y()
-                page = line_page(start, line.height(), height)
-                if page < index:
-                    earlier = True
-                elif page == index:
-                    here.append(number)
-                else:
-                    self.high = min(self.high, start - _CLEAR)
-            if earlier:
-                self.low = max(self.low, rect.bottom() + _CLEAR)
+            if rect.top() > bottom + height:
+                break  # blocks come in reading order (a table's cells row by row)
+            if rect.bottom() >= top - height:
+                here = self._sort(block, rect, index, height)
                 if here:
-                    shown = QRectF(rect.left(), top, rect.width(), min(rect.bottom(), bottom) - top)
-                    self.continued.append((block, here, shown))
+                    found.append((block, here, rect))
+            block = block.next()
+        # A block of the page with a line wholly above the band would have that line
+        # drawn by Qt: it is drawn here line by line instead, and the band starts below.
+        manual: set[int] = set()
+        moved = True
+        while moved:
+            moved = False
+            for number, (block, here, rect) in enumerate(found):
+                if number in manual:
+                    continue
+                lines = block.layout()
+                if any(
+                    rect.top() + lines.lineAt(n).y() + lines.lineAt(n).height() < self.low
+                    for n in here
+                ):
+                    manual.add(number)
+                    self.low, moved = max(self.low, rect.bottom() + _CLEAR), True
+        for number, (block, here, rect) in enumerate(found):
+            if number in manual:
+                upper, lower = max(rect.top(), top), min(rect.bottom(), bottom)
+                shown = QRectF(rect.left(), upper, rect.width(), lower - upper)
+                self.continued.append((block, here, shown, rect.topLeft()))
+
+    def _sort(self, block: QTextBlock, rect: QRectF, index: int, height: float) -> list[int]:
+        """The block's lines on the page; moves the band's edges past its other lines."""
+        lines = block.layout()
+        here: list[int] = []
+        for number in range(lines.lineCount()):
+            line = lines.lineAt(number)
+            start = rect.top() + line.y()
+            page = line_page(start, line.height(), height)
+            if page < index:
+                self.low = max(self.low, rect.bottom() + _CLEAR)
+            elif page == index:
+                here.append(number)
+            else:
+                self.high = min(self.high, start - _CLEAR)
+        return here
 
 
 #: Device pixels (1/600 inch) between the band the layout draws and a line it must not.

@@ -4,6 +4,7 @@ A clipping running over several pages is painted page by page from one laid-out
 document; the line that ends at a page's foot touches the next page's top edge. Read
 back with pdfminer, page after page, the text is the clipping's own: every paragraph
 once and in order, no line twice (none drawn, invisibly, on the next page as well).
+The same for the contents, a table whose entries wrap over two lines.
 """
 
 from __future__ import annotations
@@ -79,3 +80,35 @@ def test_a_line_at_a_page_break_is_on_one_page_only(
         found = read.find(wanted, position)
         assert found >= 0, paragraph[:80]
         position = found + len(wanted)
+
+
+def test_a_contents_entry_at_a_page_break_is_read_once(tmp_path: Path) -> None:
+    """The contents' entries (a table) wrap over two lines; one split by a page break is
+    read once, as are all the others."""
+    from PySide6.QtWidgets import QApplication
+
+    assert QApplication.instance() or QApplication([])
+    clippings = tuple(
+        Clipping(
+            id=number,
+            title=f"Title {number} is long enough to wrap onto a second line of the contents",
+            text="Body",
+            outlet=f"Outlet {number}",
+            published=date(2024, 3, 1 + number % 28),
+        )
+        for number in range(1, 61)
+    )
+    collection = Collection(
+        title="Breaks", clippings=clippings, made_at=datetime(2024, 3, 11, tzinfo=UTC)
+    )
+    path = tmp_path / "contents.pdf"
+    DossierExporter().write(collection, path, read_original=lambda _sha: b"")
+    contents = ""
+    page = 2
+    while not (text := str(extract_text(path, page_numbers=[page - 1]))).startswith("Summary"):
+        contents += text
+        page += 1
+    assert page > 3, "the contents should run over two pages"
+    for clipping in clippings:
+        assert contents.count(f"Title {clipping.id} is long") == 1, clipping.id
+        assert contents.count(f"{clipping.outlet} ·") == 1, clipping.id

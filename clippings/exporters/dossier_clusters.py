@@ -131,8 +131,9 @@ def fix_clusters(document: pikepdf.Pdf, runs: Sequence[ShapedRun]) -> None:
                 continue
             for cid, (run, glyph) in zip(drawn.cids, drawn.glyphs, strict=True):
                 cluster = run.clusters[glyph]
-                if sizes[id(run), cluster] == 1:
-                    votes[key][cid][run.texts[cluster]] += 1
+                text = run.texts[cluster]
+                if sizes[id(run), cluster] == 1 and not _mirrored(run, text):
+                    votes[key][cid][text] += 1
     for key, cids in votes.items():
         for cid, texts in cids.items():
             maps[key][cid] = texts.most_common(1)[0][0]
@@ -225,6 +226,14 @@ def _assign_aliases(
                 raised = abs(drawn.points[position][1] - baseline) > _TOLERANCE / 4
                 mark = raised or widths.get(drawn.cids[position], 1) == 0
                 drawn.silent[position] = order > 0 and mark
+
+
+def _mirrored(run: ShapedRun, text: str) -> bool:
+    """Whether a right-to-left run draws ``text`` with its mirror image's glyph: "(" with
+    the glyph of ")". Such a glyph is the other bracket wherever left-to-right text uses
+    it, so its text is given by an alias font (used by this run only), never by the
+    font's own map."""
+    return run.right_to_left and len(text) == 1 and unicodedata.mirrored(text) == 1
 
 
 def _same(spelled: str, text: str) -> bool:

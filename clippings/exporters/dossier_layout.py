@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
-from PySide6.QtCore import QRectF, QSizeF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -44,7 +44,7 @@ from PySide6.QtGui import (
 )
 
 from clippings.exporters.dossier_clusters import ShapedRun
-from clippings.exporters.dossier_text_layer import shaped_runs
+from clippings.exporters.dossier_text_layer import line_page, shaped_runs
 from clippings.model import Clipping, Collection, Published
 
 # --- Page geometry (millimetres on A4) and type --------------------------------------------
@@ -489,17 +489,113 @@ def contents_document(
 def paint_page(
     painter: QPainter, document: QTextDocument, index: int, origin: tuple[float, float]
 ) -> None:
-    """Paint page ``index`` (from 0) of a paginated document at the body's origin."""
+    """Paint page ``index`` (from 0) of a paginated document at the body's origin.
+
+    Each line is drawn on the one page where it is seen (see ``_PageLines``): the layout
+    draws the page's blocks, and the lines of a paragraph continued from the page before
+    are drawn here, one by one.
+    """
     height = document.pageSize().height()
     width = document.pageSize().width()
+    lines = _PageLines(document, index)
     painter.save()
     painter.translate(origin[0], origin[1] - index * height)
+    painter.setClipRect(QRectF(0, index * height, width, height))
     context = QAbstractTextDocumentLayout.PaintContext()
-    clip = QRectF(0, index * height, width, height)
-    context.clip = clip
-    painter.setClipRect(clip)
-    document.documentLayout().draw(painter, context)
+    for block, numbers, rect, at in lines.continued:
+        background = block.blockFormat().background()
+        if background.style() != Qt.BrushStyle.NoBrush:
+            painter.fillRect(rect, background)
+        painter.setPen(context.palette.text().color())
+        layout = block.layout()
+        for number in numbers:
+            layout.lineAt(number).draw(painter, at)
+    if lines.high > lines.low:
+        context.clip = QRectF(0, lines.low, width, lines.high - lines.low)
+        document.documentLayout().draw(painter, context)
     painter.restore()
+
+
+class _PageLines:
+    """Which lines of a document go on one of its pages, and how to have Qt draw them.
+
+    Qt's ``QTextLayout::draw`` draws the lines of a block that touch its clip *and the
+    last line wholly above it* (it starts from that line, not the one after), and draws
+    a line whose top is the clip's bottom edge: painted page by page through a clip,
+    the last line of a paragraph (or of a contents entry) continued on the next page
+    was written there too, clipped away (invisible) but in the text layer, and read
+    twice. So the layout draws only the blocks from below every block begun on an
+    earlier page (``low``) to above the first line of a later page (``high``), and the
+    page's lines of the blocks above ``low`` are drawn one by one (``continued``). A
+    line is on the page of its middle (one pushed to a page's top may start a rounding
+    error above it).
+    """
+
+    def __init__(self, document: QTextDocument, index: int) -> None:
+        height = document.pageSize().height()
+        top, bottom = index * height, (index + 1) * height
+        # A line Qt pushed to the next page starts at (or a rounding error above) its top
+        # edge, which Qt would draw here too: the band stops short of the edge.
+        self.low, self.high = top, bottom - _CLEAR
+        #: Per block: its lines on the page, the part of the page it covers, and where
+        #: its lines are drawn from (its bounding rectangle's corner: its layout's
+        #: position in the document, a table cell's offset included).
+        self.continued: list[tuple[QTextBlock, list[int], QRectF, QPointF]] = []
+        if document.pageCount() == 1:
+            return  # no other page's line to keep out (most clippings)
+        layout = document.documentLayout()
+        found: list[tuple[QTextBlock, list[int], QRectF]] = []
+        block = document.begin()
+        while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            if rect.top() > bottom + height:
+                break  # blocks come in reading order (a table's cells row by row)
+            if rect.bottom() >= top - height:
+                here = self._sort(block, rect, index, height)
+                if here:
+                    found.append((block, here, rect))
+            block = block.next()
+        # A block of the page with a line wholly above the band would have that line
+        # drawn by Qt: it is drawn here line by line instead, and the band starts below.
+        manual: set[int] = set()
+        moved = True
+        while moved:
+            moved = False
+            for number, (block, here, rect) in enumerate(found):
+                if number in manual:
+                    continue
+                lines = block.layout()
+                if any(
+                    rect.top() + lines.lineAt(n).y() + lines.lineAt(n).height() < self.low
+                    for n in here
+                ):
+                    manual.add(number)
+                    self.low, moved = max(self.low, rect.bottom() + _CLEAR), True
+        for number, (block, here, rect) in enumerate(found):
+            if number in manual:
+                upper, lower = max(rect.top(), top), min(rect.bottom(), bottom)
+                shown = QRectF(rect.left(), upper, rect.width(), lower - upper)
+                self.continued.append((block, here, shown, rect.topLeft()))
+
+    def _sort(self, block: QTextBlock, rect: QRectF, index: int, height: float) -> list[int]:
+        """The block's lines on the page; moves the band's edges past its other lines."""
+        lines = block.layout()
+        here: list[int] = []
+        for number in range(lines.lineCount()):
+            line = lines.lineAt(number)
+            start = rect.top() + line.y()
+            page = line_page(start, line.height(), height)
+            if page < index:
+                self.low = max(self.low, rect.bottom() + _CLEAR)
+            elif page == index:
+                here.append(number)
+            else:
+                self.high = min(self.high, start - _CLEAR)
+        return here
+
+
+#: Device pixels (1/600 inch) between the band the layout draws and a line it must not.
+_CLEAR: Final = 0.5
 
 
 def paint_footer(painter: QPainter, setter: Typesetter, page: int, title: str) -> list[ShapedRun]:

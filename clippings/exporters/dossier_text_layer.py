@@ -251,12 +251,18 @@ def shaped_runs(
             right_to_left = block.textDirection() == Qt.LayoutDirection.RightToLeft
             for number in range(lines.lineCount()):
                 line = lines.lineAt(number)
-                if int((rect.top() + line.y()) // height) != index:
+                if line_page(rect.top() + line.y(), line.height(), height) != index:
                     continue
                 at = (origin[0] + rect.left(), origin[1] + rect.top() - index * height)
                 found.append(_line_glyphs(lines, line, text, page, at, right_to_left))
         block = block.next()
     return found
+
+
+def line_page(top: float, line_height: float, page_height: float) -> int:
+    """The page (from 0) a line of a paginated document is seen on: the page of its middle
+    (a line Qt pushed to the top of a page may start a rounding error above it)."""
+    return int((top + line_height / 2) // page_height)
 
 
 def _line_glyphs(

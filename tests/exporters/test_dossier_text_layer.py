@@ -232,3 +232,36 @@ def test_an_arabic_collection_title_reads_back_on_the_cover(tmp_path: Path, corp
     path = tmp_path / "cover.pdf"
     DossierExporter().write(collection, path, read_original=lambda _sha: b"")
     assert searchable(title) in searchable(pdfminer_text(path, 1))
+
+
+def test_brackets_of_english_after_arabic_read_the_right_way_round(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """A right-to-left line draws "(" with the glyph of ")" (mirrored); correcting that
+    glyph's text for the Arabic run must leave the English clipping's brackets alone."""
+    from PySide6.QtWidgets import QApplication
+
+    assert QApplication.instance() or QApplication([])
+    arabic = "\n\n".join(paragraphs(article(corpus, "arabic")))
+    assert "(" in arabic and ")" in arabic
+    english = "Follow us on Twitter (@Rabbi_360) for more.\n\nThe minister said so (FR mit dpa)."
+    clippings = (
+        Clipping(id=1, title="Arabic", text=arabic, published=date(2024, 3, 1), language="ar"),
+        Clipping(id=2, title="English", text=english, published=date(2024, 3, 2), language="en"),
+    )
+    collection = Collection(
+        title="Brackets", clippings=clippings, made_at=datetime(2024, 3, 11, tzinfo=UTC)
+    )
+    path = tmp_path / "brackets.pdf"
+    DossierExporter().write(collection, path, read_original=lambda _sha: b"")
+    tools = [str(extract_text(path))]
+    if shutil.which("pdftotext") is not None:
+        command = ["pdftotext", str(path), "-"]
+        tools.append(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    bracketed = re.findall(r"\([\u0600-\u06ff ]+\)", arabic)
+    assert bracketed
+    for text in tools:
+        assert "(@Rabbi_360)" in text and "(FR mit dpa)" in text
+        # The Arabic run's brackets still read as the Arabic text has them.
+        for words in bracketed:
+            assert words in text, words

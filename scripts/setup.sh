@@ -24,8 +24,9 @@ packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus
           tesseract-ocr-chi-sim tesseract-ocr-jpn)
 if [ "$want" = test ]; then
     # Xvfb for the window's tests; Chromium prints web pages to PDF for the tests of
-    # copies in other formats (tools/make_print_pdfs.py).
-    packages+=(xvfb chromium)
+    # copies in other formats (tools/make_print_pdfs.py); poppler's pdftotext reads the
+    # PDF dossier's text layer as readers copy it.
+    packages+=(xvfb chromium poppler-utils)
 fi
 
 missing=()

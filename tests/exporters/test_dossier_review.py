@@ -22,6 +22,7 @@ from clippings.exporters import dossier as dossier_module
 from clippings.exporters.dossier import DossierExporter
 from clippings.exporters.dossier_summary import OTHER, sections
 from clippings.model import Clipping, Collection
+from tests.conftest import skip_unless_installed
 
 MADE = datetime(2024, 3, 11, 9, 30, tzinfo=UTC)
 
@@ -325,7 +326,9 @@ def test_cjk_is_set_in_the_face_of_its_language(review, title: str, face: str) -
         }
     cjk = {f.split("-")[0] for f in fonts if "CJK" in f}
     if not any("CJK" in f for f in fonts):
-        pytest.skip("no Noto CJK fonts installed (scripts/setup.sh installs fonts-noto-cjk)")
+        skip_unless_installed(
+            "no Noto CJK fonts installed (scripts/setup.sh installs fonts-noto-cjk)"
+        )
     assert face in cjk
     assert cjk <= {face, face.replace("Serif", "Sans")}
 

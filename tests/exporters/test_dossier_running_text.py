@@ -23,6 +23,7 @@ from pdfminer.layout import LTTextContainer, LTTextLine
 
 from clippings.exporters.dossier import DossierExporter
 from clippings.model import Clipping, Collection
+from tests.conftest import skip_unless_installed
 from tests.exporters.test_dossier_text_layer import article, poppler_text
 
 #: The collection's title, in the footer of every page after the cover (lam-alef twice).
@@ -147,7 +148,9 @@ def test_the_running_header_reads_as_outlet_and_title_in_pdfminer(dossier, scrip
 @pytest.mark.parametrize("script", ["arabic", "thai", "hebrew"])
 def test_the_running_header_reads_as_outlet_and_title_in_pdftotext(dossier, script: str) -> None:
     if shutil.which("pdftotext") is None:
-        pytest.skip("poppler's pdftotext is not installed (apt-get install poppler-utils)")
+        skip_unless_installed(
+            "poppler's pdftotext is not installed (apt-get install poppler-utils)"
+        )
     path, _ = dossier
     clipping, page = continuation(dossier, script)
     # poppler marks the direction of what it reordered (U+202A…U+202C): not text.

@@ -22,6 +22,7 @@ from pdfminer.high_level import extract_text
 
 from clippings.exporters.dossier import DossierExporter
 from clippings.model import Clipping, Collection
+from tests.conftest import skip_unless_installed
 
 LANGUAGES = {
     "arabic": "ar",
@@ -107,7 +108,9 @@ def poppler_text(path: Path, page: int) -> str:
 def read(path: Path, pages: range, tool: str) -> str:
     """The searchable text of an article's pages, without the running header and footer."""
     if tool == "pdftotext" and shutil.which("pdftotext") is None:
-        pytest.skip("poppler's pdftotext is not installed (apt-get install poppler-utils)")
+        skip_unless_installed(
+            "poppler's pdftotext is not installed (apt-get install poppler-utils)"
+        )
     extract = pdfminer_text if tool == "pdfminer" else poppler_text
     text = ""
     for page in pages:

@@ -115,8 +115,9 @@ def cmd_list(archive: Archive, args: argparse.Namespace) -> int:
     after: ListPosition | None = None
     first = True
     width = 0
+    tag = archive.tag_called(args.tag) if args.tag else None
     while True:
-        page = archive.page(tag=args.tag, after=after, limit=LIST_PAGE)
+        page = archive.page(tag=tag, after=after, limit=LIST_PAGE)
         if args.json:
             for row in page.rows:
                 # The same text as json.dump(list, indent=2), one element at a time.

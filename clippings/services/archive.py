@@ -256,6 +256,18 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
     def tags(self) -> builtins.list[Tag]:
         return self.store.tags()
 
+    def tag_called(self, name: str) -> str:
+        """The stored tag a reader means by ``name`` (letter case forgiven).
+
+        Raises:
+            NotFoundError: no tag of that name (or below it) exists.
+            TagError: ``name`` is not a tag name.
+        """
+        stored = self.store.tag_called(name)
+        if stored is None:
+            raise NotFoundError(f"there is no tag {name!r}")
+        return stored
+
     def create_tag(self, name: str) -> str:
         """Make an empty tag; returns its name as stored."""
         name = tag_name(name)

@@ -20,7 +20,6 @@ from clippings.model import (
     Clipping,
     ClippingsError,
     Collection,
-    NotFoundError,
     QueryError,
     published_utc,
 )
@@ -87,8 +86,7 @@ def gather(
     if sum(chosen) != 1:
         raise QueryError("choose what to export: a tag, a query or clipping ids (one of them)")
     if tag is not None:
-        if not archive.store.tag_exists(tag):
-            raise NotFoundError(f"there is no tag {tag!r}")
+        tag = archive.tag_called(tag)
         found = [row.id for row in archive.list(tag=tag)]
         name = title or tag
         empty = f"no clipping carries the tag {tag!r} (or a tag below it)"

@@ -19,7 +19,7 @@ from sqlalchemy.types import NullType
 from clippings.model import ClippingSummary, ListPage, ListPosition, published_from_iso, tag_name
 from clippings.storage.queue import chunks
 from clippings.storage.schema import clipping_tags, clippings, tags
-from clippings.storage.tags import tag_filter, tags_of
+from clippings.storage.tags import stored_tag_name, tag_filter, tags_of
 
 SortKey = Literal["published", "title", "outlet", "words", "imported", "id"]
 
@@ -362,11 +362,10 @@ class ListingStore:
         return ordered[skip:end]
 
     def _tag_ids(self, conn: Connection, tag: str) -> list[int]:
-        """Ids of the tag and of the tags below it (empty for a tag nobody has made)."""
-        return [
-            int(i)
-            for i in conn.execute(select(tags.c.id).where(tag_filter(tag_name(tag)))).scalars()
-        ]
+        """Ids of the tag and of the tags below it, the name in any letter case (empty for
+        a tag nobody has made)."""
+        name = stored_tag_name(conn, tag_name(tag))
+        return [int(i) for i in conn.execute(select(tags.c.id).where(tag_filter(name))).scalars()]
 
     def _tag_is_small(self, conn: Connection, tag_ids: list[int]) -> bool:
         """Whether at most ``_SMALL_TAG`` clippings have one of these tags (counted in

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, CursorResult, delete, insert, or_, select, update
+from sqlalchemy import Connection, CursorResult, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from clippings.model import NotFoundError, Tag, TagError, tag_ancestors, tag_name
@@ -19,14 +19,31 @@ from clippings.storage.queue import queue_changes
 from clippings.storage.schema import clipping_tags, clippings, tags
 
 
-def _like_children(name: str) -> str:
-    escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "/%"
-
-
 def tag_filter(name: str) -> Any:
-    """The tag and all of its children."""
-    return or_(tags.c.name == name, tags.c.name.like(_like_children(name), escape="\\"))
+    """The tag and all of its children, by the name as stored (letter case included).
+
+    The children are matched by their first characters rather than by ``LIKE``, whose
+    letter case rule differs between SQLite (ASCII letters alike) and PostgreSQL.
+    """
+    prefix = name + "/"
+    return or_(tags.c.name == name, func.substr(tags.c.name, 1, len(prefix)) == prefix)
+
+
+def stored_tag_name(conn: Connection, name: str) -> str:
+    """The tag a reader means by ``name``: itself if a tag (or a tag below it) is stored
+    under that name, else the stored tag it names in other letter case ("politics" for
+    "Politics"), else ``name`` unchanged. Writes keep the exact name; reading by a tag
+    (list, export) forgives the case, as search's ``tag:`` does."""
+    if conn.execute(select(tags.c.id).where(tag_filter(name)).limit(1)).first() is not None:
+        return name
+    folded = name.casefold()
+    for stored in sorted(conn.execute(select(tags.c.name)).scalars()):
+        parts = str(stored).split("/")
+        for depth in range(1, len(parts) + 1):
+            candidate = "/".join(parts[:depth])
+            if candidate.casefold() == folded:
+                return candidate
+    return name
 
 
 def tags_of(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
@@ -82,10 +99,18 @@ class TagStore:
         ]
 
     def tag_exists(self, name: str) -> bool:
+        """Whether a tag (or one below it) is stored under exactly this name."""
         with self._reading() as conn:
             return (
                 conn.execute(select(tags.c.id).where(tag_filter(name)).limit(1)).first() is not None
             )
+
+    def tag_called(self, name: str) -> str | None:
+        """The stored tag a reader means by ``name``, in any letter case, or None."""
+        with self._reading() as conn:
+            stored = stored_tag_name(conn, tag_name(name))
+            found = conn.execute(select(tags.c.id).where(tag_filter(stored)).limit(1)).first()
+            return stored if found is not None else None
 
     def create_tag(self, name: str) -> None:
         """Make a tag that no clipping carries yet (it shows in the tag tree)."""

@@ -99,3 +99,18 @@ def test_tag_names_with_like_wildcards_do_not_leak(archive):
     b = add_clipping(archive, "Another text about the second thing.", tags=["50abcoff/y"])
     assert [r.id for r in archive.list(tag="50%_off")] == [a]
     assert b not in [r.id for r in archive.list(tag="50%_off")]
+
+
+def test_a_tag_is_read_in_any_letter_case_but_written_exactly(archive):
+    a = add_clipping(archive, "Floods in the north.", tags=["Climate/Floods"])
+    b = add_clipping(archive, "A heatwave in the south.", tags=["climate"])
+    # The exact name wins; another letter case finds the tag that exists.
+    assert [r.id for r in archive.list(tag="Climate")] == [a]
+    assert [r.id for r in archive.list(tag="climate")] == [b]
+    assert [r.id for r in archive.list(tag="CLIMATE/floods")] == [a]
+    assert archive.tag_called("climate/FLOODS") == "Climate/Floods"
+    with pytest.raises(NotFoundError, match="there is no tag 'Drought'"):
+        archive.tag_called("Drought")
+    # Renaming one does not touch its sibling in another case.
+    archive.rename_tag("climate", "Weather")
+    assert {t.name for t in archive.tags()} == {"Climate", "Climate/Floods", "Weather"}

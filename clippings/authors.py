@@ -94,6 +94,10 @@ _BY = re.compile(
     re.IGNORECASE,
 )
 # A title before a name, no part of it ("Dr. Jane Doe").
+#: A bracketed aside in a byline: an address ("(www.dw.com)", "(jsmith@example.com)",
+#: "(@pkim)") anywhere, or an affiliation after a name ("Jane Doe (AP)"). Names only stay.
+_ADDRESS_ASIDE = re.compile(r"\s*[(\[][^)\]]*(?:https?:|www\.|@|\.\w{2,}\b)[^)\]]*[)\]]")
+_NAME_ASIDE = re.compile(r"(?<=\w)\s*[(\[][^)\]]*[)\]]")
 _HONORIFIC = re.compile(r"^(?:dr|prof|mr|mrs|ms|mx|sir|dame|rev)\.?\s+", re.IGNORECASE)
 
 # Words that make a name an organisation (news agencies, desks, staff bylines).
@@ -166,6 +170,7 @@ def _placeholder(name: str) -> bool:
 def _byline_names(value: str, outlet: str | None) -> list[str]:
     text = " ".join(value.replace("\u00a0", " ").split())
     text = _BY.sub("", text).strip(" ,;")
+    text = _NAME_ASIDE.sub("", _ADDRESS_ASIDE.sub("", text)).strip(" ,;")
     if not text or _placeholder(text):
         return []
     names: list[str] = []

@@ -20,6 +20,11 @@ from clippings.authors import Author, author_list, parse_byline, parse_edited
         ("Von Hans Meier und Anna Schmidt", None, "Hans Meier; Anna Schmidt"),
         ("Procter & Gamble", None, "Procter & Gamble"),
         ("Jane Doe | Reuters", "Reuters", "Jane Doe"),
+        # Addresses and affiliations in brackets are not part of a name.
+        ("Deutsche Welle (www.dw.com)", None, "Deutsche Welle"),
+        ("John Smith (jsmith@example.com)", None, "John Smith"),
+        ("Ann Lee (Reuters) and Bob Roe (AFP)", None, "Ann Lee; Bob Roe"),
+        ("Peter Kim [@pkim]", None, "Peter Kim"),
         ("No Author", None, None),
         ("By Submitted", None, None),
         ("Administrator", None, None),

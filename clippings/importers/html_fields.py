@@ -117,12 +117,13 @@ def page_fields(
 
 
 _HANDLE = re.compile(r"@?[\w-]*_[\w-]*")
+_ADDRESS_ASIDE = re.compile(r"\s*\((?:https?://|www\.)[^)]*\)")
 
 
 def _outlet_name(value: str) -> str | None:
     """A declared outlet that names it, or None for what is no name: a URL
     ("https://www.fr.de" as og:site_name) or an account handle ("handelsblatt_de")."""
-    value = value.strip()
+    value = _ADDRESS_ASIDE.sub("", value).strip()  # "Deutsche Welle (www.dw.com)"
     if "://" in value or value.lower().startswith("www.") or _HANDLE.fullmatch(value):
         return None
     return value or None

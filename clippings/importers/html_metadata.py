@@ -76,7 +76,16 @@ _META_DATE = (
     "datepublished",
 )
 # (Not twitter:site: an account handle such as "handelsblatt_de" or "afpbbcom", no name.)
-_META_OUTLET = ("application-name", "apple-mobile-web-app-title")
+#: Where a page without og:site_name or a JSON-LD publisher names itself: the app name
+#: and the publisher or source it declares (``<meta name="source" content="新华社">``).
+_META_OUTLET = (
+    "application-name",
+    "apple-mobile-web-app-title",
+    "publisher",
+    "dc.publisher",
+    "dcterms.publisher",
+    "source",
+)
 _META_LANGUAGE = ("dc.language", "dcterms.language", "content-language", "language")
 
 

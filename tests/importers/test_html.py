@@ -487,3 +487,21 @@ def test_a_year_alone_is_no_publication_day():
         b"<p>" + filler + b"</p></article></body></html>"
     )
     assert extract(page, "year.html").published is None
+
+
+@pytest.mark.parametrize(
+    ("meta", "outlet"),
+    [
+        ('<meta name="source" content="新华社">', "新华社"),
+        ('<meta name="publisher" content="Deutsche Welle (www.dw.com)">', "Deutsche Welle"),
+        ('<meta name="DC.publisher" content="Badische Zeitung">', "Badische Zeitung"),
+    ],
+)
+def test_a_page_without_a_site_name_is_named_by_its_declared_publisher(meta, outlet):
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>A headline</title>
+{meta}</head><body><article><h1>A headline</h1>
+<p>The council met on Sunday to discuss the new bridge over the river, which has divided
+the town for years and cost more than anyone had planned when it was first proposed.</p>
+<p>Residents spoke for three hours, and the vote was put off until the spring session.</p>
+</article></body></html>"""
+    assert importer.extract(page.encode(), "page.html").outlet == outlet

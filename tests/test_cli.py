@@ -495,3 +495,21 @@ def test_stories_interrupted_while_analysing_answers_from_what_is_done(seeded, m
     assert "the rest are analysed later" in err
     with Archive.open(cli.archive) as archive:
         assert archive.store.analysis_due_count() == len(ids), "the rest stays queued"
+
+
+def test_a_mistyped_archive_is_not_made_into_an_empty_one(cli, tmp_path):
+    # Reading or changing clippings needs an archive: a wrong --archive is named, and no
+    # empty archive is left behind. Import starts a new one, as it always did.
+    for command in (["list"], ["show", "1"], ["search", "summit"], ["tag", "--add", "X", "1"]):
+        code, out, err = cli(*command)
+        assert code == 1 and out == ""
+        assert f"there is no archive at {tmp_path / 'archive'}" in err
+    assert not (tmp_path / "archive").exists()
+    assert cli.json("import", "--json", str(_text_file(tmp_path)))["imported"]
+    assert len(cli.json("list")) == 1
+
+
+def _text_file(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("A note about the harbour.\n\nThe harbour reopened on Monday after a week.")
+    return path

@@ -50,7 +50,7 @@ from clippings.model import (
     QueryError,
     TagError,
 )
-from clippings.services.locate import resolve_archive_path
+from clippings.services.locate import archive_exists, resolve_archive_path
 
 if TYPE_CHECKING:
     from clippings.services.archive import Archive
@@ -167,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
         "import files and folders (text, web pages, PDF, Word, OpenDocument, RTF, EPUB, "
         "e-mail, saved pages, scans and photos)",
     )
+    sub.set_defaults(creates_archive=True)
     sub.add_argument("paths", nargs="+", metavar="PATH")
     sub.add_argument("--tag", action="append", metavar="TAG", help="tag every new clipping")
     sub.add_argument("--password", metavar="PW", help="the password to try for PDFs that need one")
@@ -203,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
         "recognise the text of stored scans and images again (OCR), or set the archive's "
         "OCR languages",
     )
+    sub.set_defaults(creates_archive=True)  # --languages sets a new archive's up
     sub.add_argument("ids", nargs="*", metavar="ID")
     sub.add_argument(
         "--ocr-lang",
@@ -316,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("id")
     json_flag(sub)
     sub = command("reindex", cmd_reindex, "rebuild the search index from the database")
+    sub.set_defaults(creates_archive=True)  # --engine chooses a new archive's engine
     sub.add_argument(
         "--engine",
         choices=("whoosh", "tantivy"),
@@ -359,6 +362,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from clippings.services.archive import Archive
 
     path = resolve_archive_path(args.archive)
+    if not getattr(args, "creates_archive", False) and not archive_exists(path):
+        # A mistyped --archive would otherwise become a new, empty archive, and the
+        # command would then report "there is no clipping 1".
+        print(
+            f"clippings: there is no archive at {path}: import files to start one "
+            "(clippings import FILE …), or name another with --archive",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     previous = _stop_on_sigterm()
     try:
         with Archive.open(path, report=_ProgressBar("Indexing")) as archive:

@@ -31,3 +31,12 @@ def resolve_archive_path(
     if environ.get(ENV_ARCHIVE):
         return Path(environ[ENV_ARCHIVE]).expanduser()
     return default_archive_path()
+
+
+def archive_exists(path: Path) -> bool:
+    """Whether ``path`` is anything but a missing or empty folder, so that a command
+    which only reads or changes clippings does not make an empty archive of a mistyped
+    path. (A folder with other files, or a damaged archive, is left to opening the
+    archive, which says what is wrong with it.)"""
+    path = path.expanduser()
+    return path.exists() and not (path.is_dir() and not any(path.iterdir()))

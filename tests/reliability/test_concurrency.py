@@ -239,7 +239,7 @@ def test_imports_at_once_from_one_site_make_one_outlet(tmp_path):
     # Two imports of pages from one new site at the same moment: the outlet is made
     # once (in the transaction that stores the first clipping) and both find it.
     archive = tmp_path / "archive"
-    assert run_cli(archive, "list").returncode == 0  # a new, empty archive
+    assert run_cli(archive, "reindex").returncode == 0  # a new, empty archive
     folders = []
     for n in range(2):
         folder = tmp_path / f"in{n}"

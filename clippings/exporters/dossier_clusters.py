@@ -13,7 +13,9 @@ consonant). So the layout tells this pass what every glyph of such a run stands 
   same embedded font under another resource name, whose map gives the cluster's whole
   text to its first glyph and nothing to the others (pdfminer reads only these maps);
 - wraps every run of a left-to-right complex script in an ``ActualText`` span with the
-  run's text (poppler, Acrobat and browsers' viewers read that);
+  run's text (poppler, Acrobat and browsers' viewers read that); never a right-to-left
+  run, whatever its line's direction or its clipping's language (poppler would read
+  the span's text backwards);
 - puts the runs of a right-to-left line in the stream in their logical order (Qt draws a
   line's runs from left to right, so a number in Hebrew came out at the wrong end).
 
@@ -58,6 +60,13 @@ class ShapedRun:
     #: Per glyph: its font's family, lower case without spaces ("notosanshebrew"), which
     #: tells apart two glyphs drawn at one spot (a letter and an empty bidi control).
     fonts: tuple[str, ...] = ()
+    #: Per cluster: whether it is set right to left (Arabic or Hebrew, in a line of
+    #: either direction); empty: as the line.
+    backwards: tuple[bool, ...] = ()
+
+    def backward(self, cluster: int) -> bool:
+        """Whether a cluster is set right to left (its script's run, not its line)."""
+        return self.backwards[cluster] if self.backwards else self.right_to_left
 
 
 @dataclass
@@ -132,7 +141,7 @@ def fix_clusters(document: pikepdf.Pdf, runs: Sequence[ShapedRun]) -> None:
             for cid, (run, glyph) in zip(drawn.cids, drawn.glyphs, strict=True):
                 cluster = run.clusters[glyph]
                 text = run.texts[cluster]
-                if sizes[id(run), cluster] == 1 and not _mirrored(run, text):
+                if sizes[id(run), cluster] == 1 and not _mirrored(run, cluster, text):
                     votes[key][cid][text] += 1
     for key, cids in votes.items():
         for cid, texts in cids.items():
@@ -228,12 +237,12 @@ def _assign_aliases(
                 drawn.silent[position] = order > 0 and mark
 
 
-def _mirrored(run: ShapedRun, text: str) -> bool:
+def _mirrored(run: ShapedRun, cluster: int, text: str) -> bool:
     """Whether a right-to-left run draws ``text`` with its mirror image's glyph: "(" with
     the glyph of ")". Such a glyph is the other bracket wherever left-to-right text uses
     it, so its text is given by an alias font (used by this run only), never by the
     font's own map."""
-    return run.right_to_left and len(text) == 1 and unicodedata.mirrored(text) == 1
+    return run.backward(cluster) and len(text) == 1 and unicodedata.mirrored(text) == 1
 
 
 def _same(spelled: str, text: str) -> bool:
@@ -393,7 +402,10 @@ def _rewrite(
     skipped: set[int] = set()
     tail: list[_Operation] = []
     for drawn in found:
-        if not any(run.right_to_left for run, _ in drawn.glyphs):
+        # Not around right-to-left glyphs, in a line of either direction: poppler spreads
+        # a span's text over its glyphs from left to right, then reverses it as it does
+        # any right-to-left text it reads (an Arabic name in English came out backwards).
+        if not any(run.right_to_left or run.backward(run.clusters[n]) for run, n in drawn.glyphs):
             clusters = dict.fromkeys((id(run), run.clusters[n]) for run, n in drawn.glyphs)
             texts = {
                 (id(run), run.clusters[n]): run.texts[run.clusters[n]] for run, n in drawn.glyphs

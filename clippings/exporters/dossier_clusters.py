@@ -127,6 +127,8 @@ def fix_clusters(document: pikepdf.Pdf, runs: Sequence[ShapedRun]) -> None:
             fonts[font.objgen] = font
             font_of[number][name] = font.objgen
 
+    for font in fonts.values():
+        _line_up(font)
     maps = {key: _read_map(font) for key, font in fonts.items() if "/ToUnicode" in font}
     # One glyph that always stands for the same text: correct the font's own map.
     votes: dict[tuple[int, int], dict[int, Counter[str]]] = defaultdict(
@@ -194,6 +196,29 @@ def fix_clusters(document: pikepdf.Pdf, runs: Sequence[ShapedRun]) -> None:
                 names[(drawn.font, alias)] = name
         rewritten = _rewrite(operations, found, names)
         page.Contents = document.make_stream(pikepdf.unparse_content_stream(rewritten))
+
+
+#: The lowest descent a font's descriptor gives (thousandths of an em).
+_DESCENT: Final = -600
+
+
+def _line_up(font: pikepdf.Object) -> None:
+    """Give a face with very deep descenders (Noto Sans Myanmar: 0.86 em) a descriptor
+    descent nearer the others'.
+
+    pdfminer boxes every glyph from the descent of its font's descriptor to one em above
+    it, and keeps two glyphs on one line only while their boxes overlap by half: a Latin
+    word or a quote mark beside Burmese (0.57 em apart) was read as a line of its own,
+    inside a Burmese word. The descriptor's descent only describes an embedded font (the
+    glyphs are drawn from the font itself), so nothing on the page moves.
+    """
+    try:
+        descriptor = font.DescendantFonts[0].FontDescriptor
+        descent = float(descriptor.Descent)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        return
+    if descent < _DESCENT:
+        descriptor.Descent = _DESCENT
 
 
 def _assign_aliases(

@@ -10,6 +10,11 @@ how a whole dossier is made. Imports Qt (QtGui), like the other dossier modules.
 The running header and the footer are one-line text documents too (not
 ``QPainter.drawText``), so that their glyphs reach the text-layer pass like the body's.
 
+Chinese, Japanese and Korean are set in the Noto CJK face of their clipping's language
+wherever they appear (its page and running header, the contents, the summary's outlets
+and sections); kana always in the JP face and Hangul in the KR face; the collection's own
+words (cover, footers) in the language of most of its CJK clippings (``cjk_language``).
+
 Thai is shaped without the ``ccmp`` feature (``Typesetter.insert``): its mark variants
 have no code point at all, so text copied out of the PDF would come out wrong (see
 ``dossier_text_layer``).

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -276,8 +277,8 @@ def faces(path: Path, page: int, wanted: str) -> set[str]:
                     name = char.fontname.split("+")[-1].split("-")[0]
                     if "CJK" in name and not char.get_text().isspace():
                         found.add(name[-2:].lower())
-        elif isinstance(item, list | tuple) or hasattr(item, "__iter__"):
-            for child in item:  # type: ignore[attr-defined]
+        elif isinstance(item, Iterable):
+            for child in item:
                 walk(child)
 
     for layout in extract_pages(path, page_numbers=[page - 1]):

@@ -66,10 +66,12 @@ from clippings.exporters.dossier_layout import (
     ContentsEntry,
     ContentsRow,
     Typesetter,
+    cjk_language,
     clipping_document,
     contents_document,
     cover_document,
     isolate,
+    main_language,
     mm,
     paint_footer,
     paint_header,
@@ -191,6 +193,7 @@ def _write_pdf(collection: Collection, report: Report | None, cancel: Cancel | N
         body_width=mm(PAGE_MM[0] - MARGIN_LEFT_MM - MARGIN_RIGHT_MM),
         body_height=mm(PAGE_MM[1] - MARGIN_TOP_MM - MARGIN_BOTTOM_MM),
         drawn=set(),
+        language=cjk_language(collection.clippings),
     )
 
     documents: list[QTextDocument] = []
@@ -278,7 +281,8 @@ def _contents_entries(
     index = 0
     for part in parts:
         if part.name is not None:
-            entries.append(ContentsEntry(page=starts[index], heading=part.name))
+            language = main_language(part.clippings)
+            entries.append(ContentsEntry(starts[index], heading=part.name, language=language))
         for clipping in part.clippings:
             entries.append(ContentsEntry(page=starts[index], clipping=clipping))
             index += 1

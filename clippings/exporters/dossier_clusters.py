@@ -13,7 +13,9 @@ consonant). So the layout tells this pass what every glyph of such a run stands 
   same embedded font under another resource name, whose map gives the cluster's whole
   text to its first glyph and nothing to the others (pdfminer reads only these maps);
 - wraps every run of a left-to-right complex script in an ``ActualText`` span with the
-  run's text (poppler, Acrobat and browsers' viewers read that);
+  run's text (poppler, Acrobat and browsers' viewers read that); never a right-to-left
+  run, whatever its line's direction or its clipping's language (poppler would read
+  the span's text backwards);
 - puts the runs of a right-to-left line in the stream in their logical order (Qt draws a
   line's runs from left to right, so a number in Hebrew came out at the wrong end).
 
@@ -58,6 +60,13 @@ class ShapedRun:
     #: Per glyph: its font's family, lower case without spaces ("notosanshebrew"), which
     #: tells apart two glyphs drawn at one spot (a letter and an empty bidi control).
     fonts: tuple[str, ...] = ()
+    #: Per cluster: whether it is set right to left (Arabic or Hebrew, in a line of
+    #: either direction); empty: as the line.
+    backwards: tuple[bool, ...] = ()
+
+    def backward(self, cluster: int) -> bool:
+        """Whether a cluster is set right to left (its script's run, not its line)."""
+        return self.backwards[cluster] if self.backwards else self.right_to_left
 
 
 @dataclass
@@ -118,6 +127,8 @@ def fix_clusters(document: pikepdf.Pdf, runs: Sequence[ShapedRun]) -> None:
             fonts[font.objgen] = font
             font_of[number][name] = font.objgen
 
+    for font in fonts.values():
+        _line_up(font)
     maps = {key: _read_map(font) for key, font in fonts.items() if "/ToUnicode" in font}
     # One glyph that always stands for the same text: correct the font's own map.
     votes: dict[tuple[int, int], dict[int, Counter[str]]] = defaultdict(
@@ -132,7 +143,7 @@ def fix_clusters(document: pikepdf.Pdf, runs: Sequence[ShapedRun]) -> None:
             for cid, (run, glyph) in zip(drawn.cids, drawn.glyphs, strict=True):
                 cluster = run.clusters[glyph]
                 text = run.texts[cluster]
-                if sizes[id(run), cluster] == 1 and not _mirrored(run, text):
+                if sizes[id(run), cluster] == 1 and not _mirrored(run, cluster, text):
                     votes[key][cid][text] += 1
     for key, cids in votes.items():
         for cid, texts in cids.items():
@@ -187,6 +198,29 @@ def fix_clusters(document: pikepdf.Pdf, runs: Sequence[ShapedRun]) -> None:
         page.Contents = document.make_stream(pikepdf.unparse_content_stream(rewritten))
 
 
+#: The lowest descent a font's descriptor gives (thousandths of an em).
+_DESCENT: Final = -600
+
+
+def _line_up(font: pikepdf.Object) -> None:
+    """Give a face with very deep descenders (Noto Sans Myanmar: 0.86 em) a descriptor
+    descent nearer the others'.
+
+    pdfminer boxes every glyph from the descent of its font's descriptor to one em above
+    it, and keeps two glyphs on one line only while their boxes overlap by half: a Latin
+    word or a quote mark beside Burmese (0.57 em apart) was read as a line of its own,
+    inside a Burmese word. The descriptor's descent only describes an embedded font (the
+    glyphs are drawn from the font itself), so nothing on the page moves.
+    """
+    try:
+        descriptor = font.DescendantFonts[0].FontDescriptor
+        descent = float(descriptor.Descent)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        return
+    if descent < _DESCENT:
+        descriptor.Descent = _DESCENT
+
+
 def _assign_aliases(
     drawn: _Drawn, base: dict[int, str], alias_maps: list[dict[int, str]], widths: dict[int, int]
 ) -> None:
@@ -228,12 +262,12 @@ def _assign_aliases(
                 drawn.silent[position] = order > 0 and mark
 
 
-def _mirrored(run: ShapedRun, text: str) -> bool:
+def _mirrored(run: ShapedRun, cluster: int, text: str) -> bool:
     """Whether a right-to-left run draws ``text`` with its mirror image's glyph: "(" with
     the glyph of ")". Such a glyph is the other bracket wherever left-to-right text uses
     it, so its text is given by an alias font (used by this run only), never by the
     font's own map."""
-    return run.right_to_left and len(text) == 1 and unicodedata.mirrored(text) == 1
+    return run.backward(cluster) and len(text) == 1 and unicodedata.mirrored(text) == 1
 
 
 def _same(spelled: str, text: str) -> bool:
@@ -393,7 +427,10 @@ def _rewrite(
     skipped: set[int] = set()
     tail: list[_Operation] = []
     for drawn in found:
-        if not any(run.right_to_left for run, _ in drawn.glyphs):
+        # Not around right-to-left glyphs, in a line of either direction: poppler spreads
+        # a span's text over its glyphs from left to right, then reverses it as it does
+        # any right-to-left text it reads (an Arabic name in English came out backwards).
+        if not any(run.right_to_left or run.backward(run.clusters[n]) for run, n in drawn.glyphs):
             clusters = dict.fromkeys((id(run), run.clusters[n]) for run, n in drawn.glyphs)
             texts = {
                 (id(run), run.clusters[n]): run.texts[run.clusters[n]] for run, n in drawn.glyphs

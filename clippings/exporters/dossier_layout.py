@@ -10,6 +10,11 @@ how a whole dossier is made. Imports Qt (QtGui), like the other dossier modules.
 The running header and the footer are one-line text documents too (not
 ``QPainter.drawText``), so that their glyphs reach the text-layer pass like the body's.
 
+Chinese, Japanese and Korean are set in the Noto CJK face of their clipping's language
+wherever they appear (its page and running header, the contents, the summary's outlets
+and sections); kana always in the JP face and Hangul in the KR face; the collection's own
+words (cover, footers) in the language of most of its CJK clippings (``cjk_language``).
+
 Thai is shaped without the ``ccmp`` feature (``Typesetter.insert``): its mark variants
 have no code point at all, so text copied out of the PDF would come out wrong (see
 ``dossier_text_layer``).
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -132,6 +138,33 @@ def _cjk_region(language: str | None) -> str:
     return "SC"
 
 
+#: Kana and Hangul: Japanese and Korean whatever the language around them says.
+_KANA: Final = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_HANGUL: Final = re.compile(r"[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff\uffa0-\uffdc]")
+
+
+def cjk_language(clippings: Sequence[Clipping]) -> str | None:
+    """The language of most of the clippings written in Chinese, Japanese or Korean (None
+    without any): the CJK face of text that belongs to no one clipping (the collection's
+    title on the cover and in the footers, the summary's headings)."""
+    found = Counter(
+        c.language
+        for c in clippings
+        if c.language and c.language.lower().replace("_", "-").split("-")[0] in _CJK_LANGUAGES
+    )
+    return found.most_common(1)[0][0] if found else None
+
+
+def main_language(clippings: Sequence[Clipping]) -> str | None:
+    """The language most of the clippings are in: the CJK face of a name that is theirs
+    (a section's tag, an outlet) in the contents and the summary."""
+    found = Counter(c.language for c in clippings if c.language)
+    return found.most_common(1)[0][0] if found else None
+
+
+_CJK_LANGUAGES: Final = frozenset({"zh", "ja", "ko", "yue", "cmn", "lzh", "wuu", "hak", "nan"})
+
+
 def _families(style: Sequence[str], language: str | None, available: set[str]) -> list[str]:
     first = _cjk_region(language)
     kind = "Serif" if style is _SERIF else "Sans"
@@ -212,10 +245,13 @@ class Typesetter:
     running_lines: dict[tuple[str, int, str | None, float], QTextDocument] = field(
         default_factory=dict
     )
+    #: The language of text that is no one clipping's (``cjk_language``).
+    language: str | None = None
 
     def font(self, *, sans: bool, points: float, language: str | None = None) -> QFont:
         font = QFont()
-        font.setFamilies(_families(_SANS if sans else _SERIF, language, self.available))
+        wanted = language or self.language
+        font.setFamilies(_families(_SANS if sans else _SERIF, wanted, self.available))
         font.setPointSizeF(points)
         return font
 
@@ -249,11 +285,23 @@ class Typesetter:
                 families = [str(f) for f in char.fontFamilies() or []]
                 own = " CJK " if run.lastgroup == "cjk" else " Myanmar"
                 first = [f for f in families if own in f]
+                if run.lastgroup == "cjk":
+                    first.sort(key=lambda f: _script_face(run.group(), f))
                 special.setFontFamilies([*first, *(f for f in families if f not in first)])
             cursor.insertText(run.group(), special)
             position = run.end()
         if position < len(text):
             cursor.insertText(text[position:], char)
+
+
+def _script_face(text: str, family: str) -> int:
+    """0 for the CJK face a run's own script asks for (kana: JP, Hangul: KR), else 1
+    (a sort key: the language's order stays among the rest)."""
+    if _KANA.search(text) is not None:
+        return 0 if family.endswith(" JP") else 1
+    if _HANGUL.search(text) is not None:
+        return 0 if family.endswith(" KR") else 1
+    return 1
 
 
 def char_format(
@@ -301,7 +349,8 @@ def clipping_document(
         band = block_format(space_after=16 * pt)
         band.setProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth, QTextLength())
         cursor.insertBlock(band)
-        setter.insert(cursor, section, char_format(setter, sans=True, points=22, bold=True))
+        heading = char_format(setter, sans=True, points=22, bold=True, language=lang)
+        setter.insert(cursor, section, heading)
         cursor.insertBlock(block_format(space_after=4 * pt))
     else:
         cursor.setBlockFormat(block_format(space_after=4 * pt))
@@ -402,6 +451,8 @@ class ContentsEntry:
     clipping: Clipping | None = None
     #: The heading of a part (None for a clipping).
     heading: str | None = None
+    #: The language of a part's heading (its clippings' ``main_language``).
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -439,11 +490,10 @@ def contents_document(
     # insertion into one of its cells (which made the contents quadratic).
     cursor.beginEditBlock()
     table = cursor.insertTable(max(1, len(entries)), 2, table_format)
-    title = char_format(setter, sans=True, points=10.5, bold=True)
-    heading = char_format(setter, sans=True, points=12.5, bold=True)
-    meta = char_format(setter, sans=True, points=8.5, colour=_MUTED)
+    headings: dict[str | None, QTextCharFormat] = {}
     number = char_format(setter, sans=True, points=10.5)
     number_bold = char_format(setter, sans=True, points=12.5, bold=True)
+    formats: dict[str | None, tuple[QTextCharFormat, QTextCharFormat]] = {}
     rows: list[ContentsRow] = []
     for row, entry in enumerate(entries):
         cell = table.cellAt(row, 0).firstCursorPosition()
@@ -454,7 +504,11 @@ def contents_document(
         if clipping is None:
             space = 16 * pt if row else 4 * pt
             cell.setBlockFormat(block_format(space_before=space, space_after=2 * pt))
-            setter.insert(cell, entry.heading or "", heading)
+            if entry.language not in headings:
+                headings[entry.language] = char_format(
+                    setter, sans=True, points=12.5, bold=True, language=entry.language
+                )
+            setter.insert(cell, entry.heading or "", headings[entry.language])
             right.setTopMargin(space)
             page.setBlockFormat(right)
             setter.insert(page, str(entry.page), number_bold)
@@ -465,11 +519,17 @@ def contents_document(
         entry_block.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
         cell.setBlockFormat(entry_block)
         first = cell.block()
-        title_format = char_format(
-            setter, sans=True, points=10.5, bold=True, language=clipping.language
-        )
-        title_format.merge(title)
-        setter.insert(cell, clipping.title.replace("\n", " "), title_format)
+        # Title, outlet and date in the faces of the clipping's language (Japanese in the
+        # Japanese face, not the dossier's).
+        if clipping.language not in formats:
+            formats[clipping.language] = (
+                char_format(setter, sans=True, points=10.5, bold=True, language=clipping.language),
+                char_format(
+                    setter, sans=True, points=8.5, colour=_MUTED, language=clipping.language
+                ),
+            )
+        title, meta = formats[clipping.language]
+        setter.insert(cell, clipping.title.replace("\n", " "), title)
         meta_block = block_format(space_after=1 * pt)
         meta_block.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
         cell.insertBlock(meta_block)

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Final
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor, QTextDocument, QTextLength, QTextTableFormat
+from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument, QTextLength, QTextTableFormat
 
 from clippings.exporters.dossier_layout import (
     FORMAT_PT,
@@ -26,6 +26,7 @@ from clippings.exporters.dossier_layout import (
     char_format,
     date_range,
     day_words,
+    main_language,
     plural,
 )
 from clippings.model import Clipping, Collection, tag_ancestors
@@ -93,10 +94,16 @@ def summary_document(
 
     if parts[0].name is not None:
         _heading(setter, cursor, "Clippings per section")
-        _table(setter, cursor, [(p.name or "", len(p.clippings)) for p in parts], columns=1)
+        counts = [(p.name or "", len(p.clippings)) for p in parts]
+        languages = [main_language(p.clippings) for p in parts]
+        _table(setter, cursor, counts, columns=1, languages=languages)
     _heading(setter, cursor, "Clippings per outlet")
     by_count = sorted(outlets.items(), key=lambda item: (-item[1], item[0].casefold()))
-    _table(setter, cursor, by_count, columns=2)
+    by_outlet: dict[str, list[Clipping]] = {}
+    for clipping in clippings:
+        by_outlet.setdefault(clipping.outlet or NO_OUTLET, []).append(clipping)
+    languages = [main_language(by_outlet[outlet]) for outlet, _ in by_count]
+    _table(setter, cursor, by_count, columns=2, languages=languages)
     _heading(setter, cursor, "Clippings per day")
     per_day = [(day_words(day), count) for day, count in sorted(days.items())]
     if undated:
@@ -112,9 +119,14 @@ def _heading(setter: Typesetter, cursor: QTextCursor, text: str) -> None:
 
 
 def _table(
-    setter: Typesetter, cursor: QTextCursor, counts: Sequence[tuple[str, int]], columns: int
+    setter: Typesetter,
+    cursor: QTextCursor,
+    counts: Sequence[tuple[str, int]],
+    columns: int,
+    languages: Sequence[str | None] = (),
 ) -> None:
-    """Names and counts, ``columns`` pairs side by side, filled down each column first."""
+    """Names and counts, ``columns`` pairs side by side, filled down each column first;
+    each name in the faces of its language (``languages``, one per name, if given)."""
     rows = max(1, -(-len(counts) // columns))
     table_format = QTextTableFormat()
     table_format.setBorder(0)
@@ -131,12 +143,15 @@ def _table(
     table_format.setColumnWidthConstraints(widths)
     cursor.beginEditBlock()
     table = cursor.insertTable(rows, 2 * columns, table_format)
-    name = char_format(setter, sans=True, points=9.5)
+    names: dict[str | None, QTextCharFormat] = {None: char_format(setter, sans=True, points=9.5)}
+    for language in set(languages) - {None}:
+        names[language] = char_format(setter, sans=True, points=9.5, language=language)
     number = char_format(setter, sans=True, points=9.5, bold=True)
     for index, (label, count) in enumerate(counts):
         row, column = index % rows, index // rows
         cell = table.cellAt(row, 2 * column).firstCursorPosition()
-        setter.insert(cell, label, name)
+        language = languages[index] if index < len(languages) else None
+        setter.insert(cell, label, names[language])
         right = table.cellAt(row, 2 * column + 1).firstCursorPosition()
         aligned = block_format()
         # Gap before the next pair of columns.

@@ -290,21 +290,26 @@ def _line_glyphs(
     positions: list[tuple[float, float]] = []
     clusters: list[int] = []
     texts: list[str] = []
+    backwards: list[bool] = []
     fonts: list[str] = []
     seen: dict[tuple[str, int, int, int], int] = {}
     for first, last in itertools.pairwise(bounds):
+        runs = lines.glyphRuns(first, last - first, flags)
         glyphs = [
             (family, glyph, point.x(), point.y())
-            for run in lines.glyphRuns(first, last - first, flags)
+            for run in runs
             for family in (_family(run.rawFont().familyName()),)
             for glyph, point in zip(run.glyphIndexes(), run.positions(), strict=False)
         ]
+        # Set right to left: an Arabic or Hebrew run, also inside a left-to-right line
+        # (an English clipping quoting an Arabic name), whatever the clipping's language.
+        backward = any(run.isRightToLeft() for run in runs) if runs else right_to_left
         # Bidi controls (the isolates around an outlet) are drawn as empty glyphs: they
         # stand for no text a reader would copy or search for.
         piece = _BIDI_CONTROL.sub("", text[first:last]).replace("\u2028", " ")
         keys = [(f, g, round(x * 4), round(y * 4)) for f, g, x, y in glyphs]
         shared = [seen[k] for k in keys if k in seen]
-        if right_to_left and glyphs and positions and clusters and not shared:
+        if backward and glyphs and positions and clusters and not shared:
             # A ligature drawn as glyphs at one spot (Arabic lam-alef): one cluster, or a
             # reader sorting by position may put its letters the wrong way round.
             x = at[0] + glyphs[0][2]
@@ -316,6 +321,7 @@ def _line_glyphs(
         else:
             cluster = len(texts)
             texts.append(piece)
+            backwards.append(backward)
         for key, (family, _, x, y) in zip(keys, glyphs, strict=True):
             if key not in seen:
                 seen[key] = cluster
@@ -329,4 +335,5 @@ def _line_glyphs(
         texts=tuple(texts),
         right_to_left=right_to_left,
         fonts=tuple(fonts),
+        backwards=tuple(backwards),
     )

@@ -31,6 +31,9 @@ def make_clipping_list(
     """The table of clippings, with the delegates that draw its titles and tag chips."""
     table = QTableView(parent)
     table.setObjectName("clippingList")
+    table.setAccessibleName("Clippings")
+    # Tab goes on to the reading pane (arrows move between rows), never cell by cell.
+    table.setTabKeyNavigation(False)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

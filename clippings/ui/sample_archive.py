@@ -42,6 +42,10 @@ class SampleArchiveOpener(QObject):
         path = path or sample_archive_path()
         if w.archive.path.resolve() != path.resolve() and not w.switch_archive(path):
             return None
+        if w.archive.path.resolve() != path.resolve():
+            # Never fill any other archive than the sample one (should switching
+            # archives ever finish later, as a job, this must wait for it).
+            return None
         if w.archive.read_only or not needs_sample_articles(w.archive):
             w.statusBar().showMessage("This is the sample archive: try anything on it.", 10_000)
             return None

@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleInterface, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
-from clippings.ui.dialogs import EditMetadataDialog
+from clippings.model import ImportReport, ImportResult
+from clippings.ui.dialogs import EditMetadataDialog, ImportSummaryDialog
 from clippings.ui.export_dialog import ExportDialog
 from clippings.ui.preferences import PreferencesDialog
 from tests.conftest import add_clipping
@@ -95,6 +96,27 @@ def test_every_control_of_the_dialogs_has_a_name(qtbot, stocked, tmp_path):
         missing = unnamed_controls(dialog)
         assert missing == [], f"{dialog.windowTitle()}: {missing}"
         dialog.close()
+
+
+def test_every_control_of_compare_and_the_import_summary_has_a_name(qtbot, stocked):
+    first, second = (stocked.model.id_at(row) for row in (0, 1))
+    compare = stocked.compare_clippings(first, second)
+    qtbot.waitExposed(compare)
+    missing = unnamed_controls(compare)
+    assert missing == [], missing
+    compare.close()
+    report = ImportReport(
+        results=(
+            ImportResult("a.txt", "imported", first, "Alder Bridge collapses"),
+            ImportResult("b.pdf", "failed", reason="the file is damaged"),
+        )
+    )
+    summary = ImportSummaryDialog(report, stocked)
+    summary.show()
+    qtbot.waitExposed(summary)
+    missing = unnamed_controls(summary)
+    assert missing == [], missing
+    summary.close()
 
 
 def focus_chain(qtbot, window, presses: int = 40) -> list[QWidget]:

@@ -35,6 +35,7 @@ from clippings.services.about import (
     system_description,
 )
 from clippings.ui.jobs import Job, JobRunner
+from clippings.ui.preferences import engine_name
 from clippings.ui.welcome import open_folder
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ class AboutDialog(QDialog):
         text = plural(facts.clippings, "clipping")
         if facts.trashed:
             text += f" (and {facts.trashed:,} in the trash)"
-        return f"{text} · {size} on disk"
+        return f"{text} · {size} on disk · searched with {engine_name(facts.engine)}"
 
     # --- Buttons ------------------------------------------------------------------------
 
@@ -197,7 +198,7 @@ class AboutDialog(QDialog):
         lines += [f"{name}: {version}" for name, version in self.libraries]
         archive = f"Archive: {self.archive_path}"
         if self.facts is not None:
-            archive += f" ({self.facts_text(self.facts)}, searched with {self.facts.engine})"
+            archive += f" ({self.facts_text(self.facts)})"
         lines.append(archive)
         return "\n".join(lines)
 

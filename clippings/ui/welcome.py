@@ -112,7 +112,7 @@ class WelcomePage(QScrollArea):
         buttons = QHBoxLayout()
         self.import_files_button = QPushButton("&Import Files…", panel)
         self.import_files_button.setAccessibleDescription("Choose files to import (Ctrl+I)")
-        self.import_folder_button = QPushButton("Import a &Folder…", panel)
+        self.import_folder_button = QPushButton("Import &Folder…", panel)
         self.import_folder_button.setAccessibleDescription(
             "Choose a folder whose articles to import (Ctrl+Shift+I)"
         )

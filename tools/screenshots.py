@@ -1,11 +1,18 @@
 """Screenshots of the window for the README, taken from a real window under Xvfb.
 
     xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python tools/screenshots.py [OUT]
+    xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python tools/screenshots.py --walkthrough [OUT]
 
 Builds a small archive in a temporary folder from the seed clipping and corpus pages
 of ../shared (read, never copied into the repository), then saves PNGs of: the empty
 start, an import in progress, search results, a clipping open, the tag sidebar, the
 Related panel, the Stories view and a comparison of two reports of one event.
+
+``--walkthrough`` is a new user's first hour instead, at 1024×640, 1280×800 and
+1920×1080 (``13-<size>-<step>.png``): the welcome, Help › Open Sample Archive while it
+imports and once it has, a search, a clipping open, Stories, Compare, the Export
+dialog and About. It needs nothing from ../shared (the sample articles ship with
+Clippings) and keeps its settings and the sample archive in a temporary folder.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ SHARED = Path(os.environ.get("CLIPPINGS_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Slot  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from clippings.model import Progress  # noqa: E402
 from clippings.services import Archive, import_paths  # noqa: E402
@@ -79,7 +86,111 @@ def wait_for(app: QApplication, condition: object, seconds: float = 30.0) -> Non
         time.sleep(0.02)
 
 
+#: The window sizes of the walkthrough: a small laptop, a common one, a full-HD screen.
+WALKTHROUGH_SIZES = ((1024, 640), (1280, 800), (1920, 1080))
+
+
+class _Snapshot(QObject):
+    """Takes one picture when an import's progress passes ``at`` (a slot on the GUI
+    thread, so the worker's signal is queued to it)."""
+
+    def __init__(self, window: MainWindow, path: Path, at: int) -> None:
+        super().__init__(window)
+        self.window, self.path, self.at, self.taken = window, path, at, False
+
+    @Slot(object)
+    def on_progress(self, progress: Progress) -> None:
+        if progress.done >= self.at and not self.taken:
+            self.taken = True
+            save(self.window, self.path)
+
+
+def save(widget: QWidget, path: Path) -> None:
+    QApplication.processEvents()
+    widget.grab().save(str(path))
+    print(f"saved {path}")
+
+
+def walkthrough(app: QApplication, out: Path, size: tuple[int, int]) -> None:
+    """A new user's first steps at one window size."""
+    from clippings.ui.export_dialog import ExportDialog
+
+    work = Path(tempfile.mkdtemp(prefix="clippings-walk-"))
+    os.environ["XDG_DATA_HOME"] = str(work / "data")  # the sample archive goes here
+    settings = QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat)
+    name = f"13-{size[0]}x{size[1]}"
+
+    def shot(widget: QWidget, step: str) -> None:
+        save(widget, out / f"{name}-{step}.png")
+
+    window = MainWindow(Archive.open(work / "archive"), settings=settings, jobs=JobRunner())
+    window.resize(*size)
+    window.show()
+    shot(window, "1-welcome")
+
+    job = window.open_sample_archive()
+    assert job is not None, "the sample archive had its articles already"
+    snapshot = _Snapshot(window, out / f"{name}-2-import-in-progress.png", at=3)
+    job.progress.connect(snapshot.on_progress)
+    wait_for(app, lambda: not window.jobs.pending, 120)
+    window.table.selectRow(0)
+    wait_for(app, lambda: "looking" not in window.related.title.text())
+    shot(window, "3-sample-archive")
+
+    window.search_bar.field.setText("bridge")
+    window.search_bar.flush()
+    window.table.selectRow(0)
+    wait_for(app, lambda: window.related.list.count() > 0)
+    shot(window, "4-search")
+
+    window.show_all()
+    by_title = {row.title: row.id for row in window.archive.list()}
+    first = by_title["Alder Bridge collapses after three days of rain in Kestrel Valley"]
+    other = by_title[
+        "Kestrel Valley cut off as Alder Bridge gives way: engineers had warned of cracks"
+    ]
+    window.select_clipping(first)
+    wait_for(app, lambda: window.related.list.count() > 0)
+    shot(window, "5-clipping-open")
+
+    window.show_stories()
+    wait_for(app, lambda: window.stories_view.tree.topLevelItemCount() > 0)
+    tree = window.stories_view.tree
+    tree.expandAll()
+    tree.setCurrentItem(tree.topLevelItem(0).child(0))
+    wait_for(app, lambda: window.related.list.count() > 0)
+    shot(window, "6-stories")
+
+    window.show_all()
+    compare = window.compare_clippings(first, other)
+    assert compare is not None
+    compare.resize(*size)
+    shot(compare, "7-compare")
+    compare.close()
+
+    window.select_clipping(first)
+    export = ExportDialog(window.export_scopes(), work, window)
+    export.show()
+    shot(export, "8-export-dialog")
+    export.close()
+
+    about = window.show_about()
+    wait_for(app, lambda: about.facts is not None)
+    shot(about, "9-about")
+    about.close()
+    window.close()
+    window.archive.close()
+
+
 def main() -> int:
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--walkthrough"]:
+        out = Path(arguments[1]) if len(arguments) > 1 else REPO / "docs" / "screenshots"
+        out.mkdir(parents=True, exist_ok=True)
+        app = QApplication(sys.argv[:1])
+        for size in WALKTHROUGH_SIZES:
+            walkthrough(app, out, size)
+        return 0
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])

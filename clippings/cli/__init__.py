@@ -21,6 +21,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from clippings import __version__
@@ -39,6 +40,7 @@ from clippings.cli.cmd_organise import (
     cmd_trash,
 )
 from clippings.cli.cmd_read import LIST_PAGE, cmd_list, cmd_search, cmd_show
+from clippings.cli.cmd_sample import cmd_sample
 from clippings.cli.cmd_upkeep import cmd_check, cmd_reindex
 from clippings.cli.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, _ProgressBar, _safe_output
 from clippings.exporters import FORMAT_NAMES, FORMATS
@@ -78,6 +80,7 @@ __all__ = [
     "cmd_reindex",
     "cmd_related",
     "cmd_restore",
+    "cmd_sample",
     "cmd_search",
     "cmd_show",
     "cmd_stories",
@@ -338,7 +341,24 @@ def build_parser() -> argparse.ArgumentParser:
         "copy the archive, while in use, to a new or empty folder (an archive of its own)",
     )
     sub.add_argument("destination", metavar="DEST", help="the folder to make the backup in")
+    sub = command(
+        "sample",
+        cmd_sample,
+        "build the sample archive: a few short invented articles to try Clippings on "
+        "(in your data folder's 'Sample archive' unless --archive names another)",
+    )
+    sub.add_argument(
+        "--archive", metavar="DIR", default=argparse.SUPPRESS, help="the folder to build it in"
+    )
+    json_flag(sub)
+    sub.set_defaults(default_archive=_sample_archive_path, creates_archive=True)
     return parser
+
+
+def _sample_archive_path() -> Path:
+    from clippings.services.sample import sample_archive_path
+
+    return sample_archive_path()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -361,7 +381,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _open_window(args)
     from clippings.services.archive import Archive
 
-    path = resolve_archive_path(args.archive)
+    default_archive = getattr(args, "default_archive", None)
+    if default_archive is not None and not args.archive:
+        path = default_archive()  # a command with an archive of its own (sample)
+    else:
+        path = resolve_archive_path(args.archive)
     if not getattr(args, "creates_archive", False) and not archive_exists(path):
         # A mistyped --archive would otherwise become a new, empty archive, and the
         # command would then report "there is no clipping 1".

@@ -135,6 +135,14 @@ def installed_languages() -> tuple[str, ...]:
     return tuple(sorted(code for code in found if code not in _NOT_LANGUAGES))
 
 
+def tesseract_version() -> str:
+    """The Tesseract library tesserocr runs ("5.3.0"), for Help › About."""
+    import tesserocr
+
+    first = str(tesserocr.tesseract_version()).splitlines()[0]
+    return first.removeprefix("tesseract").strip() or first
+
+
 def has_osd() -> bool:
     """Whether orientation and script detection is installed (tesseract-ocr-osd)."""
     return (Path(tessdata_path()) / "osd.traineddata").is_file()

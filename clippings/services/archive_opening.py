@@ -97,7 +97,8 @@ class ArchiveOpening:
         elif not (path / DATABASE_NAME).is_file():
             raise ArchiveError(f"{path} holds no Clippings archive (no {DATABASE_NAME})")
         database = path / DATABASE_NAME
-        sqlite.inspect_file(database, archive_has_content=_has_content(path))
+        has_content = _has_content(path)
+        sqlite.inspect_file(database, archive_has_content=has_content)
         store = ClippingStore.for_file(database, read_only=read_only)
         try:
             store.upgrade()
@@ -122,8 +123,15 @@ class ArchiveOpening:
             for leftover in archive.originals.leftovers():
                 leftover.unlink(missing_ok=True)
             archive.finish_removals()
+            new_archive = not has_content and not (
+                archive.store.count() or archive.store.count(trashed=True)
+            )
             reason = archive.index.needs_rebuild()
-            if reason:
+            if reason and new_archive:
+                # A new archive's first index: nothing to rebuild, nothing to announce.
+                log.debug("creating the search index of the new archive %s", path)
+                archive.rebuild_index(only_if_needed=True)
+            elif reason:
                 log.info("%s: rebuilding", reason)
                 archive.rebuild_index(report=report, only_if_needed=True)
             else:

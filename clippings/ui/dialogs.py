@@ -234,6 +234,7 @@ class ImportSummaryDialog(QDialog):
         self.report = report
         self.browser = OfflineTextBrowser(self)
         self.browser.setObjectName("importSummary")
+        self.browser.setAccessibleName("What the import did, file by file")
         self.browser.anchorClicked.connect(self._on_browser_anchor_clicked)
         self.browser.setHtml(summary_html(report))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

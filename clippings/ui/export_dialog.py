@@ -74,6 +74,7 @@ class ExportDialog(QDialog):
             self.format.addItem(f"{name} — {description}", name)
         self.path = QLineEdit(self)
         self.path.setObjectName("exportPath")
+        self.path.setAccessibleName("File to export to")
         choose = QPushButton("Choose…", self)
         choose.clicked.connect(self._on_choose_clicked)
         path_row = QHBoxLayout()

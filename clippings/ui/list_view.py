@@ -1,5 +1,5 @@
-"""The list of clippings: its table, the page shown when the archive is empty, and
-keeping the user's place in the list while it is read again.
+"""The list of clippings: its table, and keeping the user's place in the list while it
+is read again.
 
 After a change (an import's progress, another program's edit, an undo) the model is
 reset; these functions note the selection, the current row and the scroll position by
@@ -14,9 +14,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -33,6 +31,9 @@ def make_clipping_list(
     """The table of clippings, with the delegates that draw its titles and tag chips."""
     table = QTableView(parent)
     table.setObjectName("clippingList")
+    table.setAccessibleName("Clippings")
+    # Tab goes on to the reading pane (arrows move between rows), never cell by cell.
+    table.setTabKeyNavigation(False)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -59,25 +60,6 @@ def make_clipping_list(
     table.setItemDelegateForColumn(TAGS, tags_delegate)
     table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
     return table, title_delegate, tags_delegate
-
-
-def make_empty_state(parent: QWidget) -> QWidget:
-    """What the list shows while the archive is empty: how to put clippings in."""
-    page = QWidget(parent)
-    label = QLabel(
-        "<h2>Your archive is empty</h2>"
-        "<p>Drop articles here — text, web pages (.html) or PDFs, or whole folders —"
-        "<br>or choose <b>File › Import Files…</b> (Ctrl+I).</p>"
-        "<p style='color: gray'>You can also paste text or a web page with "
-        "<b>Edit › Paste as Clipping</b> (Ctrl+Shift+V).</p>",
-        page,
-    )
-    label.setObjectName("emptyState")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    layout = QVBoxLayout(page)
-    layout.addWidget(label)
-    return page
 
 
 @dataclass(frozen=True)

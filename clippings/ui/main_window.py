@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QByteArray,
@@ -67,7 +67,6 @@ from clippings.ui.list_view import (
     KEPT_SELECTION,
     ViewState,
     make_clipping_list,
-    make_empty_state,
     restore_view,
     view_state,
 )
@@ -76,10 +75,12 @@ from clippings.ui.notice_bar import NoticeBar
 from clippings.ui.other_programs import OTHER_PROGRAMS_POLL_MS, ArchiveReading, Watcher, read_side
 from clippings.ui.reading_pane import ReadingPane
 from clippings.ui.related_panel import RelatedPanel
+from clippings.ui.sample_archive import SampleArchiveOpener
 from clippings.ui.scans import Scans
 from clippings.ui.search_bar import QUERY_HELP_HTML, SearchBar
 from clippings.ui.sidebar import Sidebar
 from clippings.ui.stories_view import StoriesView
+from clippings.ui.welcome import WelcomePage
 
 # The names other modules and the tests have always imported from here.
 __all__ = [
@@ -96,6 +97,9 @@ __all__ = [
     "TrashCommand",
     "ViewState",
 ]
+
+if TYPE_CHECKING:
+    from clippings.ui.about import AboutDialog
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +164,7 @@ class MainWindow(QMainWindow):
             float(self.settings.value("storyThreshold") or STORY_THRESHOLD)
         )
         self.compare_windows: list[CompareWindow] = []
-        self.empty_state = make_empty_state(self)
+        self.empty_state = WelcomePage(self)
         self.list_stack = QStackedWidget(self)
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.empty_state)
@@ -202,6 +206,7 @@ class MainWindow(QMainWindow):
         self.browsing = Browsing(self)
         self.archive_actions = ArchiveActions(self)
         self.scans = Scans(self)
+        self.sample_archive = SampleArchiveOpener(self)
         # Other programs: a cheap poll on a timer; reading again runs on a worker.
         self.watcher = Watcher(self)
         self.watch_timer = self.watcher.timer
@@ -515,15 +520,15 @@ class MainWindow(QMainWindow):
     def show_query_help(self) -> None:
         QMessageBox.information(self, "Search Syntax", QUERY_HELP_HTML)
 
-    def show_about(self) -> None:
-        from clippings import __version__
+    def show_about(self) -> AboutDialog:
+        from clippings.ui.about import AboutDialog
 
-        QMessageBox.about(
-            self,
-            "About Clippings",
-            f"<h3>Clippings {__version__}</h3><p>A desktop archive for press clippings.</p>"
-            f"<p>Archive: {self.archive.path}</p>",
-        )
+        dialog = AboutDialog(self)
+        dialog.show()
+        return dialog
+
+    def open_sample_archive(self) -> Job | None:
+        return self.sample_archive.open_sample_archive()
 
     # --- Errors -----------------------------------------------------------------------
 

@@ -110,6 +110,8 @@ def build_menus(window: MainWindow) -> None:
     _action(w, tools, "&Check Archive…", w.check_archive, name="checkArchive")
     help_menu = menus.addMenu("&Help")
     _action(w, help_menu, "&Search Syntax", w.show_query_help, "F1", name="queryHelp")
+    _action(w, help_menu, "Open Sa&mple Archive", w.open_sample_archive, name="openSampleArchive")
+    help_menu.addSeparator()
     _action(w, help_menu, "&About Clippings", w.show_about, name="about")
     for action in (
         w.tag_action,

@@ -295,6 +295,7 @@ class ReadingPane(QWidget):
         self.can_edit = True
         self.browser = OfflineTextBrowser(self)
         self.browser.setObjectName("readingText")
+        self.browser.setAccessibleName("Clipping text")
         self.browser.document().setDefaultStyleSheet(
             "mark { background-color: #ffe27a; color: black; }"
         )

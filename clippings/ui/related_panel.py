@@ -55,6 +55,7 @@ class RelatedPanel(QWidget):
         self.title = QLabel("<b>Related</b>", self)
         self.list = QListWidget(self)
         self.list.setObjectName("relatedList")
+        self.list.setAccessibleName("Related pieces")
         self.list.setWordWrap(True)
         self.compare_button = QPushButton("Co&mpare", self)
         self.compare_button.setToolTip("Compare the clipping shown with the related one chosen")

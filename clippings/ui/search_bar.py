@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -62,6 +63,18 @@ class OptionalDateEdit(QDateEdit):
     def set_value(self, value: date | None) -> None:
         self.setDate(QDate(value.year, value.month, value.day) if value else NO_DATE)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # Tab leaves the field: QDateEdit keeps it to step through its sections, and
+        # while it shows "any date" it swallows it (a keyboard trap). Arrows step.
+        tab = event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        if tab and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            backwards = event.key() == Qt.Key.Key_Backtab or bool(
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            )
+            QWidget.focusNextPrevChild(self, not backwards)
+            return
+        super().keyPressEvent(event)
+
 
 class SearchBar(QWidget):
     """Signals:
@@ -77,6 +90,7 @@ class SearchBar(QWidget):
         super().__init__(parent)
         self.field = QLineEdit(self)
         self.field.setObjectName("searchField")
+        self.field.setAccessibleName("Search clippings")
         self.field.setPlaceholderText('Search clippings (Ctrl+F) — words, "phrases", title:, tag:…')
         self.field.setClearButtonEnabled(True)
         # Files dropped here import, like anywhere on the window; they are not text to type.
@@ -93,6 +107,8 @@ class SearchBar(QWidget):
         self.save_button.clicked.connect(self.save_requested)
         self.date_from = OptionalDateEdit("from any date", self)
         self.date_to = OptionalDateEdit("to any date", self)
+        self.date_from.setAccessibleName("Published from")
+        self.date_to.setAccessibleName("Published until")
         self.outlet = self._combo("outletFilter", "Any outlet")
         self.language = self._combo("languageFilter", "Any language")
         self.tag = self._combo("tagFilter", "Any tag")

@@ -59,6 +59,7 @@ class Sidebar(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
+        self.setAccessibleName("Views, tags and saved searches")
         self.setHeaderHidden(True)
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)

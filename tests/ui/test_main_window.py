@@ -65,8 +65,9 @@ def stocked(qtbot, window, seed, corpus):
 
 def test_an_empty_archive_says_what_to_do(window):
     assert window.list_stack.currentWidget() is window.empty_state
-    label = window.findChild(QLabel, "emptyState")
-    assert "Drop articles here" in label.text() and "Import Files" in label.text()
+    label = window.findChild(QLabel, "welcomeDrop")
+    assert "Drop files or whole folders" in label.text()
+    assert "Import Files" in window.empty_state.import_files_button.text()
     assert str(window.archive.path) in window.windowTitle()
 
 

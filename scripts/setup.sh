@@ -88,6 +88,7 @@ apt_get() {
 }
 
 missing=()
+pending=""
 if command -v dpkg-query >/dev/null 2>&1; then
     for p in "${packages[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
@@ -101,6 +102,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
         apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     else
         echo "setup: please install these packages as root: ${missing[*]}" >&2
+        pending=1
     fi
 fi
 
@@ -134,6 +136,9 @@ if ! .venv/bin/python -m pip install --quiet --editable "$spec" 2>&1 \
 fi
 .venv/bin/python -c "import clippings" || { echo "setup: installing Clippings failed" >&2; exit 1; }
 
+if [ -n "$pending" ]; then
+    exit 0  # not stamped: the next start looks for the system packages again
+fi
 # Record what is set up. A test set-up covers the app's too; an app set-up keeps the
 # record of a test set-up made from the same files.
 {

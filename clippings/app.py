@@ -5,6 +5,8 @@ The only module besides the ``cli`` package that sees every layer.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import os
 import sys
@@ -12,12 +14,13 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSettings, QSize
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from clippings import __version__
 from clippings.model import ClippingsError
+from clippings.resources import resource_path
 from clippings.services import Archive
 from clippings.services.locate import ENV_ARCHIVE, default_archive_path, state_path
 from clippings.ui.main_window import MainWindow
@@ -56,6 +59,76 @@ def window_archive_path(explicit: str | None, settings: QSettings) -> Path:
     return default_archive_path()
 
 
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+# What the window says when it has nowhere to open (exit code 2, like the command line's
+# other refusals).
+EXIT_NO_DISPLAY = 2
+
+
+def app_icon() -> QIcon:
+    """The application icon, from the PNG renderings of ``resources/icons/clippings.svg``."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        path = resource_path("icons", f"{size}x{size}", "clippings.png")
+        if path.is_file():
+            icon.addFile(str(path), QSize(size, size))
+    return icon
+
+
+def _x_display_opens(display: str) -> bool | None:
+    """Whether an X server answers at ``display``; None when libxcb cannot be loaded."""
+    name = ctypes.util.find_library("xcb") or "libxcb.so.1"
+    try:
+        xcb = ctypes.CDLL(name)
+    except OSError:
+        return None
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(display.encode(), None)
+    try:
+        return connection is not None and xcb.xcb_connection_has_error(connection) == 0
+    finally:
+        if connection is not None:
+            xcb.xcb_disconnect(connection)  # frees the error object xcb returns too
+
+
+def display_problem() -> str | None:
+    """Why the window cannot open on this machine's display, or None when it can.
+
+    Qt aborts the whole process (exit 134, "reinstalling the application may fix this
+    problem") when its platform plugin finds no display; this looks first. Only X11 is
+    checked: another platform (offscreen, Wayland, Windows, macOS) is left to Qt.
+    """
+    if not sys.platform.startswith("linux") or QApplication.instance() is not None:
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0].split(";")[0].strip()
+    if platform and platform != "xcb":
+        return None
+    wayland = os.environ.get("WAYLAND_DISPLAY", "")
+    if not platform and wayland:
+        runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+        if Path(wayland).is_absolute() or (runtime and (Path(runtime) / wayland).exists()):
+            return None
+    display = os.environ.get("DISPLAY", "")
+    advice = "Run it on a desktop, or use the command line: clippings --help"
+    if not display:
+        return f"Clippings cannot open its window: there is no display. {advice}"
+    if _x_display_opens(display) is False:
+        return f"Clippings cannot open its window: no display at {display}. {advice}"
+    return None
+
+
+def ensure_display() -> bool:
+    """Say on stderr why the window cannot open, if it cannot; True when it can."""
+    problem = display_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return False
+    return True
+
+
 def _excepthook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
     log.error("unexpected error", exc_info=(kind, error, tb))
     if QApplication.instance() is not None:
@@ -67,7 +140,10 @@ def _excepthook(kind: type[BaseException], error: BaseException, tb: TracebackTy
 
 
 def main(archive: str | None = None) -> int:
+    if not ensure_display():
+        return EXIT_NO_DISPLAY
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    QApplication.setWindowIcon(app_icon())
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)

@@ -459,12 +459,14 @@ def _open_window(args: argparse.Namespace) -> int:
 
     headless = not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY"))
     if sys.platform.startswith("linux") and headless and not os.environ.get("QT_QPA_PLATFORM"):
+        # The same words and exit status as the window's own check (app.display_problem),
+        # which also catches a display that is named but cannot be reached.
         print(
-            "clippings: there is no display to open the window on; every task also has a "
-            "command: see `clippings --help`.",
+            "Clippings cannot open its window: there is no display. Run it on a desktop, or "
+            "use the command line: clippings --help",
             file=sys.stderr,
         )
-        return EXIT_FAILED
+        return EXIT_USAGE
     try:
         from clippings.app import main as window_main
     except ImportError as error:  # Qt's system libraries are missing

@@ -116,6 +116,9 @@ _ROLES = _wordset(
     superintendent witness victim activist prime foreign defence defense interior
     kanzler kanzlerin bundeskanzler präsident präsidentin sprecher sprecherin botschafter
     président présidente ministre porte-parole ambassadeur президент министр посол
+    councillor councilor councilman councilwoman alderman mp mep legislator assemblyman
+    assemblywoman bishop archbishop imam rabbi priest doctor surgeon nurse engineer scientist
+    researcher teacher headteacher principal farmer driver resident owner
     """
 )
 _ROLE_GENDER = {
@@ -125,6 +128,10 @@ _ROLE_GENDER = {
     "chairwoman": "f",
     "congressman": "m",
     "congresswoman": "f",
+    "councilman": "m",
+    "councilwoman": "f",
+    "assemblyman": "m",
+    "assemblywoman": "f",
     "actress": "f",
     "comedienne": "f",
     "king": "m",
@@ -318,7 +325,9 @@ def find_people(text: str) -> People:
         precedes = text[max(0, match.start() - 20) : match.start()]
         verb_before = re.search(rf"(?<![\w\-]){VERB}\s+$", precedes, re.IGNORECASE)
         according = re.search(r"(?:according\s+to|laut|selon)\s+$", precedes, re.IGNORECASE)
-        if titled or roles or verb_after or verb_before or according:
+        # "Ruth Penhale, who chairs the committee": a relative "who" follows only a person.
+        who_after = len(stripped) == 1 and re.match(r",\s+who\b", follows) is not None
+        if titled or roles or verb_after or verb_before or according or who_after:
             register(run, match.start(), match.end())
     # The fullest form: a longer run ending in a known name ("Television icon Ellen
     # DeGeneres will" gives "Ellen DeGeneres" for "DeGeneres").

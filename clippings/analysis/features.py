@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 #: (and speakers) of another version are recomputed, in the background, with progress.
 #: 2: a real MinHash permutation (1 made texts look alike); 3: stored compactly, with
 #: the speakers of the clipping's quotations; 4: per language (stop words, stems), names
-#: and numbers the same term in every language, CJK text in character pairs.
-FEATURES_VERSION = 4
+#: and numbers the same term in every language, CJK text in character pairs; 5: speakers
+#: named by a relative "who" or a councillor's, doctor's… role ("she said" finds them).
+FEATURES_VERSION = 5
 
 # --- Text ------------------------------------------------------------------------------
 

@@ -84,6 +84,19 @@ def test_according_to_and_role_nouns() -> None:
     assert [q.speaker for q in quotes] == ["Sergei Lavrov", "Sergei Lavrov"]
 
 
+def test_she_said_goes_to_the_woman_named_before_not_an_earlier_man() -> None:
+    # "Councillor" and "..., who chairs" make Mara Quill a person, so "she said" is hers.
+    text = (
+        '"The water was at the railings," said Tom Ashby, a delivery driver.\n\n'
+        "Councillor Mara Quill, who chairs the roads committee, visited the site. "
+        '"Our first duty is to the people of the valley," she said.\n\n'
+        "Ines Varga, who runs the ferry, was busy all night. "
+        '"We carried two hundred people across," she said.'
+    )
+    quotes = extract_quotes(text)
+    assert [q.speaker for q in quotes] == ["Tom Ashby", "Mara Quill", "Ines Varga"]
+
+
 def test_a_quote_with_no_speaker() -> None:
     text = 'The banner over the square read "we will not be moved by anyone at all" in red.'
     [quote] = extract_quotes(text)

@@ -498,6 +498,10 @@ class MainWindow(QMainWindow):
     def catch_up(self, *, sync: bool = True) -> Job | None:
         return self.watcher.catch_up(sync=sync)
 
+    def sync_soon(self) -> None:
+        """After the window's own change: the search index catches up on a worker."""
+        self.watcher.sync_soon()
+
     @Slot()
     def _on_watch_timer_timeout(self) -> None:
         self.watcher.on_watch_timer_timeout()

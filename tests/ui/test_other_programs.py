@@ -272,7 +272,7 @@ def test_a_refused_write_is_a_plain_message_and_leaves_nothing_to_undo(qtbot, wa
         QMessageBox, "warning", lambda parent, title, text, *a: messages.append(text)
     )
 
-    def refuse(ids):
+    def refuse(ids, **options):
         raise StorageError("the disk is full: nothing was changed")
 
     monkeypatch.setattr(watched.archive, "trash", refuse)

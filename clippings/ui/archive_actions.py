@@ -101,7 +101,7 @@ class ArchiveActions(QObject):
         w = self.window
         if not w.analysing or w.archive.read_only or not upkeep_due(w.archive):
             return None  # a read-only archive cannot store them
-        job = Job("Analysing clippings", compute_missing_features, w.archive)
+        job = Job("Finding related pieces", compute_missing_features, w.archive)
         job.resumable = True
         job.failed.connect(w.job_status.on_job_failed)
         return w.jobs.submit(job)

@@ -44,7 +44,8 @@ class JobStatus(QObject):
         self.job_box = job_box
         job_box.hide()
         self._last_live_refresh = 0.0
-        self._job_title = IMPORTING
+        #: The job the status bar shows (a late progress of another is not shown).
+        self.job: Job | None = None
         window.jobs.started.connect(self._on_jobs_started)
         window.jobs.idle.connect(self._on_jobs_idle)
 
@@ -58,8 +59,9 @@ class JobStatus(QObject):
 
     @Slot(object)
     def _on_jobs_started(self, job: Job) -> None:
+        self.job = job
         self.job_label.setText(job.title + "…")
-        self._job_title = job.title
+        self.job_label.setToolTip("")
         self.job_progress.setRange(0, 0)
         self.job_box.show()
         job.progress.connect(self._on_job_progress)
@@ -67,6 +69,10 @@ class JobStatus(QObject):
     @Slot(object)
     def _on_job_progress(self, progress: Any) -> None:
         w = self.window
+        job = self.job
+        if job is None or self.sender() is not job:
+            return  # a job that has ended meanwhile
+        importing = job.title == IMPORTING
         # New clippings show up during a long import: read off the GUI thread, shown
         # keeping the selection, the scroll position and the reading pane.
         now = time.monotonic()
@@ -80,13 +86,17 @@ class JobStatus(QObject):
         name = Path(progress.message).name if progress.message else ""
         waiting = w.jobs.pending - 1
         more = f" (+{waiting} waiting)" if waiting > 0 else ""
-        if self._job_title == IMPORTING:
+        # Each job by what it does ("Exporting…", "Backing up…"); only an import names
+        # the file it is at; what a step does in detail is the label's tooltip.
+        if importing:
             self.job_label.setText(f"{IMPORTING} {name}{more}")
         else:
-            self.job_label.setText(f"{self._job_title}…{more}")
+            self.job_label.setText(f"{job.title}…{more}")
+        self.job_label.setToolTip(progress.message or "")
 
     @Slot()
     def _on_jobs_idle(self) -> None:
+        self.job = None
         self.job_box.hide()
 
     @Slot()

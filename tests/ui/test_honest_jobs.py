@@ -1,0 +1,219 @@
+"""The window never freezes, its jobs say what they are, and undo is honest."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox
+
+from clippings.services import Archive
+from clippings.ui.export_dialog import ExportRequest
+from tests.conftest import add_clipping
+
+TEXT = "The harbour reopened after the storm. Ferries run again from Monday."
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    """The texts of the message boxes the window shows (none is shown for real)."""
+    shown: list[str] = []
+
+    def warning(parent, title, text, *rest, **options):
+        shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
+    return shown
+
+
+@pytest.fixture
+def three(make_window, tmp_path):
+    archive = Archive.open(tmp_path / "archive")
+    for number in range(3):
+        add_clipping(archive, f"{TEXT} Report {number}.", title=f"Report {number}")
+    window = make_window(archive, analyse=False)
+    return window
+
+
+def titles(window) -> list[str]:
+    return [window.model.row_at(r).title for r in range(window.model.rowCount())]
+
+
+# --- The index lock is never waited for on the GUI thread ---------------------------------
+
+
+def test_tagging_while_the_index_is_held_returns_at_once_and_search_catches_up(qtbot, three):
+    window = three
+    window.search_bar.field.setText("tag:Weekly")
+    window.search_bar.flush()
+    assert titles(window) == []
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_index() -> None:  # as an import's index batch does, on its worker
+        with window.archive.index.locked():
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold_the_index)
+    holder.start()
+    try:
+        assert held.wait(10)
+        first = window.archive.list()[0].id
+        started = time.monotonic()
+        window.tag_clippings([first], "Weekly")
+        assert time.monotonic() - started < 2, "the window waited for the index"
+        assert window.archive.get(first).tags == ("Weekly",)  # saved at once
+        assert window.undo_stack.undoText() == "Tag 1 Clipping “Weekly”"
+        assert window.archive.search("tag:Weekly").total == 0  # the index waits
+    finally:
+        release.set()
+        holder.join()
+    qtbot.waitUntil(lambda: window.archive.search("tag:Weekly").total == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(titles(window)) == 1, timeout=10_000)
+
+
+def test_trash_and_edit_do_not_wait_for_the_index_either(qtbot, three):
+    window = three
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_index() -> None:
+        with window.archive.index.locked():
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold_the_index)
+    holder.start()
+    try:
+        assert held.wait(10)
+        window.table.selectRow(0)
+        doomed = window.selected_ids()
+        started = time.monotonic()
+        window.trash_selection()
+        window.undo_action.trigger()
+        window.redo_action.trigger()
+        assert time.monotonic() - started < 2, "the window waited for the index"
+        assert window.model.rowCount() == 2 and window.archive.count(trashed=True) == 1
+    finally:
+        release.set()
+        holder.join()
+    qtbot.waitUntil(lambda: window.archive.search("Report").total == 2, timeout=10_000)
+    assert doomed[0] not in [h.clipping.id for h in window.archive.search("Report").hits]
+
+
+# --- Each job by what it does -------------------------------------------------------------
+
+
+def test_the_status_bar_names_each_job_by_what_it_does(qtbot, three, tmp_path, monkeypatch):
+    window = three
+    label = window.job_status.job_label
+    shown: list[str] = []
+    set_text = label.setText
+    monkeypatch.setattr(label, "setText", lambda text: (shown.append(text), set_text(text)))
+    scope = window.export_scopes()[0]
+    request = ExportRequest(scope, "pdf", tmp_path / "review.pdf", force=False)
+    with qtbot.waitSignal(window.jobs.idle, timeout=60_000):
+        window.start_export(request)
+    assert (tmp_path / "review.pdf").is_file()
+    assert shown and all(text.startswith("Exporting…") for text in shown), shown
+    assert "Report" in label.toolTip()  # what the step does, for who wants to know
+
+    shown.clear()
+    window.analysing = True
+    with qtbot.waitSignal(window.jobs.idle, timeout=60_000):
+        assert window.analyse_in_background() is not None
+    assert shown and all(text.startswith("Finding related pieces…") for text in shown), shown
+    assert not any("Importing" in text for text in shown)
+
+
+# --- Undo offers only what happened -------------------------------------------------------
+
+
+def test_a_failed_remove_tag_is_a_plain_message_and_never_undone(
+    qtbot, three, messages, capfd, monkeypatch
+):
+    window = three
+    window.archive.create_tag("Elsewhere")
+    window.refresh_all()
+    window.table.selectRow(0)
+    ids = window.selected_ids()
+    from clippings.ui import dialogs
+
+    monkeypatch.setattr(dialogs.TagDialog, "exec", lambda d: True)
+    monkeypatch.setattr(dialogs.TagDialog, "name", lambda d: "Elsewhere")
+    window.untag_action.trigger()  # the clipping has no such tag
+    monkeypatch.setattr(dialogs.TagDialog, "name", lambda d: "Nowhere")
+    window.untag_action.trigger()  # the archive has no such tag
+    assert messages == [
+        "This clipping has no tag “Elsewhere”: nothing was removed.",
+        "there is no tag 'Nowhere'",
+    ]
+    assert window.undo_stack.count() == 0
+    assert not window.undo_action.isEnabled()
+    window.tag_clippings(ids, "Kept")
+    assert window.undo_action.text().endswith("Tag 1 Clipping “Kept”")
+    err = capfd.readouterr().err
+    assert "Error calling Python override" not in err and "Traceback" not in err
+
+
+def test_a_command_whose_redo_breaks_leaves_the_undo_stack(qtbot, three, messages, capfd):
+    window = three
+    window.table.selectRow(0)
+    ids = window.selected_ids()
+    window.tag_clippings(ids, "Kept")
+    assert window.undo_stack.count() == 1
+
+    def broken(*args, **options):
+        raise RuntimeError("the database went away")
+
+    window.archive.undo_tag_change = broken  # a bug, not a refusal
+    window.undo_action.trigger()
+    assert len(messages) == 1 and "the database went away" in messages[0]
+    assert "Error calling Python override" not in messages[0]
+    assert window.undo_stack.count() == 0 and not window.undo_action.isEnabled()
+    assert "Error calling Python override" not in capfd.readouterr().err
+
+
+def test_tagging_clippings_that_have_the_tag_offers_nothing_to_undo(qtbot, three):
+    window = three
+    window.table.selectRow(0)
+    ids = window.selected_ids()
+    window.tag_clippings(ids, "Kept")
+    window.tag_clippings(ids, "Kept")
+    assert window.undo_stack.count() == 1
+    assert "already has the tag “Kept”" in window.statusBar().currentMessage()
+
+
+# --- Feedback -----------------------------------------------------------------------------
+
+
+def test_moving_to_the_trash_says_so_with_the_undo_key(qtbot, three):
+    window = three
+    window.table.selectAll()
+    window.trash_selection()
+    assert window.statusBar().currentMessage() == (
+        "Moved 3 clippings to the Trash — Undo with Ctrl+Z"
+    )
+    window.undo_action.trigger()
+    window.table.selectRow(0)
+    window.trash_selection()
+    assert window.statusBar().currentMessage() == "Moved 1 clipping to the Trash — Undo with Ctrl+Z"
+
+
+def test_a_failed_open_original_says_why(qtbot, three, messages, monkeypatch):
+    window = three
+    clipping = window.archive.list()[0]
+    window.archive.original_path(clipping.id).unlink()
+    assert window.open_original(clipping.id) is None
+    assert len(messages) == 1
+    assert f"original file of “{clipping.title}”" in messages[0] and "missing" in messages[0]
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: False))
+    other = window.archive.list()[1]
+    copy = window.open_original(other.id)
+    assert copy is not None and copy.is_file()
+    assert "No program on this computer opens" in messages[1] and str(copy) in messages[1]
+    assert QUrl.fromLocalFile(str(copy)).isLocalFile()

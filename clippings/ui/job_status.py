@@ -77,7 +77,8 @@ class JobStatus(QObject):
         # keeping the selection, the scroll position and the reading pane.
         now = time.monotonic()
         still_empty = w.model.rowCount() == 0 and progress.done > 0
-        if still_empty or now - self._last_live_refresh > LIVE_REFRESH_SECONDS:
+        opening = job is w.archive_actions.opening  # nothing to read again yet
+        if not opening and (still_empty or now - self._last_live_refresh > LIVE_REFRESH_SECONDS):
             self._last_live_refresh = now
             w.catch_up(sync=False)  # the import brings the index up to date itself
         self.job_progress.setRange(0, max(progress.total, 1))

@@ -217,3 +217,56 @@ def test_a_failed_open_original_says_why(qtbot, three, messages, monkeypatch):
     assert copy is not None and copy.is_file()
     assert "No program on this computer opens" in messages[1] and str(copy) in messages[1]
     assert QUrl.fromLocalFile(str(copy)).isLocalFile()
+
+
+# --- Opening an archive off the GUI thread ------------------------------------------------
+
+
+def test_the_window_shows_at_once_while_its_archive_opens(qtbot, tmp_path, settings):
+    from clippings.model import Progress
+    from clippings.ui.jobs import JobRunner
+    from clippings.ui.main_window import MainWindow
+
+    folder = tmp_path / "archive"
+    with Archive.open(folder) as archive:
+        add_clipping(archive, TEXT, title="Harbour reopens")
+    may_finish = threading.Event()
+
+    def slow_open(path, *, report):  # a migration or an index rebuild takes a while
+        report(Progress(1, 4, "Rebuilding the search index"))
+        assert may_finish.wait(30)
+        return Archive.open(path, report=report)
+
+    window = MainWindow(None, settings=settings, jobs=JobRunner(), open_archive=slow_open)
+    qtbot.addWidget(window)
+    window.show()
+    job = window.archive_actions.open_in_background(folder)
+    page = window.archive_actions.opening_page
+    assert window.list_stack.currentWidget() is page
+    assert f"Opening {folder}…" in page.label.text() and "Opening" in window.windowTitle()
+    assert not window.menuBar().isEnabled() and not window.has_archive
+    qtbot.waitUntil(lambda: page.progress.maximum() == 4, timeout=10_000)
+    assert page.step.text() == "Rebuilding the search index"
+    with qtbot.waitSignal(job.ended, timeout=30_000):
+        may_finish.set()
+    assert window.has_archive and window.menuBar().isEnabled()
+    assert titles(window) == ["Harbour reopens"]
+    assert window.list_stack.currentWidget() is window.table
+    window.jobs.wait()
+    window.watch_timer.stop()
+    window.catch_up_runner.wait()
+    window.archive.close()
+
+
+def test_an_archive_that_cannot_be_opened_leaves_the_open_one(qtbot, three, tmp_path, messages):
+    window = three
+    before = window.archive
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "clippings.sqlite3").write_bytes(b"not a database at all" * 100)
+    with qtbot.waitSignal(window.jobs.idle, timeout=30_000):
+        assert window.switch_archive(foreign) is not None
+    assert window.archive is before and window.menuBar().isEnabled()
+    assert len(messages) == 1 and f"{foreign} cannot be opened" in messages[0]
+    assert titles(window) == ["Report 2", "Report 1", "Report 0"] or len(titles(window)) == 3
+    assert window.list_stack.currentWidget() is window.table

@@ -8,7 +8,7 @@ import time
 import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from clippings.services import Archive
 from clippings.ui.export_dialog import ExportRequest
@@ -270,3 +270,86 @@ def test_an_archive_that_cannot_be_opened_leaves_the_open_one(qtbot, three, tmp_
     assert len(messages) == 1 and f"{foreign} cannot be opened" in messages[0]
     assert titles(window) == ["Report 2", "Report 1", "Report 0"] or len(titles(window)) == 3
     assert window.list_stack.currentWidget() is window.table
+
+
+# --- Passwords in the import summary ------------------------------------------------------
+
+
+def locked_pdf(path, password: str) -> None:
+    """A one-page PDF with a text layer that opens only with ``password``."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+    )
+    lines = [
+        "Harbour reopens after the storm",
+        "The harbour reopened on Monday after a week of repairs to the quay.",
+        "Ferries to the islands run again from the morning, the port authority said.",
+    ]
+    text = "".join(
+        f"BT /F1 12 Tf 72 {720 - 20 * i} Td ({line}) Tj ET\n" for i, line in enumerate(lines)
+    )
+    page = pikepdf.Page(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=[0, 0, 612, 792],
+            Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+            Contents=pdf.make_stream(text.encode("latin-1")),
+        )
+    )
+    pdf.pages.append(page)
+    pdf.save(path, encryption=pikepdf.Encryption(user=password, owner=password + "-owner"))
+
+
+def test_a_locked_pdf_waits_for_its_password_then_counts_as_imported(
+    qtbot, make_window, tmp_path, monkeypatch
+):
+    window = make_window(analyse=False)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    locked_pdf(folder / "locked.pdf", "secret")
+    (folder / "plain.txt").write_text(
+        "Ferries run again\n\nThe ferries to the islands run again from Monday morning.",
+        encoding="utf-8",
+    )
+    asked: list[tuple[str, str, str]] = []
+
+    def answer(parent, title, prompt, echo=None, text=""):
+        summary = window.summary_dialog.browser.toPlainText()
+        asked.append((prompt, summary, window.statusBar().currentMessage()))
+        return ("secret", True)
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(answer))
+    with qtbot.waitSignal(window.jobs.idle, timeout=60_000):
+        window.import_paths([folder / "locked.pdf", folder / "plain.txt"])
+    qtbot.waitUntil(lambda: window.archive.count() == 2, timeout=60_000)
+    qtbot.waitUntil(lambda: window.jobs.pending == 0, timeout=60_000)
+    [(prompt, summary, status)] = asked
+    assert "locked.pdf" in prompt and "password" in prompt
+    assert "1 imported, 1 waiting for a password" in summary
+    assert "Waiting for a password (1)" in summary and "locked.pdf" in summary
+    assert "failed" not in summary.lower()
+    assert status == "Import finished: 1 imported, 1 waiting for a password."
+    final = window.summary_dialog.browser.toPlainText()
+    assert "2 imported" in final and "failed" not in final.lower() and "waiting" not in final
+    assert "Imported (2)" in final
+    assert window.statusBar().currentMessage() == "Import finished: 2 imported."
+
+
+def test_a_password_not_given_is_listed_as_failed(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window(analyse=False)
+    locked_pdf(tmp_path / "locked.pdf", "secret")
+    (tmp_path / "plain.txt").write_text(
+        "Ferries run again\n\nThe ferries to the islands run again from Monday morning.",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("", False)))
+    with qtbot.waitSignal(window.jobs.idle, timeout=60_000):
+        window.import_paths([tmp_path / "locked.pdf", tmp_path / "plain.txt"])
+    final = window.summary_dialog.browser.toPlainText()
+    assert "1 imported, 1 failed" in final and "waiting" not in final
+    assert window.statusBar().currentMessage() == "Import finished: 1 imported, 1 failed."

@@ -63,6 +63,8 @@ class JobStatus(QObject):
         self.job_label.setText(job.title + "…")
         self.job_label.setToolTip("")
         self.job_progress.setRange(0, 0)
+        # Opening an archive cannot be stopped half-way (a migration, an index swap).
+        self.cancel_button.setVisible(job is not self.window.archive_actions.opening)
         self.job_box.show()
         job.progress.connect(self._on_job_progress)
 

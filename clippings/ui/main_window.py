@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
         self.read_only_label.setObjectName("readOnly")
         self.read_only_label.setToolTip(READ_ONLY_NOTE)
         self.statusBar().addPermanentWidget(self.read_only_label)
+        self.read_only_label.hide()  # until an archive that is read-only shows
         self._restore_settings()
         if archive is not None:
             self.refresh_all()
@@ -435,6 +436,9 @@ class MainWindow(QMainWindow):
         return self.importing.import_mime(mime)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if not self.has_archive:
+            event.ignore()  # still opening
+            return
         self.importing.drag_enter(event)
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802

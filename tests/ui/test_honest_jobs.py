@@ -6,8 +6,9 @@ import threading
 import time
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from clippings.services import Archive
@@ -245,6 +246,9 @@ def test_the_window_shows_at_once_while_its_archive_opens(qtbot, tmp_path, setti
     assert window.list_stack.currentWidget() is page
     assert f"Opening {folder}…" in page.label.text() and "Opening" in window.windowTitle()
     assert not window.menuBar().isEnabled() and not window.has_archive
+    for key in (Qt.Key.Key_I, Qt.Key.Key_O, Qt.Key.Key_E, Qt.Key.Key_F, Qt.Key.Key_2):
+        QTest.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)  # nothing happens
+    QTest.keyClick(window.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: page.progress.maximum() == 4, timeout=10_000)
     assert page.step.text() == "Rebuilding the search index"
     with qtbot.waitSignal(job.ended, timeout=30_000):

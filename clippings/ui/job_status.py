@@ -91,7 +91,9 @@ class JobStatus(QObject):
         more = f" (+{waiting} waiting)" if waiting > 0 else ""
         # Each job by what it does ("Exporting…", "Backing up…"); only an import names
         # the file it is at; what a step does in detail is the label's tooltip.
-        if importing:
+        if importing and progress.total and progress.done >= progress.total:
+            self.job_label.setText(f"Finishing the import…{more}")  # the last index commit
+        elif importing:
             self.job_label.setText(f"{IMPORTING} {name}{more}")
         else:
             self.job_label.setText(f"{job.title}…{more}")

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from clippings.services import Archive
 from clippings.ui.export_dialog import ExportRequest
@@ -121,6 +121,37 @@ def test_the_status_bar_names_each_job_by_what_it_does(qtbot, three, tmp_path, m
     assert (tmp_path / "review.pdf").is_file()
     assert shown and all(text.startswith("Exporting…") for text in shown), shown
     assert "Report" in label.toolTip()  # what the step does, for who wants to know
+
+    # An export queued behind an import, and a backup behind it: each says what it does.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(3):
+        (folder / f"news-{number}.txt").write_text(
+            f"Storm news {number}\n\nThe storm closed the port for a day. Report {number}.",
+            encoding="utf-8",
+        )
+    shown.clear()
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", staticmethod(lambda *a: str(tmp_path / "backup"))
+    )
+    said: list[str] = []
+    for kind in ("information", "warning"):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(lambda p, t, text, *a: said.append(t)))
+    with qtbot.waitSignal(window.jobs.idle, timeout=60_000):
+        window.import_paths([folder])
+        window.start_export(ExportRequest(scope, "pdf", tmp_path / "again.pdf", force=False))
+        window.back_up_archive()
+    if window.summary_dialog:
+        window.summary_dialog.close()
+    assert (tmp_path / "again.pdf").is_file() and said == ["Backup Made"]
+    kinds = [text.split("…")[0].split(" ")[0] for text in shown if not text.startswith("Fin")]
+    assert kinds[0] == "Importing" and "Exporting" in kinds and "Backing" in kinds
+    assert kinds.index("Backing") > kinds.index("Exporting") > kinds.index("Importing")
+    imports = [t for t in shown if t.startswith("Importing")]
+    assert all(t.startswith(("Importing news-", "Importing…")) for t in imports), imports
+    assert any(t.startswith("Finishing the import…") for t in shown)
+    assert not any("Importing" in t and ("Laying" in t or "Writing" in t) for t in shown)
+    assert any(t.startswith("Backing up…") for t in shown)
 
     shown.clear()
     window.analysing = True

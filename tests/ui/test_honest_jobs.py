@@ -388,3 +388,28 @@ def test_a_password_not_given_is_listed_as_failed(qtbot, make_window, tmp_path, 
     final = window.summary_dialog.browser.toPlainText()
     assert "1 imported, 1 failed" in final and "waiting" not in final
     assert window.statusBar().currentMessage() == "Import finished: 1 imported, 1 failed."
+
+
+def test_a_first_archive_that_cannot_be_opened_says_why_and_ends(
+    qtbot, tmp_path, settings, monkeypatch
+):
+    from clippings.ui.jobs import JobRunner
+    from clippings.ui.main_window import MainWindow
+
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "clippings.sqlite3").write_bytes(b"not a database at all" * 100)
+    said: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda p, t, text, *a: said.append(text))
+    )
+    window = MainWindow(None, settings=settings, jobs=JobRunner())
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.archive_actions.start_failed, timeout=30_000):
+        window.archive_actions.open_in_background(foreign)
+    assert len(said) == 1 and said[0].startswith(f"Cannot open the archive {foreign}:")
+    assert "not an SQLite database" in said[0]
+    assert not window.has_archive
+    window.jobs.wait()
+    window.close()  # nothing to save or close

@@ -233,6 +233,10 @@ def test_moving_to_the_trash_says_so_with_the_undo_key(qtbot, three):
     window.table.selectRow(0)
     window.trash_selection()
     assert window.statusBar().currentMessage() == "Moved 1 clipping to the Trash — Undo with Ctrl+Z"
+    window.show_trash()
+    window.table.selectAll()
+    window.restore_selection()
+    assert window.statusBar().currentMessage() == "Restored 1 clipping from the Trash"
 
 
 def test_a_failed_open_original_says_why(qtbot, three, messages, monkeypatch):

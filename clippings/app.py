@@ -19,9 +19,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from clippings import __version__
-from clippings.model import ClippingsError
 from clippings.resources import resource_path
-from clippings.services import Archive
 from clippings.services.locate import ENV_ARCHIVE, default_archive_path, state_path
 from clippings.ui.main_window import MainWindow
 
@@ -152,13 +150,14 @@ def main(archive: str | None = None) -> int:
     sys.excepthook = _excepthook
     settings = QSettings()
     path = window_archive_path(archive, settings)
-    try:
-        opened = Archive.open(path)
-    except ClippingsError as error:
-        QMessageBox.critical(None, "Clippings", f"Cannot open the archive {path}:\n\n{error}")
-        return 2
-    window = MainWindow(opened, settings=settings)
+    # The window shows at once; the archive opens (and migrates, or rebuilds its index)
+    # in the background, with progress in the window.
+    window = MainWindow(None, settings=settings)
+    window.archive_actions.start_failed.connect(lambda: app.exit(2))
     window.show()
+    window.archive_actions.open_in_background(path)
     code = app.exec()
-    window.archive.close()
+    window.jobs.wait()
+    if window.has_archive:
+        window.archive.close()
     return int(code)

@@ -309,8 +309,14 @@ class TantivyIndex(IndexFolder):
         return (folder.st_ino, meta.st_ino, meta.st_mtime_ns, meta.st_size)
 
     def searcher(self) -> tantivy.Searcher:
-        """A searcher that sees every commit so far, by this or another program."""
-        with self._lock:
+        """A searcher that sees every commit so far, by this or another program (or,
+        while this program writes, what was committed before: reads never wait)."""
+        if not self._lock.acquire(blocking=False):
+            cached = self._searcher
+            if cached is not None:
+                return cached
+            self._lock.acquire()
+        try:
             mark = self._mark()
             if self._ix is not None and self._seen is not None and self._seen[0] != mark[0]:
                 self._ix = None  # another program swapped in a rebuilt index
@@ -321,6 +327,8 @@ class TantivyIndex(IndexFolder):
                 self._seen = mark
                 self._words_cache = {}
             return self._searcher
+        finally:
+            self._lock.release()
 
     @_reading
     def search(
@@ -368,10 +376,13 @@ class TantivyIndex(IndexFolder):
             if isinstance(leaf, wq.PatternQuery) and leaf.fieldname in TEXT_FIELDS:
                 # As Whoosh marks them: the words the prefix was searched for.
                 words.update(translator.expand(leaf))
-        with self._lock:
-            if len(self._words_cache) > 256:
-                self._words_cache.clear()
-            self._words_cache[text] = frozenset(words)
+        if self._lock.acquire(blocking=False):  # else a writer holds it: not kept
+            try:
+                if len(self._words_cache) > 256:
+                    self._words_cache.clear()
+                self._words_cache[text] = frozenset(words)
+            finally:
+                self._lock.release()
         return frozenset(words)
 
     @_reading

@@ -296,12 +296,21 @@ class WhooshIndex(IndexFolder):
             self._parsed.clear()
 
     def searcher(self) -> Searcher:
-        with self._lock:
+        if not self._lock.acquire(blocking=False):
+            cached = self._searcher
+            if cached is not None:
+                # This program is writing (an import's batch holds ``locked()``): read
+                # what was committed before instead of waiting (the window's GUI thread).
+                return cached
+            self._lock.acquire()
+        try:
             if self._searcher is not None and not self._searcher.up_to_date():
                 self._refresh()
             if self._searcher is None:
                 self._searcher = self._open().searcher()
             return self._searcher
+        finally:
+            self._lock.release()
 
     # --- Reading ----------------------------------------------------------------------
 
@@ -316,10 +325,13 @@ class WhooshIndex(IndexFolder):
             prepared = Prepared(
                 searcher, query, notes, frozenset(words), first_in_bulk(query, searcher.reader())
             )
-            with self._lock:
-                if len(self._parsed) >= 64:
-                    self._parsed.clear()
-                self._parsed[text] = prepared
+            if self._lock.acquire(blocking=False):  # else a writer holds it: not kept
+                try:
+                    if len(self._parsed) >= 64:
+                        self._parsed.clear()
+                    self._parsed[text] = prepared
+                finally:
+                    self._lock.release()
         return searcher, prepared
 
     @_reading

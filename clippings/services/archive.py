@@ -3,7 +3,9 @@
 ``Archive`` joins the database (``storage``), the original files and the search
 index (``search``) of one archive folder. Every method returns frozen dataclasses
 from ``clippings.model``. Methods that change what search sees bring the index up
-to date before they return (through the index queue, so a crash loses nothing).
+to date before they return (through the index queue, so a crash loses nothing), or,
+given ``sync=False``, leave that to the caller (the window syncs on a worker thread,
+never waiting for the index lock on its GUI thread).
 
 Long work (import, reindex) takes a ``report(Progress)`` callback and a ``cancel()``
 flag and knows nothing of Qt.
@@ -203,8 +205,14 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
 
     # --- Editing ----------------------------------------------------------------------
 
-    def edit(self, clipping_id: int, changes: Mapping[str, object]) -> Clipping:
-        """Change metadata; each changed field is marked as set by the user."""
+    def edit(
+        self, clipping_id: int, changes: Mapping[str, object], *, sync: bool = True
+    ) -> Clipping:
+        """Change metadata; each changed field is marked as set by the user.
+
+        With ``sync=False`` the change is only queued for the search index: the
+        caller brings the index up to date later (the window, on a worker thread).
+        """
         unknown = set(changes) - set(EDITABLE_FIELDS)
         if unknown:
             raise QueryError(f"cannot edit {', '.join(sorted(unknown))}")
@@ -220,23 +228,27 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
             author = changes["author"]
             changes = {**changes, "author": parse_edited(str(author) if author else None)}
         clipping = self.store.edit(clipping_id, changes)
-        self.sync_quietly()
+        if sync:
+            self.sync_quietly()
         return clipping
 
     # --- Trash ------------------------------------------------------------------------
 
-    def trash(self, ids: Iterable[int]) -> builtins.list[int]:
-        """Move clippings to the trash (hidden from the list and search)."""
+    def trash(self, ids: Iterable[int], *, sync: bool = True) -> builtins.list[int]:
+        """Move clippings to the trash (hidden from the list and search); ``sync`` as
+        in ``edit``."""
         changed = self.store.set_trashed(ids, True)
-        self.sync_quietly()
+        if sync:
+            self.sync_quietly()
         return changed
 
-    def restore(self, ids: Iterable[int]) -> builtins.list[int]:
+    def restore(self, ids: Iterable[int], *, sync: bool = True) -> builtins.list[int]:
         changed = self.store.set_trashed(ids, False)
-        self.sync_quietly()
+        if sync:
+            self.sync_quietly()
         return changed
 
-    def purge(self, ids: Iterable[int] | None = None) -> builtins.list[int]:
+    def purge(self, ids: Iterable[int] | None = None, *, sync: bool = True) -> builtins.list[int]:
         """Remove trashed clippings for good (the whole trash when ``ids`` is None).
 
         An original file goes too, unless another clipping still uses it.
@@ -248,7 +260,8 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
         # After the commit, and only files no import has claimed again meanwhile; a
         # crash here leaves the removals recorded and the next open finishes them.
         self.finish_removals()
-        self.sync_quietly()
+        if sync:
+            self.sync_quietly()
         return removed
 
     # --- Tags -------------------------------------------------------------------------
@@ -274,32 +287,35 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
         self.store.create_tag(name)
         return name
 
-    def add_tag(self, ids: Iterable[int], name: str) -> TagChange:
+    def add_tag(self, ids: Iterable[int], name: str, *, sync: bool = True) -> TagChange:
         name = tag_name(name)
         added = self.store.add_tag(ids, name)
-        self.sync_quietly()
+        if sync:
+            self.sync_quietly()
         return TagChange(tag=name, added=tuple(added))
 
-    def remove_tag(self, ids: Iterable[int], name: str) -> TagChange:
+    def remove_tag(self, ids: Iterable[int], name: str, *, sync: bool = True) -> TagChange:
         name = tag_name(name)
         wanted = self.store.require(ids)
         if not self.store.tag_exists(name):
             raise NotFoundError(f"there is no tag {name!r}")
         before = self.store.tag_members(name)
         self.store.remove_tag(wanted, name)
-        self.sync_quietly()
+        if sync:
+            self.sync_quietly()
         lost = {i: tuple(before[i]) for i in wanted if i in before}
         return TagChange(tag=name, removed=lost)
 
-    def undo_tag_change(self, change: TagChange) -> None:
+    def undo_tag_change(self, change: TagChange, *, sync: bool = True) -> None:
         """Put tags back as they were before ``change``."""
         if change.added:
             self.store.remove_tag(change.added, change.tag)
         if change.removed:
             self.store.restore_tags(change.removed)
-        self.sync_quietly()
+        if sync:
+            self.sync_quietly()
 
-    def rename_outlet(self, old: str, new: str) -> Outlet:
+    def rename_outlet(self, old: str, new: str, *, sync: bool = True) -> Outlet:
         """Rename an outlet for every clipping of it (the name is then the user's, never
         replaced by an import); into an outlet already called ``new``, the two merge.
 
@@ -310,21 +326,25 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
         if not new.strip():
             raise QueryError("an outlet needs a name: give a non-empty new name")
         outlet = self.store.rename_outlet(old, new)
-        self.sync_quietly()
+        if sync:
+            self.sync_quietly()
         return outlet
 
-    def rename_tag(self, old: str, new: str) -> None:
+    def rename_tag(self, old: str, new: str, *, sync: bool = True) -> None:
         self.store.rename_tag(old, new)
-        self.sync_quietly()
+        if sync:
+            self.sync_quietly()
 
-    def merge_tag(self, source: str, target: str) -> None:
+    def merge_tag(self, source: str, target: str, *, sync: bool = True) -> None:
         self.store.merge_tag(source, target)
-        self.sync_quietly()
+        if sync:
+            self.sync_quietly()
 
-    def delete_tag(self, name: str) -> builtins.list[int]:
+    def delete_tag(self, name: str, *, sync: bool = True) -> builtins.list[int]:
         """Delete a tag and its children; never the clippings."""
         affected = self.store.delete_tag(name)
-        self.sync_quietly()
+        if sync:
+            self.sync_quietly()
         return affected
 
     def set_tag_colour(self, name: str, colour: str | None) -> None:

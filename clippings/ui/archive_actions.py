@@ -4,13 +4,22 @@ repairing it, its search engine, and the upkeep that runs in the background."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
 
-from clippings.model import CheckProblem, ClippingsError
+from clippings.model import CheckProblem, ClippingsError, Progress
+from clippings.services import Archive
 from clippings.services.ocr import installed_languages
 from clippings.services.related import compute_missing_features, upkeep_due
 from clippings.ui.check_report import show_check_result
@@ -26,13 +35,68 @@ READ_ONLY_NOTE = (
 )
 
 
+def open_with_progress(
+    opener: Callable[..., Archive], path: Path, *, report: Any, cancel: Any
+) -> Archive:
+    """A job: open (or create) the archive at ``path``, migrating its database and
+    rebuilding its index if needed, with the rebuild's progress. Later rebuilds of the
+    open archive report nowhere (this job has ended by then)."""
+    reporting = [True]
+
+    def forward(progress: Progress) -> None:
+        if reporting[0]:
+            report(progress)
+
+    try:
+        return opener(path, report=forward)
+    finally:
+        reporting[0] = False
+
+
+class OpeningPage(QWidget):
+    """What the list shows while an archive opens: its name and the progress."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("openingArchive")
+        self.label = QLabel(self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(360)
+        self.step = QLabel(self)
+        self.step.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.step.setStyleSheet("color: gray")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.label)
+        layout.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.step)
+        layout.addStretch(1)
+
+
 class ArchiveActions(QObject):
-    """File › Open Archive / New Archive, Tools › Check Archive, Preferences, upkeep."""
+    """File › Open Archive / New Archive, Tools › Check Archive, Preferences, upkeep.
+
+    Signals:
+        start_failed(): the archive the window started with could not be opened (the
+            user was told why); the application ends.
+        opened(Archive): an archive was opened in the background and the window shows it.
+    """
+
+    start_failed = Signal()
+    opened = Signal(object)
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self._switching_to = ""
+        #: The job opening an archive, while it runs.
+        self.opening: Job | None = None
+        self._opening_path = Path()
+        self.opening_page = OpeningPage(window.list_stack)
+        window.list_stack.addWidget(self.opening_page)
         window.notice_bar.link_activated.connect(self._on_notice_bar_link_activated)
 
     # --- Opening another archive --------------------------------------------------------
@@ -51,30 +115,89 @@ class ArchiveActions(QObject):
         if folder:
             w.switch_archive(Path(folder))
 
-    def switch_archive(self, path: Path) -> bool:
+    def switch_archive(self, path: Path) -> Job | None:
+        """Open another archive in the background; the window shows it once it is open
+        (None when work is running). When it cannot be opened, a message says why and
+        the archive open before stays."""
         w = self.window
         if w.jobs.pending:
             QMessageBox.information(
-                w, "Clippings", "Wait for the import to finish before switching archives."
+                w, "Clippings", "Wait for the work running to finish before switching archives."
             )
-            return False
-        try:
-            archive = w.open_archive(path)
-        except ClippingsError as error:
-            QMessageBox.warning(w, "Cannot Open Archive", str(error))
-            return False
+            return None
+        return self.open_in_background(path)
+
+    def open_in_background(self, path: Path) -> Job:
+        """Open (or create) the archive at ``path`` as a job: the window says so, with
+        the progress of a migration or an index rebuild, and stays responsive."""
+        w = self.window
+        page = self.opening_page
+        page.label.setText(f"<h3>Opening {path}…</h3>")
+        page.step.setText("")
+        page.progress.setRange(0, 0)
+        self._set_opening(True)
+        w.setWindowTitle(f"Clippings — Opening {path}…")
+        job = Job(f"Opening {path.name or path}", open_with_progress, w.open_archive, path)
+        job.progress.connect(self._on_open_job_progress)
+        job.finished.connect(self._on_open_job_finished)
+        job.failed.connect(self._on_open_job_failed)
+        self.opening = job
+        self._opening_path = path
+        return w.jobs.submit(job)
+
+    def _set_opening(self, opening: bool) -> None:
+        w = self.window
+        for part in (w.menuBar(), w.sidebar, w.search_bar, w.right_side):
+            part.setEnabled(not opening)
+        if opening:
+            w.list_stack.setCurrentWidget(self.opening_page)
+
+    @Slot(object)
+    def _on_open_job_progress(self, progress: Progress) -> None:
+        page = self.opening_page
+        if progress.total:
+            page.progress.setRange(0, progress.total)
+            page.progress.setValue(progress.done)
+        page.step.setText(progress.message or "")
+
+    @Slot(object)
+    def _on_open_job_finished(self, archive: Archive) -> None:
+        w = self.window
+        self.opening = None
         w.catch_up_runner.wait()  # a reading of the old archive must end before it closes
-        w.archive.close()
+        if w.has_archive:
+            w.archive.close()
         w.archive = archive
         w.model.archive = archive
         w.undo_stack.clear()
         w.watcher.sync_owed = False
         w.settings.setValue("lastArchive", str(archive.path))
+        self._set_opening(False)
         w.show_all()
         w.refresh_all()
         w.show_archive_notes()
+        w.watch_timer.start()
         w.analyse_in_background()
-        return True
+        self.opened.emit(archive)
+
+    @Slot(str)
+    def _on_open_job_failed(self, message: str) -> None:
+        w = self.window
+        self.opening = None
+        self._set_opening(False)
+        if not w.has_archive:  # the archive the window started with
+            QMessageBox.critical(
+                w, "Clippings", f"Cannot open the archive {self._opening_path}:\n\n{message}"
+            )
+            self.start_failed.emit()
+            return
+        w.setWindowTitle(w.archive_title())
+        w.browsing.show_list_page(keeping_view=True)
+        QMessageBox.warning(
+            w,
+            "Cannot Open Archive",
+            f"{self._opening_path} cannot be opened: {message}\n\n{w.archive.path} stays open.",
+        )
 
     def show_archive_notes(self) -> None:
         """Say once, in the bar above the list, what the user should know about the open
@@ -101,7 +224,7 @@ class ArchiveActions(QObject):
         w = self.window
         if not w.analysing or w.archive.read_only or not upkeep_due(w.archive):
             return None  # a read-only archive cannot store them
-        job = Job("Analysing clippings", compute_missing_features, w.archive)
+        job = Job("Finding related pieces", compute_missing_features, w.archive)
         job.resumable = True
         job.failed.connect(w.job_status.on_job_failed)
         return w.jobs.submit(job)

@@ -1,18 +1,28 @@
 """The undoable changes of the archive (Edit › Undo, Redo): trash, restore, tags.
 
-Each command changes the archive through ``services.Archive`` and then lets the
-window read it again; a write the archive refuses leaves nothing on the undo stack.
+A command makes its change first (``push``), and goes on the undo stack only when the
+change happened: a change the archive refuses (read-only, the disk full, a tag no
+clipping carries) becomes a plain message, and Edit › Undo never offers it. A later
+undo or redo that fails is dropped from the stack the same way.
+
+The changes only queue the clippings for the search index; the window brings the
+index up to date on a worker thread (``sync_soon``), so the GUI thread never waits
+for the index while an import holds it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QStatusBar
 
-from clippings.model import ClippingsError
+from clippings.model import ClippingsError, TagError
 from clippings.services import Archive, TagChange
+
+log = logging.getLogger(__name__)
 
 
 class ChangesArchive(Protocol):
@@ -23,26 +33,78 @@ class ChangesArchive(Protocol):
 
     def after_change(self) -> None: ...
 
+    def sync_soon(self) -> None: ...
+
     def report_problem(self, message: str) -> None: ...
+
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802
+
+
+class NothingToChange(Exception):  # noqa: N818 (not an error: nothing to do)
+    """Nothing needed doing (every clipping already has the tag): said in the status
+    bar, and nothing goes on the undo stack."""
 
 
 class ArchiveCommand(QUndoCommand):
-    """An undoable change of the archive. A write the archive refuses (read-only, the
-    disk full) becomes a plain message and leaves nothing on the undo stack."""
+    """An undoable change of the archive: ``make`` does it, ``unmake`` undoes it."""
 
     def __init__(self, window: ChangesArchive, text: str) -> None:
         super().__init__(text)
         self.window = window
+        self._made_before_push = False
 
-    def _change(self, change: Callable[[], object]) -> None:
+    def make(self) -> None:
+        raise NotImplementedError
+
+    def unmake(self) -> None:
+        raise NotImplementedError
+
+    def do(self) -> bool:
+        """Make the change now, before the command is pushed; False when it did not
+        happen (the user was told why), and then it must not be pushed."""
+        self._made_before_push = self._change(self.make)
+        return self._made_before_push
+
+    def redo(self) -> None:
+        if self._made_before_push:  # ``push``: the change is already made
+            self._made_before_push = False
+            return
+        self._change(self.make)
+
+    def undo(self) -> None:
+        self._change(self.unmake)
+
+    def _change(self, change: Callable[[], object]) -> bool:
+        # Nothing may escape: an exception out of redo() or undo() is printed by
+        # PySide ("Error calling Python override …") and leaves the stack wrong.
+        w = self.window
         try:
             change()
+        except NothingToChange as nothing:
+            self.setObsolete(True)
+            w.statusBar().showMessage(str(nothing), 10_000)
+            return False
         except ClippingsError as error:
-            self.setObsolete(True)  # Qt drops it from the stack
-            self.window.after_change()
-            self.window.report_problem(str(error))
-            return
-        self.window.after_change()
+            message = str(error)
+        except Exception as error:
+            log.exception("%s failed", self.text())
+            message = f"{self.text()} failed: {error}\n\nThe details are in the log file."
+        else:
+            w.after_change()
+            w.sync_soon()
+            return True
+        self.setObsolete(True)  # Qt drops an obsolete command from the stack
+        w.after_change()
+        w.report_problem(message)
+        return False
+
+
+def push(stack: QUndoStack, command: ArchiveCommand) -> bool:
+    """Make the command's change, and put it on the undo stack only if it happened."""
+    if not command.do():
+        return False
+    stack.push(command)
+    return True
 
 
 class TrashCommand(ArchiveCommand):
@@ -51,11 +113,11 @@ class TrashCommand(ArchiveCommand):
         super().__init__(window, f"Move {count} Clipping{'s' if count != 1 else ''} to the Trash")
         self.ids = ids
 
-    def redo(self) -> None:
-        self._change(lambda: self.window.archive.trash(self.ids))
+    def make(self) -> None:
+        self.window.archive.trash(self.ids, sync=False)
 
-    def undo(self) -> None:
-        self._change(lambda: self.window.archive.restore(self.ids))
+    def unmake(self) -> None:
+        self.window.archive.restore(self.ids, sync=False)
 
 
 class RestoreCommand(TrashCommand):
@@ -63,11 +125,11 @@ class RestoreCommand(TrashCommand):
         super().__init__(window, ids)
         self.setText(f"Restore {len(ids)} Clipping{'s' if len(ids) != 1 else ''}")
 
-    def redo(self) -> None:
-        super().undo()
+    def make(self) -> None:
+        super().unmake()
 
-    def undo(self) -> None:
-        super().redo()
+    def unmake(self) -> None:
+        super().make()
 
 
 class TagCommand(ArchiveCommand):
@@ -80,20 +142,23 @@ class TagCommand(ArchiveCommand):
         self.ids, self.tag, self.add = ids, tag, add
         self.change: TagChange | None = None
 
-    def redo(self) -> None:
+    def make(self) -> None:
         archive = self.window.archive
-
-        def tag() -> None:
-            if self.add:
-                self.change = archive.add_tag(self.ids, self.tag)
-            else:
-                self.change = archive.remove_tag(self.ids, self.tag)
-
-        self._change(tag)
-
-    def undo(self) -> None:
-        change = self.change
-        if change:
-            self._change(lambda: self.window.archive.undo_tag_change(change))
+        count = len(self.ids)
+        if self.add:
+            change = archive.add_tag(self.ids, self.tag, sync=False)
+            if not change.added:
+                every = "It already has" if count == 1 else f"All {count} already have"
+                raise NothingToChange(f"{every} the tag “{change.tag}”: nothing to undo.")
         else:
-            self.window.after_change()
+            change = archive.remove_tag(self.ids, self.tag, sync=False)
+            if not change.removed:
+                which = "This clipping has no" if count == 1 else f"None of the {count}"
+                if count != 1:
+                    which += " clippings has the"
+                raise TagError(f"{which} tag “{change.tag}”: nothing was removed.")
+        self.change = change
+
+    def unmake(self) -> None:
+        if self.change:
+            self.window.archive.undo_tag_change(self.change, sync=False)

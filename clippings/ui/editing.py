@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl, Slot
-from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtGui import QColor, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QLineEdit, QMessageBox
 
-from clippings.ui.commands import RestoreCommand, TagCommand, TrashCommand
+from clippings.model import ClippingsError
+from clippings.ui.commands import RestoreCommand, TagCommand, TrashCommand, push
 from clippings.ui.dialogs import EditMetadataDialog, OutletRenameDialog, TagDialog
 
 if TYPE_CHECKING:
@@ -65,13 +66,13 @@ class Editing(QObject):
         if present:
             dialog.field.setText(present[0])
         if dialog.exec() and dialog.name():
-            w.run_action(lambda: w.undo_stack.push(TagCommand(w, ids, dialog.name(), add=False)))
+            push(w.undo_stack, TagCommand(w, ids, dialog.name(), add=False))
 
     def tag_clippings(self, ids: list[int], tag: str) -> None:
         w = self.window
         if not w.writable():
             return
-        w.run_action(lambda: w.undo_stack.push(TagCommand(w, ids, tag, add=True)))
+        push(w.undo_stack, TagCommand(w, ids, tag, add=True))
 
     @Slot(list, str)
     def _on_sidebar_clippings_dropped(self, ids: list[int], tag: str) -> None:
@@ -99,7 +100,7 @@ class Editing(QObject):
                 w, "Rename Tag", f"New name for “{tag}”:", QLineEdit.EchoMode.Normal, tag
             )
             if ok and name.strip() and name.strip() != tag:
-                w.run_action(lambda: archive.rename_tag(tag, name.strip()))
+                w.run_action(lambda: archive.rename_tag(tag, name.strip(), sync=False))
         elif action == "colour":
             current = w.sidebar.colours.get(tag)
             colour = QColorDialog.getColor(QColor(current or "#888888"), w, f"Colour of “{tag}”")
@@ -109,7 +110,7 @@ class Editing(QObject):
             others = [n for n in w.tag_names() if n != tag and not n.startswith(tag + "/")]
             dialog = TagDialog(others, title="Merge Tag", prompt=f"Merge “{tag}” into:", parent=w)
             if dialog.exec() and dialog.name():
-                w.run_action(lambda: archive.merge_tag(tag, dialog.name()))
+                w.run_action(lambda: archive.merge_tag(tag, dialog.name(), sync=False))
         elif action == "export":
             w.export_dialog([w.exporting.tag_scope(tag)])
             return
@@ -122,8 +123,9 @@ class Editing(QObject):
                 "carrying it stay in the archive; only the tag is removed.",
             )
             if answer == QMessageBox.StandardButton.Yes:
-                w.run_action(lambda: archive.delete_tag(tag))
+                w.run_action(lambda: archive.delete_tag(tag, sync=False))
         w.after_change()
+        w.sync_soon()
 
     # --- Metadata, the original ---------------------------------------------------------
 
@@ -143,8 +145,9 @@ class Editing(QObject):
         if dialog.exec():
             changes = dialog.changes()
             if changes:
-                w.run_action(lambda: w.archive.edit(clipping_id, changes))
+                w.run_action(lambda: w.archive.edit(clipping_id, changes, sync=False))
                 w.after_change()
+                w.sync_soon()
 
     def rename_outlet(self) -> None:
         """Rename an outlet for all its clippings (the selected clipping's, to start)."""
@@ -163,11 +166,12 @@ class Editing(QObject):
         old, new = dialog.old_name(), dialog.new_name()
         if not new or new == old:
             return
-        renamed = w.run_action(lambda: w.archive.rename_outlet(old, new))
+        renamed = w.run_action(lambda: w.archive.rename_outlet(old, new, sync=False))
         if renamed is not None:
             count = f"{renamed.count} clipping{'' if renamed.count == 1 else 's'}"
             w.statusBar().showMessage(f"Outlet “{old}” is now “{renamed.name}” ({count})", 5000)
         w.after_change()
+        w.sync_soon()
 
     def open_selected_original(self) -> None:
         ids = self.window.selected_ids()
@@ -176,10 +180,31 @@ class Editing(QObject):
 
     @Slot(int)
     def open_original(self, clipping_id: int) -> Path | None:
-        """Open a read-only temporary copy of the original with the system's viewer."""
-        clipping = self.window.archive.get(clipping_id)
+        """Open a read-only temporary copy of the original with the system's viewer;
+        a message says why when it cannot be opened."""
+        w = self.window
+        try:
+            clipping = w.archive.get(clipping_id)
+        except ClippingsError as error:
+            w.report_problem(f"The original cannot be opened: {error}")
+            return None
         name = Path(clipping.original_name).name or f"clipping-{clipping_id}"
-        return self._open_file(name, self.window.archive.original(clipping_id))
+        try:
+            data = w.archive.original(clipping_id)
+        except FileNotFoundError:
+            w.report_problem(
+                f"The original file of “{clipping.title}” ({name}) is missing from the "
+                "archive's originals folder, so it cannot be opened.\n\nImporting the "
+                "same file again puts it back; Tools › Check Archive lists every missing file."
+            )
+            return None
+        except OSError as error:
+            w.report_problem(
+                f"The original file of “{clipping.title}” ({name}) cannot be read: "
+                f"{error.strerror or error}."
+            )
+            return None
+        return self._open_file(name, data)
 
     @Slot(int, str)
     def open_copy(self, clipping_id: int, sha256: str) -> Path | None:
@@ -195,15 +220,24 @@ class Editing(QObject):
         data = w.run_action(lambda: copy_original(w.archive, clipping_id, found[0]))
         return None if data is None else self._open_file(name, data)
 
-    def _open_file(self, name: str, data: bytes) -> Path:
+    def _open_file(self, name: str, data: bytes) -> Path | None:
         w = self.window
-        folder = Path(tempfile.mkdtemp(prefix="clippings-original-"))
-        copy = folder / name
-        copy.write_bytes(data)
-        copy.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        try:
+            folder = Path(tempfile.mkdtemp(prefix="clippings-original-"))
+            copy = folder / name
+            copy.write_bytes(data)
+            copy.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        except OSError as error:
+            w.report_problem(
+                f"“{name}” cannot be opened: a copy for the viewer could not be written "
+                f"to the temporary folder ({error.strerror or error})."
+            )
+            return None
         w.opened_originals.append(copy)
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
-            w.statusBar().showMessage(f"No program to open {name}; the copy is at {copy}", 10_000)
+            w.report_problem(
+                f"No program on this computer opens “{name}”.\n\nA read-only copy is at {copy}."
+            )
         return copy
 
     # --- Trash ------------------------------------------------------------------------
@@ -211,14 +245,17 @@ class Editing(QObject):
     def trash_selection(self) -> None:
         w = self.window
         ids = w.selected_ids()
-        if ids and not w.trash_view and w.writable():
-            w.run_action(lambda: w.undo_stack.push(TrashCommand(w, ids)))
+        if ids and not w.trash_view and w.writable() and push(w.undo_stack, TrashCommand(w, ids)):
+            undo = w.undo_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            w.statusBar().showMessage(
+                f"Moved {clippings(len(ids))} to the Trash — Undo with {undo}", 10_000
+            )
 
     def restore_selection(self) -> None:
         w = self.window
         ids = w.selected_ids()
-        if ids and w.trash_view and w.writable():
-            w.run_action(lambda: w.undo_stack.push(RestoreCommand(w, ids)))
+        if ids and w.trash_view and w.writable() and push(w.undo_stack, RestoreCommand(w, ids)):
+            w.statusBar().showMessage(f"Restored {clippings(len(ids))} from the Trash", 10_000)
 
     def purge_selection(self) -> None:
         w = self.window
@@ -232,6 +269,12 @@ class Editing(QObject):
             "This cannot be undone.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            w.run_action(lambda: w.archive.purge(ids))
+            w.run_action(lambda: w.archive.purge(ids, sync=False))
             w.undo_stack.clear()
             w.after_change()
+            w.sync_soon()
+
+
+def clippings(count: int) -> str:
+    """ "1 clipping", "3 clippings"."""
+    return f"{count} clipping{'s' if count != 1 else ''}"

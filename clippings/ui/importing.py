@@ -6,6 +6,7 @@ The files are imported by ``services.import_paths`` on the worker thread (the
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit
 from clippings.model import ImportReport
 from clippings.services import accepted_formats, import_paths
 from clippings.services.importing import import_bytes
-from clippings.ui.dialogs import ImportSummaryDialog, summary_counts
+from clippings.ui.dialogs import ImportSummaryDialog, summary_counts, summary_html
 from clippings.ui.jobs import Job
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ class Importing(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        #: What the last import did, with what its password imports did since.
+        self.summary: ImportReport | None = None
+        #: The files of ``summary`` whose password is asked for (or being tried).
+        self.waiting: list[str] = []
 
     def choose_files(self) -> None:
         w = self.window
@@ -130,27 +135,70 @@ class Importing(QObject):
     @Slot(object)
     def _on_import_job_finished(self, report: ImportReport) -> None:
         w = self.window
-        w.last_report = report
+        retried = self.summary is not None and all(r.path in self.waiting for r in report.results)
+        if retried and report.results:
+            self._merge(report)
+        else:
+            self.summary = report
+            self.waiting = [r.path for r in report.results if r.needs_password]
+        w.last_report = self.summary
         w.after_change()
         w.analyse_in_background()  # the new clippings' related pieces
         w.tidy_in_background()
-        message = f"Import finished: {summary_counts(report)}."
-        w.statusBar().showMessage(message, 10_000)
-        locked = [r for r in report.results if r.needs_password]
-        shown = ImportReport(
-            results=tuple(r for r in report.results if not r.needs_password),
-            cancelled=report.cancelled,
-        )
-        if len(report.results) > 1 or any(r.outcome != "imported" for r in shown.results):
-            w.summary_dialog = ImportSummaryDialog(report, w)
-            w.summary_dialog.clipping_requested.connect(w.select_clipping)
-            w.summary_dialog.setModal(False)
-            w.summary_dialog.show()
+        self._show_summary(opening=not retried)
         imported = report.of("imported")
         if len(imported) == 1 and imported[0].id is not None:
             w.select_clipping(imported[0].id)
-        for result in locked:
-            self._ask_password(result.path, wrong="wrong" in (result.reason or "").lower())
+        for result in report.results:
+            if result.needs_password:
+                wrong = retried or "wrong" in (result.reason or "").lower()
+                self._ask_password(result.path, wrong=wrong)
+
+    def _merge(self, report: ImportReport) -> None:
+        """A password import's results take the place of the locked file's."""
+        assert self.summary is not None
+        again = {r.path: r for r in report.results}
+        self.summary = ImportReport(
+            results=tuple(again.get(r.path, r) for r in self.summary.results),
+            cancelled=self.summary.cancelled,
+        )
+        self.waiting = [p for p in self.waiting if p not in again or again[p].needs_password]
+
+    def _show_summary(self, *, opening: bool) -> None:
+        """The status bar's counts and the summary dialog (opened when there is more to
+        say than one file imported; kept up to date while passwords are asked)."""
+        w = self.window
+        report = self.summary
+        if report is None:
+            return
+        shown = ImportReport(
+            results=tuple(r for r in report.results if r.path not in self.waiting),
+            cancelled=report.cancelled,
+        )
+        counts = summary_counts(shown)
+        if self.waiting:
+            counts += f", {len(self.waiting)} waiting for a password"
+        w.statusBar().showMessage(f"Import finished: {counts}.", 10_000)
+        page = summary_html(shown)
+        if self.waiting:
+            names = "".join(f"<li><b>{html.escape(Path(p).name)}</b></li>" for p in self.waiting)
+            _, _, rest = page.partition("\n")
+            page = (
+                f"<p><b>{html.escape(counts)}.</b></p>\n"
+                f"<h4>Waiting for a password ({len(self.waiting)})</h4><ul>{names}</ul>\n{rest}"
+            )
+        dialog = w.summary_dialog
+        if dialog is not None and not opening and dialog.isVisible():
+            dialog.report = report
+            dialog.browser.setHtml(page)
+        elif opening and (
+            len(report.results) > 1 or any(r.outcome != "imported" for r in shown.results)
+        ):
+            w.summary_dialog = ImportSummaryDialog(report, w)
+            w.summary_dialog.browser.setHtml(page)
+            w.summary_dialog.clipping_requested.connect(w.select_clipping)
+            w.summary_dialog.setModal(False)
+            w.summary_dialog.show()
 
     def _ask_password(self, path: str, *, wrong: bool) -> None:
         prompt = f"“{Path(path).name}” is protected by a password."
@@ -161,6 +209,9 @@ class Importing(QObject):
         )
         if ok and password:
             self.window.import_paths([path], passwords={path: password})
+        else:  # not imported: the summary lists it as failed, with why
+            self.waiting = [p for p in self.waiting if p != path]
+            self._show_summary(opening=False)
 
     # --- Dropping files and text on the window ---------------------------------------
 

@@ -44,7 +44,8 @@ class JobStatus(QObject):
         self.job_box = job_box
         job_box.hide()
         self._last_live_refresh = 0.0
-        self._job_title = IMPORTING
+        #: The job the status bar shows (a late progress of another is not shown).
+        self.job: Job | None = None
         window.jobs.started.connect(self._on_jobs_started)
         window.jobs.idle.connect(self._on_jobs_idle)
 
@@ -58,20 +59,28 @@ class JobStatus(QObject):
 
     @Slot(object)
     def _on_jobs_started(self, job: Job) -> None:
+        self.job = job
         self.job_label.setText(job.title + "…")
-        self._job_title = job.title
+        self.job_label.setToolTip("")
         self.job_progress.setRange(0, 0)
+        # Opening an archive cannot be stopped half-way (a migration, an index swap).
+        self.cancel_button.setVisible(job is not self.window.archive_actions.opening)
         self.job_box.show()
         job.progress.connect(self._on_job_progress)
 
     @Slot(object)
     def _on_job_progress(self, progress: Any) -> None:
         w = self.window
+        job = self.job
+        if job is None or self.sender() is not job:
+            return  # a job that has ended meanwhile
+        importing = job.title == IMPORTING
         # New clippings show up during a long import: read off the GUI thread, shown
         # keeping the selection, the scroll position and the reading pane.
         now = time.monotonic()
         still_empty = w.model.rowCount() == 0 and progress.done > 0
-        if still_empty or now - self._last_live_refresh > LIVE_REFRESH_SECONDS:
+        opening = job is w.archive_actions.opening  # nothing to read again yet
+        if not opening and (still_empty or now - self._last_live_refresh > LIVE_REFRESH_SECONDS):
             self._last_live_refresh = now
             w.catch_up(sync=False)  # the import brings the index up to date itself
         self.job_progress.setRange(0, max(progress.total, 1))
@@ -80,13 +89,19 @@ class JobStatus(QObject):
         name = Path(progress.message).name if progress.message else ""
         waiting = w.jobs.pending - 1
         more = f" (+{waiting} waiting)" if waiting > 0 else ""
-        if self._job_title == IMPORTING:
+        # Each job by what it does ("Exporting…", "Backing up…"); only an import names
+        # the file it is at; what a step does in detail is the label's tooltip.
+        if importing and progress.total and progress.done >= progress.total:
+            self.job_label.setText(f"Finishing the import…{more}")  # the last index commit
+        elif importing:
             self.job_label.setText(f"{IMPORTING} {name}{more}")
         else:
-            self.job_label.setText(f"{self._job_title}…{more}")
+            self.job_label.setText(f"{job.title}…{more}")
+        self.job_label.setToolTip(progress.message or "")
 
     @Slot()
     def _on_jobs_idle(self) -> None:
+        self.job = None
         self.job_box.hide()
 
     @Slot()

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import (
     QByteArray,
@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from clippings.analysis.quotes import extract_quotes
-from clippings.model import Clipping, ClippingsError, ImportReport, Tag
+from clippings.model import ArchiveError, Clipping, ClippingsError, ImportReport, Tag
 from clippings.services import Archive
 from clippings.services.related import STORY_THRESHOLD
 from clippings.ui.archive_actions import READ_ONLY_NOTE, ArchiveActions
@@ -106,6 +106,13 @@ log = logging.getLogger(__name__)
 READ_ONLY_REFUSAL = "This archive is read-only: nothing in it can be changed."
 
 
+class _NoArchiveYet:
+    """What the list reads while the window's first archive opens: nothing."""
+
+    def count(self, **_where: object) -> int:
+        return 0
+
+
 class MainWindow(QMainWindow):
     # The actions ``menus.build_menus`` makes, enabled and disabled by ``update_actions``.
     import_files_action: QAction
@@ -127,15 +134,17 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        archive: Archive,
+        archive: Archive | None,
         *,
         settings: QSettings | None = None,
         jobs: JobRunner | None = None,
-        open_archive: Callable[[Path], Archive] = Archive.open,
+        open_archive: Callable[..., Archive] = Archive.open,
         analyse: bool = True,
     ) -> None:
+        """``archive`` None: the window shows at once and an archive is opened in the
+        background (``archive_actions.open_in_background``)."""
         super().__init__()
-        self.archive = archive
+        self._archive = archive
         self.settings = settings or QSettings()
         self.jobs = jobs or JobRunner(self)
         self.lookups = LookupRunner(self)
@@ -151,7 +160,7 @@ class MainWindow(QMainWindow):
         self.trash_view = False
         self._keeping_view = False
 
-        self.model = ClippingTableModel(archive, self)
+        self.model = ClippingTableModel(archive or cast(Archive, _NoArchiveYet()), self)
         self.sidebar = Sidebar(self)
         self.search_bar = SearchBar(self)
         self.table, self.title_delegate, self.tags_delegate = make_clipping_list(self, self.model)
@@ -219,11 +228,28 @@ class MainWindow(QMainWindow):
         self.read_only_label.setObjectName("readOnly")
         self.read_only_label.setToolTip(READ_ONLY_NOTE)
         self.statusBar().addPermanentWidget(self.read_only_label)
+        self.read_only_label.hide()  # until an archive that is read-only shows
         self._restore_settings()
-        self.refresh_all()
-        self.show_archive_notes()
-        self.watch_timer.start()
-        self.analyse_in_background()
+        if archive is not None:
+            self.refresh_all()
+            self.show_archive_notes()
+            self.watch_timer.start()
+            self.analyse_in_background()
+
+    @property
+    def archive(self) -> Archive:
+        """The open archive (a ``ClippingsError`` while the first one is opening)."""
+        if self._archive is None:
+            raise ArchiveError("the archive is still being opened: try again in a moment")
+        return self._archive
+
+    @archive.setter
+    def archive(self, archive: Archive) -> None:
+        self._archive = archive
+
+    @property
+    def has_archive(self) -> bool:
+        return self._archive is not None
 
     # --- Building ---------------------------------------------------------------------
 
@@ -277,13 +303,16 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_model_reset(self) -> None:
+        if not self.has_archive:
+            return  # the opening page stays
         self.browsing.show_list_page(keeping_view=self._keeping_view)
         if not self._keeping_view:
             self.reading.show_clipping(None)
             self.related.show_related(None, [])
 
     def update_actions(self) -> None:
-        update_actions(self)
+        if self.has_archive:
+            update_actions(self)
 
     @contextmanager
     def keeping_view(self) -> Iterator[None]:
@@ -412,6 +441,9 @@ class MainWindow(QMainWindow):
         return self.importing.import_mime(mime)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if not self.has_archive:
+            event.ignore()  # still opening
+            return
         self.importing.drag_enter(event)
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
@@ -488,7 +520,7 @@ class MainWindow(QMainWindow):
     def choose_new_archive(self) -> None:
         self.archive_actions.choose_new_archive()
 
-    def switch_archive(self, path: Path) -> bool:
+    def switch_archive(self, path: Path) -> Job | None:
         return self.archive_actions.switch_archive(path)
 
     def show_archive_notes(self) -> None:
@@ -502,6 +534,10 @@ class MainWindow(QMainWindow):
 
     def catch_up(self, *, sync: bool = True) -> Job | None:
         return self.watcher.catch_up(sync=sync)
+
+    def sync_soon(self) -> None:
+        """After the window's own change: the search index catches up on a worker."""
+        self.watcher.sync_soon()
 
     @Slot()
     def _on_watch_timer_timeout(self) -> None:
@@ -586,7 +622,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("window/readingSplitter", self.right_side.saveState())
         self.settings.setValue("window/listHeader", self.table.horizontalHeader().saveState())
-        self.settings.setValue("lastArchive", str(self.archive.path))
+        if self.has_archive:
+            self.settings.setValue("lastArchive", str(self.archive.path))
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -137,6 +137,8 @@ class Watcher(QObject):
         #: The search index was busy at the last reading: bring it up to date at the next tick.
         self.sync_owed = False
         self._watch_problem = ""
+        #: The window changed the archive during a reading: sync and read again after it.
+        self._sync_again = False
         self.timer = QTimer(window)
         self.timer.setObjectName("otherProgramsTimer")
         self.timer.setInterval(OTHER_PROGRAMS_POLL_MS)
@@ -171,6 +173,15 @@ class Watcher(QObject):
         self._watch_problem = ""
         if changed or self.sync_owed:
             w.catch_up()
+
+    def sync_soon(self) -> None:
+        """After the window's own change, which only queued the clippings for the search
+        index: bring the index up to date on a worker (waiting there, not on the GUI
+        thread, while an import holds it), then show what search finds now."""
+        if self.catching_up is not None:
+            self._sync_again = True  # the reading under way may have synced before it
+            return
+        self.catch_up()
 
     def catch_up(self, *, sync: bool = True) -> Job | None:
         """Read what the window shows again off the GUI thread and show it, keeping the
@@ -247,3 +258,6 @@ class Watcher(QObject):
     @Slot()
     def _on_catch_up_ended(self) -> None:
         self.catching_up = None
+        if self._sync_again:
+            self._sync_again = False
+            self.catch_up()

@@ -181,7 +181,8 @@ class WelcomePage(QScrollArea):
         self.import_folder_button.clicked.connect(self._on_import_folder_button_clicked)
         self.open_folder_button.clicked.connect(self._on_open_folder_button_clicked)
         self.sample_button.clicked.connect(self._on_sample_button_clicked)
-        self.show_archive(window.archive.path)
+        if window.has_archive:  # else named once the first archive is open
+            self.show_archive(window.archive.path)
 
     def show_archive(self, path: Path) -> None:
         """Name the open archive's folder (after the window switched archives)."""

@@ -81,9 +81,15 @@ def test_a_search_that_finds_nothing_says_so_instead_of_welcoming(window):
     assert window.list_stack.currentWidget() is window.no_results
 
 
-def test_the_welcome_names_the_archive_switched_to(window, tmp_path):
+def switch(qtbot, window, path) -> None:
+    """Switch archives (a job) and wait until the window shows the new one."""
+    with qtbot.waitSignal(window.archive_actions.opened, timeout=30_000):
+        assert window.switch_archive(path) is not None
+
+
+def test_the_welcome_names_the_archive_switched_to(qtbot, window, tmp_path):
     other = tmp_path / "other"
-    assert window.switch_archive(other)
+    switch(qtbot, window, other)
     assert window.list_stack.currentWidget() is window.empty_state
     assert window.empty_state.path_label.text() == str(other)
 
@@ -103,9 +109,11 @@ def test_help_opens_the_sample_archive_and_fills_it_off_the_gui_thread(qtbot, wi
     window.jobs.started.connect(lambda job: started.append(job.title))
     action(window, "openSampleArchive").trigger()
     sample = data_home / "clippings" / SAMPLE_FOLDER
-    assert window.archive.path == sample
+    # Switching is a job; the articles are imported once the sample archive is open.
+    qtbot.waitUntil(lambda: window.has_archive and window.archive.path == sample, timeout=30_000)
     assert SAMPLE_FOLDER in window.windowTitle()
-    assert started and started[0] == "Importing"  # the normal import job, with progress
+    qtbot.waitUntil(lambda: "Importing" in started, timeout=30_000)
+    assert started[0].startswith("Opening")  # the normal import job, with progress, after
     wait_for_sample(qtbot, window)
     assert window.archive.count(tag="Kestrel Valley") == 4
     assert "Kestrel Valley" in window.sidebar.tag_items
@@ -122,10 +130,13 @@ def test_the_sample_archive_opened_again_is_kept_as_it_was(qtbot, window, data_h
     wait_for_sample(qtbot, window)
     first = window.model.id_at(0)
     window.archive.trash([first])
-    assert window.switch_archive(own)
+    qtbot.waitUntil(lambda: not window.jobs.pending, timeout=60_000)  # the analysis
+    switch(qtbot, window, own)
     started = []
     window.jobs.started.connect(lambda job: started.append(job.title))
-    assert window.open_sample_archive() is None
+    with qtbot.waitSignal(window.archive_actions.opened, timeout=30_000):
+        assert window.open_sample_archive() is not None  # the switch
+    assert window.open_sample_archive() is None  # open already, with its articles
     assert "Importing" not in started  # nothing imported again
     assert window.archive.count() == 8
     assert window.archive.count(trashed=True) == 1

@@ -257,8 +257,9 @@ def test_edit_metadata_is_saved_reindexed_and_marked(qtbot, stocked, monkeypatch
     assert clipping.title == "Antonov on relations"
     assert clipping.provenance["title"] == "user"
     assert clipping.notes == "for the weekly review"
-    assert window.archive.search("title:relations").total == 1
     assert "Antonov on relations" in window.reading.browser.toPlainText()
+    # The index catches up on a worker thread.
+    qtbot.waitUntil(lambda: window.archive.search("title:relations").total == 1, timeout=10_000)
 
 
 def test_rename_outlet_reaches_every_clipping_of_it(qtbot, stocked, monkeypatch):
@@ -284,7 +285,9 @@ def test_rename_outlet_reaches_every_clipping_of_it(qtbot, stocked, monkeypatch)
     assert window.archive.get(times).outlet == "The New York Times"
     assert "The New York Times" in window.reading.browser.toPlainText()
     assert "is now “The New York Times”" in window.statusBar().currentMessage()
-    assert window.archive.search('outlet:"The New York Times"').total == 1
+    qtbot.waitUntil(  # the index catches up on a worker thread
+        lambda: window.archive.search('outlet:"The New York Times"').total == 1, timeout=10_000
+    )
     # The edit dialog completes the archive's outlets.
     dialog = dialogs.EditMetadataDialog(
         window.archive.get(times), outlets=[n for n, _ in window.archive.outlets()]

@@ -272,7 +272,7 @@ def test_a_refused_write_is_a_plain_message_and_leaves_nothing_to_undo(qtbot, wa
         QMessageBox, "warning", lambda parent, title, text, *a: messages.append(text)
     )
 
-    def refuse(ids):
+    def refuse(ids, **options):
         raise StorageError("the disk is full: nothing was changed")
 
     monkeypatch.setattr(watched.archive, "trash", refuse)
@@ -305,7 +305,9 @@ def test_switching_to_a_plain_archive_hides_the_bar(qtbot, make_window, folder, 
     archive.read_only = True
     window = make_window(archive, analyse=False)
     assert window.notice_bar.isVisible()
-    assert window.switch_archive(tmp_path / "another")
+    with qtbot.waitSignal(window.jobs.idle, timeout=30_000):
+        assert window.switch_archive(tmp_path / "another") is not None
+    assert window.archive.path == tmp_path / "another"
     assert not window.notice_bar.isVisible() and not window.read_only_label.isVisible()
     assert "read-only" not in window.windowTitle()
     assert window.findChild(type(window.trash_action), "importFiles").isEnabled()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QLineEdit, QMessageBox
 
+from clippings.model import plural
 from clippings.ui.commands import RestoreCommand, TagCommand, TrashCommand
 from clippings.ui.dialogs import EditMetadataDialog, OutletRenameDialog, TagDialog
 
@@ -44,7 +45,7 @@ class Editing(QObject):
         dialog = TagDialog(
             w.tag_names(),
             title="Tag Clippings",
-            prompt=f"Tag {len(ids)} clipping(s) with:",
+            prompt=f"Tag {plural(len(ids), 'clipping')} with:",
             parent=w,
         )
         if dialog.exec() and dialog.name():
@@ -59,7 +60,7 @@ class Editing(QObject):
         dialog = TagDialog(
             present,
             title="Remove Tag",
-            prompt=f"Remove this tag from {len(ids)} clipping(s):",
+            prompt=f"Remove this tag from {plural(len(ids), 'clipping')}:",
             parent=w,
         )
         if present:
@@ -118,8 +119,13 @@ class Editing(QObject):
             answer = QMessageBox.question(
                 w,
                 "Delete Tag",
-                f"Delete the tag “{tag}” and the tags inside it?\n\nThe {count} clipping(s) "
-                "carrying it stay in the archive; only the tag is removed.",
+                f"Delete the tag “{tag}” and the tags inside it?\n\n"
+                + (
+                    f"The {plural(count, 'clipping')} carrying it stay in the archive; "
+                    if count != 1
+                    else "The clipping carrying it stays in the archive; "
+                )
+                + "only the tag is removed.",
             )
             if answer == QMessageBox.StandardButton.Yes:
                 w.run_action(lambda: archive.delete_tag(tag))
@@ -228,8 +234,12 @@ class Editing(QObject):
         answer = QMessageBox.question(
             w,
             "Delete for Good",
-            f"Remove {len(ids)} clipping(s) and their original files for good?\n\n"
-            "This cannot be undone.",
+            (
+                f"Remove {plural(len(ids), 'clipping')} and their original files for good?\n\n"
+                if len(ids) != 1
+                else "Remove this clipping and its original file for good?\n\n"
+            )
+            + "This cannot be undone.",
         )
         if answer == QMessageBox.StandardButton.Yes:
             w.run_action(lambda: w.archive.purge(ids))

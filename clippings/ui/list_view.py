@@ -28,6 +28,9 @@ from clippings.ui.wording import short_date
 #: A bigger selection is kept by its rows, not by its clippings, when the list is read again.
 KEPT_SELECTION = 1000
 
+#: The outlet and the tags columns are at most this part of the title's width.
+SHARE = 0.45
+
 
 def make_clipping_list(
     parent: QWidget, model: ClippingTableModel
@@ -100,14 +103,15 @@ class _TitleRoom(QObject):
     def fit(self) -> None:
         header = self.table.horizontalHeader()
         least = header.minimumSectionSize()
-        for column in (OUTLET, TAGS):
-            if header.sectionSize(column) != self.given[column]:
-                continue  # the user's width
-            others = sum(
-                header.sectionSize(c) for c in range(header.count()) if c not in (TITLE, column)
-            )
-            # This column and the title share what the others leave: at most half each.
-            share = (self.table.viewport().width() - others) // 2
+        fitted = [c for c in (OUTLET, TAGS) if header.sectionSize(c) == self.given[c]]
+        others = sum(
+            header.sectionSize(c) for c in range(header.count()) if c not in (TITLE, *fitted)
+        )
+        # The title and the fitted columns share what the others leave, each of those at
+        # most SHARE of the title's width.
+        room = self.table.viewport().width() - others
+        share = int(room * SHARE / (1 + SHARE * len(fitted))) if fitted else 0
+        for column in fitted:
             width = max(least, min(self.first[column], share))
             self.given[column] = width
             header.resizeSection(column, width)

@@ -316,3 +316,34 @@ def test_one_date_format_everywhere_in_the_window(qtbot, filled, british):
     assert "09/11/2023" in item_text(found)
     assert short_date(date(2023, 11, 9)) == "09/11/2023"
     assert long_date(None) == ""
+
+
+def test_the_date_column_sorts_by_the_day_it_shows(qtbot, window, british):
+    def at(hour, minute, day, hours):
+        return datetime(2023, 11, day, hour, minute, tzinfo=timezone(timedelta(hours=hours)))
+
+    archive = window.archive
+    # By the instant, the 9 November piece (00:30 in Berlin) falls between the two of the
+    # 8th: 23:00 in New York is later, as an instant, than 00:30 in Berlin.
+    for title, when in (
+        ("New York late", at(23, 0, 8, -5)),
+        ("Berlin just after midnight", at(0, 30, 9, 1)),
+        ("London morning", at(10, 0, 8, 0)),
+        ("A day without a time", date(2023, 11, 9)),
+    ):
+        add_clipping(archive, f"{title}. A piece about the summit.", title=title, published=when)
+    window.refresh_all()
+    window.table.sortByColumn(DATE, Qt.SortOrder.DescendingOrder)
+    shown = [
+        (window.model.index(r, DATE).data(), window.model.row_at(r).title)
+        for r in range(window.model.rowCount())
+    ]
+    assert shown == [
+        ("09/11/2023", "Berlin just after midnight"),
+        ("09/11/2023", "A day without a time"),
+        ("08/11/2023", "New York late"),
+        ("08/11/2023", "London morning"),
+    ]
+    window.table.sortByColumn(DATE, Qt.SortOrder.AscendingOrder)
+    days = [window.model.index(r, DATE).data() for r in range(window.model.rowCount())]
+    assert days == sorted(days, key=lambda d: d[6:] + d[3:5] + d[:2])

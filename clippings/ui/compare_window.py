@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from clippings.analysis.align import word_diff
-from clippings.model import AlignedPair, Clipping, Quote
+from clippings.model import AlignedPair, Clipping, Quote, plural
 from clippings.services.comparing import Comparison
 from clippings.ui.reading_pane import OfflineTextBrowser
 from clippings.ui.wording import elide_words, long_date
@@ -124,7 +124,7 @@ def header_html(comparison: Comparison) -> str:
         + row("Outlet", a.outlet or "—", b.outlet or "—")
         + row("Date", date(a), date(b))
         + row("Author", a.author or "—", b.author or "—")
-        + row("Length", f"{a.word_count:,} words", f"{b.word_count:,} words")
+        + row("Length", plural(a.word_count, "word"), plural(b.word_count, "word"))
         + "</table>"
         + f"<p><b>Text in common: {comparison.similarity:.0%}</b> &nbsp; {legend}</p>"
         + f"<p>{html.escape(passage_counts(comparison))}</p>"

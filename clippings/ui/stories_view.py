@@ -49,7 +49,7 @@ class StoriesView(QWidget):
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("storiesTree")
         self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["Story / clipping", "Outlet", "Published"])
+        self.tree.setHeaderLabels(["Story / clipping", "Outlet", "Date"])
         self.tree.setAlternatingRowColors(True)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.tree.header()

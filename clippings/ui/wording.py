@@ -1,16 +1,18 @@
 """How the window writes dates and shortens long titles, the same way everywhere.
 
-Dates follow the user's locale (``QLocale()``): the short form where room is tight (the
-list, Stories, the related pieces), the long form with the time where there is room
-(the reading pane, Compare, the Edit dialog). A day is the day the source gives, in its
+Dates follow the user's locale (``QLocale()``): its short form, with the year in full,
+where room is tight (the list, Stories, the related pieces, the search's date fields),
+the long form with the time where there is room (the reading pane, Compare, the Edit
+dialog). A day is the day the source gives, in its
 own time zone, never moved to another one. Under the "C" locale (no language chosen)
-the short form is ISO's 2021-07-25 rather than Qt's "25 07 2021".
+the short form is ISO's 2021-07-25 rather than Qt's "25 07 2021". ``EDGE_MARGIN`` is the
+room the right-hand pane keeps from the window's edge.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QDate, QLocale, QTime
 
@@ -34,13 +36,11 @@ def _qdate(value: Published) -> QDate:
 
 
 def short_date(value: Published | None) -> str:
-    """The day, short: "25/07/2021" (en_GB), "7/25/21" (en_US), "2021-07-25" (C)."""
+    """The day, short, with its year in full: "25/07/2021" (en_GB), "7/25/2021"
+    (en_US), "2021-07-25" (C)."""
     if value is None:
         return ""
-    locale = _locale()
-    if locale.language() == QLocale.Language.C:
-        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-    return locale.toString(_qdate(value), QLocale.FormatType.ShortFormat)
+    return _locale().toString(_qdate(value), short_date_format())
 
 
 def long_date(value: Published | None) -> str:
@@ -68,13 +68,14 @@ def offset_text(value: datetime) -> str:
     return f" (UTC{sign}{minutes // 60:02d}:{minutes % 60:02d})"
 
 
-def day_sort_key(value: Published | None) -> tuple[date, str] | None:
-    """Orders dates by the day shown, then by the time of day the source gives."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return (value.date(), value.time().isoformat())
-    return (value, "")
+def short_date_format() -> str:
+    """The short date's pattern for a date field (``QDateEdit``), with the year in
+    full: a two-digit year typed there would be read as 19xx."""
+    locale = _locale()
+    if locale.language() == QLocale.Language.C:
+        return "yyyy-MM-dd"
+    pattern = locale.dateFormat(QLocale.FormatType.ShortFormat)
+    return pattern if "yyyy" in pattern else pattern.replace("yy", "yyyy")
 
 
 def elide_words(text: str, limit: int) -> str:

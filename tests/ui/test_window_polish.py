@@ -347,3 +347,19 @@ def test_the_date_column_sorts_by_the_day_it_shows(qtbot, window, british):
     window.table.sortByColumn(DATE, Qt.SortOrder.AscendingOrder)
     days = [window.model.index(r, DATE).data() for r in range(window.model.rowCount())]
     assert days == sorted(days, key=lambda d: d[6:] + d[3:5] + d[:2])
+
+
+def test_dates_are_short_with_the_year_in_full_in_the_list_and_the_filters(window):
+    before = QLocale()
+    try:
+        QLocale.setDefault(QLocale("en_US"))
+        assert short_date(date(2021, 7, 25)) == "7/25/2021"
+        from clippings.ui.search_bar import OptionalDateEdit
+
+        field = OptionalDateEdit("from any date", window)
+        field.set_value(date(2021, 7, 25))
+        assert field.text() == "7/25/2021"
+        QLocale.setDefault(QLocale.c())
+        assert short_date(date(2021, 7, 25)) == "2021-07-25"
+    finally:
+        QLocale.setDefault(before)

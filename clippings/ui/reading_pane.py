@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clippings.model import PROVENANCE_LABELS, Clipping, Quote
+from clippings.model import PROVENANCE_LABELS, Clipping, Quote, published_from_iso
 from clippings.services.copies import format_words
 from clippings.ui.wording import EDGE_MARGIN, long_date
 
@@ -187,8 +187,17 @@ def provenance_facts(clipping: Clipping) -> str:
         said.append(line + ": check names and numbers against the page.")
     printed = facts.get("printed")
     if printed:
-        said.append(f"Printed from a browser on {printed.replace('T', ' ')[:16]}.")
+        said.append(f"Printed from a browser on {printed_text(printed)}.")
     return " ".join(said)
+
+
+def printed_text(value: str) -> str:
+    """When a page was printed (ISO text), as the window writes dates."""
+    try:
+        moment = published_from_iso(value.strip())
+    except ValueError:
+        return value.replace("T", " ")[:16]
+    return long_date(moment) or value
 
 
 def quotes_html(quotes: Sequence[Quote]) -> str:

@@ -363,3 +363,11 @@ def test_dates_are_short_with_the_year_in_full_in_the_list_and_the_filters(windo
         assert short_date(date(2021, 7, 25)) == "2021-07-25"
     finally:
         QLocale.setDefault(before)
+
+
+def test_the_printing_date_reads_like_every_other_date(british):
+    from clippings.ui.reading_pane import printed_text
+
+    assert printed_text("2024-03-05T14:20:00+01:00") == "Tuesday, 5 March 2024, 14:20 (UTC+01:00)"
+    assert printed_text("2024-03-05") == "Tuesday, 5 March 2024"
+    assert printed_text("not a date") == "not a date"

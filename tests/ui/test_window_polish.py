@@ -9,7 +9,14 @@ import pytest
 from PySide6.QtCore import QLocale, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
-from clippings.model import ClippingSummary, RelatedClipping, Story, plural
+from clippings.model import (
+    ClippingSummary,
+    RelatedClipping,
+    SavedSearch,
+    SearchFilters,
+    Story,
+    plural,
+)
 from clippings.ui.clipping_model import DATE, OUTLET, TITLE
 from clippings.ui.compare_window import compare_title
 from clippings.ui.export_dialog import ExportDialog, ExportScope
@@ -185,6 +192,15 @@ def test_the_sidebar_highlights_what_the_centre_shows(qtbot, filled):
     assert sidebar.currentItem() is sidebar.tag_items["Geneva"]
     window.show_trash()
     assert sidebar.currentItem() is sidebar.trash_item
+    # A saved search is lit while it shows, and no longer once the query is changed.
+    window.archive.save_search(SavedSearch("Summit", "Geneva", SearchFilters()))
+    window.refresh_side()
+    saved = sidebar.saved_header.child(0)
+    sidebar.itemClicked.emit(saved, 0)
+    assert window.model.searching and sidebar.currentItem() is saved
+    window.search_bar.field.setText("Geneva ministers")
+    window.search_bar.flush()
+    assert not saved.isSelected()
     window.lookups.wait()
 
 

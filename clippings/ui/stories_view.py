@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from clippings.model import Story, plural
-from clippings.ui.wording import short_date
+from clippings.ui.wording import long_date, short_date
 
 IdRole = Qt.ItemDataRole.UserRole + 30
 
@@ -111,6 +111,7 @@ class StoriesView(QWidget):
                 )
                 child.setToolTip(0, row.title)
                 child.setToolTip(1, row.outlet or "")
+                child.setToolTip(2, long_date(row.published))
                 child.setData(0, IdRole, row.id)
             top.setExpanded(True)
         self.tree.resizeColumnToContents(1)

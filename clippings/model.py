@@ -313,6 +313,12 @@ class Ranking:
         return [clipping_id for clipping_id, _score in self.hits]
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """ "1 clipping", "2 clippings", "1,234 stories" (``words``: the plural, when it is
+    not ``word`` + "s")."""
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
 def count_found(total: int, exact: bool = True) -> str:
     """How a search's count reads: "1,234 found", or "more than 1,234 found"."""
     return f"{total:,} found" if exact else f"more than {total:,} found"

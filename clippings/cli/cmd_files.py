@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clippings.cli.output import EXIT_FAILED, EXIT_OK, _emit_json, _ids, _ProgressBar
-from clippings.model import ImportReport
+from clippings.model import ImportReport, plural
 
 if TYPE_CHECKING:
     from clippings.services.archive import Archive
@@ -101,7 +101,7 @@ def _print_import_summary(report: ImportReport) -> None:
     if scans:
         parts.append(f"{len(scans)} stored without text")
     parts += [
-        f"{len(report.of('duplicate'))} duplicates",
+        plural(len(report.of("duplicate")), "duplicate"),
         f"{len(report.of('skipped'))} skipped",
         f"{len(report.of('failed'))} failed",
     ]

@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from clippings.cli.output import EXIT_OK, _emit_json, _ids, _print_rows, _summary_json
-from clippings.model import METADATA_FIELDS, QueryError
+from clippings.model import METADATA_FIELDS, QueryError, plural
 from clippings.services.dates import parse_user_date
 
 if TYPE_CHECKING:
@@ -25,12 +25,11 @@ def cmd_tag(archive: Archive, args: argparse.Namespace) -> int:
     ids = _ids(args.ids)
     if args.add is not None:
         change = archive.add_tag(ids, args.add)
-        print(f"tagged {len(change.added)} clipping(s) {change.tag!r}", file=sys.stderr)
+        print(f"tagged {plural(len(change.added), 'clipping')} {change.tag!r}", file=sys.stderr)
     else:
         change = archive.remove_tag(ids, args.remove)
-        print(
-            f"removed {change.tag!r} from {len(change.removed or {})} clipping(s)", file=sys.stderr
-        )
+        removed = plural(len(change.removed or {}), "clipping")
+        print(f"removed {change.tag!r} from {removed}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -48,7 +47,7 @@ def cmd_tags(archive: Archive, args: argparse.Namespace) -> int:
     elif action == "delete":
         affected = archive.delete_tag(args.tag)
         print(
-            f"deleted tag {args.tag!r} ({len(affected)} clipping(s) kept, untagged)",
+            f"deleted tag {args.tag!r} ({plural(len(affected), 'clipping')} kept, untagged)",
             file=sys.stderr,
         )
     else:
@@ -116,7 +115,8 @@ def cmd_delete(archive: Archive, args: argparse.Namespace) -> int:
     already = len(set(ids)) - len(changed)
     note = f"; {already} already in the trash" if already else ""
     print(
-        f"moved {len(changed)} clipping(s) to the trash{note} (restore with: clippings restore ID)",
+        f"moved {plural(len(changed), 'clipping')} to the trash{note} "
+        "(restore with: clippings restore ID)",
         file=sys.stderr,
     )
     return EXIT_OK
@@ -124,7 +124,7 @@ def cmd_delete(archive: Archive, args: argparse.Namespace) -> int:
 
 def cmd_restore(archive: Archive, args: argparse.Namespace) -> int:
     changed = archive.restore(_ids(args.ids))
-    print(f"restored {len(changed)} clipping(s)", file=sys.stderr)
+    print(f"restored {plural(len(changed), 'clipping')}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -142,5 +142,5 @@ def cmd_purge(archive: Archive, args: argparse.Namespace) -> int:
         removed = archive.purge(_ids(args.ids) if args.ids else None)
     except ValueError as error:
         raise QueryError(str(error)) from None
-    print(f"removed {len(removed)} clipping(s) for good", file=sys.stderr)
+    print(f"removed {plural(len(removed), 'clipping')} for good", file=sys.stderr)
     return EXIT_OK

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from clippings.cli.output import EXIT_FAILED, EXIT_OK, _emit_json, _ProgressBar
+from clippings.model import plural
 
 if TYPE_CHECKING:
     from clippings.services.archive import Archive
@@ -26,12 +27,12 @@ def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
     if archive.engine != before:
         print(
             f"the archive now searches with {archive.engine} "
-            f"({archive.count()} clipping(s) indexed; it searched with {before})",
+            f"({plural(archive.count(), 'clipping')} indexed; it searched with {before})",
             file=sys.stderr,
         )
     else:
         print(
-            f"rebuilt the {archive.engine} search index of {archive.count()} clipping(s)",
+            f"rebuilt the {archive.engine} search index of {plural(archive.count(), 'clipping')}",
             file=sys.stderr,
         )
     return EXIT_OK
@@ -70,5 +71,5 @@ def cmd_check(archive: Archive, args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if not args.json:
         state = "sound" if not problems else "sound (see the warnings above)"
-        print(f"ok: {archive.count()} clipping(s), originals and search index are {state}")
+        print(f"ok: {plural(archive.count(), 'clipping')}, originals and search index are {state}")
     return EXIT_OK

@@ -67,7 +67,7 @@ FORMATS = {
     "bundle": "a .zip: browsable index.html and pages, JSON, CSV and the original files",
     "pdf": "a press review dossier: cover, contents with page numbers, each clipping",
     "csv": "a UTF-8 table, one row per clipping",
-    "json": "a list of clippings with every field (as `show --json`)",
+    "json": "a list of clippings with every field",
     "markdown": "one Markdown file with every clipping's text",
     "ris": "RIS citations (type NEWS) for Zotero, EndNote, Mendeley",
     "csl-json": "CSL-JSON citations (article-newspaper) for Zotero, Pandoc",

@@ -11,7 +11,9 @@ other HTML modules share (``tokens``, ``containment``, ``same_text``) live here 
 from __future__ import annotations
 
 import html as html_lib
+import logging
 import re
+import warnings
 from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass
@@ -194,14 +196,33 @@ class Candidate:
         return [t for block in self.blocks for t in tokens(block.text)]
 
 
+class _NoDiscardNotice(logging.Filter):
+    """trafilatura logs a warning, "discarding data: None", for every pass that finds no
+    article: an answer here (the caller tries another way), not a problem to show."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("discarding data")
+
+
+_TRAFILATURA_LOG = logging.getLogger("trafilatura.core")
+if not any(isinstance(f, _NoDiscardNotice) for f in _TRAFILATURA_LOG.filters):
+    _TRAFILATURA_LOG.addFilter(_NoDiscardNotice())
+
+
 def run_extractor(tree: HtmlElement, *, url: str | None, **settings: Any) -> Candidate | None:
     """trafilatura's pass over the page with ``settings``; None when it finds no text."""
     from trafilatura import bare_extraction
 
     try:
-        document = bare_extraction(
-            tree, url=url, include_comments=False, include_tables=True, **settings
-        )
+        with warnings.catch_warnings():
+            # htmldate (trafilatura's dates) hands dateutil zone names it does not know
+            # ("EST"), and dateutil warns; the date is read without its zone, and ours
+            # come from the page's metadata first anyway.
+            # (Matched by its words: dateutil is no dependency of ours to import.)
+            warnings.filterwarnings("ignore", message=r"tzname \S+ identified but not understood")
+            document = bare_extraction(
+                tree, url=url, include_comments=False, include_tables=True, **settings
+            )
     except Exception:  # noqa: BLE001 - trafilatura raises whatever lxml raises on odd trees
         return None
     body = getattr(document, "body", None)

@@ -43,6 +43,8 @@ from clippings.importers.pdf_metadata import (
     date_in_text,
     document_info,
     first_page_heading,
+    heading_line,
+    is_file_name,
     parse_pdf_date,
     parse_xmp_date,
     xmp_metadata,
@@ -61,6 +63,7 @@ from clippings.importers.pdf_text import (
     drop_running_heads,
     paragraphs_of,
 )
+from clippings.importers.text import derive_title
 from clippings.model import (
     DEFAULT_OPTIONS,
     Extracted,
@@ -143,13 +146,22 @@ def _extract(data: bytes, name: str, password: str | None) -> Extracted:
 
     provenance: dict[str, str] = {}
     printed = marks is not None or browser_made(info)
+
+    def declared(value: str | None) -> str | None:
+        title = clean_title(value)
+        return None if title is None or is_file_name(title, name) else title
+
     title = _pick(
         provenance,
         "title",
-        (clean_title(info.get("Title")), "pdf-info"),
-        (clean_title(xmp.get("dc:title")), "pdf-xmp"),
+        (declared(info.get("Title")), "pdf-info"),
+        (declared(xmp.get("dc:title")), "pdf-xmp"),
         (clean_title(marks.header_title) if marks else None, "print-footer"),
         (first_page_heading(pages) if has_text else None, "pdf-heuristic"),
+        (heading_line(text) if has_text else None, "pdf-heuristic"),
+        # No heading: the first sentence, as for a text file; the file's name is the
+        # last resort ("issue-848" says nothing of the article).
+        (derive_title(text.split("\n\n")) if has_text else None, "derived"),
         (PurePath(name).stem or name, "derived"),
     )
     author = _pick(

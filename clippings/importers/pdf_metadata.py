@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import PurePath
 from typing import Any
 
 from clippings.importers.pdf_layout import CONTROL, Line, Page
@@ -277,6 +278,40 @@ def first_page_heading(pages: Sequence[Page]) -> str | None:
     if not 3 <= len(title) <= 250:
         return None
     return clean_title(title)
+
+
+#: A line longer than this, in words, is a sentence rather than a heading.
+_HEADING_WORDS = 16
+
+
+def heading_line(text: str) -> str | None:
+    """The text's first paragraph when it reads as a heading: one short line of words,
+    not ending a sentence, with more text after it (for a PDF whose title is set in the
+    body's type)."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    if len(paragraphs) < 2 or "\n" in paragraphs[0]:
+        return None
+    first = paragraphs[0]
+    letters = sum(ch.isalpha() for ch in first)
+    if (
+        not 2 <= len(first.split()) <= _HEADING_WORDS
+        or len(first) > 150
+        or first[-1] in ".,;:!?"
+        or letters < 0.6 * len(first.replace(" ", ""))
+    ):
+        return None
+    return clean_title(first)
+
+
+def is_file_name(title: str, name: str) -> bool:
+    """Whether a metadata title only repeats the file's name ("issue-848" of
+    ``issue-848.pdf``), in any case and with any of ``-_ .`` between its words."""
+
+    def folded(value: str) -> str:
+        return re.sub(r"[\s\-_.]+", " ", value).strip().casefold()
+
+    stem = PurePath(name).stem
+    return bool(stem) and folded(title) in (folded(stem), folded(PurePath(name).name))
 
 
 def date_in_text(text: str) -> Published | None:

@@ -358,7 +358,8 @@ def _first_sentence_end(line: str) -> int | None:
     return None
 
 
-def _derive_title(paragraphs: list[str]) -> str | None:
+def derive_title(paragraphs: list[str]) -> str | None:
+    """A title made from the first sentence with words, cut at a word's end."""
     for paragraph in paragraphs:
         # The first line with words: markup ("<?xml ...?>", "<channel>") is no sentence.
         first = next((line for line in paragraph.split("\n") if not is_markup_line(line)), "")
@@ -471,7 +472,7 @@ class TextImporter:
         if title:
             provenance["title"] = "text-header"
         else:
-            title = _derive_title(paragraphs)
+            title = derive_title(paragraphs)
             if title:
                 provenance["title"] = "derived"
         body = "\n\n".join(paragraphs)

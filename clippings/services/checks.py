@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from clippings.model import CheckProblem, ClippingsError, IndexDamagedError, Progress
+from clippings.model import CheckProblem, ClippingsError, IndexDamagedError, Progress, plural
 
 if TYPE_CHECKING:
     from clippings.services.archive import Archive, Report
@@ -176,23 +176,23 @@ def repair(archive: Archive, *, report: Report | None = None) -> list[str]:
     done: list[str] = []
     finished = archive.finish_removals()
     if finished:
-        done.append(f"finished {finished} interrupted purge(s)")
+        done.append(f"finished {plural(finished, 'interrupted purge')}")
     released = archive.store.release_unused_originals()
     if released:
         archive.finish_removals()
-        done.append(f"removed {len(released)} recorded original(s) no clipping uses")
+        done.append(f"removed {plural(len(released), 'recorded original')} no clipping uses")
     claimed = archive.store.claimed_originals()
     orphans = [sha for sha in archive.originals.stored() if sha not in claimed]
     removed = sum(
         1 for sha in orphans if archive.store.remove_unclaimed(sha, archive.originals.remove)
     )
     if removed:
-        done.append(f"removed {removed} original file(s) that belonged to no clipping")
+        done.append(f"removed {plural(removed, 'original file')} that belonged to no clipping")
     leftovers = archive.originals.leftovers()
     for path in leftovers:
         path.unlink(missing_ok=True)
     if leftovers:
-        done.append(f"removed {len(leftovers)} half-written file(s) of interrupted imports")
+        done.append(f"removed {plural(len(leftovers), 'half-written file')} of interrupted imports")
     index_kinds = {p.kind for p in search_index(archive, None)}
     if index_kinds - {"index-pending"}:
         archive.rebuild_index(report=report)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clippings.durable import fsync_file, fsync_folder
-from clippings.model import ArchiveError, StorageError
+from clippings.model import ArchiveError, StorageError, plural
 
 #: Error numbers that mean "no room left", on the disk or in the user's quota.
 NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
@@ -59,8 +59,9 @@ def backup_database(source: Path, target: Path) -> None:
                 found = [str(r[0]) for r in copy.execute("PRAGMA quick_check").fetchall()]
                 if found != ["ok"]:
                     faults = sum(len(line.splitlines()) for line in found)
+                    found_faults = plural(faults, "fault")
                     raise ArchiveError(
-                        f"the archive's database is damaged (SQLite finds {faults} fault(s) "
+                        f"the archive's database is damaged (SQLite finds {found_faults} "
                         "in it), so a copy of it would be damaged too: restore the archive "
                         "from an earlier backup instead"
                     )

@@ -44,7 +44,10 @@ class _SortKeyColumn:
 
 
 _SORT_KEYS: dict[str, _SortKeyColumn] = {
-    "published": _SortKeyColumn(clippings.c.published_utc, True),
+    # By the day the source gives (ISO text in its own offset: "2023-11-09" sorts before
+    # "2023-11-09T00:30:00+01:00"), then by its time of day: the order of the dates the
+    # list shows, which the instant (published_utc) is not across offsets (schema 11).
+    "published": _SortKeyColumn(clippings.c.published, True),
     "title": _SortKeyColumn(func.lower(clippings.c.title), False),
     "outlet": _SortKeyColumn(func.lower(clippings.c.outlet), True),
     "words": _SortKeyColumn(clippings.c.word_count, False),

@@ -384,6 +384,13 @@ def _v10_outlets(conn: Connection) -> None:
     )
 
 
+def _v11_list_by_day(conn: Connection) -> None:
+    # The list sorts its dates by the day it shows (the text of ``published``, in the
+    # source's own offset), no longer by the instant: its index follows.
+    conn.execute(text("DROP INDEX IF EXISTS ix_clippings_list_published"))
+    conn.execute(text("CREATE INDEX ix_clippings_list_day ON clippings (trashed, published, id)"))
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _v1_initial),
     (2, _v2_saved_searches),
@@ -395,6 +402,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (8, _v8_copies),
     (9, _v9_author_lists),
     (10, _v10_outlets),
+    (11, _v11_list_by_day),
 )
 
 LATEST = MIGRATIONS[-1][0]

@@ -76,7 +76,12 @@ def resolve_outlet(
     new one named by the user (the URL's domain is not consulted).
     """
     name = " ".join(name.split()) if name else None
-    domain = None if by_user else domain_of(url)
+    site = None
+    if name and _is_address(name):
+        # An address is no name ("https://www.fr.de"): it names its site ("fr.de").
+        site = domain_of(name if "://" in name else "http://" + name)
+        name = site if by_user else None
+    domain = None if by_user else domain_of(url) or site
     if name and domain and name.casefold().removeprefix("www.") == domain:
         name = None  # an importer's stand-in from the address: the domain names it
     if not name and not domain:
@@ -105,6 +110,16 @@ def resolve_outlet(
             conn.execute(insert(outlet_keys).values(key=key_text, outlet_id=found))
     shown_name = conn.execute(select(outlets.c.name).where(outlets.c.id == found)).scalar_one()
     return Resolved(found, str(shown_name))
+
+
+def _is_address(name: str) -> bool:
+    """Whether a declared outlet is a web address rather than a name."""
+    lowered = name.casefold()
+    return (
+        lowered.startswith(("http://", "https://", "www."))
+        and " " not in name
+        and domain_of(name if "://" in name else "http://" + name) is not None
+    )
 
 
 def _by_key(conn: Connection, key: str) -> int | None:

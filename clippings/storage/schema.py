@@ -110,9 +110,10 @@ clippings = Table(
 
 #: One index per sort of the list (schema 5), each in the order the list shows, so a
 #: page is read by seeking in an index (keyset paging), never by sorting the archive:
-#: (trashed, the sort value, id). Sorting by id uses ``ix_clippings_trashed``, whose
+#: (trashed, the sort value, id); dates sort by the day shown, the text of ``published``
+#: (schema 11). Sorting by id uses ``ix_clippings_trashed``, whose
 #: entries end with the row id. Title and outlet sort case-insensitively, on lower().
-Index("ix_clippings_list_published", clippings.c.trashed, clippings.c.published_utc, clippings.c.id)
+Index("ix_clippings_list_day", clippings.c.trashed, clippings.c.published, clippings.c.id)
 Index("ix_clippings_list_title", clippings.c.trashed, func.lower(clippings.c.title), clippings.c.id)
 Index(
     "ix_clippings_list_outlet", clippings.c.trashed, func.lower(clippings.c.outlet), clippings.c.id

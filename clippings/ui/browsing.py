@@ -21,6 +21,7 @@ from clippings.services.comparing import compare
 from clippings.services.related import related, stories
 from clippings.ui.compare_window import CompareWindow
 from clippings.ui.jobs import Job
+from clippings.ui.sidebar import ALL, SAVED, STORIES, TAG, TRASH
 
 if TYPE_CHECKING:
     from clippings.ui.main_window import MainWindow
@@ -59,7 +60,7 @@ class Browsing(QObject):
         """The Stories view: clippings grouped by event (grouped off the GUI thread)."""
         w = self.window
         w.trash_view = False
-        w.sidebar.setCurrentItem(w.sidebar.stories_item)
+        w.sidebar.follow(STORIES)
         w.list_stack.setCurrentWidget(w.stories_view)
         w.stories_view.show_pending()
         w.update_actions()
@@ -76,7 +77,7 @@ class Browsing(QObject):
     def show_trash(self) -> None:
         w = self.window
         w.trash_view = True
-        w.sidebar.setCurrentItem(w.sidebar.trash_item)
+        w.sidebar.follow(TRASH)
         w.search_bar.show_error("")
         w.search_bar.reset_quietly()
         w.model.show_list(trashed=True)
@@ -110,6 +111,12 @@ class Browsing(QObject):
         model = w.model
         if keeping_view and w.list_stack.currentWidget() is w.stories_view:
             pass  # the list behind the Stories view was read again: stay in Stories
+        elif model.query_error:
+            w.no_results.setText(
+                "<h3>No result</h3><p>This search cannot be read, so it finds nothing: "
+                "see the message under the search field.</p>"
+            )
+            w.list_stack.setCurrentWidget(w.no_results)
         elif model.rowCount():
             w.list_stack.setCurrentWidget(w.table)
         elif model.searching:
@@ -140,7 +147,10 @@ class Browsing(QObject):
         w.table.verticalHeader().setDefaultSectionSize(line * 3 + 14 if with_snippets else line + 8)
         # By relevance (no sort key): no column's order to show.
         w.table.horizontalHeader().setSortIndicatorShown(model.sort_key is not None)
-        if model.searching:
+        self.follow_in_sidebar()
+        if model.query_error:
+            w.search_bar.show_count("No result")
+        elif model.searching:
             shown = model.rowCount()
             total = model.total_matches
             text = count_found(total, model.total_exact) + (
@@ -151,6 +161,22 @@ class Browsing(QObject):
             w.search_bar.show_count(text)
         else:
             w.search_bar.show_count("")
+
+    def follow_in_sidebar(self) -> None:
+        """The sidebar highlights what the centre shows, and nothing else."""
+        w = self.window
+        model = w.model
+        if w.list_stack.currentWidget() is w.stories_view:
+            w.sidebar.follow(STORIES)
+        elif w.trash_view:
+            w.sidebar.follow(TRASH)
+        elif model.searching:
+            name = w.sidebar.saved_search_named(model.query, model.filters)
+            w.sidebar.follow(SAVED if name else None, name)
+        elif model.tag is not None:
+            w.sidebar.follow(TAG, model.tag)
+        else:
+            w.sidebar.follow(ALL)
 
     # --- Search -----------------------------------------------------------------------
 
@@ -173,7 +199,10 @@ class Browsing(QObject):
             try:
                 w.model.show_search(query, filters)
             except QueryError as error:
+                # Not the last good result beside the message: this query finds nothing.
+                w.model.show_invalid(query, filters, str(error))
                 w.search_bar.show_error(str(error))
+                w.update_actions()
                 return
             w.search_bar.show_error("")
         w.update_actions()

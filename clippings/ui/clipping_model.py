@@ -38,10 +38,10 @@ from clippings.model import (
     ListPage,
     ListPosition,
     SearchFilters,
-    published_to_iso,
 )
 from clippings.services import Archive
 from clippings.storage import SortKey
+from clippings.ui.wording import long_date, short_date
 
 #: Mime type of clippings dragged from the list (a JSON list of ids).
 CLIPPING_IDS_MIME = "application/x-clippings-ids"
@@ -88,6 +88,8 @@ class RowsRequest:
     sort_key: SortKey | None
     descending: bool
     pages: tuple[int, ...] = ()
+    #: The query cannot be read: it finds nothing.
+    invalid: bool = False
 
     def shows_the_same(self, other: RowsRequest) -> bool:
         return replace(self, pages=()) == replace(other, pages=())
@@ -149,6 +151,8 @@ def read_rows(archive: Archive, request: RowsRequest) -> RowsReading:
         QueryError: the search no longer parses.
     """
     pages: dict[int, list[ClippingSummary]] = {}
+    if request.invalid:
+        return RowsReading(request, 0)
     if request.searching:
         ranking = archive.search_ids(
             request.query,
@@ -191,8 +195,8 @@ def read_rows(archive: Archive, request: RowsRequest) -> RowsReading:
 
 
 def date_text(row: ClippingSummary) -> str:
-    value = published_to_iso(row.published)
-    return value[:10] if value else ""
+    """The day in the list: the user's locale's short date."""
+    return short_date(row.published)
 
 
 class ClippingTableModel(QAbstractTableModel):
@@ -213,6 +217,8 @@ class ClippingTableModel(QAbstractTableModel):
         self.total_exact = True
         #: Where the search was narrowed (a prefix that stands for too many words).
         self.search_notes: tuple[str, ...] = ()
+        #: Why the query shown cannot be read ("" when it can): it then finds nothing.
+        self.query_error = ""
         self._count = 0
         self._ids: list[int] = []
         self._pages: dict[int, list[ClippingSummary]] = {}
@@ -232,6 +238,7 @@ class ClippingTableModel(QAbstractTableModel):
         """All clippings (newest first), those of a tag, or the trash."""
         self.tag, self.trashed = tag, trashed
         self.query, self.filters, self.searching = "", SearchFilters(), False
+        self.query_error = ""
         if self.sort_key is None:
             self.sort_key, self.descending = "published", True
         self._reload()
@@ -248,6 +255,7 @@ class ClippingTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.tag, self.trashed = None, False
         self.query, self.filters, self.searching = query, filters, True
+        self.query_error = ""
         self.sort_key = None  # relevance
         self.total_matches = ranking.total
         self.total_exact = ranking.exact
@@ -258,10 +266,26 @@ class ClippingTableModel(QAbstractTableModel):
         self._count = len(ids)
         self.endResetModel()
 
+    def show_invalid(self, query: str, filters: SearchFilters, error: str) -> None:
+        """A query that cannot be read (``error`` says why): it finds nothing, rather
+        than the results of the last query that could be read."""
+        self.beginResetModel()
+        self.tag, self.trashed = None, False
+        self.query, self.filters, self.searching = query, filters, True
+        self.query_error = error
+        self.sort_key = None
+        self.total_matches, self.total_exact, self.search_notes = 0, True, ()
+        self._ids = []
+        self._clear_caches()
+        self._count = 0
+        self.endResetModel()
+
     def refresh(self) -> None:
         """Read again what is shown (after an import, an edit, a deletion): a model reset,
         after which the window selects the same clippings and shows the same rows again."""
-        if self.searching:
+        if self.query_error:
+            self._reload()
+        elif self.searching:
             try:
                 self.show_search(self.query, self.filters)
             except Exception:  # noqa: BLE001 - the query was valid a moment ago
@@ -289,6 +313,7 @@ class ClippingTableModel(QAbstractTableModel):
             self.sort_key,
             self.descending,
             tuple(sorted(pages)[:MAX_REREAD_PAGES]),
+            bool(self.query_error),
         )
 
     def apply(self, reading: RowsReading) -> bool:
@@ -446,8 +471,13 @@ class ClippingTableModel(QAbstractTableModel):
                 return ", ".join(row.tags)
             if column == WORDS:
                 return f"{row.word_count:,}" if row.has_text else "no text"
-        elif role == Qt.ItemDataRole.ToolTipRole and column == TITLE:
-            return row.title
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            if column == TITLE:
+                return row.title
+            if column == OUTLET:
+                return row.outlet or None
+            if column == DATE:
+                return long_date(row.published) or None
         elif role == Qt.ItemDataRole.TextAlignmentRole and column == WORDS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         elif role == ClippingRole:

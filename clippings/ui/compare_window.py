@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from clippings.analysis.align import word_diff
-from clippings.model import AlignedPair, Clipping, Quote, published_to_iso
+from clippings.model import AlignedPair, Clipping, Quote, plural
 from clippings.services.comparing import Comparison
 from clippings.ui.reading_pane import OfflineTextBrowser
+from clippings.ui.wording import elide_words, long_date
 
 #: Background of each kind of passage, and what it means (the legend).
 KINDS = {
@@ -87,8 +88,8 @@ def panes_html(comparison: Comparison) -> str:
     a, b = comparison.a, comparison.b
     rows = [
         "<tr>"
-        f"<th width='50%' align='left'>A · {html.escape(a.outlet or a.title[:40])}</th>"
-        f"<th width='50%' align='left'>B · {html.escape(b.outlet or b.title[:40])}</th>"
+        f"<th width='50%' align='left'>A · {html.escape(a.outlet or elide_words(a.title, 40))}</th>"
+        f"<th width='50%' align='left'>B · {html.escape(b.outlet or elide_words(b.title, 40))}</th>"
         "</tr>"
     ]
     for pair in comparison.pairs:
@@ -111,7 +112,7 @@ def header_html(comparison: Comparison) -> str:
     a, b = comparison.a, comparison.b
 
     def date(c: Clipping) -> str:
-        return (published_to_iso(c.published) or "—").replace("T", " ")
+        return long_date(c.published) or "—"
 
     legend = " ".join(
         f"<span style='background-color: {colour}'>&nbsp;{html.escape(label)}&nbsp;</span>"
@@ -123,7 +124,7 @@ def header_html(comparison: Comparison) -> str:
         + row("Outlet", a.outlet or "—", b.outlet or "—")
         + row("Date", date(a), date(b))
         + row("Author", a.author or "—", b.author or "—")
-        + row("Length", f"{a.word_count:,} words", f"{b.word_count:,} words")
+        + row("Length", plural(a.word_count, "word"), plural(b.word_count, "word"))
         + "</table>"
         + f"<p><b>Text in common: {comparison.similarity:.0%}</b> &nbsp; {legend}</p>"
         + f"<p>{html.escape(passage_counts(comparison))}</p>"
@@ -164,13 +165,19 @@ def quotes_html(comparison: Comparison) -> str:
     )
 
 
+def compare_title(comparison: Comparison) -> str:
+    """ "Compare: <title A> — <title B>", each title shortened at a word's end."""
+    a, b = (elide_words(c.title, 40) for c in (comparison.a, comparison.b))
+    return f"Compare: {a} — {b}"
+
+
 class CompareWindow(QDialog):
     """A comparison in its own window; the two text panes scroll together."""
 
     def __init__(self, comparison: Comparison, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.comparison = comparison
-        self.setWindowTitle(f"Compare: {comparison.a.title[:40]} — {comparison.b.title[:40]}")
+        self.setWindowTitle(compare_title(comparison))
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.header = QLabel(header_html(comparison), self)
         self.header.setObjectName("compareHeader")

@@ -27,10 +27,12 @@ from clippings.model import (
     ImportReport,
     Outlet,
     QueryError,
+    plural,
     published_to_iso,
 )
 from clippings.services.dates import parse_user_date
 from clippings.ui.reading_pane import OfflineTextBrowser
+from clippings.ui.wording import elide_words, long_date
 
 
 class EditMetadataDialog(QDialog):
@@ -51,7 +53,7 @@ class EditMetadataDialog(QDialog):
         self, clipping: Clipping, parent: QWidget | None = None, *, outlets: Sequence[str] = ()
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Edit “{clipping.title[:60]}”")
+        self.setWindowTitle(f"Edit “{elide_words(clipping.title, 60)}”")
         self.clipping = clipping
         self.editors: dict[str, QLineEdit] = {}
         form = QFormLayout()
@@ -85,6 +87,13 @@ class EditMetadataDialog(QDialog):
             caption.setBuddy(editor)
             form.addRow(caption, row)
             self.editors[field] = editor
+            if field == "published":
+                # How the date reads everywhere else in the window, as it is typed.
+                self.date_shown = QLabel(long_date(clipping.published), self)
+                self.date_shown.setObjectName("dateShown")
+                self.date_shown.setStyleSheet("color: gray")
+                form.addRow("", self.date_shown)
+                editor.textChanged.connect(self._on_date_text_changed)
         self.notes = QPlainTextEdit(clipping.notes or "", self)
         self.notes.setObjectName("notes")
         self.notes.setTabChangesFocus(True)
@@ -122,6 +131,14 @@ class EditMetadataDialog(QDialog):
         if notes != (self.clipping.notes or ""):
             found["notes"] = notes or None
         return found
+
+    @Slot(str)
+    def _on_date_text_changed(self, text: str) -> None:
+        try:
+            shown = long_date(parse_user_date(text)) if text.strip() else "no date"
+        except QueryError:
+            shown = "not a date yet"
+        self.date_shown.setText(shown)
 
     def accept(self) -> None:
         try:
@@ -257,14 +274,14 @@ def summary_counts(report: ImportReport) -> str:
     parts = [f"{len(imported) - len(scans)} imported"]
     if scans:
         parts.append(f"{len(scans)} stored without text")
-    others: tuple[tuple[ImportOutcome, str], ...] = (
-        ("duplicate", "duplicates"),
-        ("skipped", "skipped"),
-        ("failed", "failed"),
+    others: tuple[tuple[ImportOutcome, str, str], ...] = (
+        ("duplicate", "duplicate", "duplicates"),
+        ("skipped", "skipped", "skipped"),
+        ("failed", "failed", "failed"),
     )
-    for outcome, word in others:
+    for outcome, word, words in others:
         if report.of(outcome):
-            parts.append(f"{len(report.of(outcome))} {word}")
+            parts.append(plural(len(report.of(outcome)), word, words))
     if report.cancelled:
         parts.append("cancelled")
     return ", ".join(parts)

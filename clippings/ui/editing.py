@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QColor, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QLineEdit, QMessageBox
 
-from clippings.model import ClippingsError
+from clippings.model import ClippingsError, plural
 from clippings.ui.commands import RestoreCommand, TagCommand, TrashCommand, push
 from clippings.ui.dialogs import EditMetadataDialog, OutletRenameDialog, TagDialog
 
@@ -45,7 +45,7 @@ class Editing(QObject):
         dialog = TagDialog(
             w.tag_names(),
             title="Tag Clippings",
-            prompt=f"Tag {len(ids)} clipping(s) with:",
+            prompt=f"Tag {plural(len(ids), 'clipping')} with:",
             parent=w,
         )
         if dialog.exec() and dialog.name():
@@ -60,7 +60,7 @@ class Editing(QObject):
         dialog = TagDialog(
             present,
             title="Remove Tag",
-            prompt=f"Remove this tag from {len(ids)} clipping(s):",
+            prompt=f"Remove this tag from {plural(len(ids), 'clipping')}:",
             parent=w,
         )
         if present:
@@ -119,8 +119,13 @@ class Editing(QObject):
             answer = QMessageBox.question(
                 w,
                 "Delete Tag",
-                f"Delete the tag “{tag}” and the tags inside it?\n\nThe {count} clipping(s) "
-                "carrying it stay in the archive; only the tag is removed.",
+                f"Delete the tag “{tag}” and the tags inside it?\n\n"
+                + (
+                    f"The {plural(count, 'clipping')} carrying it stay in the archive; "
+                    if count != 1
+                    else "The clipping carrying it stays in the archive; "
+                )
+                + "only the tag is removed.",
             )
             if answer == QMessageBox.StandardButton.Yes:
                 w.run_action(lambda: archive.delete_tag(tag, sync=False))
@@ -248,14 +253,16 @@ class Editing(QObject):
         if ids and not w.trash_view and w.writable() and push(w.undo_stack, TrashCommand(w, ids)):
             undo = w.undo_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             w.statusBar().showMessage(
-                f"Moved {clippings(len(ids))} to the Trash — Undo with {undo}", 10_000
+                f"Moved {plural(len(ids), 'clipping')} to the Trash — Undo with {undo}", 10_000
             )
 
     def restore_selection(self) -> None:
         w = self.window
         ids = w.selected_ids()
         if ids and w.trash_view and w.writable() and push(w.undo_stack, RestoreCommand(w, ids)):
-            w.statusBar().showMessage(f"Restored {clippings(len(ids))} from the Trash", 10_000)
+            w.statusBar().showMessage(
+                f"Restored {plural(len(ids), 'clipping')} from the Trash", 10_000
+            )
 
     def purge_selection(self) -> None:
         w = self.window
@@ -265,16 +272,15 @@ class Editing(QObject):
         answer = QMessageBox.question(
             w,
             "Delete for Good",
-            f"Remove {len(ids)} clipping(s) and their original files for good?\n\n"
-            "This cannot be undone.",
+            (
+                f"Remove {plural(len(ids), 'clipping')} and their original files for good?\n\n"
+                if len(ids) != 1
+                else "Remove this clipping and its original file for good?\n\n"
+            )
+            + "This cannot be undone.",
         )
         if answer == QMessageBox.StandardButton.Yes:
             w.run_action(lambda: w.archive.purge(ids, sync=False))
             w.undo_stack.clear()
             w.after_change()
             w.sync_soon()
-
-
-def clippings(count: int) -> str:
-    """ "1 clipping", "3 clippings"."""
-    return f"{count} clipping{'s' if count != 1 else ''}"

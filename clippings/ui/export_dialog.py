@@ -85,8 +85,15 @@ class ExportDialog(QDialog):
         self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Export", scope_box)
-        form.addRow("&Format", self.format)
-        form.addRow("&To file", path_row)
+        # Each label names its field's shortcut, so it needs the field as its buddy
+        # (a label added as text would show a literal "&").
+        for text, field, row in (
+            ("&Format", self.format, self.format),
+            ("&To file", self.path, path_row),
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            form.addRow(label, row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

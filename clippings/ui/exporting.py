@@ -17,6 +17,7 @@ from clippings.services.backup import BackupSummary, backup_archive, suggested_n
 from clippings.services.exporting import export, gather
 from clippings.ui.export_dialog import ExportDialog, ExportRequest, ExportScope
 from clippings.ui.jobs import Job
+from clippings.ui.wording import elide_words
 
 if TYPE_CHECKING:
     from clippings.ui.main_window import MainWindow
@@ -69,7 +70,10 @@ class Exporting(QObject):
             title = w.archive.get(selected[0]).title
             scopes.append(
                 ExportScope(
-                    f"The selected clipping “{title[:40]}”", 1, title=title, ids=tuple(selected)
+                    f"The selected clipping “{elide_words(title, 50)}”",
+                    1,
+                    title=title,
+                    ids=tuple(selected),
                 )
             )
         if not w.trash_view:

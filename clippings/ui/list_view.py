@@ -9,8 +9,9 @@ clipping before, and find them again after.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -18,11 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clippings.ui.clipping_model import COLUMNS, TAGS, TITLE, ClippingTableModel
+from clippings.ui.clipping_model import DATE, OUTLET, TAGS, TITLE, WORDS, ClippingTableModel
 from clippings.ui.delegates import TagChipsDelegate, TitleDelegate
+from clippings.ui.wording import short_date
 
 #: A bigger selection is kept by its rows, not by its clippings, when the list is read again.
 KEPT_SELECTION = 1000
+
+#: The outlet and the tags columns are at most this part of the title's width.
+SHARE = 0.45
 
 
 def make_clipping_list(
@@ -50,16 +55,67 @@ def make_clipping_list(
     header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
     header.setStretchLastSection(False)
     header.setMinimumSectionSize(40)
-    header.resizeSection(0, 90)
-    header.resizeSection(1, 120)
-    header.resizeSection(TAGS, 110)
-    header.resizeSection(len(COLUMNS) - 1, 60)
+    widths = column_widths(table)
+    for column, width in widths.items():
+        header.resizeSection(column, width)
+    table.viewport().installEventFilter(_TitleRoom(table, widths))
     title_delegate = TitleDelegate(table)
     tags_delegate = TagChipsDelegate(table)
     table.setItemDelegateForColumn(TITLE, title_delegate)
     table.setItemDelegateForColumn(TAGS, tags_delegate)
     table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
     return table, title_delegate, tags_delegate
+
+
+def column_widths(table: QTableView) -> dict[int, int]:
+    """The columns' first widths: the date and the word count as wide as what they show,
+    the outlet and the tags modest; the title takes the rest (it stretches)."""
+    metrics = table.fontMetrics()
+    padding = 2 * metrics.averageCharWidth() + 12  # the cell's margins and the sort arrow
+    widest_day = max(
+        (short_date(date(2000, month, 28)) for month in range(1, 13)),
+        key=metrics.horizontalAdvance,
+    )
+    return {
+        DATE: metrics.horizontalAdvance(widest_day) + padding,
+        OUTLET: metrics.horizontalAdvance("The Seattle Times") + padding,
+        TAGS: metrics.horizontalAdvance("Press review") + padding,
+        WORDS: metrics.horizontalAdvance("99,999") + padding,
+    }
+
+
+class _TitleRoom(QObject):
+    """Keeps the title the widest column: when the list narrows, the outlet and the tags
+    give up width before the title does, and take it back when it widens again, up to
+    their first width. A width the user chose (by dragging, or restored) stays."""
+
+    def __init__(self, table: QTableView, widths: dict[int, int]) -> None:
+        super().__init__(table)
+        self.table = table
+        self.first = {c: widths[c] for c in (OUTLET, TAGS)}
+        #: The width each column was last given here; another one is the user's.
+        self.given = dict(self.first)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        header = self.table.horizontalHeader()
+        least = header.minimumSectionSize()
+        fitted = [c for c in (OUTLET, TAGS) if header.sectionSize(c) == self.given[c]]
+        others = sum(
+            header.sectionSize(c) for c in range(header.count()) if c not in (TITLE, *fitted)
+        )
+        # The title and the fitted columns share what the others leave, each of those at
+        # most SHARE of the title's width.
+        room = self.table.viewport().width() - others
+        share = int(room * SHARE / (1 + SHARE * len(fitted))) if fitted else 0
+        for column in fitted:
+            width = max(least, min(self.first[column], share))
+            self.given[column] = width
+            header.resizeSection(column, width)
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@ from clippings.ui.search_bar import QUERY_HELP_HTML, SearchBar
 from clippings.ui.sidebar import Sidebar
 from clippings.ui.stories_view import StoriesView
 from clippings.ui.welcome import WelcomePage
+from clippings.ui.wording import elide_path
 
 # The names other modules and the tests have always imported from here.
 __all__ = [
@@ -204,7 +205,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.right_side)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([200, 640, 440])
+        self.splitter.setSizes([180, 700, 400])
         self.setCentralWidget(self.splitter)
         self._make_status_bar()
 
@@ -284,7 +285,7 @@ class MainWindow(QMainWindow):
 
     def archive_title(self) -> str:
         read_only = " (read-only)" if self.archive.read_only else ""
-        return f"Clippings — {self.archive.path}{read_only}"
+        return f"Clippings — {elide_path(str(self.archive.path), 70)}{read_only}"
 
     def refresh_side(self) -> None:
         self.show_side(read_side(self.archive))

@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clippings.model import PROVENANCE_LABELS, Clipping, Quote, published_to_iso
+from clippings.model import PROVENANCE_LABELS, Clipping, Quote, published_from_iso
 from clippings.services.copies import format_words
+from clippings.ui.wording import EDGE_MARGIN, long_date
 
 TAG_STYLE = "background-color: #e4e4e4; color: #222"
 #: The links to a clipping's copies (``copy:<sha256>``), opened like its original.
@@ -122,11 +123,9 @@ def header_html(clipping: Clipping) -> str:
         line.append(f"<b>{html.escape(clipping.outlet)}</b>{_mark(clipping, 'outlet')}")
     if clipping.author:
         line.append(f"{html.escape(clipping.author)}{_mark(clipping, 'author')}")
-    published = published_to_iso(clipping.published)
+    published = long_date(clipping.published)
     if published:
-        shown = published.replace("T", " ")[:16] if "T" in published else published
-        offset = published[19:] if len(published) > 19 else ""
-        line.append(f"{html.escape(shown)} {html.escape(offset)}{_mark(clipping, 'published')}")
+        line.append(f"{html.escape(published)}{_mark(clipping, 'published')}")
     if line:
         parts.append("<p style='margin: 0'>" + " · ".join(line) + "</p>")
     if clipping.url:
@@ -188,8 +187,17 @@ def provenance_facts(clipping: Clipping) -> str:
         said.append(line + ": check names and numbers against the page.")
     printed = facts.get("printed")
     if printed:
-        said.append(f"Printed from a browser on {printed.replace('T', ' ')[:16]}.")
+        said.append(f"Printed from a browser on {printed_text(printed)}.")
     return " ".join(said)
+
+
+def printed_text(value: str) -> str:
+    """When a page was printed (ISO text), as the window writes dates."""
+    try:
+        moment = published_from_iso(value.strip())
+    except ValueError:
+        return value.replace("T", " ")[:16]
+    return long_date(moment) or value
 
 
 def quotes_html(quotes: Sequence[Quote]) -> str:
@@ -320,7 +328,7 @@ class ReadingPane(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.pages.hide()
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(0, 4, EDGE_MARGIN, 0)
         layout.addLayout(buttons)
         layout.addWidget(self.splitter, 1)
         self.edit_button.clicked.connect(self._on_edit_button_clicked)

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clippings.model import RelatedClipping, published_to_iso
+from clippings.model import RelatedClipping
+from clippings.ui.wording import EDGE_MARGIN, short_date
 
 IdRole = Qt.ItemDataRole.UserRole + 20
 
@@ -35,7 +36,7 @@ def item_text(found: RelatedClipping) -> str:
     row = found.clipping
     label = RELATION_LABELS.get(found.relation, found.relation)
     share = f" {found.shared:.0%} shared" if found.relation == "duplicate" else ""
-    when = (published_to_iso(row.published) or "")[:10]
+    when = short_date(row.published)
     meta = " · ".join(m for m in (row.outlet, when) if m)
     return f"{label}{share} — {row.title}\n    {meta}"
 
@@ -70,7 +71,7 @@ class RelatedPanel(QWidget):
         top.addWidget(self.title, 1)
         top.addWidget(self.compare_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setContentsMargins(0, 4, EDGE_MARGIN, EDGE_MARGIN)
         layout.addLayout(top)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty_note, 1)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from clippings.model import SearchFilters
+from clippings.ui.wording import short_date_format
 
 DEBOUNCE_MS = 250
 
@@ -51,7 +52,7 @@ class OptionalDateEdit(QDateEdit):
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd")
+        self.setDisplayFormat(short_date_format())
         self.setMinimumDate(NO_DATE)
         self.setSpecialValueText(label)
         self.setDate(NO_DATE)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QPixmap
 from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
-from clippings.model import SavedSearch, Tag
+from clippings.model import SavedSearch, SearchFilters, Tag, plural
 from clippings.ui.clipping_model import CLIPPING_IDS_MIME, ids_from_mime
 from clippings.ui.delegates import tag_colour
 
@@ -81,6 +81,9 @@ class Sidebar(QTreeWidget):
             font.setBold(True)
             header.setFont(0, font)
         self.tag_items: dict[str, QTreeWidgetItem] = {}
+        #: What the centre shows (a kind and a tag's or saved search's name): the one
+        #: item highlighted, whatever was last clicked.
+        self.mode: tuple[str | None, str | None] = (ALL, None)
         self.setCurrentItem(self.all_item)
 
     def _top(self, kind: str, label: str) -> QTreeWidgetItem:
@@ -95,28 +98,20 @@ class Sidebar(QTreeWidget):
         self.trash_item.setText(0, f"Trash ({trashed:,})" if trashed else "Trash")
 
     def set_saved_searches(self, searches: list[SavedSearch]) -> None:
-        """Rebuild the saved searches, keeping the one chosen chosen."""
-        chosen = self.currentItem()
-        current = (
-            chosen.data(0, ValueRole).name
-            if chosen is not None and chosen.data(0, KindRole) == SAVED
-            else None
-        )
+        """Rebuild the saved searches, keeping the one shown highlighted."""
         self.saved_header.takeChildren()
         for search in searches:
             item = QTreeWidgetItem(self.saved_header, [search.name])
             item.setData(0, KindRole, SAVED)
             item.setData(0, ValueRole, search)
             item.setToolTip(0, search.query or "(filters only)")
-            if search.name == current:
-                self.setCurrentItem(item)
         self.saved_header.setHidden(not searches)
         self.saved_header.setExpanded(True)
+        self.show_mode()
 
     def set_tags(self, tags: list[Tag]) -> None:
         """Rebuild the tag tree, keeping which branches were open and the selection."""
         expanded = {name for name, item in self.tag_items.items() if item.isExpanded()}
-        current = self.current_tag()
         self.colours = {t.name: t.colour for t in tags}
         self.tags_header.takeChildren()
         self.tag_items = {}
@@ -126,13 +121,12 @@ class Sidebar(QTreeWidget):
             item.setData(0, KindRole, TAG)
             item.setData(0, ValueRole, tag.name)
             item.setIcon(0, colour_icon(tag_colour(tag.name, self.colours)))
-            item.setToolTip(0, f"{tag.name}: {tag.count} clipping(s)")
+            item.setToolTip(0, f"{tag.name}: {plural(tag.count, 'clipping')}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDropEnabled)
             self.tag_items[tag.name] = item
             item.setExpanded(tag.name in expanded)
         self.tags_header.setExpanded(True)
-        if current and current in self.tag_items:
-            self.setCurrentItem(self.tag_items[current])
+        self.show_mode()
 
     def current_tag(self) -> str | None:
         item = self.currentItem()
@@ -141,7 +135,48 @@ class Sidebar(QTreeWidget):
         return None
 
     def select_all(self) -> None:
-        self.setCurrentItem(self.all_item)
+        self.follow(ALL)
+
+    # --- Following the centre ---------------------------------------------------------
+
+    def follow(self, kind: str | None, value: str | None = None) -> None:
+        """Highlight what the centre shows: ``ALL``, ``STORIES``, ``TRASH``, a ``TAG``
+        or a ``SAVED`` search by name; None (a search of the user's own): nothing."""
+        self.mode = (kind, value)
+        self.show_mode()
+
+    def saved_search_named(self, query: str, filters: SearchFilters) -> str | None:
+        """The name of the saved search that is this query with these filters."""
+        for item in self._saved_items():
+            search = item.data(0, ValueRole)
+            if search.query == query and search.filters == filters:
+                return str(search.name)
+        return None
+
+    def _saved_items(self) -> list[QTreeWidgetItem]:
+        found = (self.saved_header.child(n) for n in range(self.saved_header.childCount()))
+        return [item for item in found if item is not None]
+
+    def mode_item(self) -> QTreeWidgetItem | None:
+        """The item standing for what the centre shows (None: no item does)."""
+        kind, value = self.mode
+        if kind in (ALL, STORIES, TRASH):
+            return {ALL: self.all_item, STORIES: self.stories_item, TRASH: self.trash_item}[kind]
+        if kind == TAG and value is not None:
+            return self.tag_items.get(value)
+        if kind == SAVED:
+            for item in self._saved_items():
+                if item.data(0, ValueRole).name == value:
+                    return item
+        return None
+
+    def show_mode(self) -> None:
+        item = self.mode_item()
+        if item is None:
+            self.setCurrentIndex(QModelIndex())
+            self.clearSelection()
+        else:
+            self.setCurrentItem(item)
 
     # --- Choosing ---------------------------------------------------------------------
 
@@ -218,3 +253,6 @@ class Sidebar(QTreeWidget):
             )
         if not menu.isEmpty():
             menu.exec(self.viewport().mapToGlobal(point))
+        # A right-click selects the item under it; the highlight goes back to what the
+        # centre shows (an action that changed the view has already said so).
+        self.show_mode()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QSlider,
     QTreeWidget,
@@ -13,12 +15,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clippings.model import Story, published_to_iso
+from clippings.model import Story, plural
+from clippings.ui.wording import long_date, short_date
 
 IdRole = Qt.ItemDataRole.UserRole + 30
 
 #: The slider's range maps to these thresholds (how alike reports must be).
 THRESHOLD_STEPS = 20
+
+#: The widest an outlet's column grows to fit its names.
+OUTLET_WIDTH = 170
+
+
+def story_summary(story: Story) -> str:
+    """ "3 reports, 1 outlet, 2 copies"."""
+    parts = [plural(len(story.clippings), "report"), plural(len(story.outlets), "outlet")]
+    if story.copies:
+        parts.append(plural(story.copies, "copy", "copies"))
+    return ", ".join(parts)
 
 
 class StoriesView(QWidget):
@@ -36,8 +50,17 @@ class StoriesView(QWidget):
         self.tree.setObjectName("storiesTree")
         self.tree.setAccessibleName("Stories")
         self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["Story / clipping", "Outlet", "Published"])
+        self.tree.setHeaderLabels(["Story / clipping", "Outlet", "Date"])
         self.tree.setAlternatingRowColors(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(self._on_header_section_resized)
+        #: Each story's row, its title and its summary (the title is shortened to fit).
+        self._headings: list[tuple[QTreeWidgetItem, str, str]] = []
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setObjectName("storyThreshold")
         self.slider.setAccessibleName("How alike reports must be to join a story")
@@ -67,39 +90,54 @@ class StoriesView(QWidget):
 
     def show_pending(self) -> None:
         self.tree.clear()
+        self._headings = []
         self.summary.setText("grouping…")
 
     @Slot(object)
     def show_stories(self, stories: list[Story]) -> None:
         self.tree.clear()
+        self._headings = []
         for story in stories:
-            copies = (
-                f", {story.copies} cop{'ies' if story.copies != 1 else 'y'}" if story.copies else ""
-            )
-            outlets = len(story.outlets)
-            top = QTreeWidgetItem(
-                self.tree,
-                [f"{story.title}  ({len(story.clippings)} reports, {outlets} outlets{copies})"],
-            )
+            summary = story_summary(story)
+            top = QTreeWidgetItem(self.tree, [f"{story.title} ({summary})"])
+            top.setToolTip(0, f"{story.title}\n{summary}")
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
+            top.setFirstColumnSpanned(True)
+            self._headings.append((top, story.title, summary))
             for row in story.clippings:
                 first = "  ★ first" if row.id == story.first else ""
                 child = QTreeWidgetItem(
-                    top,
-                    [
-                        row.title + first,
-                        row.outlet or "",
-                        (published_to_iso(row.published) or "")[:16].replace("T", " "),
-                    ],
+                    top, [row.title + first, row.outlet or "", short_date(row.published)]
                 )
+                child.setToolTip(0, row.title)
+                child.setToolTip(1, row.outlet or "")
+                child.setToolTip(2, long_date(row.published))
                 child.setData(0, IdRole, row.id)
             top.setExpanded(True)
         self.tree.resizeColumnToContents(1)
-        self.tree.setColumnWidth(0, max(self.tree.columnWidth(0), 420))
-        count = len(stories)
-        self.summary.setText(f"{count} stor{'ies' if count != 1 else 'y'}")
+        self.tree.resizeColumnToContents(2)
+        self.tree.setColumnWidth(1, min(self.tree.columnWidth(1), OUTLET_WIDTH))
+        self.summary.setText(plural(len(stories), "story", "stories"))
+        self._fit_headings()
+
+    def _fit_headings(self) -> None:
+        """Each story's title shortened with "…" so that its summary always shows."""
+        width = self.tree.viewport().width() - 2 * self.tree.indentation()
+        for item, title, summary in self._headings:
+            metrics = QFontMetrics(item.font(0))
+            room = width - metrics.horizontalAdvance(f" ({summary})") - 8
+            shown = metrics.elidedText(title, Qt.TextElideMode.ElideRight, max(room, 40))
+            item.setText(0, f"{shown} ({summary})")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_headings()
+
+    @Slot(int, int, int)
+    def _on_header_section_resized(self, _section: int, _old: int, _new: int) -> None:
+        self._fit_headings()
 
     @Slot(QTreeWidgetItem, QTreeWidgetItem)
     def _on_tree_current_item_changed(

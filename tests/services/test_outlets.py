@@ -135,3 +135,15 @@ def test_outlet_search_finds_former_names_and_sites(engine_archive):
         "outlet:bbc.co.uk",
     ):
         assert {h.clipping.id for h in archive.search(query).hits} == {a, b}, query
+
+
+def test_an_address_declared_as_the_outlet_shows_as_its_site(archive):
+    # Without a URL of its own, a page naming its outlet "https://www.fr.de" shows "fr.de".
+    first = add_clipping(archive, "One.", outlet="https://www.fr.de")
+    assert archive.get(first).outlet == "fr.de"
+    [outlet] = archive.outlet_table()
+    assert outlet.named_by == "domain" and outlet.domains == ("fr.de",)
+    # ...until a page of that site declares a real name.
+    add_clipping(archive, "Two.", outlet="Frankfurter Rundschau", url="https://www.fr.de/b")
+    assert archive.get(first).outlet == "Frankfurter Rundschau"
+    assert "://" not in (archive.get(add_clipping(archive, "Three.", outlet="www.fr.de")).outlet)

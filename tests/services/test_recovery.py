@@ -66,7 +66,7 @@ def test_an_original_written_by_an_import_that_died_is_an_orphan_that_repair_rem
         ("original-orphan", "warning", True)
     ]
     done = archive.repair()
-    assert done == ["removed 1 original file(s) that belonged to no clipping"]
+    assert done == ["removed 1 original file that belonged to no clipping"]
     assert not archive.originals.path_for(orphan).exists()
     assert archive.originals.verify(archive.get(kept).sha256) == "ok"
     assert archive.check() == []

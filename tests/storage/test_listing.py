@@ -17,7 +17,7 @@ ROWS = 700
 
 #: The sort value of each sort, as the list orders on it.
 SQL_KEYS = {
-    "published": "published_utc",
+    "published": "published",
     "title": "lower(title)",
     "outlet": "lower(outlet)",
     "words": "word_count",
@@ -43,7 +43,10 @@ def store(tmp_path_factory):
     )
     db.execute("UPDATE clippings SET title = 'Same Title' WHERE id % 4 = 0")
     db.execute("UPDATE clippings SET title = 'same title' WHERE id % 6 = 1")
-    db.execute("UPDATE clippings SET published_utc = '2000-01-05 00:00:00' WHERE id % 10 = 4")
+    db.execute(
+        "UPDATE clippings SET published = '2000-01-05', published_utc = '2000-01-05 00:00:00' "
+        "WHERE id % 10 = 4"
+    )
     db.execute("UPDATE clippings SET trashed = 1 WHERE id % 17 = 0")
     db.execute("INSERT INTO tags (name) VALUES ('Big'), ('Big/Child'), ('Small')")
     db.execute(

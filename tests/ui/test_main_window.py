@@ -188,7 +188,11 @@ def test_search_filters_the_list_with_snippets_and_errors_inline(qtbot, stocked,
     window.search_bar.flush()
     assert window.search_bar.error.isVisible()
     assert "unknown field" in window.search_bar.error.text()
-    assert window.model.rowCount() == 1  # the last good results stay
+    # Not the last good result and its count beside the message: no result for it.
+    assert window.model.rowCount() == 0
+    assert window.search_bar.count.text() == "No result"
+    assert window.list_stack.currentWidget() is window.no_results
+    assert "cannot be read" in window.no_results.text()
 
     window.search_bar.field.clear()
     window.search_bar.flush()

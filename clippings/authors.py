@@ -96,8 +96,8 @@ _BY = re.compile(
 # A title before a name, no part of it ("Dr. Jane Doe").
 #: A bracketed aside in a byline: an address ("(www.dw.com)", "(jsmith@example.com)",
 #: "(@pkim)") anywhere, or an affiliation after a name ("Jane Doe (AP)"). Names only stay.
-_ADDRESS_ASIDE = re.compile(r"\s*[(\[][^)\]]*(?:https?:|www\.|@|\.\w{2,}\b)[^)\]]*[)\]]")
-_NAME_ASIDE = re.compile(r"(?<=\w)\s*[(\[][^)\]]*[)\]]")
+_ADDRESS_ASIDE = re.compile(r"\s+[(\[][^)\]]*(?:https?:|www\.|@|\.\w{2,}\b)[^)\]]*[)\]]")
+_NAME_ASIDE = re.compile(r"(?<=\w)\s+[(\[][^)\]]*[)\]]")
 _HONORIFIC = re.compile(r"^(?:dr|prof|mr|mrs|ms|mx|sir|dame|rev)\.?\s+", re.IGNORECASE)
 
 # Words that make a name an organisation (news agencies, desks, staff bylines).

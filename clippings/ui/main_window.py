@@ -7,8 +7,9 @@ The window is the composition root of its parts, each a small object given the
 window: ``menus`` (the actions), ``importing``, ``exporting`` (and backups),
 ``editing`` (tags, metadata, trash; ``commands`` for undo), ``browsing`` (views,
 search, related pieces, comparing), ``archive_actions`` (opening, checking, the
-search engine, upkeep), ``job_status`` (the status bar's progress) and
-``other_programs.Watcher`` (changes made by other programs). The window keeps the
+search engine, upkeep), ``sample_archive``, ``job_status`` (the status bar's
+progress), ``other_programs.Watcher`` (changes made by other programs) and
+``window_layout`` (where the parts sit, kept between runs). The window keeps the
 widgets, the selection and the reading pane, and its public methods stay the doors
 the menus and the tests use.
 """
@@ -22,12 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import (
-    QByteArray,
     QItemSelectionModel,
     QMimeData,
     QModelIndex,
     QSettings,
-    Qt,
     Slot,
 )
 from PySide6.QtGui import (
@@ -43,8 +42,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from clippings.analysis.quotes import extract_quotes
@@ -81,6 +78,7 @@ from clippings.ui.search_bar import QUERY_HELP_HTML, SearchBar
 from clippings.ui.sidebar import Sidebar
 from clippings.ui.stories_view import StoriesView
 from clippings.ui.welcome import WelcomePage
+from clippings.ui.window_layout import lay_out, restore_window_state, save_window_state
 from clippings.ui.wording import elide_path
 
 # The names other modules and the tests have always imported from here.
@@ -132,6 +130,12 @@ class MainWindow(QMainWindow):
     trash_action: QAction
     restore_action: QAction
     purge_action: QAction
+    # The parts ``window_layout.lay_out`` places.
+    list_stack: QStackedWidget
+    no_results: QLabel
+    notice_bar: NoticeBar
+    splitter: QSplitter
+    right_side: QSplitter
 
     def __init__(
         self,
@@ -175,38 +179,7 @@ class MainWindow(QMainWindow):
         )
         self.compare_windows: list[CompareWindow] = []
         self.empty_state = WelcomePage(self)
-        self.list_stack = QStackedWidget(self)
-        self.list_stack.addWidget(self.table)
-        self.list_stack.addWidget(self.empty_state)
-        self.list_stack.addWidget(self.stories_view)
-        self.no_results = QLabel("", self)
-        self.no_results.setObjectName("noResults")
-        self.no_results.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.no_results.setWordWrap(True)
-        self.list_stack.addWidget(self.no_results)
-
-        middle = QWidget(self)
-        middle_layout = QVBoxLayout(middle)
-        middle_layout.setContentsMargins(0, 0, 0, 0)
-        self.notice_bar = NoticeBar(middle)
-        middle_layout.addWidget(self.notice_bar)
-        middle_layout.addWidget(self.search_bar)
-        middle_layout.addWidget(self.list_stack, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(middle)
-        self.right_side = QSplitter(Qt.Orientation.Vertical, self)
-        self.right_side.setObjectName("readingSplitter")
-        self.right_side.addWidget(self.reading)
-        self.right_side.addWidget(self.related)
-        self.right_side.setStretchFactor(0, 3)
-        self.right_side.setStretchFactor(1, 1)
-        self.splitter.addWidget(self.right_side)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([180, 700, 400])
-        self.setCentralWidget(self.splitter)
+        lay_out(self)
         self._make_status_bar()
 
         # The parts of the window; each connects the signals of the widgets it serves.
@@ -600,32 +573,11 @@ class MainWindow(QMainWindow):
     # --- Settings ---------------------------------------------------------------------
 
     def _restore_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray | bytes):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
-        for key, widget in (
-            ("window/splitter", self.splitter),
-            ("window/readingSplitter", self.right_side),
-        ):
-            state = self.settings.value(key)
-            if isinstance(state, QByteArray | bytes):
-                widget.restoreState(state)
-        header = self.settings.value("window/listHeader")
-        if isinstance(header, QByteArray | bytes):
-            self.table.horizontalHeader().restoreState(header)
-        selection = self.table.selectionModel()
-        selection.selectionChanged.connect(self._on_selection_changed)
+        restore_window_state(self)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
     def save_settings(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.setValue("window/readingSplitter", self.right_side.saveState())
-        self.settings.setValue("window/listHeader", self.table.horizontalHeader().saveState())
-        if self.has_archive:
-            self.settings.setValue("lastArchive", str(self.archive.path))
-        self.settings.sync()
+        save_window_state(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         work = self.jobs.unfinished_work()

@@ -10,6 +10,7 @@ import ctypes.util
 import logging
 import os
 import sys
+from collections.abc import Sequence
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
@@ -137,7 +138,9 @@ def _excepthook(kind: type[BaseException], error: BaseException, tb: TracebackTy
         )
 
 
-def main(archive: str | None = None) -> int:
+def main(archive: str | None = None, files: Sequence[str] = ()) -> int:
+    """Open the window on ``archive`` (or the usual one) and import ``files``, if any, once
+    it is open; the exit status."""
     if not ensure_display():
         return EXIT_NO_DISPLAY
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -156,6 +159,8 @@ def main(archive: str | None = None) -> int:
     window.archive_actions.start_failed.connect(lambda: app.exit(2))
     window.show()
     window.archive_actions.open_in_background(path)
+    if files:
+        window.import_when_open(files)
     code = app.exec()
     window.jobs.wait()
     if window.has_archive:

@@ -513,3 +513,27 @@ def _text_file(tmp_path):
     path = tmp_path / "note.txt"
     path.write_text("A note about the harbour.\n\nThe harbour reopened on Monday after a week.")
     return path
+
+
+def test_files_after_the_options_open_the_window_to_import_them(tmp_path, monkeypatch):
+    # `clippings FILE …` (a desktop entry's Exec=clippings %F) is not a command: the
+    # window opens on the usual archive and imports what it was given.
+    from clippings import cli as cli_module
+
+    page = _text_file(tmp_path)
+    parser = cli_module.build_parser()
+    split = cli_module.split_files_to_open
+    assert split([str(page)], parser) == ([], [str(page)])
+    assert split(["--archive", "A", "-v", str(page), str(tmp_path)], parser) == (
+        ["--archive", "A", "-v"],
+        [str(page), str(tmp_path)],
+    )
+    assert split(["list"], parser) == (["list"], [])  # a command, even if a file is named so
+    assert split(["no-such-file.txt"], parser) == (["no-such-file.txt"], [])
+    opened = []
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setattr(
+        "clippings.app.main", lambda archive, files=(): opened.append((archive, files)) or 0
+    )
+    assert main(["--archive", str(tmp_path / "a"), str(page)]) == 0
+    assert opened == [(str(tmp_path / "a"), [str(page)])]

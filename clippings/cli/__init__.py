@@ -141,7 +141,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="clippings",
-        description="A desktop archive for press clippings. Without a command, opens the window.",
+        description="A desktop archive for press clippings. Without a command, opens the window; "
+        "`clippings FILE …` opens it and imports the files and folders given.",
         epilog=QUERY_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -364,6 +365,13 @@ def _sample_archive_path() -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     _safe_output()
     parser = build_parser()
+    options, files = split_files_to_open(list(sys.argv[1:] if argv is None else argv), parser)
+    if files:  # `clippings FILE …` (a file manager's "Open with Clippings")
+        try:
+            args = parser.parse_args(options)
+        except SystemExit as done:
+            return done.code if isinstance(done.code, int) else EXIT_USAGE
+        return _open_window(args, files)
     try:
         args = parser.parse_args(argv)
     except SystemExit as done:  # --help, --version, or a usage error (already printed)
@@ -454,7 +462,31 @@ def _stop_on_sigterm() -> Any:
         return signal.getsignal(signal.SIGTERM)
 
 
-def _open_window(args: argparse.Namespace) -> int:
+def split_files_to_open(
+    argv: list[str], parser: argparse.ArgumentParser
+) -> tuple[list[str], list[str]]:
+    """The options and the files of ``clippings [OPTIONS] FILE …``, where the first word
+    after the options names an existing file or folder, not a command; ``(argv, [])``
+    for every other command line."""
+    commands: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            commands.update(action.choices)
+    at = 0
+    while at < len(argv):
+        word = argv[at]
+        if word == "--archive":
+            at += 2
+        elif word.startswith("-"):
+            at += 1
+        else:
+            break
+    if at >= len(argv) or argv[at] in commands or not Path(argv[at]).exists():
+        return argv, []
+    return argv[:at], argv[at:]
+
+
+def _open_window(args: argparse.Namespace, files: Sequence[str] = ()) -> int:
     import os
 
     headless = not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY"))
@@ -476,4 +508,4 @@ def _open_window(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    return window_main(args.archive)
+    return window_main(args.archive, files=files)

@@ -188,6 +188,8 @@ class MainWindow(QMainWindow):
         self.editing = Editing(self)
         self.browsing = Browsing(self)
         self.archive_actions = ArchiveActions(self)
+        self._import_at_open: list[str] = []
+        self.archive_actions.opened.connect(self._on_archive_actions_opened)
         self.scans = Scans(self)
         self.sample_archive = SampleArchiveOpener(self)
         # Other programs: a cheap poll on a timer; reading again runs on a worker.
@@ -404,6 +406,17 @@ class MainWindow(QMainWindow):
         self, paths: Sequence[str | Path], passwords: dict[str, str] | None = None
     ) -> Job | None:
         return self.importing.import_paths(paths, passwords)
+
+    def import_when_open(self, paths: Sequence[str | Path]) -> None:
+        """Import these files and folders once the archive being opened is open (the
+        files a file manager gave the window at its start)."""
+        self._import_at_open = [str(p) for p in paths]
+
+    @Slot(object)
+    def _on_archive_actions_opened(self, _archive: Archive) -> None:
+        paths, self._import_at_open = self._import_at_open, []
+        if paths:
+            self.import_paths(paths)
 
     def import_data(self, data: bytes, name: str) -> Job | None:
         return self.importing.import_data(data, name)

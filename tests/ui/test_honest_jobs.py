@@ -297,6 +297,25 @@ def test_the_window_shows_at_once_while_its_archive_opens(qtbot, tmp_path, setti
     window.archive.close()
 
 
+def test_files_given_at_start_are_imported_once_the_archive_is_open(qtbot, tmp_path, settings):
+    # "Open with Clippings": the window opens its archive, then imports what it was given.
+    from clippings.ui.jobs import JobRunner
+    from clippings.ui.main_window import MainWindow
+
+    page = tmp_path / "harbour.txt"
+    page.write_text("Harbour reopens\n\n" + TEXT, encoding="utf-8")
+    window = MainWindow(None, settings=settings, jobs=JobRunner())
+    qtbot.addWidget(window)
+    window.archive_actions.open_in_background(tmp_path / "archive")
+    window.import_when_open([page])
+    qtbot.waitUntil(lambda: window.has_archive and window.archive.count() == 1, timeout=30_000)
+    qtbot.waitUntil(lambda: not window.jobs.pending, timeout=30_000)
+    assert titles(window) == ["Harbour reopens"]
+    window.watch_timer.stop()
+    window.catch_up_runner.wait()
+    window.archive.close()
+
+
 def test_an_archive_that_cannot_be_opened_leaves_the_open_one(qtbot, three, tmp_path, messages):
     window = three
     before = window.archive

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from clippings.model import Progress  # noqa: E402
 from clippings.services import Archive, import_paths  # noqa: E402
-from clippings.ui.jobs import JobRunner  # noqa: E402
+from clippings.ui.importing import IMPORTING  # noqa: E402
+from clippings.ui.jobs import Job, JobRunner  # noqa: E402
 from clippings.ui.main_window import MainWindow  # noqa: E402
 
 SIZE = (1360, 820)
@@ -70,6 +71,11 @@ class _ProgressShot(QObject):
         self.window, self.out, self.taken = window, out, False
 
     @Slot(object)
+    def on_job_started(self, job: Job) -> None:
+        if job.title == IMPORTING:
+            job.progress.connect(self.on_progress)
+
+    @Slot(object)
     def on_progress(self, progress: Progress) -> None:
         if progress.done >= 12 and not self.taken:
             self.taken = True
@@ -97,6 +103,11 @@ class _Snapshot(QObject):
     def __init__(self, window: MainWindow, path: Path, at: int) -> None:
         super().__init__(window)
         self.window, self.path, self.at, self.taken = window, path, at, False
+
+    @Slot(object)
+    def on_job_started(self, job: Job) -> None:
+        if job.title == IMPORTING:
+            job.progress.connect(self.on_progress)
 
     @Slot(object)
     def on_progress(self, progress: Progress) -> None:
@@ -128,11 +139,11 @@ def walkthrough(app: QApplication, out: Path, size: tuple[int, int]) -> None:
     window.show()
     shot(window, "1-welcome")
 
-    job = window.open_sample_archive()
-    assert job is not None, "the sample archive had its articles already"
+    # Switching to the sample archive is a job; its import starts once it is open.
     snapshot = _Snapshot(window, out / f"{name}-2-import-in-progress.png", at=3)
-    job.progress.connect(snapshot.on_progress)
-    wait_for(app, lambda: not window.jobs.pending, 120)
+    window.jobs.started.connect(snapshot.on_job_started)
+    assert window.open_sample_archive() is not None
+    wait_for(app, lambda: snapshot.taken and not window.jobs.pending, 120)
     window.table.selectRow(0)
     wait_for(app, lambda: "looking" not in window.related.title.text())
     shot(window, "3-sample-archive")

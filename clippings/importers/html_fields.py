@@ -59,7 +59,11 @@ def page_fields(
     # og:site_name is the brand as the outlet shows it; a JSON-LD publisher is often
     # the company behind it ("Dow Jones & Company" for "The Wall Street Journal").
     declared_outlets = sorted(page.candidates("outlet"), key=lambda c: c[1] != "opengraph")
-    outlet = pick(declared_outlets + page.candidates("outlet-fallback"), _outlet_name)
+    declared = declared_outlets + page.candidates("outlet-fallback")
+    outlet = pick(declared, _outlet_name)
+    if outlet is not None and _DOMAIN.fullmatch(outlet[0]):
+        # og:site_name "ELESPECTADOR.COM" beside a publisher "El Espectador": the name.
+        outlet = _spelled_out(outlet[0], declared) or outlet
     if outlet is None and url is not None:
         # The end of the <title> that matches the site's address is stronger evidence
         # than trafilatura's guess, which may take the headline's side of the title.
@@ -122,11 +126,55 @@ _ADDRESS_ASIDE = re.compile(r"\s*\((?:https?://|www\.)[^)]*\)")
 
 def _outlet_name(value: str) -> str | None:
     """A declared outlet that names it, or None for what is no name: a URL
-    ("https://www.fr.de" as og:site_name) or an account handle ("handelsblatt_de")."""
+    ("https://www.fr.de" as og:site_name) or an account handle ("handelsblatt_de",
+    "@politifact"). A tagline after the name goes ("LinkNaija | Nigeria's popular news
+    platform"), an acronym gives way to the name it stands for ("LN - Lübecker
+    Nachrichten"), and an address in capitals is written as addresses are ("DW.COM")."""
     value = _ADDRESS_ASIDE.sub("", value).strip()  # "Deutsche Welle (www.dw.com)"
-    if "://" in value or value.lower().startswith("www.") or _HANDLE.fullmatch(value):
+    if (
+        "://" in value
+        or value.lower().startswith("www.")
+        or value.startswith("@")
+        or _HANDLE.fullmatch(value)
+    ):
         return None
+    value = _without_tagline(value)
+    if _DOMAIN.fullmatch(value) and value.isupper():
+        value = value.lower()
     return value or None
+
+
+_SITE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014]\s+")
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+
+
+def _spelled_out(domain: str, candidates: list[tuple[Any, str]]) -> tuple[str, str] | None:
+    """Another declared name of the site whose address ``domain`` is: the same letters
+    ("El Espectador" for elespectador.com, "Kinzig News" for kinzig.news) or the
+    initials of its first part ("Deutsche Welle" for dw.com)."""
+    labels = domain.casefold().split(".")
+    wanted = {_squashed(domain), _squashed(labels[0]), _squashed("".join(labels[:-1]))}
+    for value, source in candidates:
+        name = _outlet_name(str(value))
+        if not name or _DOMAIN.fullmatch(name):
+            continue
+        initials = "".join(word[0] for word in name.split()).casefold()
+        if _squashed(name) in wanted or (len(labels[0]) >= 2 and initials == labels[0]):
+            return name, source
+    return None
+
+
+def _without_tagline(value: str) -> str:
+    parts = _SITE_SEPARATOR.split(value)
+    if len(parts) < 2:
+        return value
+    first, rest = parts[0], " ".join(parts[1:])
+    initials = "".join(w[0] for w in rest.split() if w[:1].isupper())
+    if first.isupper() and 2 <= len(first) <= 5 and first == initials:
+        return rest  # "LN - Lübecker Nachrichten"
+    if len(parts) >= 3 or len(rest.split()) >= 3:
+        return first  # a tagline, or a list of sections
+    return value
 
 
 _TITLE_TAIL = re.compile(r"\s*(?:[|:\uff1a\u2013\u2014\u00b7]|\s-\s)\s*")

@@ -505,3 +505,48 @@ the town for years and cost more than anyone had planned when it was first propo
 <p>Residents spoke for three hours, and the vote was put off until the spring session.</p>
 </article></body></html>"""
     assert importer.extract(page.encode(), "page.html").outlet == outlet
+
+
+@pytest.mark.parametrize(
+    ("meta", "outlet"),
+    [
+        # A handle, a tagline, an acronym before its name, an address in capitals.
+        # (the handle is no name; trafilatura's guess then reads it as one)
+        ('<meta property="og:site_name" content="@politifact">', "Politifact"),
+        (
+            '<meta property="og:site_name" '
+            """content="LinkNaija | Nigeria's popular news platform">""",
+            "LinkNaija",
+        ),
+        (
+            '<meta property="og:site_name" content="LN - Lübecker Nachrichten">',
+            "Lübecker Nachrichten",
+        ),
+        (
+            '<meta property="og:site_name" content="Business Insider - Deutschland">',
+            "Business Insider - Deutschland",
+        ),
+        ('<meta property="og:site_name" content="MDR.DE">', "mdr.de"),
+        # The address beside the name it stands for: the name.
+        (
+            '<meta property="og:site_name" content="DW.COM">'
+            '<meta name="publisher" content="Deutsche Welle (www.dw.com)">',
+            "Deutsche Welle",
+        ),
+        (
+            '<meta property="og:site_name" content="ELESPECTADOR.COM">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "A headline",'
+            ' "publisher": {"@type": "Organization", "name": "El Espectador"}}</script>',
+            "El Espectador",
+        ),
+        ('<meta property="og:site_name" content="Space.com">', "Space.com"),
+    ],
+)
+def test_a_declared_site_name_is_written_as_a_name(meta, outlet):
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>A headline</title>
+{meta}</head><body><article><h1>A headline</h1>
+<p>The council met on Sunday to discuss the new bridge over the river, which has divided
+the town for years and cost more than anyone had planned when it was first proposed.</p>
+<p>Residents spoke for three hours, and the vote was put off until the spring session.</p>
+</article></body></html>"""
+    assert importer.extract(page.encode(), "page.html").outlet == outlet

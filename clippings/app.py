@@ -21,7 +21,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from clippings import __version__
 from clippings.resources import resource_path
-from clippings.services.locate import ENV_ARCHIVE, default_archive_path, state_path
+from clippings.services.locate import (
+    ENV_ARCHIVE,
+    archive_exists,
+    default_archive_path,
+    state_path,
+)
 from clippings.ui.main_window import MainWindow
 
 log = logging.getLogger("clippings")
@@ -56,6 +61,22 @@ def window_archive_path(explicit: str | None, settings: QSettings) -> Path:
     if isinstance(last, str) and last and Path(last).is_dir():
         return Path(last)
     return default_archive_path()
+
+
+def confirm_new_archive(path: Path, named: bool) -> bool:
+    """Whether to open ``path``: yes when an archive is there, or nobody named the
+    folder (the first start's default archive); else the user is asked, so that a
+    mistyped ``--archive`` does not quietly become a new, empty archive."""
+    if not named or archive_exists(path):
+        return True
+    answer = QMessageBox.question(
+        None,
+        "Clippings",
+        f"There is no archive at {path}.\n\nMake a new, empty archive there?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -153,6 +174,8 @@ def main(archive: str | None = None, files: Sequence[str] = ()) -> int:
     sys.excepthook = _excepthook
     settings = QSettings()
     path = window_archive_path(archive, settings)
+    if not confirm_new_archive(path, named=bool(archive or os.environ.get(ENV_ARCHIVE))):
+        return 1
     # The window shows at once; the archive opens (and migrates, or rebuilds its index)
     # in the background, with progress in the window.
     window = MainWindow(None, settings=settings)

@@ -120,7 +120,10 @@ if [ -z "$python" ]; then
 fi
 
 if [ ! -x .venv/bin/python ]; then
+    echo "setup: installing Clippings into .venv (the first time takes a few minutes)…" >&2
     "$python" -m venv .venv
+else
+    echo "setup: updating Clippings in .venv…" >&2
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" >&2 || true
 if [ "$want" = test ]; then

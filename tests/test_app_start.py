@@ -117,3 +117,31 @@ def test_a_wheel_carries_the_resources(tmp_path):
     assert "clippings/_resources/icons/clippings.svg" in names
     assert "clippings/_resources/icons/16x16/clippings.png" in names
     assert "clippings/resources.py" in names
+
+
+def test_a_named_archive_that_is_not_there_is_made_only_when_the_user_says_so(
+    qapp, tmp_path, monkeypatch
+):
+    # `clippings --archive TYPO` must not quietly open a new, empty archive.
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+    answer = [QMessageBox.StandardButton.Cancel]
+
+    def question(_parent, _title, text, *_args):
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    typo = tmp_path / "archve"
+    assert not app.confirm_new_archive(typo, named=True)
+    assert f"There is no archive at {typo}" in asked[0] and not typo.exists()
+    answer[0] = QMessageBox.StandardButton.Yes
+    assert app.confirm_new_archive(typo, named=True)
+    # The first start's default archive, or one that exists, is opened without a question.
+    asked.clear()
+    assert app.confirm_new_archive(tmp_path / "default", named=False)
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "clippings.sqlite3").write_bytes(b"")
+    assert app.confirm_new_archive(tmp_path / "real", named=True)
+    assert asked == []

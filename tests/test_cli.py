@@ -515,6 +515,16 @@ def _text_file(tmp_path):
     return path
 
 
+def cli_run(argv):
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, "", err.getvalue()
+
+
 def test_files_after_the_options_open_the_window_to_import_them(tmp_path, monkeypatch):
     # `clippings FILE …` (a desktop entry's Exec=clippings %F) is not a command: the
     # window opens on the usual archive and imports what it was given.
@@ -530,6 +540,13 @@ def test_files_after_the_options_open_the_window_to_import_them(tmp_path, monkey
     )
     assert split(["list"], parser) == (["list"], [])  # a command, even if a file is named so
     assert split(["no-such-file.txt"], parser) == (["no-such-file.txt"], [])
+    # argparse takes an option cut short ("--arch DIR"): so does the split.
+    assert split(["--arch", str(tmp_path), "list"], parser) == (
+        ["--arch", str(tmp_path), "list"],
+        [],
+    )
+    code, out, err = cli_run(["/no/such/folder/artcle.html"])
+    assert code == 1 and "there is no file or folder /no/such/folder/artcle.html" in err
     opened = []
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     monkeypatch.setattr(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -365,7 +366,12 @@ def _sample_archive_path() -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     _safe_output()
     parser = build_parser()
-    options, files = split_files_to_open(list(sys.argv[1:] if argv is None else argv), parser)
+    words = list(sys.argv[1:] if argv is None else argv)
+    missing = mistyped_file(words, parser)
+    if missing is not None:
+        print(f"clippings: there is no file or folder {missing}", file=sys.stderr)
+        return EXIT_FAILED
+    options, files = split_files_to_open(words, parser)
     if files:  # `clippings FILE …` (a file manager's "Open with Clippings")
         try:
             args = parser.parse_args(options)
@@ -468,22 +474,43 @@ def split_files_to_open(
     """The options and the files of ``clippings [OPTIONS] FILE …``, where the first word
     after the options names an existing file or folder, not a command; ``(argv, [])``
     for every other command line."""
-    commands: set[str] = set()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            commands.update(action.choices)
+    at = _first_word(argv)
+    if at >= len(argv) or argv[at] in _command_names(parser) or not Path(argv[at]).exists():
+        return argv, []
+    return argv[:at], argv[at:]
+
+
+def mistyped_file(argv: list[str], parser: argparse.ArgumentParser) -> str | None:
+    """The first word after the options when it is no command and reads as a path of a
+    file or folder that is not there ("artcle.html", "~/clips/x"), else None."""
+    at = _first_word(argv)
+    if at >= len(argv) or argv[at] in _command_names(parser):
+        return None
+    word = argv[at]
+    looks_like_path = "/" in word or re.search(r"\.[^\W_]{2,5}$", word) is not None
+    return word if looks_like_path and not Path(word).exists() else None
+
+
+def _first_word(argv: list[str]) -> int:
+    """Where the first word after the global options is (``len(argv)`` if none)."""
     at = 0
     while at < len(argv):
         word = argv[at]
-        if word == "--archive":
+        if len(word) >= 3 and "--archive".startswith(word):  # argparse takes "--arch DIR"
             at += 2
         elif word.startswith("-"):
             at += 1
         else:
             break
-    if at >= len(argv) or argv[at] in commands or not Path(argv[at]).exists():
-        return argv, []
-    return argv[:at], argv[at:]
+    return at
+
+
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    names: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            names.update(action.choices)
+    return names
 
 
 def _open_window(args: argparse.Namespace, files: Sequence[str] = ()) -> int:

@@ -264,6 +264,41 @@ def check_fields(text: str) -> None:
             )
 
 
+def _join_fields(text: str) -> str:
+    """``title: bridge`` read as ``title:bridge`` (outside quotes: a phrase stays as typed)."""
+    parts = re.split(r'("[^"]*")', text)
+    return "".join(
+        part if part.startswith('"') else re.sub(r"(?<![\w.])([A-Za-z_]\w*):\s+", r"\1:", part)
+        for part in parts
+    )
+
+
+def check_shape(text: str) -> None:
+    """Raise QueryError for what Whoosh's parser would quietly read as something else:
+    a quote or bracket left open (``title:(``), a bracket never opened, a field with
+    nothing after it (``tag:``). Whoosh answers those with no result, not an error."""
+    if text.count('"') % 2:
+        raise QueryError('a quote is opened and never closed: end the phrase with "')
+    unquoted = _QUOTED.sub(" phrase ", text)
+    depth = 0
+    for char in unquoted:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                raise QueryError("a bracket is closed that was never opened: remove the )")
+    if depth > 0:
+        raise QueryError("a bracket is opened and never closed: close it with )")
+    for match in _FIELD_USE.finditer(unquoted):
+        rest = unquoted[match.end() :].lstrip()
+        if not rest or rest.startswith(")"):
+            name = match.group(1).lower()
+            raise QueryError(
+                f"{name}: needs something to look for right after it, as in {name}:climate"
+            )
+
+
 def make_parser(schema: Any) -> Any:
     parser = MultifieldParser(
         list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=AndGroup
@@ -292,7 +327,8 @@ def parse(text: str, schema: Any) -> Any:
     if not text.strip():
         raise QueryError("the query is empty: type some words to search for")
     check_fields(text)
-    rewritten = rewrite(text)
+    check_shape(text)
+    rewritten = rewrite(_join_fields(text))
     # Lower-case field names: "Title:" means title:.
     rewritten = _FIELD_USE.sub(lambda m: m.group(1).lower() + ":", rewritten)
     try:

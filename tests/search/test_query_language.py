@@ -144,12 +144,23 @@ def test_published_ranges_include_both_ends_and_nothing_more(news):
         # A lone minus in brackets (found by the query properties test): Whoosh's parser
         # cannot make a query of it; the user is told, the index is not called damaged.
         ("0(-)", "cannot be understood"),
+        # What Whoosh reads quietly as something else (no result) is said plainly.
+        ("title:(", "a bracket is opened and never closed"),
+        ("summit)", "a bracket is closed that was never opened"),
+        ('"summit meeting', "a quote is opened and never closed"),
+        ("tag:", "tag: needs something to look for"),
     ],
 )
 def test_bad_queries_are_clear_errors(news, query, message):
     archive, _ = news
     with pytest.raises(QueryError, match=message):
         archive.search(query)
+
+
+def test_a_space_after_a_field_name_is_forgiven(news):
+    archive, _ = news
+    assert found(archive, "title: summit") == found(archive, "title:summit")
+    assert found(archive, 'tag: "Kestrel Valley"') == found(archive, 'tag:"Kestrel Valley"')
 
 
 def test_other_languages_findable_by_their_words(news):

@@ -41,6 +41,7 @@ class Browsing(QObject):
         window.related.compare_requested.connect(self.compare_clippings)
         window.stories_view.clipping_chosen.connect(self._on_stories_view_clipping_chosen)
         window.stories_view.threshold_changed.connect(self._on_stories_view_threshold_changed)
+        window.stories_view.selection_changed.connect(self._on_stories_view_selection_changed)
         sidebar.tag_chosen.connect(self._on_sidebar_tag_chosen)
         sidebar.saved_search_chosen.connect(self._on_sidebar_saved_search_chosen)
         sidebar.saved_search_delete_requested.connect(self._on_sidebar_saved_search_delete)
@@ -98,6 +99,10 @@ class Browsing(QObject):
     @Slot(int)
     def _on_stories_view_clipping_chosen(self, clipping_id: int) -> None:
         self.window.read_clipping(self.window.archive.get(clipping_id))
+
+    @Slot()
+    def _on_stories_view_selection_changed(self) -> None:
+        self.window.update_actions()
 
     @Slot(float)
     def _on_stories_view_threshold_changed(self, value: float) -> None:

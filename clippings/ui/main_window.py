@@ -303,6 +303,11 @@ class MainWindow(QMainWindow):
     # --- Selection and reading --------------------------------------------------------
 
     def selected_ids(self) -> list[int]:
+        """The clippings selected in the list, or in Stories while it shows."""
+        if self.list_stack.currentWidget() is self.stories_view:
+            chosen = self.stories_view.selected_ids()
+            if chosen:
+                return chosen
         selection = self.table.selectionModel()
         if selection is None:
             return []

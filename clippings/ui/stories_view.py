@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -39,10 +40,12 @@ class StoriesView(QWidget):
     """Signals:
     clipping_chosen(int): a clipping of a story was selected.
     threshold_changed(float): the user moved the "how alike" slider (0..1).
+    selection_changed(): the clippings selected changed (two of them can be compared).
     """
 
     clipping_chosen = Signal(int)
     threshold_changed = Signal(float)
+    selection_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +56,8 @@ class StoriesView(QWidget):
         self.tree.setHeaderLabels(["Story / clipping", "Outlet", "Date"])
         self.tree.setAlternatingRowColors(True)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Ctrl+click a second report to compare the two (Ctrl+D), tag or export them.
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -77,8 +82,22 @@ class StoriesView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tree, 1)
         self.tree.currentItemChanged.connect(self._on_tree_current_item_changed)
+        self.tree.itemSelectionChanged.connect(self.selection_changed)
         self.slider.sliderReleased.connect(self._on_slider_released)
         self.slider.valueChanged.connect(self._on_slider_value_changed)
+
+    def selected_ids(self) -> list[int]:
+        """The clippings selected, in the order they are shown (story rows left out)."""
+        chosen = {id(item) for item in self.tree.selectedItems()}
+        ids: list[int] = []
+        for top in range(self.tree.topLevelItemCount()):
+            story = self.tree.topLevelItem(top)
+            for n in range(story.childCount() if story is not None else 0):
+                child = story.child(n) if story is not None else None
+                clipping = child.data(0, IdRole) if child is not None else None
+                if id(child) in chosen and clipping is not None and int(clipping) not in ids:
+                    ids.append(int(clipping))
+        return ids
 
     def threshold(self) -> float:
         return self.slider.value() / THRESHOLD_STEPS

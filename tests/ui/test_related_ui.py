@@ -86,6 +86,8 @@ def test_compare_two_selected_with_ctrl_d(qtbot, oscars):
 
 
 def test_stories_view_groups_the_reports(qtbot, oscars):
+    from clippings.ui.stories_view import IdRole
+
     window, ids = oscars
     window.sidebar.itemClicked.emit(window.sidebar.stories_item, 0)
     assert window.list_stack.currentWidget() is window.stories_view
@@ -97,6 +99,16 @@ def test_stories_view_groups_the_reports(qtbot, oscars):
     first = story.child(0)
     tree.setCurrentItem(first)
     assert window.reading.clipping is not None
+    # Two reports of a story, Ctrl+clicked, compare side by side (Ctrl+D).
+    second = story.child(1)
+    first.setSelected(True)
+    second.setSelected(True)
+    chosen = [int(item.data(0, IdRole)) for item in (first, second)]
+    assert window.selected_ids() == chosen
+    assert window.compare_action.isEnabled()
+    window.compare_action.trigger()
+    shown = window.compare_windows[-1].comparison
+    assert {shown.a.id, shown.b.id} == set(chosen)
 
 
 def test_quotations_are_shown_in_the_reading_pane(qtbot, window, seed):

@@ -26,6 +26,17 @@ from PySide6.QtWidgets import (
 from clippings.exporters import FORMATS, exporter
 from clippings.exporters.records import safe_name
 
+#: The formats as the dialog names them (the command line's ``--format`` names beside).
+FORMAT_TITLES = {
+    "bundle": "Bundle",
+    "pdf": "PDF dossier",
+    "csv": "Spreadsheet (CSV)",
+    "json": "JSON data",
+    "markdown": "Markdown",
+    "ris": "RIS citations",
+    "csl-json": "CSL-JSON citations",
+}
+
 
 @dataclass(frozen=True)
 class ExportScope:
@@ -71,7 +82,7 @@ class ExportDialog(QDialog):
         self.format = QComboBox(self)
         self.format.setObjectName("exportFormat")
         for name, description in FORMATS.items():
-            self.format.addItem(f"{name} — {description}", name)
+            self.format.addItem(f"{FORMAT_TITLES.get(name, name)} — {description}", name)
         self.path = QLineEdit(self)
         self.path.setObjectName("exportPath")
         self.path.setAccessibleName("File to export to")
@@ -164,6 +175,18 @@ class ExportDialog(QDialog):
         if not output.parent.is_dir():
             self.error.setText(f"The folder {output.parent} does not exist.")
             return
+        wanted = exporter(self.format_name()).suffix
+        if output.suffix.lower() != wanted:
+            others = [n for n in FORMATS if exporter(n).suffix == output.suffix.lower()]
+            if others:
+                self.error.setText(
+                    f"The name ends in {output.suffix}, as a "
+                    f"{FORMAT_TITLES.get(others[0], others[0])} does: choose that format, "
+                    f"or end the name in {wanted}."
+                )
+                return
+            output = output.with_name(output.name + wanted)  # no ending, or another one
+            self.path.setText(str(output))
         self._forced = False
         if output.exists():
             answer = QMessageBox.question(

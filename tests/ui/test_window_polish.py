@@ -266,6 +266,20 @@ def test_the_export_dialog_shows_no_ampersand_or_command_line_words(qtbot, tmp_p
     assert not any("--" in t or "`" in t for t in texts + formats)
 
 
+def test_the_export_dialog_keeps_the_file_name_and_the_format_in_step(qtbot, tmp_path):
+    dialog = ExportDialog([ExportScope("All clippings", 3, title="All clippings")], tmp_path)
+    qtbot.addWidget(dialog)
+    assert dialog.format.itemText(0).startswith("Bundle — a .zip")
+    # A bundle named .pdf would be a zip that PDF readers refuse: the dialog says so.
+    dialog.path.setText(str(tmp_path / "review.pdf"))
+    dialog.accept()
+    assert dialog.result() == 0 and "ends in .pdf, as a PDF dossier does" in dialog.error.text()
+    # A name with no ending gets the format's.
+    dialog.path.setText(str(tmp_path / "review"))
+    dialog.accept()
+    assert dialog.request().output == tmp_path / "review.zip"
+
+
 def test_plurals_read_as_words():
     assert plural(1, "clipping") == "1 clipping"
     assert plural(2, "clipping") == "2 clippings"

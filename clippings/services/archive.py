@@ -78,6 +78,8 @@ class TagChange:
     added: tuple[int, ...] = ()
     #: clipping id -> the exact tag names it lost
     removed: Mapping[int, tuple[str, ...]] | None = None
+    #: The tag did not exist before (undo takes it away again, if nobody carries it).
+    created: bool = False
 
 
 class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
@@ -289,10 +291,11 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
 
     def add_tag(self, ids: Iterable[int], name: str, *, sync: bool = True) -> TagChange:
         name = tag_name(name)
+        created = not self.store.tag_exists(name)
         added = self.store.add_tag(ids, name)
         if sync:
             self.sync_quietly()
-        return TagChange(tag=name, added=tuple(added))
+        return TagChange(tag=name, added=tuple(added), created=created)
 
     def remove_tag(self, ids: Iterable[int], name: str, *, sync: bool = True) -> TagChange:
         name = tag_name(name)
@@ -310,6 +313,10 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
         """Put tags back as they were before ``change``."""
         if change.added:
             self.store.remove_tag(change.added, change.tag)
+            unused = not any(self.count(tag=change.tag, trashed=t) for t in (False, True))
+            if change.created and unused:
+                # Undoing "Tag with a new tag" leaves no empty tag behind in the sidebar.
+                self.store.delete_tag(change.tag)
         if change.removed:
             self.store.restore_tags(change.removed)
         if sync:

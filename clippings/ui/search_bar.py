@@ -153,6 +153,8 @@ class SearchBar(QWidget):
     def _combo(self, name: str, label: str) -> QComboBox:
         combo = QComboBox(self)
         combo.setObjectName(name)
+        # "Any outlet" → "Filter by outlet": a screen reader names the control, not its value.
+        combo.setAccessibleName("Filter by " + label.removeprefix("Any "))
         combo.addItem(label, None)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         combo.setMaximumWidth(220)

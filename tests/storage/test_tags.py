@@ -52,6 +52,17 @@ def test_undo_of_a_tag_removal_restores_exact_tags(tagged):
     assert archive.search("tag:Russia").total == 2
 
 
+def test_undo_of_tagging_with_a_new_tag_leaves_no_empty_tag(tagged):
+    archive, a, b, _c = tagged
+    change = archive.add_tag([a, b], "Local business")
+    archive.undo_tag_change(change)
+    assert "Local business" not in {t.name for t in archive.tags()}
+    # A tag that existed before stays, even with nobody carrying it after the undo.
+    archive.create_tag("Kept")
+    archive.undo_tag_change(archive.add_tag([a], "Kept"))
+    assert "Kept" in {t.name for t in archive.tags()}
+
+
 def test_rename_moves_children_and_reindexes(tagged):
     archive, _a, _b, _c = tagged
     archive.rename_tag("Russia", "Russian Federation")

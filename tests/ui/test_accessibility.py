@@ -67,6 +67,12 @@ def test_every_control_of_the_main_window_has_a_name(stocked):
     assert missing == [], missing
 
 
+def test_the_filters_are_named_for_what_they_filter_not_their_value(window):
+    bar = window.search_bar
+    names = [c.accessibleName() for c in (bar.outlet, bar.language, bar.tag)]
+    assert names == ["Filter by outlet", "Filter by language", "Filter by tag"]
+
+
 def test_every_control_of_the_welcome_has_a_name(window):
     assert window.list_stack.currentWidget() is window.empty_state
     missing = unnamed_controls(window)

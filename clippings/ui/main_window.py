@@ -171,14 +171,15 @@ class MainWindow(QMainWindow):
         self.table, self.title_delegate, self.tags_delegate = make_clipping_list(self, self.model)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.activated.connect(self._on_table_double_clicked)
-        self.reading = ReadingPane(self)
-        self.related = RelatedPanel(self)
+        # Made in the order Tab visits them: the centre's pages before the reading pane.
         self.stories_view = StoriesView(self)
         self.stories_view.set_threshold(
             float(self.settings.value("storyThreshold") or STORY_THRESHOLD)
         )
-        self.compare_windows: list[CompareWindow] = []
         self.empty_state = WelcomePage(self)
+        self.reading = ReadingPane(self)
+        self.related = RelatedPanel(self)
+        self.compare_windows: list[CompareWindow] = []
         lay_out(self)
         self._make_status_bar()
 

@@ -158,6 +158,8 @@ def test_tab_reaches_the_welcome_buttons(qtbot, window):
     welcome = window.empty_state
     for button in (welcome.sample_button, welcome.import_files_button, welcome.open_folder_button):
         assert button in visited, button.text()
+    # The centre comes before the (empty) reading pane, as the eye reads the window.
+    assert visited.index(welcome.sample_button) < visited.index(window.reading.browser)
 
 
 def test_the_menus_show_the_shortcuts(stocked):

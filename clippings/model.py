@@ -319,6 +319,15 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
+def story_summary(story: Story) -> str:
+    """ "3 reports, 1 outlet, 2 copies": a story in the same words in the window and the
+    command line."""
+    parts = [plural(len(story.clippings), "report"), plural(len(story.outlets), "outlet")]
+    if story.copies:
+        parts.append(plural(story.copies, "copy", "copies"))
+    return ", ".join(parts)
+
+
 def count_found(total: int, exact: bool = True) -> str:
     """How a search's count reads: "1,234 found", or "more than 1,234 found"."""
     return f"{total:,} found" if exact else f"more than {total:,} found"

@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from clippings.cli.output import EXIT_OK, _date_text, _emit_json, _ids, _ProgressBar
-from clippings.model import AlignedPair, Quote, plural, published_to_iso
+from clippings.model import AlignedPair, Quote, published_to_iso, story_summary
 
 if TYPE_CHECKING:
     from clippings.services.archive import Archive
@@ -96,9 +96,7 @@ def cmd_stories(archive: Archive, args: argparse.Namespace) -> int:
     if not found:
         print("(no stories: no two clippings report the same event)")
     for story in found:
-        copies = f", {plural(story.copies, 'copy', 'copies')}" if story.copies else ""
-        reports = plural(len(story.clippings), "clipping")
-        print(f"Story {story.id}: {story.title} ({reports}{copies})")
+        print(f"Story {story.id}: {story.title} ({story_summary(story)})")
         for row in story.clippings:
             first = "  first" if row.id == story.first else ""
             outlet = f"  [{row.outlet}]" if row.outlet else ""

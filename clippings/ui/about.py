@@ -188,7 +188,7 @@ class AboutDialog(QDialog):
         text = plural(facts.clippings, "clipping")
         if facts.trashed:
             text += f" (and {facts.trashed:,} in the trash)"
-        return f"{text} · {size} on disk · searched with {engine_name(facts.engine)}"
+        return f"{text} · {size} on disk · search engine: {engine_name(facts.engine)}"
 
     # --- Buttons ------------------------------------------------------------------------
 

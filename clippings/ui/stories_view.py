@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clippings.model import Story, plural
+from clippings.model import Story, plural, story_summary
 from clippings.ui.wording import long_date, short_date
 
 IdRole = Qt.ItemDataRole.UserRole + 30
@@ -26,14 +26,6 @@ THRESHOLD_STEPS = 20
 
 #: The widest an outlet's column grows to fit its names.
 OUTLET_WIDTH = 170
-
-
-def story_summary(story: Story) -> str:
-    """ "3 reports, 1 outlet, 2 copies"."""
-    parts = [plural(len(story.clippings), "report"), plural(len(story.outlets), "outlet")]
-    if story.copies:
-        parts.append(plural(story.copies, "copy", "copies"))
-    return ", ".join(parts)
 
 
 class StoriesView(QWidget):

@@ -56,30 +56,7 @@ def articles() -> list[Path]:
 
 
 def shoot(window: MainWindow, out: Path, name: str) -> None:
-    QApplication.processEvents()
-    path = out / f"{name}.png"
-    window.grab().save(str(path))
-    print(f"saved {path}")
-
-
-class _ProgressShot(QObject):
-    """Takes the picture on the GUI thread (a slot of a QObject there, so the worker's
-    progress signal is queued to it rather than called on the worker thread)."""
-
-    def __init__(self, window: MainWindow, out: Path) -> None:
-        super().__init__(window)
-        self.window, self.out, self.taken = window, out, False
-
-    @Slot(object)
-    def on_job_started(self, job: Job) -> None:
-        if job.title == IMPORTING:
-            job.progress.connect(self.on_progress)
-
-    @Slot(object)
-    def on_progress(self, progress: Progress) -> None:
-        if progress.done >= 12 and not self.taken:
-            self.taken = True
-            shoot(self.window, self.out, "2-import-in-progress")
+    save(window, out / f"{name}.png")
 
 
 def wait_for(app: QApplication, condition: object, seconds: float = 30.0) -> None:
@@ -215,7 +192,7 @@ def main() -> int:
     shoot(window, out, "1-empty-start")
 
     # 2. An import in progress: a folder of texts, photographed part-way through.
-    photographer = _ProgressShot(window, out)
+    photographer = _Snapshot(window, out / "2-import-in-progress.png", at=12)
     job = window.import_paths([CORPUS / "ecbplus" / "text" / "1"])
     job.progress.connect(photographer.on_progress)
     while window.jobs.pending:

@@ -34,6 +34,19 @@ class IndexFolder:
         self.lock_path = lock_path or folder.with_name(folder.name + ".lock")
         self._lock = RLock()
 
+    def lock_to_read(self, cached: object | None) -> bool:
+        """Take this program's hold on the index to read it (True), or, while this
+        program is writing (an import's batch holds ``locked``) and ``cached`` — a
+        searcher of what was committed before — exists, take nothing (False): read that
+        instead of waiting. So the window's GUI thread never waits for a batch. The
+        caller releases ``self._lock`` after a True."""
+        if self._lock.acquire(blocking=False):
+            return True
+        if cached is not None:
+            return False
+        self._lock.acquire()
+        return True
+
     @contextmanager
     def locked(self, timeout: float = WRITE_TIMEOUT) -> Iterator[None]:
         """Hold the index for writing against every other program (and thread).

@@ -311,11 +311,9 @@ class TantivyIndex(IndexFolder):
     def searcher(self) -> tantivy.Searcher:
         """A searcher that sees every commit so far, by this or another program (or,
         while this program writes, what was committed before: reads never wait)."""
-        if not self._lock.acquire(blocking=False):
-            cached = self._searcher
-            if cached is not None:
-                return cached
-            self._lock.acquire()
+        cached = self._searcher
+        if not self.lock_to_read(cached) and cached is not None:
+            return cached  # this program is writing: what was committed before
         try:
             mark = self._mark()
             if self._ix is not None and self._seen is not None and self._seen[0] != mark[0]:

@@ -296,13 +296,9 @@ class WhooshIndex(IndexFolder):
             self._parsed.clear()
 
     def searcher(self) -> Searcher:
-        if not self._lock.acquire(blocking=False):
-            cached = self._searcher
-            if cached is not None:
-                # This program is writing (an import's batch holds ``locked()``): read
-                # what was committed before instead of waiting (the window's GUI thread).
-                return cached
-            self._lock.acquire()
+        cached = self._searcher
+        if not self.lock_to_read(cached) and cached is not None:
+            return cached  # this program is writing: what was committed before
         try:
             if self._searcher is not None and not self._searcher.up_to_date():
                 self._refresh()

@@ -489,6 +489,17 @@ def test_a_year_alone_is_no_publication_day():
     assert extract(page, "year.html").published is None
 
 
+def outlet_of_page(meta: str) -> str | None:
+    """The outlet read from a short article page with ``meta`` in its head."""
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>A headline</title>
+{meta}</head><body><article><h1>A headline</h1>
+<p>The council met on Sunday to discuss the new bridge over the river, which has divided
+the town for years and cost more than anyone had planned when it was first proposed.</p>
+<p>Residents spoke for three hours, and the vote was put off until the spring session.</p>
+</article></body></html>"""
+    return importer.extract(page.encode(), "page.html").outlet
+
+
 @pytest.mark.parametrize(
     ("meta", "outlet"),
     [
@@ -498,13 +509,7 @@ def test_a_year_alone_is_no_publication_day():
     ],
 )
 def test_a_page_without_a_site_name_is_named_by_its_declared_publisher(meta, outlet):
-    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>A headline</title>
-{meta}</head><body><article><h1>A headline</h1>
-<p>The council met on Sunday to discuss the new bridge over the river, which has divided
-the town for years and cost more than anyone had planned when it was first proposed.</p>
-<p>Residents spoke for three hours, and the vote was put off until the spring session.</p>
-</article></body></html>"""
-    assert importer.extract(page.encode(), "page.html").outlet == outlet
+    assert outlet_of_page(meta) == outlet
 
 
 @pytest.mark.parametrize(
@@ -543,10 +548,4 @@ the town for years and cost more than anyone had planned when it was first propo
     ],
 )
 def test_a_declared_site_name_is_written_as_a_name(meta, outlet):
-    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>A headline</title>
-{meta}</head><body><article><h1>A headline</h1>
-<p>The council met on Sunday to discuss the new bridge over the river, which has divided
-the town for years and cost more than anyone had planned when it was first proposed.</p>
-<p>Residents spoke for three hours, and the vote was put off until the spring session.</p>
-</article></body></html>"""
-    assert importer.extract(page.encode(), "page.html").outlet == outlet
+    assert outlet_of_page(meta) == outlet

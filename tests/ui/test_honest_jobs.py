@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
@@ -47,38 +48,10 @@ def titles(window) -> list[str]:
 # --- The index lock is never waited for on the GUI thread ---------------------------------
 
 
-def test_tagging_while_the_index_is_held_returns_at_once_and_search_catches_up(qtbot, three):
-    window = three
-    window.search_bar.field.setText("tag:Weekly")
-    window.search_bar.flush()
-    assert titles(window) == []
-    held, release = threading.Event(), threading.Event()
-
-    def hold_the_index() -> None:  # as an import's index batch does, on its worker
-        with window.archive.index.locked():
-            held.set()
-            release.wait(30)
-
-    holder = threading.Thread(target=hold_the_index)
-    holder.start()
-    try:
-        assert held.wait(10)
-        first = window.archive.list()[0].id
-        started = time.monotonic()
-        window.tag_clippings([first], "Weekly")
-        assert time.monotonic() - started < 2, "the window waited for the index"
-        assert window.archive.get(first).tags == ("Weekly",)  # saved at once
-        assert window.undo_stack.undoText() == "Tag 1 Clipping “Weekly”"
-        assert window.archive.search("tag:Weekly").total == 0  # the index waits
-    finally:
-        release.set()
-        holder.join()
-    qtbot.waitUntil(lambda: window.archive.search("tag:Weekly").total == 1, timeout=10_000)
-    qtbot.waitUntil(lambda: len(titles(window)) == 1, timeout=10_000)
-
-
-def test_trash_and_edit_do_not_wait_for_the_index_either(qtbot, three):
-    window = three
+@contextmanager
+def index_held(window):
+    """Hold the archive's index lock on another thread, as an import's index batch does
+    on its worker, for the time of the block."""
     held, release = threading.Event(), threading.Event()
 
     def hold_the_index() -> None:
@@ -90,6 +63,32 @@ def test_trash_and_edit_do_not_wait_for_the_index_either(qtbot, three):
     holder.start()
     try:
         assert held.wait(10)
+        yield
+    finally:
+        release.set()
+        holder.join()
+
+
+def test_tagging_while_the_index_is_held_returns_at_once_and_search_catches_up(qtbot, three):
+    window = three
+    window.search_bar.field.setText("tag:Weekly")
+    window.search_bar.flush()
+    assert titles(window) == []
+    with index_held(window):
+        first = window.archive.list()[0].id
+        started = time.monotonic()
+        window.tag_clippings([first], "Weekly")
+        assert time.monotonic() - started < 2, "the window waited for the index"
+        assert window.archive.get(first).tags == ("Weekly",)  # saved at once
+        assert window.undo_stack.undoText() == "Tag 1 Clipping “Weekly”"
+        assert window.archive.search("tag:Weekly").total == 0  # the index waits
+    qtbot.waitUntil(lambda: window.archive.search("tag:Weekly").total == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(titles(window)) == 1, timeout=10_000)
+
+
+def test_trash_and_edit_do_not_wait_for_the_index_either(qtbot, three):
+    window = three
+    with index_held(window):
         window.table.selectRow(0)
         doomed = window.selected_ids()
         started = time.monotonic()
@@ -98,9 +97,6 @@ def test_trash_and_edit_do_not_wait_for_the_index_either(qtbot, three):
         window.redo_action.trigger()
         assert time.monotonic() - started < 2, "the window waited for the index"
         assert window.model.rowCount() == 2 and window.archive.count(trashed=True) == 1
-    finally:
-        release.set()
-        holder.join()
     qtbot.waitUntil(lambda: window.archive.search("Report").total == 2, timeout=10_000)
     assert doomed[0] not in [h.clipping.id for h in window.archive.search("Report").hits]
 

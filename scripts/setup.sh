@@ -32,8 +32,9 @@ app_packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 lib
           tesseract-ocr-chi-sim tesseract-ocr-jpn)
 # Xvfb for the window's tests; Chromium prints web pages to PDF for the tests of copies in
 # other formats (tools/make_print_pdfs.py); poppler's pdftotext reads the PDF dossier's
-# text layer as readers copy it.
-test_packages=(xvfb chromium poppler-utils)
+# text layer as readers copy it; PostgreSQL's server runs the team archive's tests (each
+# run starts a cluster of its own in a temporary folder: tests/pgserver.py).
+test_packages=(xvfb chromium poppler-utils postgresql)
 
 if [ "${SETUP_PRINT_PACKAGES:-}" = 1 ]; then  # packaging/build.sh asks for the app's list
     printf '%s\n' "${app_packages[@]}"

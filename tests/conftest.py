@@ -90,3 +90,33 @@ def skip_unless_installed(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (scripts/setup.sh test installs it)")
     pytest.skip(reason)
+
+
+# --- PostgreSQL (the team archive) -------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server of the tests' own (``tests/pgserver.py``), for the session."""
+    from tests import pgserver
+
+    found = pgserver.from_environment()
+    if found is not None:
+        yield found
+        return
+    bin_dir = pgserver.find_bin()
+    if bin_dir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL's server programs are missing (scripts/setup.sh test)")
+        pytest.skip("no PostgreSQL server programs (apt-get install postgresql)")
+    server = pgserver.start(bin_dir)
+    yield server
+    pgserver.stop(bin_dir, server)
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """The URL of a new, empty PostgreSQL database (dropped after the test)."""
+    name = pg_server.new_database()
+    yield pg_server.url(name)
+    pg_server.drop_database(name)

@@ -552,6 +552,10 @@ class ReadOnlyArchiveError(StorageError):
     """A change asked of an archive that was opened read-only."""
 
 
+class NotAllowedError(StorageError):
+    """A change the user's role in a team archive does not allow (nothing was changed)."""
+
+
 class IndexDamagedError(ClippingsError):
     """The search index could not be read (a damaged file): it is rebuilt from the
     database, which holds everything."""

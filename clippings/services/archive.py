@@ -54,6 +54,7 @@ from clippings.storage import (
     EDITABLE_FIELDS,
     ORIGINALS_DIR,
     ClippingStore,
+    Originals,
     OriginalStore,
 )
 
@@ -83,7 +84,7 @@ class TagChange:
 
 
 class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
-    """One open archive folder.
+    """One open archive: a folder, or a team archive on a PostgreSQL server.
 
     Its parts live beside it: opening (``archive_opening``), the search index's
     upkeep (``archive_index``), reading and searching (``archive_reading``).
@@ -96,10 +97,16 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
         index: SearchIndex,
         *,
         engine: str = DEFAULT_ENGINE,
+        originals: Originals | None = None,
+        server: str | None = None,
     ) -> None:
+        #: The archive folder; for a team archive, this computer's folder of its
+        #: working files (originals opened in another program).
         self.path = path
+        #: A team archive's address (``postgresql://user@host/db``, no password).
+        self.server = server
         self.store = store
-        self.originals = OriginalStore(path / ORIGINALS_DIR)
+        self.originals: Originals = originals or OriginalStore(path / ORIGINALS_DIR)
         self.index = index
         #: The search engine ``index`` runs on ("whoosh" or "tantivy").
         self.engine = engine
@@ -114,6 +121,16 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
         self.warnings: tuple[str, ...] = ()
         #: What ``services.related`` keeps for this archive while it is open.
         self.related_state: object | None = None
+
+    @property
+    def location(self) -> str:
+        """Where the archive lives, as people read it: its folder or its server."""
+        return self.server or str(self.path)
+
+    @property
+    def on_server(self) -> bool:
+        """A team archive (on a PostgreSQL server), not an archive folder."""
+        return self.server is not None
 
     def close(self) -> None:
         self._changed = None  # the change watcher's own connection closes now
@@ -202,8 +219,16 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
         return self.originals.read(self.store.get(clipping_id).sha256)
 
     def original_path(self, clipping_id: int) -> Path:
-        """Where the stored original lives (read it; never hand it to another program)."""
-        return self.originals.path_for(self.store.get(clipping_id).sha256)
+        """A file with the original's bytes (read it; never hand it to another program):
+        the stored file itself in an archive folder; for a team archive, a copy written
+        into this computer's working folder."""
+        sha = self.store.get(clipping_id).sha256
+        if isinstance(self.originals, OriginalStore):
+            return self.originals.path_for(sha)
+        target = self.path / "originals" / sha[:2] / sha
+        if not target.is_file():
+            self.originals.copy_to(sha, target)
+        return target
 
     # --- Editing ----------------------------------------------------------------------
 

@@ -25,7 +25,10 @@ from clippings.storage import (
     INDEX_DIR,
     ORIGINALS_DIR,
     ClippingStore,
-    OriginalStore,
+    DatabaseOriginals,
+    Originals,
+    migrations,
+    postgres,
     prepare_folder,
     sqlite,
 )
@@ -39,8 +42,9 @@ class ArchiveOpening:
 
     if TYPE_CHECKING:
         path: Path
+        server: str | None
         store: ClippingStore
-        originals: OriginalStore
+        originals: Originals
         index: SearchIndex
         engine: str
         read_only: bool
@@ -55,6 +59,8 @@ class ArchiveOpening:
             index: SearchIndex,
             *,
             engine: str = DEFAULT_ENGINE,
+            originals: Originals | None = None,
+            server: str | None = None,
         ) -> None: ...
         def close(self) -> None: ...
         def finish_removals(self) -> int: ...
@@ -73,7 +79,12 @@ class ArchiveOpening:
 
     @classmethod
     def open(
-        cls, path: Path, *, report: Report | None = None, read_only: bool | None = None
+        cls,
+        path: Path | str,
+        *,
+        report: Report | None = None,
+        read_only: bool | None = None,
+        password: str | None = None,
     ) -> Self:
         """Open (or create) the archive at ``path``, finishing what a crash left.
 
@@ -85,9 +96,13 @@ class ArchiveOpening:
         written (a read-only disk or folder) opens read-only: search, reading and export
         work, changes raise ``ReadOnlyArchiveError``.
 
+        ``path`` may be a team archive's ``postgresql://`` address (``open_server``).
+
         Raises:
             ArchiveError: the folder cannot be an archive, or its database is damaged.
         """
+        if isinstance(path, str) and postgres.is_server_url(path):
+            return cls.open_server(path, password=password, report=report)
         path = Path(path).expanduser()
         clean_unfinished()  # temporaries of exports and backups that a kill left
         if read_only is None:
@@ -141,6 +156,54 @@ class ArchiveOpening:
             raise
         return archive
 
+    @classmethod
+    def open_server(
+        cls, url: str, *, password: str | None = None, report: Report | None = None
+    ) -> Self:
+        """Open the team archive at ``url`` (a PostgreSQL database that ``clippings
+        server init`` prepared), applying the search index's queued changes.
+
+        A client never creates nor migrates a team archive: that takes the database
+        owner's rights, and every client must run a version that knows the schema.
+
+        Raises:
+            ArchiveError: the server cannot be reached or refuses the user, or the
+                database holds no archive, or one of another schema version.
+        """
+        from clippings.search import open_server_index
+
+        shown = postgres.display(url)
+        store = ClippingStore.for_server(url, password=password)
+        try:
+            found = _server_schema(store, url)
+            index = open_server_index(store.engine)
+        except BaseException:
+            store.close()
+            raise
+        archive = cls(
+            team_folder(shown),
+            store,
+            index,
+            engine="postgresql",
+            originals=DatabaseOriginals(store),
+            server=shown,
+        )
+        archive._report = report
+        try:
+            archive.read_only = not store.may_write()
+            reason = archive.index.needs_rebuild()
+            if reason:
+                raise ArchiveError(
+                    f"the team archive's search index is not ready ({reason}): its admin "
+                    f"prepares it with “clippings server upgrade {shown}”"
+                )
+            if found and not archive.read_only:
+                archive.sync_quietly()
+        except BaseException:
+            archive.close()
+            raise
+        return archive
+
     def _open_index_read_only(self, report: Report | None, *, force: bool = False) -> None:
         # The index folder cannot be written: use it as it is, or build a temporary one
         # outside the archive for this session.
@@ -155,6 +218,35 @@ class ArchiveOpening:
         self.index = open_index(self._temporary_index / INDEX_DIR, self.engine)
         with self.index.locked():
             self.index.rebuild(self._index_batches, self.store.count(), report=report)
+
+
+def team_folder(shown: str) -> Path:
+    """This computer's working folder of a team archive (originals opened in another
+    program are written there), in the user's cache folder."""
+    import hashlib
+
+    import platformdirs
+
+    name = hashlib.sha256(shown.encode("utf-8")).hexdigest()[:16]
+    return platformdirs.user_cache_path("clippings", appauthor=False) / "team" / name
+
+
+def _server_schema(store: ClippingStore, url: str) -> int:
+    """The team archive's schema version, or ArchiveError saying what its admin must do."""
+    shown = postgres.display(url)
+    if not store.holds_archive():
+        raise ArchiveError(
+            f"{shown} holds no Clippings archive yet: its admin prepares it with "
+            f"“clippings server init {shown}”"
+        )
+    found = store.schema_version()
+    migrations.check_supported(found)
+    if found < migrations.LATEST:
+        raise ArchiveError(
+            f"the team archive {shown} was made by an older Clippings and must be upgraded "
+            f"first: its admin runs “clippings server upgrade {shown}”"
+        )
+    return found
 
 
 def _has_content(path: Path) -> bool:

@@ -84,6 +84,12 @@ def backup_archive(
             nothing is left behind.
         Cancelled: the user stopped it; nothing is left behind.
     """
+    if not isinstance(archive.originals, OriginalStore):
+        raise ArchiveError(
+            "a team archive is backed up on its server, with PostgreSQL's own tools "
+            "(pg_dump), or copied into an archive folder with “clippings copy”: see "
+            "“A team archive” in the README"
+        )
     destination = Path(destination).expanduser().absolute()
     in_place = _check_destination(archive, destination)
     # A new folder is built beside its final name and renamed; an existing empty one
@@ -160,6 +166,7 @@ def _fill(archive: Archive, work: Path, report: Report | None, cancel: Cancel | 
     target = OriginalStore(work / ORIGINALS_DIR)
     target.root.mkdir()
     total = len(contents.originals)
+    assert isinstance(archive.originals, OriginalStore)  # backup_archive refuses the others
     may_link = _same_disk(archive.originals.root, target.root)
     copied = linked = 0
     problems: list[str] = []

@@ -39,7 +39,7 @@ def originals_in_use(archive: Archive, report: Report | None) -> list[CheckProbl
                 CheckProblem(
                     f"original-{state}",
                     f"the original file of clipping {which} {verb}: "
-                    f"{archive.originals.path_for(sha)}; importing the same file again "
+                    f"{archive.originals.where(sha)}; importing the same file again "
                     "restores it",
                     ids[0],
                 )
@@ -55,7 +55,7 @@ def leftover_originals(archive: Archive, _report: Report | None) -> list[CheckPr
     pending = set(archive.store.pending_removals())
     claimed = archive.store.claimed_originals()
     for sha in sorted(pending):
-        if (archive.originals.path_for(sha)).exists():
+        if archive.originals.exists(sha):
             problems.append(
                 CheckProblem(
                     "purge-unfinished",

@@ -40,7 +40,7 @@ from clippings.services.import_steps import (
     stored_result,
 )
 from clippings.services.index_updates import IndexUpdates
-from clippings.storage import IncomingOriginal, NewClipping, sha256_of
+from clippings.storage import Incoming, NewClipping, sha256_of
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class _Read:
     name: str
     articles: tuple[Extracted, ...]
     news: list[NewClipping]
-    original: IncomingOriginal
+    original: Incoming
 
 
 @dataclass
@@ -389,6 +389,6 @@ class ImportRun:
         return step
 
 
-def _unique(originals: Iterable[IncomingOriginal]) -> list[IncomingOriginal]:
+def _unique(originals: Iterable[Incoming]) -> list[Incoming]:
     """Each original once (the articles of one file share it), in order."""
     return list({id(original): original for original in originals}.values())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from clippings.model import ArchiveError
-from clippings.storage import sqlite
+from clippings.storage import migrations, postgres, sqlite
 from clippings.storage.database import (
     BACKUPS_DIR,
     EDITABLE_FIELDS,
@@ -16,7 +16,14 @@ from clippings.storage.database import (
     NewClipping,
     SortKey,
 )
-from clippings.storage.originals import IncomingOriginal, OriginalStore, sha256_of
+from clippings.storage.originals import (
+    Incoming,
+    IncomingOriginal,
+    Originals,
+    OriginalStore,
+    sha256_of,
+)
+from clippings.storage.originals_db import DatabaseOriginals
 
 DATABASE_NAME = "clippings.sqlite3"
 INDEX_DIR = "index"
@@ -79,10 +86,15 @@ __all__ = [
     "INDEX_DIR",
     "ORIGINALS_DIR",
     "ClippingStore",
+    "DatabaseOriginals",
+    "Incoming",
     "IncomingOriginal",
     "NewClipping",
     "OriginalStore",
+    "Originals",
     "SortKey",
+    "migrations",
+    "postgres",
     "prepare_folder",
     "sha256_of",
     "sqlite",

@@ -15,6 +15,7 @@ the schema and the clippings' own reads and changes.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -27,6 +28,7 @@ from sqlalchemy import (
     RowMapping,
     create_engine,
     delete,
+    func,
     insert,
     select,
     update,
@@ -46,7 +48,7 @@ from clippings.model import (
     published_to_iso,
     published_utc,
 )
-from clippings.storage import migrations, sqlite
+from clippings.storage import migrations, postgres, sqlite
 from clippings.storage.adding import AddingStore, NewClipping
 from clippings.storage.analysis import AnalysisStore
 from clippings.storage.backup import backup_database
@@ -137,6 +139,8 @@ class ClippingStore(
         self.path = path
         #: The change numbers this program's commits wrote (see ``_writing``).
         self.own_changes = OwnChanges()
+        #: The write transaction this thread is in, if any (``joined_write``).
+        self._local = threading.local()
 
     @classmethod
     def for_file(cls, path: Path, *, read_only: bool = False) -> ClippingStore:
@@ -150,6 +154,19 @@ class ClippingStore(
             f"sqlite:///{path}", reader=reader, writer=writer, read_only=read_only, path=path
         )
 
+    @classmethod
+    def for_server(
+        cls, url: str, *, password: str | None = None, read_only: bool = False
+    ) -> ClippingStore:
+        """The database of a team archive on a PostgreSQL server at ``url``."""
+        reader, writer = postgres.engines(url, password=password)
+        return cls(postgres.display(url), reader=reader, writer=writer, read_only=read_only)
+
+    @property
+    def on_server(self) -> bool:
+        """Whether this is a team archive's database (PostgreSQL), not an archive file."""
+        return self.engine.dialect.name == "postgresql"
+
     def close(self) -> None:
         self.engine.dispose()
         if self._writer is not self.engine:
@@ -158,7 +175,19 @@ class ClippingStore(
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
         """A connection for reads; the database's faults become the project's errors."""
-        with translated(self.path), self.engine.connect() as conn:
+        with translated(self.path, self.url), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def joined_write(self) -> Iterator[Connection]:
+        """The write transaction this thread is in, or a new one: what is written
+        through it commits (or not) with the transaction that is already open, such as
+        an original written inside the transaction that claims it."""
+        current: Connection | None = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
+        with self._writing() as conn:
             yield conn
 
     @contextmanager
@@ -173,9 +202,13 @@ class ClippingStore(
             raise ReadOnlyArchiveError(READ_ONLY_MESSAGE)
         number: int | None = None
         try:
-            with translated(self.path), self._writer.begin() as conn:
+            with translated(self.path, self.url), self._writer.begin() as conn:
                 before = _changes(conn)
-                yield conn
+                outer, self._local.conn = getattr(self._local, "conn", None), conn
+                try:
+                    yield conn
+                finally:
+                    self._local.conn = outer
                 if before is None or _changes(conn) != before:
                     number = _next_change_number(conn)
                     # Noted before the commit (the write lock is still held, so nobody
@@ -232,6 +265,36 @@ class ClippingStore(
                 "nothing was changed: free some space and open the archive again"
             ) from error
         return target
+
+    def holds_archive(self) -> bool:
+        """Whether the database holds an archive (False: an empty database).
+
+        Raises:
+            ArchiveError: it holds other tables and no archive.
+        """
+        with translated(self.path, self.url):
+            return postgres.inspect_database(self.engine, self.url)
+
+    def install_server_roles(self) -> tuple[str, str, str]:
+        """Create a team archive's roles and grant their rights (``postgres_roles``);
+        returns their names (reader, editor, admin). Run as the database's owner."""
+        from clippings.storage import postgres_roles
+
+        with self._writing() as conn:
+            return postgres_roles.install(conn, postgres.database_name(self.url))
+
+    def may_write(self) -> bool:
+        """Whether this user may change clippings (a team archive's reader may not)."""
+        if self.read_only:
+            return False
+        if not self.on_server:
+            return True
+        with self._reading() as conn:
+            return bool(
+                conn.execute(
+                    select(func.has_table_privilege(func.current_user(), "clippings", "UPDATE"))
+                ).scalar()
+            )
 
     def schema_version(self) -> int:
         with self._reading() as conn:

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from clippings.model import ArchiveError, ClippingsError, ReadOnlyArchiveError, StorageError
-from clippings.storage import sqlite
+from clippings.storage import postgres, sqlite
 
 READ_ONLY_MESSAGE = (
     "this archive is open read-only (its disk or folder cannot be written): "
@@ -22,18 +22,23 @@ READ_ONLY_MESSAGE = (
 
 
 @contextmanager
-def translated(path: Path | None) -> Iterator[None]:
+def translated(path: Path | None, url: str | None = None) -> Iterator[None]:
     """The database engine's faults as the project's errors, in plain words."""
     try:
         yield
     except IntegrityError:
         raise
     except DBAPIError as error:
-        raise storage_error(error.orig or error, path) from error
+        raise storage_error(error.orig or error, path, url) from error
 
 
-def storage_error(error: BaseException, path: Path | None) -> ClippingsError:
+def storage_error(
+    error: BaseException, path: Path | None, url: str | None = None
+) -> ClippingsError:
     """What a database fault means for the user (the database's own words last)."""
+    server = postgres.error_for(error, url)
+    if server is not None:
+        return server
     said = str(error)
     text = said.lower()
     if "readonly" in text or "read-only" in text:

@@ -391,6 +391,21 @@ def _v11_list_by_day(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_clippings_list_day ON clippings (trashed, published, id)"))
 
 
+def _v12_original_chunks(conn: Connection) -> None:
+    # A team archive keeps its originals in the database (``originals_db.py``), so that
+    # a backup of the database is a backup of everything; an archive folder keeps them
+    # in ``originals/`` and leaves this table empty.
+    md = MetaData()
+    Table(
+        "original_chunks",
+        md,
+        Column("sha256", String(64), primary_key=True),
+        Column("seq", Integer, primary_key=True),
+        Column("data", LargeBinary, nullable=False),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _v1_initial),
     (2, _v2_saved_searches),
@@ -403,6 +418,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (9, _v9_author_lists),
     (10, _v10_outlets),
     (11, _v11_list_by_day),
+    (12, _v12_original_chunks),
 )
 
 LATEST = MIGRATIONS[-1][0]

@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from clippings.durable import fsync_folder, sync_filesystem, try_lock, unlock
 
@@ -34,6 +34,38 @@ LEFTOVER_AGE_SECONDS = 30.0
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+class Incoming(Protocol):
+    """An original waiting for the transaction that claims it (``write_incoming``)."""
+
+    sha256: str
+    size: int
+
+    @property
+    def placed(self) -> bool: ...
+    def sync(self) -> None: ...
+    def place(self) -> bool: ...
+    def discard(self) -> None: ...
+
+
+class Originals(Protocol):
+    """Where an archive keeps its originals: files in its folder (``OriginalStore``)
+    or rows in its database (``originals_db.DatabaseOriginals``, a team archive)."""
+
+    def put(self, data: bytes) -> tuple[str, bool]: ...
+    def write_incoming(self, data: bytes) -> Incoming: ...
+    def sync_all(self, incoming: Iterable[Incoming]) -> None: ...
+    def place_all(self, incoming: Iterable[Incoming]) -> None: ...
+    def replace(self, data: bytes) -> str: ...
+    def read(self, sha256: str) -> bytes: ...
+    def copy_to(self, sha256: str, target: Path) -> Path: ...
+    def remove(self, sha256: str) -> None: ...
+    def exists(self, sha256: str) -> bool: ...
+    def verify(self, sha256: str) -> Literal["ok", "missing", "altered"]: ...
+    def stored(self) -> Iterator[str]: ...
+    def leftovers(self) -> list[Path]: ...
+    def where(self, sha256: str) -> str: ...
 
 
 class OriginalStore:
@@ -101,20 +133,20 @@ class OriginalStore:
             raise
         return IncomingOriginal(self, sha, len(data), Path(tmp), fd)
 
-    def sync_all(self, incoming: Iterable[IncomingOriginal]) -> None:
+    def sync_all(self, incoming: Iterable[Incoming]) -> None:
         """Flush the bytes of waiting files to disk, all at once where the system can
         (``sync_filesystem``): before the transaction that claims them takes the lock."""
-        waiting = list(incoming)
+        waiting = _files(incoming)
         if waiting and sync_filesystem(self.root):
             for item in waiting:
                 item.synced = True
         for item in waiting:
             item.sync()
 
-    def place_all(self, incoming: Iterable[IncomingOriginal]) -> None:
+    def place_all(self, incoming: Iterable[Incoming]) -> None:
         """Rename synced files into place, then make the new names durable (once for
         the batch): call it inside the transaction that claims them, before it commits."""
-        folders = {item.path.parent for item in incoming if item.place()}
+        folders = {item.path.parent for item in _files(incoming) if item.place()}
         if folders and not sync_filesystem(self.root):
             for folder in folders:
                 fsync_folder(folder)
@@ -135,6 +167,21 @@ class OriginalStore:
 
     def read(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
+
+    def copy_to(self, sha256: str, target: Path) -> Path:
+        """Copy the original to the file ``target``; returns it."""
+        import shutil
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.path_for(sha256), target)
+        return target
+
+    def exists(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def where(self, sha256: str) -> str:
+        """Where the original lives, in words (for messages): its file."""
+        return str(self.path_for(sha256))
 
     def remove(self, sha256: str) -> None:
         """Delete a file. Only ``ClippingStore.remove_unclaimed`` decides that it may go."""
@@ -242,3 +289,12 @@ class IncomingOriginal:
             unlock(self._fd)
             os.close(self._fd)
             self._fd = None
+
+
+def _files(incoming: Iterable[Incoming]) -> list[IncomingOriginal]:
+    """The waiting files of an archive folder (what its ``write_incoming`` made)."""
+    files = list(incoming)
+    for item in files:
+        if not isinstance(item, IncomingOriginal):
+            raise TypeError(f"not an original of an archive folder: {item!r}")
+    return files  # type: ignore[return-value]

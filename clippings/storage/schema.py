@@ -42,6 +42,17 @@ originals = Table(
     Column("stored_at", DateTime, nullable=False),
 )
 
+#: The bytes of a team archive's originals (schema 12), in chunks of ``CHUNK_SIZE``:
+#: written in the transaction that claims them, read a chunk at a time. An archive
+#: folder keeps its originals as files (``originals/``) and this table empty.
+original_chunks = Table(
+    "original_chunks",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
+
 #: Outlets (schema 10): one row per publication, the one home of its name
 #: (``storage/outlets.py``). ``named_by``: "page", "domain" or "user".
 outlets = Table(

@@ -1,0 +1,109 @@
+"""Setting up and upgrading a team archive on a PostgreSQL server.
+
+``init_server`` turns an empty database into a team archive: the schema (the same
+numbered migrations as an archive folder's), the search index's tables and the
+archive's roles. ``upgrade_server`` brings one to this version's schema. Both need
+the rights of the database's owner; clients never create nor migrate a team archive
+(``Archive.open_server`` refuses one at another schema version).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clippings.model import ArchiveError
+from clippings.services.archive import Archive, Report
+from clippings.services.archive_opening import team_folder
+from clippings.storage import ClippingStore, DatabaseOriginals, migrations, postgres
+
+
+@dataclass(frozen=True)
+class ServerSetup:
+    """What ``init_server`` or ``upgrade_server`` did."""
+
+    #: The team archive's address, without a password.
+    address: str
+    #: The schema version found before (0: a new archive) and now.
+    schema_before: int
+    schema_now: int
+    #: The archive's roles (reader, editor, admin), as named on the server.
+    roles: tuple[str, str, str]
+    #: How many clippings the search index holds after.
+    indexed: int
+
+
+def init_server(
+    url: str, *, password: str | None = None, report: Report | None = None
+) -> ServerSetup:
+    """Make the empty database at ``url`` a team archive.
+
+    Raises:
+        ArchiveError: the database already holds an archive (use ``upgrade_server``)
+            or other tables, or the user may not create roles.
+    """
+    store = ClippingStore.for_server(url, password=password)
+    try:
+        if store.holds_archive():
+            shown = postgres.display(url)
+            raise ArchiveError(
+                f"{shown} already holds a Clippings archive; to bring it to this version "
+                f"run “clippings server upgrade {shown}”"
+            )
+    except BaseException:
+        store.close()
+        raise
+    return _set_up(store, url, report)
+
+
+def upgrade_server(
+    url: str, *, password: str | None = None, report: Report | None = None
+) -> ServerSetup:
+    """Bring the team archive at ``url`` to this version: schema, search index, roles.
+
+    Back the database up first (``pg_dump``): a schema change cannot be undone.
+
+    Raises:
+        ArchiveError: the database holds no archive (use ``init_server``), or one made
+            by a newer Clippings.
+    """
+    store = ClippingStore.for_server(url, password=password)
+    try:
+        if not store.holds_archive():
+            shown = postgres.display(url)
+            raise ArchiveError(
+                f"{shown} holds no Clippings archive yet: make one with "
+                f"“clippings server init {shown}”"
+            )
+    except BaseException:
+        store.close()
+        raise
+    return _set_up(store, url, report)
+
+
+def _set_up(store: ClippingStore, url: str, report: Report | None) -> ServerSetup:
+    from clippings.search import open_server_index
+
+    shown = postgres.display(url)
+    try:
+        found = store.upgrade()
+        index = open_server_index(store.engine)
+        index.prepare()
+        roles = store.install_server_roles()
+    except BaseException:
+        store.close()
+        raise
+    archive = Archive(
+        team_folder(shown),
+        store,
+        index,
+        engine="postgresql",
+        originals=DatabaseOriginals(store),
+        server=shown,
+    )
+    with archive:
+        if archive.index.needs_rebuild():
+            archive.rebuild_index(report=report)
+        else:
+            archive.sync_quietly()
+        indexed = archive.count()
+    return ServerSetup(shown, found, migrations.LATEST, roles, indexed)

@@ -1,0 +1,155 @@
+"""What only PostgreSQL needs: the team archive's URL, its engines, a look at the
+database before trusting it, and the server's words for faults.
+
+The counterpart of ``sqlite.py``; everything else in ``storage`` is portable
+SQLAlchemy. Like SQLite's ``BEGIN IMMEDIATE``, a write transaction here takes the
+archive's write lock at its first statement (a transaction-scoped advisory lock), so
+writers from every client take turns exactly as two programs on one archive folder
+do: a duplicate check and the insert that follows it cannot interleave with another
+client's. Reads never wait (MVCC), and a write waits only for other writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from sqlalchemy import Engine, create_engine, event, inspect
+
+from clippings.model import ArchiveError, ClippingsError, NotAllowedError, StorageError
+
+#: The URL schemes a user may type for a team archive.
+SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+#: The advisory lock key of the archive's writes (any constant: one per database).
+WRITE_LOCK_KEY = 0x436C6970  # "Clip"
+#: How long a statement may wait for a lock before the user is told the archive is busy.
+LOCK_TIMEOUT_MS = 30_000
+#: How long connecting may take before the server is called unreachable.
+CONNECT_TIMEOUT_S = 10
+
+
+def is_server_url(text: str) -> bool:
+    """Whether ``text`` names a team archive (``postgresql://…``) rather than a folder."""
+    head, sep, _ = text.partition("://")
+    return bool(sep) and head.lower() in SCHEMES
+
+
+def driver_url(url: str, password: str | None = None) -> str:
+    """The SQLAlchemy URL for ``url`` (the psycopg 3 driver), with ``password`` if given.
+
+    Raises:
+        ArchiveError: not a ``postgresql://`` URL naming a database.
+    """
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in SCHEMES:
+        raise ArchiveError(f"{display(url)} is not a PostgreSQL address (postgresql://…)")
+    if not parts.path.strip("/"):
+        raise ArchiveError(
+            f"{display(url)} names no database: add it at the end (postgresql://host/clippings)"
+        )
+    netloc = parts.netloc
+    if password is not None:
+        user = parts.username or ""
+        host = netloc.rpartition("@")[2]
+        netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}"
+    return urlunsplit(("postgresql+psycopg", netloc, parts.path, parts.query, ""))
+
+
+def display(url: str) -> str:
+    """The URL as shown to people and stored in settings: without a password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        scheme = "postgresql" if parts.scheme.lower() in SCHEMES else parts.scheme
+        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
+    host = parts.netloc.rpartition("@")[2]
+    user = parts.username or ""
+    return urlunsplit(("postgresql", f"{user}@{host}" if user else host, parts.path, "", ""))
+
+
+def database_name(url: str) -> str:
+    return unquote(urlsplit(url).path.strip("/"))
+
+
+def user_name(url: str) -> str | None:
+    name = urlsplit(url).username
+    return unquote(name) if name else None
+
+
+def engines(url: str, *, password: str | None = None) -> tuple[Engine, Engine]:
+    """(reader, writer) engines for the database at ``url``.
+
+    The writer's transactions begin by taking the archive's write lock.
+    """
+    target = driver_url(url, password)
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "Clippings"}
+    reader = create_engine(target, pool_pre_ping=True, connect_args=connect_args)
+    writer = create_engine(target, pool_pre_ping=True, connect_args=connect_args)
+    _configure(reader, lock=False)
+    _configure(writer, lock=True)
+    return reader, writer
+
+
+def _configure(engine: Engine, *, lock: bool) -> None:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+            cursor.execute("SET timezone = 'UTC'")
+        dbapi_connection.commit()
+
+    event.listen(engine, "connect", on_connect)
+    if lock:
+
+        def on_begin(connection: Any) -> None:
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+        event.listen(engine, "begin", on_begin)
+
+
+def inspect_database(engine: Engine, url: str) -> bool:
+    """Whether the database holds an archive (True) or nothing yet (False).
+
+    Raises:
+        ArchiveError: the database holds other tables and no archive (Clippings never
+            mixes its tables into someone else's database).
+    """
+    names = set(inspect(engine).get_table_names())
+    if "archive_meta" in names:
+        return True
+    if names:
+        shown = ", ".join(sorted(names)[:3]) + (", …" if len(names) > 3 else "")
+        raise ArchiveError(
+            f"the database {database_name(url)} holds other tables ({shown}) and no "
+            "Clippings archive; create an empty database for the team archive"
+        )
+    return False
+
+
+def error_for(error: BaseException, url: str | None) -> ClippingsError | None:
+    """The server's fault in words a person can act on, or None if not the server's."""
+    if type(error).__module__.split(".")[0] != "psycopg":
+        return None
+    said = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    code = getattr(error, "sqlstate", None) or ""
+    where = display(url) if url else "the team archive"
+    text = said.lower()
+    if "password authentication failed" in text or "no password supplied" in text:
+        return ArchiveError(f"the server refused the password for {where}")
+    if code == "28000" or ("role" in text and "does not exist" in text):
+        return ArchiveError(f"the server does not know this user ({said})")
+    if code == "3D000" or ("database" in text and "does not exist" in text):
+        return ArchiveError(f"there is no such database on the server ({said})")
+    if code == "42501":
+        return NotAllowedError(
+            "your account in this team archive may not do that; nothing was changed "
+            f"(ask the archive's admin for another role). The server said: {said}"
+        )
+    if code in {"55P03", "40P01", "40001"} or "lock timeout" in text:
+        return StorageError(
+            "the team archive is busy: another client has been writing for more than "
+            f"{LOCK_TIMEOUT_MS // 1000} seconds; try again in a moment"
+        )
+    if code.startswith("08") or "connection" in text or "could not connect" in text:
+        return StorageError(f"cannot reach the team archive at {where}: {said}")
+    if code == "53100":
+        return StorageError("the server's disk is full: the change was not saved")
+    return None

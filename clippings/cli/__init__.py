@@ -42,6 +42,7 @@ from clippings.cli.cmd_organise import (
 )
 from clippings.cli.cmd_read import LIST_PAGE, cmd_list, cmd_search, cmd_show
 from clippings.cli.cmd_sample import cmd_sample
+from clippings.cli.cmd_server import add_server_commands
 from clippings.cli.cmd_upkeep import cmd_check, cmd_reindex
 from clippings.cli.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, _ProgressBar, _safe_output
 from clippings.exporters import FORMAT_NAMES, FORMATS
@@ -150,8 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"clippings {__version__}")
     parser.add_argument(
         "--archive",
-        metavar="DIR",
-        help="the archive folder (default: $CLIPPINGS_ARCHIVE, else your data folder)",
+        metavar="DIR|URL",
+        help="the archive folder, or a team archive's postgresql://user@host/database "
+        "(default: $CLIPPINGS_ARCHIVE, else your data folder)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -354,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     json_flag(sub)
     sub.set_defaults(default_archive=_sample_archive_path, creates_archive=True)
+    add_server_commands(commands)
     return parser
 
 
@@ -393,6 +396,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("pdfminer").setLevel(logging.ERROR)
     if args.command is None:
         return _open_window(args)
+    server_handler = getattr(args, "server_handler", None)
+    if server_handler is not None:
+        return _guarded(lambda: int(server_handler(args)))
+    return _guarded(lambda: _run_on_archive(args))
+
+
+def _run_on_archive(args: argparse.Namespace) -> int:
+    """Open the archive the command names and run the command on it."""
     from clippings.services.archive import Archive
 
     default_archive = getattr(args, "default_archive", None)
@@ -409,12 +420,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+    with Archive.open(path, report=_ProgressBar("Indexing")) as archive:
+        for warning in archive.warnings:
+            print(f"clippings: warning: {warning}", file=sys.stderr)
+        return int(args.handler(archive, args))
+
+
+def _guarded(run: Callable[[], int]) -> int:
+    """Run a command, every error becoming one line and an exit status."""
     previous = _stop_on_sigterm()
     try:
-        with Archive.open(path, report=_ProgressBar("Indexing")) as archive:
-            for warning in archive.warnings:
-                print(f"clippings: warning: {warning}", file=sys.stderr)
-            return int(args.handler(archive, args))
+        return run()
     except NotFoundError as error:
         print(f"clippings: {error}", file=sys.stderr)
         return EXIT_FAILED

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
+from clippings import address
 from clippings.model import ArchiveError, IndexDocument
 from clippings.search import DEFAULT_ENGINE, ENGINES, SearchIndex, engine_folder, open_index
 from clippings.services.archive_index import SYNC_BATCH, Cancel, Report, _recorded_engine
@@ -28,7 +29,6 @@ from clippings.storage import (
     DatabaseOriginals,
     Originals,
     migrations,
-    postgres,
     prepare_folder,
     sqlite,
 )
@@ -101,7 +101,7 @@ class ArchiveOpening:
         Raises:
             ArchiveError: the folder cannot be an archive, or its database is damaged.
         """
-        if isinstance(path, str) and postgres.is_server_url(path):
+        if isinstance(path, str) and address.is_server_url(path):
             return cls.open_server(path, password=password, report=report)
         path = Path(path).expanduser()
         clean_unfinished()  # temporaries of exports and backups that a kill left
@@ -171,8 +171,11 @@ class ArchiveOpening:
                 database holds no archive, or one of another schema version.
         """
         from clippings.search import open_server_index
+        from clippings.services.credentials import saved_password
 
-        shown = postgres.display(url)
+        shown = address.display(url)
+        if password is None and address.password_in(url) is None:
+            password = saved_password(shown)
         store = ClippingStore.for_server(url, password=password)
         try:
             found = _server_schema(store, url)
@@ -233,7 +236,7 @@ def team_folder(shown: str) -> Path:
 
 def _server_schema(store: ClippingStore, url: str) -> int:
     """The team archive's schema version, or ArchiveError saying what its admin must do."""
-    shown = postgres.display(url)
+    shown = address.display(url)
     if not store.holds_archive():
         raise ArchiveError(
             f"{shown} holds no Clippings archive yet: its admin prepares it with "

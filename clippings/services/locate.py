@@ -1,4 +1,8 @@
-"""Which archive to open: ``--archive``, else ``CLIPPINGS_ARCHIVE``, else the default."""
+"""Which archive to open: ``--archive``, else ``CLIPPINGS_ARCHIVE``, else the default.
+
+An archive is a folder (a ``Path``) or a team archive's address on a PostgreSQL server
+(a ``postgresql://`` string, kept as typed: ``storage.postgres`` reads it).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import platformdirs
+
+from clippings.address import is_server_url
 
 APP_NAME = "clippings"
 ENV_ARCHIVE = "CLIPPINGS_ARCHIVE"
@@ -24,19 +30,22 @@ def state_path() -> Path:
 
 def resolve_archive_path(
     explicit: str | os.PathLike[str] | None, environ: Mapping[str, str] | None = None
-) -> Path:
+) -> Path | str:
+    """The archive folder, or a team archive's ``postgresql://`` address."""
     environ = os.environ if environ is None else environ
-    if explicit:
-        return Path(explicit).expanduser()
-    if environ.get(ENV_ARCHIVE):
-        return Path(environ[ENV_ARCHIVE]).expanduser()
+    chosen = str(explicit) if explicit else environ.get(ENV_ARCHIVE)
+    if chosen:
+        return chosen.strip() if is_server_url(chosen.strip()) else Path(chosen).expanduser()
     return default_archive_path()
 
 
-def archive_exists(path: Path) -> bool:
+def archive_exists(path: Path | str) -> bool:
     """Whether ``path`` is anything but a missing or empty folder, so that a command
     which only reads or changes clippings does not make an empty archive of a mistyped
     path. (A folder with other files, or a damaged archive, is left to opening the
-    archive, which says what is wrong with it.)"""
+    archive, which says what is wrong with it.) A team archive's address is left to
+    opening too: a client never creates one."""
+    if isinstance(path, str):
+        return True
     path = path.expanduser()
     return path.exists() and not (path.is_dir() and not any(path.iterdir()))

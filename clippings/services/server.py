@@ -9,12 +9,15 @@ the rights of the database's owner; clients never create nor migrate a team arch
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from clippings.model import ArchiveError
+from clippings import address
+from clippings.model import ArchiveError, Member
 from clippings.services.archive import Archive, Report
 from clippings.services.archive_opening import team_folder
-from clippings.storage import ClippingStore, DatabaseOriginals, migrations, postgres
+from clippings.storage import ClippingStore, DatabaseOriginals, migrations
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ def init_server(
     store = ClippingStore.for_server(url, password=password)
     try:
         if store.holds_archive():
-            shown = postgres.display(url)
+            shown = address.display(url)
             raise ArchiveError(
                 f"{shown} already holds a Clippings archive; to bring it to this version "
                 f"run “clippings server upgrade {shown}”"
@@ -69,7 +72,7 @@ def upgrade_server(
     store = ClippingStore.for_server(url, password=password)
     try:
         if not store.holds_archive():
-            shown = postgres.display(url)
+            shown = address.display(url)
             raise ArchiveError(
                 f"{shown} holds no Clippings archive yet: make one with "
                 f"“clippings server init {shown}”"
@@ -83,7 +86,7 @@ def upgrade_server(
 def _set_up(store: ClippingStore, url: str, report: Report | None) -> ServerSetup:
     from clippings.search import open_server_index
 
-    shown = postgres.display(url)
+    shown = address.display(url)
     try:
         found = store.upgrade()
         index = open_server_index(store.engine)
@@ -107,3 +110,48 @@ def _set_up(store: ClippingStore, url: str, report: Report | None) -> ServerSetu
             archive.sync_quietly()
         indexed = archive.count()
     return ServerSetup(shown, found, migrations.LATEST, roles, indexed)
+
+
+def set_member(url: str, login: str, role: str, *, password: str | None = None) -> None:
+    """Give ``login`` the ``role`` (reader, editor or admin) in the team archive at
+    ``url``, making the login if it is new (with ``password``). Run by an admin.
+
+    Raises:
+        NotAllowedError: the user running it is not the archive's admin.
+        ArchiveError: not a role, or a login the archive may not manage.
+    """
+    with _store(url) as store:
+        store.set_member(login, role, password=password)
+
+
+def remove_member(url: str, login: str) -> None:
+    """Take ``login``'s role in the team archive away (the login itself stays)."""
+    with _store(url) as store:
+        store.remove_member(login)
+
+
+def members(url: str) -> list[Member]:
+    """Who has which role in the team archive at ``url``."""
+    with _store(url) as store:
+        return store.members()
+
+
+@contextmanager
+def _store(url: str) -> Iterator[ClippingStore]:
+    from clippings.services.credentials import saved_password
+
+    password = None if address.password_in(url) else saved_password(address.display(url))
+    store = ClippingStore.for_server(url, password=password)
+    try:
+        _server_schema_known(store, url)
+        yield store
+    finally:
+        store.close()
+
+
+def _server_schema_known(store: ClippingStore, url: str) -> None:
+    if not store.holds_archive():
+        shown = address.display(url)
+        raise ArchiveError(
+            f"{shown} holds no Clippings archive yet: make one with “clippings server init {shown}”"
+        )

@@ -34,6 +34,7 @@ from sqlalchemy import (
     update,
 )
 
+from clippings import address
 from clippings.model import (
     METADATA_FIELDS,
     PROVENANCE_FACTS,
@@ -160,7 +161,7 @@ class ClippingStore(
     ) -> ClippingStore:
         """The database of a team archive on a PostgreSQL server at ``url``."""
         reader, writer = postgres.engines(url, password=password)
-        return cls(postgres.display(url), reader=reader, writer=writer, read_only=read_only)
+        return cls(address.display(url), reader=reader, writer=writer, read_only=read_only)
 
     @property
     def on_server(self) -> bool:
@@ -281,7 +282,7 @@ class ClippingStore(
         from clippings.storage import postgres_roles
 
         with self._writing() as conn:
-            return postgres_roles.install(conn, postgres.database_name(self.url))
+            return postgres_roles.install(conn, address.database_name(self.url))
 
     def may_write(self) -> bool:
         """Whether this user may change clippings (a team archive's reader may not)."""

@@ -12,26 +12,23 @@ client's. Reads never wait (MVCC), and a write waits only for other writes.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
+from clippings.address import (
+    SCHEMES,
+    database_name,
+    display,
+)
 from clippings.model import ArchiveError, ClippingsError, NotAllowedError, StorageError
 
-#: The URL schemes a user may type for a team archive.
-SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 #: The advisory lock key of the archive's writes (any constant: one per database).
 WRITE_LOCK_KEY = 0x436C6970  # "Clip"
 #: How long a statement may wait for a lock before the user is told the archive is busy.
 LOCK_TIMEOUT_MS = 30_000
 #: How long connecting may take before the server is called unreachable.
 CONNECT_TIMEOUT_S = 10
-
-
-def is_server_url(text: str) -> bool:
-    """Whether ``text`` names a team archive (``postgresql://…``) rather than a folder."""
-    head, sep, _ = text.partition("://")
-    return bool(sep) and head.lower() in SCHEMES
 
 
 def driver_url(url: str, password: str | None = None) -> str:
@@ -53,26 +50,6 @@ def driver_url(url: str, password: str | None = None) -> str:
         host = netloc.rpartition("@")[2]
         netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}"
     return urlunsplit(("postgresql+psycopg", netloc, parts.path, parts.query, ""))
-
-
-def display(url: str) -> str:
-    """The URL as shown to people and stored in settings: without a password."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        scheme = "postgresql" if parts.scheme.lower() in SCHEMES else parts.scheme
-        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
-    host = parts.netloc.rpartition("@")[2]
-    user = parts.username or ""
-    return urlunsplit(("postgresql", f"{user}@{host}" if user else host, parts.path, "", ""))
-
-
-def database_name(url: str) -> str:
-    return unquote(urlsplit(url).path.strip("/"))
-
-
-def user_name(url: str) -> str | None:
-    name = urlsplit(url).username
-    return unquote(name) if name else None
 
 
 def engines(url: str, *, password: str | None = None) -> tuple[Engine, Engine]:
@@ -153,3 +130,18 @@ def error_for(error: BaseException, url: str | None) -> ClippingsError | None:
     if code == "53100":
         return StorageError("the server's disk is full: the change was not saved")
     return None
+
+
+def reset_sequences(conn: Connection, tables: list[str]) -> None:
+    """After rows were written with their ids (a copy), move each table's id sequence
+    past the highest id, so the next insert gets a new one."""
+    for table in tables:
+        sequence = conn.execute(
+            text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}
+        ).scalar()
+        if sequence is None:
+            continue  # no serial id column
+        conn.execute(
+            text(f'SELECT setval(:s, COALESCE((SELECT MAX(id) FROM "{table}"), 0) + 1, false)'),
+            {"s": sequence},
+        )

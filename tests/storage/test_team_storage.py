@@ -9,6 +9,7 @@ import time
 import pytest
 from sqlalchemy import inspect, select, text, update
 
+from clippings import address
 from clippings.model import ArchiveError, StorageError
 from clippings.storage import ClippingStore, DatabaseOriginals, migrations, originals_db, postgres
 from clippings.storage.schema import metadata, original_chunks
@@ -153,10 +154,10 @@ def test_a_server_that_is_not_there_is_named_in_plain_words(pg_server):
 
 def test_addresses_are_shown_and_kept_without_their_password():
     url = "postgresql://ann:s3cret@db.example.org:5433/newsroom"
-    assert postgres.is_server_url(url)
-    assert not postgres.is_server_url("/home/ann/archive")
-    assert postgres.display(url) == "postgresql://ann@db.example.org:5433/newsroom"
-    assert postgres.database_name(url) == "newsroom"
+    assert address.is_server_url(url)
+    assert not address.is_server_url("/home/ann/archive")
+    assert address.display(url) == "postgresql://ann@db.example.org:5433/newsroom"
+    assert address.database_name(url) == "newsroom"
     assert postgres.driver_url("postgres://ann@db/newsroom", "p@ss") == (
         "postgresql+psycopg://ann:p%40ss@db/newsroom"
     )

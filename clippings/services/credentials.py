@@ -1,0 +1,49 @@
+"""A team archive's password, kept in the system's keyring (never in the settings).
+
+The keyring is the desktop's own store (GNOME Keyring or KWallet through the Secret
+Service, macOS Keychain, Windows Credential Locker), reached through the ``keyring``
+library. Where there is none (a server without a desktop session), nothing is kept:
+the command line then uses what PostgreSQL's own client reads, ``PGPASSWORD`` or
+``~/.pgpass``, and the window asks each time.
+"""
+
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+#: The keyring's service name; the entry's user name is the archive's address.
+SERVICE = "Clippings team archive"
+
+
+def saved_password(address: str) -> str | None:
+    """The password kept for ``address`` (``postgresql://user@host/db``), if any."""
+    try:
+        import keyring
+
+        return keyring.get_password(SERVICE, address)
+    except Exception as error:  # noqa: BLE001 - no keyring, a locked one: nothing kept
+        log.info("no password from the keyring (%s)", error)
+        return None
+
+
+def save_password(address: str, password: str) -> bool:
+    """Keep ``password`` for ``address``; False when there is no keyring to keep it in."""
+    try:
+        import keyring
+
+        keyring.set_password(SERVICE, address, password)
+    except Exception as error:  # noqa: BLE001 - no keyring: the user is told by the caller
+        log.warning("the password could not be kept in the keyring (%s)", error)
+        return False
+    return True
+
+
+def forget_password(address: str) -> None:
+    try:
+        import keyring
+
+        keyring.delete_password(SERVICE, address)
+    except Exception as error:  # noqa: BLE001 - nothing kept, or no keyring
+        log.info("no password to forget (%s)", error)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from clippings import __version__
 from clippings.cli.cmd_analysis import cmd_compare, cmd_quotes, cmd_related, cmd_stories
-from clippings.cli.cmd_files import cmd_backup, cmd_export, cmd_import, import_json
+from clippings.cli.cmd_files import cmd_backup, cmd_copy, cmd_export, cmd_import, import_json
 from clippings.cli.cmd_ocr import cmd_ocr
 from clippings.cli.cmd_organise import (
     EDIT_OPTIONS,
@@ -356,6 +356,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     json_flag(sub)
     sub.set_defaults(default_archive=_sample_archive_path, creates_archive=True)
+    sub = commands.add_parser(
+        "copy",
+        help="copy an archive into a new one and check the copy: a folder to a team archive "
+        "(postgresql://…) and back",
+        description="Copy every clipping, tag, note and original of SRC into DEST, then check "
+        "that DEST holds the same (rows, originals' SHA-256, exact-phrase searches). DEST is a "
+        "new or empty folder, or a team archive made with `clippings server init` and still "
+        "empty.",
+    )
+    sub.add_argument("source", metavar="SRC", help="the archive folder or team archive to copy")
+    sub.add_argument("target", metavar="DEST", help="a new folder, or an empty team archive")
+    sub.set_defaults(standalone=cmd_copy)
     add_server_commands(commands)
     return parser
 
@@ -396,9 +408,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("pdfminer").setLevel(logging.ERROR)
     if args.command is None:
         return _open_window(args)
-    server_handler = getattr(args, "server_handler", None)
-    if server_handler is not None:
-        return _guarded(lambda: int(server_handler(args)))
+    standalone = getattr(args, "standalone", None)
+    if standalone is not None:  # a command that opens its archives itself
+        return _guarded(lambda: int(standalone(args)))
     return _guarded(lambda: _run_on_archive(args))
 
 

@@ -156,6 +156,31 @@ def cmd_backup(archive: Archive, args: argparse.Namespace) -> int:
     return EXIT_FAILED if summary.problems else EXIT_OK
 
 
+def cmd_copy(args: argparse.Namespace) -> int:
+    """``clippings copy SRC DEST``: an archive folder to a team archive, or back."""
+    from clippings.services.locate import resolve_archive_path
+    from clippings.services.transfer import copy_archive
+
+    source, target = resolve_archive_path(args.source), resolve_archive_path(args.target)
+    bar = _ProgressBar("Copying")
+    try:
+        summary = copy_archive(source, target, report=bar)
+    finally:
+        bar.finish()
+    rows = sum(summary.rows.values())
+    print(
+        f"copied {plural(summary.clippings, 'clipping')} and "
+        f"{plural(summary.originals, 'original')} ({plural(rows, 'row')}) "
+        f"from {summary.source} to {summary.target}"
+    )
+    print(
+        "checked: the same rows in every table, every original's SHA-256, and "
+        f"{plural(len(summary.phrases), 'exact-phrase search')} finding the same clippings",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def ocr_languages(given: str) -> tuple[str, ...]:
     """``eng+deu``, ``eng,deu`` or ``eng deu`` as Tesseract language codes."""
     return tuple(code for code in re.split(r"[+,\s]+", given.strip()) if code)

@@ -122,13 +122,13 @@ def add_server_commands(commands: argparse._SubParsersAction[Any]) -> None:
         help="make an empty PostgreSQL database a team archive (schema, search, roles)",
     )
     sub.add_argument("url", metavar="URL", help="postgresql://owner@host:5432/database")
-    sub.set_defaults(server_handler=cmd_server_init)
+    sub.set_defaults(standalone=cmd_server_init)
     sub = verbs.add_parser(
         "upgrade",
         help="bring a team archive to this version of Clippings (back it up first: pg_dump)",
     )
     sub.add_argument("url", metavar="URL", help="postgresql://owner@host:5432/database")
-    sub.set_defaults(server_handler=cmd_server_upgrade)
+    sub.set_defaults(standalone=cmd_server_upgrade)
     user = verbs.add_parser(
         "user", help="give people a role in the team archive named by --archive (as its admin)"
     )
@@ -141,10 +141,10 @@ def add_server_commands(commands: argparse._SubParsersAction[Any]) -> None:
         action="store_true",
         help="read a new login's password from standard input (one line)",
     )
-    sub.set_defaults(server_handler=cmd_server_user_add)
+    sub.set_defaults(standalone=cmd_server_user_add)
     sub = actions.add_parser("remove", help="take NAME's role in this archive away")
     sub.add_argument("name", metavar="NAME")
-    sub.set_defaults(server_handler=cmd_server_user_remove)
+    sub.set_defaults(standalone=cmd_server_user_remove)
     sub = actions.add_parser("list", help="who has which role")
     sub.add_argument("--json", action="store_true", help="print JSON on standard output")
-    sub.set_defaults(server_handler=cmd_server_user_list)
+    sub.set_defaults(standalone=cmd_server_user_list)

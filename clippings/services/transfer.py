@@ -127,7 +127,6 @@ def _copy(src: Archive, dest: Archive, report: Report | None, cancel: Cancel | N
         raise Cancelled(str(error)) from error
     except ValueError as error:
         raise ArchiveError(f"{dest.location}: {error}") from error
-    dest.store.queue_all()
     dest.rebuild_index(report=report, cancel=cancel)
     phrases = _check(src, dest, shas, report)
     return CopySummary(

@@ -430,7 +430,12 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
         from clippings.storage.watch import watch_file  # only the window asks this
 
         if self._changed is None:
-            self._changed = watch_file(self.path / DATABASE_NAME, self.store.own_changes).changed
+            if self.on_server:  # a team archive: the server tells (LISTEN/NOTIFY)
+                self._changed = self.store.watch_server().changed
+            else:
+                self._changed = watch_file(
+                    self.path / DATABASE_NAME, self.store.own_changes
+                ).changed
             return False
         return self._changed()
 

@@ -49,7 +49,7 @@ from clippings.model import (
     published_to_iso,
     published_utc,
 )
-from clippings.storage import migrations, postgres, sqlite
+from clippings.storage import migrations, postgres, postgres_watch, sqlite
 from clippings.storage.adding import AddingStore, NewClipping
 from clippings.storage.analysis import AnalysisStore
 from clippings.storage.backup import backup_database
@@ -212,6 +212,9 @@ class ClippingStore(
                     self._local.conn = outer
                 if before is None or _changes(conn) != before:
                     number = _next_change_number(conn)
+                    if conn.dialect.name == "postgresql":
+                        # Sent to every listening client when (and if) this commits.
+                        conn.execute(select(func.pg_notify(postgres_watch.CHANNEL, str(number))))
                     # Noted before the commit (the write lock is still held, so nobody
                     # else can write this number) and taken back if it fails.
                     self.own_changes.add(number)
@@ -275,6 +278,10 @@ class ClippingStore(
         """
         with translated(self.path, self.url):
             return postgres.inspect_database(self.engine, self.url)
+
+    def watch_server(self) -> postgres_watch.ServerChangeWatcher:
+        """A watcher of other clients' commits to this team archive (LISTEN/NOTIFY)."""
+        return postgres_watch.ServerChangeWatcher(self.engine, self.own_changes)
 
     def install_server_roles(self) -> tuple[str, str, str]:
         """Create a team archive's roles and grant their rights (``postgres_roles``);

@@ -69,6 +69,14 @@ class OwnChanges:
         with self._lock:
             self._numbers.discard(number)
 
+    def take(self, number: int) -> bool:
+        """Whether ``number`` is one of this program's own (then forgotten)."""
+        with self._lock:
+            if number in self._numbers:
+                self._numbers.discard(number)
+                return True
+            return False
+
     def only_own(self, after: int, upto: int) -> bool:
         """Whether every change number in (after, upto] is this program's own; the
         numbers up to ``upto`` are forgotten (a watcher asks each span once)."""

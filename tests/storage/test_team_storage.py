@@ -163,3 +163,50 @@ def test_addresses_are_shown_and_kept_without_their_password():
     )
     with pytest.raises(ArchiveError, match="names no database"):
         postgres.driver_url("postgresql://ann@db.example.org/")
+
+
+def _within(seconds: float, condition) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_client_hears_of_other_clients_commits_but_not_of_its_own(pg_url):
+    mine = ClippingStore.for_server(pg_url)
+    theirs = ClippingStore.for_server(pg_url)
+    mine.upgrade()
+    watcher = mine.watch_server()
+    try:
+        assert not watcher.changed()
+        mine.set_meta("ocr_languages", "eng")  # this client's own commit
+        time.sleep(0.3)
+        assert not watcher.changed()
+        theirs.set_meta("ocr_languages", "deu")  # another client's
+        assert _within(5, watcher.changed)
+        assert not watcher.changed()  # told once
+    finally:
+        watcher.close()
+        mine.close()
+        theirs.close()
+
+
+def test_a_watch_whose_connection_was_cut_listens_again(pg_url, pg_server):
+    mine = ClippingStore.for_server(pg_url)
+    theirs = ClippingStore.for_server(pg_url)
+    mine.upgrade()
+    watcher = mine.watch_server()
+    try:
+        pg_server.admin_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE query LIKE 'LISTEN%' AND datname = '{pg_url.rsplit('/', 1)[1]}'"
+        )
+        assert _within(5, watcher.changed)  # missed while away: read again
+        theirs.set_meta("ocr_languages", "fra")
+        assert _within(5, watcher.changed)
+    finally:
+        watcher.close()
+        mine.close()
+        theirs.close()

@@ -20,11 +20,13 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from clippings import __version__
+from clippings.address import is_server_url
 from clippings.resources import resource_path
 from clippings.services.locate import (
     ENV_ARCHIVE,
     archive_exists,
     default_archive_path,
+    resolve_archive_path,
     state_path,
 )
 from clippings.ui.main_window import MainWindow
@@ -51,19 +53,20 @@ def setup_logging() -> Path:
     return path
 
 
-def window_archive_path(explicit: str | None, settings: QSettings) -> Path:
-    """``--archive``, else ``CLIPPINGS_ARCHIVE``, else the last one open, else the default."""
-    if explicit:
-        return Path(explicit).expanduser()
-    if os.environ.get(ENV_ARCHIVE):
-        return Path(os.environ[ENV_ARCHIVE]).expanduser()
+def window_archive_path(explicit: str | None, settings: QSettings) -> Path | str:
+    """``--archive``, else ``CLIPPINGS_ARCHIVE``, else the last one open, else the default.
+
+    A team archive's address (``postgresql://…``) is kept as a string.
+    """
+    if explicit or os.environ.get(ENV_ARCHIVE):
+        return resolve_archive_path(explicit)
     last = settings.value("lastArchive")
-    if isinstance(last, str) and last and Path(last).is_dir():
-        return Path(last)
+    if isinstance(last, str) and last and (is_server_url(last) or Path(last).is_dir()):
+        return last if is_server_url(last) else Path(last)
     return default_archive_path()
 
 
-def confirm_new_archive(path: Path, named: bool) -> bool:
+def confirm_new_archive(path: Path | str, named: bool) -> bool:
     """Whether to open ``path``: yes when an archive is there, or nobody named the
     folder (the first start's default archive); else the user is asked, so that a
     mistyped ``--archive`` does not quietly become a new, empty archive."""

@@ -54,9 +54,12 @@ class ArchiveFacts:
     path: Path
     clippings: int
     trashed: int
-    #: Bytes on disk of everything in the archive's folder.
+    #: Bytes on disk of everything in the archive's folder (a team archive: of its
+    #: database on the server).
     size: int
     engine: str
+    #: Where the archive lives, as people read it: its folder or its server's address.
+    location: str = ""
 
 
 def library_versions() -> tuple[tuple[str, str], ...]:
@@ -112,6 +115,11 @@ def archive_facts(
         path=archive.path,
         clippings=archive.count(),
         trashed=archive.count(trashed=True),
-        size=folder_size(archive.path, cancel=cancel),
+        size=(
+            archive.store.database_size()
+            if archive.on_server
+            else folder_size(archive.path, cancel=cancel)
+        ),
         engine=archive.engine,
+        location=archive.location,
     )

@@ -17,6 +17,17 @@ log = logging.getLogger(__name__)
 SERVICE = "Clippings team archive"
 
 
+def keyring_available() -> bool:
+    """Whether this computer has a keyring that can keep a password."""
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        return not isinstance(keyring.get_keyring(), fail.Keyring)
+    except Exception:  # noqa: BLE001 - a broken keyring set-up is no keyring
+        return False
+
+
 def saved_password(address: str) -> str | None:
     """The password kept for ``address`` (``postgresql://user@host/db``), if any."""
     try:

@@ -291,6 +291,13 @@ class ClippingStore(
         with self._writing() as conn:
             return postgres_roles.install(conn, address.database_name(self.url))
 
+    def database_size(self) -> int:
+        """Bytes the team archive's database takes on its server."""
+        with self._reading() as conn:
+            return int(
+                conn.execute(select(func.pg_database_size(func.current_database()))).scalar() or 0
+            )
+
     def may_write(self) -> bool:
         """Whether this user may change clippings (a team archive's reader may not)."""
         if self.read_only:

@@ -79,6 +79,8 @@ class AboutDialog(QDialog):
         self.setObjectName("aboutDialog")
         self.setWindowTitle("About Clippings")
         self.archive_path = window.archive.path
+        self.archive_location = window.archive.location
+        self.on_server = window.archive.on_server
         self.facts: ArchiveFacts | None = None
         self.libraries = libraries()
         self._jobs = jobs or JobRunner(self)
@@ -115,10 +117,10 @@ class AboutDialog(QDialog):
 
         archive_box = QGroupBox("Open archive", self)
         grid = QGridLayout(archive_box)
-        self.path_label = QLabel(str(self.archive_path), archive_box)
+        self.path_label = QLabel(self.archive_location, archive_box)
         self.path_label.setObjectName("aboutArchivePath")
         self.path_label.setWordWrap(True)
-        self.path_label.setAccessibleName("Archive folder")
+        self.path_label.setAccessibleName("Team archive" if self.on_server else "Archive folder")
         self.path_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -133,6 +135,7 @@ class AboutDialog(QDialog):
         self.facts_label.setAccessibleName("Archive contents and size")
         grid.addWidget(self.path_label, 0, 0)
         grid.addWidget(self.open_folder_button, 0, 1, Qt.AlignmentFlag.AlignTop)
+        self.open_folder_button.setVisible(not self.on_server)  # it lives on a server
         grid.addWidget(self.facts_label, 1, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         layout.addWidget(archive_box)
@@ -188,7 +191,8 @@ class AboutDialog(QDialog):
         text = plural(facts.clippings, "clipping")
         if facts.trashed:
             text += f" (and {facts.trashed:,} in the trash)"
-        return f"{text} · {size} on disk · search engine: {engine_name(facts.engine)}"
+        where = "on disk" if facts.location == str(facts.path) else "on the server"
+        return f"{text} · {size} {where} · search engine: {engine_name(facts.engine)}"
 
     # --- Buttons ------------------------------------------------------------------------
 
@@ -196,7 +200,7 @@ class AboutDialog(QDialog):
         """Everything a bug report needs, as plain text."""
         lines = [f"Clippings {__version__}", system_description()]
         lines += [f"{name}: {version}" for name, version in self.libraries]
-        archive = f"Archive: {self.archive_path}"
+        archive = f"Archive: {self.archive_location}"
         if self.facts is not None:
             archive += f" ({self.facts_text(self.facts)})"
         lines.append(archive)

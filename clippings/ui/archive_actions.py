@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clippings.address import display
 from clippings.model import CheckProblem, ClippingsError, Progress
 from clippings.services import Archive
+from clippings.services.credentials import save_password
 from clippings.services.ocr import installed_languages
 from clippings.services.related import compute_missing_features, upkeep_due
 from clippings.ui.check_report import show_check_result
@@ -36,7 +39,12 @@ READ_ONLY_NOTE = (
 
 
 def open_with_progress(
-    opener: Callable[..., Archive], path: Path, *, report: Any, cancel: Any
+    opener: Callable[..., Archive],
+    path: Path | str,
+    *,
+    report: Any,
+    cancel: Any,
+    password: str | None = None,
 ) -> Archive:
     """A job: open (or create) the archive at ``path``, migrating its database and
     rebuilding its index if needed, with the rebuild's progress. Later rebuilds of the
@@ -48,6 +56,8 @@ def open_with_progress(
             report(progress)
 
     try:
+        if password is not None:
+            return opener(path, report=forward, password=password)
         return opener(path, report=forward)
     finally:
         reporting[0] = False
@@ -94,7 +104,9 @@ class ArchiveActions(QObject):
         self._switching_to = ""
         #: The job opening an archive, while it runs.
         self.opening: Job | None = None
-        self._opening_path = Path()
+        self._opening_path: Path | str = Path()
+        #: A team archive's password to keep in the keyring once it opens with it.
+        self._remember: tuple[str, str] | None = None
         self.opening_page = OpeningPage(window.list_stack)
         window.list_stack.addWidget(self.opening_page)
         window.notice_bar.link_activated.connect(self._on_notice_bar_link_activated)
@@ -115,7 +127,33 @@ class ArchiveActions(QObject):
         if folder:
             w.switch_archive(Path(folder))
 
-    def switch_archive(self, path: Path) -> Job | None:
+    def connect_to_team_archive(self, problem: str | None = None) -> Job | None:
+        """File › Connect to Team Archive…: ask where and who, then open it."""
+        from clippings.services.credentials import keyring_available
+        from clippings.ui.connect_dialog import ConnectDialog
+
+        w = self.window
+        last = w.archive.location if w.has_archive and w.archive.on_server else None
+        remembered = w.settings.value("lastTeamArchive")
+        dialog = ConnectDialog(
+            w,
+            last=last or (remembered if isinstance(remembered, str) else None),
+            problem=problem,
+            keyring_available=keyring_available(),
+        )
+        if dialog.exec() != ConnectDialog.DialogCode.Accepted:
+            return None
+        address, password = dialog.address(), dialog.password()
+        w.settings.setValue("lastTeamArchive", address)
+        self._remember = (address, password) if password and dialog.remember.isChecked() else None
+        if w.jobs.pending:
+            QMessageBox.information(
+                w, "Clippings", "Wait for the work running to finish before switching archives."
+            )
+            return None
+        return self.open_in_background(address, password=password)
+
+    def switch_archive(self, path: Path | str) -> Job | None:
         """Open another archive in the background; the window shows it once it is open
         (None when work is running). When it cannot be opened, a message says why and
         the archive open before stays."""
@@ -127,17 +165,20 @@ class ArchiveActions(QObject):
             return None
         return self.open_in_background(path)
 
-    def open_in_background(self, path: Path) -> Job:
-        """Open (or create) the archive at ``path`` as a job: the window says so, with
-        the progress of a migration or an index rebuild, and stays responsive."""
+    def open_in_background(self, path: Path | str, *, password: str | None = None) -> Job:
+        """Open (or create) the archive at ``path`` (a folder, or a team archive's
+        address) as a job: the window says so, with the progress of a migration or an
+        index rebuild, and stays responsive."""
         w = self.window
         page = self.opening_page
-        page.label.setText(f"<h3>Opening {path}…</h3>")
+        shown = display(path) if isinstance(path, str) else str(path)
+        page.label.setText(f"<h3>Opening {escape(shown)}…</h3>")
         page.step.setText("")
         page.progress.setRange(0, 0)
         self._set_opening(True)
-        w.setWindowTitle(f"Clippings — Opening {path}…")
-        job = Job(f"Opening {path.name or path}", open_with_progress, w.open_archive, path)
+        w.setWindowTitle(f"Clippings — Opening {shown}…")
+        name = shown if isinstance(path, str) else (path.name or shown)
+        job = Job(f"Opening {name}", open_with_progress, w.open_archive, path, password=password)
         job.progress.connect(self._on_open_job_progress)
         job.finished.connect(self._on_open_job_finished)
         job.failed.connect(self._on_open_job_failed)
@@ -171,7 +212,16 @@ class ArchiveActions(QObject):
         w.model.archive = archive
         w.undo_stack.clear()
         w.watcher.sync_owed = False
-        w.settings.setValue("lastArchive", str(archive.path))
+        w.settings.setValue("lastArchive", archive.location)
+        if self._remember is not None and archive.on_server:
+            address, password = self._remember
+            if not save_password(address, password):
+                w.statusBar().showMessage(
+                    "The password could not be kept: this computer has no keyring. "
+                    "It will be asked next time.",
+                    15_000,
+                )
+        self._remember = None
         self._set_opening(False)
         w.show_all()
         w.refresh_all()
@@ -184,7 +234,14 @@ class ArchiveActions(QObject):
     def _on_open_job_failed(self, message: str) -> None:
         w = self.window
         self.opening = None
+        self._remember = None
         self._set_opening(False)
+        shown = self._opening_path
+        if isinstance(shown, str) and w.has_archive:  # a team archive: try again
+            w.setWindowTitle(w.archive_title())
+            w.browsing.show_list_page(keeping_view=True)
+            self.connect_to_team_archive(problem=f"{display(shown)} cannot be opened: {message}")
+            return
         if not w.has_archive:  # the archive the window started with
             QMessageBox.critical(
                 w, "Clippings", f"Cannot open the archive {self._opening_path}:\n\n{message}"
@@ -196,7 +253,7 @@ class ArchiveActions(QObject):
         QMessageBox.warning(
             w,
             "Cannot Open Archive",
-            f"{self._opening_path} cannot be opened: {message}\n\n{w.archive.path} stays open.",
+            f"{self._opening_path} cannot be opened: {message}\n\n{w.archive.location} stays open.",
         )
 
     def show_archive_notes(self) -> None:
@@ -268,7 +325,8 @@ class ArchiveActions(QObject):
     # --- Preferences, the search engine -------------------------------------------------
 
     def _engine_hint_key(self) -> str:
-        path = str(self.window.archive.path.resolve())
+        archive = self.window.archive
+        path = archive.location if archive.on_server else str(archive.path.resolve())
         return f"engineHintShown/{hashlib.sha256(path.encode()).hexdigest()[:16]}"
 
     def _engine_hint(self) -> str | None:

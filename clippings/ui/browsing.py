@@ -145,7 +145,7 @@ class Browsing(QObject):
             )
             w.list_stack.setCurrentWidget(w.no_results)
         else:
-            w.empty_state.show_archive(w.archive.path)
+            w.empty_state.show_archive(w.archive.location, on_server=w.archive.on_server)
             w.list_stack.setCurrentWidget(w.empty_state)
         line = w.table.fontMetrics().lineSpacing()
         with_snippets = model.searching and bool(model.query.strip())

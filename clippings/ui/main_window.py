@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
 
     def archive_title(self) -> str:
         read_only = " (read-only)" if self.archive.read_only else ""
-        return f"Clippings — {elide_path(str(self.archive.path), 70)}{read_only}"
+        return f"Clippings — {elide_path(self.archive.location, 70)}{read_only}"
 
     def refresh_side(self) -> None:
         self.show_side(read_side(self.archive))
@@ -513,7 +513,10 @@ class MainWindow(QMainWindow):
     def choose_new_archive(self) -> None:
         self.archive_actions.choose_new_archive()
 
-    def switch_archive(self, path: Path) -> Job | None:
+    def connect_to_team_archive(self) -> None:
+        self.archive_actions.connect_to_team_archive()
+
+    def switch_archive(self, path: Path | str) -> Job | None:
         return self.archive_actions.switch_archive(path)
 
     def show_archive_notes(self) -> None:

@@ -50,6 +50,9 @@ def build_menus(window: MainWindow) -> None:
     file.addSeparator()
     _action(w, file, "&Open Archive…", w.choose_archive, "Ctrl+O", name="openArchive")
     _action(w, file, "&New Archive…", w.choose_new_archive, "Ctrl+Shift+N", name="newArchive")
+    _action(
+        w, file, "Connect to &Team Archive…", w.connect_to_team_archive, name="connectTeamArchive"
+    )
     file.addSeparator()
     _action(w, file, "&Quit", w.close, QKeySequence.StandardKey.Quit, name="quit")
 

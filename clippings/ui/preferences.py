@@ -77,7 +77,7 @@ SWITCH_LINK = "switch-engine"
 
 def engine_name(engine: str) -> str:
     """An engine as the user sees it."""
-    return "tantivy" if engine == "tantivy" else "Whoosh"
+    return {"tantivy": "tantivy", "postgresql": "PostgreSQL"}.get(engine, "Whoosh")
 
 
 def engine_hint(engine: str, clippings: int) -> str | None:

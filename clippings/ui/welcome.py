@@ -160,13 +160,12 @@ class WelcomePage(QScrollArea):
         )
         where.addWidget(self.open_folder_button)
         column.addLayout(where)
-        column.addWidget(
-            _text(
-                "The original files, their text and the search index are all kept in this "
-                "one folder: back it up or move it as a whole.",
-                panel,
-            )
+        self.where_note = _text(
+            "The original files, their text and the search index are all kept in this "
+            "one folder: back it up or move it as a whole.",
+            panel,
         )
+        column.addWidget(self.where_note)
 
         column.addStretch(1)
 
@@ -182,12 +181,21 @@ class WelcomePage(QScrollArea):
         self.open_folder_button.clicked.connect(self._on_open_folder_button_clicked)
         self.sample_button.clicked.connect(self._on_sample_button_clicked)
         if window.has_archive:  # else named once the first archive is open
-            self.show_archive(window.archive.path)
+            self.show_archive(window.archive.location, on_server=window.archive.on_server)
 
-    def show_archive(self, path: Path) -> None:
-        """Name the open archive's folder (after the window switched archives)."""
-        self.path_label.setText(str(path))
-        self.path_label.setToolTip(str(path))
+    def show_archive(self, location: Path | str, *, on_server: bool = False) -> None:
+        """Name the open archive's folder or server (after the window switched archives)."""
+        self.path_label.setText(str(location))
+        self.path_label.setToolTip(str(location))
+        self.path_label.setAccessibleName("Team archive" if on_server else "Archive folder")
+        self.open_folder_button.setVisible(not on_server)
+        self.where_note.setText(
+            "This team archive lives on a PostgreSQL server that your team shares: its "
+            "admin backs it up there. What you import is seen by everyone connected."
+            if on_server
+            else "The original files, their text and the search index are all kept in this "
+            "one folder: back it up or move it as a whole."
+        )
 
     @Slot()
     def _on_import_files_button_clicked(self) -> None:

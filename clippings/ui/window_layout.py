@@ -85,5 +85,5 @@ def save_window_state(window: MainWindow) -> None:
     settings.setValue("window/readingSplitter", window.right_side.saveState())
     settings.setValue("window/listHeader", window.table.horizontalHeader().saveState())
     if window.has_archive:
-        settings.setValue("lastArchive", str(window.archive.path))
+        settings.setValue("lastArchive", window.archive.location)
     settings.sync()

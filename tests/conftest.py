@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# The tests never read nor write the user's own keyring (team archives' passwords).
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CLIPPINGS_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"

@@ -104,6 +104,25 @@ def cmd_server_user_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_server_work(args: argparse.Namespace) -> int:
+    from clippings.services.server import WorkRound, work
+
+    url = _address(args)
+
+    def said(done: WorkRound) -> None:
+        if done.indexed or done.analysed or args.once:
+            print(
+                f"indexed {plural(done.indexed, 'clipping')}, analysed "
+                f"{plural(done.analysed, 'clipping')} for related pieces",
+                file=sys.stderr,
+            )
+
+    if not args.once:
+        print(f"keeping {url} up to date (Ctrl+C stops)", file=sys.stderr)
+    work(url, rounds=1 if args.once else None, each=said)
+    return EXIT_OK
+
+
 def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
@@ -129,6 +148,14 @@ def add_server_commands(commands: argparse._SubParsersAction[Any]) -> None:
     )
     sub.add_argument("url", metavar="URL", help="postgresql://owner@host:5432/database")
     sub.set_defaults(standalone=cmd_server_upgrade)
+    sub = verbs.add_parser(
+        "work",
+        help="keep a team archive's search index and related pieces up to date (runs until "
+        "stopped; any editor's account)",
+    )
+    sub.add_argument("url", metavar="URL", nargs="?", help="default: --archive")
+    sub.add_argument("--once", action="store_true", help="do what is due, then stop")
+    sub.set_defaults(standalone=cmd_server_work)
     user = verbs.add_parser(
         "user", help="give people a role in the team archive named by --archive (as its admin)"
     )

@@ -9,7 +9,7 @@ the rights of the database's owner; clients never create nor migrate a team arch
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -18,6 +18,7 @@ from clippings.model import ArchiveError, Member
 from clippings.services.archive import Archive, Report
 from clippings.services.archive_opening import team_folder
 from clippings.storage import ClippingStore, DatabaseOriginals, migrations
+from clippings.storage.postgres_watch import ServerChangeWatcher
 
 
 @dataclass(frozen=True)
@@ -155,3 +156,72 @@ def _server_schema_known(store: ClippingStore, url: str) -> None:
         raise ArchiveError(
             f"{shown} holds no Clippings archive yet: make one with “clippings server init {shown}”"
         )
+
+
+@dataclass(frozen=True)
+class WorkRound:
+    """What one round of ``work`` did."""
+
+    indexed: int
+    analysed: int
+
+
+def work(
+    url: str,
+    *,
+    rounds: int | None = None,
+    wait: float = 30.0,
+    report: Report | None = None,
+    stop: Callable[[], bool] | None = None,
+    each: Callable[[WorkRound], None] | None = None,
+) -> int:
+    """Keep the team archive at ``url`` up to date for every client: apply the search
+    index's queue and compute the related pieces' stored analysis of new and changed
+    clippings, then wait for the next change (LISTEN/NOTIFY, at most ``wait`` seconds).
+
+    The analysis is the app's own Python (stemming per language, numpy vectors), which
+    the server cannot run, so it is computed by a client: any window that may write does
+    it in the background, as for an archive folder, and this worker does it for a team
+    whose people mostly read, or import from scripts. Several workers may run: their
+    writes take turns and each clipping is analysed once.
+
+    Returns the number of rounds run (``rounds`` of them, or until ``stop()``).
+    """
+    from clippings.services.related import compute_missing_features
+
+    done = 0
+    with Archive.open_server(url) as archive:
+        if archive.read_only:
+            raise ArchiveError(
+                f"{archive.location}: your account may only read this team archive; the "
+                "worker needs an editor's or an admin's"
+            )
+        watcher = archive.store.watch_server()
+        try:
+            while rounds is None or done < rounds:
+                if stop is not None and stop():
+                    break
+                indexed = archive.sync_index()
+                analysed = compute_missing_features(archive, report=report, cancel=stop)
+                done += 1
+                if each is not None:
+                    each(WorkRound(indexed, analysed))
+                if rounds is not None and done >= rounds:
+                    break
+                _wait_for_change(watcher, wait, stop)
+        finally:
+            watcher.close()
+    return done
+
+
+def _wait_for_change(
+    watcher: ServerChangeWatcher, wait: float, stop: Callable[[], bool] | None
+) -> None:
+    import time
+
+    changed = watcher.changed
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if (stop is not None and stop()) or changed():
+            return
+        time.sleep(0.5)

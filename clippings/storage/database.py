@@ -305,6 +305,8 @@ class ClippingStore(
         if not self.on_server:
             return True
         with self._reading() as conn:
+            if conn.execute(select(func.pg_is_in_recovery())).scalar():
+                return False  # a replica: read-only, whoever connects
             return bool(
                 conn.execute(
                     select(func.has_table_privilege(func.current_user(), "clippings", "UPDATE"))

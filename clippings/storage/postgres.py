@@ -115,6 +115,11 @@ def error_for(error: BaseException, url: str | None) -> ClippingsError | None:
         return ArchiveError(f"the server does not know this user ({said})")
     if code == "3D000" or ("database" in text and "does not exist" in text):
         return ArchiveError(f"there is no such database on the server ({said})")
+    if code == "25006":
+        return NotAllowedError(
+            f"{where} is a read-only copy of the team archive (a replica): search and read "
+            "here, and connect to the main server to change anything; nothing was changed"
+        )
     if code == "42501":
         return NotAllowedError(
             "your account in this team archive may not do that; nothing was changed "

@@ -33,12 +33,39 @@ def seed() -> Path:
     return SEED
 
 
+#: The kinds of archive the tests of storage, services, search and the command line run
+#: on: an archive folder (SQLite) and a team archive (PostgreSQL).
+ARCHIVE_KINDS = ("folder", "team")
+#: Where tests that take ``archive`` run on both kinds (``pytest_generate_tests``).
+BOTH_KINDS = ("tests/storage/", "tests/services/", "tests/search/", "tests/test_cli")
+
+
+def pytest_generate_tests(metafunc):
+    """``archive`` is each kind in turn in the storage, service, search and CLI tests."""
+    if "archive_kind" not in metafunc.fixturenames:
+        return
+    where = str(metafunc.definition.path.relative_to(REPO))
+    if any(where.startswith(prefix) for prefix in BOTH_KINDS):
+        metafunc.parametrize("archive_kind", ARCHIVE_KINDS, indirect=True)
+
+
 @pytest.fixture
-def archive(tmp_path: Path):
-    """A new, empty archive in a temporary folder (closed after the test)."""
+def archive_kind(request) -> str:
+    """ "folder", or "team" where the test runs on both kinds (see BOTH_KINDS)."""
+    return getattr(request, "param", "folder")
+
+
+@pytest.fixture
+def archive(tmp_path: Path, archive_kind: str, request):
+    """A new, empty archive (closed after the test): a folder in a temporary folder, or
+    a team archive in a new database of the tests' PostgreSQL server."""
     from clippings.services import Archive
 
-    opened = Archive.open(tmp_path / "archive")
+    if archive_kind == "team":
+        url = request.getfixturevalue("team_url")
+        opened = Archive.open(url)
+    else:
+        opened = Archive.open(tmp_path / "archive")
     yield opened
     opened.close()
 
@@ -115,6 +142,25 @@ def pg_server():
     server = pgserver.start(bin_dir)
     yield server
     pgserver.stop(bin_dir, server)
+
+
+@pytest.fixture(scope="session")
+def team_template(pg_server):
+    """A database made a team archive by ``server init`` once, copied for each test."""
+    from clippings.services.server import init_server
+
+    name = pg_server.new_database()
+    init_server(pg_server.url(name))
+    yield name
+    pg_server.drop_database(name)
+
+
+@pytest.fixture
+def team_url(pg_server, team_template):
+    """The URL of a new, empty team archive (a copy of ``team_template``)."""
+    name = pg_server.new_database(template=team_template)
+    yield pg_server.url(name)
+    pg_server.drop_database(name)
 
 
 @pytest.fixture

@@ -49,23 +49,19 @@ class Server:
         with psycopg.connect(self.url(database), autocommit=True) as conn:
             conn.execute(statement)  # type: ignore[arg-type]
 
-    def new_database(self) -> str:
-        """A new empty database's name (``clippings_t<pid>_<n>``)."""
+    def new_database(self, template: str = "template0") -> str:
+        """A new database's name (``clippings_t<pid>_<n>``): empty, or a copy of
+        ``template``."""
         name = f"clippings_t{os.getpid()}_{next(self._numbers)}"
-        self.admin_sql(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+        self.admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}" ENCODING \'UTF8\'')
         return name
 
     def drop_database(self, name: str) -> None:
+        """Drop the database, and the archive's roles named after it (roles are the
+        cluster's, so they outlive the database)."""
         self.admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        # The archive's roles are the cluster's, named after the database.
-        import psycopg
-
-        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            roles = conn.execute(
-                "SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (f"{name}%",)
-            ).fetchall()
-            for (role,) in roles:
-                conn.execute(f'DROP ROLE IF EXISTS "{role}"')  # type: ignore[arg-type]
+        for kind in ("reader", "editor", "admin"):
+            self.admin_sql(f'DROP ROLE IF EXISTS "{name}_{kind}"')
 
 
 def find_bin() -> Path | None:

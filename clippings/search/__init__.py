@@ -2,9 +2,11 @@
 
 The only layer that imports a search engine. ``SearchIndex`` is what the services
 need of a search backend; two embedded engines stand behind it: ``WhooshIndex`` (the
-default) and ``tantivy_index.TantivyIndex`` (much faster on large archives), with the
-same query language (``query.parse``), the same terms (``analysis``) and the same
-snippets (``highlighting``). ``open_index`` opens the engine an archive records.
+default) and ``tantivy_index.TantivyIndex`` (much faster on large archives), and one on a
+server, ``postgres_index.PostgresIndex`` (a team archive's PostgreSQL full-text search,
+opened by ``open_server_index``), with the same query language (``query.parse``), the
+same terms (``analysis``) and the same snippets (``highlighting``). ``open_index`` opens
+the engine an archive records.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from clippings.model import IndexDocument, Progress, Ranking
 from clippings.search.folder import WRITE_TIMEOUT, Documents
@@ -110,10 +112,23 @@ def open_index(folder: Path, engine: str = DEFAULT_ENGINE) -> SearchIndex:
     raise ValueError(f"unknown search engine {engine!r} (the engines are whoosh, tantivy)")
 
 
+#: The engine of a team archive: PostgreSQL's full-text search in the archive's database.
+SERVER_ENGINE = "postgresql"
+
+
+def open_server_index(engine: Any) -> SearchIndex:
+    """The search index of a team archive, in its database (``engine``: the archive's
+    SQLAlchemy engine). Its tables are made by ``PostgresIndex.prepare``."""
+    from clippings.search.postgres_index import PostgresIndex
+
+    return PostgresIndex(engine)
+
+
 __all__ = [
     "DEFAULT_ENGINE",
     "ENGINES",
     "REBUILD_WAIT",
+    "SERVER_ENGINE",
     "USER_FIELDS",
     "WRITE_TIMEOUT",
     "Engine",
@@ -124,4 +139,5 @@ __all__ = [
     "engine_folder",
     "filter_query",
     "open_index",
+    "open_server_index",
 ]

@@ -1,0 +1,703 @@
+"""The full-text index of a team archive, in its PostgreSQL database.
+
+The search layer owns its tables (``search_documents``, ``search_configs``,
+``search_meta``); storage never touches them, and this module reads nothing else.
+
+- **One weighted tsvector per clipping**, made by ``to_tsvector`` with the
+  configuration of the clipping's language (``LANGUAGES``: ISO 639-1 code -> one of
+  PostgreSQL's built-in configurations; for any other language, or none,
+  ``clippings_any``, the app's own rule: Latin words with English stems, Cyrillic with
+  Russian, no stop words): title ``A``, outlet
+  ``B``, author ``C``, text ``D``. The text handed to it is the project's own words
+  (``postgres_query.plain_text``): lower-cased, accents folded, and the runs of
+  unspaced scripts (Chinese, Japanese, Korean, Thai) already cut into the bigrams the
+  app makes (no PostgreSQL configuration splits them), one token each, so ``東京`` is
+  found inside a longer run and positions (phrases) stay consecutive. The server stems
+  them: a German clipping with German stems and stop words.
+- **Exact filters as keys** in the same tsvector, without positions: ``tag:russia/us``,
+  ``speaker:antonov``, ``outlet:reuters``, ``lang:de`` and ``cfg:german``. So a whole
+  query but its dates is one ``tsquery`` and one scan of the one GIN index; dates are
+  an integer column (yyyymmdd, 0 without one) beside it.
+- **Several languages in one query**: each configuration the index uses gets its own
+  translation of the query, joined to its ``cfg:`` key (``postgres_query``): a clipping
+  is matched by the query's words stemmed the way its own text was.
+- **Ranking**: ``ts_rank_cd`` with the field weights of ``FIELD_BOOSTS`` (title 3,
+  outlet and author 1.5, text 1; scaled to PostgreSQL's 0..1), normalised by the
+  length of the clipping; "by date" is the moment of publication, newest first.
+  Counts are exact (the same statement counts every match).
+- **Snippets** mark the words of the query in the article with ``highlighting`` (the
+  same fragments, to the character, as the embedded engines), not with ``ts_headline``:
+  ``ts_headline`` re-reads the article with PostgreSQL's parser, which sees a run of
+  Chinese as one word and does not fold accents, so it would mark nothing in Chinese
+  and miss ``Elysee`` in ``Élysée``; and its fragments differ from the other engines'.
+  The server still decides which words match: an article word the app's own stemmer
+  does not relate to the query (``Häusern`` for ``Häuser``) is marked when the
+  server's configuration finds it (``_server_words``).
+- **Writers take turns** through a session-level advisory lock (``locked``), the
+  server's counterpart of ``index.lock``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import text as sql
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from whoosh import query as wq
+
+from clippings.model import (
+    ClippingsError,
+    IndexBusyError,
+    IndexDamagedError,
+    IndexDocument,
+    Progress,
+    Ranking,
+    StorageError,
+    published_utc,
+)
+from clippings.search import highlighting
+from clippings.search.analysis import ANALYSIS_VERSION
+from clippings.search.fast_terms import WORD, pieces
+from clippings.search.folder import WRITE_TIMEOUT, Documents
+from clippings.search.postgres_query import (
+    CONFIG_KEY,
+    KEY_PREFIX,
+    WEIGHTS,
+    Lexemes,
+    Translator,
+    plain_text,
+    plain_word,
+    query_schema,
+    text_strings,
+)
+from clippings.search.query import (
+    FIELD_BOOSTS,
+    day_number,
+    outlet_index_tokens,
+    parse,
+    speaker_token,
+    tag_token,
+)
+from clippings.search.whoosh_index import SortOrder
+from clippings.search.whoosh_index import make_schema as whoosh_schema
+
+#: The layout of the tables and of the tsvector; with the analysis version, the mark
+#: that makes an outdated index rebuild.
+LAYOUT_VERSION = 1
+#: ISO 639-1 -> PostgreSQL's built-in text search configuration (those of PostgreSQL
+#: 15; one the server lacks is replaced by ``ANY_LANGUAGE``).
+LANGUAGES = {
+    "ar": "arabic",
+    "hy": "armenian",
+    "eu": "basque",
+    "ca": "catalan",
+    "da": "danish",
+    "nl": "dutch",
+    "en": "english",
+    "fi": "finnish",
+    "fr": "french",
+    "de": "german",
+    "el": "greek",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "id": "indonesian",
+    "ga": "irish",
+    "it": "italian",
+    "lt": "lithuanian",
+    "ne": "nepali",
+    "no": "norwegian",
+    "nb": "norwegian",
+    "nn": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "es": "spanish",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+    "yi": "yiddish",
+}
+#: ts_rank_cd's weights, in its order {D, C, B, A}: text, author, outlet, title.
+RANK_WEIGHTS = [
+    FIELD_BOOSTS[name] / max(FIELD_BOOSTS.values())
+    for name in ("text", "author", "outlet", "title")
+]
+#: ts_rank_cd normalisation: divided by 1 + the logarithm of the document's length.
+RANK_NORMALISATION = 1
+#: Characters of a text's words indexed at most (a tsvector holds at most 1 MB).
+MAX_INDEXED = 400_000
+#: How many documents one statement writes.
+BATCH = 200
+#: The advisory lock writers take turns through (a number of this program's own).
+LOCK_KEY = int.from_bytes(
+    hashlib.sha256(b"clippings search index").digest()[:8], "big", signed=True
+)
+POLL_SECONDS = 0.05
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS search_documents (
+        clipping_id bigint PRIMARY KEY,
+        revision bigint NOT NULL,
+        config text NOT NULL,
+        body tsvector NOT NULL,
+        published integer NOT NULL DEFAULT 0,
+        moment bigint NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX IF NOT EXISTS search_documents_body ON search_documents USING gin (body)",
+    "CREATE INDEX IF NOT EXISTS search_documents_published ON search_documents (published)",
+    "CREATE INDEX IF NOT EXISTS search_documents_moment ON search_documents (moment)",
+    "CREATE TABLE IF NOT EXISTS search_configs (config text PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS search_meta (name text PRIMARY KEY, value text NOT NULL)",
+]
+
+#: The configuration of a clipping in a language PostgreSQL has none for (or in none):
+#: what the embedded engines do for every clipping (``analysis``): Latin words get
+#: English stems, Cyrillic Russian ones, and no word is a stop word.
+ANY_LANGUAGE = "clippings_any"
+_ANY_LANGUAGE_SQL = [
+    "CREATE TEXT SEARCH DICTIONARY clippings_english_stem (TEMPLATE = snowball, "
+    "Language = english)",
+    "CREATE TEXT SEARCH DICTIONARY clippings_russian_stem (TEMPLATE = snowball, "
+    "Language = russian)",
+    f"CREATE TEXT SEARCH CONFIGURATION {ANY_LANGUAGE} (COPY = simple)",
+    f"ALTER TEXT SEARCH CONFIGURATION {ANY_LANGUAGE} ALTER MAPPING FOR asciiword, "
+    "asciihword, hword_asciipart WITH clippings_english_stem",
+    f"ALTER TEXT SEARCH CONFIGURATION {ANY_LANGUAGE} ALTER MAPPING FOR word, hword, "
+    "hword_part WITH clippings_russian_stem",
+]
+
+_UPSERT = """
+INSERT INTO search_documents (clipping_id, revision, config, body, published, moment)
+VALUES (
+    :id, :revision, CAST(:config AS text),
+    setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), :title), 'A')
+    || setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), :outlet), 'B')
+    || setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), :author), 'C')
+    || to_tsvector(CAST(CAST(:config AS text) AS regconfig), :text)
+    || array_to_tsvector(CAST(:keys AS text[])),
+    :published, :moment
+)
+ON CONFLICT (clipping_id) DO UPDATE SET
+    revision = excluded.revision, config = excluded.config, body = excluded.body,
+    published = excluded.published, moment = excluded.moment
+"""
+
+_LEXEMES = """
+SELECT c.config, s.string, l.lexeme, l.positions
+FROM unnest(CAST(:configs AS text[])) AS c(config)
+CROSS JOIN unnest(CAST(:strings AS text[])) AS s(string)
+CROSS JOIN LATERAL unnest(to_tsvector(CAST(c.config AS regconfig), s.string)) AS l
+"""
+
+_R = TypeVar("_R")
+
+
+def _version_mark() -> str:
+    return f"{ANALYSIS_VERSION}.{LAYOUT_VERSION}"
+
+
+def language_config(language: str | None, available: frozenset[str]) -> str:
+    """The configuration a clipping of ``language`` ("de", "de-CH", "FR") is indexed with."""
+    code = (language or "").strip().lower().replace("_", "-").split("-")[0]
+    config = LANGUAGES.get(code, ANY_LANGUAGE)
+    if config in available:
+        return config
+    return ANY_LANGUAGE if ANY_LANGUAGE in available else "simple"
+
+
+def _reading(method: Callable[..., _R]) -> Callable[..., _R]:
+    """A read or write of the server's index, its failures said in the project's words:
+    missing tables mean a damaged (rebuildable) index; anything else the database
+    refuses is a storage error (the server is down, a right is missing)."""
+
+    @functools.wraps(method)
+    def read(*args: Any, **kwargs: Any) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except ClippingsError:
+            raise
+        except SQLAlchemyError as error:
+            raise _error(error) from error
+
+    return read
+
+
+def _error(error: SQLAlchemyError) -> ClippingsError:
+    code = getattr(getattr(error, "orig", None), "sqlstate", None)
+    if code == "42P01":  # undefined_table
+        return IndexDamagedError("the search index is missing on the server")
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return StorageError("the archive's server cannot be reached; try again in a moment")
+    reason = getattr(error, "orig", None) or error
+    return StorageError(f"the archive's server refused the search ({reason})")
+
+
+class PostgresIndex:
+    """The search index of a team archive, in the archive's own database.
+
+    Args:
+        engine: a SQLAlchemy engine connected to the archive's database.
+    """
+
+    engine_name = "postgresql"
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lock = threading.RLock()
+        self._held = 0
+        self._lock_connection: Connection | None = None
+        self._available: frozenset[str] | None = None
+        self._lexemes: OrderedDict[tuple[str, str], Lexemes] = OrderedDict()
+
+    # --- Tables ---------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Create the index's tables and indexes if they are missing (idempotent; the
+        server's ``init`` calls it, then grants the archive's roles their rights)."""
+        with self.engine.begin() as connection:
+            connection.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY - 1})
+            for statement in SCHEMA:
+                connection.execute(sql(statement))
+            made = connection.execute(
+                sql(
+                    "SELECT 1 FROM pg_ts_config WHERE cfgname = :name "
+                    "AND cfgnamespace = CAST(current_schema() AS regnamespace)"
+                ),
+                {"name": ANY_LANGUAGE},
+            ).scalar()
+            if not made:
+                for statement in _ANY_LANGUAGE_SQL:
+                    connection.execute(sql(statement))
+        self._available = None
+
+    def _configs_available(self, connection: Connection) -> frozenset[str]:
+        if self._available is None:
+            rows = connection.execute(sql("SELECT cfgname FROM pg_ts_config")).scalars()
+            self._available = frozenset(str(name) for name in rows)
+        return self._available
+
+    def needs_rebuild(self) -> str | None:
+        """Why the index must be rebuilt from the database, or None if it is usable."""
+        try:
+            with self.engine.connect() as connection:
+                exists = connection.execute(
+                    sql("SELECT to_regclass('search_documents'), to_regclass('search_meta')")
+                ).one()
+                if exists[0] is None or exists[1] is None:
+                    return "the search index is missing"
+                found = connection.execute(
+                    sql("SELECT value FROM search_meta WHERE name = 'version'")
+                ).scalar()
+        except SQLAlchemyError as error:
+            return f"the search index cannot be read ({_error(error)})"
+        if found is None:
+            return "the search index has not been built"
+        if found != _version_mark():
+            return f"the search index was built by another version (v{found})"
+        return None
+
+    # --- Taking turns -----------------------------------------------------------------------
+
+    @contextmanager
+    def locked(self, timeout: float = WRITE_TIMEOUT) -> Iterator[None]:
+        """Hold the index for writing against every other client (and thread): a
+        session-level advisory lock, on a connection kept for the while.
+
+        Raises:
+            IndexBusyError: another client kept it for ``timeout`` seconds.
+        """
+        with self._lock:
+            if self._held:
+                self._held += 1
+                try:
+                    yield
+                finally:
+                    self._held -= 1
+                return
+            try:
+                connection = self.engine.connect()
+            except SQLAlchemyError as error:
+                raise _error(error) from error
+            try:
+                deadline = time.monotonic() + timeout
+                while not connection.execute(
+                    sql("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}
+                ).scalar():
+                    connection.commit()
+                    if time.monotonic() >= deadline:
+                        raise IndexBusyError(
+                            "the search index is busy in another program (it may be "
+                            "rebuilding it); your changes are saved and reach search "
+                            "when it is done"
+                        )
+                    time.sleep(POLL_SECONDS)
+                connection.commit()
+                self._held = 1
+                try:
+                    yield
+                finally:
+                    self._held = 0
+                    try:
+                        connection.execute(
+                            sql("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY}
+                        )
+                        connection.commit()
+                    except SQLAlchemyError:
+                        connection.invalidate()  # closing the session frees the lock
+            finally:
+                connection.close()
+
+    def clean_debris(self) -> None:
+        """Nothing: a rebuild on the server is one transaction, never half done."""
+
+    # --- Writing ----------------------------------------------------------------------------
+
+    @_reading
+    def apply(self, upserts: Sequence[IndexDocument], deletions: Sequence[int]) -> None:
+        """Bring some documents up to date in one transaction (the caller holds
+        ``locked()``)."""
+        if not upserts and not deletions:
+            return
+        with self.engine.begin() as connection:
+            gone = [*deletions]
+            if gone:
+                connection.execute(
+                    sql("DELETE FROM search_documents WHERE clipping_id = ANY(:ids)"),
+                    {"ids": gone},
+                )
+            self._write(connection, upserts)
+
+    def _write(self, connection: Connection, documents: Sequence[IndexDocument]) -> None:
+        available = self._configs_available(connection)
+        for start in range(0, len(documents), BATCH):
+            rows = [_row(d, available) for d in documents[start : start + BATCH]]
+            connection.execute(
+                sql(
+                    "INSERT INTO search_configs (config) "
+                    "SELECT unnest(CAST(:configs AS text[])) ON CONFLICT DO NOTHING"
+                ),
+                {"configs": sorted({row["config"] for row in rows})},
+            )
+            connection.execute(sql(_UPSERT), rows)
+
+    @_reading
+    def rebuild(
+        self,
+        documents: Documents,
+        total: int,
+        *,
+        mark: int = 0,
+        report: Callable[[Progress], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> int | None:
+        """Replace the whole index in one transaction (the caller holds ``locked()``):
+        searches see the old index until it commits, and a cancelled or failed rebuild
+        leaves it unchanged. Returns ``mark``, or None when cancelled."""
+        self.prepare()
+        done = 0
+        with self.engine.connect() as connection:
+            transaction = connection.begin()
+            try:
+                connection.execute(sql("DELETE FROM search_documents"))
+                connection.execute(sql("DELETE FROM search_configs"))
+                connection.execute(sql("DELETE FROM search_meta"))
+                for batch in documents(0):
+                    if cancel and cancel():
+                        transaction.rollback()
+                        return None
+                    self._write(connection, batch)
+                    done += len(batch)
+                    if report:
+                        report(Progress(done, total, "Building the search index"))
+                connection.execute(
+                    sql("INSERT INTO search_meta (name, value) VALUES ('version', :mark)"),
+                    {"mark": _version_mark()},
+                )
+                transaction.commit()
+            except BaseException:
+                if transaction.is_active:
+                    transaction.rollback()
+                raise
+        self._analyze()
+        return mark
+
+    def _analyze(self) -> None:
+        """Fresh statistics for the planner after a rebuild (a role that does not own
+        the table is only warned, which is fine: autovacuum analyses it soon)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                    sql("ANALYZE search_documents")
+                )
+        except SQLAlchemyError:
+            pass
+
+    def tidy(self) -> bool:
+        """Nothing to do: the server's autovacuum keeps the tables and the GIN index in
+        shape (it merges the GIN index's list of pending entries too)."""
+        return False
+
+    def close(self) -> None:
+        """Forget what was cached (the engine belongs to the archive's store)."""
+        with self._lock:
+            self._lexemes.clear()
+            self._available = None
+
+    # --- Reading ----------------------------------------------------------------------------
+
+    def _lexemes_of(
+        self, connection: Connection, configs: tuple[str, ...], strings: set[str]
+    ) -> Callable[[str, str], Lexemes]:
+        """(configuration, string) -> its lexemes, asked of the server in one statement
+        for what is not remembered."""
+        wanted = sorted(strings)
+        missing = [(c, s) for c in configs for s in wanted if (c, s) not in self._lexemes]
+        if missing:
+            found: dict[tuple[str, str], list[tuple[str, tuple[int, ...]]]] = {
+                pair: [] for pair in missing
+            }
+            rows = connection.execute(
+                sql(_LEXEMES),
+                {
+                    "configs": sorted({c for c, _s in missing}),
+                    "strings": sorted({s for _c, s in missing}),
+                },
+            )
+            for config, string, lexeme, positions in rows:
+                if (config, string) in found:
+                    found[(config, string)].append((str(lexeme), tuple(positions or ())))
+            with self._lock:
+                for pair, lexemes in found.items():
+                    self._lexemes[pair] = tuple(lexemes)
+                while len(self._lexemes) > 20_000:
+                    self._lexemes.popitem(last=False)
+        known = {(c, s): self._lexemes.get((c, s), ()) for c in configs for s in wanted}
+        return lambda config, string: known.get((config, string), ())
+
+    def _translate(self, connection: Connection, text: str) -> Any:
+        parsed = _parsed(text)
+        configs = tuple(
+            str(c)
+            for c in connection.execute(
+                sql("SELECT config FROM search_configs ORDER BY config")
+            ).scalars()
+        )
+        if not configs:
+            return None, parsed
+        lexemes = self._lexemes_of(connection, configs, text_strings(parsed))
+        return Translator(configs, lexemes).translate(parsed), parsed
+
+    @_reading
+    def search(
+        self, text: str, *, limit: int | None = 50, sort: SortOrder = "relevance"
+    ) -> Ranking:
+        """The ids and scores of the best matches, and how many match in all.
+
+        Raises:
+            QueryError: the query cannot be understood.
+        """
+        _parsed(text)  # a query error before any work on the server
+        with self.engine.connect() as connection:
+            translation, _tree = self._translate(connection, text)
+            if translation is None or translation.matches_nothing:
+                notes = translation.notes if translation is not None else ()
+                return Ranking((), 0, True, notes)
+            params = dict(translation.params)
+            if sort == "date":
+                score = "0.0"
+                order = "d.moment DESC, d.clipping_id DESC"
+            elif translation.rank:
+                score = (
+                    "ts_rank_cd(CAST(:weights AS float4[]), d.body, "
+                    f"CAST(:rank AS tsquery), {RANK_NORMALISATION})"
+                )
+                params["weights"] = RANK_WEIGHTS
+                params["rank"] = translation.rank
+                order = "score DESC, d.clipping_id"
+            else:
+                score = "0.0"
+                order = "d.moment DESC, d.clipping_id DESC"
+            statement = (
+                f"SELECT d.clipping_id, {score} AS score, count(*) OVER () AS total "
+                f"FROM search_documents AS d WHERE {translation.where} ORDER BY {order}"
+            )
+            if limit is not None:
+                statement += " LIMIT :limit"
+                params["limit"] = max(limit, 0)
+            rows = connection.execute(sql(statement), params).all()
+            total = int(rows[0][2]) if rows else 0
+            if not rows and limit == 0:
+                count = f"SELECT count(*) FROM search_documents AS d WHERE {translation.where}"
+                total = int(connection.execute(sql(count), translation.params).scalar() or 0)
+        hits = tuple((int(row[0]), float(row[1] or 0.0)) for row in rows)
+        return Ranking(hits, total, True, translation.notes)
+
+    @_reading
+    def snippet(self, text: str, article: str, *, length: int = 240) -> str:
+        """A passage of ``article`` around the words ``text`` matches, with ``<mark>``;
+        the article's opening words when no word of the query is in it."""
+        return highlighting.snippet(self._words(text, article), article, length=length)
+
+    @_reading
+    def highlight_all(self, text: str, article: str) -> str:
+        """The whole article, HTML-escaped, with the words ``text`` matches in ``<mark>``."""
+        from html import escape
+
+        try:
+            words = self._words(text, article)
+        except ClippingsError:  # no highlighting rather than no article
+            return escape(article)
+        return highlighting.highlight_all(words, article)
+
+    def _words(self, text: str, article: str) -> frozenset[str]:
+        """The app's terms to mark in ``article``: the query's own (as the embedded
+        engines mark them), the article's words a prefix stands for, and the article's
+        words the server's stemming relates to the query's."""
+        words = highlighting.query_words(_stemmed(text))
+        plain = _parsed(text)
+        prefixes = [
+            str(leaf.text)
+            for leaf in plain.leaves()
+            if isinstance(leaf, wq.Prefix | wq.Wildcard)
+            and getattr(leaf, "fieldname", None) in WEIGHTS
+        ]
+        article_words = set(WORD.findall(article))
+        if prefixes:
+            for word in article_words:
+                if any(plain_word(word).startswith(p) for p in prefixes):
+                    words.update(term for term, _s, _e in pieces(word))
+        words.update(self._server_words(plain, article_words, words))
+        return frozenset(words)
+
+    def _server_words(self, plain: Any, article_words: set[str], marked: set[str]) -> set[str]:
+        """The terms of the article's words that the server's stemming matches with a
+        word of the query, under any configuration the index uses (only words that
+        begin like a query word are asked about)."""
+        query_words: set[str] = set()
+        for leaf in plain.leaves():
+            if getattr(leaf, "fieldname", None) not in WEIGHTS:
+                continue
+            if isinstance(leaf, wq.Phrase):
+                query_words.update(str(w) for w in leaf.words)
+            elif isinstance(leaf, wq.Term) and not isinstance(leaf, wq.PatternQuery):
+                query_words.add(str(leaf.text))
+        stems = {w[:3] for w in query_words if len(w) >= 3 and " " not in w}
+        if not stems:
+            return set()
+        candidates: dict[str, str] = {}
+        for word in article_words:
+            folded = plain_word(word)
+            if (
+                folded[:3] in stems
+                and " " not in folded
+                and not any(term in marked for term, _s, _e in pieces(word))
+            ):
+                candidates[folded] = word
+        if not candidates:
+            return set()
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sql(
+                    """
+                    SELECT DISTINCT a.word
+                    FROM unnest(CAST(:words AS text[])) AS a(word)
+                    CROSS JOIN unnest(CAST(:queries AS text[])) AS q(word)
+                    CROSS JOIN (SELECT config FROM search_configs) AS c
+                    WHERE tsvector_to_array(to_tsvector(CAST(c.config AS regconfig), a.word))
+                       && tsvector_to_array(to_tsvector(CAST(c.config AS regconfig), q.word))
+                    """
+                ),
+                {"words": sorted(candidates), "queries": sorted(query_words)},
+            ).scalars()
+            found: set[str] = set()
+            for folded in rows:
+                found.update(term for term, _s, _e in pieces(candidates[str(folded)]))
+        return found
+
+    @_reading
+    def revisions(self) -> dict[int, int]:
+        """Every indexed clipping with the revision it was indexed at."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sql("SELECT clipping_id, revision FROM search_documents")
+            ).all()
+        return {int(i): int(r) for i, r in rows}
+
+    @_reading
+    def doc_count(self) -> int:
+        with self.engine.connect() as connection:
+            return int(
+                connection.execute(sql("SELECT count(*) FROM search_documents")).scalar() or 0
+            )
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(text: str) -> Any:
+    """The parse tree of ``text`` with words unstemmed (the server stems them).
+
+    Raises:
+        QueryError: the query cannot be understood.
+    """
+    return parse(text, query_schema())
+
+
+@functools.lru_cache(maxsize=256)
+def _stemmed(text: str) -> Any:
+    """The parse tree the embedded engines search (the app's terms, for marking)."""
+    return parse(text, _whoosh_schema())
+
+
+@functools.cache
+def _whoosh_schema() -> Any:
+    return whoosh_schema()
+
+
+def _keys(document: IndexDocument, config: str) -> list[str]:
+    keys = [CONFIG_KEY + config]
+    tags = " ".join(tag_token(name) for name in document.tags).split()
+    keys += [KEY_PREFIX["tags"] + tag for tag in tags]
+    speakers = " ".join(sorted({speaker_token(name) for name in document.speakers})).split()
+    keys += [KEY_PREFIX["speakers"] + speaker for speaker in speakers]
+    keys += [
+        KEY_PREFIX["outlet_name"] + token
+        for token in outlet_index_tokens(document.outlet, document.outlet_names)
+    ]
+    language = (document.language or "").lower().strip()
+    if language:
+        keys.append(KEY_PREFIX["language"] + language)
+    return sorted(set(keys))
+
+
+def _row(document: IndexDocument, available: frozenset[str]) -> dict[str, Any]:
+    config = language_config(document.language, available)
+    published = moment = 0
+    if document.published is not None:
+        published = day_number(document.published)
+        utc = published_utc(document.published)
+        if utc is not None:
+            moment = int((utc - datetime(1970, 1, 1)).total_seconds() // 60)
+    return {
+        "id": document.id,
+        "revision": document.revision,
+        "config": config,
+        "title": plain_text(document.title),
+        "outlet": plain_text(document.outlet or ""),
+        "author": plain_text(document.author or ""),
+        "text": plain_text(document.text[:MAX_INDEXED]),
+        "keys": _keys(document, config),
+        "published": published,
+        "moment": moment,
+    }
+
+
+__all__ = ["LANGUAGES", "PostgresIndex", "language_config"]

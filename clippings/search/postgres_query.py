@@ -1,0 +1,524 @@
+"""A search as PostgreSQL full text: the Whoosh parse tree of the project's query
+language (``query.parse``) translated node by node into one ``tsquery`` per language
+configuration, and SQL for what a ``tsquery`` cannot say (date ranges).
+
+How a document is indexed (see ``postgres_index``): one weighted ``tsvector`` per
+clipping, made with the configuration of the clipping's language (title ``A``, outlet
+``B``, author ``C``, text ``D``), plus position-less keys for the exact filters
+(``tag:…``, ``speaker:…``, ``outlet:…``, ``lang:…``) and the configuration itself
+(``cfg:german``).
+
+How a query finds documents of several languages: every word is looked up under each
+configuration the index uses, and each configuration's query is joined to its key,
+``('cfg:german' & Q_german) | ('cfg:english' & Q_english) | …``, one ``tsquery`` and one
+GIN scan. So a German clipping is searched with German stems and German stop words only,
+exactly as if the archive held German alone (``Häusern`` finds ``Häuser``; ``die`` is a
+stop word for it but still a word for an English clipping), and a stop word is left out
+of its own language's query as PostgreSQL's ``plainto_tsquery`` does.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
+from whoosh.fields import TEXT
+from whoosh.support.charset import accent_map
+
+from clippings.model import QueryError
+from clippings.search.analysis import WORD_PATTERN, UnspacedBigramFilter
+from clippings.search.fast_terms import WORD
+
+#: Text fields and their weight labels in the document's ``tsvector``.
+WEIGHTS = {"title": "A", "outlet": "B", "author": "C", "text": "D"}
+ALL_LABELS = "ABCD"
+#: Exact filters stored as keys (position-less lexemes) in the ``tsvector``.
+KEY_PREFIX = {
+    "tags": "tag:",
+    "speakers": "speaker:",
+    "outlet_name": "outlet:",
+    "language": "lang:",
+}
+CONFIG_KEY = "cfg:"
+NUMBER_FIELDS = ("published", "moment", "id", "revision")
+
+#: Lexemes of a string under one configuration: (lexeme, positions), as to_tsvector gives.
+Lexemes = tuple[tuple[str, tuple[int, ...]], ...]
+
+
+class _Skip:
+    """A part of the query left out for one configuration (only stop words)."""
+
+    def __repr__(self) -> str:
+        return "SKIP"
+
+
+class _Nothing:
+    def __repr__(self) -> str:
+        return "NOTHING"
+
+
+SKIP = _Skip()
+NOTHING = _Nothing()
+#: A configuration's query: tsquery text, or left out, or matching nothing.
+Expr = str | _Skip | _Nothing
+
+
+def plain_analyzer() -> Any:
+    """The project's words without stemming: lower-cased, unspaced scripts as bigrams,
+    accents folded. PostgreSQL stems them with each clipping's own configuration."""
+    return (
+        RegexTokenizer(WORD_PATTERN)
+        | LowercaseFilter()
+        | UnspacedBigramFilter()
+        | CharsetFilter(accent_map)
+    )
+
+
+@functools.lru_cache(maxsize=200_000)
+def plain_word(word: str) -> str:
+    """One word's tokens (see ``plain_analyzer``), separated by spaces."""
+    return " ".join(t.text for t in _analyzer()(word) if t.text)
+
+
+@functools.cache
+def _analyzer() -> Any:
+    return plain_analyzer()
+
+
+def plain_text(text: str) -> str:
+    """A text as the tokens PostgreSQL's parser reads, one word each, in order."""
+    return " ".join(filter(None, map(plain_word, WORD.findall(text))))
+
+
+@functools.cache
+def query_schema() -> Any:
+    """The Whoosh schema the query parser reads: the index's, with text fields that do
+    not stem (the server stems each word per language)."""
+    from clippings.search.whoosh_index import make_schema
+
+    schema = make_schema()
+    for name in WEIGHTS:
+        schema.remove(name)
+        schema.add(name, TEXT(analyzer=plain_analyzer(), phrase=True, multitoken_query="phrase"))
+    return schema
+
+
+def quote(lexeme: str) -> str:
+    """A lexeme as a tsquery literal."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+@dataclass
+class Sql:
+    """A condition on the row ``d`` (a date range, or a tsquery that had to meet one)."""
+
+    text: str
+
+
+@dataclass
+class Ts:
+    """A full-text condition: each configuration's tsquery."""
+
+    by_config: dict[str, Expr]
+
+
+Part = Sql | Ts
+
+
+@dataclass
+class Translation:
+    """What a query became: the WHERE condition, its parameters, the tsquery ranking
+    the matches, and notes for the user."""
+
+    where: str
+    params: dict[str, Any]
+    rank: str
+    notes: tuple[str, ...]
+    matches_nothing: bool = False
+
+
+def text_strings(node: Any) -> set[str]:
+    """The strings whose lexemes a query needs (words and phrases of the text fields)."""
+    found: set[str] = set()
+    for leaf in node.leaves():
+        if getattr(leaf, "fieldname", None) not in WEIGHTS:
+            continue
+        if isinstance(leaf, wq.Phrase):
+            found.add(" ".join(str(w) for w in leaf.words))
+            found.update(str(w) for w in leaf.words)
+        elif isinstance(leaf, wq.Term) and not isinstance(leaf, wq.PatternQuery):
+            text = leaf.text
+            found.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
+    return found
+
+
+@dataclass
+class Translator:
+    """A Whoosh query tree as SQL and tsqueries, for the configurations ``configs``.
+
+    Args:
+        configs: the configurations the index uses.
+        lexemes: (configuration, string) -> the lexemes of the string.
+    """
+
+    configs: tuple[str, ...]
+    lexemes: Callable[[str, str], Lexemes]
+    params: dict[str, Any] = field(default_factory=dict)
+    _notes: dict[str, str] = field(default_factory=dict)
+    _rank: set[str] = field(default_factory=set)
+    #: word -> the configurations for which it is a stop word (left out)
+    _stopped: dict[str, list[str]] = field(default_factory=dict)
+
+    def translate(self, node: Any) -> Translation:
+        part = self._node(node, negated=False)
+        where = self._sql(part, context="top")
+        rank = " | ".join(sorted(self._rank))
+        if where is None:
+            return Translation("false", self.params, rank, self.notes, matches_nothing=True)
+        return Translation(where, self.params, rank, self.notes)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        stopped = []
+        for word, configs in self._stopped.items():
+            names = sorted(c.replace("_", " ").capitalize() for c in set(configs))
+            languages = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            stopped.append(
+                f"“{word}” is too common a word in {languages} to search for; "
+                f"left out for clippings in {'that language' if len(names) == 1 else 'those'}"
+            )
+        return (*self._notes.values(), *stopped)
+
+    # --- Nodes --------------------------------------------------------------------------
+
+    def _node(self, node: Any, *, negated: bool) -> Part:
+        if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
+            return self._same(NOTHING)
+        if isinstance(node, wq.Every):
+            return Ts({c: quote(CONFIG_KEY + c) for c in self.configs})
+        if isinstance(node, wq.Not):
+            return self._not(self._node(node.query, negated=not negated))
+        if isinstance(node, wq.AndNot):
+            return self._and(
+                [
+                    self._node(node.a, negated=negated),
+                    self._not(self._node(node.b, negated=not negated)),
+                ]
+            )
+        if isinstance(node, wq.AndMaybe):
+            # The optional side only ranks: it is in the ranking query, not the match.
+            self._node(node.b, negated=negated)
+            return self._node(node.a, negated=negated)
+        if isinstance(node, wq.Require):
+            required = self._node(node.b, negated=True)  # matched, not ranked
+            return self._and([self._node(node.a, negated=negated), required])
+        if isinstance(node, wq.Otherwise):
+            return self._node(node.a, negated=negated)
+        if isinstance(node, wq.And):
+            return self._and([self._node(child, negated=negated) for child in node.subqueries])
+        if isinstance(node, wq.Or):
+            merged = self._default_fields(node, negated=negated)
+            if merged is not None:
+                return merged
+            return self._or([self._node(child, negated=negated) for child in node.subqueries])
+        if isinstance(node, wq.ConstantScoreQuery):
+            return self._node(node.child, negated=negated)
+        if isinstance(node, wq.NumericRange):
+            return self._range(node)
+        return self._leaf(node, self._labels(node), negated=negated)
+
+    def _labels(self, node: Any) -> str:
+        fieldname = getattr(node, "fieldname", None)
+        if fieldname in NUMBER_FIELDS:
+            raise QueryError(f"{fieldname}: needs a date or a range of dates")
+        if fieldname in WEIGHTS:
+            return WEIGHTS[fieldname]
+        if fieldname in KEY_PREFIX:
+            return ""
+        raise QueryError(f"this archive's search engine has no field {fieldname}:")
+
+    def _default_fields(self, node: Any, *, negated: bool) -> Part | None:
+        """A word or phrase without a field (an OR of the same leaf on the text fields)
+        as one leaf on those fields' weights."""
+        children = list(node.subqueries)
+        if len(children) < 2 or not all(
+            type(c) is type(children[0]) and getattr(c, "fieldname", None) in WEIGHTS
+            for c in children
+        ):
+            return None
+        keys = {_leaf_key(c) for c in children}
+        if len(keys) != 1 or None in keys:
+            return None
+        labels = "".join(sorted({WEIGHTS[c.fieldname] for c in children}))
+        return self._leaf(children[0], labels, negated=negated)
+
+    def _leaf(self, node: Any, labels: str, *, negated: bool) -> Part:
+        fieldname = node.fieldname
+        if fieldname in KEY_PREFIX:
+            return self._same(self._key(node, KEY_PREFIX[fieldname]))
+        if isinstance(node, wq.Prefix):
+            return self._same(self._prefix(str(node.text), labels, negated))
+        if isinstance(node, wq.Wildcard):
+            start = _literal_start(str(node.text))
+            self._notes[str(node.text)] = (
+                f"{node.text} is searched as {start}* (this archive's server finds "
+                "words by how they begin)"
+            )
+            return self._same(self._prefix(start, labels, negated))
+        if isinstance(node, wq.TermRange):
+            raise QueryError(
+                "this archive's server cannot search a range of words; search for the "
+                "words themselves"
+            )
+        if isinstance(node, wq.Phrase):
+            words = [str(w) for w in node.words]
+            if not words:
+                return self._same(NOTHING)
+            slop = int(node.slop or 1)
+            if slop > 1 and len(words) > 1:
+                self._notes[f"~{slop}"] = (
+                    f'"{" ".join(words)}"~{slop} is searched as all of its words, '
+                    "anywhere in the clipping"
+                )
+                return self._and([self._word(w, labels, negated) for w in words])
+            return self._phrase(" ".join(words), labels, negated)
+        if isinstance(node, wq.Term):
+            text = node.text.decode("utf-8") if isinstance(node.text, bytes) else str(node.text)
+            return self._word(text, labels, negated)
+        raise QueryError(
+            "the query uses a kind of search this archive's engine does not offer "
+            f"({type(node).__name__}); rewrite it with words, phrases and fields"
+        )
+
+    def _key(self, node: Any, prefix: str) -> Expr:
+        if isinstance(node, wq.Prefix):
+            return quote(prefix + str(node.text)) + ":*"
+        if isinstance(node, wq.Wildcard):
+            return quote(prefix + _literal_start(str(node.text))) + ":*"
+        if isinstance(node, wq.Term) and not isinstance(node, wq.PatternQuery):
+            text = node.text.decode("utf-8") if isinstance(node.text, bytes) else str(node.text)
+            return quote(prefix + text)
+        raise QueryError(f"{node.fieldname}: takes a name, as in tag:Russia")
+
+    def _prefix(self, text: str, labels: str, negated: bool) -> Expr:
+        expr = quote(text) + ":*" + _label(labels)
+        if not negated:
+            self._rank.add(expr)
+        return expr
+
+    def _word(self, text: str, labels: str, negated: bool) -> Part:
+        # A word of several tokens (bigrams of an unspaced run) is a phrase of them.
+        return self._phrase(text, labels, negated)
+
+    def _phrase(self, text: str, labels: str, negated: bool) -> Part:
+        by_config: dict[str, Expr] = {}
+        for config in self.configs:
+            found = self.lexemes(config, text)
+            if not found:
+                by_config[config] = SKIP
+                if " " not in text:
+                    self._stopped.setdefault(text, []).append(config)
+                continue
+            expr = _phrase_expr(found, labels)
+            by_config[config] = expr
+            if not negated:
+                self._rank.add(" | ".join(sorted({quote(lexeme) for lexeme, _p in found})))
+        return Ts(by_config)
+
+    def _range(self, node: Any) -> Part:
+        if node.fieldname != "published":
+            raise QueryError(f"{node.fieldname}: cannot take a range of numbers")
+        low = int(node.start) if node.start is not None else None
+        high = int(node.end) if node.end is not None else None
+        if low is not None and node.startexcl:
+            low += 1
+        if high is not None and node.endexcl:
+            high -= 1
+        conditions = []
+        if low is not None:
+            conditions.append(f"d.published >= {self._param(low)}")
+        if high is not None:
+            conditions.append(f"d.published <= {self._param(high)}")
+        conditions.append("d.published > 0")  # a clipping without a date is in no range
+        return Sql(" AND ".join(conditions))
+
+    # --- Combining ----------------------------------------------------------------------
+
+    def _same(self, expr: Expr) -> Ts:
+        return Ts(dict.fromkeys(self.configs, expr))
+
+    def _not(self, part: Part) -> Part:
+        if isinstance(part, Sql):
+            return Sql(f"NOT ({part.text})")
+        out: dict[str, Expr] = {}
+        for config, expr in part.by_config.items():
+            if isinstance(expr, _Skip):
+                out[config] = SKIP
+            elif isinstance(expr, _Nothing):
+                out[config] = quote(CONFIG_KEY + config)
+            else:
+                out[config] = f"!({expr})"
+        return Ts(out)
+
+    def _and(self, parts: list[Part]) -> Part:
+        texts = [p for p in parts if isinstance(p, Ts)]
+        sqls = [p for p in parts if isinstance(p, Sql)]
+        merged = None
+        if texts:
+            merged = Ts({c: _and_exprs([t.by_config[c] for t in texts]) for c in self.configs})
+        if not sqls:
+            return merged if merged is not None else self._same(SKIP)
+        conditions = [s.text for s in sqls]
+        if merged is not None:
+            where = self._sql(merged, context="and")
+            if where is None:
+                return Sql("false")
+            if where != "true":
+                conditions.insert(0, where)
+        return Sql(" AND ".join(f"({c})" for c in conditions))
+
+    def _or(self, parts: list[Part]) -> Part:
+        texts = [p for p in parts if isinstance(p, Ts)]
+        sqls = [p for p in parts if isinstance(p, Sql)]
+        merged = None
+        if texts:
+            merged = Ts({c: _or_exprs([t.by_config[c] for t in texts]) for c in self.configs})
+        if not sqls:
+            return merged if merged is not None else self._same(NOTHING)
+        conditions = [s.text for s in sqls]
+        if merged is not None:
+            where = self._sql(merged, context="or")
+            if where == "true":
+                return Sql("true")
+            if where is not None:
+                conditions.insert(0, where)
+        return Sql(" OR ".join(f"({c})" for c in conditions))
+
+    def _sql(self, part: Part, *, context: str) -> str | None:
+        """A condition in SQL (None: matches nothing). A configuration whose query was
+        left out (only stop words) matches its clippings inside an AND, none elsewhere."""
+        if isinstance(part, Sql):
+            return part.text
+        groups: dict[str, list[str]] = {}
+        for config in self.configs:
+            expr = part.by_config.get(config, NOTHING)
+            if isinstance(expr, _Skip):
+                if context != "and":
+                    continue
+                expr = quote(CONFIG_KEY + config)
+            if isinstance(expr, _Nothing):
+                continue
+            groups.setdefault(expr, []).append(config)
+        if not groups:
+            return None
+        if len(groups) == 1 and len(next(iter(groups.values()))) == len(self.configs):
+            [only] = groups
+            if only == quote(CONFIG_KEY + self.configs[0]) and len(self.configs) == 1:
+                return "true"
+            tsquery = only
+        else:
+            branches = []
+            for expr, configs in groups.items():
+                keys = " | ".join(quote(CONFIG_KEY + c) for c in configs)
+                if expr in {quote(CONFIG_KEY + c) for c in configs}:
+                    branches.append(f"({keys})")
+                else:
+                    branches.append(f"(({keys}) & ({expr}))")
+            tsquery = " | ".join(branches)
+        return f"d.body @@ CAST({self._param(tsquery)} AS tsquery)"
+
+    def _param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+
+def _label(labels: str) -> str:
+    return "" if not labels or set(labels) >= set(ALL_LABELS) else labels
+
+
+def _phrase_expr(found: Lexemes, labels: str) -> str:
+    """The lexemes of a word or phrase, in order, as a phrase (each field's weight on
+    its own: a phrase never runs from the title into the text)."""
+    at: dict[int, list[str]] = {}
+    for lexeme, positions in found:
+        for position in positions:
+            at.setdefault(position, []).append(lexeme)
+    ordered = sorted(at)
+
+    def chain(label: str) -> str:
+        pieces = []
+        for number, position in enumerate(ordered):
+            alternatives = [quote(lex) + (f":{label}" if label else "") for lex in at[position]]
+            piece = alternatives[0] if len(alternatives) == 1 else f"({' | '.join(alternatives)})"
+            if number:
+                distance = position - ordered[number - 1]
+                pieces.append("<->" if distance == 1 else f"<{distance}>")
+            pieces.append(piece)
+        return " ".join(pieces)
+
+    if len(ordered) == 1 and len(at[ordered[0]]) == 1:
+        [lexeme] = at[ordered[0]]
+        return quote(lexeme) + (f":{_label(labels)}" if _label(labels) else "")
+    if not _label(labels):
+        if len(ordered) == 1:
+            return chain("")
+        labels = ALL_LABELS
+    if len(labels) == 1:
+        return f"({chain(labels)})"
+    return "(" + " | ".join(f"({chain(label)})" for label in labels) + ")"
+
+
+def _and_exprs(exprs: Iterable[Expr]) -> Expr:
+    kept = []
+    for expr in exprs:
+        if isinstance(expr, _Nothing):
+            return NOTHING
+        if isinstance(expr, str):
+            kept.append(expr)
+    if not kept:
+        return SKIP
+    if len(kept) == 1:
+        return kept[0]
+    return " & ".join(f"({e})" for e in kept)
+
+
+def _or_exprs(exprs: Iterable[Expr]) -> Expr:
+    kept: list[str] = []
+    skipped = False
+    for expr in exprs:
+        if isinstance(expr, _Skip):
+            skipped = True
+        elif isinstance(expr, str) and expr not in kept:
+            kept.append(expr)
+    if not kept:
+        return SKIP if skipped else NOTHING
+    if len(kept) == 1:
+        return kept[0]
+    return " | ".join(f"({e})" for e in kept)
+
+
+def _leaf_key(node: Any) -> tuple[Any, ...] | None:
+    if isinstance(node, wq.Phrase):
+        return ("phrase", tuple(str(w) for w in node.words), node.slop)
+    if isinstance(node, wq.Term):
+        return (type(node).__name__, str(node.text))
+    return None
+
+
+def _literal_start(pattern: str) -> str:
+    start = ""
+    for char in pattern:
+        if char in "*?[":
+            break
+        start += char
+    if not start:
+        raise QueryError(
+            f"{pattern} begins with a wildcard: give at least the first letters of the word"
+        )
+    return start

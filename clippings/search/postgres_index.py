@@ -132,8 +132,12 @@ RANK_WEIGHTS = [
     FIELD_BOOSTS[name] / max(FIELD_BOOSTS.values())
     for name in ("text", "author", "outlet", "title")
 ]
-#: ts_rank_cd normalisation: divided by 1 + the logarithm of the document's length.
-RANK_NORMALISATION = 1
+#: ts_rank_cd normalisation: none (the heads are of about the same length).
+RANK_NORMALISATION = 0
+#: The words of a text's beginning that rank a clipping, with its title, outlet and
+#: author (``head``): a search ranks every match, and reading each match's whole
+#: tsvector (stored apart, compressed) costs more than the search itself.
+HEAD_WORDS = 60
 #: Characters of a text's words indexed at most (a tsvector holds at most 1 MB).
 MAX_INDEXED = 400_000
 #: How many documents one statement writes.
@@ -150,6 +154,7 @@ SCHEMA = [
         revision bigint NOT NULL,
         config text NOT NULL,
         body tsvector NOT NULL,
+        head tsvector NOT NULL,
         published integer NOT NULL DEFAULT 0,
         moment bigint NOT NULL DEFAULT 0
     )""",
@@ -177,20 +182,26 @@ _ANY_LANGUAGE_SQL = [
 ]
 
 _UPSERT = """
-INSERT INTO search_documents (clipping_id, revision, config, body, published, moment)
-VALUES (
-    :id, :revision, CAST(:config AS text),
-    setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), :title), 'A')
-    || setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), :outlet), 'B')
-    || setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), :author), 'C')
-    || to_tsvector(CAST(CAST(:config AS text) AS regconfig), :text)
-    || array_to_tsvector(CAST(:keys AS text[])),
+INSERT INTO search_documents (clipping_id, revision, config, body, head, published, moment)
+SELECT :id, :revision, CAST(:config AS text),
+    f.fields || to_tsvector(f.config, :text) || array_to_tsvector(CAST(:keys AS text[])),
+    f.fields || to_tsvector(f.config, :lede),
     :published, :moment
-)
+FROM (
+    SELECT c.config,
+        setweight(to_tsvector(c.config, :title), 'A')
+        || setweight(to_tsvector(c.config, :outlet), 'B')
+        || setweight(to_tsvector(c.config, :author), 'C') AS fields
+    FROM (SELECT CAST(CAST(:config AS text) AS regconfig) AS config) AS c
+) AS f
 ON CONFLICT (clipping_id) DO UPDATE SET
     revision = excluded.revision, config = excluded.config, body = excluded.body,
-    published = excluded.published, moment = excluded.moment
+    head = excluded.head, published = excluded.published, moment = excluded.moment
 """
+
+_BITMAP_ONLY = (
+    "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
+)
 
 _LEXEMES = """
 SELECT c.config, s.string, l.lexeme, l.positions
@@ -258,6 +269,8 @@ class PostgresIndex:
         self._lock_connection: Connection | None = None
         self._available: frozenset[str] | None = None
         self._lexemes: OrderedDict[tuple[str, str], Lexemes] = OrderedDict()
+        #: (query words, an article's word) -> whether the server's stemming matches them
+        self._matched: dict[tuple[tuple[str, ...], str], bool] = {}
 
     # --- Tables ---------------------------------------------------------------------------
 
@@ -451,6 +464,7 @@ class PostgresIndex:
         """Forget what was cached (the engine belongs to the archive's store)."""
         with self._lock:
             self._lexemes.clear()
+            self._matched.clear()
             self._available = None
 
     # --- Reading ----------------------------------------------------------------------------
@@ -508,6 +522,9 @@ class PostgresIndex:
         """
         _parsed(text)  # a query error before any work on the server
         with self.engine.connect() as connection:
+            # The GIN index always (a row's tsvector is stored apart: filtering rows
+            # by reading each is slower than the planner reckons).
+            connection.execute(sql(_BITMAP_ONLY))
             translation, _tree = self._translate(connection, text)
             if translation is None or translation.matches_nothing:
                 notes = translation.notes if translation is not None else ()
@@ -518,12 +535,12 @@ class PostgresIndex:
                 order = "d.moment DESC, d.clipping_id DESC"
             elif translation.rank:
                 score = (
-                    "ts_rank_cd(CAST(:weights AS float4[]), d.body, "
+                    "ts_rank_cd(CAST(:weights AS float4[]), d.head, "
                     f"CAST(:rank AS tsquery), {RANK_NORMALISATION})"
                 )
                 params["weights"] = RANK_WEIGHTS
                 params["rank"] = translation.rank
-                order = "score DESC, d.clipping_id"
+                order = "score DESC, d.moment DESC, d.clipping_id"
             else:
                 score = "0.0"
                 order = "d.moment DESC, d.clipping_id DESC"
@@ -605,23 +622,33 @@ class PostgresIndex:
                 candidates[folded] = word
         if not candidates:
             return set()
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                sql(
-                    """
-                    SELECT DISTINCT a.word
-                    FROM unnest(CAST(:words AS text[])) AS a(word)
-                    CROSS JOIN unnest(CAST(:queries AS text[])) AS q(word)
-                    CROSS JOIN (SELECT config FROM search_configs) AS c
-                    WHERE tsvector_to_array(to_tsvector(CAST(c.config AS regconfig), a.word))
-                       && tsvector_to_array(to_tsvector(CAST(c.config AS regconfig), q.word))
-                    """
-                ),
-                {"words": sorted(candidates), "queries": sorted(query_words)},
-            ).scalars()
-            found: set[str] = set()
-            for folded in rows:
-                found.update(term for term, _s, _e in pieces(candidates[str(folded)]))
+        asked = tuple(sorted(query_words))
+        unknown = [f for f in candidates if (asked, f) not in self._matched]
+        if unknown:
+            with self.engine.connect() as connection:
+                rows = connection.execute(
+                    sql(
+                        """
+                        SELECT DISTINCT a.word
+                        FROM unnest(CAST(:words AS text[])) AS a(word)
+                        CROSS JOIN unnest(CAST(:queries AS text[])) AS q(word)
+                        CROSS JOIN (SELECT config FROM search_configs) AS c
+                        WHERE tsvector_to_array(to_tsvector(CAST(c.config AS regconfig), a.word))
+                           && tsvector_to_array(to_tsvector(CAST(c.config AS regconfig), q.word))
+                        """
+                    ),
+                    {"words": unknown, "queries": list(asked)},
+                ).scalars()
+                matching = {str(folded) for folded in rows}
+            with self._lock:
+                if len(self._matched) > 50_000:
+                    self._matched.clear()
+                for folded in unknown:
+                    self._matched[(asked, folded)] = folded in matching
+        found: set[str] = set()
+        for folded, word in candidates.items():
+            if self._matched.get((asked, folded)):
+                found.update(term for term, _s, _e in pieces(word))
         return found
 
     @_reading
@@ -694,6 +721,7 @@ def _row(document: IndexDocument, available: frozenset[str]) -> dict[str, Any]:
         "outlet": plain_text(document.outlet or ""),
         "author": plain_text(document.author or ""),
         "text": plain_text(document.text[:MAX_INDEXED]),
+        "lede": plain_text(" ".join(document.text[: HEAD_WORDS * 20].split()[:HEAD_WORDS])),
         "keys": _keys(document, config),
         "published": published,
         "moment": moment,

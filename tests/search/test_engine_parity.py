@@ -156,3 +156,39 @@ def test_a_prefix_for_many_words_marks_the_same_words(tmp_path):
     assert "<mark>zzpp</mark>" not in tantivy.highlight_all("zz*", text)  # the 256th
     for index in engines:
         index.close()
+
+
+@pytest.fixture(scope="module")
+def server_index(both, pg_server):
+    """The server's index (PostgreSQL) of the same clippings."""
+    from sqlalchemy import create_engine
+
+    from clippings.search.postgres_index import PostgresIndex
+
+    _engines, documents = both
+    name = pg_server.new_database()
+    engine = create_engine(pg_server.url(name).replace("postgresql://", "postgresql+psycopg://"))
+    index = PostgresIndex(engine)
+    with index.locked():
+        index.rebuild(lambda _after: [documents], len(documents))
+    yield index
+    engine.dispose()
+    pg_server.drop_database(name)
+
+
+def test_the_server_finds_the_same_clippings_by_filters_dates_and_cjk(both, server_index):
+    """Filters, dates and CJK bigrams mean the same on the server. (Words differ by
+    design: the server stems each clipping in its language, and leaves out stop words.)"""
+    (whoosh, _tantivy), documents = both
+    structural = _queries(documents)[:13]  # the fixed ones: filters, dates, CJK
+    structural += ["reuters", '"thomson reuters"', "人民 tag:politics", "-lang:fr tag:crime"]
+    for query in structural:
+        expected = whoosh.search(query, limit=None)
+        found = server_index.search(query, limit=None)
+        assert sorted(found.ids) == sorted(expected.ids), query
+        assert found.total == expected.total
+    for query in ("人民", '"共和国"', "reuters"):
+        for document in documents[:30]:
+            assert server_index.snippet(query, document.text) == whoosh.snippet(
+                query, document.text
+            )

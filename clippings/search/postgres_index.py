@@ -7,13 +7,13 @@ The search layer owns its tables (``search_documents``, ``search_configs``,
   configuration of the clipping's language (``LANGUAGES``: ISO 639-1 code -> one of
   PostgreSQL's built-in configurations; for any other language, or none,
   ``clippings_any``, the app's own rule: Latin words with English stems, Cyrillic with
-  Russian, no stop words): title ``A``, outlet
-  ``B``, author ``C``, text ``D``. The text handed to it is the project's own words
-  (``postgres_query.plain_text``): lower-cased, accents folded, and the runs of
-  unspaced scripts (Chinese, Japanese, Korean, Thai) already cut into the bigrams the
-  app makes (no PostgreSQL configuration splits them), one token each, so ``東京`` is
-  found inside a longer run and positions (phrases) stay consecutive. The server stems
-  them: a German clipping with German stems and stop words.
+  Russian, no stop words): title ``A``, outlet ``B``, author ``C``, text ``D``. The
+  text handed to it is the project's own words (``postgres_query.plain_text``):
+  lower-cased, accents folded, and the runs of unspaced scripts (Chinese, Japanese,
+  Korean, Thai) already cut into the bigrams the app makes (no PostgreSQL
+  configuration splits them), one token each, so ``東京`` is found inside a longer run
+  and positions (phrases) stay consecutive. The server stems them: a German clipping
+  with German stems and stop words.
 - **Exact filters as keys** in the same tsvector, without positions: ``tag:russia/us``,
   ``speaker:antonov``, ``outlet:reuters``, ``lang:de`` and ``cfg:german``. So a whole
   query but its dates is one ``tsquery`` and one scan of the one GIN index; dates are
@@ -22,14 +22,20 @@ The search layer owns its tables (``search_documents``, ``search_configs``,
   translation of the query, joined to its ``cfg:`` key (``postgres_query``): a clipping
   is matched by the query's words stemmed the way its own text was.
 - **Ranking**: ``ts_rank_cd`` with the field weights of ``FIELD_BOOSTS`` (title 3,
-  outlet and author 1.5, text 1; scaled to PostgreSQL's 0..1), normalised by the
-  length of the clipping; "by date" is the moment of publication, newest first.
-  Counts are exact (the same statement counts every match).
+  outlet and author 1.5, text 1; scaled to PostgreSQL's 0..1), over the clipping's
+  head (``head``: title, outlet, author and the first ``HEAD_WORDS`` words of the text,
+  a small tsvector kept in the row), then the newest first. A search ranks every match
+  (the window lists them all), and reading each match's whole tsvector, stored apart
+  and compressed, cost more than the rest of the search together; a news story says
+  what it is about in its title and first lines. "By date" is the moment of
+  publication, newest first. Counts are exact (the same statement counts every match).
 - **Snippets** mark the words of the query in the article with ``highlighting`` (the
   same fragments, to the character, as the embedded engines), not with ``ts_headline``:
   ``ts_headline`` re-reads the article with PostgreSQL's parser, which sees a run of
   Chinese as one word and does not fold accents, so it would mark nothing in Chinese
-  and miss ``Elysee`` in ``Élysée``; and its fragments differ from the other engines'.
+  and miss ``Elysee`` in ``Élysée``; it passes the article's markup through unescaped
+  (the window shows snippets as HTML); and its fragments differ from the other
+  engines', so a result would read differently on a team archive.
   The server still decides which words match: an article word the app's own stemmer
   does not relate to the query (``Häusern`` for ``Häuser``) is marked when the
   server's configuration finds it (``_server_words``).
@@ -299,25 +305,34 @@ class PostgresIndex:
             self._available = frozenset(str(name) for name in rows)
         return self._available
 
+    @_reading
     def needs_rebuild(self) -> str | None:
-        """Why the index must be rebuilt from the database, or None if it is usable."""
-        try:
-            with self.engine.connect() as connection:
-                exists = connection.execute(
-                    sql("SELECT to_regclass('search_documents'), to_regclass('search_meta')")
-                ).one()
-                if exists[0] is None or exists[1] is None:
-                    return "the search index is missing"
-                found = connection.execute(
-                    sql("SELECT value FROM search_meta WHERE name = 'version'")
-                ).scalar()
-        except SQLAlchemyError as error:
-            return f"the search index cannot be read ({_error(error)})"
+        """Why the index must be rebuilt from the database, or None if it is usable.
+
+        Raises:
+            StorageError: the server cannot be reached, or refuses to be read.
+        """
+        with self.engine.connect() as connection:
+            if self._missing(connection):
+                return "the search index is missing"
+            found = connection.execute(
+                sql("SELECT value FROM search_meta WHERE name = 'version'")
+            ).scalar()
         if found is None:
             return "the search index has not been built"
         if found != _version_mark():
             return f"the search index was built by another version (v{found})"
         return None
+
+    @staticmethod
+    def _missing(connection: Connection) -> bool:
+        found = connection.execute(
+            sql(
+                "SELECT to_regclass('search_documents') IS NULL "
+                "OR to_regclass('search_configs') IS NULL OR to_regclass('search_meta') IS NULL"
+            )
+        ).scalar()
+        return bool(found)
 
     # --- Taking turns -----------------------------------------------------------------------
 
@@ -416,7 +431,10 @@ class PostgresIndex:
         """Replace the whole index in one transaction (the caller holds ``locked()``):
         searches see the old index until it commits, and a cancelled or failed rebuild
         leaves it unchanged. Returns ``mark``, or None when cancelled."""
-        self.prepare()
+        with self.engine.connect() as connection:
+            missing = self._missing(connection)
+        if missing:  # else nothing to create (and a role without CREATE may rebuild)
+            self.prepare()
         done = 0
         with self.engine.connect() as connection:
             transaction = connection.begin()

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from clippings.model import IndexBusyError, IndexDocument, QueryError
+from clippings.model import IndexBusyError, IndexDamagedError, IndexDocument, QueryError
 from clippings.search import SearchIndex, open_server_index
 from clippings.search.postgres_index import PostgresIndex, language_config
 
@@ -318,7 +319,7 @@ def test_writes_and_deletions(database):
         index.apply([_document(101, "A quayside report.", language="en")], [])
         assert index.search("quayside").total == 1
         edited = _document(101, "A lighthouse report.", title="Lighthouse")
-        edited = IndexDocument(**{**edited.__dict__, "revision": 2})
+        edited = replace(edited, revision=2)
         index.apply([edited], [])
         assert {i for i, _s in index.search("lighthouse").hits} >= {101}
         assert index.search("quayside").total == 0
@@ -360,3 +361,21 @@ def test_writers_take_turns(database):
     assert order == ["first", "second"]
     with first.locked(), first.locked():  # the same program may nest
         pass
+
+
+def test_a_rebuild_makes_what_is_missing_and_a_lost_table_asks_for_one(pg_url):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://"))
+    index = PostgresIndex(engine)
+    documents = [_document(1, "A harbour report.")]
+    with index.locked():
+        assert index.rebuild(lambda _after: [documents], 1) == 0
+    assert index.needs_rebuild() is None
+    assert index.search("harbour").total == 1
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE search_documents"))
+    assert index.needs_rebuild() == "the search index is missing"
+    with pytest.raises(IndexDamagedError):
+        index.search("harbour")
+    engine.dispose()

@@ -165,6 +165,7 @@ SCHEMA = [
         moment bigint NOT NULL DEFAULT 0
     )""",
     "CREATE INDEX IF NOT EXISTS search_documents_body ON search_documents USING gin (body)",
+    "CREATE INDEX IF NOT EXISTS search_documents_head ON search_documents USING gin (head)",
     "CREATE INDEX IF NOT EXISTS search_documents_published ON search_documents (published)",
     "CREATE INDEX IF NOT EXISTS search_documents_moment ON search_documents (moment)",
     "CREATE TABLE IF NOT EXISTS search_configs (config text PRIMARY KEY)",
@@ -191,7 +192,7 @@ _UPSERT = """
 INSERT INTO search_documents (clipping_id, revision, config, body, head, published, moment)
 SELECT :id, :revision, CAST(:config AS text),
     f.fields || to_tsvector(f.config, :text) || array_to_tsvector(CAST(:keys AS text[])),
-    f.fields || to_tsvector(f.config, :lede),
+    f.fields || to_tsvector(f.config, :lede) || array_to_tsvector(CAST(:keys AS text[])),
     :published, :moment
 FROM (
     SELECT c.config,
@@ -550,7 +551,7 @@ class PostgresIndex:
             params = dict(translation.params)
             if sort == "date":
                 score = "0.0"
-                order = "d.moment DESC, d.clipping_id DESC"
+                order = "m.moment DESC, m.clipping_id DESC"
             elif translation.rank:
                 score = (
                     "ts_rank_cd(CAST(:weights AS float4[]), d.head, "
@@ -558,13 +559,17 @@ class PostgresIndex:
                 )
                 params["weights"] = RANK_WEIGHTS
                 params["rank"] = translation.rank
-                order = "score DESC, d.moment DESC, d.clipping_id"
+                order = "m.score DESC, m.moment DESC, m.clipping_id"
             else:
                 score = "0.0"
-                order = "d.moment DESC, d.clipping_id DESC"
+                order = "m.moment DESC, m.clipping_id DESC"
+            # The score is computed in the inner statement (OFFSET 0 keeps it there), so
+            # that the count over all rows holds numbers, not each row's head.
             statement = (
-                f"SELECT d.clipping_id, {score} AS score, count(*) OVER () AS total "
-                f"FROM search_documents AS d WHERE {translation.where} ORDER BY {order}"
+                "SELECT m.clipping_id, m.score, count(*) OVER () AS total FROM ("
+                f"SELECT d.clipping_id, d.moment, {score} AS score "
+                f"FROM search_documents AS d WHERE {translation.where} OFFSET 0"
+                f") AS m ORDER BY {order}"
             )
             if limit is not None:
                 statement += " LIMIT :limit"

@@ -122,9 +122,12 @@ class Sql:
 
 @dataclass
 class Ts:
-    """A full-text condition: each configuration's tsquery."""
+    """A full-text condition: each configuration's tsquery, on the column ``column``
+    (``body``: everything; ``head``: the title, outlet, author and the text's first
+    words, small and kept in the row; None: either, as for the exact filters)."""
 
     by_config: dict[str, Expr]
+    column: str | None = "body"
 
 
 Part = Sql | Ts
@@ -200,7 +203,7 @@ class Translator:
         if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
             return self._same(NOTHING)
         if isinstance(node, wq.Every):
-            return Ts({c: quote(CONFIG_KEY + c) for c in self.configs})
+            return Ts({c: quote(CONFIG_KEY + c) for c in self.configs}, None)
         if isinstance(node, wq.Not):
             return self._not(self._node(node.query, negated=not negated))
         if isinstance(node, wq.AndNot):
@@ -260,7 +263,15 @@ class Translator:
     def _leaf(self, node: Any, labels: str, *, negated: bool) -> Part:
         fieldname = node.fieldname
         if fieldname in KEY_PREFIX:
-            return self._same(self._key(node, KEY_PREFIX[fieldname]))
+            return Ts(dict.fromkeys(self.configs, self._key(node, KEY_PREFIX[fieldname])), None)
+        part = self._text_leaf(node, labels, negated=negated)
+        if isinstance(part, Ts) and labels and "D" not in labels:
+            # The title, outlet and author are whole in the head: its small tsvector
+            # is checked for their weights, not the whole text's.
+            part.column = "head"
+        return part
+
+    def _text_leaf(self, node: Any, labels: str, *, negated: bool) -> Part:
         if isinstance(node, wq.Prefix):
             return self._same(self._prefix(str(node.text), labels, negated))
         if isinstance(node, wq.Wildcard):
@@ -363,40 +374,57 @@ class Translator:
                 out[config] = quote(CONFIG_KEY + config)
             else:
                 out[config] = f"!({expr})"
-        return Ts(out)
+        return Ts(out, part.column)
+
+    def _by_column(
+        self, parts: list[Part], merge: Callable[[Iterable[Expr]], Expr]
+    ) -> tuple[list[Ts], list[Sql]]:
+        """The full-text parts merged into one per column (those on either column join
+        the first), and the SQL parts."""
+        columns: dict[str | None, list[Ts]] = {}
+        for part in parts:
+            if isinstance(part, Ts):
+                columns.setdefault(part.column, []).append(part)
+        either = columns.pop(None, [])
+        if either:
+            first = next(iter(columns), None)
+            columns.setdefault(first, []).extend(either)
+        merged = [
+            Ts({c: merge([t.by_config[c] for t in group]) for c in self.configs}, column)
+            for column, group in columns.items()
+        ]
+        return merged, [p for p in parts if isinstance(p, Sql)]
 
     def _and(self, parts: list[Part]) -> Part:
-        texts = [p for p in parts if isinstance(p, Ts)]
-        sqls = [p for p in parts if isinstance(p, Sql)]
-        merged = None
-        if texts:
-            merged = Ts({c: _and_exprs([t.by_config[c] for t in texts]) for c in self.configs})
-        if not sqls:
-            return merged if merged is not None else self._same(SKIP)
-        conditions = [s.text for s in sqls]
-        if merged is not None:
-            where = self._sql(merged, context="and")
+        merged, sqls = self._by_column(parts, _and_exprs)
+        if not sqls and len(merged) <= 1:
+            return merged[0] if merged else self._same(SKIP)
+        conditions = []
+        for each in merged:
+            where = self._sql(each, context="and")
             if where is None:
                 return Sql("false")
             if where != "true":
-                conditions.insert(0, where)
+                conditions.append(where)
+        conditions += [s.text for s in sqls]
+        if not conditions:
+            return Sql("true")
         return Sql(" AND ".join(f"({c})" for c in conditions))
 
     def _or(self, parts: list[Part]) -> Part:
-        texts = [p for p in parts if isinstance(p, Ts)]
-        sqls = [p for p in parts if isinstance(p, Sql)]
-        merged = None
-        if texts:
-            merged = Ts({c: _or_exprs([t.by_config[c] for t in texts]) for c in self.configs})
-        if not sqls:
-            return merged if merged is not None else self._same(NOTHING)
-        conditions = [s.text for s in sqls]
-        if merged is not None:
-            where = self._sql(merged, context="or")
+        merged, sqls = self._by_column(parts, _or_exprs)
+        if not sqls and len(merged) <= 1:
+            return merged[0] if merged else self._same(NOTHING)
+        conditions = []
+        for each in merged:
+            where = self._sql(each, context="or")
             if where == "true":
                 return Sql("true")
             if where is not None:
-                conditions.insert(0, where)
+                conditions.append(where)
+        conditions += [s.text for s in sqls]
+        if not conditions:
+            return Sql("false")
         return Sql(" OR ".join(f"({c})" for c in conditions))
 
     def _sql(self, part: Part, *, context: str) -> str | None:
@@ -430,7 +458,7 @@ class Translator:
                 else:
                     branches.append(f"(({keys}) & ({expr}))")
             tsquery = " | ".join(branches)
-        return f"d.body @@ CAST({self._param(tsquery)} AS tsquery)"
+        return f"d.{part.column or 'body'} @@ CAST({self._param(tsquery)} AS tsquery)"
 
     def _param(self, value: Any) -> str:
         name = f"p{len(self.params)}"

@@ -230,6 +230,12 @@ def test_fields(index):
     assert found(index, 'speaker:"Anatoly Antonov"') == {"summit"}
     assert found(index, "Title:summit") == {"summit"}
     assert found(index, "-tag:russia held") == {"early"}
+    # Fields mixed (the title is looked up in the clipping's head, the text in its body).
+    assert found(index, "title:summit OR text:energy") == {"summit", "august"}
+    assert found(index, 'title:"geneva summit" tag:russia') == {"summit"}
+    assert found(index, "title:summit -text:energy") == {"summit"}
+    assert found(index, "title:energy -text:electricity") == set()
+    assert found(index, "(title:summit OR author:doe) published:2021-07") == {"summit"}
 
 
 def test_published_years_months_days_and_ranges(index):

@@ -385,3 +385,45 @@ def test_a_rebuild_makes_what_is_missing_and_a_lost_table_asks_for_one(pg_url):
     with pytest.raises(IndexDamagedError):
         index.search("harbour")
     engine.dispose()
+
+
+def test_any_combination_means_what_its_parts_mean(index):
+    """AND, OR and NOT of words, phrases, fields, filters and dates (on both of the
+    server's columns and in SQL) find what the set algebra of their parts finds."""
+    import random
+
+    leaves = [
+        "held",
+        "summit",
+        "energy",
+        "lighthouse",
+        '"summit meeting"',
+        "title:summit",
+        "title:lighthouse",
+        "author:doe",
+        "text:rock",
+        "outlet:reuters",
+        "tag:russia",
+        "lang:de",
+        "published:2021-07",
+        "published:[2021-07-24 to 2021-08-01]",
+        "elect*",
+        "道歉",
+        "Häuser",
+    ]  # No stop word: one is left out of an AND (as PostgreSQL does), not a set of its own.
+    everything = set(DOCUMENTS)
+    known = {leaf: found(index, leaf) for leaf in leaves}
+    rng = random.Random(4)
+
+    def make(depth: int) -> tuple[str, set[str]]:
+        if depth == 0 or rng.random() < 0.3:
+            leaf = rng.choice(leaves)
+            return leaf, known[leaf]
+        (left, a), (right, b) = make(depth - 1), make(depth - 1)
+        kind = rng.choice(["AND", "OR", "AND NOT"])
+        result = a & b if kind == "AND" else a | b if kind == "OR" else a - b
+        return f"({left}) {kind} ({right})", result
+
+    for _ in range(120):
+        query, expected = make(3)
+        assert found(index, query) == expected & everything, query

@@ -271,9 +271,10 @@ class PostgresIndex:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        #: Held by the thread writing (``locked``); reads never wait for it.
         self._lock = threading.RLock()
+        self._cache_lock = threading.Lock()
         self._held = 0
-        self._lock_connection: Connection | None = None
         self._available: frozenset[str] | None = None
         self._lexemes: OrderedDict[tuple[str, str], Lexemes] = OrderedDict()
         #: (query words, an article's word) -> whether the server's stemming matches them
@@ -481,7 +482,7 @@ class PostgresIndex:
 
     def close(self) -> None:
         """Forget what was cached (the engine belongs to the archive's store)."""
-        with self._lock:
+        with self._cache_lock:
             self._lexemes.clear()
             self._matched.clear()
             self._available = None
@@ -509,7 +510,7 @@ class PostgresIndex:
             for config, string, lexeme, positions in rows:
                 if (config, string) in found:
                     found[(config, string)].append((str(lexeme), tuple(positions or ())))
-            with self._lock:
+            with self._cache_lock:
                 for pair, lexemes in found.items():
                     self._lexemes[pair] = tuple(lexemes)
                 while len(self._lexemes) > 20_000:
@@ -663,7 +664,7 @@ class PostgresIndex:
                     {"words": unknown, "queries": list(asked)},
                 ).scalars()
                 matching = {str(folded) for folded in rows}
-            with self._lock:
+            with self._cache_lock:
                 if len(self._matched) > 50_000:
                     self._matched.clear()
                 for folded in unknown:

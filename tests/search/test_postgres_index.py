@@ -128,8 +128,11 @@ def index(database):
     built.prepare()  # idempotent
     assert built.needs_rebuild() == "the search index has not been built"
     documents = list(DOCUMENTS.values())
+    progress = []
     with built.locked():
-        assert built.rebuild(lambda _after: [documents[:5], documents[5:]], 11, mark=3) == 3
+        batches = [documents[:5], documents[5:]]
+        assert built.rebuild(lambda _after: batches, 11, mark=3, report=progress.append) == 3
+    assert [(p.done, p.total) for p in progress] == [(5, 11), (11, 11)]
     assert built.needs_rebuild() is None
     yield built
     built.close()
@@ -359,6 +362,12 @@ def test_writers_take_turns(database):
             with second.locked(timeout=10):
                 order.append("second")
 
+        # Reading never waits for a writer, in this program or another.
+        searched = []
+        reader = threading.Thread(target=lambda: searched.append(first.search("summit").total))
+        reader.start()
+        reader.join(10)
+        assert searched == [1]
         waiting = threading.Thread(target=wait_then_write)
         waiting.start()
         time.sleep(0.3)

@@ -86,8 +86,12 @@ def add_clipping(archive, text: str, **fields):
     return result.id
 
 
-#: The search engines every search test runs on.
+#: The search engines of an archive folder.
 ENGINES = ("whoosh", "tantivy")
+#: The search engines the search tests (tests/search) run on: those and the server's
+#: (PostgreSQL full text, which ``engine_archive`` puts behind an archive folder until
+#: an archive opens from a URL).
+SEARCH_ENGINES = (*ENGINES, "postgresql")
 
 
 @pytest.fixture(params=ENGINES)
@@ -107,11 +111,35 @@ def open_archive(path: Path, engine: str = "whoosh"):
 
 
 @pytest.fixture
-def engine_archive(tmp_path: Path, engine: str):
+def engine_archive(request, tmp_path: Path, engine: str):
     """A new, empty archive searching with each engine in turn (closed after the test)."""
-    opened = open_archive(tmp_path / "archive", engine)
+    search = None
+    if engine == "postgresql":
+        opened = open_archive(tmp_path / "archive")
+        search = server_search(opened, request.getfixturevalue("pg_url"))
+    else:
+        opened = open_archive(tmp_path / "archive", engine)
     yield opened
     opened.close()
+    if search is not None:
+        search.engine.dispose()
+
+
+def server_search(archive, url: str):
+    """Put the server's search (``PostgresIndex``, in the database at ``url``) in
+    place of an embedded archive's index: the search tests run on it before an
+    archive opens from a URL. The index is rebuilt from the archive."""
+    from sqlalchemy import create_engine
+
+    from clippings.search.postgres_index import PostgresIndex
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    index = PostgresIndex(engine)
+    index.prepare()
+    archive.index.close()
+    archive.index = index
+    archive.rebuild_index()
+    return index
 
 
 def skip_unless_installed(reason: str) -> None:

@@ -154,6 +154,11 @@ LOCK_KEY = int.from_bytes(
 )
 POLL_SECONDS = 0.05
 
+#: The index's tables. Searching needs SELECT on all three; writing (``apply``,
+#: ``rebuild``) also INSERT, UPDATE and DELETE; ``prepare`` makes them (and the
+#: ``clippings_any`` text search configuration) and needs CREATE in the schema.
+TABLES = ("search_documents", "search_configs", "search_meta")
+
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS search_documents (
         clipping_id bigint PRIMARY KEY,
@@ -752,4 +757,4 @@ def _row(document: IndexDocument, available: frozenset[str]) -> dict[str, Any]:
     }
 
 
-__all__ = ["LANGUAGES", "PostgresIndex", "language_config"]
+__all__ = ["LANGUAGES", "TABLES", "PostgresIndex", "language_config"]

@@ -20,8 +20,9 @@ of its own language's query as PostgreSQL's ``plainto_tsquery`` does.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import product
 from typing import Any
 
 from whoosh import query as wq
@@ -44,6 +45,9 @@ KEY_PREFIX = {
     "language": "lang:",
 }
 CONFIG_KEY = "cfg:"
+#: A phrase with slop (``"a b c"~3``) is spelled out as every spacing of its words up
+#: to this many; a longer one is searched as all of its words.
+SLOP_SPELLED_OUT = 16
 NUMBER_FIELDS = ("published", "moment", "id", "revision")
 
 #: Lexemes of a string under one configuration: (lexeme, positions), as to_tsvector gives.
@@ -291,6 +295,8 @@ class Translator:
             if not words:
                 return self._same(NOTHING)
             slop = int(node.slop or 1)
+            if slop > 1 and len(words) > 1 and slop ** (len(words) - 1) <= SLOP_SPELLED_OUT:
+                return self._phrase(" ".join(words), labels, negated, slop)
             if slop > 1 and len(words) > 1:
                 self._notes[f"~{slop}"] = (
                     f'"{" ".join(words)}"~{slop} is searched as all of its words, '
@@ -326,7 +332,7 @@ class Translator:
         # A word of several tokens (bigrams of an unspaced run) is a phrase of them.
         return self._phrase(text, labels, negated)
 
-    def _phrase(self, text: str, labels: str, negated: bool) -> Part:
+    def _phrase(self, text: str, labels: str, negated: bool, slop: int = 1) -> Part:
         by_config: dict[str, Expr] = {}
         for config in self.configs:
             found = self.lexemes(config, text)
@@ -335,7 +341,7 @@ class Translator:
                 if " " not in text:
                     self._stopped.setdefault(text, []).append(config)
                 continue
-            expr = _phrase_expr(found, labels)
+            expr = _phrase_expr(found, labels, slop)
             by_config[config] = expr
             if not negated:
                 self._rank.add(" | ".join(sorted({quote(lexeme) for lexeme, _p in found})))
@@ -470,36 +476,43 @@ def _label(labels: str) -> str:
     return "" if not labels or set(labels) >= set(ALL_LABELS) else labels
 
 
-def _phrase_expr(found: Lexemes, labels: str) -> str:
+def _phrase_expr(found: Lexemes, labels: str, slop: int = 1) -> str:
     """The lexemes of a word or phrase, in order, as a phrase (each field's weight on
-    its own: a phrase never runs from the title into the text)."""
+    its own: a phrase never runs from the title into the text). With ``slop`` (Whoosh's:
+    1 is "next to each other"), each gap may hold up to ``slop - 1`` more words."""
     at: dict[int, list[str]] = {}
     for lexeme, positions in found:
         for position in positions:
             at.setdefault(position, []).append(lexeme)
     ordered = sorted(at)
+    gaps = [position - ordered[n] for n, position in enumerate(ordered[1:])]
 
-    def chain(label: str) -> str:
+    def chain(label: str, distances: Sequence[int]) -> str:
         pieces = []
         for number, position in enumerate(ordered):
             alternatives = [quote(lex) + (f":{label}" if label else "") for lex in at[position]]
             piece = alternatives[0] if len(alternatives) == 1 else f"({' | '.join(alternatives)})"
             if number:
-                distance = position - ordered[number - 1]
+                distance = distances[number - 1]
                 pieces.append("<->" if distance == 1 else f"<{distance}>")
             pieces.append(piece)
         return " ".join(pieces)
+
+    def spans(label: str) -> str:
+        choices = [range(gap, gap + max(slop, 1)) for gap in gaps]
+        chains = [chain(label, distances) for distances in product(*choices)]
+        return chains[0] if len(chains) == 1 else " | ".join(f"({c})" for c in chains)
 
     if len(ordered) == 1 and len(at[ordered[0]]) == 1:
         [lexeme] = at[ordered[0]]
         return quote(lexeme) + (f":{_label(labels)}" if _label(labels) else "")
     if not _label(labels):
         if len(ordered) == 1:
-            return chain("")
+            return spans("")
         labels = ALL_LABELS
     if len(labels) == 1:
-        return f"({chain(labels)})"
-    return "(" + " | ".join(f"({chain(label)})" for label in labels) + ")"
+        return f"({spans(labels)})"
+    return "(" + " | ".join(f"({spans(label)})" for label in labels) + ")"
 
 
 def _and_exprs(exprs: Iterable[Expr]) -> Expr:

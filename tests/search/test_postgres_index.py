@@ -199,6 +199,10 @@ def test_phrases_or_not_and_minus(index):
     assert found(index, "held -summit") == {"early"}
     assert found(index, "summit-meeting") == {"summit"}  # a hyphen inside a word
     assert found(index, "(summit OR energy) -geneva") == {"august"}
+    # Words near each other: "summit meeting in Geneva".
+    assert found(index, '"summit geneva"~3') == {"summit"}
+    assert found(index, '"summit geneva"~2') == set()
+    assert found(index, '"putin biden summit"~3') == {"summit"}
 
 
 def test_a_phrase_stays_in_one_field(index):
@@ -436,3 +440,39 @@ def test_any_combination_means_what_its_parts_mean(index):
     for _ in range(120):
         query, expected = make(3)
         assert found(index, query) == expected & everything, query
+
+
+def test_what_a_reader_and_a_writer_need(pg_server, pg_url):
+    """SELECT on the index's tables is enough to search; INSERT, UPDATE and DELETE to
+    write and rebuild (what ``server init`` grants the archive's roles)."""
+    from sqlalchemy import create_engine
+
+    from clippings.model import StorageError
+    from clippings.search.postgres_index import TABLES
+
+    name = pg_url.rsplit("/", 1)[1]
+    owner = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://"))
+    PostgresIndex(owner).prepare()
+    reader, writer = f"{name}_reader", f"{name}_writer"
+    tables = ", ".join(TABLES)
+    for role in (reader, writer):
+        pg_server.admin_sql(f'CREATE ROLE "{role}" LOGIN')
+        pg_server.admin_sql(f'GRANT SELECT ON {tables} TO "{role}"', name)
+    pg_server.admin_sql(f'GRANT INSERT, UPDATE, DELETE ON {tables} TO "{writer}"', name)
+
+    def as_role(role):
+        url = pg_server.url(name, user=role).replace("postgresql://", "postgresql+psycopg://")
+        return PostgresIndex(create_engine(url))
+
+    writing, reading = as_role(writer), as_role(reader)
+    with writing.locked():
+        assert writing.rebuild(lambda _after: [[_document(1, "A harbour report.")]], 1) == 0
+        writing.apply([_document(2, "Another harbour report.")], [])
+    assert reading.needs_rebuild() is None
+    assert reading.search("harbour").total == 2
+    assert "<mark>harbour</mark>" in reading.snippet("harbours", "The harbour.")
+    with pytest.raises(StorageError, match="refused"), reading.locked():
+        reading.apply([_document(3, "A third harbour report.")], [])
+    for index in (writing, reading):
+        index.engine.dispose()
+    owner.dispose()

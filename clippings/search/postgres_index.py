@@ -211,8 +211,13 @@ ON CONFLICT (clipping_id) DO UPDATE SET
     head = excluded.head, published = excluded.published, moment = excluded.moment
 """
 
-_BITMAP_ONLY = (
-    "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
+#: The configurations in use, and the GIN index always for this transaction (a row's
+#: tsvector is stored apart: filtering rows by reading each is slower than the planner
+#: reckons), in one round trip.
+_BEGIN_SEARCH = (
+    "SELECT set_config('enable_seqscan', 'off', true), "
+    "set_config('enable_indexscan', 'off', true), "
+    "ARRAY(SELECT config FROM search_configs ORDER BY config)"
 )
 
 _LEXEMES = """
@@ -525,12 +530,7 @@ class PostgresIndex:
 
     def _translate(self, connection: Connection, text: str) -> Any:
         parsed = _parsed(text)
-        configs = tuple(
-            str(c)
-            for c in connection.execute(
-                sql("SELECT config FROM search_configs ORDER BY config")
-            ).scalars()
-        )
+        configs = tuple(str(c) for c in connection.execute(sql(_BEGIN_SEARCH)).one()[2])
         if not configs:
             return None, parsed
         lexemes = self._lexemes_of(connection, configs, text_strings(parsed))
@@ -547,9 +547,6 @@ class PostgresIndex:
         """
         _parsed(text)  # a query error before any work on the server
         with self.engine.connect() as connection:
-            # The GIN index always (a row's tsvector is stored apart: filtering rows
-            # by reading each is slower than the planner reckons).
-            connection.execute(sql(_BITMAP_ONLY))
             translation, _tree = self._translate(connection, text)
             if translation is None or translation.matches_nothing:
                 notes = translation.notes if translation is not None else ()

@@ -152,6 +152,10 @@ BATCH = 200
 LOCK_KEY = int.from_bytes(
     hashlib.sha256(b"clippings search index").digest()[:8], "big", signed=True
 )
+#: The advisory lock two ``prepare`` calls take turns through.
+PREPARE_KEY = int.from_bytes(
+    hashlib.sha256(b"clippings search tables").digest()[:8], "big", signed=True
+)
 POLL_SECONDS = 0.05
 
 #: The index's tables. Searching needs SELECT on all three; writing (``apply``,
@@ -296,7 +300,7 @@ class PostgresIndex:
         """Create the index's tables and indexes if they are missing (idempotent; the
         server's ``init`` calls it, then grants the archive's roles their rights)."""
         with self.engine.begin() as connection:
-            connection.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY - 1})
+            connection.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": PREPARE_KEY})
             for statement in SCHEMA:
                 connection.execute(sql(statement))
             made = connection.execute(

@@ -14,12 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from clippings.model import IndexDocument, Progress, Ranking
 from clippings.search.folder import WRITE_TIMEOUT, Documents
 from clippings.search.query import USER_FIELDS, combine, filter_query
 from clippings.search.whoosh_index import REBUILD_WAIT, SortOrder, WhooshIndex
+
+if TYPE_CHECKING:  # imported when used: SQLAlchemy only for a team archive
+    from clippings.search.postgres_index import PostgresIndex
 
 
 class SearchIndex(Protocol):
@@ -116,7 +119,7 @@ def open_index(folder: Path, engine: str = DEFAULT_ENGINE) -> SearchIndex:
 SERVER_ENGINE = "postgresql"
 
 
-def open_server_index(engine: Any) -> SearchIndex:
+def open_server_index(engine: Any) -> PostgresIndex:
     """The search index of a team archive, in its database (``engine``: the archive's
     SQLAlchemy engine). Its tables are made by ``PostgresIndex.prepare``."""
     from clippings.search.postgres_index import PostgresIndex

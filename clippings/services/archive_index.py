@@ -92,6 +92,7 @@ class IndexUpkeep:
         index: SearchIndex
         engine: str
         read_only: bool
+        server: str | None
         _index_lock: threading.Lock
         _temporary_index: Path | None
         _report: Report | None
@@ -300,8 +301,9 @@ class IndexUpkeep:
     def _follow_engine(self) -> bool:
         """Open the engine the archive records, if another program switched it since
         this one opened; True when it did. Called while holding the index, so that no
-        change reaches the index the archive no longer uses."""
-        if self.read_only or self._temporary_index is not None:
+        change reaches the index the archive no longer uses. A team archive searches
+        on its server whatever an archive folder's engine was."""
+        if self.read_only or self._temporary_index is not None or self.server is not None:
             return False
         engine = _recorded_engine(self.store)
         if engine == self.engine:

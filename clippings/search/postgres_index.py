@@ -144,6 +144,9 @@ RANK_NORMALISATION = 0
 #: author (``head``): a search ranks every match, and reading each match's whole
 #: tsvector (stored apart, compressed) costs more than the search itself.
 HEAD_WORDS = 60
+#: A search for fewer matches than this reads rows; for more (the window's whole list),
+#: two arrays.
+ROWS_UP_TO = 1_000
 #: Characters of a text's words indexed at most (a tsvector holds at most 1 MB).
 MAX_INDEXED = 400_000
 #: How many documents one statement writes.
@@ -570,23 +573,37 @@ class PostgresIndex:
             else:
                 score = "0.0"
                 order = "m.moment DESC, m.clipping_id DESC"
-            # The score is computed in the inner statement (OFFSET 0 keeps it there), so
-            # that the count over all rows holds numbers, not each row's head.
-            statement = (
-                "SELECT m.clipping_id, m.score, count(*) OVER () AS total FROM ("
-                f"SELECT d.clipping_id, d.moment, {score} AS score "
-                f"FROM search_documents AS d WHERE {translation.where} OFFSET 0"
-                f") AS m ORDER BY {order}"
-            )
+            if limit is not None and limit < ROWS_UP_TO:
+                # A page: the best rows, each with the count over all matches (the score
+                # is computed in the inner statement, OFFSET 0 keeping it there, so the
+                # count's window holds numbers, not each row's head).
+                statement = (
+                    "SELECT m.clipping_id, m.score, count(*) OVER () FROM ("
+                    f"SELECT d.clipping_id, d.moment, {score} AS score "
+                    f"FROM search_documents AS d WHERE {translation.where} OFFSET 0"
+                    f") AS m ORDER BY {order} LIMIT :limit"
+                )
+                params["limit"] = max(limit, 1)
+                rows = connection.execute(sql(statement), params).all()
+                total = int(rows[0][2]) if rows else 0
+                hits = tuple((int(row[0]), float(row[1] or 0.0)) for row in rows[:limit])
+                return Ranking(hits, total, True, translation.notes)
+            # The whole list: the count and the matches as two arrays in one row (tens of
+            # thousands of rows cost more to hand over one by one than to find). The
+            # order is total (the id breaks ties): both arrays list the same matches.
+            limited = "" if limit is None else " LIMIT :limit"
             if limit is not None:
-                statement += " LIMIT :limit"
-                params["limit"] = max(limit, 0)
-            rows = connection.execute(sql(statement), params).all()
-            total = int(rows[0][2]) if rows else 0
-            if not rows and limit == 0:
-                count = f"SELECT count(*) FROM search_documents AS d WHERE {translation.where}"
-                total = int(connection.execute(sql(count), translation.params).scalar() or 0)
-        hits = tuple((int(row[0]), float(row[1] or 0.0)) for row in rows)
+                params["limit"] = limit
+            statement = (
+                "WITH m AS MATERIALIZED ("
+                f"SELECT d.clipping_id, d.moment, {score} AS score "
+                f"FROM search_documents AS d WHERE {translation.where}"
+                ") SELECT (SELECT count(*) FROM m), "
+                f"ARRAY(SELECT m.clipping_id FROM m ORDER BY {order}{limited}), "
+                f"ARRAY(SELECT m.score FROM m ORDER BY {order}{limited})"
+            )
+            total, ids, scores = connection.execute(sql(statement), params).one()
+        hits = tuple(zip(map(int, ids), map(float, scores), strict=True))
         return Ranking(hits, total, True, translation.notes)
 
     @_reading

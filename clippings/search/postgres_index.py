@@ -15,9 +15,11 @@ The search layer owns its tables (``search_documents``, ``search_configs``,
   and positions (phrases) stay consecutive. The server stems them: a German clipping
   with German stems and stop words.
 - **Exact filters as keys** in the same tsvector, without positions: ``tag:russia/us``,
-  ``speaker:antonov``, ``outlet:reuters``, ``lang:de`` and ``cfg:german``. So a whole
-  query but its dates is one ``tsquery`` and one scan of the one GIN index; dates are
-  an integer column (yyyymmdd, 0 without one) beside it.
+  ``speaker:antonov``, ``outlet:reuters``, ``lang:de`` and ``cfg:german``. So a query of
+  words and filters is one ``tsquery`` and one scan of a GIN index; dates are an
+  integer column (yyyymmdd, 0 without one) beside it. A second, small tsvector, the
+  head (title, outlet, author, keys and the text's first ``HEAD_WORDS`` words, with its
+  own GIN index), answers ``title:``, ``outlet``-word and ``author:`` parts and ranks.
 - **Several languages in one query**: each configuration the index uses gets its own
   translation of the query, joined to its ``cfg:`` key (``postgres_query``): a clipping
   is matched by the query's words stemmed the way its own text was.
@@ -96,8 +98,9 @@ from clippings.search.query import (
 from clippings.search.whoosh_index import SortOrder
 from clippings.search.whoosh_index import make_schema as whoosh_schema
 
-#: The layout of the tables and of the tsvector; with the analysis version, the mark
-#: that makes an outdated index rebuild.
+#: The layout of the tables and of the tsvectors; with the analysis version, the mark
+#: that makes an outdated index rebuild. Bump it when ``LANGUAGES``, ``HEAD_WORDS`` or
+#: what ``_row`` and ``_UPSERT`` store change.
 LAYOUT_VERSION = 1
 #: ISO 639-1 -> PostgreSQL's built-in text search configuration (those of PostgreSQL
 #: 15; one the server lacks is replaced by ``ANY_LANGUAGE``).

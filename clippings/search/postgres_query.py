@@ -2,11 +2,14 @@
 language (``query.parse``) translated node by node into one ``tsquery`` per language
 configuration, and SQL for what a ``tsquery`` cannot say (date ranges).
 
-How a document is indexed (see ``postgres_index``): one weighted ``tsvector`` per
+How a document is indexed (see ``postgres_index``): a weighted ``tsvector`` per
 clipping, made with the configuration of the clipping's language (title ``A``, outlet
 ``B``, author ``C``, text ``D``), plus position-less keys for the exact filters
 (``tag:…``, ``speaker:…``, ``outlet:…``, ``lang:…``) and the configuration itself
-(``cfg:german``).
+(``cfg:german``): ``body`` holds it all, ``head`` the title, outlet, author, keys and the
+text's first words. A part of a query on the title, outlet or author only is looked up
+in ``head`` (its weights are checked in a small vector kept in the row, not in the
+whole text's); the rest in ``body``; parts on one column make one ``tsquery``.
 
 How a query finds documents of several languages: every word is looked up under each
 configuration the index uses, and each configuration's query is joined to its key,

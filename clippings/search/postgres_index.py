@@ -19,7 +19,7 @@ The search layer owns its tables (``search_documents``, ``search_configs``,
   words and filters is one ``tsquery`` and one scan of a GIN index; dates are an
   integer column (yyyymmdd, 0 without one) beside it. A second, small tsvector, the
   head (title, outlet, author, keys and the text's first ``HEAD_WORDS`` words, with its
-  own GIN index), answers ``title:``, ``outlet``-word and ``author:`` parts and ranks.
+  own GIN index), answers the ``title:`` and ``author:`` parts of a query, and ranks.
 - **Several languages in one query**: each configuration the index uses gets its own
   translation of the query, joined to its ``cfg:`` key (``postgres_query``): a clipping
   is matched by the query's words stemmed the way its own text was.

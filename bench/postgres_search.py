@@ -29,6 +29,7 @@ QUERIES = (
     "lang:es",
     "police -fire",
     "title:police",
+    "*ection",
 )
 ROUNDS = 7
 

@@ -47,8 +47,11 @@ The search layer owns its tables (``search_documents``, ``search_configs``,
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import hashlib
+import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -80,12 +83,15 @@ from clippings.search.postgres_query import (
     CONFIG_KEY,
     KEY_PREFIX,
     WEIGHTS,
+    WILDCARD_WORDS,
     Lexemes,
     Translator,
     plain_text,
     plain_word,
     query_schema,
     text_strings,
+    wildcard_patterns,
+    wildcard_regex,
 )
 from clippings.search.query import (
     FIELD_BOOSTS,
@@ -167,7 +173,7 @@ POLL_SECONDS = 0.05
 #: The index's tables. Searching needs SELECT on all three; writing (``apply``,
 #: ``rebuild``) also INSERT, UPDATE and DELETE; ``prepare`` makes them (and the
 #: ``clippings_any`` text search configuration) and needs CREATE in the schema.
-TABLES = ("search_documents", "search_configs", "search_meta")
+TABLES = ("search_documents", "search_configs", "search_meta", "search_words")
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS search_documents (
@@ -185,6 +191,15 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS search_documents_moment ON search_documents (moment)",
     "CREATE TABLE IF NOT EXISTS search_configs (config text PRIMARY KEY)",
     "CREATE TABLE IF NOT EXISTS search_meta (name text PRIMARY KEY, value text NOT NULL)",
+    # Every word (lexeme) of the index, for wildcards inside a word (``te?t``).
+    "CREATE TABLE IF NOT EXISTS search_words (word text PRIMARY KEY)",
+]
+#: Trigrams make a wildcard's look-up in ``search_words`` an index scan (pg_trgm, a
+#: trusted extension that ships with PostgreSQL; without it the table is read whole).
+_TRIGRAMS = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS search_words_trigrams ON search_words "
+    "USING gin (word gin_trgm_ops)",
 ]
 
 #: The configuration of a clipping in a language PostgreSQL has none for (or in none):
@@ -224,6 +239,14 @@ ON CONFLICT (clipping_id) DO UPDATE SET
 #: The configurations in use, and the GIN index always for this transaction (a row's
 #: tsvector is stored apart: filtering rows by reading each is slower than the planner
 #: reckons), in one round trip.
+_NEW_WORDS = """
+INSERT INTO search_words (word)
+SELECT DISTINCT w.word
+FROM search_documents AS d CROSS JOIN unnest(tsvector_to_array(d.head || d.body)) AS w(word)
+WHERE d.clipping_id = ANY(CAST(:ids AS bigint[])) AND strpos(w.word, ':') = 0
+ON CONFLICT DO NOTHING
+"""
+
 _BEGIN_SEARCH = (
     "SELECT set_config('enable_seqscan', 'off', true), "
     "set_config('enable_indexscan', 'off', true), "
@@ -238,6 +261,7 @@ CROSS JOIN LATERAL unnest(to_tsvector(CAST(c.config AS regconfig), s.string)) AS
 """
 
 _R = TypeVar("_R")
+log = logging.getLogger(__name__)
 
 
 def _version_mark() -> str:
@@ -319,6 +343,12 @@ class PostgresIndex:
             if not made:
                 for statement in _ANY_LANGUAGE_SQL:
                     connection.execute(sql(statement))
+            try:
+                with connection.begin_nested():
+                    for statement in _TRIGRAMS:
+                        connection.execute(sql(statement))
+            except SQLAlchemyError as error:  # no right to add the extension: slower
+                log.warning("wildcards will read every word of the index: %s", error)
         self._available = None
 
     def _configs_available(self, connection: Connection) -> frozenset[str]:
@@ -351,7 +381,8 @@ class PostgresIndex:
         found = connection.execute(
             sql(
                 "SELECT to_regclass('search_documents') IS NULL "
-                "OR to_regclass('search_configs') IS NULL OR to_regclass('search_meta') IS NULL"
+                "OR to_regclass('search_configs') IS NULL OR to_regclass('search_meta') IS NULL "
+                "OR to_regclass('search_words') IS NULL"
             )
         ).scalar()
         return bool(found)
@@ -439,6 +470,7 @@ class PostgresIndex:
                 {"configs": sorted({row["config"] for row in rows})},
             )
             connection.execute(sql(_UPSERT), rows)
+            connection.execute(sql(_NEW_WORDS), {"ids": [row["id"] for row in rows]})
 
     @_reading
     def rebuild(
@@ -464,6 +496,7 @@ class PostgresIndex:
                 connection.execute(sql("DELETE FROM search_documents"))
                 connection.execute(sql("DELETE FROM search_configs"))
                 connection.execute(sql("DELETE FROM search_meta"))
+                connection.execute(sql("DELETE FROM search_words"))
                 for batch in documents(0):
                     if cancel and cancel():
                         transaction.rollback()
@@ -544,7 +577,10 @@ class PostgresIndex:
         if not configs:
             return None, parsed
         lexemes = self._lexemes_of(connection, configs, text_strings(parsed))
-        return Translator(configs, lexemes).translate(parsed), parsed
+        wildcards = {
+            pattern: _expanded(connection, pattern) for pattern in wildcard_patterns(parsed)
+        }
+        return Translator(configs, lexemes, wildcards).translate(parsed), parsed
 
     @_reading
     def search(
@@ -635,13 +671,16 @@ class PostgresIndex:
         prefixes = [
             str(leaf.text)
             for leaf in plain.leaves()
-            if isinstance(leaf, wq.Prefix | wq.Wildcard)
-            and getattr(leaf, "fieldname", None) in WEIGHTS
+            if isinstance(leaf, wq.Prefix) and getattr(leaf, "fieldname", None) in WEIGHTS
         ]
+        patterns = [re.compile(fnmatch.translate(p)) for p in wildcard_patterns(plain)]
         article_words = set(WORD.findall(article))
-        if prefixes:
+        if prefixes or patterns:
             for word in article_words:
-                if any(plain_word(word).startswith(p) for p in prefixes):
+                folded = plain_word(word)
+                if any(folded.startswith(p) for p in prefixes) or any(
+                    p.match(folded) for p in patterns
+                ):
                     words.update(term for term, _s, _e in pieces(word))
         words.update(self._server_words(plain, article_words, words))
         return frozenset(words)
@@ -716,6 +755,17 @@ class PostgresIndex:
             return int(
                 connection.execute(sql("SELECT count(*) FROM search_documents")).scalar() or 0
             )
+
+
+def _expanded(connection: Connection, pattern: str) -> tuple[tuple[str, ...], bool]:
+    """The index's words a wildcard pattern stands for (the first ``WILDCARD_WORDS``),
+    and whether there are more."""
+    found = connection.execute(
+        sql("SELECT word FROM search_words WHERE word ~ :regex ORDER BY word LIMIT :limit"),
+        {"regex": wildcard_regex(pattern), "limit": WILDCARD_WORDS + 1},
+    ).scalars()
+    words = tuple(str(word) for word in found)
+    return words[:WILDCARD_WORDS], len(words) > WILDCARD_WORDS
 
 
 @functools.lru_cache(maxsize=256)

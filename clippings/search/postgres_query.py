@@ -48,6 +48,9 @@ KEY_PREFIX = {
     "language": "lang:",
 }
 CONFIG_KEY = "cfg:"
+#: A wildcard inside a word (``te?t``, ``*ummit``) stands for at most this many of the
+#: index's words (the first in alphabetical order; the result says so).
+WILDCARD_WORDS = 64
 #: A phrase with slop (``"a b c"~3``) is spelled out as every spacing of its words up
 #: to this many; a longer one is searched as all of its words.
 SLOP_SPELLED_OUT = 16
@@ -178,6 +181,10 @@ class Translator:
 
     configs: tuple[str, ...]
     lexemes: Callable[[str, str], Lexemes]
+    #: a wildcard pattern -> the index's words it stands for (at most ``WILDCARD_WORDS``
+    #: of them) and whether there are more; a pattern missing here is searched by its
+    #: beginning.
+    wildcards: dict[str, tuple[tuple[str, ...], bool]] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
     _notes: dict[str, str] = field(default_factory=dict)
     _rank: set[str] = field(default_factory=set)
@@ -281,6 +288,8 @@ class Translator:
     def _text_leaf(self, node: Any, labels: str, *, negated: bool) -> Part:
         if isinstance(node, wq.Prefix):
             return self._same(self._prefix(str(node.text), labels, negated))
+        if isinstance(node, wq.Wildcard) and str(node.text) in self.wildcards:
+            return self._same(self._wildcard(str(node.text), labels, negated))
         if isinstance(node, wq.Wildcard):
             start = _literal_start(str(node.text))
             self._notes[str(node.text)] = (
@@ -324,6 +333,21 @@ class Translator:
             text = node.text.decode("utf-8") if isinstance(node.text, bytes) else str(node.text)
             return quote(prefix + text)
         raise QueryError(f"{node.fieldname}: takes a name, as in tag:Russia")
+
+    def _wildcard(self, pattern: str, labels: str, negated: bool) -> Expr:
+        words, more = self.wildcards[pattern]
+        if more:
+            self._notes[pattern] = (
+                f"{pattern} stands for more than {WILDCARD_WORDS} words; searched the "
+                f"first {WILDCARD_WORDS} in alphabetical order"
+            )
+        if not words:
+            return NOTHING
+        label = _label(labels)
+        expr = " | ".join(quote(word) + (f":{label}" if label else "") for word in words)
+        if not negated:
+            self._rank.add(" | ".join(quote(word) for word in words))
+        return expr if len(words) == 1 else f"({expr})"
 
     def _prefix(self, text: str, labels: str, negated: bool) -> Expr:
         expr = quote(text) + ":*" + _label(labels)
@@ -553,6 +577,39 @@ def _leaf_key(node: Any) -> tuple[Any, ...] | None:
     if isinstance(node, wq.Term):
         return (type(node).__name__, str(node.text))
     return None
+
+
+def wildcard_patterns(node: Any) -> set[str]:
+    """The wildcard patterns (``te?t``, ``su*it``) of a query's text fields."""
+    return {
+        str(leaf.text)
+        for leaf in node.leaves()
+        if isinstance(leaf, wq.Wildcard) and getattr(leaf, "fieldname", None) in WEIGHTS
+    }
+
+
+def wildcard_regex(pattern: str) -> str:
+    """A wildcard pattern (``*`` any characters, ``?`` one, ``[abc]`` one of them) as a
+    PostgreSQL regular expression matching a whole word."""
+    out = []
+    at = 0
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "*":
+            out.append(".*")
+        elif char == "?":
+            out.append(".")
+        elif char == "[" and "]" in pattern[at + 2 :]:
+            end = pattern.index("]", at + 2)
+            inside = pattern[at + 1 : end].replace("\\", "\\\\")
+            out.append("[" + ("^" + inside[1:] if inside.startswith("!") else inside) + "]")
+            at = end
+        elif char.isalnum() or char == "_":
+            out.append(char)
+        else:
+            out.append("\\" + char)
+        at += 1
+    return "^" + "".join(out) + "$"
 
 
 def _literal_start(pattern: str) -> str:

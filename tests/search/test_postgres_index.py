@@ -227,8 +227,16 @@ def test_wildcards_inside_a_word(index):
     assert found(index, "ha?s") == {"german"}
     assert found(index, "su?mit -geneva") == set()
     assert "<mark>summit</mark>" in index.snippet("summ?t", DOCUMENTS["summit"].text)
-    ranking = index.search("s*", limit=None)
-    assert not ranking.notes  # fewer than 64 words
+    assert not index.search("s*", limit=None).notes  # a prefix stands for all its words
+
+
+def test_a_wildcard_for_too_many_words_says_so(index, monkeypatch):
+    monkeypatch.setattr("clippings.search.postgres_index.WILDCARD_WORDS", 2)
+    monkeypatch.setattr("clippings.search.postgres_query.WILDCARD_WORDS", 2)
+    ranking = index.search("*e?")
+    assert ranking.notes == (
+        "*e? stands for more than 2 words; searched the first 2 in alphabetical order",
+    )
 
 
 def test_fields(index):

@@ -497,6 +497,39 @@ class CheckProblem:
     repairable: bool = False
 
 
+#: The roles of a team archive, from the fewest rights to the most: a reader searches,
+#: reads and exports; an editor also imports, tags, edits and trashes; an admin also
+#: purges, renames, recolours, merges and deletes tags, and manages the members.
+ROLES = ("reader", "editor", "admin")
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person's account in a team archive and its role there (one of ``ROLES``)."""
+
+    login: str
+    role: str
+
+
+#: What the audit trail records of a clipping (``AuditEntry.action``).
+AUDIT_ACTIONS = ("imported", "edited", "tagged", "untagged", "trashed", "restored", "purged")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change of a clipping in the audit trail: who did what, and when.
+
+    ``who`` is the server's user name in a team archive and the operating system's
+    user for an archive folder. ``detail``: the fields an edit changed ("title,
+    notes"), the tag of a tagging, the title of a purged clipping; else None.
+    """
+
+    at: datetime
+    who: str
+    action: str
+    detail: str | None = None
+
+
 # --- Errors ---------------------------------------------------------------------------
 
 
@@ -554,6 +587,12 @@ class ReadOnlyArchiveError(StorageError):
 
 class NotAllowedError(StorageError):
     """A change the user's role in a team archive does not allow (nothing was changed)."""
+
+
+class MemberError(ClippingsError):
+    """A change of a team archive's members that cannot be made: an unknown role, a
+    user name the server cannot take, or an account that is not the archive's to
+    change (the server's administrators, one's own)."""
 
 
 class IndexDamagedError(ClippingsError):

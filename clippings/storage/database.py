@@ -52,6 +52,7 @@ from clippings.model import (
 from clippings.storage import migrations, postgres, postgres_watch, sqlite
 from clippings.storage.adding import AddingStore, NewClipping
 from clippings.storage.analysis import AnalysisStore
+from clippings.storage.audit import AuditStore
 from clippings.storage.backup import backup_database
 from clippings.storage.checks import ArchiveChecks
 from clippings.storage.claims import OriginalClaims
@@ -65,6 +66,7 @@ from clippings.storage.copies import (
 from clippings.storage.edges import EdgeStore
 from clippings.storage.errors import READ_ONLY_MESSAGE, storage_error, translated
 from clippings.storage.listing import ListingStore, SortKey
+from clippings.storage.members import MemberStore
 from clippings.storage.outlets import OutletStore
 from clippings.storage.queue import IndexQueue, queue_changes
 from clippings.storage.schema import (
@@ -109,6 +111,8 @@ class ClippingStore(
     CopyStore,
     OutletStore,
     ArchiveChecks,
+    MemberStore,
+    AuditStore,
 ):
     """The database of one archive.
 
@@ -117,8 +121,9 @@ class ClippingStore(
     ``edges.py``), tags (``tags.py``), saved searches and filter choices
     (``searches.py``), the list's pages (``listing.py``), the originals' rows
     (``claims.py``), the copies of a piece in other formats and their marks
-    (``copies.py``), outlets (``outlets.py``) and the reads for the index and for
-    checks (``checks.py``). Here: connections and transactions, the schema, and
+    (``copies.py``), outlets (``outlets.py``), the reads for the index and for
+    checks (``checks.py``), a team archive's members (``members.py``) and the audit
+    trail (``audit.py``). Here: connections and transactions, the schema, and
     reading, editing, trashing and purging clippings.
     """
 
@@ -284,11 +289,15 @@ class ClippingStore(
         return postgres_watch.ServerChangeWatcher(self.engine, self.own_changes)
 
     def install_server_roles(self) -> tuple[str, str, str]:
-        """Create a team archive's roles and grant their rights (``postgres_roles``);
-        returns their names (reader, editor, admin). Run as the database's owner."""
-        from clippings.storage import postgres_roles
+        """Create a team archive's roles, grant their rights and make the functions
+        that manage its members (``postgres_roles``), and (re)make the audit trail's
+        triggers (``postgres_audit``); returns the roles' names (reader, editor,
+        admin). Run as the database's owner, who needs CREATEROLE (or is a superuser):
+        the members' functions create accounts and grant roles with its rights."""
+        from clippings.storage import postgres_audit, postgres_roles
 
         with self._writing() as conn:
+            postgres_audit.install(conn)
             return postgres_roles.install(conn, address.database_name(self.url))
 
     def database_size(self) -> int:
@@ -542,8 +551,10 @@ class ClippingStore(
             # The clipping's copies go with it (their files too, unless used elsewhere).
             shas |= copy_shas(conn, doomed)
             forget_copies(conn, doomed)
-            conn.execute(delete(clipping_tags).where(clipping_tags.c.clipping_id.in_(doomed)))
             conn.execute(delete(clippings).where(clippings.c.id.in_(doomed)))
+            # Gone with their clippings already (ON DELETE CASCADE), so the audit trail
+            # says "purged" rather than "untagged" for each of their tags.
+            conn.execute(delete(clipping_tags).where(clipping_tags.c.clipping_id.in_(doomed)))
             still_used = set(
                 conn.execute(
                     select(clippings.c.sha256).where(clippings.c.sha256.in_(shas))

@@ -406,6 +406,29 @@ def _v12_original_chunks(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v13_audit_log(conn: Connection) -> None:
+    # The audit trail: who changed which clipping, and when. On a server, triggers
+    # write it as the user who made the change (``postgres_audit.py``); an archive
+    # folder's connections write it as the operating system's user (``sqlite.py``).
+    md = MetaData()
+    Table(
+        "audit_log",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("at", DateTime, nullable=False),
+        Column("who", Text, nullable=False),
+        Column("action", String(16), nullable=False),
+        Column("clipping_id", Integer),
+        Column("detail", Text),
+        Index("ix_audit_log_clipping_id", "clipping_id"),
+    )
+    md.create_all(conn)
+    if conn.dialect.name == "postgresql":
+        from clippings.storage import postgres_audit
+
+        postgres_audit.install(conn)
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _v1_initial),
     (2, _v2_saved_searches),
@@ -419,6 +442,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (10, _v10_outlets),
     (11, _v11_list_by_day),
     (12, _v12_original_chunks),
+    (13, _v13_audit_log),
 )
 
 LATEST = MIGRATIONS[-1][0]

@@ -150,3 +150,13 @@ def reset_sequences(conn: Connection, tables: list[str]) -> None:
             text(f'SELECT setval(:s, COALESCE((SELECT MAX(id) FROM "{table}"), 0) + 1, false)'),
             {"s": sequence},
         )
+
+
+def execute_verbatim(conn: Connection, statement: str) -> None:
+    """Run a statement as it is, in ``conn``'s transaction: the driver reads no
+    parameters in it, so a function's body may hold its own ``%`` and ``:``."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()

@@ -298,3 +298,20 @@ copy_marks = Table(
     Index("ix_copy_marks_clipping_id", "clipping_id"),
     sqlite_with_rowid=False,
 )
+
+#: Who imported, edited, tagged, untagged, trashed, restored or purged which clipping,
+#: and when (schema 13; ``model.AUDIT_ACTIONS``). Written by triggers only, in the
+#: transaction of the change (``postgres_audit.py``, and ``sqlite.py`` for an archive
+#: folder); never changed afterwards. No foreign key: a purged clipping's trail stays.
+#: ``at`` is UTC; ``detail`` the fields an edit changed, the tag, or a purged title.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("who", Text, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("clipping_id", Integer),
+    Column("detail", Text),
+    Index("ix_audit_log_clipping_id", "clipping_id"),
+)

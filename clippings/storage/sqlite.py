@@ -8,6 +8,7 @@ needs none of this.
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 
 from clippings.model import ArchiveError
+from clippings.storage.audit import AUDITED_FIELDS
 
 #: The first 16 bytes of every SQLite database file.
 HEADER = b"SQLite format 3\x00"
@@ -29,7 +31,8 @@ def engines(path: Path, *, read_only: bool) -> tuple[Engine, Engine]:
     Writes begin with ``BEGIN IMMEDIATE``, so a transaction that reads before it
     writes (a duplicate check, a claim) holds the write lock from its first
     statement: two writers take turns instead of one failing half-way with "database
-    is locked" when it tries to upgrade its read lock.
+    is locked" when it tries to upgrade its read lock. The writer's connections record
+    the audit trail as the operating system's user (``audit_triggers``).
     """
     if read_only:
         reader = create_engine(_read_only_url(path), future=True)
@@ -39,8 +42,82 @@ def engines(path: Path, *, read_only: bool) -> tuple[Engine, Engine]:
     reader = create_engine(url, future=True)
     writer = create_engine(url, future=True)
     _configure(reader, begin="BEGIN")
-    _configure(writer, begin="BEGIN IMMEDIATE")
+    _configure(writer, begin="BEGIN IMMEDIATE", audit_user=operating_system_user())
     return reader, writer
+
+
+def operating_system_user() -> str:
+    """Who uses this computer, as the audit trail of an archive folder names them."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in the environment nor a passwd entry
+        return "unknown"
+
+
+def audit_triggers(user: str) -> list[str]:
+    """The audit trail's triggers of an archive folder, naming ``user``.
+
+    The same rows as a team archive's (``postgres_audit.py``), written in the
+    transaction of the change. They are TEMP triggers, made by each of this
+    program's writing connections for itself with the user's name as a literal,
+    rather than triggers stored in the file that call a function of this program:
+    another program writing the file (the ``sqlite3`` shell, a script, a benchmark's
+    bulk load) then keeps working instead of failing on a function it lacks. Such
+    writes go unrecorded, which an archive folder can afford: it is one person's,
+    who may change anything in the file anyway, the trail included.
+    """
+    who = "'" + user.replace("'", "''") + "'"
+    # SQLAlchemy reads six digits after the second's point.
+    now = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'"
+    columns = "INSERT INTO audit_log (at, who, action, clipping_id, detail)"
+    changed = " || ".join(
+        f"CASE WHEN OLD.{field} IS NOT NEW.{field} THEN '{field}, ' ELSE '' END"
+        for field in AUDITED_FIELDS
+    )
+    edited = " OR ".join(f"OLD.{field} IS NOT NEW.{field}" for field in AUDITED_FIELDS)
+    tag_of = "(SELECT name FROM tags WHERE id = {row}.tag_id)"
+    return [
+        "CREATE TEMP TRIGGER IF NOT EXISTS clippings_audit_insert AFTER INSERT ON "
+        f"main.clippings BEGIN {columns} VALUES ({now}, {who}, 'imported', NEW.id, NULL); END",
+        "CREATE TEMP TRIGGER IF NOT EXISTS clippings_audit_trash AFTER UPDATE OF trashed ON "
+        "main.clippings WHEN OLD.trashed IS NOT NEW.trashed BEGIN "
+        f"{columns} VALUES ({now}, {who}, "
+        "CASE WHEN NEW.trashed THEN 'trashed' ELSE 'restored' END, NEW.id, NULL); END",
+        "CREATE TEMP TRIGGER IF NOT EXISTS clippings_audit_edit AFTER UPDATE ON "
+        f"main.clippings WHEN {edited} BEGIN {columns} VALUES ({now}, {who}, 'edited', "
+        f"NEW.id, rtrim({changed}, ', ')); END",
+        "CREATE TEMP TRIGGER IF NOT EXISTS clippings_audit_delete AFTER DELETE ON "
+        f"main.clippings BEGIN {columns} VALUES ({now}, {who}, 'purged', OLD.id, OLD.title); "
+        "END",
+        "CREATE TEMP TRIGGER IF NOT EXISTS clippings_audit_tag AFTER INSERT ON "
+        f"main.clipping_tags BEGIN {columns} VALUES ({now}, {who}, 'tagged', "
+        f"NEW.clipping_id, {tag_of.format(row='NEW')}); END",
+        "CREATE TEMP TRIGGER IF NOT EXISTS clippings_audit_untag AFTER DELETE ON "
+        "main.clipping_tags WHEN EXISTS (SELECT 1 FROM clippings WHERE id = OLD.clipping_id) "
+        f"BEGIN {columns} VALUES ({now}, {who}, 'untagged', OLD.clipping_id, "
+        f"{tag_of.format(row='OLD')}); END",
+    ]
+
+
+def _install_audit(dbapi_connection: Any, info: dict[str, Any], user: str) -> None:
+    """Make the connection's audit triggers once the archive has its trail (schema 13).
+
+    Outside a transaction: a TEMP trigger made inside one would go with its rollback.
+    """
+    if info.get("audit_installed"):
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        found = cursor.execute(
+            "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'audit_log'"
+        ).fetchone()
+        if found is None:
+            return
+        for statement in audit_triggers(user):
+            cursor.execute(statement)
+        info["audit_installed"] = True
+    finally:
+        cursor.close()
 
 
 def _read_only_url(path: Path) -> str:
@@ -74,7 +151,7 @@ def folder_is_read_only(path: Path) -> bool:
     return database.exists() and not os.access(database, os.W_OK)
 
 
-def _configure(engine: Engine, *, begin: str) -> None:
+def _configure(engine: Engine, *, begin: str, audit_user: str | None = None) -> None:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below decide how transactions start (the
         # sqlite3 module's own implicit BEGIN would defer the write lock and breaks
@@ -88,6 +165,9 @@ def _configure(engine: Engine, *, begin: str) -> None:
         cursor.close()
 
     def on_begin(connection: Any) -> None:
+        if audit_user is not None:
+            proxied = connection.connection
+            _install_audit(proxied.dbapi_connection, proxied.info, audit_user)
         connection.exec_driver_sql(begin)
 
     event.listen(engine, "connect", on_connect)

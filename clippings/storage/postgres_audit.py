@@ -1,0 +1,102 @@
+"""The audit trail's triggers on a team archive's server (PostgreSQL-only SQL).
+
+One trigger function, ``clippings_audit``, writes ``audit_log`` rows after each row
+of ``clippings`` is inserted (imported), updated (trashed or restored; edited, with
+the fields changed) or deleted (purged, with its title), and after each row of
+``clipping_tags`` is inserted or deleted (tagged, untagged, with the tag's name; the
+tags a purge removes with its clipping are not listed one by one).
+
+It is ``SECURITY DEFINER`` (owned by the database's owner, ``search_path`` pinned), so
+users need no right on ``audit_log`` beyond reading it, and no one but the owner can
+write, change or delete the trail. It records ``session_user``, the login that
+connected: inside a SECURITY DEFINER function ``current_user`` names the function's
+owner, and ``session_user`` cannot be changed by ``SET ROLE``. The ``WHEN`` clauses
+keep the trigger from running at all for the updates that change neither (a
+revision bump of the index queue), so an import pays one function call a row.
+
+Installed by migration 13 and again by every ``server upgrade`` (``install`` replaces
+the function and triggers), so a newer version's definition takes over.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from clippings.storage.audit import AUDITED_FIELDS
+from clippings.storage.postgres import execute_verbatim
+
+_FUNCTION = """
+CREATE OR REPLACE FUNCTION public.clippings_audit() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $clippings$
+DECLARE
+    who text := session_user;
+    stamp timestamp := now() AT TIME ZONE 'UTC';
+    changed text;
+BEGIN
+    IF TG_TABLE_NAME = 'clippings' THEN
+        IF TG_OP = 'INSERT' THEN
+            INSERT INTO public.audit_log (at, who, action, clipping_id)
+            VALUES (stamp, who, 'imported', NEW.id);
+        ELSIF TG_OP = 'DELETE' THEN
+            INSERT INTO public.audit_log (at, who, action, clipping_id, detail)
+            VALUES (stamp, who, 'purged', OLD.id, OLD.title);
+        ELSE
+            IF OLD.trashed IS DISTINCT FROM NEW.trashed THEN
+                INSERT INTO public.audit_log (at, who, action, clipping_id)
+                VALUES (stamp, who, CASE WHEN NEW.trashed THEN 'trashed' ELSE 'restored' END,
+                        NEW.id);
+            END IF;
+            changed := concat_ws(', ', {changed});
+            IF changed <> '' THEN
+                INSERT INTO public.audit_log (at, who, action, clipping_id, detail)
+                VALUES (stamp, who, 'edited', NEW.id, changed);
+            END IF;
+        END IF;
+    ELSIF TG_OP = 'INSERT' THEN
+        INSERT INTO public.audit_log (at, who, action, clipping_id, detail)
+        VALUES (stamp, who, 'tagged', NEW.clipping_id,
+                (SELECT name FROM public.tags WHERE id = NEW.tag_id));
+    ELSIF EXISTS (SELECT 1 FROM public.clippings WHERE id = OLD.clipping_id) THEN
+        INSERT INTO public.audit_log (at, who, action, clipping_id, detail)
+        VALUES (stamp, who, 'untagged', OLD.clipping_id,
+                (SELECT name FROM public.tags WHERE id = OLD.tag_id));
+    END IF;
+    RETURN NULL;
+END
+$clippings$
+"""
+
+_TRIGGERS = (
+    ("clippings_audit_insert", "AFTER INSERT ON public.clippings", ""),
+    ("clippings_audit_update", "AFTER UPDATE ON public.clippings", "{when}"),
+    ("clippings_audit_delete", "AFTER DELETE ON public.clippings", ""),
+    ("clippings_audit_tags", "AFTER INSERT OR DELETE ON public.clipping_tags", ""),
+)
+
+
+def install(conn: Connection) -> None:
+    """Create (or replace) the audit trail's trigger function and triggers."""
+    changed = ", ".join(
+        f"CASE WHEN OLD.{field} IS DISTINCT FROM NEW.{field} THEN '{field}' END"
+        for field in AUDITED_FIELDS
+    )
+    when = (
+        "WHEN ("
+        + " OR ".join(
+            f"OLD.{field} IS DISTINCT FROM NEW.{field}" for field in ("trashed", *AUDITED_FIELDS)
+        )
+        + ")"
+    )
+    execute_verbatim(conn, _FUNCTION.replace("{changed}", changed))
+    execute_verbatim(conn, "REVOKE ALL ON FUNCTION public.clippings_audit() FROM PUBLIC")
+    for name, event, condition in _TRIGGERS:
+        table = event.rsplit(" ", 1)[1]
+        execute_verbatim(conn, f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        execute_verbatim(
+            conn,
+            f"CREATE TRIGGER {name} {event} FOR EACH ROW "
+            f"{condition.replace('{when}', when)} EXECUTE FUNCTION public.clippings_audit()",
+        )
+    # The trail is read by everyone, written only by the function above.
+    execute_verbatim(conn, "REVOKE ALL ON public.audit_log FROM PUBLIC")

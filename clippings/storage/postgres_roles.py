@@ -6,14 +6,18 @@ themselves: people's own login roles are made members of one of them
 (reader ⊂ editor ⊂ admin).
 
 - reader: search, read and export (SELECT everywhere);
-- editor: also import, tag, edit and trash (what these write, table by table below),
-  never purge, never change the tags' structure;
+- editor: also import, tag, edit and trash (what these write, table by table below;
+  editing includes renaming and merging outlets), never purge, never change the
+  tags' structure;
 - admin: also purge (DELETE clippings and originals), the tags' structure (rename,
   recolour, merge and delete tags) and users (``clippings_set_member``,
   ``clippings_remove_member``).
 
-Nobody but the owner may TRUNCATE (it would bypass the audit's row triggers), nor
-change or delete the audit trail (``audit_log``).
+Nobody but the owner may TRUNCATE (it would bypass the audit's row triggers), change
+or delete the audit trail (``audit_log``), change the facts of an import (which
+original a clipping is of, when it was imported) or the schema's marks in
+``archive_meta`` (row security: an editor who set ``schema_version`` would lock every
+client out).
 
 Users are managed through two narrow ``SECURITY DEFINER`` functions owned by the
 database's owner, executable by the archive's admins only. They can only create a
@@ -54,9 +58,12 @@ _MAX_NAME_BYTES = 63
 #: trashing and restoring). Tables not named here hold derived data (the queues, the
 #: analysis, the search index's tables): an editor's program keeps them up to date.
 _EDITOR_RIGHTS = {
-    # the change number and the archive's notes, written by every write
+    # the change number and the archive's notes, written by every write (but not the
+    # schema's own marks: ``_PROTECTED_META``)
     "archive_meta": "INSERT, UPDATE, DELETE",
-    "clippings": "INSERT, UPDATE",
+    # everything an edit, a new reading, the trash, an outlet or the index queue
+    # changes; never which original a clipping is of, nor when it was imported
+    "clippings": "INSERT, UPDATE ({columns})",
     "originals": "INSERT",
     "original_chunks": "INSERT",
     # an import that claims bytes a purge was about to remove takes them back
@@ -82,6 +89,12 @@ _ADMIN_RIGHTS = {
 }
 #: The rights of an editor on a table not named above.
 _DERIVED_RIGHTS = "INSERT, UPDATE, DELETE"
+#: Columns of ``clippings`` that are facts of the import: no one but the owner
+#: changes them.
+_IMPORT_FACTS = ("id", "sha256", "part", "original_name", "format", "imported_at")
+#: Keys of ``archive_meta`` only the owner writes (``server init``/``upgrade``): an
+#: editor who set the schema's version would lock every client out.
+_PROTECTED_META = ("schema_version", "created_at")
 
 
 def role_name(database: str, kind: str) -> str:
@@ -103,6 +116,15 @@ def install(conn: Connection, database: str) -> tuple[str, str, str]:
             f"the database name {database!r} is too long for a team archive: its roles "
             f"are named after it and the server keeps {_MAX_NAME_BYTES} bytes of a name; "
             "choose a shorter name"
+        )
+    may_create_roles = conn.execute(
+        text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
+    ).scalar()
+    if not may_create_roles:
+        raise ArchiveError(
+            "setting up a team archive's roles needs a server user who may create roles "
+            "(CREATEROLE) or a superuser, and owns the database: ask the server's "
+            "administrator to run it, or to give your user CREATEROLE"
         )
     reader, editor, admin = (role_name(database, kind) for kind in ROLE_KINDS)
     for role in (reader, editor, admin):
@@ -131,6 +153,16 @@ def install(conn: Connection, database: str) -> tuple[str, str, str]:
         conn.execute(text(f"REVOKE ALL ON {name} FROM {groups}"))
         conn.execute(text(f"GRANT SELECT ON {name} TO {_quoted(reader)}"))
         editor_rights = _EDITOR_RIGHTS.get(table, _DERIVED_RIGHTS)
+        if "{columns}" in editor_rights:
+            columns = conn.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_schema = 'public' AND table_name = :t ORDER BY ordinal_position"
+                ),
+                {"t": table},
+            ).scalars()
+            changeable = [_quoted(str(c)) for c in columns if c not in _IMPORT_FACTS]
+            editor_rights = editor_rights.replace("{columns}", ", ".join(changeable))
         if editor_rights:
             conn.execute(text(f"GRANT {editor_rights} ON {name} TO {_quoted(editor)}"))
         if table in _ADMIN_RIGHTS:
@@ -138,6 +170,8 @@ def install(conn: Connection, database: str) -> tuple[str, str, str]:
     conn.execute(
         text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {_quoted(editor)}")
     )
+    if "archive_meta" in tables:
+        _protect_meta(conn, reader, editor)
     for statement in _member_functions():
         execute_verbatim(conn, statement)
     for signature, role in (
@@ -148,6 +182,27 @@ def install(conn: Connection, database: str) -> tuple[str, str, str]:
         conn.execute(text(f"REVOKE ALL ON FUNCTION public.{signature} FROM PUBLIC"))
         conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.{signature} TO {_quoted(role)}"))
     return reader, editor, admin
+
+
+def _protect_meta(conn: Connection, reader: str, editor: str) -> None:
+    """Row security on ``archive_meta``: everyone reads it, editors write any key but
+    the schema's own (the owner, who is not subject to it, writes those)."""
+    protected = ", ".join(f"'{key}'" for key in _PROTECTED_META)
+    conn.execute(text("ALTER TABLE archive_meta ENABLE ROW LEVEL SECURITY"))
+    for policy in ("archive_meta_read", "archive_meta_write"):
+        conn.execute(text(f"DROP POLICY IF EXISTS {policy} ON archive_meta"))
+    conn.execute(
+        text(
+            f"CREATE POLICY archive_meta_read ON archive_meta FOR SELECT "
+            f"TO {_quoted(reader)} USING (true)"
+        )
+    )
+    conn.execute(
+        text(
+            f"CREATE POLICY archive_meta_write ON archive_meta FOR ALL TO {_quoted(editor)} "
+            f"USING (key NOT IN ({protected})) WITH CHECK (key NOT IN ({protected}))"
+        )
+    )
 
 
 def _member_functions() -> list[str]:

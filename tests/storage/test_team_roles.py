@@ -18,7 +18,7 @@ from clippings.model import (
     NotAllowedError,
     NotFoundError,
 )
-from clippings.storage import ClippingStore, NewClipping
+from clippings.storage import ClippingStore, NewClipping, migrations
 
 
 def clipping(text: str, title: str = "Harbour reopens") -> NewClipping:
@@ -147,6 +147,69 @@ def test_an_editor_imports_tags_edits_trashes_and_restores_but_cannot_purge(team
         editor.set_member("bob", "reader")
     assert editor.exists([first, second]) == {first, second}
     assert {t.name for t in editor.tags()} >= {"Ports", "Ports/North", "Weather", "Later"}
+
+
+def test_an_editor_reads_a_clipping_again_and_renames_and_merges_outlets(team):
+    editor = team.person("ann", "editor")
+    first = editor.add(clipping("The harbour reopened today."))
+    second = editor.add(clipping("The bridge closed for repairs.", "Bridge closed"))
+    editor.edit(first, {"outlet": "Town Bulletin"})
+    editor.edit(second, {"outlet": "Bulletin"})
+    again = Extracted(text="The harbour reopened today, said the mayor.", format="text")
+    assert "mayor" in editor.reread(first, again, text_hash=None, word_count=7).text
+    editor.rename_outlet("Bulletin", "Town Bulletin")  # two outlets become one
+    assert [o.name for o in editor.all_outlets()] == ["Town Bulletin"]
+
+
+def test_no_role_below_the_owner_changes_the_facts_of_an_import_or_the_schema(team):
+    editor = team.person("ann", "editor")
+    first = editor.add(clipping("The harbour reopened today."))
+    team.person("bob", "admin")
+    for login in ("ann", "bob"):
+        for statement in (
+            "UPDATE clippings SET sha256 = 'elsewhere'",
+            "UPDATE clippings SET imported_at = now() - interval '1 year'",
+            "INSERT INTO archive_meta (key, value) VALUES ('created_at', 'never')",
+        ):
+            with pytest.raises(psycopg.Error):
+                team.sql_as(login, statement)
+        # Row security hides the schema's marks from an editor's changes.
+        team.sql_as(login, "UPDATE archive_meta SET value = '99' WHERE key = 'schema_version'")
+        team.sql_as(login, "DELETE FROM archive_meta WHERE key = 'schema_version'")
+    assert team.owner.schema_version() == migrations.LATEST
+    assert editor.get(first).sha256 == clipping("The harbour reopened today.").sha256
+    editor.set_meta("ocr_languages", "eng+deu")  # the archive's own notes: an editor's
+    assert editor.meta("ocr_languages") == "eng+deu"
+
+
+def test_the_owner_needs_createrole_and_no_more(pg_server):
+    database = pg_server.new_database()
+    try:
+        pg_server.admin_sql("CREATE ROLE dan LOGIN")
+        pg_server.admin_sql(f'ALTER DATABASE "{database}" OWNER TO dan')
+        pg_server.admin_sql("GRANT CREATE ON SCHEMA public TO dan", database)
+        owner = ClippingStore.for_server(pg_server.url(database, user="dan"))
+        try:
+            owner.upgrade()
+            with pytest.raises(ArchiveError, match="CREATEROLE"):
+                owner.install_server_roles()
+            pg_server.admin_sql("ALTER ROLE dan CREATEROLE")
+            owner.install_server_roles()
+            assert owner.my_role() == "admin"
+            owner.set_member("ann", "admin", password="harbour lights")
+            assert owner.members() == [Member("ann", "admin")]
+        finally:
+            owner.close()
+        admin = ClippingStore.for_server(pg_server.url(database, user="ann"))
+        try:
+            admin.set_member("bob", "editor")
+            assert {m.login for m in admin.members()} == {"ann", "bob"}
+        finally:
+            admin.close()
+    finally:
+        pg_server.drop_database(database)
+        for login in ("ann", "bob", "dan"):
+            pg_server.admin_sql(f'DROP ROLE IF EXISTS "{login}"')
 
 
 def test_no_role_below_the_owner_may_truncate_or_rewrite_the_trail(team):

@@ -41,16 +41,15 @@ class MemberStore:
         """Give the account ``login`` the role ``role`` ("reader", "editor" or "admin")
         in this team archive, making the account if the server has none of that name.
 
-        Its other role in this archive, if any, is taken away. ``password`` is the new
-        account's; an existing account's password is changed only if the account
-        belongs to this archive alone. The password is hashed (SCRAM-SHA-256) here,
-        so the server and its logs never see it in clear. Needs the admin role.
+        Its other role in this archive, if any, is taken away. ``password`` is a new
+        account's (an existing account's password is its owner's to change, or the
+        server administrator's: refused). It is hashed (SCRAM-SHA-256) here, so the
+        server and its logs never see it in clear. Needs the admin role.
 
         Raises:
             MemberError: not a role, a user name the server cannot take, or an account
                 the archive's admins may not change (a server administrator, one that
-                cannot log in, one's own, or the password of an account used beyond
-                this archive).
+                cannot log in, one's own) or a password for an account that exists.
             NotAllowedError: the user is not an admin of this archive.
             ArchiveError: an archive folder, which has no accounts.
         """

@@ -27,9 +27,10 @@ CREATEROLE and no ADMIN OPTION, so it cannot grant itself anything directly (suc
 ``pg_execute_server_program``). They refuse to touch a superuser, a role with
 CREATEROLE, REPLICATION or BYPASSRLS, a role that cannot log in (the archive's own
 groups, another archive's, the server's ``pg_*`` roles) and the caller itself; and
-they set a password only on a login that belongs to this archive alone (so an admin
-cannot take over the account of somebody outside the archive by resetting its
-password). Identifiers go through ``format('%I')``, the password through ``%L``.
+they set a password only on a login they create: an existing account's password is
+changed by its owner (``ALTER ROLE … PASSWORD``, psql's password command) or the
+server's administrator, so an admin can neither take over an account used beyond
+the archive nor act, and be recorded in the audit trail, as a colleague. Identifiers go through ``format('%I')``, the password through ``%L``.
 
 The user who runs ``install`` (``clippings server init``/``upgrade``) owns the
 database and needs CREATEROLE (or is a superuser): the functions run with its rights
@@ -273,17 +274,10 @@ BEGIN
             EXECUTE format('ALTER ROLE %I PASSWORD %L', login, password);
         END IF;
     ELSIF password IS NOT NULL THEN
-        -- Only an account of this archive alone: no other memberships, owns nothing,
-        -- holds no rights of its own anywhere on the server.
-        IF EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
-                   WHERE m.member = found.oid AND NOT g.rolname = ANY(archive_roles))
-           OR EXISTS (SELECT 1 FROM pg_shdepend WHERE refclassid = 'pg_authid'::regclass
-                      AND refobjid = found.oid)
-           OR EXISTS (SELECT 1 FROM pg_database WHERE datdba = found.oid) THEN
-            RAISE EXCEPTION 'the account % is used beyond this archive: only the server''s '
-                'administrator may change its password', login USING ERRCODE = '22023';
-        END IF;
-        EXECUTE format('ALTER ROLE %I PASSWORD %L', login, password);
+        -- Not even an account of this archive alone: an admin who could reset a
+        -- colleague's password could act, and be recorded, as them.
+        RAISE EXCEPTION 'the account % exists already: only its owner (or the '
+            'server''s administrator) changes its password', login USING ERRCODE = '22023';
     END IF;
     FOREACH other IN ARRAY archive_roles LOOP
         IF other <> chosen AND EXISTS (

@@ -336,20 +336,25 @@ def test_an_admin_cannot_get_server_powers_through_the_members_function(team):
     assert team.memberships("postgres") == set()
 
 
-def test_an_admin_cannot_take_over_an_account_used_beyond_the_archive(team, pg_server):
+def test_an_admin_cannot_take_over_an_existing_account_by_its_password(team, pg_server):
     # bob's account also serves elsewhere on the server (another archive, say).
     pg_server.admin_sql("CREATE ROLE bob LOGIN")
     pg_server.admin_sql("CREATE ROLE newsroom_elsewhere NOLOGIN")
     pg_server.admin_sql("GRANT newsroom_elsewhere TO bob")
     admin = team.person("eve", "admin")
     admin.set_member("bob", "reader")  # joining this archive is fine...
-    with pytest.raises(MemberError, match="used beyond this archive"):
+    with pytest.raises(MemberError, match="exists already"):
         admin.set_member("bob", "reader", password="now mine")  # ...taking it over is not
+    admin.set_member("cat", "editor", password="first")  # a new account gets one...
+    with pytest.raises(MemberError, match="exists already"):
+        admin.set_member("cat", "editor", password="now mine")  # ...and keeps it
+    team.sql_as("cat", "ALTER ROLE cat PASSWORD 'changed by cat herself'")
     with pytest.raises(MemberError, match="server's administrators"):
         admin.set_member("postgres", "reader", password="now mine")
     pg_server.admin_sql("CREATE ROLE mallory LOGIN CREATEROLE")
     with pytest.raises(MemberError, match="server's administrators"):
         admin.set_member("mallory", "reader", password="now mine")
+    assert team.memberships("mallory") == set()
     pg_server.admin_sql("DROP ROLE newsroom_elsewhere")
 
 

@@ -30,7 +30,8 @@ groups, another archive's, the server's ``pg_*`` roles) and the caller itself; a
 they set a password only on a login they create: an existing account's password is
 changed by its owner (``ALTER ROLE … PASSWORD``, psql's password command) or the
 server's administrator, so an admin can neither take over an account used beyond
-the archive nor act, and be recorded in the audit trail, as a colleague. Identifiers go through ``format('%I')``, the password through ``%L``.
+the archive nor act, and be recorded in the audit trail, as a colleague. Identifiers
+go through ``format('%I')``, the password through ``%L``.
 
 The user who runs ``install`` (``clippings server init``/``upgrade``) owns the
 database and needs CREATEROLE (or is a superuser): the functions run with its rights

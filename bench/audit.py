@@ -3,10 +3,12 @@
 folder and on a team archive (a throw-away PostgreSQL cluster of the tests', or the
 server at ``CLIPPINGS_TEST_PG_URL``).
 
-    python bench/audit.py [--clippings 1000] [--rounds 5]
+    python bench/audit.py [--clippings 1000] [--rounds 5] [--only folder|server]
+    python bench/audit.py --whole FOLDER [--rounds 3]
 
-Prints the median seconds of each round and the difference. The database work only:
-no extraction, no originals' bytes, no index.
+Prints the seconds with and without the triggers, and the difference: of the
+database work only (no extraction, no originals' bytes, no index), or with
+``--whole`` of a whole import of FOLDER's files into a new archive folder.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine
 
 from clippings.model import Extracted
 from clippings.storage import ClippingStore, NewClipping, sqlite
@@ -91,15 +95,50 @@ def measure(make: Callable[[bool, int], ClippingStore], count: int, rounds: int)
 
 
 def folder_store(root: Path) -> Callable[[bool, int], ClippingStore]:
-    installer = sqlite._install_audit
-
     def make(audited: bool, round_: int) -> ClippingStore:
-        sqlite._install_audit = installer if audited else (lambda *args: None)  # type: ignore[assignment]
-        store = ClippingStore.for_file(root / f"{audited}-{round_}.sqlite3")
+        path = root / f"{audited}-{round_}.sqlite3"
+        if audited:
+            store = ClippingStore.for_file(path)
+        else:  # the same engines, without the audit trail's triggers
+            url = f"sqlite:///{path}"
+            reader, writer = create_engine(url), create_engine(url)
+            sqlite._configure(reader, begin="BEGIN")
+            sqlite._configure(writer, begin="BEGIN IMMEDIATE")
+            store = ClippingStore(url, reader=reader, writer=writer, path=path)
         store.upgrade()
         return store
 
     return make
+
+
+def interleaved(make: Callable[[bool, int], ClippingStore], count: int, rounds: int) -> None:
+    """Both stores open at once, taking turns batch by batch: what others do to the
+    machine meanwhile falls on both alike. This process's CPU time per import."""
+    spent: dict[bool, list[float]] = {True: [], False: []}
+    for round_ in range(rounds):
+        stores = {audited: make(audited, 100 + round_) for audited in (True, False)}
+        batches = {a: clippings(count, f"i{round_}{a}") for a in (True, False)}
+        totals = {True: 0.0, False: 0.0}
+        try:
+            for start in range(0, count, BATCH):
+                for audited in (True, False) if start // BATCH % 2 else (False, True):
+                    cpu = time.process_time()
+                    stores[audited].add_many(
+                        batches[audited][start : start + BATCH],
+                        ["Bench"],
+                        store_originals=lambda _: None,
+                    )
+                    totals[audited] += time.process_time() - cpu
+        finally:
+            for store in stores.values():
+                store.close()
+        for audited in (True, False):
+            spent[audited].append(totals[audited])
+    with_, without = statistics.median(spent[True]), statistics.median(spent[False])
+    print(
+        f"  interleaved batches, client CPU, median: without triggers {without:.3f} s, "
+        f"with {with_:.3f} s: {with_ - without:+.3f} s ({(with_ / without - 1) * 100:+.1f} %)"
+    )
 
 
 def server_store(server: object, databases: list[str]) -> Callable[[bool, int], ClippingStore]:
@@ -145,16 +184,51 @@ def trigger_time(server: object, databases: list[str]) -> str:
     return f"{calls:.0f} calls, {ms:.1f} ms per import (median of {len(spent)})"
 
 
+def whole(folder: Path, rounds: int) -> None:
+    """A whole import (extraction, originals, index) of ``folder`` into a new archive
+    folder, with the triggers and without, alternating."""
+    from clippings.services import Archive
+    from clippings.services.importing import import_paths
+
+    installer = sqlite._install_audit
+    spent: dict[bool, list[float]] = {True: [], False: []}
+    with tempfile.TemporaryDirectory() as root:
+        for round_ in range(rounds):
+            for audited in (True, False) if round_ % 2 else (False, True):
+                sqlite._install_audit = installer if audited else (lambda *args: None)  # type: ignore[assignment]
+                started = time.perf_counter()
+                with Archive.open(Path(root) / f"{audited}-{round_}") as archive:
+                    report = import_paths(archive, [folder])
+                spent[audited].append(time.perf_counter() - started)
+                stored = sum(1 for r in report.results if r.outcome == "imported")
+                print(
+                    f"  {'with' if audited else 'without'} triggers: {spent[audited][-1]:.1f} s"
+                    f" ({stored} clippings)"
+                )
+    sqlite._install_audit = installer
+    with_, without = statistics.median(spent[True]), statistics.median(spent[False])
+    print(
+        f"  whole import, median: without triggers {without:.2f} s, with {with_:.2f} s: "
+        f"{with_ - without:+.2f} s ({(with_ / without - 1) * 100:+.1f} %)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clippings", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--only", choices=("folder", "server"))
+    parser.add_argument("--whole", type=Path, help="a folder of files to import whole")
     args = parser.parse_args()
+    if args.whole:
+        print(f"whole import of {args.whole} into an archive folder:")
+        whole(args.whole, args.rounds)
+        return
     if args.only != "server":
         with tempfile.TemporaryDirectory() as folder:
             print(f"archive folder (SQLite), {args.clippings} clippings:")
             measure(folder_store(Path(folder)), args.clippings, args.rounds)
+            interleaved(folder_store(Path(folder)), args.clippings, args.rounds)
     if args.only == "folder":
         return
     from tests import pgserver

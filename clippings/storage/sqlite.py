@@ -75,6 +75,7 @@ def audit_triggers(user: str) -> list[str]:
         for field in AUDITED_FIELDS
     )
     edited = " OR ".join(f"OLD.{field} IS NOT NEW.{field}" for field in AUDITED_FIELDS)
+    fields = ", ".join(AUDITED_FIELDS)
     tag_of = "(SELECT name FROM tags WHERE id = {row}.tag_id)"
     return [
         "CREATE TEMP TRIGGER IF NOT EXISTS clippings_audit_insert AFTER INSERT ON "
@@ -83,7 +84,9 @@ def audit_triggers(user: str) -> list[str]:
         "main.clippings WHEN OLD.trashed IS NOT NEW.trashed BEGIN "
         f"{columns} VALUES ({now}, {who}, "
         "CASE WHEN NEW.trashed THEN 'trashed' ELSE 'restored' END, NEW.id, NULL); END",
-        "CREATE TEMP TRIGGER IF NOT EXISTS clippings_audit_edit AFTER UPDATE ON "
+        # Only an UPDATE that sets one of these fields considers the trigger: the
+        # index queue's revision bumps (an import's every row) never do.
+        f"CREATE TEMP TRIGGER IF NOT EXISTS clippings_audit_edit AFTER UPDATE OF {fields} ON "
         f"main.clippings WHEN {edited} BEGIN {columns} VALUES ({now}, {who}, 'edited', "
         f"NEW.id, rtrim({changed}, ', ')); END",
         "CREATE TEMP TRIGGER IF NOT EXISTS clippings_audit_delete AFTER DELETE ON "

@@ -15,7 +15,8 @@ write path can forget them and a failed change leaves none:
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,26 @@ from clippings.storage.schema import audit_log
 #: The columns of ``clippings`` whose change is recorded as "edited" (with their names
 #: as the entry's detail): the metadata, the notes and the text (read again by OCR).
 AUDITED_FIELDS = (*METADATA_FIELDS, "notes", "text")
+
+
+@contextmanager
+def audit_paused(conn: Connection) -> Iterator[None]:
+    """Within the write transaction ``conn``, changes go unrecorded: for a copy of an
+    archive, which carries the source's trail as it is rather than one "imported" by
+    whoever copied it. If the transaction fails, the triggers are back as they were.
+    On a server this needs the tables' owner."""
+    if conn.dialect.name == "postgresql":
+        from clippings.storage import postgres_audit
+
+        postgres_audit.set_enabled(conn, False)
+        yield
+        postgres_audit.set_enabled(conn, True)
+        return
+    from clippings.storage import sqlite
+
+    user = sqlite.pause_audit(conn)
+    yield
+    sqlite.resume_audit(conn, user)
 
 
 class AuditStore:

@@ -104,3 +104,12 @@ def install(conn: Connection) -> None:
         )
     # The trail is read by everyone, written only by the function above.
     execute_verbatim(conn, "REVOKE ALL ON public.audit_log FROM PUBLIC")
+
+
+def set_enabled(conn: Connection, enabled: bool) -> None:
+    """Switch the audit trail's triggers on or off inside ``conn``'s transaction (a
+    rollback undoes it). Needs the tables' owner."""
+    switch = "ENABLE" if enabled else "DISABLE"
+    for name, event, _ in _TRIGGERS:
+        table = event.rsplit(" ", 1)[1]
+        conn.exec_driver_sql(f"ALTER TABLE {table} {switch} TRIGGER {name}")

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 from clippings.model import ArchiveError
 from clippings.storage.audit import AUDITED_FIELDS
@@ -102,6 +102,34 @@ def audit_triggers(user: str) -> list[str]:
     ]
 
 
+#: The names of the audit trail's TEMP triggers (``audit_triggers``).
+AUDIT_TRIGGERS = (
+    "clippings_audit_insert",
+    "clippings_audit_trash",
+    "clippings_audit_edit",
+    "clippings_audit_delete",
+    "clippings_audit_tag",
+    "clippings_audit_untag",
+)
+
+
+def pause_audit(conn: Connection) -> str | None:
+    """Drop this connection's audit triggers inside its transaction (a rollback brings
+    them back); returns the user they named, for ``resume_audit``, or None."""
+    info = conn.connection.info
+    user = info.get("audit_user") if info.get("audit_installed") else None
+    for name in AUDIT_TRIGGERS:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS temp.{name}")
+    return user if isinstance(user, str) else None
+
+
+def resume_audit(conn: Connection, user: str | None) -> None:
+    """Make the audit triggers that ``pause_audit`` dropped again."""
+    if user is not None:
+        for statement in audit_triggers(user):
+            conn.exec_driver_sql(statement)
+
+
 def _install_audit(dbapi_connection: Any, info: dict[str, Any], user: str) -> None:
     """Make the connection's audit triggers once the archive has its trail (schema 13).
 
@@ -119,6 +147,7 @@ def _install_audit(dbapi_connection: Any, info: dict[str, Any], user: str) -> No
         for statement in audit_triggers(user):
             cursor.execute(statement)
         info["audit_installed"] = True
+        info["audit_user"] = user
     finally:
         cursor.close()
 

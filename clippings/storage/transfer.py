@@ -16,8 +16,9 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Connection, Table, func, insert, select
 
+from clippings.storage.audit import audit_paused
 from clippings.storage.schema import archive_meta, index_queue, metadata, original_chunks
 
 if TYPE_CHECKING:
@@ -67,30 +68,43 @@ def copy_rows(
         ValueError: the target already holds clippings, tags or outlets.
     """
     totals = row_counts(source)
-    copied: dict[str, int] = {}
     with target._writing() as out:
         for table in copied_tables():
             if table is not archive_meta and out.execute(select(table).limit(1)).first():
                 raise ValueError(f"the target archive is not empty (its {table.name} has rows)")
-        for table in copied_tables():
-            done = 0
-            for rows in _batches(source, table):
-                if cancel is not None and cancel():
-                    raise InterruptedError("the copy was stopped")
-                if table is archive_meta:
-                    rows = [r for r in rows if r["key"] not in OWN_NOTES]
-                    keys = [r["key"] for r in rows]
-                    out.execute(archive_meta.delete().where(archive_meta.c.key.in_(keys)))
-                if rows:
-                    out.execute(insert(table), rows)
-                done += len(rows)
-                if report:
-                    report(table.name, done, totals[table.name])
-            copied[table.name] = done
+        # The copy carries the source's audit trail; it records no "imported" of its own.
+        with audit_paused(out):
+            copied = _copy_tables(source, out, totals, report, cancel)
         if out.dialect.name == "postgresql":
             from clippings.storage.postgres import reset_sequences
 
             reset_sequences(out, [t.name for t in metadata.sorted_tables if "id" in t.c])
+    return copied
+
+
+def _copy_tables(
+    source: ClippingStore,
+    out: Connection,
+    totals: dict[str, int],
+    report: Report | None,
+    cancel: Callable[[], bool] | None,
+) -> dict[str, int]:
+    copied: dict[str, int] = {}
+    for table in copied_tables():
+        done = 0
+        for rows in _batches(source, table):
+            if cancel is not None and cancel():
+                raise InterruptedError("the copy was stopped")
+            if table is archive_meta:
+                rows = [r for r in rows if r["key"] not in OWN_NOTES]
+                keys = [r["key"] for r in rows]
+                out.execute(archive_meta.delete().where(archive_meta.c.key.in_(keys)))
+            if rows:
+                out.execute(insert(table), rows)
+            done += len(rows)
+            if report:
+                report(table.name, done, totals[table.name])
+        copied[table.name] = done
     return copied
 
 

@@ -176,3 +176,21 @@ def test_on_the_server_the_trail_names_each_person_and_they_cannot_forge_it(pg_s
             )
             conn.execute("DROP ROLE IF EXISTS ann")
             conn.execute("DROP ROLE IF EXISTS bob")
+
+
+def test_a_copy_writes_with_the_trail_paused_and_it_records_again_after(store):
+    from sqlalchemy import select
+
+    from clippings.storage.audit import audit_paused
+    from clippings.storage.schema import clippings as clippings_table
+
+    first = store.add(clipping("The harbour reopened today."))
+    with store._writing() as conn, audit_paused(conn):
+        conn.execute(
+            clippings_table.update()
+            .where(clippings_table.c.id == first)
+            .values(title="Copied as it was")
+        )
+        assert conn.execute(select(clippings_table.c.title)).scalar() == "Copied as it was"
+    store.edit(first, {"title": "Edited after the copy"})
+    assert actions(store, first) == [("imported", None), ("edited", "title")]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
-# The tests never read nor write the user's own keyring (team archives' passwords).
+# The tests never read nor write the user's own keyring (team archives' passwords), nor
+# the user's cache (a team archive's working folder).
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="clippings-tests-cache-")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CLIPPINGS_SHARED", REPO.parent / "shared"))
@@ -44,6 +48,8 @@ def pytest_generate_tests(metafunc):
     """``archive`` is each kind in turn in the storage, service, search and CLI tests."""
     if "archive_kind" not in metafunc.fixturenames:
         return
+    if metafunc.definition.get_closest_marker("folder_only"):
+        return
     where = str(metafunc.definition.path.relative_to(REPO))
     if any(where.startswith(prefix) for prefix in BOTH_KINDS):
         metafunc.parametrize("archive_kind", ARCHIVE_KINDS, indirect=True)
@@ -68,6 +74,25 @@ def archive(tmp_path: Path, archive_kind: str, request):
         opened = Archive.open(tmp_path / "archive")
     yield opened
     opened.close()
+
+
+def reopen(archive):
+    """The same archive opened again, as another program would (its folder or server)."""
+    from clippings.services import Archive
+
+    return Archive.open(archive.server or archive.path)
+
+
+def eventually(condition, seconds: float = 5.0) -> bool:
+    """Whether ``condition()`` becomes true within ``seconds`` (a team archive hears of
+    another client's commit a moment after it)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if condition():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 def add_clipping(archive, text: str, **fields):

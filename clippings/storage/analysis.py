@@ -20,7 +20,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from clippings.storage.edges import EdgeRow
 from clippings.storage.packing import pack_terms, posted_keys, term_keys, unpack_terms
-from clippings.storage.queue import chunks, marks
+from clippings.storage.queue import chunks, insert_ignoring, marks, run_driver_sql
 from clippings.storage.schema import (
     analysis_queue,
     analysis_terms,
@@ -260,7 +260,8 @@ class AnalysisStore:
         with self._reading() as conn:
             for chunk in chunks(sorted(set(terms))):
                 # The driver's rows as they are: a chunk's postings are many thousands.
-                for term, clipping_id in conn.exec_driver_sql(
+                for term, clipping_id in run_driver_sql(
+                    conn,
                     "SELECT term, clipping_id FROM term_postings WHERE term IN "
                     f"({marks(len(chunk))})",
                     tuple(chunk),
@@ -285,12 +286,13 @@ class AnalysisStore:
                     serial,
                     published,
                     language,
-                ) in conn.exec_driver_sql(
+                ) in run_driver_sql(
+                    conn,
                     f"SELECT a.clipping_id, {column}, a.signature, a.shingle_count, a.serial, "
                     "c.published_utc, c.language FROM clipping_analysis AS a "
                     "JOIN clippings AS c ON c.id = a.clipping_id "
-                    f"WHERE a.clipping_id IN ({marks(len(chunk))}) AND a.counted = 1",
-                    tuple(chunk),
+                    f"WHERE a.clipping_id IN ({marks(len(chunk))}) AND a.counted = ?",
+                    (*chunk, True),
                 ):
                     keys, counts, flags = unpack_terms(bytes(packed or b""))
                     found[int(clipping_id)] = StoredProfile(
@@ -376,8 +378,8 @@ class AnalysisStore:
                 unpost.extend((k, clipping_id) for k in posted_keys(row.posted))
             _add_frequencies(conn, uncount, -1)
             if unpost:
-                conn.exec_driver_sql(
-                    "DELETE FROM term_postings WHERE term = ? AND clipping_id = ?", unpost
+                run_driver_sql(
+                    conn, "DELETE FROM term_postings WHERE term = ? AND clipping_id = ?", unpost
                 )
             for chunk in chunks(sorted(set(touched))):
                 conn.execute(
@@ -430,7 +432,7 @@ class AnalysisStore:
                     .values(posted=unique.astype("<i8").tobytes())
                 )
             if posting_rows:
-                conn.execute(insert(term_postings).prefix_with("OR IGNORE"), posting_rows)
+                conn.execute(insert_ignoring(conn, term_postings), posting_rows)
             # Lists of neighbours: the removed ones' own go, and so do they from others'.
             gone = sorted(set(removed))
             for chunk in chunks(gone):
@@ -481,9 +483,10 @@ def _add_frequencies(conn: Connection, terms: Sequence[int], step: int) -> None:
     counted: dict[int, int] = {}
     for term in terms:
         counted[term] = counted.get(term, 0) + step
-    conn.exec_driver_sql(
+    run_driver_sql(
+        conn,
         "INSERT INTO analysis_terms (term, df) VALUES (?, ?) "
-        "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+        "ON CONFLICT(term) DO UPDATE SET df = analysis_terms.df + excluded.df",
         [(term, n) for term, n in counted.items()],
     )
     if step < 0:

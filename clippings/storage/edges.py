@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, delete, func, select
 
 from clippings.storage.packing import posted_keys
-from clippings.storage.queue import chunks, marks
+from clippings.storage.queue import chunks, marks, run_driver_sql
 from clippings.storage.schema import clipping_analysis, related_edges
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ class EdgeStore:
                     relation,
                     closeness,
                     story,
-                ) in conn.exec_driver_sql(
+                ) in run_driver_sql(
+                    conn,
                     "SELECT clipping_id, other_id, score, shared, relation, closeness, story "
                     f"FROM related_edges WHERE clipping_id IN ({marks(len(chunk))})",
                     tuple(chunk),
@@ -65,7 +66,8 @@ class EdgeStore:
         found: dict[int, list[int]] = {}
         with self._reading() as conn:
             for chunk in chunks(sorted(set(ids))):
-                for holder, other in conn.exec_driver_sql(
+                for holder, other in run_driver_sql(
+                    conn,
                     "SELECT clipping_id, other_id FROM related_edges "
                     f"WHERE other_id IN ({marks(len(chunk))})",
                     tuple(chunk),
@@ -186,7 +188,8 @@ class EdgeStore:
             for clipping_id in replaced:
                 rows.extend((clipping_id, *row) for row in lists[clipping_id])
             if rows:
-                conn.exec_driver_sql(
+                run_driver_sql(
+                    conn,
                     "INSERT INTO related_edges "
                     "(clipping_id, other_id, score, shared, relation, closeness, story) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -211,22 +214,27 @@ class EdgeStore:
                 at = computed.get(clipping_id)
                 marks.append((data, at, after if at is not None else None, clipping_id))
             if unposted:
-                conn.exec_driver_sql(
-                    "DELETE FROM term_postings WHERE term = ? AND clipping_id = ?", unposted
+                run_driver_sql(
+                    conn, "DELETE FROM term_postings WHERE term = ? AND clipping_id = ?", unposted
                 )
             if posted:
-                conn.exec_driver_sql(
-                    "INSERT OR IGNORE INTO term_postings (term, clipping_id) VALUES (?, ?)", posted
+                run_driver_sql(
+                    conn,
+                    "INSERT INTO term_postings (term, clipping_id) VALUES (?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    posted,
                 )
             if marks:
-                conn.exec_driver_sql(
+                run_driver_sql(
+                    conn,
                     "UPDATE clipping_analysis SET posted = ?, "
                     "edges_at = coalesce(?, edges_at), edges_after = coalesce(?, edges_after) "
                     "WHERE clipping_id = ?",
                     marks,
                 )
             if done:
-                conn.exec_driver_sql(
+                run_driver_sql(
+                    conn,
                     "DELETE FROM analysis_queue WHERE clipping_id = ? AND id <= ?",
                     list(done.items()),
                 )

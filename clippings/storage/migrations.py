@@ -429,6 +429,19 @@ def _v13_audit_log(conn: Connection) -> None:
         postgres_audit.install(conn)
 
 
+def _v14_wide_terms(conn: Connection) -> None:
+    # The related pieces' term keys and the copies' marks are 64-bit hashes: SQLite's
+    # INTEGER holds them as it is, PostgreSQL's needs BIGINT.
+    if conn.dialect.name != "postgresql":
+        return
+    for table, column in (
+        ("analysis_terms", "term"),
+        ("term_postings", "term"),
+        ("copy_marks", "mark"),
+    ):
+        conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE BIGINT"))
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _v1_initial),
     (2, _v2_saved_searches),
@@ -443,6 +456,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (11, _v11_list_by_day),
     (12, _v12_original_chunks),
     (13, _v13_audit_log),
+    (14, _v14_wide_terms),
 )
 
 LATEST = MIGRATIONS[-1][0]

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 
 from clippings.storage.schema import analysis_queue, clippings, index_queue
 
@@ -34,8 +34,38 @@ def chunks(ids: Sequence[_T], size: int = 900) -> Iterator[list[_T]]:
 
 
 def marks(count: int) -> str:
-    """The driver's placeholders for ``count`` values of an ``IN (...)``."""
+    """Placeholders for ``count`` values of an ``IN (...)`` (``?``: see ``driver_sql``)."""
     return ", ".join("?" * count)
+
+
+def insert_ignoring(conn: Connection, table: Table) -> Any:
+    """An INSERT of ``table`` that skips rows whose key is there already (``ON CONFLICT
+    DO NOTHING`` in each dialect's own words)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgres_insert
+
+        return postgres_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()
+
+
+def run_driver_sql(conn: Connection, statement: str, parameters: Any) -> Any:
+    """Run ``statement`` (``?`` placeholders) on the driver itself (``driver_sql``)."""
+    return conn.exec_driver_sql(driver_sql(conn, statement), parameters)
+
+
+def driver_sql(conn: Connection, statement: str) -> str:
+    """A statement written with ``?`` placeholders, in the driver's own style.
+
+    The hot paths of related pieces (many thousands of rows a batch) go to the driver
+    directly, past SQLAlchemy's statement building; they are written in SQL that both
+    SQLite and PostgreSQL read (``ON CONFLICT``, no ``INSERT OR IGNORE``), and only the
+    placeholders differ: ``?`` for sqlite3, ``%s`` for psycopg.
+    """
+    if conn.dialect.paramstyle == "qmark":
+        return statement
+    return statement.replace("%", "%%").replace("?", "%s")
 
 
 def queue_changes(conn: Connection, ids: Iterable[int], *, analyse: bool = True) -> None:

@@ -8,6 +8,7 @@ across SQLAlchemy dialects (SQLite now, PostgreSQL for a shared archive later).
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -225,7 +226,7 @@ clipping_analysis = Table(
 analysis_terms = Table(
     "analysis_terms",
     metadata,
-    Column("term", Integer, primary_key=True, autoincrement=False),
+    Column("term", BigInteger, primary_key=True, autoincrement=False),
     Column("df", Integer, nullable=False),
 )
 
@@ -233,7 +234,7 @@ analysis_terms = Table(
 term_postings = Table(
     "term_postings",
     metadata,
-    Column("term", Integer, primary_key=True, autoincrement=False),
+    Column("term", BigInteger, primary_key=True, autoincrement=False),
     Column("clipping_id", Integer, primary_key=True, autoincrement=False),
     sqlite_with_rowid=False,
 )
@@ -293,7 +294,7 @@ clipping_copies = Table(
 copy_marks = Table(
     "copy_marks",
     metadata,
-    Column("mark", Integer, primary_key=True, autoincrement=False),
+    Column("mark", BigInteger, primary_key=True, autoincrement=False),
     Column("clipping_id", Integer, primary_key=True, autoincrement=False),
     Index("ix_copy_marks_clipping_id", "clipping_id"),
     sqlite_with_rowid=False,

@@ -16,6 +16,10 @@ from clippings.services.backup import backup_archive
 from clippings.storage import DATABASE_NAME, INDEX_DIR
 from tests.conftest import add_clipping
 
+# A backup copies an archive folder's files; a team archive is backed up on its server
+# (tests/services/test_team_archive.py).
+pytestmark = pytest.mark.folder_only
+
 
 @pytest.fixture(autouse=True)
 def state_folder(tmp_path, monkeypatch):

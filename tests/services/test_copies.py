@@ -54,7 +54,7 @@ def one(report):
 
 
 def originals_on_disk(archive) -> set[str]:
-    return {p.name for p in (archive.path / "originals").glob("*/*")}
+    return set(archive.originals.stored())
 
 
 def test_a_page_its_print_and_a_docx_of_it_are_one_clipping_with_two_copies(
@@ -105,12 +105,12 @@ def test_a_copy_shown_by_the_command_line(archive, page_files, tmp_path, capsys)
     page = one(import_paths(archive, [page_files["html"]]))
     one(import_paths(archive, [page_files["pdf"]]))
     archive.close()
-    assert main(["--archive", str(archive.path), "show", str(page.id), "--json"]) == 0
+    assert main(["--archive", archive.location, "show", str(page.id), "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert [(c["original_name"], c["format"]) for c in shown["copies"]] == [
         ("surveillance.pdf", "pdf")
     ]
-    assert main(["--archive", str(archive.path), "show", str(page.id)]) == 0
+    assert main(["--archive", archive.location, "show", str(page.id)]) == 0
     assert "Also as:   surveillance.pdf (pdf" in capsys.readouterr().out
 
 
@@ -253,6 +253,7 @@ def test_a_bundle_keeps_the_copies(archive, page_files, tmp_path):
         assert other.store.count() == 1 and len(other.get(restored.id).copies) == 1
 
 
+@pytest.mark.folder_only
 def test_check_finds_a_copy_whose_file_is_gone_and_importing_it_again_restores_it(
     archive, page_files
 ):

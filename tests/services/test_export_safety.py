@@ -100,7 +100,7 @@ def test_sigterm_during_a_command_line_export_removes_the_temporary(tagged, fold
             sys.stdin.readline()
 
         output._ProgressBar.__call__ = pause
-        sys.exit(cli.main(["--archive", {str(archive.path)!r}, "export", "--tag", "W",
+        sys.exit(cli.main(["--archive", {archive.location!r}, "export", "--tag", "W",
                            "--format", "csv", "--output", {str(output)!r}]))
         """
     )
@@ -229,6 +229,7 @@ def test_an_export_gets_the_mode_of_any_new_file(tagged, folder, format_name, um
 # --- A missing original ------------------------------------------------------------------
 
 
+@pytest.mark.folder_only
 def test_a_missing_original_is_named_with_its_clipping(tagged, folder):
     archive, ids = tagged
     lost = archive.get(ids[1])
@@ -260,6 +261,7 @@ def test_an_unreadable_original_says_so(tagged, folder, monkeypatch):
     assert list(folder.iterdir()) == []
 
 
+@pytest.mark.folder_only
 def test_an_export_into_the_archive_folder_is_refused(tagged):
     archive, _ids = tagged
     collection = gather(archive, tag="W")

@@ -13,7 +13,7 @@ from clippings.services import import_paths
 
 
 def originals_on_disk(archive):
-    return sorted(p.name for p in (archive.path / "originals").glob("*/*"))
+    return sorted(archive.originals.stored())
 
 
 def test_a_mixed_folder_imports_recursively_and_one_bad_file_never_stops_it(

@@ -53,8 +53,9 @@ def articles(corpus: Path, folder: Path, count: int, first: int = 0) -> list[Pat
     ]
 
 
-def files_on_disk(archive) -> list[Path]:
-    return sorted(p for p in (archive.path / "originals").glob("*/*"))
+def files_on_disk(archive) -> list[str]:
+    """The originals the archive holds (files in its folder, rows on a server)."""
+    return sorted(archive.originals.stored())
 
 
 def test_two_workers_read_at_once_and_the_files_are_stored_in_batches(

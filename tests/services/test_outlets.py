@@ -111,7 +111,7 @@ def test_cli_outlets(archive, tmp_path, capsys):
     from clippings.cli import main
 
     add_clipping(archive, "One.", outlet="DW", url="https://www.dw.com/a")
-    folder = str(archive.path)
+    folder = archive.location
     archive.close()
     assert main(["--archive", folder, "outlets", "rename", "DW", "Deutsche Welle"]) == 0
     capsys.readouterr()

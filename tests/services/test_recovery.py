@@ -56,6 +56,7 @@ def test_importing_the_same_bytes_again_keeps_a_file_a_purge_had_not_yet_removed
         assert archive.check() == []
 
 
+@pytest.mark.folder_only
 def test_an_original_written_by_an_import_that_died_is_an_orphan_that_repair_removes(
     archive,
 ):

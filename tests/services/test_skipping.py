@@ -123,7 +123,7 @@ def test_a_folder_imports_its_articles_and_lists_the_rest_with_the_reason(archiv
     assert "Thumbs.db" not in by_name  # the system's leftovers go unmentioned
     # Nothing of them is stored: two clippings, two originals, nothing searchable.
     assert archive.count() == 2
-    assert len(list((archive.path / "originals").glob("*/*"))) == 2
+    assert len(list(archive.originals.stored())) == 2
     assert archive.search("articleBody").total == 0
     assert archive.search("license").total == 0
 
@@ -157,7 +157,7 @@ def test_a_non_article_given_explicitly_is_tried_and_refused_with_the_reason(
     [result] = report.results
     assert (result.outcome, result.reason) == ("skipped", reason)
     assert archive.count() == 0
-    assert not list((archive.path / "originals").glob("*/*"))
+    assert not list(archive.originals.stored())
 
 
 def test_a_readme_given_explicitly_is_tried_and_imports_if_it_is_prose(archive, drop, seed):

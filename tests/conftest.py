@@ -103,9 +103,10 @@ def add_clipping(archive, text: str, **fields):
     fields.setdefault("title", text.split(".")[0][:60])
     tags = fields.pop("tags", ())
     name = fields.pop("name", f"{fields['title']}.txt")
+    sync = fields.pop("sync", True)
     extracted = Extracted(text=text, format="text", **fields)
     [result] = store_extracted(
-        archive, [extracted], text.encode("utf-8"), name, shown=name, tags=tags
+        archive, [extracted], text.encode("utf-8"), name, shown=name, tags=tags, sync=sync
     )
     assert result.outcome == "imported", result
     return result.id

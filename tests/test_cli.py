@@ -32,7 +32,10 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path, capsys):
+def cli(tmp_path, capsys, archive_kind, request):
+    """The command line on an archive folder, or on a team archive (``archive_kind``)."""
+    if archive_kind == "team":
+        return Cli(request.getfixturevalue("team_url"), capsys)
     return Cli(tmp_path / "archive", capsys)
 
 
@@ -252,6 +255,7 @@ def test_delete_restore_trash_purge(seeded, seed):
     assert cli("purge", str(next(iter(set(ids.values()) - {seed_id, other}))))[0] == 2
 
 
+@pytest.mark.folder_only
 def test_reindex_and_check(seeded, seed):
     cli, _ids = seeded
     code, out, err = cli("check")
@@ -427,6 +431,7 @@ def test_import_with_a_password(cli, corpus, tmp_path):
     assert len(result["imported"]) == 1
 
 
+@pytest.mark.folder_only
 def test_importing_the_same_file_again_repairs_its_original(seeded, seed):
     cli, ids = seeded
     stored = {p.read_bytes(): p for p in (cli.archive / "originals").glob("*/*")}
@@ -448,19 +453,15 @@ def test_the_window_without_a_display_says_so(monkeypatch, capsys):
     assert "cannot open its window: there is no display" in capsys.readouterr().err
 
 
-def _as_left_by_an_older_version(folder) -> None:
+def _as_left_by_an_older_version(where) -> None:
     """Features of an older FEATURES_VERSION, as a new Clippings finds them."""
-    import sqlite3
+    from sqlalchemy import text
 
-    from clippings.storage import DATABASE_NAME
+    from clippings.services import Archive
 
-    db = sqlite3.connect(folder / DATABASE_NAME)
-    try:
-        db.execute("UPDATE clipping_analysis SET version = 0")
-        db.execute("DELETE FROM archive_meta WHERE key = 'features_version'")
-        db.commit()
-    finally:
-        db.close()
+    with Archive.open(where) as archive, archive.store.engine.begin() as conn:
+        conn.execute(text("UPDATE clipping_analysis SET version = 0"))
+        conn.execute(text("DELETE FROM archive_meta WHERE key = 'features_version'"))
 
 
 def test_stories_after_an_upgrade_analyses_the_archive_first(seeded):
@@ -497,6 +498,7 @@ def test_stories_interrupted_while_analysing_answers_from_what_is_done(seeded, m
         assert archive.store.analysis_due_count() == len(ids), "the rest stays queued"
 
 
+@pytest.mark.folder_only
 def test_a_mistyped_archive_is_not_made_into_an_empty_one(cli, tmp_path):
     # Reading or changing clippings needs an archive: a wrong --archive is named, and no
     # empty archive is left behind. Import starts a new one, as it always did.

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from clippings.authors import parse_edited
 from clippings.model import (
+    AuditEntry,
     CheckProblem,
     Clipping,
     ImportOptions,
@@ -121,6 +122,9 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
         self.warnings: tuple[str, ...] = ()
         #: What ``services.related`` keeps for this archive while it is open.
         self.related_state: object | None = None
+        #: This user's role in a team archive ("reader", "editor", "admin"); None for
+        #: an archive folder, whose one user may do everything.
+        self.role: str | None = None
 
     @property
     def location(self) -> str:
@@ -131,6 +135,20 @@ class Archive(ArchiveOpening, IndexUpkeep, ArchiveReading):
     def on_server(self) -> bool:
         """A team archive (on a PostgreSQL server), not an archive folder."""
         return self.server is not None
+
+    @property
+    def may_purge(self) -> bool:
+        """Whether this user may delete clippings for good (a team archive's admin)."""
+        return not self.read_only and self.role in (None, "admin")
+
+    @property
+    def may_restructure_tags(self) -> bool:
+        """Whether this user may rename, recolour, merge and delete tags (an admin)."""
+        return not self.read_only and self.role in (None, "admin")
+
+    def history(self, clipping_id: int) -> builtins.list[AuditEntry]:
+        """Who imported, edited, tagged, trashed or restored the clipping, and when."""
+        return self.store.audit(clipping_id)
 
     def close(self) -> None:
         self._changed = None  # the change watcher's own connection closes now

@@ -49,6 +49,7 @@ class ArchiveOpening:
         engine: str
         read_only: bool
         warnings: tuple[str, ...]
+        role: str | None
         _temporary_index: Path | None
         _report: Report | None
 
@@ -194,6 +195,7 @@ class ArchiveOpening:
         archive._report = report
         try:
             archive.read_only = not store.may_write()
+            archive.role = store.my_role()
             reason = archive.index.needs_rebuild()
             if reason:
                 raise ArchiveError(

@@ -370,7 +370,14 @@ class MainWindow(QMainWindow):
         except Exception:  # analysis must never keep a clipping from being read
             log.exception("quotes of clipping %s", clipping.id)
             quoted = []
-        self.reading.show_clipping(clipping, self.archive.reading_html(clipping, query), quoted)
+        try:
+            history = self.archive.history(clipping.id)
+        except ClippingsError as error:  # the trail must never keep a clipping from being read
+            log.warning("the history of clipping %s: %s", clipping.id, error)
+            history = []
+        self.reading.show_clipping(
+            clipping, self.archive.reading_html(clipping, query), quoted, history
+        )
         self.request_related(clipping.id)
 
     @Slot(QModelIndex)

@@ -143,7 +143,10 @@ def update_actions(window: MainWindow) -> None:
     w.recognise_action.setEnabled(writable and has and not w.trash_view)
     w.compare_action.setEnabled(len(ids) == 2)
     w.restore_action.setEnabled(writable and has and w.trash_view)
-    w.purge_action.setEnabled(writable and has and w.trash_view)
+    # What a team archive's role does not allow is not offered at all.
+    w.purge_action.setVisible(w.archive.may_purge or w.archive.read_only)
+    w.purge_action.setEnabled(w.archive.may_purge and has and w.trash_view)
+    w.sidebar.structure_allowed = w.archive.may_restructure_tags
     for action in (w.import_files_action, w.import_folder_action, w.paste_action):
         action.setEnabled(writable)
     w.search_bar.save_button.setEnabled(writable)

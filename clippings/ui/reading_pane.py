@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clippings.model import PROVENANCE_LABELS, Clipping, Quote, published_from_iso
+from clippings.model import PROVENANCE_LABELS, AuditEntry, Clipping, Quote, published_from_iso
 from clippings.services.copies import format_words
 from clippings.ui.wording import EDGE_MARGIN, long_date
 
@@ -169,6 +169,40 @@ def header_html(clipping: Clipping) -> str:
     if clipping.trashed:
         parts.append("<p style='color: #a33'>This clipping is in the trash.</p>")
     return "\n".join(parts)
+
+
+#: An audit trail's actions in the words of the reading pane.
+_DONE = {
+    "imported": "imported it",
+    "edited": "edited",
+    "tagged": "tagged it",
+    "untagged": "removed the tag",
+    "trashed": "moved it to the trash",
+    "restored": "restored it from the trash",
+    "purged": "deleted it for good",
+}
+
+
+def history_html(history: Sequence[AuditEntry]) -> str:
+    """The clipping's audit trail: who did what, and when (newest last)."""
+    if not history:
+        return ""
+    rows = []
+    for entry in history:
+        done = _DONE.get(entry.action, entry.action)
+        if entry.detail and entry.action in ("tagged", "untagged"):
+            done += f" “{html.escape(entry.detail)}”"
+        elif entry.detail and entry.action == "edited":
+            done += f" {html.escape(entry.detail)}"
+        when = html.escape(long_date(entry.at.astimezone()) or "")
+        rows.append(
+            f"<tr><td style='padding-right: 12px'>{when}</td>"
+            f"<td><b>{html.escape(entry.who)}</b> {done}</td></tr>"
+        )
+    return (
+        "<h4 style='color: gray; margin-bottom: 2px'>History</h4>"
+        "<table style='color: gray; font-size: small'>" + "".join(rows) + "</table>"
+    )
 
 
 def provenance_facts(clipping: Clipping) -> str:
@@ -337,10 +371,15 @@ class ReadingPane(QWidget):
         self.show_clipping(None)
 
     def show_clipping(
-        self, clipping: Clipping | None, body_html: str = "", quotes: Sequence[Quote] = ()
+        self,
+        clipping: Clipping | None,
+        body_html: str = "",
+        quotes: Sequence[Quote] = (),
+        history: Sequence[AuditEntry] = (),
     ) -> None:
-        """Show a clipping; ``body_html`` is its article (made safe by the archive), and
-        ``quotes`` its direct quotations, listed after it with their speakers."""
+        """Show a clipping; ``body_html`` is its article (made safe by the archive),
+        ``quotes`` its direct quotations, listed after it with their speakers, and
+        ``history`` who changed it and when (the audit trail), last."""
         self.clipping = clipping
         has = clipping is not None
         self.edit_button.setEnabled(has and self.can_edit)
@@ -356,7 +395,9 @@ class ReadingPane(QWidget):
                 "a text layer, or a picture): it is stored with its metadata. "
                 "Clipping › Recognise Text reads it again, and “Open original” shows it.</p>"
             )
-        self.browser.setHtml(header_html(clipping) + "<hr>" + body_html + quotes_html(quotes))
+        self.browser.setHtml(
+            header_html(clipping) + "<hr>" + body_html + quotes_html(quotes) + history_html(history)
+        )
         if shows_pages(clipping):
             if not self.pages.isVisible() or self.pages.pixmaps:
                 self.pages.show_note("Loading the pages…")

@@ -37,6 +37,10 @@ def colour_icon(colour: QColor) -> QIcon:
     return QIcon(pixmap)
 
 
+#: The tag actions that change the tags themselves (an admin's, in a team archive).
+STRUCTURE_ACTIONS = frozenset({"rename", "colour", "merge", "delete"})
+
+
 class Sidebar(QTreeWidget):
     """Signals:
     all_chosen(), stories_chosen(), trash_chosen(), tag_chosen(str),
@@ -60,6 +64,9 @@ class Sidebar(QTreeWidget):
         super().__init__(parent)
         self.setObjectName("sidebar")
         self.setAccessibleName("Views, tags and saved searches")
+        #: Whether the tag menu offers renaming, colours, merging and deleting (not to a
+        #: team archive's editor).
+        self.structure_allowed = True
         self.setHeaderHidden(True)
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
@@ -229,7 +236,15 @@ class Sidebar(QTreeWidget):
 
     @Slot(QPoint)
     def _on_context_menu_requested(self, point: QPoint) -> None:
-        item = self.itemAt(point)
+        menu = self.menu_for(self.itemAt(point))
+        if not menu.isEmpty():
+            menu.exec(self.viewport().mapToGlobal(point))
+        # A right-click selects the item under it; the highlight goes back to what the
+        # centre shows (an action that changed the view has already said so).
+        self.show_mode()
+
+    def menu_for(self, item: QTreeWidgetItem | None) -> QMenu:
+        """The context menu of an item (a tag, the tags' heading, a saved search)."""
         kind = item.data(0, KindRole) if item else None
         menu = QMenu(self)
         if kind == TAG and item is not None:
@@ -242,6 +257,8 @@ class Sidebar(QTreeWidget):
                 ("delete", "Delete Tag…"),
                 ("export", "Export…"),
             ):
+                if action in STRUCTURE_ACTIONS and not self.structure_allowed:
+                    continue  # a team archive's editor: only its admins change tags' shape
                 menu.addAction(label, partial(self.tag_action_requested.emit, action, name))
         elif kind in (TAGS_HEADER, None):
             menu.addAction("New Tag…", lambda: self.tag_action_requested.emit("new", ""))
@@ -251,8 +268,4 @@ class Sidebar(QTreeWidget):
                 "Delete Saved Search",
                 lambda: self.saved_search_delete_requested.emit(search.name),
             )
-        if not menu.isEmpty():
-            menu.exec(self.viewport().mapToGlobal(point))
-        # A right-click selects the item under it; the highlight goes back to what the
-        # centre shows (an action that changed the view has already said so).
-        self.show_mode()
+        return menu

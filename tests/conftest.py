@@ -17,6 +17,24 @@ SEED = SHARED / "seed" / "000_68045496e93c7aa0.txt"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """``./test.sh`` runs the tests on every core (pytest-xdist, ``--dist loadgroup``).
+    There a test module runs whole on one worker, so its module-scoped fixtures are
+    made once, and the tests marked ``@pytest.mark.xdist_group("name")`` run on one
+    worker, one after another, whatever module they are in."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ModuleOrGroup(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope: str = super()._split_scope(nodeid)
+            return nodeid.split("::", 1)[0] if scope == nodeid else scope
+
+    return ModuleOrGroup(config, log)
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     """The real documents of ``../shared/corpus`` (read-only)."""

@@ -116,32 +116,39 @@ def start(bin_dir: Path) -> Server:
         check=True,
         capture_output=True,
     )
-    port = _free_port()
-    options = (
-        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
-        "-c shared_buffers=64MB"
-    )
-    subprocess.run(
-        _as_owner(
-            owner,
-            [
-                str(bin_dir / "pg_ctl"),
-                "-D",
-                str(data),
-                "-o",
-                options,
-                "-l",
-                str(folder / "server.log"),
-                "-w",
-                "-t",
-                "60",
-                "start",
-            ],
-        ),
-        check=True,
-        capture_output=True,
-    )
+    # The port is free when chosen, but another worker's server (every xdist worker
+    # starts its own) may take it before this one listens: then try another.
+    for attempt in range(3):
+        port = _free_port()
+        options = (
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
+            "-c shared_buffers=64MB"
+        )
+        started = subprocess.run(
+            _as_owner(
+                owner,
+                [
+                    str(bin_dir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-o",
+                    options,
+                    "-l",
+                    str(folder / "server.log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                ],
+            ),
+            check=False,
+            capture_output=True,
+        )
+        if started.returncode == 0:
+            break
+        if attempt == 2:
+            started.check_returncode()
     server = Server("127.0.0.1", port, folder=folder)
     for _ in range(100):
         try:

@@ -182,9 +182,15 @@ def page_of(pdf: pikepdf.Pdf, destination: pikepdf.Object) -> int:
     raise AssertionError("the destination names no page of the file")
 
 
+@cache
+def page_count(pdf: Path) -> int:
+    with pikepdf.open(pdf) as opened:
+        return len(opened.pages)
+
+
 def start_page(pdf: Path, title: str) -> int:
     """The first page whose text holds the title (after the contents and summary)."""
-    for number in range(4, sum(1 for _ in extract_pages(pdf)) + 1):
+    for number in range(4, page_count(pdf) + 1):
         if squash(title) in squash(page_text(pdf, number)):
             return number
     raise AssertionError(f"{title!r} is on no page")

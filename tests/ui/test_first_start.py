@@ -82,9 +82,12 @@ def test_a_search_that_finds_nothing_says_so_instead_of_welcoming(window):
 
 
 def switch(qtbot, window, path) -> None:
-    """Switch archives (a job) and wait until the window shows the new one."""
+    """Switch archives (a job) and wait until the window shows the new one and the work
+    its opening started (catching up the index and the analysis) is done: switching
+    again while work runs asks the user to wait, in a message box a test cannot close."""
     with qtbot.waitSignal(window.archive_actions.opened, timeout=30_000):
         assert window.switch_archive(path) is not None
+    qtbot.waitUntil(lambda: not window.jobs.pending, timeout=60_000)
 
 
 def test_the_welcome_names_the_archive_switched_to(qtbot, window, tmp_path):

@@ -8,6 +8,10 @@ of ../shared (read, never copied into the repository), then saves PNGs of: the e
 start, an import in progress, search results, a clipping open, the tag sidebar, the
 Related panel, the Stories view and a comparison of two reports of one event.
 
+``--team`` shows a team archive (issue 14): File › Connect to Team Archive…, a
+clipping's history with two people's changes, and the window of a reader
+(``14-<step>.png``). It starts a PostgreSQL cluster of its own (tests/pgserver.py).
+
 ``--walkthrough`` is a new user's first hour instead, at 1024×640, 1280×800 and
 1920×1080 (``13-<size>-<step>.png``): the welcome, Help › Open Sample Archive while it
 imports and once it has, a search, a clipping open, Stories, Compare, the Export
@@ -170,8 +174,85 @@ def walkthrough(app: QApplication, out: Path, size: tuple[int, int]) -> None:
     window.archive.close()
 
 
+def team(app: QApplication, out: Path) -> None:
+    """A team archive: connecting, a clipping's history, a reader's window."""
+    from clippings import address
+    from clippings.services.server import init_server, set_member
+    from clippings.ui.connect_dialog import ConnectDialog
+    from tests import pgserver
+
+    bin_dir = pgserver.find_bin()
+    assert bin_dir is not None, "PostgreSQL's server programs are needed (apt install postgresql)"
+    server = pgserver.start(bin_dir)
+    try:
+        work = Path(tempfile.mkdtemp(prefix="clippings-team-"))
+        os.environ["XDG_CACHE_HOME"] = str(work / "cache")
+        os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+        settings = QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat)
+        name = server.new_database()
+        url = server.url(name)
+        init_server(url)
+        for login, role in (("ann", "editor"), ("bob", "editor"), ("carla", "reader")):
+            set_member(url, login, role)
+
+        dialog = ConnectDialog(None, keyring_available=True)
+        dialog.host.setText("db.newsroom.example")
+        dialog.database.setText("newsroom")
+        dialog.user.setText("ann")
+        dialog.password_field.setText("correct horse")
+        dialog.resize(520, dialog.sizeHint().height())
+        dialog.show()
+        save(dialog, out / "14-connect.png")
+        dialog.close()
+
+        with Archive.open(address.with_user(url, "ann")) as ann:
+            report = import_paths(ann, articles()[:3])
+            first = report.of("imported")[0].id
+            ann.add_tag([first], "Desk/Politics")
+        with Archive.open(address.with_user(url, "bob")) as bob:
+            bob.edit(first, {"notes": "Follow up with the embassy on Monday."})
+            bob.add_tag([first], "Weekly review")
+        window = MainWindow(
+            Archive.open(address.with_user(url, "ann")), settings=settings, jobs=JobRunner()
+        )
+        window.resize(*SIZE)
+        window.show()
+        window.sidebar.expandAll()
+        window.select_clipping(first)
+        window.show_current()
+        window.reading.browser.verticalScrollBar().setValue(
+            window.reading.browser.verticalScrollBar().maximum()
+        )
+        shoot(window, out, "14-history")
+        window.jobs.wait()
+        window.archive.close()
+        window.close()
+
+        reader = MainWindow(
+            Archive.open(address.with_user(url, "carla")), settings=settings, jobs=JobRunner()
+        )
+        reader.resize(*SIZE)
+        reader.show()
+        reader.show_archive_notes()
+        reader.select_clipping(first)
+        reader.show_current()
+        wait_for(app, lambda: "looking" not in reader.related.title.text(), 20)
+        shoot(reader, out, "14-reader")
+        reader.jobs.wait()
+        reader.archive.close()
+        reader.close()
+    finally:
+        pgserver.stop(bin_dir, server)  # the whole cluster goes, its roles with it
+
+
 def main() -> int:
     arguments = sys.argv[1:]
+    if arguments[:1] == ["--team"]:
+        out = Path(arguments[1]) if len(arguments) > 1 else REPO / "docs" / "screenshots"
+        out.mkdir(parents=True, exist_ok=True)
+        app = QApplication(sys.argv[:1])
+        team(app, out)
+        return 0
     if arguments[:1] == ["--walkthrough"]:
         out = Path(arguments[1]) if len(arguments) > 1 else REPO / "docs" / "screenshots"
         out.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,17 @@ READ_ONLY_NOTE = (
 )
 
 
+TEAM_READER_NOTE = (
+    "You are a reader of this team archive: you can search, read, compare and export its "
+    "clippings; importing, editing, tagging and deleting are for its editors (ask its "
+    "admin for another role)."
+)
+REPLICA_NOTE = (
+    "This team archive is open read-only (a read-only copy of it, or your account may not "
+    "change it): you can search, read, compare and export its clippings."
+)
+
+
 def open_with_progress(
     opener: Callable[..., Archive],
     path: Path | str,
@@ -261,7 +272,9 @@ class ArchiveActions(QObject):
         archive: that it is read-only, that it lives in a synced folder, … (or hide it)."""
         w = self.window
         notes = list(w.archive.warnings)
-        if w.archive.read_only:
+        if w.archive.read_only and w.archive.on_server:
+            notes.insert(0, TEAM_READER_NOTE if w.archive.role == "reader" else REPLICA_NOTE)
+        elif w.archive.read_only:
             notes.insert(0, READ_ONLY_NOTE)
         suggestions = []
         hint = None if w.archive.read_only else self._engine_hint()

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, select
 
 from clippings.model import IndexDocument, published_from_iso, tag_ancestors
 from clippings.storage.queue import chunks
@@ -105,14 +105,11 @@ class ArchiveChecks:
     def integrity_problems(self) -> list[str]:
         """What the database engine itself finds wrong (empty when all is well)."""
         if self.engine.dialect.name != "sqlite":
-            return []
+            return []  # a server checks its own pages (and its own backups)
+        from clippings.storage import sqlite
+
         with self._reading() as conn:
-            found = [str(r[0]) for r in conn.execute(text("PRAGMA integrity_check")).all()]
-            found += [
-                f"foreign key fault in {r[0]} row {r[1]}"
-                for r in conn.execute(text("PRAGMA foreign_key_check")).all()
-            ]
-        return [part for line in found if line != "ok" for part in line.splitlines() if part]
+            return sqlite.integrity_problems(conn)
 
     def original_hashes(self) -> dict[str, list[int]]:
         """Every original in use, with the clippings that use it (as their file or as a

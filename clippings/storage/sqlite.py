@@ -254,3 +254,15 @@ def enable_wal(engine: Engine) -> None:
         cursor.close()
     finally:
         raw.close()
+
+
+def integrity_problems(conn: Any) -> list[str]:
+    """What SQLite itself finds wrong in the database (empty when all is well)."""
+    from sqlalchemy import text
+
+    found = [str(r[0]) for r in conn.execute(text("PRAGMA integrity_check")).all()]
+    found += [
+        f"foreign key fault in {r[0]} row {r[1]}"
+        for r in conn.execute(text("PRAGMA foreign_key_check")).all()
+    ]
+    return [part for line in found if line != "ok" for part in line.splitlines() if part]

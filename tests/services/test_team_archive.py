@@ -5,6 +5,7 @@ by several clients at once."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 
@@ -118,21 +119,27 @@ def _held(archive) -> tuple[int, list[str]]:
 def test_five_clients_import_tag_and_search_at_once_and_nothing_is_lost(team_url, corpus, tmp_path):
     """Five clients share one team archive for a while: three import (each file twice,
     from two clients), one tags, one searches. Then the archive holds every file once,
-    every tag given, and ``check`` finds nothing wrong."""
+    every tag given, and ``check`` finds nothing wrong. 15 seconds in CI;
+    ``CLIPPINGS_STRESS_SECONDS=60`` makes it the minute the issue asks for."""
     pages = _pages(corpus, 12)
     with Archive.open(tmp_path / "alone") as alone:  # the same files, one client
         import_paths(alone, pages)
         expected = _held(alone)
-    seconds = 15.0
+    seconds = float(os.environ.get("CLIPPINGS_STRESS_SECONDS", "15"))
     errors: list[BaseException] = []
     stop = threading.Event()
     tagged: set[int] = set()
     searches = [0]
 
     def importer(files) -> None:
+        # Its files once, then again and again until the time is up: every later
+        # import of them must find them there (duplicates), whoever stored them.
         with Archive.open(team_url) as client:
-            for path in files:
-                import_paths(client, [path])
+            while True:
+                for path in files:
+                    import_paths(client, [path])
+                if stop.is_set():
+                    return
 
     def tagger() -> None:
         with Archive.open(team_url) as client:
@@ -167,13 +174,11 @@ def test_five_clients_import_tag_and_search_at_once_and_nothing_is_lost(team_url
     started = time.monotonic()
     for thread in workers + watchers:
         thread.start()
-    for thread in workers:
-        thread.join(timeout=300)
     while time.monotonic() - started < seconds:
         time.sleep(0.2)
     stop.set()
-    for thread in watchers:
-        thread.join(timeout=60)
+    for thread in workers + watchers:
+        thread.join(timeout=300)
     assert not errors, errors
     assert searches[0] > 0
     with Archive.open(team_url) as archive:

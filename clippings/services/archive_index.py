@@ -274,6 +274,10 @@ class IndexUpkeep:
             ArchiveError: not an engine this version offers.
             IndexBusyError: another program held the index too long.
         """
+        if self.server is not None:
+            raise ArchiveError(
+                "a team archive searches on its server (PostgreSQL): it has no other engine"
+            )
         if engine not in ENGINES:
             raise ArchiveError(
                 f"there is no search engine {engine!r}: choose {' or '.join(ENGINES)}"

@@ -124,7 +124,7 @@ class PreferencesDialog(QDialog):
             button = QRadioButton(label, box)
             button.setObjectName(f"engine_{key}")
             button.setChecked(key == engine)
-            button.setEnabled(not read_only)
+            button.setEnabled(not read_only and engine != "postgresql")
             self.group.addButton(button)
             self.buttons[key] = button
             note = QLabel(explanation, box)
@@ -137,7 +137,12 @@ class PreferencesDialog(QDialog):
             f"This archive holds {clippings:,} clipping{'s' if clippings != 1 else ''} and is "
             f"searched with {engine_name(engine)}."
         )
-        if read_only:
+        if engine == "postgresql":
+            status = (
+                f"This team archive holds {clippings:,} clipping{'s' if clippings != 1 else ''} "
+                "and is searched on its server (PostgreSQL), by everyone alike."
+            )
+        elif read_only:
             status += " It is open read-only, so its engine cannot be changed."
         else:
             status += (

@@ -186,3 +186,10 @@ def test_five_clients_import_tag_and_search_at_once_and_nothing_is_lost(team_url
         assert _held(archive) == expected, "every file once, as one client alone keeps them"
         assert archive.check() == []
         assert {c.id for c in clippings if "Seen" in c.tags} == tagged & {c.id for c in clippings}
+
+
+def test_a_team_archive_has_no_other_search_engine_to_switch_to(team_url):
+    with Archive.open(team_url) as archive:
+        assert archive.engine == "postgresql"
+        with pytest.raises(ArchiveError, match="searches on its server"):
+            archive.switch_engine("tantivy")

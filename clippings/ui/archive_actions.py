@@ -126,7 +126,8 @@ class ArchiveActions(QObject):
 
     def choose_archive(self) -> None:
         w = self.window
-        folder = QFileDialog.getExistingDirectory(w, "Open Archive", str(w.archive.path))
+        start = Path.home() if w.archive.on_server else w.archive.path
+        folder = QFileDialog.getExistingDirectory(w, "Open Archive", str(start))
         if folder:
             w.switch_archive(Path(folder))
 

@@ -865,7 +865,44 @@ def _server_note(bench: Bench) -> list[str]:
     ]
 
 
-def markdown(bench: Bench, results: dict[str, Any]) -> str:
+TABLE_HEAD = "| row | what | measured | target | ratio | | references (same run) and notes |"
+
+#: The first cell of a row's lines in the doc (to keep the lines of rows not measured).
+ROW_CELLS = {
+    "import": "import",
+    "search": "search",
+    "cold": "cold CLI search",
+    "related": "related",
+    "stories": "stories",
+    "list": "list page",
+    "reindex": "reindex",
+    "upgrade": "features upgrade",
+    "window": "window",
+    "dossier": "PDF dossier",
+}
+
+
+def _kept_lines(previous: str, key: str) -> list[str]:
+    """The previous section's table lines of row ``key``."""
+    name = ROW_CELLS.get(key, key)
+    kept = []
+    for entry in previous.splitlines():
+        cell = entry.split("|")[1].strip() if entry.startswith("| ") else ""
+        if cell == name or cell.startswith(name + ","):
+            kept.append(entry)
+    return kept
+
+
+def _previous_date(previous: str) -> str:
+    for entry in previous.splitlines():
+        if entry.startswith("Measured "):
+            return entry.split(" with ")[0].removeprefix("Measured ")
+    return "earlier"
+
+
+def markdown(bench: Bench, results: dict[str, Any], previous: str = "") -> str:
+    """The size's section; rows this folder's results lack keep the previous section's
+    lines (said so above the table), so one run of a few rows loses none of the others."""
     facts = results.get("machine") or machine()
     build = ", ".join(
         f"{stage} {bench.state[stage]['seconds']:.0f} s"
@@ -885,10 +922,16 @@ def markdown(bench: Bench, results: dict[str, Any]) -> str:
         *_server_note(bench),
         "Machine: " + "; ".join(f"{k} {v}" for k, v in facts.items()) + ".",
         "",
-        "| row | what | measured | target | ratio | | references (same run) and notes |",
+        TABLE_HEAD,
         "|---|---|---|---|---|---|---|",
     ]
+    kept_rows = []
     for row in TABLE:
+        if not figures_of(results, row.key):
+            lines = _kept_lines(previous, row.key)
+            if lines:
+                kept_rows.append(row.key)
+                out += lines
         for f in figures_of(results, row.key):
             target = f.target.text() if f.target else ""
             notes = "; ".join(x for x in (f.refs, f.note) if x).replace("|", "\\|")
@@ -897,6 +940,16 @@ def markdown(bench: Bench, results: dict[str, Any]) -> str:
             out.append(
                 f"| {f.row} | {label} | {shown} | {target} | {f.ratio} | {f.mark} | {notes} |"
             )
+    if kept_rows:
+        at = out.index(
+            "| row | what | measured | target | ratio | | references (same run) and notes |"
+        )
+        out[at:at] = [
+            f"Not measured in this run, kept from the section before (measured "
+            f"{_previous_date(previous)}, on an earlier build and commit): the rows "
+            f"{', '.join(kept_rows)}.",
+            "",
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -919,7 +972,8 @@ def write_doc(bench: Bench, results: dict[str, Any]) -> None:
     path = REPO / "docs" / "performance.md"
     text = path.read_text(encoding="utf-8") if path.exists() else DOC_HEAD
     begin, end = f"<!-- scale {bench.size} -->", f"<!-- /scale {bench.size} -->"
-    section = f"{begin}\n{markdown(bench, results)}{end}\n"
+    previous = text[text.index(begin) : text.index(end)] if begin in text and end in text else ""
+    section = f"{begin}\n{markdown(bench, results, previous)}{end}\n"
     if begin in text and end in text:
         text = text[: text.index(begin)] + section + text[text.index(end) + len(end) + 1 :]
     else:

@@ -19,8 +19,12 @@ batch):
 4. ``tantivy``: a second copy of the archive (database, index; originals hard-linked)
    switched to tantivy (``Archive.switch_engine`` or ``clippings reindex --engine``),
    so both engines are measured on the same clippings; "n/a" until the engine exists;
-5. ``fts5`` and ``tantivy-raw``: the reference engines, built from the same database;
-6. ``import-files``: the files the import row imports (changed copies of the corpus's
+5. ``postgresql``: a team archive on a PostgreSQL cluster the bench runs in
+   ``DIR/<size>/postgresql-cluster`` with durable settings (``scale_postgres``):
+   ``init_server``, the same clippings through the store's insert (originals in the
+   database), then the server's search index; started again by ``measure``, stopped after;
+6. ``fts5`` and ``tantivy-raw``: the reference engines, built from the same database;
+7. ``import-files``: the files the import row imports (changed copies of the corpus's
    texts and news pages, and PDFs typeset from its sentences; 3:2:1).
 
 ``measure`` runs every row of ``TABLE`` for each engine present (or those of
@@ -33,10 +37,15 @@ Whoosh reindex is optional (``--reindex``; 15-25 min at 100k): without it the ro
 the build's figure. The dossier is stopped after ``--budget`` seconds (and shown as
 "more than").
 
+The postgresql rows: search (same query kinds, target p95 <= 150 ms), the cold CLI,
+and the import files' texts imported into a copy of the full team archive by 1 and by 4
+concurrent client processes, beside the embedded import of the same run.
+
 The parts: ``scale_build`` (the build's stages), ``scale_probes`` (what runs in a new
 process), ``scale_common`` (figures, targets, the size's folder, subprocesses),
 ``scale_data`` (the synthetic clippings and import files), ``scale_refs`` (FTS5 and
-tantivy used directly). This module holds the query kinds, the rows and ``TABLE``.
+tantivy used directly), ``scale_postgres`` (the server). This module holds the query
+kinds, the rows and ``TABLE``.
 
 Seen on this 2-core machine (shared, load 8): build 1k 40 s, 10k 12 min (load 61 s,
 features 63 s, Whoosh 570 s); measure 1k ~3 min plus the dossier. At 100k expect, on
@@ -65,6 +74,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench import scale_postgres  # noqa: E402
 from bench.scale_build import build, copy_archive  # noqa: E402
 from bench.scale_common import (  # noqa: E402
     DEFAULT_DIR,
@@ -168,6 +178,25 @@ def row_search(bench: Bench) -> list[Figure]:
             for kind in KINDS:
                 figures += search_figures(bench, archive, engine, kind, target)
         figures[-1].note = f"the archive's index: {index}"
+    return figures + postgres_search(bench)
+
+
+def postgres_search(bench: Bench) -> list[Figure]:
+    """The same query kinds on the team archive (the server's search, its own snippets)."""
+    from clippings.services import Archive
+
+    target = Target(150, "ms")
+    row = "search, postgresql"
+    if not bench.done("postgresql"):
+        return [Figure.missing(row, "every query kind", _why_not(bench, "postgresql"), target)]
+    figures: list[Figure] = []
+    with Archive.open(scale_postgres.url(bench)) as archive:
+        index = type(archive.index).__name__
+        for kind in KINDS:
+            figures += search_figures(bench, archive, "postgresql", kind, target)
+    figures[
+        -1
+    ].note = f"the archive's index: {index}; server on 127.0.0.1 ({scale_postgres.settings_text()})"
     return figures
 
 
@@ -234,15 +263,16 @@ def row_cold_search(bench: Bench) -> list[Figure]:
         refs.append(f"FTS5 {number(statistics.median(cold_reference(bench, 'fts5')) * 1000)}")
     if bench.done("tantivy-raw"):
         refs.append(f"tantivy {number(statistics.median(cold_reference(bench, 'tantivy')) * 1000)}")
-    for engine in ENGINES:
+    for engine in (*ENGINES, "postgresql"):
         label = f"{engine}: `clippings search police` (ms)"
         target = Target(600, "ms")
-        if engine not in bench.engines():
+        if not bench.done(engine):
             figures.append(
                 Figure.missing("cold CLI search", label, _why_not(bench, engine), target)
             )
             continue
-        spent, peak = cold_cli(["--archive", str(bench.archive(engine)), "search", "police"])
+        where = scale_postgres.url(bench) if engine == "postgresql" else str(bench.archive(engine))
+        spent, peak = cold_cli(["--archive", where, "search", "police"])
         ms = [s * 1000 for s in spent]
         figures.append(
             Figure(
@@ -488,6 +518,7 @@ def row_import(bench: Bench) -> list[Figure]:
     if not bench.done("import-files"):
         return [Figure.missing("import", "files a second", "the import files are not built")]
     figures = []
+    embedded: dict[str, float] = {}
     for engine in bench.engines():
         scratch = bench.root / f"scratch-{engine}"
         copy_archive(bench.archive(engine), scratch)
@@ -542,6 +573,15 @@ def row_import(bench: Bench) -> list[Figure]:
                 Target(5, "s"),
                 shown=f"{gap:.1f}",
             )
+        )
+        text = found["kinds"].get("text")
+        if text:
+            embedded[engine] = text["units"] / text["seconds"]
+    if bench.done("postgresql"):
+        figures += scale_postgres.import_figures(bench, embedded)
+    else:
+        figures.append(
+            Figure.missing("import, postgresql", "texts/s", _why_not(bench, "postgresql"))
         )
     return figures
 
@@ -674,6 +714,14 @@ TABLE: tuple[Row, ...] = (
 
 
 def measure(bench: Bench, only: Sequence[str]) -> None:
+    if bench.done("postgresql"):
+        with scale_postgres.running(bench):
+            _measure(bench, only)
+    else:
+        _measure(bench, only)
+
+
+def _measure(bench: Bench, only: Sequence[str]) -> None:
     results = load_results(bench)
     for row in TABLE:
         if only and row.key not in only:
@@ -800,11 +848,65 @@ def _analysis_note(bench: Bench) -> list[str]:
     ]
 
 
-def markdown(bench: Bench, results: dict[str, Any]) -> str:
+def _server_note(bench: Bench) -> list[str]:
+    facts = bench.state.get("postgresql", {})
+    if not facts.get("done"):
+        return []
+    return [
+        "The postgresql rows: a team archive on a PostgreSQL cluster the bench runs on "
+        f"this same machine (127.0.0.1; {facts.get('settings', '')}), the same clippings "
+        f"stored through the store's insert ({facts.get('load_seconds', 0):.0f} s, originals "
+        f"in the database; {facts.get('size_mb', 0):.0f} MB), then its search index built "
+        f"({facts.get('seconds', 0):.0f} s). Its related pieces' analysis is not computed. "
+        "The client imports are the import files' texts into a copy of the full database "
+        "(`CREATE DATABASE ... TEMPLATE`), each client a process calling `import_paths` "
+        "on its share, as the embedded import row does.",
+        "",
+    ]
+
+
+TABLE_HEAD = "| row | what | measured | target | ratio | | references (same run) and notes |"
+
+#: The first cell of a row's lines in the doc (to keep the lines of rows not measured).
+ROW_CELLS = {
+    "import": "import",
+    "search": "search",
+    "cold": "cold CLI search",
+    "related": "related",
+    "stories": "stories",
+    "list": "list page",
+    "reindex": "reindex",
+    "upgrade": "features upgrade",
+    "window": "window",
+    "dossier": "PDF dossier",
+}
+
+
+def _kept_lines(previous: str, key: str) -> list[str]:
+    """The previous section's table lines of row ``key``."""
+    name = ROW_CELLS.get(key, key)
+    kept = []
+    for entry in previous.splitlines():
+        cell = entry.split("|")[1].strip() if entry.startswith("| ") else ""
+        if cell == name or cell.startswith(name + ","):
+            kept.append(entry)
+    return kept
+
+
+def _previous_date(previous: str) -> str:
+    for entry in previous.splitlines():
+        if entry.startswith("Measured "):
+            return entry.split(" with ")[0].removeprefix("Measured ")
+    return "earlier"
+
+
+def markdown(bench: Bench, results: dict[str, Any], previous: str = "") -> str:
+    """The size's section; rows this folder's results lack keep the previous section's
+    lines (said so above the table), so one run of a few rows loses none of the others."""
     facts = results.get("machine") or machine()
     build = ", ".join(
         f"{stage} {bench.state[stage]['seconds']:.0f} s"
-        for stage in ("load", "features", "whoosh", "tantivy", "fts5", "tantivy-raw")
+        for stage in ("load", "features", "whoosh", "tantivy", "postgresql", "fts5", "tantivy-raw")
         if bench.done(stage) and "seconds" in bench.state[stage]
     )
     measured = sorted(results["measured"].values())
@@ -817,12 +919,19 @@ def markdown(bench: Bench, results: dict[str, Any]) -> str:
         f" (built with `build --size {bench.size}`: {build or 'no stage timed'}).",
         "",
         *_analysis_note(bench),
+        *_server_note(bench),
         "Machine: " + "; ".join(f"{k} {v}" for k, v in facts.items()) + ".",
         "",
-        "| row | what | measured | target | ratio | | references (same run) and notes |",
+        TABLE_HEAD,
         "|---|---|---|---|---|---|---|",
     ]
+    kept_rows = []
     for row in TABLE:
+        if not figures_of(results, row.key):
+            lines = _kept_lines(previous, row.key)
+            if lines:
+                kept_rows.append(row.key)
+                out += lines
         for f in figures_of(results, row.key):
             target = f.target.text() if f.target else ""
             notes = "; ".join(x for x in (f.refs, f.note) if x).replace("|", "\\|")
@@ -831,6 +940,16 @@ def markdown(bench: Bench, results: dict[str, Any]) -> str:
             out.append(
                 f"| {f.row} | {label} | {shown} | {target} | {f.ratio} | {f.mark} | {notes} |"
             )
+    if kept_rows:
+        at = out.index(
+            "| row | what | measured | target | ratio | | references (same run) and notes |"
+        )
+        out[at:at] = [
+            f"Not measured in this run, kept from the section before (measured "
+            f"{_previous_date(previous)}, on an earlier build and commit): the rows "
+            f"{', '.join(kept_rows)}.",
+            "",
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -853,7 +972,8 @@ def write_doc(bench: Bench, results: dict[str, Any]) -> None:
     path = REPO / "docs" / "performance.md"
     text = path.read_text(encoding="utf-8") if path.exists() else DOC_HEAD
     begin, end = f"<!-- scale {bench.size} -->", f"<!-- /scale {bench.size} -->"
-    section = f"{begin}\n{markdown(bench, results)}{end}\n"
+    previous = text[text.index(begin) : text.index(end)] if begin in text and end in text else ""
+    section = f"{begin}\n{markdown(bench, results, previous)}{end}\n"
     if begin in text and end in text:
         text = text[: text.index(begin)] + section + text[text.index(end) + len(end) + 1 :]
     else:

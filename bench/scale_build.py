@@ -12,6 +12,7 @@ from typing import Any
 
 from bench import scale_data as data
 from bench.scale_common import CORPUS, Bench, Progress, run_clippings
+from bench.scale_postgres import stage_postgresql
 from bench.scale_refs import build_fts5, build_tantivy
 
 #: Clippings stored per transaction by the bulk load.
@@ -27,6 +28,7 @@ def build(bench: Bench, stages: Sequence[str]) -> None:
         "features": lambda: stage_features(bench),
         "whoosh": lambda: stage_whoosh(bench),
         "tantivy": lambda: stage_tantivy(bench),
+        "postgresql": lambda: stage_postgresql(bench, corpus),
         "fts5": lambda: stage_reference(bench, "fts5"),
         "tantivy-raw": lambda: stage_reference(bench, "tantivy-raw"),
         "import-files": lambda: stage_import_files(bench, corpus),

@@ -20,7 +20,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 DEFAULT_DIR = Path("/var/tmp/clippings-scale")
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("CLIPPINGS_SHARED", REPO.parent / "shared")) / "corpus"
 ENGINES = ("whoosh", "tantivy")
 SCRIPT = Path(__file__).with_name("scale.py")
 

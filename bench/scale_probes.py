@@ -14,6 +14,7 @@ from typing import Any
 
 from bench import scale_data as data
 from bench.scale_common import Progress, status_mb
+from bench.scale_postgres import probe_import_client
 
 # --- Probes: rows measured in a new process --------------------------------------------------
 
@@ -205,4 +206,5 @@ PROBES: dict[str, Callable[..., dict[str, Any]]] = {
     "import": probe_import,
     "window": probe_window,
     "dossier": probe_dossier,
+    "import-client": probe_import_client,
 }

@@ -91,7 +91,10 @@ def test_two_workers_read_at_once_and_the_files_are_stored_in_batches(
 def test_the_index_takes_an_import_in_few_commits_and_is_complete_when_it_returns(
     archive, corpus, tmp_path, monkeypatch, engine
 ):
-    if engine != archive.engine:
+    if archive.on_server:  # one engine, the server's: run once
+        if engine != "whoosh":
+            pytest.skip("a team archive searches on its server, whatever the engine asked")
+    elif engine != archive.engine:
         archive.switch_engine(engine)
     articles(corpus, tmp_path / "in", 12)
     monkeypatch.setattr(import_run, "BATCH_FILES", 3)

@@ -172,12 +172,10 @@ class ArchiveOpening:
                 database holds no archive, or one of another schema version.
         """
         from clippings.search import open_server_index
-        from clippings.services.credentials import saved_password
+        from clippings.services.credentials import password_for
 
         shown = address.display(url)
-        if password is None and address.password_in(url) is None:
-            password = saved_password(shown)
-        store = ClippingStore.for_server(url, password=password)
+        store = ClippingStore.for_server(url, password=password_for(url, password))
         try:
             found = _server_schema(store, url)
             index = open_server_index(store.engine)

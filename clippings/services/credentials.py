@@ -28,6 +28,17 @@ def keyring_available() -> bool:
         return False
 
 
+def password_for(url: str, given: str | None = None) -> str | None:
+    """The password to connect to the team archive at ``url`` with: the one ``given``,
+    else none when the address carries its own, else the one kept in the keyring (None:
+    PostgreSQL's client then looks in ``PGPASSWORD`` and ``~/.pgpass``)."""
+    from clippings.address import display, password_in
+
+    if given is not None or password_in(url) is not None:
+        return given
+    return saved_password(display(url))
+
+
 def saved_password(address: str) -> str | None:
     """The password kept for ``address`` (``postgresql://user@host/db``), if any."""
     try:

@@ -17,6 +17,7 @@ from clippings import address
 from clippings.model import ArchiveError, Member
 from clippings.services.archive import Archive, Report
 from clippings.services.archive_opening import team_folder
+from clippings.services.credentials import password_for
 from clippings.storage import ClippingStore, DatabaseOriginals, migrations
 from clippings.storage.postgres_watch import ServerChangeWatcher
 
@@ -45,7 +46,7 @@ def init_server(
         ArchiveError: the database already holds an archive (use ``upgrade_server``)
             or other tables, or the user may not create roles.
     """
-    store = ClippingStore.for_server(url, password=password)
+    store = ClippingStore.for_server(url, password=password_for(url, password))
     try:
         if store.holds_archive():
             shown = address.display(url)
@@ -70,7 +71,7 @@ def upgrade_server(
         ArchiveError: the database holds no archive (use ``init_server``), or one made
             by a newer Clippings.
     """
-    store = ClippingStore.for_server(url, password=password)
+    store = ClippingStore.for_server(url, password=password_for(url, password))
     try:
         if not store.holds_archive():
             shown = address.display(url)
@@ -139,10 +140,7 @@ def members(url: str) -> list[Member]:
 
 @contextmanager
 def _store(url: str) -> Iterator[ClippingStore]:
-    from clippings.services.credentials import saved_password
-
-    password = None if address.password_in(url) else saved_password(address.display(url))
-    store = ClippingStore.for_server(url, password=password)
+    store = ClippingStore.for_server(url, password=password_for(url))
     try:
         _server_schema_known(store, url)
         yield store

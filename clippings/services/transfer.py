@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from clippings.model import ArchiveError, Cancelled, ClippingsError, Progress
@@ -93,14 +93,7 @@ def _copy_to_folder(
         if target.is_dir():
             target.rmdir()  # empty, checked above
         work.replace(target)
-    return CopySummary(
-        summary.source,
-        str(target),
-        summary.clippings,
-        summary.originals,
-        summary.rows,
-        summary.phrases,
-    )
+    return replace(summary, target=str(target))
 
 
 def _copy(src: Archive, dest: Archive, report: Report | None, cancel: Cancel | None) -> CopySummary:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from itertools import product
 from typing import Any
 
@@ -48,6 +49,11 @@ KEY_PREFIX = {
     "language": "lang:",
 }
 CONFIG_KEY = "cfg:"
+#: A dated clipping's year, month and day as keys (``date:2012``, ``date:201201``,
+#: ``date:20120105``): a range of dates beside words is part of their tsquery.
+DATE_KEY = "date:"
+#: A range needing more keys than this (centuries) is compared with the date column.
+DATE_KEYS_AT_MOST = 400
 #: A wildcard inside a word (``te?t``, ``*ummit``) stands for at most this many of the
 #: index's words (the first in alphabetical order; the result says so).
 WILDCARD_WORDS = 64
@@ -55,6 +61,8 @@ WILDCARD_WORDS = 64
 #: to this many; a longer one is searched as all of its words.
 SLOP_SPELLED_OUT = 16
 NUMBER_FIELDS = ("published", "moment", "id", "revision")
+#: What a ``Ts`` part's column names in SQL (``pairs`` is the expression of its index).
+COLUMNS = {"body": "d.body", "head": "d.head", "pairs": "clippings_pairs(d.body)"}
 
 #: Lexemes of a string under one configuration: (lexeme, positions), as to_tsvector gives.
 Lexemes = tuple[tuple[str, tuple[int, ...]], ...]
@@ -128,13 +136,21 @@ class Sql:
     """A condition on the row ``d`` (a date range, or a tsquery that had to meet one)."""
 
     text: str
+    #: The same condition written so that the planner filters the rows a full-text
+    #: condition beside it found, rather than reading its own index for them: the
+    #: planner does not reckon what reading each row's tsvector costs, and would
+    #: rather read every clipping of a year's tsvector than look a word up.
+    beside_words: str | None = None
+    #: Whether it holds a full-text condition (a GIN index finds its rows).
+    words: bool = False
 
 
 @dataclass
 class Ts:
     """A full-text condition: each configuration's tsquery, on the column ``column``
     (``body``: everything; ``head``: the title, outlet, author and the text's first
-    words, small and kept in the row; None: either, as for the exact filters)."""
+    words, small and kept in the row; ``pairs``: the pairs of neighbouring words of
+    ``body``, and its keys; None: any, as for the exact filters)."""
 
     by_config: dict[str, Expr]
     column: str | None = "body"
@@ -361,18 +377,27 @@ class Translator:
 
     def _phrase(self, text: str, labels: str, negated: bool, slop: int = 1) -> Part:
         by_config: dict[str, Expr] = {}
+        #: each configuration's pairs of neighbouring words, where it has them
+        pairs: dict[str, Expr] = {}
+        exact = True  # the pairs alone decide (no phrase longer than two words)
         for config in self.configs:
             found = self.lexemes(config, text)
             if not found:
-                by_config[config] = SKIP
+                by_config[config] = pairs[config] = SKIP
                 if " " not in text:
                     self._stopped.setdefault(text, []).append(config)
                 continue
-            expr = _phrase_expr(found, labels, slop)
-            by_config[config] = expr
+            by_config[config] = _phrase_expr(found, labels, slop)
             if not negated:
                 self._rank.add(" | ".join(sorted({quote(lexeme) for lexeme, _p in found})))
-        return Ts(by_config)
+            joined = _pairs_expr(found, labels, slop)
+            pairs[config] = SKIP if joined is None else joined[0]
+            exact = exact and joined is not None and joined[1]
+        if all(isinstance(expr, _Skip) for expr in pairs.values()):
+            return Ts(by_config)  # a word, or a phrase without pairs to look up
+        if exact:
+            return Ts(pairs, "pairs")
+        return self._and([Ts(pairs, "pairs"), Ts(by_config)])
 
     def _range(self, node: Any) -> Part:
         if node.fieldname != "published":
@@ -389,7 +414,16 @@ class Translator:
         if high is not None:
             conditions.append(f"d.published <= {self._param(high)}")
         conditions.append("d.published > 0")  # a clipping without a date is in no range
-        return Sql(" AND ".join(conditions))
+        text = " AND ".join(conditions)
+        keys = date_keys(low, high)
+        if keys is not None:
+            # Whole years, months and days, each a key of its clippings: one look-up
+            # in the GIN index with the query's words, exact to the day.
+            expr = " | ".join(quote(DATE_KEY + key) for key in keys) if keys else NOTHING
+            if isinstance(expr, str) and len(keys) > 1:
+                expr = f"({expr})"
+            return Ts(dict.fromkeys(self.configs, expr), None)
+        return Sql(text, beside_words=text.replace("d.published", "(d.published + 0)"))
 
     # --- Combining ----------------------------------------------------------------------
 
@@ -398,7 +432,7 @@ class Translator:
 
     def _not(self, part: Part) -> Part:
         if isinstance(part, Sql):
-            return Sql(f"NOT ({part.text})")
+            return Sql(f"NOT ({part.text})")  # a negation finds no rows through an index
         out: dict[str, Expr] = {}
         for config, expr in part.by_config.items():
             if isinstance(expr, _Skip):
@@ -439,10 +473,11 @@ class Translator:
                 return Sql("false")
             if where != "true":
                 conditions.append(where)
-        conditions += [s.text for s in sqls]
+        words = any(_finds(each) for each in merged) or any(s.words for s in sqls)
+        conditions += [(s.beside_words or s.text) if words else s.text for s in sqls]
         if not conditions:
             return Sql("true")
-        return Sql(" AND ".join(f"({c})" for c in conditions))
+        return Sql(" AND ".join(f"({c})" for c in conditions), words=words)
 
     def _or(self, parts: list[Part]) -> Part:
         merged, sqls = self._by_column(parts, _or_exprs)
@@ -458,7 +493,8 @@ class Translator:
         conditions += [s.text for s in sqls]
         if not conditions:
             return Sql("false")
-        return Sql(" OR ".join(f"({c})" for c in conditions))
+        words = all(_finds(each) for each in merged) and all(s.words for s in sqls)
+        return Sql(" OR ".join(f"({c})" for c in conditions), words=words)
 
     def _sql(self, part: Part, *, context: str) -> str | None:
         """A condition in SQL (None: matches nothing). A configuration whose query was
@@ -491,7 +527,8 @@ class Translator:
                 else:
                     branches.append(f"(({keys}) & ({expr}))")
             tsquery = " | ".join(branches)
-        return f"d.{part.column or 'body'} @@ CAST({self._param(tsquery)} AS tsquery)"
+        column = COLUMNS[part.column or "body"]
+        return f"{column} @@ CAST({self._param(tsquery)} AS tsquery)"
 
     def _param(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -542,6 +579,84 @@ def _phrase_expr(found: Lexemes, labels: str, slop: int = 1) -> str:
     return "(" + " | ".join(f"({spans(label)})" for label in labels) + ")"
 
 
+def date_keys_of(day: int) -> list[str]:
+    """The keys (without ``DATE_KEY``) of a clipping published on ``day`` (yyyymmdd)."""
+    if day <= 0:
+        return []
+    text = f"{day:08d}"
+    return [text[:4], text[:6], text]
+
+
+def date_keys(low: int | None, high: int | None) -> list[str] | None:
+    """The fewest keys (years, months, days) covering the days ``low`` to ``high``
+    (yyyymmdd); None when a bound is open, not a day, or the range needs more than
+    ``DATE_KEYS_AT_MOST`` keys."""
+    if low is None or high is None:
+        return None
+    try:
+        day = date(low // 10_000, low // 100 % 100, low % 100)
+        last = date(high // 10_000, high // 100 % 100, high % 100)
+    except ValueError:
+        return None
+    keys: list[str] = []
+    while day <= last:
+        if len(keys) >= DATE_KEYS_AT_MOST:
+            return None
+        if day.month == 1 and day.day == 1 and date(day.year, 12, 31) <= last:
+            keys.append(f"{day.year:04d}")
+            if day.year == date.max.year:
+                break
+            day = date(day.year + 1, 1, 1)
+            continue
+        month_end = _month_end(day)
+        if day.day == 1 and month_end <= last:
+            keys.append(f"{day.year:04d}{day.month:02d}")
+        else:
+            keys.append(f"{day:%Y%m%d}")
+            month_end = day
+        if month_end == date.max:
+            break
+        day = month_end + timedelta(days=1)
+    return keys
+
+
+def _month_end(day: date) -> date:
+    if day.month == 12:
+        return date(day.year, 12, 31)
+    return date(day.year, day.month + 1, 1) - timedelta(days=1)
+
+
+def _finds(part: Ts) -> bool:
+    """Whether a full-text condition finds its rows through its GIN index (a negation
+    alone reads every row)."""
+    return any(isinstance(e, str) and not e.startswith("!") for e in part.by_config.values())
+
+
+def _pairs_expr(found: Lexemes, labels: str, slop: int) -> tuple[str, bool] | None:
+    """A phrase's pairs of neighbouring words as a tsquery on ``clippings_pairs``, and
+    whether they decide alone (a phrase of two words); None: no pairs to look up (a
+    phrase with slop, in some fields only, or with no two words side by side)."""
+    if slop != 1 or _label(labels):
+        return None
+    at: dict[int, str] = {}
+    for lexeme, positions in found:
+        for position in positions:
+            if position in at:
+                return None  # two lexemes at one position (not a plain phrase)
+            at[position] = lexeme
+    ordered = sorted(at)
+    joined = [
+        quote(f"{at[position]} {at[ordered[n + 1]]}")
+        for n, position in enumerate(ordered[:-1])
+        if ordered[n + 1] == position + 1
+    ]
+    if not joined:
+        return None
+    unique = list(dict.fromkeys(joined))
+    expr = unique[0] if len(unique) == 1 else "(" + " & ".join(unique) + ")"
+    return expr, len(ordered) == 2 and len(joined) == 1
+
+
 def _and_exprs(exprs: Iterable[Expr]) -> Expr:
     kept = []
     for expr in exprs:
@@ -574,7 +689,7 @@ def _or_exprs(exprs: Iterable[Expr]) -> Expr:
 def _leaf_key(node: Any) -> tuple[Any, ...] | None:
     if isinstance(node, wq.Phrase):
         return ("phrase", tuple(str(w) for w in node.words), node.slop)
-    if isinstance(node, wq.Term):
+    if isinstance(node, wq.Term | wq.Prefix | wq.Wildcard):
         return (type(node).__name__, str(node.text))
     return None
 

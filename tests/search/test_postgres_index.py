@@ -241,7 +241,13 @@ def test_date_keys_cover_a_range_with_the_fewest_years_months_and_days():
     from clippings.search.postgres_query import date_keys
 
     assert date_keys(20120101, 20131231) == ["2012", "2013"]
-    assert date_keys(20120130, 20120302) == ["20120130", "20120131", "201202", "20120301", "20120302"]
+    assert date_keys(20120130, 20120302) == [
+        "20120130",
+        "20120131",
+        "201202",
+        "20120301",
+        "20120302",
+    ]
     assert date_keys(20111231, 20120131) == ["20111231", "201201"]
     assert date_keys(20120301, 20120229) == []  # ends before it starts: no day
     assert date_keys(20120101, None) is None  # open: the date column answers

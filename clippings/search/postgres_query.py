@@ -393,8 +393,10 @@ class Translator:
             joined = _pairs_expr(found, labels, slop)
             pairs[config] = SKIP if joined is None else joined[0]
             exact = exact and joined is not None and joined[1]
-        if all(isinstance(expr, _Skip) for expr in pairs.values()):
-            return Ts(by_config)  # a word, or a phrase without pairs to look up
+        if negated or all(isinstance(expr, _Skip) for expr in pairs.values()):
+            # A word, a phrase without pairs to look up, or one left out (whose pairs
+            # would have to be made for every row the rest of the query finds).
+            return Ts(by_config)
         if exact:
             return Ts(pairs, "pairs")
         return self._and([Ts(pairs, "pairs"), Ts(by_config)])

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, CursorResult, and_, delete, insert, or_, sele
 from clippings.model import Extracted, published_to_iso, published_utc, tag_name
 from clippings.storage.copies import StoredPiece
 from clippings.storage.outlets import resolve_outlet
-from clippings.storage.queue import queue_changes
+from clippings.storage.queue import insert_ignoring, queue_changes
 from clippings.storage.schema import clippings, original_removals, originals
 
 
@@ -172,6 +172,8 @@ class AddingStore:
         with self._writing() as conn:
             for new in batch:
                 outcomes.append(self._add_one(conn, new, names, copies))
+            # The new clippings' queue rows at once (three statements a batch).
+            queue_changes(conn, [added.id for added in outcomes if added.created])
             store_originals(
                 [n for n, added in enumerate(outcomes) if added.created or added.copy_reason]
             )
@@ -199,7 +201,7 @@ class AddingStore:
                 if reason:
                     self._keep_copy(conn, stored.id, new)
                     return Added(stored.id, False, reason)
-        return Added(self._insert(conn, new, names), True)
+        return Added(self._insert(conn, new, names, queue=False), True)
 
     def _keep_copy(self, conn: Connection, clipping_id: int, new: NewClipping) -> None:
         self._record_copy(
@@ -211,14 +213,16 @@ class AddingStore:
             format=new.extracted.format,
         )
 
-    def _insert(self, conn: Connection, new: NewClipping, tag_names: Iterable[str]) -> int:
+    def _insert(
+        self, conn: Connection, new: NewClipping, tag_names: Iterable[str], *, queue: bool = True
+    ) -> int:
+        """Store a new clipping; ``queue=False``: the caller queues it for the index and
+        the analysis (``queue_changes``) before the transaction ends."""
         ex = new.extracted
         now = _now()
-        known = conn.execute(
-            select(originals.c.sha256).where(originals.c.sha256 == new.sha256)
-        ).scalar()
-        if known is None:
-            conn.execute(insert(originals).values(sha256=new.sha256, size=new.size, stored_at=now))
+        conn.execute(
+            insert_ignoring(conn, originals).values(sha256=new.sha256, size=new.size, stored_at=now)
+        )
         # A purge that has not yet removed this file must leave it now.
         conn.execute(delete(original_removals).where(original_removals.c.sha256 == new.sha256))
         # The outlet by its declared name and the page's domain (``outlets.py``): the
@@ -261,7 +265,8 @@ class AddingStore:
         self._insert_marks(conn, clipping_id, new.marks)
         for name in tag_names:
             self._attach(conn, [clipping_id], tag_name(name))
-        queue_changes(conn, [clipping_id])
+        if queue:
+            queue_changes(conn, [clipping_id])
         return clipping_id
 
 

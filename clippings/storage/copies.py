@@ -79,8 +79,16 @@ class CopyStore:
         if not marks:
             return []
         shared = func.count().label("shared")
+        theirs = copy_marks.alias("theirs")
+        # How many marks each has in all, in the same statement (one round trip).
+        total = (
+            select(func.count())
+            .where(theirs.c.clipping_id == copy_marks.c.clipping_id)
+            .scalar_subquery()
+            .label("total")
+        )
         found = conn.execute(
-            select(copy_marks.c.clipping_id, shared)
+            select(copy_marks.c.clipping_id, shared, total)
             .where(copy_marks.c.mark.in_(list(marks)))
             .group_by(copy_marks.c.clipping_id)
             .having(shared >= floor)
@@ -89,15 +97,8 @@ class CopyStore:
         ).all()
         if not found:
             return []
-        counts = {int(i): int(n) for i, n in found}
-        totals = {
-            int(i): int(n)
-            for i, n in conn.execute(
-                select(copy_marks.c.clipping_id, func.count())
-                .where(copy_marks.c.clipping_id.in_(list(counts)))
-                .group_by(copy_marks.c.clipping_id)
-            ).all()
-        }
+        counts = {int(i): int(n) for i, n, _ in found}
+        totals = {int(i): int(t) for i, _, t in found}
 
         def nearness(clipping_id: int) -> tuple[float, int, int]:
             fewer = max(1, min(len(marks), totals.get(clipping_id, 0)))

@@ -23,7 +23,7 @@ from clippings.model import Extracted, published_to_iso, published_utc, tag_name
 from clippings.storage.copies import StoredPiece
 from clippings.storage.outlets import resolve_outlet
 from clippings.storage.queue import insert_ignoring, queue_changes
-from clippings.storage.schema import clippings, original_removals, originals
+from clippings.storage.schema import clipping_copies, clippings, original_removals, originals
 
 
 def _now() -> datetime:
@@ -57,6 +57,12 @@ class CopyCheck(Protocol):
         """How many marks a stored clipping must share with a text of ``mark_count``."""
         ...
 
+    def worth(self, mark_count: int, stored_marks: int, shared: int) -> bool:
+        """Whether a stored clipping of ``stored_marks`` marks, ``shared`` of them with
+        a text of ``mark_count``, may be the same piece (False: ``reason`` would say
+        None without reading its text)."""
+        ...
+
     def reason(self, new: NewClipping, stored: StoredPiece) -> str | None:
         """Why ``new`` is the same piece as ``stored`` (shown to the user), or None."""
         ...
@@ -82,7 +88,12 @@ class AddingStore:
         def _writing(self) -> AbstractContextManager[Connection]: ...
         def _attach(self, conn: Connection, ids: Sequence[int], name: str) -> list[int]: ...
         def _copy_candidates(
-            self, conn: Connection, marks: Sequence[int], floor: int, limit: int
+            self,
+            conn: Connection,
+            marks: Sequence[int],
+            floor: int,
+            limit: int,
+            worth: Callable[[int, int], bool] | None = None,
         ) -> list[StoredPiece]: ...
         def _insert_marks(
             self, conn: Connection, clipping_id: int, marks: Iterable[int]
@@ -117,13 +128,24 @@ class AddingStore:
             condition = and_(condition, clippings.c.part == part)
         if text_hash:
             condition = or_(condition, clippings.c.text_hash == text_hash)
-        found = conn.execute(
-            select(clippings.c.id).where(condition).order_by(clippings.c.id).limit(1)
-        ).scalar()
-        if found is None and part in (-1, None):
-            # The same bytes kept as a copy of a clipping (a copy is a whole file).
-            return self._copy_owner(conn, sha256)
-        return None if found is None else int(found)
+        first = select(clippings.c.id).where(condition).order_by(clippings.c.id).limit(1)
+        if part not in (-1, None):
+            found = conn.execute(first).scalar()
+            return None if found is None else int(found)
+        # Or the same bytes kept as a copy of a clipping (a copy is a whole file): both
+        # looked up in one statement (one round trip to a server).
+        owner = (
+            select(clipping_copies.c.clipping_id)
+            .where(clipping_copies.c.sha256 == sha256)
+            .order_by(clipping_copies.c.id)
+            .limit(1)
+        )
+        found, copy_owner = conn.execute(
+            select(first.scalar_subquery(), owner.scalar_subquery())
+        ).one()
+        if found is None:
+            return None if copy_owner is None else int(copy_owner)
+        return int(found)
 
     def add(self, new: NewClipping, tag_names: Iterable[str] = ()) -> int:
         """Store one clipping (and its original's row) in one transaction."""
@@ -196,7 +218,14 @@ class AddingStore:
             return Added(existing, False)
         if copies is not None and whole_file and new.marks:
             floor = copies.floor(len(new.marks))
-            for stored in self._copy_candidates(conn, new.marks, floor, copies.limit):
+            count = len(new.marks)
+            for stored in self._copy_candidates(
+                conn,
+                new.marks,
+                floor,
+                copies.limit,
+                lambda total, shared: copies.worth(count, total, shared),
+            ):
                 reason = copies.reason(new, stored)
                 if reason:
                     self._keep_copy(conn, stored.id, new)

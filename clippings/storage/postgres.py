@@ -69,10 +69,10 @@ def engines(url: str, *, password: str | None = None) -> tuple[Engine, Engine]:
 
 
 def _configure(engine: Engine, *, lock: bool) -> None:
-    # Many rows of a Core INSERT (postings, marks, queue rows) go as multi-row INSERTs
-    # of up to ``insertmanyvalues_page_size`` rows: one statement a page, not one a row
-    # (psycopg's executemany runs each row on the server, SQLAlchemy does this for
-    # psycopg2 only).
+    # Many rows of a Core INSERT (marks, queue rows, stored analyses) go as multi-row
+    # INSERTs of up to ``insertmanyvalues_page_size`` rows: one statement a page, not
+    # one a row (psycopg's executemany runs each row on the server; SQLAlchemy does
+    # this by default for psycopg2 only). Driver-level ones: ``insert_rows``.
     engine.dialect.use_insertmanyvalues_wo_returning = True
 
     def on_connect(dbapi_connection: Any, _record: Any) -> None:

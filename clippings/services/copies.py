@@ -56,8 +56,11 @@ class SamePieceCheck:
     def floor(self, mark_count: int) -> int:
         return analysis.candidate_floor(mark_count)
 
+    def worth(self, mark_count: int, stored_marks: int, shared: int) -> bool:
+        return analysis.worth_comparing(mark_count, stored_marks, shared)
+
     def reason(self, new: NewClipping, stored: StoredPiece) -> str | None:
-        if not analysis.worth_comparing(len(new.marks), stored.mark_count, stored.shared_marks):
+        if not self.worth(len(new.marks), stored.mark_count, stored.shared_marks):
             return None
         if self._last is not None and self._last[0] is new:
             piece = self._last[1]

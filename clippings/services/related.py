@@ -231,6 +231,8 @@ def _store_features(archive: Archive, ids: Sequence[int]) -> tuple[list[int], li
         lookup: Callable[[Sequence[int]], dict[int, int]], total: int
     ) -> dict[int, npt.NDArray[np.int64]]:
         frequencies = _Frequencies(lookup, total)
+        if new:  # the batch's terms at once: a few reads, not one a clipping
+            frequencies.load(np.unique(np.concatenate([a.terms for a in new])).tolist())
         profiles = {a.clipping_id: _profile(a, states[a.clipping_id].day) for a in new}
         batch = Scoring(profiles, frequencies)
         return {i: np.array(batch.posting_terms(i), dtype=np.int64) for i in profiles}

@@ -22,8 +22,8 @@ from sqlalchemy import Connection, CursorResult, and_, delete, insert, or_, sele
 from clippings.model import Extracted, published_to_iso, published_utc, tag_name
 from clippings.storage.copies import StoredPiece
 from clippings.storage.outlets import resolve_outlet
-from clippings.storage.queue import queue_changes
-from clippings.storage.schema import clippings, original_removals, originals
+from clippings.storage.queue import insert_ignoring, queue_changes
+from clippings.storage.schema import clipping_copies, clippings, original_removals, originals
 
 
 def _now() -> datetime:
@@ -57,6 +57,12 @@ class CopyCheck(Protocol):
         """How many marks a stored clipping must share with a text of ``mark_count``."""
         ...
 
+    def worth(self, mark_count: int, stored_marks: int, shared: int) -> bool:
+        """Whether a stored clipping of ``stored_marks`` marks, ``shared`` of them with
+        a text of ``mark_count``, may be the same piece (False: ``reason`` would say
+        None without reading its text)."""
+        ...
+
     def reason(self, new: NewClipping, stored: StoredPiece) -> str | None:
         """Why ``new`` is the same piece as ``stored`` (shown to the user), or None."""
         ...
@@ -82,7 +88,12 @@ class AddingStore:
         def _writing(self) -> AbstractContextManager[Connection]: ...
         def _attach(self, conn: Connection, ids: Sequence[int], name: str) -> list[int]: ...
         def _copy_candidates(
-            self, conn: Connection, marks: Sequence[int], floor: int, limit: int
+            self,
+            conn: Connection,
+            marks: Sequence[int],
+            floor: int,
+            limit: int,
+            worth: Callable[[int, int], bool] | None = None,
         ) -> list[StoredPiece]: ...
         def _insert_marks(
             self, conn: Connection, clipping_id: int, marks: Iterable[int]
@@ -117,13 +128,24 @@ class AddingStore:
             condition = and_(condition, clippings.c.part == part)
         if text_hash:
             condition = or_(condition, clippings.c.text_hash == text_hash)
-        found = conn.execute(
-            select(clippings.c.id).where(condition).order_by(clippings.c.id).limit(1)
-        ).scalar()
-        if found is None and part in (-1, None):
-            # The same bytes kept as a copy of a clipping (a copy is a whole file).
-            return self._copy_owner(conn, sha256)
-        return None if found is None else int(found)
+        first = select(clippings.c.id).where(condition).order_by(clippings.c.id).limit(1)
+        if part not in (-1, None):
+            found = conn.execute(first).scalar()
+            return None if found is None else int(found)
+        # Or the same bytes kept as a copy of a clipping (a copy is a whole file): both
+        # looked up in one statement (one round trip to a server).
+        owner = (
+            select(clipping_copies.c.clipping_id)
+            .where(clipping_copies.c.sha256 == sha256)
+            .order_by(clipping_copies.c.id)
+            .limit(1)
+        )
+        found, copy_owner = conn.execute(
+            select(first.scalar_subquery(), owner.scalar_subquery())
+        ).one()
+        if found is None:
+            return None if copy_owner is None else int(copy_owner)
+        return int(found)
 
     def add(self, new: NewClipping, tag_names: Iterable[str] = ()) -> int:
         """Store one clipping (and its original's row) in one transaction."""
@@ -172,6 +194,8 @@ class AddingStore:
         with self._writing() as conn:
             for new in batch:
                 outcomes.append(self._add_one(conn, new, names, copies))
+            # The new clippings' queue rows at once (three statements a batch).
+            queue_changes(conn, [added.id for added in outcomes if added.created])
             store_originals(
                 [n for n, added in enumerate(outcomes) if added.created or added.copy_reason]
             )
@@ -194,12 +218,19 @@ class AddingStore:
             return Added(existing, False)
         if copies is not None and whole_file and new.marks:
             floor = copies.floor(len(new.marks))
-            for stored in self._copy_candidates(conn, new.marks, floor, copies.limit):
+            count = len(new.marks)
+            for stored in self._copy_candidates(
+                conn,
+                new.marks,
+                floor,
+                copies.limit,
+                lambda total, shared: copies.worth(count, total, shared),
+            ):
                 reason = copies.reason(new, stored)
                 if reason:
                     self._keep_copy(conn, stored.id, new)
                     return Added(stored.id, False, reason)
-        return Added(self._insert(conn, new, names), True)
+        return Added(self._insert(conn, new, names, queue=False), True)
 
     def _keep_copy(self, conn: Connection, clipping_id: int, new: NewClipping) -> None:
         self._record_copy(
@@ -211,14 +242,16 @@ class AddingStore:
             format=new.extracted.format,
         )
 
-    def _insert(self, conn: Connection, new: NewClipping, tag_names: Iterable[str]) -> int:
+    def _insert(
+        self, conn: Connection, new: NewClipping, tag_names: Iterable[str], *, queue: bool = True
+    ) -> int:
+        """Store a new clipping; ``queue=False``: the caller queues it for the index and
+        the analysis (``queue_changes``) before the transaction ends."""
         ex = new.extracted
         now = _now()
-        known = conn.execute(
-            select(originals.c.sha256).where(originals.c.sha256 == new.sha256)
-        ).scalar()
-        if known is None:
-            conn.execute(insert(originals).values(sha256=new.sha256, size=new.size, stored_at=now))
+        conn.execute(
+            insert_ignoring(conn, originals).values(sha256=new.sha256, size=new.size, stored_at=now)
+        )
         # A purge that has not yet removed this file must leave it now.
         conn.execute(delete(original_removals).where(original_removals.c.sha256 == new.sha256))
         # The outlet by its declared name and the page's domain (``outlets.py``): the
@@ -261,7 +294,8 @@ class AddingStore:
         self._insert_marks(conn, clipping_id, new.marks)
         for name in tag_names:
             self._attach(conn, [clipping_id], tag_name(name))
-        queue_changes(conn, [clipping_id])
+        if queue:
+            queue_changes(conn, [clipping_id])
         return clipping_id
 
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select
 
 from clippings.storage.edges import EdgeRow
 from clippings.storage.packing import pack_terms, posted_keys, term_keys, unpack_terms
-from clippings.storage.queue import chunks, insert_ignoring, marks, run_driver_sql
+from clippings.storage.queue import chunks, marks, run_driver_sql
 from clippings.storage.schema import (
     analysis_queue,
     analysis_terms,
@@ -28,7 +28,6 @@ from clippings.storage.schema import (
     clipping_analysis,
     clippings,
     related_edges,
-    term_postings,
 )
 
 if TYPE_CHECKING:
@@ -420,19 +419,27 @@ class AnalysisStore:
                 or 0
             )
             chosen = choose_postings(lambda terms: _frequencies(conn, terms), total)
-            posting_rows: list[dict[str, int]] = []
+            posting_rows: list[tuple[int, int]] = []
+            posted: list[tuple[bytes, int]] = []
             for clipping_id, keys in chosen.items():
                 if clipping_id not in live:
                     continue
                 unique = np.unique(np.asarray(keys, dtype=np.int64))
-                posting_rows.extend({"term": int(k), "clipping_id": clipping_id} for k in unique)
-                conn.execute(
-                    update(clipping_analysis)
-                    .where(clipping_analysis.c.clipping_id == clipping_id)
-                    .values(posted=unique.astype("<i8").tobytes())
+                posting_rows.extend((int(k), clipping_id) for k in unique)
+                posted.append((unique.astype("<i8").tobytes(), clipping_id))
+            # Thousands of rows a batch: past SQLAlchemy's statement building, and as
+            # multi-row INSERTs on a server (``run_driver_sql``).
+            if posted:
+                run_driver_sql(
+                    conn, "UPDATE clipping_analysis SET posted = ? WHERE clipping_id = ?", posted
                 )
             if posting_rows:
-                conn.execute(insert_ignoring(conn, term_postings), posting_rows)
+                run_driver_sql(
+                    conn,
+                    "INSERT INTO term_postings (term, clipping_id) VALUES (?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    posting_rows,
+                )
             # Lists of neighbours: the removed ones' own go, and so do they from others'.
             gone = sorted(set(removed))
             for chunk in chunks(gone):

@@ -14,9 +14,19 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from clippings.model import ClippingCopy
 from clippings.storage.queue import chunks
@@ -67,10 +77,19 @@ class CopyStore:
     # --- Inside an import's transaction -------------------------------------------------
 
     def _copy_candidates(
-        self, conn: Connection, marks: Sequence[int], floor: int, limit: int
+        self,
+        conn: Connection,
+        marks: Sequence[int],
+        floor: int,
+        limit: int,
+        worth: Callable[[int, int], bool] | None = None,
     ) -> list[StoredPiece]:
         """Live clippings sharing at least ``floor`` of ``marks``: the ``limit`` whose
         marks are most nearly all shared (of the text with fewer) first.
+
+        ``worth(mark_count, shared_marks)``: whether a candidate's text is worth
+        comparing at all; the text of one that is not is left empty (not read), and
+        none is read when no candidate is.
 
         A short clipping shares few marks in all, so raw counts would rank it below
         longer clippings that merely share a wire paragraph with the new text; the
@@ -79,8 +98,16 @@ class CopyStore:
         if not marks:
             return []
         shared = func.count().label("shared")
+        theirs = copy_marks.alias("theirs")
+        # How many marks each has in all, in the same statement (one round trip).
+        total = (
+            select(func.count())
+            .where(theirs.c.clipping_id == copy_marks.c.clipping_id)
+            .scalar_subquery()
+            .label("total")
+        )
         found = conn.execute(
-            select(copy_marks.c.clipping_id, shared)
+            select(copy_marks.c.clipping_id, shared, total)
             .where(copy_marks.c.mark.in_(list(marks)))
             .group_by(copy_marks.c.clipping_id)
             .having(shared >= floor)
@@ -89,31 +116,31 @@ class CopyStore:
         ).all()
         if not found:
             return []
-        counts = {int(i): int(n) for i, n in found}
-        totals = {
-            int(i): int(n)
-            for i, n in conn.execute(
-                select(copy_marks.c.clipping_id, func.count())
-                .where(copy_marks.c.clipping_id.in_(list(counts)))
-                .group_by(copy_marks.c.clipping_id)
-            ).all()
-        }
+        counts = {int(i): int(n) for i, n, _ in found}
+        totals = {int(i): int(t) for i, _, t in found}
 
         def nearness(clipping_id: int) -> tuple[float, int, int]:
             fewer = max(1, min(len(marks), totals.get(clipping_id, 0)))
             return (-counts[clipping_id] / fewer, -counts[clipping_id], clipping_id)
 
         ranked = sorted(counts, key=nearness)
+        fetched = ranked[: limit * 2]
+        wanted = [i for i in fetched if worth is None or worth(totals.get(i, 0), counts[i])]
+        if not wanted:
+            return []  # none could be the same piece: no text is read
+        text: ColumnElement[Any] = clippings.c.text
+        if len(wanted) < len(fetched):
+            text = case((clippings.c.id.in_(wanted), clippings.c.text), else_=literal(""))
         rows = conn.execute(
             select(
                 clippings.c.id,
                 clippings.c.title,
-                clippings.c.text,
+                text.label("text"),
                 clippings.c.format,
                 clippings.c.original_name,
                 clippings.c.url,
                 clippings.c.outlet,
-            ).where(clippings.c.id.in_(ranked[: limit * 2]), clippings.c.trashed.is_(False))
+            ).where(clippings.c.id.in_(fetched), clippings.c.trashed.is_(False))
         ).all()
         by_id = {int(r.id): r for r in rows}
         pieces = [

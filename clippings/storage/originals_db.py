@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from sqlalchemy import Connection, delete, func, insert, select
 
 from clippings.storage.originals import Incoming, sha256_of
+from clippings.storage.queue import insert_ignoring
 from clippings.storage.schema import original_chunks
 
 if TYPE_CHECKING:
@@ -190,11 +191,15 @@ def _present(conn: Connection, sha256: str) -> bool:
 def _write(conn: Connection, sha256: str, data: bytes) -> bool:
     """Write ``data``'s chunks unless the original is there (writers take turns, so
     the look and the write cannot interleave with another writer's)."""
-    if _present(conn, sha256):
-        return False
     view = memoryview(data)
-    # One chunk a statement: never a second copy of the whole original in memory.
+    # One chunk a statement: never a second copy of the whole original in memory. The
+    # first is skipped if it is there (then so is the original): no look before.
     for n, start in enumerate(range(0, max(len(data), 1), CHUNK_SIZE)):
         chunk = bytes(view[start : start + CHUNK_SIZE])
-        conn.execute(insert(original_chunks).values(sha256=sha256, seq=n, data=chunk))
+        if n == 0:
+            first = insert_ignoring(conn, original_chunks).values(sha256=sha256, seq=0, data=chunk)
+            if conn.execute(first.returning(original_chunks.c.seq)).first() is None:
+                return False
+        else:
+            conn.execute(insert(original_chunks).values(sha256=sha256, seq=n, data=chunk))
     return True

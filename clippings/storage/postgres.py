@@ -11,6 +11,8 @@ client's. Reads never wait (MVCC), and a write waits only for other writes.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -67,6 +69,12 @@ def engines(url: str, *, password: str | None = None) -> tuple[Engine, Engine]:
 
 
 def _configure(engine: Engine, *, lock: bool) -> None:
+    # Many rows of a Core INSERT (marks, queue rows, stored analyses) go as multi-row
+    # INSERTs of up to ``insertmanyvalues_page_size`` rows: one statement a page, not
+    # one a row (psycopg's executemany runs each row on the server; SQLAlchemy does
+    # this by default for psycopg2 only). Driver-level ones: ``insert_rows``.
+    engine.dialect.use_insertmanyvalues_wo_returning = True
+
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         with dbapi_connection.cursor() as cursor:
             cursor.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
@@ -80,6 +88,51 @@ def _configure(engine: Engine, *, lock: bool) -> None:
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
         event.listen(engine, "begin", on_begin)
+
+
+#: ``INSERT INTO table (columns) VALUES (?, ...) rest``: what ``insert_rows`` rewrites.
+_INSERT_ROW = re.compile(
+    r"\s*INSERT\s+INTO\s+(\w+)\s*\(([\w\s,]+)\)\s*VALUES\s*\((?:\s*\?\s*,)*\s*\?\s*\)(.*)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def insert_rows(conn: Connection, statement: str, rows: Sequence[Sequence[Any]]) -> bool:
+    """Run ``INSERT INTO t (a, b) VALUES (?, ?) [ON CONFLICT ...]`` for many ``rows`` as
+    one statement, ``INSERT INTO t (a, b) SELECT * FROM unnest(a's array, b's array)``:
+    one round trip and one execution instead of one a row, and a few arrays for the
+    driver to send instead of thousands of parameters. False (nothing done) when the
+    statement is not of that form or names no table of the schema.
+    """
+    from clippings.storage.schema import metadata
+
+    found = _INSERT_ROW.fullmatch(statement)
+    if found is None or "?" in found[3] or "%" in found[3]:
+        return False
+    table = metadata.tables.get(found[1])
+    names = [name.strip() for name in found[2].split(",")]
+    if table is None or any(name not in table.c for name in names):
+        return False
+    columns = [_array(values) for values in zip(*rows, strict=True)]
+    if len(columns) != len(names) or any(column is None for column in columns):
+        return False
+    arrays = ", ".join(
+        f"CAST(%s AS {table.c[name].type.compile(conn.dialect)}[])" for name in names
+    )
+    conn.exec_driver_sql(
+        f"INSERT INTO {found[1]} ({found[2]}) SELECT * FROM unnest({arrays}){found[3]}",
+        tuple(columns),
+    )
+    return True
+
+
+def _array(values: Sequence[Any]) -> list[Any] | None:
+    """A column's values as one array the driver can send (None: it cannot, their
+    types are mixed)."""
+    kinds = {type(value) for value in values if value is not None}
+    if kinds == {int, float}:  # a score that happens to be whole
+        return [None if value is None else float(value) for value in values]
+    return list(values) if len(kinds) <= 1 else None
 
 
 def inspect_database(engine: Engine, url: str) -> bool:

@@ -51,7 +51,18 @@ def insert_ignoring(conn: Connection, table: Table) -> Any:
 
 
 def run_driver_sql(conn: Connection, statement: str, parameters: Any) -> Any:
-    """Run ``statement`` (``?`` placeholders) on the driver itself (``driver_sql``)."""
+    """Run ``statement`` (``?`` placeholders) on the driver itself (``driver_sql``).
+
+    Many rows for an ``INSERT ... VALUES (?, ...)`` go to a server in one statement
+    (``postgres.insert_rows``: one round trip and one execution, not one a row);
+    SQLite, in the program itself, takes them one by one. Returns the driver's
+    result (None for such an INSERT on a server).
+    """
+    if conn.dialect.name == "postgresql" and isinstance(parameters, list) and len(parameters) > 1:
+        from clippings.storage import postgres
+
+        if postgres.insert_rows(conn, statement, parameters):
+            return None
     return conn.exec_driver_sql(driver_sql(conn, statement), parameters)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select, text, update
 from clippings import address
 from clippings.model import ArchiveError, StorageError
 from clippings.storage import ClippingStore, DatabaseOriginals, migrations, originals_db, postgres
+from clippings.storage.queue import run_driver_sql
 from clippings.storage.schema import metadata, original_chunks
 
 
@@ -210,3 +211,29 @@ def test_a_watch_whose_connection_was_cut_listens_again(pg_url, pg_server):
         watcher.close()
         mine.close()
         theirs.close()
+
+
+def test_many_rows_go_to_the_server_at_once_and_commit_or_roll_back_together(store):
+    upsert = (
+        "INSERT INTO analysis_terms (term, df) VALUES (?, ?) "
+        "ON CONFLICT(term) DO UPDATE SET df = analysis_terms.df + excluded.df"
+    )
+    rows = [(term, 1) for term in range(-500, 500)] + [(2**62, 3)]
+    with store._writing() as conn:
+        assert postgres.insert_rows(conn, upsert, rows)  # one statement, not 1,001
+        run_driver_sql(conn, upsert, rows)  # the same path: every count doubles
+    with pytest.raises(RuntimeError), store._writing() as conn:
+        run_driver_sql(conn, upsert, [(term, 10) for term in range(1000, 1500)])
+        raise RuntimeError("the batch fails after its rows were sent")
+    with store._reading() as conn:
+        found = dict(conn.execute(text("SELECT term, df FROM analysis_terms")).all())
+    assert found == {**{term: 2 for term in range(-500, 500)}, 2**62: 6}
+
+
+def test_rows_the_server_cannot_take_as_arrays_go_one_by_one(store):
+    with store._writing() as conn:
+        # Not a table of the archive's schema, or values of mixed types in a column.
+        assert not postgres.insert_rows(conn, "INSERT INTO nowhere (a) VALUES (?)", [(1,), (2,)])
+        assert not postgres.insert_rows(
+            conn, "INSERT INTO analysis_terms (term, df) VALUES (?, ?)", [(1, 1), ("2", 1)]
+        )

@@ -22,8 +22,9 @@ Workers start lazily with the "spawn" method (never fork: the window has Qt thre
 are reused across files (importing trafilatura costs half a second), exit when the
 pool closes, and exit on their own when the parent dies (their pipe closes; a task
 under way is ended by an alarm shortly after its time limit). The pool may be used
-from any thread, and from several at once: each call takes an idle worker, or starts
-one while fewer than ``workers`` run.
+from any thread, and from several at once: each call takes an idle worker; the first
+call starts one, and another starts (up to ``workers``) only when those running have
+been kept busy for ``GROW_AFTER_S`` while a file waits.
 """
 
 from __future__ import annotations
@@ -77,6 +78,12 @@ TASKS_PER_WORKER = 1000
 MAX_DEFAULT_WORKERS = 4
 #: How often a wait looks at the cancel flag.
 _CANCEL_POLL_S = 0.2
+#: How long the running workers must have been busy without a break, with a file
+#: waiting, before another starts (a worker costs about a second of CPU to start). A
+#: text file takes a worker 2 ms: one worker keeps up with any import of them, and
+#: four windows importing at once start four workers, not eight. A web page (100 ms)
+#: or a PDF keeps it busy, and the next starts half a second later.
+GROW_AFTER_S = 0.5
 
 T = TypeVar("T")
 #: Looked at while a file is read; True stops the reading (``Cancelled``).
@@ -297,10 +304,16 @@ class ExtractionPool:
         self._closed = False
         self._lock = threading.Lock()
         self._running: set[_Worker] = set()
-        # Idle workers, the most recently used first; None stands for one not started.
-        self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
-        for _ in range(workers):
-            self._idle.put(None)
+        # Idle workers, the most recently used first.
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        #: Workers that may still start (guarded by ``_lock``, as the next two are).
+        self._unstarted = workers
+        #: Calls waiting for a worker.
+        self._waiting = 0
+        #: Since when every running worker has been busy (None: one was idle since).
+        self._busy_since: float | None = None
+        #: Workers on their way (a start is not a sign that more are needed).
+        self._starting = 0
 
     def __enter__(self) -> ExtractionPool:
         return self
@@ -362,9 +375,8 @@ class ExtractionPool:
                 idle = self._idle.get_nowait()
             except queue.Empty:
                 break
-            if idle is not None:
-                busy.discard(idle)
-                idle.stop()
+            busy.discard(idle)
+            idle.stop()
         for worker in busy:
             worker.kill()
 
@@ -382,8 +394,13 @@ class ExtractionPool:
         keep = False
         try:
             if worker is None:
-                worker = self._start()
-                worker.wait_ready(cancel)
+                try:
+                    worker = self._start()
+                    worker.wait_ready(cancel)
+                finally:
+                    with self._lock:
+                        self._starting -= 1
+                        self._busy_since = time.monotonic() if self._waiting else None
             reply = worker.run(task, data, self.time_limit, cancel, steps)
             worker.tasks += 1
             keep = reply[0] != "memory" and (
@@ -413,16 +430,47 @@ class ExtractionPool:
         raise ExtractionError(f"unexpected error while reading the file: {reply[1]}")
 
     def _acquire(self, cancel: Cancel | None) -> _Worker | None:
-        """An idle worker, or None for one to start; waits while all are busy."""
-        while True:
-            if self._closed:
-                raise Cancelled("the reader was stopped")
-            if cancel is not None and cancel():
-                raise Cancelled("stopped while waiting for a reader")
+        """An idle worker, or None for one to start; waits while all are busy (and
+        ``GROW_AFTER_S`` more before starting another)."""
+        with self._lock:
             try:
-                return self._idle.get(timeout=_CANCEL_POLL_S)
+                return self._idle.get_nowait()
             except queue.Empty:
-                continue
+                pass
+            if self._unstarted == self.workers:  # none runs or is on its way
+                self._unstarted -= 1
+                self._starting += 1
+                return None
+            self._waiting += 1
+            if self._busy_since is None:
+                self._busy_since = time.monotonic()
+        try:
+            while True:
+                if self._closed:
+                    raise Cancelled("the reader was stopped")
+                if cancel is not None and cancel():
+                    raise Cancelled("stopped while waiting for a reader")
+                with self._lock:
+                    now = time.monotonic()
+                    if self._busy_since is None:  # a worker was idle meanwhile
+                        self._busy_since = now
+                    since = self._busy_since
+                    if self._unstarted == self.workers or (
+                        self._unstarted and not self._starting and now - since >= GROW_AFTER_S
+                    ):
+                        self._unstarted -= 1
+                        self._starting += 1
+                        return None
+                    wait = _CANCEL_POLL_S
+                    if self._unstarted and not self._starting:
+                        wait = max(0.001, min(wait, since + GROW_AFTER_S - now))
+                try:
+                    return self._idle.get(timeout=wait)
+                except queue.Empty:
+                    continue
+        finally:
+            with self._lock:
+                self._waiting -= 1
 
     def _start(self) -> _Worker:
         memory = None if self.memory_limit_mb is None else self.memory_limit_mb * 1024 * 1024
@@ -443,4 +491,10 @@ class ExtractionPool:
             if not keep:
                 worker.stop(kill=True)
                 worker = None
-        self._idle.put(worker)
+        with self._lock:
+            if worker is None:
+                self._unstarted += 1  # a fresh one may start in its place
+            else:
+                self._idle.put(worker)
+            if not self._waiting:
+                self._busy_since = None  # a worker is idle

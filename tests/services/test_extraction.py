@@ -157,6 +157,25 @@ def test_two_workers_read_two_files_at_once():
     assert len(set(readers)) == 2
 
 
+def test_quick_files_from_several_threads_keep_to_one_worker():
+    """Texts take a worker milliseconds: a second worker (a second of CPU to start)
+    would only slow an import down, and four windows importing would start eight."""
+    with ExtractionPool(workers=3, time_limit=10) as pool:
+        readers: list[int] = []
+
+        def read_many() -> None:
+            for _ in range(40):
+                readers.append(pool.call(hostile_tasks.worker_id))
+
+        threads = [threading.Thread(target=read_many) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert len(readers) == 120 and len(set(readers)) == 1
+
+
 _ORPHAN = """
 import os, sys
 from clippings.services.extraction import ExtractionPool

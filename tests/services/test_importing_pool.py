@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from clippings.model import DEFAULT_OPTIONS, Extracted, ImportOptions, Progress
-from clippings.services import import_paths, import_run, importing, index_updates
+from clippings.services import extraction, import_paths, import_run, importing, index_updates
 from clippings.services.extraction import Cancel, ExtractionPool
 from tests.services import hostile_tasks
 
@@ -63,6 +63,9 @@ def test_two_workers_read_at_once_and_the_files_are_stored_in_batches(
 ):
     files = articles(corpus, tmp_path / "in", 12)
     monkeypatch.setattr(import_run, "BATCH_FILES", 4)
+    # A second worker starts as soon as the first is busy and a file waits (a real
+    # import waits half a second first: these files take the first a few ms each).
+    monkeypatch.setattr(extraction, "GROW_AFTER_S", 0.0)
     batches: list[int] = []
     add_many = archive.store.add_many
 

@@ -272,9 +272,7 @@ ON CONFLICT (clipping_id) DO UPDATE SET
     head = excluded.head, published = excluded.published, moment = excluded.moment
 """
 
-#: The configurations in use, and the GIN index always for this transaction (a row's
-#: tsvector is stored apart: filtering rows by reading each is slower than the planner
-#: reckons), in one round trip.
+#: The words of some documents, for wildcards inside a word.
 _NEW_WORDS = """
 INSERT INTO search_words (word)
 SELECT DISTINCT w.word
@@ -283,9 +281,13 @@ WHERE d.clipping_id = ANY(CAST(:ids AS bigint[])) AND strpos(w.word, ':') = 0
 ON CONFLICT DO NOTHING
 """
 
+#: The configurations in use, and the GIN indexes always for this transaction (a row's
+#: tsvector is stored apart: filtering rows by reading each is slower than the planner
+#: reckons), without compiling (JIT: a plan told to avoid a scan costs "millions", and
+#: compiling one takes 100 ms), in one round trip.
 _BEGIN_SEARCH = (
     "SELECT set_config('enable_seqscan', 'off', true), "
-    "set_config('enable_indexscan', 'off', true), "
+    "set_config('enable_indexscan', 'off', true) || set_config('jit', 'off', true), "
     "ARRAY(SELECT config FROM search_configs ORDER BY config)"
 )
 

@@ -79,6 +79,10 @@ def _configure(engine: Engine, *, lock: bool) -> None:
         with dbapi_connection.cursor() as cursor:
             cursor.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
             cursor.execute("SET timezone = 'UTC'")
+            # No compiling of statements (JIT): the app's are short, and compiling one
+            # (50-200 ms) costs more than it saves; the planner would compile any plan
+            # it was told to avoid (a search's "no sequential scan") for its cost.
+            cursor.execute("SET jit = off")
         dbapi_connection.commit()
 
     event.listen(engine, "connect", on_connect)

@@ -143,10 +143,11 @@ def test_cancelling_stops_a_slow_file_long_before_its_time_limit():
 
 
 def test_two_workers_read_two_files_at_once():
+    # A file that keeps the first worker busy past GROW_AFTER_S starts a second one.
     with ExtractionPool(workers=2, time_limit=10) as pool:
         readers: list[int] = []
         threads = [
-            threading.Thread(target=lambda: readers.append(pool.call(hostile_tasks.slow_id, 0.5)))
+            threading.Thread(target=lambda: readers.append(pool.call(hostile_tasks.slow_id, 1.5)))
             for _ in range(2)
         ]
         for thread in threads:

@@ -857,10 +857,14 @@ def _server_note(bench: Bench) -> list[str]:
         f"this same machine (127.0.0.1; {facts.get('settings', '')}), the same clippings "
         f"stored through the store's insert ({facts.get('load_seconds', 0):.0f} s, originals "
         f"in the database; {facts.get('size_mb', 0):.0f} MB), then its search index built "
-        f"({facts.get('seconds', 0):.0f} s). Its related pieces' analysis is not computed. "
+        f"({facts.get('seconds', 0):.0f} s; rebuilt since by `clippings server upgrade` "
+        "when its layout changed). Its related pieces' analysis is not computed. "
         "The client imports are the import files' texts into a copy of the full database "
         "(`CREATE DATABASE ... TEMPLATE`), each client a process calling `import_paths` "
-        "on its share, as the embedded import row does.",
+        "on its share, as the embedded import row does, timed as it is: from a common "
+        "start once every client has its archive open, the reader processes' start-up "
+        "included; the clients' own start-up before it is in the note. One run each: "
+        "between runs on this machine they vary by about 15%.",
         "",
     ]
 

@@ -4,8 +4,9 @@ The search layer owns its tables (``search_documents``, ``search_configs``,
 ``search_meta``); storage never touches them, and this module reads nothing else.
 
 - **One weighted tsvector per clipping**, made by ``to_tsvector`` with the
-  configuration of the clipping's language (``LANGUAGES``: ISO 639-1 code -> one of
-  PostgreSQL's built-in configurations; for any other language, or none,
+  configuration of the clipping's language (``clippings.languages.SNOWBALL``: ISO
+  639-1 code -> the Snowball stemmer PostgreSQL's built-in configuration is named
+  after, when the server has it; for any other language, or none,
   ``clippings_any``, the app's own rule: Latin words with English stems, Cyrillic with
   Russian, no stop words): title ``A``, outlet ``B``, author ``C``, text ``D``. The
   text handed to it is the project's own words (``postgres_query.plain_text``):
@@ -72,6 +73,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from whoosh import query as wq
 
+from clippings.languages import SNOWBALL
 from clippings.model import (
     ClippingsError,
     IndexBusyError,
@@ -114,43 +116,9 @@ from clippings.search.whoosh_index import SortOrder
 from clippings.search.whoosh_index import make_schema as whoosh_schema
 
 #: The layout of the tables and of the tsvectors; with the analysis version, the mark
-#: that makes an outdated index rebuild. Bump it when ``LANGUAGES``, ``HEAD_WORDS`` or
+#: that makes an outdated index rebuild. Bump it when ``SNOWBALL``, ``HEAD_WORDS`` or
 #: what ``_row`` and ``_UPSERT`` store change.
 LAYOUT_VERSION = 2
-#: ISO 639-1 -> PostgreSQL's built-in text search configuration (those of PostgreSQL
-#: 15; one the server lacks is replaced by ``ANY_LANGUAGE``).
-LANGUAGES = {
-    "ar": "arabic",
-    "hy": "armenian",
-    "eu": "basque",
-    "ca": "catalan",
-    "da": "danish",
-    "nl": "dutch",
-    "en": "english",
-    "fi": "finnish",
-    "fr": "french",
-    "de": "german",
-    "el": "greek",
-    "hi": "hindi",
-    "hu": "hungarian",
-    "id": "indonesian",
-    "ga": "irish",
-    "it": "italian",
-    "lt": "lithuanian",
-    "ne": "nepali",
-    "no": "norwegian",
-    "nb": "norwegian",
-    "nn": "norwegian",
-    "pt": "portuguese",
-    "ro": "romanian",
-    "ru": "russian",
-    "sr": "serbian",
-    "es": "spanish",
-    "sv": "swedish",
-    "ta": "tamil",
-    "tr": "turkish",
-    "yi": "yiddish",
-}
 #: ts_rank's weights, in its order {D, C, B, A}: text, author, outlet, title.
 RANK_WEIGHTS = [
     FIELD_BOOSTS[name] / max(FIELD_BOOSTS.values())
@@ -309,7 +277,7 @@ def _version_mark() -> str:
 def language_config(language: str | None, available: frozenset[str]) -> str:
     """The configuration a clipping of ``language`` ("de", "de-CH", "FR") is indexed with."""
     code = (language or "").strip().lower().replace("_", "-").split("-")[0]
-    config = LANGUAGES.get(code, ANY_LANGUAGE)
+    config = SNOWBALL.get(code, ANY_LANGUAGE)
     if config in available:
         return config
     return ANY_LANGUAGE if ANY_LANGUAGE in available else "simple"
@@ -869,4 +837,4 @@ def _row(document: IndexDocument, available: frozenset[str]) -> dict[str, Any]:
     }
 
 
-__all__ = ["LANGUAGES", "TABLES", "PostgresIndex", "language_config"]
+__all__ = ["TABLES", "PostgresIndex", "language_config"]

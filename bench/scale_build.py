@@ -52,8 +52,7 @@ def stage_load(bench: Bench, corpus: data.Corpus) -> None:
     """Bulk-load the synthetic clippings, a transaction per batch; resumable."""
     from sqlalchemy import text as sql
 
-    from clippings.services import Archive, text_fingerprint
-    from clippings.storage import NewClipping
+    from clippings.services import Archive
 
     path = bench.archive("whoosh")
     generator = data.Generator(corpus, bench.size)
@@ -71,16 +70,7 @@ def stage_load(bench: Bench, corpus: data.Corpus) -> None:
                 _write_original(archive.originals.path_for(data_sha(made)), made.original)
             with store._writing() as conn:
                 for made in batch:
-                    extracted = _extracted(made)
-                    new = NewClipping(
-                        extracted=extracted,
-                        sha256=data_sha(made),
-                        size=len(made.original),
-                        original_name=made.original_name,
-                        text_hash=text_fingerprint(made.text),
-                        word_count=len(made.text.split()),
-                    )
-                    store._insert(conn, new, made.tags)
+                    store._insert(conn, new_clipping(made, data_sha(made)), made.tags)
                 # The index is built whole by the next stage: no queued entry is left
                 # for Archive.open to apply one by one.
                 conn.execute(sql("DELETE FROM index_queue"))
@@ -105,6 +95,21 @@ def _write_original(path: Path, content: bytes) -> None:
     partial = path.with_name(path.name + ".bench-partial")
     partial.write_bytes(content)
     partial.replace(path)
+
+
+def new_clipping(made: data.Synthetic, sha: str) -> Any:
+    """What the store's insert takes for a synthetic clipping (as an import gives it)."""
+    from clippings.services import text_fingerprint
+    from clippings.storage import NewClipping
+
+    return NewClipping(
+        extracted=_extracted(made),
+        sha256=sha,
+        size=len(made.original),
+        original_name=made.original_name,
+        text_hash=text_fingerprint(made.text),
+        word_count=len(made.text.split()),
+    )
 
 
 def _extracted(made: data.Synthetic) -> Any:

@@ -208,9 +208,8 @@ def _load(bench: Bench, corpus: data.Corpus) -> float:
     transaction; resumable at the last committed batch."""
     from sqlalchemy import text as sql
 
-    from bench.scale_build import _extracted, data_sha
-    from clippings.services import Archive, text_fingerprint
-    from clippings.storage import NewClipping
+    from bench.scale_build import data_sha, new_clipping
+    from clippings.services import Archive
     from clippings.storage.originals_db import _write
 
     generator = data.Generator(corpus, bench.size)
@@ -228,15 +227,7 @@ def _load(bench: Bench, corpus: data.Corpus) -> float:
                 for made in batch:
                     sha = data_sha(made)
                     _write(conn, sha, made.original)
-                    new = NewClipping(
-                        extracted=_extracted(made),
-                        sha256=sha,
-                        size=len(made.original),
-                        original_name=made.original_name,
-                        text_hash=text_fingerprint(made.text),
-                        word_count=len(made.text.split()),
-                    )
-                    store._insert(conn, new, made.tags)
+                    store._insert(conn, new_clipping(made, sha), made.tags)
                 # The index is built whole after the load; the related pieces' analysis
                 # is not computed on the server (see the note of the rows).
                 conn.execute(sql("DELETE FROM index_queue"))

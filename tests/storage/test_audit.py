@@ -5,7 +5,6 @@ and when, on both an archive folder (the operating system's user) and a team arc
 from __future__ import annotations
 
 import getpass
-import hashlib
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -13,20 +12,8 @@ import psycopg
 import pytest
 
 from clippings import address
-from clippings.model import Extracted
-from clippings.storage import ClippingStore, NewClipping
-
-
-def clipping(text: str, title: str = "Harbour reopens") -> NewClipping:
-    data = text.encode()
-    return NewClipping(
-        extracted=Extracted(text=text, format="text", title=title),
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        original_name="harbour.txt",
-        text_hash=hashlib.sha256(text.lower().encode()).hexdigest(),
-        word_count=len(text.split()),
-    )
+from clippings.storage import ClippingStore
+from tests.storage.made import clipping
 
 
 @pytest.fixture(params=["folder", "server"])

@@ -3,7 +3,6 @@ admin may do, and that an admin can grant the archive's three roles and nothing 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
 import psycopg
@@ -18,19 +17,8 @@ from clippings.model import (
     NotAllowedError,
     NotFoundError,
 )
-from clippings.storage import ClippingStore, NewClipping, migrations
-
-
-def clipping(text: str, title: str = "Harbour reopens") -> NewClipping:
-    data = text.encode()
-    return NewClipping(
-        extracted=Extracted(text=text, format="text", title=title),
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        original_name="harbour.txt",
-        text_hash=hashlib.sha256(text.lower().encode()).hexdigest(),
-        word_count=len(text.split()),
-    )
+from clippings.storage import ClippingStore, migrations
+from tests.storage.made import clipping
 
 
 class Team:

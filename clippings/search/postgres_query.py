@@ -410,13 +410,6 @@ class Translator:
             low += 1
         if high is not None and node.endexcl:
             high -= 1
-        conditions = []
-        if low is not None:
-            conditions.append(f"d.published >= {self._param(low)}")
-        if high is not None:
-            conditions.append(f"d.published <= {self._param(high)}")
-        conditions.append("d.published > 0")  # a clipping without a date is in no range
-        text = " AND ".join(conditions)
         keys = date_keys(low, high)
         if keys is not None:
             # Whole years, months and days, each a key of its clippings: one look-up
@@ -425,7 +418,17 @@ class Translator:
             if isinstance(expr, str) and len(keys) > 1:
                 expr = f"({expr})"
             return Ts(dict.fromkeys(self.configs, expr), None)
-        return Sql(text, beside_words=text.replace("d.published", "(d.published + 0)"))
+        bounds = []
+        if low is not None:
+            bounds.append(f">= {self._param(low)}")
+        if high is not None:
+            bounds.append(f"<= {self._param(high)}")
+        bounds.append("> 0")  # a clipping without a date is in no range
+
+        def compared(column: str) -> str:
+            return " AND ".join(f"{column} {bound}" for bound in bounds)
+
+        return Sql(compared("d.published"), beside_words=compared("(d.published + 0)"))
 
     # --- Combining ----------------------------------------------------------------------
 

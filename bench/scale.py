@@ -74,6 +74,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench import scale_data as data  # noqa: E402
 from bench import scale_postgres  # noqa: E402
 from bench.scale_build import build, copy_archive  # noqa: E402
 from bench.scale_common import (  # noqa: E402
@@ -518,14 +519,23 @@ def row_import(bench: Bench) -> list[Figure]:
     if not bench.done("import-files"):
         return [Figure.missing("import", "files a second", "the import files are not built")]
     figures = []
-    embedded: dict[str, float] = {}
+    embedded: dict[str, list[float]] = {}
+    texts_only = bench.root / "import-texts.tsv"
+    data.write_manifest(
+        [f for f in data.read_manifest(bench.import_manifest) if f.kind == "text"], texts_only
+    )
     for engine in bench.engines():
-        scratch = bench.root / f"scratch-{engine}"
-        copy_archive(bench.archive(engine), scratch)
-        try:
-            found = probe(bench, "import", str(scratch), str(bench.import_manifest), sample=True)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+        found = _embedded_import(bench, engine, bench.import_manifest)
+        # The texts again (the figure is the median of the runs), each into a new copy.
+        text_rates = [
+            part["units"] / part["seconds"]
+            for again in [found]
+            + [
+                _embedded_import(bench, engine, texts_only)
+                for _ in range(scale_postgres.IMPORT_RUNS - 1)
+            ]
+            if (part := again["kinds"].get("text"))
+        ]
         samples = found["samples"]
         for kind, unit, limit in (
             ("text", "texts/s", 60.0),
@@ -537,10 +547,17 @@ def row_import(bench: Bench) -> list[Figure]:
                 continue
             peak = max((mb for t, mb in samples if part["start"] <= t <= part["end"]), default=0)
             rate = part["units"] / part["seconds"]
+            runs = ""
+            if kind == "text" and len(text_rates) > 1:
+                rate = statistics.median(text_rates)
+                runs = (
+                    f", median of {len(text_rates)} runs"
+                    f" ({', '.join(number(r) for r in text_rates)} texts/s)"
+                )
             figures.append(
                 Figure(
                     f"import, {engine}",
-                    f"{part['files']} {kind} files into the full archive",
+                    f"{part['files']} {kind} files into the full archive{runs}",
                     rate,
                     unit,
                     Target(limit, unit, at_least=True),
@@ -574,9 +591,8 @@ def row_import(bench: Bench) -> list[Figure]:
                 shown=f"{gap:.1f}",
             )
         )
-        text = found["kinds"].get("text")
-        if text:
-            embedded[engine] = text["units"] / text["seconds"]
+        if text_rates:
+            embedded[engine] = text_rates
     if bench.done("postgresql"):
         figures += scale_postgres.import_figures(bench, embedded)
     else:
@@ -584,6 +600,18 @@ def row_import(bench: Bench) -> list[Figure]:
             Figure.missing("import, postgresql", "texts/s", _why_not(bench, "postgresql"))
         )
     return figures
+
+
+def _embedded_import(bench: Bench, engine: str, manifest: Path) -> dict[str, Any]:
+    """The files of ``manifest`` imported into a new copy of the engine's archive."""
+    scratch = bench.root / f"scratch-{engine}"
+    copy_archive(bench.archive(engine), scratch)
+    # The copy's writes reach the disk now, not during the timed import.
+    os.sync()
+    try:
+        return probe(bench, "import", str(scratch), str(manifest), sample=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def row_window(bench: Bench) -> list[Figure]:

@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -103,6 +104,14 @@ _BETWEEN = _wordset(
     """has have had was is also then later again jointly herself himself themselves further
     once reportedly previously repeatedly recently would will a hat ha"""
 )
+# Around a name run (``find_people``), compiled once: the speech verb's alternation is
+# long, and building it for every name cost more than the matching.
+_VERB_AFTER = re.compile(
+    rf"\s+(?:(?:{'|'.join(sorted(_BETWEEN))})\s+)*{VERB}(?![\w\-])", re.IGNORECASE
+)
+_VERB_BEFORE = re.compile(rf"(?<![\w\-]){VERB}\s+$", re.IGNORECASE)
+_ACCORDING_BEFORE = re.compile(r"(?:according\s+to|laut|selon)\s+$", re.IGNORECASE)
+_WHO_AFTER = re.compile(r",\s+who\b")
 _PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f", "il": "m", "elle": "f", "er": "m"}
 _ROLES = _wordset(
     """ambassador diplomat envoy minister president premier chancellor spokesman spokeswoman
@@ -181,6 +190,7 @@ _NOT_NAMES = _wordset(
 # --- People -----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -319,14 +329,12 @@ def find_people(text: str) -> People:
         titled = any(g or r for _, g, r in stripped)
         roles, _ = _role_words_before(text, match.start())
         follows = text[match.end() : match.end() + 40]
-        verb_after = re.match(
-            rf"\s+(?:(?:{'|'.join(_BETWEEN)})\s+)*{VERB}(?![\w\-])", follows, re.IGNORECASE
-        )
+        verb_after = _VERB_AFTER.match(follows)
         precedes = text[max(0, match.start() - 20) : match.start()]
-        verb_before = re.search(rf"(?<![\w\-]){VERB}\s+$", precedes, re.IGNORECASE)
-        according = re.search(r"(?:according\s+to|laut|selon)\s+$", precedes, re.IGNORECASE)
+        verb_before = _VERB_BEFORE.search(precedes)
+        according = _ACCORDING_BEFORE.search(precedes)
         # "Ruth Penhale, who chairs the committee": a relative "who" follows only a person.
-        who_after = len(stripped) == 1 and re.match(r",\s+who\b", follows) is not None
+        who_after = len(stripped) == 1 and _WHO_AFTER.match(follows) is not None
         if titled or roles or verb_after or verb_before or according or who_after:
             register(run, match.start(), match.end())
     # The fullest form: a longer run ending in a known name ("Television icon Ellen

@@ -32,6 +32,9 @@ from clippings.analysis.attribution import (
 )
 from clippings.model import Quote
 
+# A speech verb ending the text before a quotation ("He said: ..."), compiled once.
+_VERB_AT_END = re.compile(rf"{VERB}\s*[,:]?\s*$")
+
 
 def _wordset(words: str) -> frozenset[str]:
     """A set of words written as one whitespace-separated string (easier to read)."""
@@ -211,7 +214,7 @@ def extract_quotes(text: str) -> list[Quote]:
             stop = min(stop, following.open)
         after = "" if span.continued else text[span.close : stop]
         speaker = attribute_after(after, span.close, people)
-        span.direct = speaker is not None or bool(re.search(rf"{VERB}\s*[,:]?\s*$", before))
+        span.direct = speaker is not None or bool(_VERB_AT_END.search(before))
         if speaker is None and before.strip():
             s_begin = sentences[s_open][0]
             sentence = text[s_begin : span.open]

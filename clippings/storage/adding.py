@@ -194,7 +194,12 @@ class AddingStore:
         with self._writing() as conn:
             for new in batch:
                 outcomes.append(self._add_one(conn, new, names, copies))
-            # The new clippings' queue rows at once (three statements a batch).
+            created = [added.created for added in outcomes]
+            # A purge that has not yet removed these files must leave them now; and the
+            # new clippings' queue rows: each at once for the batch.
+            shas = sorted({new.sha256 for new, made in zip(batch, created, strict=True) if made})
+            if shas:
+                conn.execute(delete(original_removals).where(original_removals.c.sha256.in_(shas)))
             queue_changes(conn, [added.id for added in outcomes if added.created])
             store_originals(
                 [n for n, added in enumerate(outcomes) if added.created or added.copy_reason]
@@ -246,14 +251,16 @@ class AddingStore:
         self, conn: Connection, new: NewClipping, tag_names: Iterable[str], *, queue: bool = True
     ) -> int:
         """Store a new clipping; ``queue=False``: the caller queues it for the index and
-        the analysis (``queue_changes``) before the transaction ends."""
+        the analysis (``queue_changes``) and takes its original off the removals before
+        the transaction ends."""
         ex = new.extracted
         now = _now()
         conn.execute(
             insert_ignoring(conn, originals).values(sha256=new.sha256, size=new.size, stored_at=now)
         )
-        # A purge that has not yet removed this file must leave it now.
-        conn.execute(delete(original_removals).where(original_removals.c.sha256 == new.sha256))
+        if queue:
+            # A purge that has not yet removed this file must leave it now.
+            conn.execute(delete(original_removals).where(original_removals.c.sha256 == new.sha256))
         # The outlet by its declared name and the page's domain (``outlets.py``): the
         # clipping shows the outlet's one name.
         outlet = resolve_outlet(conn, ex.outlet, ex.url)

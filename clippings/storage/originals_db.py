@@ -54,9 +54,28 @@ class DatabaseOriginals:
         """Nothing to flush: the database makes the bytes durable when it commits."""
 
     def place_all(self, incoming: Iterable[Incoming]) -> None:
-        """Write the held originals in the current (claiming) transaction."""
+        """Write the held originals in the current (claiming) transaction: those of one
+        chunk (nearly every file) in one statement, not one each (the server is a round
+        trip away), each written unless there."""
+        single: dict[str, HeldOriginal] = {}
         for item in incoming:
-            item.place()
+            if isinstance(item, HeldOriginal) and item.store is self and item.one_chunk:
+                single.setdefault(item.sha256, item)
+            else:
+                item.place()
+        if not single:
+            return
+        with self.store.joined_write() as conn:
+            rows = [{"sha256": sha, "seq": 0, "data": held.data} for sha, held in single.items()]
+            written = set(
+                conn.execute(
+                    insert_ignoring(conn, original_chunks)
+                    .values(rows)
+                    .returning(original_chunks.c.sha256)
+                ).scalars()
+            )
+        for sha, held in single.items():
+            held.placed_now(sha in written)
 
     def replace(self, data: bytes) -> str:
         """Write ``data`` over a missing or damaged original of the same hash (a repair)."""
@@ -163,13 +182,27 @@ class HeldOriginal:
     def sync(self) -> None:
         """Nothing to flush before the claiming transaction."""
 
+    @property
+    def one_chunk(self) -> bool:
+        """Held, and stored as a single chunk."""
+        return self._data is not None and self.size <= CHUNK_SIZE
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            raise FileNotFoundError(f"the original {self.sha256} was discarded")
+        return self._data
+
     def place(self) -> bool:
         """Write the bytes unless they are there; True if written. Call it inside the
         transaction that claims them (it joins that transaction)."""
-        if self._data is None:
-            raise FileNotFoundError(f"the original {self.sha256} was discarded")
+        data = self.data
         with self.store.store.joined_write() as conn:
-            written = _write(conn, self.sha256, self._data)
+            written = _write(conn, self.sha256, data)
+        return self.placed_now(written)
+
+    def placed_now(self, written: bool) -> bool:
+        """Note a write of the bytes (``DatabaseOriginals.place_all`` writes several)."""
         self._placed = self._placed or written
         return written
 

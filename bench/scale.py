@@ -547,13 +547,11 @@ def row_import(bench: Bench) -> list[Figure]:
                 continue
             peak = max((mb for t, mb in samples if part["start"] <= t <= part["end"]), default=0)
             rate = part["units"] / part["seconds"]
-            runs = ""
+            runs, first = "", ""
             if kind == "text" and len(text_rates) > 1:
                 rate = statistics.median(text_rates)
-                runs = (
-                    f", median of {len(text_rates)} runs"
-                    f" ({', '.join(number(r) for r in text_rates)} texts/s)"
-                )
+                runs = f" (median of {len(text_rates)} runs)"
+                first = f"runs {', '.join(number(r) for r in text_rates)} texts/s; the first "
             figures.append(
                 Figure(
                     f"import, {engine}",
@@ -563,8 +561,8 @@ def row_import(bench: Bench) -> list[Figure]:
                     Target(limit, unit, at_least=True),
                     shown=number(rate),
                     note=(
-                        f"{part['seconds']:.1f} s; {part['statuses']}; peak {peak:.0f} MB; "
-                        f"longest progress gap {part['gap']:.1f} s"
+                        f"{first}{part['seconds']:.1f} s; {part['statuses']}; peak {peak:.0f} MB;"
+                        f" longest progress gap {part['gap']:.1f} s"
                     ),
                 )
             )
@@ -902,8 +900,10 @@ def _server_note(bench: Bench) -> list[str]:
         "(`CREATE DATABASE ... TEMPLATE`), each client a process calling `import_paths` "
         "on its share, as the embedded import row does, timed as it is: from a common "
         "start once every client has its archive open, the reader processes' start-up "
-        "included; the clients' own start-up before it is in the note. One run each: "
-        "between runs on this machine they vary by about 15%.",
+        "included; the clients' own start-up before it is in the note. Three runs of "
+        "each, 1 and 4 clients alternating, and three of each embedded engine's texts, "
+        "the median shown (single runs on this machine differ by up to a quarter: "
+        "compare figures of one run, not of two).",
         "",
     ]
 

@@ -364,8 +364,8 @@ def import_figures(bench: Bench, embedded: dict[str, list[float]]) -> list[Figur
             Figure(
                 "import, postgresql",
                 f"{len(files)} text files by {clients} concurrent "
-                f"client{'s' if clients > 1 else ''} (processes), in total, "
-                f"median of {len(rates)} runs",
+                f"client{'s' if clients > 1 else ''} (processes), in total "
+                f"(median of {len(rates)} runs)",
                 rate,
                 "texts/s",
                 target,

@@ -190,6 +190,13 @@ _NOT_NAMES = _wordset(
 # --- People -----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def _mention_pattern(last: str) -> re.Pattern[str]:
+    """Where a person's last name stands as a word of its own (compiled once a name:
+    more names pass through an import than ``re`` keeps compiled)."""
+    return re.compile(rf"(?<![\w\-]){re.escape(last)}(?![\w]|-\w)")
+
+
 @lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -236,8 +243,7 @@ class People:
     def index_mentions(self) -> None:
         self.mentions = []
         for key, person in self.persons.items():
-            last = person.name.split()[-1]
-            pattern = re.compile(rf"(?<![\w\-]){re.escape(last)}(?![\w]|-\w)")
+            pattern = _mention_pattern(person.name.split()[-1])
             self.mentions.extend((m.start(), key) for m in pattern.finditer(self.text))
         self.mentions.sort()
 

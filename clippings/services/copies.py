@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
 
 from clippings.analysis import copies as analysis
 from clippings.model import ClippingCopy, NotFoundError, Progress
@@ -74,7 +76,7 @@ class SamePieceCheck:
             piece = self._last[1]
         else:
             ex = new.extracted
-            piece = analysis.Piece.of(ex.text, ex.title or "", ex.url, ex.outlet)
+            piece = replace(_piece_of(ex.text), title=ex.title or "", url=ex.url, outlet=ex.outlet)
             self._last = (new, piece)
         other = self._stored_piece(stored)
         if not analysis.same_piece(piece, other):
@@ -94,10 +96,18 @@ class SamePieceCheck:
         return piece
 
 
+@lru_cache(maxsize=64)
+def _piece_of(text: str) -> analysis.Piece:
+    """A new text's shingles: made once when its marks are (as the file is read), and
+    found again when it is compared inside the import's write transaction, which
+    other clients of a team archive wait for."""
+    return analysis.Piece.of(text)
+
+
 def marks_of(text: str, whole_file: bool) -> tuple[int, ...]:
     """The marks a new clipping is stored and looked up under (none for an article of
     a file of several: a copy is a whole file)."""
-    return analysis.marks(text) if whole_file else ()
+    return _piece_of(text).marks() if whole_file else ()
 
 
 def mark_old_clippings(archive: Archive, limit: int = MARK_BATCH) -> int:

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from sqlalchemy import Connection, CursorResult, and_, delete, insert, or_, select
+from sqlalchemy import ColumnElement, Connection, CursorResult, and_, delete, insert, or_, select
 
 from clippings.model import Extracted, published_to_iso, published_utc, tag_name
 from clippings.storage.copies import StoredPiece
 from clippings.storage.outlets import resolve_outlet
-from clippings.storage.queue import insert_ignoring, queue_changes
+from clippings.storage.queue import chunks, insert_ignoring, queue_changes
 from clippings.storage.schema import clipping_copies, clippings, original_removals, originals
 
 
@@ -44,6 +44,63 @@ class NewClipping:
     #: The text's marks (``analysis.copies``): stored with the clipping, and how the
     #: clippings it may be a copy of are found.
     marks: tuple[int, ...] = ()
+
+
+class _Known:
+    """The clippings and kept copies that a batch's files could duplicate, read at
+    once when the batch's transaction begins (it holds the write lock, so nobody else
+    adds any meanwhile) and kept up to date with what the batch adds: the duplicate
+    check of each file is then no statement of its own (a team archive's server is a
+    round trip away). Answers as ``AddingStore._duplicate`` does."""
+
+    def __init__(self, conn: Connection, batch: Sequence[NewClipping]) -> None:
+        shas = sorted({new.sha256 for new in batch})
+        hashes = sorted({new.text_hash for new in batch if new.text_hash})
+        #: (id, sha256, part, text_hash) of each candidate clipping, by id.
+        self.rows: list[tuple[int, str, int | None, str | None]] = []
+        for chunk in chunks(shas):
+            self.rows += self._read(conn, clippings.c.sha256.in_(chunk))
+        for chunk in chunks(hashes):
+            self.rows += self._read(conn, clippings.c.text_hash.in_(chunk))
+        self.rows = sorted(set(self.rows))
+        #: The clipping a file kept as a copy belongs to (the first such), by sha256.
+        self.owners: dict[str, int] = {}
+        for chunk in chunks(shas):
+            for sha, owner in conn.execute(
+                select(clipping_copies.c.sha256, clipping_copies.c.clipping_id)
+                .where(clipping_copies.c.sha256.in_(chunk))
+                .order_by(clipping_copies.c.id)
+            ):
+                self.owners.setdefault(str(sha), int(owner))
+
+    @staticmethod
+    def _read(
+        conn: Connection, condition: ColumnElement[bool]
+    ) -> list[tuple[int, str, int | None, str | None]]:
+        found = conn.execute(
+            select(
+                clippings.c.id, clippings.c.sha256, clippings.c.part, clippings.c.text_hash
+            ).where(condition)
+        )
+        return [
+            (int(i), str(sha), None if part is None else int(part), text_hash)
+            for i, sha, part, text_hash in found
+        ]
+
+    def duplicate(self, sha256: str, text_hash: str | None, part: int | None = -1) -> int | None:
+        for clipping_id, sha, their_part, their_hash in self.rows:
+            same_bytes = sha == sha256 and (part == -1 or their_part == part)
+            if same_bytes or (text_hash and their_hash == text_hash):
+                return clipping_id
+        if part not in (-1, None):
+            return None
+        return self.owners.get(sha256)
+
+    def added(self, clipping_id: int, new: NewClipping) -> None:
+        self.rows.append((clipping_id, new.sha256, new.extracted.part, new.text_hash))
+
+    def copied(self, clipping_id: int, sha256: str) -> None:
+        self.owners.setdefault(sha256, clipping_id)
 
 
 class CopyCheck(Protocol):
@@ -192,8 +249,9 @@ class AddingStore:
         names = list(tag_names)
         outcomes: list[Added] = []
         with self._writing() as conn:
+            known = _Known(conn, batch)
             for new in batch:
-                outcomes.append(self._add_one(conn, new, names, copies))
+                outcomes.append(self._add_one(conn, new, names, copies, known))
             created = [added.created for added in outcomes]
             # A purge that has not yet removed these files must leave them now; and the
             # new clippings' queue rows: each at once for the batch.
@@ -207,18 +265,20 @@ class AddingStore:
         return outcomes
 
     def _add_one(
-        self, conn: Connection, new: NewClipping, names: list[str], copies: CopyCheck | None
+        self,
+        conn: Connection,
+        new: NewClipping,
+        names: list[str],
+        copies: CopyCheck | None,
+        known: _Known,
     ) -> Added:
         whole_file = new.extracted.part is None
-        existing = self._duplicate(conn, new.sha256, new.text_hash, new.extracted.part)
+        existing = known.duplicate(new.sha256, new.text_hash, new.extracted.part)
         if existing is not None:
-            if (
-                copies is not None
-                and whole_file
-                and self._duplicate(conn, new.sha256, None, -1) is None
-            ):
+            if copies is not None and whole_file and known.duplicate(new.sha256, None) is None:
                 # The same text from other bytes (a file saved again): keep the file.
                 self._keep_copy(conn, existing, new)
+                known.copied(existing, new.sha256)
                 return Added(existing, False, f"the same text as clipping {existing}")
             return Added(existing, False)
         if copies is not None and whole_file and new.marks:
@@ -234,8 +294,11 @@ class AddingStore:
                 reason = copies.reason(new, stored)
                 if reason:
                     self._keep_copy(conn, stored.id, new)
+                    known.copied(stored.id, new.sha256)
                     return Added(stored.id, False, reason)
-        return Added(self._insert(conn, new, names, queue=False), True)
+        clipping_id = self._insert(conn, new, names, queue=False)
+        known.added(clipping_id, new)
+        return Added(clipping_id, True)
 
     def _keep_copy(self, conn: Connection, clipping_id: int, new: NewClipping) -> None:
         self._record_copy(

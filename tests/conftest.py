@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -12,7 +14,11 @@ import pytest
 # The tests never read nor write the user's own keyring (team archives' passwords), nor
 # the user's cache (a team archive's working folder).
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
-os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="clippings-tests-cache-")
+# The cache folder goes when the test process ends (it holds the language detector's
+# unpacked model, 68 MB, and would otherwise stay behind after every run).
+_CACHE = tempfile.mkdtemp(prefix="clippings-tests-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CLIPPINGS_SHARED", REPO.parent / "shared"))

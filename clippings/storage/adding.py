@@ -17,12 +17,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from sqlalchemy import ColumnElement, Connection, CursorResult, and_, delete, insert, or_, select
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    cast,
+    delete,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from clippings.model import Extracted, published_to_iso, published_utc, tag_name
 from clippings.storage.copies import StoredPiece
 from clippings.storage.outlets import resolve_outlet
-from clippings.storage.queue import chunks, insert_ignoring, queue_changes
+from clippings.storage.queue import insert_ignoring, queue_changes
 from clippings.storage.schema import clipping_copies, clippings, original_removals, originals
 
 
@@ -46,58 +57,75 @@ class NewClipping:
     marks: tuple[int, ...] = ()
 
 
+#: Files whose duplicates one statement reads (each sha256 twice and a text digest:
+#: 900 values, within any SQLite's limit).
+_CHUNK = 300
+
+
 class _Known:
-    """The clippings and kept copies that a batch's files could duplicate, read at
-    once when the batch's transaction begins (it holds the write lock, so nobody else
-    adds any meanwhile) and kept up to date with what the batch adds: the duplicate
-    check of each file is then no statement of its own (a team archive's server is a
-    round trip away). Answers as ``AddingStore._duplicate`` does."""
+    """What a file could duplicate: the clippings of the same bytes or the same text,
+    and the clippings that keep the same bytes as a copy, read in one statement.
 
-    def __init__(self, conn: Connection, batch: Sequence[NewClipping]) -> None:
-        shas = sorted({new.sha256 for new in batch})
-        hashes = sorted({new.text_hash for new in batch if new.text_hash})
-        #: (id, sha256, part, text_hash) of each candidate clipping, by id.
-        self.rows: list[tuple[int, str, int | None, str | None]] = []
-        for chunk in chunks(shas):
-            self.rows += self._read(conn, clippings.c.sha256.in_(chunk))
-        for chunk in chunks(hashes):
-            self.rows += self._read(conn, clippings.c.text_hash.in_(chunk))
-        self.rows = sorted(set(self.rows))
-        #: The clipping a file kept as a copy belongs to (the first such), by sha256.
+    One file's check (``AddingStore.find_duplicate``) reads its own; a batch reads all
+    its files' at once when its transaction begins (it holds the write lock, so nobody
+    else adds any meanwhile) and notes what it adds itself, so that each file's check
+    is no statement of its own (a team archive's server is a round trip away).
+    """
+
+    def __init__(self, conn: Connection, shas: Iterable[str], hashes: Iterable[str | None]):
+        sha_list = sorted(set(shas))
+        hash_list = sorted({h for h in hashes if h})
+        #: The first clipping (lowest id) of some bytes, of an article of them, of a text.
+        self.bytes: dict[str, int] = {}
+        self.articles: dict[tuple[str, int | None], int] = {}
+        self.texts: dict[str, int] = {}
+        #: The first clipping that keeps some bytes as a copy.
         self.owners: dict[str, int] = {}
-        for chunk in chunks(shas):
-            for sha, owner in conn.execute(
-                select(clipping_copies.c.sha256, clipping_copies.c.clipping_id)
-                .where(clipping_copies.c.sha256.in_(chunk))
-                .order_by(clipping_copies.c.id)
-            ):
-                self.owners.setdefault(str(sha), int(owner))
+        found: list[tuple[int, int, int, str, int | None, str | None]] = []
+        for n in range(0, max(len(sha_list), len(hash_list)), _CHUNK):
+            some_shas, some_hashes = sha_list[n : n + _CHUNK], hash_list[n : n + _CHUNK]
+            stored = select(
+                literal(0),
+                clippings.c.id,
+                clippings.c.id,
+                clippings.c.sha256,
+                clippings.c.part,
+                clippings.c.text_hash,
+            ).where(or_(clippings.c.sha256.in_(some_shas), clippings.c.text_hash.in_(some_hashes)))
+            kept = select(
+                literal(1),
+                clipping_copies.c.id,
+                clipping_copies.c.clipping_id,
+                clipping_copies.c.sha256,
+                cast(null(), clippings.c.part.type),
+                cast(null(), clippings.c.text_hash.type),
+            ).where(clipping_copies.c.sha256.in_(some_shas))
+            found += [tuple(row) for row in conn.execute(union_all(stored, kept))]
+        for kind, _order, clipping_id, sha, part, text_hash in sorted(set(found)):
+            if kind:
+                self.owners.setdefault(str(sha), int(clipping_id))
+            else:
+                self._note(int(clipping_id), str(sha), part, text_hash)
 
-    @staticmethod
-    def _read(
-        conn: Connection, condition: ColumnElement[bool]
-    ) -> list[tuple[int, str, int | None, str | None]]:
-        found = conn.execute(
-            select(
-                clippings.c.id, clippings.c.sha256, clippings.c.part, clippings.c.text_hash
-            ).where(condition)
-        )
-        return [
-            (int(i), str(sha), None if part is None else int(part), text_hash)
-            for i, sha, part, text_hash in found
-        ]
+    def _note(self, clipping_id: int, sha: str, part: int | None, text_hash: str | None) -> None:
+        # Ids only grow: the first noted is the lowest.
+        self.bytes.setdefault(sha, clipping_id)
+        self.articles.setdefault((sha, None if part is None else int(part)), clipping_id)
+        if text_hash:
+            self.texts.setdefault(text_hash, clipping_id)
 
     def duplicate(self, sha256: str, text_hash: str | None, part: int | None = -1) -> int | None:
-        for clipping_id, sha, their_part, their_hash in self.rows:
-            same_bytes = sha == sha256 and (part == -1 or their_part == part)
-            if same_bytes or (text_hash and their_hash == text_hash):
-                return clipping_id
-        if part not in (-1, None):
-            return None
-        return self.owners.get(sha256)
+        """A clipping with the same bytes and, unless ``part`` is -1, the same article of
+        them, or with the same normalised text (the first); else, for a whole file, the
+        clipping that keeps the same bytes as a copy."""
+        same = self.bytes.get(sha256) if part == -1 else self.articles.get((sha256, part))
+        found = [i for i in (same, self.texts.get(text_hash or "")) if i is not None]
+        if found:
+            return min(found)
+        return None if part not in (-1, None) else self.owners.get(sha256)
 
     def added(self, clipping_id: int, new: NewClipping) -> None:
-        self.rows.append((clipping_id, new.sha256, new.extracted.part, new.text_hash))
+        self._note(clipping_id, new.sha256, new.extracted.part, new.text_hash)
 
     def copied(self, clipping_id: int, sha256: str) -> None:
         self.owners.setdefault(sha256, clipping_id)
@@ -177,32 +205,8 @@ class AddingStore:
         self, conn: Connection, sha256: str, text_hash: str | None, part: int | None = -1
     ) -> int | None:
         """A clipping with the same bytes and, unless ``part`` is -1, the same article
-        of them; or one with the same normalised text."""
-        condition = clippings.c.sha256 == sha256
-        if part is None:
-            condition = and_(condition, clippings.c.part.is_(None))
-        elif part != -1:
-            condition = and_(condition, clippings.c.part == part)
-        if text_hash:
-            condition = or_(condition, clippings.c.text_hash == text_hash)
-        first = select(clippings.c.id).where(condition).order_by(clippings.c.id).limit(1)
-        if part not in (-1, None):
-            found = conn.execute(first).scalar()
-            return None if found is None else int(found)
-        # Or the same bytes kept as a copy of a clipping (a copy is a whole file): both
-        # looked up in one statement (one round trip to a server).
-        owner = (
-            select(clipping_copies.c.clipping_id)
-            .where(clipping_copies.c.sha256 == sha256)
-            .order_by(clipping_copies.c.id)
-            .limit(1)
-        )
-        found, copy_owner = conn.execute(
-            select(first.scalar_subquery(), owner.scalar_subquery())
-        ).one()
-        if found is None:
-            return None if copy_owner is None else int(copy_owner)
-        return int(found)
+        of them; or one with the same normalised text (``_Known.duplicate``)."""
+        return _Known(conn, [sha256], [text_hash]).duplicate(sha256, text_hash, part)
 
     def add(self, new: NewClipping, tag_names: Iterable[str] = ()) -> int:
         """Store one clipping (and its original's row) in one transaction."""
@@ -249,7 +253,7 @@ class AddingStore:
         names = list(tag_names)
         outcomes: list[Added] = []
         with self._writing() as conn:
-            known = _Known(conn, batch)
+            known = _Known(conn, [n.sha256 for n in batch], [n.text_hash for n in batch])
             for new in batch:
                 outcomes.append(self._add_one(conn, new, names, copies, known))
             created = [added.created for added in outcomes]

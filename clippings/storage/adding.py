@@ -91,7 +91,13 @@ class _Known:
                 clippings.c.sha256,
                 clippings.c.part,
                 clippings.c.text_hash,
-            ).where(or_(clippings.c.sha256.in_(some_shas), clippings.c.text_hash.in_(some_hashes)))
+            ).where(
+                # An empty list is left out: the planner keeps to the two indexes.
+                or_(
+                    *([clippings.c.sha256.in_(some_shas)] if some_shas else []),
+                    *([clippings.c.text_hash.in_(some_hashes)] if some_hashes else []),
+                )
+            )
             kept = select(
                 literal(1),
                 clipping_copies.c.id,
@@ -99,7 +105,7 @@ class _Known:
                 clipping_copies.c.sha256,
                 cast(null(), clippings.c.part.type),
                 cast(null(), clippings.c.text_hash.type),
-            ).where(clipping_copies.c.sha256.in_(some_shas))
+            ).where(clipping_copies.c.sha256.in_(some_shas or [""]))
             found += [tuple(row) for row in conn.execute(union_all(stored, kept))]
         for kind, _order, clipping_id, sha, part, text_hash in sorted(set(found)):
             if kind:

@@ -295,8 +295,12 @@ def main() -> int:
     archive.set_tag_colour("Russia", "#c0392b")
     archive.set_tag_colour("Crime", "#2c7fb8")
     archive.set_tag_colour("Press review", "#27ae60")
-    window.switch_archive(archive.path)
+    press = archive.path
     archive.close()
+    window.switch_archive(press)
+    # The archive opens in the background: the pictures wait for it, and for the work
+    # that follows an opening (the related pieces' catch-up).
+    wait_for(app, lambda: window.archive.path == press and not window.jobs.pending, 120)
     window.sidebar.expandAll()
 
     # 3. Search results with snippets.

@@ -24,7 +24,9 @@ pool closes, and exit on their own when the parent dies (their pipe closes; a ta
 under way is ended by an alarm shortly after its time limit). The pool may be used
 from any thread, and from several at once: each call takes an idle worker; the first
 call starts one, and another starts (up to ``workers``) only when those running have
-been kept busy for ``GROW_AFTER_S`` while a file waits.
+been kept busy for ``GROW_AFTER_S`` while a file waits, and its reader says the file
+is waited for (an import whose storing is behind its reading gains nothing from a
+second worker but a second of CPU and 260 MB).
 """
 
 from __future__ import annotations
@@ -80,16 +82,23 @@ MAX_DEFAULT_WORKERS = 4
 _CANCEL_POLL_S = 0.2
 #: How long the running workers must have been busy without a break, with a file
 #: waiting, before another starts (a worker costs about a second of CPU to start). A
-#: text file takes a worker 2 ms: one worker keeps up with any import of them, and
-#: four windows importing at once start four workers, not eight. A web page (100 ms)
-#: or a PDF keeps it busy, and the next starts half a second later.
+#: web page (100 ms) or a PDF keeps it busy, and the next starts half a second later.
+#: A text file takes a worker a few ms, but an import reads ahead of its storing, so
+#: its files keep a worker busy too: the import says whether its files are waited for
+#: (``Wanted``), and while its storing has enough to do, one worker reads them all
+#: (four windows importing at once start four workers, not eight).
 GROW_AFTER_S = 0.5
+#: How often a call whose worker could start, but is not yet wanted, asks again.
+_WANTED_POLL_S = 0.05
 
 T = TypeVar("T")
 #: Looked at while a file is read; True stops the reading (``Cancelled``).
 Cancel = Callable[[], bool]
 #: Told of each step of a long file's reading: (steps done, steps in all, message).
 Steps = Callable[[int, int, str], None]
+#: Whether a file's reading is waited for now (an import's storing has nothing else to
+#: do): only then does another worker start for it.
+Wanted = Callable[[], bool]
 
 
 def _rebuild_error(module: str, qualname: str, args: tuple[Any, ...], state: Any) -> Exception:
@@ -334,6 +343,7 @@ class ExtractionPool:
         *,
         cancel: Cancel | None = None,
         steps: Steps | None = None,
+        wanted: Wanted | None = None,
     ) -> tuple[Extracted, ...]:
         """``clippings.importers.extract_articles`` in a worker: the file's articles.
 
@@ -344,6 +354,9 @@ class ExtractionPool:
             cancel: looked at while waiting; when it returns True the worker is
                 stopped and ``Cancelled`` raised.
             steps: told of each step of a long file's reading (a page of OCR).
+            wanted: asked before another worker starts for this file, all of them
+                being busy (None: it may start). An import that has files enough to
+                store says False, and its reading stays on the workers it has.
 
         Raises:
             TooLargeError: the file took too long or needed too much memory.
@@ -353,16 +366,24 @@ class ExtractionPool:
             Cancelled: ``cancel()`` returned True.
         """
         task = in_worker.dumps((in_worker.extract, (name, options), True))
-        return cast(tuple[Extracted, ...], self._run(task, data, name, cancel, steps))
+        return cast(tuple[Extracted, ...], self._run(task, data, name, cancel, steps, wanted))
 
-    def call(self, function: Callable[..., T], *args: object, cancel: Cancel | None = None) -> T:
+    def call(
+        self,
+        function: Callable[..., T],
+        *args: object,
+        cancel: Cancel | None = None,
+        wanted: Wanted | None = None,
+    ) -> T:
         """``function(*args)`` in a worker, within the same limits as ``extract``.
 
         ``function`` must be a top-level function of an importable module, and its
-        arguments and result picklable. Errors are those of ``extract``.
+        arguments and result picklable. ``cancel`` and ``wanted``, and the errors, are
+        those of ``extract``.
         """
         task = in_worker.dumps((function, args, False))
-        return cast(T, self._run(task, None, getattr(function, "__qualname__", "?"), cancel))
+        what = getattr(function, "__qualname__", "?")
+        return cast(T, self._run(task, None, what, cancel, None, wanted))
 
     def close(self) -> None:
         """Stop every worker (one still reading a file is killed); the pool is done."""
@@ -387,10 +408,11 @@ class ExtractionPool:
         what: str,
         cancel: Cancel | None,
         steps: Steps | None = None,
+        wanted: Wanted | None = None,
     ) -> Any:
         if self._closed:
             raise RuntimeError("the extraction pool is closed")
-        worker = self._acquire(cancel)
+        worker = self._acquire(cancel, wanted)
         keep = False
         try:
             if worker is None:
@@ -429,9 +451,9 @@ class ExtractionPool:
         log.error("unexpected error in the reader (%s): %s\n%s", what, reply[1], reply[2])
         raise ExtractionError(f"unexpected error while reading the file: {reply[1]}")
 
-    def _acquire(self, cancel: Cancel | None) -> _Worker | None:
+    def _acquire(self, cancel: Cancel | None, wanted: Wanted | None) -> _Worker | None:
         """An idle worker, or None for one to start; waits while all are busy (and
-        ``GROW_AFTER_S`` more before starting another)."""
+        ``GROW_AFTER_S`` more, and until ``wanted()``, before starting another)."""
         with self._lock:
             try:
                 return self._idle.get_nowait()
@@ -454,16 +476,18 @@ class ExtractionPool:
                     now = time.monotonic()
                     if self._busy_since is None:  # a worker was idle meanwhile
                         self._busy_since = now
-                    since = self._busy_since
+                    grow_at = self._busy_since + GROW_AFTER_S
+                    may_grow = bool(self._unstarted) and not self._starting
                     if self._unstarted == self.workers or (
-                        self._unstarted and not self._starting and now - since >= GROW_AFTER_S
+                        may_grow and now >= grow_at and (wanted is None or wanted())
                     ):
                         self._unstarted -= 1
                         self._starting += 1
                         return None
                     wait = _CANCEL_POLL_S
-                    if self._unstarted and not self._starting:
-                        wait = max(0.001, min(wait, since + GROW_AFTER_S - now))
+                    if may_grow:  # until the worker may start, then until it is wanted
+                        until = grow_at - now if now < grow_at else _WANTED_POLL_S
+                        wait = min(wait, max(0.001, until))
                 try:
                     return self._idle.get(timeout=wait)
                 except queue.Empty:

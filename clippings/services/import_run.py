@@ -1,5 +1,13 @@
 """``import_paths``' run: reader threads hand files to the extraction workers, and this
-thread stores what they read in batches (``ImportRun``)."""
+thread stores what they read in batches (``ImportRun``).
+
+Batches form by themselves: the storing thread takes every file that is ready (up to
+``BATCH_FILES``) whenever it is free, so when reading is quicker than storing the
+batches are large (one transaction, one sync of the originals, for many files), and
+when reading is slower each file is stored as soon as it is read. Only while the
+storing thread waits for files does the pool start another worker for them: an import
+of text files, which the storing keeps behind, reads them all on one.
+"""
 
 from __future__ import annotations
 
@@ -48,12 +56,11 @@ log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 200 * 1024 * 1024
 #: Files stored in one transaction, with one sync of their originals to disk, at most.
 BATCH_FILES = 50
-#: A batch is stored once its first file has waited this long, full or not (seconds).
-BATCH_SECONDS = 1.5
 #: Progress is reported at least this often while an import runs (seconds).
 PROGRESS_EVERY = 0.5
-#: Files read by the workers that may wait to be stored, per worker (flat memory).
-WAITING_PER_WORKER = 2
+#: Files read by the workers that may wait to be stored (flat memory: a batch's worth,
+#: their originals on disk and only their text in memory).
+WAITING = BATCH_FILES
 
 
 @dataclass
@@ -124,7 +131,10 @@ class ImportRun:
         # originals) while each worker extracts another.
         self.readers = pool.workers + 1
         # Read files wait here; a full queue holds the readers back (flat memory).
-        self.ready: queue.Queue[object] = queue.Queue(WAITING_PER_WORKER * pool.workers)
+        self.ready: queue.Queue[object] = queue.Queue(WAITING)
+        #: This thread is waiting for files (nothing read is left to store): only then
+        #: may another worker start to read them (``ExtractionPool.extract``'s wanted).
+        self.starved = False
         self.stopping = threading.Event()
         #: The archive itself could not be read (a damaged database): the import stops
         #: and says so, rather than failing every file.
@@ -145,22 +155,28 @@ class ImportRun:
         running = len(threads)
         self.index_updates = IndexUpdates(self.archive)
         batch: list[_Read] = []
-        started = 0.0
         reported = -PROGRESS_EVERY
         try:
             while running:
-                wait = PROGRESS_EVERY
-                if batch:
-                    wait = min(wait, max(0.0, started + BATCH_SECONDS - time.monotonic()))
+                if self._cancelled_by_user():
+                    # What this thread has taken is stored; what still waits is not.
+                    if batch:
+                        self._store(batch)
+                        batch = []
+                    break
                 try:
-                    item = self.ready.get(timeout=wait)
+                    if batch:  # more that is ready joins it; none: it is stored now
+                        item = self.ready.get_nowait()
+                    else:
+                        self.starved = True
+                        item = self.ready.get(timeout=PROGRESS_EVERY)
                 except queue.Empty:
                     item = None
+                finally:
+                    self.starved = False
                 if item is _READER_DONE:
                     running -= 1
                 elif isinstance(item, _Read):
-                    if not batch:
-                        started = time.monotonic()
                     batch.append(item)
                 elif isinstance(item, _Decided):
                     self.results[item.number] = item.results
@@ -168,11 +184,7 @@ class ImportRun:
                     self.results[item.number] = store_bundle(
                         self.archive, item.contents, shown=item.shown, tags=self.tags
                     )
-                if batch and (
-                    len(batch) >= BATCH_FILES
-                    or time.monotonic() - started >= BATCH_SECONDS
-                    or not running
-                ):
+                if batch and (len(batch) >= BATCH_FILES or item is None or not running):
                     self._store(batch)
                     batch = []
                 now = time.monotonic()
@@ -289,6 +301,11 @@ class ImportRun:
 
     # --- Reader threads ---------------------------------------------------------------
 
+    def _cancelled_by_user(self) -> bool:
+        if not self.cancelled and self.user_cancel is not None and self.user_cancel():
+            self.cancelled = True
+        return self.cancelled
+
     def _stopped(self) -> bool:
         if self.stopping.is_set():
             return True
@@ -367,7 +384,14 @@ class ImportRun:
         if shown in self.passwords:
             options = replace(options, password=self.passwords[shown])
         articles = extract_file(
-            self.pool, data, found.name, options, shown, self._stopped, self._steps(shown)
+            self.pool,
+            data,
+            found.name,
+            options,
+            shown,
+            self._stopped,
+            self._steps(shown),
+            wanted=lambda: self.starved,
         )
         if isinstance(articles, ImportResult):
             return _Decided(number, [articles])

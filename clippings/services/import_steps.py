@@ -32,7 +32,7 @@ from clippings.model import (
 from clippings.services import related
 from clippings.services.archive import Archive, Cancel
 from clippings.services.copies import SamePieceCheck, marks_of
-from clippings.services.extraction import ExtractionPool, Steps
+from clippings.services.extraction import ExtractionPool, Steps, Wanted
 from clippings.storage import NewClipping, sha256_of
 
 log = logging.getLogger(__name__)
@@ -68,15 +68,17 @@ def extract_file(
     shown: str,
     cancel: Cancel | None,
     steps: Steps | None = None,
+    wanted: Wanted | None = None,
 ) -> tuple[Extracted, ...] | ImportResult:
     """What a worker reads of the file (its articles), or the result that says why it
-    cannot.
+    cannot (``wanted``: whether another worker may start for it, as in
+    ``ExtractionPool.extract``).
 
     Raises:
         Cancelled: ``cancel()`` returned True while the file was being read.
     """
     try:
-        return pool.extract(data, name, options, cancel=cancel, steps=steps)
+        return pool.extract(data, name, options, cancel=cancel, steps=steps, wanted=wanted)
     except Cancelled:
         raise
     except TooLargeError as error:

@@ -75,11 +75,14 @@ def memory_in_use() -> dict[str, int]:
 
 def extract_as(data: bytes, name: str, password: str | None) -> tuple[int, object]:
     """The worker's process id and the file's extraction; a file named ``*crash*``
-    kills the worker, one named ``*hang*`` never ends (a hostile file's stand-ins)."""
+    kills the worker, one named ``*hang*`` never ends (a hostile file's stand-ins), one
+    named ``*slow*`` takes 0.2 s (a web page or a PDF's)."""
     from clippings import importers
 
     if "crash" in name:
         os.kill(os.getpid(), signal.SIGKILL)
     if "hang" in name:
         time.sleep(3600)
+    if "slow" in name:
+        time.sleep(0.2)
     return os.getpid(), importers.extract(data, name, ImportOptions(password=password))

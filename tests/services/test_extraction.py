@@ -177,6 +177,29 @@ def test_quick_files_from_several_threads_keep_to_one_worker():
     assert len(readers) == 120 and len(set(readers)) == 1
 
 
+def test_a_busy_worker_gets_company_only_for_a_file_that_is_waited_for():
+    """Two slow files at once: a second worker starts for the second only when its
+    caller says the file is waited for (an import whose storing has nothing to do)."""
+
+    def read_both(wanted: bool) -> set[int]:
+        with ExtractionPool(workers=2, time_limit=10) as pool:
+            readers: list[int] = []
+
+            def read() -> None:
+                readers.append(pool.call(hostile_tasks.slow_id, 1.0, wanted=lambda: wanted))
+
+            threads = [threading.Thread(target=read) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        assert len(readers) == 2
+        return set(readers)
+
+    assert len(read_both(wanted=False)) == 1, "a worker started that nothing waited for"
+    assert len(read_both(wanted=True)) == 2
+
+
 _ORPHAN = """
 import os, sys
 from clippings.services.extraction import ExtractionPool

@@ -106,7 +106,8 @@ def test_cancel_keeps_what_was_imported(archive, corpus):
     total = len(list(folder.glob("*.txt")))
     progress: list[Progress] = []
 
-    # Cancel once two files are read: those read are stored, the rest are not.
+    # Cancel once two files are read: those taken for storing are stored, the rest
+    # (read or not) are not.
     report = import_paths(
         archive,
         [folder],

@@ -6,13 +6,14 @@ from __future__ import annotations
 import errno
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from clippings.model import DEFAULT_OPTIONS, Extracted, ImportOptions, Progress
 from clippings.services import extraction, import_paths, import_run, importing, index_updates
-from clippings.services.extraction import Cancel, ExtractionPool
+from clippings.services.extraction import Cancel, ExtractionPool, Wanted
 from tests.services import hostile_tasks
 
 
@@ -33,9 +34,10 @@ class NotingPool(ExtractionPool):
         *,
         cancel: Cancel | None = None,
         steps: object = None,
+        wanted: Wanted | None = None,
     ) -> tuple[Extracted, ...]:
         reader, extracted = self.call(
-            hostile_tasks.extract_as, data, name, options.password, cancel=cancel
+            hostile_tasks.extract_as, data, name, options.password, cancel=cancel, wanted=wanted
         )
         with self._lock:
             self.readers.add(reader)
@@ -61,10 +63,14 @@ def files_on_disk(archive) -> list[str]:
 def test_two_workers_read_at_once_and_the_files_are_stored_in_batches(
     archive, corpus, tmp_path, monkeypatch
 ):
-    files = articles(corpus, tmp_path / "in", 12)
+    # Files that take their worker a while (as web pages and PDFs do): the storing
+    # waits for them, so a second worker starts (a real import first waits half a
+    # second of the first one's being busy).
+    files = [
+        path.rename(path.with_name(path.stem + "-slow.txt"))
+        for path in articles(corpus, tmp_path / "in", 12)
+    ]
     monkeypatch.setattr(import_run, "BATCH_FILES", 4)
-    # A second worker starts as soon as the first is busy and a file waits (a real
-    # import waits half a second first: these files take the first a few ms each).
     monkeypatch.setattr(extraction, "GROW_AFTER_S", 0.0)
     batches: list[int] = []
     add_many = archive.store.add_many
@@ -88,6 +94,34 @@ def test_two_workers_read_at_once_and_the_files_are_stored_in_batches(
     for result in imported:  # each is searchable, with its own original
         assert archive.original(result.id) == Path(result.path).read_bytes()
     assert archive.check() == []
+
+
+def test_files_read_quicker_than_they_are_stored_keep_to_one_worker(
+    archive, corpus, tmp_path, monkeypatch
+):
+    """Text files take a worker milliseconds and their storing longer: a second worker
+    (a second of CPU and 260 MB to start) would read ahead of nothing, and four
+    windows importing at once would start eight."""
+    articles(corpus, tmp_path / "in", 12)
+    monkeypatch.setattr(extraction, "GROW_AFTER_S", 0.3)
+    batches: list[int] = []
+    add_many = archive.store.add_many
+
+    def slow_add_many(batch, *args, **kwargs):
+        batches.append(len(batch))
+        time.sleep(1.0)  # a busy disk or server
+        return add_many(batch, *args, **kwargs)
+
+    monkeypatch.setattr(archive.store, "add_many", slow_add_many)
+
+    with NotingPool(workers=2, time_limit=60) as pool:
+        pool.call(hostile_tasks.extract_as, b"Warm.", "warm.txt", None)  # its imports
+        report = import_paths(archive, [tmp_path / "in"], pool=pool)
+
+    assert len(pool.readers) == 1, "a second worker started for files nothing waited for"
+    assert len(report.of("imported")) + len(report.of("duplicate")) == 12
+    # What was read while a batch was stored went into the next one, all at once.
+    assert sum(batches) == 12 and len(batches) <= 3
 
 
 @pytest.mark.parametrize("engine", ["whoosh", "tantivy"])

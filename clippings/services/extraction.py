@@ -24,9 +24,9 @@ pool closes, and exit on their own when the parent dies (their pipe closes; a ta
 under way is ended by an alarm shortly after its time limit). The pool may be used
 from any thread, and from several at once: each call takes an idle worker; the first
 call starts one, and another starts (up to ``workers``) only when those running have
-been kept busy for ``GROW_AFTER_S`` while a file waits, and its reader says the file
-is waited for (an import whose storing is behind its reading gains nothing from a
-second worker but a second of CPU and 260 MB).
+been kept busy for ``GROW_AFTER_S`` while a file waits, and its caller wants one (an
+import whose storing is slower than its reading gains nothing from a second worker but
+a second of CPU and 260 MB).
 """
 
 from __future__ import annotations
@@ -84,9 +84,10 @@ _CANCEL_POLL_S = 0.2
 #: waiting, before another starts (a worker costs about a second of CPU to start). A
 #: web page (100 ms) or a PDF keeps it busy, and the next starts half a second later.
 #: A text file takes a worker a few ms, but an import reads ahead of its storing, so
-#: its files keep a worker busy too: the import says whether its files are waited for
-#: (``Wanted``), and while its storing has enough to do, one worker reads them all
-#: (four windows importing at once start four workers, not eight).
+#: its files keep a worker busy too: unless one file has taken its worker this long,
+#: the import says whether another worker would help (``Wanted``), and while its
+#: storing is the slower half, one worker reads them all (four windows importing at
+#: once start four workers, not eight).
 GROW_AFTER_S = 0.5
 #: How often a call whose worker could start, but is not yet wanted, asks again.
 _WANTED_POLL_S = 0.05
@@ -96,8 +97,8 @@ T = TypeVar("T")
 Cancel = Callable[[], bool]
 #: Told of each step of a long file's reading: (steps done, steps in all, message).
 Steps = Callable[[int, int, str], None]
-#: Whether a file's reading is waited for now (an import's storing has nothing else to
-#: do): only then does another worker start for it.
+#: Whether another worker would help the caller now (an import's reading is slower
+#: than its storing): only then does one start for its file.
 Wanted = Callable[[], bool]
 
 
@@ -139,6 +140,8 @@ class _Worker:
         )
         #: Tasks run so far.
         self.tasks = 0
+        #: When the task under way began (monotonic seconds; None: idle).
+        self.busy_since: float | None = None
         self.connection, child_end = context.Pipe(duplex=True)
         self.process = context.Process(
             target=in_worker.serve,
@@ -323,6 +326,9 @@ class ExtractionPool:
         self._busy_since: float | None = None
         #: Workers on their way (a start is not a sign that more are needed).
         self._starting = 0
+        #: What a task has taken a worker lately (seconds, an average; None: no task
+        #: has ended yet).
+        self.task_seconds: float | None = None
 
     def __enter__(self) -> ExtractionPool:
         return self
@@ -355,8 +361,10 @@ class ExtractionPool:
                 stopped and ``Cancelled`` raised.
             steps: told of each step of a long file's reading (a page of OCR).
             wanted: asked before another worker starts for this file, all of them
-                being busy (None: it may start). An import that has files enough to
-                store says False, and its reading stays on the workers it has.
+                being busy with quick files (None: it may start; one file that has
+                taken its worker ``GROW_AFTER_S`` gets company without asking). An
+                import whose storing is slower than its reading says False, and reads
+                on the workers it has.
 
         Raises:
             TooLargeError: the file took too long or needed too much memory.
@@ -423,7 +431,12 @@ class ExtractionPool:
                     with self._lock:
                         self._starting -= 1
                         self._busy_since = time.monotonic() if self._waiting else None
-            reply = worker.run(task, data, self.time_limit, cancel, steps)
+            worker.busy_since = time.monotonic()
+            try:
+                reply = worker.run(task, data, self.time_limit, cancel, steps)
+            finally:
+                self._took(time.monotonic() - worker.busy_since)
+                worker.busy_since = None
             worker.tasks += 1
             keep = reply[0] != "memory" and (
                 self.tasks_per_worker is None or worker.tasks < self.tasks_per_worker
@@ -435,6 +448,19 @@ class ExtractionPool:
         finally:
             self._release(worker, keep)
         return self._answer(reply, what)
+
+    @property
+    def started(self) -> int:
+        """Workers running or on their way (at least 1, for a pool's first call)."""
+        with self._lock:
+            return max(1, self.workers - self._unstarted)
+
+    def _took(self, seconds: float) -> None:
+        """Note a task's time (lost workers' and cancelled tasks' too: they were
+        reading)."""
+        with self._lock:
+            last = self.task_seconds
+            self.task_seconds = seconds if last is None else last + (seconds - last) * 0.1
 
     def _answer(self, reply: tuple[Any, ...], what: str) -> Any:
         kind = reply[0]
@@ -478,16 +504,24 @@ class ExtractionPool:
                         self._busy_since = now
                     grow_at = self._busy_since + GROW_AFTER_S
                     may_grow = bool(self._unstarted) and not self._starting
-                    if self._unstarted == self.workers or (
-                        may_grow and now >= grow_at and (wanted is None or wanted())
-                    ):
-                        self._unstarted -= 1
-                        self._starting += 1
-                        return None
-                    wait = _CANCEL_POLL_S
-                    if may_grow:  # until the worker may start, then until it is wanted
-                        until = grow_at - now if now < grow_at else _WANTED_POLL_S
-                        wait = min(wait, max(0.001, until))
+                    lost = self._unstarted == self.workers  # none runs: one starts now
+                    # A file that has kept its worker this long holds no other up.
+                    slow = any(
+                        w.busy_since is not None and now - w.busy_since >= GROW_AFTER_S
+                        for w in self._running
+                    )
+                due = may_grow and now >= grow_at
+                # The caller is asked without the lock (it may look at the pool).
+                if lost or (due and (slow or wanted is None or wanted())):
+                    with self._lock:
+                        if self._unstarted and not self._starting:  # still so
+                            self._unstarted -= 1
+                            self._starting += 1
+                            return None
+                wait = _CANCEL_POLL_S
+                if may_grow:  # until the worker may start, then until it is wanted
+                    until = grow_at - now if now < grow_at else _WANTED_POLL_S
+                    wait = min(wait, max(0.001, until))
                 try:
                     return self._idle.get(timeout=wait)
                 except queue.Empty:

@@ -1,12 +1,11 @@
 """``import_paths``' run: reader threads hand files to the extraction workers, and this
 thread stores what they read in batches (``ImportRun``).
 
-Batches form by themselves: the storing thread takes every file that is ready (up to
-``BATCH_FILES``) whenever it is free, so when reading is quicker than storing the
-batches are large (one transaction, one sync of the originals, for many files), and
-when reading is slower each file is stored as soon as it is read. Only while the
-storing thread waits for files does the pool start another worker for them: an import
-of text files, which the storing keeps behind, reads them all on one.
+Reading and storing are a pipeline, as quick as its slower half. Files read wait for
+the storing (up to a batch's worth more while a batch is stored), and another worker
+starts only when reading is the slower half: when a file takes a worker longer, split
+among the workers, than storing one takes this thread. An import of text files (a few
+ms to read, more to store) reads them all on one worker; web pages and PDFs get more.
 """
 
 from __future__ import annotations
@@ -56,6 +55,8 @@ log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 200 * 1024 * 1024
 #: Files stored in one transaction, with one sync of their originals to disk, at most.
 BATCH_FILES = 50
+#: A batch is stored once its first file has waited this long, full or not (seconds).
+BATCH_SECONDS = 1.5
 #: Progress is reported at least this often while an import runs (seconds).
 PROGRESS_EVERY = 0.5
 #: Files read by the workers that may wait to be stored (flat memory: a batch's worth,
@@ -132,9 +133,8 @@ class ImportRun:
         self.readers = pool.workers + 1
         # Read files wait here; a full queue holds the readers back (flat memory).
         self.ready: queue.Queue[object] = queue.Queue(WAITING)
-        #: This thread is waiting for files (nothing read is left to store): only then
-        #: may another worker start to read them (``ExtractionPool.extract``'s wanted).
-        self.starved = False
+        #: What storing a file takes this thread, lately (seconds; None: none stored).
+        self.storing: float | None = None
         self.stopping = threading.Event()
         #: The archive itself could not be read (a damaged database): the import stops
         #: and says so, rather than failing every file.
@@ -155,6 +155,7 @@ class ImportRun:
         running = len(threads)
         self.index_updates = IndexUpdates(self.archive)
         batch: list[_Read] = []
+        started = 0.0
         reported = -PROGRESS_EVERY
         try:
             while running:
@@ -164,19 +165,18 @@ class ImportRun:
                         self._store(batch)
                         batch = []
                     break
+                wait = PROGRESS_EVERY
+                if batch:
+                    wait = min(wait, max(0.0, started + BATCH_SECONDS - time.monotonic()))
                 try:
-                    if batch:  # more that is ready joins it; none: it is stored now
-                        item = self.ready.get_nowait()
-                    else:
-                        self.starved = True
-                        item = self.ready.get(timeout=PROGRESS_EVERY)
+                    item = self.ready.get(timeout=wait)
                 except queue.Empty:
                     item = None
-                finally:
-                    self.starved = False
                 if item is _READER_DONE:
                     running -= 1
                 elif isinstance(item, _Read):
+                    if not batch:
+                        started = time.monotonic()
                     batch.append(item)
                 elif isinstance(item, _Decided):
                     self.results[item.number] = item.results
@@ -184,7 +184,11 @@ class ImportRun:
                     self.results[item.number] = store_bundle(
                         self.archive, item.contents, shown=item.shown, tags=self.tags
                     )
-                if batch and (len(batch) >= BATCH_FILES or item is None or not running):
+                if batch and (
+                    len(batch) >= BATCH_FILES
+                    or time.monotonic() - started >= BATCH_SECONDS
+                    or not running
+                ):
                     self._store(batch)
                     batch = []
                 now = time.monotonic()
@@ -219,6 +223,14 @@ class ImportRun:
     def _store(self, batch: list[_Read]) -> None:
         """Store a batch: its originals synced at once, its clippings in one
         transaction (which renames the originals into place before it commits)."""
+        began = time.monotonic()
+        try:
+            self._store_batch(batch)
+        finally:
+            each = (time.monotonic() - began) / len(batch)
+            self.storing = each if self.storing is None else (self.storing + each) / 2
+
+    def _store_batch(self, batch: list[_Read]) -> None:
         archive = self.archive
         # Every article of every file, and the file each one came from.
         owners = [item for item in batch for _ in item.news]
@@ -300,6 +312,15 @@ class ImportRun:
                 item.original.discard()
 
     # --- Reader threads ---------------------------------------------------------------
+
+    def _reading_behind(self) -> bool:
+        """Whether another worker would speed this import up: a file takes the workers
+        (shared among them) longer to read than this thread to store. Not known, and
+        so not done, before the first batch is stored."""
+        reading = self.pool.task_seconds
+        if self.storing is None or reading is None:
+            return False
+        return reading / self.pool.started > self.storing
 
     def _cancelled_by_user(self) -> bool:
         if not self.cancelled and self.user_cancel is not None and self.user_cancel():
@@ -391,7 +412,7 @@ class ImportRun:
             shown,
             self._stopped,
             self._steps(shown),
-            wanted=lambda: self.starved,
+            wanted=self._reading_behind,
         )
         if isinstance(articles, ImportResult):
             return _Decided(number, [articles])

@@ -13,7 +13,7 @@ and nothing half-stored remains after a failure.
 This module is the way in; the work is done by:
 
 - ``import_run``: ``import_paths``' reader threads and batches (``ImportRun``), with
-  its tunables (``BATCH_FILES``, ``WAITING``, ``MAX_FILE_BYTES``, ...);
+  its tunables (``BATCH_FILES``, ``BATCH_SECONDS``, ``MAX_FILE_BYTES``, ...);
 - ``index_updates``: the search index's commits during an import (``IndexUpdates``);
 - ``import_steps``: the steps of one file that every way in shares (extracting in a
   worker, ``store_extracted``, ``store_bundle``, the results).
@@ -98,10 +98,10 @@ def import_paths(
     Each file is read within the size limit (by the bytes actually read) and extracted
     in one of the pool's worker processes within a time and memory limit, so a hostile
     file costs one message and the batch goes on. As many files are extracted at once
-    as the pool has workers (another starts only while this thread waits for files);
+    as the pool has workers (another starts only when reading is slower than storing);
     this thread stores them as they come (in the order they are ready, not the order
-    given, so one slow file holds nothing up), whenever it is free, every file then
-    ready in one batch of up to ``BATCH_FILES``: one transaction and one sync of their
+    given, so one slow file holds nothing up), in batches of up to ``BATCH_FILES``
+    files or ``BATCH_SECONDS`` of waiting: one transaction and one sync of their
     originals to disk each. The search index takes the stored clippings
     on a thread of its own, in commits of up to ``INDEX_BATCH`` clippings at least every
     ``INDEX_SECONDS`` (fewer, larger index commits cost less than many small ones), and

@@ -177,27 +177,36 @@ def test_quick_files_from_several_threads_keep_to_one_worker():
     assert len(readers) == 120 and len(set(readers)) == 1
 
 
-def test_a_busy_worker_gets_company_only_for_a_file_that_is_waited_for():
-    """Two slow files at once: a second worker starts for the second only when its
-    caller says the file is waited for (an import whose storing has nothing to do)."""
+def read_at_once(calls: int, seconds: float, wanted: bool) -> set[int]:
+    """The workers that read ``calls`` files of ``seconds`` each, two at a time, for
+    a caller that says whether another worker would help (``wanted``)."""
+    with ExtractionPool(workers=2, time_limit=10) as pool:
+        readers: list[int] = []
 
-    def read_both(wanted: bool) -> set[int]:
-        with ExtractionPool(workers=2, time_limit=10) as pool:
-            readers: list[int] = []
+        def read() -> None:
+            for _ in range(calls // 2):
+                readers.append(pool.call(hostile_tasks.slow_id, seconds, wanted=lambda: wanted))
 
-            def read() -> None:
-                readers.append(pool.call(hostile_tasks.slow_id, 1.0, wanted=lambda: wanted))
+        threads = [threading.Thread(target=read) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(readers) == calls
+    return set(readers)
 
-            threads = [threading.Thread(target=read) for _ in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        assert len(readers) == 2
-        return set(readers)
 
-    assert len(read_both(wanted=False)) == 1, "a worker started that nothing waited for"
-    assert len(read_both(wanted=True)) == 2
+def test_quick_files_get_a_second_worker_only_when_the_caller_wants_one():
+    """Files of 0.1 s keep one worker busy for two seconds: a second starts when the
+    caller says it would help (an import whose storing waits), not otherwise."""
+    assert len(read_at_once(20, 0.1, wanted=False)) == 1, "a worker started unwanted"
+    assert len(read_at_once(20, 0.1, wanted=True)) == 2
+
+
+def test_a_slow_file_gets_company_wanted_or_not():
+    """One file that keeps its worker busy (a long PDF, a hostile one) holds no other
+    up, whatever the caller says."""
+    assert len(read_at_once(2, 1.5, wanted=False)) == 2
 
 
 _ORPHAN = """

@@ -11,7 +11,6 @@ time (``mark_old_clippings``).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -36,7 +35,8 @@ FORMAT_WORDS = {
     "image": "picture",
 }
 
-#: Stored candidates whose shingles an import keeps (about 40 KB each).
+#: Stored candidates whose shingles are kept for the next comparisons (about 40 KB
+#: each).
 STORED_PIECES = 128
 
 #: Older clippings marked per call of ``mark_old_clippings`` (one transaction).
@@ -54,15 +54,6 @@ class SamePieceCheck:
 
     limit = analysis.MAX_CANDIDATES
 
-    def __init__(self) -> None:
-        # The new text's shingles, computed once for all its candidates (which are
-        # compared one after the other).
-        self._last: tuple[NewClipping, analysis.Piece] | None = None
-        # The stored candidates' shingles, most recent last: the reports of one story
-        # share passages, so one stored clipping is the candidate of many new ones in
-        # an import (in the scale bench, 1,450 comparisons were of 177 clippings).
-        self._stored: OrderedDict[tuple[object, ...], analysis.Piece] = OrderedDict()
-
     def floor(self, mark_count: int) -> int:
         return analysis.candidate_floor(mark_count)
 
@@ -72,36 +63,28 @@ class SamePieceCheck:
     def reason(self, new: NewClipping, stored: StoredPiece) -> str | None:
         if not self.worth(len(new.marks), stored.mark_count, stored.shared_marks):
             return None
-        if self._last is not None and self._last[0] is new:
-            piece = self._last[1]
-        else:
-            ex = new.extracted
-            piece = replace(_piece_of(ex.text), title=ex.title or "", url=ex.url, outlet=ex.outlet)
-            self._last = (new, piece)
-        other = self._stored_piece(stored)
+        ex = new.extracted
+        piece = replace(_piece_of(ex.text), title=ex.title or "", url=ex.url, outlet=ex.outlet)
+        other = _stored_piece(stored.text, stored.title, stored.url, stored.outlet)
         if not analysis.same_piece(piece, other):
             return None
         return f"the same article as clipping {stored.id} ({format_words(stored.format)})"
-
-    def _stored_piece(self, stored: StoredPiece) -> analysis.Piece:
-        key = (stored.id, stored.text, stored.title, stored.url, stored.outlet)
-        piece = self._stored.get(key)
-        if piece is None:
-            piece = analysis.Piece.of(stored.text, stored.title, stored.url, stored.outlet)
-            self._stored[key] = piece
-            if len(self._stored) > STORED_PIECES:
-                self._stored.popitem(last=False)
-        else:
-            self._stored.move_to_end(key)
-        return piece
 
 
 @lru_cache(maxsize=64)
 def _piece_of(text: str) -> analysis.Piece:
     """A new text's shingles: made once when its marks are (as the file is read), and
-    found again when it is compared inside the import's write transaction, which
-    other clients of a team archive wait for."""
+    found again for each of its candidates, inside the import's write transaction,
+    which other clients of a team archive wait for."""
     return analysis.Piece.of(text)
+
+
+@lru_cache(maxsize=STORED_PIECES)
+def _stored_piece(text: str, title: str, url: str | None, outlet: str | None) -> analysis.Piece:
+    """A stored candidate's shingles: the reports of one story share passages, so one
+    stored clipping is the candidate of many new ones in an import (in the scale
+    bench, 1,450 comparisons were of 177 clippings)."""
+    return analysis.Piece.of(text, title, url, outlet)
 
 
 def marks_of(text: str, whole_file: bool) -> tuple[int, ...]:

@@ -328,12 +328,7 @@ class ImportRun:
         return self.cancelled
 
     def _stopped(self) -> bool:
-        if self.stopping.is_set():
-            return True
-        if self.user_cancel is not None and self.user_cancel():
-            self.cancelled = True
-            return True
-        return False
+        return self.stopping.is_set() or self._cancelled_by_user()
 
     def _read_files(self) -> None:
         try:

@@ -64,6 +64,9 @@ class HalfResult:
     #: Share of same-event pairs with at least one aligned passage.
     same_any: float
     different_any: float
+    #: 95% intervals of the two shares when the topics are drawn again (``_interval``).
+    same_interval: tuple[float, float] = (float("nan"), float("nan"))
+    different_interval: tuple[float, float] = (float("nan"), float("nan"))
 
 
 def read_reports(corpus: Path) -> list[Report]:
@@ -130,6 +133,24 @@ def _pooled(counts: list[tuple[int, int]]) -> float:
     return sum(a for a, _ in counts) / total if total else 0.0
 
 
+def _interval(
+    counts: list[tuple[int, int]], topics: list[int], draws: int = 2000, seed: int = 11
+) -> tuple[float, float]:
+    """The 95% interval of the pooled share when the topics are drawn again with
+    replacement: pairs of one topic are not independent (one topic's two events may be
+    told alike throughout), so the topics are the units resampled."""
+    by_topic: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for count, topic in zip(counts, topics, strict=True):
+        by_topic[topic].append(count)
+    names = sorted(by_topic)
+    rng = random.Random(seed)
+    shares = sorted(
+        _pooled([c for t in rng.choices(names, k=len(names)) for c in by_topic[t]])
+        for _ in range(draws)
+    )
+    return shares[int(0.025 * draws)], shares[int(0.975 * draws) - 1]
+
+
 def _any(counts: list[tuple[int, int]]) -> float:
     return sum(a > 0 for a, _ in counts) / len(counts) if counts else 0.0
 
@@ -144,8 +165,10 @@ def measure(corpus: Path = DEFAULT_CORPUS, per_subtopic: int = 12) -> dict[str, 
     same, different = sample_pairs(reports, per_subtopic)
     results: dict[str, HalfResult] = {}
     for half, parity in (("calibration", 1), ("held out", 0)):
-        s = _aligned([p for p in same if p[0].topic % 2 == parity])
-        d = _aligned([p for p in different if p[0].topic % 2 == parity])
+        same_half = [p for p in same if p[0].topic % 2 == parity]
+        different_half = [p for p in different if p[0].topic % 2 == parity]
+        s = _aligned(same_half)
+        d = _aligned(different_half)
         results[half] = HalfResult(
             same_event=_pooled(s),
             different_event=_pooled(d),
@@ -153,6 +176,8 @@ def measure(corpus: Path = DEFAULT_CORPUS, per_subtopic: int = 12) -> dict[str, 
             different_pairs=len(d),
             same_any=_any(s),
             different_any=_any(d),
+            same_interval=_interval(s, [a.topic for a, _ in same_half]),
+            different_interval=_interval(d, [a.topic for a, _ in different_half]),
         )
     return results
 
@@ -161,11 +186,17 @@ def print_results(results: dict[str, HalfResult]) -> None:
     for half, result in results.items():
         print(
             f"comparison ({half}): aligned passages, same event "
-            f"{result.same_event:.1%} over {result.same_pairs} pairs "
-            f"(goal >= 25%; a pair with any: {result.same_any:.0%}); "
-            f"different event of the topic {result.different_event:.1%} over "
+            f"{result.same_event:.1%} [{_span(result.same_interval)}] over "
+            f"{result.same_pairs} pairs (goal >= 25%; a pair with any: "
+            f"{result.same_any:.0%}); different event of the topic "
+            f"{result.different_event:.1%} [{_span(result.different_interval)}] over "
             f"{result.different_pairs} pairs (goal <= 8%; any: {result.different_any:.0%})"
         )
+    print("[..]: 95% interval when the topics are drawn again")
+
+
+def _span(interval: tuple[float, float]) -> str:
+    return f"{interval[0]:.1%}, {interval[1]:.1%}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import random
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -126,8 +128,35 @@ def docs(corpus: Path, staging: Path) -> list[Doc]:
 Rankings = dict[int, list[tuple[int, str]]]
 
 
+#: Resamples of the topic bootstrap (``measures``) and its seed.
+BOOTSTRAP = 2000
+BOOTSTRAP_SEED = 11
+
+
+def _topic_interval(values: list[tuple[str, float]], draws: int = BOOTSTRAP) -> tuple[float, float]:
+    """The 95% interval of the mean of per-clipping ``values`` (topic, value) when the
+    topics are drawn again with replacement: the ECB+ topics, not the clippings, are the
+    independent units (one hard topic moves every clipping of it)."""
+    by_topic: dict[str, list[float]] = {}
+    for topic, value in values:
+        by_topic.setdefault(topic, []).append(value)
+    topics = sorted(by_topic)
+    if not topics:
+        return float("nan"), float("nan")
+    rng = random.Random(BOOTSTRAP_SEED)
+    means = []
+    for _ in range(draws):
+        drawn = [v for t in rng.choices(topics, k=len(topics)) for v in by_topic[t]]
+        means.append(sum(drawn) / len(drawn))
+    means.sort()
+    return means[int(0.025 * draws)], means[int(0.975 * draws) - 1]
+
+
 def measures(
-    rankings: Rankings, groups: list[list[int]], doc_of: dict[int, Doc]
+    rankings: Mapping[int, Sequence[tuple[int, str]]],
+    groups: list[list[int]],
+    doc_of: dict[int, Doc],
+    dated: Collection[int] | None = None,
 ) -> dict[str, float]:
     """What a user of a mixed archive notices, over the clippings of ``doc_of``:
 
@@ -139,7 +168,12 @@ def measures(
     * for ECB+ clippings: P@k, top-1, separation, label precision and cover (see
       ``bench/related.py``; a distractor among the results counts as another event);
     * stories: how many hold ECB+ pieces, their purity, and into how many stories the
-      reports of one event are split (mean over events with a story).
+      reports of one event are split (mean over events with a story);
+    * the 95% interval of label precision and cover when the ECB+ topics are drawn
+      again (``_topic_interval``);
+    * with ``dated`` (the clippings that have a date): the share of same-story labels
+      between two ECB+ clippings that are right, for pairs of two dated clippings and
+      for pairs where either is undated (ECB+'s older texts carry no date).
     """
     event = {i: d.event for i, d in doc_of.items()}
     members: dict[str, set[int]] = {}
@@ -155,6 +189,8 @@ def measures(
         same.append(any(r == "same story" for _o, r in results))
         shown.append(len(results))
     p_at_k, top1, separation, precision, cover = [], [], [], [], []
+    by_topic: dict[str, list[tuple[str, float]]] = {"precision": [], "cover": []}
+    pairs: dict[bool, list[bool]] = {True: [], False: []}
     for i, d in doc_of.items():
         if d.distractor:
             continue
@@ -178,7 +214,13 @@ def measures(
         labelled = [o for o, r in results if r in ("duplicate", "same story")]
         if labelled:
             precision.append(sum(1 for o in labelled if o in mine) / len(labelled))
+            by_topic["precision"].append((d.topic, precision[-1]))
         cover.append(sum(1 for o in labelled if o in mine) / len(mine))
+        by_topic["cover"].append((d.topic, cover[-1]))
+        if dated is not None:
+            for o in labelled:
+                if not doc_of[o].distractor:
+                    pairs[i in dated and o in dated].append(o in mine)
     merging = 0
     purity = []
     split: dict[str, set[int]] = {}
@@ -198,7 +240,9 @@ def measures(
     def mean(values: list[float] | list[bool] | list[int]) -> float:
         return sum(values) / len(values) if values else float("nan")
 
-    return {
+    precision_low, precision_high = _topic_interval(by_topic["precision"])
+    cover_low, cover_high = _topic_interval(by_topic["cover"])
+    found = {
         "distractors": float(len(distractors)),
         "distractor same story": mean(same),
         "related per distractor": mean(shown),
@@ -211,7 +255,17 @@ def measures(
         "ECB+ stories": float(len(purity)),
         "story purity": mean(purity),
         "stories per event": mean([len(s) for s in split.values()]),
+        "label precision, 95% from": precision_low,
+        "label precision, 95% to": precision_high,
+        "label cover, 95% from": cover_low,
+        "label cover, 95% to": cover_high,
     }
+    if dated is not None:
+        found["same-story pairs, both dated"] = float(len(pairs[True]))
+        found["share right, both dated"] = mean(pairs[True])
+        found["same-story pairs, any undated"] = float(len(pairs[False]))
+        found["share right, any undated"] = mean(pairs[False])
+    return found
 
 
 #: The issue's goals for the mixed archive: (measure, at most / at least, value).
@@ -236,7 +290,14 @@ def report(title: str, values: dict[str, float]) -> None:
             mark = f"   (goal {sign} {target:g}: {'met' if met else 'NOT met'})"
         shown = (
             f"{value:.0f}"
-            if name in ("distractors", "stories merging distractors", "ECB+ stories")
+            if name
+            in (
+                "distractors",
+                "stories merging distractors",
+                "ECB+ stories",
+                "same-story pairs, both dated",
+                "same-story pairs, any undated",
+            )
             else f"{value:.3f}"
         )
         print(f"  {name:<30}{shown:>8}{mark}")

@@ -240,7 +240,11 @@ def bench_mixed(corpus: Path, work: Path, halves: Sequence[str]) -> None:
                 f"analysed in {elapsed:.0f} s, related and stories for all in "
                 f"{time.perf_counter() - started:.1f} s"
             )
-            mixed_corpus.report(f"{half} half", mixed_corpus.measures(rankings, groups, doc_of))
+            summaries = archive.store.summaries_by_id(list(doc_of))
+            dated = {i for i, row in summaries.items() if row.published is not None}
+            mixed_corpus.report(
+                f"{half} half", mixed_corpus.measures(rankings, groups, doc_of, dated)
+            )
 
 
 def bench_speed(corpus: Path, work: Path, count: int, queries: int) -> None:

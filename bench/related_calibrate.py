@@ -9,7 +9,11 @@ postings, ``Scoring.neighbours``, ``stories``), the way ``services/related.py`` 
 but without storage, so that a change to the scoring is measured in seconds. Prints the
 measures of ``mixed_corpus.measures``; ``--pairs FILE`` also writes every scored pair's
 evidence (a TSV: query, candidate, same event, same topic, distractor, and the fields of
-``Evidence``) for looking at the distributions the thresholds are chosen from.
+``Evidence``) for looking at the distributions the thresholds are chosen from;
+``--separability`` prints how well each field of the evidence (and the final score)
+tells the right same-story labels between two ECB+ clippings from the wrong ones, as an
+AUC, for the pairs where either clipping is undated (where every wrong label is): the
+place to try a new kind of evidence before a threshold.
 
 The numbers quoted for the issue are ``bench/related.py``'s, through the archive's own
 code on the report half; this script is for choosing thresholds on the other half.
@@ -145,18 +149,58 @@ def score(
     return rankings, groups, batch, candidates
 
 
+def _auc(right: list[float], wrong: list[float]) -> float:
+    """The chance that a right pair's value is above a wrong pair's (ties count half)."""
+    a = np.asarray(right)[:, None]
+    b = np.asarray(wrong)[None, :]
+    return float((a > b).mean() + 0.5 * (a == b).mean())
+
+
+def separability(
+    rankings: mixed_corpus.Rankings,
+    batch: scoring.Scoring,
+    doc_of: dict[int, mixed_corpus.Doc],
+) -> None:
+    """Print, for same-story labels between two ECB+ clippings of which one or both are
+    undated, the AUC of each evidence field and of the final score."""
+    right: dict[str, list[float]] = {}
+    wrong: dict[str, list[float]] = {}
+    for i, ranking in rankings.items():
+        for o, relation in ranking:
+            if relation != "same story" or doc_of[i].distractor or doc_of[o].distractor:
+                continue
+            evidence = batch.evidence(i, o)
+            if evidence.days is not None:
+                continue
+            fields = evidence.as_dict()
+            fields["final"] = FINAL.get((i, o), FINAL.get((o, i), (float("nan"), "")))[0]
+            side = right if doc_of[i].event == doc_of[o].event else wrong
+            for name, value in fields.items():
+                side.setdefault(name, []).append(value)
+    count = len(next(iter(wrong.values()), []))
+    print(f"same-story pairs with an undated clipping: {count} wrong, AUC right over wrong:")
+    for name in right:
+        if name in ("days", "cross") or name not in wrong:
+            continue
+        print(f"  {name:<16}{_auc(right[name], wrong[name]):.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     parser.add_argument("--work", type=Path, default=Path("/var/tmp/relbench"))
     parser.add_argument("--half", choices=("calibrate", "report"), default="calibrate")
     parser.add_argument("--pairs", type=Path)
+    parser.add_argument("--separability", action="store_true")
     args = parser.parse_args()
     rows, doc_of = load(args.corpus, args.work, args.half)
     started = time.perf_counter()
     rankings, groups, batch, candidates = score(rows)
     print(f"scored {len(rows)} clippings in memory in {time.perf_counter() - started:.1f} s")
-    mixed_corpus.report(f"{args.half} half", mixed_corpus.measures(rankings, groups, doc_of))
+    dated = {int(str(r["id"])) for r in rows if isinstance(r["day"], int)}
+    mixed_corpus.report(f"{args.half} half", mixed_corpus.measures(rankings, groups, doc_of, dated))
+    if args.separability:
+        separability(rankings, batch, doc_of)
     if args.pairs:
         with args.pairs.open("w", encoding="utf-8") as out:
             names = None

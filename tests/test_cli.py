@@ -388,6 +388,24 @@ def test_quotes_compare_related_and_stories_json(seeded, seed, tmp_path):
     assert oscars["first"] in oscars["clippings"]
 
 
+def test_related_marks_a_same_story_label_given_without_a_date(seeded, seed):
+    cli, ids = seeded
+    oscar_a, oscar_b = (i for i in ids.values() if i != ids[str(seed)])
+    assert cli.json("related", str(oscar_a))[0]["relation"] == "same story"
+    code, out, err = cli("related", str(oscar_a))
+    assert code == 0 and "same story" in out and "no date to compare" not in out + err
+
+    assert cli("edit", str(oscar_b), "--published", "")[0] == 0  # the user clears a date
+    code, out, err = cli("related", str(oscar_a))
+    line = next(line for line in out.splitlines() if line.split()[0] == str(oscar_b))
+    assert code == 0 and "same story" in line and line.endswith("(no date to compare)")
+    assert "clippings edit ID --published DATE" in err
+    # The JSON keeps its fields: the dates are in it.
+    found = cli.json("related", str(oscar_a))
+    assert set(found[0]) == {"id", "title", "outlet", "published", "relation", "score"}
+    assert next(r for r in found if r["id"] == oscar_b)["published"] is None
+
+
 def test_bad_values_are_usage_errors_not_tracebacks(seeded, seed):
     cli, ids = seeded
     seed_id = str(ids[str(seed)])

@@ -37,9 +37,10 @@ def _quote_json(quote: Quote) -> dict[str, Any]:
 
 
 def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
-    from clippings.services.related import related
+    from clippings.services.related import judged_without_date, related
 
-    found = related(archive, _ids([args.id])[0], limit=args.limit)
+    clipping_id = _ids([args.id])[0]
+    found = related(archive, clipping_id, limit=args.limit)
     if args.json:
         _emit_json(
             [
@@ -57,11 +58,24 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
         return EXIT_OK
     if not found:
         print("(nothing related found)")
+    published = archive.get(clipping_id).published
+    marked = False
     for r in found:
         row = r.clipping
         outlet = f"  [{row.outlet}]" if row.outlet else ""
+        mark = ""
+        if judged_without_date(published, r):
+            mark, marked = "  (no date to compare)", True
         print(
-            f"{row.id:>6}  {r.relation:<10} {r.score:4.2f}  {_date_text(row)}  {row.title}{outlet}"
+            f"{row.id:>6}  {r.relation:<10} {r.score:4.2f}  {_date_text(row)}  "
+            f"{row.title}{outlet}{mark}"
+        )
+    if marked:
+        print(
+            "no date to compare: one of the two is undated, so the label rests on names "
+            "and words alone; give a clipping its date with "
+            "`clippings edit ID --published DATE`",
+            file=sys.stderr,
         )
     return EXIT_OK
 

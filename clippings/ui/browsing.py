@@ -268,7 +268,7 @@ class Browsing(QObject):
         clipping_id, found = result
         reading = self.window.reading
         if reading.clipping is not None and reading.clipping.id == clipping_id:
-            self.window.related.show_related(clipping_id, found)
+            self.window.related.show_related(clipping_id, found, reading.clipping.published)
 
     @Slot(str)
     def _on_lookup_failed(self, message: str) -> None:

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clippings.model import RelatedClipping
+from clippings.model import Published, RelatedClipping
+from clippings.services.related import judged_without_date
 from clippings.ui.wording import EDGE_MARGIN, short_date
 
 IdRole = Qt.ItemDataRole.UserRole + 20
@@ -31,14 +32,51 @@ RELATION_LABELS = {
     "related": "Related",
 }
 
+#: Beside a same-story piece when one of the two has no date.
+NO_DATE = "no date to compare"
 
-def item_text(found: RelatedClipping) -> str:
+#: Under the list when the clipping shown has no date and some piece is same story.
+SHOWN_UNDATED = (
+    "This clipping has no date, so its same-story pieces are judged by names and words "
+    "alone: a report of a similar event in another year can pass. Give it its date with "
+    "Edit › Edit Metadata (Ctrl+E)."
+)
+
+
+def item_text(found: RelatedClipping, undated: bool = False) -> str:
+    """The list row: the relation and title, then outlet and date (``NO_DATE`` in its
+    place when ``undated``: a same-story piece with no date to weigh)."""
     row = found.clipping
     label = RELATION_LABELS.get(found.relation, found.relation)
     share = f" {found.shared:.0%} shared" if found.relation == "duplicate" else ""
     when = short_date(row.published)
-    meta = " · ".join(m for m in (row.outlet, when) if m)
+    meta = " · ".join(m for m in (row.outlet, when, NO_DATE if undated else "") if m)
     return f"{label}{share} — {row.title}\n    {meta}"
+
+
+def item_tip(found: RelatedClipping, published: Published | None) -> str:
+    """What the relation means for this pair, in words (``published``: the date of the
+    clipping shown)."""
+    if found.relation == "duplicate":
+        return f"A copy of the same text: {found.shared:.0%} of the shorter one is in the other"
+    if found.relation == "related":
+        return (
+            "On the same subject: alike beyond chance, without evidence of one event "
+            f"(score {found.score:.2f})"
+        )
+    if judged_without_date(published, found):
+        whose = "This clipping has" if published is None else "That one has"
+        if published is None and found.clipping.published is None:
+            whose = "Neither has"
+        return (
+            f"Same story, judged by names and words alone (score {found.score:.2f}). "
+            f"{whose} no date, so how far apart the two were published could not be "
+            "weighed. Edit › Edit Metadata (Ctrl+E) sets a date."
+        )
+    return (
+        "Another report of the same event: shares names or numbers and is close in time "
+        f"(score {found.score:.2f})"
+    )
 
 
 class RelatedPanel(QWidget):
@@ -67,6 +105,11 @@ class RelatedPanel(QWidget):
         self.empty_note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.empty_note.setStyleSheet("color: gray; padding: 6px;")
         self.empty_note.hide()
+        self.undated_note = QLabel(SHOWN_UNDATED, self)
+        self.undated_note.setObjectName("relatedShownUndated")
+        self.undated_note.setWordWrap(True)
+        self.undated_note.setStyleSheet("color: gray; padding: 6px;")
+        self.undated_note.hide()
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.compare_button)
@@ -75,17 +118,31 @@ class RelatedPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty_note, 1)
+        layout.addWidget(self.undated_note)
         self.list.itemActivated.connect(self._on_list_item_activated)
         self.list.currentItemChanged.connect(self._on_list_current_item_changed)
         self.compare_button.clicked.connect(self._on_compare_button_clicked)
 
-    def show_related(self, clipping_id: int | None, found: list[RelatedClipping]) -> None:
+    def show_related(
+        self,
+        clipping_id: int | None,
+        found: list[RelatedClipping],
+        published: Published | None = None,
+    ) -> None:
+        """List ``found`` for the clipping ``clipping_id`` (None: no clipping shown),
+        which was published ``published`` (None: it has no date)."""
         self.current = clipping_id
         self.list.clear()
         for related in found:
-            item = QListWidgetItem(item_text(related), self.list)
+            # An undated piece says so where its date would be; an undated clipping
+            # shown says so once, under the list.
+            undated = judged_without_date(published, related) and related.clipping.published is None
+            item = QListWidgetItem(item_text(related, undated), self.list)
             item.setData(IdRole, related.clipping.id)
-            item.setToolTip(f"{related.relation}, score {related.score:.2f}")
+            item.setToolTip(item_tip(related, published))
+        self.undated_note.setVisible(
+            published is None and any(r.relation == "same story" for r in found)
+        )
         self.title.setToolTip("")
         none_alike = clipping_id is not None and not found
         self.list.setVisible(not none_alike)
@@ -105,6 +162,7 @@ class RelatedPanel(QWidget):
         self.list.clear()
         self.list.show()
         self.empty_note.hide()
+        self.undated_note.hide()
         self.title.setText("<b>Related</b> <span style='color: gray'>— looking…</span>")
         self.compare_button.setEnabled(False)
 

@@ -51,6 +51,51 @@ def test_a_clipping_with_nothing_alike_says_so_instead_of_listing_noise(qtbot, o
     assert panel.list.isVisible() and not panel.empty_note.isVisible()
 
 
+def test_same_story_without_a_date_is_marked_and_says_how_to_give_one(qtbot, oscars):
+    """Every wrong same-story label of the mixed archive has an undated clipping in it:
+    the panel marks such labels and says how to date the clipping shown."""
+    window, ids = oscars
+    panel = window.related
+    window.select_clipping(ids[0])  # Ellen DeGeneres to host: dated, as its reports are
+    qtbot.waitUntil(lambda: panel.list.count() > 0, timeout=10_000)
+    rows = [panel.list.item(k) for k in range(panel.list.count())]
+    assert any(r.text().startswith("Same story") for r in rows)
+    assert not any("no date to compare" in r.text() for r in rows)
+    assert panel.undated_note.isHidden()
+    assert "close in time" in rows[0].toolTip()
+
+    # A report of the same story loses its date: its row says so where the date was.
+    piece = int(rows[0].data(panel_id_role()))
+    window.archive.edit(piece, {"published": None})
+    window.refresh_all()
+    window.select_clipping(ids[1])
+    window.select_clipping(ids[0])
+    qtbot.waitUntil(lambda: panel.list.count() > 0, timeout=10_000)
+    rows = [panel.list.item(k) for k in range(panel.list.count())]
+    undated = [r for r in rows if "no date to compare" in r.text()]
+    assert [int(r.data(panel_id_role())) for r in undated] == [piece]
+    assert "That one has no date" in undated[0].toolTip()
+    assert panel.undated_note.isHidden()
+
+    # The clipping shown loses its date: one note under the list says how to give it one.
+    window.archive.edit(ids[0], {"published": None})
+    window.refresh_all()
+    window.select_clipping(ids[1])
+    window.select_clipping(ids[0])
+    qtbot.waitUntil(
+        lambda: panel.list.count() > 0 and panel.undated_note.isVisible(), timeout=10_000
+    )
+    rows = [panel.list.item(k) for k in range(panel.list.count())]
+    same = [r for r in rows if r.text().startswith("Same story")]
+    assert len(same) >= 2
+    assert all("no date" in r.toolTip() for r in same)
+    assert "Edit Metadata (Ctrl+E)" in panel.undated_note.text()
+
+    # Showing nothing (a clipping is being looked up) hides the note with the list.
+    panel.show_pending(ids[0])
+    assert panel.undated_note.isHidden()
+
+
 def test_opening_a_comparison_from_the_related_panel(qtbot, oscars):
     window, ids = oscars
     window.select_clipping(ids[0])

@@ -97,6 +97,23 @@ def test_two_outlets_on_lohan_entering_betty_ford(corpus: Path) -> None:
     assert shared_share(pairs) > 0.25
 
 
+def test_counterparts_that_share_words_but_no_name_pair_in_reports_of_one_event(
+    corpus: Path,
+) -> None:
+    """Two reports of one hit-and-run in Queens (ECB+ 21_4ecbplus, 21_6ecbplus): a reader
+    pairs "A 59-year-old mother of two died when a drunken driver struck her" with "Sadly,
+    the mother of two died from injuries she sustained in the crash"; they share no name,
+    only what happened. (Until 2026-12 a shared name was required, and the pair was
+    missed.)"""
+    a, lang_a = _ecbplus(corpus, "21_4ecbplus")
+    b, lang_b = _ecbplus(corpus, "21_6ecbplus")
+    pairs = align(a, b, lang_a, lang_b)
+    died = _partner(pairs, "A 59 - year - old mother of two died")
+    assert died.kind == "similar" and died.b is not None
+    assert died.b.startswith("Sadly, the mother of two died")
+    assert died.shared == ()  # nothing to mark: no name or number in common
+
+
 def test_two_events_of_one_topic_in_ecbplus_are_mostly_not_aligned(corpus: Path) -> None:
     """Lindsay Lohan (2013) and Tara Reid (2008) entering rehab: one topic, two events."""
     a, lang_a = _ecbplus(corpus, "1_14ecbplus")

@@ -393,17 +393,30 @@ def test_related_marks_a_same_story_label_given_without_a_date(seeded, seed):
     oscar_a, oscar_b = (i for i in ids.values() if i != ids[str(seed)])
     assert cli.json("related", str(oscar_a))[0]["relation"] == "same story"
     code, out, err = cli("related", str(oscar_a))
-    assert code == 0 and "same story" in out and "no date to compare" not in out + err
+    assert code == 0 and "same story" in out and "no date" not in out + err
 
+    # A piece without a date: its line says so, and how to date it.
     assert cli("edit", str(oscar_b), "--published", "")[0] == 0  # the user clears a date
     code, out, err = cli("related", str(oscar_a))
     line = next(line for line in out.splitlines() if line.split()[0] == str(oscar_b))
     assert code == 0 and "same story" in line and line.endswith("(no date to compare)")
-    assert "clippings edit ID --published DATE" in err
+    assert "clippings edit ID --published YYYY-MM-DD" in err
     # The JSON keeps its fields: the dates are in it.
     found = cli.json("related", str(oscar_a))
     assert set(found[0]) == {"id", "title", "outlet", "published", "relation", "score"}
     assert next(r for r in found if r["id"] == oscar_b)["published"] is None
+
+    # The clipping asked about without a date: the hint names it; dated pieces' lines
+    # show their dates, unmarked.
+    assert cli("edit", str(oscar_b), "--published", "2013-08-02")[0] == 0
+    assert cli("edit", str(oscar_a), "--published", "")[0] == 0
+    code, out, err = cli("related", str(oscar_b))  # lists the undated one, marked
+    line = next(line for line in out.splitlines() if line.split()[0] == str(oscar_a))
+    assert code == 0 and line.endswith("(no date to compare)")
+    code, out, err = cli("related", str(oscar_a))
+    assert code == 0 and "same story" in out and "(no date to compare)" not in out
+    assert f"clipping {oscar_a} has no date" in err
+    assert f"clippings edit {oscar_a} --published YYYY-MM-DD" in err
 
 
 def test_bad_values_are_usage_errors_not_tracebacks(seeded, seed):

@@ -277,7 +277,11 @@ def build_parser() -> argparse.ArgumentParser:
             )
         else:
             sub.add_argument(f"--{field}", metavar=field[0].upper())
-    sub.add_argument("--published", metavar="DATE", help="2021-07-25 or 2021-07-25T05:05+00:00")
+    sub.add_argument(
+        "--published",
+        metavar="DATE",
+        help='2021-07-25 or 2021-07-25T05:05+00:00; "" for none',
+    )
 
     sub = command("delete", cmd_delete, "move clippings to the trash")
     sub.add_argument("ids", nargs="+", metavar="ID")

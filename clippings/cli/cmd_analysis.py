@@ -63,18 +63,25 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
     for r in found:
         row = r.clipping
         outlet = f"  [{row.outlet}]" if row.outlet else ""
+        # As in the window: an undated piece says so where its date would be.
         mark = ""
-        if judged_without_date(published, r):
+        if judged_without_date(published, r) and row.published is None:
             mark, marked = "  (no date to compare)", True
         print(
             f"{row.id:>6}  {r.relation:<10} {r.score:4.2f}  {_date_text(row)}  "
             f"{row.title}{outlet}{mark}"
         )
+    if published is None and any(r.relation == "same story" for r in found):
+        print(
+            f"clipping {clipping_id} has no date, so its same-story pieces are judged by "
+            f"names and words alone; date it with: clippings edit {clipping_id} "
+            "--published YYYY-MM-DD",
+            file=sys.stderr,
+        )
     if marked:
         print(
-            "no date to compare: one of the two is undated, so the label rests on names "
-            "and words alone; give a clipping its date with "
-            "`clippings edit ID --published DATE`",
+            "(no date to compare): that piece has no date, so the label rests on names "
+            "and words alone; date it with: clippings edit ID --published YYYY-MM-DD",
             file=sys.stderr,
         )
     return EXIT_OK

@@ -35,8 +35,10 @@ RELATION_LABELS = {
 #: Beside a same-story piece when one of the two has no date.
 NO_DATE = "no date to compare"
 
-#: Under the list when the clipping shown has no date and some piece is same story.
-SHOWN_UNDATED = (
+#: Under the list when the clipping shown has no date and some piece is same story (one
+#: line: the list keeps its room), with ``SHOWN_UNDATED_MORE`` as its tooltip.
+SHOWN_UNDATED = "No date on this clipping: same story judged on words alone (Ctrl+E to date it)"
+SHOWN_UNDATED_MORE = (
     "This clipping has no date, so its same-story pieces are judged by names and words "
     "alone: a report of a similar event in another year can pass. Give it its date with "
     "Edit › Edit Metadata (Ctrl+E)."
@@ -51,7 +53,8 @@ def item_text(found: RelatedClipping, undated: bool = False) -> str:
     share = f" {found.shared:.0%} shared" if found.relation == "duplicate" else ""
     when = short_date(row.published)
     meta = " · ".join(m for m in (row.outlet, when, NO_DATE if undated else "") if m)
-    return f"{label}{share} — {row.title}\n    {meta}"
+    first = f"{label}{share} — {row.title}"
+    return f"{first}\n    {meta}" if meta else first
 
 
 def item_tip(found: RelatedClipping, published: Published | None) -> str:
@@ -65,13 +68,18 @@ def item_tip(found: RelatedClipping, published: Published | None) -> str:
             f"(score {found.score:.2f})"
         )
     if judged_without_date(published, found):
-        whose = "This clipping has" if published is None else "That one has"
         if published is None and found.clipping.published is None:
-            whose = "Neither has"
+            whose = "Neither of the two has a date"
+            how = "Edit › Edit Metadata (Ctrl+E) dates the clipping shown."
+        elif published is None:
+            whose = "This clipping has no date"
+            how = "Edit › Edit Metadata (Ctrl+E) dates it."
+        else:
+            whose = "That piece has no date"
+            how = "To date it, open it (double-click) and use Edit › Edit Metadata."
         return (
             f"Same story, judged by names and words alone (score {found.score:.2f}). "
-            f"{whose} no date, so how far apart the two were published could not be "
-            "weighed. Edit › Edit Metadata (Ctrl+E) sets a date."
+            f"{whose}, so how far apart the two were published could not be weighed. {how}"
         )
     return (
         "Another report of the same event: shares names or numbers and is close in time "
@@ -107,8 +115,9 @@ class RelatedPanel(QWidget):
         self.empty_note.hide()
         self.undated_note = QLabel(SHOWN_UNDATED, self)
         self.undated_note.setObjectName("relatedShownUndated")
+        self.undated_note.setToolTip(SHOWN_UNDATED_MORE)
         self.undated_note.setWordWrap(True)
-        self.undated_note.setStyleSheet("color: gray; padding: 6px;")
+        self.undated_note.setStyleSheet("color: gray; padding: 2px 6px;")
         self.undated_note.hide()
         top = QHBoxLayout()
         top.addWidget(self.title, 1)

@@ -74,7 +74,8 @@ def test_same_story_without_a_date_is_marked_and_says_how_to_give_one(qtbot, osc
     rows = [panel.list.item(k) for k in range(panel.list.count())]
     undated = [r for r in rows if "no date to compare" in r.text()]
     assert [int(r.data(panel_id_role())) for r in undated] == [piece]
-    assert "That one has no date" in undated[0].toolTip()
+    assert "That piece has no date" in undated[0].toolTip()
+    assert "open it (double-click)" in undated[0].toolTip()
     assert panel.undated_note.isHidden()
 
     # The clipping shown loses its date: one note under the list says how to give it one.
@@ -88,8 +89,11 @@ def test_same_story_without_a_date_is_marked_and_says_how_to_give_one(qtbot, osc
     rows = [panel.list.item(k) for k in range(panel.list.count())]
     same = [r for r in rows if r.text().startswith("Same story")]
     assert len(same) >= 2
-    assert all("no date" in r.toolTip() for r in same)
-    assert "Edit Metadata (Ctrl+E)" in panel.undated_note.text()
+    tips = {int(r.data(panel_id_role())): r.toolTip() for r in same}
+    assert "Neither of the two has a date" in tips.pop(piece)
+    assert tips and all("This clipping has no date" in tip for tip in tips.values())
+    assert "Ctrl+E" in panel.undated_note.text()
+    assert "Edit › Edit Metadata (Ctrl+E)" in panel.undated_note.toolTip()
 
     # Showing nothing (a clipping is being looked up) hides the note with the list.
     panel.show_pending(ids[0])

@@ -37,7 +37,7 @@ def _quote_json(quote: Quote) -> dict[str, Any]:
 
 
 def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
-    from clippings.services.related import judged_without_date, related
+    from clippings.services.related import related, undated_piece, undated_with_stories
 
     clipping_id = _ids([args.id])[0]
     found = related(archive, clipping_id, limit=args.limit)
@@ -65,13 +65,13 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
         outlet = f"  [{row.outlet}]" if row.outlet else ""
         # As in the window: an undated piece says so where its date would be.
         mark = ""
-        if judged_without_date(published, r) and row.published is None:
+        if undated_piece(r):
             mark, marked = "  (no date to compare)", True
         print(
             f"{row.id:>6}  {r.relation:<10} {r.score:4.2f}  {_date_text(row)}  "
             f"{row.title}{outlet}{mark}"
         )
-    if published is None and any(r.relation == "same story" for r in found):
+    if undated_with_stories(published, found):
         print(
             f"clipping {clipping_id} has no date, so its same-story pieces are judged by "
             f"names and words alone; date it with: clippings edit {clipping_id} "

@@ -552,6 +552,18 @@ def judged_without_date(published: Published | None, found: RelatedClipping) -> 
     )
 
 
+def undated_piece(found: RelatedClipping) -> bool:
+    """Whether ``found`` is a same-story piece without a date (its row says so where
+    the date would be)."""
+    return found.relation == "same story" and found.clipping.published is None
+
+
+def undated_with_stories(published: Published | None, found: Iterable[RelatedClipping]) -> bool:
+    """Whether a clipping published ``published`` is undated and has same-story pieces
+    among ``found`` (the window and the command line then say how to date it)."""
+    return published is None and any(r.relation == "same story" for r in found)
+
+
 def _links(stored: Mapping[int, Sequence[tuple[int, float, float]]]) -> dict[int, list[Link]]:
     return {
         i: [(other, closeness, shared >= DUPLICATE_SHARED) for other, closeness, shared in found]

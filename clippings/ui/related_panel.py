@@ -14,7 +14,11 @@ from PySide6.QtWidgets import (
 )
 
 from clippings.model import Published, RelatedClipping
-from clippings.services.related import judged_without_date
+from clippings.services.related import (
+    judged_without_date,
+    undated_piece,
+    undated_with_stories,
+)
 from clippings.ui.wording import EDGE_MARGIN, short_date
 
 IdRole = Qt.ItemDataRole.UserRole + 20
@@ -145,13 +149,10 @@ class RelatedPanel(QWidget):
         for related in found:
             # An undated piece says so where its date would be; an undated clipping
             # shown says so once, under the list.
-            undated = judged_without_date(published, related) and related.clipping.published is None
-            item = QListWidgetItem(item_text(related, undated), self.list)
+            item = QListWidgetItem(item_text(related, undated_piece(related)), self.list)
             item.setData(IdRole, related.clipping.id)
             item.setToolTip(item_tip(related, published))
-        self.undated_note.setVisible(
-            published is None and any(r.relation == "same story" for r in found)
-        )
+        self.undated_note.setVisible(undated_with_stories(published, found))
         self.title.setToolTip("")
         none_alike = clipping_id is not None and not found
         self.list.setVisible(not none_alike)

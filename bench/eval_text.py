@@ -5,9 +5,11 @@ Run: ``.venv/bin/python bench/eval_text.py [--verbose] [--corpus PATH]``
 (a) Over every ``ecbplus`` row of ``ecbplus/index.tsv``: the share of texts whose
 extracted URL equals the gold URL, whose title equals the gold title (whitespace
 normalised), and whose published date equals the gold date line read by
-``parse_dateline`` (a row with an empty gold date line is right only when no date is
-found). The gold header was marked by hand on token-rebuilt texts and misses a few
-datelines (two-digit years, a dateline under a standfirst): ``--verbose`` lists them.
+``parse_dateline`` (a slashed date that reads both ways as the gold URL's year and month
+say: ``11 / 09 / 2010`` under ``/2010/09/`` is 11 September; a row with an empty gold
+date line is right only when no date is found). The gold header was marked by hand on
+token-rebuilt texts and misses a few datelines (two-digit years, a dateline under a
+standfirst): ``--verbose`` lists them.
 
 (b) The share of ``encodings/encodings_index.tsv`` rows that ``decode_text`` decodes to
 exactly the text of the listed codec.
@@ -26,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from clippings.importers.dates import parse_dateline  # noqa: E402
+from clippings.importers.dates import parse_dateline, url_month  # noqa: E402
 from clippings.importers.encoding import decode_text  # noqa: E402
 from clippings.importers.text import TextImporter  # noqa: E402
 
@@ -53,7 +55,8 @@ def evaluate_ecbplus(corpus: Path, failures: list[str] | None = None) -> dict[st
         data = (corpus / "ecbplus" / row["path"]).read_bytes()
         got = importer.extract(data, Path(row["path"]).name)
         gold_line = row["date_line"].strip()
-        gold_date = parse_dateline(gold_line) if gold_line else None
+        hint = url_month(row["url"])
+        gold_date = parse_dateline(gold_line, month_hint=hint) if gold_line else None
         checks = {
             "url": (got.url or "") == row["url"],
             "title": _norm(got.title) == _norm(row["title"]),

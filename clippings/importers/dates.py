@@ -13,8 +13,11 @@ dropped on purpose: guessing the zone would invent a precision the source lacks,
 wrong offset can move the day.
 
 Numeric dates: slashes are read month first (``8/2/13`` is 2 August, as US sites print
-them) unless the first number cannot be a month; dots are read day first (``25.07.2021``,
-the European way); four-digit years first are ISO (``2013-09-26``). A bare number is
+them) unless the first number cannot be a month, or the caller knows the year and month
+the page's address gives (``/2010/09/``, ``url_month``) and only the day-first reading
+agrees with it (``11/09/2010`` under it is 11 September, as European sites print it);
+dots are read day first (``25.07.2021``, the European way); four-digit years first are
+ISO (``2013-09-26``). A bare number is
 never taken for a date, and a date without a year is only accepted when the caller
 passes the year it expects (``reference_year``).
 
@@ -149,7 +152,28 @@ class _Found:
     day: date
 
 
-def parse_dateline(line: str, *, reference_year: int | None = None) -> datetime | date | None:
+#: A year and month in a page's address: ``/2010/09/``, ``/2013-09-18/``.
+_URL_MONTH = re.compile(r"/((?:19|20)\d\d)[/-](\d\d)(?:[/-]|$)")
+
+
+def url_month(url: str | None) -> tuple[int, int] | None:
+    """The year and month a page's address gives (``.../2010/09/kraft-shooting.html``,
+    ``/2013-09-18/``), or None."""
+    if not url:
+        return None
+    match = _URL_MONTH.search(url)
+    if match is None:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    return (year, month) if 1 <= month <= 12 else None
+
+
+def parse_dateline(
+    line: str,
+    *,
+    reference_year: int | None = None,
+    month_hint: tuple[int, int] | None = None,
+) -> datetime | date | None:
     """The date (and time) of a line that is a dateline, or None when it is not one.
 
     A line is a dateline when, besides the date, time and zone, it holds only dateline
@@ -160,11 +184,13 @@ def parse_dateline(line: str, *, reference_year: int | None = None) -> datetime 
     Args:
         line: one line of text.
         reference_year: the year to assume when the line has a day and month only.
+        month_hint: the year and month the page's address gives (``url_month``): a
+            slashed date that reads both ways is read the way that agrees with it.
     """
     if len(line) > 160:
         return None
     text = _normalise(line)
-    found = _first_date(text, reference_year)
+    found = _first_date(text, reference_year, month_hint)
     if found is None:
         fallback = _dateparser_fallback(text)
         return fallback
@@ -183,16 +209,20 @@ def parse_dateline(line: str, *, reference_year: int | None = None) -> datetime 
 
 
 def find_date(
-    text: str, *, reference_year: int | None = None
+    text: str,
+    *,
+    reference_year: int | None = None,
+    month_hint: tuple[int, int] | None = None,
 ) -> tuple[datetime | date, str] | None:
-    """The first date in ``text`` (with its time when one is next to it).
+    """The first date in ``text`` (with its time when one is next to it); ``month_hint``
+    as for ``parse_dateline``.
 
     Returns:
         The date, and the part of ``text`` it was read from; None when there is none (a
         day and month without a year count only when ``reference_year`` is given).
     """
     normalised = _normalise(text)
-    found = _first_date(normalised, reference_year)
+    found = _first_date(normalised, reference_year, month_hint)
     if found is None:
         return None
     when, spans = _with_time(normalised, found)
@@ -261,7 +291,9 @@ def _make(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _candidates(text: str, reference_year: int | None) -> list[_Found]:
+def _candidates(
+    text: str, reference_year: int | None, month_hint: tuple[int, int] | None = None
+) -> list[_Found]:
     found: list[_Found] = []
 
     def add(match: re.Match[str], made: date | None) -> None:
@@ -282,8 +314,12 @@ def _candidates(text: str, reference_year: int | None) -> list[_Found]:
         add(m, _make(_year(m.group(3)), int(m.group(2)), int(m.group(1))))
     for m in _SLASHED.finditer(text):
         first, second = int(m.group(1)), int(m.group(2))
-        month, day = (second, first) if first > 12 else (first, second)
-        add(m, _make(_year(m.group(3)), month, day))
+        year = _year(m.group(3))
+        day_first = first > 12 or (
+            month_hint is not None and month_hint == (year, second) and month_hint != (year, first)
+        )
+        month, day = (second, first) if day_first else (first, second)
+        add(m, _make(year, month, day))
     if not found and reference_year is not None:
         for m in _MD.finditer(text):
             month = _month(m.group(1))
@@ -296,8 +332,10 @@ def _candidates(text: str, reference_year: int | None) -> list[_Found]:
     return found
 
 
-def _first_date(text: str, reference_year: int | None) -> _Found | None:
-    found = _candidates(text, reference_year)
+def _first_date(
+    text: str, reference_year: int | None, month_hint: tuple[int, int] | None = None
+) -> _Found | None:
+    found = _candidates(text, reference_year, month_hint)
     if not found:
         return None
     # Earliest first; of two starting together, the longer (the one with the year).

@@ -28,7 +28,7 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from clippings.importers.base import text_to_html
-from clippings.importers.dates import find_date, parse_dateline
+from clippings.importers.dates import find_date, parse_dateline, url_month
 from clippings.importers.encoding import decode_text, looks_like_text
 from clippings.importers.language import detect_language
 from clippings.model import DEFAULT_OPTIONS, Extracted, ExtractionError, ImportOptions, Published
@@ -211,6 +211,8 @@ class _Header:
         self.title: str | None = None
         self.author: str | None = None
         self.published: Published | None = None
+        #: The dateline's line (read again when the URL comes after it).
+        self.dateline: str | None = None
         self.lines: set[int] = set()
 
 
@@ -244,10 +246,11 @@ def _read_header(lines: list[str], blank_after: list[bool]) -> _Header:
             header.url = url.group(1)
             header.lines.add(index)
             continue
-        when = parse_dateline(line)
+        when = parse_dateline(line, month_hint=url_month(header.url))
         if when is not None:
             if header.published is None:
                 header.published = when
+                header.dateline = line
                 header.lines.add(index)
                 continue
             if previous_is_header:  # "Updated: ..." right under the dateline
@@ -283,6 +286,9 @@ def _read_header(lines: list[str], blank_after: list[bool]) -> _Header:
             standfirst += 1  # a standfirst: stays in the text
             continue
         break
+    if header.dateline is not None and header.url is not None:
+        # A slashed date that reads both ways is read as the page's address says.
+        header.published = parse_dateline(header.dateline, month_hint=url_month(header.url))
     return header
 
 
@@ -467,7 +473,7 @@ class TextImporter:
         paragraphs = _paragraphs(lines)
         published = header.published
         if published is None and paragraphs:
-            published = _lead_dateline(paragraphs[0])
+            published = _lead_dateline(paragraphs[0], url_month(header.url))
         title = element_title or markdown_title or header.title
         if title:
             provenance["title"] = "text-header"
@@ -504,10 +510,10 @@ class TextImporter:
         )
 
 
-def _lead_dateline(paragraph: str) -> Published | None:
+def _lead_dateline(paragraph: str, month_hint: tuple[int, int] | None) -> Published | None:
     """A dateline opening the first paragraph: "MOSCOW, July 25, 2021 (Reuters) - ..."."""
     lead = re.split(r"\s[-–—]\s|\s\(\w+\)", paragraph[:100], maxsplit=1)[0]
     if len(lead) >= len(paragraph[:100]):
         return None
-    found = find_date(lead)
+    found = find_date(lead, month_hint=month_hint)
     return found[0] if found else None

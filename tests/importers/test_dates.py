@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from clippings.importers.dates import find_date, parse_dateline
+from clippings.importers.dates import find_date, parse_dateline, url_month
 
 EDT = timezone(timedelta(hours=-4))
 PDT = timezone(timedelta(hours=-7))
@@ -102,6 +102,29 @@ def test_a_date_without_a_year_needs_the_callers_year() -> None:
     assert found is not None
     assert found[0] == date(2021, 7, 25)
     assert found[1] == "July 25"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://news4allz.blogspot.nl/2010/09/kraft-shooting.html", (2010, 9)),
+        ("http://articles.timesofindia.indiatimes.com/2013-09-18/internet/4218", (2013, 9)),
+        ("https://www.cnn.com/2009/POLITICS/03/03/endangered.species.act/", None),
+        ("https://example.com/story/123456/2021", None),
+        (None, None),
+    ],
+)
+def test_the_month_a_pages_address_gives(url: str | None, expected: object) -> None:
+    assert url_month(url) == expected
+
+
+def test_a_slashed_date_that_reads_both_ways_follows_the_hint() -> None:
+    assert parse_dateline("11 / 09 / 2010") == date(2010, 11, 9)
+    assert parse_dateline("11 / 09 / 2010", month_hint=(2010, 9)) == date(2010, 9, 11)
+    assert parse_dateline("11 / 09 / 2010", month_hint=(2010, 11)) == date(2010, 11, 9)
+    # Both readings in the hinted month (9/9): nothing to choose.
+    assert parse_dateline("9/9/2010", month_hint=(2010, 9)) == date(2010, 9, 9)
+    assert parse_dateline("25/09/2010", month_hint=(2010, 3)) == date(2010, 9, 25)
 
 
 def test_find_date_in_a_sentence() -> None:

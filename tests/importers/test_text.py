@@ -56,6 +56,7 @@ def _ecbplus_rows(corpus: Path) -> list[dict[str, str]]:
         ("6_8ecbplus", None),  # URL, headline, standfirst, no dateline
         ("9_3ecbplus", date(2009, 4, 27)),
         ("27_1ecbplus", None),
+        ("22_14ecbplus", date(2010, 9, 11)),  # "11 / 09 / 2010" under a /2010/09/ URL
     ],
 )
 def test_ecbplus_headers(corpus: Path, doc: str, published: date | None) -> None:
@@ -73,6 +74,34 @@ def test_ecbplus_headers(corpus: Path, doc: str, published: date | None) -> None
     assert not clipping.text.startswith(row["title"].strip())
     lines = (corpus / "ecbplus" / row["path"]).read_text(encoding="utf-8").splitlines()
     assert len(paragraphs(clipping.text)) >= len([x for x in lines if x.strip()]) - 4
+
+
+@pytest.mark.parametrize(
+    ("header", "published"),
+    [
+        # A European site prints the day first; its address says September.
+        ("https://example.nl/2010/09/kraft.html\n11/09/2010\nKraft worker charged", (9, 11)),
+        # The address after the dateline is read as well.
+        ("11/09/2010\nhttps://example.nl/2010/09/kraft.html\nKraft worker charged", (9, 11)),
+        # No address, or one that agrees with neither reading: month first, as US sites.
+        ("11/09/2010\nKraft worker charged", (11, 9)),
+        ("https://example.com/2010/03/kraft.html\n11/09/2010\nKraft worker charged", (11, 9)),
+        # A dateline opening the first paragraph, under the address.
+        (
+            "https://example.nl/2010/09/kraft.html\nKraft worker charged\n\n"
+            "CHICAGO, 11/09/2010 - A worker walked out and came back with a gun.",
+            (9, 11),
+        ),
+        # A date with a month word is never turned round.
+        ("https://example.nl/2010/09/kraft.html\nNovember 9, 2010\nKraft worker charged", (11, 9)),
+    ],
+)
+def test_a_slashed_date_is_read_as_the_address_says(
+    header: str, published: tuple[int, int]
+) -> None:
+    text = header + "\n\nA suspended worker was charged with two counts of murder on Friday."
+    clipping = IMPORTER.extract(text.encode(), "a.txt")
+    assert clipping.published == date(2010, *published)
 
 
 def test_a_standfirst_stays_in_the_text(corpus: Path) -> None:

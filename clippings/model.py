@@ -422,6 +422,10 @@ class Collection:
 
 Relation = Literal["duplicate", "same story", "related"]
 
+#: A user's verdict on two clippings, which outranks the program's label.
+Verdict = Literal["same story", "not same story"]
+VERDICTS: tuple[Verdict, ...] = ("same story", "not same story")
+
 
 @dataclass(frozen=True)
 class RelatedClipping:
@@ -432,6 +436,8 @@ class RelatedClipping:
     score: float
     #: For duplicates: the share of text the two have in common (0..1).
     shared: float = 0.0
+    #: The user's verdict on the pair, when they gave one (``relation`` follows it).
+    verdict: Verdict | None = None
 
 
 @dataclass(frozen=True)

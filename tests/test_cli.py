@@ -377,7 +377,7 @@ def test_quotes_compare_related_and_stories_json(seeded, seed, tmp_path):
 
     related = cli.json("related", str(oscar_a), "--limit", "5")
     assert related and related[0]["id"] == oscar_b
-    assert set(related[0]) == {"id", "title", "outlet", "published", "relation", "score"}
+    assert set(related[0]) == {"id", "title", "outlet", "published", "relation", "score", "verdict"}
     assert related[0]["relation"] in {"duplicate", "same story", "related"}
     stories = cli.json("stories")
     assert all(
@@ -392,6 +392,7 @@ def test_related_marks_a_same_story_label_given_without_a_date(seeded, seed):
     cli, ids = seeded
     oscar_a, oscar_b = (i for i in ids.values() if i != ids[str(seed)])
     assert cli.json("related", str(oscar_a))[0]["relation"] == "same story"
+    assert cli.json("related", str(oscar_a))[0]["verdict"] is None
     code, out, err = cli("related", str(oscar_a))
     assert code == 0 and "same story" in out and "no date" not in out + err
 
@@ -403,7 +404,7 @@ def test_related_marks_a_same_story_label_given_without_a_date(seeded, seed):
     assert "clippings edit ID --published YYYY-MM-DD" in err
     # The JSON keeps its fields: the dates are in it.
     found = cli.json("related", str(oscar_a))
-    assert set(found[0]) == {"id", "title", "outlet", "published", "relation", "score"}
+    assert set(found[0]) == {"id", "title", "outlet", "published", "relation", "score", "verdict"}
     assert next(r for r in found if r["id"] == oscar_b)["published"] is None
 
     # The clipping asked about without a date: the hint names it; dated pieces' lines
@@ -582,3 +583,39 @@ def test_files_after_the_options_open_the_window_to_import_them(tmp_path, monkey
     )
     assert main(["--archive", str(tmp_path / "a"), str(page)]) == 0
     assert opened == [(str(tmp_path / "a"), [str(page)])]
+
+
+def test_related_takes_the_users_verdict_on_a_pair(seeded, seed):
+    cli, ids = seeded
+    seed_id = ids[str(seed)]
+    oscar_a, oscar_b = (i for i in ids.values() if i != seed_id)
+
+    # Two reports of one event the user says are not the same story.
+    code, out, err = cli("related", str(oscar_a), "--not-same-story", str(oscar_b))
+    assert code == 0 and "not same story, as you said" in err
+    line = next(line for line in out.splitlines() if line.split()[0] == str(oscar_b))
+    assert "related" in line and line.endswith("(your verdict: not same story)")
+    back = cli.json("related", str(oscar_b))
+    assert next(r for r in back if r["id"] == oscar_a)["verdict"] == "not same story"
+    assert not any(
+        oscar_a in s["clippings"] and oscar_b in s["clippings"] for s in cli.json("stories")
+    )
+
+    # Taken back: the program's label stands again.
+    code, _out, err = cli("related", str(oscar_a), "--forget-verdict", str(oscar_b))
+    assert code == 0 and "taken back" in err
+    assert cli.json("related", str(oscar_a))[0] == {
+        **cli.json("related", str(oscar_a))[0],
+        "relation": "same story",
+        "verdict": None,
+    }
+
+    # The seed (Antonov on Russia and the US) said to be of the Oscars' story.
+    found = cli.json("related", str(oscar_a), "--same-story", str(seed_id))
+    assert next(r for r in found if r["id"] == seed_id)["relation"] == "same story"
+    assert any({oscar_a, seed_id} <= set(s["clippings"]) for s in cli.json("stories"))
+    # Mistakes are refused with a reason; nothing changes.
+    code, _out, err = cli("related", str(oscar_a), "--same-story", str(oscar_a))
+    assert code == 1 and "two different" in err
+    assert cli("related", str(oscar_a), "--same-story", "999")[0] == 1
+    assert cli("related", str(oscar_a), "--same-story", "1", "--not-same-story", "2")[0] == 2

@@ -12,7 +12,10 @@ languages (``../shared``: read, never copied into the repository). Then saves:
   related, and none of the unrelated pages (the issue's window showed "Apple's Vision
   Pro hands-on" and a storm forecast there);
 * ``11-related-none.png``: an unrelated page open, its panel saying that nothing in
-  the archive is alike enough, rather than listing the nearest noise.
+  the archive is alike enough, rather than listing the nearest noise;
+* ``11-related-verdict.png``: back on the Lohan report, one of its same-story pieces
+  given the user's verdict "not the same story" (as the "Same story?" button does), with
+  its menu open on it (the screen is photographed, so that the menu shows).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ sys.path.insert(0, str(REPO))
 SHARED = Path(os.environ.get("CLIPPINGS_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QPoint, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from clippings.services import Archive, import_paths  # noqa: E402
@@ -91,6 +94,27 @@ def main() -> int:
     wait_for(app, lambda: window.related.list.count() > 0)
     shoot(window, out, "11-related-none")
     print(f"  the Verge page: {len(related_service.related(archive, verge))} related")
+
+    window.select_clipping(lohan)
+    wait_for(app, lambda: window.related.list.count() > 0)
+    panel = window.related
+    rows = [panel.list.item(k) for k in range(panel.list.count())]
+    same = [r for r in rows if r is not None and r.text().startswith("Same story")]
+    panel.list.setCurrentItem(same[-1])
+    panel.verdict_actions["not same story"].trigger()
+    wait_for(
+        app,
+        lambda: any("your verdict" in panel.list.item(k).text() for k in range(panel.list.count())),
+    )
+    panel.verdict_menu.popup(
+        panel.verdict_button.mapToGlobal(QPoint(0, panel.verdict_button.height()))
+    )
+    wait_for(app, lambda: False, 1.0)
+    frame = window.frameGeometry()
+    screen = app.primaryScreen()
+    picture = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+    picture.save(str(out / "11-related-verdict.png"))
+    panel.verdict_menu.hide()
     window.close()
     archive.close()
     return 0

@@ -9,7 +9,7 @@ everything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from clippings.analysis.related_evidence import STORY_THRESHOLD
@@ -131,7 +131,13 @@ class _Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def stories(links: Mapping[int, Sequence[Link]], threshold: float | None = None) -> list[list[int]]:
+def stories(
+    links: Mapping[int, Sequence[Link]],
+    threshold: float | None = None,
+    *,
+    together: Collection[tuple[int, int]] = (),
+    apart: Collection[tuple[int, int]] = (),
+) -> list[list[int]]:
     """Groups of clippings about one event, largest first (single clippings are not
     stories), from each live clipping's links to pieces of its story (``links``: same
     story or duplicate; links to clippings that are not keys are ignored).
@@ -146,10 +152,18 @@ def stories(links: Mapping[int, Sequence[Link]], threshold: float | None = None)
     linked to the core and to more than a third (``STORY_DENSITY``) of the story's
     other members, and in a story of three or more to one besides the core (copies of
     a member count as the member). What is cut off is grouped again the same way.
+
+    A user's verdicts outrank all that (``_honour``): pairs ``together`` end in one
+    story, pairs ``apart`` never do (a pair apart loses its own link, and a story that
+    still holds both through others keeps the one more linked within it).
     """
     if threshold is None:
         threshold = STORY_THRESHOLD
-    said = {i: {o: (s, d) for o, s, d in found} for i, found in links.items()}
+    split = {frozenset(pair) for pair in apart}
+    said = {
+        i: {o: (s, d) for o, s, d in found if frozenset((i, o)) not in split}
+        for i, found in links.items()
+    }
     # Copies first: a clipping and its duplicates are one unit (its representative),
     # whose links are those of any of them.
     texts = _Groups()
@@ -186,8 +200,61 @@ def stories(links: Mapping[int, Sequence[Link]], threshold: float | None = None)
             expanded = sorted(c for representative in story for c in copies_of[representative])
             if len(expanded) > 1:
                 found_groups.append(expanded)
+    if together or split:
+        found_groups = _honour(found_groups, said, together, split, set(links))
     found_groups.sort(key=lambda ids: (-len(ids), ids[0]))
     return found_groups
+
+
+def _honour(
+    groups: list[list[int]],
+    said: Mapping[int, Mapping[int, tuple[float, bool]]],
+    together: Collection[tuple[int, int]],
+    split: set[frozenset[int]],
+    live: set[int],
+) -> list[list[int]]:
+    """The stories with the user's verdicts applied: each pair ``together`` joins one
+    story (a new one of the two, the other's, or both stories merged), then a story
+    holding a pair ``split`` loses, one at a time, the member of such a pair with the
+    fewest links within it (on a tie, the newer: the larger id)."""
+    story_of: dict[int, int] = {}
+    members: dict[int, set[int]] = {}
+    for number, group in enumerate(groups):
+        members[number] = set(group)
+        story_of.update(dict.fromkeys(group, number))
+    fresh = len(groups)
+    for a, b in sorted(together):
+        if a not in live or b not in live or frozenset((a, b)) in split:
+            continue
+        sa, sb = story_of.get(a), story_of.get(b)
+        if sa is None and sb is None:
+            members[fresh] = {a, b}
+            story_of[a] = story_of[b] = fresh
+            fresh += 1
+        elif sa is None and sb is not None:
+            members[sb].add(a)
+            story_of[a] = sb
+        elif sb is None and sa is not None:
+            members[sa].add(b)
+            story_of[b] = sa
+        elif sa is not None and sb is not None and sa != sb:
+            moved = members.pop(sb)
+            members[sa] |= moved
+            story_of.update(dict.fromkeys(moved, sa))
+
+    def linked(i: int, story: set[int]) -> int:
+        mine = said.get(i, {})
+        return sum(1 for o in story if o != i and (o in mine or i in said.get(o, {})))
+
+    judged = {i for pair in split for i in pair}
+    for story in members.values():
+        while story & judged:
+            clashing = [pair for pair in split if pair <= story]
+            if not clashing:
+                break
+            candidates = {i for pair in clashing for i in pair}
+            story.discard(min(candidates, key=lambda i: (linked(i, story), -i)))
+    return [sorted(story) for story in members.values() if len(story) > 1]
 
 
 def _cores(group: set[int], adjacent: Mapping[int, set[int]]) -> list[set[int]]:

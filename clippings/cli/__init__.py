@@ -311,6 +311,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("id")
     sub.add_argument("--limit", type=_positive, default=20, metavar="N")
+    verdict = sub.add_mutually_exclusive_group()
+    verdict.add_argument(
+        "--same-story",
+        metavar="OTHER",
+        help="say that ID and OTHER are the same story, whatever Clippings judged "
+        "(the related lists and the stories follow your word)",
+    )
+    verdict.add_argument(
+        "--not-same-story",
+        metavar="OTHER",
+        help="say that ID and OTHER are not the same story (OTHER shows as related, "
+        "and no story holds both)",
+    )
+    verdict.add_argument(
+        "--forget-verdict",
+        metavar="OTHER",
+        help="take back what you said of ID and OTHER: Clippings's own label stands again",
+    )
     json_flag(sub)
     sub = command("stories", cmd_stories, "group clippings about the same event into stories")
     sub.add_argument(

@@ -36,10 +36,39 @@ def _quote_json(quote: Quote) -> dict[str, Any]:
     return {"speaker": quote.speaker, "text": quote.text}
 
 
+def _set_verdict(archive: Archive, clipping_id: int, args: argparse.Namespace) -> None:
+    """``--same-story``, ``--not-same-story``, ``--forget-verdict``: the user's verdict
+    on a pair, said on stderr (stdout keeps the list, or its JSON)."""
+    from clippings.model import Verdict
+    from clippings.services.related import set_verdict
+
+    given: tuple[tuple[str | None, Verdict | None], ...] = (
+        (args.same_story, "same story"),
+        (args.not_same_story, "not same story"),
+        (args.forget_verdict, None),
+    )
+    for other_text, verdict in given:
+        if other_text is None:
+            continue
+        other = _ids([other_text])[0]
+        before = set_verdict(archive, clipping_id, other, verdict)
+        if verdict is not None:
+            said = f"clippings {clipping_id} and {other}: {verdict}, as you said"
+        elif before is not None:
+            said = (
+                f"clippings {clipping_id} and {other}: your verdict ({before}) is taken "
+                "back; Clippings's own label stands"
+            )
+        else:
+            said = f"clippings {clipping_id} and {other}: you had given no verdict"
+        print(said, file=sys.stderr)
+
+
 def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
     from clippings.services.related import related, undated_piece, undated_with_stories
 
     clipping_id = _ids([args.id])[0]
+    _set_verdict(archive, clipping_id, args)
     found = related(archive, clipping_id, limit=args.limit)
     if args.json:
         _emit_json(
@@ -51,6 +80,7 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
                     "published": published_to_iso(r.clipping.published),
                     "relation": r.relation,
                     "score": round(r.score, 4),
+                    "verdict": r.verdict,
                 }
                 for r in found
             ]
@@ -65,7 +95,9 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
         outlet = f"  [{row.outlet}]" if row.outlet else ""
         # As in the window: an undated piece says so where its date would be.
         mark = ""
-        if undated_piece(r):
+        if r.verdict is not None:
+            mark = f"  (your verdict: {r.verdict})"
+        elif undated_piece(r):
             mark, marked = "  (no date to compare)", True
         print(
             f"{row.id:>6}  {r.relation:<10} {r.score:4.2f}  {_date_text(row)}  "

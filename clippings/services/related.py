@@ -20,6 +20,10 @@ loads the whole archive:
 * ``related`` answers from the stored edges (analysing the one clipping first when it
   is queued, never analysed, or when the archive has grown by ``REWEIGHT_SHARE`` since
   its edges were computed); ``stories`` reads only the stored edges.
+* **The user's verdicts** (``set_verdict``: "same story", "not same story") outrank the
+  labels: ``related`` shows a pair as the user said, and ``stories`` keeps pairs said to
+  be one story together and pairs said not to be apart. They are stored apart from the
+  edges, so no analysis ever overwrites them.
 * A new ``FEATURES_VERSION`` queues every clipping again; ``sync`` (the window's
   background job) recomputes them with progress, resumable, while the archive answers
   from the old edges until they are replaced.
@@ -32,7 +36,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -57,11 +61,14 @@ from clippings.analysis.related import (
     Scoring,
 )
 from clippings.model import (
+    ClippingsError,
     ClippingSummary,
     Progress,
     Published,
     RelatedClipping,
+    Relation,
     Story,
+    Verdict,
     published_utc,
 )
 from clippings.services.archive import Archive
@@ -520,7 +527,7 @@ def related(
     mine = {r[0] for r in rows if r[3] in ("same story", "duplicate")}
     maybe = [r[0] for r in ranked if r[3] == "related"]
     theirs = archive.store.story_links(maybe) if maybe and len(mine) >= 2 else {}
-    return [
+    found = [
         RelatedClipping(
             clipping=summaries[other],
             relation=(
@@ -535,6 +542,56 @@ def related(
         for other, score, shared, relation, _closeness, _story in ranked
         if other in summaries and not summaries[other].trashed
     ]
+    return _with_verdicts(archive, clipping_id, found)
+
+
+def _with_verdicts(
+    archive: Archive, clipping_id: int, found: list[RelatedClipping]
+) -> list[RelatedClipping]:
+    """The list as the user judged its pairs: "not same story" makes a piece related
+    (even a copy), "same story" makes it same story (a copy stays a copy); a piece the
+    user called same story that the program did not list joins it. Copies come first,
+    then the user's same-story pieces, then the rest by score."""
+    verdicts = archive.store.verdicts_of(clipping_id)
+    if not verdicts:
+        return found
+    listed = {r.clipping.id for r in found}
+    missing = [o for o, v in verdicts.items() if v == "same story" and o not in listed]
+    summaries = archive.store.summaries_by_id(missing) if missing else {}
+    judged: list[RelatedClipping] = []
+    for r in found + [
+        RelatedClipping(clipping=summaries[o], relation="same story", score=0.0)
+        for o in missing
+        if o in summaries and not summaries[o].trashed
+    ]:
+        verdict = verdicts.get(r.clipping.id)
+        if verdict is None:
+            judged.append(r)
+            continue
+        if verdict == "not same story":
+            relation: Relation = "related"
+        else:
+            relation = "duplicate" if r.relation == "duplicate" else "same story"
+        judged.append(replace(r, relation=relation, verdict=verdict))
+    judged.sort(key=lambda r: (r.relation != "duplicate", r.verdict != "same story", -r.score))
+    return judged
+
+
+def set_verdict(archive: Archive, a: int, b: int, verdict: Verdict | None) -> Verdict | None:
+    """Say whether clippings ``a`` and ``b`` are the same story (``verdict``: "same
+    story", "not same story"; None takes the user's verdict back, so the program's
+    label stands again). Returns the verdict the pair had before (for undo).
+
+    Raises:
+        NotFoundError: the archive has no such clipping.
+        ClippingsError: ``a`` and ``b`` are one clipping.
+        ReadOnlyArchiveError, NotAllowedError: the archive may not be changed.
+    """
+    if a == b:
+        raise ClippingsError("a clipping is always its own story: choose two different ones")
+    archive.require_writable()
+    archive.store.require([a, b])
+    return archive.store.set_verdict(a, b, verdict)
 
 
 def judged_without_date(published: Published | None, found: RelatedClipping) -> bool:
@@ -593,7 +650,13 @@ def stories(
     if compute_missing or 0 < archive.store.analysis_due_count() <= QUICK_SYNC:
         sync(archive)  # a few new clippings (an import) are analysed first; no old text
     links = _links(archive.store.story_links())
-    groups = scoring.stories(links, threshold)
+    verdicts = archive.store.verdicts()
+    groups = scoring.stories(
+        links,
+        threshold,
+        together=[pair for pair, v in verdicts.items() if v == "same story"],
+        apart=[pair for pair, v in verdicts.items() if v == "not same story"],
+    )
     copies = [scoring.copies(links, group) for group in groups]
     rows = archive.store.summaries_by_id([i for group in groups for i in group])
     found_stories = []

@@ -79,6 +79,7 @@ from clippings.storage.schema import (
 )
 from clippings.storage.searches import SavedSearchStore
 from clippings.storage.tags import TagStore, tags_of
+from clippings.storage.verdicts import VerdictStore
 from clippings.storage.watch import CHANGE_KEY, OwnChanges
 
 #: Where copies of the database made before a schema migration go, in the archive.
@@ -113,6 +114,7 @@ class ClippingStore(
     ArchiveChecks,
     MemberStore,
     AuditStore,
+    VerdictStore,
 ):
     """The database of one archive.
 
@@ -122,9 +124,10 @@ class ClippingStore(
     (``searches.py``), the list's pages (``listing.py``), the originals' rows
     (``claims.py``), the copies of a piece in other formats and their marks
     (``copies.py``), outlets (``outlets.py``), the reads for the index and for
-    checks (``checks.py``), a team archive's members (``members.py``) and the audit
-    trail (``audit.py``). Here: connections and transactions, the schema, and
-    reading, editing, trashing and purging clippings.
+    checks (``checks.py``), a team archive's members (``members.py``), the audit
+    trail (``audit.py``) and the user's verdicts on pairs (``verdicts.py``). Here:
+    connections and transactions, the schema, and reading, editing, trashing and
+    purging clippings.
     """
 
     def __init__(

@@ -442,6 +442,35 @@ def _v14_wide_terms(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE BIGINT"))
 
 
+def _v15_pair_verdicts(conn: Connection) -> None:
+    # A user's verdict on two clippings ("same story", "not same story") outranks the
+    # program's label in the related lists and the stories.
+    md = MetaData()
+    Table("clippings", md, Column("id", Integer, primary_key=True))
+    Table(
+        "pair_verdicts",
+        md,
+        Column(
+            "first_id",
+            Integer,
+            ForeignKey("clippings.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        ),
+        Column(
+            "second_id",
+            Integer,
+            ForeignKey("clippings.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        ),
+        Column("verdict", String(16), nullable=False),
+        Column("judged_at", DateTime, nullable=False),
+        Index("ix_pair_verdicts_second_id", "second_id"),
+    )
+    md.tables["pair_verdicts"].create(conn)
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _v1_initial),
     (2, _v2_saved_searches),
@@ -457,6 +486,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (12, _v12_original_chunks),
     (13, _v13_audit_log),
     (14, _v14_wide_terms),
+    (15, _v15_pair_verdicts),
 )
 
 LATEST = MIGRATIONS[-1][0]

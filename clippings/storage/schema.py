@@ -256,6 +256,31 @@ related_edges = Table(
     sqlite_with_rowid=False,
 )
 
+#: The user's own verdict on a pair of clippings, which outranks the program's label
+#: (schema 15): ``verdict`` is "same story" or "not same story"; ``first_id`` is the
+#: smaller id. Gone with either clipping when it is purged.
+pair_verdicts = Table(
+    "pair_verdicts",
+    metadata,
+    Column(
+        "first_id",
+        Integer,
+        ForeignKey("clippings.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column(
+        "second_id",
+        Integer,
+        ForeignKey("clippings.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("verdict", String(16), nullable=False),
+    Column("judged_at", DateTime, nullable=False),
+    Index("ix_pair_verdicts_second_id", "second_id"),
+)
+
 #: Clippings whose analysis (features, speakers, postings, edges) is due: written in
 #: the same transaction as the change, like ``index_queue``, deleted after the
 #: analysis is stored (schema 5).

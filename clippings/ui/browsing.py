@@ -10,15 +10,18 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 
 from clippings.model import (
+    VERDICTS,
     QueryError,
     RelatedClipping,
     SavedSearch,
     SearchFilters,
     Story,
+    Verdict,
     count_found,
 )
 from clippings.services.comparing import compare
 from clippings.services.related import related, stories
+from clippings.ui.commands import VerdictCommand, push
 from clippings.ui.compare_window import CompareWindow
 from clippings.ui.jobs import Job
 from clippings.ui.sidebar import ALL, SAVED, STORIES, TAG, TRASH
@@ -33,12 +36,15 @@ class Browsing(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        #: The related piece to choose again when the list next arrives (after a verdict).
+        self._choose_after: int | None = None
         sidebar = window.sidebar
         sidebar.all_chosen.connect(self._on_sidebar_all_chosen)
         sidebar.trash_chosen.connect(self._on_sidebar_trash_chosen)
         sidebar.stories_chosen.connect(self._on_sidebar_stories_chosen)
         window.related.clipping_requested.connect(window.select_clipping)
         window.related.compare_requested.connect(self.compare_clippings)
+        window.related.verdict_requested.connect(self._on_related_verdict_requested)
         window.stories_view.clipping_chosen.connect(self._on_stories_view_clipping_chosen)
         window.stories_view.threshold_changed.connect(self._on_stories_view_threshold_changed)
         window.stories_view.selection_changed.connect(self._on_stories_view_selection_changed)
@@ -269,6 +275,21 @@ class Browsing(QObject):
         reading = self.window.reading
         if reading.clipping is not None and reading.clipping.id == clipping_id:
             self.window.related.show_related(clipping_id, found, reading.clipping.published)
+            if self._choose_after is not None:
+                self.window.related.choose(self._choose_after)
+        self._choose_after = None
+
+    @Slot(int, int, object)
+    def _on_related_verdict_requested(self, shown: int, other: int, verdict: object) -> None:
+        """The user's verdict on the clipping shown and a related piece: undoable, and
+        the piece stays the chosen row when the list is shown again."""
+        w = self.window
+        if not w.writable():
+            return
+        chosen: Verdict | None = next((v for v in VERDICTS if v == verdict), None)
+        self._choose_after = other
+        if not push(w.undo_stack, VerdictCommand(w, shown, other, chosen)):
+            self._choose_after = None
 
     @Slot(str)
     def _on_lookup_failed(self, message: str) -> None:

@@ -1,4 +1,5 @@
-"""The undoable changes of the archive (Edit › Undo, Redo): trash, restore, tags.
+"""The undoable changes of the archive (Edit › Undo, Redo): trash, restore, tags, and
+the user's verdicts on pairs of clippings (same story or not).
 
 A command makes its change first (``push``), and goes on the undo stack only when the
 change happened: a change the archive refuses (read-only, the disk full, a tag no
@@ -19,8 +20,9 @@ from typing import Protocol
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QStatusBar
 
-from clippings.model import ClippingsError, TagError
+from clippings.model import ClippingsError, TagError, Verdict
 from clippings.services import Archive, TagChange
+from clippings.services.related import set_verdict
 
 log = logging.getLogger(__name__)
 
@@ -162,3 +164,30 @@ class TagCommand(ArchiveCommand):
     def unmake(self) -> None:
         if self.change:
             self.window.archive.undo_tag_change(self.change, sync=False)
+
+
+#: What the Edit menu's Undo says of a verdict ("Undo Not the Same Story").
+VERDICT_TEXTS: dict[Verdict | None, str] = {
+    "same story": "Same Story",
+    "not same story": "Not the Same Story",
+    None: "Let Clippings Decide",
+}
+
+
+class VerdictCommand(ArchiveCommand):
+    """Say whether two clippings are the same story (None: take the verdict back, so
+    Clippings's own label stands); undo puts the pair's verdict back as it was."""
+
+    def __init__(self, window: ChangesArchive, a: int, b: int, verdict: Verdict | None) -> None:
+        super().__init__(window, VERDICT_TEXTS[verdict])
+        self.a, self.b, self.verdict = a, b, verdict
+        self.before: Verdict | None = None
+
+    def make(self) -> None:
+        self.before = set_verdict(self.window.archive, self.a, self.b, self.verdict)
+        if self.before == self.verdict:
+            said = "You had given no" if self.verdict is None else "That is already your"
+            raise NothingToChange(f"{said} verdict on these two clippings: nothing to undo.")
+
+    def unmake(self) -> None:
+        set_verdict(self.window.archive, self.a, self.b, self.before)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,6 +58,8 @@ class StoriesView(QWidget):
         header.sectionResized.connect(self._on_header_section_resized)
         #: Each story's row, its title and its summary (the title is shortened to fit).
         self._headings: list[tuple[QTreeWidgetItem, str, str]] = []
+        #: The clippings to choose again once the stories are shown anew.
+        self._keep: list[int] = []
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setObjectName("storyThreshold")
         self.slider.setAccessibleName("How alike reports must be to join a story")
@@ -100,6 +102,8 @@ class StoriesView(QWidget):
         self.slider.blockSignals(False)
 
     def show_pending(self) -> None:
+        # The clippings chosen are chosen again once the stories are shown.
+        self._keep = self.selected_ids() or self._keep
         self.tree.clear()
         self._headings = []
         self.summary.setText("grouping…")
@@ -132,6 +136,22 @@ class StoriesView(QWidget):
         self.tree.setColumnWidth(1, min(self.tree.columnWidth(1), OUTLET_WIDTH))
         self.summary.setText(plural(len(stories), "story", "stories"))
         self._fit_headings()
+        self._choose_again()
+
+    def _choose_again(self) -> None:
+        """Choose again the clippings chosen before the stories were grouped anew."""
+        keep, self._keep = self._keep, []
+        first = None
+        for top in range(self.tree.topLevelItemCount()):
+            story = self.tree.topLevelItem(top)
+            for n in range(story.childCount() if story is not None else 0):
+                child = story.child(n) if story is not None else None
+                if child is not None and child.data(0, IdRole) in keep:
+                    first = first or child
+                    child.setSelected(True)
+        if first is not None:
+            self.tree.setCurrentItem(first, 0, QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.tree.scrollToItem(first)
 
     def _fit_headings(self) -> None:
         """Each story's title shortened with "…" so that its summary always shows."""

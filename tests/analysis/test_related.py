@@ -262,3 +262,31 @@ def test_a_related_piece_is_of_the_story_whose_pieces_it_mostly_shares():
     assert not shares_story({1, 2, 3, 4, 5}, {4, 5, 6, 7, 8, 9})
     # Nothing labelled same story on one side: nothing to go by.
     assert not shares_story(set(), {1, 2})
+
+
+def _linked(*pairs: tuple[int, int], score: float = 0.5) -> dict[int, list[scoring.Link]]:
+    """Links both ways between the pairs (each clipping a key)."""
+    links: dict[int, list[scoring.Link]] = {}
+    for a, b in pairs:
+        links.setdefault(a, []).append((b, score, False))
+        links.setdefault(b, []).append((a, score, False))
+    return links
+
+
+def test_the_users_verdicts_outrank_the_links_in_stories():
+    # Two stories of three the program found, and a lonely pair.
+    links = _linked((1, 2), (2, 3), (1, 3), (4, 5), (5, 6), (4, 6), (7, 8))
+    links[9] = []
+    assert scoring.stories(links) == [[1, 2, 3], [4, 5, 6], [7, 8]]
+    # "Same story": a clipping alone joins a story; two stories become one.
+    assert [1, 2, 3, 9] in scoring.stories(links, together=[(3, 9)])
+    assert [1, 2, 3, 4, 5, 6] in scoring.stories(links, together=[(2, 5)])
+    # "Not same story": a pair leaves its story's links; the one less linked goes.
+    assert scoring.stories(links, apart=[(7, 8)]) == [[1, 2, 3], [4, 5, 6]]
+    assert scoring.stories(links, apart=[(1, 3)]) == [[4, 5, 6], [1, 2], [7, 8]]
+    # Both: the pair kept apart never ends in one story, even through a merge.
+    merged = scoring.stories(links, together=[(2, 5)], apart=[(1, 6)])
+    assert not any({1, 6} <= set(story) for story in merged)
+    assert any({2, 5} <= set(story) for story in merged)
+    # A verdict on a clipping that is not live (in the trash) changes nothing.
+    assert scoring.stories(links, together=[(3, 42)]) == scoring.stories(links)

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
 from clippings.analysis.features import FEATURES_VERSION
 from clippings.model import NotFoundError
-from clippings.services import import_paths
 from clippings.services import related as related_service
 from tests.conftest import add_clipping
 
-LOHAN = ["1_10ecbplus", "1_11ecbplus", "1_13ecbplus", "1_2ecbplus", "1_3ecbplus"]
-REID = ["1_10ecb", "1_11ecb", "1_12ecb", "1_13ecb"]
-
 
 @pytest.fixture
-def two_events(archive, corpus):
-    """Reports of two similar events imported as a user would: Lohan's and Reid's rehab."""
-    root = corpus / "ecbplus"
-    with (root / "index.tsv").open(encoding="utf-8") as handle:
-        paths = {r["doc"]: root / r["path"] for r in csv.DictReader(handle, delimiter="\t")}
-    report = import_paths(archive, [paths[doc] for doc in LOHAN + REID])
-    ids = [r.id for r in report.results]
-    assert len(set(ids)) == len(LOHAN) + len(REID)
-    event = {i: ("lohan" if n < len(LOHAN) else "reid") for n, i in enumerate(ids)}
-    return archive, event
+def two_events(rehab_reports):
+    """The reports of Lohan's and Reid's rehab, each id with its event."""
+    archive, lohan, reid = rehab_reports
+    return archive, {i: ("lohan" if i in lohan else "reid") for i in lohan + reid}
 
 
 def test_related_ranks_reports_of_the_same_event_first(two_events):

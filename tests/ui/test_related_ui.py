@@ -209,3 +209,75 @@ def test_an_archive_from_before_copies_is_marked_in_the_background(
     make_window(archive)
     qtbot.waitUntil(lambda: not upkeep_due(archive), timeout=30_000)
     assert archive.store.unmarked_count() == 0
+
+
+# A popup menu on the offscreen platform: it cannot raise or grab the keyboard.
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_the_users_verdict_on_a_pair_is_shown_undone_and_regroups_stories(qtbot, oscars):
+    """A wrong "same story" is the user's to correct: from the "Same story?" button or a
+    row's context menu, undoable, and Stories follows it."""
+    from clippings.ui.stories_view import IdRole as StoryRole
+
+    window, ids = oscars
+    panel = window.related
+    window.select_clipping(ids[0])
+    qtbot.waitUntil(lambda: panel.list.count() > 0, timeout=10_000)
+    rows = [panel.list.item(k) for k in range(panel.list.count())]
+    same = next(r for r in rows if r.text().startswith("Same story"))
+    piece = int(same.data(panel_id_role()))
+    assert not panel.verdict_button.isEnabled()  # nothing chosen yet
+
+    panel.list.setCurrentItem(same)
+    assert panel.verdict_button.isEnabled()
+    panel.verdict_menu.aboutToShow.emit()
+    assert not panel.verdict_actions[None].isEnabled()  # no verdict to take back yet
+    panel.verdict_actions["not same story"].trigger()
+
+    def row_of(clipping_id):
+        for k in range(panel.list.count()):
+            if int(panel.list.item(k).data(panel_id_role())) == clipping_id:
+                return panel.list.item(k)
+        return None
+
+    qtbot.waitUntil(
+        lambda: (row := row_of(piece)) is not None and "your verdict" in row.text(),
+        timeout=10_000,
+    )
+    row = row_of(piece)
+    assert row.text().startswith("Not the same story (your verdict)")
+    assert "You said these two are not the same story" in row.toolTip()
+    assert panel.chosen() == piece  # the row stays chosen
+    assert window.undo_stack.undoText() == "Not the Same Story"
+    # A row's context menu (right-click, the Menu key) is the same menu, on that row.
+    panel.list.setCurrentRow(0 if panel.list.row(row) else 1)
+    panel.list.customContextMenuRequested.emit(panel.list.visualItemRect(row).center())
+    assert panel.verdict_menu.isVisible() and panel.chosen() == piece
+    assert panel.verdict_actions["not same story"].isChecked()
+    assert panel.verdict_actions[None].isEnabled()
+    panel.verdict_menu.hide()
+
+    # Stories never hold the two together now.
+    window.sidebar.itemClicked.emit(window.sidebar.stories_item, 0)
+    tree = window.stories_view.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() >= 1, timeout=20_000)
+
+    def storied_together():
+        for top in range(tree.topLevelItemCount()):
+            story = tree.topLevelItem(top)
+            members = {int(story.child(n).data(0, StoryRole)) for n in range(story.childCount())}
+            if {ids[0], piece} <= members:
+                return True
+        return False
+
+    assert not storied_together()
+
+    # Edit › Undo brings Clippings's own label back, in the list and in Stories.
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() >= 1 and storied_together(), timeout=20_000)
+    window.show_all()
+    window.select_clipping(ids[0])
+    qtbot.waitUntil(
+        lambda: (row := row_of(piece)) is not None and row.text().startswith("Same story —"),
+        timeout=10_000,
+    )
+    assert window.archive.store.verdicts_of(ids[0]) == {}

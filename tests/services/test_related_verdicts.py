@@ -1,0 +1,106 @@
+"""The user's verdicts on pairs ("same story", "not same story") outrank the labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from clippings.model import ClippingsError, NotFoundError
+from clippings.services import related as related_service
+
+
+@pytest.fixture
+def two_events(rehab_reports):
+    return rehab_reports
+
+
+def _relation(archive, a: int, b: int) -> tuple[str | None, str | None]:
+    """How ``a``'s list shows ``b``: (relation, verdict), or (None, None) if not listed."""
+    for found in related_service.related(archive, a, limit=50):
+        if found.clipping.id == b:
+            return found.relation, found.verdict
+    return None, None
+
+
+def _together(archive, a: int, b: int) -> bool:
+    return any(
+        {a, b} <= {c.id for c in story.clippings} for story in related_service.stories(archive)
+    )
+
+
+def _stories_without(archive, *ids: int) -> list[list[int]]:
+    stories = ([c.id for c in story.clippings] for story in related_service.stories(archive))
+    return sorted(sorted(s) for s in stories if not set(s) & set(ids))
+
+
+def _same_story_pair(archive, ids: list[int]) -> tuple[int, int]:
+    for a in ids:
+        for found in related_service.related(archive, a):
+            if found.relation == "same story" and found.clipping.id in ids:
+                return a, found.clipping.id
+    raise AssertionError("no same-story pair among the reports of one event")
+
+
+def test_not_the_same_story_is_shown_from_both_sides_and_splits_the_story(two_events):
+    archive, lohan, _reid = two_events
+    a, b = _same_story_pair(archive, lohan)
+    assert _together(archive, a, b)
+    others = _stories_without(archive, a, b)
+
+    assert related_service.set_verdict(archive, a, b, "not same story") is None
+    assert _relation(archive, a, b) == ("related", "not same story")
+    assert _relation(archive, b, a) == ("related", "not same story")
+    assert not _together(archive, a, b)
+    # The other stories are as they were.
+    assert _stories_without(archive, a, b) == others
+
+    # Taken back, the program's label stands again.
+    assert related_service.set_verdict(archive, a, b, None) == "not same story"
+    assert _relation(archive, a, b) == ("same story", None)
+    assert _together(archive, a, b)
+
+
+def test_same_story_joins_two_pieces_the_program_kept_apart(two_events):
+    archive, lohan, reid = two_events
+    a, b = lohan[0], reid[0]
+    assert _relation(archive, a, b)[0] != "same story"
+    assert not _together(archive, a, b)
+
+    related_service.set_verdict(archive, b, a, "same story")
+    for one, other in ((a, b), (b, a)):
+        assert _relation(archive, one, other) == ("same story", "same story")
+        # The user's same-story pieces come right after copies.
+        found = related_service.related(archive, one)
+        assert next(r.clipping.id for r in found if r.relation != "duplicate") == other
+    assert _together(archive, a, b)
+    # Changing one's mind replaces the verdict (a pair the program does not list
+    # stays unlisted).
+    assert related_service.set_verdict(archive, a, b, "not same story") == "same story"
+    assert archive.store.verdicts_of(a) == {b: "not same story"}
+    assert _relation(archive, a, b)[1] in (None, "not same story")
+    assert not _together(archive, a, b)
+
+
+def test_a_verdict_outlives_analysis_and_the_trash_but_not_a_purge(two_events):
+    archive, lohan, _reid = two_events
+    a, b = _same_story_pair(archive, lohan)
+    related_service.set_verdict(archive, a, b, "not same story")
+    # An edit queues the clipping; its new lists keep the user's word.
+    archive.edit(a, {"title": archive.get(a).title + " (edited)"})
+    related_service.sync(archive)
+    assert _relation(archive, a, b) == ("related", "not same story")
+    archive.trash([b])
+    assert _relation(archive, a, b) == (None, None)
+    archive.restore([b])
+    assert _relation(archive, a, b) == ("related", "not same story")
+    archive.trash([b])
+    archive.purge([b])
+    assert archive.store.verdicts_of(a) == {}
+
+
+def test_a_verdict_needs_two_clippings_of_the_archive(two_events):
+    archive, lohan, _reid = two_events
+    with pytest.raises(ClippingsError, match="two different"):
+        related_service.set_verdict(archive, lohan[0], lohan[0], "same story")
+    with pytest.raises(NotFoundError):
+        related_service.set_verdict(archive, lohan[0], 999_999, "same story")
+    assert archive.store.verdicts() == {}

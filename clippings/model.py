@@ -518,7 +518,16 @@ class Member:
 
 
 #: What the audit trail records of a clipping (``AuditEntry.action``).
-AUDIT_ACTIONS = ("imported", "edited", "tagged", "untagged", "trashed", "restored", "purged")
+AUDIT_ACTIONS = (
+    "imported",
+    "edited",
+    "tagged",
+    "untagged",
+    "trashed",
+    "restored",
+    "purged",
+    "judged",
+)
 
 
 @dataclass(frozen=True)
@@ -527,7 +536,8 @@ class AuditEntry:
 
     ``who`` is the server's user name in a team archive and the operating system's
     user for an archive folder. ``detail``: the fields an edit changed ("title,
-    notes"), the tag of a tagging, the title of a purged clipping; else None.
+    notes"), the tag of a tagging, the title of a purged clipping, a verdict on a pair
+    ("not same story as 12", "no verdict on 12" when taken back); else None.
     """
 
     at: datetime

@@ -469,6 +469,10 @@ def _v15_pair_verdicts(conn: Connection) -> None:
         Index("ix_pair_verdicts_second_id", "second_id"),
     )
     md.tables["pair_verdicts"].create(conn)
+    if conn.dialect.name == "postgresql":
+        from clippings.storage import postgres_audit
+
+        postgres_audit.install(conn)  # the verdicts are in the audit trail
 
 
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (

@@ -2,9 +2,12 @@
 
 One trigger function, ``clippings_audit``, writes ``audit_log`` rows after each row
 of ``clippings`` is inserted (imported), updated (trashed or restored; edited, with
-the fields changed) or deleted (purged, with its title), and after each row of
+the fields changed) or deleted (purged, with its title), after each row of
 ``clipping_tags`` is inserted or deleted (tagged, untagged, with the tag's name; the
-tags a purge removes with its clipping are not listed one by one).
+tags a purge removes with its clipping are not listed one by one), and after each of
+the user's verdicts on a pair (``pair_verdicts``, schema 15) is given, changed or taken
+back (judged, on both clippings: "not same story as 12", "no verdict on 12"; not when
+a purge takes it with a clipping).
 
 It is ``SECURITY DEFINER`` (owned by the database's owner, ``search_path`` pinned), so
 users need no right on ``audit_log`` beyond reading it, and no one but the owner can
@@ -15,8 +18,9 @@ and the column list keep the trigger from running at all for the updates that
 change neither (the index queue's revision bumps), so an import pays one function
 call a row (and one a tag).
 
-Installed by migration 13 and again by every ``server upgrade`` (``install`` replaces
-the function and triggers), so a newer version's definition takes over.
+Installed by migration 13 (the verdicts' trigger by migration 15) and again by every
+``server upgrade`` (``install`` replaces the function and triggers), so a newer
+version's definition takes over.
 """
 
 from __future__ import annotations
@@ -54,6 +58,19 @@ BEGIN
                 VALUES (stamp, who, 'edited', NEW.id, changed);
             END IF;
         END IF;
+    ELSIF TG_TABLE_NAME = 'pair_verdicts' THEN
+        IF TG_OP = 'DELETE' THEN
+            IF (SELECT count(*) FROM public.clippings
+                WHERE id IN (OLD.first_id, OLD.second_id)) = 2 THEN
+                INSERT INTO public.audit_log (at, who, action, clipping_id, detail)
+                VALUES (stamp, who, 'judged', OLD.first_id, 'no verdict on ' || OLD.second_id),
+                       (stamp, who, 'judged', OLD.second_id, 'no verdict on ' || OLD.first_id);
+            END IF;
+        ELSIF TG_OP = 'INSERT' OR OLD.verdict IS DISTINCT FROM NEW.verdict THEN
+            INSERT INTO public.audit_log (at, who, action, clipping_id, detail)
+            VALUES (stamp, who, 'judged', NEW.first_id, NEW.verdict || ' as ' || NEW.second_id),
+                   (stamp, who, 'judged', NEW.second_id, NEW.verdict || ' as ' || NEW.first_id);
+        END IF;
     ELSIF TG_OP = 'INSERT' THEN
         INSERT INTO public.audit_log (at, who, action, clipping_id, detail)
         VALUES (stamp, who, 'tagged', NEW.clipping_id,
@@ -73,7 +90,23 @@ _TRIGGERS = (
     ("clippings_audit_update", "AFTER UPDATE OF {columns} ON public.clippings", "{when}"),
     ("clippings_audit_delete", "AFTER DELETE ON public.clippings", ""),
     ("clippings_audit_tags", "AFTER INSERT OR DELETE ON public.clipping_tags", ""),
+    (
+        "clippings_audit_verdicts",
+        "AFTER INSERT OR UPDATE OR DELETE ON public.pair_verdicts",
+        "",
+    ),
 )
+
+
+def _triggers(conn: Connection) -> list[tuple[str, str, str]]:
+    """The triggers whose tables the archive has (``pair_verdicts`` from schema 15: an
+    archive upgraded from before 13 runs migration 13's ``install`` without it)."""
+    return [
+        trigger
+        for trigger in _TRIGGERS
+        if conn.exec_driver_sql(f"SELECT to_regclass('{trigger[1].rsplit(' ', 1)[1]}')").scalar()
+        is not None
+    ]
 
 
 def install(conn: Connection) -> None:
@@ -94,7 +127,7 @@ def install(conn: Connection) -> None:
     columns = ", ".join(("trashed", *AUDITED_FIELDS))
     execute_verbatim(conn, _FUNCTION.replace("{changed}", changed))
     execute_verbatim(conn, "REVOKE ALL ON FUNCTION public.clippings_audit() FROM PUBLIC")
-    for name, event, condition in _TRIGGERS:
+    for name, event, condition in _triggers(conn):
         table = event.rsplit(" ", 1)[1]
         execute_verbatim(conn, f"DROP TRIGGER IF EXISTS {name} ON {table}")
         execute_verbatim(
@@ -110,6 +143,6 @@ def set_enabled(conn: Connection, enabled: bool) -> None:
     """Switch the audit trail's triggers on or off inside ``conn``'s transaction (a
     rollback undoes it). Needs the tables' owner."""
     switch = "ENABLE" if enabled else "DISABLE"
-    for name, event, _ in _TRIGGERS:
+    for name, event, _ in _triggers(conn):
         table = event.rsplit(" ", 1)[1]
         conn.exec_driver_sql(f"ALTER TABLE {table} {switch} TRIGGER {name}")

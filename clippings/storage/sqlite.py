@@ -102,6 +102,35 @@ def audit_triggers(user: str) -> list[str]:
     ]
 
 
+def verdict_triggers(user: str) -> list[str]:
+    """The audit trail's triggers of the user's verdicts on pairs (schema 15), naming
+    ``user``: each change is recorded on both clippings ("not same story as 12"; "no
+    verdict on 12" when taken back, unless a purge took it with a clipping)."""
+    who = "'" + user.replace("'", "''") + "'"
+    now = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'"
+    columns = "INSERT INTO audit_log (at, who, action, clipping_id, detail)"
+
+    def both(row: str, detail: str) -> str:
+        return "".join(
+            f"{columns} VALUES ({now}, {who}, 'judged', {row}.{mine}, "
+            f"{detail.format(other=f'{row}.{theirs}')}); "
+            for mine, theirs in (("first_id", "second_id"), ("second_id", "first_id"))
+        )
+
+    said = "NEW.verdict || ' as ' || {other}"
+    unsaid = "'no verdict on ' || {other}"
+    live = "(SELECT COUNT(*) FROM clippings WHERE id IN (OLD.first_id, OLD.second_id)) = 2"
+    return [
+        "CREATE TEMP TRIGGER IF NOT EXISTS clippings_audit_verdict AFTER INSERT ON "
+        f"main.pair_verdicts BEGIN {both('NEW', said)}END",
+        "CREATE TEMP TRIGGER IF NOT EXISTS clippings_audit_reverdict AFTER UPDATE OF verdict "
+        "ON main.pair_verdicts WHEN OLD.verdict IS NOT NEW.verdict BEGIN "
+        f"{both('NEW', said)}END",
+        "CREATE TEMP TRIGGER IF NOT EXISTS clippings_audit_unverdict AFTER DELETE ON "
+        f"main.pair_verdicts WHEN {live} BEGIN {both('OLD', unsaid)}END",
+    ]
+
+
 #: The names of the audit trail's TEMP triggers (``audit_triggers``).
 AUDIT_TRIGGERS = (
     "clippings_audit_insert",
@@ -110,6 +139,9 @@ AUDIT_TRIGGERS = (
     "clippings_audit_delete",
     "clippings_audit_tag",
     "clippings_audit_untag",
+    "clippings_audit_verdict",
+    "clippings_audit_reverdict",
+    "clippings_audit_unverdict",
 )
 
 
@@ -126,28 +158,40 @@ def pause_audit(conn: Connection) -> str | None:
 def resume_audit(conn: Connection, user: str | None) -> None:
     """Make the audit triggers that ``pause_audit`` dropped again."""
     if user is not None:
-        for statement in audit_triggers(user):
+        verdicts = conn.exec_driver_sql(_HAS_VERDICTS).fetchone() is not None
+        for statement in audit_triggers(user) + (verdict_triggers(user) if verdicts else []):
             conn.exec_driver_sql(statement)
 
 
+_HAS_VERDICTS = "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'pair_verdicts'"
+
+
 def _install_audit(dbapi_connection: Any, info: dict[str, Any], user: str) -> None:
-    """Make the connection's audit triggers once the archive has its trail (schema 13).
+    """Make the connection's audit triggers once the archive has its trail (schema 13),
+    and those of the verdicts once it has them (schema 15).
 
     Outside a transaction: a TEMP trigger made inside one would go with its rollback.
     """
-    if info.get("audit_installed"):
+    if info.get("audit_installed") and info.get("audit_verdicts"):
         return
     cursor = dbapi_connection.cursor()
     try:
-        found = cursor.execute(
-            "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'audit_log'"
-        ).fetchone()
-        if found is None:
-            return
-        for statement in audit_triggers(user):
-            cursor.execute(statement)
-        info["audit_installed"] = True
-        info["audit_user"] = user
+        if not info.get("audit_installed"):
+            found = cursor.execute(
+                "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'audit_log'"
+            ).fetchone()
+            if found is None:
+                return
+            for statement in audit_triggers(user):
+                cursor.execute(statement)
+            info["audit_installed"] = True
+            info["audit_user"] = user
+        # The verdicts' table comes with schema 15: a connection opened before the
+        # upgrade makes their triggers at its first transaction after it.
+        if cursor.execute(_HAS_VERDICTS).fetchone() is not None:
+            for statement in verdict_triggers(user):
+                cursor.execute(statement)
+            info["audit_verdicts"] = True
     finally:
         cursor.close()
 

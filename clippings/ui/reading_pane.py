@@ -10,6 +10,7 @@ the extraction workers), never from the article's HTML.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -180,7 +181,23 @@ _DONE = {
     "trashed": "moved it to the trash",
     "restored": "restored it from the trash",
     "purged": "deleted it for good",
+    "judged": "judged it",
 }
+
+#: A verdict's detail as the trail stores it: "not same story as 12", "no verdict on 12".
+_VERDICT_DETAIL = re.compile(r"(?:(same story|not same story) as|no verdict on) (\d+)")
+
+
+def _judged(detail: str) -> str:
+    """A verdict on a pair, in words: "said it is not the same story as clipping 12"."""
+    match = _VERDICT_DETAIL.fullmatch(detail)
+    if match is None:
+        return f"judged it: {html.escape(detail)}"
+    verdict, other = match.groups()
+    if verdict is None:
+        return f"took back the verdict on it and clipping {other}"
+    said = "the same story" if verdict == "same story" else "not the same story"
+    return f"said it is {said} as clipping {other}"
 
 
 def history_html(history: Sequence[AuditEntry]) -> str:
@@ -190,7 +207,9 @@ def history_html(history: Sequence[AuditEntry]) -> str:
     rows = []
     for entry in history:
         done = _DONE.get(entry.action, entry.action)
-        if entry.detail and entry.action in ("tagged", "untagged"):
+        if entry.detail and entry.action == "judged":
+            done = _judged(entry.detail)
+        elif entry.detail and entry.action in ("tagged", "untagged"):
             done += f" “{html.escape(entry.detail)}”"
         elif entry.detail and entry.action == "edited":
             done += f" {html.escape(entry.detail)}"

@@ -67,6 +67,31 @@ def test_every_change_of_a_clipping_is_in_its_trail_with_who_and_when(store):
     assert actions(store, other) == [("imported", None), ("tagged", "Weather")]
 
 
+def test_a_verdict_on_a_pair_is_in_both_clippings_trails(store):
+    first = store.add(clipping("The harbour reopened today."))
+    other = store.add(clipping("The harbour reopened this morning.", "Harbour open"))
+    third = store.add(clipping("The bridge closed for repairs.", "Bridge closed"))
+    store.set_verdict(first, other, "same story")
+    store.set_verdict(other, first, "same story")  # no change: nothing recorded
+    store.set_verdict(first, other, "not same story")
+    store.set_verdict(first, other, None)
+    store.set_verdict(first, third, "not same story")
+    store.set_trashed([third], True)
+    store.purge([third])  # the verdict goes with it, as its tags do: unlisted
+    assert actions(store, first)[1:] == [
+        ("judged", f"same story as {other}"),
+        ("judged", f"not same story as {other}"),
+        ("judged", f"no verdict on {other}"),
+        ("judged", f"not same story as {third}"),
+    ]
+    assert actions(store, other)[1:] == [
+        ("judged", f"same story as {first}"),
+        ("judged", f"not same story as {first}"),
+        ("judged", f"no verdict on {first}"),
+    ]
+    assert store.verdicts() == {}
+
+
 def test_a_failed_change_leaves_no_trace_and_bookkeeping_is_not_an_edit(store):
     from sqlalchemy import update
 

@@ -46,6 +46,9 @@ def test_the_archive_made_by_version_1_opens_and_upgrades(old_archive):
         assert archive.search("fishing boats").total == 1
         assert archive.search("мост").total == 1
         assert archive.check() == []
+        # Verdicts came with schema 15; the connection that upgraded records them too.
+        archive.store.set_verdict(1, 2, "not same story")
+        assert archive.history(2)[-1].detail == "not same story as 1"
 
 
 def test_migrations_build_exactly_the_current_schema(tmp_path):

@@ -151,4 +151,5 @@ def update_actions(window: MainWindow) -> None:
         action.setEnabled(writable)
     w.search_bar.save_button.setEnabled(writable)
     w.reading.can_edit = writable
+    w.related.set_can_judge(writable)
     w.reading.edit_button.setEnabled(writable and w.reading.clipping is not None)

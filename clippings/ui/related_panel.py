@@ -137,6 +137,8 @@ class RelatedPanel(QWidget):
         self.current: int | None = None
         #: The pieces listed, by id.
         self.found: dict[int, RelatedClipping] = {}
+        #: Whether the user may give verdicts (not in a read-only archive).
+        self.can_judge = True
         self.title = QLabel("<b>Related</b>", self)
         self.list = QListWidget(self)
         self.list.setObjectName("relatedList")
@@ -259,7 +261,16 @@ class RelatedPanel(QWidget):
         self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
     ) -> None:
         self.compare_button.setEnabled(current is not None and self.current is not None)
-        self.verdict_button.setEnabled(current is not None and self.current is not None)
+        self._enable_verdicts()
+
+    def set_can_judge(self, allowed: bool) -> None:
+        """Offer verdicts only where the archive may be changed."""
+        self.can_judge = allowed
+        self._enable_verdicts()
+
+    def _enable_verdicts(self) -> None:
+        chosen = self.list.currentItem() is not None and self.current is not None
+        self.verdict_button.setEnabled(chosen and self.can_judge)
 
     @Slot()
     def _on_verdict_menu_about_to_show(self) -> None:
@@ -280,7 +291,7 @@ class RelatedPanel(QWidget):
     @Slot(QPoint)
     def _on_list_context_menu_requested(self, where: QPoint) -> None:
         item = self.list.itemAt(where) or self.list.currentItem()
-        if item is None or self.current is None:
+        if item is None or self.current is None or not self.can_judge:
             return
         self.list.setCurrentItem(item)
         self.verdict_menu.popup(self.list.viewport().mapToGlobal(where))

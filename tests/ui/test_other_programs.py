@@ -237,6 +237,10 @@ def test_a_read_only_archive_refuses_every_change(qtbot, read_only, seed, monkey
         assert not window.findChild(type(window.trash_action), name).isEnabled(), name
     assert not window.search_bar.save_button.isEnabled()
     assert not window.reading.edit_button.isEnabled()
+    # No verdict on a related pair is offered, and one asked for anyway is refused.
+    assert not window.related.can_judge and not window.related.verdict_button.isEnabled()
+    window.related.verdict_requested.emit(*window.selected_ids(), 2, "not same story")
+    assert "This archive is read-only" in window.statusBar().currentMessage()
 
     assert window.import_paths([seed]) is None
     assert "This archive is read-only" in window.statusBar().currentMessage()

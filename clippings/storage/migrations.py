@@ -468,7 +468,7 @@ def _v15_pair_verdicts(conn: Connection) -> None:
         Column("judged_at", DateTime, nullable=False),
         Index("ix_pair_verdicts_second_id", "second_id"),
     )
-    md.tables["pair_verdicts"].create(conn)
+    md.tables["pair_verdicts"].create(conn, checkfirst=True)
     if conn.dialect.name == "postgresql":
         from clippings.storage import postgres_audit
 

@@ -618,4 +618,9 @@ def test_related_takes_the_users_verdict_on_a_pair(seeded, seed):
     code, _out, err = cli("related", str(oscar_a), "--same-story", str(oscar_a))
     assert code == 1 and "two different" in err
     assert cli("related", str(oscar_a), "--same-story", "999")[0] == 1
+    assert cli("delete", str(oscar_b))[0] == 0
+    code, _out, err = cli("related", str(oscar_a), "--not-same-story", str(oscar_b))
+    assert code == 1 and f"clipping {oscar_b} is in the trash" in err
+    code, out, _err = cli("related", str(oscar_b))
+    assert code == 0 and f"clippings restore {oscar_b}" in out
     assert cli("related", str(oscar_a), "--same-story", "1", "--not-same-story", "2")[0] == 2

@@ -108,6 +108,7 @@ from clippings.analysis.related_stories import (
     edges,
     shares_story,
     stories,
+    verdict_clash,
 )
 from clippings.analysis.related_vectors import (
     Packed,
@@ -189,4 +190,5 @@ __all__ = [
     "shares_story",
     "stories",
     "term_flags",
+    "verdict_clash",
 ]

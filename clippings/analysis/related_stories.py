@@ -213,48 +213,109 @@ def _honour(
     split: set[frozenset[int]],
     live: set[int],
 ) -> list[list[int]]:
-    """The stories with the user's verdicts applied: each pair ``together`` joins one
-    story (a new one of the two, the other's, or both stories merged), then a story
-    holding a pair ``split`` loses, one at a time, the member of such a pair with the
-    fewest links within it (on a tie, the newer: the larger id)."""
-    story_of: dict[int, int] = {}
-    members: dict[int, set[int]] = {}
-    for number, group in enumerate(groups):
-        members[number] = set(group)
-        story_of.update(dict.fromkeys(group, number))
-    fresh = len(groups)
-    for a, b in sorted(together):
-        if a not in live or b not in live or frozenset((a, b)) in split:
-            continue
-        sa, sb = story_of.get(a), story_of.get(b)
-        if sa is None and sb is None:
-            members[fresh] = {a, b}
-            story_of[a] = story_of[b] = fresh
-            fresh += 1
-        elif sa is None and sb is not None:
-            members[sb].add(a)
-            story_of[a] = sb
-        elif sb is None and sa is not None:
-            members[sa].add(b)
-            story_of[b] = sa
-        elif sa is not None and sb is not None and sa != sb:
-            moved = members.pop(sb)
-            members[sa] |= moved
-            story_of.update(dict.fromkeys(moved, sa))
+    """The stories with the user's verdicts applied, as constraints on the program's
+    groups (must-link, cannot-link):
+
+    1. a story holding a pair ``split`` loses, one at a time, the member of such a pair
+       with the fewest links within it (on a tie, the newer: the larger id), sparing
+       one the user joined to another member;
+    2. each pair ``together`` joins one story (a new one of the two, the other's, or
+       both stories merged), and step 1 is applied again to the stories merged;
+    3. a member left linked to no other member of its story (its link went with a
+       member that left) leaves too.
+
+    Verdicts that contradict each other (``verdict_clash``) are refused when given, so
+    step 2 only undoes what the program grouped, never what the user said.
+    """
+    joined: dict[int, set[int]] = {}
+    for a, b in together:
+        if a in live and b in live and frozenset((a, b)) not in split:
+            joined.setdefault(a, set()).add(b)
+            joined.setdefault(b, set()).add(a)
 
     def linked(i: int, story: set[int]) -> int:
         mine = said.get(i, {})
-        return sum(1 for o in story if o != i and (o in mine or i in said.get(o, {})))
+        return sum(
+            1
+            for o in story
+            if o != i and (o in mine or i in said.get(o, {}) or o in joined.get(i, ()))
+        )
 
     judged = {i for pair in split for i in pair}
-    for story in members.values():
+
+    def part(story: set[int]) -> None:
         while story & judged:
             clashing = [pair for pair in split if pair <= story]
             if not clashing:
                 break
             candidates = {i for pair in clashing for i in pair}
-            story.discard(min(candidates, key=lambda i: (linked(i, story), -i)))
+            # One the user joined to another member stays, if the pair allows it.
+            story.discard(
+                min(
+                    candidates,
+                    key=lambda i: (bool(joined.get(i, set()) & story), linked(i, story), -i),
+                )
+            )
+
+    members: dict[int, set[int]] = dict(enumerate(set(group) for group in groups))
+    for story in members.values():
+        part(story)
+    story_of = {i: number for number, story in members.items() for i in story}
+    fresh = len(groups)
+    for a, b in sorted(together):
+        if b not in joined.get(a, ()):
+            continue
+        for i in (a, b):
+            if i not in story_of:
+                members[fresh] = {i}
+                story_of[i] = fresh
+                fresh += 1
+        sa, sb = story_of[a], story_of[b]
+        if sa == sb:
+            continue
+        moved = members.pop(sb)
+        members[sa] |= moved
+        story_of.update(dict.fromkeys(moved, sa))
+        before = set(members[sa])
+        part(members[sa])
+        for gone in before - members[sa]:
+            members[fresh] = {gone}
+            story_of[gone] = fresh
+            fresh += 1
+    for story in members.values():
+        while len(story) > 1:
+            lonely = [i for i in story if linked(i, story) == 0]
+            if not lonely:
+                break
+            story.difference_update(lonely)
     return [sorted(story) for story in members.values() if len(story) > 1]
+
+
+def verdict_clash(
+    together: Collection[tuple[int, int]], apart: Collection[tuple[int, int]]
+) -> list[int] | None:
+    """Where the user's verdicts contradict each other: the clippings of a pair said
+    not to be the same story that pairs said to be one join (a chain ``[a, ..., b]``
+    from one to the other), or None."""
+    near: dict[int, set[int]] = {}
+    for a, b in together:
+        near.setdefault(a, set()).add(b)
+        near.setdefault(b, set()).add(a)
+    for a, b in sorted(apart):
+        came: dict[int, int] = {a: a}
+        queue = [a]
+        while queue and b not in came:
+            here = queue.pop(0)
+            for there in sorted(near.get(here, ())):
+                if there not in came:
+                    came[there] = here
+                    queue.append(there)
+        if b in came:
+            chain = [b]
+            while chain[-1] != a:
+                chain.append(came[chain[-1]])
+            return chain[::-1]
+    return None
 
 
 def _cores(group: set[int], adjacent: Mapping[int, set[int]]) -> list[set[int]]:

@@ -86,7 +86,12 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
             ]
         )
         return EXIT_OK
-    if not found:
+    if not found and archive.get(clipping_id).trashed:
+        print(
+            f"(clipping {clipping_id} is in the trash: it has no related pieces until "
+            f"restored with: clippings restore {clipping_id})"
+        )
+    elif not found:
         print("(nothing related found)")
     published = archive.get(clipping_id).published
     marked = False

@@ -542,28 +542,41 @@ def related(
         for other, score, shared, relation, _closeness, _story in ranked
         if other in summaries and not summaries[other].trashed
     ]
-    return _with_verdicts(archive, clipping_id, found)
+    return _with_verdicts(archive, clipping_id, found, rows, limit)
 
 
 def _with_verdicts(
-    archive: Archive, clipping_id: int, found: list[RelatedClipping]
+    archive: Archive,
+    clipping_id: int,
+    found: list[RelatedClipping],
+    rows: Sequence[EdgeRow],
+    limit: int,
 ) -> list[RelatedClipping]:
     """The list as the user judged its pairs: "not same story" makes a piece related
     (even a copy), "same story" makes it same story (a copy stays a copy); a piece the
-    user called same story that the program did not list joins it. Copies come first,
-    then the user's same-story pieces, then the rest by score."""
+    user called same story that the list left out joins it, with the score of either
+    one's kept edge to the other (0 when neither keeps one: the program finds them
+    unrelated). Copies come first, then the user's same-story pieces, then the rest by
+    score; at most ``limit``."""
     verdicts = archive.store.verdicts_of(clipping_id)
     if not verdicts:
         return found
     listed = {r.clipping.id for r in found}
     missing = [o for o, v in verdicts.items() if v == "same story" and o not in listed]
     summaries = archive.store.summaries_by_id(missing) if missing else {}
+    scores = {r[0]: (r[1], r[2]) for r in rows}
+    toward = archive.store.edges_toward(clipping_id, [o for o in missing if o not in scores])
+    added = []
+    for o in missing:
+        if o in summaries and not summaries[o].trashed:
+            score, shared = scores.get(o) or toward.get(o) or (0.0, 0.0)
+            added.append(
+                RelatedClipping(
+                    clipping=summaries[o], relation="same story", score=score, shared=shared
+                )
+            )
     judged: list[RelatedClipping] = []
-    for r in found + [
-        RelatedClipping(clipping=summaries[o], relation="same story", score=0.0)
-        for o in missing
-        if o in summaries and not summaries[o].trashed
-    ]:
+    for r in found + added:
         verdict = verdicts.get(r.clipping.id)
         if verdict is None:
             judged.append(r)
@@ -574,7 +587,7 @@ def _with_verdicts(
             relation = "duplicate" if r.relation == "duplicate" else "same story"
         judged.append(replace(r, relation=relation, verdict=verdict))
     judged.sort(key=lambda r: (r.relation != "duplicate", r.verdict != "same story", -r.score))
-    return judged
+    return judged[:limit]
 
 
 def set_verdict(archive: Archive, a: int, b: int, verdict: Verdict | None) -> Verdict | None:
@@ -591,7 +604,41 @@ def set_verdict(archive: Archive, a: int, b: int, verdict: Verdict | None) -> Ve
         raise ClippingsError("a clipping is always its own story: choose two different ones")
     archive.require_writable()
     archive.store.require([a, b])
+    if verdict is not None:
+        trashed = sorted(archive.store.trashed_ids([a, b]))
+        if trashed:
+            raise ClippingsError(
+                f"clipping {trashed[0]} is in the trash: restore it before giving a verdict"
+            )
+        verdicts = archive.store.verdicts()
+        verdicts[(min(a, b), max(a, b))] = verdict
+        chain = scoring.verdict_clash(
+            [pair for pair, v in verdicts.items() if v == "same story"],
+            [pair for pair, v in verdicts.items() if v == "not same story"],
+        )
+        if chain is not None:
+            raise ClippingsError(_clash_message(archive, chain))
     return archive.store.set_verdict(a, b, verdict)
+
+
+def _clash_message(archive: Archive, chain: list[int]) -> str:
+    """Why a verdict contradicts the others: the pair said to be two stories, and the
+    clippings said to be one story that join them."""
+    rows = archive.store.summaries_by_id(chain)
+
+    def named(clipping_id: int) -> str:
+        row = rows.get(clipping_id)
+        title = row.title if row is not None else ""
+        short = title if len(title) <= 50 else title[:49].rstrip() + "…"
+        return f"{clipping_id} “{short}”" if short else str(clipping_id)
+
+    first, last = chain[0], chain[-1]
+    steps = " → ".join(named(i) for i in chain)
+    return (
+        f"that contradicts your other verdicts: you say {first} and {last} are not the "
+        f"same story, but your same-story verdicts join them ({steps}). Take one of "
+        "those verdicts back first (Let Clippings Decide, or --forget-verdict)."
+    )
 
 
 def judged_without_date(published: Published | None, found: RelatedClipping) -> bool:

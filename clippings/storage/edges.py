@@ -141,6 +141,25 @@ class EdgeStore:
                         kept.append((int(other), float(closeness or 0.0), float(shared)))
         return found
 
+    def edges_toward(
+        self, clipping_id: int, others: Sequence[int]
+    ) -> dict[int, tuple[float, float]]:
+        """The (score, shared) of each of these clippings' kept edges to ``clipping_id``
+        (those that keep one)."""
+        found: dict[int, tuple[float, float]] = {}
+        with self._reading() as conn:
+            for chunk in chunks(sorted(set(others))):
+                for other, score, shared in conn.execute(
+                    select(
+                        related_edges.c.clipping_id, related_edges.c.score, related_edges.c.shared
+                    ).where(
+                        related_edges.c.clipping_id.in_(chunk),
+                        related_edges.c.other_id == clipping_id,
+                    )
+                ):
+                    found[int(other)] = (float(score), float(shared))
+        return found
+
     def relations_toward(self, clipping_id: int, others: Sequence[int]) -> dict[int, str]:
         """How each of these clippings' own lists label ``clipping_id`` (those that list it)."""
         found: dict[int, str] = {}

@@ -20,7 +20,7 @@ from typing import Protocol
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QStatusBar
 
-from clippings.model import ClippingsError, TagError, Verdict
+from clippings.model import ClippingsError, NotFoundError, TagError, Verdict
 from clippings.services import Archive, TagChange
 from clippings.services.related import set_verdict
 
@@ -184,10 +184,21 @@ class VerdictCommand(ArchiveCommand):
         self.before: Verdict | None = None
 
     def make(self) -> None:
-        self.before = set_verdict(self.window.archive, self.a, self.b, self.verdict)
-        if self.before == self.verdict:
-            said = "You had given no" if self.verdict is None else "That is already your"
-            raise NothingToChange(f"{said} verdict on these two clippings: nothing to undo.")
+        self._set(self.verdict)
 
     def unmake(self) -> None:
-        set_verdict(self.window.archive, self.a, self.b, self.before)
+        self._set(self.before)
+
+    def _set(self, verdict: Verdict | None) -> None:
+        try:
+            before = set_verdict(self.window.archive, self.a, self.b, verdict)
+        except NotFoundError:
+            raise ClippingsError(
+                "One of the two clippings was deleted for good meanwhile, and the verdict "
+                "with it: nothing changed."
+            ) from None
+        if verdict == self.verdict:  # making it (not undoing)
+            self.before = before
+            if before == verdict:
+                said = "You had given no" if verdict is None else "That is already your"
+                raise NothingToChange(f"{said} verdict on these two clippings: nothing changed.")

@@ -70,7 +70,7 @@ from clippings.ui.list_view import (
 from clippings.ui.menus import build_menus, update_actions
 from clippings.ui.notice_bar import NoticeBar
 from clippings.ui.other_programs import OTHER_PROGRAMS_POLL_MS, ArchiveReading, Watcher, read_side
-from clippings.ui.reading_pane import ReadingPane
+from clippings.ui.reading_pane import ReadingPane, judged_ids
 from clippings.ui.related_panel import RelatedPanel
 from clippings.ui.sample_archive import SampleArchiveOpener
 from clippings.ui.scans import Scans
@@ -372,13 +372,16 @@ class MainWindow(QMainWindow):
         except Exception:  # analysis must never keep a clipping from being read
             log.exception("quotes of clipping %s", clipping.id)
             quoted = []
+        titles: dict[int, str] = {}
         try:
             history = self.archive.history(clipping.id)
+            named = self.archive.summaries(judged_ids(history))
+            titles = {i: row.title for i, row in named.items()}
         except ClippingsError as error:  # the trail must never keep a clipping from being read
             log.warning("the history of clipping %s: %s", clipping.id, error)
             history = []
         self.reading.show_clipping(
-            clipping, self.archive.reading_html(clipping, query), quoted, history
+            clipping, self.archive.reading_html(clipping, query), quoted, history, titles
         )
         self.request_related(clipping.id)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
@@ -188,27 +188,41 @@ _DONE = {
 _VERDICT_DETAIL = re.compile(r"(?:(same story|not same story) as|no verdict on) (\d+)")
 
 
-def _judged(detail: str) -> str:
-    """A verdict on a pair, in words: "said it is not the same story as clipping 12"."""
+def judged_ids(history: Sequence[AuditEntry]) -> list[int]:
+    """The other clippings of the verdicts in a trail (to name them by their titles)."""
+    found = []
+    for entry in history:
+        match = _VERDICT_DETAIL.fullmatch(entry.detail or "") if entry.action == "judged" else None
+        if match is not None:
+            found.append(int(match.group(2)))
+    return found
+
+
+def _judged(detail: str, titles: Mapping[int, str]) -> str:
+    """A verdict on a pair, in words: "said it is not the same story as “Lohan checks
+    in” (clipping 12)"; a clipping purged since is named by its number alone."""
     match = _VERDICT_DETAIL.fullmatch(detail)
     if match is None:
         return f"judged it: {html.escape(detail)}"
     verdict, other = match.groups()
+    title = titles.get(int(other))
+    named = f"“{html.escape(title)}” (clipping {other})" if title else f"clipping {other}"
     if verdict is None:
-        return f"took back the verdict on it and clipping {other}"
+        return f"took back the verdict that it is or is not the same story as {named}"
     said = "the same story" if verdict == "same story" else "not the same story"
-    return f"said it is {said} as clipping {other}"
+    return f"said it is {said} as {named}"
 
 
-def history_html(history: Sequence[AuditEntry]) -> str:
-    """The clipping's audit trail: who did what, and when (newest last)."""
+def history_html(history: Sequence[AuditEntry], titles: Mapping[int, str] | None = None) -> str:
+    """The clipping's audit trail: who did what, and when (newest last); ``titles``
+    names the other clippings of verdicts (``judged_ids``)."""
     if not history:
         return ""
     rows = []
     for entry in history:
         done = _DONE.get(entry.action, entry.action)
         if entry.detail and entry.action == "judged":
-            done = _judged(entry.detail)
+            done = _judged(entry.detail, titles or {})
         elif entry.detail and entry.action in ("tagged", "untagged"):
             done += f" “{html.escape(entry.detail)}”"
         elif entry.detail and entry.action == "edited":
@@ -395,10 +409,12 @@ class ReadingPane(QWidget):
         body_html: str = "",
         quotes: Sequence[Quote] = (),
         history: Sequence[AuditEntry] = (),
+        titles: Mapping[int, str] | None = None,
     ) -> None:
         """Show a clipping; ``body_html`` is its article (made safe by the archive),
         ``quotes`` its direct quotations, listed after it with their speakers, and
-        ``history`` who changed it and when (the audit trail), last."""
+        ``history`` who changed it and when (the audit trail), last (``titles``: those
+        of the other clippings its verdicts name)."""
         self.clipping = clipping
         has = clipping is not None
         self.edit_button.setEnabled(has and self.can_edit)
@@ -415,7 +431,11 @@ class ReadingPane(QWidget):
                 "Clipping › Recognise Text reads it again, and “Open original” shows it.</p>"
             )
         self.browser.setHtml(
-            header_html(clipping) + "<hr>" + body_html + quotes_html(quotes) + history_html(history)
+            header_html(clipping)
+            + "<hr>"
+            + body_html
+            + quotes_html(quotes)
+            + history_html(history, titles)
         )
         if shows_pages(clipping):
             if not self.pages.isVisible() or self.pages.pixmaps:

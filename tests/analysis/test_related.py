@@ -288,5 +288,17 @@ def test_the_users_verdicts_outrank_the_links_in_stories():
     merged = scoring.stories(links, together=[(2, 5)], apart=[(1, 6)])
     assert not any({1, 6} <= set(story) for story in merged)
     assert any({2, 5} <= set(story) for story in merged)
+    # A piece joined to a member that then leaves goes with it, not left behind.
+    clique = _linked((1, 2), (1, 3), (1, 4), (2, 3), (2, 4), (3, 4))
+    clique[9] = []
+    regrouped = scoring.stories(clique, together=[(2, 9)], apart=[(1, 2)])
+    assert sorted(regrouped) == [[1, 3, 4], [2, 9]]
+    # A piece the program grouped with the other side of a merge gives way.
+    regrouped = scoring.stories(links, together=[(3, 4)], apart=[(3, 6)])
+    assert any({3, 4} <= set(story) for story in regrouped)
+    assert not any({3, 6} <= set(story) for story in regrouped)
+    # Verdicts that contradict each other: the chain that joins a pair kept apart.
+    assert scoring.verdict_clash([(1, 2), (2, 3)], [(1, 3)]) == [1, 2, 3]
+    assert scoring.verdict_clash([(1, 2)], [(2, 3)]) is None
     # A verdict on a clipping that is not live (in the trash) changes nothing.
     assert scoring.stories(links, together=[(3, 42)]) == scoring.stories(links)

@@ -97,10 +97,47 @@ def test_a_verdict_outlives_analysis_and_the_trash_but_not_a_purge(two_events):
     assert archive.store.verdicts_of(a) == {}
 
 
-def test_a_verdict_needs_two_clippings_of_the_archive(two_events):
+def test_a_verdict_needs_two_live_clippings_of_the_archive(two_events):
     archive, lohan, _reid = two_events
     with pytest.raises(ClippingsError, match="two different"):
         related_service.set_verdict(archive, lohan[0], lohan[0], "same story")
     with pytest.raises(NotFoundError):
         related_service.set_verdict(archive, lohan[0], 999_999, "same story")
+    archive.trash([lohan[1]])
+    with pytest.raises(ClippingsError, match=f"clipping {lohan[1]} is in the trash"):
+        related_service.set_verdict(archive, lohan[0], lohan[1], "not same story")
     assert archive.store.verdicts() == {}
+
+
+def test_verdicts_that_contradict_each_other_are_refused_with_the_chain(two_events):
+    archive, lohan, reid = two_events
+    a, b, c = lohan[0], reid[0], reid[1]
+    related_service.set_verdict(archive, a, b, "same story")
+    related_service.set_verdict(archive, b, c, "same story")
+    with pytest.raises(ClippingsError, match="contradicts your other verdicts") as refused:
+        related_service.set_verdict(archive, a, c, "not same story")
+    assert f"{a} “" in str(refused.value) and " → " in str(refused.value)
+    # The other way round too: a chain closed onto a pair said to be two.
+    related_service.set_verdict(archive, b, c, None)
+    related_service.set_verdict(archive, a, c, "not same story")
+    with pytest.raises(ClippingsError, match="contradicts"):
+        related_service.set_verdict(archive, b, c, "same story")
+    assert archive.store.verdicts() == {
+        (min(a, b), max(a, b)): "same story",
+        (min(a, c), max(a, c)): "not same story",
+    }
+
+
+def test_a_piece_called_same_story_keeps_its_score_and_the_list_its_length(two_events):
+    archive, lohan, _reid = two_events
+    a = next(i for i in lohan if len(related_service.related(archive, i)) >= 2)
+    listed = related_service.related(archive, a, limit=50)
+    outside = [r for r in listed if r.relation == "related"][-1]
+    short = related_service.related(archive, a, limit=1)
+    assert outside.clipping.id not in [r.clipping.id for r in short]
+
+    related_service.set_verdict(archive, a, outside.clipping.id, "same story")
+    short = related_service.related(archive, a, limit=1)
+    assert len(short) == 1
+    assert short[0].clipping.id == outside.clipping.id
+    assert short[0].score == outside.score > 0

@@ -250,7 +250,8 @@ def test_the_users_verdict_on_a_pair_is_shown_undone_and_regroups_stories(qtbot,
     assert window.undo_stack.undoText() == "Not the Same Story"
     # The clipping's history says who said so.
     history = window.reading.browser.toPlainText()
-    assert f"said it is not the same story as clipping {piece}" in history
+    title = window.archive.get(piece).title
+    assert f"said it is not the same story as “{title}” (clipping {piece})" in history
     # A row's context menu (right-click, the Menu key) is the same menu, on that row.
     panel.list.setCurrentRow(0 if panel.list.row(row) else 1)
     panel.list.customContextMenuRequested.emit(panel.list.visualItemRect(row).center())

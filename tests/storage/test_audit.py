@@ -167,6 +167,13 @@ def test_on_the_server_the_trail_names_each_person_and_they_cannot_forge_it(pg_s
             "edited",
             "title",
         )
+        # An editor's verdict on a pair is hers in both clippings' trails.
+        third = ann.add(clipping("The bridge reopened after repairs.", "Bridge open"))
+        ann.set_verdict(second, third, "not same story")
+        assert [(e.who, e.detail) for e in owner.audit(third)][-1] == (
+            "ann",
+            f"not same story as {second}",
+        )
         with psycopg.connect(pg_server.url(database, user="bob"), autocommit=True) as conn:
             for statement in (
                 "DELETE FROM audit_log",

@@ -105,7 +105,11 @@ def test_a_reader_reads_but_cannot_import_and_is_told_so(team):
         reader.edit(clipping_id, {"title": "Changed"})
     with pytest.raises(NotAllowedError):
         reader.set_trashed([clipping_id], True)
-    assert team.owner.count() == 1 and team.owner.get(clipping_id).tags == ()
+    other = team.owner.add(clipping("The harbour reopened this morning.", "Harbour open"))
+    with pytest.raises(NotAllowedError):
+        reader.set_verdict(clipping_id, other, "not same story")
+    assert team.owner.verdicts() == {}
+    assert team.owner.count() == 2 and team.owner.get(clipping_id).tags == ()
 
 
 def test_an_editor_imports_tags_edits_trashes_and_restores_but_cannot_purge(team):

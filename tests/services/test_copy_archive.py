@@ -26,6 +26,7 @@ def _filled(path, seed):
     ids = [add_clipping(archive, text, outlet="The Courier") for text in TEXTS]
     archive.add_tag(ids[:2], "Europe/Floods")
     archive.edit(ids[1], {"notes": "ask the harbour office for the plans"})
+    archive.store.set_verdict(ids[0], ids[1], "not same story")
     archive.trash([ids[2]])
     report = import_paths(archive, [seed])
     assert report.of("imported")
@@ -49,6 +50,7 @@ def test_a_copy_holds_every_clipping_tag_note_and_original(tmp_path, seed, capsy
             assert after[clipping_id].tags == clipping.tags
         assert [c.id for c in copy.list(trashed=True, limit=None)] == [c.id for c in trashed]
         assert copy.get(2).notes == "ask the harbour office for the plans"
+        assert copy.store.verdicts() == {(1, 2): "not same story"}
         for clipping_id, data in originals.items():
             assert copy.original(clipping_id) == data
         assert copy.search_ids('"filled sandbags"').ids == [1]

@@ -614,6 +614,20 @@ def test_related_takes_the_users_verdict_on_a_pair(seeded, seed):
     found = cli.json("related", str(oscar_a), "--same-story", str(seed_id))
     assert next(r for r in found if r["id"] == seed_id)["relation"] == "same story"
     assert any({oscar_a, seed_id} <= set(s["clippings"]) for s in cli.json("stories"))
+    # Who said what is in both clippings' history, the other named by its title.
+    code, out, _err = cli("show", str(seed_id), "--history")
+    title_a = cli.json("show", str(oscar_a))["title"]
+    assert code == 0 and "History:" in out
+    assert f"said it is the same story as “{title_a}” (clipping {oscar_a})" in out
+    shown = cli.json("show", str(oscar_a), "--history")
+    said = [h for h in shown["history"] if h["action"] == "judged"]
+    assert [h["detail"] for h in said] == [
+        f"not same story as {oscar_b}",
+        f"no verdict on {oscar_b}",
+        f"same story as {seed_id}",
+    ]
+    assert set(said[0]) == {"at", "who", "action", "detail", "said"}
+    assert "history" not in cli.json("show", str(oscar_a))
     # Mistakes are refused with a reason; nothing changes.
     code, _out, err = cli("related", str(oscar_a), "--same-story", str(oscar_a))
     assert code == 1 and "two different" in err

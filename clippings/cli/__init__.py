@@ -229,6 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("show", cmd_show, "show one clipping")
     sub.add_argument("id")
+    sub.add_argument(
+        "--history",
+        action="store_true",
+        help="also who imported, edited, tagged, trashed or restored it, and who said "
+        "it is (or is not) the same story as another clipping, and when",
+    )
     json_flag(sub)
 
     sub = command("list", cmd_list, "list clippings, newest first")

@@ -62,11 +62,27 @@ def _terminal_snippet(snippet: str, bold: bool) -> str:
 
 
 def cmd_show(archive: Archive, args: argparse.Namespace) -> int:
+    from clippings.services.history import described, titles_named
+
     clipping = archive.get(_ids([args.id])[0])
+    history = archive.history(clipping.id) if args.history else []
+    titles = titles_named(archive, history) if history else {}
     if args.json:
         from clippings.exporters.records import clipping_record
 
-        _emit_json(clipping_record(clipping))
+        record = clipping_record(clipping)
+        if args.history:
+            record["history"] = [
+                {
+                    "at": entry.at.isoformat(),
+                    "who": entry.who,
+                    "action": entry.action,
+                    "detail": entry.detail,
+                    "said": described(entry, titles),
+                }
+                for entry in history
+            ]
+        _emit_json(record)
         return EXIT_OK
     provenance = clipping.provenance
 
@@ -102,6 +118,11 @@ def cmd_show(archive: Archive, args: argparse.Namespace) -> int:
         print("(in the trash)")
     print()
     print(clipping.text if clipping.has_text else "(no text: none was found, even by OCR)")
+    if args.history:
+        print("\nHistory:")
+        for entry in history:
+            when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M")
+            print(f"  {when}  {entry.who} {described(entry, titles)}")
     return EXIT_OK
 
 

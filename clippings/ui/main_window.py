@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from clippings.analysis.quotes import extract_quotes
 from clippings.model import ArchiveError, Clipping, ClippingsError, ImportReport, Tag
 from clippings.services import Archive
+from clippings.services.history import titles_named
 from clippings.services.related import STORY_THRESHOLD
 from clippings.ui.archive_actions import READ_ONLY_NOTE, ArchiveActions
 from clippings.ui.browsing import Browsing
@@ -70,7 +71,7 @@ from clippings.ui.list_view import (
 from clippings.ui.menus import build_menus, update_actions
 from clippings.ui.notice_bar import NoticeBar
 from clippings.ui.other_programs import OTHER_PROGRAMS_POLL_MS, ArchiveReading, Watcher, read_side
-from clippings.ui.reading_pane import ReadingPane, judged_ids
+from clippings.ui.reading_pane import ReadingPane
 from clippings.ui.related_panel import RelatedPanel
 from clippings.ui.sample_archive import SampleArchiveOpener
 from clippings.ui.scans import Scans
@@ -375,8 +376,7 @@ class MainWindow(QMainWindow):
         titles: dict[int, str] = {}
         try:
             history = self.archive.history(clipping.id)
-            named = self.archive.summaries(judged_ids(history))
-            titles = {i: row.title for i, row in named.items()}
+            titles = titles_named(self.archive, history)
         except ClippingsError as error:  # the trail must never keep a clipping from being read
             log.warning("the history of clipping %s: %s", clipping.id, error)
             history = []

@@ -10,7 +10,6 @@ the extraction workers), never from the article's HTML.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from clippings.model import PROVENANCE_LABELS, AuditEntry, Clipping, Quote, published_from_iso
 from clippings.services.copies import format_words
+from clippings.services.history import described
 from clippings.ui.wording import EDGE_MARGIN, long_date
 
 TAG_STYLE = "background-color: #e4e4e4; color: #222"
@@ -172,61 +172,14 @@ def header_html(clipping: Clipping) -> str:
     return "\n".join(parts)
 
 
-#: An audit trail's actions in the words of the reading pane.
-_DONE = {
-    "imported": "imported it",
-    "edited": "edited",
-    "tagged": "tagged it",
-    "untagged": "removed the tag",
-    "trashed": "moved it to the trash",
-    "restored": "restored it from the trash",
-    "purged": "deleted it for good",
-    "judged": "judged it",
-}
-
-#: A verdict's detail as the trail stores it: "not same story as 12", "no verdict on 12".
-_VERDICT_DETAIL = re.compile(r"(?:(same story|not same story) as|no verdict on) (\d+)")
-
-
-def judged_ids(history: Sequence[AuditEntry]) -> list[int]:
-    """The other clippings of the verdicts in a trail (to name them by their titles)."""
-    found = []
-    for entry in history:
-        match = _VERDICT_DETAIL.fullmatch(entry.detail or "") if entry.action == "judged" else None
-        if match is not None:
-            found.append(int(match.group(2)))
-    return found
-
-
-def _judged(detail: str, titles: Mapping[int, str]) -> str:
-    """A verdict on a pair, in words: "said it is not the same story as “Lohan checks
-    in” (clipping 12)"; a clipping purged since is named by its number alone."""
-    match = _VERDICT_DETAIL.fullmatch(detail)
-    if match is None:
-        return f"judged it: {html.escape(detail)}"
-    verdict, other = match.groups()
-    title = titles.get(int(other))
-    named = f"“{html.escape(title)}” (clipping {other})" if title else f"clipping {other}"
-    if verdict is None:
-        return f"took back the verdict that it is or is not the same story as {named}"
-    said = "the same story" if verdict == "same story" else "not the same story"
-    return f"said it is {said} as {named}"
-
-
 def history_html(history: Sequence[AuditEntry], titles: Mapping[int, str] | None = None) -> str:
     """The clipping's audit trail: who did what, and when (newest last); ``titles``
-    names the other clippings of verdicts (``judged_ids``)."""
+    names the other clippings of verdicts (``services.history.titles_named``)."""
     if not history:
         return ""
     rows = []
     for entry in history:
-        done = _DONE.get(entry.action, entry.action)
-        if entry.detail and entry.action == "judged":
-            done = _judged(entry.detail, titles or {})
-        elif entry.detail and entry.action in ("tagged", "untagged"):
-            done += f" “{html.escape(entry.detail)}”"
-        elif entry.detail and entry.action == "edited":
-            done += f" {html.escape(entry.detail)}"
+        done = html.escape(described(entry, titles))
         when = html.escape(long_date(entry.at.astimezone()) or "")
         rows.append(
             f"<tr><td style='padding-right: 12px'>{when}</td>"

@@ -22,6 +22,9 @@ DONE = {
     "judged": "judged it",
 }
 
+#: A verdict names the other clipping by its title, cut to this many characters.
+TITLE_CHARS = 60
+
 #: A verdict's detail as the trail stores it: "not same story as 12", "no verdict on 12".
 _VERDICT_DETAIL = re.compile(r"(?:(same story|not same story) as|no verdict on) (\d+)")
 
@@ -57,7 +60,9 @@ def described(entry: AuditEntry, titles: Mapping[int, str] | None = None) -> str
     if match is None:
         return f"{done}: {entry.detail}"
     verdict, other = match.groups()
-    title = (titles or {}).get(int(other))
+    title = (titles or {}).get(int(other), "")
+    if len(title) > TITLE_CHARS:
+        title = title[: TITLE_CHARS - 1].rstrip() + "…"
     named = f"“{title}” (clipping {other})" if title else f"clipping {other}"
     if verdict is None:
         return f"took back the verdict that it is or is not the same story as {named}"

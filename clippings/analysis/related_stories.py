@@ -160,10 +160,11 @@ def stories(
     if threshold is None:
         threshold = STORY_THRESHOLD
     split = {frozenset(pair) for pair in apart}
-    said = {
-        i: {o: (s, d) for o, s, d in found if frozenset((i, o)) not in split}
-        for i, found in links.items()
-    }
+    said = {i: {o: (s, d) for o, s, d in found} for i, found in links.items()}
+    for pair in split:  # a pair the user said is two loses its own links
+        a, b = sorted(pair)
+        said.get(a, {}).pop(b, None)
+        said.get(b, {}).pop(a, None)
     # Copies first: a clipping and its duplicates are one unit (its representative),
     # whose links are those of any of them.
     texts = _Groups()

@@ -146,33 +146,39 @@ class EdgeStore:
     ) -> dict[int, tuple[float, float]]:
         """The (score, shared) of each of these clippings' kept edges to ``clipping_id``
         (those that keep one)."""
-        found: dict[int, tuple[float, float]] = {}
+        return {
+            other: (float(score), float(shared))
+            for other, score, shared, _relation in self._toward(clipping_id, others)
+        }
+
+    def relations_toward(self, clipping_id: int, others: Sequence[int]) -> dict[int, str]:
+        """How each of these clippings' own lists label ``clipping_id`` (those that list it)."""
+        return {
+            other: str(relation)
+            for other, _score, _shared, relation in self._toward(clipping_id, others)
+            if relation is not None
+        }
+
+    def _toward(
+        self, clipping_id: int, others: Sequence[int]
+    ) -> list[tuple[int, float, float, str | None]]:
+        """These clippings' kept edges to ``clipping_id``: (other, score, shared,
+        relation)."""
+        found = []
         with self._reading() as conn:
             for chunk in chunks(sorted(set(others))):
-                for other, score, shared in conn.execute(
+                for other, score, shared, relation in conn.execute(
                     select(
-                        related_edges.c.clipping_id, related_edges.c.score, related_edges.c.shared
+                        related_edges.c.clipping_id,
+                        related_edges.c.score,
+                        related_edges.c.shared,
+                        related_edges.c.relation,
                     ).where(
                         related_edges.c.clipping_id.in_(chunk),
                         related_edges.c.other_id == clipping_id,
                     )
                 ):
-                    found[int(other)] = (float(score), float(shared))
-        return found
-
-    def relations_toward(self, clipping_id: int, others: Sequence[int]) -> dict[int, str]:
-        """How each of these clippings' own lists label ``clipping_id`` (those that list it)."""
-        found: dict[int, str] = {}
-        with self._reading() as conn:
-            for chunk in chunks(sorted(set(others))):
-                for other, relation in conn.execute(
-                    select(related_edges.c.clipping_id, related_edges.c.relation).where(
-                        related_edges.c.clipping_id.in_(chunk),
-                        related_edges.c.other_id == clipping_id,
-                        related_edges.c.relation.is_not(None),
-                    )
-                ):
-                    found[int(other)] = str(relation)
+                    found.append((int(other), score, shared, relation))
         return found
 
     def save_edges(

@@ -54,6 +54,15 @@ def operating_system_user() -> str:
         return "unknown"
 
 
+def _audit_sql(user: str) -> tuple[str, str, str]:
+    """The parts of every audit trigger's row: who (``user`` as an SQL literal), when,
+    and the INSERT's head."""
+    who = "'" + user.replace("'", "''") + "'"
+    # SQLAlchemy reads six digits after the second's point.
+    now = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'"
+    return who, now, "INSERT INTO audit_log (at, who, action, clipping_id, detail)"
+
+
 def audit_triggers(user: str) -> list[str]:
     """The audit trail's triggers of an archive folder, naming ``user``.
 
@@ -66,10 +75,7 @@ def audit_triggers(user: str) -> list[str]:
     writes go unrecorded, which an archive folder can afford: it is one person's,
     who may change anything in the file anyway, the trail included.
     """
-    who = "'" + user.replace("'", "''") + "'"
-    # SQLAlchemy reads six digits after the second's point.
-    now = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'"
-    columns = "INSERT INTO audit_log (at, who, action, clipping_id, detail)"
+    who, now, columns = _audit_sql(user)
     changed = " || ".join(
         f"CASE WHEN OLD.{field} IS NOT NEW.{field} THEN '{field}, ' ELSE '' END"
         for field in AUDITED_FIELDS
@@ -106,9 +112,7 @@ def verdict_triggers(user: str) -> list[str]:
     """The audit trail's triggers of the user's verdicts on pairs (schema 15), naming
     ``user``: each change is recorded on both clippings ("not same story as 12"; "no
     verdict on 12" when taken back, unless a purge took it with a clipping)."""
-    who = "'" + user.replace("'", "''") + "'"
-    now = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'"
-    columns = "INSERT INTO audit_log (at, who, action, clipping_id, detail)"
+    who, now, columns = _audit_sql(user)
 
     def both(row: str, detail: str) -> str:
         return "".join(

@@ -184,21 +184,19 @@ class VerdictCommand(ArchiveCommand):
         self.before: Verdict | None = None
 
     def make(self) -> None:
-        self._set(self.verdict)
+        self.before = self._set(self.verdict)
+        if self.before == self.verdict:
+            said = "You had given no" if self.verdict is None else "That is already your"
+            raise NothingToChange(f"{said} verdict on these two clippings: nothing changed.")
 
     def unmake(self) -> None:
         self._set(self.before)
 
-    def _set(self, verdict: Verdict | None) -> None:
+    def _set(self, verdict: Verdict | None) -> Verdict | None:
         try:
-            before = set_verdict(self.window.archive, self.a, self.b, verdict)
+            return set_verdict(self.window.archive, self.a, self.b, verdict)
         except NotFoundError:
             raise ClippingsError(
                 "One of the two clippings was deleted for good meanwhile, and the verdict "
                 "with it: nothing changed."
             ) from None
-        if verdict == self.verdict:  # making it (not undoing)
-            self.before = before
-            if before == verdict:
-                said = "You had given no" if verdict is None else "That is already your"
-                raise NothingToChange(f"{said} verdict on these two clippings: nothing changed.")

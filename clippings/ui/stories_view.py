@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
@@ -84,14 +86,20 @@ class StoriesView(QWidget):
         """The clippings selected, in the order they are shown (story rows left out)."""
         chosen = {id(item) for item in self.tree.selectedItems()}
         ids: list[int] = []
+        for child, clipping in self._clipping_rows():
+            if id(child) in chosen and clipping not in ids:
+                ids.append(clipping)
+        return ids
+
+    def _clipping_rows(self) -> Iterator[tuple[QTreeWidgetItem, int]]:
+        """Each clipping's row under its story, with the clipping's id, in order."""
         for top in range(self.tree.topLevelItemCount()):
             story = self.tree.topLevelItem(top)
             for n in range(story.childCount() if story is not None else 0):
                 child = story.child(n) if story is not None else None
                 clipping = child.data(0, IdRole) if child is not None else None
-                if id(child) in chosen and clipping is not None and int(clipping) not in ids:
-                    ids.append(int(clipping))
-        return ids
+                if child is not None and clipping is not None:
+                    yield child, int(clipping)
 
     def threshold(self) -> float:
         return self.slider.value() / THRESHOLD_STEPS
@@ -142,13 +150,10 @@ class StoriesView(QWidget):
         """Choose again the clippings chosen before the stories were grouped anew."""
         keep, self._keep = self._keep, []
         first = None
-        for top in range(self.tree.topLevelItemCount()):
-            story = self.tree.topLevelItem(top)
-            for n in range(story.childCount() if story is not None else 0):
-                child = story.child(n) if story is not None else None
-                if child is not None and child.data(0, IdRole) in keep:
-                    first = first or child
-                    child.setSelected(True)
+        for child, clipping in self._clipping_rows():
+            if clipping in keep:
+                first = first or child
+                child.setSelected(True)
         if first is not None:
             self.tree.setCurrentItem(first, 0, QItemSelectionModel.SelectionFlag.NoUpdate)
             self.tree.scrollToItem(first)

@@ -8,11 +8,6 @@ from clippings.model import ClippingsError, NotFoundError
 from clippings.services import related as related_service
 
 
-@pytest.fixture
-def two_events(rehab_reports):
-    return rehab_reports
-
-
 def _relation(archive, a: int, b: int) -> tuple[str | None, str | None]:
     """How ``a``'s list shows ``b``: (relation, verdict), or (None, None) if not listed."""
     for found in related_service.related(archive, a, limit=50):
@@ -40,8 +35,8 @@ def _same_story_pair(archive, ids: list[int]) -> tuple[int, int]:
     raise AssertionError("no same-story pair among the reports of one event")
 
 
-def test_not_the_same_story_is_shown_from_both_sides_and_splits_the_story(two_events):
-    archive, lohan, _reid = two_events
+def test_not_the_same_story_is_shown_from_both_sides_and_splits_the_story(rehab_reports):
+    archive, lohan, _reid = rehab_reports
     a, b = _same_story_pair(archive, lohan)
     assert _together(archive, a, b)
     others = _stories_without(archive, a, b)
@@ -59,8 +54,8 @@ def test_not_the_same_story_is_shown_from_both_sides_and_splits_the_story(two_ev
     assert _together(archive, a, b)
 
 
-def test_same_story_joins_two_pieces_the_program_kept_apart(two_events):
-    archive, lohan, reid = two_events
+def test_same_story_joins_two_pieces_the_program_kept_apart(rehab_reports):
+    archive, lohan, reid = rehab_reports
     a, b = lohan[0], reid[0]
     assert _relation(archive, a, b)[0] != "same story"
     assert not _together(archive, a, b)
@@ -80,8 +75,8 @@ def test_same_story_joins_two_pieces_the_program_kept_apart(two_events):
     assert not _together(archive, a, b)
 
 
-def test_a_verdict_outlives_analysis_and_the_trash_but_not_a_purge(two_events):
-    archive, lohan, _reid = two_events
+def test_a_verdict_outlives_analysis_and_the_trash_but_not_a_purge(rehab_reports):
+    archive, lohan, _reid = rehab_reports
     a, b = _same_story_pair(archive, lohan)
     related_service.set_verdict(archive, a, b, "not same story")
     # An edit queues the clipping; its new lists keep the user's word.
@@ -97,8 +92,8 @@ def test_a_verdict_outlives_analysis_and_the_trash_but_not_a_purge(two_events):
     assert archive.store.verdicts_of(a) == {}
 
 
-def test_a_verdict_needs_two_live_clippings_of_the_archive(two_events):
-    archive, lohan, _reid = two_events
+def test_a_verdict_needs_two_live_clippings_of_the_archive(rehab_reports):
+    archive, lohan, _reid = rehab_reports
     with pytest.raises(ClippingsError, match="two different"):
         related_service.set_verdict(archive, lohan[0], lohan[0], "same story")
     with pytest.raises(NotFoundError):
@@ -109,8 +104,8 @@ def test_a_verdict_needs_two_live_clippings_of_the_archive(two_events):
     assert archive.store.verdicts() == {}
 
 
-def test_verdicts_that_contradict_each_other_are_refused_with_the_chain(two_events):
-    archive, lohan, reid = two_events
+def test_verdicts_that_contradict_each_other_are_refused_with_the_chain(rehab_reports):
+    archive, lohan, reid = rehab_reports
     a, b, c = lohan[0], reid[0], reid[1]
     related_service.set_verdict(archive, a, b, "same story")
     related_service.set_verdict(archive, b, c, "same story")
@@ -128,8 +123,8 @@ def test_verdicts_that_contradict_each_other_are_refused_with_the_chain(two_even
     }
 
 
-def test_a_piece_called_same_story_keeps_its_score_and_the_list_its_length(two_events):
-    archive, lohan, _reid = two_events
+def test_a_piece_called_same_story_keeps_its_score_and_the_list_its_length(rehab_reports):
+    archive, lohan, _reid = rehab_reports
     a = next(i for i in lohan if len(related_service.related(archive, i)) >= 2)
     listed = related_service.related(archive, a, limit=50)
     outside = [r for r in listed if r.relation == "related"][-1]

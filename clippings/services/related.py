@@ -610,15 +610,32 @@ def set_verdict(archive: Archive, a: int, b: int, verdict: Verdict | None) -> Ve
             raise ClippingsError(
                 f"clipping {trashed[0]} is in the trash: restore it before giving a verdict"
             )
-        verdicts = archive.store.verdicts()
-        verdicts[(min(a, b), max(a, b))] = verdict
-        chain = scoring.verdict_clash(
-            [pair for pair, v in verdicts.items() if v == "same story"],
-            [pair for pair, v in verdicts.items() if v == "not same story"],
-        )
-        if chain is not None:
-            raise ClippingsError(_clash_message(archive, chain))
-    return archive.store.set_verdict(a, b, verdict)
+    # Taking a verdict back cannot contradict the others.
+    check = None if verdict is None else _refuse_clash
+    try:
+        return archive.store.set_verdict(a, b, verdict, check=check)
+    except _ClashError as clash:
+        raise ClippingsError(_clash_message(archive, clash.chain)) from None
+
+
+class _ClashError(Exception):
+    """A verdict contradicts the others (``chain``: see ``scoring.verdict_clash``)."""
+
+    def __init__(self, chain: list[int]) -> None:
+        super().__init__(chain)
+        self.chain = chain
+
+
+def _refuse_clash(verdicts: Mapping[tuple[int, int], Verdict]) -> None:
+    """Raise ``_ClashError`` where the verdicts contradict each other: the check the store
+    runs inside its write transaction, so that two programs cannot store a pair of
+    verdicts each of which was fine alone."""
+    chain = scoring.verdict_clash(
+        [pair for pair, v in verdicts.items() if v == "same story"],
+        [pair for pair, v in verdicts.items() if v == "not same story"],
+    )
+    if chain is not None:
+        raise _ClashError(chain)
 
 
 def _clash_message(archive: Archive, chain: list[int]) -> str:

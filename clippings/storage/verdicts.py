@@ -9,7 +9,7 @@ keeps it, so a restore brings it back).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -35,15 +35,37 @@ class VerdictStore:
         def _reading(self) -> AbstractContextManager[Connection]: ...
         def _writing(self) -> AbstractContextManager[Connection]: ...
 
-    def set_verdict(self, a: int, b: int, verdict: Verdict | None) -> Verdict | None:
+    def set_verdict(
+        self,
+        a: int,
+        b: int,
+        verdict: Verdict | None,
+        check: Callable[[Mapping[tuple[int, int], Verdict]], None] | None = None,
+    ) -> Verdict | None:
         """Give the pair ``verdict`` (None: take the user's verdict back, so the
-        program's label stands); returns the verdict it had before."""
+        program's label stands); returns the verdict it had before.
+
+        ``check`` is called with every verdict as it would be after this one (smaller
+        id first) and may raise to refuse it. It runs inside the write transaction,
+        which programs sharing the archive take in turn: a verdict another one gives
+        at the same moment is either in what it sees or waits until this one is
+        written, so two verdicts that contradict each other cannot both be stored."""
         if verdict is not None and verdict not in VERDICTS:
             raise ValueError(f"{verdict!r} is not a verdict ({', '.join(VERDICTS)})")
         first, second = _pair(a, b)
         where = (pair_verdicts.c.first_id == first, pair_verdicts.c.second_id == second)
         with self._writing() as conn:
             before = conn.execute(select(pair_verdicts.c.verdict).where(*where)).scalar()
+            if check is not None:
+                after = {
+                    (int(r.first_id), int(r.second_id)): _verdict(r.verdict)
+                    for r in conn.execute(select(pair_verdicts))
+                }
+                if verdict is None:
+                    after.pop((first, second), None)
+                else:
+                    after[(first, second)] = verdict
+                check(after)
             if verdict is None:
                 conn.execute(delete(pair_verdicts).where(*where))
             elif before is None:

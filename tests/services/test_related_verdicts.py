@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from clippings.model import ClippingsError, NotFoundError
 from clippings.services import related as related_service
+from tests.conftest import reopen
 
 
 def _relation(archive, a: int, b: int) -> tuple[str | None, str | None]:
@@ -120,6 +124,49 @@ def test_verdicts_that_contradict_each_other_are_refused_with_the_chain(rehab_re
     assert archive.store.verdicts() == {
         (min(a, b), max(a, b)): "same story",
         (min(a, c), max(a, c)): "not same story",
+    }
+
+
+def test_two_programs_cannot_store_verdicts_that_contradict_each_other(rehab_reports, monkeypatch):
+    """Two windows on one archive each give a verdict that is fine alone but not with
+    the other's, at the same moment: one of them is refused, never both stored."""
+    archive, lohan, reid = rehab_reports
+    a, b, c = lohan[0], reid[0], reid[1]
+    related_service.set_verdict(archive, a, b, "same story")
+    other = reopen(archive)
+    checking = threading.Event()
+    clash = related_service.scoring.verdict_clash
+
+    def slow_clash(together, apart):
+        # The first window is slow to check: the second gives its verdict meanwhile.
+        if threading.current_thread().name == "first":
+            checking.set()
+            time.sleep(0.5)
+        return clash(together, apart)
+
+    monkeypatch.setattr(related_service.scoring, "verdict_clash", slow_clash)
+    outcomes: dict[str, str] = {}
+
+    def give(name: str, where, x: int, y: int, verdict) -> None:
+        try:
+            related_service.set_verdict(where, x, y, verdict)
+            outcomes[name] = "stored"
+        except ClippingsError as error:
+            outcomes[name] = str(error)
+
+    first = threading.Thread(target=give, args=("first", archive, b, c, "same story"), name="first")
+    first.start()
+    assert checking.wait(10)
+    try:
+        give("second", other, a, c, "not same story")
+    finally:
+        first.join(30)
+        other.close()
+    assert outcomes["first"] == "stored"
+    assert "contradicts your other verdicts" in outcomes["second"]
+    assert archive.store.verdicts() == {
+        (min(a, b), max(a, b)): "same story",
+        (min(b, c), max(b, c)): "same story",
     }
 
 

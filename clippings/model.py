@@ -328,6 +328,17 @@ def story_summary(story: Story) -> str:
     return ", ".join(parts)
 
 
+def judged_with(story: Story) -> dict[int, list[int]]:
+    """For each clipping of ``story`` in a same-story verdict of the user's: the other
+    clippings of the story the user said it is the same story as (the window and the
+    command line mark those rows)."""
+    said: dict[int, list[int]] = {}
+    for a, b in story.judged:
+        said.setdefault(a, []).append(b)
+        said.setdefault(b, []).append(a)
+    return {i: sorted(others) for i, others in said.items()}
+
+
 def count_found(total: int, exact: bool = True) -> str:
     """How a search's count reads: "1,234 found", or "more than 1,234 found"."""
     return f"{total:,} found" if exact else f"more than {total:,} found"
@@ -452,6 +463,9 @@ class Story:
     first: int
     #: How many of the clippings are copies of another one's text (duplicates).
     copies: int
+    #: The pairs of its clippings the user said are the same story (smaller id first):
+    #: a story may hold them only because of that verdict.
+    judged: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

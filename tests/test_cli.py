@@ -381,7 +381,9 @@ def test_quotes_compare_related_and_stories_json(seeded, seed, tmp_path):
     assert related[0]["relation"] in {"duplicate", "same story", "related"}
     stories = cli.json("stories")
     assert all(
-        set(s) == {"id", "title", "clippings", "outlets", "first", "copies"} for s in stories
+        set(s) == {"id", "title", "clippings", "outlets", "first", "copies", "verdicts"}
+        and s["verdicts"] == []
+        for s in stories
     )
     oscars = next(s for s in stories if oscar_a in s["clippings"])
     assert oscar_b in oscars["clippings"] and seed_id not in oscars["clippings"]
@@ -613,7 +615,11 @@ def test_related_takes_the_users_verdict_on_a_pair(seeded, seed):
     # The seed (Antonov on Russia and the US) said to be of the Oscars' story.
     found = cli.json("related", str(oscar_a), "--same-story", str(seed_id))
     assert next(r for r in found if r["id"] == seed_id)["relation"] == "same story"
-    assert any({oscar_a, seed_id} <= set(s["clippings"]) for s in cli.json("stories"))
+    [joined] = [s for s in cli.json("stories") if {oscar_a, seed_id} <= set(s["clippings"])]
+    assert joined["verdicts"] == [sorted([oscar_a, seed_id])]
+    code, out, _err = cli("stories")
+    line = next(line for line in out.splitlines() if line.split()[0] == str(seed_id))
+    assert line.endswith(f"(you said: same story as {oscar_a})")
     # Who said what is in both clippings' history, the other named by its title.
     code, out, _err = cli("show", str(seed_id), "--history")
     title_a = cli.json("show", str(oscar_a))["title"]

@@ -15,7 +15,10 @@ languages (``../shared``: read, never copied into the repository). Then saves:
   the archive is alike enough, rather than listing the nearest noise;
 * ``11-related-verdict.png``: back on the Lohan report, one of its same-story pieces
   given the user's verdict "not the same story" (as the "Same story?" button does), with
-  its menu open on it (the screen is photographed, so that the menu shows).
+  its menu open on it (the screen is photographed, so that the menu shows);
+* ``11-stories-verdict.png``: the Stories view after the user said a report of Tara
+  Reid's rehab is the same story as the Lohan report: the two stories joined, the status
+  bar saying so (and how to undo it), the rows there by the user's word marked.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from clippings.services import Archive, import_paths  # noqa: E402
 from clippings.services import related as related_service  # noqa: E402
+from clippings.ui.commands import VerdictCommand, push  # noqa: E402
 from clippings.ui.jobs import JobRunner  # noqa: E402
 from clippings.ui.main_window import MainWindow  # noqa: E402
 from tools.screenshots import SIZE, shoot, wait_for  # noqa: E402
@@ -115,6 +119,16 @@ def main() -> int:
     picture = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
     picture.save(str(out / "11-related-verdict.png"))
     panel.verdict_menu.hide()
+
+    window.show_stories()
+    tree = window.stories_view.tree
+    wait_for(app, lambda: tree.topLevelItemCount() >= 2)
+    reid = ids["1_11ecb.txt"]
+    push(window.undo_stack, VerdictCommand(window, lohan, reid, "same story"))
+    wait_for(app, lambda: "one now" in window.statusBar().currentMessage())
+    wait_for(app, lambda: False, 0.5)
+    shoot(window, out, "11-stories-verdict")
+    print(f"  {window.statusBar().currentMessage()}")
     window.close()
     archive.close()
     return 0

@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from clippings.cli.output import EXIT_OK, _date_text, _emit_json, _ids, _ProgressBar
-from clippings.model import AlignedPair, Quote, published_to_iso, story_summary
+from clippings.model import AlignedPair, Quote, judged_with, published_to_iso, story_summary
 
 if TYPE_CHECKING:
     from clippings.services.archive import Archive
@@ -146,6 +146,7 @@ def cmd_stories(archive: Archive, args: argparse.Namespace) -> int:
                     "outlets": list(story.outlets),
                     "first": story.first,
                     "copies": story.copies,
+                    "verdicts": [list(pair) for pair in story.judged],
                 }
                 for story in found
             ]
@@ -155,10 +156,14 @@ def cmd_stories(archive: Archive, args: argparse.Namespace) -> int:
         print("(no stories: no two clippings report the same event)")
     for story in found:
         print(f"Story {story.id}: {story.title} ({story_summary(story)})")
+        said = judged_with(story)
         for row in story.clippings:
             first = "  first" if row.id == story.first else ""
             outlet = f"  [{row.outlet}]" if row.outlet else ""
-            print(f"    {row.id:>6}  {_date_text(row):<10}  {row.title}{outlet}{first}")
+            yours = ""
+            if row.id in said:
+                yours = f"  (you said: same story as {', '.join(map(str, said[row.id]))})"
+            print(f"    {row.id:>6}  {_date_text(row):<10}  {row.title}{outlet}{first}{yours}")
     return EXIT_OK
 
 

@@ -715,10 +715,11 @@ def stories(
         sync(archive)  # a few new clippings (an import) are analysed first; no old text
     links = _links(archive.store.story_links())
     verdicts = archive.store.verdicts()
+    together = [pair for pair, v in verdicts.items() if v == "same story"]
     groups = scoring.stories(
         links,
         threshold,
-        together=[pair for pair, v in verdicts.items() if v == "same story"],
+        together=together,
         apart=[pair for pair, v in verdicts.items() if v == "not same story"],
     )
     copies = [scoring.copies(links, group) for group in groups]
@@ -732,6 +733,7 @@ def stories(
             continue
         dated = [m for m in members if m.published is not None]
         outlets = tuple(dict.fromkeys(m.outlet for m in members if m.outlet))
+        live = {m.id for m in members}
         found_stories.append(
             Story(
                 id=min(group),
@@ -740,6 +742,7 @@ def stories(
                 outlets=outlets,
                 first=(dated[0] if dated else members[0]).id,
                 copies=copy_count,
+                judged=tuple(sorted(p for p in together if p[0] in live and p[1] in live)),
             )
         )
 

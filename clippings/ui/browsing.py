@@ -48,6 +48,7 @@ class Browsing(QObject):
         window.stories_view.clipping_chosen.connect(self._on_stories_view_clipping_chosen)
         window.stories_view.threshold_changed.connect(self._on_stories_view_threshold_changed)
         window.stories_view.selection_changed.connect(self._on_stories_view_selection_changed)
+        window.stories_view.told.connect(self._on_stories_view_told)
         sidebar.tag_chosen.connect(self._on_sidebar_tag_chosen)
         sidebar.saved_search_chosen.connect(self._on_sidebar_saved_search_chosen)
         sidebar.saved_search_delete_requested.connect(self._on_sidebar_saved_search_delete)
@@ -278,6 +279,10 @@ class Browsing(QObject):
             if self._choose_after is not None:
                 self.window.related.choose(self._choose_after)
         self._choose_after = None
+
+    @Slot(str)
+    def _on_stories_view_told(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 15_000)
 
     @Slot(int, int, object)
     def _on_related_verdict_requested(self, shown: int, other: int, verdict: object) -> None:

@@ -42,6 +42,13 @@ class ChangesArchive(Protocol):
     def statusBar(self) -> QStatusBar: ...  # noqa: N802
 
 
+class JudgesPairs(ChangesArchive, Protocol):
+    """A window that shows stories: it is told of a pair whose verdict changes, to
+    say what that did to the stories."""
+
+    def watch_pair(self, a: int, b: int) -> None: ...
+
+
 class NothingToChange(Exception):  # noqa: N818 (not an error: nothing to do)
     """Nothing needed doing (every clipping already has the tag): said in the status
     bar, and nothing goes on the undo stack."""
@@ -178,8 +185,9 @@ class VerdictCommand(ArchiveCommand):
     """Say whether two clippings are the same story (None: take the verdict back, so
     Clippings's own label stands); undo puts the pair's verdict back as it was."""
 
-    def __init__(self, window: ChangesArchive, a: int, b: int, verdict: Verdict | None) -> None:
+    def __init__(self, window: JudgesPairs, a: int, b: int, verdict: Verdict | None) -> None:
         super().__init__(window, VERDICT_TEXTS[verdict])
+        self.judging = window
         self.a, self.b, self.verdict = a, b, verdict
         self.before: Verdict | None = None
 
@@ -193,6 +201,7 @@ class VerdictCommand(ArchiveCommand):
         self._set(self.before)
 
     def _set(self, verdict: Verdict | None) -> Verdict | None:
+        self.judging.watch_pair(self.a, self.b)
         try:
             return set_verdict(self.window.archive, self.a, self.b, verdict)
         except NotFoundError:

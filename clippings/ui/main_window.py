@@ -401,6 +401,11 @@ class MainWindow(QMainWindow):
     def show_stories(self) -> Job:
         return self.browsing.show_stories()
 
+    def watch_pair(self, a: int, b: int) -> None:
+        """A verdict on ``a`` and ``b`` is being given or undone: the Stories view, if
+        shown, says what it did to the stories once they are grouped again."""
+        self.stories_view.watch(a, b)
+
     def show_trash(self) -> None:
         self.browsing.show_trash()
 

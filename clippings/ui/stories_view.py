@@ -18,13 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clippings.model import Story, plural, story_summary
+from clippings.model import Story, judged_with, plural, story_summary
 from clippings.ui.wording import long_date, short_date
 
 IdRole = Qt.ItemDataRole.UserRole + 30
 
 #: The slider's range maps to these thresholds (how alike reports must be).
 THRESHOLD_STEPS = 20
+
+#: Before a clipping a story holds because the user said it is the same story as
+#: another (its tooltip names which).
+VERDICT_MARK = "✓ "
 
 #: The widest an outlet's column grows to fit its names.
 OUTLET_WIDTH = 170
@@ -35,11 +39,13 @@ class StoriesView(QWidget):
     clipping_chosen(int): a clipping of a story was selected.
     threshold_changed(float): the user moved the "how alike" slider (0..1).
     selection_changed(): the clippings selected changed (two of them can be compared).
+    told(str): what a verdict did to the stories, for the status bar (``watch``).
     """
 
     clipping_chosen = Signal(int)
     threshold_changed = Signal(float)
     selection_changed = Signal()
+    told = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +68,10 @@ class StoriesView(QWidget):
         self._headings: list[tuple[QTreeWidgetItem, str, str]] = []
         #: The clippings to choose again once the stories are shown anew.
         self._keep: list[int] = []
+        #: The stories shown (before they are grouped anew: see ``watch``).
+        self._shown: list[Story] = []
+        #: A pair whose verdict changed: what it did is told once the stories are new.
+        self._watched: tuple[int, int] | None = None
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setObjectName("storyThreshold")
         self.slider.setAccessibleName("How alike reports must be to join a story")
@@ -109,6 +119,12 @@ class StoriesView(QWidget):
         self.slider.setValue(round(value * THRESHOLD_STEPS))
         self.slider.blockSignals(False)
 
+    def watch(self, a: int, b: int) -> None:
+        """The user's verdict on ``a`` and ``b`` changed: once the stories are grouped
+        again, say what it did to them (two stories joined into one, one split), as
+        one verdict may move whole stories."""
+        self._watched = (a, b) if self.isVisible() and self._shown else None
+
     def show_pending(self) -> None:
         # The clippings chosen are chosen again once the stories are shown.
         self._keep = self.selected_ids() or self._keep
@@ -118,10 +134,18 @@ class StoriesView(QWidget):
 
     @Slot(object)
     def show_stories(self, stories: list[Story]) -> None:
+        before, self._shown = self._shown, stories
+        watched, self._watched = self._watched, None
+        if watched is not None:
+            told = verdict_outcome(before, stories, *watched)
+            if told:
+                self.told.emit(told)
         self.tree.clear()
         self._headings = []
         for story in stories:
             summary = story_summary(story)
+            said = judged_with(story)
+            titles = {row.id: row.title for row in story.clippings}
             top = QTreeWidgetItem(self.tree, [f"{story.title} ({summary})"])
             top.setToolTip(0, f"{story.title}\n{summary}")
             font = top.font(0)
@@ -134,7 +158,13 @@ class StoriesView(QWidget):
                 child = QTreeWidgetItem(
                     top, [row.title + first, row.outlet or "", short_date(row.published)]
                 )
-                child.setToolTip(0, row.title)
+                tip = row.title
+                if row.id in said:
+                    # At the start, where a long title never cuts it off.
+                    child.setText(0, VERDICT_MARK + child.text(0))
+                    others = "\n".join(f"• {titles[i]}" for i in said[row.id])
+                    tip += f"\n\nIn this story because you said it is the same story as:\n{others}"
+                child.setToolTip(0, tip)
                 child.setToolTip(1, row.outlet or "")
                 child.setToolTip(2, long_date(row.published))
                 child.setData(0, IdRole, row.id)
@@ -190,3 +220,48 @@ class StoriesView(QWidget):
     def _on_slider_value_changed(self, _value: int) -> None:
         if not self.slider.isSliderDown():
             self.threshold_changed.emit(self.threshold())
+
+
+def verdict_outcome(before: list[Story], after: list[Story], a: int, b: int) -> str | None:
+    """What a verdict on ``a`` and ``b`` did to the stories (``before`` and ``after``
+    it), in words for the status bar, or None when it did not join or part them."""
+
+    def story_of(stories: list[Story], clipping: int) -> Story | None:
+        return next((s for s in stories if any(c.id == clipping for c in s.clippings)), None)
+
+    def title(stories: list[Story], clipping: int) -> str:
+        for story in stories:
+            for row in story.clippings:
+                if row.id == clipping:
+                    return _short(row.title)
+        return str(clipping)
+
+    was_a, was_b = story_of(before, a), story_of(before, b)
+    now_a, now_b = story_of(after, a), story_of(after, b)
+    joined_before = was_a is not None and was_a is was_b
+    joined_now = now_a is not None and now_a is now_b
+    undo = " Edit › Undo (Ctrl+Z) takes it back."
+    if joined_now and not joined_before and now_a is not None:
+        size = plural(len(now_a.clippings), "report")
+        if was_a is not None and was_b is not None:
+            return (
+                f"Two stories are one now: “{_short(was_a.title)}” and "
+                f"“{_short(was_b.title)}” ({size})." + undo
+            )
+        if was_a is None and was_b is None:
+            return f"“{title(after, a)}” and “{title(after, b)}” are a story now." + undo
+        newcomer = a if was_a is None else b
+        return (
+            f"“{title(after, newcomer)}” joined the story “{_short(now_a.title)}” ({size})." + undo
+        )
+    if joined_before and not joined_now:
+        where = []
+        for clipping, now in ((a, now_a), (b, now_b)):
+            place = f"in “{_short(now.title)}”" if now is not None else "in no story"
+            where.append(f"“{title(before, clipping)}” is {place}")
+        return "The story is split: " + "; ".join(where) + "." + undo
+    return None
+
+
+def _short(title: str, width: int = 50) -> str:
+    return title if len(title) <= width else title[: width - 1].rstrip() + "…"

@@ -285,3 +285,73 @@ def test_the_users_verdict_on_a_pair_is_shown_undone_and_regroups_stories(qtbot,
         timeout=10_000,
     )
     assert window.archive.store.verdicts_of(ids[0]) == {}
+
+
+def test_a_verdict_that_joins_two_stories_says_so_and_marks_its_rows(qtbot, window, corpus):
+    """One same-story verdict can join two whole stories: Stories says what happened,
+    marks the rows that are there by the user's word, and Undo parts them again."""
+    from clippings.services.related import stories
+    from clippings.ui.commands import VerdictCommand, push
+
+    # ECB+ topic 1: Lindsay Lohan entering rehab (2013), Tara Reid entering rehab (2008).
+    names = ["1_10ecbplus", "1_11ecbplus", "1_13ecbplus", "1_10ecb", "1_11ecb", "1_12ecb"]
+    import_paths(window.archive, [corpus / "ecbplus" / "text" / "1" / f"{n}.txt" for n in names])
+    window.refresh_all()
+    window.sidebar.itemClicked.emit(window.sidebar.stories_item, 0)
+    tree = window.stories_view.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() >= 2, timeout=20_000)
+    one, other = stories(window.archive)[:2]
+    a, b = one.clippings[0].id, other.clippings[0].id
+
+    def rows_marked():
+        marked = {}
+        for child, clipping in window.stories_view._clipping_rows():
+            if child.text(0).startswith("✓ "):
+                marked[clipping] = child.toolTip(0)
+        return marked
+
+    assert not rows_marked()
+    messages = []
+    window.statusBar().messageChanged.connect(messages.append)
+    assert push(window.undo_stack, VerdictCommand(window, a, b, "same story"))
+    qtbot.waitUntil(lambda: any("Two stories are one now" in m for m in messages), timeout=20_000)
+    told = next(m for m in messages if "Two stories are one now" in m)
+    assert f"“{one.title[:20]}" in told and f"“{other.title[:20]}" in told
+    assert "Ctrl+Z" in told
+    qtbot.waitUntil(lambda: set(rows_marked()) == {a, b}, timeout=20_000)
+    tips = rows_marked()
+    assert "because you said it is the same story as" in tips[a]
+    assert window.archive.get(b).title in tips[a]
+
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: any("The story is split" in m for m in messages), timeout=20_000)
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() >= 2 and not rows_marked(), timeout=20_000)
+
+
+def test_what_a_verdict_did_to_the_stories_reads_plainly():
+    from clippings.model import ClippingSummary, Story
+    from clippings.ui.stories_view import verdict_outcome
+
+    def story(*ids: int) -> Story:
+        rows = tuple(
+            ClippingSummary(
+                id=i, title=f"Report {i}", outlet=None, published=None, language="en", word_count=90
+            )
+            for i in ids
+        )
+        return Story(
+            id=ids[0], title=f"Report {ids[0]}", clippings=rows, outlets=(), first=ids[0], copies=0
+        )
+
+    assert verdict_outcome([story(1, 2)], [story(1, 2, 3)], 1, 3) == (
+        "“Report 3” joined the story “Report 1” (3 reports). Edit › Undo (Ctrl+Z) takes it back."
+    )
+    assert verdict_outcome([], [story(1, 3)], 1, 3).startswith(
+        "“Report 1” and “Report 3” are a story now."
+    )
+    assert verdict_outcome([story(1, 2, 3)], [story(1, 2)], 1, 3) == (
+        "The story is split: “Report 1” is in “Report 1”; “Report 3” is in no story."
+        " Edit › Undo (Ctrl+Z) takes it back."
+    )
+    # Nothing joined or parted: nothing to say.
+    assert verdict_outcome([story(1, 2)], [story(1, 2)], 1, 3) is None

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
-from clippings.model import VERDICTS, Verdict
+from clippings.model import VERDICTS, NotFoundError, Verdict
 from clippings.storage.queue import chunks
-from clippings.storage.schema import pair_verdicts
+from clippings.storage.schema import clippings, pair_verdicts
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
@@ -55,6 +55,17 @@ class VerdictStore:
         first, second = _pair(a, b)
         where = (pair_verdicts.c.first_id == first, pair_verdicts.c.second_id == second)
         with self._writing() as conn:
+            if verdict is not None:
+                # Checked again under the write lock: another program may have purged
+                # one of the two since the caller looked.
+                found = set(
+                    conn.execute(select(clippings.c.id).where(clippings.c.id.in_([first, second])))
+                    .scalars()
+                    .all()
+                )
+                gone = [i for i in (a, b) if i not in found]
+                if gone:
+                    raise NotFoundError(f"there is no clipping {gone[0]}")
             before = conn.execute(select(pair_verdicts.c.verdict).where(*where)).scalar()
             if check is not None:
                 after = {

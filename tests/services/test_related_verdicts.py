@@ -170,6 +170,30 @@ def test_two_programs_cannot_store_verdicts_that_contradict_each_other(rehab_rep
     }
 
 
+def test_a_clipping_purged_by_another_program_meanwhile_is_named_not_a_database_fault(
+    rehab_reports, monkeypatch
+):
+    archive, lohan, reid = rehab_reports
+    a, b = lohan[0], reid[0]
+    other = reopen(archive)
+    checked = archive.store.trashed_ids
+
+    def purged_meanwhile(ids):
+        # Between the service's checks and its write, another program purges ``b``.
+        found = checked(ids)
+        other.trash([b])
+        other.purge([b])
+        return found
+
+    monkeypatch.setattr(archive.store, "trashed_ids", purged_meanwhile)
+    try:
+        with pytest.raises(NotFoundError, match=f"there is no clipping {b}"):
+            related_service.set_verdict(archive, a, b, "same story")
+    finally:
+        other.close()
+    assert archive.store.verdicts() == {}
+
+
 def test_a_piece_called_same_story_keeps_its_score_and_the_list_its_length(rehab_reports):
     archive, lohan, _reid = rehab_reports
     a = next(i for i in lohan if len(related_service.related(archive, i)) >= 2)

@@ -23,6 +23,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
+import numpy as np
+
 from clippings.analysis.paraphrase import similar_candidates
 from clippings.model import AlignedPair
 
@@ -186,33 +188,44 @@ def similarity(a: Sequence[str], b: Sequence[str]) -> float:
 
 
 def _matches(wa: list[list[str]], wb: list[list[str]]) -> list[tuple[int, int, float]]:
-    """The one-to-one sentence matches ``(i, j, similarity)``, best first, greedily."""
+    """The one-to-one sentence matches ``(i, j, similarity)``, best first, greedily.
+
+    Two sentences are worth difflib's ratio only when their words in common could reach
+    ``MATCH_THRESHOLD`` (the ratio cannot exceed 2 * common / all words). The words in
+    common of one sentence of A with every sentence of B are counted at once, word by
+    word through an index of B's words held as arrays: "the" and "said" are in every
+    sentence of a long text, and counting them pair by pair made comparing two
+    100-page reports take minutes.
+    """
     candidates: list[tuple[float, int, int]] = []
     by_text: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for j, ws in enumerate(wb):
         by_text[tuple(ws)].append(j)
-    index: dict[str, list[int]] = defaultdict(list)
-    counts_b = [Counter(ws) for ws in wb]
-    for j, counter in enumerate(counts_b):
-        for word in counter:
-            index[word].append(j)
+    postings: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for j, ws in enumerate(wb):
+        for word, n in Counter(ws).items():
+            where, counts = postings[word]
+            where.append(j)
+            counts.append(n)
+    index = {
+        word: (np.array(where, dtype=np.intp), np.array(counts, dtype=np.int32))
+        for word, (where, counts) in postings.items()
+    }
+    lengths_b = np.array([len(ws) for ws in wb], dtype=np.int64)
     for i, ws in enumerate(wa):
         if not ws:
             continue
         exact = by_text.get(tuple(ws), [])
         for j in exact:
             candidates.append((1.0, i, j))
-        counter_a = Counter(ws)
-        shared: Counter[int] = Counter()
-        for word, n in counter_a.items():
-            for j in index.get(word, ()):
-                shared[j] += min(n, counts_b[j][word])
-        for j, common in shared.items():
+        common = np.zeros(len(wb), dtype=np.int64)
+        for word, n in Counter(ws).items():
+            found = index.get(word)
+            if found is not None:
+                common[found[0]] += np.minimum(found[1], n)
+        worth = np.flatnonzero(2 * common >= MATCH_THRESHOLD * (len(ws) + lengths_b))
+        for j in worth.tolist():
             if j in exact:
-                continue
-            total = len(ws) + len(wb[j])
-            # The ratio cannot exceed 2 * (words in common) / (all words): skip the rest.
-            if 2 * common / total < MATCH_THRESHOLD:
                 continue
             score = similarity(ws, wb[j])
             if score >= MATCH_THRESHOLD:

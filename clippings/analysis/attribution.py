@@ -190,11 +190,13 @@ _NOT_NAMES = _wordset(
 # --- People -----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
-def _mention_pattern(last: str) -> re.Pattern[str]:
-    """Where a person's last name stands as a word of its own (compiled once a name:
-    more names pass through an import than ``re`` keeps compiled)."""
-    return re.compile(rf"(?<![\w\-]){re.escape(last)}(?![\w]|-\w)")
+def _mentions_pattern(lasts: tuple[str, ...]) -> re.Pattern[str]:
+    """Where any of these last names stands as a word of its own (not inside a longer
+    word or a double-barrelled name; of two names that begin alike, the longer is tried
+    first)."""
+    ordered = sorted(lasts, key=lambda last: (-len(last), last))
+    names = "|".join(re.escape(last) for last in ordered)
+    return re.compile(rf"(?<![\w\-])(?:{names})(?![\w]|-\w)")
 
 
 @lru_cache(maxsize=8192)
@@ -241,10 +243,15 @@ class People:
         return key
 
     def index_mentions(self) -> None:
-        self.mentions = []
+        # One pass over the text for every last name (one pass a person made a long
+        # report with hundreds of people named take seconds).
+        by_last: dict[str, list[str]] = {}
         for key, person in self.persons.items():
-            pattern = _mention_pattern(person.name.split()[-1])
-            self.mentions.extend((m.start(), key) for m in pattern.finditer(self.text))
+            by_last.setdefault(person.name.split()[-1], []).append(key)
+        self.mentions = []
+        if by_last:
+            for m in _mentions_pattern(tuple(sorted(by_last))).finditer(self.text):
+                self.mentions.extend((m.start(), key) for key in by_last[m.group()])
         self.mentions.sort()
 
     def recent(self, before: int, *, gender: str = "", role: str = "") -> str | None:

@@ -17,7 +17,10 @@ order in which they are looked for and the speaker rule).
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -183,6 +186,8 @@ def extract_quotes(text: str) -> list[Quote]:
     if not spans:
         return []
     sentences = sentence_spans(text)
+    if not sentences:  # marks around symbols alone ("★★★"): no words, nothing said
+        return []
     starts = [s for s, _ in sentences]
     people = find_people(text)
     paragraphs = _paragraph_ends(text)
@@ -289,6 +294,11 @@ def _same_quote(a: list[str], b: list[str]) -> bool:
     if a == b:
         return True
     short, long = (a, b) if len(a) <= len(b) else (b, a)
+    # Each test below needs this many words in common: most pairs of a long report's
+    # quotations are told apart by counting, without difflib.
+    common = sum((Counter(a) & Counter(b)).values())
+    if common < QUOTE_IN_ORDER * len(short) and 2 * common < QUOTE_SIMILARITY * (len(a) + len(b)):
+        return False
     if len(short) >= _MIN_WORDS:
         joined = " " + " ".join(long) + " "
         if " " + " ".join(short) + " " in joined:
@@ -303,15 +313,25 @@ def _same_speaker(a: str | None, b: str | None) -> bool:
     return not a or not b or speaker_key(a) == speaker_key(b)
 
 
-def _stands_in(quote: list[str], text: list[str]) -> bool:
-    """The quotation's words stand in the text in one run (``QUOTE_IN_ORDER`` of them
-    at least): the other outlet carries the same words without quotation marks that
-    could be read (an unclosed quotation, a block quote)."""
-    if len(quote) < _MIN_WORDS or not text:
-        return False
-    matcher = SequenceMatcher(None, quote, text, autojunk=False)
-    run = matcher.find_longest_match(0, len(quote), 0, len(text)).size
-    return run >= QUOTE_IN_ORDER * len(quote)
+def _stands_in(text: list[str]) -> Callable[[list[str]], bool]:
+    """Whether a quotation's words stand in ``text`` in one run (``QUOTE_IN_ORDER`` of
+    them at least): the other outlet carries the same words without quotation marks
+    that could be read (an unclosed quotation, a block quote).
+
+    A run that long holds one of the quotation's stretches of that many words, so each
+    stretch is looked for in the text as a string (a search in C): asking difflib for
+    the longest common run against a 100-page report took seconds a quotation."""
+    joined = " " + " ".join(text) + " "
+
+    def stands(quote: list[str]) -> bool:
+        if len(quote) < _MIN_WORDS or not text:
+            return False
+        run = math.ceil(QUOTE_IN_ORDER * len(quote))
+        return any(
+            " " + " ".join(quote[k : k + run]) + " " in joined for k in range(len(quote) - run + 1)
+        )
+
+    return stands
 
 
 def compare_quotes(
@@ -332,7 +352,7 @@ def compare_quotes(
     """
     wa = [words(q.text) for q in a]
     wb = [words(q.text) for q in b]
-    all_a, all_b = words(text_a), words(text_b)
+    in_a, in_b = _stands_in(words(text_a)), _stands_in(words(text_b))
     matched_b: set[int] = set()
     both: list[Quote] = []
     only_a: list[Quote] = []
@@ -343,10 +363,10 @@ def compare_quotes(
             if _same_speaker(quote.speaker, b[j].speaker) and _same_quote(qa, qb)
         ]
         matched_b.update(hits)
-        (both if hits or _stands_in(qa, all_b) else only_a).append(quote)
+        (both if hits or in_b(qa) else only_a).append(quote)
     only_b: list[Quote] = []
     for j, quote in enumerate(b):
         if j in matched_b:
             continue
-        (both if _stands_in(wb[j], all_a) else only_b).append(quote)
+        (both if in_a(wb[j]) else only_b).append(quote)
     return {"both": both, "only_a": only_a, "only_b": only_b}

@@ -213,3 +213,15 @@ def test_a_quotation_the_other_carries_without_readable_marks_is_in_both() -> No
     # it is A's alone.
     assert compare_quotes(a, b)["only_a"] == a
     assert compare_quotes(a, c, text_a, text_c)["only_a"] == a
+
+
+def test_marks_around_symbols_alone_are_no_quotation():
+    # A text with no word at all (a star rating, text decoded wrongly): nothing said,
+    # and no failure (it stopped `clippings quotes` and the speakers' analysis).
+    for text in ('"★★ ★★★"', "« ★★ ★★ »", '"\ufffd\ufffd \ufffd"'):
+        assert extract_quotes(text) == []
+    assert compare_quotes(extract_quotes('"★★"'), [], '"★★"', "") == {
+        "both": [],
+        "only_a": [],
+        "only_b": [],
+    }

@@ -130,6 +130,15 @@ def eventually(condition, seconds: float = 5.0) -> bool:
         time.sleep(0.05)
 
 
+def opened_comparison(qtbot, window, start):
+    """The comparison window that ``start()`` opens (the two clippings are aligned off
+    the GUI thread, so it shows a moment later)."""
+    before = len(window.compare_windows)
+    start()
+    qtbot.waitUntil(lambda: len(window.compare_windows) > before, timeout=20_000)
+    return window.compare_windows[-1]
+
+
 def add_clipping(archive, text: str, **fields):
     """Store a clipping made in the test (no importer involved); returns its id."""
     from clippings.model import Extracted

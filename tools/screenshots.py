@@ -154,8 +154,10 @@ def walkthrough(app: QApplication, out: Path, size: tuple[int, int]) -> None:
     shot(window, "6-stories")
 
     window.show_all()
-    compare = window.compare_clippings(first, other)
-    assert compare is not None
+    count = len(window.compare_windows)
+    window.compare_clippings(first, other)
+    wait_for(app, lambda: len(window.compare_windows) > count)
+    compare = window.compare_windows[-1]
     compare.resize(*size)
     shot(compare, "7-compare")
     compare.close()
@@ -339,7 +341,9 @@ def main() -> int:
     window.select_clipping(oscars[0])
     wait_for(app, lambda: window.related.list.count() > 0)
     window.related.list.setCurrentRow(0)
+    count = len(window.compare_windows)
     window.related.compare_button.click()
+    wait_for(app, lambda: len(window.compare_windows) > count)
     compare = window.compare_windows[-1]
     compare.resize(*SIZE)
     QApplication.processEvents()

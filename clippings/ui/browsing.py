@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QInputDialog, QLineEdit
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from clippings.model import (
     VERDICTS,
@@ -19,7 +19,7 @@ from clippings.model import (
     Verdict,
     count_found,
 )
-from clippings.services.comparing import compare
+from clippings.services.comparing import Comparison, compare
 from clippings.services.related import related, stories
 from clippings.ui.commands import VerdictCommand, push
 from clippings.ui.compare_window import CompareWindow
@@ -310,16 +310,34 @@ class Browsing(QObject):
             w.statusBar().showMessage("Select two clippings to compare them (Ctrl+D).", 5000)
 
     @Slot(int, int)
-    def compare_clippings(self, a: int, b: int) -> CompareWindow | None:
-        """Open two clippings side by side in a window of their own."""
+    def compare_clippings(self, a: int, b: int) -> Job:
+        """Open two clippings side by side in a window of their own, once they are
+        aligned off the GUI thread (two long reports take seconds to align)."""
         w = self.window
-        comparison = w.run_action(lambda: compare(w.archive, a, b))
-        if comparison is None:
-            return None
+        archive = w.archive
+        w.statusBar().showMessage("Comparing the two clippings…")
+
+        def align_them(report: Any, cancel: Any) -> Comparison:
+            return compare(archive, a, b)
+
+        job = Job("Comparing two clippings", align_them)
+        job.finished.connect(self._on_compared)
+        job.failed.connect(self._on_compare_failed)
+        return w.comparisons.submit(job)
+
+    @Slot(object)
+    def _on_compared(self, comparison: Comparison) -> None:
+        w = self.window
+        if w.statusBar().currentMessage() == "Comparing the two clippings…":
+            w.statusBar().clearMessage()
         window = CompareWindow(comparison, w)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         windows = w.compare_windows
         window.destroyed.connect(lambda: windows.remove(window) if window in windows else None)
         windows.append(window)
         window.show()
-        return window
+
+    @Slot(str)
+    def _on_compare_failed(self, message: str) -> None:
+        self.window.statusBar().clearMessage()
+        QMessageBox.warning(self.window, "Clippings", message)

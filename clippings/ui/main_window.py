@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.jobs = jobs or JobRunner(self)
         self.lookups = LookupRunner(self)
+        #: Comparisons, off the GUI thread (beside the lookups: never replaced by one).
+        self.comparisons = LookupRunner(self)
         #: Whether clippings without features are analysed in the background.
         self.analysing = analyse
         self.open_archive = open_archive
@@ -416,7 +418,7 @@ class MainWindow(QMainWindow):
         self.browsing.compare_selected()
 
     @Slot(int, int)
-    def compare_clippings(self, a: int, b: int) -> CompareWindow | None:
+    def compare_clippings(self, a: int, b: int) -> Job:
         return self.browsing.compare_clippings(a, b)
 
     def choose_files(self) -> None:
@@ -636,6 +638,7 @@ class MainWindow(QMainWindow):
             self.jobs.wait()
         self.watch_timer.stop()
         self.lookups.wait()
+        self.comparisons.wait()
         self.catch_up_runner.wait()
         self.save_settings()
         event.accept()

@@ -12,7 +12,7 @@ from clippings.model import ImportReport, ImportResult
 from clippings.ui.dialogs import EditMetadataDialog, ImportSummaryDialog
 from clippings.ui.export_dialog import ExportDialog
 from clippings.ui.preferences import PreferencesDialog
-from tests.conftest import add_clipping
+from tests.conftest import add_clipping, opened_comparison
 
 
 def interfaces(root: QWidget) -> list[QAccessibleInterface]:
@@ -106,7 +106,7 @@ def test_every_control_of_the_dialogs_has_a_name(qtbot, stocked, tmp_path):
 
 def test_every_control_of_compare_and_the_import_summary_has_a_name(qtbot, stocked):
     first, second = (stocked.model.id_at(row) for row in (0, 1))
-    compare = stocked.compare_clippings(first, second)
+    compare = opened_comparison(qtbot, stocked, lambda: stocked.compare_clippings(first, second))
     qtbot.waitExposed(compare)
     missing = unnamed_controls(compare)
     assert missing == [], missing

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clippings.services import import_paths
+from tests.conftest import opened_comparison
 
 
 @pytest.fixture
@@ -107,9 +108,7 @@ def test_opening_a_comparison_from_the_related_panel(qtbot, oscars):
     qtbot.waitUntil(lambda: panel.list.count() > 0, timeout=10_000)
     panel.list.setCurrentRow(0)
     assert panel.compare_button.isEnabled()
-    panel.compare_button.click()
-    assert window.compare_windows, "a comparison window opened"
-    compare = window.compare_windows[-1]
+    compare = opened_comparison(qtbot, window, panel.compare_button.click)
     qtbot.addWidget(compare)
     other = int(panel.list.item(0).data(panel_id_role()))
     assert compare.comparison.a.id == ids[0] and compare.comparison.b.id == other
@@ -130,8 +129,8 @@ def test_compare_two_selected_with_ctrl_d(qtbot, oscars):
     window._select_ids(ids[:2])
     assert window.compare_action.isEnabled()
     assert window.compare_action.shortcut().toString() == "Ctrl+D"
-    window.compare_action.trigger()
-    assert window.compare_windows[-1].comparison.b.id in ids[:2]
+    compare = opened_comparison(qtbot, window, window.compare_action.trigger)
+    assert compare.comparison.b.id in ids[:2]
 
 
 def test_stories_view_groups_the_reports(qtbot, oscars):
@@ -155,8 +154,7 @@ def test_stories_view_groups_the_reports(qtbot, oscars):
     chosen = [int(item.data(0, IdRole)) for item in (first, second)]
     assert window.selected_ids() == chosen
     assert window.compare_action.isEnabled()
-    window.compare_action.trigger()
-    shown = window.compare_windows[-1].comparison
+    shown = opened_comparison(qtbot, window, window.compare_action.trigger).comparison
     assert {shown.a.id, shown.b.id} == set(chosen)
 
 
@@ -355,3 +353,18 @@ def test_what_a_verdict_did_to_the_stories_reads_plainly():
     )
     # Nothing joined or parted: nothing to say.
     assert verdict_outcome([story(1, 2)], [story(1, 2)], 1, 3) is None
+
+
+def test_comparing_is_done_off_the_gui_thread_and_a_failure_is_told(qtbot, oscars, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window, ids = oscars
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: told.append(text))
+    job = window.compare_clippings(ids[0], 999_999)
+    assert window.statusBar().currentMessage() == "Comparing the two clippings…"
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    assert told == ["there is no clipping 999999"]
+    assert not window.statusBar().currentMessage()
+    assert job.title == "Comparing two clippings"
+    assert not window.compare_windows

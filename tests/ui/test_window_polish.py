@@ -23,7 +23,7 @@ from clippings.ui.export_dialog import ExportDialog, ExportScope
 from clippings.ui.related_panel import item_text
 from clippings.ui.stories_view import StoriesView
 from clippings.ui.wording import EDGE_MARGIN, elide_path, elide_words, long_date, short_date
-from tests.conftest import add_clipping
+from tests.conftest import add_clipping, opened_comparison
 
 LONG_TITLE = (
     "Russia-US relations deteriorated dramatically in the wake of the 2014 Ukraine crisis "
@@ -111,8 +111,7 @@ def test_window_titles_are_shortened_at_a_word_end():
 def test_the_compare_and_edit_windows_cut_no_word(qtbot, filled, monkeypatch):
     window = filled
     ids = [window.model.id_at(r) for r in range(2)]
-    compare = window.compare_clippings(*ids)
-    assert compare is not None
+    compare = opened_comparison(qtbot, window, lambda: window.compare_clippings(*ids))
     assert compare.windowTitle() == compare_title(compare.comparison)
     assert "— Russia-US relations deteriorated…" in compare.windowTitle()
     compare.close()
@@ -330,7 +329,8 @@ def test_one_date_format_everywhere_in_the_window(qtbot, filled, british):
     window.table.selectRow(row)
     text = window.reading.browser.toPlainText()
     assert "Thursday, 9 November 2023, 00:30 (UTC+01:00)" in text
-    compare = window.compare_clippings(window.model.id_at(0), window.model.id_at(1))
+    first, second = window.model.id_at(0), window.model.id_at(1)
+    compare = opened_comparison(qtbot, window, lambda: window.compare_clippings(first, second))
     assert "Thursday, 9 November 2023, 00:30 (UTC+01:00)" in compare.header.text()
     assert "Sunday, 25 July 2021" in compare.header.text()
     compare.close()

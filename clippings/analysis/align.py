@@ -37,6 +37,8 @@ def _wordset(words: str) -> frozenset[str]:
 #: Below this similarity two sentences are not a pair (a reworded sentence with a few
 #: words changed scores 0.7-0.95; unrelated sentences sharing function words stay below).
 MATCH_THRESHOLD = 0.5
+#: No sentence is longer (in words, counted between spaces): a longer run is cut.
+LONGEST_SENTENCE = 300
 
 # Words after which a full stop does not end a sentence (compared lowercased, no dot).
 _ABBREVIATIONS = _wordset("""
@@ -150,7 +152,27 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         left = len(chunk) - len(chunk.lstrip())
         right = len(chunk) - len(chunk.rstrip())
         stripped.append((start + left, end - right))
-    return _merge_wordless(text, stripped)
+    return _merge_wordless(text, _cut_overlong(text, stripped))
+
+
+def _cut_overlong(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of more than ``LONGEST_SENTENCE`` words cut into pieces of that many: a
+    text without sentence punctuation or line breaks (a word list, some OCR, a table
+    flattened) is not one sentence, and comparing two such "sentences" word by word
+    took minutes."""
+    cut: list[tuple[int, int]] = []
+    for start, end in spans:
+        if end - start <= LONGEST_SENTENCE:  # too few characters for that many words
+            cut.append((start, end))
+            continue
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+        if len(tokens) <= LONGEST_SENTENCE:
+            cut.append((start, end))
+            continue
+        for k in range(0, len(tokens), LONGEST_SENTENCE):
+            piece = tokens[k : k + LONGEST_SENTENCE]
+            cut.append((piece[0][0], piece[-1][1]))
+    return cut
 
 
 def _merge_wordless(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -215,7 +237,7 @@ def _matches(wa: list[list[str]], wb: list[list[str]]) -> list[tuple[int, int, f
     for i, ws in enumerate(wa):
         if not ws:
             continue
-        exact = by_text.get(tuple(ws), [])
+        exact = set(by_text.get(tuple(ws), ()))
         for j in exact:
             candidates.append((1.0, i, j))
         common = np.zeros(len(wb), dtype=np.int64)

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from clippings.analysis.align import align, shared_share, split_sentences, word_diff
+from clippings.analysis.align import (
+    LONGEST_SENTENCE,
+    align,
+    sentence_spans,
+    shared_share,
+    split_sentences,
+    word_diff,
+)
 from clippings.model import AlignedPair
 
 ARTICLE = "ecbplus/text/2/2_1ecbplus.txt"
@@ -159,3 +166,15 @@ def test_two_eighty_sentence_texts_align_quickly(corpus: Path) -> None:
     print(f"align 80 x 80 sentences: {elapsed * 1000:.1f} ms")
     assert elapsed < 1.0  # the goal is < 100 ms; bench/ measures it precisely
     assert sum(1 for p in pairs if p.kind in ("same", "changed", "moved")) >= 78
+
+
+def test_a_text_without_sentence_punctuation_is_compared_in_pieces():
+    # OCR without full stops, a flattened table: not one sentence of thousands of
+    # words (one row in the comparison, and minutes of word-by-word diffing).
+    text = " ".join(f"word{n % 50} item{n}" for n in range(2_000))
+    spans = sentence_spans(text)
+    assert len(spans) == 14
+    assert all(len(text[s:e].split()) <= LONGEST_SENTENCE for s, e in spans)
+    assert " ".join(text[s:e] for s, e in spans) == text
+    pairs = align(text, text)
+    assert [p.kind for p in pairs] == ["same"] * 14

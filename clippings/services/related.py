@@ -724,8 +724,14 @@ def stories(
     )
     copies = [scoring.copies(links, group) for group in groups]
     rows = archive.store.summaries_by_id([i for group in groups for i in group])
+    # The user's same-story pairs each story holds (one pass, not one per story).
+    group_of = {i: n for n, group in enumerate(groups) for i in group}
+    judged: dict[int, list[tuple[int, int]]] = {}
+    for a, b in sorted(together):
+        if a in group_of and group_of[a] == group_of.get(b):
+            judged.setdefault(group_of[a], []).append((a, b))
     found_stories = []
-    for group, copy_count in zip(groups, copies, strict=True):
+    for n, (group, copy_count) in enumerate(zip(groups, copies, strict=True)):
         members = sorted(
             (rows[i] for i in group if i in rows and not rows[i].trashed), key=_by_time
         )
@@ -742,7 +748,7 @@ def stories(
                 outlets=outlets,
                 first=(dated[0] if dated else members[0]).id,
                 copies=copy_count,
-                judged=tuple(sorted(p for p in together if p[0] in live and p[1] in live)),
+                judged=tuple(p for p in judged.get(n, ()) if p[0] in live and p[1] in live),
             )
         )
 

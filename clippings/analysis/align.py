@@ -20,13 +20,13 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from difflib import SequenceMatcher
 
 import numpy as np
 
 from clippings.analysis.paraphrase import similar_candidates
-from clippings.model import AlignedPair
+from clippings.model import AlignedPair, Cancelled
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -209,7 +209,16 @@ def similarity(a: Sequence[str], b: Sequence[str]) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def _matches(wa: list[list[str]], wb: list[list[str]]) -> list[tuple[int, int, float]]:
+def stop_if(cancel: Callable[[], bool] | None) -> None:
+    """Raise ``Cancelled`` when ``cancel()`` says the comparison is no longer wanted
+    (the window closing while two long documents are aligned)."""
+    if cancel is not None and cancel():
+        raise Cancelled("the comparison was stopped")
+
+
+def _matches(
+    wa: list[list[str]], wb: list[list[str]], cancel: Callable[[], bool] | None = None
+) -> list[tuple[int, int, float]]:
     """The one-to-one sentence matches ``(i, j, similarity)``, best first, greedily.
 
     Two sentences are worth difflib's ratio only when their words in common could reach
@@ -235,6 +244,8 @@ def _matches(wa: list[list[str]], wb: list[list[str]]) -> list[tuple[int, int, f
     }
     lengths_b = np.array([len(ws) for ws in wb], dtype=np.int64)
     for i, ws in enumerate(wa):
+        if i % 64 == 0:
+            stop_if(cancel)
         if not ws:
             continue
         exact = set(by_text.get(tuple(ws), ()))
@@ -288,7 +299,12 @@ def _increasing(values: Sequence[int]) -> set[int]:
 
 
 def align(
-    a: str, b: str, language: str | None = None, language_b: str | None = None
+    a: str,
+    b: str,
+    language: str | None = None,
+    language_b: str | None = None,
+    *,
+    cancel: Callable[[], bool] | None = None,
 ) -> list[AlignedPair]:
     """Pair the sentences of two article texts for a side-by-side view.
 
@@ -308,7 +324,7 @@ def align(
     """
     sa, sb = split_sentences(a), split_sentences(b)
     wa, wb = [words(s) for s in sa], [words(s) for s in sb]
-    worded = _matches(wa, wb)
+    worded = _matches(wa, wb, cancel)
     used_a = {i for i, _, _ in worded}
     used_b = {j for _, j, _ in worded}
     shared: dict[int, tuple[str, ...]] = {}
@@ -321,6 +337,7 @@ def align(
             [sb[j] for j in rest_b],
             language,
             language_b if language_b is not None else language,
+            cancel=cancel,
         )
         for candidate in found:
             i, j = rest_a[candidate.i], rest_b[candidate.j]

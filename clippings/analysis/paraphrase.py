@@ -66,10 +66,11 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from clippings.analysis.language import stem_words, stop_words
+from clippings.model import Cancelled
 
 # Calibrated on ECB+'s odd topics (see the module docstring).
 
@@ -197,8 +198,11 @@ def similar_candidates(
     sb: Sequence[str],
     lang_a: str | None = None,
     lang_b: str | None = None,
+    *,
+    cancel: Callable[[], bool] | None = None,
 ) -> list[Similar]:
-    """The sentence pairs of two texts that pass the ``similar`` rule, best first."""
+    """The sentence pairs of two texts that pass the ``similar`` rule, best first
+    (``cancel``: see ``align.stop_if``)."""
     ta, tb = _tokens(sa), _tokens(sb)
     lowercase: set[str] = set()
     capital_inside: set[str] = set()
@@ -227,6 +231,8 @@ def similar_candidates(
     by_names = agreement >= SHARED_NAMES
     found: list[Similar] = []
     for i, terms in enumerate(terms_a):
+        if i % 64 == 0 and cancel is not None and cancel():
+            raise Cancelled("the comparison was stopped")
         shared_with: dict[int, list[str]] = defaultdict(list)
         for key in terms:
             for j in where_b.get(key, ()):

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from clippings.analysis.align import sentence_spans, words
+from clippings.analysis.align import sentence_spans, stop_if, words
 from clippings.analysis.attribution import (
     VERB,
     attribute_after,
@@ -335,7 +335,12 @@ def _stands_in(text: list[str]) -> Callable[[list[str]], bool]:
 
 
 def compare_quotes(
-    a: list[Quote], b: list[Quote], text_a: str = "", text_b: str = ""
+    a: list[Quote],
+    b: list[Quote],
+    text_a: str = "",
+    text_b: str = "",
+    *,
+    cancel: Callable[[], bool] | None = None,
 ) -> dict[str, list[Quote]]:
     """The quotations two clippings share and those only one carries.
 
@@ -356,7 +361,9 @@ def compare_quotes(
     matched_b: set[int] = set()
     both: list[Quote] = []
     only_a: list[Quote] = []
-    for quote, qa in zip(a, wa, strict=True):
+    for n, (quote, qa) in enumerate(zip(a, wa, strict=True)):
+        if n % 64 == 0:
+            stop_if(cancel)
         hits = [
             j
             for j, qb in enumerate(wb)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from clippings.analysis.align import align, shared_share
@@ -29,7 +30,9 @@ def quotes(archive: Archive, clipping_id: int) -> list[Quote]:
     return extract_quotes(archive.get(clipping_id).text)
 
 
-def compare(archive: Archive, a_id: int, b_id: int) -> Comparison:
+def compare(
+    archive: Archive, a_id: int, b_id: int, cancel: Callable[[], bool] | None = None
+) -> Comparison:
     """Align two clippings sentence by sentence and compare their quotations.
 
     Each side's stop words and stems follow its ``language``; sentences that say the
@@ -38,12 +41,15 @@ def compare(archive: Archive, a_id: int, b_id: int) -> Comparison:
     Raises:
         NotFoundError: an id the archive does not have.
         QueryError: the same clipping twice.
+        Cancelled: ``cancel()`` said to stop (the window closing meanwhile).
     """
     if a_id == b_id:
         raise QueryError("choose two different clippings to compare")
     a, b = archive.get(a_id), archive.get(b_id)
-    pairs = align(a.text, b.text, a.language, b.language)
-    quoted = compare_quotes(extract_quotes(a.text), extract_quotes(b.text), a.text, b.text)
+    pairs = align(a.text, b.text, a.language, b.language, cancel=cancel)
+    quoted = compare_quotes(
+        extract_quotes(a.text), extract_quotes(b.text), a.text, b.text, cancel=cancel
+    )
     return Comparison(
         a=a,
         b=b,

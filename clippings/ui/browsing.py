@@ -318,7 +318,7 @@ class Browsing(QObject):
         w.statusBar().showMessage("Comparing the two clippings…")
 
         def align_them(report: Any, cancel: Any) -> Comparison:
-            return compare(archive, a, b)
+            return compare(archive, a, b, cancel)
 
         job = Job("Comparing two clippings", align_them)
         job.finished.connect(self._on_compared)
@@ -339,5 +339,7 @@ class Browsing(QObject):
 
     @Slot(str)
     def _on_compare_failed(self, message: str) -> None:
-        self.window.statusBar().clearMessage()
-        QMessageBox.warning(self.window, "Clippings", message)
+        w = self.window
+        w.statusBar().clearMessage()
+        if w.isVisible():  # not when the window closing stopped it
+            QMessageBox.warning(w, "Clippings", message)

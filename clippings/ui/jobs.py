@@ -172,6 +172,12 @@ class LookupRunner(QObject):
     def wait(self, msecs: int = 30_000) -> bool:
         return bool(self._pool.waitForDone(msecs))
 
+    def cancel(self) -> None:
+        """Stop the lookup under way (if it listens) and drop the one waiting."""
+        self._waiting = None
+        if self._running is not None:
+            self._running.cancel()
+
     def _start(self, job: Job) -> None:
         self._running = job
         job.ended.connect(self._on_job_ended)

@@ -638,6 +638,7 @@ class MainWindow(QMainWindow):
             self.jobs.wait()
         self.watch_timer.stop()
         self.lookups.wait()
+        self.comparisons.cancel()  # two long documents: no reason to wait for them
         self.comparisons.wait()
         self.catch_up_runner.wait()
         self.save_settings()

@@ -178,3 +178,17 @@ def test_a_text_without_sentence_punctuation_is_compared_in_pieces():
     assert " ".join(text[s:e] for s, e in spans) == text
     pairs = align(text, text)
     assert [p.kind for p in pairs] == ["same"] * 14
+
+
+def test_a_comparison_can_be_stopped():
+    from clippings.analysis.quotes import compare_quotes, extract_quotes
+    from clippings.model import Cancelled
+
+    text = " ".join(f"Sentence number {n} says something." for n in range(200))
+    with pytest.raises(Cancelled, match="the comparison was stopped"):
+        align(text, text, cancel=lambda: True)
+    quotes = extract_quotes('"We will not stop the work on the bridge," said Ruth Penhale.')
+    assert quotes
+    with pytest.raises(Cancelled):
+        compare_quotes(quotes, quotes, cancel=lambda: True)
+    assert [p.kind for p in align(text, text, cancel=lambda: False)] == ["same"] * 200

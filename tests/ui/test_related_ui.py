@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clippings.services import import_paths
-from tests.conftest import opened_comparison
+from tests.conftest import add_clipping, opened_comparison
 
 
 @pytest.fixture
@@ -367,4 +367,29 @@ def test_comparing_is_done_off_the_gui_thread_and_a_failure_is_told(qtbot, oscar
     assert told == ["there is no clipping 999999"]
     assert not window.statusBar().currentMessage()
     assert job.title == "Comparing two clippings"
+    assert not window.compare_windows
+
+
+def test_closing_the_window_stops_a_long_comparison(qtbot, window, corpus):
+    """Two long documents take seconds to align: closing the window stops that work
+    instead of waiting for it (and opens no comparison)."""
+    root = corpus / "ecbplus" / "text"
+
+    def joined(topics):
+        return "\n\n".join(
+            p.read_text(encoding="utf-8")
+            for t in topics
+            for p in sorted((root / str(t)).glob("*.txt"))
+        )
+
+    a = add_clipping(window.archive, joined(range(1, 11)), title="Long A")
+    b = add_clipping(window.archive, joined(range(20, 30)), title="Long B")
+    job = window.compare_clippings(a, b)
+    ended = []
+    job.ended.connect(lambda: ended.append(True))
+    failed = []
+    job.failed.connect(failed.append)
+    window.close()
+    qtbot.waitUntil(lambda: bool(ended), timeout=10_000)
+    assert failed == ["the comparison was stopped"]
     assert not window.compare_windows

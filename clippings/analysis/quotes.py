@@ -288,16 +288,24 @@ def _in_order(short: list[str], long: list[str]) -> int:
     return sum(block.size for block in matcher.get_matching_blocks())
 
 
+def _enough_in_common(a: Counter[str], b: Counter[str]) -> bool:
+    """Whether two quotations (their words counted) share the words each test of
+    ``_same_quote`` needs at least: most pairs of a long report's quotations are told
+    apart by counting, without difflib."""
+    common = sum((a & b).values())
+    size_a, size_b = a.total(), b.total()
+    return common >= QUOTE_IN_ORDER * min(size_a, size_b) or 2 * common >= QUOTE_SIMILARITY * (
+        size_a + size_b
+    )
+
+
 def _same_quote(a: list[str], b: list[str]) -> bool:
     if not a or not b:
         return False
     if a == b:
         return True
     short, long = (a, b) if len(a) <= len(b) else (b, a)
-    # Each test below needs this many words in common: most pairs of a long report's
-    # quotations are told apart by counting, without difflib.
-    common = sum((Counter(a) & Counter(b)).values())
-    if common < QUOTE_IN_ORDER * len(short) and 2 * common < QUOTE_SIMILARITY * (len(a) + len(b)):
+    if not _enough_in_common(Counter(a), Counter(b)):
         return False
     if len(short) >= _MIN_WORDS:
         joined = " " + " ".join(long) + " "
@@ -357,6 +365,7 @@ def compare_quotes(
     """
     wa = [words(q.text) for q in a]
     wb = [words(q.text) for q in b]
+    counts_b = [Counter(qb) for qb in wb]
     in_a, in_b = _stands_in(words(text_a)), _stands_in(words(text_b))
     matched_b: set[int] = set()
     both: list[Quote] = []
@@ -364,10 +373,13 @@ def compare_quotes(
     for n, (quote, qa) in enumerate(zip(a, wa, strict=True)):
         if n % 64 == 0:
             stop_if(cancel)
+        counted = Counter(qa)
         hits = [
             j
             for j, qb in enumerate(wb)
-            if _same_speaker(quote.speaker, b[j].speaker) and _same_quote(qa, qb)
+            if _same_speaker(quote.speaker, b[j].speaker)
+            and _enough_in_common(counted, counts_b[j])
+            and _same_quote(qa, qb)
         ]
         matched_b.update(hits)
         (both if hits or in_b(qa) else only_a).append(quote)

@@ -139,6 +139,9 @@ class Watcher(QObject):
         self._watch_problem = ""
         #: The window changed the archive during a reading: sync and read again after it.
         self._sync_again = False
+        #: Another program changed the archive: regroup the stories and list the
+        #: related pieces again once the reading under way is shown.
+        self._elsewhere = False
         self.timer = QTimer(window)
         self.timer.setObjectName("otherProgramsTimer")
         self.timer.setInterval(OTHER_PROGRAMS_POLL_MS)
@@ -171,6 +174,8 @@ class Watcher(QObject):
                 )
             return
         self._watch_problem = ""
+        if changed:
+            self._elsewhere = True
         if changed or self.sync_owed:
             w.catch_up()
 
@@ -228,6 +233,15 @@ class Watcher(QObject):
         w.show_side(reading)
         w.update_actions()
         self._show_news_of_read_clipping(reading)
+        if self._elsewhere:
+            # Another program's change may be a verdict, a merge, a trashed report:
+            # the stories and the related pieces shown are grouped and listed anew.
+            self._elsewhere = False
+            if w.list_stack.currentWidget() is w.stories_view:
+                w.show_stories()
+            shown = w.reading.clipping
+            if shown is not None and reading.reading is not None and not reading.reading.trashed:
+                w.request_related(shown.id)
 
     def _show_news_of_read_clipping(self, reading: ArchiveReading) -> None:
         """The reading pane after another program changed the archive: the new version

@@ -354,3 +354,42 @@ def test_no_reading_again_while_a_dialog_is_open(qtbot, watched, elsewhere, monk
     with qtbot.waitSignal(watched.model.modelReset, timeout=SHOWN_WITHIN_MS):
         watched.watch_timer.timeout.emit()
     assert "Added during a dialog" in titles(watched)
+
+
+def test_a_verdict_given_elsewhere_regroups_stories_and_relists_related(
+    qtbot, make_window, folder, elsewhere, corpus
+):
+    """A colleague's "same story" (or another window's) shows here: Stories regroups
+    with the rows marked, and the Related panel of the clipping read lists the verdict."""
+    from clippings.services import import_paths
+    from clippings.services.related import set_verdict, stories
+    from clippings.ui.related_panel import IdRole
+
+    root = corpus / "ecbplus" / "text" / "1"
+    names = ["1_10ecbplus", "1_11ecbplus", "1_13ecbplus", "1_10ecb", "1_11ecb", "1_12ecb"]
+    archive = Archive.open(folder)
+    import_paths(archive, [root / f"{n}.txt" for n in names])
+    one, other = stories(archive)[:2]
+    a, b = one.clippings[0].id, other.clippings[0].id
+    window = make_window(archive)
+    window.show()
+    window.select_clipping(a)
+    window.sidebar.itemClicked.emit(window.sidebar.stories_item, 0)
+    tree = window.stories_view.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() >= 2, timeout=20_000)
+
+    def marked():
+        rows = window.stories_view._clipping_rows()
+        return {c for child, c in rows if child.text(0).startswith("✓ ")}
+
+    assert not marked()
+    set_verdict(elsewhere(), a, b, "same story")
+    qtbot.waitUntil(lambda: marked() == {a, b}, timeout=SHOWN_WITHIN_MS + 10_000)
+    panel = window.related
+
+    def listed_as_yours():
+        rows = [panel.list.item(k) for k in range(panel.list.count())]
+        return any(r.data(IdRole) == b and "(your verdict)" in r.text() for r in rows)
+
+    qtbot.waitUntil(listed_as_yours, timeout=SHOWN_WITHIN_MS + 10_000)
+    window.catch_up_runner.wait()

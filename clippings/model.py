@@ -322,7 +322,9 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 def story_summary(story: Story) -> str:
     """ "3 reports, 1 outlet, 2 copies": a story in the same words in the window and the
     command line."""
-    parts = [plural(len(story.clippings), "report"), plural(len(story.outlets), "outlet")]
+    parts = [plural(len(story.clippings), "report")]
+    if story.outlets:  # texts without an outlet (pasted, ECB+): "0 outlets" says nothing
+        parts.append(plural(len(story.outlets), "outlet"))
     if story.copies:
         parts.append(plural(story.copies, "copy", "copies"))
     return ", ".join(parts)

@@ -615,7 +615,8 @@ def set_verdict(archive: Archive, a: int, b: int, verdict: Verdict | None) -> Ve
     try:
         return archive.store.set_verdict(a, b, verdict, check=check)
     except _ClashError as clash:
-        raise ClippingsError(_clash_message(archive, clash.chain)) from None
+        assert verdict is not None  # taking a verdict back clashes with nothing
+        raise ClippingsError(_clash_message(archive, clash.chain, a, b, verdict)) from None
 
 
 class _ClashError(Exception):
@@ -638,9 +639,10 @@ def _refuse_clash(verdicts: Mapping[tuple[int, int], Verdict]) -> None:
         raise _ClashError(chain)
 
 
-def _clash_message(archive: Archive, chain: list[int]) -> str:
-    """Why a verdict contradicts the others: the pair said to be two stories, and the
-    clippings said to be one story that join them."""
+def _clash_message(archive: Archive, chain: list[int], a: int, b: int, verdict: Verdict) -> str:
+    """Why the verdict ``verdict`` on ``a`` and ``b`` contradicts the others, from the
+    point of view of that pair: ``chain`` runs from one clipping of a pair said to be
+    two stories to the other, through pairs said to be one."""
     rows = archive.store.summaries_by_id(chain)
 
     def named(clipping_id: int) -> str:
@@ -651,11 +653,17 @@ def _clash_message(archive: Archive, chain: list[int]) -> str:
 
     first, last = chain[0], chain[-1]
     steps = " → ".join(named(i) for i in chain)
-    return (
-        f"that contradicts your other verdicts: you say {first} and {last} are not the "
-        f"same story, but your same-story verdicts join them ({steps}). Take one of "
-        "those verdicts back first (Let Clippings Decide, or --forget-verdict)."
-    )
+    if verdict == "not same story":
+        said = (
+            f"you said the clippings that join {first} and {last} are the same story "
+            f"({steps}), so they cannot be two stories"
+        )
+    else:
+        said = (
+            f"saying {a} and {b} are the same story would put {first} and {last} in one "
+            f"story ({steps}), but you said {first} and {last} are not the same story"
+        )
+    return f"that contradicts your other verdicts: {said}. Take one of those verdicts back first."
 
 
 def judged_without_date(published: Published | None, found: RelatedClipping) -> bool:

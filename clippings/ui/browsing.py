@@ -328,14 +328,15 @@ class Browsing(QObject):
     @Slot(object)
     def _on_compared(self, comparison: Comparison) -> None:
         w = self.window
-        if w.statusBar().currentMessage() == "Comparing the two clippings…":
-            w.statusBar().clearMessage()
         window = CompareWindow(comparison, w)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         windows = w.compare_windows
         window.destroyed.connect(lambda: windows.remove(window) if window in windows else None)
         windows.append(window)
         window.show()
+        # Said until now: building the rows of two long documents takes a moment too.
+        if w.statusBar().currentMessage() == "Comparing the two clippings…":
+            w.statusBar().clearMessage()
 
     @Slot(str)
     def _on_compare_failed(self, message: str) -> None:

@@ -46,7 +46,7 @@ class JudgesPairs(ChangesArchive, Protocol):
     """A window that shows stories: it is told of a pair whose verdict changes, to
     say what that did to the stories."""
 
-    def watch_pair(self, a: int, b: int) -> None: ...
+    def watch_pair(self, a: int, b: int, *, undoing: bool = False) -> None: ...
 
 
 class NothingToChange(Exception):  # noqa: N818 (not an error: nothing to do)
@@ -192,20 +192,22 @@ class VerdictCommand(ArchiveCommand):
         self.before: Verdict | None = None
 
     def make(self) -> None:
-        self.before = self._set(self.verdict)
+        self.before = self._set(self.verdict, undoing=False)
         if self.before == self.verdict:
             said = "You had given no" if self.verdict is None else "That is already your"
             raise NothingToChange(f"{said} verdict on these two clippings: nothing changed.")
 
     def unmake(self) -> None:
-        self._set(self.before)
+        self._set(self.before, undoing=True)
 
-    def _set(self, verdict: Verdict | None) -> Verdict | None:
-        self.judging.watch_pair(self.a, self.b)
+    def _set(self, verdict: Verdict | None, *, undoing: bool) -> Verdict | None:
         try:
-            return set_verdict(self.window.archive, self.a, self.b, verdict)
+            before = set_verdict(self.window.archive, self.a, self.b, verdict)
         except NotFoundError:
             raise ClippingsError(
                 "One of the two clippings was deleted for good meanwhile, and the verdict "
                 "with it: nothing changed."
             ) from None
+        if before != verdict:  # only a verdict stored has done something to tell
+            self.judging.watch_pair(self.a, self.b, undoing=undoing)
+        return before

@@ -403,10 +403,10 @@ class MainWindow(QMainWindow):
     def show_stories(self) -> Job:
         return self.browsing.show_stories()
 
-    def watch_pair(self, a: int, b: int) -> None:
-        """A verdict on ``a`` and ``b`` is being given or undone: the Stories view, if
-        shown, says what it did to the stories once they are grouped again."""
-        self.stories_view.watch(a, b)
+    def watch_pair(self, a: int, b: int, *, undoing: bool = False) -> None:
+        """A verdict on ``a`` and ``b`` was given or undone (``undoing``): the Stories
+        view, if shown, says what it did to the stories once they are grouped again."""
+        self.stories_view.watch(a, b, undoing=undoing)
 
     def show_trash(self) -> None:
         self.browsing.show_trash()

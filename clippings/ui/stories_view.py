@@ -70,8 +70,9 @@ class StoriesView(QWidget):
         self._keep: list[int] = []
         #: The stories shown (before they are grouped anew: see ``watch``).
         self._shown: list[Story] = []
-        #: A pair whose verdict changed: what it did is told once the stories are new.
-        self._watched: tuple[int, int] | None = None
+        #: A pair whose verdict changed, and whether by an undo: what it did is told
+        #: once the stories are new.
+        self._watched: tuple[int, int, bool] | None = None
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setObjectName("storyThreshold")
         self.slider.setAccessibleName("How alike reports must be to join a story")
@@ -119,11 +120,11 @@ class StoriesView(QWidget):
         self.slider.setValue(round(value * THRESHOLD_STEPS))
         self.slider.blockSignals(False)
 
-    def watch(self, a: int, b: int) -> None:
-        """The user's verdict on ``a`` and ``b`` changed: once the stories are grouped
-        again, say what it did to them (two stories joined into one, one split), as
-        one verdict may move whole stories."""
-        self._watched = (a, b) if self.isVisible() and self._shown else None
+    def watch(self, a: int, b: int, *, undoing: bool = False) -> None:
+        """The user's verdict on ``a`` and ``b`` changed (``undoing``: Edit › Undo took
+        it back): once the stories are grouped again, say what it did to them (two
+        stories joined into one, one split), as one verdict may move whole stories."""
+        self._watched = (a, b, undoing) if self.isVisible() and self._shown else None
 
     def show_pending(self) -> None:
         # The clippings chosen are chosen again once the stories are shown.
@@ -137,7 +138,8 @@ class StoriesView(QWidget):
         before, self._shown = self._shown, stories
         watched, self._watched = self._watched, None
         if watched is not None:
-            told = verdict_outcome(before, stories, *watched)
+            a, b, undoing = watched
+            told = verdict_outcome(before, stories, a, b, undoing=undoing)
             if told:
                 self.told.emit(told)
         self.tree.clear()
@@ -222,9 +224,12 @@ class StoriesView(QWidget):
             self.threshold_changed.emit(self.threshold())
 
 
-def verdict_outcome(before: list[Story], after: list[Story], a: int, b: int) -> str | None:
+def verdict_outcome(
+    before: list[Story], after: list[Story], a: int, b: int, *, undoing: bool = False
+) -> str | None:
     """What a verdict on ``a`` and ``b`` did to the stories (``before`` and ``after``
-    it), in words for the status bar, or None when it did not join or part them."""
+    it), in words for the status bar, or None when it did not join or part them;
+    ``undoing``: Edit › Undo took the verdict back, so Redo gives it again."""
 
     def story_of(stories: list[Story], clipping: int) -> Story | None:
         return next((s for s in stories if any(c.id == clipping for c in s.clippings)), None)
@@ -240,7 +245,10 @@ def verdict_outcome(before: list[Story], after: list[Story], a: int, b: int) -> 
     now_a, now_b = story_of(after, a), story_of(after, b)
     joined_before = was_a is not None and was_a is was_b
     joined_now = now_a is not None and now_a is now_b
-    undo = " Edit › Undo (Ctrl+Z) takes it back."
+    if undoing:
+        undo = " Edit › Redo (Ctrl+Shift+Z) gives your verdict again."
+    else:
+        undo = " Edit › Undo (Ctrl+Z) takes it back."
     if joined_now and not joined_before and now_a is not None:
         size = plural(len(now_a.clippings), "report")
         if was_a is not None and was_b is not None:
@@ -257,7 +265,12 @@ def verdict_outcome(before: list[Story], after: list[Story], a: int, b: int) -> 
     if joined_before and not joined_now:
         where = []
         for clipping, now in ((a, now_a), (b, now_b)):
-            place = f"in “{_short(now.title)}”" if now is not None else "in no story"
+            if now is None:
+                place = "in no story"
+            elif now.clippings[0].id == clipping:  # the story is named after it
+                place = f"at the head of a story of {plural(len(now.clippings), 'report')}"
+            else:
+                place = f"in “{_short(now.title)}”"
             where.append(f"“{title(before, clipping)}” is {place}")
         return "The story is split: " + "; ".join(where) + "." + undo
     return None

@@ -116,11 +116,16 @@ def test_verdicts_that_contradict_each_other_are_refused_with_the_chain(rehab_re
     with pytest.raises(ClippingsError, match="contradicts your other verdicts") as refused:
         related_service.set_verdict(archive, a, c, "not same story")
     assert f"{a} “" in str(refused.value) and " → " in str(refused.value)
-    # The other way round too: a chain closed onto a pair said to be two.
+    assert "you said the clippings that join" in str(refused.value)
+    # The other way round too: a chain closed onto a pair said to be two, told from
+    # the pair the user acted on.
     related_service.set_verdict(archive, b, c, None)
     related_service.set_verdict(archive, a, c, "not same story")
-    with pytest.raises(ClippingsError, match="contradicts"):
+    with pytest.raises(ClippingsError, match="contradicts") as refused:
         related_service.set_verdict(archive, b, c, "same story")
+    said = str(refused.value)
+    assert f"saying {b} and {c} are the same story would put" in said
+    assert said.endswith("Take one of those verdicts back first.")
     assert archive.store.verdicts() == {
         (min(a, b), max(a, b)): "same story",
         (min(a, c), max(a, c)): "not same story",

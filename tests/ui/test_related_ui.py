@@ -323,6 +323,7 @@ def test_a_verdict_that_joins_two_stories_says_so_and_marks_its_rows(qtbot, wind
 
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: any("The story is split" in m for m in messages), timeout=20_000)
+    assert "Redo (Ctrl+Shift+Z)" in next(m for m in messages if "The story is split" in m)
     qtbot.waitUntil(lambda: tree.topLevelItemCount() >= 2 and not rows_marked(), timeout=20_000)
 
 
@@ -348,8 +349,12 @@ def test_what_a_verdict_did_to_the_stories_reads_plainly():
         "“Report 1” and “Report 3” are a story now."
     )
     assert verdict_outcome([story(1, 2, 3)], [story(1, 2)], 1, 3) == (
-        "The story is split: “Report 1” is in “Report 1”; “Report 3” is in no story."
-        " Edit › Undo (Ctrl+Z) takes it back."
+        "The story is split: “Report 1” is at the head of a story of 2 reports;"
+        " “Report 3” is in no story. Edit › Undo (Ctrl+Z) takes it back."
+    )
+    assert verdict_outcome([story(1, 2, 3)], [story(2, 1)], 1, 3, undoing=True) == (
+        "The story is split: “Report 1” is in “Report 2”; “Report 3” is in no story."
+        " Edit › Redo (Ctrl+Shift+Z) gives your verdict again."
     )
     # Nothing joined or parted: nothing to say.
     assert verdict_outcome([story(1, 2)], [story(1, 2)], 1, 3) is None

@@ -134,7 +134,7 @@ def _story(outlets: int, reports: int, copies: int) -> Story:
         ClippingSummary(
             id=n,
             title=f"Report {n} of a rather long story about a summit in Geneva and its aftermath",
-            outlet=f"Outlet {n % outlets}",
+            outlet=f"Outlet {n % outlets}" if outlets else None,
             published=date(2023, 11, 8 + n % 2),
             language="en",
             word_count=100,
@@ -167,6 +167,8 @@ def test_stories_show_their_summary_whole_with_correct_plurals(qtbot, british):
     assert top.child(0).text(2) == "09/11/2023"  # the locale's short date
     view.resize(1400, 400)
     assert "…" not in top.text(0)
+    view.show_stories([_story(outlets=0, reports=2, copies=0)])
+    assert view.tree.topLevelItem(0).text(0).endswith("(2 reports)")
 
 
 # --- State in step ----------------------------------------------------------------------

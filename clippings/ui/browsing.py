@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from clippings.ui.main_window import MainWindow
 
 
+#: The status bar while two clippings are aligned.
+COMPARING = "Comparing the two clippings…"
+
+
 class Browsing(QObject):
     """The views of the list, the search, related pieces and stories, comparing."""
 
@@ -38,6 +42,8 @@ class Browsing(QObject):
         self.window = window
         #: The related piece to choose again when the list next arrives (after a verdict).
         self._choose_after: int | None = None
+        #: The comparisons asked for and not yet shown, by their pair (smaller id first).
+        self._comparing: dict[tuple[int, int], Job] = {}
         sidebar = window.sidebar
         sidebar.all_chosen.connect(self._on_sidebar_all_chosen)
         sidebar.trash_chosen.connect(self._on_sidebar_trash_chosen)
@@ -315,7 +321,11 @@ class Browsing(QObject):
         aligned off the GUI thread (two long reports take seconds to align)."""
         w = self.window
         archive = w.archive
-        w.statusBar().showMessage("Comparing the two clippings…")
+        pair = (min(a, b), max(a, b))
+        under_way = self._comparing.get(pair)
+        if under_way is not None:  # asked twice: one window is enough
+            return under_way
+        w.statusBar().showMessage(COMPARING)
 
         def align_them(report: Any, cancel: Any) -> Comparison:
             return compare(archive, a, b, cancel)
@@ -323,6 +333,8 @@ class Browsing(QObject):
         job = Job("Comparing two clippings", align_them)
         job.finished.connect(self._on_compared)
         job.failed.connect(self._on_compare_failed)
+        job.ended.connect(lambda: self._comparing.pop(pair, None))
+        self._comparing[pair] = job
         return w.comparisons.submit(job)
 
     @Slot(object)
@@ -334,13 +346,15 @@ class Browsing(QObject):
         window.destroyed.connect(lambda: windows.remove(window) if window in windows else None)
         windows.append(window)
         window.show()
-        # Said until now: building the rows of two long documents takes a moment too.
-        if w.statusBar().currentMessage() == "Comparing the two clippings…":
+        # Said until now (building the rows of two long documents takes a moment too),
+        # and while another comparison the user asked for is still to come.
+        if w.statusBar().currentMessage() == COMPARING and len(self._comparing) <= 1:
             w.statusBar().clearMessage()
 
     @Slot(str)
     def _on_compare_failed(self, message: str) -> None:
         w = self.window
-        w.statusBar().clearMessage()
+        if len(self._comparing) <= 1:
+            w.statusBar().clearMessage()
         if w.isVisible():  # not when the window closing stopped it
             QMessageBox.warning(w, "Clippings", message)

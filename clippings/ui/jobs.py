@@ -155,26 +155,38 @@ class LookupRunner(QObject):
     beside the job queue: only the newest request matters, so one waiting request
     replaces another, and a lookup never waits behind a long import."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, queue: bool = False) -> None:
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._running: Job | None = None
         self._waiting: Job | None = None
+        #: ``queue``: every request is run in turn (comparisons the user asked for),
+        #: none replaced by a later one.
+        self._queued: list[Job] | None = [] if queue else None
 
     def submit(self, job: Job) -> Job:
         if self._running is None:
             self._start(job)
+        elif self._queued is not None:
+            self._queued.append(job)
         else:
             self._waiting = job
         return job
+
+    @property
+    def busy(self) -> bool:
+        """Whether a request is under way or waiting."""
+        return self._running is not None or self._waiting is not None or bool(self._queued)
 
     def wait(self, msecs: int = 30_000) -> bool:
         return bool(self._pool.waitForDone(msecs))
 
     def cancel(self) -> None:
-        """Stop the lookup under way (if it listens) and drop the one waiting."""
+        """Stop the lookup under way (if it listens) and drop those waiting."""
         self._waiting = None
+        if self._queued:
+            self._queued.clear()
         if self._running is not None:
             self._running.cancel()
 
@@ -187,5 +199,7 @@ class LookupRunner(QObject):
     def _on_job_ended(self) -> None:
         self._running = None
         waiting, self._waiting = self._waiting, None
+        if waiting is None and self._queued:
+            waiting = self._queued.pop(0)
         if waiting is not None:
             self._start(waiting)

@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
         self.jobs = jobs or JobRunner(self)
         self.lookups = LookupRunner(self)
         #: Comparisons, off the GUI thread (beside the lookups: never replaced by one).
-        self.comparisons = LookupRunner(self)
+        self.comparisons = LookupRunner(self, queue=True)
         #: Whether clippings without features are analysed in the background.
         self.analysing = analyse
         self.open_archive = open_archive

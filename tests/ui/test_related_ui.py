@@ -398,3 +398,19 @@ def test_closing_the_window_stops_a_long_comparison(qtbot, window, corpus):
     qtbot.waitUntil(lambda: bool(ended), timeout=10_000)
     assert failed == ["the comparison was stopped"]
     assert not window.compare_windows
+
+
+def test_comparisons_asked_for_back_to_back_all_open_once(qtbot, oscars):
+    window, ids = oscars
+    first = window.compare_clippings(ids[0], ids[1])
+    again = window.compare_clippings(ids[1], ids[0])  # the same pair: one window
+    window.compare_clippings(ids[2], ids[3])
+    window.compare_clippings(ids[4], ids[5])
+    assert again is first
+    qtbot.waitUntil(lambda: len(window.compare_windows) == 3, timeout=20_000)
+    window.comparisons.wait()
+    qtbot.wait(50)
+    shown = [{c.comparison.a.id, c.comparison.b.id} for c in window.compare_windows]
+    assert shown == [{ids[0], ids[1]}, {ids[2], ids[3]}, {ids[4], ids[5]}]
+    assert not window.statusBar().currentMessage()
+    assert not window.comparisons.busy

@@ -4,9 +4,10 @@ list shows when it is empty."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from clippings.model import (
@@ -33,6 +34,11 @@ if TYPE_CHECKING:
 #: The status bar while two clippings are aligned.
 COMPARING = "Comparing the two clippings…"
 
+#: Another program's changes regroup the stories shown at most this often (ms), and
+#: never sooner after a grouping than it took: while a colleague imports into a large
+#: archive, the window does not spend all its time grouping.
+REGROUP_MIN_MS = 5000
+
 
 class Browsing(QObject):
     """The views of the list, the search, related pieces and stories, comparing."""
@@ -44,6 +50,16 @@ class Browsing(QObject):
         self._choose_after: int | None = None
         #: The comparisons asked for and not yet shown, by their pair (smaller id first).
         self._comparing: dict[tuple[int, int], Job] = {}
+        #: The grouping of stories under way or waiting (None: none).
+        self._grouping: Job | None = None
+        #: How long the last grouping took (seconds), and when it ended (monotonic).
+        self._grouped_in = 0.0
+        self._grouped_at = float("-inf")
+        #: Another program changed the archive while the stories were being grouped or
+        #: shortly after: they are grouped again once ``regroup_timer`` fires.
+        self.regroup_timer = QTimer(self)
+        self.regroup_timer.setSingleShot(True)
+        self.regroup_timer.timeout.connect(self._on_regroup_timer_timeout)
         sidebar = window.sidebar
         sidebar.all_chosen.connect(self._on_sidebar_all_chosen)
         sidebar.trash_chosen.connect(self._on_sidebar_trash_chosen)
@@ -78,7 +94,47 @@ class Browsing(QObject):
         w.list_stack.setCurrentWidget(w.stories_view)
         w.stories_view.show_pending()
         w.update_actions()
+        self.regroup_timer.stop()  # this grouping sees whatever was owed
+        return self._group()
+
+    def regroup_stories(self) -> None:
+        """Another program changed the archive: group the stories shown anew, keeping
+        them on screen meanwhile (the user's place and selection kept), and no more
+        often than ``REGROUP_MIN_MS`` or the time the last grouping took."""
+        w = self.window
+        if w.list_stack.currentWidget() is not w.stories_view:
+            return
+        if self._grouping is not None or self.regroup_timer.isActive():
+            if not self.regroup_timer.isActive():
+                self.regroup_timer.start(self._regroup_delay_ms())
+            return
+        since_ms = (time.monotonic() - self._grouped_at) * 1000
+        wait_ms = self._regroup_delay_ms() - since_ms
+        if wait_ms > 0:
+            self.regroup_timer.start(int(wait_ms))
+        else:
+            self._regroup_now()
+
+    def _regroup_delay_ms(self) -> int:
+        return max(REGROUP_MIN_MS, int(self._grouped_in * 1000))
+
+    def _regroup_now(self) -> None:
+        w = self.window
+        if w.list_stack.currentWidget() is w.stories_view:
+            w.stories_view.keep_place()
+            self._group()
+
+    @Slot()
+    def _on_regroup_timer_timeout(self) -> None:
+        if self._grouping is not None:  # still grouping: once more after it
+            self.regroup_timer.start(self._regroup_delay_ms())
+        else:
+            self._regroup_now()
+
+    def _group(self) -> Job:
+        w = self.window
         archive, threshold = w.archive, w.stories_view.threshold()
+        started = time.monotonic()
 
         def lookup(report: Any, cancel: Any) -> list[Story]:
             return stories(archive, threshold=threshold, compute_missing=False)
@@ -86,7 +142,16 @@ class Browsing(QObject):
         job = Job("Grouping stories", lookup)
         job.finished.connect(w.stories_view.show_stories)
         job.failed.connect(self._on_lookup_failed)
-        return w.lookups.submit(job)
+
+        def ended() -> None:
+            if self._grouping is job:
+                self._grouping = None
+            self._grouped_at = time.monotonic()
+            self._grouped_in = self._grouped_at - started
+
+        job.ended.connect(ended)
+        self._grouping = job
+        return w.groupings.submit(job)
 
     def show_trash(self) -> None:
         w = self.window

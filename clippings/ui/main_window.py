@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.jobs = jobs or JobRunner(self)
         self.lookups = LookupRunner(self)
+        #: Groupings of stories (beside the lookups: a related lookup never replaces one).
+        self.groupings = LookupRunner(self)
         #: Comparisons, off the GUI thread (beside the lookups: never replaced by one).
         self.comparisons = LookupRunner(self, queue=True)
         #: Whether clippings without features are analysed in the background.
@@ -638,6 +640,7 @@ class MainWindow(QMainWindow):
             self.jobs.wait()
         self.watch_timer.stop()
         self.lookups.wait()
+        self.groupings.wait()
         self.comparisons.cancel()  # two long documents: no reason to wait for them
         self.comparisons.wait()
         self.catch_up_runner.wait()

@@ -237,8 +237,7 @@ class Watcher(QObject):
             # Another program's change may be a verdict, a merge, a trashed report:
             # the stories and the related pieces shown are grouped and listed anew.
             self._elsewhere = False
-            if w.list_stack.currentWidget() is w.stories_view:
-                w.show_stories()
+            w.browsing.regroup_stories()
             shown = w.reading.clipping
             if shown is not None and reading.reading is not None and not reading.reading.trashed:
                 w.request_related(shown.id)

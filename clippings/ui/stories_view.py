@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -68,6 +68,9 @@ class StoriesView(QWidget):
         self._headings: list[tuple[QTreeWidgetItem, str, str]] = []
         #: The clippings to choose again once the stories are shown anew.
         self._keep: list[int] = []
+        #: The clipping whose row was at the top of the view, to show there again
+        #: (None: the view shows the clippings chosen, wherever they are).
+        self._top: int | None = None
         #: The stories shown (before they are grouped anew: see ``watch``).
         self._shown: list[Story] = []
         #: A pair whose verdict changed, and whether by an undo: what it did is told
@@ -126,9 +129,18 @@ class StoriesView(QWidget):
         stories joined into one, one split), as one verdict may move whole stories."""
         self._watched = (a, b, undoing) if self.isVisible() and self._shown else None
 
-    def show_pending(self) -> None:
-        # The clippings chosen are chosen again once the stories are shown.
+    def keep_place(self) -> None:
+        """Before the stories are grouped anew: the clippings chosen are chosen again,
+        and the row at the top of the view is put back there, once they are shown."""
         self._keep = self.selected_ids() or self._keep
+        item = self.tree.itemAt(QPoint(1, 1))
+        if item is not None and item.data(0, IdRole) is None and item.childCount():
+            item = item.child(0)  # a story's heading: its first report
+        top = item.data(0, IdRole) if item is not None else None
+        self._top = int(top) if top is not None else self._top
+
+    def show_pending(self) -> None:
+        self.keep_place()
         self.tree.clear()
         self._headings = []
         self.summary.setText("grouping…")
@@ -179,15 +191,24 @@ class StoriesView(QWidget):
         self._choose_again()
 
     def _choose_again(self) -> None:
-        """Choose again the clippings chosen before the stories were grouped anew."""
+        """Choose again the clippings chosen before the stories were grouped anew, and
+        show the row that was at the top of the view there again."""
         keep, self._keep = self._keep, []
-        first = None
+        top, self._top = self._top, None
+        first = top_row = None
         for child, clipping in self._clipping_rows():
             if clipping in keep:
                 first = first or child
                 child.setSelected(True)
+            if clipping == top:
+                top_row = child
         if first is not None:
             self.tree.setCurrentItem(first, 0, QItemSelectionModel.SelectionFlag.NoUpdate)
+        if top_row is not None:
+            parent = top_row.parent()
+            above = parent if parent is not None and parent.indexOfChild(top_row) == 0 else None
+            self.tree.scrollToItem(above or top_row, QAbstractItemView.ScrollHint.PositionAtTop)
+        elif first is not None:
             self.tree.scrollToItem(first)
 
     def _fit_headings(self) -> None:

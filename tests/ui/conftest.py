@@ -37,6 +37,8 @@ def make_window(qtbot, tmp_path, settings):
         window.watch_timer.stop()
         window.jobs.wait()
         window.lookups.wait()
+        window.groupings.wait()
+        window.comparisons.wait()
         window.catch_up_runner.wait()
         window.archive.close()
 

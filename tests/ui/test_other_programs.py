@@ -393,3 +393,70 @@ def test_a_verdict_given_elsewhere_regroups_stories_and_relists_related(
 
     qtbot.waitUntil(listed_as_yours, timeout=SHOWN_WITHIN_MS + 10_000)
     window.catch_up_runner.wait()
+
+
+def test_changes_elsewhere_regroup_stories_in_place_and_not_too_often(
+    qtbot, make_window, folder, elsewhere, corpus, monkeypatch
+):
+    """While another program keeps changing the archive, Stories stays on screen (never
+    a blank "grouping…"), the row at the top of the view stays there, and the stories
+    are grouped anew at most once per ``REGROUP_MIN_MS``: at 100,000 clippings a
+    grouping takes seconds, and a colleague's import must not keep the window at it."""
+    from PySide6.QtCore import QPoint
+
+    from clippings.services import import_paths
+    from clippings.services.related import set_verdict, stories
+    from clippings.ui import browsing
+    from clippings.ui.stories_view import IdRole
+
+    archive = Archive.open(folder)
+    import_paths(archive, sorted((corpus / "ecbplus" / "text" / "1").glob("*.txt")))
+    grouped = stories(archive)
+    window = make_window(archive)
+    window.resize(900, 420)
+    monkeypatch.setattr(browsing, "REGROUP_MIN_MS", 1500)
+    groupings: list[int] = []
+    real = browsing.stories
+    monkeypatch.setattr(browsing, "stories", lambda *a, **k: groupings.append(1) or real(*a, **k))
+    window.show_stories()
+    view = window.stories_view
+    tree = view.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == len(grouped), timeout=20_000)
+    blanked: list[str] = []
+    monkeypatch.setattr(view, "show_pending", lambda: blanked.append("grouping…"))
+
+    def top() -> int:
+        item = tree.itemAt(QPoint(1, 1))
+        if item.data(0, IdRole) is None:
+            item = item.child(0)
+        return int(item.data(0, IdRole))
+
+    bar = tree.verticalScrollBar()
+    assert bar.maximum() > 0, "the test needs a list that scrolls"
+    bar.setValue(bar.maximum() // 2)
+    at_top = top()
+    assert len(grouped) >= 2
+
+    def marked() -> set[int]:
+        return {c for child, c in view._clipping_rows() if child.text(0).startswith("✓ ")}
+
+    a, b = grouped[0].clippings[0].id, grouped[1].clippings[0].id
+    set_verdict(elsewhere(), a, b, "same story")
+    qtbot.waitUntil(lambda: marked() == {a, b}, timeout=SHOWN_WITHIN_MS + 10_000)
+    assert len(groupings) == 2
+    assert top() == at_top
+    # Two more changes soon after: grouped once for both, when the pause is over.
+    monkeypatch.setattr(browsing, "REGROUP_MIN_MS", 60_000)
+    elsewhere().add_tag([a], "Seen by a colleague")
+    qtbot.waitUntil(lambda: window.browsing.regroup_timer.isActive(), timeout=SHOWN_WITHIN_MS)
+    elsewhere().add_tag([b], "Seen by a colleague")
+    qtbot.wait(2 * OTHER_PROGRAMS_POLL_MS)  # a poll that sees the second change
+    window.catch_up_runner.wait()
+    qtbot.wait(100)
+    assert len(groupings) == 2
+    window.browsing.regroup_timer.start(0)  # the pause is over
+    qtbot.waitUntil(lambda: len(groupings) == 3, timeout=10_000)
+    qtbot.wait(2 * OTHER_PROGRAMS_POLL_MS)
+    assert len(groupings) == 3
+    assert not blanked
+    assert top() == at_top

@@ -595,6 +595,14 @@ def test_related_takes_the_users_verdict_on_a_pair(seeded, seed):
     # Two reports of one event the user says are not the same story.
     code, out, err = cli("related", str(oscar_a), "--not-same-story", str(oscar_b))
     assert code == 0 and "not same story, as you said" in err
+    assert "replaces" not in err
+    # Said again, or turned round: the message says what it did to the earlier verdict.
+    code, _out, err = cli("related", str(oscar_b), "--not-same-story", str(oscar_a))
+    assert code == 0 and "not same story, as you had said already" in err
+    code, _out, err = cli("related", str(oscar_a), "--same-story", str(oscar_b))
+    assert "replaces your earlier verdict (not same story)" in err
+    code, _out, err = cli("related", str(oscar_a), "--not-same-story", str(oscar_b))
+    assert "replaces your earlier verdict (same story)" in err
     line = next(line for line in out.splitlines() if line.split()[0] == str(oscar_b))
     assert "related" in line and line.endswith("(your verdict: not same story)")
     back = cli.json("related", str(oscar_b))
@@ -628,6 +636,8 @@ def test_related_takes_the_users_verdict_on_a_pair(seeded, seed):
     shown = cli.json("show", str(oscar_a), "--history")
     said = [h for h in shown["history"] if h["action"] == "judged"]
     assert [h["detail"] for h in said] == [
+        f"not same story as {oscar_b}",  # said again: nothing changed, nothing recorded
+        f"same story as {oscar_b}",
         f"not same story as {oscar_b}",
         f"no verdict on {oscar_b}",
         f"same story as {seed_id}",

@@ -52,7 +52,14 @@ def _set_verdict(archive: Archive, clipping_id: int, args: argparse.Namespace) -
             continue
         other = _ids([other_text])[0]
         before = set_verdict(archive, clipping_id, other, verdict)
-        if verdict is not None:
+        if verdict is not None and before == verdict:
+            said = f"clippings {clipping_id} and {other}: {verdict}, as you had said already"
+        elif verdict is not None and before is not None:
+            said = (
+                f"clippings {clipping_id} and {other}: {verdict}, as you said; this "
+                f"replaces your earlier verdict ({before})"
+            )
+        elif verdict is not None:
             said = f"clippings {clipping_id} and {other}: {verdict}, as you said"
         elif before is not None:
             said = (

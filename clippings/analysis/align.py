@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -37,8 +38,21 @@ def _wordset(words: str) -> frozenset[str]:
 #: Below this similarity two sentences are not a pair (a reworded sentence with a few
 #: words changed scores 0.7-0.95; unrelated sentences sharing function words stay below).
 MATCH_THRESHOLD = 0.5
-#: No sentence is longer (in words, counted between spaces): a longer run is cut.
-LONGEST_SENTENCE = 300
+#: A run of more words than this (counted between spaces) is not a sentence but text
+#: without sentence punctuation (OCR, a transcript, a flattened table): it is cut into
+#: passages of ``CUT_MIN``..``LONGEST_SENTENCE`` words at points its own words choose
+#: (after a pair of words whose hash is 0 modulo ``CUT_EVERY``). The cuts fall on the
+#: same words in both texts, so after an insertion or a deletion the passages meet
+#: again; cuts every N words would all shift by the words added. Twelve 1,700-word
+#: texts of ECB+ stripped of punctuation beside a lightly edited copy (some sentences
+#: dropped, reworded or added): 81% of the words shown as shared, in 65 rows (85% for
+#: the same texts punctuated; 68% in seven rows with cuts every 300 words).
+#: (Of 13,212 sentences of the shared corpus' texts, 99.9% have at most 77 words.)
+LONGEST_RUN = 80
+CUT_EVERY = 20
+CUT_MIN = 10
+#: No passage is longer (in words).
+LONGEST_SENTENCE = 60
 
 # Words after which a full stop does not end a sentence (compared lowercased, no dot).
 _ABBREVIATIONS = _wordset("""
@@ -156,29 +170,39 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _cut_overlong(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans of more than ``LONGEST_SENTENCE`` words cut into pieces of that many: a
-    text without sentence punctuation or line breaks (a word list, some OCR, a table
-    flattened) is not one sentence, and comparing two such "sentences" word by word
-    took minutes."""
+    """Spans of more than ``LONGEST_RUN`` words cut where their words choose (see
+    ``LONGEST_RUN``): a text without sentence punctuation or line breaks is not one
+    sentence, and comparing two such "sentences" word by word took minutes."""
     cut: list[tuple[int, int]] = []
     for start, end in spans:
-        if end - start <= LONGEST_SENTENCE:  # too few characters for that many words
+        if end - start <= LONGEST_RUN:  # too few characters for that many words
             cut.append((start, end))
             continue
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
-        if len(tokens) <= LONGEST_SENTENCE:
+        if len(tokens) <= LONGEST_RUN:
             cut.append((start, end))
             continue
-        for k in range(0, len(tokens), LONGEST_SENTENCE):
-            piece = tokens[k : k + LONGEST_SENTENCE]
-            cut.append((piece[0][0], piece[-1][1]))
+        first = 0
+        previous = ""
+        for k, (token_start, token_end) in enumerate(tokens):
+            word = " ".join(words(text[token_start:token_end]))
+            chosen = zlib.crc32(f"{previous} {word}".encode()) % CUT_EVERY == 0
+            previous = word
+            length = k + 1 - first
+            left = len(tokens) - k - 1
+            if (length >= CUT_MIN and chosen and left >= CUT_MIN) or length >= LONGEST_SENTENCE:
+                cut.append((tokens[first][0], token_end))
+                first = k + 1
+        if first < len(tokens):
+            cut.append((tokens[first][0], tokens[-1][1]))
     return cut
 
 
 def _merge_wordless(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans without a letter or digit (a closing ``"`` after the full stop, a ``—``)
     joined to the sentence before them (the first one to the sentence after): a row of
-    a comparison holding only punctuation says nothing."""
+    a comparison holding only punctuation says nothing. A text without any word but
+    with symbols (a rating in stars) is one passage: a comparison must not hide it."""
     merged: list[tuple[int, int]] = []
     pending: int | None = None  # the start of wordless spans before the first sentence
     for start, end in spans:
@@ -189,7 +213,14 @@ def _merge_wordless(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
             merged[-1] = (merged[-1][0], end)
         elif pending is None:
             pending = start
+    if pending is not None and not merged and _has_symbol(text[pending : spans[-1][1]]):
+        merged.append((pending, spans[-1][1]))  # no word ("★★★★☆"), but not nothing
     return merged
+
+
+def _has_symbol(text: str) -> bool:
+    """Whether ``text`` holds a character that is not punctuation, space or control."""
+    return any(unicodedata.category(ch)[0] not in "PZC" for ch in text)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from clippings.analysis.align import (
+    CUT_MIN,
     LONGEST_SENTENCE,
     align,
     sentence_spans,
@@ -173,11 +175,31 @@ def test_a_text_without_sentence_punctuation_is_compared_in_pieces():
     # words (one row in the comparison, and minutes of word-by-word diffing).
     text = " ".join(f"word{n % 50} item{n}" for n in range(2_000))
     spans = sentence_spans(text)
-    assert len(spans) == 14
-    assert all(len(text[s:e].split()) <= LONGEST_SENTENCE for s, e in spans)
+    assert all(CUT_MIN <= len(text[s:e].split()) <= LONGEST_SENTENCE for s, e in spans)
+    assert len(spans) >= 4_000 // LONGEST_SENTENCE
     assert " ".join(text[s:e] for s, e in spans) == text
     pairs = align(text, text)
-    assert [p.kind for p in pairs] == ["same"] * 14
+    assert [p.kind for p in pairs] == ["same"] * len(spans)
+
+
+def test_unpunctuated_texts_meet_again_after_an_insertion(corpus):
+    """Passages of a text without punctuation are cut where its words say, so a copy
+    with words added near the start is not shifted out of line for the rest of it:
+    every passage but the one that changed is the same on both sides."""
+    plain = " ".join(
+        path.read_text(encoding="utf-8")
+        for path in sorted((corpus / "ecbplus" / "text" / "2").glob("*.txt"))[:6]
+    )
+    words = re.sub(r"[^\w\s]", " ", plain).split()
+    assert len(words) > 1_000
+    text = " ".join(words)
+    edited = " ".join([*words[:30], "and three more words", *words[30:]])
+    pairs = align(text, edited)
+    assert len(pairs) >= len(words) // LONGEST_SENTENCE
+    kinds = [p.kind for p in pairs]
+    assert kinds.count("same") >= len(pairs) - 2
+    assert set(kinds) <= {"same", "changed"}
+    assert shared_share(pairs) > 0.95
 
 
 def test_a_comparison_can_be_stopped():
@@ -192,3 +214,11 @@ def test_a_comparison_can_be_stopped():
     with pytest.raises(Cancelled):
         compare_quotes(quotes, quotes, cancel=lambda: True)
     assert [p.kind for p in align(text, text, cancel=lambda: False)] == ["same"] * 200
+
+
+def test_a_text_without_any_word_is_still_shown():
+    """Ratings or a row of symbols with no word at all: one passage of its own side,
+    not an empty comparison that hides the text."""
+    pairs = align("★★ ★★★", "Five stars from the critics. A second sentence.")
+    assert (pairs[0].kind, pairs[0].a) == ("only_a", "★★ ★★★")
+    assert [p.kind for p in pairs] == ["only_a", "only_b", "only_b"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
 from clippings.services.comparing import compare
 from clippings.ui.compare_window import KINDS, SHARED_STYLE, CompareWindow, panes_html
 from tests.analysis.test_paraphrase import RESCUE_A, RESCUE_B
@@ -33,3 +36,55 @@ def test_similar_passages_in_the_legend_counts_and_marks(qtbot, archive) -> None
         assert rows.count(f"<span style='{SHARED_STYLE}'>{name}</span>") == 2, name
     assert f"<span style='{SHARED_STYLE}'>Sunday</span>" not in rows
     assert "Chief Maria Okafor told reporters" in window.panes.toPlainText()
+
+
+def test_a_long_comparison_is_read_a_page_at_a_time(qtbot, monkeypatch) -> None:
+    """Two long documents: the window lays out one page of passages at a time (a
+    10,000-row table froze it for seconds); the buttons turn the pages, the label says
+    where the reader is, and the header still counts every passage."""
+    from clippings.model import AlignedPair, Clipping
+    from clippings.services.comparing import Comparison
+    from clippings.ui import compare_window
+
+    monkeypatch.setattr(compare_window, "PAGE_ROWS", 40)
+    pairs = tuple(
+        AlignedPair("same", f"Passage number {n}.", f"Passage number {n}.", 1.0)
+        for n in range(1, 101)
+    )
+    comparison = Comparison(
+        a=Clipping(id=1, title="A long report", text=""),
+        b=Clipping(id=2, title="Its copy", text=""),
+        similarity=1.0,
+        pairs=pairs,
+        quotes_both=(),
+        quotes_only_a=(),
+        quotes_only_b=(),
+    )
+    window = CompareWindow(comparison)
+    qtbot.addWidget(window)
+    window.show()
+    shown = window.panes.toPlainText()
+    assert "Passage number 40." in shown and "Passage number 41." not in shown
+    assert window.page_label.text() == "Passages 1–40 of 100 (page 1 of 3)"
+    assert "100 the same" in window.header.text()
+    assert not window.previous_button.isEnabled()
+    qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
+    shown = window.panes.toPlainText()
+    assert "Passage number 81." in shown and "Passage number 80." not in shown
+    assert window.page_label.text() == "Passages 81–100 of 100 (page 3 of 3)"
+    assert not window.next_button.isEnabled()
+    # Alt+N and Alt+P turn the pages from the keyboard.
+    assert QKeySequence.mnemonic(window.next_button.text()).toString() == "Alt+N"
+    assert QKeySequence.mnemonic(window.previous_button.text()).toString() == "Alt+P"
+    qtbot.mouseClick(window.previous_button, Qt.MouseButton.LeftButton)
+    assert window.page_label.text().startswith("Passages 41–80")
+
+
+def test_a_short_comparison_has_no_pages(qtbot, archive) -> None:
+    a = add_clipping(archive, RESCUE_A, title="Hikers rescued", language="en")
+    b = add_clipping(archive, RESCUE_B, title="Rockslide strands walkers", language="en")
+    window = CompareWindow(compare(archive, a, b))
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.next_button.isVisible() and not window.page_label.isVisible()

@@ -121,8 +121,15 @@ class Browsing(QObject):
     def _regroup_now(self) -> None:
         w = self.window
         if w.list_stack.currentWidget() is w.stories_view:
-            w.stories_view.keep_place()
+            w.stories_view.show_regrouping()
             self._group()
+
+    def refresh_stories(self) -> None:
+        """After the window's own change (a verdict, a trashed clipping): the Stories
+        shown are grouped anew at once, kept on screen meanwhile (at 100,000 clippings
+        a grouping takes seconds, and a blank view would hide what the change did)."""
+        self.regroup_timer.stop()  # this grouping sees whatever was owed
+        self._regroup_now()
 
     @Slot()
     def _on_regroup_timer_timeout(self) -> None:

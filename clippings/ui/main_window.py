@@ -263,8 +263,7 @@ class MainWindow(QMainWindow):
         self.refresh_side()
         self.show_current()
         self.update_actions()
-        if self.list_stack.currentWidget() is self.stories_view:
-            self.show_stories()  # a verdict, a trashed clipping: the stories change too
+        self.browsing.refresh_stories()  # a verdict, a trashed clipping: stories change
 
     def archive_title(self) -> str:
         read_only = " (read-only)" if self.archive.read_only else ""

@@ -139,6 +139,12 @@ class StoriesView(QWidget):
         top = item.data(0, IdRole) if item is not None else None
         self._top = int(top) if top is not None else self._top
 
+    def show_regrouping(self) -> None:
+        """The stories shown are being grouped anew: they stay until the new ones come."""
+        self.keep_place()
+        if self._shown:
+            self.summary.setText(f"{plural(len(self._shown), 'story', 'stories')} · regrouping…")
+
     def show_pending(self) -> None:
         self.keep_place()
         self.tree.clear()

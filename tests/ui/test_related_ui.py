@@ -311,8 +311,15 @@ def test_a_verdict_that_joins_two_stories_says_so_and_marks_its_rows(qtbot, wind
     assert not rows_marked()
     messages = []
     window.statusBar().messageChanged.connect(messages.append)
+    shown = tree.topLevelItemCount()
     assert push(window.undo_stack, VerdictCommand(window, a, b, "same story"))
+    # The stories stay on screen while they are grouped anew (no blank view); the new
+    # ones can only arrive through the event loop, which has not run yet.
+    assert window.groupings.busy
+    assert tree.topLevelItemCount() == shown
+    assert window.stories_view.summary.text().endswith("· regrouping…")
     qtbot.waitUntil(lambda: any("Two stories are one now" in m for m in messages), timeout=20_000)
+    assert not window.stories_view.summary.text().endswith("regrouping…")
     told = next(m for m in messages if "Two stories are one now" in m)
     assert f"“{one.title[:20]}" in told and f"“{other.title[:20]}" in told
     assert "Ctrl+Z" in told

@@ -6,7 +6,7 @@ Services hand these objects upward, never ORM rows or index documents.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from types import MappingProxyType
@@ -339,6 +339,56 @@ def judged_with(story: Story) -> dict[int, list[int]]:
         said.setdefault(a, []).append(b)
         said.setdefault(b, []).append(a)
     return {i: sorted(others) for i, others in said.items()}
+
+
+def story_change(before: Sequence[Story], after: Sequence[Story], a: int, b: int) -> str | None:
+    """What a verdict on ``a`` and ``b`` did to the stories (those ``before`` and
+    ``after`` it), in one sentence for the window and the command line, or None when it
+    did not join or part them."""
+
+    def story_of(stories: Sequence[Story], clipping: int) -> Story | None:
+        return next((s for s in stories if any(c.id == clipping for c in s.clippings)), None)
+
+    def title(stories: Sequence[Story], clipping: int) -> str:
+        for story in stories:
+            for row in story.clippings:
+                if row.id == clipping:
+                    return _short_title(row.title)
+        return str(clipping)
+
+    was_a, was_b = story_of(before, a), story_of(before, b)
+    now_a, now_b = story_of(after, a), story_of(after, b)
+    joined_before = was_a is not None and was_a is was_b
+    joined_now = now_a is not None and now_a is now_b
+    if joined_now and not joined_before and now_a is not None:
+        size = plural(len(now_a.clippings), "report")
+        if was_a is not None and was_b is not None:
+            return (
+                f"Two stories are one now: “{_short_title(was_a.title)}” and "
+                f"“{_short_title(was_b.title)}” ({size})."
+            )
+        if was_a is None and was_b is None:
+            return f"“{title(after, a)}” and “{title(after, b)}” are a story now."
+        newcomer = a if was_a is None else b
+        return (
+            f"“{title(after, newcomer)}” joined the story “{_short_title(now_a.title)}” ({size})."
+        )
+    if joined_before and not joined_now:
+        where = []
+        for clipping, now in ((a, now_a), (b, now_b)):
+            if now is None:
+                place = "in no story"
+            elif now.clippings[0].id == clipping:  # the story is named after it
+                place = f"at the head of a story of {plural(len(now.clippings), 'report')}"
+            else:
+                place = f"in “{_short_title(now.title)}”"
+            where.append(f"“{title(before, clipping)}” is {place}")
+        return "The story is split: " + "; ".join(where) + "."
+    return None
+
+
+def _short_title(title: str, width: int = 50) -> str:
+    return title if len(title) <= width else title[: width - 1].rstrip() + "…"
 
 
 def count_found(total: int, exact: bool = True) -> str:

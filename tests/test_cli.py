@@ -620,7 +620,12 @@ def test_related_takes_the_users_verdict_on_a_pair(seeded, seed):
         "verdict": None,
     }
 
-    # The seed (Antonov on Russia and the US) said to be of the Oscars' story.
+    # The seed (Antonov on Russia and the US) said to be of the Oscars' story: stderr
+    # says what that did to the stories, as the window's status bar does.
+    code, _out, err = cli("related", str(oscar_a), "--same-story", str(seed_id))
+    assert code == 0 and "joined the story" in err
+    code, _out, err = cli("related", str(oscar_a), "--forget-verdict", str(seed_id))
+    assert "The story is split" in err and "is in no story" in err
     found = cli.json("related", str(oscar_a), "--same-story", str(seed_id))
     assert next(r for r in found if r["id"] == seed_id)["relation"] == "same story"
     [joined] = [s for s in cli.json("stories") if {oscar_a, seed_id} <= set(s["clippings"])]
@@ -640,6 +645,8 @@ def test_related_takes_the_users_verdict_on_a_pair(seeded, seed):
         f"same story as {oscar_b}",
         f"not same story as {oscar_b}",
         f"no verdict on {oscar_b}",
+        f"same story as {seed_id}",
+        f"no verdict on {seed_id}",
         f"same story as {seed_id}",
     ]
     assert set(said[0]) == {"at", "who", "action", "detail", "said"}

@@ -39,8 +39,8 @@ def _quote_json(quote: Quote) -> dict[str, Any]:
 def _set_verdict(archive: Archive, clipping_id: int, args: argparse.Namespace) -> None:
     """``--same-story``, ``--not-same-story``, ``--forget-verdict``: the user's verdict
     on a pair, said on stderr (stdout keeps the list, or its JSON)."""
-    from clippings.model import Verdict
-    from clippings.services.related import set_verdict
+    from clippings.model import Verdict, story_change
+    from clippings.services.related import set_verdict, stories_around
 
     given: tuple[tuple[str | None, Verdict | None], ...] = (
         (args.same_story, "same story"),
@@ -51,6 +51,8 @@ def _set_verdict(archive: Archive, clipping_id: int, args: argparse.Namespace) -
         if other_text is None:
             continue
         other = _ids([other_text])[0]
+        pair = (clipping_id, other)
+        storied = stories_around(archive, pair) if clipping_id != other else []
         before = set_verdict(archive, clipping_id, other, verdict)
         if verdict is not None and before == verdict:
             said = f"clippings {clipping_id} and {other}: {verdict}, as you had said already"
@@ -69,6 +71,10 @@ def _set_verdict(archive: Archive, clipping_id: int, args: argparse.Namespace) -
         else:
             said = f"clippings {clipping_id} and {other}: you had given no verdict"
         print(said, file=sys.stderr)
+        if before != verdict:  # one verdict can join two whole stories, or part one
+            told = story_change(storied, stories_around(archive, pair), *pair)
+            if told:
+                print(told, file=sys.stderr)
 
 
 def cmd_related(archive: Archive, args: argparse.Namespace) -> int:

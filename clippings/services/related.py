@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -721,8 +721,69 @@ def stories(
     """
     if compute_missing or 0 < archive.store.analysis_due_count() <= QUICK_SYNC:
         sync(archive)  # a few new clippings (an import) are analysed first; no old text
-    links = _links(archive.store.story_links())
+    return _grouped(archive, archive.store.story_links(), archive.store.verdicts(), threshold)
+
+
+#: ``stories_around`` follows links from its clippings up to this many clippings;
+#: past it, the whole archive is grouped (a story of thousands of synthetic clippings:
+#: following its links took longer than grouping all 10,000).
+AROUND_MAX = 2000
+
+
+def stories_around(
+    archive: Archive, ids: Collection[int], *, threshold: float = STORY_THRESHOLD
+) -> list[Story]:
+    """The stories of ``stories`` that hold any of these clippings, grouped from their
+    part of the archive alone: the clippings reachable from them through stored story
+    links and same-story verdicts (what a grouping of the whole archive would find for
+    them, without reading the rest; the command line tells what a verdict did with
+    it). From the stored edges as they are (no analysis is run)."""
     verdicts = archive.store.verdicts()
+    joined: dict[int, set[int]] = {}
+    for (a, b), verdict in verdicts.items():
+        if verdict == "same story":
+            joined.setdefault(a, set()).add(b)
+            joined.setdefault(b, set()).add(a)
+    reached = set(ids)
+    frontier = set(ids)
+    stored: dict[int, list[tuple[int, float, float]]] = {}
+    while frontier:
+        found = archive.store.story_links(sorted(frontier))
+        stored.update(found)
+        ahead: set[int] = set()
+        for clipping_id in frontier:
+            ahead.update(
+                other
+                for other, closeness, shared in found.get(clipping_id, ())
+                if closeness >= threshold or shared >= DUPLICATE_SHARED  # see scoring.stories
+            )
+            ahead.update(joined.get(clipping_id, ()))
+        frontier = ahead - reached
+        reached |= frontier
+        if len(reached) > AROUND_MAX:  # one vast story: the whole grouping is quicker
+            whole = stories(archive, threshold=threshold, compute_missing=False)
+            return [s for s in whole if any(row.id in ids for row in s.clippings)]
+    near = {
+        pair: verdict
+        for pair, verdict in verdicts.items()
+        if pair[0] in reached and pair[1] in reached
+    }
+    wanted = set(ids)
+    return [
+        story
+        for story in _grouped(archive, stored, near, threshold)
+        if any(row.id in wanted for row in story.clippings)
+    ]
+
+
+def _grouped(
+    archive: Archive,
+    stored: Mapping[int, Sequence[tuple[int, float, float]]],
+    verdicts: Mapping[tuple[int, int], Verdict],
+    threshold: float,
+) -> list[Story]:
+    """The stories of these clippings' stored story links and the user's verdicts."""
+    links = _links(stored)
     together = [pair for pair, v in verdicts.items() if v == "same story"]
     groups = scoring.stories(
         links,

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clippings.model import Story, judged_with, plural, story_summary
+from clippings.model import Story, judged_with, plural, story_change, story_summary
 from clippings.ui.wording import long_date, short_date
 
 IdRole = Qt.ItemDataRole.UserRole + 30
@@ -255,53 +255,12 @@ def verdict_outcome(
     before: list[Story], after: list[Story], a: int, b: int, *, undoing: bool = False
 ) -> str | None:
     """What a verdict on ``a`` and ``b`` did to the stories (``before`` and ``after``
-    it), in words for the status bar, or None when it did not join or part them;
-    ``undoing``: Edit › Undo took the verdict back, so Redo gives it again."""
-
-    def story_of(stories: list[Story], clipping: int) -> Story | None:
-        return next((s for s in stories if any(c.id == clipping for c in s.clippings)), None)
-
-    def title(stories: list[Story], clipping: int) -> str:
-        for story in stories:
-            for row in story.clippings:
-                if row.id == clipping:
-                    return _short(row.title)
-        return str(clipping)
-
-    was_a, was_b = story_of(before, a), story_of(before, b)
-    now_a, now_b = story_of(after, a), story_of(after, b)
-    joined_before = was_a is not None and was_a is was_b
-    joined_now = now_a is not None and now_a is now_b
+    it), in words for the status bar with the way back, or None when it did not join
+    or part them; ``undoing``: Edit › Undo took the verdict back, so Redo gives it
+    again."""
+    told = story_change(before, after, a, b)
+    if told is None:
+        return None
     if undoing:
-        undo = " Edit › Redo (Ctrl+Shift+Z) gives your verdict again."
-    else:
-        undo = " Edit › Undo (Ctrl+Z) takes it back."
-    if joined_now and not joined_before and now_a is not None:
-        size = plural(len(now_a.clippings), "report")
-        if was_a is not None and was_b is not None:
-            return (
-                f"Two stories are one now: “{_short(was_a.title)}” and "
-                f"“{_short(was_b.title)}” ({size})." + undo
-            )
-        if was_a is None and was_b is None:
-            return f"“{title(after, a)}” and “{title(after, b)}” are a story now." + undo
-        newcomer = a if was_a is None else b
-        return (
-            f"“{title(after, newcomer)}” joined the story “{_short(now_a.title)}” ({size})." + undo
-        )
-    if joined_before and not joined_now:
-        where = []
-        for clipping, now in ((a, now_a), (b, now_b)):
-            if now is None:
-                place = "in no story"
-            elif now.clippings[0].id == clipping:  # the story is named after it
-                place = f"at the head of a story of {plural(len(now.clippings), 'report')}"
-            else:
-                place = f"in “{_short(now.title)}”"
-            where.append(f"“{title(before, clipping)}” is {place}")
-        return "The story is split: " + "; ".join(where) + "." + undo
-    return None
-
-
-def _short(title: str, width: int = 50) -> str:
-    return title if len(title) <= width else title[: width - 1].rstrip() + "…"
+        return told + " Edit › Redo (Ctrl+Shift+Z) gives your verdict again."
+    return told + " Edit › Undo (Ctrl+Z) takes it back."

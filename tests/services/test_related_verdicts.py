@@ -212,3 +212,27 @@ def test_a_piece_called_same_story_keeps_its_score_and_the_list_its_length(rehab
     assert len(short) == 1
     assert short[0].clipping.id == outside.clipping.id
     assert short[0].score == outside.score > 0
+
+
+@pytest.mark.parametrize("around_max", [2000, 1])
+def test_the_stories_around_a_pair_are_those_of_the_whole_archive(
+    rehab_reports, monkeypatch, around_max
+):
+    """``stories_around`` (what the command line tells after a verdict) finds, from the
+    clippings' own part of the archive, the stories a grouping of all of it finds for
+    them, verdicts included; past ``AROUND_MAX`` clippings it groups them all."""
+    archive, lohan, reid = rehab_reports
+    monkeypatch.setattr(related_service, "AROUND_MAX", around_max)
+    related_service.set_verdict(archive, lohan[0], reid[0], "same story")
+    related_service.set_verdict(archive, lohan[1], lohan[2], "not same story")
+    whole = related_service.stories(archive)
+    assert whole
+    story_of = {row.id: story for story in whole for row in story.clippings}
+    for clipping_id in lohan + reid:
+        found = related_service.stories_around(archive, [clipping_id])
+        if clipping_id in story_of:
+            assert found == [story_of[clipping_id]]
+        else:
+            assert found == []
+    pair = related_service.stories_around(archive, [lohan[1], lohan[2]])
+    assert {s.id for s in pair} == {story_of[i].id for i in (lohan[1], lohan[2]) if i in story_of}

@@ -183,6 +183,9 @@ class Browsing(QObject):
 
     @Slot(int)
     def _on_stories_view_clipping_chosen(self, clipping_id: int) -> None:
+        shown = self.window.reading.clipping
+        if shown is not None and shown.id == clipping_id:
+            return  # chosen again as the stories were regrouped: the reader keeps their place
         self.window.read_clipping(self.window.archive.get(clipping_id))
 
     @Slot()

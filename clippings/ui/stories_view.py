@@ -22,6 +22,8 @@ from clippings.model import Story, judged_with, plural, story_change, story_summ
 from clippings.ui.wording import long_date, short_date
 
 IdRole = Qt.ItemDataRole.UserRole + 30
+#: A story's heading row: the story's id (``Story.id``).
+StoryRole = Qt.ItemDataRole.UserRole + 31
 
 #: The slider's range maps to these thresholds (how alike reports must be).
 THRESHOLD_STEPS = 20
@@ -68,9 +70,15 @@ class StoriesView(QWidget):
         self._headings: list[tuple[QTreeWidgetItem, str, str]] = []
         #: The clippings to choose again once the stories are shown anew.
         self._keep: list[int] = []
-        #: The clipping whose row was at the top of the view, to show there again
-        #: (None: the view shows the clippings chosen, wherever they are).
+        #: The row at the top of the view, to show there again: a clipping's, or (with
+        #: ``_top_heading``) the heading of the story that clipping heads (None: the
+        #: view shows the clippings chosen, wherever they are).
         self._top: int | None = None
+        self._top_heading = False
+        #: The clipping that was current (the one read), to make current again.
+        self._current: int | None = None
+        #: The stories the user collapsed (their ids), kept collapsed.
+        self._collapsed: set[int] = set()
         #: The stories shown (before they are grouped anew: see ``watch``).
         self._shown: list[Story] = []
         #: A pair whose verdict changed, and whether by an undo: what it did is told
@@ -130,14 +138,27 @@ class StoriesView(QWidget):
         self._watched = (a, b, undoing) if self.isVisible() and self._shown else None
 
     def keep_place(self) -> None:
-        """Before the stories are grouped anew: the clippings chosen are chosen again,
-        and the row at the top of the view is put back there, once they are shown."""
+        """Before the stories are shown anew: the clippings chosen and the current one
+        are chosen again, the row at the top of the view is put back there, and the
+        stories collapsed stay so, once they are shown."""
+        if not self.tree.topLevelItemCount():
+            return  # nothing shown (the view is waiting): the place kept stands
         self._keep = self.selected_ids() or self._keep
+        current = self.tree.currentItem()
+        if current is not None and current.data(0, IdRole) is not None:
+            self._current = int(current.data(0, IdRole))
         item = self.tree.itemAt(QPoint(1, 1))
-        if item is not None and item.data(0, IdRole) is None and item.childCount():
-            item = item.child(0)  # a story's heading: its first report
+        heading = item is not None and item.data(0, IdRole) is None
+        if heading and item is not None and item.childCount():
+            item = item.child(0)  # a story's heading: known by its first report
         top = item.data(0, IdRole) if item is not None else None
-        self._top = int(top) if top is not None else self._top
+        if top is not None:
+            self._top, self._top_heading = int(top), heading
+        self._collapsed = {
+            int(story.data(0, StoryRole))
+            for n in range(self.tree.topLevelItemCount())
+            if (story := self.tree.topLevelItem(n)) is not None and not story.isExpanded()
+        }
 
     def show_regrouping(self) -> None:
         """The stories shown are being grouped anew: they stay until the new ones come."""
@@ -160,6 +181,7 @@ class StoriesView(QWidget):
             told = verdict_outcome(before, stories, a, b, undoing=undoing)
             if told:
                 self.told.emit(told)
+        self.keep_place()  # as it is now: a click made while grouping stands
         self.tree.clear()
         self._headings = []
         for story in stories:
@@ -172,6 +194,7 @@ class StoriesView(QWidget):
             font.setBold(True)
             top.setFont(0, font)
             top.setFirstColumnSpanned(True)
+            top.setData(0, StoryRole, story.id)
             self._headings.append((top, story.title, summary))
             for row in story.clippings:
                 first = "  ★ first" if row.id == story.first else ""
@@ -188,7 +211,7 @@ class StoriesView(QWidget):
                 child.setToolTip(1, row.outlet or "")
                 child.setToolTip(2, long_date(row.published))
                 child.setData(0, IdRole, row.id)
-            top.setExpanded(True)
+            top.setExpanded(story.id not in self._collapsed)
         self.tree.resizeColumnToContents(1)
         self.tree.resizeColumnToContents(2)
         self.tree.setColumnWidth(1, min(self.tree.columnWidth(1), OUTLET_WIDTH))
@@ -197,23 +220,31 @@ class StoriesView(QWidget):
         self._choose_again()
 
     def _choose_again(self) -> None:
-        """Choose again the clippings chosen before the stories were grouped anew, and
-        show the row that was at the top of the view there again."""
+        """Choose again the clippings chosen before the stories were grouped anew (the
+        current one current again), and show the row that was at the top of the view
+        there again."""
         keep, self._keep = self._keep, []
         top, self._top = self._top, None
-        first = top_row = None
+        current, self._current = self._current, None
+        first = top_row = current_row = None
         for child, clipping in self._clipping_rows():
             if clipping in keep:
                 first = first or child
                 child.setSelected(True)
+                if clipping == current:
+                    current_row = child
             if clipping == top:
                 top_row = child
-        if first is not None:
-            self.tree.setCurrentItem(first, 0, QItemSelectionModel.SelectionFlag.NoUpdate)
+        chosen = current_row or first
+        if chosen is not None:
+            self.tree.setCurrentItem(chosen, 0, QItemSelectionModel.SelectionFlag.NoUpdate)
         if top_row is not None:
             parent = top_row.parent()
-            above = parent if parent is not None and parent.indexOfChild(top_row) == 0 else None
-            self.tree.scrollToItem(above or top_row, QAbstractItemView.ScrollHint.PositionAtTop)
+            heading = self._top_heading and parent is not None and parent.indexOfChild(top_row) == 0
+            self.tree.scrollToItem(
+                parent if heading and parent is not None else top_row,
+                QAbstractItemView.ScrollHint.PositionAtTop,
+            )
         elif first is not None:
             self.tree.scrollToItem(first)
 

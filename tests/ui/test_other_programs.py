@@ -460,3 +460,62 @@ def test_changes_elsewhere_regroup_stories_in_place_and_not_too_often(
     assert len(groupings) == 3
     assert not blanked
     assert top() == at_top
+
+
+def test_regrouping_keeps_what_the_reader_was_doing(qtbot, make_window, folder, corpus):
+    """Stories grouped anew (another program's change, or the window's own) keep the
+    reader's place: the clipping read stays where it was scrolled to, the current one of
+    two chosen stays current, a collapsed story stays collapsed, and a row clicked while
+    the grouping ran is not undone when it ends."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    from clippings.services import import_paths
+    from clippings.ui.stories_view import IdRole, StoryRole
+
+    archive = Archive.open(folder)
+    import_paths(archive, sorted((corpus / "ecbplus" / "text" / "1").glob("*.txt")))
+    window = make_window(archive)
+    window.resize(900, 420)
+    window.show_stories()
+    view = window.stories_view
+    tree = view.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() >= 2, timeout=20_000)
+    rows = list(view._clipping_rows())
+    first_story, second_story = tree.topLevelItem(0), tree.topLevelItem(1)
+    one, two = first_story.child(0), first_story.child(1)
+    tree.setCurrentItem(one)
+    two.setSelected(True)
+    tree.setCurrentItem(two, 0, QItemSelectionModel.SelectionFlag.Select)
+    one_id, two_id = one.data(0, IdRole), two.data(0, IdRole)
+    assert window.reading.clipping.id == two_id
+    bar = window.reading.browser.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5_000)
+    bar.setValue(bar.maximum() // 2)
+    place = bar.value()
+    second_story.setExpanded(False)
+    collapsed = second_story.data(0, StoryRole)
+
+    window.browsing.refresh_stories()
+    qtbot.waitUntil(lambda: not window.groupings.busy, timeout=20_000)
+    qtbot.wait(50)
+    current = tree.currentItem()
+    assert current.data(0, IdRole) == two_id == window.reading.clipping.id
+    assert set(view.selected_ids()) == {one_id, two_id}
+    assert bar.value() == place
+    heading = next(
+        tree.topLevelItem(n)
+        for n in range(tree.topLevelItemCount())
+        if tree.topLevelItem(n).data(0, StoryRole) == collapsed
+    )
+    assert not heading.isExpanded()
+
+    # A row clicked while the stories are grouped is where the reader is afterwards.
+    window.browsing.refresh_stories()
+    other_id = next(c for _, c in rows if c not in view.selected_ids())
+    other = next(child for child, c in view._clipping_rows() if c == other_id)
+    tree.setCurrentItem(other)
+    assert window.groupings.busy
+    qtbot.waitUntil(lambda: not window.groupings.busy, timeout=20_000)
+    qtbot.wait(50)
+    assert view.selected_ids() == [other_id]
+    assert window.reading.clipping.id == other_id

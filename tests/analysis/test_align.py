@@ -222,3 +222,24 @@ def test_a_text_without_any_word_is_still_shown():
     pairs = align("★★ ★★★", "Five stars from the critics. A second sentence.")
     assert (pairs[0].kind, pairs[0].a) == ("only_a", "★★ ★★★")
     assert [p.kind for p in pairs] == ["only_a", "only_b", "only_b"]
+
+
+def test_a_text_without_punctuation_lines_up_with_the_punctuated_one(corpus):
+    """The OCR of a print page without its full stops against the web page: both are
+    cut where their words say, so the same words meet (before: 59% in common for one
+    article and its stripped copy). A short unpunctuated text and a longer copy of it
+    are cut alike too."""
+    text = (corpus / "ecbplus" / "text" / "3" / "3_1ecbplus.txt").read_text(encoding="utf-8")
+    bare = " ".join(re.sub(r"[^\w\s]", " ", text).split())
+    assert len(bare.split()) > 200
+    pairs = align(text, bare)
+    assert shared_share(pairs) > 0.9
+    assert all(p.kind in ("same", "changed") for p in pairs)
+    words = bare.split()
+    short = " ".join(words[:78])
+    longer = " ".join([*words[:40], "nine words were added here in the copy too", *words[40:78]])
+    assert shared_share(align(short, longer)) > 0.6
+    # Languages that end sentences with a danda or an ideographic full stop are not
+    # taken for text without punctuation.
+    hindi = "यह एक वाक्य है जो कुछ शब्दों से बना है और आगे चलता है। " * 30
+    assert [p.kind for p in align(hindi, hindi)] == ["same"] * len(align(hindi, hindi))

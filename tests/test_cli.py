@@ -237,7 +237,8 @@ def test_edit(seeded, seed):
 def test_delete_restore_trash_purge(seeded, seed):
     cli, ids = seeded
     seed_id = ids[str(seed)]
-    assert cli("delete", str(seed_id))[0] == 0
+    code, _out, err = cli("delete", str(seed_id))
+    assert code == 0 and f"(restore with: clippings restore {seed_id})" in err
     assert seed_id not in [r["id"] for r in cli.json("list")]
     assert cli.json("search", "Antonov") == []
     assert [r["id"] for r in cli.json("trash")] == [seed_id]
@@ -403,7 +404,8 @@ def test_related_marks_a_same_story_label_given_without_a_date(seeded, seed):
     code, out, err = cli("related", str(oscar_a))
     line = next(line for line in out.splitlines() if line.split()[0] == str(oscar_b))
     assert code == 0 and "same story" in line and line.endswith("(no date to compare)")
-    assert "clippings edit ID --published YYYY-MM-DD" in err
+    assert f"1 piece without a date ({oscar_b})" in err
+    assert f"clippings edit {oscar_b} --published YYYY-MM-DD" in err
     # The JSON keeps its fields: the dates are in it.
     found = cli.json("related", str(oscar_a))
     assert set(found[0]) == {"id", "title", "outlet", "published", "relation", "score", "verdict"}

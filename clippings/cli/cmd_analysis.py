@@ -10,7 +10,14 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from clippings.cli.output import EXIT_OK, _date_text, _emit_json, _ids, _ProgressBar
-from clippings.model import AlignedPair, Quote, judged_with, published_to_iso, story_summary
+from clippings.model import (
+    AlignedPair,
+    Quote,
+    judged_with,
+    plural,
+    published_to_iso,
+    story_summary,
+)
 
 if TYPE_CHECKING:
     from clippings.services.archive import Archive
@@ -107,7 +114,7 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
     elif not found:
         print("(nothing related found)")
     published = archive.get(clipping_id).published
-    marked = False
+    undated: list[int] = []
     for r in found:
         row = r.clipping
         outlet = f"  [{row.outlet}]" if row.outlet else ""
@@ -116,7 +123,8 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
         if r.verdict is not None:
             mark = f"  (your verdict: {r.verdict})"
         elif undated_piece(r):
-            mark, marked = "  (no date to compare)", True
+            mark = "  (no date to compare)"
+            undated.append(row.id)
         print(
             f"{row.id:>6}  {r.relation:<10} {r.score:4.2f}  {_date_text(row)}  "
             f"{row.title}{outlet}{mark}"
@@ -128,10 +136,12 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
             "--published YYYY-MM-DD",
             file=sys.stderr,
         )
-    if marked:
+    if undated:
+        which = ", ".join(str(i) for i in undated)
         print(
-            "(no date to compare): that piece has no date, so the label rests on names "
-            "and words alone; date it with: clippings edit ID --published YYYY-MM-DD",
+            f"(no date to compare): {plural(len(undated), 'piece')} without a date "
+            f"({which}), so the label rests on names and words alone; date one with: "
+            f"clippings edit {undated[0]} --published YYYY-MM-DD",
             file=sys.stderr,
         )
     return EXIT_OK

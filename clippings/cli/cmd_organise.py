@@ -114,9 +114,11 @@ def cmd_delete(archive: Archive, args: argparse.Namespace) -> int:
     changed = archive.trash(ids)
     already = len(set(ids)) - len(changed)
     note = f"; {already} already in the trash" if already else ""
+    # The ids themselves, ready to paste, when there are few.
+    restore = " ".join(str(i) for i in sorted(changed)) if 0 < len(changed) <= 5 else "ID …"
     print(
         f"moved {plural(len(changed), 'clipping')} to the trash{note} "
-        "(restore with: clippings restore ID)",
+        f"(restore with: clippings restore {restore})",
         file=sys.stderr,
     )
     return EXIT_OK

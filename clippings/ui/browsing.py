@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from clippings.model import (
     VERDICTS,
+    NotFoundError,
     QueryError,
     RelatedClipping,
     SavedSearch,
@@ -391,12 +392,19 @@ class Browsing(QObject):
             w.statusBar().showMessage("Select two clippings to compare them (Ctrl+D).", 5000)
 
     @Slot(int, int)
-    def compare_clippings(self, a: int, b: int) -> Job:
+    def compare_clippings(self, a: int, b: int) -> Job | None:
         """Open two clippings side by side in a window of their own, once they are
-        aligned off the GUI thread (two long reports take seconds to align)."""
+        aligned off the GUI thread (two long reports take seconds to align). None when
+        a window on the pair, still true to the two clippings, is open: it is raised."""
         w = self.window
         archive = w.archive
         pair = (min(a, b), max(a, b))
+        shown = self._comparison_open(pair)
+        if shown is not None:
+            shown.showNormal()
+            shown.raise_()
+            shown.activateWindow()
+            return None
         under_way = self._comparing.get(pair)
         if under_way is not None:  # asked twice: one window is enough
             return under_way
@@ -411,6 +419,20 @@ class Browsing(QObject):
         job.ended.connect(lambda: self._comparing.pop(pair, None))
         self._comparing[pair] = job
         return w.comparisons.submit(job)
+
+    def _comparison_open(self, pair: tuple[int, int]) -> CompareWindow | None:
+        """The window open on these two clippings, if neither changed since."""
+        w = self.window
+        for window in w.compare_windows:
+            a, b = window.comparison.a, window.comparison.b
+            if (min(a.id, b.id), max(a.id, b.id)) != pair:
+                continue
+            try:
+                if w.archive.get(a.id) == a and w.archive.get(b.id) == b:
+                    return window
+            except NotFoundError:
+                return None
+        return None
 
     @Slot(object)
     def _on_compared(self, comparison: Comparison) -> None:

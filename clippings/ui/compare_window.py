@@ -127,6 +127,7 @@ def header_html(comparison: Comparison) -> str:
     return (
         "<table cellspacing='6'>"
         + row("", f"A: {a.title}", f"B: {b.title}")
+        + row("Clipping", str(a.id), str(b.id))  # two of one title told apart
         + row("Outlet", a.outlet or "—", b.outlet or "—")
         + row("Date", date(a), date(b))
         + row("Author", a.author or "—", b.author or "—")

@@ -419,7 +419,7 @@ class MainWindow(QMainWindow):
         self.browsing.compare_selected()
 
     @Slot(int, int)
-    def compare_clippings(self, a: int, b: int) -> Job:
+    def compare_clippings(self, a: int, b: int) -> Job | None:
         return self.browsing.compare_clippings(a, b)
 
     def choose_files(self) -> None:

@@ -28,6 +28,7 @@ def test_similar_passages_in_the_legend_counts_and_marks(qtbot, archive) -> None
     assert label in header and colour in header
     assert "3 similar" in header and "1 only in A" in header and "1 only in B" in header
     assert "Text in common: 0%" not in header
+    assert f"<th align='left'>Clipping</th><td>{a}</td><td>{b}</td>" in header
     # The rows of similar passages carry their colour and mark the shared names, on
     # both sides, and only those.
     rows = panes_html(comparison)

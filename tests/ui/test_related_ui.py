@@ -421,3 +421,16 @@ def test_comparisons_asked_for_back_to_back_all_open_once(qtbot, oscars):
     assert shown == [{ids[0], ids[1]}, {ids[2], ids[3]}, {ids[4], ids[5]}]
     assert not window.statusBar().currentMessage()
     assert not window.comparisons.busy
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_a_pair_compared_again_brings_its_open_window_forward(qtbot, oscars):
+    """Asking again for a comparison whose window is open raises that window (no second
+    alignment, no second window); once one of the two was edited, it is compared anew."""
+    window, ids = oscars
+    compare = opened_comparison(qtbot, window, lambda: window.compare_clippings(ids[0], ids[1]))
+    assert window.compare_clippings(ids[1], ids[0]) is None
+    assert window.compare_windows == [compare]
+    window.archive.edit(ids[0], {"title": "A title given since"})
+    again = opened_comparison(qtbot, window, lambda: window.compare_clippings(ids[0], ids[1]))
+    assert again is not compare and again.comparison.a.title == "A title given since"

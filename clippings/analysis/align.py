@@ -328,7 +328,7 @@ def _matches(
             score = similarity(ws, wb[j])
             if score >= MATCH_THRESHOLD:
                 candidates.append((score, i, j))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    candidates.sort(key=_in_order_first(candidates))
     used_a: set[int] = set()
     used_b: set[int] = set()
     chosen: list[tuple[int, int, float]] = []
@@ -339,6 +339,35 @@ def _matches(
         used_b.add(j)
         chosen.append((i, j, score))
     return chosen
+
+
+def _in_order_first(
+    candidates: Sequence[tuple[float, int, int]],
+) -> Callable[[tuple[float, int, int]], tuple[float, bool, int, int]]:
+    """The order in which candidate matches ``(score, i, j)`` are taken: the best first
+    and, among equals (a sentence said twice: "She was 91." closing two obituaries),
+    the one that keeps the order of the unambiguous matches around it (a sentence of A
+    and one of B that match nothing else), so that a repeated sentence is not paired
+    across the text and shown as moved."""
+    per_a = Counter(i for _, i, _ in candidates)
+    per_b = Counter(j for _, _, j in candidates)
+    anchors = sorted((i, j) for _, i, j in candidates if per_a[i] == 1 and per_b[j] == 1)
+    kept = _increasing([j for _, j in anchors])
+    at_a = [i for k, (i, _) in enumerate(anchors) if k in kept]
+    at_b = [j for k, (_, j) in enumerate(anchors) if k in kept]
+
+    def key(candidate: tuple[float, int, int]) -> tuple[float, bool, int, int]:
+        score, i, j = candidate
+        k = bisect_left(at_a, i)
+        if k < len(at_a) and at_a[k] == i:
+            in_order = at_b[k] == j
+        else:
+            after = at_b[k - 1] if k else -1
+            before = at_b[k] if k < len(at_b) else j + 1
+            in_order = after < j < before
+        return (-score, not in_order, i, j)
+
+    return key
 
 
 def _increasing(values: Sequence[int]) -> set[int]:

@@ -243,3 +243,17 @@ def test_a_text_without_punctuation_lines_up_with_the_punctuated_one(corpus):
     # taken for text without punctuation.
     hindi = "यह एक वाक्य है जो कुछ शब्दों से बना है और आगे चलता है। " * 30
     assert [p.kind for p in align(hindi, hindi)] == ["same"] * len(align(hindi, hindi))
+
+
+def test_a_sentence_said_twice_pairs_in_order_not_across_the_text():
+    """Three obituaries ending "She was 91."; the copy drops the first. The repeated
+    sentence of each kept obituary pairs with its own, so nothing shows as moved and
+    only the first obituary is only in A (before: two rows "moved")."""
+    obituaries = [
+        "Actress Jane Roe died on Monday at her home in Ohio. She was 91.",
+        "Singer Ann Poe died on Tuesday in a hospital in Texas. She was 91.",
+        "Painter Mia Doe died on Friday in her studio in Maine. She was 91.",
+    ]
+    pairs = align("\n\n".join(obituaries), "\n\n".join(obituaries[1:]))
+    assert [p.kind for p in pairs] == ["only_a", "only_a", "same", "same", "same", "same"]
+    assert [p.a for p in pairs[:2]] == split_sentences(obituaries[0])

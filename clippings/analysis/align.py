@@ -79,6 +79,9 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?:\s|$)|[।॥။。！？]")
 _CLOSERS = "\"'”’»)]"
 _WORD = re.compile(r"\w+")
+_WORD_OR_MARK = re.compile(r"\w+|[^\w\s]")
+# Unicode's categories of currency signs and other symbols (★, ✓, ♥, ©).
+_SYMBOLS = frozenset(("Sc", "So"))
 _TOKEN = re.compile(r"\S+")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 _TERMINAL = ".!?…:;"
@@ -93,8 +96,14 @@ def _fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The normalised words of ``text``: casefolded, accents folded, no punctuation."""
-    return _WORD.findall(_fold(text))
+    """The normalised words of ``text``: casefolded, accents folded, no punctuation;
+    currency signs and other symbols are words of their own ("$5" is not "€5", nor
+    "★★★★☆" "★☆☆☆☆")."""
+    return [
+        token
+        for token in _WORD_OR_MARK.findall(_fold(text))
+        if token[0].isalnum() or token[0] == "_" or unicodedata.category(token) in _SYMBOLS
+    ]
 
 
 def _ends_sentence(line: str) -> bool:

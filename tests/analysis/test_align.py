@@ -257,3 +257,13 @@ def test_a_sentence_said_twice_pairs_in_order_not_across_the_text():
     pairs = align("\n\n".join(obituaries), "\n\n".join(obituaries[1:]))
     assert [p.kind for p in pairs] == ["only_a", "only_a", "same", "same", "same", "same"]
     assert [p.a for p in pairs[:2]] == split_sentences(obituaries[0])
+
+
+def test_currency_signs_and_symbols_are_compared():
+    """ "$5 billion" is not "€5 billion", nor four stars one: the passages are changed,
+    with the sign marked; two identical texts of symbols alone are the same."""
+    [pair] = align("The deal is worth $5 billion.", "The deal is worth €5 billion.")
+    assert pair.kind == "changed"
+    assert ("removed", "$5") in word_diff(pair.a, pair.b)
+    assert align("Rating: ★★★★☆", "Rating: ★☆☆☆☆")[0].kind == "changed"
+    assert [p.kind for p in align("★★ ★★★", "★★ ★★★")] == ["same"]

@@ -310,11 +310,16 @@ class MainWindow(QMainWindow):
     # --- Selection and reading --------------------------------------------------------
 
     def selected_ids(self) -> list[int]:
-        """The clippings selected in the list, or in Stories while it shows."""
+        """The clippings selected in the list, or in Stories while it shows: there, the
+        reports chosen, or none when a story's heading is, or else the clipping in the
+        reading pane (never the hidden list's selection: an action must not reach a
+        clipping the user cannot see)."""
         if self.list_stack.currentWidget() is self.stories_view:
             chosen = self.stories_view.selected_ids()
-            if chosen:
+            if chosen or self.stories_view.heading_selected():
                 return chosen
+            shown = self.reading.clipping
+            return [shown.id] if shown is not None else []
         selection = self.table.selectionModel()
         if selection is None:
             return []

@@ -113,6 +113,10 @@ class StoriesView(QWidget):
                 ids.append(clipping)
         return ids
 
+    def heading_selected(self) -> bool:
+        """Whether a story's heading row is selected."""
+        return any(item.data(0, IdRole) is None for item in self.tree.selectedItems())
+
     def _clipping_rows(self) -> Iterator[tuple[QTreeWidgetItem, int]]:
         """Each clipping's row under its story, with the clipping's id, in order."""
         for top in range(self.tree.topLevelItemCount()):

@@ -434,3 +434,29 @@ def test_a_pair_compared_again_brings_its_open_window_forward(qtbot, oscars):
     window.archive.edit(ids[0], {"title": "A title given since"})
     again = opened_comparison(qtbot, window, lambda: window.compare_clippings(ids[0], ids[1]))
     assert again is not compare and again.comparison.a.title == "A title given since"
+
+
+def test_stories_act_only_on_what_the_user_sees(qtbot, window, corpus):
+    """In Stories, a story's heading chosen: Move to Trash has nothing to act on (never
+    the hidden list's selection); no report chosen: actions reach the clipping in the
+    reading pane, and a verdict that takes it out of every story leaves it there."""
+    names = ["1_10ecbplus", "1_11ecbplus", "1_13ecbplus", "1_10ecb", "1_11ecb", "1_12ecb"]
+    import_paths(window.archive, [corpus / "ecbplus" / "text" / "1" / f"{n}.txt" for n in names])
+    window.refresh_all()
+    window.table.selectRow(0)
+    assert window.selected_ids()  # chosen in the list, hidden once Stories shows
+    window.show_stories()
+    tree = window.stories_view.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() >= 1, timeout=20_000)
+    heading = tree.topLevelItem(0)
+    tree.setCurrentItem(heading)
+    assert window.selected_ids() == []
+    assert not window.trash_action.isEnabled()
+    window.trash_action.trigger()
+    assert window.archive.count(trashed=True) == 0
+    # A report read, then nothing chosen: the reading pane's clipping is acted on.
+    report = heading.child(0)
+    tree.setCurrentItem(report)
+    read = window.reading.clipping.id
+    tree.clearSelection()
+    assert window.selected_ids() == [read]

@@ -27,6 +27,7 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from clippings.analysis.paraphrase import similar_candidates
+from clippings.languages import WORD_MARKS
 from clippings.model import AlignedPair, Cancelled
 
 
@@ -78,8 +79,10 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
 # or a danda (Hindi, Bengali, Nepali), Burmese's full stop, or an ideographic one.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?:\s|$)|[।॥။。！？]")
 _CLOSERS = "\"'”’»)]"
-_WORD = re.compile(r"\w+")
-_WORD_OR_MARK = re.compile(r"\w+|[^\w\s]")
+# A word: letters, digits and the combining marks that belong to them (Hindi's vowel
+# signs; see ``languages.WORD_MARKS``).
+_WORD = re.compile(rf"[\w{WORD_MARKS}]+")
+_WORD_OR_MARK = re.compile(rf"[\w{WORD_MARKS}]+|[^\w\s]")
 # Unicode's categories of currency signs and other symbols (★, ✓, ♥, ©).
 _SYMBOLS = frozenset(("Sc", "So"))
 _TOKEN = re.compile(r"\S+")
@@ -91,8 +94,19 @@ _SHORT_LINE = 60
 
 
 def _fold(text: str) -> str:
+    """``text`` casefolded, the accents of Latin, Greek and Cyrillic letters dropped
+    ("café" is "cafe"); the marks of other scripts are kept, as they make other words
+    (Hindi's virama, Hebrew's points)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    kept: list[str] = []
+    accented = True  # whether the letter before takes accents that fold away
+    for ch in decomposed:
+        if not unicodedata.combining(ch):
+            kept.append(ch)
+            accented = ch < "\u0530" or "\u1e00" <= ch <= "\u1fff"
+        elif not accented:
+            kept.append(ch)
+    return "".join(kept)
 
 
 def words(text: str) -> list[str]:
@@ -102,7 +116,7 @@ def words(text: str) -> list[str]:
     return [
         token
         for token in _WORD_OR_MARK.findall(_fold(text))
-        if token[0].isalnum() or token[0] == "_" or unicodedata.category(token) in _SYMBOLS
+        if len(token) > 1 or _WORD.match(token) or unicodedata.category(token) in _SYMBOLS
     ]
 
 

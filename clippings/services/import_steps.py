@@ -18,6 +18,7 @@ from pathlib import Path
 from clippings import importers
 from clippings.authors import parse_byline, parse_edited
 from clippings.importers.bundle import BundleContents, BundleCopy
+from clippings.languages import WORD_MARKS
 from clippings.model import (
     Cancelled,
     ClippingsError,
@@ -37,7 +38,9 @@ from clippings.storage import NewClipping, sha256_of
 
 log = logging.getLogger(__name__)
 
-_PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
+# What a text's fingerprint folds away: anything but letters, digits and the marks
+# that belong to them (Hindi's vowel signs: "की" is not "के").
+_PUNCTUATION = re.compile(rf"(?:[^\w{WORD_MARKS}]|_)+")
 
 
 def text_fingerprint(text: str) -> str | None:

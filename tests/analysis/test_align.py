@@ -17,6 +17,7 @@ from clippings.analysis.align import (
     shared_share,
     split_sentences,
     word_diff,
+    words,
 )
 from clippings.model import AlignedPair
 
@@ -267,3 +268,20 @@ def test_currency_signs_and_symbols_are_compared():
     assert ("removed", "$5") in word_diff(pair.a, pair.b)
     assert align("Rating: ★★★★☆", "Rating: ★☆☆☆☆")[0].kind == "changed"
     assert [p.kind for p in align("★★ ★★★", "★★ ★★★")] == ["same"]
+
+
+def test_hindi_vowel_signs_make_other_words():
+    """ "Ram's daughter won the election" and "Ram's son won": the two differ only by
+    vowel signs (combining marks), which were dropped, so both compared as the same and
+    the second file was stored as the same text as the first."""
+    from clippings.services.import_steps import text_fingerprint
+
+    daughter, son = "राम की बेटी ने चुनाव जीता।", "राम के बेटे ने चुनाव जीता।"
+    assert words(daughter) == ["राम", "की", "बेटी", "ने", "चुनाव", "जीता"]
+    [pair] = align(daughter, son)
+    assert pair.kind == "changed"
+    assert ("removed", "की बेटी") in word_diff(daughter, son)
+    assert text_fingerprint(daughter) != text_fingerprint(son)
+    # Latin accents still fold in comparisons: the same words whatever their accents.
+    assert words("Café NAÏVE") == words("cafe naive")
+    assert text_fingerprint("Café, NAÏVE!") == text_fingerprint("café naïve")

@@ -370,6 +370,8 @@ def story_change(before: Sequence[Story], after: Sequence[Story], a: int, b: int
         if was_a is None and was_b is None:
             return f"“{title(after, a)}” and “{title(after, b)}” are a story now."
         newcomer = a if was_a is None else b
+        if now_a.clippings[0].id == newcomer:  # the story is named after it
+            return f"“{title(after, newcomer)}” is in a story of {size} now."
         return (
             f"“{title(after, newcomer)}” joined the story “{_short_title(now_a.title)}” ({size})."
         )

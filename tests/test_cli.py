@@ -239,6 +239,8 @@ def test_delete_restore_trash_purge(seeded, seed):
     seed_id = ids[str(seed)]
     code, _out, err = cli("delete", str(seed_id))
     assert code == 0 and f"(restore with: clippings restore {seed_id})" in err
+    code, _out, err = cli("delete", str(seed_id))  # again: where it is already
+    assert "1 already in the trash" in err and f"clippings restore {seed_id})" in err
     assert seed_id not in [r["id"] for r in cli.json("list")]
     assert cli.json("search", "Antonov") == []
     assert [r["id"] for r in cli.json("trash")] == [seed_id]

@@ -115,7 +115,8 @@ def cmd_delete(archive: Archive, args: argparse.Namespace) -> int:
     already = len(set(ids)) - len(changed)
     note = f"; {already} already in the trash" if already else ""
     # The ids themselves, ready to paste, when there are few.
-    restore = " ".join(str(i) for i in sorted(changed)) if 0 < len(changed) <= 5 else "ID …"
+    trashed = sorted(set(ids))  # moved now or before: all in the trash
+    restore = " ".join(str(i) for i in trashed) if len(trashed) <= 5 else "ID …"
     print(
         f"moved {plural(len(changed), 'clipping')} to the trash{note} "
         f"(restore with: clippings restore {restore})",

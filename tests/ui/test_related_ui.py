@@ -363,6 +363,11 @@ def test_what_a_verdict_did_to_the_stories_reads_plainly():
         "The story is split: “Report 1” is in “Report 2”; “Report 3” is in no story."
         " Edit › Redo (Ctrl+Shift+Z) gives your verdict again."
     )
+    # A clipping that comes back at the head of its story: not "joined the story"
+    # named after itself.
+    assert verdict_outcome([story(2, 1)], [story(3, 2, 1)], 1, 3).startswith(
+        "“Report 3” is in a story of 3 reports now."
+    )
     # Nothing joined or parted: nothing to say.
     assert verdict_outcome([story(1, 2)], [story(1, 2)], 1, 3) is None
 

@@ -83,8 +83,11 @@ _CLOSERS = "\"'”’»)]"
 # signs; see ``languages.WORD_MARKS``).
 _WORD = re.compile(rf"[\w{WORD_MARKS}]+")
 _WORD_OR_MARK = re.compile(rf"[\w{WORD_MARKS}]+|[^\w\s]")
-# Unicode's categories of currency signs and other symbols (★, ✓, ♥, ©).
-_SYMBOLS = frozenset(("Sc", "So"))
+# Unicode's categories of currency signs, mathematical signs (+, −, <, ±) and other
+# symbols (★, ✓, ♥, ©).
+_SYMBOLS = frozenset(("Sc", "Sm", "So"))
+# A hyphen before a number, not inside a word or a number: a minus sign ("-0.5%").
+_MINUS = re.compile(r"(?<![\w.,])-(?=\d)")
 _TOKEN = re.compile(r"\S+")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 _TERMINAL = ".!?…:;"
@@ -111,11 +114,11 @@ def _fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The normalised words of ``text``: casefolded, accents folded, no punctuation;
-    currency signs and other symbols are words of their own ("$5" is not "€5", nor
-    "★★★★☆" "★☆☆☆☆")."""
+    currency, mathematical and other signs are words of their own ("$5" is not "€5",
+    "-0.5%" not "0.5%", "< 50%" not "> 50%", "★★★★☆" not "★☆☆☆☆")."""
     return [
         token
-        for token in _WORD_OR_MARK.findall(_fold(text))
+        for token in _WORD_OR_MARK.findall(_MINUS.sub("−", _fold(text)))
         if len(token) > 1 or _WORD.match(token) or unicodedata.category(token) in _SYMBOLS
     ]
 

@@ -268,6 +268,14 @@ def test_currency_signs_and_symbols_are_compared():
     assert ("removed", "$5") in word_diff(pair.a, pair.b)
     assert align("Rating: ★★★★☆", "Rating: ★☆☆☆☆")[0].kind == "changed"
     assert [p.kind for p in align("★★ ★★★", "★★ ★★★")] == ["same"]
+    # Signs of numbers: a minus, a plus, more or less than.
+    for a, b in (
+        ("Prices fell -0.5% in May.", "Prices fell 0.5% in May."),
+        ("It was −5 °C at dawn.", "It was +5 °C at dawn."),
+        ("Support is > 50% now.", "Support is < 50% now."),
+    ):
+        assert align(a, b)[0].kind == "changed", (a, b)
+    assert words("out-of-cycle 2-3") == ["out", "of", "cycle", "2", "3"]
 
 
 def test_hindi_vowel_signs_make_other_words():

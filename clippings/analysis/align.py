@@ -82,7 +82,13 @@ _CLOSERS = "\"'”’»)]"
 # A word: letters, digits and the combining marks that belong to them (Hindi's vowel
 # signs; see ``languages.WORD_MARKS``).
 _WORD = re.compile(rf"[\w{WORD_MARKS}]+")
-_WORD_OR_MARK = re.compile(rf"[\w{WORD_MARKS}]+|[^\w\s]")
+# Chinese and Japanese write no spaces between words: each of their characters is a
+# word of its own here (a changed figure in a sentence then changes one word of it).
+_IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD_OR_MARK = re.compile(rf"[{_IDEOGRAPHS}]|(?:(?![{_IDEOGRAPHS}])[\w{WORD_MARKS}])+|[^\w\s]")
+# A sentence end that needs no space after it: a danda (Hindi, Bengali, Nepali),
+# Burmese's full stop, an ideographic full stop, exclamation or question mark.
+_HARD_END = re.compile(r"[।॥။。！？][\"'”’»)\]」』）]*\s*")
 # Unicode's categories of currency signs, mathematical signs (+, −, <, ±) and other
 # symbols (★, ✓, ♥, ©).
 _SYMBOLS = frozenset(("Sc", "Sm", "So"))
@@ -130,6 +136,17 @@ def _ends_sentence(line: str) -> bool:
 
 def _split_line_run(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
     """Sentence spans inside ``text[start:end]`` (one paragraph or one line)."""
+    begin = start
+    for match in _HARD_END.finditer(text, start, end):
+        if match.end() < end:
+            yield from _split_spaced(text, begin, match.end())
+            begin = match.end()
+    yield from _split_spaced(text, begin, end)
+
+
+def _split_spaced(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """Sentence spans inside ``text[start:end]`` where a sentence ends with terminal
+    punctuation, a space and a capital, a digit or an opening mark."""
     begin = start
     for match in _BOUNDARY.finditer(text, start, end):
         after = match.end()

@@ -293,3 +293,20 @@ def test_hindi_vowel_signs_make_other_words():
     # Latin accents still fold in comparisons: the same words whatever their accents.
     assert words("Café NAÏVE") == words("cafe naive")
     assert text_fingerprint("Café, NAÏVE!") == text_fingerprint("café naïve")
+
+
+def test_chinese_and_hindi_sentences_end_at_their_own_full_stops():
+    """。 and । end a sentence with no space after them, and each Chinese character is
+    a word: an article whose second sentence changed a figure and whose third was
+    dropped shows that (it was one passage, 99% in common)."""
+    first, second, third = (
+        "北京市政府周一宣布，新的地铁线路将于明年开通。",
+        "该线路全长30公里，共设20个车站。",
+        "市长表示，这将缓解交通压力。",
+    )
+    pairs = align(first + second + third, first + second.replace("30", "35"))
+    assert [p.kind for p in pairs] == ["same", "changed", "only_a"]
+    assert split_sentences("यह पहला वाक्य है। यह दूसरा वाक्य है।") == [
+        "यह पहला वाक्य है।",
+        "यह दूसरा वाक्य है।",
+    ]

@@ -224,7 +224,9 @@ def cmd_compare(archive: Archive, args: argparse.Namespace) -> int:
     print(f"text in common: {result.similarity:.0%}")
     marks = {"same": "=", "changed": "~", "moved": "↕", "only_a": "A", "only_b": "B"}
     for pair in result.pairs:
-        if pair.kind in ("same", "moved", "only_a"):
+        if pair.kind == "moved" and pair.a != pair.b:  # moved and reworded: both sides
+            print(f"↕ A: {pair.a}\n  B: {pair.b}")
+        elif pair.kind in ("same", "moved", "only_a"):
             print(f"{marks[pair.kind]} {pair.a}")
         elif pair.kind == "only_b":
             print(f"{marks[pair.kind]} {pair.b}")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from clippings.model import (
     VERDICTS,
+    Clipping,
     NotFoundError,
     QueryError,
     RelatedClipping,
@@ -401,7 +402,8 @@ class Browsing(QObject):
         pair = (min(a, b), max(a, b))
         shown = self._comparison_open(pair)
         if shown is not None:
-            shown.showNormal()
+            if shown.isMinimized():
+                shown.showNormal()  # a maximised one stays maximised
             shown.raise_()
             shown.activateWindow()
             return None
@@ -421,14 +423,17 @@ class Browsing(QObject):
         return w.comparisons.submit(job)
 
     def _comparison_open(self, pair: tuple[int, int]) -> CompareWindow | None:
-        """The window open on these two clippings, if neither changed since."""
+        """The window open on these two clippings, if neither changed since in what a
+        comparison shows (a tag added is no reason to compare again)."""
         w = self.window
         for window in w.compare_windows:
             a, b = window.comparison.a, window.comparison.b
             if (min(a.id, b.id), max(a.id, b.id)) != pair:
                 continue
             try:
-                if w.archive.get(a.id) == a and w.archive.get(b.id) == b:
+                if _as_compared(w.archive.get(a.id)) == _as_compared(a) and _as_compared(
+                    w.archive.get(b.id)
+                ) == _as_compared(b):
                     return window
             except NotFoundError:
                 return None
@@ -455,3 +460,16 @@ class Browsing(QObject):
             w.statusBar().clearMessage()
         if w.isVisible():  # not when the window closing stopped it
             QMessageBox.warning(w, "Clippings", message)
+
+
+def _as_compared(clipping: Clipping) -> tuple[object, ...]:
+    """What a comparison window shows of a clipping: its text and its header's fields."""
+    return (
+        clipping.text,
+        clipping.title,
+        clipping.outlet,
+        clipping.author,
+        clipping.published,
+        clipping.language,
+        clipping.word_count,
+    )

@@ -75,7 +75,9 @@ def _side(pair: AlignedPair, side: str) -> str:
         return "&nbsp;"
     if pair.kind == "similar":
         return _marked(text, pair.shared)
-    if pair.kind != "changed" or pair.a is None or pair.b is None:
+    if pair.kind not in ("changed", "moved") or pair.a is None or pair.b is None:
+        return html.escape(text)
+    if pair.kind == "moved" and pair.a == pair.b:
         return html.escape(text)
     parts = []
     for kind, words in word_diff(pair.a, pair.b):

@@ -89,3 +89,22 @@ def test_a_short_comparison_has_no_pages(qtbot, archive) -> None:
     qtbot.addWidget(window)
     window.show()
     assert not window.next_button.isVisible() and not window.page_label.isVisible()
+
+
+def test_a_moved_passage_reworded_marks_its_differing_words() -> None:
+    from clippings.model import AlignedPair, Clipping
+    from clippings.services.comparing import Comparison
+
+    moved = AlignedPair("moved", "She was 91 years old.", "She was 93 years old.", 0.8)
+    comparison = Comparison(
+        a=Clipping(id=1, title="A", text=""),
+        b=Clipping(id=2, title="B", text=""),
+        similarity=0.8,
+        pairs=(moved,),
+        quotes_both=(),
+        quotes_only_a=(),
+        quotes_only_b=(),
+    )
+    rows = panes_html(comparison)
+    assert "<span style='background-color: #f7b3b3'>91</span>" in rows
+    assert "<span style='background-color: #b3e6b3'>93</span>" in rows

@@ -436,6 +436,8 @@ def test_a_pair_compared_again_brings_its_open_window_forward(qtbot, oscars):
     compare = opened_comparison(qtbot, window, lambda: window.compare_clippings(ids[0], ids[1]))
     assert window.compare_clippings(ids[1], ids[0]) is None
     assert window.compare_windows == [compare]
+    window.archive.add_tag([ids[0]], "Read")  # not what a comparison shows
+    assert window.compare_clippings(ids[0], ids[1]) is None
     window.archive.edit(ids[0], {"title": "A title given since"})
     again = opened_comparison(qtbot, window, lambda: window.compare_clippings(ids[0], ids[1]))
     assert again is not compare and again.comparison.a.title == "A title given since"

@@ -77,8 +77,10 @@ class StoriesView(QWidget):
         self._top_heading = False
         #: The clipping that was current (the one read), to make current again.
         self._current: int | None = None
-        #: The stories the user collapsed (their ids), kept collapsed.
+        #: The stories the user collapsed (their ids), kept collapsed; those whose
+        #: heading was chosen, chosen again.
         self._collapsed: set[int] = set()
+        self._headings_chosen: set[int] = set()
         #: The stories shown (before they are grouped anew: see ``watch``).
         self._shown: list[Story] = []
         #: A pair whose verdict changed, and whether by an undo: what it did is told
@@ -147,7 +149,7 @@ class StoriesView(QWidget):
         stories collapsed stay so, once they are shown."""
         if not self.tree.topLevelItemCount():
             return  # nothing shown (the view is waiting): the place kept stands
-        self._keep = self.selected_ids() or self._keep
+        self._keep = self.selected_ids()
         current = self.tree.currentItem()
         if current is not None and current.data(0, IdRole) is not None:
             self._current = int(current.data(0, IdRole))
@@ -158,11 +160,13 @@ class StoriesView(QWidget):
         top = item.data(0, IdRole) if item is not None else None
         if top is not None:
             self._top, self._top_heading = int(top), heading
-        self._collapsed = {
-            int(story.data(0, StoryRole))
+        headings = [
+            story
             for n in range(self.tree.topLevelItemCount())
-            if (story := self.tree.topLevelItem(n)) is not None and not story.isExpanded()
-        }
+            if (story := self.tree.topLevelItem(n)) is not None
+        ]
+        self._collapsed = {int(h.data(0, StoryRole)) for h in headings if not h.isExpanded()}
+        self._headings_chosen = {int(h.data(0, StoryRole)) for h in headings if h.isSelected()}
 
     def show_regrouping(self) -> None:
         """The stories shown are being grouped anew: they stay until the new ones come."""
@@ -239,6 +243,11 @@ class StoriesView(QWidget):
                     current_row = child
             if clipping == top:
                 top_row = child
+        chosen_headings, self._headings_chosen = self._headings_chosen, set()
+        for n in range(self.tree.topLevelItemCount()):
+            story = self.tree.topLevelItem(n)
+            if story is not None and story.data(0, StoryRole) in chosen_headings:
+                story.setSelected(True)
         chosen = current_row or first
         if chosen is not None:
             self.tree.setCurrentItem(chosen, 0, QItemSelectionModel.SelectionFlag.NoUpdate)

@@ -519,3 +519,12 @@ def test_regrouping_keeps_what_the_reader_was_doing(qtbot, make_window, folder, 
     qtbot.wait(50)
     assert view.selected_ids() == [other_id]
     assert window.reading.clipping.id == other_id
+    # A story's heading chosen stays chosen, with no report beside it.
+    heading = tree.topLevelItem(0)
+    story_id = heading.data(0, StoryRole)
+    tree.setCurrentItem(heading)
+    window.browsing.refresh_stories()
+    qtbot.waitUntil(lambda: not window.groupings.busy, timeout=20_000)
+    qtbot.wait(50)
+    chosen = [item.data(0, StoryRole) for item in tree.selectedItems()]
+    assert chosen == [story_id] and view.selected_ids() == []

@@ -59,7 +59,7 @@ def _set_verdict(archive: Archive, clipping_id: int, args: argparse.Namespace) -
             continue
         other = _ids([other_text])[0]
         pair = (clipping_id, other)
-        storied = stories_around(archive, pair) if clipping_id != other else []
+        storied = stories_around(archive, pair) if clipping_id != other else None
         before = set_verdict(archive, clipping_id, other, verdict)
         if verdict is not None and before == verdict:
             said = f"clippings {clipping_id} and {other}: {verdict}, as you had said already"
@@ -78,8 +78,9 @@ def _set_verdict(archive: Archive, clipping_id: int, args: argparse.Namespace) -
         else:
             said = f"clippings {clipping_id} and {other}: you had given no verdict"
         print(said, file=sys.stderr)
-        if before != verdict:  # one verdict can join two whole stories, or part one
-            told = story_change(storied, stories_around(archive, pair), *pair)
+        if before != verdict and storied is not None:  # it can join or part stories
+            after = stories_around(archive, pair)
+            told = story_change(storied, after, *pair) if after is not None else None
             if told:
                 print(told, file=sys.stderr)
 

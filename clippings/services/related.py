@@ -724,20 +724,21 @@ def stories(
     return _grouped(archive, archive.store.story_links(), archive.store.verdicts(), threshold)
 
 
-#: ``stories_around`` follows links from its clippings up to this many clippings;
-#: past it, the whole archive is grouped (a story of thousands of synthetic clippings:
-#: following its links took longer than grouping all 10,000).
+#: ``stories_around`` follows links from its clippings up to this many clippings, then
+#: gives up (the synthetic 10,000-clipping archive's made-up links reach thousands:
+#: following them took as long as grouping the whole archive).
 AROUND_MAX = 2000
 
 
 def stories_around(
     archive: Archive, ids: Collection[int], *, threshold: float = STORY_THRESHOLD
-) -> list[Story]:
+) -> list[Story] | None:
     """The stories of ``stories`` that hold any of these clippings, grouped from their
     part of the archive alone: the clippings reachable from them through stored story
     links and same-story verdicts (what a grouping of the whole archive would find for
     them, without reading the rest; the command line tells what a verdict did with
-    it). From the stored edges as they are (no analysis is run)."""
+    it). From the stored edges as they are (no analysis is run). None when that part
+    holds more than ``AROUND_MAX`` clippings."""
     verdicts = archive.store.verdicts()
     joined: dict[int, set[int]] = {}
     for (a, b), verdict in verdicts.items():
@@ -760,9 +761,8 @@ def stories_around(
             ahead.update(joined.get(clipping_id, ()))
         frontier = ahead - reached
         reached |= frontier
-        if len(reached) > AROUND_MAX:  # one vast story: the whole grouping is quicker
-            whole = stories(archive, threshold=threshold, compute_missing=False)
-            return [s for s in whole if any(row.id in ids for row in s.clippings)]
+        if len(reached) > AROUND_MAX:
+            return None  # too much of the archive: not worth a grouping of all of it
     near = {
         pair: verdict
         for pair, verdict in verdicts.items()

@@ -214,15 +214,11 @@ def test_a_piece_called_same_story_keeps_its_score_and_the_list_its_length(rehab
     assert short[0].score == outside.score > 0
 
 
-@pytest.mark.parametrize("around_max", [2000, 1])
-def test_the_stories_around_a_pair_are_those_of_the_whole_archive(
-    rehab_reports, monkeypatch, around_max
-):
+def test_the_stories_around_a_pair_are_those_of_the_whole_archive(rehab_reports, monkeypatch):
     """``stories_around`` (what the command line tells after a verdict) finds, from the
     clippings' own part of the archive, the stories a grouping of all of it finds for
-    them, verdicts included; past ``AROUND_MAX`` clippings it groups them all."""
+    them, verdicts included; past ``AROUND_MAX`` clippings it gives up (None)."""
     archive, lohan, reid = rehab_reports
-    monkeypatch.setattr(related_service, "AROUND_MAX", around_max)
     related_service.set_verdict(archive, lohan[0], reid[0], "same story")
     related_service.set_verdict(archive, lohan[1], lohan[2], "not same story")
     whole = related_service.stories(archive)
@@ -236,3 +232,5 @@ def test_the_stories_around_a_pair_are_those_of_the_whole_archive(
             assert found == []
     pair = related_service.stories_around(archive, [lohan[1], lohan[2]])
     assert {s.id for s in pair} == {story_of[i].id for i in (lohan[1], lohan[2]) if i in story_of}
+    monkeypatch.setattr(related_service, "AROUND_MAX", 1)
+    assert related_service.stories_around(archive, [lohan[0]]) is None

@@ -26,9 +26,9 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from clippings.analysis.paraphrase import similar_candidates
+from clippings.analysis.paraphrase import similar_candidates, stop_if
 from clippings.languages import WORD_MARKS
-from clippings.model import AlignedPair, Cancelled
+from clippings.model import AlignedPair
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -75,9 +75,12 @@ _STARTERS = _wordset(
 )
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
+# Marks that end a sentence with no space after them: a danda (Hindi, Bengali, Nepali),
+# Burmese's full stop, an ideographic full stop, exclamation or question mark.
+_HARD_STOPS = "।॥။。！？"
 # A sentence's end: terminal punctuation and any closing marks, then a space or the end;
-# or a danda (Hindi, Bengali, Nepali), Burmese's full stop, or an ideographic one.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?:\s|$)|[।॥။。！？]")
+# or one of ``_HARD_STOPS``.
+_SENTENCE_END = re.compile(rf"[.!?…]+[\"'”’»)\]]*(?:\s|$)|[{_HARD_STOPS}]")
 _CLOSERS = "\"'”’»)]"
 # A word: letters, digits and the combining marks that belong to them (Hindi's vowel
 # signs; see ``languages.WORD_MARKS``).
@@ -86,9 +89,8 @@ _WORD = re.compile(rf"[\w{WORD_MARKS}]+")
 # word of its own here (a changed figure in a sentence then changes one word of it).
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD_OR_MARK = re.compile(rf"[{_IDEOGRAPHS}]|(?:(?![{_IDEOGRAPHS}])[\w{WORD_MARKS}])+|[^\w\s]")
-# A sentence end that needs no space after it: a danda (Hindi, Bengali, Nepali),
-# Burmese's full stop, an ideographic full stop, exclamation or question mark.
-_HARD_END = re.compile(r"[।॥။。！？][\"'”’»)\]」』）]*\s*")
+# A sentence end that needs no space after it, and its closing marks.
+_HARD_END = re.compile(rf"[{_HARD_STOPS}][\"'”’»)\]」』）]*\s*")
 # Unicode's categories of currency signs, mathematical signs (+, −, <, ±) and other
 # symbols (★, ✓, ♥, ©).
 _SYMBOLS = frozenset(("Sc", "Sm", "So"))
@@ -106,6 +108,8 @@ def _fold(text: str) -> str:
     """``text`` casefolded, the accents of Latin, Greek and Cyrillic letters dropped
     ("café" is "cafe"); the marks of other scripts are kept, as they make other words
     (Hindi's virama, Hebrew's points)."""
+    if text.isascii():  # no accent to fold: most sentences of most archives
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     kept: list[str] = []
     accented = True  # whether the letter before takes accents that fold away
@@ -315,13 +319,6 @@ def similarity(a: Sequence[str], b: Sequence[str]) -> float:
     if not a and not b:
         return 1.0
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
-def stop_if(cancel: Callable[[], bool] | None) -> None:
-    """Raise ``Cancelled`` when ``cancel()`` says the comparison is no longer wanted
-    (the window closing while two long documents are aligned)."""
-    if cancel is not None and cancel():
-        raise Cancelled("the comparison was stopped")
 
 
 def _matches(

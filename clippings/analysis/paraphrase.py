@@ -193,6 +193,14 @@ def _information(sentences: list[dict[str, _Term]]) -> dict[str, float]:
     return {key: math.log(n / count) for key, count in df.items()}
 
 
+def stop_if(cancel: Callable[[], bool] | None) -> None:
+    """Raise ``Cancelled`` when ``cancel()`` says the comparison is no longer wanted
+    (the window closing while two long documents are aligned); the alignment, this
+    module and the quotations' comparison all ask it."""
+    if cancel is not None and cancel():
+        raise Cancelled("the comparison was stopped")
+
+
 def similar_candidates(
     sa: Sequence[str],
     sb: Sequence[str],
@@ -202,7 +210,7 @@ def similar_candidates(
     cancel: Callable[[], bool] | None = None,
 ) -> list[Similar]:
     """The sentence pairs of two texts that pass the ``similar`` rule, best first
-    (``cancel``: see ``align.stop_if``)."""
+    (``cancel``: see ``stop_if``)."""
     ta, tb = _tokens(sa), _tokens(sb)
     lowercase: set[str] = set()
     capital_inside: set[str] = set()
@@ -231,8 +239,8 @@ def similar_candidates(
     by_names = agreement >= SHARED_NAMES
     found: list[Similar] = []
     for i, terms in enumerate(terms_a):
-        if i % 64 == 0 and cancel is not None and cancel():
-            raise Cancelled("the comparison was stopped")
+        if i % 64 == 0:
+            stop_if(cancel)
         shared_with: dict[int, list[str]] = defaultdict(list)
         for key in terms:
             for j in where_b.get(key, ()):

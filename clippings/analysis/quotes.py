@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from clippings.analysis.align import sentence_spans, stop_if, words
+from clippings.analysis.align import sentence_spans, words
 from clippings.analysis.attribution import (
     VERB,
     attribute_after,
@@ -33,6 +33,7 @@ from clippings.analysis.attribution import (
     name_key,
     reporter,
 )
+from clippings.analysis.paraphrase import stop_if
 from clippings.model import Quote
 
 # A speech verb ending the text before a quotation ("He said: ..."), compiled once.
@@ -300,13 +301,13 @@ def _enough_in_common(a: Counter[str], b: Counter[str]) -> bool:
 
 
 def _same_quote(a: list[str], b: list[str]) -> bool:
+    """Whether two quotations' words are one quotation (``compare_quotes`` has passed
+    over the pairs without ``_enough_in_common`` words first)."""
     if not a or not b:
         return False
     if a == b:
         return True
     short, long = (a, b) if len(a) <= len(b) else (b, a)
-    if not _enough_in_common(Counter(a), Counter(b)):
-        return False
     if len(short) >= _MIN_WORDS:
         joined = " " + " ".join(long) + " "
         if " " + " ".join(short) + " " in joined:

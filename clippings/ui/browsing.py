@@ -52,8 +52,6 @@ class Browsing(QObject):
         self._choose_after: int | None = None
         #: The comparisons asked for and not yet shown, by their pair (smaller id first).
         self._comparing: dict[tuple[int, int], Job] = {}
-        #: The grouping of stories under way or waiting (None: none).
-        self._grouping: Job | None = None
         #: How long the last grouping took (seconds), and when it ended (monotonic).
         self._grouped_in = 0.0
         self._grouped_at = float("-inf")
@@ -106,7 +104,7 @@ class Browsing(QObject):
         w = self.window
         if w.list_stack.currentWidget() is not w.stories_view:
             return
-        if self._grouping is not None or self.regroup_timer.isActive():
+        if w.groupings.busy or self.regroup_timer.isActive():
             if not self.regroup_timer.isActive():
                 self.regroup_timer.start(self._regroup_delay_ms())
             return
@@ -135,7 +133,7 @@ class Browsing(QObject):
 
     @Slot()
     def _on_regroup_timer_timeout(self) -> None:
-        if self._grouping is not None:  # still grouping: once more after it
+        if self.window.groupings.busy:  # still grouping: once more after it
             self.regroup_timer.start(self._regroup_delay_ms())
         else:
             self._regroup_now()
@@ -153,13 +151,10 @@ class Browsing(QObject):
         job.failed.connect(self._on_lookup_failed)
 
         def ended() -> None:
-            if self._grouping is job:
-                self._grouping = None
             self._grouped_at = time.monotonic()
             self._grouped_in = self._grouped_at - started
 
         job.ended.connect(ended)
-        self._grouping = job
         return w.groupings.submit(job)
 
     def show_trash(self) -> None:
@@ -431,12 +426,11 @@ class Browsing(QObject):
             if (min(a.id, b.id), max(a.id, b.id)) != pair:
                 continue
             try:
-                if _as_compared(w.archive.get(a.id)) == _as_compared(a) and _as_compared(
-                    w.archive.get(b.id)
-                ) == _as_compared(b):
-                    return window
+                same = all(_as_compared(w.archive.get(c.id)) == _as_compared(c) for c in (a, b))
             except NotFoundError:
                 return None
+            if same:
+                return window
         return None
 
     @Slot(object)

@@ -169,8 +169,8 @@ class StoriesView(QWidget):
         self._headings_chosen = {int(h.data(0, StoryRole)) for h in headings if h.isSelected()}
 
     def show_regrouping(self) -> None:
-        """The stories shown are being grouped anew: they stay until the new ones come."""
-        self.keep_place()
+        """The stories shown are being grouped anew: they stay until the new ones come
+        (the reader's place is taken then, in ``show_stories``)."""
         if self._shown:
             self.summary.setText(f"{plural(len(self._shown), 'story', 'stories')} · regrouping…")
 

@@ -40,15 +40,22 @@ import mixed_corpus  # noqa: E402
 
 from clippings.analysis import related as scoring  # noqa: E402
 from clippings.analysis.features import features  # noqa: E402
+from clippings.analysis.language import code  # noqa: E402
 from clippings.model import published_utc  # noqa: E402
 
 FINAL: dict[tuple[int, int], tuple[float, str]] = {}
 
 
 class _Counts:
-    def __init__(self, df: Counter[object], total: int) -> None:
+    def __init__(
+        self, df: Counter[object], total: int, languages: Counter[str] | None = None
+    ) -> None:
         self._df = df
         self._total = total
+        self._languages = languages or Counter()
+
+    def in_language(self, language: str) -> int:
+        return self._languages[language]
 
     @property
     def total(self) -> int:
@@ -110,7 +117,8 @@ def score(
     df: Counter[object] = Counter()
     for p in profiles.values():
         df.update(p.terms)
-    batch = scoring.Scoring(profiles, _Counts(df, len(profiles)))
+    languages = Counter(code(p.language) for p in profiles.values() if p.language)
+    batch = scoring.Scoring(profiles, _Counts(df, len(profiles), languages))
     postings: dict[object, list[int]] = {}
     for i in profiles:
         for t in batch.posting_terms(i):
@@ -125,7 +133,9 @@ def score(
         rankings[i] = [(o, rel) for o, rel, _s, _sh in scored.related]
         FINAL.update({(i, o): (sc, rel) for o, rel, sc, _sh in scored.related})
         links[i] = scored.closest
-    groups = scoring.stories(links)
+    groups = scoring.stories(
+        links, languages={i: code(p.language) for i, p in profiles.items() if p.language}
+    )
     # As ``services.related.related``: each clipping's own same-story pieces; a pair
     # shows the newer clipping's label; a related piece whose story pieces are mostly
     # the clipping's is of its story.

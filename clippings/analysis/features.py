@@ -21,6 +21,7 @@ from types import MappingProxyType
 
 from clippings.analysis import shingles
 from clippings.analysis.language import NOUNS_CAPITALISED, code, stemmer, stop_words
+from clippings.languages import WORD_MARKS
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +30,44 @@ log = logging.getLogger(__name__)
 #: 2: a real MinHash permutation (1 made texts look alike); 3: stored compactly, with
 #: the speakers of the clipping's quotations; 4: per language (stop words, stems), names
 #: and numbers the same term in every language, CJK text in character pairs; 5: speakers
-#: named by a relative "who" or a councillor's, doctor's… role ("she said" finds them).
-FEATURES_VERSION = 5
+#: named by a relative "who" or a councillor's, doctor's… role ("she said" finds them);
+#: 6: words keep their combining marks (Hindi, Bengali, Tamil, Thai…: they were cut
+#: into fragments), text read composed, "12 000" one number (``still_current`` keeps
+#: version 5's features of every other text).
+FEATURES_VERSION = 6
+
+#: Older versions whose features ``still_current`` can vouch for.
+CARRIED_VERSIONS = frozenset({5})
+
+
+def still_current(version: int, title: str, text: str) -> bool:
+    """Whether features computed by ``version`` from this title and text are what this
+    one computes (so an upgrade keeps them instead of analysing the clipping again).
+    Version 6 changed only text with combining marks, not composed (NFC), or with a
+    number's thousands set apart by spaces: 5's features of any other text stand."""
+    if version == FEATURES_VERSION:
+        return True
+    if version != 5:
+        return False
+    return not any(
+        _CHANGED_IN_6.search(part) or not (part.isascii() or unicodedata.is_normalized("NFC", part))
+        for part in (title, text)
+    )
+
 
 # --- Text ------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\d+(?:[.,:]\d+)+|[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
+#: A word: letters and the combining marks after them (Hindi's vowel signs, Thai's tone
+#: marks: ``\w`` leaves them out, and cutting words there made fragments shared by
+#: unrelated texts), with an inner apostrophe; a number with its separators.
+_LETTERS = rf"[^\W\d_](?:[^\W\d_]|[{WORD_MARKS}])*"
+#: A number written with spaces between its thousands ("12 000" in French, with a
+#: space, a no-break or a thin one): one number, not "12" and a "000" every such text
+#: shares.
+_SPACED_THOUSANDS = r"(?<!\d)\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d)"
+_TOKEN = re.compile(rf"{_SPACED_THOUSANDS}|\d+(?:[.,:]\d+)+|{_LETTERS}(?:['’]{_LETTERS})*|\d+")
+#: What version 6 reads otherwise than 5 (``still_current``).
+_CHANGED_IN_6 = re.compile(rf"[{WORD_MARKS}]|{_SPACED_THOUSANDS}")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»]\s*$")
 
 _STOPWORDS_EN = frozenset(
@@ -132,7 +165,10 @@ class Features:
 
 def _tokens(text: str) -> list[tuple[str, bool]]:
     """(word, starts a sentence) for each word of a text, in its original case; a run of
-    CJK characters (written without spaces) is cut into overlapping pairs."""
+    characters of a script written without spaces is cut into overlapping pairs. Text is read
+    composed (NFC): "é" typed as "e" and an accent is the word "é"."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     found = []
     sentence_start = True
     position = 0
@@ -151,21 +187,32 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
     return found
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+#: Chinese, Japanese and Korean, written without spaces between words: their runs are
+#: cut into overlapping pairs of characters (a character with its combining marks), the
+#: way search engines read such text without a dictionary. Thai, Lao, Burmese and Khmer,
+#: also unspaced, are not: their pairs (an alphabet of some 70 letters, not thousands of
+#: ideographs) are shared by any two texts, and made unrelated Thai pages related; their
+#: runs between spaces (names, numbers, phrases) are their terms.
+_UNSPACED_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK = re.compile(rf"[{_UNSPACED_CHARS}]")
+_CJK_RUN = re.compile(rf"(?:[{_UNSPACED_CHARS}][{WORD_MARKS}]*)+")
+_CHARACTER = re.compile(rf".[{WORD_MARKS}]*", re.DOTALL)
 
 
 def _cjk_pairs(word: str) -> list[str]:
-    """A word holding CJK characters as terms: each run of them in overlapping pairs
-    (a lone character alone), the rest (Latin letters in it) as they are."""
+    """A word holding CJK characters (``_UNSPACED_CHARS``) as terms:
+    each run of them in overlapping pairs of characters, a character's combining marks
+    with it (a lone character alone), the rest (Latin letters in it) as they are."""
     pieces: list[str] = []
     position = 0
     for run in _CJK_RUN.finditer(word):
         if run.start() > position:
             pieces.append(word[position : run.start()])
-        chars = run.group()
+        chars = _CHARACTER.findall(run.group())
         pieces.extend(
-            [chars] if len(chars) < 2 else [chars[i : i + 2] for i in range(len(chars) - 1)]
+            [run.group()]
+            if len(chars) < 2
+            else [chars[i] + chars[i + 1] for i in range(len(chars) - 1)]
         )
         position = run.end()
     if position < len(word):
@@ -173,7 +220,7 @@ def _cjk_pairs(word: str) -> list[str]:
     return pieces
 
 
-_THOUSANDS = re.compile(r"\d{1,3}(?:[.,\u00a0 ]\d{3})+")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,\u00a0\u2009\u202f ]\d{3})+")
 
 
 def number_key(token: str) -> str:

@@ -70,6 +70,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from clippings.analysis.language import stem_words, stop_words
+from clippings.languages import WORD_MARKS
 from clippings.model import Cancelled
 
 # Calibrated on ECB+'s odd topics (see the module docstring).
@@ -90,7 +91,8 @@ HIGH_SCORE = 0.5
 #: the sentences of one side and all of the other's weighs (ln((n + 1) / df) summed).
 DISTINCTIVE = math.log(2)
 
-_TOKEN = re.compile(r"[^\W_]+")
+#: A word with its combining marks (Hindi's vowel signs: see ``languages.WORD_MARKS``).
+_TOKEN = re.compile(rf"[^\W_](?:[^\W_]|[{WORD_MARKS}])*")
 
 
 def _wordset(words: str) -> frozenset[str]:

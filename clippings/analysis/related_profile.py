@@ -125,6 +125,10 @@ class Frequencies(Protocol):
         """The document frequency of each of these terms (at least 1: the clipping
         that has it)."""
 
+    def in_language(self, language: str) -> int:
+        """How many of them are in this language (an ISO 639-1 code such as "hi"); 0
+        when none is, or the count is not known."""
+
 
 @dataclass(frozen=True)
 class Profile:

@@ -137,6 +137,7 @@ def stories(
     *,
     together: Collection[tuple[int, int]] = (),
     apart: Collection[tuple[int, int]] = (),
+    languages: Mapping[int, str] | None = None,
 ) -> list[list[int]]:
     """Groups of clippings about one event, largest first (single clippings are not
     stories), from each live clipping's links to pieces of its story (``links``: same
@@ -152,6 +153,13 @@ def stories(
     linked to the core and to more than a third (``STORY_DENSITY``) of the story's
     other members, and in a story of three or more to one besides the core (copies of
     a member count as the member). What is cut off is grouped again the same way.
+
+    With ``languages`` (each clipping's language code; "" or missing: unknown), the
+    stories of each language are found first, and then joined across languages
+    (``_across_languages``): reports in other languages are linked by their names and
+    numbers alone, more thinly than reports in one, and cutting a group of five
+    languages around one core left the reports linked mostly to each other (two
+    Spanish ones, say) out of the story they both belong to.
 
     A user's verdicts outrank all that (``_honour``): pairs ``together`` end in one
     story, pairs ``apart`` never do (a pair apart loses its own link, and a story that
@@ -209,12 +217,19 @@ def stories(
     copies_of: dict[int, list[int]] = {}
     for clipping_id, representative in unit.items():
         copies_of.setdefault(representative, []).append(clipping_id)
+    if languages:
+        cut = _across_languages(members.values(), adjacent, languages)
+    else:
+        cut = [
+            story
+            for ids in members.values()
+            for story in (_cores(set(ids), adjacent) if len(ids) > 1 else [set(ids)])
+        ]
     found_groups = []
-    for ids in members.values():
-        for story in _cores(set(ids), adjacent) if len(ids) > 1 else [set(ids)]:
-            expanded = sorted(c for representative in story for c in copies_of[representative])
-            if len(expanded) > 1:
-                found_groups.append(expanded)
+    for story in cut:
+        expanded = sorted(c for representative in story for c in copies_of[representative])
+        if len(expanded) > 1:
+            found_groups.append(expanded)
     if together or split:
         found_groups = _honour(found_groups, said, together, split, set(links))
     found_groups.sort(key=lambda ids: (-len(ids), ids[0]))
@@ -331,6 +346,68 @@ def verdict_clash(
                 chain.append(came[chain[-1]])
             return chain[::-1]
     return None
+
+
+def _across_languages(
+    groups: Iterable[list[int]],
+    adjacent: Mapping[int, set[int]],
+    languages: Mapping[int, str],
+) -> list[set[int]]:
+    """Stories of connected groups whose pieces are in several languages: each
+    language's stories first (``_cores`` over the links within it), then two stories
+    (or a story and a piece of no story) are joined where the links between them are
+    dense: at least two, and more than ``STORY_DENSITY`` of the smaller one's pieces,
+    as a member of a story is linked to its others. The densest pair is joined first,
+    and the links are counted again for what it makes."""
+    found: list[set[int]] = []
+    for ids in groups:
+        tongue = {i: languages.get(i, "") for i in ids}
+        if len(set(tongue.values())) < 2:
+            found.extend(_cores(set(ids), adjacent) if len(ids) > 1 else [set(ids)])
+            continue
+        units: list[set[int]] = []
+        for language in sorted(set(tongue.values())):
+            mine = {i for i in ids if tongue[i] == language}
+            within = {i: adjacent[i] & mine for i in mine}
+            stories = _cores(mine, within) if len(mine) > 1 else []
+            units.extend(stories)
+            placed = set().union(*stories) if stories else set()
+            units.extend({i} for i in sorted(mine - placed))
+        found.extend(_join(units, adjacent))
+    return found
+
+
+def _join(units: list[set[int]], adjacent: Mapping[int, set[int]]) -> list[set[int]]:
+    """``units`` joined two at a time while a pair is densely linked (see
+    ``_across_languages``); the links between units are counted once and added up as
+    they join."""
+    members = {k: set(u) for k, u in enumerate(units)}
+    owner = {i: k for k, u in members.items() for i in u}
+    between: dict[int, dict[int, int]] = {k: {} for k in members}
+    for i, k in owner.items():
+        for j in adjacent[i]:
+            other = owner.get(j)
+            if other is not None and other != k and i < j:
+                between[k][other] = between[k].get(other, 0) + 1
+                between[other][k] = between[other].get(k, 0) + 1
+    while True:
+        best: tuple[float, int, int] | None = None
+        for a, found in between.items():
+            for b, count in found.items():
+                small = min(len(members[a]), len(members[b]))
+                if a < b and count >= max(2, int(STORY_DENSITY * small) + 1):
+                    density = count / (len(members[a]) * len(members[b]))
+                    if best is None or density > best[0]:
+                        best = (density, a, b)
+        if best is None:
+            return list(members.values())
+        _density, a, b = best
+        members[a] |= members.pop(b)
+        for c, count in between.pop(b).items():
+            del between[c][b]
+            if c != a:
+                between[a][c] = between[a].get(c, 0) + count
+                between[c][a] = between[c].get(a, 0) + count
 
 
 def _cores(group: set[int], adjacent: Mapping[int, set[int]]) -> list[set[int]]:

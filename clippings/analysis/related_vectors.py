@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from clippings.analysis import shingles
+from clippings.analysis.language import code
 from clippings.analysis.related_evidence import Evidence, label
 from clippings.analysis.related_profile import (
     CANDIDATE_DF_CAP,
@@ -206,9 +207,20 @@ class Scoring:
         self._packed: dict[int, Packed] = {}
         self._vectors: dict[int, dict[Term, float]] = {}
         self._flag_maps: dict[int, dict[Term, int]] = {}
+        self._languages: dict[str, int] = {}
 
     def __contains__(self, clipping_id: object) -> bool:
         return clipping_id in self._profiles
+
+    def _in_language(self, language: str | None) -> int:
+        """How many analysed clippings are in this language (0: unknown)."""
+        tag = code(language)
+        if not tag:
+            return 0
+        found = self._languages.get(tag)
+        if found is None:
+            found = self._languages[tag] = self._frequencies.in_language(tag)
+        return found
 
     def hand_over(self, packed: Mapping[int, Packed]) -> None:
         """Take these vectors as computed (their profiles' terms are then not needed)."""
@@ -236,9 +248,21 @@ class Scoring:
         if not len(entry.terms):
             return nothing
         df = self._frequencies.of(entry.terms)
-        idf = np.log((self._total + 1.0) / (df + 0.5))
-        weights = (1.0 + np.log(entry.counts)) * idf
         flags = entry.flags
+        idf = np.log((self._total + 1.0) / (df + 0.5))
+        own = self._in_language(entry.language)
+        if own:
+            # A word is as rare as it is among the texts of its language: in an archive
+            # of English with five Hindi pages, "people" in Hindi is in three of them,
+            # not in three of the archive's thousands, and made those pages related.
+            # Names, numbers and runs of names are read the same in every language:
+            # the archive's count.
+            if __import__("os").environ.get("ALLTERMS"):
+                idf = np.log((own + 1.0) / (np.minimum(df, own) + 0.5))
+            else:
+                words = (flags & (IS_NAME | IS_NUMBER | IS_PHRASE)) == 0
+                idf = np.where(words, np.log((own + 1.0) / (np.minimum(df, own) + 0.5)), idf)
+        weights = (1.0 + np.log(entry.counts)) * idf
         weights = np.where(flags & IS_PHRASE, weights * PHRASE_BOOST, weights)
         weights = np.where(flags & IN_TITLE, weights * TITLE_BOOST, weights)
         weights = np.where(flags & IS_NAME, weights * NAME_BOOST, weights)

@@ -24,9 +24,10 @@ loads the whole archive:
   labels: ``related`` shows a pair as the user said, and ``stories`` keeps pairs said to
   be one story together and pairs said not to be apart. They are stored apart from the
   edges, so no analysis ever overwrites them.
-* A new ``FEATURES_VERSION`` queues every clipping again; ``sync`` (the window's
-  background job) recomputes them with progress, resumable, while the archive answers
-  from the old edges until they are replaced.
+* A new ``FEATURES_VERSION`` queues every clipping again whose features it changes
+  (``upgrade_features``); ``sync`` (the window's background job) recomputes them with
+  progress, resumable, while the archive answers from the old edges until they are
+  replaced.
 
 Per-archive state (a lock) lives on the ``Archive`` (``related_state``).
 """
@@ -44,12 +45,15 @@ import numpy.typing as npt
 
 from clippings.analysis import related as scoring
 from clippings.analysis.features import (
+    CARRIED_VERSIONS,
     FEATURES_VERSION,
     features,
     source_digest,
     speakers,
+    still_current,
     term_key,
 )
+from clippings.analysis.language import code
 from clippings.analysis.related import (
     DUPLICATE_SHARED,
     RELATED_EDGES,
@@ -97,6 +101,7 @@ __all__ = [
     "remember_many",
     "stories",
     "sync",
+    "upgrade_features",
     "upkeep_due",
 ]
 
@@ -136,10 +141,17 @@ def forget(archive: Archive) -> None:
 class _Frequencies:
     """Document frequencies of hashed terms, read from the archive as needed."""
 
-    def __init__(self, lookup: Callable[[Sequence[int]], dict[int, int]], total: int) -> None:
+    def __init__(
+        self,
+        lookup: Callable[[Sequence[int]], dict[int, int]],
+        total: int,
+        languages: Callable[[], Mapping[str, int]] = dict,
+    ) -> None:
         self._lookup = lookup
         self._known: dict[int, int] = {}
         self._total = total
+        self._count_languages = languages
+        self._languages: dict[str, int] | None = None
         #: Unit vectors computed with these frequencies (valid as long as they are).
         self.vectors = scoring.VectorCache(VECTORS_KEPT)
 
@@ -159,6 +171,15 @@ class _Frequencies:
             found = self._lookup(wanted)
             for term in wanted:
                 self._known[term] = found.get(term, 1)
+
+    def in_language(self, language: str) -> int:
+        """How many analysed clippings are in this language (read once)."""
+        if self._languages is None:
+            self._languages = {}
+            for stored, count in self._count_languages().items():
+                tag = code(stored)
+                self._languages[tag] = self._languages.get(tag, 0) + count
+        return self._languages.get(language, 0)
 
     def of(self, terms: Sequence[object]) -> npt.NDArray[np.float64]:
         known = self._known
@@ -186,7 +207,9 @@ def _analysed(clipping_id: int, title: str, text: str, language: str | None) -> 
     )
 
 
-def _profile(stored: StoredProfile | NewAnalysis, day: int | None = None) -> Profile:
+def _profile(
+    stored: StoredProfile | NewAnalysis, day: int | None = None, language: str | None = None
+) -> Profile:
     if isinstance(stored, StoredProfile):
         return Profile(
             terms=stored.terms.tolist(),
@@ -204,6 +227,7 @@ def _profile(stored: StoredProfile | NewAnalysis, day: int | None = None) -> Pro
         signature=tuple(stored.signature),
         shingle_count=stored.shingle_count,
         day=day,
+        language=language,
     )
 
 
@@ -235,13 +259,21 @@ def _store_features(archive: Archive, ids: Sequence[int]) -> tuple[list[int], li
     if not new and not removed:
         return live, []
 
+    languages = {a.clipping_id: texts[a.clipping_id][2] for a in new}
+    # Counted before the transaction (a read inside it would wait on it): without the
+    # batch's own clippings, which is near enough for choosing their postings.
+    in_languages = archive.store.analysed_languages() if any(languages.values()) else {}
+
     def choose(
         lookup: Callable[[Sequence[int]], dict[int, int]], total: int
     ) -> dict[int, npt.NDArray[np.int64]]:
-        frequencies = _Frequencies(lookup, total)
+        frequencies = _Frequencies(lookup, total, lambda: in_languages)
         if new:  # the batch's terms at once: a few reads, not one a clipping
             frequencies.load(np.unique(np.concatenate([a.terms for a in new])).tolist())
-        profiles = {a.clipping_id: _profile(a, states[a.clipping_id].day) for a in new}
+        profiles = {
+            a.clipping_id: _profile(a, states[a.clipping_id].day, languages[a.clipping_id])
+            for a in new
+        }
         batch = Scoring(profiles, frequencies)
         return {i: np.array(batch.posting_terms(i), dtype=np.int64) for i in profiles}
 
@@ -277,7 +309,7 @@ def _compute_edges(
     own = store.stored_profiles(ids)
     profiles: dict[int, Profile] = {i: _profile(p) for i, p in own.items()}
     if frequencies is None or frequencies.total != total:
-        frequencies = _Frequencies(store.frequencies, total)
+        frequencies = _Frequencies(store.frequencies, total, store.analysed_languages)
     if own:
         frequencies.load(np.unique(np.concatenate([p.terms for p in own.values()])).tolist())
     batch = Scoring(profiles, frequencies, frequencies.vectors)
@@ -356,7 +388,11 @@ def _analyse(
         settled(0)  # the features are stored: the edges follow, chunk by chunk
     if edges:
         live_set = set(live)
-        frequencies = _Frequencies(archive.store.frequencies, archive.store.analysed_total())
+        frequencies = _Frequencies(
+            archive.store.frequencies,
+            archive.store.analysed_total(),
+            archive.store.analysed_languages,
+        )
         for start in range(0, len(live), EDGES_CHUNK):
             chunk = live[start : start + EDGES_CHUNK]
             _compute_edges(archive, chunk, {i: done[i] for i in chunk}, frequencies)
@@ -391,11 +427,58 @@ def remember_many(archive: Archive, ids: Sequence[int]) -> None:
             _store_features(archive, list(dict.fromkeys(ids[start : start + ANALYSIS_BATCH])))
 
 
+#: Clippings looked at per read when an upgrade keeps the features that stand.
+CARRY_BATCH = 500
+
+
+def upgrade_features(
+    archive: Archive,
+    *,
+    report: Callable[[Progress], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> bool:
+    """Bring the archive's stored features to ``FEATURES_VERSION``, once: the features
+    of an older version that the new one computes alike for their texts
+    (``features.still_current``) are kept, marked as of the new version, and every
+    other clipping is queued for ``sync``. A version that changed what only some texts
+    give (6: scripts with combining marks) so costs a read of the texts, not an
+    analysis of every clipping (hours at 100,000). Resumable: a cancel or a crash
+    leaves the version unrecorded, and the next call goes on past what is marked.
+    Returns False when cancelled before the queue was filled."""
+    store = archive.store
+    if archive.read_only or not store.features_version_due(FEATURES_VERSION):
+        return True
+    total, seen = store.features_version_count(sorted(CARRIED_VERSIONS)), 0
+    for version in sorted(CARRIED_VERSIONS):
+        after = 0
+        while ids := store.features_of_version(version, after, CARRY_BATCH):
+            if cancel and cancel():
+                return False
+            after = ids[-1]
+            states = store.analysis_states(ids)
+            texts = store.analysis_texts(ids)
+            kept = {}
+            for i in ids:
+                title, text, language = texts[i]
+                source = states[i].source
+                if source == source_digest(title, text, language) and still_current(
+                    version, title, text
+                ):
+                    kept[i] = source
+            store.restamp_features(kept, version, FEATURES_VERSION)
+            seen += len(ids)
+            if report:
+                message = "Checking which clippings the new analysis changes"
+                report(Progress(min(seen, total), total, message))
+    store.ensure_features_version(FEATURES_VERSION)
+    return True
+
+
 def missing_features(archive: Archive) -> list[int]:
     """Clippings whose analysis is due (queued), oldest first."""
     if archive.read_only:
         return []
-    archive.store.ensure_features_version(FEATURES_VERSION)
+    upgrade_features(archive)
     return list(dict.fromkeys(i for _, i in archive.store.analysis_due(10**9)))
 
 
@@ -413,7 +496,8 @@ def sync(
     if archive.read_only:
         return 0
     store = archive.store
-    store.ensure_features_version(FEATURES_VERSION)
+    if not upgrade_features(archive, report=report, cancel=cancel):
+        return 0
     done = 0
     total = store.analysis_due_count()
     message = "Analysing clippings for related pieces"
@@ -444,8 +528,12 @@ def upkeep_due(archive: Archive) -> bool:
     older clippings to mark for their copies (an archive from an older version)."""
     if archive.read_only:
         return False
-    archive.store.ensure_features_version(FEATURES_VERSION)
-    return bool(archive.store.analysis_due_count() or archive.store.unmarked_count())
+    store = archive.store
+    return bool(
+        store.features_version_due(FEATURES_VERSION)
+        or store.analysis_due_count()
+        or store.unmarked_count()
+    )
 
 
 def compute_missing_features(
@@ -724,6 +812,10 @@ def stories(
     return _grouped(archive, archive.store.story_links(), archive.store.verdicts(), threshold)
 
 
+#: Stories read the languages of every live clipping at once past this many clippings
+#: (one scan), and of the clippings grouped otherwise.
+LANGUAGES_READ_ALL = 5000
+
 #: ``stories_around`` follows links from its clippings up to this many clippings, then
 #: gives up (the synthetic 10,000-clipping archive's made-up links reach thousands:
 #: following them took as long as grouping the whole archive).
@@ -785,11 +877,18 @@ def _grouped(
     """The stories of these clippings' stored story links and the user's verdicts."""
     links = _links(stored)
     together = [pair for pair, v in verdicts.items() if v == "same story"]
+    languages = {
+        i: code(language)
+        for i, language in archive.store.clipping_languages(
+            None if len(links) > LANGUAGES_READ_ALL else sorted(links)
+        ).items()
+    }
     groups = scoring.stories(
         links,
         threshold,
         together=together,
         apart=[pair for pair, v in verdicts.items() if v == "not same story"],
+        languages=languages,
     )
     copies = [scoring.copies(links, group) for group in groups]
     rows = archive.store.summaries_by_id([i for group in groups for i in group])

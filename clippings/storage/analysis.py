@@ -151,6 +151,61 @@ class AnalysisStore:
             conn.execute(insert(archive_meta).values(key=_FEATURES_VERSION_KEY, value=str(version)))
         return len(ids)
 
+    def features_version_due(self, version: int) -> bool:
+        """Whether the archive's stored features were not yet brought to ``version``
+        (``ensure_features_version`` has not run for it)."""
+        with self._reading() as conn:
+            found = conn.execute(
+                select(archive_meta.c.value).where(archive_meta.c.key == _FEATURES_VERSION_KEY)
+            ).scalar()
+        return found != str(version)
+
+    def features_of_version(self, version: int, after: int, limit: int) -> list[int]:
+        """Up to ``limit`` clippings, by id after ``after``, whose counted features are of
+        ``version`` (to look at them before an upgrade queues them)."""
+        with self._reading() as conn:
+            return [
+                int(i)
+                for i in conn.execute(
+                    select(clipping_analysis.c.clipping_id)
+                    .where(
+                        clipping_analysis.c.version == version,
+                        clipping_analysis.c.counted.is_(True),
+                        clipping_analysis.c.clipping_id > after,
+                    )
+                    .order_by(clipping_analysis.c.clipping_id)
+                    .limit(limit)
+                ).scalars()
+            ]
+
+    def features_version_count(self, versions: Sequence[int]) -> int:
+        """How many clippings have counted features of one of these versions."""
+        with self._reading() as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).where(
+                        clipping_analysis.c.version.in_(list(versions)),
+                        clipping_analysis.c.counted.is_(True),
+                    )
+                ).scalar()
+                or 0
+            )
+
+    def restamp_features(self, kept: Mapping[int, str], old: int, new: int) -> None:
+        """Mark the stored features of these clippings (id -> the ``source`` digest they
+        were computed from) as of version ``new``, where they are still of ``old`` and
+        of that source: what ``new`` computes for their texts is what ``old`` did, so
+        an upgrade need not analyse them again."""
+        if not kept:
+            return
+        with self._writing() as conn:
+            run_driver_sql(
+                conn,
+                "UPDATE clipping_analysis SET version = ? "
+                "WHERE clipping_id = ? AND version = ? AND source = ?",
+                [(new, i, old, source) for i, source in kept.items()],
+            )
+
     def analysis_due(self, limit: int) -> list[tuple[int, int]]:
         """Up to ``limit`` (queue id, clipping id) pairs due for analysis, oldest first."""
         with self._reading() as conn:
@@ -247,6 +302,39 @@ class AnalysisStore:
                 ).scalar()
                 or 0
             )
+
+    def analysed_languages(self) -> dict[str, int]:
+        """How many live clippings with counted terms are in each language (as stored:
+        "de", "pt-BR"; those of no known language are left out)."""
+        with self._reading() as conn:
+            rows = conn.execute(
+                select(clippings.c.language, func.count())
+                .select_from(
+                    clipping_analysis.join(
+                        clippings, clippings.c.id == clipping_analysis.c.clipping_id
+                    )
+                )
+                .where(clipping_analysis.c.counted.is_(True), clippings.c.language.is_not(None))
+                .group_by(clippings.c.language)
+            ).all()
+        return {str(language): int(count) for language, count in rows if language}
+
+    def clipping_languages(self, ids: Sequence[int] | None = None) -> dict[int, str]:
+        """The language of these clippings (of every live one when None), as stored;
+        those of no known language are left out."""
+        query = select(clippings.c.id, clippings.c.language).where(
+            clippings.c.language.is_not(None)
+        )
+        with self._reading() as conn:
+            if ids is None:
+                rows = conn.execute(query.where(clippings.c.trashed.is_(False))).all()
+            else:
+                rows = [
+                    row
+                    for chunk in chunks(ids)
+                    for row in conn.execute(query.where(clippings.c.id.in_(chunk)))
+                ]
+        return {int(i): str(language) for i, language in rows if language}
 
     def frequencies(self, terms: Sequence[int]) -> dict[int, int]:
         """The document frequency of these (hashed) terms; unknown ones are left out."""

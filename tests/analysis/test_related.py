@@ -12,7 +12,7 @@ import pytest
 
 from clippings.analysis import related as scoring
 from clippings.analysis import shingles
-from clippings.analysis.features import FEATURES_VERSION, Features, features
+from clippings.analysis.features import FEATURES_VERSION, Features, features, still_current
 
 
 class _Small:
@@ -36,6 +36,9 @@ class _Small:
         class Frequencies:
             def __init__(self) -> None:
                 self.total = total
+
+            def in_language(self, language):
+                return 0  # these tests' clippings have no language
 
             def of(self, terms):
                 return np.array([df[t] for t in terms], dtype=np.float64)
@@ -110,6 +113,36 @@ def test_other_languages_are_read_in_their_own_words():
     assert "@feuerwehr" not in found.names  # a German noun alone is no name
     russian = features("Мост закрыт на ремонт. Мост откроют в мае.", "Мост", "ru")
     assert sum(n for t, n in russian.terms.items() if t.lstrip("@").startswith("мост")) == 3
+
+
+def test_words_keep_their_combining_marks_and_numbers_their_spaces():
+    # Hindi's vowel signs are combining marks: "राजधानी" (capital) was read as "र",
+    # "जध" and "न", fragments any two Hindi texts share.
+    hindi = features("भारत की राजधानी दिल्ली है। राजधानी में बारिश हुई।", "", "hi")
+    assert not {"र", "जध", "न"} & set(hindi.terms)
+    assert sum(n for t, n in hindi.terms.items() if t.startswith("राजधान")) == 2
+    # Thai is written without spaces between words: its runs between spaces are terms
+    # (its letter pairs are in every Thai text), with their tone and vowel marks.
+    thai = features("ไฟไหม้โรงงานเคมี บาดเจ็บ 23 คน", "", "th")
+    assert {"ไฟไหม้โรงงานเคมี", "บาดเจ็บ", "23"} <= set(thai.terms)
+    # An accent typed as a mark of its own is the accented letter.
+    assert features("Le café.", "", "fr").terms == features("Le cafe\u0301.", "", "fr").terms
+    # "12 000" and "12\u202f000" are the number 12000 (not 12 and a "000" every such
+    # text would share), as "12,000" and "12.000" are.
+    french = features("Environ 12 000 foyers et 42\u202f000 spectateurs.", "", "fr")
+    assert {"12000", "42000"} <= set(french.terms) and "000" not in french.terms
+
+
+def test_an_upgrade_keeps_only_the_features_the_new_version_computes_alike():
+    # Version 6 reads otherwise only text with combining marks, not composed, or with
+    # spaced thousands: version 5's features of any other text stand.
+    assert still_current(5, "Harbour reopens", HARBOUR)
+    assert still_current(5, "Zürich", "Le café de la gare.")
+    assert not still_current(5, "", "भारत की राजधानी")
+    assert not still_current(5, "", "Le cafe\u0301.")
+    assert not still_current(5, "", "Some 12 000 homes.")
+    assert not still_current(4, "Harbour reopens", HARBOUR)
+    assert still_current(FEATURES_VERSION, "", "भारत की राजधानी")
 
 
 def test_minhash_estimates_the_share_of_text_in_common():
@@ -271,6 +304,25 @@ def _linked(*pairs: tuple[int, int], score: float = 0.5) -> dict[int, list[scori
         links.setdefault(a, []).append((b, score, False))
         links.setdefault(b, []).append((a, score, False))
     return links
+
+
+def test_stories_across_languages_join_each_languages_stories_where_dense():
+    # German 1-2-3, Spanish 4-5, French 6-7: each language's reports are linked among
+    # themselves, across languages only here and there (names and numbers alone).
+    links = _linked((1, 2), (2, 3), (1, 3), (4, 5), (6, 7), (1, 5), (2, 4), (3, 6), (1, 7))
+    languages = {1: "de", 2: "de", 3: "de", 4: "es", 5: "es", 6: "fr", 7: "fr"}
+    assert scoring.stories(links, languages=languages) == [[1, 2, 3, 4, 5, 6, 7]]
+    # One core for all (1) left the Spanish pair, linked to it by one report, apart.
+    assert [1, 2, 3, 4, 5, 6, 7] not in scoring.stories(links)
+    # A single link across is not enough: a Spanish pair about another event, linked to
+    # one German report by a shared name, stays its own story.
+    links = _linked((1, 2), (2, 3), (1, 3), (4, 5), (1, 4))
+    assert scoring.stories(links, languages=languages) == [[1, 2, 3], [4, 5]]
+    # Nor does a piece in another language make a chain a story: 1 and 3 share nothing
+    # but 2 (a briefing of two events) and 4, a report linked to each.
+    links = _linked((1, 2), (2, 3), (4, 1), (4, 3))
+    found = scoring.stories(links, languages={1: "de", 2: "de", 3: "de", 4: "es"})
+    assert not any({1, 3} <= set(story) for story in found), found
 
 
 def test_the_users_verdicts_outrank_the_links_in_stories():

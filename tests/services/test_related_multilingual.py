@@ -21,6 +21,7 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations, permutations
+from pathlib import Path
 
 import pytest
 
@@ -32,7 +33,10 @@ from clippings.services.extraction import ExtractionPool
 from tests.conftest import DATA
 
 SET = DATA / "multilingual"
+#: Hindi and Thai: scripts whose words hold combining marks (see its README).
+MARKS = DATA / "marks"
 LANGUAGES = ("de", "fr", "es")
+MARKED_LANGUAGES = ("hi", "th")
 #: Relations that say "the same event".
 SAME_EVENT = ("duplicate", "same story")
 
@@ -93,21 +97,34 @@ def _lines(found: list[str] | list[list[str]]) -> str:
     return "".join(f"\n    {line}" for line in found)
 
 
-def _manifest() -> list[dict[str, str]]:
-    with (SET / "MANIFEST.tsv").open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
+def _manifest(folder: Path = SET) -> list[dict[str, str]]:
+    with (folder / "MANIFEST.tsv").open(encoding="utf-8", newline="") as handle:
+        return [
+            {**row, "path": str(folder / row["file"])}
+            for row in csv.DictReader(handle, delimiter="\t")
+        ]
 
 
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MultilingualArchive]:
-    rows = _manifest()
-    archive = Archive.open(tmp_path_factory.mktemp("multilingual") / "archive")
+    yield from _imported(tmp_path_factory.mktemp("multilingual"), _manifest())
+
+
+@pytest.fixture(scope="module")
+def marked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MultilingualArchive]:
+    """The set and the Hindi and Thai pieces of ``MARKS`` in one archive: a few pages
+    in each of two more languages beside many in others."""
+    yield from _imported(tmp_path_factory.mktemp("marked"), _manifest() + _manifest(MARKS))
+
+
+def _imported(folder: Path, rows: list[dict[str, str]]) -> Iterator[MultilingualArchive]:
+    archive = Archive.open(folder / "archive")
     try:
         # One worker: clipping ids in the manifest's order, so that every run analyses
         # the pieces in the same order (a newer piece labels the pairs it enters, so a
         # borderline pair can flip with the order: see ``services.related``).
         with ExtractionPool(workers=1) as pool:
-            report = import_paths(archive, [SET / row["file"] for row in rows], pool=pool)
+            report = import_paths(archive, [Path(row["path"]) for row in rows], pool=pool)
         pieces = []
         for row, result in zip(rows, report.results, strict=True):
             assert result.outcome == "imported" and result.id is not None, result
@@ -128,8 +145,8 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MultilingualArch
 
 def test_the_importer_reads_each_pieces_language_outlet_and_date() -> None:
     wrong = []
-    for row in _manifest():
-        extracted = extract((SET / row["file"]).read_bytes(), row["file"])
+    for row in _manifest() + _manifest(MARKS):
+        extracted = extract(Path(row["path"]).read_bytes(), row["file"])
         got = (extracted.language, extracted.outlet, str(extracted.published))
         if got != (row["language"], row["outlet"], row["date"]):
             wrong.append(f"{row['file']}: {got}")
@@ -298,3 +315,53 @@ def test_unrelated_pieces_in_different_languages_are_never_related(
     assert not wrong, f"{len(wrong)} links between unrelated pieces across languages:" + _lines(
         wrong
     )
+
+
+# --- Hindi and Thai beside the rest ------------------------------------------------------
+
+
+def test_hindi_and_thai_reports_of_one_event_are_the_same_story(
+    marked: MultilingualArchive,
+) -> None:
+    """Words with combining marks are whole words (not fragments cut at each vowel
+    sign): the two reports of the fire in each language find each other."""
+    missing = []
+    for language in MARKED_LANGUAGES:
+        reports = marked.select(language=language, event="1")
+        assert len(reports) == 2
+        for a, b in permutations(reports, 2):
+            if marked.relation(a, b) not in SAME_EVENT:
+                missing.append(marked.link(a, b))
+    assert not missing, _lines(missing)
+
+
+def test_hindi_and_thai_pages_of_other_news_show_nothing_related(
+    marked: MultilingualArchive,
+) -> None:
+    """Five Hindi pages among fifty: their everyday words ("people", "morning") are
+    in most Hindi texts, and weigh as such, not as words rare in the archive."""
+    wrong = []
+    for piece in marked.pieces:
+        for found in marked.shown[piece.id]:
+            other = marked.by_id(found.clipping.id)
+            if {piece.language, other.language} & set(MARKED_LANGUAGES) and (
+                "unrelated" in (piece.role, other.role)
+            ):
+                wrong.append(marked.link(piece, other))
+    assert not wrong, f"{len(wrong)} links with an unrelated Hindi or Thai page:" + _lines(wrong)
+
+
+def test_one_events_reports_in_three_languages_stay_one_story(
+    marked: MultilingualArchive,
+) -> None:
+    """With more reports of the fire in other languages, the German, French and
+    Spanish ones are linked across languages more often: their story is still one,
+    with no report of it left out (each language's stories are found first, then
+    joined where their links across languages are dense)."""
+    reports = [p for p in marked.select(event="1") if p.language in LANGUAGES]
+    story_of = {p.file: (s.id if (s := marked.story_of(p)) else None) for p in reports}
+    assert len(set(story_of.values())) == 1 and None not in story_of.values(), story_of
+    for language in MARKED_LANGUAGES:
+        pair = marked.select(language=language, event="1")
+        assert marked.story_of(pair[0]) is not None
+        assert marked.story_of(pair[0]) == marked.story_of(pair[1])

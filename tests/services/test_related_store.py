@@ -200,6 +200,56 @@ def test_a_new_features_version_recomputes_everything_in_the_background(analysed
     _frequencies_agree(archive)
 
 
+HINDI = (
+    "त्रेविन्याक में आर्डेनॉल रासायनिक संयंत्र में मंगलवार को आग लग गई। प्रशासन के अनुसार "
+    "23 लोग घायल हुए और लगभग 400 निवासियों को घरों से निकाला गया।"
+)
+
+
+def test_an_upgrade_analyses_again_only_the_texts_the_new_version_reads_otherwise(
+    analysed, monkeypatch
+):
+    """Version 6 changed how words with combining marks are read: an archive of
+    version 5 analyses its Hindi clipping again, and keeps the features and lists of
+    its English ones (hours of work at 100,000 clippings), resumably."""
+    archive, ids = analysed
+    hindi = add_clipping(archive, HINDI, title="संयंत्र में आग", language="hi")
+    edited = ids[1]
+    related_service.sync(archive)
+    lists = _lists(archive)
+    with archive.store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE clipping_analysis SET version = 5")
+        conn.exec_driver_sql("DELETE FROM archive_meta WHERE key = 'features_version'")
+        # A text edited by an older Clippings whose analysis never ran: its stored
+        # features are of another text, so they are not kept.
+        conn.exec_driver_sql(
+            f"UPDATE clipping_analysis SET source = 'x' WHERE clipping_id = {int(edited)}"
+        )
+    assert related_service.upkeep_due(archive)
+    # Stopped after the first read of texts: what is marked stays marked.
+    monkeypatch.setattr(related_service, "CARRY_BATCH", 4)
+    asked = []
+
+    def cancel() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    assert not related_service.upgrade_features(archive, cancel=cancel)
+    assert archive.store.features_version_due(related_service.FEATURES_VERSION)
+    # The first four looked at, less the edited one.
+    assert _rows(archive, "SELECT count(*) FROM clipping_analysis WHERE version = 6") == [(3,)]
+    progress = []
+    assert related_service.upgrade_features(archive, report=progress.append)
+    assert progress[-1].done == progress[-1].total == len(ids) + 1 - 3  # what was left
+    assert sorted(related_service.missing_features(archive)) == sorted([hindi, edited])
+    assert related_service.compute_missing_features(archive) == 2
+    assert _rows(archive, "SELECT DISTINCT version FROM clipping_analysis") == [(6,)]
+    assert not related_service.upkeep_due(archive)
+    _frequencies_agree(archive)
+    kept = [i for i in ids if i != edited]
+    assert {i: lists[i] for i in kept} == {i: _lists(archive)[i] for i in kept}
+
+
 def test_stories_never_read_a_text(analysed, monkeypatch):
     archive, _ids = analysed
     expected = related_service.stories(archive)

@@ -133,9 +133,8 @@ def score(
         rankings[i] = [(o, rel) for o, rel, _s, _sh in scored.related]
         FINAL.update({(i, o): (sc, rel) for o, rel, sc, _sh in scored.related})
         links[i] = scored.closest
-    groups = scoring.stories(
-        links, languages={i: code(p.language) for i, p in profiles.items() if p.language}
-    )
+    tongue = {i: code(p.language) for i, p in profiles.items() if p.language}
+    groups = scoring.stories(links, languages=lambda _ids: tongue)
     # As ``services.related.related``: each clipping's own same-story pieces; a pair
     # shows the newer clipping's label; a related piece whose story pieces are mostly
     # the clipping's is of its story.

@@ -10,10 +10,11 @@ How a pair is scored:
 
 * Each clipping is a vector of term weights: ``(1 + ln tf) * idf``, the idf of a word
   counted among the clippings of the clipping's language (of a name or a number, among
-  all), with more weight for terms of the title and for names (capitalised words and runs of them, which name
-  the people, places and organisations of an event). Candidates are the clippings that
-  share the query's most distinctive terms (``query_terms`` and ``pick_candidates``);
-  only those are scored exactly (cosine), never every pair.
+  all), with more weight for terms of the title and for names (capitalised words and
+  runs of them, which name the people, places and organisations of an event).
+  Candidates are the clippings that share the query's most distinctive terms
+  (``query_terms`` and ``pick_candidates``); only those are scored exactly (cosine),
+  never every pair.
 * The query is then widened with its closest neighbours (pseudo-relevance feedback):
   the vocabulary the reports of one event share weighs more than the words one report
   happens to use, which tells two similar events (two earthquakes, two Oscar hosts)

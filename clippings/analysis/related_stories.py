@@ -9,7 +9,7 @@ everything.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from clippings.analysis.related_evidence import STORY_THRESHOLD
@@ -137,7 +137,7 @@ def stories(
     *,
     together: Collection[tuple[int, int]] = (),
     apart: Collection[tuple[int, int]] = (),
-    languages: Mapping[int, str] | None = None,
+    languages: Callable[[Sequence[int]], Mapping[int, str]] | None = None,
 ) -> list[list[int]]:
     """Groups of clippings about one event, largest first (single clippings are not
     stories), from each live clipping's links to pieces of its story (``links``: same
@@ -154,8 +154,9 @@ def stories(
     other members, and in a story of three or more to one besides the core (copies of
     a member count as the member). What is cut off is grouped again the same way.
 
-    With ``languages`` (each clipping's language code; "" or missing: unknown), the
-    stories of each language are found first, and then joined across languages
+    With ``languages`` (a function giving the language codes of the clippings asked,
+    called once for those in connected groups; "" or missing: unknown), the stories of
+    each language are found first, and then joined across languages
     (``_across_languages``): reports in other languages are linked by their names and
     numbers alone, more thinly than reports in one, and cutting a group of five
     languages around one core left the reports linked mostly to each other (two
@@ -217,8 +218,9 @@ def stories(
     copies_of: dict[int, list[int]] = {}
     for clipping_id, representative in unit.items():
         copies_of.setdefault(representative, []).append(clipping_id)
-    if languages:
-        cut = _across_languages(members.values(), adjacent, languages)
+    if languages is not None:
+        grouped = [i for ids in members.values() if len(ids) > 1 for i in ids]
+        cut = _across_languages(members.values(), adjacent, languages(grouped))
     else:
         cut = [
             story

@@ -812,8 +812,8 @@ def stories(
     return _grouped(archive, archive.store.story_links(), archive.store.verdicts(), threshold)
 
 
-#: Stories read the languages of every live clipping at once past this many clippings
-#: (one scan), and of the clippings grouped otherwise.
+#: Stories read the languages of the clippings in linked groups, of every live one at
+#: once (one scan) past this many.
 LANGUAGES_READ_ALL = 5000
 
 #: ``stories_around`` follows links from its clippings up to this many clippings, then
@@ -877,12 +877,13 @@ def _grouped(
     """The stories of these clippings' stored story links and the user's verdicts."""
     links = _links(stored)
     together = [pair for pair, v in verdicts.items() if v == "same story"]
-    languages = {
-        i: code(language)
-        for i, language in archive.store.clipping_languages(
-            None if len(links) > LANGUAGES_READ_ALL else sorted(links)
-        ).items()
-    }
+
+    def languages(ids: Sequence[int]) -> dict[int, str]:
+        stored = archive.store.clipping_languages(
+            None if len(ids) > LANGUAGES_READ_ALL else sorted(ids)
+        )
+        return {i: code(language) for i, language in stored.items()}
+
     groups = scoring.stories(
         links,
         threshold,

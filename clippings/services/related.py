@@ -524,16 +524,19 @@ def sync(
 
 
 def upkeep_due(archive: Archive) -> bool:
-    """Whether ``compute_missing_features`` has work: clippings queued for analysis, or
-    older clippings to mark for their copies (an archive from an older version)."""
+    """Whether ``compute_missing_features`` has work: features of an older version to
+    look at (``upgrade_features``), clippings queued for analysis, or older clippings to
+    mark for their copies (an archive from an older version)."""
     if archive.read_only:
         return False
     store = archive.store
-    return bool(
-        store.features_version_due(FEATURES_VERSION)
-        or store.analysis_due_count()
-        or store.unmarked_count()
-    )
+    if store.features_version_due(FEATURES_VERSION):
+        if store.features_version_count(sorted(CARRIED_VERSIONS)):
+            return True  # texts to read (``upgrade_features``): work for the background
+        # Nothing to carry (a new archive, or features too old to keep): queueing is
+        # one statement, done here as before, so a new archive starts with no work.
+        store.ensure_features_version(FEATURES_VERSION)
+    return bool(store.analysis_due_count() or store.unmarked_count())
 
 
 def compute_missing_features(

@@ -2,7 +2,7 @@
 archive's answers meanwhile.
 
     python bench/upgrade.py --archive DIR [--minutes 6] [--kill-at 0.4]
-                            [--scratch /var/tmp/upgrade-bench] [--reuse]
+                            [--scratch /var/tmp/upgrade-bench] [--reuse] [--carry]
 
 A new Clippings whose ``FEATURES_VERSION`` changed analyses every clipping again in the
 background (``related.sync``: features, candidate postings, edges), while the old
@@ -25,6 +25,14 @@ it (every clipping's features of version 0). Then:
 
 The whole archive is not run to the end (about an hour of CPU at 100,000 clippings):
 the rate is measured over ``--minutes``, with the queue drained from the start.
+
+``--carry`` measures the other kind of upgrade instead: from a version whose features
+the new one keeps where they are still what it computes (``CARRIED_VERSIONS``; 5 to 6
+changed only texts with combining marks, spaced thousands or text not in NFC). Every
+clipping's features are marked as of that version, and ``related.upgrade_features``
+(what the background work does first) reads every text once, keeps what is current and
+queues the rest: printed are its time, how many were kept and queued, the longest gap
+between its progress reports and its peak memory.
 """
 
 from __future__ import annotations
@@ -67,11 +75,39 @@ def work(folder: Path) -> None:
         print(f"{time.time():.3f} finished", flush=True)
 
 
-def as_left_by_an_older_version(folder: Path) -> int:
-    """Mark every clipping's stored features as of version 0; returns how many."""
+def carry(folder: Path) -> None:
+    """The carrying process (``--carry``): ``upgrade_features`` alone, timed."""
+    import resource
+
+    from clippings.model import Progress
+    from clippings.services import Archive, related
+
+    reports = [time.perf_counter()]
+
+    def report(progress: Progress) -> None:
+        reports.append(time.perf_counter())
+
+    with Archive.open(folder) as archive:
+        started = reports[0]
+        related.upgrade_features(archive, report=report)
+        seconds = time.perf_counter() - started
+        queued = archive.store.analysis_due_count()
+    gap = max((b - a for a, b in itertools.pairwise(reports)), default=0.0)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"upgrade_features: {seconds:.1f} s, {queued} queued for analysis, "
+        f"{len(reports) - 1} progress reports (longest gap {gap:.1f} s), "
+        f"peak {peak:.0f} MB",
+        flush=True,
+    )
+
+
+def as_left_by_an_older_version(folder: Path, version: int = 0) -> int:
+    """Mark every clipping's stored features as of ``version`` (0: one no longer
+    carried); returns how many."""
     db = sqlite3.connect(folder / DATABASE)
     try:
-        changed = db.execute("UPDATE clipping_analysis SET version = 0").rowcount
+        changed = db.execute("UPDATE clipping_analysis SET version = ?", (version,)).rowcount
         db.execute("DELETE FROM archive_meta WHERE key = 'features_version'")
         db.commit()
     finally:
@@ -180,12 +216,18 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "_work":
         work(Path(sys.argv[2]))
         return
+    if len(sys.argv) == 3 and sys.argv[1] == "_carry":
+        carry(Path(sys.argv[2]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--archive", type=Path, required=True, help="a built archive (copied)")
     parser.add_argument("--minutes", type=float, default=6.0)
     parser.add_argument("--kill-at", type=float, default=0.4, help="share of the time")
     parser.add_argument("--scratch", type=Path, default=Path("/var/tmp/upgrade-bench"))
     parser.add_argument("--reuse", action="store_true", help="use the copy made before")
+    parser.add_argument(
+        "--carry", action="store_true", help="an upgrade from a carried version (see above)"
+    )
     args = parser.parse_args()
 
     folder = args.scratch / "archive"
@@ -195,6 +237,18 @@ def main() -> None:
         start = time.time()
         shutil.copytree(args.archive, folder)
         print(f"copied {args.archive} in {time.time() - start:.0f} s", flush=True)
+    if args.carry:
+        from clippings.analysis.features import CARRIED_VERSIONS
+
+        version = max(CARRIED_VERSIONS)
+        marked = as_left_by_an_older_version(folder, version)
+        print(f"{marked} clippings' features marked as of version {version}", flush=True)
+        subprocess.run(
+            [sys.executable, __file__, "_carry", str(folder)],
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        return
     marked = as_left_by_an_older_version(folder)
     print(f"{marked} clippings' features marked as an older version's", flush=True)
 

@@ -602,7 +602,7 @@ def related(
             with _state(archive).lock:
                 _analyse(archive, due)
             at, rows = archive.store.related_edges(clipping_id)
-    ranked = sorted(rows, key=lambda r: (r[3] != "duplicate", -r[1]))[:limit]
+    ranked = sorted(rows, key=lambda r: (_RELATION_ORDER[r[3]], -r[1]))[:limit]
     summaries = archive.store.summaries_by_id([r[0] for r in ranked])
     # A pair has one label from either side: the newer clipping's (the one it gave when
     # it was analysed beside the other). Lists computed in one batch each keep their own
@@ -633,7 +633,15 @@ def related(
         for other, score, shared, relation, _closeness, _story in ranked
         if other in summaries and not summaries[other].trashed
     ]
+    # Strongest relation first: a piece in another language that shares every number
+    # of the report scores high on those alone (its cosine is of names and numbers),
+    # yet is only related; it goes below the same-story pieces, not above them.
+    found.sort(key=lambda r: (_RELATION_ORDER[r.relation], -r.score))
     return _with_verdicts(archive, clipping_id, found, rows, limit)
+
+
+#: The order of the list: copies, then pieces of the same story, then related ones.
+_RELATION_ORDER: dict[str, int] = {"duplicate": 0, "same story": 1, "related": 2}
 
 
 def _with_verdicts(
@@ -647,8 +655,8 @@ def _with_verdicts(
     (even a copy), "same story" makes it same story (a copy stays a copy); a piece the
     user called same story that the list left out joins it, with the score of either
     one's kept edge to the other (0 when neither keeps one: the program finds them
-    unrelated). Copies come first, then the user's same-story pieces, then the rest by
-    score; at most ``limit``."""
+    unrelated). Copies come first, then the user's same-story pieces, then the other
+    same-story pieces, then the related ones, each by score; at most ``limit``."""
     verdicts = archive.store.verdicts_of(clipping_id)
     if not verdicts:
         return found
@@ -677,7 +685,14 @@ def _with_verdicts(
         else:
             relation = "duplicate" if r.relation == "duplicate" else "same story"
         judged.append(replace(r, relation=relation, verdict=verdict))
-    judged.sort(key=lambda r: (r.relation != "duplicate", r.verdict != "same story", -r.score))
+    judged.sort(
+        key=lambda r: (
+            r.relation != "duplicate",
+            r.verdict != "same story",
+            _RELATION_ORDER[r.relation],
+            -r.score,
+        )
+    )
     return judged[:limit]
 
 

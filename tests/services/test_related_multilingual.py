@@ -335,6 +335,26 @@ def test_hindi_and_thai_reports_of_one_event_are_the_same_story(
     assert not missing, _lines(missing)
 
 
+def test_same_story_pieces_come_before_related_ones_in_another_script(
+    marked: MultilingualArchive,
+) -> None:
+    """The Thai reports of the fire share every number of the Hindi one, and on those
+    alone (the cosine of names and numbers, all two scripts have in common) score
+    above the other Hindi report; they are only related, so they are listed below it:
+    the list goes copies, same story, related, each by score."""
+    order = {"duplicate": 0, "same story": 1, "related": 2}
+    outranked = False
+    for piece in marked.pieces:
+        shown = marked.shown[piece.id]
+        ranks = [order[r.relation] for r in shown]
+        assert ranks == sorted(ranks), [
+            marked.link(piece, marked.by_id(r.clipping.id)) for r in shown
+        ]
+        same = [r.score for r in shown if r.relation == "same story"]
+        outranked |= any(r.relation == "related" and same and r.score > min(same) for r in shown)
+    assert outranked, "no related piece scored above a same-story one: the test shows nothing"
+
+
 def test_hindi_and_thai_pages_of_other_news_show_nothing_related(
     marked: MultilingualArchive,
 ) -> None:

@@ -602,7 +602,7 @@ def related(
             with _state(archive).lock:
                 _analyse(archive, due)
             at, rows = archive.store.related_edges(clipping_id)
-    ranked = sorted(rows, key=lambda r: (_RELATION_ORDER[r[3]], -r[1]))[:limit]
+    ranked = sorted(rows, key=lambda r: (_RELATION_ORDER.get(r[3] or "", 2), -r[1]))[:limit]
     summaries = archive.store.summaries_by_id([r[0] for r in ranked])
     # A pair has one label from either side: the newer clipping's (the one it gave when
     # it was analysed beside the other). Lists computed in one batch each keep their own

@@ -300,6 +300,25 @@ def test_labels_do_not_depend_on_the_order_of_import_or_analysis(tmp_path, corpu
     assert agreement >= 0.9, (agreement, sorted(map(sorted, forward ^ backward))[:10])
 
 
+def test_a_new_archive_has_no_upkeep_and_features_too_old_to_keep_are_queued_at_once(
+    archive,
+):
+    """Only features of a carried version need their texts read in the background: a
+    new archive records the version at once and has nothing to do (the window starts
+    no job), and an archive whose features are older has every clipping queued."""
+    assert not related_service.upkeep_due(archive)
+    assert not archive.store.features_version_due(related_service.FEATURES_VERSION)
+    ids = [add_clipping(archive, f"Text number {n} about the harbour.") for n in range(3)]
+    related_service.sync(archive)
+    assert not related_service.upkeep_due(archive)
+    with archive.store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE clipping_analysis SET version = 0")
+        conn.exec_driver_sql("DELETE FROM archive_meta WHERE key = 'features_version'")
+    assert related_service.upkeep_due(archive)
+    assert not archive.store.features_version_due(related_service.FEATURES_VERSION)
+    assert sorted(related_service.missing_features(archive)) == sorted(ids)
+
+
 def test_stored_profiles_carry_the_language_that_cross_language_rules_go_by(archive):
     # Without it every pair was judged as if in one language (``Scoring.cross``).
     ids = [

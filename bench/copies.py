@@ -1,6 +1,6 @@
 """Speed of recognising the same piece in another format at import, on a large archive.
 
-    .venv/bin/python bench/copies.py --archive /var/tmp/scale/10000/whoosh [--sample N]
+    .venv/bin/python bench/copies.py --archive /var/tmp/clippings-scale/10000/whoosh [--sample N]
 
 Works on a copy of the archive's database (the archive itself is never written): opens
 it (the migration to the schema with copies), marks every clipping (what

@@ -3,7 +3,7 @@ archive: the median / p95 of repeated warm searches in one process, per query.
 
     python bench/hit_list.py ARCHIVE [--repeat 7] [--check] [--query TEXT ...]
 
-ARCHIVE is an archive folder (for example ``/var/tmp/scale/100000/whoosh``, built by
+ARCHIVE is an archive folder (for example ``/var/tmp/clippings-scale/100000/whoosh``, built by
 ``bench/scale.py build``). It is opened read-only through ``Archive.open``: nothing in
 it is written (an index that would need a rebuild is refused, not rebuilt). "whole
 list" is what the window asks on a search (``Archive.search_ids(query, limit=10_000)``,

@@ -3,7 +3,7 @@ run takes, where the second one picks up, and that the index is whole afterwards
 
     python bench/reindex.py --archive DIR [--kill-after 300] [--scratch /var/tmp/reindex-bench]
 
-Works on a copy of a built archive (for example ``/var/tmp/scale/100000/whoosh`` from
+Works on a copy of a built archive (for example ``/var/tmp/clippings-scale/100000/whoosh`` from
 ``bench/scale.py build``). Runs ``clippings reindex`` as a user would, kills it with
 SIGKILL ``--kill-after`` seconds in (a crash or a power cut), reads the checkpoint the
 build left (``index.new/clippings-rebuild.json``), runs ``clippings reindex`` again and

@@ -7,7 +7,7 @@ archive's answers meanwhile.
 A new Clippings whose ``FEATURES_VERSION`` changed analyses every clipping again in the
 background (``related.sync``: features, candidate postings, edges), while the old
 edges keep answering. This works on a copy of an archive built by ``bench/scale.py``
-(for example ``/var/tmp/scale/100000/whoosh``), made to look as an older version left
+(for example ``/var/tmp/clippings-scale/100000/whoosh``), made to look as an older version left
 it (every clipping's features of version 0). Then:
 
 1. the window's reads are timed before the upgrade starts (the reference): a search's

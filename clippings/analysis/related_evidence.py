@@ -63,7 +63,7 @@ stricter follow-up (a cosine of 0.3, or none past 90 days) only loses cover (0.8
 0.819 or 0.821; ECB+ files reports of one case weeks or months apart under one event),
 and on the whole archive it would still leave 7.1% or 6.5%. Nor does asking pages
 that share no number for more names: at 5 names (the whole archive's wrong pairs on one
-subject share 3-6, the distractors' reports of one event 8 or more) the report half's
+subject mostly share 3-6, the distractors' reports of one event 8 or more) the report half's
 cover falls to 0.779 with precision 0.947, at 8 to 0.718 (ECB+'s reports of one event
 often share a few names and no number), while the whole archive keeps 5.9-7.1%. What
 would tell two WeWork stories of one day apart is what happened, not who.

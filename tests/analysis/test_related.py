@@ -325,6 +325,26 @@ def test_stories_across_languages_join_each_languages_stories_where_dense():
     assert not any({1, 3} <= set(story) for story in found), found
 
 
+def test_a_pair_cut_from_a_story_joins_it_again_where_densely_linked():
+    # Reports 0-5 all linked; 6 and 7, linked to each other, are each linked to two of
+    # them but not to 0, the core: cut around 0, they were a story of their own.
+    clique = [(a, b) for a in range(6) for b in range(a + 1, 6)]
+    links = _linked(*clique, (6, 7), (6, 1), (6, 2), (7, 3), (7, 4))
+    assert scoring.stories(links) == [[0, 1, 2, 3, 4, 5, 6, 7]]
+    # Thinly linked (one link each), they stay apart: no chain through a member.
+    links = _linked(*clique, (6, 7), (6, 1), (7, 2))
+    assert scoring.stories(links) == [[0, 1, 2, 3, 4, 5], [6, 7]]
+    # A piece linked to one member only is not pulled in with it, however well linked
+    # that member is.
+    links = _linked(*clique, (6, 7), (6, 1), (6, 2), (6, 3), (6, 4))
+    assert scoring.stories(links) == [[0, 1, 2, 3, 4, 5, 6]]
+    # Nor when the well-linked one was cut too (three links among nine are not enough
+    # to be a member): the pair joins only if each of its pieces is linked to the story.
+    larger = [(a, b) for a in range(9) for b in range(a + 1, 9)]
+    links = _linked(*larger, (10, 11), (10, 1), (10, 2), (10, 3))
+    assert scoring.stories(links) == [list(range(9)), [10, 11]]
+
+
 def test_the_users_verdicts_outrank_the_links_in_stories():
     # Two stories of three the program found, and a lonely pair.
     links = _linked((1, 2), (2, 3), (1, 3), (4, 5), (5, 6), (4, 6), (7, 8))

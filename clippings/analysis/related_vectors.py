@@ -257,11 +257,8 @@ class Scoring:
             # not in three of the archive's thousands, and made those pages related.
             # Names, numbers and runs of names are read the same in every language:
             # the archive's count.
-            if __import__("os").environ.get("ALLTERMS"):
-                idf = np.log((own + 1.0) / (np.minimum(df, own) + 0.5))
-            else:
-                words = (flags & (IS_NAME | IS_NUMBER | IS_PHRASE)) == 0
-                idf = np.where(words, np.log((own + 1.0) / (np.minimum(df, own) + 0.5)), idf)
+            words = (flags & (IS_NAME | IS_NUMBER | IS_PHRASE)) == 0
+            idf = np.where(words, np.log((own + 1.0) / (np.minimum(df, own) + 0.5)), idf)
         weights = (1.0 + np.log(entry.counts)) * idf
         weights = np.where(flags & IS_PHRASE, weights * PHRASE_BOOST, weights)
         weights = np.where(flags & IN_TITLE, weights * TITLE_BOOST, weights)

@@ -449,7 +449,7 @@ def _rejoin(stories: list[set[int]], adjacent: Mapping[int, set[int]]) -> list[s
         for i in story:
             for j in adjacent[i]:
                 other = owner.get(j)
-                if other is not None and rank[other] > rank[k] and other not in into:
+                if other is not None and rank[other] > rank[k]:  # larger: not moved yet
                     links[other] = links.get(other, 0) + 1
         best: tuple[float, int] | None = None
         for other, count in links.items():

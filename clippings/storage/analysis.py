@@ -45,6 +45,14 @@ else:
 _FEATURES_VERSION_KEY = "features_version"
 
 
+def _recorded_features_version(conn: Connection) -> str | None:
+    """The features version the archive's stored features were brought to, if any."""
+    found = conn.execute(
+        select(archive_meta.c.value).where(archive_meta.c.key == _FEATURES_VERSION_KEY)
+    ).scalar()
+    return None if found is None else str(found)
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -114,17 +122,10 @@ class AnalysisStore:
         """Queue every live clipping for analysis whose features are of another version
         (a new Clippings, or an archive upgraded from schema 4), once per version;
         returns how many were queued."""
-        with self._reading() as conn:
-            found = conn.execute(
-                select(archive_meta.c.value).where(archive_meta.c.key == _FEATURES_VERSION_KEY)
-            ).scalar()
-        if found == str(version):
+        if not self.features_version_due(version):
             return 0
         with self._writing() as conn:
-            found = conn.execute(
-                select(archive_meta.c.value).where(archive_meta.c.key == _FEATURES_VERSION_KEY)
-            ).scalar()
-            if found == str(version):
+            if _recorded_features_version(conn) == str(version):  # another program's
                 return 0
             # Live clippings without features of this version that are not queued yet.
             current = select(clipping_analysis.c.clipping_id).where(
@@ -155,10 +156,7 @@ class AnalysisStore:
         """Whether the archive's stored features were not yet brought to ``version``
         (``ensure_features_version`` has not run for it)."""
         with self._reading() as conn:
-            found = conn.execute(
-                select(archive_meta.c.value).where(archive_meta.c.key == _FEATURES_VERSION_KEY)
-            ).scalar()
-        return found != str(version)
+            return _recorded_features_version(conn) != str(version)
 
     def features_of_version(self, version: int, after: int, limit: int) -> list[int]:
         """Up to ``limit`` clippings, by id after ``after``, whose counted features are of

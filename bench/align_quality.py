@@ -42,7 +42,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from clippings.analysis.align import align, aligned_share, split_sentences
+from clippings.analysis.align import JOIN_MOST, align, aligned_share, split_sentences
 from clippings.importers import extract
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -236,6 +236,18 @@ def _fingerprint(sentence: str) -> str:
     return hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:8]
 
 
+def _numbers(sentences: list[str], passage: str) -> range:
+    """The numbers (from 1) of the sentences a passage of ``align`` is made of: one, or
+    a few run together (``align.JOIN_MOST``), each pair of whose counts as made."""
+    for first, sentence in enumerate(sentences):
+        if not passage.startswith(sentence):
+            continue
+        for last in range(first + 1, min(len(sentences), first + JOIN_MOST) + 1):
+            if " ".join(sentences[first:last]) == passage:
+                return range(first + 1, last + 1)
+    raise ValueError(f"a passage that is no run of sentences: {passage[:60]!r}")
+
+
 def against_reader(reports: list[Report], gold: Path = GOLD) -> dict[str, Agreement]:
     """The program against the reader's counterparts, per half, over the gold pairs of
     reports of one event.
@@ -257,12 +269,12 @@ def against_reader(reports: list[Report], gold: Path = GOLD) -> dict[str, Agreem
             if (_fingerprint(sa[i - 1]), _fingerprint(sb[j - 1])) != (fa, fb):
                 raise ValueError(f"{a.doc}/{b.doc}: sentence A{i} or B{j} has changed")
             reader.add((i, j))
-        where_a = {sentence: i for i, sentence in enumerate(sa, 1)}
-        where_b = {sentence: j for j, sentence in enumerate(sb, 1)}
         made = {
-            (where_a[p.a], where_b[p.b]): p.kind
+            (i, j): p.kind
             for p in align(a.text, b.text, a.language, b.language)
             if p.a is not None and p.b is not None
+            for i in _numbers(sa, p.a)
+            for j in _numbers(sb, p.b)
         }
         tally = found.setdefault(entry["half"], Agreement())
         tally.texts += 1

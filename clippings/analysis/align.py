@@ -5,7 +5,10 @@ original: every sentence of A is compared with the sentences of B that could rea
 threshold (a cheap bound on shared words rules the rest out), the best one-to-one matches
 are taken greedily by similarity, and a longest increasing subsequence over the matched
 B positions tells which matches keep their order (``same``/``changed``) and which were
-moved. Sentences left over are ``only_a``/``only_b``.
+moved. A matched sentence then takes in the neighbours that its text, or its partner's,
+ran together with it (a lost full stop, two sentences a rewrite joined with "and"): the
+pair is one passage of two or more sentences a side (``JOIN_MOST``). Sentences left over
+are ``only_a``/``only_b``.
 
 Similarity is ``difflib``'s ratio over the normalised word lists (lowercase, accents
 folded, punctuation dropped), so ECB+'s tokenised spacing (``It ’ s``) compares equal to
@@ -54,6 +57,21 @@ CUT_EVERY = 20
 CUT_MIN = 10
 #: No passage is longer (in words).
 LONGEST_SENTENCE = 60
+#: Sentences one text runs together ("X. Y." in A, "X Y." in B, where a full stop was
+#: lost or a rewrite joined two sentences with "and") are one passage of the
+#: comparison: a matched sentence takes in a neighbour of its own text or of its
+#: partner's that no other match holds when at least ``MATCH_THRESHOLD`` of the
+#: neighbour's words then find a partner (as much as a sentence must share to be a
+#: match at all) and the pair grows more alike. A passage so joined holds at most
+#: ``JOIN_MOST`` sentences a side.
+JOIN_MOST = 6
+#: A sentence that no sentence of the other text matches alone, but that lies
+#: ``SEED_SHARE`` of its words inside a longer unmatched sentence there (one of four
+#: sentences run together), starts such a passage, kept only if it ends a match
+#: (``MATCH_THRESHOLD``). Sentences of fewer than ``SEED_WORDS`` words ("He said.")
+#: fit inside too many others to start one.
+SEED_SHARE = 0.8
+SEED_WORDS = 5
 
 # Words after which a full stop does not end a sentence (compared lowercased, no dot).
 _ABBREVIATIONS = _wordset("""
@@ -323,8 +341,10 @@ def similarity(a: Sequence[str], b: Sequence[str]) -> float:
 
 def _matches(
     wa: list[list[str]], wb: list[list[str]], cancel: Callable[[], bool] | None = None
-) -> list[tuple[int, int, float]]:
-    """The one-to-one sentence matches ``(i, j, similarity)``, best first, greedily.
+) -> tuple[list[tuple[int, int, float]], list[tuple[float, int, int]]]:
+    """The one-to-one sentence matches ``(i, j, similarity)``, best first, greedily, and
+    the seeds of joined passages ``(share, i, j)``: a sentence lying ``SEED_SHARE`` of
+    its words inside a longer one of the other text (see ``_join``), best first.
 
     Two sentences are worth difflib's ratio only when their words in common could reach
     ``MATCH_THRESHOLD`` (the ratio cannot exceed 2 * common / all words). The words in
@@ -334,6 +354,7 @@ def _matches(
     100-page reports take minutes.
     """
     candidates: list[tuple[float, int, int]] = []
+    seeds: list[tuple[float, int, int]] = []
     by_text: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for j, ws in enumerate(wb):
         by_text[tuple(ws)].append(j)
@@ -368,6 +389,11 @@ def _matches(
             score = similarity(ws, wb[j])
             if score >= MATCH_THRESHOLD:
                 candidates.append((score, i, j))
+        # Either sentence mostly inside a longer one of the other text.
+        shorter = np.minimum(lengths_b, len(ws))
+        inside = (lengths_b != len(ws)) & (shorter >= SEED_WORDS) & (common >= SEED_SHARE * shorter)
+        for j in np.flatnonzero(inside).tolist()[:SEED_WORDS]:
+            seeds.append((float(common[j]) / float(shorter[j]), i, j))
     candidates.sort(key=_in_order_first(candidates))
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -378,7 +404,98 @@ def _matches(
         used_a.add(i)
         used_b.add(j)
         chosen.append((i, j, score))
-    return chosen
+    seeds.sort(key=lambda seed: (-seed[0], seed[1], seed[2]))
+    return chosen, seeds
+
+
+#: A passage of a comparison as ``_join`` builds it: the first and last sentence of A,
+#: the first and last of B, and the two sides' similarity.
+_Span = tuple[int, int, int, int, float]
+
+
+def _join(
+    wa: list[list[str]],
+    wb: list[list[str]],
+    matches: Sequence[tuple[int, int, float]],
+    seeds: Sequence[tuple[float, int, int]],
+) -> list[_Span]:
+    """The matches grown over the sentences a text ran together (see ``JOIN_MOST``),
+    then passages grown from ``seeds`` among the sentences still unmatched, kept when
+    they end as alike as a match (``MATCH_THRESHOLD``)."""
+    owner_a: dict[int, int] = {}
+    owner_b: dict[int, int] = {}
+    spans: list[_Span] = []
+    for i, j, score in matches:
+        owner_a[i] = owner_b[j] = len(spans)
+        spans.append((i, i, j, j, score))
+    for k in sorted(range(len(spans)), key=lambda k: -spans[k][4]):
+        spans[k] = _grow(wa, wb, spans[k], k, owner_a, owner_b)
+    for _share, i, j in seeds:
+        if i in owner_a or j in owner_b:
+            continue
+        k = len(spans)
+        owner_a[i] = owner_b[j] = k
+        grown = _grow(wa, wb, (i, i, j, j, 0.0), k, owner_a, owner_b)
+        if grown[4] >= MATCH_THRESHOLD and (grown[0] < grown[1] or grown[2] < grown[3]):
+            spans.append(grown)
+        else:
+            for n in range(grown[0], grown[1] + 1):
+                del owner_a[n]
+            for n in range(grown[2], grown[3] + 1):
+                del owner_b[n]
+    return spans
+
+
+def _grow(
+    wa: list[list[str]],
+    wb: list[list[str]],
+    span: _Span,
+    k: int,
+    owner_a: dict[int, int],
+    owner_b: dict[int, int],
+) -> _Span:
+    """``span`` (passage ``k``) with the free neighbours it takes in, one at a time, the
+    one that makes the pair most alike first (see ``JOIN_MOST``); the owners updated."""
+    a0, a1, b0, b1, score = span
+    side_a = _words_of(wa, a0, a1)
+    side_b = _words_of(wb, b0, b1)
+    matched = _matched(side_a, side_b)
+    while True:
+        # (on A's side, the sentence, the two sides with it)
+        tries: list[tuple[bool, int, list[str], list[str]]] = []
+        if a1 - a0 + 1 < JOIN_MOST:
+            if a0 > 0 and a0 - 1 not in owner_a:
+                tries.append((True, a0 - 1, wa[a0 - 1] + side_a, side_b))
+            if a1 + 1 < len(wa) and a1 + 1 not in owner_a:
+                tries.append((True, a1 + 1, side_a + wa[a1 + 1], side_b))
+        if b1 - b0 + 1 < JOIN_MOST:
+            if b0 > 0 and b0 - 1 not in owner_b:
+                tries.append((False, b0 - 1, side_a, wb[b0 - 1] + side_b))
+            if b1 + 1 < len(wb) and b1 + 1 not in owner_b:
+                tries.append((False, b1 + 1, side_a, side_b + wb[b1 + 1]))
+        best: tuple[float, int, bool, int, list[str], list[str]] | None = None
+        for on_a, n, new_a, new_b in tries:
+            added = len(wa[n]) if on_a else len(wb[n])
+            now = _matched(new_a, new_b) if added else 0
+            ratio = 2.0 * now / (len(new_a) + len(new_b))
+            joins = added and now - matched >= MATCH_THRESHOLD * added and ratio > score
+            if joins and (best is None or ratio > best[0]):
+                best = (ratio, now, on_a, n, new_a, new_b)
+        if best is None:
+            return a0, a1, b0, b1, score
+        score, matched, on_a, n, side_a, side_b = best
+        if on_a:
+            owner_a[n] = k
+            a0, a1 = min(a0, n), max(a1, n)
+        else:
+            owner_b[n] = k
+            b0, b1 = min(b0, n), max(b1, n)
+
+
+def _matched(a: Sequence[str], b: Sequence[str]) -> int:
+    """How many words of ``a`` and ``b`` difflib pairs in order."""
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks())
 
 
 def _in_order_first(
@@ -463,9 +580,9 @@ def align(
     else:
         sa, sb = split_sentences(a), split_sentences(b)
     wa, wb = [words(s) for s in sa], [words(s) for s in sb]
-    worded = _matches(wa, wb, cancel)
-    used_a = {i for i, _, _ in worded}
-    used_b = {j for _, j, _ in worded}
+    spans = _join(wa, wb, *_matches(wa, wb, cancel))
+    used_a = {n for a0, a1, _, _, _ in spans for n in range(a0, a1 + 1)}
+    used_b = {n for _, _, b0, b1, _ in spans for n in range(b0, b1 + 1)}
     shared: dict[int, tuple[str, ...]] = {}
     similar: set[int] = set()
     if len(used_a) < len(sa) and len(used_b) < len(sb):
@@ -484,14 +601,13 @@ def align(
                 continue
             used_a.add(i)
             used_b.add(j)
-            worded.append((i, j, candidate.score))
+            spans.append((i, i, j, j, candidate.score))
             shared[i] = candidate.shared
             similar.add(i)
-    matched = sorted(worded)
-    partner = {i: (j, score) for i, j, score in matched}
-    in_order = _increasing([j for _, j, _ in matched])
-    anchored = {matched[k][0] for k in in_order}
-    matched_b = {j for _, j, _ in matched}
+    spans.sort()
+    partner = {span[0]: span for span in spans}
+    in_order = _increasing([span[2] for span in spans])
+    anchored = {spans[k][0] for k in in_order}
 
     pairs: list[AlignedPair] = []
     next_b = 0  # B sentences before this one have been placed
@@ -499,28 +615,37 @@ def align(
     def flush_b(upto: int) -> None:
         nonlocal next_b
         for j in range(next_b, upto):
-            if j not in matched_b:
+            if j not in used_b:
                 pairs.append(AlignedPair("only_b", None, sb[j], 0.0))
         next_b = max(next_b, upto)
 
     for i, sentence in enumerate(sa):
-        if i not in partner:
+        if i not in used_a:
             pairs.append(AlignedPair("only_a", sentence, None, 0.0))
             continue
-        j, score = partner[i]
+        if i not in partner:
+            continue  # joined to the passage of a sentence before it
+        a0, a1, b0, b1, score = partner[i]
+        text_a = " ".join(sa[a0 : a1 + 1])
+        text_b = " ".join(sb[b0 : b1 + 1])
         if i in anchored:
-            flush_b(j)
-            next_b = j + 1
+            flush_b(b0)
+            next_b = b1 + 1
         if i in similar:
-            pairs.append(AlignedPair("similar", sentence, sb[j], score, shared[i]))
+            pairs.append(AlignedPair("similar", text_a, text_b, score, shared[i]))
         elif i not in anchored:
-            pairs.append(AlignedPair("moved", sentence, sb[j], score))
-        elif wa[i] == wb[j]:
-            pairs.append(AlignedPair("same", sentence, sb[j], 1.0))
+            pairs.append(AlignedPair("moved", text_a, text_b, score))
+        elif _words_of(wa, a0, a1) == _words_of(wb, b0, b1):
+            pairs.append(AlignedPair("same", text_a, text_b, 1.0))
         else:
-            pairs.append(AlignedPair("changed", sentence, sb[j], score))
+            pairs.append(AlignedPair("changed", text_a, text_b, score))
     flush_b(len(sb))
     return pairs
+
+
+def _words_of(sentences: Sequence[Sequence[str]], first: int, last: int) -> list[str]:
+    """The words of sentences ``first`` to ``last``, run together."""
+    return [w for n in range(first, last + 1) for w in sentences[n]]
 
 
 def word_diff(a: str, b: str) -> list[tuple[str, str]]:

@@ -310,3 +310,54 @@ def test_chinese_and_hindi_sentences_end_at_their_own_full_stops():
         "यह पहला वाक्य है।",
         "यह दूसरा वाक्य है।",
     ]
+
+
+def test_sentences_run_together_pair_with_the_sentences_they_were(corpus):
+    """A copy that lost some of its full stops (a print page's text layer, a careless
+    paste) runs sentences together: the one long sentence is paired with the two or
+    more it was, as one passage, not with one of them while the others are "only in
+    A" (before: 65% of the text in common with half the full stops lost)."""
+    lines = [
+        line.strip()
+        for line in (corpus / "ecbplus" / "text" / "3" / "3_1ecbplus.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip()
+    ]
+    body = [line for line in lines[3:] if line.endswith(".")]
+    assert len(body) >= 8
+    text = "\n\n".join(body)
+    # Every second full stop lost: sentences two by two, and a run of four.
+    lost = [line[:-1] if k % 2 == 0 or k in (5, 6) else line for k, line in enumerate(body)]
+    pairs = align(text, " ".join(lost))
+    assert all(p.kind == "same" for p in pairs), [(p.kind, p.a) for p in pairs]
+    assert shared_share(pairs) == 1.0
+    assert len(pairs) < len(body)
+    # Each passage holds whole sentences of A, in order.
+    assert " ".join(p.a or "" for p in pairs) == " ".join(body)
+
+
+def test_two_sentences_a_rewrite_joined_are_one_changed_passage():
+    a = (
+        "Police were called at once. They surrounded the building within minutes. "
+        "The gunman was arrested at the scene on Friday evening."
+    )
+    b = (
+        "Police were called at once and surrounded the building within minutes. "
+        "The gunman was arrested at the scene on Friday evening."
+    )
+    pairs = align(a, b)
+    assert [p.kind for p in pairs] == ["changed", "same"]
+    assert pairs[0].a == "Police were called at once. They surrounded the building within minutes."
+    assert pairs[0].b == "Police were called at once and surrounded the building within minutes."
+
+
+def test_a_neighbour_that_says_something_else_is_not_joined():
+    """A sentence only in A beside a reworded one stays only in A: joining it would make
+    the pair less alike, or it shares too few of its words with B's."""
+    a = (
+        "The council approved the new budget on Tuesday night. "
+        "Separately, the city library will close for renovation in May."
+    )
+    b = "The council approved its new budget late on Tuesday night, with two votes against."
+    assert [p.kind for p in align(a, b)] == ["changed", "only_a"]

@@ -72,6 +72,9 @@ JOIN_MOST = 6
 #: fit inside too many others to start one.
 SEED_SHARE = 0.8
 SEED_WORDS = 5
+#: Seeds kept per sentence of A, the best first (a list of like lines, a table, must not
+#: make every pair of them one).
+SEEDS_EACH = 3
 
 # Words after which a full stop does not end a sentence (compared lowercased, no dot).
 _ABBREVIATIONS = _wordset("""
@@ -392,8 +395,11 @@ def _matches(
         # Either sentence mostly inside a longer one of the other text.
         shorter = np.minimum(lengths_b, len(ws))
         inside = (lengths_b != len(ws)) & (shorter >= SEED_WORDS) & (common >= SEED_SHARE * shorter)
-        for j in np.flatnonzero(inside).tolist()[:SEED_WORDS]:
-            seeds.append((float(common[j]) / float(shorter[j]), i, j))
+        holders = np.flatnonzero(inside)
+        if len(holders):
+            share = common[holders] / shorter[holders]
+            for k in np.argsort(-share, kind="stable")[:SEEDS_EACH].tolist():
+                seeds.append((float(share[k]), i, int(holders[k])))
     candidates.sort(key=_in_order_first(candidates))
     used_a: set[int] = set()
     used_b: set[int] = set()

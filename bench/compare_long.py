@@ -7,8 +7,11 @@ Press clippings are short, but a user also compares long PDFs: two versions of a
 report, a dossier against another. The window compares on its own thread of work, so
 the time here is how long the user waits. The documents are ECB+ texts joined end to
 end: A holds topics ``1..k``, B topics ``2..k+1`` (most of A again, in other
-documents' order, as a rewrite would) and C topics ``20..19+k`` (another subject); for
-each size ``k`` the bench times what ``services.comparing.compare`` runs on the texts
+documents' order, as a rewrite would) and C topics ``20..19+k`` (another subject);
+and a table of ``200 * k`` rows of one pattern ("The price of item 7 was 3 dollars
+today.") against its rows shuffled, every other full stop lost (before
+``align.MATCH_CANDIDATES``, 3,000 such rows took six minutes). For each size ``k`` the
+bench times what ``services.comparing.compare`` runs on the texts
 (``align`` with paraphrases, and the quotations of both, read and compared), median of
 ``--runs`` (one run from 10,000 sentences up).
 
@@ -44,7 +47,16 @@ def joined(start):
         for t in range(start, start + count)
         for p in sorted((root / str(t)).glob("*.txt"))
     )
-a, b = joined(1), joined(first)
+def table(rows):
+    import random
+    pick = random.Random(3)
+    lines = [
+        f"The price of item {n % 40} was {pick.randint(1, 9)} dollars today."
+        for n in range(rows)
+    ]
+    pick.shuffle(copy := list(lines))
+    return " ".join(lines), " ".join(t[:-1] if k % 2 else t for k, t in enumerate(copy))
+a, b = table(count * 200) if first == 0 else (joined(1), joined(first))
 times = []
 for _ in range(runs):
     started = time.perf_counter()
@@ -89,7 +101,11 @@ def main() -> int:
         builds.append(("reference", args.reference.resolve()))
     print(f"{'texts':>34}  {'sentences':>13}  " + "  ".join(f"{n:>22}" for n, _ in builds))
     for count in (int(s) for s in args.sizes.split(",")):
-        for label, first in (("A and its rewrite", 2), ("A and another subject", 20)):
+        for label, first in (
+            ("A and its rewrite", 2),
+            ("A and another subject", 20),
+            (f"a table of {count * 200} like rows", 0),
+        ):
             row: list[str] = []
             sentences = ""
             for _name, checkout in builds:
@@ -105,7 +121,7 @@ def main() -> int:
                     print("(stopping: a comparison took more than 15 minutes)")
                     return 0
             print(
-                f"{label + f' ({count} topics)':>34}  {sentences:>13}  "
+                f"{label + (f' ({count} topics)' if first else ''):>34}  {sentences:>13}  "
                 + "  ".join(f"{cell:>22}" for cell in row),
                 flush=True,
             )

@@ -42,6 +42,11 @@ def _wordset(words: str) -> frozenset[str]:
 #: Below this similarity two sentences are not a pair (a reworded sentence with a few
 #: words changed scores 0.7-0.95; unrelated sentences sharing function words stay below).
 MATCH_THRESHOLD = 0.5
+#: At most this many sentences of B are compared word by word with one of A: those
+#: whose words in common could make the most alike. Prose never has more that could
+#: match; a table's 3,000 rows of one pattern had, and comparing two such tables took
+#: minutes (every row against every row).
+MATCH_CANDIDATES = 32
 #: A run of more words than this (counted between spaces) is not a sentence but text
 #: without sentence punctuation (OCR, a transcript, a flattened table): it is cut into
 #: passages of ``CUT_MIN``..``LONGEST_SENTENCE`` words at points its own words choose
@@ -385,7 +390,14 @@ def _matches(
             found = index.get(word)
             if found is not None:
                 common[found[0]] += np.minimum(found[1], n)
-        worth = np.flatnonzero(2 * common >= MATCH_THRESHOLD * (len(ws) + lengths_b))
+        bound = 2 * common / (len(ws) + lengths_b)
+        worth = np.flatnonzero(bound >= MATCH_THRESHOLD)
+        if len(worth) > MATCH_CANDIDATES:
+            # A table's rows, a list of like lines: only the likeliest are worth a ratio,
+            # and of equally likely ones those nearest the same place in B.
+            away = np.abs(worth - i * len(wb) / len(wa))
+            closest = np.lexsort((away, -bound[worth]))[:MATCH_CANDIDATES]
+            worth = np.sort(worth[closest])
         for j in worth.tolist():
             if j in exact:
                 continue

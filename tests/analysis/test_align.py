@@ -361,3 +361,21 @@ def test_a_neighbour_that_says_something_else_is_not_joined():
     )
     b = "The council approved its new budget late on Tuesday night, with two votes against."
     assert [p.kind for p in align(a, b)] == ["changed", "only_a"]
+
+
+def test_rows_of_a_table_pair_with_the_row_at_their_own_place():
+    """A table's rows are alike: each is compared word by word with the few likeliest
+    rows of the other text (``MATCH_CANDIDATES``), of equally likely ones those at its
+    own place, so a changed row pairs with its own row, in order, not with a like row
+    elsewhere shown as moved."""
+    rows = [
+        f"The price of item {n % 40} was {n % 7 + 1} dollars on {n // 40 + 1} May."
+        for n in range(600)
+    ]
+    copy = list(rows)
+    copy[300] = copy[300].replace("dollars", "euros")
+    pairs = align("\n".join(rows), "\n".join(copy))
+    kinds = [p.kind for p in pairs]
+    assert kinds.count("same") == 599
+    assert kinds[300] == "changed"
+    assert (pairs[300].a, pairs[300].b) == (rows[300], copy[300])

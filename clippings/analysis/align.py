@@ -26,6 +26,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from difflib import SequenceMatcher
+from typing import Literal
 
 import numpy as np
 
@@ -666,11 +667,12 @@ def _words_of(sentences: Sequence[Sequence[str]], first: int, last: int) -> list
     return [w for n in range(first, last + 1) for w in sentences[n]]
 
 
-def word_diff(a: str, b: str) -> list[tuple[str, str]]:
+def word_diff(a: str, b: str, spelling: Literal["a", "b"] = "a") -> list[tuple[str, str]]:
     """The word runs of two sentences: ``("same"|"removed"|"added", words)``.
 
     Words are compared normalised (case, accents and punctuation around them ignored) and
-    shown as written: a ``same`` run in A's spelling. Runs are joined with single spaces.
+    shown as written: a ``same`` run as ``spelling`` writes it (B's pane shows B's full
+    stops and capitals, not A's). Runs are joined with single spaces.
     """
     ta, tb = _TOKEN.findall(a), _TOKEN.findall(b)
     ka = [" ".join(words(t)) or t for t in ta]
@@ -679,7 +681,7 @@ def word_diff(a: str, b: str) -> list[tuple[str, str]]:
     matcher = SequenceMatcher(None, ka, kb, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            runs.append(("same", " ".join(ta[i1:i2])))
+            runs.append(("same", " ".join(ta[i1:i2] if spelling == "a" else tb[j1:j2])))
             continue
         if i2 > i1:
             runs.append(("removed", " ".join(ta[i1:i2])))

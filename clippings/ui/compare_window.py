@@ -80,7 +80,7 @@ def _side(pair: AlignedPair, side: str) -> str:
     if pair.kind == "moved" and pair.a == pair.b:
         return html.escape(text)
     parts = []
-    for kind, words in word_diff(pair.a, pair.b):
+    for kind, words in word_diff(pair.a, pair.b, "a" if side == "a" else "b"):
         escaped = html.escape(words)
         if kind == "same":
             parts.append(escaped)

@@ -142,6 +142,7 @@ def test_word_diff_marks_exactly_the_changed_words(rewritten: Rewrite) -> None:
     ]
     assert " ".join(words for kind, words in runs if kind != "added") == reworded_from
     assert word_diff("The cat sat.", "the cat sat") == [("same", "The cat sat.")]
+    assert word_diff("The cat sat.", "the cat sat", "b") == [("same", "the cat sat")]
 
 
 def test_shared_share(rewritten: Rewrite, corpus: Path) -> None:

@@ -108,3 +108,27 @@ def test_a_moved_passage_reworded_marks_its_differing_words() -> None:
     rows = panes_html(comparison)
     assert "<span style='background-color: #f7b3b3'>91</span>" in rows
     assert "<span style='background-color: #b3e6b3'>93</span>" in rows
+
+
+def test_each_pane_shows_its_own_text_of_a_joined_passage(archive) -> None:
+    """Two sentences of A that B runs together with "and": B's pane shows B's words as
+    B writes them (no full stop or capital of A's), A's pane A's."""
+    a = add_clipping(
+        archive,
+        "Lohan was in Betty Ford in 2010. Prior to this, she was arrested twice.",
+        title="A",
+        language="en",
+    )
+    b = add_clipping(
+        archive,
+        "Lohan was in Betty Ford in 2010 and prior to this, she was arrested twice.",
+        title="B",
+        language="en",
+    )
+    comparison = compare(archive, a, b)
+    assert [p.kind for p in comparison.pairs] == ["changed"]
+    rows = panes_html(comparison)
+    added = "<span style='background-color: #b3e6b3'>and</span>"
+    assert f"Lohan was in Betty Ford in 2010 {added} prior to this," in rows
+    assert "Lohan was in Betty Ford in 2010. Prior to this," in rows
+    assert "2010. <span" not in rows

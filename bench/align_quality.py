@@ -42,7 +42,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from clippings.analysis.align import JOIN_MOST, align, aligned_share, split_sentences
+from clippings.analysis.align import align, aligned_share, split_sentences
 from clippings.importers import extract
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -238,13 +238,16 @@ def _fingerprint(sentence: str) -> str:
 
 def _numbers(sentences: list[str], passage: str) -> range:
     """The numbers (from 1) of the sentences a passage of ``align`` is made of: one, or
-    a few run together (``align.JOIN_MOST``), each pair of whose counts as made."""
+    a few run together (``align.JOIN_WORDS``), each pair of whose counts as made."""
     for first, sentence in enumerate(sentences):
         if not passage.startswith(sentence):
             continue
-        for last in range(first + 1, min(len(sentences), first + JOIN_MOST) + 1):
-            if " ".join(sentences[first:last]) == passage:
+        for last in range(first + 1, len(sentences) + 1):
+            joined = " ".join(sentences[first:last])
+            if joined == passage:
                 return range(first + 1, last + 1)
+            if len(joined) >= len(passage):
+                break
     raise ValueError(f"a passage that is no run of sentences: {passage[:60]!r}")
 
 

@@ -7,7 +7,7 @@ are taken greedily by similarity, and a longest increasing subsequence over the 
 B positions tells which matches keep their order (``same``/``changed``) and which were
 moved. A matched sentence then takes in the neighbours that its text, or its partner's,
 ran together with it (a lost full stop, two sentences a rewrite joined with "and"): the
-pair is one passage of two or more sentences a side (``JOIN_MOST``). Sentences left over
+pair is one passage of two or more sentences a side (``JOIN_WORDS``). Sentences left over
 are ``only_a``/``only_b``.
 
 Similarity is ``difflib``'s ratio over the normalised word lists (lowercase, accents
@@ -68,9 +68,10 @@ LONGEST_SENTENCE = 60
 #: comparison: a matched sentence takes in a neighbour of its own text or of its
 #: partner's that no other match holds when at least ``MATCH_THRESHOLD`` of the
 #: neighbour's words then find a partner (as much as a sentence must share to be a
-#: match at all) and the pair grows more alike. A passage so joined holds at most
-#: ``JOIN_MOST`` sentences a side.
-JOIN_MOST = 6
+#: match at all) and the pair grows more alike. A side of a passage so joined holds at
+#: most ``JOIN_WORDS`` words: room for the sentences of the longest sentence the other
+#: text can have (``LONGEST_RUN``) twice over.
+JOIN_WORDS = 160
 #: A sentence that no sentence of the other text matches alone, but that lies
 #: ``SEED_SHARE`` of its words inside a longer unmatched sentence there (one of four
 #: sentences run together), starts such a passage, kept only if it ends a match
@@ -384,6 +385,9 @@ def _matches(
         if not ws:
             continue
         exact = set(by_text.get(tuple(ws), ()))
+        if len(exact) > MATCH_CANDIDATES:  # one line repeated down a table
+            place = i * len(wb) / len(wa)
+            exact = set(sorted(exact, key=lambda j: abs(j - place))[:MATCH_CANDIDATES])
         for j in exact:
             candidates.append((1.0, i, j))
         common = np.zeros(len(wb), dtype=np.int64)
@@ -413,7 +417,7 @@ def _matches(
             share = common[holders] / shorter[holders]
             for k in np.argsort(-share, kind="stable")[:SEEDS_EACH].tolist():
                 seeds.append((float(share[k]), i, int(holders[k])))
-    candidates.sort(key=_in_order_first(candidates))
+    candidates.sort(key=_in_order_first(candidates, len(wb) / max(1, len(wa))))
     used_a: set[int] = set()
     used_b: set[int] = set()
     chosen: list[tuple[int, int, float]] = []
@@ -438,7 +442,7 @@ def _join(
     matches: Sequence[tuple[int, int, float]],
     seeds: Sequence[tuple[float, int, int]],
 ) -> list[_Span]:
-    """The matches grown over the sentences a text ran together (see ``JOIN_MOST``),
+    """The matches grown over the sentences a text ran together (see ``JOIN_WORDS``),
     then passages grown from ``seeds`` among the sentences still unmatched, kept when
     they end as alike as a match (``MATCH_THRESHOLD``)."""
     owner_a: dict[int, int] = {}
@@ -474,7 +478,7 @@ def _grow(
     owner_b: dict[int, int],
 ) -> _Span:
     """``span`` (passage ``k``) with the free neighbours it takes in, one at a time, the
-    one that makes the pair most alike first (see ``JOIN_MOST``); the owners updated."""
+    one that makes the pair most alike first (see ``JOIN_WORDS``); the owners updated."""
     a0, a1, b0, b1, score = span
     side_a = _words_of(wa, a0, a1)
     side_b = _words_of(wb, b0, b1)
@@ -482,16 +486,15 @@ def _grow(
     while True:
         # (on A's side, the sentence, the two sides with it)
         tries: list[tuple[bool, int, list[str], list[str]]] = []
-        if a1 - a0 + 1 < JOIN_MOST:
-            if a0 > 0 and a0 - 1 not in owner_a:
-                tries.append((True, a0 - 1, wa[a0 - 1] + side_a, side_b))
-            if a1 + 1 < len(wa) and a1 + 1 not in owner_a:
-                tries.append((True, a1 + 1, side_a + wa[a1 + 1], side_b))
-        if b1 - b0 + 1 < JOIN_MOST:
-            if b0 > 0 and b0 - 1 not in owner_b:
-                tries.append((False, b0 - 1, side_a, wb[b0 - 1] + side_b))
-            if b1 + 1 < len(wb) and b1 + 1 not in owner_b:
-                tries.append((False, b1 + 1, side_a, side_b + wb[b1 + 1]))
+        if a0 > 0 and a0 - 1 not in owner_a:
+            tries.append((True, a0 - 1, wa[a0 - 1] + side_a, side_b))
+        if a1 + 1 < len(wa) and a1 + 1 not in owner_a:
+            tries.append((True, a1 + 1, side_a + wa[a1 + 1], side_b))
+        if b0 > 0 and b0 - 1 not in owner_b:
+            tries.append((False, b0 - 1, side_a, wb[b0 - 1] + side_b))
+        if b1 + 1 < len(wb) and b1 + 1 not in owner_b:
+            tries.append((False, b1 + 1, side_a, side_b + wb[b1 + 1]))
+        tries = [t for t in tries if len(t[2]) <= JOIN_WORDS and len(t[3]) <= JOIN_WORDS]
         best: tuple[float, int, bool, int, list[str], list[str]] | None = None
         for on_a, n, new_a, new_b in tries:
             added = len(wa[n]) if on_a else len(wb[n])
@@ -518,13 +521,15 @@ def _matched(a: Sequence[str], b: Sequence[str]) -> int:
 
 
 def _in_order_first(
-    candidates: Sequence[tuple[float, int, int]],
-) -> Callable[[tuple[float, int, int]], tuple[float, bool, int, int]]:
+    candidates: Sequence[tuple[float, int, int]], scale: float = 1.0
+) -> Callable[[tuple[float, int, int]], tuple[float, bool, float, int, int]]:
     """The order in which candidate matches ``(score, i, j)`` are taken: the best first
     and, among equals (a sentence said twice: "She was 91." closing two obituaries),
     the one that keeps the order of the unambiguous matches around it (a sentence of A
     and one of B that match nothing else), so that a repeated sentence is not paired
-    across the text and shown as moved."""
+    across the text and shown as moved; then the one nearest the same place in B
+    (``i * scale``, ``scale`` being B's sentences per sentence of A): rows of a table
+    that match nothing alone."""
     per_a = Counter(i for _, i, _ in candidates)
     per_b = Counter(j for _, _, j in candidates)
     anchors = sorted((i, j) for _, i, j in candidates if per_a[i] == 1 and per_b[j] == 1)
@@ -532,7 +537,7 @@ def _in_order_first(
     at_a = [i for k, (i, _) in enumerate(anchors) if k in kept]
     at_b = [j for k, (_, j) in enumerate(anchors) if k in kept]
 
-    def key(candidate: tuple[float, int, int]) -> tuple[float, bool, int, int]:
+    def key(candidate: tuple[float, int, int]) -> tuple[float, bool, float, int, int]:
         score, i, j = candidate
         k = bisect_left(at_a, i)
         if k < len(at_a) and at_a[k] == i:
@@ -541,7 +546,7 @@ def _in_order_first(
             after = at_b[k - 1] if k else -1
             before = at_b[k] if k < len(at_b) else j + 1
             in_order = after < j < before
-        return (-score, not in_order, i, j)
+        return (-score, not in_order, abs(j - i * scale), i, j)
 
     return key
 
@@ -645,8 +650,8 @@ def align(
         if i not in partner:
             continue  # joined to the passage of a sentence before it
         a0, a1, b0, b1, score = partner[i]
-        text_a = " ".join(sa[a0 : a1 + 1])
-        text_b = " ".join(sb[b0 : b1 + 1])
+        text_a = _run_together(sa[a0 : a1 + 1])
+        text_b = _run_together(sb[b0 : b1 + 1])
         if i in anchored:
             flush_b(b0)
             next_b = b1 + 1
@@ -660,6 +665,19 @@ def align(
             pairs.append(AlignedPair("changed", text_a, text_b, score))
     flush_b(len(sb))
     return pairs
+
+
+# Marks after which Chinese and Japanese go on without a space.
+_CLOSE_UP = "。！？」』）"
+
+
+def _run_together(sentences: Sequence[str]) -> str:
+    """Sentences of one passage as one text: a space between them, none after a
+    Chinese or Japanese full stop (the text has none there)."""
+    text = sentences[0]
+    for sentence in sentences[1:]:
+        text += sentence if text.endswith(tuple(_CLOSE_UP)) else " " + sentence
+    return text
 
 
 def _words_of(sentences: Sequence[Sequence[str]], first: int, last: int) -> list[str]:

@@ -380,3 +380,31 @@ def test_rows_of_a_table_pair_with_the_row_at_their_own_place():
     assert kinds.count("same") == 599
     assert kinds[300] == "changed"
     assert (pairs[300].a, pairs[300].b) == (rows[300], copy[300])
+
+
+def test_a_whole_paragraph_run_together_is_one_passage():
+    """Eight short sentences that B writes without a full stop are one passage, not six
+    of them and two "only in A" whose words B holds (a cap of six sentences did that)."""
+    storm = [
+        "A storm hit the coast on Monday.",
+        "Winds reached 120 km an hour.",
+        "Trees fell across roads.",
+        "Power was cut to 5,000 homes.",
+        "Schools closed for the day.",
+        "Ferries stayed in port.",
+        "Nobody was hurt, the police said.",
+        "Repairs could take until Wednesday.",
+    ]
+    pairs = align(" ".join(storm), " ".join(s[:-1] for s in storm) + ".")
+    assert [(p.kind, p.a) for p in pairs] == [("same", " ".join(storm))]
+
+
+def test_chinese_sentences_run_together_gain_no_space():
+    pairs = align(
+        "北京举行了仪式。数千人参加了活动。天气很好。",
+        "北京举行了仪式，数千人参加了活动。天气很好。",
+    )
+    assert (pairs[0].a, pairs[0].b) == (
+        "北京举行了仪式。数千人参加了活动。",
+        "北京举行了仪式，数千人参加了活动。",
+    )

@@ -133,9 +133,13 @@ def eventually(condition, seconds: float = 5.0) -> bool:
 def opened_comparison(qtbot, window, start):
     """The comparison window that ``start()`` opens (the two clippings are aligned off
     the GUI thread, so it shows a moment later)."""
-    before = len(window.compare_windows)
+    before = list(window.compare_windows)
     start()
-    qtbot.waitUntil(lambda: len(window.compare_windows) > before, timeout=20_000)
+    # A new window, added or in the place of a stale one on the same pair.
+    qtbot.waitUntil(
+        lambda: bool(window.compare_windows) and window.compare_windows[-1] not in before,
+        timeout=20_000,
+    )
     return window.compare_windows[-1]
 
 

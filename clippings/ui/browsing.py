@@ -439,8 +439,20 @@ class Browsing(QObject):
         window = CompareWindow(comparison, w)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         windows = w.compare_windows
+        # A window on the pair as it was before an edit: the new one takes its place
+        # (and its size), not a second window beside it showing the old text.
+        pair = {comparison.a.id, comparison.b.id}
+        stale = [old for old in windows if {old.comparison.a.id, old.comparison.b.id} == pair]
         window.destroyed.connect(lambda: windows.remove(window) if window in windows else None)
         windows.append(window)
+        if stale:
+            window.setGeometry(stale[-1].geometry())
+            maximised = stale[-1].isMaximized()
+            for old in stale:
+                windows.remove(old)
+                old.close()
+            if maximised:
+                window.showMaximized()
         window.show()
         # Said until now (building the rows of two long documents takes a moment too),
         # and while another comparison the user asked for is still to come.

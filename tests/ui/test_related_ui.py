@@ -439,8 +439,13 @@ def test_a_pair_compared_again_brings_its_open_window_forward(qtbot, oscars):
     window.archive.add_tag([ids[0]], "Read")  # not what a comparison shows
     assert window.compare_clippings(ids[0], ids[1]) is None
     window.archive.edit(ids[0], {"title": "A title given since"})
+    closed: list[bool] = []
+    compare.destroyed.connect(lambda: closed.append(True))
     again = opened_comparison(qtbot, window, lambda: window.compare_clippings(ids[0], ids[1]))
     assert again is not compare and again.comparison.a.title == "A title given since"
+    # The new comparison takes the place of the one showing the title before the edit.
+    assert window.compare_windows == [again]
+    qtbot.waitUntil(lambda: bool(closed))
 
 
 def test_stories_act_only_on_what_the_user_sees(qtbot, window, corpus):

@@ -7,6 +7,11 @@ usmagazine.com, ``../shared/corpus/ecbplus``: read, never copied into the reposi
 through the real import path into a temporary archive, compares them as the window
 does, and saves the comparison window as ``11-compare-similar.png``: passages said in
 other words paired as ``similar``, their shared names and numbers marked.
+
+Then ``11-compare-joined.png``: an ECB+ report (``3_1ecbplus``) against a copy of it
+written in the temporary folder with every second full stop lost, a figure changed and
+a sentence added (as a print page's text layer and a later edit might give): the
+sentences the copy runs together are one passage beside the two they were.
 """
 
 from __future__ import annotations
@@ -52,7 +57,39 @@ def main() -> int:
         kinds = [pair.kind for pair in comparison.pairs]
         print(f"text in common {comparison.similarity:.0%}; passages: {kinds}")
         window.close()
+        path = out / "11-compare-joined.png"
+        kinds = _joined_shot(app, archive, work, path)
+        print(f"saved {path}; passages: {kinds}")
     return 0
+
+
+def _joined_shot(app: QApplication, archive: Archive, work: Path, path: Path) -> list[str]:
+    lines = [
+        line.strip()
+        for line in (CORPUS / "ecbplus" / "text" / "3" / "3_1ecbplus.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip()
+    ]
+    header, body = lines[:3], lines[3:]
+    web = work / "web.txt"
+    web.write_text("\n".join(header) + "\n\n" + "\n\n".join(body), encoding="utf-8")
+    lost = [line[:-1] if k % 2 == 0 and line.endswith(".") else line for k, line in enumerate(body)]
+    lost[2] = lost[2].replace("49", "48")
+    lost.insert(5, "Officials did not say how he got the gun.")
+    printed = work / "printed.txt"
+    printed.write_text("\n".join(header) + "\n\n" + " ".join(lost), encoding="utf-8")
+    report = import_paths(archive, [web, printed], keep_copies=True)
+    first, second = (r.id for r in report.results)
+    assert first is not None and second is not None
+    window = CompareWindow(compare(archive, first, second))
+    window.resize(*SIZE)
+    window.show()
+    app.processEvents()
+    window.grab().save(str(path))
+    kinds = [pair.kind for pair in window.comparison.pairs]
+    window.close()
+    return kinds
 
 
 if __name__ == "__main__":

@@ -379,14 +379,15 @@ def _matches(
         for word, (where, counts) in postings.items()
     }
     lengths_b = np.array([len(ws) for ws in wb], dtype=np.int64)
+    scale = len(wb) / max(1, len(wa))  # B's sentences per sentence of A
     for i, ws in enumerate(wa):
         if i % 64 == 0:
             stop_if(cancel)
         if not ws:
             continue
         exact = set(by_text.get(tuple(ws), ()))
+        place = i * scale  # where in B the partner of i would be, all else equal
         if len(exact) > MATCH_CANDIDATES:  # one line repeated down a table
-            place = i * len(wb) / len(wa)
             exact = set(sorted(exact, key=lambda j: abs(j - place))[:MATCH_CANDIDATES])
         for j in exact:
             candidates.append((1.0, i, j))
@@ -400,7 +401,7 @@ def _matches(
         if len(worth) > MATCH_CANDIDATES:
             # A table's rows, a list of like lines: only the likeliest are worth a ratio,
             # and of equally likely ones those nearest the same place in B.
-            away = np.abs(worth - i * len(wb) / len(wa))
+            away = np.abs(worth - place)
             closest = np.lexsort((away, -bound[worth]))[:MATCH_CANDIDATES]
             worth = np.sort(worth[closest])
         for j in worth.tolist():
@@ -417,7 +418,7 @@ def _matches(
             share = common[holders] / shorter[holders]
             for k in np.argsort(-share, kind="stable")[:SEEDS_EACH].tolist():
                 seeds.append((float(share[k]), i, int(holders[k])))
-    candidates.sort(key=_in_order_first(candidates, len(wb) / max(1, len(wa))))
+    candidates.sort(key=_in_order_first(candidates, scale))
     used_a: set[int] = set()
     used_b: set[int] = set()
     chosen: list[tuple[int, int, float]] = []
@@ -459,7 +460,7 @@ def _join(
         k = len(spans)
         owner_a[i] = owner_b[j] = k
         grown = _grow(wa, wb, (i, i, j, j, 0.0), k, owner_a, owner_b)
-        if grown[4] >= MATCH_THRESHOLD and (grown[0] < grown[1] or grown[2] < grown[3]):
+        if grown[4] >= MATCH_THRESHOLD:  # it grew (a seed alone scores 0)
             spans.append(grown)
         else:
             for n in range(grown[0], grown[1] + 1):

@@ -422,9 +422,9 @@ class Browsing(QObject):
         comparison shows (a tag added is no reason to compare again)."""
         w = self.window
         for window in w.compare_windows:
-            a, b = window.comparison.a, window.comparison.b
-            if (min(a.id, b.id), max(a.id, b.id)) != pair:
+            if _pair_of(window) != pair:
                 continue
+            a, b = window.comparison.a, window.comparison.b
             try:
                 same = all(_as_compared(w.archive.get(c.id)) == _as_compared(c) for c in (a, b))
             except NotFoundError:
@@ -441,8 +441,7 @@ class Browsing(QObject):
         windows = w.compare_windows
         # A window on the pair as it was before an edit: the new one takes its place
         # (and its size), not a second window beside it showing the old text.
-        pair = {comparison.a.id, comparison.b.id}
-        stale = [old for old in windows if {old.comparison.a.id, old.comparison.b.id} == pair]
+        stale = [old for old in windows if _pair_of(old) == _pair_of(window)]
         window.destroyed.connect(lambda: windows.remove(window) if window in windows else None)
         windows.append(window)
         if stale:
@@ -466,6 +465,12 @@ class Browsing(QObject):
             w.statusBar().clearMessage()
         if w.isVisible():  # not when the window closing stopped it
             QMessageBox.warning(w, "Clippings", message)
+
+
+def _pair_of(window: CompareWindow) -> tuple[int, int]:
+    """The two clippings a comparison window shows, the lower id first."""
+    a, b = window.comparison.a.id, window.comparison.b.id
+    return min(a, b), max(a, b)
 
 
 def _as_compared(clipping: Clipping) -> tuple[object, ...]:

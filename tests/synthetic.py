@@ -44,6 +44,7 @@ def fill_analysis(database: Path, *, terms: int = 120, posted: int = 40, edges: 
     the stored features are taken as current."""
     import json
     import random
+    from collections import Counter
 
     import numpy as np
 
@@ -51,21 +52,29 @@ def fill_analysis(database: Path, *, terms: int = 120, posted: int = 40, edges: 
     from clippings.storage.analysis import pack_terms
 
     db = sqlite3.connect(database)
+    # Room for the indexes being filled (1.5 million rows at 20,000 clippings), so that
+    # SQLite does not write pages out and read them back while inserting.
+    db.execute("PRAGMA cache_size = -400000")
     rows = db.execute("SELECT id, title, text, language FROM clippings ORDER BY id").fetchall()
     rng = np.random.default_rng(7)
     pick = random.Random(7)
     vocabulary = rng.integers(-(1 << 62), 1 << 62, size=60_000, dtype=np.int64)
     weights = 1.0 / np.arange(1, len(vocabulary) + 1)
     weights /= weights.sum()
+    # What ``rng.choice(vocabulary, size=terms, p=weights)`` does (numpy 2's Generator:
+    # the cumulated weights, searched for ``rng.random(terms)``), the same numbers from
+    # the same generator, with the weights cumulated and checked once instead of once a
+    # clipping (that took 30 of the 32 seconds 20,000 clippings took).
+    cumulated = weights.cumsum()
+    cumulated /= cumulated[-1]
     ids = [r[0] for r in rows]
-    df: dict[int, int] = {}
+    df: Counter[int] = Counter()
     digests: dict[tuple[str, str, str | None], str] = {}
     analysis, postings, kept = [], [], []
     for serial, (clipping_id, title, text, language) in enumerate(rows, 1):
-        chosen = np.unique(rng.choice(vocabulary, size=terms, p=weights))
+        chosen = np.unique(vocabulary[cumulated.searchsorted(rng.random(terms), side="right")])
         counts = rng.integers(1, 4, size=len(chosen)).astype(np.float64)
-        for term in chosen.tolist():
-            df[term] = df.get(term, 0) + 1
+        df.update(chosen.tolist())
         key = (title, text, language)
         if key not in digests:
             digests[key] = source_digest(title, text, language)

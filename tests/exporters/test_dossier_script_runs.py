@@ -17,6 +17,7 @@ checked with pdfminer only (see the README's export checks).
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -52,11 +53,18 @@ def write(path: Path, title: str, clippings: list[Clipping]) -> Path:
     return path
 
 
+# A PDF written here is never changed after: what is read from it is kept (by its path)
+# for the module's other tests, which read the same pages again and again (every test
+# of a long clipping looks for its pages through all of them).
+
+
+@functools.cache
 def page_count(path: Path) -> int:
     with pikepdf.open(path) as pdf:
         return len(pdf.pages)
 
 
+@functools.cache
 def page_text(path: Path, page: int, tool: str) -> str:
     """One page's text (from 1) as pdfminer or pdftotext reads it."""
     if tool == "pdfminer":
@@ -281,9 +289,15 @@ def faces(path: Path, page: int, wanted: str) -> set[str]:
             for child in item:
                 walk(child)
 
-    for layout in extract_pages(path, page_numbers=[page - 1]):
+    for layout in page_layout(path, page):
         walk(layout)
     return found
+
+
+@functools.cache
+def page_layout(path: Path, page: int) -> list:
+    """pdfminer's layout of a page (from 1)."""
+    return list(extract_pages(path, page_numbers=[page - 1]))
 
 
 def require_cjk_faces(path: Path) -> None:

@@ -2,13 +2,14 @@
 
 ``align`` pairs the sentences of two texts so that a reworded sentence still meets its
 original: every sentence of A is compared with the sentences of B that could reach the
-threshold (a cheap bound on shared words rules the rest out), the best one-to-one matches
-are taken greedily by similarity, and a longest increasing subsequence over the matched
-B positions tells which matches keep their order (``same``/``changed``) and which were
-moved. A matched sentence then takes in the neighbours that its text, or its partner's,
-ran together with it (a lost full stop, two sentences a rewrite joined with "and"): the
-pair is one passage of two or more sentences a side (``JOIN_WORDS``). Sentences left over
-are ``only_a``/``only_b``.
+threshold (a cheap bound on shared words rules the rest out), the one-to-one matches are
+taken greedily, those of the heaviest chain that keeps both texts' order first (the rows
+of a table stay in place) and the rest by similarity, and a longest increasing
+subsequence over the matched B positions tells which matches keep their order
+(``same``/``changed``) and which were moved. A matched sentence then takes in the
+neighbours that its text, or its partner's, ran together with it (a lost full stop, two
+sentences a rewrite joined with "and"): the pair is one passage of two or more sentences
+a side (``JOIN_WORDS``). Sentences left over are ``only_a``/``only_b``.
 
 Similarity is ``difflib``'s ratio over the normalised word lists (lowercase, accents
 folded, punctuation dropped), so ECB+'s tokenised spacing (``It ’ s``) compares equal to
@@ -82,6 +83,16 @@ SEED_WORDS = 5
 #: Seeds kept per sentence of A, the best first (a list of like lines, a table, must not
 #: make every pair of them one).
 SEEDS_EACH = 3
+#: A table's rows whose figures changed: each row is like its own row in the other text
+#: and, by the template and a figure that happens to recur, about as like other rows.
+#: Taken best first, rows paired across the table and were shown as moved. So the
+#: matches that keep both texts' order and together are the most alike (each counting
+#: what its score is above ``ORDER_FLOOR``, so that many weak matches in order do not
+#: outweigh one strong one out of it) are taken first, unless another candidate of one
+#: of its two sentences is better by ``MOVE_MARGIN``: a sentence copied elsewhere (0.9
+#: and more) is moved, a row about as like another row (0.6 against 0.7) stays in place.
+ORDER_FLOOR = 0.45
+MOVE_MARGIN = 0.25
 
 # Words after which a full stop does not end a sentence (compared lowercased, no dot).
 _ABBREVIATIONS = _wordset("""
@@ -419,6 +430,8 @@ def _matches(
             for k in np.argsort(-share, kind="stable")[:SEEDS_EACH].tolist():
                 seeds.append((float(share[k]), i, int(holders[k])))
     candidates.sort(key=_in_order_first(candidates, scale))
+    placed = _in_place(candidates)
+    candidates.sort(key=lambda c: (c[1], c[2]) not in placed)  # stable: in place first
     used_a: set[int] = set()
     used_b: set[int] = set()
     chosen: list[tuple[int, int, float]] = []
@@ -519,6 +532,67 @@ def _matched(a: Sequence[str], b: Sequence[str]) -> int:
     """How many words of ``a`` and ``b`` difflib pairs in order."""
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     return sum(block.size for block in matcher.get_matching_blocks())
+
+
+def _in_place(candidates: Sequence[tuple[float, int, int]]) -> set[tuple[int, int]]:
+    """The matches ``(i, j)`` to take first: the heaviest chain of candidates rising in
+    both texts, each weighing ``score - ORDER_FLOOR``, less those of its sentences
+    another candidate beats by ``MOVE_MARGIN`` (see ``ORDER_FLOOR``)."""
+    if len({i for _, i, _ in candidates}) == len({j for _, _, j in candidates}) == len(candidates):
+        return set()  # each sentence has one candidate at most (prose): nothing to order
+    best_a: dict[int, float] = defaultdict(float)  # each sentence's best candidate
+    best_b: dict[int, float] = defaultdict(float)
+    scores: dict[tuple[int, int], float] = {}
+    for score, i, j in candidates:
+        best_a[i] = max(best_a[i], score)
+        best_b[j] = max(best_b[j], score)
+        scores[i, j] = score
+    chain = _heaviest_rising([(i, j, score - ORDER_FLOOR) for score, i, j in candidates])
+    return {(i, j) for i, j in chain if max(best_a[i], best_b[j]) - scores[i, j] < MOVE_MARGIN}
+
+
+def _heaviest_rising(weighted: Sequence[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    """Of weighted pairs ``(i, j, weight)``, the chain rising in ``i`` and in ``j`` whose
+    weights add up to the most (a Fenwick tree of the best chain ending below each j)."""
+    if not weighted:
+        return []
+    size = max(j for _, j, _ in weighted) + 2
+    tree_value = [0.0] * (size + 1)
+    tree_at = [-1] * (size + 1)
+    ordered = sorted(range(len(weighted)), key=lambda k: (weighted[k][0], weighted[k][1]))
+    total = [0.0] * len(weighted)
+    previous = [-1] * len(weighted)
+
+    def best_below(j: int) -> tuple[float, int]:  # the best chain ending at a j' < j
+        value, at, k = 0.0, -1, j  # tree positions 1..j hold j' = 0..j-1
+        while k > 0:
+            if tree_value[k] > value:
+                value, at = tree_value[k], tree_at[k]
+            k -= k & -k
+        return value, at
+
+    start = 0
+    while start < len(ordered):  # one sentence of A at a time: its pairs chain nothing
+        end = start
+        while end < len(ordered) and weighted[ordered[end]][0] == weighted[ordered[start]][0]:
+            end += 1
+        for k in ordered[start:end]:
+            _, j, weight = weighted[k]
+            value, at = best_below(j)
+            total[k], previous[k] = value + weight, at
+        for k in ordered[start:end]:
+            position = weighted[k][1] + 1
+            while position <= size:
+                if total[k] > tree_value[position]:
+                    tree_value[position], tree_at[position] = total[k], k
+                position += position & -position
+        start = end
+    k = max(range(len(weighted)), key=lambda n: total[n])
+    chain: list[tuple[int, int]] = []
+    while k >= 0:
+        chain.append((weighted[k][0], weighted[k][1]))
+        k = previous[k]
+    return chain[::-1]
 
 
 def _in_order_first(

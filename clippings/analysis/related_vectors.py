@@ -342,6 +342,11 @@ class Scoring:
             self._flag_maps[clipping_id] = found
         return found
 
+    def _number_count(self, clipping_id: int) -> int:
+        """How many numbers are among the clipping's vector terms."""
+        flags = self.packed(clipping_id)[3]
+        return int(np.count_nonzero(flags & IS_NUMBER))
+
     def cross(self, a: int, b: int) -> bool:
         """The two clippings are in different (known) languages."""
         la, lb = self._profiles[a].language, self._profiles[b].language
@@ -396,6 +401,7 @@ class Scoring:
             longest=max(pa.shingle_count, pb.shingle_count),
             words_shared=words_shared,
             shared=shared_share(pa, pb),
+            fewest_numbers=min(self._number_count(a), self._number_count(b)),
         )
 
     def posting_terms(self, clipping_id: int, count: int = POSTING_TERMS) -> list[Term]:

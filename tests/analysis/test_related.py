@@ -305,6 +305,36 @@ def test_same_story_labels_keep_two_similar_events_apart(corpus):
     assert sum(above) / len(above) >= 0.78
 
 
+def test_undated_reports_whose_numbers_all_differ_are_not_one_story():
+    """Two quakes on one island years apart, one report undated: the names and words
+    agree, the magnitudes and tolls do not. Without a date to tell them apart, numbers
+    given by both and shared by neither say two events; one shared number, a date, or
+    too few numbers to judge by leave the label to the rest of the evidence."""
+    from dataclasses import replace
+
+    from clippings.analysis.related_evidence import UNDATED_NUMBERS, Evidence, label
+
+    two_quakes = Evidence(
+        cosine=0.4,
+        names=12.0,
+        numbers=0.0,
+        shared_names=6,
+        shared_numbers=0,
+        days=None,
+        cross=False,
+        words=150,
+        longest=250,
+        words_shared=20.0,
+        shared=0.05,
+        fewest_numbers=UNDATED_NUMBERS,
+    )
+    assert label(two_quakes, score=0.5) == "related"
+    assert label(replace(two_quakes, shared_numbers=1, numbers=3.0), score=0.5) == "same story"
+    assert label(replace(two_quakes, days=1), score=0.5) == "same story"
+    few = replace(two_quakes, fewest_numbers=UNDATED_NUMBERS - 1)
+    assert label(few, score=0.5) == "same story"
+
+
 def test_a_related_piece_is_of_the_story_whose_pieces_it_mostly_shares():
     from clippings.analysis.related import shares_story
 

@@ -168,6 +168,42 @@ def url_month(url: str | None) -> tuple[int, int] | None:
     return (year, month) if 1 <= month <= 12 else None
 
 
+#: A whole date in a page's address: ``/2013/05/03/``, ``/2013-07-21/``, ``_2013_09_14_``,
+#: ``/2013/aug/02/``, and eight digits set off by the address's own separators
+#: (``-20120411``, ``ymd=20081216``).
+_URL_DATE = re.compile(
+    rf"(?<![^\W_])((?:19|20)\d\d)([/_-])(\d{{1,2}}|{_WORD})\2(\d{{1,2}})(?!\d)", re.IGNORECASE
+)
+_URL_COMPACT = re.compile(r"(?<=[/_=-])((?:19|20)\d\d)(\d\d)(\d\d)(?=$|[/_.&?#-])")
+#: The earliest date an address is trusted to give: news sites began in the mid-1990s,
+#: and an earlier "date" is an article number.
+_URL_EARLIEST = date(1995, 1, 1)
+
+
+def url_date(url: str | None, *, today: date | None = None) -> date | None:
+    """The day a page's address gives (``ktla.com/2013/05/03/lohan-…``,
+    ``theguardian.com/film/2013/aug/02/…``, ``rollingstone.com/…-sequel-20120411``), or
+    None: only a whole, real date from 1995 to ``today``, so that an article number
+    (``/20401724-thieves``) or a year and week (``/2013/38/``) is not read as one."""
+    if not url:
+        return None
+    latest = today or date.today()
+    path = url.split("://", 1)[-1].partition("/")[2]  # never the host
+    found = [(m.group(1), m.group(3), m.group(4)) for m in _URL_DATE.finditer(path)]
+    found += [m.groups() for m in _URL_COMPACT.finditer(path)]
+    for year, month, day in found:
+        number = int(month) if month.isdigit() else _MONTHS.get(month.lower())
+        if number is None:
+            continue
+        try:
+            made = date(int(year), number, int(day))
+        except ValueError:
+            continue
+        if _URL_EARLIEST <= made <= latest + timedelta(days=1):
+            return made
+    return None
+
+
 def parse_dateline(
     line: str,
     *,

@@ -12,7 +12,8 @@ when the file has no blank lines; hard-wrapped lines are joined again.
 Metadata and where it comes from (``Extracted.provenance``):
 
 * ``url``, ``title``, ``author`` from the header: ``text-header``;
-* ``published`` from a dateline (see ``dates``): ``text-dateline``;
+* ``published`` from a dateline (see ``dates``): ``text-dateline``; without one, the
+  whole date the URL gives (``/2013/05/03/``, see ``dates.url_date``): ``url``;
 * ``title`` made from the first sentence when there is no headline: ``derived``;
 * ``outlet`` is the URL's host without ``www.``/``m.``/``amp.`` (``articles.latimes.com``
   stays as it is: a subdomain often names a section or edition, and cutting it well
@@ -28,7 +29,7 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from clippings.importers.base import text_to_html
-from clippings.importers.dates import find_date, parse_dateline, url_month
+from clippings.importers.dates import find_date, parse_dateline, url_date, url_month
 from clippings.importers.encoding import decode_text, looks_like_text
 from clippings.importers.language import detect_language
 from clippings.model import DEFAULT_OPTIONS, Extracted, ExtractionError, ImportOptions, Published
@@ -474,6 +475,13 @@ class TextImporter:
         published = header.published
         if published is None and paragraphs:
             published = _lead_dateline(paragraphs[0], url_month(header.url))
+        if published is not None:
+            provenance["published"] = "text-dateline"
+        elif header.url:
+            # No dateline: the day the page's address gives, if a whole one.
+            published = url_date(header.url)
+            if published is not None:
+                provenance["published"] = "url"
         title = element_title or markdown_title or header.title
         if title:
             provenance["title"] = "text-header"
@@ -491,8 +499,6 @@ class TextImporter:
             provenance["outlet"] = "url"
         if header.author:
             provenance["author"] = "text-header"
-        if published is not None:
-            provenance["published"] = "text-dateline"
         language = detect_language(body)
         if language:
             provenance["language"] = "detected"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from clippings.importers.dates import find_date, parse_dateline, url_month
+from clippings.importers.dates import find_date, parse_dateline, url_date, url_month
 
 EDT = timezone(timedelta(hours=-4))
 PDT = timezone(timedelta(hours=-7))
@@ -116,6 +116,44 @@ def test_a_date_without_a_year_needs_the_callers_year() -> None:
 )
 def test_the_month_a_pages_address_gives(url: str | None, expected: object) -> None:
     assert url_month(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://ktla.com/2013/05/03/lohan-may-miss-rehab-deadline-dad-says/", date(2013, 5, 3)),
+        ("http://www.theguardian.com/film/2013/aug/02/ellen-degeneres-host", date(2013, 8, 2)),
+        (
+            "http://www.itv.com/news/westcountry/story/2013-07-21/wellington-fire/",
+            date(2013, 7, 21),
+        ),
+        (
+            "http://www.timesledger.com/stories/2013/38/hitrun_web_2013_09_14_q.html",
+            date(2013, 9, 14),
+        ),
+        (
+            "http://www.rollingstone.com/movies/news/gary-ross-will-not-direct-20120411",
+            date(2012, 4, 11),
+        ),
+        (
+            "http://boston.redsox.mlb.com/news/article.jsp?ymd=20081216&content_id=3718",
+            date(2008, 12, 16),
+        ),
+        ("https://www.commondreams.org/newswire/2009/04/27-1", date(2009, 4, 27)),
+        # A date, then an article number that is none.
+        ("http://worldnews.nbcnews.com/_news/2013/09/09/20401724-thieves", date(2013, 9, 9)),
+        # Only a month, a year and a week, an article number, the host, the future.
+        ("http://www.mlbtraderumors.com/2008/12/red-sox-make--1.html", None),
+        ("http://www.timesledger.com/stories/2013/38/hitrun.html", None),
+        ("http://www.nbcnews.com/id/18022825/ns/us_news", None),
+        ("http://2013-05-03.example.com/story", None),
+        ("https://example.com/2099/01/01/story", None),
+        ("https://example.com/1970/01/01/story", None),
+        (None, None),
+    ],
+)
+def test_the_day_a_pages_address_gives(url: str | None, expected: date | None) -> None:
+    assert url_date(url) == expected
 
 
 def test_a_slashed_date_that_reads_both_ways_follows_the_hint() -> None:

@@ -53,7 +53,8 @@ def _ecbplus_rows(corpus: Path) -> list[dict[str, str]]:
         ("1_10ecbplus", date(2013, 5, 3)),  # URL, headline, dateline
         ("1_2ecbplus", date(2013, 5, 2)),  # URL, dateline, headline
         ("2_10ecbplus", datetime(2013, 8, 2, 15, 6, tzinfo=UTC)),  # "| 08: 06AM PT"
-        ("6_8ecbplus", None),  # URL, headline, standfirst, no dateline
+        # URL, headline, standfirst, no dateline: the day the address gives.
+        ("6_8ecbplus", date(2012, 4, 11)),
         ("9_3ecbplus", date(2009, 4, 27)),
         ("27_1ecbplus", None),
         ("22_14ecbplus", date(2010, 9, 11)),  # "11 / 09 / 2010" under a /2010/09/ URL
@@ -102,6 +103,21 @@ def test_a_slashed_date_is_read_as_the_address_says(
     text = header + "\n\nA suspended worker was charged with two counts of murder on Friday."
     clipping = IMPORTER.extract(text.encode(), "a.txt")
     assert clipping.published == date(2010, *published)
+
+
+def test_without_a_dateline_the_address_gives_the_day() -> None:
+    body = "\n\nLindsay Lohan checked into the Betty Ford Center late on Thursday."
+    header = "http://ktla.com/2013/05/03/lohan-checks-in/\nLohan checks into Betty Ford"
+    clipping = IMPORTER.extract((header + body).encode(), "a.txt")
+    assert clipping.published == date(2013, 5, 3)
+    assert clipping.provenance["published"] == "url"
+    # A dateline, when there is one, says more (a time, a zone) and wins.
+    dated = IMPORTER.extract((header + "\nMay 4, 2013" + body).encode(), "a.txt")
+    assert dated.published == date(2013, 5, 4)
+    assert dated.provenance["published"] == "text-dateline"
+    # An address with only a month gives no day.
+    monthly = "http://example.com/2013/05/lohan.html\nLohan checks into Betty Ford" + body
+    assert IMPORTER.extract(monthly.encode(), "a.txt").published is None
 
 
 def test_a_standfirst_stays_in_the_text(corpus: Path) -> None:

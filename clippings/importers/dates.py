@@ -190,7 +190,7 @@ def url_date(url: str | None, *, today: date | None = None) -> date | None:
     latest = today or date.today()
     path = url.split("://", 1)[-1].partition("/")[2]  # never the host
     found = [(m.group(1), m.group(3), m.group(4)) for m in _URL_DATE.finditer(path)]
-    found += [m.groups() for m in _URL_COMPACT.finditer(path)]
+    found += [(m.group(1), m.group(2), m.group(3)) for m in _URL_COMPACT.finditer(path)]
     for year, month, day in found:
         number = int(month) if month.isdigit() else _MONTHS.get(month.lower())
         if number is None:

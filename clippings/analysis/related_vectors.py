@@ -207,6 +207,7 @@ class Scoring:
         self._packed: dict[int, Packed] = {}
         self._vectors: dict[int, dict[Term, float]] = {}
         self._flag_maps: dict[int, dict[Term, int]] = {}
+        self._number_counts: dict[int, int] = {}
         self._languages: dict[str, int] = {}
 
     def __contains__(self, clipping_id: object) -> bool:
@@ -343,9 +344,12 @@ class Scoring:
         return found
 
     def _number_count(self, clipping_id: int) -> int:
-        """How many numbers are among the clipping's vector terms."""
-        flags = self.packed(clipping_id)[3]
-        return int(np.count_nonzero(flags & IS_NUMBER))
+        """How many numbers are among the clipping's vector terms (counted once)."""
+        found = self._number_counts.get(clipping_id)
+        if found is None:
+            flags = self.packed(clipping_id)[3]
+            found = self._number_counts[clipping_id] = int(np.count_nonzero(flags & IS_NUMBER))
+        return found
 
     def cross(self, a: int, b: int) -> bool:
         """The two clippings are in different (known) languages."""

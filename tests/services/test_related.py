@@ -112,3 +112,31 @@ def test_an_archive_without_stored_features_computes_them_once(archive, tmp_path
     assert related_service.compute_missing_features(archive) == 2
     assert related_service.compute_missing_features(archive) == 0
     assert [r.clipping.id for r in related_service.related(archive, a)] == [b]
+
+
+def test_press_releases_months_apart_are_not_one_story(archive, corpus, tmp_path: Path):
+    """Two companies' press releases, each pair months apart (Ascom's 315 days, an ad
+    platform's 137), share their "About" paragraph and contact lines word for word:
+    enough names and likeness for a follow-up, but what a page copies is boilerplate,
+    not a second report of one event. They stay related, not the same story."""
+    import csv
+    import gzip
+
+    from clippings.services import import_paths
+
+    pages = []
+    for prefix in ("5ae11e58", "c69e539d", "57e2e988", "dfd43bc0"):
+        found = next((corpus / "aeb" / "html").glob(f"{prefix}*.html.gz"))
+        page = tmp_path / found.name.removesuffix(".gz")
+        page.write_bytes(gzip.decompress(found.read_bytes()))
+        pages.append(page)
+    root = corpus / "ecbplus"
+    with (root / "index.tsv").open(encoding="utf-8") as handle:
+        background = [root / r["path"] for r in csv.DictReader(handle, delimiter="\t")]
+    report = import_paths(archive, pages + background[:40])
+    ascom, ascom_later, ads_later, ads = (r.id for r in report.results[:4])
+    related_service.sync(archive)
+    for one, other in ((ascom, ascom_later), (ads, ads_later)):
+        assert archive.get(one).published and archive.get(other).published
+        found = {r.clipping.id: r.relation for r in related_service.related(archive, one)}
+        assert found.get(other) == "related", (archive.get(one).title, found)

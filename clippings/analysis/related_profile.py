@@ -83,6 +83,15 @@ LABEL_CANDIDATES = 3
 #: clippings has changed by this share since (the weights of terms have moved).
 REWEIGHT_SHARE = 0.05
 
+#: The version of the rules that rank and label related pieces: the tunables here and
+#: in ``related_evidence`` (the labels' thresholds), and how ``related_vectors`` scores.
+#: Raise it with any change that changes what stored edges say: every archive then
+#: computes its edges again, once, in the background (its features stand; see
+#: ``services.related.upgrade_rules``), instead of showing the old labels until each
+#: clipping happens to be analysed again. 1: the rules of December 2026 (an archive that
+#: recorded none has edges of older rules).
+RULES_VERSION = 1
+
 #: Terms each clipping is listed under for others' candidate searches (its heaviest).
 POSTING_TERMS = 100
 #: Related pieces each clipping keeps (stored edges; ``related`` answers up to this many).

@@ -25,9 +25,10 @@ loads the whole archive:
   be one story together and pairs said not to be apart. They are stored apart from the
   edges, so no analysis ever overwrites them.
 * A new ``FEATURES_VERSION`` queues every clipping again whose features it changes
-  (``upgrade_features``); ``sync`` (the window's background job) recomputes them with
-  progress, resumable, while the archive answers from the old edges until they are
-  replaced.
+  (``upgrade_features``), and a new ``RULES_VERSION`` (how pieces are ranked and
+  labelled) every analysed clipping for its edges alone (``upgrade_rules``); ``sync``
+  (the window's background job) recomputes them with progress, resumable, while the
+  archive answers from the old edges until they are replaced.
 
 Per-archive state (a lock) lives on the ``Archive`` (``related_state``).
 """
@@ -58,6 +59,7 @@ from clippings.analysis.related import (
     DUPLICATE_SHARED,
     RELATED_EDGES,
     REWEIGHT_SHARE,
+    RULES_VERSION,
     STORY_THRESHOLD,
     Edge,
     Link,
@@ -474,11 +476,22 @@ def upgrade_features(
     return True
 
 
+def upgrade_rules(archive: Archive) -> int:
+    """Queue every analysed clipping once when the rules that rank and label related
+    pieces are newer than those its edges were computed by (``RULES_VERSION``): ``sync``
+    computes the edges again (the features stand, so that costs the edges alone), while
+    the archive answers from the old ones. Returns how many were queued."""
+    if archive.read_only or not archive.store.rules_version_due(RULES_VERSION):
+        return 0
+    return archive.store.ensure_rules_version(RULES_VERSION)
+
+
 def missing_features(archive: Archive) -> list[int]:
     """Clippings whose analysis is due (queued), oldest first."""
     if archive.read_only:
         return []
     upgrade_features(archive)
+    upgrade_rules(archive)
     return list(dict.fromkeys(i for _, i in archive.store.analysis_due(10**9)))
 
 
@@ -498,6 +511,7 @@ def sync(
     store = archive.store
     if not upgrade_features(archive, report=report, cancel=cancel):
         return 0
+    upgrade_rules(archive)
     done = 0
     total = store.analysis_due_count()
     message = "Analysing clippings for related pieces"
@@ -536,6 +550,7 @@ def upkeep_due(archive: Archive) -> bool:
         # Nothing to carry (a new archive, or features too old to keep): queueing is
         # one statement, done here as before, so a new archive starts with no work.
         store.ensure_features_version(FEATURES_VERSION)
+    upgrade_rules(archive)
     return bool(store.analysis_due_count() or store.unmarked_count())
 
 

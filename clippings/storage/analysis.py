@@ -43,14 +43,18 @@ else:
     from clippings.storage.packing import np
 
 _FEATURES_VERSION_KEY = "features_version"
+_RULES_VERSION_KEY = "related_rules_version"
+
+
+def _recorded(conn: Connection, key: str) -> str | None:
+    """The version recorded under ``key`` in the archive's notes, if any."""
+    found = conn.execute(select(archive_meta.c.value).where(archive_meta.c.key == key)).scalar()
+    return None if found is None else str(found)
 
 
 def _recorded_features_version(conn: Connection) -> str | None:
     """The features version the archive's stored features were brought to, if any."""
-    found = conn.execute(
-        select(archive_meta.c.value).where(archive_meta.c.key == _FEATURES_VERSION_KEY)
-    ).scalar()
-    return None if found is None else str(found)
+    return _recorded(conn, _FEATURES_VERSION_KEY)
 
 
 def _now() -> datetime:
@@ -150,6 +154,42 @@ class AnalysisStore:
                 )
             conn.execute(delete(archive_meta).where(archive_meta.c.key == _FEATURES_VERSION_KEY))
             conn.execute(insert(archive_meta).values(key=_FEATURES_VERSION_KEY, value=str(version)))
+        return len(ids)
+
+    def rules_version_due(self, version: int) -> bool:
+        """Whether the archive's stored edges were not yet queued to be computed again
+        by the related rules of ``version`` (``ensure_rules_version``)."""
+        with self._reading() as conn:
+            return _recorded(conn, _RULES_VERSION_KEY) != str(version)
+
+    def ensure_rules_version(self, version: int) -> int:
+        """Queue every analysed live clipping once per related rules ``version``: its
+        features stand, its edges are computed again. Returns how many were queued."""
+        if not self.rules_version_due(version):
+            return 0
+        with self._writing() as conn:
+            if _recorded(conn, _RULES_VERSION_KEY) == str(version):  # another program's
+                return 0
+            analysed = select(clipping_analysis.c.clipping_id)
+            queued = select(analysis_queue.c.clipping_id)
+            ids = list(
+                conn.execute(
+                    select(clippings.c.id)
+                    .where(
+                        clippings.c.trashed.is_(False),
+                        clippings.c.id.in_(analysed),
+                        clippings.c.id.not_in(queued),
+                    )
+                    .order_by(clippings.c.id)
+                ).scalars()
+            )
+            now = _now()
+            for chunk in chunks(ids, 10_000):
+                conn.execute(
+                    insert(analysis_queue), [{"clipping_id": i, "queued_at": now} for i in chunk]
+                )
+            conn.execute(delete(archive_meta).where(archive_meta.c.key == _RULES_VERSION_KEY))
+            conn.execute(insert(archive_meta).values(key=_RULES_VERSION_KEY, value=str(version)))
         return len(ids)
 
     def features_version_due(self, version: int) -> bool:

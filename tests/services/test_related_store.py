@@ -200,6 +200,42 @@ def test_a_new_features_version_recomputes_everything_in_the_background(analysed
     _frequencies_agree(archive)
 
 
+def test_new_labelling_rules_replace_the_labels_stored_by_the_old_ones(analysed, monkeypatch):
+    """An upgrade that labels pairs differently (a new ``RULES_VERSION``) must not leave
+    the old labels on screen until each clipping happens to be analysed again: every
+    analysed clipping's edges are computed again, once, in the background, and its
+    features are not (they stand)."""
+    archive, ids = analysed
+    first = ids[0]
+    right = [(r.clipping.id, r.relation) for r in related_service.related(archive, first)]
+    assert any(relation == "same story" for _other, relation in right)
+    # Labels as an older Clippings stored them (here: every pair only "related").
+    with archive.store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE related_edges SET relation = 'related' WHERE relation IS NOT NULL"
+        )
+    stale = related_service.related(archive, first, compute_missing=False)
+    assert {r.relation for r in stale} == {"related"}
+    features_at = _rows(archive, "SELECT clipping_id, source, version FROM clipping_analysis")
+    monkeypatch.setattr(related_service, "RULES_VERSION", 99)
+    monkeypatch.setattr(related_service, "QUICK_SYNC", 0)  # a large archive's queue
+    assert related_service.upkeep_due(archive)
+    assert sorted(related_service.missing_features(archive)) == sorted(ids)
+    # Meanwhile the old edges answer; the queue is filled once, not at every look.
+    assert related_service.related(archive, first, compute_missing=False) == stale
+    assert archive.store.ensure_rules_version(99) == 0
+    progress = []
+    assert related_service.compute_missing_features(archive, report=progress.append) == len(ids)
+    assert progress[-1].done == progress[-1].total == len(ids)
+    assert not related_service.upkeep_due(archive)
+    again = related_service.related(archive, first, compute_missing=False)
+    assert [(r.clipping.id, r.relation) for r in again] == right
+    assert _rows(archive, "SELECT clipping_id, source, version FROM clipping_analysis") == (
+        features_at
+    )
+    assert archive.store.meta("related_rules_version") == "99"
+
+
 HINDI = (
     "त्रेविन्याक में आर्डेनॉल रासायनिक संयंत्र में मंगलवार को आग लग गई। प्रशासन के अनुसार "
     "23 लोग घायल हुए और लगभग 400 निवासियों को घरों से निकाला गया।"
@@ -308,6 +344,7 @@ def test_a_new_archive_has_no_upkeep_and_features_too_old_to_keep_are_queued_at_
     no job), and an archive whose features are older has every clipping queued."""
     assert not related_service.upkeep_due(archive)
     assert not archive.store.features_version_due(related_service.FEATURES_VERSION)
+    assert not archive.store.rules_version_due(related_service.RULES_VERSION)
     ids = [add_clipping(archive, f"Text number {n} about the harbour.") for n in range(3)]
     related_service.sync(archive)
     assert not related_service.upkeep_due(archive)

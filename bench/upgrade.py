@@ -2,7 +2,7 @@
 archive's answers meanwhile.
 
     python bench/upgrade.py --archive DIR [--minutes 6] [--kill-at 0.4]
-                            [--scratch /var/tmp/upgrade-bench] [--reuse] [--carry]
+                            [--scratch /var/tmp/upgrade-bench] [--reuse] [--carry | --rules]
 
 A new Clippings whose ``FEATURES_VERSION`` changed analyses every clipping again in the
 background (``related.sync``: features, candidate postings, edges), while the old
@@ -33,6 +33,12 @@ clipping's features are marked as of that version, and ``related.upgrade_feature
 (what the background work does first) reads every text once, keeps what is current and
 queues the rest: printed are its time, how many were kept and queued, the longest gap
 between its progress reports and its peak memory.
+
+``--rules`` measures an upgrade of the rules that rank and label related pieces
+(``RULES_VERSION``): the archive is made to look as one whose edges older rules computed
+(no rules version recorded), so every clipping is queued for its edges alone (its
+features stand), and the run is then the same as a features upgrade's: rate, kill and
+resumption, and the window's reads meanwhile.
 """
 
 from __future__ import annotations
@@ -70,6 +76,7 @@ def work(folder: Path) -> None:
 
     with Archive.open(folder) as archive:
         archive.store.ensure_features_version(FEATURES_VERSION)  # what sync does first
+        related.upgrade_rules(archive)
         print(f"{time.time():.3f} start {archive.store.analysis_due_count()}", flush=True)
         related.sync(archive, report=report)
         print(f"{time.time():.3f} finished", flush=True)
@@ -102,13 +109,18 @@ def carry(folder: Path) -> None:
     )
 
 
-def as_left_by_an_older_version(folder: Path, version: int = 0) -> int:
+def as_left_by_an_older_version(folder: Path, version: int = 0, *, rules: bool = False) -> int:
     """Mark every clipping's stored features as of ``version`` (0: one no longer
-    carried); returns how many."""
+    carried), or with ``rules`` its edges as of older related rules (the features stand);
+    returns how many."""
     db = sqlite3.connect(folder / DATABASE)
     try:
-        changed = db.execute("UPDATE clipping_analysis SET version = ?", (version,)).rowcount
-        db.execute("DELETE FROM archive_meta WHERE key = 'features_version'")
+        if rules:
+            changed = db.execute("SELECT count(*) FROM clipping_analysis").fetchone()[0]
+            db.execute("DELETE FROM archive_meta WHERE key = 'related_rules_version'")
+        else:
+            changed = db.execute("UPDATE clipping_analysis SET version = ?", (version,)).rowcount
+            db.execute("DELETE FROM archive_meta WHERE key = 'features_version'")
         db.commit()
     finally:
         db.close()
@@ -225,8 +237,12 @@ def main() -> None:
     parser.add_argument("--kill-at", type=float, default=0.4, help="share of the time")
     parser.add_argument("--scratch", type=Path, default=Path("/var/tmp/upgrade-bench"))
     parser.add_argument("--reuse", action="store_true", help="use the copy made before")
-    parser.add_argument(
+    kind = parser.add_mutually_exclusive_group()
+    kind.add_argument(
         "--carry", action="store_true", help="an upgrade from a carried version (see above)"
+    )
+    kind.add_argument(
+        "--rules", action="store_true", help="an upgrade of the related rules (see above)"
     )
     args = parser.parse_args()
 
@@ -249,8 +265,12 @@ def main() -> None:
             env={**os.environ, "PYTHONPATH": str(REPO)},
         )
         return
-    marked = as_left_by_an_older_version(folder)
-    print(f"{marked} clippings' features marked as an older version's", flush=True)
+    if args.rules:
+        marked = as_left_by_an_older_version(folder, rules=True)
+        print(f"{marked} clippings' edges left as of older related rules", flush=True)
+    else:
+        marked = as_left_by_an_older_version(folder)
+        print(f"{marked} clippings' features marked as an older version's", flush=True)
 
     read = reads(folder)
     read()  # warm: the window has searched before

@@ -49,6 +49,7 @@ def fill_analysis(database: Path, *, terms: int = 120, posted: int = 40, edges: 
     import numpy as np
 
     from clippings.analysis.features import FEATURES_VERSION, source_digest
+    from clippings.analysis.related_profile import RULES_VERSION
     from clippings.storage.analysis import pack_terms
 
     db = sqlite3.connect(database)
@@ -118,6 +119,10 @@ def fill_analysis(database: Path, *, terms: int = 120, posted: int = 40, edges: 
     db.execute(
         "INSERT OR REPLACE INTO archive_meta (key, value) VALUES ('features_version', ?)",
         (str(FEATURES_VERSION),),
+    )
+    db.execute(  # edges as the current rules give them (made up, but not to redo)
+        "INSERT OR REPLACE INTO archive_meta (key, value) VALUES ('related_rules_version', ?)",
+        (str(RULES_VERSION),),
     )
     db.commit()
     db.close()

@@ -237,6 +237,10 @@ def _store_features(archive: Archive, ids: Sequence[int]) -> tuple[list[int], li
     """Analyse (features, speakers, counts, postings) those of these clippings whose
     stored features are missing or out of date, and take trashed or purged ones out;
     returns (live ids, ids queued again because their lists lost a neighbour)."""
+    store = archive.store
+    if store.rules_version_due(RULES_VERSION) and not store.analysed_total():
+        # A new archive: every edge it will hold is of these rules, none to redo.
+        store.ensure_rules_version(RULES_VERSION)
     states = archive.store.analysis_states(ids)
     live = [i for i in ids if states[i].live]
     removed = [i for i in ids if not states[i].live]
@@ -478,9 +482,11 @@ def upgrade_features(
 
 def upgrade_rules(archive: Archive) -> int:
     """Queue every analysed clipping once when the rules that rank and label related
-    pieces are newer than those its edges were computed by (``RULES_VERSION``): ``sync``
-    computes the edges again (the features stand, so that costs the edges alone), while
-    the archive answers from the old ones. Returns how many were queued."""
+    pieces are newer than those its edges were computed by (``RULES_VERSION``): the
+    background job (``compute_missing_features``) computes the edges again (the features
+    stand, so that costs the edges alone), while the archive answers from the old ones.
+    Not in ``sync``, which a short queue runs before an answer: that must not become
+    the whole archive's analysis. Returns how many were queued."""
     if archive.read_only or not archive.store.rules_version_due(RULES_VERSION):
         return 0
     return archive.store.ensure_rules_version(RULES_VERSION)
@@ -511,7 +517,6 @@ def sync(
     store = archive.store
     if not upgrade_features(archive, report=report, cancel=cancel):
         return 0
-    upgrade_rules(archive)
     done = 0
     total = store.analysis_due_count()
     message = "Analysing clippings for related pieces"
@@ -568,6 +573,7 @@ def compute_missing_features(
     mark_all_old_clippings(archive, report=report, cancel=cancel)
     if cancel and cancel():
         return 0
+    upgrade_rules(archive)
     return sync(archive, report=report, cancel=cancel)
 
 
@@ -606,8 +612,12 @@ def related(
     archive.store.require([clipping_id])
     if archive.store.trashed_ids([clipping_id]):
         return []
-    # A few queued changes (an import, a restore) are applied first, so that their
-    # clippings enter this one's list; a long queue is the background job's.
+    # New rules queue every clipping (for the background job), this one among them, so
+    # that it is analysed below. Then a few queued changes (an import, a restore) are
+    # applied first, so that their clippings enter this one's list; a long queue is the
+    # background job's.
+    if compute_missing:
+        upgrade_rules(archive)
     if not archive.read_only and 0 < archive.store.analysis_due_count() <= QUICK_SYNC:
         sync(archive)
     at, rows = archive.store.related_edges(clipping_id)

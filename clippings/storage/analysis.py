@@ -52,6 +52,11 @@ def _recorded(conn: Connection, key: str) -> str | None:
     return None if found is None else str(found)
 
 
+def _older_rules(recorded: str | None, version: int) -> bool:
+    """Whether the related rules recorded are older than ``version`` (none: older)."""
+    return recorded is None or not recorded.isdigit() or int(recorded) < version
+
+
 def _recorded_features_version(conn: Connection) -> str | None:
     """The features version the archive's stored features were brought to, if any."""
     return _recorded(conn, _FEATURES_VERSION_KEY)
@@ -158,9 +163,11 @@ class AnalysisStore:
 
     def rules_version_due(self, version: int) -> bool:
         """Whether the archive's stored edges were not yet queued to be computed again
-        by the related rules of ``version`` (``ensure_rules_version``)."""
+        by the related rules of ``version`` (``ensure_rules_version``). Never when a newer
+        Clippings recorded newer rules: two versions sharing a team archive must not
+        queue the whole archive in turn at every start."""
         with self._reading() as conn:
-            return _recorded(conn, _RULES_VERSION_KEY) != str(version)
+            return _older_rules(_recorded(conn, _RULES_VERSION_KEY), version)
 
     def ensure_rules_version(self, version: int) -> int:
         """Queue every analysed live clipping once per related rules ``version``: its
@@ -168,8 +175,8 @@ class AnalysisStore:
         if not self.rules_version_due(version):
             return 0
         with self._writing() as conn:
-            if _recorded(conn, _RULES_VERSION_KEY) == str(version):  # another program's
-                return 0
+            if not _older_rules(_recorded(conn, _RULES_VERSION_KEY), version):
+                return 0  # another program's, meanwhile
             analysed = select(clipping_analysis.c.clipping_id)
             queued = select(analysis_queue.c.clipping_id)
             ids = list(

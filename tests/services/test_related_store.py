@@ -201,7 +201,7 @@ def test_a_new_features_version_recomputes_everything_in_the_background(analysed
 
 
 def test_new_labelling_rules_replace_the_labels_stored_by_the_old_ones(analysed, monkeypatch):
-    """An upgrade that labels pairs differently (a new ``RULES_VERSION``) must not leave
+    """An upgrade that labels pairs differently (a newer ``RULES_VERSION``) must not leave
     the old labels on screen until each clipping happens to be analysed again: every
     analysed clipping's edges are computed again, once, in the background, and its
     features are not (they stand)."""
@@ -233,6 +233,11 @@ def test_new_labelling_rules_replace_the_labels_stored_by_the_old_ones(analysed,
     assert _rows(archive, "SELECT clipping_id, source, version FROM clipping_analysis") == (
         features_at
     )
+    assert archive.store.meta("related_rules_version") == "99"
+    # An older Clippings on the same (team) archive does not queue it all again, nor
+    # would the newer one then, at each of their starts in turn.
+    monkeypatch.setattr(related_service, "RULES_VERSION", 98)
+    assert not related_service.upkeep_due(archive)
     assert archive.store.meta("related_rules_version") == "99"
 
 

@@ -187,6 +187,37 @@ def test_an_archive_without_features_is_analysed_in_the_background(
     qtbot.waitUntil(lambda: window.related.list.count() > 0, timeout=10_000)
 
 
+def test_labels_of_older_rules_are_shown_until_the_background_job_replaces_them(
+    qtbot, make_window, tmp_path, corpus
+):
+    """An archive whose related pieces were labelled by an older Clippings (here every
+    pair only "related", no rules recorded): the window answers at once from what is
+    stored, finds them again in the background, and then shows the new labels."""
+    from clippings.services import Archive
+    from clippings.services import related as related_service
+
+    archive = Archive.open(tmp_path / "old")
+    paths = sorted((corpus / "ecbplus" / "text" / "2").glob("2_*ecbplus.txt"))[:5]
+    ids = [r.id for r in import_paths(archive, paths).results]
+    related_service.sync(archive)
+    with archive.store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE related_edges SET relation = 'related' WHERE relation IS NOT NULL"
+        )
+        conn.exec_driver_sql("DELETE FROM archive_meta WHERE key = 'related_rules_version'")
+    window = make_window(archive)
+    qtbot.waitUntil(lambda: not related_service.upkeep_due(archive), timeout=30_000)
+    qtbot.waitUntil(lambda: not archive.store.analysis_due_count(), timeout=30_000)
+    window.select_clipping(ids[0])
+    panel = window.related
+    qtbot.waitUntil(
+        lambda: any(
+            panel.list.item(k).text().startswith("Same story") for k in range(panel.list.count())
+        ),
+        timeout=10_000,
+    )
+
+
 def test_an_archive_from_before_copies_is_marked_in_the_background(
     qtbot, make_window, tmp_path, corpus
 ):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import ColumnElement, Connection, delete, func, insert, select
 
 from clippings.storage.edges import EdgeRow
 from clippings.storage.packing import pack_terms, posted_keys, term_keys, unpack_terms
@@ -50,6 +50,29 @@ def _recorded(conn: Connection, key: str) -> str | None:
     """The version recorded under ``key`` in the archive's notes, if any."""
     found = conn.execute(select(archive_meta.c.value).where(archive_meta.c.key == key)).scalar()
     return None if found is None else str(found)
+
+
+def _queue_live(conn: Connection, which: ColumnElement[bool]) -> list[int]:
+    """Queue for analysis the live clippings ``which`` selects that are not queued yet;
+    returns their ids."""
+    queued = select(analysis_queue.c.clipping_id)
+    ids = list(
+        conn.execute(
+            select(clippings.c.id)
+            .where(clippings.c.trashed.is_(False), which, clippings.c.id.not_in(queued))
+            .order_by(clippings.c.id)
+        ).scalars()
+    )
+    now = _now()
+    for chunk in chunks(ids, 10_000):
+        conn.execute(insert(analysis_queue), [{"clipping_id": i, "queued_at": now} for i in chunk])
+    return ids
+
+
+def _record(conn: Connection, key: str, version: int) -> None:
+    """Record ``version`` under ``key`` in the archive's notes."""
+    conn.execute(delete(archive_meta).where(archive_meta.c.key == key))
+    conn.execute(insert(archive_meta).values(key=key, value=str(version)))
 
 
 def _older_rules(recorded: str | None, version: int) -> bool:
@@ -136,29 +159,12 @@ class AnalysisStore:
         with self._writing() as conn:
             if _recorded_features_version(conn) == str(version):  # another program's
                 return 0
-            # Live clippings without features of this version that are not queued yet.
+            # Live clippings without features of this version.
             current = select(clipping_analysis.c.clipping_id).where(
                 clipping_analysis.c.version == version
             )
-            queued = select(analysis_queue.c.clipping_id)
-            ids = list(
-                conn.execute(
-                    select(clippings.c.id)
-                    .where(
-                        clippings.c.trashed.is_(False),
-                        clippings.c.id.not_in(current),
-                        clippings.c.id.not_in(queued),
-                    )
-                    .order_by(clippings.c.id)
-                ).scalars()
-            )
-            now = _now()
-            for chunk in chunks(ids, 10_000):
-                conn.execute(
-                    insert(analysis_queue), [{"clipping_id": i, "queued_at": now} for i in chunk]
-                )
-            conn.execute(delete(archive_meta).where(archive_meta.c.key == _FEATURES_VERSION_KEY))
-            conn.execute(insert(archive_meta).values(key=_FEATURES_VERSION_KEY, value=str(version)))
+            ids = _queue_live(conn, clippings.c.id.not_in(current))
+            _record(conn, _FEATURES_VERSION_KEY, version)
         return len(ids)
 
     def rules_version_due(self, version: int) -> bool:
@@ -178,25 +184,8 @@ class AnalysisStore:
             if not _older_rules(_recorded(conn, _RULES_VERSION_KEY), version):
                 return 0  # another program's, meanwhile
             analysed = select(clipping_analysis.c.clipping_id)
-            queued = select(analysis_queue.c.clipping_id)
-            ids = list(
-                conn.execute(
-                    select(clippings.c.id)
-                    .where(
-                        clippings.c.trashed.is_(False),
-                        clippings.c.id.in_(analysed),
-                        clippings.c.id.not_in(queued),
-                    )
-                    .order_by(clippings.c.id)
-                ).scalars()
-            )
-            now = _now()
-            for chunk in chunks(ids, 10_000):
-                conn.execute(
-                    insert(analysis_queue), [{"clipping_id": i, "queued_at": now} for i in chunk]
-                )
-            conn.execute(delete(archive_meta).where(archive_meta.c.key == _RULES_VERSION_KEY))
-            conn.execute(insert(archive_meta).values(key=_RULES_VERSION_KEY, value=str(version)))
+            ids = _queue_live(conn, clippings.c.id.in_(analysed))
+            _record(conn, _RULES_VERSION_KEY, version)
         return len(ids)
 
     def features_version_due(self, version: int) -> bool:

@@ -487,9 +487,9 @@ def upgrade_rules(archive: Archive) -> int:
     stand, so that costs the edges alone), while the archive answers from the old ones.
     Not in ``sync``, which a short queue runs before an answer: that must not become
     the whole archive's analysis. Returns how many were queued."""
-    if archive.read_only or not archive.store.rules_version_due(RULES_VERSION):
+    if archive.read_only:
         return 0
-    return archive.store.ensure_rules_version(RULES_VERSION)
+    return archive.store.ensure_rules_version(RULES_VERSION)  # reads first, writes if due
 
 
 def missing_features(archive: Archive) -> list[int]:

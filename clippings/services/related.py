@@ -114,6 +114,9 @@ class _State:
     of this program never analyse the same batch at once."""
 
     lock: threading.RLock = field(default_factory=threading.RLock)
+    #: The related rules this program found the archive's edges queued for (or
+    #: computed by) already: no read of them at every answer.
+    rules_checked: int | None = None
 
 
 _create_lock = threading.Lock()
@@ -487,9 +490,12 @@ def upgrade_rules(archive: Archive) -> int:
     stand, so that costs the edges alone), while the archive answers from the old ones.
     Not in ``sync``, which a short queue runs before an answer: that must not become
     the whole archive's analysis. Returns how many were queued."""
-    if archive.read_only:
+    state = _state(archive)
+    if archive.read_only or state.rules_checked == RULES_VERSION:
         return 0
-    return archive.store.ensure_rules_version(RULES_VERSION)  # reads first, writes if due
+    queued = archive.store.ensure_rules_version(RULES_VERSION)  # reads first, writes if due
+    state.rules_checked = RULES_VERSION  # recorded now, or newer rules were
+    return queued
 
 
 def missing_features(archive: Archive) -> list[int]:

@@ -59,25 +59,37 @@ def prepare_folder(path: Path) -> Path:
     path = path.expanduser()
     if path.exists() and not path.is_dir():
         raise ArchiveError(f"{path} is a file, not an archive folder")
-    if path.is_dir() and not (path / DATABASE_NAME).exists():
-        names = sorted(p.name for p in path.iterdir())
-        others = [name for name in names if name not in _OWN_NAMES]
-        if others:
-            shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
-            raise ArchiveError(
-                f"{path} holds other files ({shown}) and no Clippings archive; "
-                "choose an empty or new folder"
-            )
-        originals = path / ORIGINALS_DIR
-        if originals.is_dir() and any(originals.iterdir()):
-            raise ArchiveError(
-                sqlite.damaged_message(path / DATABASE_NAME, "the archive's database is missing")
-            )
+    database = path / DATABASE_NAME
+    if path.is_dir() and not database.exists():
+        refusal = _refusal(path)
+        # Another program may have made the archive here since the first look (several
+        # commands started at once on a new folder): its database is then there, and a
+        # database, once made, is never taken away by Clippings.
+        if refusal is not None and not database.exists():
+            raise refusal
     try:
         (path / ORIGINALS_DIR).mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ArchiveError(f"cannot create the archive folder {path}: {error.strerror}") from error
     return path
+
+
+def _refusal(path: Path) -> ArchiveError | None:
+    """Why the folder ``path``, which showed no database, cannot become an archive."""
+    names = sorted(p.name for p in path.iterdir())
+    others = [name for name in names if name not in _OWN_NAMES and name != DATABASE_NAME]
+    if others:
+        shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+        return ArchiveError(
+            f"{path} holds other files ({shown}) and no Clippings archive; "
+            "choose an empty or new folder"
+        )
+    originals = path / ORIGINALS_DIR
+    if originals.is_dir() and any(originals.iterdir()):
+        return ArchiveError(
+            sqlite.damaged_message(path / DATABASE_NAME, "the archive's database is missing")
+        )
+    return None
 
 
 __all__ = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -33,6 +34,31 @@ def test_a_folder_of_other_files_is_refused(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis.docx"]
     with pytest.raises(ArchiveError, match="is a file"):
         Archive.open(tmp_path / "thesis.docx")
+
+
+@pytest.mark.parametrize("made", ["database", "database and an original"])
+def test_an_archive_made_by_another_program_meanwhile_is_opened(tmp_path, monkeypatch, made):
+    """Two commands start at once on a new folder: the second sees no database at its
+    first look, then the first one's database (and perhaps its first original) when it
+    lists the folder. It opens that archive; it does not call it someone else's folder."""
+    folder = tmp_path / "new"
+    with Archive.open(tmp_path / "other") as other:
+        add_clipping(other, "Made by the other program.")
+    listed = Path.iterdir
+
+    def listing_after_the_other_program(self: Path):
+        if self == folder and not (folder / "clippings.sqlite3").exists():
+            folder.mkdir(exist_ok=True)
+            shutil.copytree(tmp_path / "other", folder, dirs_exist_ok=True)
+            if made == "database":
+                shutil.rmtree(folder / "originals")
+                (folder / "originals").mkdir()
+        return listed(self)
+
+    folder.mkdir()
+    monkeypatch.setattr(Path, "iterdir", listing_after_the_other_program)
+    with Archive.open(folder) as archive:
+        assert archive.count() == 1
 
 
 @pytest.mark.folder_only

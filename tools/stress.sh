@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The reliability tests with more than CI runs of what CI runs a little of: the race of
-# imports in CLIPPINGS_STRESS_ROUNDS rounds (3 here, 1 in CI; tests/reliability/
-# test_concurrency.py), and five team-archive clients for CLIPPINGS_STRESS_SECONDS
+# The reliability tests with more than CI runs of what CI runs a little of: the races
+# in CLIPPINGS_STRESS_ROUNDS rounds (3 here, 1 in CI: imports racing, tests/reliability/
+# test_concurrency.py; commands creating one new archive at once, test_faults.py),
+# and five team-archive clients for CLIPPINGS_STRESS_SECONDS
 # (60 here, 15 in CI; tests/services/test_team_archive.py). Set either to run more.
 # Not part of CI (several minutes); arguments go to pytest.
 #   tools/stress.sh

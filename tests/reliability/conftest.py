@@ -32,6 +32,9 @@ REPO = Path(__file__).resolve().parents[2]
 DATABASE = "clippings.sqlite3"
 #: No command of a small test archive takes this long; past it the test fails.
 CLI_TIMEOUT = 120.0
+#: Rounds of each race (imports racing, commands creating one archive): 1 in CI,
+#: ``CLIPPINGS_STRESS_ROUNDS=N`` runs N (``tools/stress.sh`` runs 3).
+STRESS_ROUNDS = int(os.environ.get("CLIPPINGS_STRESS_ROUNDS", "1"))
 #: ``check`` problems that mean something a user stored is gone, damaged or unfindable.
 LOSS_KINDS = frozenset(
     {

@@ -10,7 +10,6 @@ two and with three importers. CI runs one round; ``CLIPPINGS_STRESS_ROUNDS=N`` r
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 from tests.reliability.conftest import (
     CLI_TIMEOUT,
     REPO,
+    STRESS_ROUNDS,
     assert_nothing_lost,
     assert_search_finds,
     cli_env,
@@ -99,7 +99,7 @@ def make_folders(tmp_path: Path, importers: int, shared: int, own: int, start: i
 
 
 #: Rounds of the race of imports (see the module's docstring): 1 in CI.
-ROUNDS = int(os.environ.get("CLIPPINGS_STRESS_ROUNDS", "1"))
+ROUNDS = STRESS_ROUNDS
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ import pytest
 
 from tests.reliability.conftest import (
     DATABASE,
+    STRESS_ROUNDS,
     Run,
     assert_clean_failure,
     assert_no_traceback,
@@ -429,7 +430,8 @@ def damaged_index_case(
 # --- Several programs create an archive at once ----------------------------------------
 
 
-def test_several_commands_create_a_new_archive_at_once(tmp_path):
+@pytest.mark.parametrize("round_", range(STRESS_ROUNDS))
+def test_several_commands_create_a_new_archive_at_once(tmp_path, round_):
     archive = tmp_path / "new-archive"
     files = write_articles(tmp_path / "in", range(2), prefix="first")
     creating = [

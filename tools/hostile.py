@@ -873,12 +873,12 @@ class Runner:
                 )
 
     def openers(self, tally: Tally) -> None:
-        for _ in range(self.args.rounds):
+        for round_ in range(self.args.rounds):
             run_case(
                 tally,
                 "4 commands create one archive",
-                lambda: test_faults.test_several_commands_create_a_new_archive_at_once(
-                    self.folder("openers")
+                lambda r=round_: test_faults.test_several_commands_create_a_new_archive_at_once(
+                    self.folder("openers"), r
                 ),
             )
 

@@ -204,7 +204,9 @@ def measures(
     * for ECB+ clippings: P@k, top-1, separation, label precision and cover (see
       ``bench/related.py``; a distractor among the results counts as another event);
     * stories: how many hold ECB+ pieces, their purity, and into how many stories the
-      reports of one event are split (mean over events with a story);
+      reports of one event are split (mean over events with a story), and the share of
+      ECB+ reports in their event's story (one that holds more of their event than of
+      any other; events with a single report in the archive aside);
     * the 95% interval of label precision and cover when the ECB+ topics are drawn
       again (``_topic_interval``);
     * with ``dated`` (the clippings that have a date): the share of same-story labels
@@ -282,6 +284,27 @@ def measures(
                 split.setdefault(event[i], set()).add(number)
             purity.append(max(counts.values()) / len(inside))
 
+    # A report is in its story when the story it is in has more of its event than of
+    # any other; reports of an event with one report in the archive are left aside.
+    majority: dict[int, str] = {}
+    for group in groups:
+        inside = [i for i in group if i in doc_of]
+        tally: dict[str, int] = {}
+        for i in inside:
+            tally[event[i]] = tally.get(event[i], 0) + 1
+        if tally:
+            top = max(tally.values())
+            for i in inside:
+                if tally[event[i]] == top:
+                    majority[i] = event[i]
+    reports: dict[str, int] = {}
+    for i, d in doc_of.items():
+        if not d.distractor:
+            reports[event[i]] = reports.get(event[i], 0) + 1
+    placed = [
+        i in majority for i, d in doc_of.items() if not d.distractor and reports[event[i]] > 1
+    ]
+
     def mean(values: list[float] | list[bool] | list[int]) -> float:
         return sum(values) / len(values) if values else float("nan")
 
@@ -301,6 +324,7 @@ def measures(
         "ECB+ stories": float(len(purity)),
         "story purity": mean(purity),
         "stories per event": mean([len(s) for s in split.values()]),
+        "ECB+ reports in their story": mean(placed),
         "label precision, 95% from": precision_low,
         "label precision, 95% to": precision_high,
         "label cover, 95% from": cover_low,

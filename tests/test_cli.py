@@ -384,6 +384,11 @@ def test_quotes_compare_related_and_stories_json(seeded, seed, tmp_path):
     assert related and related[0]["id"] == oscar_b
     assert set(related[0]) == {"id", "title", "outlet", "published", "relation", "score", "verdict"}
     assert related[0]["relation"] in {"duplicate", "same story", "related"}
+    # The seed (Russia and the US) has nothing of its subject here: nothing is listed,
+    # and the command says why, as the window's Related panel does.
+    assert cli.json("related", str(seed_id)) == []
+    code, out, _ = cli("related", str(seed_id))
+    assert code == 0 and "(nothing related found)" in out and "alike enough" in out
     stories = cli.json("stories")
     assert all(
         set(s) == {"id", "title", "clippings", "outlets", "first", "copies", "verdicts"}

@@ -17,6 +17,7 @@ sentences the copy runs together are one passage beside the two they were.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -27,6 +28,7 @@ SHARED = Path(os.environ.get("CLIPPINGS_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from shot_args import output_folder  # noqa: E402
 
 from clippings.services import Archive, import_paths  # noqa: E402
 from clippings.services.comparing import compare  # noqa: E402
@@ -38,7 +40,7 @@ SIZE = (1360, 820)
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
+    out = output_folder(__doc__, REPO / "docs" / "screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     work = Path(tempfile.mkdtemp(prefix="clippings-compare-shot-"))
@@ -60,6 +62,7 @@ def main() -> int:
         path = out / "11-compare-joined.png"
         kinds = _joined_shot(app, archive, work, path)
         print(f"saved {path}; passages: {kinds}")
+    shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

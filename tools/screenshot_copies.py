@@ -18,6 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from shot_args import output_folder  # noqa: E402
+
 
 def main() -> int:
     from PySide6.QtCore import QSettings
@@ -30,7 +32,7 @@ def main() -> int:
     from tools.make_print_pdfs import print_file
     from tools.screenshots import CORPUS, SIZE, shoot, wait_for
 
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
+    out = output_folder(__doc__, REPO / "docs" / "screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     work = Path(tempfile.mkdtemp(prefix="clippings-copies-"))

@@ -24,6 +24,7 @@ languages (``../shared``: read, never copied into the repository). Then saves:
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -35,6 +36,7 @@ CORPUS = SHARED / "corpus"
 
 from PySide6.QtCore import QPoint, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from shot_args import output_folder  # noqa: E402
 
 from clippings.services import Archive, import_paths  # noqa: E402
 from clippings.services import related as related_service  # noqa: E402
@@ -71,7 +73,7 @@ def articles() -> list[Path]:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
+    out = output_folder(__doc__, REPO / "docs" / "screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     work = Path(tempfile.mkdtemp(prefix="clippings-related-shot-"))
@@ -131,6 +133,7 @@ def main() -> int:
     print(f"  {window.statusBar().currentMessage()}")
     window.close()
     archive.close()
+    shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

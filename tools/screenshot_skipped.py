@@ -26,6 +26,7 @@ CORPUS = SHARED / "corpus"
 
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from shot_args import output_folder  # noqa: E402
 
 from clippings.services import Archive  # noqa: E402
 from clippings.ui.jobs import JobRunner  # noqa: E402
@@ -64,7 +65,7 @@ def make_folder(folder: Path) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
+    out = output_folder(__doc__, REPO / "docs" / "screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     work = Path(tempfile.mkdtemp(prefix="clippings-skipped-"))

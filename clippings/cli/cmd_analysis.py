@@ -86,7 +86,12 @@ def _set_verdict(archive: Archive, clipping_id: int, args: argparse.Namespace) -
 
 
 def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
-    from clippings.services.related import related, undated_piece, undated_with_stories
+    from clippings.services.related import (
+        NONE_ALIKE,
+        related,
+        undated_piece,
+        undated_with_stories,
+    )
 
     clipping_id = _ids([args.id])[0]
     _set_verdict(archive, clipping_id, args)
@@ -113,7 +118,7 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
             f"restored with: clippings restore {clipping_id})"
         )
     elif not found:
-        print("(nothing related found)")
+        print(f"(nothing related found) {NONE_ALIKE}")
     published = archive.get(clipping_id).published
     undated: list[int] = []
     for r in found:

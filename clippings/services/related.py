@@ -93,7 +93,15 @@ VECTORS_KEPT = 20_000
 #: ``related`` applies a queue of at most this many clippings before answering.
 QUICK_SYNC = 50
 
+#: Why a clipping has no related piece (the window and the command line say it).
+NONE_ALIKE = (
+    "No clipping in the archive is alike enough to this one. A related piece must "
+    "share more than pieces on different subjects do; another report of the same "
+    "story must also share names or numbers and be close in time."
+)
+
 __all__ = [
+    "NONE_ALIKE",
     "STORY_THRESHOLD",
     "compute_missing_features",
     "forget",

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from clippings.model import Published, RelatedClipping, Verdict
 from clippings.services.related import (
+    NONE_ALIKE,
     judged_without_date,
     undated_piece,
     undated_with_stories,
@@ -26,12 +27,6 @@ from clippings.ui.wording import EDGE_MARGIN, short_date
 
 IdRole = Qt.ItemDataRole.UserRole + 20
 
-#: Shown in place of the list when nothing is alike enough to the clipping.
-NONE_ALIKE = (
-    "No clipping in the archive is alike enough to this one. A related piece must "
-    "share more than pieces on different subjects do; another report of the same "
-    "story must also share names or numbers and be close in time."
-)
 
 RELATION_LABELS = {
     "duplicate": "Copy",

@@ -396,6 +396,23 @@ def test_a_pair_cut_from_a_story_joins_it_again_where_densely_linked():
     assert scoring.stories(links) == [list(range(9)), [10, 11]]
 
 
+def test_a_report_left_alone_joins_the_story_its_links_are_in():
+    # Reports 0-6 all linked; 7 is linked to two of them, not to 0 (the core) nor to a
+    # third of the others: cut off around the core, it was in no story, while the
+    # Related panel called it same story with every member (``shares_story``).
+    clique = [(a, b) for a in range(7) for b in range(a + 1, 7)]
+    links = _linked(*clique, (7, 1), (7, 2))
+    assert scoring.stories(links) == [[0, 1, 2, 3, 4, 5, 6, 7]]
+    # Linked to two members of each of two stories, it is of neither: no chain. (The
+    # second story: 10 linked to each of 11-14, those in a ring.)
+    other = [(10, 11), (10, 12), (10, 13), (10, 14), (11, 12), (12, 13), (13, 14)]
+    links = _linked(*clique, *other, (7, 1), (7, 2), (7, 11), (7, 13))
+    assert scoring.stories(links) == [[0, 1, 2, 3, 4, 5, 6], [10, 11, 12, 13, 14]]
+    # One link is not enough.
+    links = _linked(*clique, (7, 1))
+    assert scoring.stories(links) == [[0, 1, 2, 3, 4, 5, 6]]
+
+
 def test_the_users_verdicts_outrank_the_links_in_stories():
     # Two stories of three the program found, and a lonely pair.
     links = _linked((1, 2), (2, 3), (1, 3), (4, 5), (5, 6), (4, 6), (7, 8))

@@ -28,7 +28,8 @@ the rate is measured over ``--minutes``, with the queue drained from the start.
 
 ``--carry`` measures the other kind of upgrade instead: from a version whose features
 the new one keeps where they are still what it computes (``CARRIED_VERSIONS``; 5 to 6
-changed only texts with combining marks, spaced thousands or text not in NFC). Every
+changed only texts with combining marks, spaced thousands or text not in NFC, 6 to 7
+only the speakers of some quotations; the newest carried version is measured). Every
 clipping's features are marked as of that version, and ``related.upgrade_features``
 (what the background work does first) reads every text once, keeps what is current and
 queues the rest: printed are its time, how many were kept and queued, the longest gap

@@ -112,6 +112,8 @@ _VERB_AFTER = re.compile(
 _VERB_BEFORE = re.compile(rf"(?<![\w\-]){VERB}\s+$", re.IGNORECASE)
 _ACCORDING_BEFORE = re.compile(r"(?:according\s+to|laut|selon)\s+$", re.IGNORECASE)
 _WHO_AFTER = re.compile(r",\s+who\b")
+# A person's age between the name and the verb, as news gives it.
+_AGE_AT_END = re.compile(r"\s*,\s*\d{1,3}\s*,\s*$")
 _PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f", "il": "m", "elle": "f", "er": "m"}
 _ROLES = _wordset(
     """ambassador diplomat envoy minister president premier chancellor spokesman spokeswoman
@@ -130,6 +132,9 @@ _ROLES = _wordset(
     researcher teacher headteacher principal farmer driver resident owner
     """
 )
+#: Role words that are common last names too ("Billy King", "Cpl. Janice Leader"): one
+#: ending a name is its last name (``_strip_titles``).
+_SURNAME_ROLES = _wordset("king judge bishop player leader prince pope")
 _ROLE_GENDER = {
     "spokesman": "m",
     "spokeswoman": "f",
@@ -277,8 +282,11 @@ def _strip_titles(run: str) -> tuple[str, str, tuple[str, ...]]:
     tokens = run.split()
     gender = ""
     roles: list[str] = []
-    cut = 0
+    cut = before_last = 0
+    gender_before_last = ""
     for n, token in enumerate(tokens):
+        if n == len(tokens) - 1:
+            before_last, gender_before_last = cut, gender
         bare = _fold(token).rstrip(".")
         if bare in _TITLES:
             gender = gender or _TITLES[bare]
@@ -289,6 +297,11 @@ def _strip_titles(run: str) -> tuple[str, str, tuple[str, ...]]:
             cut = n + 1
         elif bare in _NOT_NAMES and n == cut:
             cut = n + 1
+    if cut == len(tokens) > before_last + 1 and _fold(tokens[-1]).rstrip(".") in _SURNAME_ROLES:
+        # A role word that is also a last name, ending a name, is that ("Tishana King",
+        # "Gary Player"), not a title of nobody ("Alaska Governor" stays a title).
+        cut, gender = before_last, gender_before_last
+        roles = roles[:-1]
     kept = [t.rstrip(",") for t in tokens[cut:]]
     if kept and len(kept[-1]) > 2 and kept[-1].endswith("."):
         kept[-1] = kept[-1][:-1]  # a full stop, not an initial's ("Lee.", not "J.")
@@ -403,13 +416,33 @@ def _name_of(run: str, people: People) -> str | None:
     names: list[str] = []
     for part in _split_names(run):
         name, _, _ = _strip_titles(part)
+        if not name and len(part.split()) == 1 and name_key(part) in people.persons:
+            name = part  # "King said", of Tishana King: a last name that is a role word
         if not name:
             continue
         person = people.persons.get(name_key(name))
-        names.append(person.name if person else name)
+        # Another person of the same last name, named in full ("Makaeo Williams" where
+        # the text knows "Jumaane Williams"), is not the one known.
+        other = person is not None and len(name.split()) > 1 and not _same_name(name, person.name)
+        names.append(person.name if person and not other else name)
     if not names:
         return None
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _same_name(shorter: str, fuller: str) -> bool:
+    """Whether ``shorter`` is ``fuller`` or a part of it ("Anatoly Antonov" of "Anatoly
+    Ivanovich Antonov"; initials match their word)."""
+    words = [_fold(w).rstrip(".") for w in fuller.split()]
+    for word in (_fold(w).rstrip(".") for w in shorter.split()):
+        found = next(
+            (n for n, w in enumerate(words) if w == word or (len(word) == 1 and w[:1] == word)),
+            None,
+        )
+        if found is None:
+            return False
+        words = words[found + 1 :]
+    return True
 
 
 def _ref_before(fragment: str) -> str | None:
@@ -476,7 +509,7 @@ def attribute_after(after: str, at: int, people: People) -> str | None:
         ref = _ref_after_verb(according.group("ref"))
         return _resolve(ref, at, people, allow_unknown=True) if ref else None
     for verb in _VERB_RE.finditer(body[:120]):
-        head = body[: verb.start()]
+        head = _AGE_AT_END.sub("", body[: verb.start()])  # "Makaeo Williams, 18, said"
         if not _without_between(head):  # "said Antonov", "a déclaré Emmanuel Macron"
             ref = _ref_after_verb(body[verb.end() :], strict=False)  # ', said Antonov'
             inverted = re.match(r"\s*(?:a|hat)\s*$", head)
@@ -567,3 +600,39 @@ def reporter(sentence: str, base: int, people: People) -> str | None:
             if speaker:
                 return speaker
     return None
+
+
+# --- What a version reads otherwise -------------------------------------------------------
+
+_ANY_QUOTE_MARK = re.compile(r"[\"“”„«»‹›「」]")
+_AGE_BEFORE_VERB = re.compile(r",\s*\d{1,3}\s*,(?=" + _VERB_AFTER.pattern + ")", re.IGNORECASE)
+
+
+def speakers_changed_in_7(text: str) -> bool:
+    """Whether the speakers of this text's quotations may differ from what the features
+    of version 6 stored (``features.still_current``): version 7 reads a last name that is
+    a role word ("Tishana King"), an age between a name and its verb ("Makaeo Williams,
+    18, said") and two persons of one last name named in full. False only where none of
+    those is in a text with quotation marks (a name ending in such a word, an age before
+    a speech verb, two full names of one known person's last name): the rest keep their
+    stored speakers."""
+    if not _ANY_QUOTE_MARK.search(text):
+        return False
+    if _AGE_BEFORE_VERB.search(text):
+        return True
+    persons = find_people(text).persons
+    full: dict[str, list[str]] = {}
+    for match in _NAMES_RE.finditer(text):
+        for part in _split_names(match.group()):
+            bare = [_fold(t).rstrip(".,") for t in part.split()]
+            if len(bare) > 1 and bare[-1] in _SURNAME_ROLES:
+                return True
+            name, _, _ = _strip_titles(part)
+            if len(name.split()) > 1 and name_key(name) in persons:
+                full.setdefault(name_key(name), []).append(name)
+    for names in full.values():
+        distinct = sorted(set(names), key=len)
+        for n, shorter in enumerate(distinct):
+            if any(not _same_name(shorter, fuller) for fuller in distinct[n + 1 :]):
+                return True
+    return False

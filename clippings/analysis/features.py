@@ -33,26 +33,35 @@ log = logging.getLogger(__name__)
 #: named by a relative "who" or a councillor's, doctor's… role ("she said" finds them);
 #: 6: words keep their combining marks (Hindi, Bengali, Tamil, Thai…: they were cut
 #: into fragments), text read composed, "12 000" one number (``still_current`` keeps
-#: version 5's features of every other text).
-FEATURES_VERSION = 6
+#: version 5's features of every other text); 7: speakers whose last name is a role
+#: word ("Tishana King"), whose age stands before the verb ("Makaeo Williams, 18,
+#: said"), or who share a last name with another person named in full (the features of
+#: any other text stand).
+FEATURES_VERSION = 7
 
 #: Older versions whose features ``still_current`` can vouch for.
-CARRIED_VERSIONS = frozenset({5})
+CARRIED_VERSIONS = frozenset({5, 6})
 
 
 def still_current(version: int, title: str, text: str) -> bool:
     """Whether features computed by ``version`` from this title and text are what this
     one computes (so an upgrade keeps them instead of analysing the clipping again).
     Version 6 changed only text with combining marks, not composed (NFC), or with a
-    number's thousands set apart by spaces: 5's features of any other text stand."""
+    number's thousands set apart by spaces: 5's features of any other text stand.
+    Version 7 changed only the speakers of some quotations
+    (``attribution.speakers_changed_in_7``): 6's features of any other text stand."""
     if version == FEATURES_VERSION:
         return True
-    if version != 5:
+    if version not in CARRIED_VERSIONS:
         return False
-    return not any(
+    if version == 5 and any(
         _CHANGED_IN_6.search(part) or not (part.isascii() or unicodedata.is_normalized("NFC", part))
         for part in (title, text)
-    )
+    ):
+        return False
+    from clippings.analysis.attribution import speakers_changed_in_7
+
+    return not speakers_changed_in_7(text)
 
 
 # --- Text ------------------------------------------------------------------------------

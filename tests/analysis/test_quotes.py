@@ -121,6 +121,21 @@ def test_ecbplus_spaced_quotes(corpus: Path) -> None:
     assert _by_start(quotes, "It is an honor").speaker == "Paul Lee"
 
 
+def test_a_last_name_that_is_a_role_word_and_an_age_before_the_verb(corpus: Path) -> None:
+    # Tishana King's account of the Kimani Gray shooting: "King" was read as a title of
+    # nobody, and her quotes went to the Daily News she spoke to.
+    text = (corpus / "ecbplus/text/19/19_4ecbplus.txt").read_text(encoding="utf-8")
+    quotes = extract_quotes(text)
+    assert _by_start(quotes, "Kimani started backing up").speaker == "Tishana King"
+    assert _by_start(quotes, "I ’ m certain he didn").speaker == "Tishana King"
+    # "“…,” Makaeo Williams, 18, said": his words, not the last speaker's, nor those of
+    # Jumaane Williams, whom the report quotes later.
+    text = (corpus / "ecbplus/text/19/19_3ecbplus.txt").read_text(encoding="utf-8")
+    quotes = extract_quotes(text)
+    assert _by_start(quotes, "They didn ’ t have to kill him").speaker == "Makaeo Williams"
+    assert _by_start(quotes, "Please stay the HELL out").speaker == "Jumaane Williams"
+
+
 def test_compare_quotes_finds_the_shared_one(corpus: Path) -> None:
     a = extract_quotes((corpus / "ecbplus/text/2/2_2ecbplus.txt").read_text(encoding="utf-8"))
     b = extract_quotes((corpus / "ecbplus/text/2/2_1ecbplus.txt").read_text(encoding="utf-8"))

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from clippings.analysis.features import FEATURES_VERSION
 from clippings.services import import_paths
 from clippings.services import related as related_service
 from clippings.storage.analysis import unpack_terms
@@ -247,20 +248,35 @@ HINDI = (
 )
 
 
+#: A witness quoted by her last name, which is a role word too: version 7 reads her as
+#: the speaker (6 took "King" for a title of nobody).
+WITNESS = (
+    "Tishana King says she saw the shooting from her window on East 52nd Street.\n\n"
+    "“ Kimani started backing up, ” King said. “ The cop took out his gun. ”"
+)
+
+
+@pytest.mark.parametrize("old", [5, 6])
 def test_an_upgrade_analyses_again_only_the_texts_the_new_version_reads_otherwise(
-    analysed, monkeypatch
+    analysed, monkeypatch, old
 ):
-    """Version 6 changed how words with combining marks are read: an archive of
-    version 5 analyses its Hindi clipping again, and keeps the features and lists of
-    its English ones (hours of work at 100,000 clippings), resumably."""
+    """Version 6 changed how words with combining marks are read, 7 who some quotations'
+    speakers are: an archive of version 5 analyses its Hindi clipping and its witness's
+    account again, one of version 6 the witness's account alone, and both keep the
+    features and lists of the other English ones (hours of work at 100,000 clippings),
+    resumably."""
     archive, ids = analysed
     hindi = add_clipping(archive, HINDI, title="संयंत्र में आग", language="hi")
+    witness = add_clipping(archive, WITNESS, title="Witness: the teen had nothing in his hands")
     # Among the first four looked at (by id: an import may store its files out of order).
     edited = sorted(ids)[1]
     related_service.sync(archive)
+    assert archive.store.stored_speakers([witness], FEATURES_VERSION)[witness][1] == (
+        "Tishana King",
+    )
     lists = _lists(archive)
     with archive.store.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE clipping_analysis SET version = 5")
+        conn.exec_driver_sql(f"UPDATE clipping_analysis SET version = {old}")
         conn.exec_driver_sql("DELETE FROM archive_meta WHERE key = 'features_version'")
         # A text edited by an older Clippings whose analysis never ran: its stored
         # features are of another text, so they are not kept.
@@ -277,15 +293,17 @@ def test_an_upgrade_analyses_again_only_the_texts_the_new_version_reads_otherwis
         return len(asked) > 1
 
     assert not related_service.upgrade_features(archive, cancel=cancel)
-    assert archive.store.features_version_due(related_service.FEATURES_VERSION)
+    assert archive.store.features_version_due(FEATURES_VERSION)
     # The first four looked at, less the edited one.
-    assert _rows(archive, "SELECT count(*) FROM clipping_analysis WHERE version = 6") == [(3,)]
+    marked = f"SELECT count(*) FROM clipping_analysis WHERE version = {FEATURES_VERSION}"
+    assert _rows(archive, marked) == [(3,)]
     progress = []
     assert related_service.upgrade_features(archive, report=progress.append)
-    assert progress[-1].done == progress[-1].total == len(ids) + 1 - 3  # what was left
-    assert sorted(related_service.missing_features(archive)) == sorted([hindi, edited])
-    assert related_service.compute_missing_features(archive) == 2
-    assert _rows(archive, "SELECT DISTINCT version FROM clipping_analysis") == [(6,)]
+    assert progress[-1].done == progress[-1].total == len(ids) + 2 - 3  # what was left
+    again = [witness, edited] if old == 6 else [hindi, witness, edited]
+    assert sorted(related_service.missing_features(archive)) == sorted(again)
+    assert related_service.compute_missing_features(archive) == len(again)
+    assert _rows(archive, "SELECT DISTINCT version FROM clipping_analysis") == [(FEATURES_VERSION,)]
     assert not related_service.upkeep_due(archive)
     _frequencies_agree(archive)
     kept = [i for i in ids if i != edited]

@@ -520,6 +520,9 @@ class Story:
     #: The pairs of its clippings the user said are the same story (smaller id first):
     #: a story may hold them only because of that verdict.
     judged: tuple[tuple[int, int], ...] = ()
+    #: Each copy and the clipping of its text published first (that one is no copy):
+    #: (copy, original) pairs, as many as ``copies``.
+    copy_of: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

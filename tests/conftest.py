@@ -194,6 +194,18 @@ def opened_comparison(qtbot, window, start):
     return window.compare_windows[-1]
 
 
+def syndicated_copy(source: Path, folder: Path) -> Path:
+    """Another site's copy of an ECB+ text file (address, title, date, then the lines):
+    its own address, the lines in another order, a word changed. The same text or
+    address would be refused at import as the same article; this one is imported and
+    labelled a duplicate of the source."""
+    _url, title, date, *body = source.read_text(encoding="utf-8").splitlines()
+    lines = ["http://syndicate.example/" + source.stem, title, date, *body[2:], *body[:2]]
+    copy = folder / f"syndicated-{source.name}"
+    copy.write_text("\n".join(lines).replace(" the ", " a ", 1), encoding="utf-8")
+    return copy
+
+
 def add_clipping(archive, text: str, **fields):
     """Store a clipping made in the test (no importer involved); returns its id."""
     from clippings.model import Extracted

@@ -7,10 +7,12 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from clippings.cli import main
+from tests.conftest import syndicated_copy
 
 
 class Cli:
@@ -391,13 +393,27 @@ def test_quotes_compare_related_and_stories_json(seeded, seed, tmp_path):
     assert code == 0 and "(nothing related found)" in out and "alike enough" in out
     stories = cli.json("stories")
     assert all(
-        set(s) == {"id", "title", "clippings", "outlets", "first", "copies", "verdicts"}
+        set(s) == {"id", "title", "clippings", "outlets", "first", "copies", "copy_of", "verdicts"}
         and s["verdicts"] == []
         for s in stories
     )
     oscars = next(s for s in stories if oscar_a in s["clippings"])
     assert oscar_b in oscars["clippings"] and seed_id not in oscars["clippings"]
     assert oscars["first"] in oscars["clippings"]
+
+
+def test_stories_say_which_reports_are_copies(seeded, tmp_path):
+    cli, ids = seeded
+    source = next(Path(p) for p in ids if p.endswith("2_2ecbplus.txt"))
+    copy = syndicated_copy(source, tmp_path)
+    [imported] = cli.json("import", str(copy))["imported"]
+    story = next(s for s in cli.json("stories") if ids[str(source)] in s["clippings"])
+    assert story["copies"] == 1
+    assert story["copy_of"] == [[imported["id"], ids[str(source)]]]
+    code, out, _ = cli("stories")
+    assert code == 0
+    line = next(line for line in out.splitlines() if line.strip().startswith(str(imported["id"])))
+    assert f"(copy of {ids[str(source)]})" in line
 
 
 def test_related_marks_a_same_story_label_given_without_a_date(seeded, seed):

@@ -536,6 +536,12 @@ def _cut(group: set[int], adjacent: Mapping[int, set[int]]) -> list[set[int]]:
 def copies(links: Mapping[int, Sequence[Link]], ids: Iterable[int]) -> int:
     """How many of these clippings are copies of another one's text: the group's size
     less the number of distinct texts, by their duplicate links."""
+    return sum(len(texts) - 1 for texts in copy_groups(links, ids))
+
+
+def copy_groups(links: Mapping[int, Sequence[Link]], ids: Iterable[int]) -> list[list[int]]:
+    """The clippings among these that hold one text, by their duplicate links: groups
+    of two or more, each sorted."""
     members = set(ids)
     texts = _Groups()
     for clipping_id in members:
@@ -543,4 +549,7 @@ def copies(links: Mapping[int, Sequence[Link]], ids: Iterable[int]) -> int:
         for other, _score, duplicate in links.get(clipping_id, ()):
             if duplicate and other in members:
                 texts.union(clipping_id, other)
-    return len(members) - len({texts.find(i) for i in members})
+    found: dict[int, list[int]] = {}
+    for clipping_id in sorted(members):
+        found.setdefault(texts.find(clipping_id), []).append(clipping_id)
+    return [group for group in found.values() if len(group) > 1]

@@ -175,6 +175,7 @@ def cmd_stories(archive: Archive, args: argparse.Namespace) -> int:
                     "outlets": list(story.outlets),
                     "first": story.first,
                     "copies": story.copies,
+                    "copy_of": [list(pair) for pair in story.copy_of],
                     "verdicts": [list(pair) for pair in story.judged],
                 }
                 for story in found
@@ -186,9 +187,12 @@ def cmd_stories(archive: Archive, args: argparse.Namespace) -> int:
     for story in found:
         print(f"Story {story.id}: {story.title} ({story_summary(story)})")
         said = judged_with(story)
+        copied = dict(story.copy_of)
         for row in story.clippings:
             first = "  first" if row.id == story.first else ""
             outlet = f"  [{row.outlet}]" if row.outlet else ""
+            if row.id in copied:
+                outlet += f"  (copy of {copied[row.id]})"
             yours = ""
             if row.id in said:
                 yours = f"  (you said: same story as {', '.join(map(str, said[row.id]))})"

@@ -948,7 +948,6 @@ def _grouped(
         apart=[pair for pair, v in verdicts.items() if v == "not same story"],
         languages=languages,
     )
-    copies = [scoring.copies(links, group) for group in groups]
     rows = archive.store.summaries_by_id([i for group in groups for i in group])
     # The user's same-story pairs each story holds (one pass, not one per story).
     group_of = {i: n for n, group in enumerate(groups) for i in group}
@@ -957,7 +956,7 @@ def _grouped(
         if a in group_of and group_of[a] == group_of.get(b):
             judged.setdefault(group_of[a], []).append((a, b))
     found_stories = []
-    for n, (group, copy_count) in enumerate(zip(groups, copies, strict=True)):
+    for n, group in enumerate(groups):
         members = sorted(
             (rows[i] for i in group if i in rows and not rows[i].trashed), key=_by_time
         )
@@ -966,6 +965,11 @@ def _grouped(
         dated = [m for m in members if m.published is not None]
         outlets = tuple(dict.fromkeys(m.outlet for m in members if m.outlet))
         live = {m.id for m in members}
+        order = {m.id: k for k, m in enumerate(members)}
+        copy_of: list[tuple[int, int]] = []
+        for texts in scoring.copy_groups(links, live):
+            original, *others = sorted(texts, key=order.__getitem__)
+            copy_of.extend((other, original) for other in others)
         found_stories.append(
             Story(
                 id=min(group),
@@ -973,8 +977,9 @@ def _grouped(
                 clippings=tuple(members),
                 outlets=outlets,
                 first=(dated[0] if dated else members[0]).id,
-                copies=copy_count,
+                copies=len(copy_of),
                 judged=tuple(p for p in judged.get(n, ()) if p[0] in live and p[1] in live),
+                copy_of=tuple(sorted(copy_of)),
             )
         )
 

@@ -196,6 +196,7 @@ class StoriesView(QWidget):
             summary = story_summary(story)
             said = judged_with(story)
             titles = {row.id: row.title for row in story.clippings}
+            copied = dict(story.copy_of)
             top = QTreeWidgetItem(self.tree, [f"{story.title} ({summary})"])
             top.setToolTip(0, f"{story.title}\n{summary}")
             font = top.font(0)
@@ -206,10 +207,13 @@ class StoriesView(QWidget):
             self._headings.append((top, story.title, summary))
             for row in story.clippings:
                 first = "  ★ first" if row.id == story.first else ""
+                copy = "  (copy)" if row.id in copied else ""
                 child = QTreeWidgetItem(
-                    top, [row.title + first, row.outlet or "", short_date(row.published)]
+                    top, [row.title + first + copy, row.outlet or "", short_date(row.published)]
                 )
                 tip = row.title
+                if row.id in copied:
+                    tip += f"\n\nA copy of the text of: {titles[copied[row.id]]}"
                 if row.id in said:
                     # At the start, where a long title never cuts it off.
                     child.setText(0, VERDICT_MARK + child.text(0))

@@ -94,6 +94,9 @@ def test_stories_list_each_event_with_its_outlets_first_piece_and_copies(two_eve
             assert story.first == dated[0].id
     with_copy = next(s for s in stories if copy in [c.id for c in s.clippings])
     assert with_copy.copies == 1
+    # The rows say which one is the copy: the one published after the original (the
+    # copy has no date here, so it comes after).
+    assert with_copy.copy_of == ((copy, lohan[0]),)
     assert "Copycat News" in with_copy.outlets
     assert len(with_copy.outlets) >= 3
     # A lower threshold makes larger, looser stories; a higher one smaller ones.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from clippings.services import import_paths
-from tests.conftest import add_clipping, opened_comparison
+from clippings.ui.stories_view import IdRole
+from tests.conftest import add_clipping, opened_comparison, syndicated_copy
 
 
 @pytest.fixture
@@ -156,6 +157,23 @@ def test_stories_view_groups_the_reports(qtbot, oscars):
     assert window.compare_action.isEnabled()
     shown = opened_comparison(qtbot, window, window.compare_action.trigger).comparison
     assert {shown.a.id, shown.b.id} == set(chosen)
+
+
+def test_stories_view_marks_the_copies(qtbot, window, corpus, tmp_path):
+    folder = corpus / "ecbplus" / "text" / "2"
+    source = folder / "2_2ecbplus.txt"
+    paths = [source, folder / "2_4ecbplus.txt", syndicated_copy(source, tmp_path)]
+    original, _other, copy = (r.id for r in import_paths(window.archive, paths).results)
+    window.refresh_all()
+    window.sidebar.itemClicked.emit(window.sidebar.stories_item, 0)
+    tree = window.stories_view.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() >= 1, timeout=20_000)
+    story = tree.topLevelItem(0)
+    assert "1 copy" in story.text(0)
+    rows = {int(story.child(k).data(0, IdRole)): story.child(k) for k in range(story.childCount())}
+    assert rows[copy].text(0).endswith("(copy)")
+    assert "A copy of the text of: " + window.archive.get(original).title in rows[copy].toolTip(0)
+    assert not any(rows[i].text(0).endswith("(copy)") for i in rows if i != copy)
 
 
 def test_quotations_are_shown_in_the_reading_pane(qtbot, window, seed):

@@ -31,6 +31,9 @@ THRESHOLD_STEPS = 20
 #: Before a clipping a story holds because the user said it is the same story as
 #: another (its tooltip names which).
 VERDICT_MARK = "✓ "
+#: Before the title of the story's first report, and of a copy of another's text.
+FIRST_MARK = "★ "
+COPY_MARK = "(copy) "
 
 #: The widest an outlet's column grows to fit its names.
 OUTLET_WIDTH = 170
@@ -206,12 +209,15 @@ class StoriesView(QWidget):
             top.setData(0, StoryRole, story.id)
             self._headings.append((top, story.title, summary))
             for row in story.clippings:
-                first = "  ★ first" if row.id == story.first else ""
-                copy = "  (copy)" if row.id in copied else ""
+                # Marks go before the title, where a long title never cuts them off.
+                first = FIRST_MARK if row.id == story.first else ""
+                copy = COPY_MARK if row.id in copied else ""
                 child = QTreeWidgetItem(
-                    top, [row.title + first + copy, row.outlet or "", short_date(row.published)]
+                    top, [first + copy + row.title, row.outlet or "", short_date(row.published)]
                 )
                 tip = row.title
+                if first:
+                    tip += "\n\nPublished first of the story's reports."
                 if row.id in copied:
                     tip += f"\n\nA copy of the text of: {titles[copied[row.id]]}"
                 if row.id in said:

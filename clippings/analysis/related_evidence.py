@@ -9,7 +9,10 @@ one). So a pair is labelled by what it shares, measured the same way in any arch
 * **related** only when the two are alike beyond chance: the cosine of their term
   vectors at least ``RELATED_MIN``. Pieces in different languages share no words but
   names and numbers, so theirs is the cosine of those alone, and they need at least
-  ``CROSS_MIN_SHARED`` of them in common;
+  ``CROSS_MIN_SHARED`` of them in common, ``CROSS_MIN_NAMES`` of them names (a Chinese
+  and a Thai page sharing "3", "10" and "12" were listed as related: a day of the month
+  or a count says nothing of the event; on the mixed archive this removed no right
+  label and changed no measure);
 * **same story** only with evidence of one event: besides a final score of at least
   ``STORY_THRESHOLD``, the two must share at least ``STORY_MIN_SPECIFIC`` names or
   numbers (never only words), be alike by cosine (``STORY_MIN_COSINE``; long texts,
@@ -150,6 +153,9 @@ from clippings.analysis.related_profile import DUPLICATE_SHARED, Relation
 RELATED_MIN = 0.08
 #: Pieces in different languages: names and numbers both have, at least.
 CROSS_MIN_SHARED = 3
+#: ... of which names, at least: numbers alone (a day of the month, a count, a year)
+#: say nothing of which event two pieces tell.
+CROSS_MIN_NAMES = 1
 #: Same story: the final score of the ranking, at least (stories use it too).
 STORY_THRESHOLD = 0.2
 #: Same story when one of the two is undated: this much more on the threshold.
@@ -254,7 +260,11 @@ def label(
     if evidence.days is None:
         story += UNDATED_EXTRA
     if evidence.cross:
-        if evidence.specific < CROSS_MIN_SHARED or evidence.cosine < RELATED_MIN:
+        if (
+            evidence.specific < CROSS_MIN_SHARED
+            or evidence.shared_names < CROSS_MIN_NAMES
+            or evidence.cosine < RELATED_MIN
+        ):
             return None
         near = evidence.days is None or evidence.days <= FOLLOW_UP_DAYS
         if (

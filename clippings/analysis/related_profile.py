@@ -89,8 +89,9 @@ REWEIGHT_SHARE = 0.05
 #: computes its edges again, once, in the background (its features stand; see
 #: ``services.related.upgrade_rules``), instead of showing the old labels until each
 #: clipping happens to be analysed again. 1: the rules of December 2026 (an archive that
-#: recorded none has edges of older rules).
-RULES_VERSION = 1
+#: recorded none has edges of older rules); 2: pieces in two languages that share no
+#: name are not related (``CROSS_MIN_NAMES``).
+RULES_VERSION = 2
 
 #: Terms each clipping is listed under for others' candidate searches (its heaviest).
 POSTING_TERMS = 100

@@ -335,6 +335,32 @@ def test_undated_reports_whose_numbers_all_differ_are_not_one_story():
     assert label(few, score=0.5) == "same story"
 
 
+def test_pieces_in_two_languages_that_share_only_numbers_are_not_related():
+    """A Chinese page on Hong Kong's leader and a Thai one on a body found in the Mekong
+    shared "3", "10" and "12", and the panel listed one beside the other: across
+    languages, numbers alone say nothing of which event two pieces tell."""
+    from dataclasses import replace
+
+    from clippings.analysis.related_evidence import Evidence, label
+
+    numbers_only = Evidence(
+        cosine=0.09,
+        names=0.0,
+        numbers=6.0,
+        shared_names=0,
+        shared_numbers=3,
+        days=2000,
+        cross=True,
+        words=400,
+        longest=500,
+        words_shared=0.0,
+        shared=0.0,
+    )
+    assert label(numbers_only, score=0.1) is None
+    # With a name among them (a person, a place written alike), they may be.
+    assert label(replace(numbers_only, shared_names=1, names=4.0), score=0.1) == "related"
+
+
 def test_a_related_piece_is_of_the_story_whose_pieces_it_mostly_shares():
     from clippings.analysis.related import shares_story
 

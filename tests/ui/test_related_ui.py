@@ -162,8 +162,14 @@ def test_stories_view_groups_the_reports(qtbot, oscars):
 def test_stories_view_marks_the_copies(qtbot, window, corpus, tmp_path):
     folder = corpus / "ecbplus" / "text" / "2"
     source = folder / "2_2ecbplus.txt"
-    paths = [source, folder / "2_4ecbplus.txt", syndicated_copy(source, tmp_path)]
-    original, _other, copy = (r.id for r in import_paths(window.archive, paths).results)
+    # The copy comes later (one import may store its files in any order): of two texts
+    # of one date, the one stored first is the original.
+    original, _other = (
+        r.id for r in import_paths(window.archive, [source, folder / "2_4ecbplus.txt"]).results
+    )
+    [copy] = (
+        r.id for r in import_paths(window.archive, [syndicated_copy(source, tmp_path)]).results
+    )
     window.refresh_all()
     window.sidebar.itemClicked.emit(window.sidebar.stories_item, 0)
     tree = window.stories_view.tree

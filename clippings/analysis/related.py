@@ -36,7 +36,7 @@ How a pair is scored:
 The code is in three modules, all re-exported here: ``related_profile`` (the tunables,
 ``Profile`` and ``Frequencies``), ``related_vectors`` (``Scoring``, ``VectorCache``,
 ``pick_candidates``: vectors and the ranking of candidates) and ``related_stories``
-(``edges``, ``admit``: kept neighbour lists; ``stories``, ``copies``).
+(``edges``, ``admit``: kept neighbour lists; ``stories``, ``copy_groups``).
 """
 
 from __future__ import annotations
@@ -108,7 +108,6 @@ from clippings.analysis.related_profile import (
 from clippings.analysis.related_stories import (
     Edge,
     admit,
-    copies,
     copy_groups,
     edges,
     shares_story,
@@ -187,7 +186,6 @@ __all__ = [
     "Term",
     "VectorCache",
     "admit",
-    "copies",
     "copy_groups",
     "edges",
     "features",

@@ -533,12 +533,6 @@ def _cut(group: set[int], adjacent: Mapping[int, set[int]]) -> list[set[int]]:
     return found
 
 
-def copies(links: Mapping[int, Sequence[Link]], ids: Iterable[int]) -> int:
-    """How many of these clippings are copies of another one's text: the group's size
-    less the number of distinct texts, by their duplicate links."""
-    return sum(len(texts) - 1 for texts in copy_groups(links, ids))
-
-
 def copy_groups(links: Mapping[int, Sequence[Link]], ids: Iterable[int]) -> list[list[int]]:
     """The clippings among these that hold one text, by their duplicate links: groups
     of two or more, each sorted."""

@@ -6,6 +6,7 @@ import csv
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from clippings.analysis import related as scoring
 from clippings.analysis import shingles
 from clippings.analysis.features import FEATURES_VERSION, Features, features, still_current
+from clippings.analysis.related_evidence import Evidence
 
 
 class _Small:
@@ -305,6 +307,24 @@ def test_same_story_labels_keep_two_similar_events_apart(corpus):
     assert sum(above) / len(above) >= 0.78
 
 
+def _evidence(**fields: Any) -> Evidence:
+    """What two English reports share, undated, with ``fields`` changed."""
+    base: dict[str, Any] = {
+        "cosine": 0.4,
+        "names": 12.0,
+        "numbers": 0.0,
+        "shared_names": 6,
+        "shared_numbers": 0,
+        "days": None,
+        "cross": False,
+        "words": 150,
+        "longest": 250,
+        "words_shared": 20.0,
+        "shared": 0.05,
+    }
+    return Evidence(**{**base, **fields})
+
+
 def test_undated_reports_whose_numbers_all_differ_are_not_one_story():
     """Two quakes on one island years apart, one report undated: the names and words
     agree, the magnitudes and tolls do not. Without a date to tell them apart, numbers
@@ -312,22 +332,9 @@ def test_undated_reports_whose_numbers_all_differ_are_not_one_story():
     too few numbers to judge by leave the label to the rest of the evidence."""
     from dataclasses import replace
 
-    from clippings.analysis.related_evidence import UNDATED_NUMBERS, Evidence, label
+    from clippings.analysis.related_evidence import UNDATED_NUMBERS, label
 
-    two_quakes = Evidence(
-        cosine=0.4,
-        names=12.0,
-        numbers=0.0,
-        shared_names=6,
-        shared_numbers=0,
-        days=None,
-        cross=False,
-        words=150,
-        longest=250,
-        words_shared=20.0,
-        shared=0.05,
-        fewest_numbers=UNDATED_NUMBERS,
-    )
+    two_quakes = _evidence(fewest_numbers=UNDATED_NUMBERS)
     assert label(two_quakes, score=0.5) == "related"
     assert label(replace(two_quakes, shared_numbers=1, numbers=3.0), score=0.5) == "same story"
     assert label(replace(two_quakes, days=1), score=0.5) == "same story"
@@ -341,20 +348,13 @@ def test_pieces_in_two_languages_that_share_only_numbers_are_not_related():
     languages, numbers alone say nothing of which event two pieces tell."""
     from dataclasses import replace
 
-    from clippings.analysis.related_evidence import Evidence, label
+    from clippings.analysis.related_evidence import label
 
-    numbers_only = Evidence(
-        cosine=0.09,
-        names=0.0,
-        numbers=6.0,
-        shared_names=0,
-        shared_numbers=3,
-        days=2000,
-        cross=True,
-        words=400,
-        longest=500,
-        words_shared=0.0,
-        shared=0.0,
+    numbers_only = _evidence(
+        cosine=0.09, names=0.0, numbers=6.0, shared_names=0, shared_numbers=3, days=2000
+    )
+    numbers_only = replace(
+        numbers_only, cross=True, words=400, longest=500, words_shared=0.0, shared=0.0
     )
     assert label(numbers_only, score=0.1) is None
     # With a name among them (a person, a place written alike), they may be.

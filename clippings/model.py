@@ -513,7 +513,8 @@ class Story:
     title: str
     clippings: tuple[ClippingSummary, ...]
     outlets: tuple[str, ...]
-    #: The clipping published first (the earliest dated one).
+    #: The clipping published first (the earliest dated one; a date without a time
+    #: counts as midday of its day against reports of that day with a time).
     first: int
     #: How many of the clippings are copies of another one's text (duplicates).
     copies: int

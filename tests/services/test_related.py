@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,32 @@ def test_stories_list_each_event_with_its_outlets_first_piece_and_copies(two_eve
     assert sum(len(s.clippings) for s in related_service.stories(archive, threshold=0.9)) <= sum(
         len(s.clippings) for s in stories
     )
+
+
+def test_a_story_s_first_report_is_not_a_date_without_a_time_over_a_morning_report(
+    two_events,
+):
+    archive, event = two_events
+    lohan = [i for i, name in event.items() if name == "lohan"]
+    story = next(s for s in related_service.stories(archive) if lohan[0] in _ids(s))
+    date_only, timed, *others = [c.id for c in story.clippings]
+    for other in others:
+        archive.edit(other, {"published": date(2013, 5, 4)})
+    archive.edit(date_only, {"published": date(2013, 5, 3)})
+    # Published at 8 a.m. that day: more likely before a report of that day whose time
+    # is unknown than after it.
+    archive.edit(timed, {"published": datetime(2013, 5, 3, 8, 0, tzinfo=UTC)})
+    story = next(s for s in related_service.stories(archive) if timed in _ids(s))
+    assert story.first == timed
+    assert [c.id for c in story.clippings][:2] == [timed, date_only]
+    # At 6 p.m., the report of that day without a time is taken as first.
+    archive.edit(timed, {"published": datetime(2013, 5, 3, 18, 0, tzinfo=UTC)})
+    story = next(s for s in related_service.stories(archive) if timed in _ids(s))
+    assert story.first == date_only
+
+
+def _ids(story) -> set[int]:
+    return {c.id for c in story.clippings}
 
 
 def test_an_archive_without_stored_features_computes_them_once(archive, tmp_path: Path):

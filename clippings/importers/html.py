@@ -35,6 +35,7 @@ from clippings.importers.html_body import (
     run_extractor,
     tokens,
     without_code,
+    without_teasers,
 )
 from clippings.importers.html_cleanup import trim, visible_lead, with_lead, with_missed
 from clippings.importers.html_decoding import NOT_FOUND, decode_page, looks_like_html, parse_html
@@ -78,7 +79,7 @@ def extract_article(text: str) -> Extracted:
     url = pick(page.candidates("canonical") + page.candidates("url"))
     # The extractor's guesses (the date above all) read the page as a reader sees it:
     # never a script's or style sheet's text ("// Updated 2015.02.04 by ...").
-    visible = without_code(tree)
+    visible = without_teasers(without_code(tree))
     default = run_extractor(visible, url=url[0] if url else None, with_metadata=True)
     precise = run_extractor(visible, url=url[0] if url else None, favor_precision=True)
     reference = tokens(page.article_body or "")
@@ -89,7 +90,10 @@ def extract_article(text: str) -> Extracted:
     chosen = choose(default, precise, reference)
     if chosen is None or chosen.fallback:
         # Text directly in <body>, with no <p>: the extractor sees no article in it.
-        chosen = prefer_bare_text(chosen, bare_text(visible))
+        # The bare text is the page's with its teaser lists: set against the extractor's
+        # last resort, which has none, a page of menus and teasers (pe.com's) would
+        # otherwise pass for the same words.
+        chosen = prefer_bare_text(chosen, bare_text(without_code(tree)))
     if chosen is None:
         raise ExtractionError(NOT_FOUND)
     guesses = default.document if default is not None else None

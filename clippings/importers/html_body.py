@@ -409,6 +409,49 @@ def prefer_bare_text(chosen: Candidate | None, bare: Candidate | None) -> Candid
     return chosen
 
 
+#: A teaser card (``without_teasers``): at most this many words ...
+TEASER_WORDS = 40
+#: ... and a list of them, at least this many cards side by side.
+TEASER_RUN = 3
+_CARDS = frozenset({"li", "article"})
+
+
+def _is_card(element: Any) -> bool:
+    """Another article's card: a heading and a link off this page, in a few words."""
+    if not isinstance(element.tag, str) or element.tag not in _CARDS:
+        return False
+    if not any(isinstance(e.tag, str) and e.tag in _HEADINGS for e in element.iter()):
+        return False
+    links = [(a.get("href") or "").strip() for a in element.iter("a")]
+    if not any(href and not href.startswith(("#", "javascript:")) for href in links):
+        return False
+    return len(element.text_content().split()) <= TEASER_WORDS
+
+
+def without_teasers(tree: HtmlElement) -> HtmlElement:
+    """The page without its lists of teaser cards ("latest news", "most read": other
+    articles' headlines, each with its kicker, picture and link), removed in place.
+    Inside the article's container the extractor takes them for the article's opening
+    lines (Clarín's sidebar gave a clipping six section names and another story's
+    headline above its first paragraph). A card is an ``li`` or ``article`` holding a
+    heading and a link to another page in at most ``TEASER_WORDS`` words; only a run
+    of ``TEASER_RUN`` or more sibling cards goes, never a lone one (an article may
+    hold a box with a heading and a link)."""
+    doomed = []
+    for parent in tree.iter():
+        if not isinstance(parent.tag, str):
+            continue
+        cards = [child for child in parent if _is_card(child)]
+        if len(cards) >= TEASER_RUN:
+            doomed.extend(cards)
+    for card in doomed:
+        holder = card.getparent()
+        if holder is not None:
+            card.tail = None  # a card's tail is white space between cards
+            holder.remove(card)
+    return tree
+
+
 def without_code(tree: HtmlElement) -> HtmlElement:
     """A copy of the page without scripts, style sheets, comments and processing
     instructions; JSON-LD stays (it is data, and the extractor reads it as such)."""

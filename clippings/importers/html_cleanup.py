@@ -94,6 +94,8 @@ _SHORT_WORDS = 30
 # A lead-in to a list of links is a few words ("Read more about it:").
 _POINTER_WORDS = 8
 _EDGE_BLOCKS = 6
+#: Lines above the headline (kicker, section, date, byline) have at most this many words.
+_ABOVE_WORDS = 12
 
 
 def _is_furniture(block: Block) -> bool:
@@ -122,6 +124,13 @@ def trim(
     """The blocks without headline, byline, asides and furniture at the ends."""
     blocks = [block for block in blocks if not _is_aside(block)] or blocks
     start = 0
+    # The headline again a few lines down: the short lines above it are the page's
+    # (a kicker or section name, "La interna oficial"; a date), not the article's.
+    for index in range(min(len(blocks), _EDGE_BLOCKS)):
+        if same_text(blocks[index].text, title):
+            if all(len(tokens(block.text)) <= _ABOVE_WORDS for block in blocks[:index]):
+                start = index
+            break
     # Above the article: the headline again, the standfirst as a heading, bylines.
     while start < min(len(blocks), _EDGE_BLOCKS):
         block = blocks[start]

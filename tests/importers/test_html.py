@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from clippings.importers.html import HtmlImporter, decode_page
+from clippings.importers.html import HtmlImporter, decode_page, parse_html
+from clippings.importers.html_body import without_teasers
 from clippings.model import ExtractionError
 
 importer = HtmlImporter()
@@ -291,6 +292,52 @@ def test_precise_pass_trims_the_edges_but_not_the_middle(corpus: Path) -> None:
     # ... a paragraph the precise pass drops between two it keeps stays.
     clipping = importer.extract(_aeb(corpus, "7837c9d66c81"), "page.html")
     assert "Islam pecah jadi Sunni dan Syi’ah karena faktor politik" in clipping.text
+
+
+def test_a_sidebar_of_other_articles_inside_the_article_is_left_out(corpus: Path) -> None:
+    # Clarín's "Últimas Noticias": cards of other articles (headline, kicker, picture,
+    # link) inside the article's container opened the text with six section names.
+    file = "clarin.com-albertofernandez.html"
+    clipping = importer.extract((corpus / "trafilatura" / "html" / file).read_bytes(), file)
+    paragraphs = clipping.text.split("\n\n")
+    assert paragraphs[0].startswith("En una jornada de cruces feroces")
+    for card in ("Sin anestesia", "Crítica y polémica", "Un dirigente del Partido Obrero"):
+        assert card not in clipping.text
+    opening = '"No soy el dueño del Gobierno, nadie es el dueño del Gobierno". Con esa frase'
+    assert clipping.text.count(opening) == 1
+    assert "cuenta administrada por su" in clipping.text
+
+
+def _cards_page(cards: int) -> bytes:
+    story = "".join(
+        f"<p>The harbour of Northport reopened on Tuesday after the storm, part {n} of the"
+        " report, with the mayor and the port's workers on the quay at dawn.</p>"
+        for n in range(6)
+    )
+    card = '<li><h3>Another story, number {n}</h3><p>Section</p><a href="/other-{n}.html"></a></li>'
+    sidebar = "<ul>" + "".join(card.format(n=n) for n in range(cards)) + "</ul>"
+    return (
+        "<html><head><title>Northport harbour reopens</title></head><body><article>"
+        f"<h1>Northport harbour reopens</h1>{sidebar}{story}</article></body></html>"
+    ).encode()
+
+
+def test_a_list_of_cards_goes_but_a_single_box_stays() -> None:
+    text = importer.extract(_cards_page(3), "page.html").text
+    assert "Another story" not in text and "Section" not in text
+    assert text.startswith("The harbour of Northport reopened")
+    # One box with a heading and a link may be the article's own: what the extractor
+    # reads keeps it.
+    for cards, kept in ((1, True), (2, True), (3, False)):
+        tree = without_teasers(parse_html(_cards_page(cards).decode()))
+        assert ("Another story, number 0" in tree.text_content()) is kept
+
+
+def test_a_kicker_above_the_headline_is_left_out(corpus: Path) -> None:
+    file = "fr.de.nordkorea.html"
+    clipping = importer.extract((corpus / "trafilatura" / "html" / file).read_bytes(), file)
+    assert not clipping.text.startswith("Nordkorea")
+    assert clipping.title is not None and clipping.title not in clipping.text.split("\n\n")[:2]
 
 
 _DECK = "Residents fear the cost of the new river bridge will keep rising for many more years"

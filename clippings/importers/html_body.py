@@ -409,15 +409,19 @@ def prefer_bare_text(chosen: Candidate | None, bare: Candidate | None) -> Candid
     return chosen
 
 
-#: A teaser card (``without_teasers``): at most this many words ...
+#: A teaser card (``without_teasers``): at most this many words, and this many besides
+#: its heading (a kicker, a section name, a date: never a sentence of its own, which an
+#: item of a listicle has) ...
 TEASER_WORDS = 40
+TEASER_OTHER_WORDS = 8
 #: ... and a list of them, at least this many cards side by side.
 TEASER_RUN = 3
 _CARDS = frozenset({"li", "article"})
 
 
 def _is_card(element: Any) -> bool:
-    """Another article's card: a heading and a link off this page, in a few words."""
+    """Another article's card: a heading and a link off this page, and few words
+    besides."""
     if not isinstance(element.tag, str) or element.tag not in _CARDS:
         return False
     if not any(isinstance(e.tag, str) and e.tag in _HEADINGS for e in element.iter()):
@@ -425,7 +429,13 @@ def _is_card(element: Any) -> bool:
     links = [(a.get("href") or "").strip() for a in element.iter("a")]
     if not any(href and not href.startswith(("#", "javascript:")) for href in links):
         return False
-    return len(element.text_content().split()) <= TEASER_WORDS
+    words = len(element.text_content().split())
+    headed = sum(
+        len(e.text_content().split())
+        for e in element.iter()
+        if isinstance(e.tag, str) and e.tag in _HEADINGS
+    )
+    return words <= TEASER_WORDS and words - headed <= TEASER_OTHER_WORDS
 
 
 def without_teasers(tree: HtmlElement) -> HtmlElement:
@@ -434,7 +444,9 @@ def without_teasers(tree: HtmlElement) -> HtmlElement:
     Inside the article's container the extractor takes them for the article's opening
     lines (Clarín's sidebar gave a clipping six section names and another story's
     headline above its first paragraph). A card is an ``li`` or ``article`` holding a
-    heading and a link to another page in at most ``TEASER_WORDS`` words; only a run
+    heading and a link to another page in at most ``TEASER_WORDS`` words, of which at
+    most ``TEASER_OTHER_WORDS`` outside the heading (a listicle's items, each with a
+    heading, a link and a sentence of its own, are the article); only a run
     of ``TEASER_RUN`` or more sibling cards goes, never a lone one (an article may
     hold a box with a heading and a link)."""
     doomed = []

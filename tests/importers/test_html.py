@@ -331,6 +331,14 @@ def test_a_list_of_cards_goes_but_a_single_box_stays() -> None:
     for cards, kept in ((1, True), (2, True), (3, False)):
         tree = without_teasers(parse_html(_cards_page(cards).decode()))
         assert ("Another story, number 0" in tree.text_content()) is kept
+    # A listicle's items (a heading, a link, a sentence of their own) are the article.
+    item = (
+        '<li><h3>Lamp {n}</h3><a href="/shop/lamp-{n}">Buy</a><p>A brass desk lamp that'
+        " folds flat for travel and runs for a week on one charge.</p></li>"
+    )
+    listicle = "<html><body><ul>" + "".join(item.format(n=n) for n in range(5)) + "</ul>"
+    tree = without_teasers(parse_html(listicle + "</body></html>"))
+    assert tree.text_content().count("brass desk lamp") == 5
 
 
 def test_a_kicker_above_the_headline_is_left_out(corpus: Path) -> None:

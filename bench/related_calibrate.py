@@ -15,6 +15,11 @@ tells the right same-story labels between two ECB+ clippings from the wrong ones
 AUC, for the pairs where either clipping is undated (where every wrong label is): the
 place to try a new kind of evidence before a threshold.
 
+``--distractors N`` (with ``--half whole``) keeps every ECB+ text but only N distractor
+pages, drawn at random ``--draws`` times, and prints each draw's measures and their
+median and range: how the wrong labels grow with the pages an archive holds beside
+ECB+ (the issue's own archive had about a hundred; the whole has 314).
+
 The numbers quoted for the issue are ``bench/related.py``'s, through the archive's own
 code on the report half; this script is for choosing thresholds on the other half.
 """
@@ -23,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
+import statistics
 import sys
 import time
 from collections import Counter
@@ -195,6 +202,41 @@ def separability(
         print(f"  {name:<16}{_auc(right[name], wrong[name]):.3f}")
 
 
+#: What ``draws`` prints of each draw.
+DRAWN = (
+    "distractor same story",
+    "..., later developments aside",
+    "stories merging distractors",
+    "label precision",
+    "label cover",
+)
+
+
+def draws(
+    rows: list[dict[str, object]], doc_of: dict[int, mixed_corpus.Doc], count: int, times: int
+) -> None:
+    """Every ECB+ text beside ``count`` distractors drawn at random (seeds 0, 1, ...)."""
+    pages = sorted(int(str(r["id"])) for r in rows if doc_of[int(str(r["id"]))].distractor)
+    found = []
+    for seed in range(times):
+        kept = set(random.Random(seed).sample(pages, min(count, len(pages))))
+        drawn = [
+            r for r in rows if not doc_of[int(str(r["id"]))].distractor or int(str(r["id"])) in kept
+        ]
+        rankings, groups, _batch, _candidates = score(drawn)
+        ids = {int(str(r["id"])) for r in drawn}
+        dated = {int(str(r["id"])) for r in drawn if isinstance(r["day"], int)}
+        measured = mixed_corpus.measures(rankings, groups, {i: doc_of[i] for i in ids}, dated)
+        found.append(measured)
+        print(f"draw {seed}: " + ", ".join(f"{k} {measured[k]:.3f}" for k in DRAWN), flush=True)
+    print(f"ECB+ beside {count} distractors, {times} draws: median [lowest, highest]")
+    for name in DRAWN:
+        values = [m[name] for m in found]
+        print(
+            f"  {name:<32}{statistics.median(values):8.3f}  [{min(values):.3f}, {max(values):.3f}]"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
@@ -202,8 +244,13 @@ def main() -> None:
     parser.add_argument("--half", choices=("calibrate", "report", "whole"), default="calibrate")
     parser.add_argument("--pairs", type=Path)
     parser.add_argument("--separability", action="store_true")
+    parser.add_argument("--distractors", type=int)
+    parser.add_argument("--draws", type=int, default=10)
     args = parser.parse_args()
     rows, doc_of = load(args.corpus, args.work, args.half)
+    if args.distractors is not None:
+        draws(rows, doc_of, args.distractors, args.draws)
+        return
     started = time.perf_counter()
     rankings, groups, batch, candidates = score(rows)
     print(f"scored {len(rows)} clippings in memory in {time.perf_counter() - started:.1f} s")

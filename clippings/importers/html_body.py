@@ -430,12 +430,14 @@ def _is_card(element: Any) -> bool:
     if not any(href and not href.startswith(("#", "javascript:")) for href in links):
         return False
     words = len(element.text_content().split())
-    headed = sum(
-        len(e.text_content().split())
-        for e in element.iter()
-        if isinstance(e.tag, str) and e.tag in _HEADINGS
-    )
-    return words <= TEASER_WORDS and words - headed <= TEASER_OTHER_WORDS
+    return words <= TEASER_WORDS and words - _heading_words(element) <= TEASER_OTHER_WORDS
+
+
+def _heading_words(element: Any) -> int:
+    """The words of an element's headings (a heading inside another counted once)."""
+    if isinstance(element.tag, str) and element.tag in _HEADINGS:
+        return len(element.text_content().split())
+    return sum(_heading_words(child) for child in element)
 
 
 def without_teasers(tree: HtmlElement) -> HtmlElement:
@@ -448,20 +450,37 @@ def without_teasers(tree: HtmlElement) -> HtmlElement:
     most ``TEASER_OTHER_WORDS`` outside the heading (a listicle's items, each with a
     heading, a link and a sentence of its own, are the article); only a run
     of ``TEASER_RUN`` or more sibling cards goes, never a lone one (an article may
-    hold a box with a heading and a link)."""
+    hold a box with a heading and a link), and with it the list's title when the box
+    it heads is left empty."""
     doomed = []
     for parent in tree.iter():
         if not isinstance(parent.tag, str):
             continue
         cards = [child for child in parent if _is_card(child)]
         if len(cards) >= TEASER_RUN:
-            doomed.extend(cards)
-    for card in doomed:
-        holder = card.getparent()
-        if holder is not None:
+            doomed.append((parent, cards))
+    for holder, cards in doomed:
+        for card in cards:
             card.tail = None  # a card's tail is white space between cards
             holder.remove(card)
+        _drop_list_title(holder)
     return tree
+
+
+def _drop_list_title(emptied: Any) -> None:
+    """The title of a list of cards just removed ("Latest news", "2019 American Music
+    Awards"): the short heading just before the box the cards leave empty, at any of
+    its levels that hold nothing else."""
+    box = emptied
+    while box is not None and not box.text_content().strip():
+        before = box.getprevious()
+        while before is not None and not isinstance(before.tag, str):
+            before = before.getprevious()  # comments between them
+        if before is not None:
+            if before.tag in _HEADINGS and len(before.text_content().split()) <= TEASER_OTHER_WORDS:
+                before.getparent().remove(before)
+            return
+        box = box.getparent()
 
 
 def without_code(tree: HtmlElement) -> HtmlElement:

@@ -331,6 +331,10 @@ def test_a_list_of_cards_goes_but_a_single_box_stays() -> None:
     for cards, kept in ((1, True), (2, True), (3, False)):
         tree = without_teasers(parse_html(_cards_page(cards).decode()))
         assert ("Another story, number 0" in tree.text_content()) is kept
+    # The list's title goes with it, where its box is left empty.
+    boxed = _cards_page(3).decode().replace("<ul>", "<h2>Latest news</h2><div><ul>", 1)
+    boxed = boxed.replace("</ul>", "</ul></div>", 1)
+    assert "Latest news" not in without_teasers(parse_html(boxed)).text_content()
     # A listicle's items (a heading, a link, a sentence of their own) are the article.
     item = (
         '<li><h3>Lamp {n}</h3><a href="/shop/lamp-{n}">Buy</a><p>A brass desk lamp that'

@@ -216,7 +216,11 @@ def draws(
     rows: list[dict[str, object]], doc_of: dict[int, mixed_corpus.Doc], count: int, times: int
 ) -> None:
     """Every ECB+ text beside ``count`` distractors drawn at random (seeds 0, 1, ...)."""
-    pages = sorted(int(str(r["id"])) for r in rows if doc_of[int(str(r["id"]))].distractor)
+    # Drawn by file, so that a draw holds the same pages whatever ids an import gave.
+    pages = sorted(
+        (int(str(r["id"])) for r in rows if doc_of[int(str(r["id"]))].distractor),
+        key=lambda i: str(doc_of[i].path),
+    )
     found = []
     for seed in range(times):
         kept = set(random.Random(seed).sample(pages, min(count, len(pages))))

@@ -100,11 +100,11 @@ judged alone, so an archive with more pieces on one subject holds more pairs tha
 With both halves in one archive (``bench/related.py --halves whole``, 944 clippings),
 7.3% of the distractors have a wrong same-story label (8.6% before ``FOLLOW_UP_COPIED``),
 2.5% and 1.3% in the halves; beside every ECB+ text, 100 distractors drawn at random
-give 2.0% (0-3% over ten draws), 200 give 6.0% (2-7%: ``bench/related_calibrate.py
---half whole --distractors N``). The more pages of the same weeks, the more of them
-share a subject: the wrong labels are pages on one subject a day or two apart (two
-WeWork stories, the search for a plane and its wreckage found) and, through the
-follow-up's evidence,
+give a median of 2.0% over ten draws (0-8%, seven of them within 3%), 200 give 4.2%
+(0-7%: ``bench/related_calibrate.py --half whole --distractors N``). The more pages
+of the same weeks, the more of them share a subject: the wrong labels are pages on one
+subject a day or two apart (two WeWork stories, the search for a plane and its
+wreckage found) and, through the follow-up's evidence,
 pages months or years apart naming the same countries or people (Israel and the US four
 years apart, the 2020 Democratic race ten weeks apart). No threshold was moved for
 those, for what each tried would cost:

@@ -201,6 +201,11 @@ def test_a_new_features_version_recomputes_everything_in_the_background(analysed
     _frequencies_agree(archive)
 
 
+#: Each clipping's stored features, by clipping (a row whose edges were written since
+#: moves on the server: PostgreSQL gives rows in no set order without one).
+_FEATURES_AT = "SELECT clipping_id, source, version FROM clipping_analysis ORDER BY clipping_id"
+
+
 def test_new_labelling_rules_replace_the_labels_stored_by_the_old_ones(analysed, monkeypatch):
     """An upgrade that labels pairs differently (a newer ``RULES_VERSION``) must not leave
     the old labels on screen until each clipping happens to be analysed again: every
@@ -217,7 +222,7 @@ def test_new_labelling_rules_replace_the_labels_stored_by_the_old_ones(analysed,
         )
     stale = related_service.related(archive, first, compute_missing=False)
     assert {r.relation for r in stale} == {"related"}
-    features_at = _rows(archive, "SELECT clipping_id, source, version FROM clipping_analysis")
+    features_at = _rows(archive, _FEATURES_AT)
     monkeypatch.setattr(related_service, "RULES_VERSION", 99)
     monkeypatch.setattr(related_service, "QUICK_SYNC", 0)  # a large archive's queue
     assert related_service.upkeep_due(archive)
@@ -231,9 +236,7 @@ def test_new_labelling_rules_replace_the_labels_stored_by_the_old_ones(analysed,
     assert not related_service.upkeep_due(archive)
     again = related_service.related(archive, first, compute_missing=False)
     assert [(r.clipping.id, r.relation) for r in again] == right
-    assert _rows(archive, "SELECT clipping_id, source, version FROM clipping_analysis") == (
-        features_at
-    )
+    assert _rows(archive, _FEATURES_AT) == features_at
     assert archive.store.meta("related_rules_version") == "99"
     # An older Clippings on the same (team) archive does not queue it all again, nor
     # would the newer one then, at each of their starts in turn.

@@ -69,7 +69,13 @@ _BYLINE = re.compile(
 )
 _MONTH_DATE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b"
-    r"|\b\d{1,2}\.?\s+(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)[a-zä]*\.?\s+\d{4}\b",
+    r"|\b\d{1,2}\.?\s+(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)[a-zä]*\.?\s+\d{4}\b"
+    # "22 de janeiro de 2018", "04 de Mayo de 2022", "3 février 2020", "22 gennaio 2018"
+    r"|\b\d{1,2}\s+(?:de\s+)?(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre"
+    r"|setiembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho"
+    r"|setembro|outubro|novembro|dezembro|janvier|février|mars|avril|juin|juillet|août"
+    r"|septembre|octobre|novembre|décembre|gennaio|febbraio|aprile|maggio|giugno|luglio"
+    r"|settembre|ottobre|dicembre)\s+(?:de\s+)?\d{4}\b",
     re.IGNORECASE,
 )
 # Asides inside the article that a clipping does not want wherever they stand: pointers
@@ -111,7 +117,7 @@ def _is_byline(block: Block, author: str | None) -> bool:
         return False
     if author and tokens(block.text) and containment(tokens(block.text), tokens(author)) >= 0.6:
         return True
-    return bool(_BYLINE.search(block.text) or (_MONTH_DATE.search(block.text) and words <= 8))
+    return bool(_BYLINE.search(block.text) or (_MONTH_DATE.search(block.text) and words <= 10))
 
 
 def _is_aside(block: Block) -> bool:

@@ -352,6 +352,12 @@ def test_a_kicker_above_the_headline_is_left_out(corpus: Path) -> None:
     assert clipping.title is not None and clipping.title not in clipping.text.split("\n\n")[:2]
 
 
+def test_a_date_line_in_portuguese_above_the_article_is_left_out(corpus: Path) -> None:
+    clipping = importer.extract(_aeb(corpus, "11ea381ad92b"), "page.html")
+    assert "22 de outubro de 2010" not in clipping.text.split("\n\n")[0]
+    assert clipping.text.startswith("Nesta página você terá sempre a classificação")
+
+
 _DECK = "Residents fear the cost of the new river bridge will keep rising for many more years"
 
 

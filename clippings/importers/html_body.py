@@ -424,13 +424,14 @@ def _is_card(element: Any) -> bool:
     besides."""
     if not isinstance(element.tag, str) or element.tag not in _CARDS:
         return False
-    if not any(isinstance(e.tag, str) and e.tag in _HEADINGS for e in element.iter()):
-        return False
-    links = [(a.get("href") or "").strip() for a in element.iter("a")]
-    if not any(href and not href.startswith(("#", "javascript:")) for href in links):
-        return False
     words = len(element.text_content().split())
-    return words <= TEASER_WORDS and words - _heading_words(element) <= TEASER_OTHER_WORDS
+    if words > TEASER_WORDS:
+        return False  # the common case (a list item of prose, a whole page), decided first
+    headed = _heading_words(element)
+    if not headed or words - headed > TEASER_OTHER_WORDS:
+        return False
+    links = ((a.get("href") or "").strip() for a in element.iter("a"))
+    return any(href and not href.startswith(("#", "javascript:")) for href in links)
 
 
 def _heading_words(element: Any) -> int:

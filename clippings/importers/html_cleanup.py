@@ -57,12 +57,15 @@ _FURNITURE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # Lines above the article that carry who and when, not what: "By Jane Doe", "Updated
-# 12:30 PM", "5 min read", a date alone.
+# 12:30 PM", "5 min read", the reading time, a date alone.
 _BYLINE = re.compile(
     r"""^(?:by|von|par|por|di|door|przez|av|af|autor|author|reporting\ by|written\ by)\s
     | \b(?:published|updated|posted|last\ modified|aktualisiert|veröffentlicht|publié|mis\ à\ jour
         |publicado|actualizado|atualizado|pubblicato|aggiornato)\b
     | \b\d+\s*(?:min(?:ute)?s?)\s+read\b
+    # "Reading time: 4 minutes", "Tempo de leitura: 1 minuto", "3 Min. Lesezeit"
+    | ^\W*(?:\d+\s*min\.?\s+)?(?:reading\ time|lesezeit|temps\ de\ lecture|tiempo\ de\ lectura
+        |tempo\ de\ leitura|tempo\ di\ lettura|czas\ czytania|leestijd|lästid|lesetid)\b
     | ^\W*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2})
     """,
     re.IGNORECASE | re.VERBOSE,

@@ -358,6 +358,24 @@ def test_a_date_line_in_portuguese_above_the_article_is_left_out(corpus: Path) -
     assert clipping.text.startswith("Nesta página você terá sempre a classificação")
 
 
+@pytest.mark.parametrize(
+    "line", ["Tempo de leitura: 1 minuto", "Reading time: 4 minutes", "3 Min. Lesezeit"]
+)
+def test_the_reading_time_above_the_article_is_left_out(line: str) -> None:
+    paragraph = (
+        "A banda de Belo Horizonte tocou no sábado para as crianças da escola, que cantaram"
+        " junto com os músicos durante toda a tarde e pediram mais uma canção no fim."
+    )
+    page = (
+        f"<html><body><article><h1>Uma tarde de música</h1><p>{line}</p>"
+        + "".join(f"<p>{paragraph} Parte {n}.</p>" for n in range(4))
+        + "</article></body></html>"
+    )
+    clipping = importer.extract(page.encode(), "page.html")
+    assert clipping.text.startswith("A banda de Belo Horizonte")
+    assert line not in clipping.text
+
+
 _DECK = "Residents fear the cost of the new river bridge will keep rising for many more years"
 
 

@@ -101,7 +101,7 @@ def extract_article(text: str) -> Extracted:
 
     blocks = trim(chosen.blocks, fields.get("title"), page.description, fields.get("author"))
     blocks = with_missed(tree, blocks)
-    blocks = with_lead(blocks, visible_lead(tree, page.description))
+    blocks = with_lead(blocks, visible_lead(tree, page.description), fields.get("title"))
     article = "\n\n".join(block.text for block in blocks)
     if not article.strip():
         raise ExtractionError(NOT_FOUND)

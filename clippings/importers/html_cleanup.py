@@ -152,6 +152,12 @@ def trim(
             start += 1
             continue
         break
+    if start < len(blocks):
+        blocks = [
+            *blocks[:start],
+            *_without_head_lines(blocks[start], title, author),
+            *blocks[start + 1 :],
+        ]
     end = len(blocks)
     # Near the end, a short lead-in ending in a colon ("More on the virus:") followed by
     # nothing but short lines introduces links to other pages, not more of the article.
@@ -173,6 +179,29 @@ def trim(
             continue
         break
     return blocks[start:end] or blocks
+
+
+def _without_head_lines(block: Block, title: str | None, author: str | None) -> list[Block]:
+    """The first block without the headline, bylines and date lines that open it, where
+    a page sets its whole article in one paragraph or table cell with line breaks
+    ("Headline / November 20, 2019 - 11:28 / The text ..."). Only when its first line is
+    the headline, and not where the next line goes on with the headline's sentence."""
+    lines = block.text.split("\n")
+    if len(lines) < 2 or not same_text(lines[0], title):
+        return [block]
+    drop = 1
+    while drop < len(lines) - 1:
+        line = Block(block.kind, lines[drop], "")
+        if not (_is_byline(line, author) or _is_furniture(line)):
+            break
+        drop += 1
+    rest = [line for line in lines[drop:] if line.strip()]
+    if not rest or (drop == 1 and rest[0][:1].islower()):
+        return [block]
+    if block.kind == "table" and any("|" in line for line in rest):
+        return [block]  # cells side by side: the table's markup is its meaning
+    html = "<br>".join(html_lib.escape(line, quote=False) for line in rest)
+    return [Block(block.kind, "\n".join(rest), f"<p>{html}</p>")]
 
 
 # --- the standfirst ----------------------------------------------------------------------
@@ -219,8 +248,10 @@ def visible_lead(tree: HtmlElement, description: str | None) -> str | None:
     return None
 
 
-def with_lead(blocks: list[Block], lead: str | None) -> list[Block]:
-    if not lead:
+def with_lead(blocks: list[Block], lead: str | None, title: str | None = None) -> list[Block]:
+    """The blocks with the page's standfirst first, where the extractor lost it (a lead
+    that only repeats the headline is not one)."""
+    if not lead or same_text(lead, title):
         return blocks
     head_tokens = [t for block in blocks[:4] for t in tokens(block.text)]
     if containment(tokens(lead), head_tokens) >= 0.8:

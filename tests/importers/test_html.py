@@ -376,6 +376,29 @@ def test_the_reading_time_above_the_article_is_left_out(line: str) -> None:
     assert line not in clipping.text
 
 
+def test_a_headline_and_date_set_in_the_article_s_own_paragraph_are_left_out() -> None:
+    text = (
+        "Verified video footage and eyewitness testimony reveal a harrowing pattern of"
+        " killings by security forces in more than one hundred cities across the country."
+    )
+    title = "More than 100 protesters killed in unrest"
+    page = (
+        f"<html><head><title>{title}</title><meta name='description' content='{title}'>"
+        f"</head><body><p><br>{title}<br>November 20, 2019 - 11:28<br>"
+        + "<br>".join(f"{text} Part {n}." for n in range(5))
+        + "</p></body></html>"
+    )
+    clipping = importer.extract(page.encode(), "page.html")
+    assert clipping.title == title
+    assert clipping.text.startswith("Verified video footage")
+    assert "November 20, 2019" not in clipping.text
+    # A first line that only happens to be the headline's words, where the sentence
+    # goes on below it, stays.
+    page = page.replace(f"<br>{title}<br>November 20, 2019 - 11:28<br>", f"<br>{title}<br>")
+    page = page.replace("Verified video", "went on as verified video", 1)
+    assert importer.extract(page.encode(), "page.html").text.startswith(title)
+
+
 _DECK = "Residents fear the cost of the new river bridge will keep rising for many more years"
 
 

@@ -71,6 +71,21 @@ def test_another_event_of_the_same_kind_is_not_aligned() -> None:
     assert shared_share(pairs) == 0.0
 
 
+def test_single_digits_are_no_evidence() -> None:
+    """A line of tennis scores and a numbered list share "4", "6" and "7", and nothing
+    they say (the two texts agree on their names, so shared terms would pair them)."""
+    scores = (
+        "Herbert and Mahut beat Japan in the doubles 6-7 (4), 6-4, 7-5. "
+        "France now leads the group. The crowd stayed until the last point."
+    )
+    recipes = (
+        "Foodies in Japan searched French food more than France did. "
+        "Readers liked recipes 4, 6 and 7 best. Chia seeds are the new kale."
+    )
+    pairs = align(scores, recipes, "en", "en")
+    assert [p.kind for p in pairs].count("similar") == 0
+
+
 def test_similar_needs_the_language_only_for_stop_words() -> None:
     """Without a language the names and numbers still carry the pairing."""
     pairs = align(RESCUE_A, RESCUE_B)

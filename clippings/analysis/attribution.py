@@ -23,15 +23,21 @@ steps 1, 2 and 4's reporter, are here):
 
 Pronouns (he, she, him, her) and role nouns (the diplomat, the minister, the president,
 the spokesman …) resolve to the most recent person named before them whose gender does
-not conflict; a role noun that the text used as a title of someone ("Ambassador Anatoly
-Antonov", "Antonov, the ambassador") means that person. Persons are the names the text
+not conflict (a person's gender comes from a title or role, else, in English, from the
+pronoun that follows their name: "Tishana King says she saw"; a role no one was given
+takes the gender of the pronoun after it: "the witness told detectives she"); a role
+noun that the text used as a title of someone ("Ambassador Anatoly Antonov", "Antonov,
+the ambassador") means that person. Persons are the names the text
 gives a title or role, or makes the subject of a speech verb.
 
 The speaker rule: a person is returned in the fullest form the text gives anywhere
 (titles dropped): "Antonov" and "Ambassador Anatoly Antonov" give "Anatoly Antonov".
 Joint speakers come as "Laurence Mark and Bill Condon". A proper name that is directly
 the subject of a speech verb but not known as a person (an organisation: "Kremlin") is
-returned as written; anything else (the ministry, a report, "they") gives None.
+returned as written; anything else (the ministry, a report, "they") gives None. A
+quotation attributed right beside it to someone the text leaves unnamed ("the company
+said in a statement", "a source said", "a reporter asked X, “…”") is ``UNNAMED``'s: no
+one's, and never given the speaker of a quotation around it.
 """
 
 from __future__ import annotations
@@ -115,6 +121,22 @@ _WHO_AFTER = re.compile(r",\s+who\b")
 # A person's age between the name and the verb, as news gives it.
 _AGE_AT_END = re.compile(r"\s*,\s*\d{1,3}\s*,\s*$")
 _PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f", "il": "m", "elle": "f", "er": "m"}
+# What tells a person's gender after their name (``People.learn_genders``): English only.
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+_PRONOUN_WORD = re.compile(r"(?<![\w'’])(?:he|him|his|she|her|hers)(?![\w'’])", re.IGNORECASE)
+_DETERMINERS = _wordset("the a an our this that another one some")
+_THE = re.compile(r"(?<!\w)the(?!\w)", re.IGNORECASE)
+_SENTENCE_STOP = re.compile(r"[.!?;]\s|\n")
+#: The speaker of a quotation attributed to someone the text does not name ("the company
+#: said", "a source said", "a cop yelled"): no person, and none to borrow from the
+#: quotations around it.
+UNNAMED = ""
+# An indefinite or unnamed subject right before a speech verb ("heard a cop yell").
+_UNNAMED_END = re.compile(
+    r"(?<![\w\-])(?:a|an|another|one|some|someone|somebody|anyone|nobody|people|officials"
+    r"|witnesses|residents|neighbours|neighbors)(?:\s+[\w\-]+){0,3}\s*$",
+    re.IGNORECASE,
+)
 _ROLES = _wordset(
     """ambassador diplomat envoy minister president premier chancellor spokesman spokeswoman
     spokesperson senator congressman congresswoman lawmaker governor mayor secretary director
@@ -259,6 +281,36 @@ class People:
                 self.mentions.extend((m.start(), key) for key in by_last[m.group()])
         self.mentions.sort()
 
+    @property
+    def english(self) -> bool:
+        """Whether the text reads as English (one word in fifty at least is "the"): the
+        readings of pronouns and articles below are English ones."""
+        return len(_THE.findall(self.text)) * 50 >= len(self.text.split())
+
+    def learn_genders(self) -> None:
+        """The gender of persons no title or role gave one, from the pronoun that next
+        follows their mentions before another person's or the sentence's end ("Tishana
+        King says she saw", "Gray 'didn't have anything in his hands'"), by majority:
+        else "she said" went to the most recent person of no known gender, the teen
+        Kimani Gray, for the witness Tishana King's words."""
+        if not self.english:
+            return  # "her" is German for "hither"
+        votes: dict[str, list[str]] = {}
+        for n, (pos, key) in enumerate(self.mentions):
+            person = self.persons[key]
+            if person.gender:
+                continue
+            start = pos + len(person.name.split()[-1])
+            stop = self.mentions[n + 1][0] if n + 1 < len(self.mentions) else len(self.text)
+            window = _SENTENCE_STOP.split(self.text[start : min(stop, start + 150)], 1)[0]
+            found = _PRONOUN_WORD.search(window)
+            if found:
+                votes.setdefault(key, []).append(_PRONOUN_GENDER[_fold(found.group())])
+        for key, said in votes.items():
+            male, female = said.count("m"), said.count("f")
+            if male != female:
+                self.persons[key].gender = "m" if male > female else "f"
+
     def recent(self, before: int, *, gender: str = "", role: str = "") -> str | None:
         bound = {k for k, p in self.persons.items() if role and role in p.roles}
         for pos, key in reversed(self.mentions):
@@ -371,6 +423,7 @@ def find_people(text: str) -> People:
             if 1 < len(name.split()) <= 3 and name_key(name) in people.persons:
                 people.add(name)
     people.index_mentions()
+    people.learn_genders()
     return people
 
 
@@ -402,7 +455,10 @@ def _resolve(ref: str, at: int, people: People, *, allow_unknown: bool) -> str |
         for role in roles:
             if any(role in p.roles for p in people.persons.values()):
                 return people.recent(at, gender=gender, role=role)
-        return people.recent(at, gender=gender)
+        # A role no one was given: the person last named, unless the pronoun that
+        # follows says otherwise ("the witness told detectives she …" is not the young
+        # man quoted before).
+        return people.recent(at, gender=gender or _pronoun_after(people.text, at))
     match = _NAMES_RE.fullmatch(ref)
     if match is None:
         return None
@@ -410,6 +466,13 @@ def _resolve(ref: str, at: int, people: People, *, allow_unknown: bool) -> str |
     if named and not allow_unknown and name_key(named) not in people.persons:
         return None
     return named
+
+
+def _pronoun_after(text: str, at: int) -> str:
+    """The gender of the first he/she/his/her in the sentence from ``at`` on ("")."""
+    window = _SENTENCE_STOP.split(text[at : at + 150], 1)[0]
+    found = _PRONOUN_WORD.search(window)
+    return _PRONOUN_GENDER[_fold(found.group())] if found else ""
 
 
 def _name_of(run: str, people: People) -> str | None:
@@ -514,14 +577,26 @@ def attribute_after(after: str, at: int, people: People) -> str | None:
             ref = _ref_after_verb(body[verb.end() :], strict=False)  # ', said Antonov'
             inverted = re.match(r"\s*(?:a|hat)\s*$", head)
             if ref or inverted is None:
-                return _resolve(ref, at, people, allow_unknown=True) if ref else None
+                return _named(ref, at, people) if ref else None
             continue
         ref = _ref_before(head)
         # The reference must be all that stands before the verb ("he said", not a clause).
         if ref and _is_whole_reference(_without_between(head), ref):
-            return _resolve(ref, at + offset, people, allow_unknown=True)
+            return _named(ref, at + offset, people)
+        if people.english and _UNNAMED_END.fullmatch(_without_between(head).strip()):
+            return UNNAMED  # '"…," a source said'
         return None
     return None
+
+
+def _named(ref: str, at: int, people: People) -> str | None:
+    """The speaker a reference right beside a quotation names; ``UNNAMED`` for one that
+    names nobody ("the company", "the source"), None for a pronoun of nobody known."""
+    speaker = _resolve(ref, at, people, allow_unknown=True)
+    words = _fold(ref.strip().strip(",")).split()
+    if speaker is None and words and words[0] in _DETERMINERS and people.english:
+        return UNNAMED
+    return speaker
 
 
 def _is_whole_reference(head: str, ref: str) -> bool:
@@ -566,6 +641,8 @@ def attribute_before(
             speaker = _resolve(ref, base + verb.start(), people, allow_unknown=True)
             if speaker:
                 return speaker
+        elif finite and people.english and _UNNAMED_END.search(before[: verb.start()]):
+            return UNNAMED  # 'Kelly said a witness heard a cop yell, "…"'
         inverted = _ref_after_verb(before[verb.end() :])
         if inverted:
             speaker = _resolve(inverted, base + verb.end(), people, allow_unknown=False)

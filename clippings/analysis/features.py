@@ -36,11 +36,14 @@ log = logging.getLogger(__name__)
 #: version 5's features of every other text); 7: speakers whose last name is a role
 #: word ("Tishana King"), whose age stands before the verb ("Makaeo Williams, 18,
 #: said"), or who share a last name with another person named in full (the features of
-#: any other text stand).
-FEATURES_VERSION = 7
+#: any other text stand); 8: speakers only (a quotation "the company said" is no one's
+#: rather than the last quoted person's; "she said" goes to a woman where the pronouns
+#: after the names tell who is one): features of 7 stand, and an upgrade reads the
+#: speakers of the texts it keeps again (``services.related.upgrade_features``).
+FEATURES_VERSION = 8
 
 #: Older versions whose features ``still_current`` can vouch for.
-CARRIED_VERSIONS = frozenset({5, 6})
+CARRIED_VERSIONS = frozenset({5, 6, 7})
 
 
 def still_current(version: int, title: str, text: str) -> bool:
@@ -49,8 +52,10 @@ def still_current(version: int, title: str, text: str) -> bool:
     Version 6 changed only text with combining marks, not composed (NFC), or with a
     number's thousands set apart by spaces: 5's features of any other text stand.
     Version 7 changed only the speakers of some quotations
-    (``attribution.speakers_changed_in_7``): 6's features of any other text stand."""
-    if version == FEATURES_VERSION:
+    (``attribution.speakers_changed_in_7``): 6's features of any other text stand.
+    Version 8 changed speakers alone: 7's features stand (the upgrade reads the
+    speakers of every text it keeps again)."""
+    if version in (FEATURES_VERSION, 7):
         return True
     if version not in CARRIED_VERSIONS:
         return False

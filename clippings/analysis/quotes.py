@@ -145,11 +145,50 @@ def _quote_spans(text: str) -> list[_Span]:
         if restart >= 0:
             k = restart
             continue
+        across = _closed_in_next_paragraph(text, marks, k, closers, paragraphs, para)
+        if across >= 0:
+            j = marks[across]
+            spans.append(_trimmed(text, i, i + 1, j, j + 1))
+            k = across + 1
+            continue
         next_para = paragraphs[para][1]
         if para_end < len(text) and text[next_para : next_para + 1] == ch and para_end - i < 2000:
             spans.append(_trimmed(text, i, i + 1, para_end, para_end, continued=True))
         k += 1
     return [s for s in spans if s.end > s.start]
+
+
+def _closed_in_next_paragraph(
+    text: str,
+    marks: list[int],
+    k: int,
+    closers: str,
+    paragraphs: list[tuple[int, int]],
+    para: int,
+) -> int:
+    """The index in ``marks`` of the mark that closes the quotation opened at
+    ``marks[k]`` in the next paragraph, or -1: a quotation of two paragraphs whose second
+    does not open again ("And she showed up … hated it. / She is interested … there." ,
+    people.com). Only when that paragraph's first mark is such a closer that cannot
+    open, the next paragraph does not begin with a mark of its own (the usual way to go
+    on: that is a ``continued`` quotation), and the whole is no longer than a
+    quotation may be."""
+    if para + 1 >= len(paragraphs):
+        return -1
+    start, end = paragraphs[para][1], paragraphs[para + 1][0]
+    if text[start : start + 1] in _CLOSERS:
+        return -1
+    for m in range(k + 1, len(marks)):
+        j = marks[m]
+        if j < start:
+            continue
+        if j >= end or j - marks[k] > _MAX_QUOTE:
+            return -1
+        if text[j] not in closers or _opener_only(text, j):
+            return -1
+        spaced = text[j - 1] == " " and text[j - 2 : j - 1] in tuple(",.!?…")
+        return m if _closer_only(text, j) or spaced else -1
+    return -1
 
 
 def _trimmed(
@@ -228,14 +267,18 @@ def extract_quotes(text: str) -> list[Quote]:
         if (
             speaker is None
             and previous is not None
-            and previous.speaker
+            and previous.speaker is not None
             and sentence_at(previous.open) == s_open
         ):
             speaker = previous.speaker
         if speaker is None and not before.strip() and s_open > 0:
             s_start, s_end = sentences[s_open - 1]
             if paragraph_of(s_start) == paragraph_of(span.open):
-                if previous is not None and previous.close > s_start and previous.speaker:
+                if (
+                    previous is not None
+                    and previous.close > s_start
+                    and previous.speaker is not None
+                ):
                     speaker = previous.speaker
                 else:
                     speaker = reporter(text[s_start:s_end], s_start, people)
@@ -243,7 +286,7 @@ def extract_quotes(text: str) -> list[Quote]:
     # Step 5: borrow from the quotation that follows at once.
     for n in range(len(spans) - 2, -1, -1):
         span, following = spans[n], spans[n + 1]
-        if span.speaker or not following.speaker:
+        if span.speaker is not None or not following.speaker:
             continue
         between = text[span.close : following.open]
         if span.continued or (
@@ -262,7 +305,8 @@ def extract_quotes(text: str) -> list[Quote]:
             first = content.lstrip("…. ")[:1]
             if not (span.direct and first.isupper() and count >= 1):
                 continue
-        quotes.append(Quote(" ".join(content.split()), span.speaker, span.start, span.end))
+        speaker = span.speaker or None  # ``UNNAMED``: said by someone the text names not
+        quotes.append(Quote(" ".join(content.split()), speaker, span.start, span.end))
     return quotes
 
 

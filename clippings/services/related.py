@@ -456,8 +456,9 @@ def upgrade_features(
 ) -> bool:
     """Bring the archive's stored features to ``FEATURES_VERSION``, once: the features
     of an older version that the new one computes alike for their texts
-    (``features.still_current``) are kept, marked as of the new version, and every
-    other clipping is queued for ``sync``. A version that changed what only some texts
+    (``features.still_current``) are kept, marked as of the new version (with their
+    quotations' speakers read again, and the search index told where those changed),
+    and every other clipping is queued for ``sync``. A version that changed what only some texts
     give (6: scripts with combining marks) so costs a read of the texts, not an
     analysis of every clipping (hours at 100,000). Resumable: a cancel or a crash
     leaves the version unrecorded, and the next call goes on past what is marked.
@@ -474,15 +475,25 @@ def upgrade_features(
             after = ids[-1]
             states = store.analysis_states(ids)
             texts = store.analysis_texts(ids)
-            kept = {}
+            stored = store.stored_speakers(ids, version)
+            kept: dict[int, str] = {}
+            reattributed: dict[int, tuple[str, tuple[str, ...]]] = {}
             for i in ids:
                 title, text, language = texts[i]
                 source = states[i].source
                 if source == source_digest(title, text, language) and still_current(
                     version, title, text
                 ):
-                    kept[i] = source
+                    # The features stand; who the quotations are by is read again
+                    # (milliseconds a text, where an analysis costs its edges too).
+                    names = speakers(text)
+                    if i in stored and stored[i][1] != names:
+                        reattributed[i] = (source, names)
+                    else:
+                        kept[i] = source
             store.restamp_features(kept, version, FEATURES_VERSION)
+            store.restamp_speakers(reattributed, version, FEATURES_VERSION)
+            store.queue_for_index(sorted(reattributed))  # for ``speaker:`` searches
             seen += len(ids)
             if report:
                 message = "Checking which clippings the new analysis changes"

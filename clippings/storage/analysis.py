@@ -240,6 +240,25 @@ class AnalysisStore:
                 [(new, i, old, source) for i, source in kept.items()],
             )
 
+    def restamp_speakers(
+        self, changed: Mapping[int, tuple[str, tuple[str, ...]]], old: int, new: int
+    ) -> None:
+        """``restamp_features`` for clippings (id -> (source digest, speakers)) whose
+        features stand but whose quotations the new version attributes otherwise: the
+        speakers are replaced in the same write."""
+        if not changed:
+            return
+        with self._writing() as conn:
+            run_driver_sql(
+                conn,
+                "UPDATE clipping_analysis SET version = ?, speakers = ? "
+                "WHERE clipping_id = ? AND version = ? AND source = ?",
+                [
+                    (new, json.dumps(list(names), ensure_ascii=False), i, old, source)
+                    for i, (source, names) in changed.items()
+                ],
+            )
+
     def analysis_due(self, limit: int) -> list[tuple[int, int]]:
         """Up to ``limit`` (queue id, clipping id) pairs due for analysis, oldest first."""
         with self._reading() as conn:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from clippings.analysis.attribution import find_people
 from clippings.analysis.quotes import compare_quotes, extract_quotes, speaker_key
+from clippings.importers import extract
 from clippings.model import Quote
 
 
@@ -134,6 +136,73 @@ def test_a_last_name_that_is_a_role_word_and_an_age_before_the_verb(corpus: Path
     quotes = extract_quotes(text)
     assert _by_start(quotes, "They didn ’ t have to kill him").speaker == "Makaeo Williams"
     assert _by_start(quotes, "Please stay the HELL out").speaker == "Jumaane Williams"
+
+
+def test_she_said_goes_to_the_woman_the_text_speaks_of(corpus: Path) -> None:
+    # "King said … Gray appeared to be cornered by the cops. “His (Gray’s) hands were
+    # down,” she said.": the teen was named last, but "Gray … his hands" says he is no
+    # "she", and "King says she saw" says who is.
+    text = (corpus / "ecbplus/text/19/19_4ecbplus.txt").read_text(encoding="utf-8")
+    quotes = extract_quotes(text)
+    assert _by_start(quotes, "His (Gray ’ s) hands were down").speaker == "Tishana King"
+    assert _by_start(quotes, "I couldn ’ t believe he let off").speaker == "Tishana King"
+    assert "Gray" not in {q.speaker for q in quotes}
+    # "the witness told detectives she couldn’t see … “from the angle I was at.”": the
+    # witness is no one named; not the young man quoted before.
+    text = (corpus / "ecbplus/text/19/19_3ecbplus.txt").read_text(encoding="utf-8")
+    assert _by_start(extract_quotes(text), "from the angle I was at").speaker is None
+
+
+def test_a_quotation_of_someone_unnamed_borrows_no_speaker(corpus: Path) -> None:
+    # “This is a sad day for the Kraft Foods family,” the company said in a statement,
+    # after a worker's quotations: the company's words, not the worker's.
+    text = (corpus / "ecbplus/text/22/22_2ecbplus.txt").read_text(encoding="utf-8")
+    quotes = extract_quotes(text)
+    assert _by_start(quotes, "I heard the gunfire").speaker == "Andy Ryan"
+    assert _by_start(quotes, "This is a sad day").speaker is None
+    assert _by_start(quotes, "Our thoughts and prayers").speaker is None
+    text = (
+        "Reporters waited outside the court for hours. Judge Ana Ortiz left at noon.\n\n"
+        "At a press conference, a reporter asked Ortiz, “What do you see as the biggest"
+        " problem?” She did not answer.\n\n“We are reviewing the case,” a spokesman said."
+    )
+    quotes = extract_quotes(text)
+    assert _by_start(quotes, "What do you see").speaker is None
+    assert _by_start(quotes, "We are reviewing").speaker is None
+
+
+def test_english_pronouns_tell_nothing_in_german() -> None:
+    # "her" is a German word ("von weit her"): it made the company a woman, and "sagte
+    # er" then went past it to whoever came before.
+    text = (
+        "Der Konzern Rheinmetall sagte, die Daten kamen von weit her. Rheinmetall sagte"
+        " nichts weiter."
+    )
+    assert {p.gender for p in find_people(text).persons.values()} == {""}
+    english = "Rheinmetall said the data came from her office. Rheinmetall said no more."
+    assert {p.gender for p in find_people(english).persons.values()} == {"f"}
+
+
+def test_a_quotation_of_two_paragraphs_that_does_not_open_again(corpus: Path) -> None:
+    # people.com: '"And she showed up [at Morningside Recovery] in the morning and hated
+    # it. / She is interested in going back to Betty Ford because she knows everyone
+    # there. "' The second paragraph does not open again, so the quotation went unseen,
+    # and the comparison said this report quoted no one. (Read as an import reads it:
+    # each of ECB+'s lines a paragraph.)
+    path = corpus / "ecbplus/text/1/1_14ecbplus.txt"
+    text = extract(path.read_bytes(), path.name).text
+    quote = _by_start(extract_quotes(text), "And she showed up")
+    assert quote.text.endswith("because she knows everyone there.")
+    # A paragraph that opens again is the usual way to go on: two quotations, the
+    # first continued to its paragraph's end.
+    text = (
+        '"We were completing some passes but were down early," Manning said.\n\n'
+        '"The crowd were into it tonight.\n\n"It has been a very different season."'
+    )
+    assert [q.text for q in extract_quotes(text)][1:] == [
+        "The crowd were into it tonight.",
+        "It has been a very different season.",
+    ]
 
 
 def test_compare_quotes_finds_the_shared_one(corpus: Path) -> None:

@@ -259,13 +259,14 @@ WITNESS = (
 )
 
 
-@pytest.mark.parametrize("old", [5, 6])
+@pytest.mark.parametrize("old", [5, 6, 7])
 def test_an_upgrade_analyses_again_only_the_texts_the_new_version_reads_otherwise(
     analysed, monkeypatch, old
 ):
     """Version 6 changed how words with combining marks are read, 7 who some quotations'
-    speakers are: an archive of version 5 analyses its Hindi clipping and its witness's
-    account again, one of version 6 the witness's account alone, and both keep the
+    speakers are, 8 only speakers (read again without an analysis): an archive of version
+    5 analyses its Hindi clipping and its witness's account again, one of version 6 the
+    witness's account alone, one of version 7 neither, and all keep the
     features and lists of the other English ones (hours of work at 100,000 clippings),
     resumably."""
     archive, ids = analysed
@@ -303,7 +304,7 @@ def test_an_upgrade_analyses_again_only_the_texts_the_new_version_reads_otherwis
     progress = []
     assert related_service.upgrade_features(archive, report=progress.append)
     assert progress[-1].done == progress[-1].total == len(ids) + 2 - 3  # what was left
-    again = [witness, edited] if old == 6 else [hindi, witness, edited]
+    again = {5: [hindi, witness, edited], 6: [witness, edited], 7: [edited]}[old]
     assert sorted(related_service.missing_features(archive)) == sorted(again)
     assert related_service.compute_missing_features(archive) == len(again)
     assert _rows(archive, "SELECT DISTINCT version FROM clipping_analysis") == [(FEATURES_VERSION,)]
@@ -311,6 +312,43 @@ def test_an_upgrade_analyses_again_only_the_texts_the_new_version_reads_otherwis
     _frequencies_agree(archive)
     kept = [i for i in ids if i != edited]
     assert {i: lists[i] for i in kept} == {i: _lists(archive)[i] for i in kept}
+
+
+def test_an_upgrade_reads_who_is_quoted_again_without_analysing_the_text(analysed):
+    """Version 8 attributes some quotations otherwise ("she said" went to the teen the
+    witness spoke of, if he was named last): an archive of version 7 gets the new
+    speakers, and its search index is told, with no clipping analysed again and its
+    related pieces as they were."""
+    archive, ids = analysed
+    account = (
+        "Maria Lopez watched from her window as police confronted the teen, Kevin Brown,"
+        " on East 52nd Street.\n\nLopez said the street was lit and Brown raised his arms."
+        " “His hands were down,” she said."
+    )
+    witness = add_clipping(archive, account, title="The only witness")
+    related_service.sync(archive)
+    archive.sync_index()
+    assert archive.store.stored_speakers([witness], FEATURES_VERSION)[witness][1] == (
+        "Maria Lopez",
+    )
+    lists = _lists(archive)
+    with archive.store.engine.begin() as conn:  # what version 7 stored
+        conn.exec_driver_sql(
+            "UPDATE clipping_analysis SET version = 7, speakers = '[\"Kevin Brown\"]'"
+            f" WHERE clipping_id = {int(witness)}"
+        )
+        conn.exec_driver_sql("UPDATE clipping_analysis SET version = 7")
+        conn.exec_driver_sql("DELETE FROM archive_meta WHERE key = 'features_version'")
+    assert related_service.upgrade_features(archive)
+    assert related_service.missing_features(archive) == []
+    assert archive.store.stored_speakers([witness], FEATURES_VERSION)[witness][1] == (
+        "Maria Lopez",
+    )
+    assert [clipping_id for _, clipping_id in archive.store.pending(100)] == [witness]
+    archive.sync_index()
+    assert [hit.clipping.id for hit in archive.search('speaker:"Maria Lopez"').hits] == [witness]
+    assert archive.search('speaker:"Kevin Brown"').total == 0
+    assert _lists(archive) == lists
 
 
 def test_stories_never_read_a_text(analysed, monkeypatch):

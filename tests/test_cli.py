@@ -363,7 +363,8 @@ def test_quotes_compare_related_and_stories_json(seeded, seed, tmp_path):
 
     oscar_a, oscar_b = (i for i in ids.values() if i != seed_id)
     compared = cli.json("compare", str(oscar_a), str(oscar_b))
-    assert set(compared) == {"a", "b", "similarity", "pairs", "quotes"}
+    assert set(compared) == {"a", "b", "similarity", "a_in_b", "b_in_a", "pairs", "quotes"}
+    assert 0 <= compared["a_in_b"] <= 1 and 0 <= compared["b_in_a"] <= 1
     assert compared["a"] == oscar_a and compared["b"] == oscar_b
     assert 0 <= compared["similarity"] <= 1
     kinds = {pair["kind"] for pair in compared["pairs"]}
@@ -389,6 +390,8 @@ def test_quotes_compare_related_and_stories_json(seeded, seed, tmp_path):
     # The seed (Russia and the US) has nothing of its subject here: nothing is listed,
     # and the command says why, as the window's Related panel does.
     assert cli.json("related", str(seed_id)) == []
+    code, out, err = cli("related", str(seed_id), "--json")
+    assert code == 0 and "(nothing related found)" in err and "(nothing" not in out
     code, out, _ = cli("related", str(seed_id))
     assert code == 0 and "(nothing related found)" in out and "alike enough" in out
     stories = cli.json("stories")
@@ -400,6 +403,32 @@ def test_quotes_compare_related_and_stories_json(seeded, seed, tmp_path):
     oscars = next(s for s in stories if oscar_a in s["clippings"])
     assert oscar_b in oscars["clippings"] and seed_id not in oscars["clippings"]
     assert oscars["first"] in oscars["clippings"]
+    code, out, _ = cli("stories")
+    header = next(line for line in out.splitlines() if line.startswith(f"Story {oscars['id']}:"))
+    if oscars["first"] != oscars["id"]:  # the title is another clipping's: it says whose
+        assert header.endswith(f"the title is clipping {oscars['first']}'s)")
+    assert any(line.endswith("  first") for line in out.splitlines())
+    # Without dates no report is marked first: which came first is not known.
+    for clipping_id in oscars["clippings"]:
+        assert cli("edit", str(clipping_id), "--published", "")[0] == 0
+    code, out, _ = cli("stories")
+    assert code == 0 and not any(line.endswith("  first") for line in out.splitlines())
+
+
+def test_a_related_list_cut_by_the_limit_says_so(cli, corpus):
+    texts = sorted((corpus / "ecbplus" / "text" / "1").glob("1_*ecbplus.txt"))[:5]
+    [first, *_] = [r["id"] for r in cli.json("import", *map(str, texts))["imported"]]
+    assert len(cli.json("related", str(first))) > 1
+    code, out, err = cli("related", str(first), "--limit", "1")
+    assert code == 0 and len(out.splitlines()) == 1
+    assert "(the 1 closest shown; more with --limit 11)" in err
+
+
+def test_the_stories_help_gives_the_default_threshold(cli):
+    from clippings.analysis.related_evidence import STORY_THRESHOLD
+
+    code, out, _ = cli("stories", "--help")
+    assert code == 0 and f"default {STORY_THRESHOLD}:" in " ".join(out.split())
 
 
 def test_stories_say_which_reports_are_copies(seeded, tmp_path):

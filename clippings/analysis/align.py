@@ -811,6 +811,23 @@ def shared_share(pairs: Iterable[AlignedPair]) -> float:
     return common / total if total else 0.0
 
 
+def side_share(pairs: Iterable[AlignedPair], side: Literal["a", "b"]) -> float:
+    """The share of one text's words that the other has, 0..1: ``shared_share`` counted
+    on that side alone. A text that is the start of the other has all of its words in
+    it while the two have far less in common (a duplicate that the comparison shows
+    at 57%: that figure counts both texts)."""
+    common = 0.0
+    total = 0
+    for pair in pairs:
+        size = len(words((pair.a if side == "a" else pair.b) or ""))
+        total += size
+        if pair.kind in ("same", "changed", "moved"):
+            common += size * pair.similarity
+        elif pair.kind == "similar":
+            common += size * SIMILAR_WEIGHT
+    return common / total if total else 0.0
+
+
 def aligned_share(pairs: Iterable[AlignedPair]) -> float:
     """The share of passages, over both texts, that have a partner in the other text.
 

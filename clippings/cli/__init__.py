@@ -316,7 +316,13 @@ def build_parser() -> argparse.ArgumentParser:
         "related", cmd_related, "clippings related to one: duplicates, same story, related"
     )
     sub.add_argument("id")
-    sub.add_argument("--limit", type=_positive, default=20, metavar="N")
+    sub.add_argument(
+        "--limit",
+        type=_positive,
+        default=20,
+        metavar="N",
+        help="show up to N related pieces (default 20, at most 30: what each keeps)",
+    )
     verdict = sub.add_mutually_exclusive_group()
     verdict.add_argument(
         "--same-story",
@@ -342,7 +348,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=_share,
         default=None,
         metavar="T",
-        help="how alike two reports must be to join a story (0..1)",
+        # The default is ``STORY_THRESHOLD`` (written out: the analysis is not loaded
+        # for a command's help; a test holds the two together).
+        help="how alike two reports must be to join a story (0..1; default 0.2: "
+        "higher makes tighter stories)",
     )
     json_flag(sub)
     sub = command("compare", cmd_compare, "compare two clippings passage by passage")

@@ -95,7 +95,11 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
 
     clipping_id = _ids([args.id])[0]
     _set_verdict(archive, clipping_id, args)
-    found = related(archive, clipping_id, limit=args.limit)
+    found = related(archive, clipping_id, limit=args.limit + 1)
+    more = len(found) > args.limit
+    found = found[: args.limit]
+    if not found and not archive.get(clipping_id).trashed:
+        print(f"(nothing related found) {NONE_ALIKE}", file=sys.stderr if args.json else None)
     if args.json:
         _emit_json(
             [
@@ -117,8 +121,6 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
             f"(clipping {clipping_id} is in the trash: it has no related pieces until "
             f"restored with: clippings restore {clipping_id})"
         )
-    elif not found:
-        print(f"(nothing related found) {NONE_ALIKE}")
     published = archive.get(clipping_id).published
     undated: list[int] = []
     for r in found:
@@ -134,6 +136,11 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
         print(
             f"{row.id:>6}  {r.relation:<10} {r.score:4.2f}  {_date_text(row)}  "
             f"{row.title}{outlet}{mark}"
+        )
+    if more:
+        print(
+            f"(the {args.limit} closest shown; more with --limit {args.limit + 10})",
+            file=sys.stderr,
         )
     if undated_with_stories(published, found):
         print(
@@ -185,11 +192,19 @@ def cmd_stories(archive: Archive, args: argparse.Namespace) -> int:
     if not found:
         print("(no stories: no two clippings report the same event)")
     for story in found:
-        print(f"Story {story.id}: {story.title} ({story_summary(story)})")
+        # The story's number is its lowest clipping id; its title is the first
+        # report's, which may be another clipping: say which.
+        print(
+            f"Story {story.id}: {story.title} "
+            f"({story_summary(story)}; the title is clipping {story.first}'s)"
+            if story.first != story.id
+            else f"Story {story.id}: {story.title} ({story_summary(story)})"
+        )
         said = judged_with(story)
         copied = dict(story.copy_of)
+        dated = any(row.published is not None for row in story.clippings)
         for row in story.clippings:
-            first = "  first" if row.id == story.first else ""
+            first = "  first" if row.id == story.first and dated else ""
             outlet = f"  [{row.outlet}]" if row.outlet else ""
             if row.id in copied:
                 outlet += f"  (copy of {copied[row.id]})"
@@ -220,6 +235,8 @@ def cmd_compare(archive: Archive, args: argparse.Namespace) -> int:
                 "a": a_id,
                 "b": b_id,
                 "similarity": round(result.similarity, 4),
+                "a_in_b": round(result.a_in_b, 4),
+                "b_in_a": round(result.b_in_a, 4),
                 "pairs": [_pair_json(p) for p in result.pairs],
                 "quotes": {
                     "both": [_quote_json(q) for q in result.quotes_both],
@@ -231,7 +248,8 @@ def cmd_compare(archive: Archive, args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"A {a_id}: {result.a.title}  [{result.a.outlet or '—'}, {_date_text(result.a)}]")
     print(f"B {b_id}: {result.b.title}  [{result.b.outlet or '—'}, {_date_text(result.b)}]")
-    print(f"text in common: {result.similarity:.0%}")
+    coverage = result.coverage()
+    print(f"text in common: {result.similarity:.0%}" + (f" ({coverage})" if coverage else ""))
     marks = {"same": "=", "changed": "~", "moved": "↕", "only_a": "A", "only_b": "B"}
     for pair in result.pairs:
         if pair.kind == "moved" and pair.a != pair.b:  # moved and reworded: both sides

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from clippings.analysis.align import align, shared_share
+from clippings.analysis.align import align, shared_share, side_share
 from clippings.analysis.quotes import compare_quotes, extract_quotes
 from clippings.model import AlignedPair, Clipping, QueryError, Quote
 from clippings.services.archive import Archive
@@ -23,6 +23,25 @@ class Comparison:
     quotes_both: tuple[Quote, ...]
     quotes_only_a: tuple[Quote, ...]
     quotes_only_b: tuple[Quote, ...]
+    #: The share of A's text that B has, and of B's that A has (0..1): a text that is
+    #: the other's start is all in it, though the two have less in common.
+    a_in_b: float = 0.0
+    b_in_a: float = 0.0
+
+    def coverage(self) -> str:
+        """Each side's share in the other, in words ("96% of B is in A, 40% of A in
+        B"), or "" when the two shares are within ten points of each other (then the
+        text in common says it)."""
+        if abs(self.a_in_b - self.b_in_a) < 0.1:
+            return ""
+        (more, more_share), (less, less_share) = sorted(
+            (("A", self.a_in_b), ("B", self.b_in_a)), key=lambda side: -side[1]
+        )
+        other = {"A": "B", "B": "A"}
+        return (
+            f"{more_share:.0%} of {more} is in {other[more]},"
+            f" {less_share:.0%} of {less} in {other[less]}"
+        )
 
 
 def quotes(archive: Archive, clipping_id: int) -> list[Quote]:
@@ -58,4 +77,6 @@ def compare(
         quotes_both=tuple(quoted["both"]),
         quotes_only_a=tuple(quoted["only_a"]),
         quotes_only_b=tuple(quoted["only_b"]),
+        a_in_b=side_share(pairs, "a"),
+        b_in_a=side_share(pairs, "b"),
     )

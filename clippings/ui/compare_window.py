@@ -135,7 +135,9 @@ def header_html(comparison: Comparison) -> str:
         + row("Author", a.author or "—", b.author or "—")
         + row("Length", plural(a.word_count, "word"), plural(b.word_count, "word"))
         + "</table>"
-        + f"<p><b>Text in common: {comparison.similarity:.0%}</b> &nbsp; {legend}</p>"
+        + f"<p><b>Text in common: {comparison.similarity:.0%}</b>"
+        + (f" ({html.escape(coverage)})" if (coverage := comparison.coverage()) else "")
+        + f" &nbsp; {legend}</p>"
         + f"<p>{html.escape(passage_counts(comparison))}</p>"
     )
 

@@ -16,6 +16,7 @@ from clippings.analysis.align import (
     align,
     sentence_spans,
     shared_share,
+    side_share,
     split_sentences,
     word_diff,
     words,
@@ -438,3 +439,16 @@ def test_chinese_sentences_run_together_gain_no_space():
         "北京举行了仪式。数千人参加了活动。",
         "北京举行了仪式，数千人参加了活动。",
     )
+
+
+def test_a_text_that_is_the_other_s_start_is_all_in_it() -> None:
+    """A copy cut short: all of it is in the longer one, which has far more besides,
+    so the text in common (over both) is lower than either text's share."""
+    sentences = [
+        f"The council met on day {n} to discuss the bridge over the river." for n in range(10)
+    ]
+    long, short = " ".join(sentences), " ".join(sentences[:4])
+    pairs = align(long, short, "en", "en")
+    assert side_share(pairs, "b") == 1.0
+    assert side_share(pairs, "a") == pytest.approx(0.4, abs=0.02)
+    assert shared_share(pairs) == pytest.approx(4 / 7, abs=0.02)

@@ -6,7 +6,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from clippings.services.comparing import compare
-from clippings.ui.compare_window import KINDS, SHARED_STYLE, CompareWindow, panes_html
+from clippings.ui.compare_window import (
+    KINDS,
+    SHARED_STYLE,
+    CompareWindow,
+    header_html,
+    panes_html,
+)
 from tests.analysis.test_paraphrase import RESCUE_A, RESCUE_B
 from tests.conftest import add_clipping
 
@@ -132,3 +138,19 @@ def test_each_pane_shows_its_own_text_of_a_joined_passage(archive) -> None:
     assert f"Lohan was in Betty Ford in 2010 {added} prior to this," in rows
     assert "Lohan was in Betty Ford in 2010. Prior to this," in rows
     assert "2010. <span" not in rows
+
+
+def test_a_copy_cut_short_says_how_much_of_each_is_in_the_other(archive) -> None:
+    """Related calls a copy cut short a duplicate (all of it is in the other); the
+    comparison's text in common counts both texts, so the header says both shares."""
+    sentences = [
+        f"The council met on day {n} to discuss the bridge over the river." for n in range(10)
+    ]
+    a = add_clipping(archive, " ".join(sentences), title="The whole report", language="en")
+    b = add_clipping(archive, " ".join(sentences[:4]), title="Its start", language="en")
+    header = header_html(compare(archive, a, b))
+    assert "(100% of B is in A, 40% of A in B)" in header
+    # Reports of about the same length: the text in common says it alone.
+    c = add_clipping(archive, RESCUE_A, title="Hikers rescued", language="en")
+    d = add_clipping(archive, RESCUE_B, title="Rockslide strands walkers", language="en")
+    assert " of B is in A" not in header_html(compare(archive, c, d))

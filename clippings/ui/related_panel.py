@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -144,14 +143,14 @@ class RelatedPanel(QWidget):
         self.compare_button.setEnabled(False)
         # The user's word on a pair outranks Clippings's label: from this button (Tab,
         # then Space or the mnemonic), or a row's context menu (right-click, the Menu key).
-        self.verdict_button = QToolButton(self)
-        self.verdict_button.setText("Same stor&y?")
+        # A push button with a menu keeps room for its arrow (a tool button's was drawn
+        # over the question mark).
+        self.verdict_button = QPushButton("Same stor&y?", self)
         self.verdict_button.setObjectName("relatedVerdict")
         self.verdict_button.setToolTip(
             "Say whether the chosen piece and the clipping shown are the same story, "
             "whatever Clippings judged"
         )
-        self.verdict_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.verdict_menu = QMenu(self.verdict_button)
         self.verdict_actions: dict[Verdict | None, QAction] = {}
         for text, verdict in VERDICT_ACTIONS:

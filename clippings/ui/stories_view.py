@@ -100,10 +100,19 @@ class StoriesView(QWidget):
         top.addWidget(self.slider, 1)
         top.addWidget(QLabel("strictly", self))
         top.addWidget(self.summary)
+        #: What the marks before the titles mean (their tooltips say it again).
+        self.legend = QLabel(
+            f"{FIRST_MARK.strip()} published first   {VERDICT_MARK.strip()} in the story by"
+            " your verdict   (copy) a copy of another report's text",
+            self,
+        )
+        self.legend.setObjectName("storiesLegend")
+        self.legend.setEnabled(False)  # drawn greyed: a key, not a control
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 0)
         layout.addLayout(top)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.legend)
         self.tree.currentItemChanged.connect(self._on_tree_current_item_changed)
         self.tree.itemSelectionChanged.connect(self.selection_changed)
         self.slider.sliderReleased.connect(self._on_slider_released)
@@ -208,9 +217,11 @@ class StoriesView(QWidget):
             top.setFirstColumnSpanned(True)
             top.setData(0, StoryRole, story.id)
             self._headings.append((top, story.title, summary))
+            # Which came first is known only where a report has a date.
+            dated = any(row.published is not None for row in story.clippings)
             for row in story.clippings:
                 # Marks go before the title, where a long title never cuts them off.
-                first = FIRST_MARK if row.id == story.first else ""
+                first = FIRST_MARK if row.id == story.first and dated else ""
                 copy = COPY_MARK if row.id in copied else ""
                 child = QTreeWidgetItem(
                     top, [first + copy + row.title, row.outlet or "", short_date(row.published)]

@@ -187,6 +187,18 @@ def test_stories_view_marks_the_copies(qtbot, window, corpus, tmp_path):
     [shown] = [s for s in stories(window.archive) if copy in {c.id for c in s.clippings}]
     assert rows[shown.first].text(0).startswith("★ ")
     assert sum(rows[i].text(0).startswith("★ ") for i in rows) == 1
+    # The key to the marks stands below the list.
+    legend = window.stories_view.legend
+    assert legend.isVisible() and "★ published first" in legend.text()
+    assert "(copy) a copy" in legend.text()
+    # With no date to any report, which came first is not known: no mark.
+    for clipping_id in rows:
+        window.archive.edit(clipping_id, {"published": None})
+    window.refresh_all()
+    window.sidebar.itemClicked.emit(window.sidebar.stories_item, 0)
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() >= 1, timeout=20_000)
+    story = tree.topLevelItem(0)
+    assert not any(story.child(k).text(0).startswith("★") for k in range(story.childCount()))
 
 
 def test_quotations_are_shown_in_the_reading_pane(qtbot, window, seed):

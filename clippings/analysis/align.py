@@ -138,6 +138,16 @@ _MINUS = re.compile(r"(?<![\w.,])-(?=\d)")
 _TOKEN = re.compile(r"\S+")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 _TERMINAL = ".!?…:;"
+# Who said a quotation that ends in "!" or "?", after it: a few capitalised words and a
+# speech verb, the sentence's end soon after ('"…gun!" Vanore said.', '"…?" Lt. Frank
+# Vanore asked reporters.'): that is the quotation's sentence, not one of its own (a
+# row "Vanore said." in a comparison).
+_QUOTE_CLOSERS = "\"'”’»"
+_ATTRIBUTION_TAG = re.compile(
+    r"(?:[A-Z][\w'’.\-]*\s+){1,4}(?:said|says|asked|asks|added|adds|told|tells|wrote|"
+    r"writes|replied|yelled|shouted|screamed|explained|insisted|recalled)"
+    r"(?:\s+[\w'’\-]+){0,3}\s*[.!?]"
+)
 # A line this short that does not end a sentence is a headline, a dateline or a byline
 # (hard-wrapped prose runs longer), so it stands alone.
 _SHORT_LINE = 60
@@ -198,6 +208,13 @@ def _split_spaced(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
         nxt = text[after]
         if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘«„([¿¡"):
             continue
+        ending = text[match.start() : match.end()].strip()
+        if (
+            ending[-1:] in _QUOTE_CLOSERS
+            and ending[:1] in "!?"
+            and _ATTRIBUTION_TAG.match(text, after, end)
+        ):
+            continue  # '"Hide, she's got a gun!" Vanore said.': one sentence
         dot = text.find(".", match.start(), match.end())
         if dot == match.start() and text[match.start() : match.end()].count(".") == 1:
             # A single full stop: is it an abbreviation's?

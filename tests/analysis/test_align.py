@@ -105,6 +105,20 @@ def test_split_sentences_copes_with_abbreviations_and_quotes() -> None:
         "The U.S. Treasury agreed.",
         "A new paragraph",
     ]
+    # Who said a quotation ending in "!" or "?" belongs to its sentence: a comparison
+    # showed a row "Vanore said." alone. A sentence that only opens with a name stays.
+    text = (
+        'An employee had yelled, "Hide, she\'s got a gun!" Vanore said. That shot missed. '
+        '"Is that right?" Lt. Frank Vanore asked reporters. "Stop!" Police then arrived at'
+        " the scene and arrested the man."
+    )
+    assert split_sentences(text) == [
+        'An employee had yelled, "Hide, she\'s got a gun!" Vanore said.',
+        "That shot missed.",
+        '"Is that right?" Lt. Frank Vanore asked reporters.',
+        '"Stop!"',
+        "Police then arrived at the scene and arrested the man.",
+    ]
 
 
 def test_alignment_of_a_rewritten_copy(rewritten: Rewrite) -> None:

@@ -21,7 +21,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from clippings.analysis.align import sentence_spans, words
@@ -397,7 +397,8 @@ def compare_quotes(
 ) -> dict[str, list[Quote]]:
     """The quotations two clippings share and those only one carries.
 
-    Returns ``{"both": [...A's quotes found in B], "only_a": [...], "only_b": [...]}``.
+    Returns ``{"both": [...A's quotes found in B], "only_a": [...], "only_b": [...]}``
+    (a quotation in both whose speaker A leaves unnamed carries the one B names).
     A quotation is found in the other clipping when the same speaker says it (by last
     name; a quotation whose speaker one text leaves unnamed matches any) and the words
     agree, compared normalised (case, accents and punctuation ignored): at least
@@ -427,6 +428,10 @@ def compare_quotes(
             and _same_quote(qa, qb)
         ]
         matched_b.update(hits)
+        if quote.speaker is None:
+            # The speaker the other text names, where this one leaves it unnamed.
+            named = next((b[j].speaker for j in hits if b[j].speaker), None)
+            quote = replace(quote, speaker=named) if named else quote
         (both if hits or in_b(qa) else only_a).append(quote)
     only_b: list[Quote] = []
     for j, quote in enumerate(b):

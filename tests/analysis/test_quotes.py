@@ -275,6 +275,10 @@ def test_compare_quotes_with_a_word_left_out_or_no_speaker() -> None:
     assert a[0].speaker and not b[0].speaker
     # B kept ten of A's 23 words, with gaps: too few for a ratio, all of them in order.
     assert [q.text for q in compare_quotes(a, b)["both"]] == [a[0].text]
+    # Listed from the side that leaves the speaker unnamed, it carries the other's name
+    # (a comparison listed "from the angle I was at" as no one's, though B said whose).
+    [shared] = compare_quotes(b, a)["both"]
+    assert shared.speaker == "Anna Berg" and shared.text == b[0].text
 
 
 def test_a_quotation_the_other_carries_without_readable_marks_is_in_both() -> None:

@@ -122,9 +122,18 @@ _WHO_AFTER = re.compile(r",\s+who\b")
 _AGE_AT_END = re.compile(r"\s*,\s*\d{1,3}\s*,\s*$")
 _PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f", "il": "m", "elle": "f", "er": "m"}
 # What tells a person's gender after their name (``People.learn_genders``): English only.
-_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
-_PRONOUN_WORD = re.compile(r"(?<![\w'’])(?:he|him|his|she|her|hers)(?![\w'’])", re.IGNORECASE)
-_DETERMINERS = _wordset("the a an our this that another one some")
+_PRONOUN_GENDER = {"he": "m", "his": "m", "she": "f", "her": "f"}
+# A subject or a possessive: "him", and "her" as an object ("Rothman reached out to her,
+# and"; "told her the news"), is someone else. "her" counts before a word that is not a
+# function word ("from her window").
+_ANY_PRONOUN = re.compile(r"(?<![\w'’])(?:he|him|his|she|her|hers)(?![\w'’])", re.IGNORECASE)
+_PRONOUN_WORD = re.compile(
+    r"(?<![\w'’])(?:he|his|she|her(?=\s+(?!(?:the|a|an|to|that|if|and|or|as|about|in|on"
+    r"|at|for|with|from|of|by|but|so|because|when|while|after|before|was|is|had|has|who"
+    r"|what|how|why|where|not|up|out|down|off|back|again|now|then)\b)[^\W\d_]))(?![\w'’])",
+    re.IGNORECASE,
+)
+_DETERMINERS = _wordset("the a an our this that another")
 _THE = re.compile(r"(?<!\w)the(?!\w)", re.IGNORECASE)
 _SENTENCE_STOP = re.compile(r"[.!?;]\s|\n")
 #: The speaker of a quotation attributed to someone the text does not name ("the company
@@ -133,8 +142,7 @@ _SENTENCE_STOP = re.compile(r"[.!?;]\s|\n")
 UNNAMED = ""
 # An indefinite or unnamed subject right before a speech verb ("heard a cop yell").
 _UNNAMED_END = re.compile(
-    r"(?<![\w\-])(?:a|an|another|one|some|someone|somebody|anyone|nobody|people|officials"
-    r"|witnesses|residents|neighbours|neighbors)(?:\s+[\w\-]+){0,3}\s*$",
+    r"(?<![\w\-])(?:(?:a|an|another)(?:\s+[\w\-]+){1,3}|someone|somebody|anyone|nobody)\s*$",
     re.IGNORECASE,
 )
 _ROLES = _wordset(
@@ -303,9 +311,9 @@ class People:
             start = pos + len(person.name.split()[-1])
             stop = self.mentions[n + 1][0] if n + 1 < len(self.mentions) else len(self.text)
             window = _SENTENCE_STOP.split(self.text[start : min(stop, start + 150)], 1)[0]
-            found = _PRONOUN_WORD.search(window)
-            if found:
-                votes.setdefault(key, []).append(_PRONOUN_GENDER[_fold(found.group())])
+            gender = _first_pronoun(window)
+            if gender:
+                votes.setdefault(key, []).append(gender)
         for key, said in votes.items():
             male, female = said.count("m"), said.count("f")
             if male != female:
@@ -470,8 +478,16 @@ def _resolve(ref: str, at: int, people: People, *, allow_unknown: bool) -> str |
 
 def _pronoun_after(text: str, at: int) -> str:
     """The gender of the first he/she/his/her in the sentence from ``at`` on ("")."""
-    window = _SENTENCE_STOP.split(text[at : at + 150], 1)[0]
-    found = _PRONOUN_WORD.search(window)
+    return _first_pronoun(_SENTENCE_STOP.split(text[at : at + 150], 1)[0])
+
+
+def _first_pronoun(window: str) -> str:
+    """The gender the first third-person pronoun of ``window`` gives: "" where there is
+    none, or it is an object ("reached out to her, and she agreed": the "she" is hers)."""
+    first = _ANY_PRONOUN.search(window)
+    if first is None:
+        return ""
+    found = _PRONOUN_WORD.match(window, first.start())
     return _PRONOUN_GENDER[_fold(found.group())] if found else ""
 
 

@@ -171,6 +171,24 @@ def test_a_quotation_of_someone_unnamed_borrows_no_speaker(corpus: Path) -> None
     assert _by_start(quotes, "We are reviewing").speaker is None
 
 
+def test_an_object_pronoun_after_a_name_is_someone_else() -> None:
+    # "Rothman reached out to her": Rothman is not the woman; his "he said" stays his.
+    text = (
+        "Ellen Fetter said she ran the computer for years. Daniel Rothman said the paper"
+        " mattered. Rothman reached out to her, and she agreed to talk.\n\n“It was one of"
+        " the most important papers,” he said."
+    )
+    [quote] = extract_quotes(text)
+    assert quote.speaker == "Daniel Rothman"
+    # "then for some reason adds" names no one unnamed: the speaker is the one before.
+    text = (
+        "Hadvar says the bear is gone. Hadvar suggests we head to Riverwood,"
+        " then for some reason adds, “It is probably best if we split up.”"
+    )
+    [quote] = extract_quotes(text)
+    assert quote.speaker == "Hadvar"
+
+
 def test_english_pronouns_tell_nothing_in_german() -> None:
     # "her" is a German word ("von weit her"): it made the company a woman, and "sagte
     # er" then went past it to whoever came before.

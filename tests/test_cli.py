@@ -413,6 +413,8 @@ def test_quotes_compare_related_and_stories_json(seeded, seed, tmp_path):
         assert cli("edit", str(clipping_id), "--published", "")[0] == 0
     code, out, _ = cli("stories")
     assert code == 0 and not any(line.endswith("  first") for line in out.splitlines())
+    undated = next(s for s in cli.json("stories") if oscar_a in s["clippings"])
+    assert undated["first"] is None
 
 
 def test_a_related_list_cut_by_the_limit_says_so(cli, corpus):
@@ -421,7 +423,8 @@ def test_a_related_list_cut_by_the_limit_says_so(cli, corpus):
     assert len(cli.json("related", str(first))) > 1
     code, out, err = cli("related", str(first), "--limit", "1")
     assert code == 0 and len(out.splitlines()) == 1
-    assert "(the 1 closest shown; more with --limit 11)" in err
+    total = len(cli.json("related", str(first), "--limit", "30"))
+    assert f"(the 1 closest of {total} shown; all with --limit {total})" in err
 
 
 def test_the_stories_help_gives_the_default_threshold(cli):

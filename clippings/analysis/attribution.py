@@ -378,6 +378,9 @@ def _split_names(names: str) -> list[str]:
 def _role_words_before(text: str, start: int) -> tuple[tuple[str, ...], str]:
     """Lowercase role words straight before a name ("producers Craig Zadan")."""
     head = text[max(0, start - 60) : start]
+    # Not across a sentence's end or a quotation mark ('the stall owners. "Nobody will'
+    # made "Nobody" an owner).
+    head = re.split(r"[.!?;:\"“”„«»\n]", head)[-1]
     tail = re.findall(r"[^\W\d_][\w\-]*", head)[-3:]
     roles: list[str] = []
     for word in reversed(tail):
@@ -685,14 +688,27 @@ def _sentence_subject(sentence: str, base: int, people: People) -> str | None:
 
 
 def reporter(sentence: str, base: int, people: People) -> str | None:
-    """Who a sentence reports ("Antonov noted that ..."): the first verb with a speaker."""
+    """Who a sentence reports ("Antonov noted that ..."): the first verb with a speaker;
+    else, in a short sentence that opens with a person, that person ("Anand was not
+    convinced." before her words)."""
     for verb in _VERB_RE.finditer(sentence):
         ref = _ref_before(sentence[: verb.start()])
         if ref:
             speaker = _resolve(ref, base + verb.start(), people, allow_unknown=False)
             if speaker:
                 return speaker
+    if len(sentence.split()) <= _LEAD_IN_WORDS and not _ANY_QUOTE_MARK.search(sentence):
+        opening = _NAMES_RE.match(sentence.strip())
+        if opening:
+            name, _, _ = _strip_titles(opening.group())
+            person = people.persons.get(name_key(name)) if name else None
+            if person is not None:
+                return person.name
     return None
+
+
+#: A sentence this short that opens with a person leads in to the quotation after it.
+_LEAD_IN_WORDS = 8
 
 
 # --- What a version reads otherwise -------------------------------------------------------

@@ -88,6 +88,7 @@ def _set_verdict(archive: Archive, clipping_id: int, args: argparse.Namespace) -
 def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
     from clippings.services.related import (
         NONE_ALIKE,
+        RELATED_EDGES,
         related,
         undated_piece,
         undated_with_stories,
@@ -95,9 +96,8 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
 
     clipping_id = _ids([args.id])[0]
     _set_verdict(archive, clipping_id, args)
-    found = related(archive, clipping_id, limit=args.limit + 1)
-    more = len(found) > args.limit
-    found = found[: args.limit]
+    listed = related(archive, clipping_id, limit=max(args.limit, RELATED_EDGES))
+    found = listed[: args.limit]
     if not found and not archive.get(clipping_id).trashed:
         print(f"(nothing related found) {NONE_ALIKE}", file=sys.stderr if args.json else None)
     if args.json:
@@ -137,9 +137,9 @@ def cmd_related(archive: Archive, args: argparse.Namespace) -> int:
             f"{row.id:>6}  {r.relation:<10} {r.score:4.2f}  {_date_text(row)}  "
             f"{row.title}{outlet}{mark}"
         )
-    if more:
+    if len(listed) > len(found):
         print(
-            f"(the {args.limit} closest shown; more with --limit {args.limit + 10})",
+            f"(the {len(found)} closest of {len(listed)} shown; all with --limit {len(listed)})",
             file=sys.stderr,
         )
     if undated_with_stories(published, found):
@@ -180,7 +180,10 @@ def cmd_stories(archive: Archive, args: argparse.Namespace) -> int:
                     "title": story.title,
                     "clippings": [c.id for c in story.clippings],
                     "outlets": list(story.outlets),
-                    "first": story.first,
+                    # Which came first is known only where a report has a date.
+                    "first": story.first
+                    if any(c.published is not None for c in story.clippings)
+                    else None,
                     "copies": story.copies,
                     "copy_of": [list(pair) for pair in story.copy_of],
                     "verdicts": [list(pair) for pair in story.judged],

@@ -102,6 +102,7 @@ NONE_ALIKE = (
 
 __all__ = [
     "NONE_ALIKE",
+    "RELATED_EDGES",
     "STORY_THRESHOLD",
     "compute_missing_features",
     "forget",
@@ -856,17 +857,20 @@ def _links(stored: Mapping[int, Sequence[tuple[int, float, float]]]) -> dict[int
     }
 
 
-def _by_time(row: ClippingSummary) -> tuple[int, datetime, int]:
-    """A story's order: by time, undated last. A date without a time stands at midday
+def _by_time(row: ClippingSummary) -> tuple[int, datetime, datetime, int]:
+    """A story's order: by day and time of day as each report gives them (its own
+    clock), then by the instant, undated last. A date without a time stands at midday
     of its day: its likeliest place among reports of that day that have a time (at
-    midnight, the start of its day, it was taken as first over a report of 8 a.m.)."""
+    midnight, the start of its day, it was taken as first over a report of 8 a.m.; and
+    against the instant, 9:01 in New York, 13:01 UTC, came after midday)."""
     published = row.published
     if published is None:
-        return (1, datetime.min, row.id)
+        return (1, datetime.min, datetime.min, row.id)
     if isinstance(published, datetime):
-        return (0, published_utc(published) or datetime.min, row.id)
+        instant = published_utc(published) or datetime.min
+        return (0, published.replace(tzinfo=None), instant, row.id)
     midday = datetime(published.year, published.month, published.day, 12)
-    return (0, midday, row.id)
+    return (0, midday, midday, row.id)
 
 
 def stories(

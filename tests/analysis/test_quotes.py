@@ -189,6 +189,21 @@ def test_an_object_pronoun_after_a_name_is_someone_else() -> None:
     assert quote.speaker == "Hadvar"
 
 
+def test_a_word_opening_a_quotation_is_no_person_and_a_lead_in_names_the_speaker() -> None:
+    text = (
+        '"We cannot let people walk on it," said Mayor Helen Marsh.\n\nCouncillor Priya'
+        ' Anand voted against it. "This pier is the livelihood of forty families," she'
+        " said.\n\nMarsh replied that the town would offer grants to the stall owners."
+        ' "Nobody will be left alone," she said.\n\nAnand was not convinced. "The company'
+        ' has promised us repairs for ten years."'
+    )
+    quotes = extract_quotes(text)
+    # "the stall owners. "Nobody": a role word before a sentence's end is no one's title.
+    assert _by_start(quotes, "Nobody will be left alone").speaker == "Helen Marsh"
+    # A short sentence that opens with a person leads in to the words after it.
+    assert _by_start(quotes, "The company has promised").speaker == "Priya Anand"
+
+
 def test_english_pronouns_tell_nothing_in_german() -> None:
     # "her" is a German word ("von weit her"): it made the company a woman, and "sagte
     # er" then went past it to whoever came before.

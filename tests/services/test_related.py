@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -126,6 +126,12 @@ def test_a_story_s_first_report_is_not_a_date_without_a_time_over_a_morning_repo
     archive.edit(timed, {"published": datetime(2013, 5, 3, 18, 0, tzinfo=UTC)})
     story = next(s for s in related_service.stories(archive) if timed in _ids(s))
     assert story.first == date_only
+    # A morning by the report's own clock, 9:01 in New York (13:01 UTC, after midday
+    # UTC), is a morning too.
+    new_york = timezone(timedelta(hours=-4))
+    archive.edit(timed, {"published": datetime(2013, 5, 3, 9, 1, tzinfo=new_york)})
+    story = next(s for s in related_service.stories(archive) if timed in _ids(s))
+    assert story.first == timed
 
 
 def _ids(story) -> set[int]:

@@ -158,6 +158,11 @@ class CopyCheck(Protocol):
         """Why ``new`` is the same piece as ``stored`` (shown to the user), or None."""
         ...
 
+    def other_outlet(self, new: NewClipping, url: str | None, outlet: str | None) -> bool:
+        """Whether ``new`` comes from another outlet than a clipping of this web
+        address and outlet (the same text from two sites is two clippings)."""
+        ...
+
 
 class Added(NamedTuple):
     """What became of one new clipping."""
@@ -284,6 +289,16 @@ class AddingStore:
     ) -> Added:
         whole_file = new.extracted.part is None
         existing = known.duplicate(new.sha256, new.text_hash, new.extracted.part)
+        if (
+            existing is not None
+            and copies is not None
+            and known.duplicate(new.sha256, None, new.extracted.part) is None
+            and copies.other_outlet(new, *self._source_of(conn, existing))
+        ):
+            # The same text from other bytes and another site or outlet: a wire story
+            # two sites ran is two clippings (README), as ``copies.reason`` holds too.
+            existing = None
+            whole_file = False  # no copy of a clipping of another outlet either
         if existing is not None:
             if copies is not None and whole_file and known.duplicate(new.sha256, None) is None:
                 # The same text from other bytes (a file saved again): keep the file.
@@ -309,6 +324,13 @@ class AddingStore:
         clipping_id = self._insert(conn, new, names, queue=False)
         known.added(clipping_id, new)
         return Added(clipping_id, True)
+
+    def _source_of(self, conn: Connection, clipping_id: int) -> tuple[str | None, str | None]:
+        """A stored clipping's web address and outlet."""
+        row = conn.execute(
+            select(clippings.c.url, clippings.c.outlet).where(clippings.c.id == clipping_id)
+        ).first()
+        return (row[0], row[1]) if row is not None else (None, None)
 
     def _keep_copy(self, conn: Connection, clipping_id: int, new: NewClipping) -> None:
         self._record_copy(

@@ -277,3 +277,24 @@ def test_one_wire_story_run_by_two_sites_is_two_clippings(archive, corpus):
     texts = corpus / "ecbplus" / "text" / "24"
     report = import_paths(archive, [texts / "24_6ecbplus.txt", texts / "24_11ecbplus.txt"])
     assert [r.outcome for r in report.results] == ["imported", "imported"]
+
+
+def test_the_same_text_word_for_word_from_another_site_is_a_clipping_of_its_own(
+    archive, corpus, tmp_path
+):
+    """Word for word the same (the text's own check, before the copy's), but at
+    another site: another outlet ran it. The same file saved again at the same site
+    is still a copy."""
+    source = corpus / "ecbplus" / "text" / "22" / "22_2ecbplus.txt"
+    first_line, rest = source.read_text(encoding="utf-8").split("\n", 1)
+    assert first_line.startswith("http://www.nbcphiladelphia.com/")
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("http://www.example-news.com/2010/09/10/kraft.html\n" + rest)
+    resaved = tmp_path / "resaved.txt"
+    resaved.write_text(first_line + "\n" + rest + "\n")
+    [original] = import_paths(archive, [source]).results
+    [other] = import_paths(archive, [elsewhere]).results
+    assert other.outcome == "imported" and other.id != original.id
+    [again] = import_paths(archive, [resaved]).results
+    assert again.outcome == "duplicate" and again.id == original.id
+    assert [c.original_name for c in archive.get(original.id).copies] == ["resaved.txt"]

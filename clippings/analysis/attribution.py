@@ -67,7 +67,13 @@ def _upper_letters() -> str:
 
 
 _UP = re.escape(_upper_letters())
-_CAPWORD = rf"(?:[{_UP}][^\W\d_]*(?:['’][{_UP}][^\W\d_]*|-[^\W\d_]+)*\.?)"
+# A full stop only after an initial or a short abbreviation ("J.", "Jr.", "Gov."): a
+# longer word with one ends a sentence, and a name run went on across it
+# ("Kugelschreibern. Deniz Yücel", "Tokyo. Izuku").
+_CAPWORD = (
+    rf"(?:[{_UP}][^\W\d_]{{0,3}}\.|[{_UP}][^\W\d_]*(?:['’][{_UP}][^\W\d_]*|-[^\W\d_]+)*"
+    rf"(?![\w'’\-]*\.[^\W\d_]))"
+)
 _PARTICLE = r"(?:de|da|di|do|dos|das|du|del|della|der|den|van|von|zu|le|la|bin|ibn|al|el|ter|y)"
 _NAMERUN = rf"{_CAPWORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_CAPWORD})*"
 _NAMES = (
@@ -88,7 +94,10 @@ confirmed denied suggested observed remarked commented quipped joked joking sayi
 noting telling expressed urged cautioned predicted promised vowed conceded lamented
 complained exclaimed shouted assured reiterated maintained contended boasted retorted mused
 sagte sagt erklärte erklärt betonte betont meinte meint schrieb schreibt fügte warnte
-kritisierte déclaré déclare dit affirmé affirme ajouté ajoute expliqué explique souligné
+kritisierte widersprach widerspricht ergänzte ergänzt fragte fragt antwortete antwortet
+berichtete berichtet précisé précise indiqué indique répondu répond annoncé annonce
+assuré assure insisté insiste confié confie raconté raconte
+déclaré déclare dit affirmé affirme ajouté ajoute expliqué explique souligné
 souligne estimé estime écrit сказал сказала заявил заявила отметил отметила добавил
 добавила подчеркнул подчеркнула написал написала
 """)
@@ -119,6 +128,7 @@ _VERB_BEFORE = re.compile(rf"(?<![\w\-]){VERB}\s+$", re.IGNORECASE)
 _ACCORDING_BEFORE = re.compile(r"(?:according\s+to|laut|selon)\s+$", re.IGNORECASE)
 _WHO_AFTER = re.compile(r",\s+who\b")
 # A person's age between the name and the verb, as news gives it.
+_INVERTED_PRONOUN = re.compile(r"\s*(?:a|avait|aura|ont|avaient)-t?-?(il|elle)s?\s*", re.IGNORECASE)
 _AGE_AT_END = re.compile(r"\s*,\s*\d{1,3}\s*,\s*$")
 _PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f", "il": "m", "elle": "f", "er": "m"}
 # What tells a person's gender after their name (``People.learn_genders``): English only.
@@ -160,6 +170,10 @@ _ROLES = _wordset(
     councillor councilor councilman councilwoman alderman mp mep legislator assemblyman
     assemblywoman bishop archbishop imam rabbi priest doctor surgeon nurse engineer scientist
     researcher teacher headteacher principal farmer driver resident owner
+    directeur directrice maire ouvrier ouvrière délégué déléguée avocat avocate juge
+    procureur procureure député députée sénateur sénatrice secrétaire responsable
+    bürgermeister bürgermeisterin gemeinderat gemeinderätin stadtrat stadträtin anwohner
+    anwohnerin ministerin direktor direktorin richter richterin anwalt anwältin
     """
 )
 #: Role words that are common last names too ("Billy King", "Cpl. Janice Leader"): one
@@ -182,6 +196,37 @@ _ROLE_GENDER = {
     "queen": "f",
     "prince": "m",
     "princess": "f",
+    "directeur": "m",
+    "directrice": "f",
+    "ouvrier": "m",
+    "ouvrière": "f",
+    "délégué": "m",
+    "déléguée": "f",
+    "avocat": "m",
+    "avocate": "f",
+    "député": "m",
+    "députée": "f",
+    "sénateur": "m",
+    "sénatrice": "f",
+    "présidente": "f",
+    "bürgermeister": "m",
+    "bürgermeisterin": "f",
+    "gemeinderat": "m",
+    "gemeinderätin": "f",
+    "stadtrat": "m",
+    "stadträtin": "f",
+    "anwohner": "m",
+    "anwohnerin": "f",
+    "ministerin": "f",
+    "direktor": "m",
+    "direktorin": "f",
+    "richter": "m",
+    "richterin": "f",
+    "anwalt": "m",
+    "anwältin": "f",
+    "kanzlerin": "f",
+    "präsidentin": "f",
+    "sprecherin": "f",
 }
 _TITLES = {
     "mr": "m",
@@ -218,7 +263,8 @@ _NOT_NAMES = _wordset(
     commenting speaking asked despite though although both all some many most several one
     two three no not never newly of to from as into about over under what who how why where
     which whose even just only first once true okay yes oh well indeed perhaps maybe already
-    instead thus plus like mine ours"""
+    instead thus plus like mine ours
+    er sie es wir ihr il elle ils elles nous vous"""
 )
 
 
@@ -239,6 +285,11 @@ def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
+
+# The role words as ``_fold`` reads them ("präsident" is "prasident"): they are looked
+# up folded, so an accented one never matched before.
+_ROLES = frozenset(_fold(w) for w in _ROLES)
+_ROLE_GENDER = {_fold(w): g for w, g in _ROLE_GENDER.items()}
 
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
@@ -598,6 +649,9 @@ def attribute_after(after: str, at: int, people: People) -> str | None:
             if ref or inverted is None:
                 return _named(ref, at, people) if ref else None
             continue
+        inversion = _INVERTED_PRONOUN.fullmatch(head)
+        if inversion:  # "», a-t-il affirmé": French puts the pronoun after the verb
+            return _resolve(inversion.group(1), at + offset, people, allow_unknown=False)
         ref = _ref_before(head)
         # The reference must be all that stands before the verb ("he said", not a clause).
         if ref and _is_whole_reference(_without_between(head), ref):

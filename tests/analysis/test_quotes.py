@@ -204,6 +204,39 @@ def test_a_word_opening_a_quotation_is_no_person_and_a_lead_in_names_the_speaker
     assert _by_start(quotes, "The company has promised").speaker == "Priya Anand"
 
 
+def test_german_and_french_speakers() -> None:
+    # Roles in German and French ("Bürgermeisterin", "Le maire"), read with their accents
+    # (a role with one never matched), "sagte er" and "a-t-il déclaré".
+    german = (
+        "„Diese Straße wird den Ortskern befreien“, sagte Bürgermeisterin Sabine Krüger.\n\n"
+        "Gemeinderat Jürgen Albers stimmte dagegen. „Wir zerstören damit den Auwald“, sagte"
+        " er.\n\n„Das stimmt so nicht“, widersprach Albers."
+    )
+    assert [q.speaker for q in extract_quotes(german)] == [
+        "Sabine Krüger",
+        "Jürgen Albers",
+        "Jürgen Albers",
+    ]
+    french = (
+        "Le maire, Luc Fabre, a appelé au calme. « Je demande à chacun de garder la tête"
+        " froide », a-t-il déclaré.\n\nUne ouvrière, Nadia Benali, travaille ici depuis"
+        " vingt ans. « J'ai tout donné à cette entreprise », a-t-elle dit."
+    )
+    assert [q.speaker for q in extract_quotes(french)] == ["Luc Fabre", "Nadia Benali"]
+
+
+def test_a_name_does_not_run_on_across_a_sentence_s_end() -> None:
+    # "… with pens. Deniz Yücel said": the speaker was "Kugelschreibern. Deniz Yücel".
+    text = (
+        "Die Zelle war voller Kugelschreibern. Deniz Yücel sagte: „Ich wurde eingesperrt,"
+        " weil ich meinen Job gemacht habe.“"
+    )
+    [quote] = extract_quotes(text)
+    assert quote.speaker == "Deniz Yücel"
+    text = '"I will not resign," Gov. J. R. Palin said.'
+    assert extract_quotes(text)[0].speaker == "J. R. Palin"
+
+
 def test_english_pronouns_tell_nothing_in_german() -> None:
     # "her" is a German word ("von weit her"): it made the company a woman, and "sagte
     # er" then went past it to whoever came before.

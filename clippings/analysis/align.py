@@ -816,16 +816,7 @@ def shared_share(pairs: Iterable[AlignedPair]) -> float:
     by their similarity, ``similar`` ones by ``SIMILAR_WEIGHT``. Identical texts give
     1.0, texts with no sentence in common 0.0.
     """
-    common = 0.0
-    total = 0
-    for pair in pairs:
-        size = len(words(pair.a or "")) + len(words(pair.b or ""))
-        total += size
-        if pair.kind in ("same", "changed", "moved"):
-            common += size * pair.similarity
-        elif pair.kind == "similar":
-            common += size * SIMILAR_WEIGHT
-    return common / total if total else 0.0
+    return _weighted_share(pairs, ("a", "b"))
 
 
 def side_share(pairs: Iterable[AlignedPair], side: Literal["a", "b"]) -> float:
@@ -833,10 +824,16 @@ def side_share(pairs: Iterable[AlignedPair], side: Literal["a", "b"]) -> float:
     on that side alone. A text that is the start of the other has all of its words in
     it while the two have far less in common (a duplicate that the comparison shows
     at 57%: that figure counts both texts)."""
+    return _weighted_share(pairs, (side,))
+
+
+def _weighted_share(pairs: Iterable[AlignedPair], sides: Sequence[Literal["a", "b"]]) -> float:
+    """The words of these sides in matched passages (weighted by their similarity,
+    ``similar`` ones by ``SIMILAR_WEIGHT``) over all their words."""
     common = 0.0
     total = 0
     for pair in pairs:
-        size = len(words((pair.a if side == "a" else pair.b) or ""))
+        size = sum(len(words((pair.a if side == "a" else pair.b) or "")) for side in sides)
         total += size
         if pair.kind in ("same", "changed", "moved"):
             common += size * pair.similarity

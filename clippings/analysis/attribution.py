@@ -440,8 +440,21 @@ def _role_words_before(text: str, start: int) -> tuple[tuple[str, ...], str]:
         if not role:
             break
         roles.append(role)
+    if not roles:
+        # A role set before the name by a comma, perhaps with what it is of: "Le
+        # directeur du site, Philippe Dumont", "The mayor of Ashby, Jane Holt".
+        before_comma = _ROLE_BEFORE_COMMA.search(head)
+        if before_comma and _fold(before_comma.group(1)) in _ROLES:
+            roles.append(_fold(before_comma.group(1)))
     gender = next((_ROLE_GENDER[r] for r in roles if r in _ROLE_GENDER), "")
     return tuple(roles), gender
+
+
+_ROLE_BEFORE_COMMA = re.compile(
+    r"(?<![\w\-])([^\W\d_][\w\-]*)(?:\s+(?:of|of\s+the|du|de|de\s+la|des|der|des)\s+"
+    r"[^\W\d_][\w\-]*)?\s*,\s*$",
+    re.IGNORECASE,
+)
 
 
 _APPOSITION = re.compile(

@@ -220,9 +220,15 @@ def test_german_and_french_speakers() -> None:
     french = (
         "Le maire, Luc Fabre, a appelé au calme. « Je demande à chacun de garder la tête"
         " froide », a-t-il déclaré.\n\nUne ouvrière, Nadia Benali, travaille ici depuis"
-        " vingt ans. « J'ai tout donné à cette entreprise », a-t-elle dit."
+        " vingt ans. « J'ai tout donné à cette entreprise », a-t-elle dit.\n\n"
+        "Le directeur du site, Philippe Dumont, a défendu le plan. « Sans ces mesures,"
+        " l'usine disparaîtrait », a-t-il affirmé."
     )
-    assert [q.speaker for q in extract_quotes(french)] == ["Luc Fabre", "Nadia Benali"]
+    assert [q.speaker for q in extract_quotes(french)] == [
+        "Luc Fabre",
+        "Nadia Benali",
+        "Philippe Dumont",  # a role set before the name with what it is of
+    ]
 
 
 def test_a_name_does_not_run_on_across_a_sentence_s_end() -> None:

@@ -525,6 +525,13 @@ class Story:
     #: (copy, original) pairs, as many as ``copies``.
     copy_of: tuple[tuple[int, int], ...] = ()
 
+    @property
+    def known_first(self) -> int | None:
+        """``first`` where a report has a date; None where none has (then which came
+        first is not known, and nothing is marked so)."""
+        dated = any(c.published is not None for c in self.clippings)
+        return self.first if dated else None
+
 
 @dataclass(frozen=True)
 class Quote:

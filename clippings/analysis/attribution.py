@@ -45,7 +45,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -340,10 +340,11 @@ class People:
                 self.mentions.extend((m.start(), key) for key in by_last[m.group()])
         self.mentions.sort()
 
-    @property
+    @cached_property
     def english(self) -> bool:
         """Whether the text reads as English (one word in fifty at least is "the"): the
-        readings of pronouns and articles below are English ones."""
+        readings of pronouns and articles below are English ones. Read once: each
+        quotation's attribution asks."""
         return len(_THE.findall(self.text)) * 50 >= len(self.text.split())
 
     def learn_genders(self) -> None:

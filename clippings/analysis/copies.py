@@ -158,13 +158,20 @@ def _folded_outlet(outlet: str | None) -> str:
 
 
 def different_sources(a: Piece, b: Piece) -> bool:
-    """Whether the two were published by different outlets: their web addresses are
+    """Whether the two were published by different outlets (``other_outlet``)."""
+    return other_outlet(a.url, a.outlet, b.url, b.outlet)
+
+
+def other_outlet(
+    url_a: str | None, outlet_a: str | None, url_b: str | None, outlet_b: str | None
+) -> bool:
+    """Whether two pieces were published by different outlets: their web addresses are
     on different sites or, without both addresses, their outlets differ (neither name
     holds the other: "The Washington Post" and "Washington Post" are one)."""
-    site_a, site_b = _site(a.url), _site(b.url)
+    site_a, site_b = _site(url_a), _site(url_b)
     if site_a and site_b:
         return site_a != site_b
-    outlet_a, outlet_b = _folded_outlet(a.outlet), _folded_outlet(b.outlet)
+    outlet_a, outlet_b = _folded_outlet(outlet_a), _folded_outlet(outlet_b)
     if outlet_a and outlet_b:
         return outlet_a not in outlet_b and outlet_b not in outlet_a
     return False

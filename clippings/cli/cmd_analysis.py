@@ -180,10 +180,7 @@ def cmd_stories(archive: Archive, args: argparse.Namespace) -> int:
                     "title": story.title,
                     "clippings": [c.id for c in story.clippings],
                     "outlets": list(story.outlets),
-                    # Which came first is known only where a report has a date.
-                    "first": story.first
-                    if any(c.published is not None for c in story.clippings)
-                    else None,
+                    "first": story.known_first,
                     "copies": story.copies,
                     "copy_of": [list(pair) for pair in story.copy_of],
                     "verdicts": [list(pair) for pair in story.judged],
@@ -197,17 +194,12 @@ def cmd_stories(archive: Archive, args: argparse.Namespace) -> int:
     for story in found:
         # The story's number is its lowest clipping id; its title is the first
         # report's, which may be another clipping: say which.
-        print(
-            f"Story {story.id}: {story.title} "
-            f"({story_summary(story)}; the title is clipping {story.first}'s)"
-            if story.first != story.id
-            else f"Story {story.id}: {story.title} ({story_summary(story)})"
-        )
+        whose = f"; the title is clipping {story.first}'s" if story.first != story.id else ""
+        print(f"Story {story.id}: {story.title} ({story_summary(story)}{whose})")
         said = judged_with(story)
         copied = dict(story.copy_of)
-        dated = any(row.published is not None for row in story.clippings)
         for row in story.clippings:
-            first = "  first" if row.id == story.first and dated else ""
+            first = "  first" if row.id == story.known_first else ""
             outlet = f"  [{row.outlet}]" if row.outlet else ""
             if row.id in copied:
                 outlet += f"  (copy of {copied[row.id]})"

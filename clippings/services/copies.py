@@ -61,11 +61,7 @@ class SamePieceCheck:
         return analysis.worth_comparing(mark_count, stored_marks, shared)
 
     def other_outlet(self, new: NewClipping, url: str | None, outlet: str | None) -> bool:
-        ex = new.extracted
-        mine = analysis.Piece(frozenset(), 0, url=ex.url, outlet=ex.outlet)
-        return analysis.different_sources(
-            mine, analysis.Piece(frozenset(), 0, url=url, outlet=outlet)
-        )
+        return analysis.other_outlet(new.extracted.url, new.extracted.outlet, url, outlet)
 
     def reason(self, new: NewClipping, stored: StoredPiece) -> str | None:
         if not self.worth(len(new.marks), stored.mark_count, stored.shared_marks):

@@ -217,11 +217,9 @@ class StoriesView(QWidget):
             top.setFirstColumnSpanned(True)
             top.setData(0, StoryRole, story.id)
             self._headings.append((top, story.title, summary))
-            # Which came first is known only where a report has a date.
-            dated = any(row.published is not None for row in story.clippings)
             for row in story.clippings:
                 # Marks go before the title, where a long title never cuts them off.
-                first = FIRST_MARK if row.id == story.first and dated else ""
+                first = FIRST_MARK if row.id == story.known_first else ""
                 copy = COPY_MARK if row.id in copied else ""
                 child = QTreeWidgetItem(
                     top, [first + copy + row.title, row.outlet or "", short_date(row.published)]

@@ -79,7 +79,10 @@ _LETTERS = rf"[^\W\d_](?:[^\W\d_]|[{WORD_MARKS}])*"
 #: space, a no-break or a thin one): one number, not "12" and a "000" every such text
 #: shares.
 _SPACED_THOUSANDS = r"(?<!\d)\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d)"
-_TOKEN = re.compile(rf"{_SPACED_THOUSANDS}|\d+(?:[.,:]\d+)+|{_LETTERS}(?:['’]{_LETTERS})*|\d+")
+#: A number with its separators ("12 000", "1,200", "3.5", "11.15", "4:30"): one token
+#: (the comparison's passages read numbers so too, ``paraphrase``).
+NUMBER = rf"{_SPACED_THOUSANDS}|\d+(?:[.,:]\d+)+"
+_TOKEN = re.compile(rf"{NUMBER}|{_LETTERS}(?:['’]{_LETTERS})*|\d+")
 #: What version 6 reads otherwise than 5 (``still_current``).
 _CHANGED_IN_6 = re.compile(rf"[{WORD_MARKS}]|{_SPACED_THOUSANDS}")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»]\s*$")

@@ -86,6 +86,24 @@ def test_single_digits_are_no_evidence() -> None:
     assert [p.kind for p in pairs].count("similar") == 0
 
 
+def test_a_number_with_separators_is_one_number() -> None:
+    """ "11.15 Uhr" is a time, not an 11 and a 15: a sentence with "15 Kilometer" shares
+    nothing with it (it had been paired as similar on "15"), while the same time and the
+    same sum written with another separator are shared."""
+    fire = (
+        "Gegen 11.15 Uhr sei der Brand in der Halle ausgebrochen, sagte die Polizei. "
+        "Die Feuerwehr war mit 1.200 Kräften im Einsatz."
+    )
+    road = (
+        "Die Umleitung führt knapp 15 Kilometer durch das Tal, sagte die Polizei. "
+        "Rund 1200 Kräfte der Feuerwehr waren im Einsatz."
+    )
+    pairs = align(fire, road, "de", "de")
+    assert all("15" not in p.shared and "11" not in p.shared for p in pairs)
+    crews = _partner(pairs, "Die Feuerwehr war mit")
+    assert crews.kind == "similar" and "1.200" in crews.shared
+
+
 def test_similar_needs_the_language_only_for_stop_words() -> None:
     """Without a language the names and numbers still carry the pairing."""
     pairs = align(RESCUE_A, RESCUE_B)

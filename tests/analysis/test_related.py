@@ -361,6 +361,39 @@ def test_pieces_in_two_languages_that_share_only_numbers_are_not_related():
     assert label(replace(numbers_only, shared_names=1, names=4.0), score=0.1) == "related"
 
 
+def test_shared_words_alone_never_make_a_story():
+    """Two pieces alike in their words (a cosine of 0.6, a high score, the same day) but
+    with at most one name or number in common share a subject, not an event: related,
+    never same story. With the names and numbers of one event they are."""
+    from dataclasses import replace
+
+    from clippings.analysis.related_evidence import label
+
+    words = _evidence(cosine=0.6, names=0.0, shared_names=0, words_shared=60.0, days=0, words=200)
+    assert label(words, score=0.8) == "related"
+    one_name = replace(words, shared_names=1, names=4.0)
+    assert label(one_name, score=0.8) == "related"
+    event = replace(one_name, shared_numbers=1, numbers=3.0)
+    assert label(event, score=0.8) == "same story"
+
+
+def test_across_languages_a_story_needs_many_names_and_numbers():
+    """Across languages only names and numbers are compared: two in common (a country and
+    its capital) say nothing, three or four make two pieces related, a story takes five
+    (``CROSS_MIN_SHARED``, ``CROSS_STORY_SHARED``)."""
+    from dataclasses import replace
+
+    from clippings.analysis.related_evidence import label
+
+    cross = _evidence(cosine=0.6, cross=True, days=0, shared_numbers=0, numbers=0.0)
+    assert label(replace(cross, shared_names=2), score=0.8) is None
+    assert label(replace(cross, shared_names=4), score=0.8) == "related"
+    many = replace(cross, shared_names=5)
+    assert label(many, score=0.8) == "same story"
+    # Too short a text says too little for a story, in any language.
+    assert label(replace(many, words=5), score=0.8) == "related"
+
+
 def test_a_related_piece_is_of_the_story_whose_pieces_it_mostly_shares():
     from clippings.analysis.related import shares_story
 

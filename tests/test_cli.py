@@ -434,6 +434,24 @@ def test_the_stories_help_gives_the_default_threshold(cli):
     assert code == 0 and f"default {STORY_THRESHOLD}:" in " ".join(out.split())
 
 
+def test_the_compare_help_explains_the_marks_and_every_json_field(cli):
+    """What ``compare`` prints is read from its help: each passage kind's mark and
+    every field of --json (the kinds are the model's, all of them)."""
+    from typing import get_args
+
+    from clippings.model import PairKind
+
+    code, out, _ = cli("compare", "--help")
+    text = " ".join(out.split())
+    assert code == 0
+    for mark in ("= the same", "~ changed", "↕ moved", "≈ similar", "A only in A", "B only in B"):
+        assert mark in text, mark
+    kinds = get_args(PairKind)
+    assert "similar" in kinds
+    for field in ("similarity", "a_in_b", "b_in_a", "pairs", "shared", "quotes", *kinds):
+        assert field in text, field
+
+
 def test_stories_say_which_reports_are_copies(seeded, tmp_path):
     cli, ids = seeded
     source = next(Path(p) for p in ids if p.endswith("2_2ecbplus.txt"))

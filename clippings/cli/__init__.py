@@ -354,7 +354,25 @@ def build_parser() -> argparse.ArgumentParser:
         "higher makes tighter stories)",
     )
     json_flag(sub)
-    sub = command("compare", cmd_compare, "compare two clippings passage by passage")
+    sub = command(
+        "compare",
+        cmd_compare,
+        "compare two clippings passage by passage",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "Each passage is marked by what became of it:\n"
+            "  =  the same in both            ~  changed (A, then B)\n"
+            "  ↕  moved to another place      ≈  similar: likely the same in other words,\n"
+            "  A  only in A                      with the names and numbers both share\n"
+            "  B  only in B\n"
+            "then the quotations quoted in both, only in A and only in B.\n\n"
+            "--json gives a, b, similarity (the text in common, 0..1; a similar pair counts\n"
+            "less than the same words), a_in_b and b_in_a (each side's share in the\n"
+            "other), pairs (kind: same, changed, moved, similar, only_a or only_b; a and\n"
+            "b, the passages; shared, for similar pairs) and quotes (both, only_a,\n"
+            "only_b: speaker and text)."
+        ),
+    )
     sub.add_argument("a", metavar="A")
     sub.add_argument("b", metavar="B")
     json_flag(sub)

@@ -37,7 +37,10 @@ KINDS = {
     "same": ("#ffffff", "the same in both"),
     "changed": ("#fff4cc", "changed (differing words marked)"),
     "moved": ("#e3ecff", "moved to another place"),
-    "similar": ("#ece0fa", "similar: likely the same in other words (shared names marked)"),
+    "similar": (
+        "#ece0fa",
+        "similar: likely the same in other words (shared names and numbers marked)",
+    ),
     "only_a": ("#ffe3e3", "only in A"),
     "only_b": ("#e2f5e2", "only in B"),
 }

@@ -71,7 +71,10 @@ class SamePieceCheck:
         other = _stored_piece(stored.text, stored.title, stored.url, stored.outlet)
         if not analysis.same_piece(piece, other):
             return None
-        return f"the same article as clipping {stored.id} ({format_words(stored.format)})"
+        return self.same_text(stored.id, stored.format)
+
+    def same_text(self, clipping_id: int, format_name: str) -> str:
+        return f"the same article as clipping {clipping_id} ({format_words(format_name)})"
 
 
 @lru_cache(maxsize=64)

@@ -163,6 +163,11 @@ class CopyCheck(Protocol):
         address and outlet (the same text from two sites is two clippings)."""
         ...
 
+    def same_text(self, clipping_id: int, format_name: str) -> str:
+        """Why a file whose text is word for word that of clipping ``clipping_id`` (of
+        this format) is that piece, in the words ``reason`` uses."""
+        ...
+
 
 class Added(NamedTuple):
     """What became of one new clipping."""
@@ -304,7 +309,8 @@ class AddingStore:
                 # The same text from other bytes (a file saved again): keep the file.
                 self._keep_copy(conn, existing, new)
                 known.copied(existing, new.sha256)
-                return Added(existing, False, f"the same text as clipping {existing}")
+                why = copies.same_text(existing, self._format_of(conn, existing))
+                return Added(existing, False, why)
             return Added(existing, False)
         if copies is not None and whole_file and new.marks:
             floor = copies.floor(len(new.marks))
@@ -331,6 +337,13 @@ class AddingStore:
             select(clippings.c.url, clippings.c.outlet).where(clippings.c.id == clipping_id)
         ).first()
         return (row[0], row[1]) if row is not None else (None, None)
+
+    def _format_of(self, conn: Connection, clipping_id: int) -> str:
+        """A stored clipping's format ("html", "pdf")."""
+        found: object = conn.execute(
+            select(clippings.c.format).where(clippings.c.id == clipping_id)
+        ).scalar()
+        return str(found or "")
 
     def _keep_copy(self, conn: Connection, clipping_id: int, new: NewClipping) -> None:
         self._record_copy(

@@ -70,6 +70,8 @@ def test_a_page_its_print_and_a_docx_of_it_are_one_clipping_with_two_copies(
 
     word = one(import_paths(archive, [page_files["docx"]]))
     assert word.outcome == "duplicate" and word.id == page.id and word.kept_as_copy
+    # Its text is the page's word for word: said in the same words as the print's.
+    assert f"the same article as clipping {page.id} (web page)" in word.reason
 
     # One clipping, which keeps both files as originals of its own.
     assert archive.store.count() == 1

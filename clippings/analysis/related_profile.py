@@ -103,7 +103,9 @@ REWEIGHT_SHARE = 0.05
 #: clipping happens to be analysed again. 1: the rules of December 2026 (an archive that
 #: recorded none has edges of older rules); 2: pieces in two languages that share no
 #: name are not related (``CROSS_MIN_NAMES``); 3: a larger bonus for pieces of close
-#: dates (``DATE_BONUS``).
+#: dates (``DATE_BONUS``). Not raised when a pair found from one side only came to be
+#: listed from both (2026-12): the missing side is added as either clipping is analysed
+#: again, and nothing else a stored list says changes.
 RULES_VERSION = 3
 
 #: Terms each clipping is listed under for others' candidate searches (its heaviest).

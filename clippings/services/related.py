@@ -362,17 +362,29 @@ def _compute_edges(
     affected = sorted((neighbours | held_by) - set(computed))
     stored_lists = store.edge_lists(affected)
     lists = {i: [_edge(r) for r in rows] for i, rows in stored_lists.items()}
-    # A clipping that was analysed before a list was computed was among that list's
-    # candidates: that list's own ranking stands. A newer one enters it (or leaves it)
-    # with its own label for the pair: labels come from what the two share, the same
-    # from either side.
+    # A clipping analysed after a list was computed enters it (or leaves it) with its
+    # own label for the pair: labels come from what the two share, the same from either
+    # side. One analysed before was there when the list was computed, but candidates
+    # are not found alike from both sides (each clipping is found under its own
+    # heaviest terms): where the list lacks it, it enters too, so that a pair listed
+    # from one side is listed from the other; an entry the list's own ranking made
+    # stands. The lists of this chunk are held to the same.
     computed_after = store.edges_after(affected)
     for clipping_id, kept in computed.items():
         mine = {e.other: e for e in kept}
         for other in set(holders.get(clipping_id, ())) | set(mine):
-            if other not in lists or own[clipping_id].serial <= computed_after.get(other, -1):
-                continue
             edge = mine.get(other)
+            if other in computed:
+                if edge is not None and all(e.other != clipping_id for e in computed[other]):
+                    computed[other] = scoring.admit(
+                        computed[other], clipping_id, edge.relation, edge.score, edge.shared
+                    )
+                continue
+            if other not in lists:
+                continue
+            seen = own[clipping_id].serial <= computed_after.get(other, -1)
+            if seen and (edge is None or any(e.other == clipping_id for e in lists[other])):
+                continue
             lists[other] = scoring.admit(
                 lists[other],
                 clipping_id,

@@ -245,6 +245,21 @@ def test_another_fire_is_not_the_same_story(mixed: MultilingualArchive) -> None:
     )
 
 
+def test_a_pair_listed_from_one_side_is_listed_from_the_other(
+    mixed: MultilingualArchive,
+) -> None:
+    """Each clipping finds its candidates under its own heaviest terms, so a German
+    report found a Spanish one that did not find it: the German list showed the pair,
+    the Spanish one did not. Both lists show it now, with one label."""
+    one_sided = [
+        f"{a.file} -> {b.file}: {mixed.relation(a, b)}, back: {mixed.relation(b, a)}"
+        for a in mixed.pieces
+        for b in mixed.pieces
+        if mixed.relation(a, b) is not None and mixed.relation(b, a) != mixed.relation(a, b)
+    ]
+    assert not one_sided, "shown from one side only, or labelled otherwise:" + _lines(one_sided)
+
+
 def test_a_chain_of_two_events_is_not_one_story(mixed: MultilingualArchive) -> None:
     """A (a flood) and C (a bus strike) share nothing; B, a morning briefing, tells
     both. No story may hold A and C, and neither lists the other."""

@@ -170,7 +170,7 @@ def _terms(
         plain: list[tuple[str, str]] = []
         for token, first in sentence:
             folded = _fold(token)
-            if _SEPARATED.fullmatch(token):
+            if token[0].isdigit() and _SEPARATED.fullmatch(token):
                 # A number with separators ("11.15", "1,200", "12 000").
                 key = "#" + number_key(token)
                 term = terms.setdefault(key, _Term(True))

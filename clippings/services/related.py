@@ -374,19 +374,14 @@ def _compute_edges(
         mine = {e.other: e for e in kept}
         for other in set(holders.get(clipping_id, ())) | set(mine):
             edge = mine.get(other)
-            if other in computed:
-                if edge is not None and all(e.other != clipping_id for e in computed[other]):
-                    computed[other] = scoring.admit(
-                        computed[other], clipping_id, edge.relation, edge.score, edge.shared
-                    )
+            target = computed if other in computed else lists
+            if other not in target:
                 continue
-            if other not in lists:
+            newer = other in lists and own[clipping_id].serial > computed_after.get(other, -1)
+            if not newer and (edge is None or any(e.other == clipping_id for e in target[other])):
                 continue
-            seen = own[clipping_id].serial <= computed_after.get(other, -1)
-            if seen and (edge is None or any(e.other == clipping_id for e in lists[other])):
-                continue
-            lists[other] = scoring.admit(
-                lists[other],
+            target[other] = scoring.admit(
+                target[other],
                 clipping_id,
                 None if edge is None else edge.relation,
                 0.0 if edge is None else edge.score,
